@@ -1,0 +1,37 @@
+package io.equirisk.backend;
+
+import io.equirisk.covariance.CovarianceBatch;
+import io.equirisk.solver.SolverOptions;
+
+/**
+ * The service provider interface of the heavy steps: batched covariance and batched risk-budgeting solves. The
+ * pure-Java {@link CpuBackend} is the reference; the CUDA backend (module equirisk-native) implements the same
+ * contract, and {@code verify} compares the two.
+ *
+ * <p>Contract: inputs are validated by the caller-facing types ({@link ReturnWindows}, {@link CovarianceBatch});
+ * results of problem k do not depend on the other problems in the batch; a backend is safe to call from several
+ * threads at once.
+ */
+public interface ComputeBackend extends AutoCloseable {
+
+    /** Short name: "cpu", "cuda", "emulation". */
+    String name();
+
+    /** One line for users: what runs where (device name, threads, vector width). */
+    String description();
+
+    /** One covariance matrix per window. */
+    CovarianceBatch covariance(ReturnWindows windows, CovarianceKind kind, double lambda);
+
+    /**
+     * Solves every problem of the batch.
+     *
+     * @param budgets N values shared by all problems, or batch·N values (problem k's at [k·N, (k+1)·N)), each
+     *                set already validated as {@link io.equirisk.solver.RiskBudgets}
+     */
+    BatchSolution solve(CovarianceBatch batch, double[] budgets, SolverOptions options);
+
+    /** Releases native resources; the CPU backend has none. */
+    @Override
+    void close();
+}

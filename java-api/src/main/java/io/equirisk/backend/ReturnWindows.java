@@ -1,0 +1,68 @@
+package io.equirisk.backend;
+
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.InsufficientDataException;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.NonFiniteValueException;
+
+/**
+ * Windows over one T×N return table, each {@code window} rows long and starting at {@code starts[k]}: rolling
+ * windows (starts 0, s, 2s, …) or stacked scenario sets (starts 0, W, 2W, …). One covariance matrix per window.
+ * The returns must be complete (no NaN): handle missing values before batching.
+ */
+public record ReturnWindows(double[] returns, int rows, int assets, int[] starts, int window) {
+
+    public ReturnWindows {
+        if (assets < 1) {
+            throw new DimensionMismatchException("need at least one asset, got " + assets);
+        }
+        if ((long) rows * assets != returns.length) {
+            throw new DimensionMismatchException("returns of " + rows + " × " + assets + " need "
+                    + ((long) rows * assets) + " values, got " + returns.length);
+        }
+        if (window < 2) {
+            throw new InsufficientDataException("a covariance window needs at least 2 rows, got " + window);
+        }
+        if (starts.length == 0) {
+            throw new InvalidInputException("no windows given");
+        }
+        for (int k = 0; k < starts.length; k++) {
+            if (starts[k] < 0 || (long) starts[k] + window > rows) {
+                throw new DimensionMismatchException("window " + k + " covers rows [" + starts[k] + ", "
+                        + ((long) starts[k] + window) + ") but the returns have " + rows + " rows");
+            }
+        }
+        for (int i = 0; i < returns.length; i++) {
+            if (!Double.isFinite(returns[i])) {
+                throw new NonFiniteValueException("return at row " + (i / assets + 1) + ", asset column "
+                        + (i % assets + 1) + " is " + returns[i] + "; batched covariance needs complete returns");
+            }
+        }
+    }
+
+    /** One window over all rows. */
+    public static ReturnWindows whole(double[] returns, int rows, int assets) {
+        return new ReturnWindows(returns, rows, assets, new int[] {0}, rows);
+    }
+
+    /** Rolling windows of {@code window} rows, advancing by {@code step}, as many as fit. */
+    public static ReturnWindows rolling(double[] returns, int rows, int assets, int window, int step) {
+        if (step < 1) {
+            throw new InvalidInputException("rolling step must be at least 1, got " + step);
+        }
+        if (window > rows) {
+            throw new InsufficientDataException("window of " + window + " rows is longer than the " + rows
+                    + " rows of returns");
+        }
+        int count = (rows - window) / step + 1;
+        int[] s = new int[count];
+        for (int k = 0; k < count; k++) {
+            s[k] = k * step;
+        }
+        return new ReturnWindows(returns, rows, assets, s, window);
+    }
+
+    public int count() {
+        return starts.length;
+    }
+}

@@ -1,0 +1,107 @@
+package io.equirisk.covariance;
+
+import io.equirisk.error.DimensionMismatchException;
+
+import java.util.List;
+
+/**
+ * B covariance matrices of the same N assets, stored contiguously: matrix k occupies
+ * {@code values[k·N·N, (k+1)·N·N)}, row-major. This is the layout the backends (and the C ABI) take, so a batch
+ * crosses into native code without repacking.
+ */
+public final class CovarianceBatch {
+    private final int batch;
+    private final int n;
+    private final double[] values;
+    private final List<String> assets;
+
+    private CovarianceBatch(int batch, int n, double[] values, List<String> assets) {
+        this.batch = batch;
+        this.n = n;
+        this.values = values;
+        this.assets = assets;
+    }
+
+    /** Wraps contiguous values (not copied) and validates every matrix as {@link CovarianceMatrix#of} does. */
+    public static CovarianceBatch of(int batch, int n, double[] values, List<String> assets) {
+        if (batch < 1 || n < 1) {
+            throw new DimensionMismatchException("a covariance batch needs batch ≥ 1 and n ≥ 1, got batch = " + batch
+                    + ", n = " + n);
+        }
+        long need = (long) batch * n * n;
+        if (need > Integer.MAX_VALUE - 8) {
+            throw new DimensionMismatchException("covariance batch of " + batch + " × " + n + "² values exceeds one "
+                    + "Java array; split it");
+        }
+        if (values.length != need) {
+            throw new DimensionMismatchException("covariance batch of " + batch + " matrices of " + n + " assets needs "
+                    + need + " values, got " + values.length);
+        }
+        List<String> names = assets == null ? CovarianceMatrix.defaultNames(n) : List.copyOf(assets);
+        if (names.size() != n) {
+            throw new DimensionMismatchException("covariance batch has " + n + " assets but " + names.size()
+                    + " names");
+        }
+        double[] one = new double[n * n];
+        for (int k = 0; k < batch; k++) {
+            System.arraycopy(values, k * n * n, one, 0, n * n);
+            try {
+                CovarianceMatrix.validate(n, one, names);
+            } catch (io.equirisk.error.InvalidInputException e) {
+                throw rethrowWithIndex(e, k);
+            }
+        }
+        return new CovarianceBatch(batch, n, values, names);
+    }
+
+    /** Copies single matrices (all of the same size) into one contiguous batch. */
+    public static CovarianceBatch of(List<CovarianceMatrix> matrices) {
+        if (matrices.isEmpty()) {
+            throw new DimensionMismatchException("a covariance batch needs at least one matrix");
+        }
+        int n = matrices.get(0).size();
+        double[] v = new double[matrices.size() * n * n];
+        for (int k = 0; k < matrices.size(); k++) {
+            CovarianceMatrix m = matrices.get(k);
+            if (m.size() != n) {
+                throw new DimensionMismatchException("matrix " + k + " of the batch has " + m.size()
+                        + " assets, the first has " + n);
+            }
+            System.arraycopy(m.values(), 0, v, k * n * n, n * n);
+        }
+        return new CovarianceBatch(matrices.size(), n, v, matrices.get(0).assets());
+    }
+
+    private static RuntimeException rethrowWithIndex(io.equirisk.error.InvalidInputException e, int k) {
+        String msg = "batch matrix " + k + ": " + e.getMessage();
+        try {
+            return e.getClass().getConstructor(String.class).newInstance(msg);
+        } catch (ReflectiveOperationException unused) {
+            return new io.equirisk.error.InvalidInputException(msg, e);
+        }
+    }
+
+    public int batchSize() {
+        return batch;
+    }
+
+    public int size() {
+        return n;
+    }
+
+    /** The contiguous values. Shared, not copied: do not modify. */
+    public double[] values() {
+        return values;
+    }
+
+    public List<String> assets() {
+        return assets;
+    }
+
+    /** Matrix k as its own (copied) {@link CovarianceMatrix}. */
+    public CovarianceMatrix matrix(int k) {
+        double[] one = new double[n * n];
+        System.arraycopy(values, k * n * n, one, 0, n * n);
+        return CovarianceMatrix.of(n, one, assets);
+    }
+}

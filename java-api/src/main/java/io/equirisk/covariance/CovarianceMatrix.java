@@ -1,0 +1,191 @@
+package io.equirisk.covariance;
+
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.NonFiniteValueException;
+import io.equirisk.error.NotSymmetricException;
+import io.equirisk.error.ZeroVarianceException;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One N×N covariance matrix, row-major and full (both triangles), with asset names.
+ *
+ * <p>Construction checks what every consumer relies on: finite entries, symmetry within a relative tolerance, and a
+ * strictly positive diagonal. Positive definiteness is checked where it matters (the solvers factor the matrix),
+ * because testing it costs a Cholesky factorisation.
+ */
+public final class CovarianceMatrix {
+    /** Symmetry is checked relative to the larger of the two diagonal scales: |a_ij − a_ji| ≤ tol·sqrt(a_ii a_jj). */
+    public static final double SYMMETRY_TOLERANCE = 1e-10;
+
+    private final int n;
+    private final double[] values;
+    private final List<String> assets;
+
+    private CovarianceMatrix(int n, double[] values, List<String> assets) {
+        this.n = n;
+        this.values = values;
+        this.assets = assets;
+    }
+
+    /**
+     * Wraps {@code values} (row-major N×N; not copied) after validating it. Names default to {@code A1..AN}.
+     *
+     * @throws DimensionMismatchException if the length is not N² or the names are not N
+     * @throws NonFiniteValueException    naming the first NaN/Inf entry
+     * @throws NotSymmetricException      naming the first asymmetric pair
+     * @throws ZeroVarianceException      naming the first asset with variance ≤ 0
+     */
+    public static CovarianceMatrix of(int n, double[] values, List<String> assets) {
+        if (n < 1) {
+            throw new DimensionMismatchException("covariance matrix must have at least one asset, got n = " + n);
+        }
+        if (values.length != (long) n * n) {
+            throw new DimensionMismatchException("covariance matrix of " + n + " assets needs " + ((long) n * n)
+                    + " values, got " + values.length);
+        }
+        List<String> names = assets == null ? defaultNames(n) : List.copyOf(assets);
+        if (names.size() != n) {
+            throw new DimensionMismatchException("covariance matrix has " + n + " assets but " + names.size()
+                    + " names");
+        }
+        validate(n, values, names);
+        return new CovarianceMatrix(n, values, names);
+    }
+
+    public static CovarianceMatrix of(int n, double[] values) {
+        return of(n, values, null);
+    }
+
+    /** From a square array of rows (copied). */
+    public static CovarianceMatrix of(double[][] rows, List<String> assets) {
+        int n = rows.length;
+        double[] v = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            if (rows[i].length != n) {
+                throw new DimensionMismatchException("covariance matrix is not square: row " + (i + 1) + " has "
+                        + rows[i].length + " columns, expected " + n);
+            }
+            System.arraycopy(rows[i], 0, v, i * n, n);
+        }
+        return of(n, v, assets);
+    }
+
+    public static CovarianceMatrix of(double[][] rows) {
+        return of(rows, null);
+    }
+
+    static void validate(int n, double[] v, List<String> names) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double a = v[i * n + j];
+                if (!Double.isFinite(a)) {
+                    throw new NonFiniteValueException("covariance entry (" + names.get(i) + ", " + names.get(j)
+                            + ") [row " + (i + 1) + ", column " + (j + 1) + "] is " + a);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            double d = v[i * n + i];
+            if (!(d > 0)) {
+                throw new ZeroVarianceException("asset " + names.get(i) + " (column " + (i + 1)
+                        + ") has variance " + d + "; every asset needs a positive variance");
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double a = v[i * n + j];
+                double b = v[j * n + i];
+                double scale = Math.sqrt(v[i * n + i] * v[j * n + j]);
+                if (Math.abs(a - b) > SYMMETRY_TOLERANCE * scale) {
+                    throw new NotSymmetricException("covariance matrix is not symmetric: entry (" + names.get(i)
+                            + ", " + names.get(j) + ") = " + a + " but (" + names.get(j) + ", " + names.get(i)
+                            + ") = " + b);
+                }
+            }
+        }
+    }
+
+    static List<String> defaultNames(int n) {
+        String[] s = new String[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = "A" + (i + 1);
+        }
+        return List.of(s);
+    }
+
+    public int size() {
+        return n;
+    }
+
+    /** The row-major values. Shared, not copied: do not modify. */
+    public double[] values() {
+        return values;
+    }
+
+    public double get(int i, int j) {
+        return values[i * n + j];
+    }
+
+    public List<String> assets() {
+        return assets;
+    }
+
+    /** Per-asset volatilities sqrt(Σ_ii), in the units of the returns (not annualised). */
+    public double[] volatilities() {
+        double[] s = new double[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = Math.sqrt(values[i * n + i]);
+        }
+        return s;
+    }
+
+    /** The correlation matrix D⁻¹ΣD⁻¹ (row-major, a new array), unit diagonal exactly. */
+    public double[] correlation() {
+        double[] s = volatilities();
+        double[] c = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                c[i * n + j] = i == j ? 1.0 : values[i * n + j] / (s[i] * s[j]);
+            }
+        }
+        return c;
+    }
+
+    /** Portfolio variance wᵀΣw. */
+    public double variance(double[] w) {
+        if (w.length != n) {
+            throw new DimensionMismatchException("weights have " + w.length + " entries, covariance has " + n);
+        }
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double row = 0;
+            for (int j = 0; j < n; j++) {
+                row += values[i * n + j] * w[j];
+            }
+            total += w[i] * row;
+        }
+        return total;
+    }
+
+    /** The same matrix with the rows and columns in {@code keep} only (a new matrix). */
+    public CovarianceMatrix subset(int[] keep) {
+        int m = keep.length;
+        double[] v = new double[m * m];
+        String[] names = new String[m];
+        for (int a = 0; a < m; a++) {
+            names[a] = assets.get(keep[a]);
+            for (int b = 0; b < m; b++) {
+                v[a * m + b] = values[keep[a] * n + keep[b]];
+            }
+        }
+        return new CovarianceMatrix(m, v, List.of(names));
+    }
+
+    @Override
+    public String toString() {
+        return "CovarianceMatrix[n=" + n + ", assets=" + (n <= 8 ? assets : assets.subList(0, 8) + "...")
+                + ", diag=" + Arrays.toString(Arrays.copyOf(volatilities(), Math.min(n, 4))) + "...]";
+    }
+}

@@ -1,0 +1,86 @@
+package io.equirisk.data;
+
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.NonFiniteValueException;
+
+import java.util.List;
+
+/**
+ * A T×N table of prices (rows are dates, oldest first), row-major. NaN marks a missing price (an asset not yet
+ * listed, delisted, or a gap). Present prices must be finite and positive.
+ */
+public final class PriceHistory {
+    private final int rows;
+    private final int cols;
+    private final double[] values;
+    private final List<String> assets;
+    private final List<String> dates;
+
+    private PriceHistory(int rows, int cols, double[] values, List<String> assets, List<String> dates) {
+        this.rows = rows;
+        this.cols = cols;
+        this.values = values;
+        this.assets = assets;
+        this.dates = dates;
+    }
+
+    /**
+     * Wraps row-major prices (not copied) after checking them.
+     *
+     * @throws InvalidInputException naming the asset and row of a zero or negative price
+     */
+    public static PriceHistory of(int rows, int cols, double[] values, List<String> assets, List<String> dates) {
+        if (rows < 0 || cols < 1) {
+            throw new DimensionMismatchException("prices need at least one asset, got " + rows + " × " + cols);
+        }
+        if (values.length != (long) rows * cols) {
+            throw new DimensionMismatchException("prices of " + rows + " rows × " + cols + " assets need "
+                    + ((long) rows * cols) + " values, got " + values.length);
+        }
+        List<String> names = Returns.checkNames(assets, cols);
+        List<String> labels = dates == null ? Returns.rowNumbers(rows) : List.copyOf(dates);
+        if (labels.size() != rows) {
+            throw new DimensionMismatchException("prices have " + rows + " rows but " + labels.size() + " dates");
+        }
+        for (int t = 0; t < rows; t++) {
+            for (int j = 0; j < cols; j++) {
+                double p = values[t * cols + j];
+                if (Double.isNaN(p)) {
+                    continue;
+                }
+                if (Double.isInfinite(p)) {
+                    throw new NonFiniteValueException("price of asset " + names.get(j) + " on " + labels.get(t)
+                            + " (row " + (t + 1) + ") is " + p);
+                }
+                if (p <= 0) {
+                    throw new InvalidInputException("price of asset " + names.get(j) + " on " + labels.get(t)
+                            + " (row " + (t + 1) + ") is " + p + "; prices must be positive (drop the asset, or "
+                            + "mark the cell missing)");
+                }
+            }
+        }
+        return new PriceHistory(rows, cols, values, names, labels);
+    }
+
+    public int observations() {
+        return rows;
+    }
+
+    public int assetCount() {
+        return cols;
+    }
+
+    /** Row-major values. Shared, not copied: do not modify. */
+    public double[] values() {
+        return values;
+    }
+
+    public List<String> assets() {
+        return assets;
+    }
+
+    public List<String> dates() {
+        return dates;
+    }
+}

@@ -1,0 +1,244 @@
+package io.equirisk.data;
+
+import io.equirisk.error.DataFormatException;
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.InsufficientDataException;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.NonFiniteValueException;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A T×N table of per-period returns (rows are dates, oldest first; columns are assets), row-major. NaN marks a
+ * missing return; ±Inf is never allowed. Row labels (dates) are optional text.
+ */
+public final class Returns {
+    private final int rows;
+    private final int cols;
+    private final double[] values;
+    private final List<String> assets;
+    private final List<String> dates;
+
+    private Returns(int rows, int cols, double[] values, List<String> assets, List<String> dates) {
+        this.rows = rows;
+        this.cols = cols;
+        this.values = values;
+        this.assets = assets;
+        this.dates = dates;
+    }
+
+    /**
+     * Wraps row-major values (not copied). NaN is allowed and means missing.
+     *
+     * @param assets names, unique; null for A1..AN
+     * @param dates  row labels; null for 1..T
+     */
+    public static Returns of(int rows, int cols, double[] values, List<String> assets, List<String> dates) {
+        if (rows < 0 || cols < 1) {
+            throw new DimensionMismatchException("returns need at least one asset, got " + rows + " × " + cols);
+        }
+        if (values.length != (long) rows * cols) {
+            throw new DimensionMismatchException("returns of " + rows + " rows × " + cols + " assets need "
+                    + ((long) rows * cols) + " values, got " + values.length);
+        }
+        List<String> names = checkNames(assets, cols);
+        List<String> labels = dates == null ? rowNumbers(rows) : List.copyOf(dates);
+        if (labels.size() != rows) {
+            throw new DimensionMismatchException("returns have " + rows + " rows but " + labels.size() + " dates");
+        }
+        for (int t = 0; t < rows; t++) {
+            for (int j = 0; j < cols; j++) {
+                double v = values[t * cols + j];
+                if (Double.isInfinite(v)) {
+                    throw new NonFiniteValueException("return of asset " + names.get(j) + " on " + labels.get(t)
+                            + " (row " + (t + 1) + ") is " + v);
+                }
+            }
+        }
+        return new Returns(rows, cols, values, names, labels);
+    }
+
+    /** From an array of rows (copied); every row must have the same length. */
+    public static Returns of(double[][] data, List<String> assets, List<String> dates) {
+        int t = data.length;
+        if (t == 0) {
+            throw new InsufficientDataException("returns table is empty");
+        }
+        int n = data[0].length;
+        double[] v = new double[t * n];
+        for (int i = 0; i < t; i++) {
+            if (data[i].length != n) {
+                throw new DimensionMismatchException("returns row " + (i + 1) + " has " + data[i].length
+                        + " values, the first row has " + n);
+            }
+            System.arraycopy(data[i], 0, v, i * n, n);
+        }
+        return of(t, n, v, assets, dates);
+    }
+
+    public static Returns of(double[][] data) {
+        return of(data, null, null);
+    }
+
+    /**
+     * Returns from prices: row t is the return from date t−1 to date t, for T prices → T−1 returns (labelled with the
+     * later date). A return is missing (NaN) when either price is missing. Prices must be positive where present.
+     */
+    public static Returns fromPrices(PriceHistory prices, ReturnKind kind) {
+        int t = prices.observations();
+        int n = prices.assetCount();
+        if (t < 2) {
+            throw new InsufficientDataException("need at least 2 prices per asset to form a return, got " + t
+                    + " row" + (t == 1 ? "" : "s"));
+        }
+        double[] p = prices.values();
+        double[] r = new double[(t - 1) * n];
+        for (int i = 1; i < t; i++) {
+            for (int j = 0; j < n; j++) {
+                double p0 = p[(i - 1) * n + j];
+                double p1 = p[i * n + j];
+                r[(i - 1) * n + j] = Double.isNaN(p0) || Double.isNaN(p1) ? Double.NaN : kind.of(p0, p1);
+            }
+        }
+        return new Returns(t - 1, n, r, prices.assets(), prices.dates().subList(1, t));
+    }
+
+    static List<String> checkNames(List<String> assets, int cols) {
+        if (assets == null) {
+            List<String> s = new ArrayList<>(cols);
+            for (int i = 0; i < cols; i++) {
+                s.add("A" + (i + 1));
+            }
+            return List.copyOf(s);
+        }
+        if (assets.size() != cols) {
+            throw new DimensionMismatchException(cols + " columns of data but " + assets.size() + " asset names");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < assets.size(); i++) {
+            String a = assets.get(i);
+            if (a == null || a.isBlank()) {
+                throw new DataFormatException("asset name in column " + (i + 1) + " is empty");
+            }
+            if (!seen.add(a)) {
+                throw new DataFormatException("duplicate asset name '" + a + "' (column " + (i + 1) + ")");
+            }
+        }
+        return List.copyOf(assets);
+    }
+
+    static List<String> rowNumbers(int rows) {
+        List<String> s = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            s.add("row " + (i + 1));
+        }
+        return List.copyOf(s);
+    }
+
+    public int observations() {
+        return rows;
+    }
+
+    public int assetCount() {
+        return cols;
+    }
+
+    /** Row-major T×N values, NaN for missing. Shared, not copied: do not modify. */
+    public double[] values() {
+        return values;
+    }
+
+    public double get(int row, int asset) {
+        return values[row * cols + asset];
+    }
+
+    public List<String> assets() {
+        return assets;
+    }
+
+    public List<String> dates() {
+        return dates;
+    }
+
+    /** True when any cell is missing (NaN). */
+    public boolean hasMissing() {
+        for (double v : values) {
+            if (Double.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The rows in which every asset has a return (DROP_INCOMPLETE_ROWS). */
+    public Returns completeRows() {
+        int kept = 0;
+        boolean[] keep = new boolean[rows];
+        for (int t = 0; t < rows; t++) {
+            boolean ok = true;
+            for (int j = 0; j < cols && ok; j++) {
+                ok = !Double.isNaN(values[t * cols + j]);
+            }
+            keep[t] = ok;
+            if (ok) {
+                kept++;
+            }
+        }
+        if (kept == rows) {
+            return this;
+        }
+        double[] v = new double[kept * cols];
+        List<String> d = new ArrayList<>(kept);
+        int k = 0;
+        for (int t = 0; t < rows; t++) {
+            if (keep[t]) {
+                System.arraycopy(values, t * cols, v, k * cols, cols);
+                d.add(dates.get(t));
+                k++;
+            }
+        }
+        return new Returns(kept, cols, v, assets, List.copyOf(d));
+    }
+
+    /** The last {@code window} rows (all rows if fewer). */
+    public Returns lastRows(int window) {
+        if (window < 1) {
+            throw new InvalidInputException("window must be at least 1, got " + window);
+        }
+        if (window >= rows) {
+            return this;
+        }
+        int from = rows - window;
+        double[] v = new double[window * cols];
+        System.arraycopy(values, from * cols, v, 0, window * cols);
+        return new Returns(window, cols, v, assets, dates.subList(from, rows));
+    }
+
+    /** Rows [from, to). */
+    public Returns rows(int from, int to) {
+        if (from < 0 || to > rows || from > to) {
+            throw new InvalidInputException("row range [" + from + ", " + to + ") is outside 0.." + rows);
+        }
+        double[] v = new double[(to - from) * cols];
+        System.arraycopy(values, from * cols, v, 0, v.length);
+        return new Returns(to - from, cols, v, assets, dates.subList(from, to));
+    }
+
+    /**
+     * Throws {@link io.equirisk.error.NonFiniteValueException} naming the first missing cell, if any. Used by
+     * estimators under {@link MissingValuePolicy#REJECT}.
+     */
+    public void requireComplete() {
+        for (int t = 0; t < rows; t++) {
+            for (int j = 0; j < cols; j++) {
+                if (Double.isNaN(values[t * cols + j])) {
+                    throw new NonFiniteValueException("return of asset " + assets.get(j) + " on " + dates.get(t)
+                            + " (row " + (t + 1) + ") is missing (NaN)");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.equirisk.kernel;
+
+/**
+ * Chooses the {@link NumericKernels} implementation once: the Vector API one when the incubator module
+ * {@code jdk.incubator.vector} is present (run with {@code --add-modules jdk.incubator.vector}), otherwise scalar.
+ * Set the system property {@code equirisk.kernels=scalar} to force the scalar implementation.
+ */
+public final class Kernels {
+    private static final NumericKernels ACTIVE = choose();
+
+    private Kernels() {
+    }
+
+    /** The implementation in use. */
+    public static NumericKernels get() {
+        return ACTIVE;
+    }
+
+    /** The scalar implementation, always available (a reference for tests). */
+    public static NumericKernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    private static NumericKernels choose() {
+        if ("scalar".equalsIgnoreCase(System.getProperty("equirisk.kernels", ""))) {
+            return ScalarKernels.INSTANCE;
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return ScalarKernels.INSTANCE;
+        }
+        try {
+            // Loaded reflectively so that this class links without the incubator module.
+            Class<?> c = Class.forName("io.equirisk.kernel.VectorKernels");
+            return (NumericKernels) c.getDeclaredField("INSTANCE").get(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return ScalarKernels.INSTANCE;
+        }
+    }
+}

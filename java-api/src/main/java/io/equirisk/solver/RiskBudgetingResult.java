@@ -1,0 +1,27 @@
+package io.equirisk.solver;
+
+import io.equirisk.error.ConvergenceException;
+
+/**
+ * The answer of one risk-budgeting solve.
+ *
+ * @param weights           long-only weights summing to one
+ * @param riskContributions RC_i = w_i(Σw)_i / wᵀΣw, shares of portfolio variance summing to one
+ * @param iterations        CCD sweeps plus Newton steps taken
+ * @param residual          max_i |RC_i − b_i|, recomputed from the final weights
+ * @param converged         residual ≤ tolerance and every weight finite and ≥ 0
+ * @param solver            what ran: "ccd", "newton", "ccd+newton", "inverse-volatility" or "diagonal"
+ * @param volatility        portfolio volatility sqrt(wᵀΣw), in the units of Σ (not annualised)
+ */
+public record RiskBudgetingResult(double[] weights, double[] riskContributions, int iterations, double residual,
+                                  boolean converged, String solver, double volatility) {
+
+    /** This result, or a {@link ConvergenceException} carrying it when it did not converge. */
+    public RiskBudgetingResult requireConverged() {
+        if (!converged) {
+            throw new ConvergenceException("risk-budgeting solve (" + solver + ") did not converge: residual "
+                    + residual + " after " + iterations + " iterations", this);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,101 @@
+package io.equirisk.solver;
+
+import io.equirisk.error.InvalidBudgetException;
+
+import java.util.Arrays;
+
+/**
+ * Risk budgets b: the share of portfolio risk each asset should carry. Every b_i is finite and ≥ 0, at least one is
+ * positive, and they sum to one within {@link #SUM_TOLERANCE}. An asset with b_i = 0 gets weight exactly zero.
+ *
+ * <p>Budgets that do not sum to one are rejected by {@link #of}, because silently rescaling hides a caller's
+ * mistake; {@link #normalized} rescales on purpose.
+ */
+public final class RiskBudgets {
+    public static final double SUM_TOLERANCE = 1e-8;
+    private final double[] b;
+
+    private RiskBudgets(double[] b) {
+        this.b = b;
+    }
+
+    /** Equal budgets 1/N: the equal-risk-contribution (ERC) portfolio. */
+    public static RiskBudgets equal(int n) {
+        if (n < 1) {
+            throw new InvalidBudgetException("need at least one asset, got " + n);
+        }
+        double[] b = new double[n];
+        Arrays.fill(b, 1.0 / n);
+        return new RiskBudgets(b);
+    }
+
+    /** Budgets as given (copied); they must sum to one. */
+    public static RiskBudgets of(double... budgets) {
+        double sum = check(budgets);
+        if (Math.abs(sum - 1.0) > SUM_TOLERANCE) {
+            throw new InvalidBudgetException("risk budgets sum to " + sum + ", not 1 (use RiskBudgets.normalized, "
+                    + "or --normalize-budgets on the command line, to rescale them)");
+        }
+        return new RiskBudgets(budgets.clone());
+    }
+
+    /** Budgets rescaled to sum to one (copied). */
+    public static RiskBudgets normalized(double... budgets) {
+        double sum = check(budgets);
+        double[] b = new double[budgets.length];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = budgets[i] / sum;
+        }
+        return new RiskBudgets(b);
+    }
+
+    private static double check(double[] budgets) {
+        if (budgets.length == 0) {
+            throw new InvalidBudgetException("risk budgets are empty");
+        }
+        double sum = 0;
+        for (int i = 0; i < budgets.length; i++) {
+            double v = budgets[i];
+            if (!Double.isFinite(v)) {
+                throw new InvalidBudgetException("risk budget of asset " + (i + 1) + " is " + v);
+            }
+            if (v < 0) {
+                throw new InvalidBudgetException("risk budget of asset " + (i + 1) + " is negative (" + v + ")");
+            }
+            sum += v;
+        }
+        if (!(sum > 0)) {
+            throw new InvalidBudgetException("risk budgets are all zero");
+        }
+        return sum;
+    }
+
+    public int size() {
+        return b.length;
+    }
+
+    public double get(int i) {
+        return b[i];
+    }
+
+    /** A copy of the budgets. */
+    public double[] toArray() {
+        return b.clone();
+    }
+
+    /** True when every budget is 1/N (exactly as {@link #equal} makes them, or within 1e-15). */
+    public boolean isEqual() {
+        double e = 1.0 / b.length;
+        for (double v : b) {
+            if (Math.abs(v - e) > 1e-15) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "RiskBudgets" + Arrays.toString(b);
+    }
+}

@@ -1,0 +1,47 @@
+package io.equirisk.solver;
+
+import io.equirisk.error.InvalidInputException;
+
+/**
+ * Solver settings.
+ *
+ * @param tolerance     stop when max_i |RC_i − b_i| ≤ tolerance (risk contributions as shares of total risk)
+ * @param maxIterations cap on sweeps (CCD) or steps (Newton); AUTO gives CCD this many sweeps and Newton its own cap
+ * @param method        the algorithm
+ */
+public record SolverOptions(double tolerance, int maxIterations, SolverMethod method) {
+    public static final double DEFAULT_TOLERANCE = 1e-10;
+    public static final int DEFAULT_MAX_ITERATIONS = 10_000;
+
+    public SolverOptions {
+        if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
+            throw new InvalidInputException("tolerance must be a positive number, got " + tolerance);
+        }
+        if (tolerance < 1e-15) {
+            throw new InvalidInputException("tolerance " + tolerance + " is below what double precision can "
+                    + "certify (1e-15)");
+        }
+        if (maxIterations < 1) {
+            throw new InvalidInputException("maxIterations must be at least 1, got " + maxIterations);
+        }
+        if (method == null) {
+            throw new InvalidInputException("solver method is null");
+        }
+    }
+
+    public static SolverOptions defaults() {
+        return new SolverOptions(DEFAULT_TOLERANCE, DEFAULT_MAX_ITERATIONS, SolverMethod.AUTO);
+    }
+
+    public SolverOptions withTolerance(double tol) {
+        return new SolverOptions(tol, maxIterations, method);
+    }
+
+    public SolverOptions withMethod(SolverMethod m) {
+        return new SolverOptions(tolerance, maxIterations, m);
+    }
+
+    public SolverOptions withMaxIterations(int max) {
+        return new SolverOptions(tolerance, max, method);
+    }
+}

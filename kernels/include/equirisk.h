@@ -1,0 +1,107 @@
+/*
+ * equirisk C ABI: batched covariance and batched risk-budgeting solves on a CUDA device, or on the host through
+ * the CUDA emulation layer (same sources, built by g++). Plain C types; every function returns an er_status and,
+ * on failure, leaves a message for the calling thread in er_last_error().
+ *
+ * Layouts (all row-major, contiguous, float64):
+ *   returns      rows × n                       row t, asset j at returns[t*n + j]
+ *   covariance   batch × n × n                  matrix k at cov[k*n*n], entry (i,j) at cov[k*n*n + i*n + j]
+ *   budgets      n (shared) or batch × n
+ *   weights, rc  batch × n
+ */
+#ifndef EQUIRISK_H
+#define EQUIRISK_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ER_ABI_VERSION 1
+
+typedef enum er_status {
+    ER_OK = 0,
+    ER_INVALID_ARGUMENT = 1, /* a size, pointer or option is invalid (checked before any device work) */
+    ER_NO_DEVICE = 2,        /* no CUDA device or no usable driver */
+    ER_OUT_OF_MEMORY = 3,    /* device (or host staging) allocation failed */
+    ER_CUDA_ERROR = 4,       /* any other CUDA runtime error; the text is in er_last_error() */
+    ER_INTERNAL = 5
+} er_status;
+
+typedef enum er_cov_kind {
+    ER_COV_SAMPLE = 0, /* demeaned, divided by (window - 1) */
+    ER_COV_EWMA = 1    /* zero mean, weights lambda^(window-1-t) normalised to sum to one */
+} er_cov_kind;
+
+typedef enum er_solver {
+    ER_SOLVER_AUTO = 0,  /* CCD; on stall, damped Newton finishes */
+    ER_SOLVER_CCD = 1,
+    ER_SOLVER_NEWTON = 2
+} er_solver;
+
+/* What ran for one problem (solver_used output). */
+typedef enum er_solver_used {
+    ER_USED_CCD = 1,
+    ER_USED_NEWTON = 2,
+    ER_USED_CCD_NEWTON = 3
+} er_solver_used;
+
+typedef struct er_device_info {
+    char name[256];
+    int32_t compute_major;
+    int32_t compute_minor;
+    int32_t multiprocessors;
+    int32_t driver_version;   /* e.g. 13000 for CUDA 13.0; 0 when unknown */
+    int32_t runtime_version;
+    int64_t total_memory;     /* bytes */
+    int64_t free_memory;      /* bytes, at query time */
+    int64_t shared_memory_per_block_optin; /* bytes */
+} er_device_info;
+
+typedef struct er_context er_context;
+
+/* ABI version of the loaded library (ER_ABI_VERSION at build time). */
+int32_t er_abi_version(void);
+
+/* "cuda" or "emulation". */
+const char* er_library_kind(void);
+
+/* The calling thread's last error message ("" if none). Valid until the thread's next call. */
+const char* er_last_error(void);
+
+/* Number of usable devices; 0 with ER_OK when there is none (the reason is in er_last_error()). */
+er_status er_device_count(int32_t* count);
+
+er_status er_device_info_get(int32_t device, er_device_info* info);
+
+/* A context owns a device, a stream and reusable device buffers. A context is used by one thread at a time;
+   separate contexts may be used concurrently. */
+er_status er_context_create(int32_t device, er_context** ctx);
+er_status er_context_destroy(er_context* ctx);
+
+/*
+ * One covariance per window: window k covers rows [starts[k], starts[k] + window) of returns (rows × n).
+ * cov_out receives count × n × n values.
+ */
+er_status er_covariance(er_context* ctx, const double* returns, int64_t rows, int64_t n,
+                        const int64_t* starts, int64_t count, int64_t window,
+                        int32_t kind, double lambda, double* cov_out);
+
+/*
+ * Risk-budgeting solves: for each k, long-only weights w (sum 1) with w_i (Σw)_i / wᵀΣw = b_i.
+ * budgets: n values if budgets_shared != 0, else batch × n. Budgets must be >= 0 and sum to 1 per problem; an asset
+ * with a zero budget gets weight exactly 0. tol: stop when max_i |RC_i - b_i| <= tol.
+ * Outputs (each may not be NULL): weights_out, rc_out (batch × n), iterations_out, converged_out, solver_used_out
+ * (batch), residual_out, volatility_out (batch).
+ */
+er_status er_solve(er_context* ctx, const double* cov, const double* budgets, int32_t budgets_shared,
+                   int64_t batch, int64_t n, double tol, int32_t max_iter, int32_t solver,
+                   double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
+                   int32_t* converged_out, int32_t* solver_used_out, double* volatility_out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EQUIRISK_H */
