@@ -58,7 +58,8 @@ final class VectorKernels implements NumericKernels {
      *
      * Register tile: MR = 4 rows i × NR = 2 vectors of columns j of C (4 × 8 doubles with AVX2) in 8 DoubleVector
      * accumulators; one step t broadcasts 4 values X[t][i..i+3] and loads 2 vectors X[t][j..j+NR), 6 loads for
-     * 8 FMAs, and no reduction across lanes. The tile is loaded from C and stored back once per block of KC steps.
+     * 8 FMAs, and no reduction across lanes. The tile's sum over a block of KC steps is added to C once. (A 4 × 12
+     * tile, 12 accumulators, ran at half the speed here: it needs more than the 16 vector registers.)
      * Packing, per block of KC rows t: every column j ≥ rowFrom is copied once, shifted and weighted, into tiles of
      * KC × NR contiguous values (16 KiB each: one sits in L1 while the i-slivers sweep it); the rows i of the range
      * are copied in blocks of MC, shifted, into slivers of KC × MR (a block of 256 KiB stays in L2).
@@ -109,9 +110,9 @@ final class VectorKernels implements NumericKernels {
                 // the whole tile lies in C's upper triangle: accumulate in place
                 micro(a, s * kc, b, bOff, kc, c, cOff + i0 * n + j, n);
             } else {
-                // same arithmetic through a buffer, so every entry's sum is formed the same way wherever its tile
-                // falls: results do not depend on the row range (or the thread count)
-                tileIn(c, cOff, n, i0, ih, j, jw, tile);
+                // same arithmetic through a buffer (C += block sum), so every entry is formed the same way wherever
+                // its tile falls: results do not depend on the row range (or the thread count)
+                Arrays.fill(tile, 0.0);
                 micro(a, s * kc, b, bOff, kc, tile, 0, NR);
                 tileOut(tile, c, cOff, n, i0, ih, j, jw);
             }
@@ -164,16 +165,48 @@ final class VectorKernels implements NumericKernels {
         }
     }
 
-    /** C[r][u] += Σ_k a[aOff + k·MR + r]·b[bOff + k·NR + u] for the MR × NR tile at c[cIdx + r·ldc + u]. */
+    /**
+     * C[r][u] += Σ_k a[aOff + k·MR + r]·b[bOff + k·NR + u] for the MR × NR tile at c[cIdx + r·ldc + u]. The sums
+     * start from zero and C is read only at the end, so its cache misses overlap the next tile's arithmetic.
+     */
     private static void micro(double[] a, int aOff, double[] b, int bOff, int kc, double[] c, int cIdx, int ldc) {
-        int c1 = cIdx + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        DoubleVector c00 = DoubleVector.fromArray(S, c, cIdx), c01 = DoubleVector.fromArray(S, c, cIdx + L);
-        DoubleVector c10 = DoubleVector.fromArray(S, c, c1), c11 = DoubleVector.fromArray(S, c, c1 + L);
-        DoubleVector c20 = DoubleVector.fromArray(S, c, c2), c21 = DoubleVector.fromArray(S, c, c2 + L);
-        DoubleVector c30 = DoubleVector.fromArray(S, c, c3), c31 = DoubleVector.fromArray(S, c, c3 + L);
-        for (int k = 0; k < kc; k++) {
+        DoubleVector c00 = DoubleVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        DoubleVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int k = 0;
+        // two steps per iteration: fewer loop branches and index updates per FMA (measured ~5% faster)
+        for (; k + 1 < kc; k += 2) {
+            int ai = aOff + k * MR;
+            int bi = bOff + k * NR;
+            DoubleVector y0 = DoubleVector.fromArray(S, b, bi);
+            DoubleVector y1 = DoubleVector.fromArray(S, b, bi + L);
+            DoubleVector v = DoubleVector.broadcast(S, a[ai]);
+            c00 = v.fma(y0, c00);
+            c01 = v.fma(y1, c01);
+            v = DoubleVector.broadcast(S, a[ai + 1]);
+            c10 = v.fma(y0, c10);
+            c11 = v.fma(y1, c11);
+            v = DoubleVector.broadcast(S, a[ai + 2]);
+            c20 = v.fma(y0, c20);
+            c21 = v.fma(y1, c21);
+            v = DoubleVector.broadcast(S, a[ai + 3]);
+            c30 = v.fma(y0, c30);
+            c31 = v.fma(y1, c31);
+            y0 = DoubleVector.fromArray(S, b, bi + NR);
+            y1 = DoubleVector.fromArray(S, b, bi + NR + L);
+            v = DoubleVector.broadcast(S, a[ai + MR]);
+            c00 = v.fma(y0, c00);
+            c01 = v.fma(y1, c01);
+            v = DoubleVector.broadcast(S, a[ai + MR + 1]);
+            c10 = v.fma(y0, c10);
+            c11 = v.fma(y1, c11);
+            v = DoubleVector.broadcast(S, a[ai + MR + 2]);
+            c20 = v.fma(y0, c20);
+            c21 = v.fma(y1, c21);
+            v = DoubleVector.broadcast(S, a[ai + MR + 3]);
+            c30 = v.fma(y0, c30);
+            c31 = v.fma(y1, c31);
+        }
+        if (k < kc) {
             int ai = aOff + k * MR;
             int bi = bOff + k * NR;
             DoubleVector y0 = DoubleVector.fromArray(S, b, bi);
@@ -191,33 +224,23 @@ final class VectorKernels implements NumericKernels {
             c30 = v.fma(y0, c30);
             c31 = v.fma(y1, c31);
         }
-        c00.intoArray(c, cIdx);
-        c01.intoArray(c, cIdx + L);
-        c10.intoArray(c, c1);
-        c11.intoArray(c, c1 + L);
-        c20.intoArray(c, c2);
-        c21.intoArray(c, c2 + L);
-        c30.intoArray(c, c3);
-        c31.intoArray(c, c3 + L);
+        addInto(c, cIdx, c00, c01);
+        addInto(c, cIdx + ldc, c10, c11);
+        addInto(c, cIdx + 2 * ldc, c20, c21);
+        addInto(c, cIdx + 3 * ldc, c30, c31);
     }
 
-    /** Copies C's upper-triangle entries of the tile into the buffer; everything else in it is zero. */
-    private static void tileIn(double[] c, int cOff, int n, int i0, int ih, int j, int jw, double[] tile) {
-        Arrays.fill(tile, 0.0);
-        for (int r = 0; r < ih; r++) {
-            int i = i0 + r;
-            for (int u = Math.max(0, i - j); u < jw; u++) {
-                tile[r * NR + u] = c[cOff + i * n + j + u];
-            }
-        }
+    private static void addInto(double[] c, int idx, DoubleVector lo, DoubleVector hi) {
+        DoubleVector.fromArray(S, c, idx).add(lo).intoArray(c, idx);
+        DoubleVector.fromArray(S, c, idx + L).add(hi).intoArray(c, idx + L);
     }
 
-    /** Writes the buffer's upper-triangle entries back to C. */
+    /** Adds the buffer's upper-triangle entries to C. */
     private static void tileOut(double[] tile, double[] c, int cOff, int n, int i0, int ih, int j, int jw) {
         for (int r = 0; r < ih; r++) {
             int i = i0 + r;
             for (int u = Math.max(0, i - j); u < jw; u++) {
-                c[cOff + i * n + j + u] = tile[r * NR + u];
+                c[cOff + i * n + j + u] += tile[r * NR + u];
             }
         }
     }
