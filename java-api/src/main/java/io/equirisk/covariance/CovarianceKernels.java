@@ -9,6 +9,7 @@ import io.equirisk.kernel.NumericKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 
@@ -20,8 +21,9 @@ import java.util.concurrent.RecursiveAction;
  * <p>The returns are read in place: the kernel subtracts the means and applies the weights while it packs its
  * cache blocks, so no demeaned or transposed copy of the window is made. Large problems are split over threads by
  * balanced row ranges of the upper triangle (row i has N − i entries); the pieces run as fork-join tasks in the pool
- * of the calling thread, or in the common pool when the caller is not a fork-join worker, so a batch that already
- * runs in parallel shares its pool instead of oversubscribing the machine.
+ * of the calling thread, or in a pool of this class (one daemon worker per processor) when the caller is not a
+ * fork-join worker, so a batch that already runs in parallel shares its pool instead of oversubscribing the machine.
+ * Each entry is computed by the same arithmetic whatever the split: results are identical for any thread count.
  */
 public final class CovarianceKernels {
     /** Below this many multiply-adds (N(N+1)/2·T) one thread does the whole product: about a millisecond of work. */
@@ -128,7 +130,24 @@ public final class CovarianceKernels {
                 }
             });
         }
-        ForkJoinTask.invokeAll(tasks);
+        if (ForkJoinTask.inForkJoinPool()) {
+            // already a worker (a batch running in parallel): share that pool instead of oversubscribing
+            ForkJoinTask.invokeAll(tasks);
+        } else {
+            // the common pool has one worker fewer than processors (the caller is meant to help) and an external
+            // caller's join ran every piece itself here: use workers of our own
+            Workers.POOL.invoke(new RecursiveAction() {
+                @Override
+                protected void compute() {
+                    invokeAll(tasks);
+                }
+            });
+        }
+    }
+
+    /** Daemon fork-join workers, one per processor, created on first use. */
+    private static final class Workers {
+        static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
     }
 
     /** One thread's share: rows [from, to) of the upper triangle, then their mirror images in the lower one. */
