@@ -28,6 +28,8 @@ import java.util.concurrent.RecursiveAction;
 public final class CovarianceKernels {
     /** Below this many multiply-adds (N(N+1)/2·T) one thread does the whole product: about a millisecond of work. */
     static final long PARALLEL_MIN_WORK = 1L << 22;
+    /** Side of the square tiles in which the upper triangle is scaled and mirrored. */
+    private static final int MIRROR_TILE = 32;
     /** Row ranges are cut at multiples of the kernel's row tile. */
     private static final int ROW_ALIGN = 4;
 
@@ -157,18 +159,20 @@ public final class CovarianceKernels {
             Arrays.fill(out, outOff + i * n + i, outOff + (i + 1) * n, 0.0);
         }
         Kernels.get().syrkUpper(x, start * n, n, window, shift, weights, out, outOff, from, to);
-        for (int i = from; i < to; i++) {
-            int row = outOff + i * n;
-            for (int j = i; j < n; j++) {
-                out[row + j] *= scale;
-            }
-        }
-        // Entry (j, i) for j > i, i in [from, to): for fixed j the targets are contiguous in row j.
-        for (int j = from + 1; j < n; j++) {
-            int dst = outOff + j * n;
-            int iEnd = Math.min(to, j);
-            for (int i = from; i < iEnd; i++) {
-                out[dst + i] = out[outOff + i * n + j];
+        // scale and mirror tile by tile: a tile's rows are read and its columns written while both sit in L1
+        // (a plain column walk over an N×N matrix misses the cache on every write)
+        for (int i0 = from; i0 < to; i0 += MIRROR_TILE) {
+            int i1 = Math.min(to, i0 + MIRROR_TILE);
+            for (int j0 = i0; j0 < n; j0 += MIRROR_TILE) {
+                int j1 = Math.min(n, j0 + MIRROR_TILE);
+                for (int i = i0; i < i1; i++) {
+                    int row = outOff + i * n;
+                    for (int j = Math.max(j0, i); j < j1; j++) {
+                        double v = out[row + j] * scale;
+                        out[row + j] = v;
+                        out[outOff + j * n + i] = v;
+                    }
+                }
             }
         }
     }
