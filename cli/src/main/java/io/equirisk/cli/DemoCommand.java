@@ -2,7 +2,8 @@ package io.equirisk.cli;
 
 import io.equirisk.backend.Backends;
 import io.equirisk.covariance.CovarianceBatch;
-import io.equirisk.covariance.CovarianceEstimators;
+import io.equirisk.backend.CovarianceKind;
+import io.equirisk.backend.ReturnWindows;
 import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.data.Returns;
 import io.equirisk.data.SyntheticMarket;
@@ -61,13 +62,17 @@ final class DemoCommand implements Runnable {
         PrintWriter out = main.spec.commandLine().getOut();
         SyntheticMarket market = SyntheticMarket.demo(seed);
         Returns returns = market.simulate(days);
-        CovarianceMatrix cov = CovarianceEstimators.parse("sample").estimate(returns);
-        int n = cov.size();
-        PositiveDefinite.require(cov);
+        int n = market.size();
+        CovarianceMatrix cov;
         RiskBudgetingResult erc;
         String reason;
         try (Backends.Selection sel = Backends.select(backend)) {
             reason = sel.reason();
+            // The sample covariance through the backend's batched path (what a GPU accelerates).
+            CovarianceBatch estimate = sel.backend().covariance(ReturnWindows.whole(returns.values(), days, n),
+                    CovarianceKind.SAMPLE, 0.0);
+            cov = CovarianceMatrix.of(n, estimate.values(), market.assets());
+            PositiveDefinite.require(cov);
             erc = sel.backend().solve(CovarianceBatch.of(List.of(cov)), RiskBudgets.equal(n).toArray(),
                     SolverOptions.defaults()).result(0);
         }

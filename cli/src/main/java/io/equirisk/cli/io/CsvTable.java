@@ -85,6 +85,10 @@ public final class CsvTable {
             int line = 1;
             for (CSVRecord r : parser) {
                 int start = (int) Math.min(r.getCharacterPosition(), text.length());
+                // The reported position can be that of empty lines skipped before the record: step over them.
+                while (start < text.length() && (text.charAt(start) == '\n' || text.charAt(start) == '\r')) {
+                    start++;
+                }
                 for (; scanned < start; scanned++) {
                     if (text.charAt(scanned) == '\n') {
                         line++;
