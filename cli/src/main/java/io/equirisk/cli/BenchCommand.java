@@ -60,8 +60,8 @@ final class BenchCommand implements Runnable {
             + "or 5 with --quick; fewer when a workload exceeds its time budget of ~5 s, but at least 3).")
     Integer repetitions;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Untimed warm-up runs per workload (default 3, or 1 "
-            + "with --quick).")
+    @Option(names = "--warmup", paramLabel = "N", description = "Untimed warm-up runs per workload (default: at "
+            + "least 3, or 1 with --quick, and at least 1 s, or 0.3 s with --quick).")
     Integer warmup;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
@@ -194,7 +194,7 @@ final class BenchCommand implements Runnable {
                     + "converge (max residual " + s.maxResidual() + ")", s);
         }
         int maxIter = Arrays.stream(s.iterations()).max().orElse(0);
-        return String.format(Locale.ROOT, "converged, residual ≤ %.1e, ≤ %d iterations (%s)", s.maxResidual(),
+        return String.format(Locale.ROOT, "converged: residual ≤ %.1e, ≤ %d iterations (%s)", s.maxResidual(),
                 maxIter, s.solvers()[0]);
     }
 
@@ -203,8 +203,11 @@ final class BenchCommand implements Runnable {
         int warm = warmup != null ? warmup : quick ? 1 : 3;
         int reps = repetitions != null ? repetitions : quick ? 5 : 10;
         long budgetNanos = (quick ? 2L : 5L) * 1_000_000_000L;
-        for (int i = 0; i < warm; i++) {
-            progress.update(workload + " " + size + ": warm-up " + (i + 1) + "/" + warm);
+        // Warm up for at least `warm` runs and, unless the count was given, about a second (JIT compilation).
+        long warmNanos = warmup != null ? 0L : (quick ? 300L : 1000L) * 1_000_000L;
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warm || System.nanoTime() - warmStart < warmNanos; i++) {
+            progress.update(workload + " " + size + ": warm-up " + (i + 1));
             task.get();
         }
         double[] ms = new double[reps];
