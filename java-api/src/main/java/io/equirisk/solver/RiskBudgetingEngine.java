@@ -48,8 +48,10 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
         int iterations;
         double[] sx = null;
         if (options.method() == SolverMethod.NEWTON) {
-            iterations = newton(k, sigma, off, n, b, active, x, 0.5 * options.tolerance(),
+            DampedNewton newton = newton(k, sigma, off, n, b, active, x, 0.5 * options.tolerance(),
                     Math.min(options.maxIterations(), DampedNewton.MAX_STEPS));
+            iterations = newton.steps;
+            sx = newton.sigmaX();
             used = "newton";
         } else {
             CoordinateDescent ccd = new CoordinateDescent(k, sigma, off, n, b, x);
@@ -63,8 +65,10 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
                 if (!allPositive(x, b)) {
                     startPoint(k, sigma, off, n, b, x); // a diverged CCD iterate is no start for Newton
                 }
-                iterations += newton(k, sigma, off, n, b, active, x, 0.5 * options.tolerance(),
+                DampedNewton newton = newton(k, sigma, off, n, b, active, x, 0.5 * options.tolerance(),
                         DampedNewton.MAX_STEPS);
+                iterations += newton.steps;
+                sx = newton.sigmaX();
                 used = "ccd+newton";
             }
         }
@@ -91,36 +95,12 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
         }
     }
 
-    /**
-     * Damped Newton on the active set in correlation space, starting from x and writing its answer back into x.
-     * Returns the steps taken.
-     */
-    private static int newton(NumericKernels k, double[] sigma, int off, int n, double[] b, int[] active,
-                              double[] x, double tol, int maxSteps) {
-        int m = active.length;
-        double[] vol = new double[m];
-        for (int a = 0; a < m; a++) {
-            vol[a] = Math.sqrt(sigma[off + active[a] * n + active[a]]);
-        }
-        double[] corr = new double[m * m];
-        for (int a = 0; a < m; a++) {
-            int row = off + active[a] * n;
-            for (int c = 0; c < m; c++) {
-                corr[a * m + c] = a == c ? 1.0 : sigma[row + active[c]] / (vol[a] * vol[c]);
-            }
-        }
-        double[] ba = new double[m];
-        double[] y = new double[m];
-        for (int a = 0; a < m; a++) {
-            ba[a] = b[active[a]];
-            y[a] = x[active[a]] * vol[a];
-        }
-        DampedNewton newton = new DampedNewton(k, corr, m, ba, y);
+    /** Damped Newton from x (updated in place); returns it so the caller can read steps and Σx. */
+    private static DampedNewton newton(NumericKernels k, double[] sigma, int off, int n, double[] b, int[] active,
+                                       double[] x, double tol, int maxSteps) {
+        DampedNewton newton = new DampedNewton(k, sigma, off, n, b, x, active);
         newton.run(tol, maxSteps);
-        for (int a = 0; a < m; a++) {
-            x[active[a]] = y[a] / vol[a];
-        }
-        return newton.steps;
+        return newton;
     }
 
     /** The final report, computed on the original Σ from the normalised weights. */

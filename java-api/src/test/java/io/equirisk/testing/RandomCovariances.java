@@ -53,9 +53,10 @@ public final class RandomCovariances {
     }
 
     /**
-     * QΛQᵀ with a Haar-like random orthogonal Q and eigenvalues log-spaced over {@code condition}, scaled to vols
-     * spread log-uniformly over [1e-3, 10^(decades−3)]. Correlations have both signs; the resulting covariance's
-     * condition number is roughly {@code condition} times the vol spread squared.
+     * QΛQᵀ with a Haar-like random orthogonal Q and eigenvalues log-spaced over {@code condition}, normalised to a
+     * correlation matrix (whose condition number is then of the order of {@code condition}), scaled to vols spread
+     * log-uniformly over [1e-3, 10^(decades−3)]. Correlations have both signs; the covariance's condition number is
+     * roughly {@code condition} times the vol spread squared (1e6 and 3 decades: ~1e12).
      */
     public static CovarianceMatrix illConditioned(int n, double condition, int decades, long seed) {
         Random r = new Random(seed);
