@@ -11,6 +11,7 @@ import io.equirisk.data.SyntheticMarket.AssetClass;
 import io.equirisk.error.ConvergenceException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.solver.RiskBudgetingResult;
+import io.equirisk.solver.InverseVolatility;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
 import picocli.CommandLine.Command;
@@ -80,15 +81,7 @@ final class DemoCommand implements Runnable {
             throw new ConvergenceException("ERC solve did not converge (residual " + erc.residual() + ")", erc);
         }
         double[] vol = cov.volatilities();
-        double[] inverse = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            inverse[i] = 1.0 / vol[i];
-            sum += inverse[i];
-        }
-        for (int i = 0; i < n; i++) {
-            inverse[i] /= sum;
-        }
+        double[] inverse = InverseVolatility.weights(cov, RiskBudgets.equal(n));
         PortfolioRisk[] p = {PortfolioRisk.of(cov, PortfolioRisk.equalWeights(n)), PortfolioRisk.of(cov, inverse),
                 PortfolioRisk.of(cov, erc.weights())};
         double annual = Math.sqrt(SyntheticMarket.PERIODS_PER_YEAR);

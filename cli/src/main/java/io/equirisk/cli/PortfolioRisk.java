@@ -1,6 +1,7 @@
 package io.equirisk.cli;
 
 import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.solver.RiskContributions;
 
 /**
  * Risk of any weight vector under Σ: volatility and each asset's share of the variance, for comparing the ERC answer
@@ -19,22 +20,7 @@ final class PortfolioRisk {
 
     /** RC_i = w_i(Σw)_i / wᵀΣw; volatility sqrt(wᵀΣw) in the units of Σ. */
     static PortfolioRisk of(CovarianceMatrix cov, double[] w) {
-        int n = cov.size();
-        double[] sw = new double[n];
-        double var = 0;
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < n; j++) {
-                s += cov.get(i, j) * w[j];
-            }
-            sw[i] = s;
-            var += w[i] * s;
-        }
-        double[] rc = new double[n];
-        for (int i = 0; i < n; i++) {
-            rc[i] = w[i] * sw[i] / var;
-        }
-        return new PortfolioRisk(w.clone(), rc, Math.sqrt(var));
+        return new PortfolioRisk(w.clone(), RiskContributions.of(cov, w), Math.sqrt(cov.variance(w)));
     }
 
     static double[] equalWeights(int n) {

@@ -16,6 +16,7 @@ import io.equirisk.solver.RiskBudgetingSolver;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverMethod;
 import io.equirisk.solver.SolverOptions;
+import io.equirisk.solver.VolatilityTarget;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -182,7 +183,7 @@ final class SolveCommand implements Runnable {
             int ppy = periodsPerYear == null ? 252 : periodsPerYear;
             double leverage = 1.0;
             if (volTarget != null) {
-                leverage = volTarget / (result.volatility() * Math.sqrt(ppy));
+                leverage = VolatilityTarget.scale(cov, result.weights(), volTarget, ppy).leverage();
             }
             report = new Report(input, cov.assets(), budgets.toArray(), result, tolerance, annualised, ppy,
                     backendName, reason, volTarget, leverage, difference);
