@@ -1,5 +1,6 @@
 package io.equirisk.solver;
 
+import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.error.DimensionMismatchException;
 import io.equirisk.kernel.Kernels;
@@ -27,6 +28,20 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
                     + " assets");
         }
         return solve(covariance.values(), 0, n, budgets.toArray(), options);
+    }
+
+    @Override
+    public RiskBudgetingResult solve(CovarianceBatch batch, int index, RiskBudgets budgets, SolverOptions options) {
+        int n = batch.size();
+        if (index < 0 || index >= batch.batchSize()) {
+            throw new DimensionMismatchException("problem " + index + " is outside the batch of "
+                    + batch.batchSize());
+        }
+        if (budgets.size() != n) {
+            throw new DimensionMismatchException("budgets have " + budgets.size() + " entries, covariance has " + n
+                    + " assets");
+        }
+        return solve(batch.values(), index * n * n, n, budgets.toArray(), options);
     }
 
     /**
