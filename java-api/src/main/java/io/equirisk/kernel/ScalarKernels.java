@@ -32,10 +32,19 @@ final class ScalarKernels implements NumericKernels {
     }
 
     @Override
-    public void syrkUpper(double[] x, int n, int t, double[] c, int rowFrom, int rowTo) {
+    public void syrkUpper(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double[] c, int cOff,
+                          int rowFrom, int rowTo) {
+        // Reference: one entry at a time, straight from the definition.
         for (int i = rowFrom; i < rowTo; i++) {
+            double mi = shift == null ? 0 : shift[i];
             for (int j = i; j < n; j++) {
-                c[i * n + j] += dot(x, i * t, x, j * t, t);
+                double mj = shift == null ? 0 : shift[j];
+                double s = 0;
+                for (int r = 0; r < t; r++) {
+                    double w = weights == null ? 1 : weights[r];
+                    s += w * (x[xOff + r * n + i] - mi) * (x[xOff + r * n + j] - mj);
+                }
+                c[cOff + i * n + j] += s;
             }
         }
     }
