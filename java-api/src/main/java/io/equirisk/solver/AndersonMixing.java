@@ -1,5 +1,8 @@
 package io.equirisk.solver;
 
+import io.equirisk.error.NotPositiveDefiniteException;
+import io.equirisk.linalg.Cholesky;
+
 /**
  * Anderson acceleration (type II, Walker &amp; Ni 2011) of the fixed-point map "one forward and one backward sweep",
  * in log-coordinates z = ln x so that every extrapolated point stays positive. Near the solution that map is a
@@ -124,11 +127,13 @@ final class AndersonMixing {
         for (int p = 0; p < m; p++) {
             a[p * m + p] += 1e-12 * scale; // regularises nearly collinear histories
         }
-        if (!DampedNewton.choleskyLower(io.equirisk.kernel.Kernels.scalar(), a, m)) {
+        try {
+            Cholesky.factor(a, m);
+        } catch (NotPositiveDefiniteException e) {
             return null;
         }
-        double[] gamma = new double[m];
-        DampedNewton.solveLower(a, m, rhs, gamma);
+        double[] gamma = rhs;
+        Cholesky.solve(a, m, gamma);
         for (double v : gamma) {
             if (!Double.isFinite(v)) {
                 return null;

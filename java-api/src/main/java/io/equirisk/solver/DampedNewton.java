@@ -1,6 +1,7 @@
 package io.equirisk.solver;
 
-import io.equirisk.kernel.NumericKernels;
+import io.equirisk.error.NotPositiveDefiniteException;
+import io.equirisk.linalg.Cholesky;
 
 /**
  * Damped Newton on Spinu's form f(x) = ½xᵀΣx − Σ b_i ln x_i over the active assets, stepping in correlation
@@ -19,7 +20,6 @@ import io.equirisk.kernel.NumericKernels;
 final class DampedNewton {
     static final int MAX_STEPS = 200;
 
-    private final NumericKernels k;
     private final double[] sigma;
     private final int off;
     private final int n;
@@ -43,8 +43,7 @@ final class DampedNewton {
      * @param b     budgets (length n); the active assets are those with b_i > 0
      * @param x     start point, x_i > 0 on the active set and 0 elsewhere; updated in place
      */
-    DampedNewton(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x, int[] active) {
-        this.k = k;
+    DampedNewton(double[] sigma, int off, int n, double[] b, double[] x, int[] active) {
         this.sigma = sigma;
         this.off = off;
         this.n = n;
@@ -110,11 +109,14 @@ final class DampedNewton {
             double y = vol[a] * x[active[a]];
             h[a * m + a] += b[active[a]] / (y * y);
         }
-        if (!choleskyLower(k, h, m)) {
-            factorizationFailed = true;
+        try {
+            Cholesky.factor(h, m);
+        } catch (NotPositiveDefiniteException e) {
+            factorizationFailed = true; // only if C itself is indefinite: b/y² > 0 is added to its diagonal
             return false;
         }
-        solveLower(h, m, g, d);
+        System.arraycopy(g, 0, d, 0, m);
+        Cholesky.solve(h, m, d);
         double lambda2 = 0;
         for (int a = 0; a < m; a++) {
             lambda2 += g[a] * d[a];
@@ -150,45 +152,5 @@ final class DampedNewton {
             }
         }
         return true;
-    }
-
-    /**
-     * In-place Cholesky A = LLᵀ of a row-major SPD matrix; L overwrites the lower triangle. Row-oriented, so each
-     * inner product runs over two contiguous row prefixes. Returns false when a pivot is not positive.
-     */
-    static boolean choleskyLower(NumericKernels k, double[] a, int n) {
-        for (int i = 0; i < n; i++) {
-            int ri = i * n;
-            for (int j = 0; j < i; j++) {
-                int rj = j * n;
-                double s = a[ri + j] - k.dot(a, ri, a, rj, j);
-                a[ri + j] = s / a[rj + j];
-            }
-            double dgl = a[ri + i] - k.dot(a, ri, a, ri, i);
-            if (!(dgl > 0)) {
-                return false;
-            }
-            a[ri + i] = Math.sqrt(dgl);
-        }
-        return true;
-    }
-
-    /** Solves LLᵀx = rhs with L from {@link #choleskyLower}. */
-    static void solveLower(double[] l, int n, double[] rhs, double[] x) {
-        for (int i = 0; i < n; i++) {
-            double s = rhs[i];
-            int ri = i * n;
-            for (int j = 0; j < i; j++) {
-                s -= l[ri + j] * x[j];
-            }
-            x[i] = s / l[ri + i];
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            double s = x[i];
-            for (int j = i + 1; j < n; j++) {
-                s -= l[j * n + i] * x[j];
-            }
-            x[i] = s / l[i * n + i];
-        }
     }
 }

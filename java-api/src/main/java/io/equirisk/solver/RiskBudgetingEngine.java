@@ -113,7 +113,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
     /** Damped Newton from x (updated in place); returns it so the caller can read steps and Σx. */
     private static DampedNewton newton(NumericKernels k, double[] sigma, int off, int n, double[] b, int[] active,
                                        double[] x, double tol, int maxSteps) {
-        DampedNewton newton = new DampedNewton(k, sigma, off, n, b, x, active);
+        DampedNewton newton = new DampedNewton(sigma, off, n, b, x, active);
         newton.run(tol, maxSteps);
         return newton;
     }
