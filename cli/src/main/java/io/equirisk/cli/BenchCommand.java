@@ -92,7 +92,7 @@ final class BenchCommand implements Runnable {
         CovarianceMatrix userCov = null;
         if (cov != null) {
             userCov = CovarianceCsv.read(cov);
-            PositiveDefinite.require(userCov);
+            userCov.requirePositiveDefinite();
         }
         List<Timing> timings = new ArrayList<>();
         try (Backends.Selection sel = Backends.select(backend);

@@ -73,7 +73,7 @@ final class DemoCommand implements Runnable {
             CovarianceBatch estimate = sel.backend().covariance(ReturnWindows.whole(returns.values(), days, n),
                     CovarianceKind.SAMPLE, 0.0);
             cov = CovarianceMatrix.of(n, estimate.values(), market.assets());
-            PositiveDefinite.require(cov);
+            cov.requirePositiveDefinite();
             erc = sel.backend().solve(CovarianceBatch.of(List.of(cov)), RiskBudgets.equal(n).toArray(),
                     SolverOptions.defaults()).result(0);
         }

@@ -151,7 +151,7 @@ final class SolveCommand implements Runnable {
             CovarianceMatrix cov = input.covariance();
             RiskBudgets budgets = budgets(cov.assets());
             progress.update("checking the covariance matrix is positive definite");
-            PositiveDefinite.require(cov);
+            cov.requirePositiveDefinite();
             RiskBudgetingResult result;
             String backendName;
             String reason;
