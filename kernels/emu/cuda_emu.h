@@ -1,10 +1,11 @@
 /*
  * CUDA emulation for g++ (C++20): the subset of CUDA the equirisk kernels use, run on the host with real threads.
  *
- * - A kernel launch (ER_LAUNCH) runs every block of the grid, one block after another, on a pool of OS threads:
- *   one thread per CUDA thread of a block, reused across blocks and launches. Launches are serialised by one
- *   mutex, so static __shared__ variables (spelt `static` here) and the dynamic shared buffer are private to the
- *   running block even when several host threads launch at once.
+ * - A kernel launch (ER_LAUNCH) runs every block of the grid, one block after another, either as fibers on the
+ *   launching thread (default: fast) or on a pool of OS threads, one per CUDA thread of a block, reused across
+ *   blocks and launches (sanitizer builds, EQUIRISK_EMU_THREADS=1). Launches are serialised by one mutex, so
+ *   static __shared__ variables (spelt `static` here) and the dynamic shared buffer are private to the running
+ *   block even when several host threads launch at once.
  * - threadIdx/blockIdx/blockDim/gridDim are thread_local; __syncthreads is a real barrier over the block's
  *   threads; warp shuffles exchange through a per-warp slot array between two warp barriers.
  * - Device memory is host memory; cudaMemGetInfo reports an emulated device size (EQUIRISK_EMU_DEVICE_MEMORY bytes,
@@ -21,6 +22,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -29,6 +31,8 @@
 #include <thread>
 #include <tuple>
 #include <vector>
+
+#include <ucontext.h>
 
 #define __global__
 #define __device__
@@ -54,11 +58,63 @@ constexpr int warpSize = 32;
 
 namespace cuda_emu {
 
+/* How a block's threads run. Fibers (default): every CUDA thread of a block is a ucontext fiber on the launching
+   OS thread, and a barrier switches to the next runnable fiber (~1 µs, no OS scheduler). Threads (sanitizer
+   builds, or EQUIRISK_EMU_THREADS=1): one OS thread per CUDA thread from a reused pool, real barriers, so
+   ThreadSanitizer sees the kernels' shared-memory races. */
+inline bool use_threads() {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    return true;
+#else
+    static const bool on = [] {
+        const char* v = std::getenv("EQUIRISK_EMU_THREADS");
+        return v != nullptr && v[0] == '1';
+    }();
+    return on;
+#endif
+}
+
+inline bool yield_enabled() {
+    static const bool on = [] {
+        const char* v = std::getenv("EQUIRISK_EMU_YIELD");
+        return v != nullptr && v[0] == '1';
+    }();
+    return on;
+}
+
+class Barrier;
+
+/* The fibers of the block running on this OS thread (fiber mode). */
+struct FiberSet {
+    struct Fiber {
+        ucontext_t ctx;
+        bool done = false;
+        const Barrier* waiting = nullptr; /* blocked on this barrier … */
+        unsigned wait_generation = 0;     /* … until its generation moves past this */
+    };
+    std::vector<Fiber> fibers;
+    ucontext_t scheduler;
+    unsigned current = 0;
+};
+inline thread_local FiberSet* tl_fibers = nullptr;
+
 /* A reusable barrier for a fixed number of threads (generation counting). */
 class Barrier {
 public:
     explicit Barrier(unsigned count) : count_(count) {}
     void arrive_and_wait() {
+        if (tl_fibers != nullptr) {
+            if (++arrived_ == count_) { /* the last one releases the others and runs on */
+                arrived_ = 0;
+                ++generation_;
+                return;
+            }
+            auto& f = tl_fibers->fibers[tl_fibers->current];
+            f.waiting = this;
+            f.wait_generation = generation_;
+            swapcontext(&f.ctx, &tl_fibers->scheduler);
+            return;
+        }
         std::unique_lock<std::mutex> lock(m_);
         unsigned gen = generation_;
         if (++arrived_ == count_) {
@@ -69,6 +125,7 @@ public:
             cv_.wait(lock, [&] { return generation_ != gen; });
         }
     }
+    unsigned generation() const { return generation_; }
 
 private:
     std::mutex m_;
@@ -77,14 +134,6 @@ private:
     unsigned arrived_ = 0;
     unsigned generation_ = 0;
 };
-
-inline bool yield_enabled() {
-    static const bool on = [] {
-        const char* v = std::getenv("EQUIRISK_EMU_YIELD");
-        return v != nullptr && v[0] == '1';
-    }();
-    return on;
-}
 
 /* What one block's threads share while it runs. */
 struct BlockState {
@@ -98,17 +147,83 @@ inline thread_local BlockState* tl_block = nullptr;
 inline thread_local unsigned tl_linear = 0; /* linear thread index within the block */
 
 inline void sync_block() {
-    if (yield_enabled()) std::this_thread::yield();
+    if (yield_enabled() && tl_fibers == nullptr) std::this_thread::yield();
     tl_block->block_barrier->arrive_and_wait();
-    if (yield_enabled()) std::this_thread::yield();
+    if (yield_enabled() && tl_fibers == nullptr) std::this_thread::yield();
 }
 
 inline void sync_warp() {
-    if (yield_enabled()) std::this_thread::yield();
+    if (yield_enabled() && tl_fibers == nullptr) std::this_thread::yield();
     tl_block->warp_barriers[tl_linear / 32]->arrive_and_wait();
 }
 
 inline unsigned char* dynamic_shared() { return tl_block->dynamic_shared; }
+
+inline void set_thread_index(dim3 block, unsigned id) {
+    threadIdx = uint3{id % block.x, (id / block.x) % block.y, id / (block.x * block.y)};
+    tl_linear = id;
+}
+
+/* Body of one fiber: the kernel for the thread the scheduler chose, then back to the scheduler. */
+inline thread_local const std::function<void()>* tl_fiber_body = nullptr;
+inline void fiber_entry() {
+    (*tl_fiber_body)();
+    tl_fibers->fibers[tl_fibers->current].done = true;
+    swapcontext(&tl_fibers->fibers[tl_fibers->current].ctx, &tl_fibers->scheduler);
+}
+
+__attribute__((noinline)) inline void init_fiber(FiberSet::Fiber& f, char* stack, size_t size) {
+    f.done = false;
+    f.waiting = nullptr;
+    getcontext(&f.ctx);
+    f.ctx.uc_stack.ss_sp = stack;
+    f.ctx.uc_stack.ss_size = size;
+    f.ctx.uc_link = nullptr;
+    makecontext(&f.ctx, fiber_entry, 0);
+}
+
+/* Runs every block of the grid as fibers on the calling thread. */
+inline void run_fibers(dim3 grid, dim3 block, unsigned nthreads, BlockState& state,
+                       const std::function<void()>& body) {
+    constexpr size_t STACK = 256 * 1024;
+    static thread_local std::vector<std::unique_ptr<char[]>> stacks; /* reused; pages touched lazily */
+    while (stacks.size() < nthreads) stacks.emplace_back(new char[STACK]);
+    FiberSet set;
+    set.fibers.resize(nthreads);
+    tl_fibers = &set;
+    tl_block = &state;
+    tl_fiber_body = &body;
+    blockDim = block;
+    gridDim = grid;
+    for (unsigned bz = 0; bz < grid.z; bz++)
+        for (unsigned by = 0; by < grid.y; by++)
+            for (unsigned bx = 0; bx < grid.x; bx++) {
+                blockIdx = uint3{bx, by, bz};
+                for (unsigned t = 0; t < nthreads; t++) {
+                    init_fiber(set.fibers[t], stacks[t].get(), STACK);
+                }
+                for (unsigned finished = 0; finished < nthreads;) {
+                    bool progress = false;
+                    for (unsigned t = 0; t < nthreads; t++) {
+                        auto& f = set.fibers[t];
+                        if (f.done || (f.waiting != nullptr && f.waiting->generation() == f.wait_generation)) continue;
+                        f.waiting = nullptr;
+                        set.current = t;
+                        set_thread_index(block, t);
+                        swapcontext(&set.scheduler, &f.ctx);
+                        progress = true;
+                        if (f.done) finished++;
+                    }
+                    if (!progress) {
+                        std::fprintf(stderr, "cuda_emu: deadlock in block (%u,%u,%u): threads wait at different "
+                                     "barriers or exited before one\n", bx, by, bz);
+                        std::abort();
+                    }
+                }
+            }
+    tl_fibers = nullptr;
+    tl_block = nullptr;
+}
 
 /* Threads of the pool; worker i plays CUDA thread i of every block. */
 class Pool {
@@ -134,6 +249,10 @@ public:
         /* 16-byte aligned dynamic shared memory, filled with NaN bytes: a read before a write shows. */
         std::vector<unsigned char> smem(dynamic_bytes + 16, 0xff);
         state.dynamic_shared = smem.data() + ((16 - (reinterpret_cast<uintptr_t>(smem.data()) & 15)) & 15);
+        if (!use_threads()) {
+            run_fibers(grid, block, nthreads, state, body);
+            return;
+        }
         grow(nthreads);
         {
             std::unique_lock<std::mutex> lock(m_);
@@ -190,9 +309,8 @@ private:
             if (id >= job.nthreads) continue;
             blockDim = job.block;
             gridDim = job.grid;
-            threadIdx = uint3{id % job.block.x, (id / job.block.x) % job.block.y, id / (job.block.x * job.block.y)};
+            set_thread_index(job.block, id);
             tl_block = job.state;
-            tl_linear = id;
             for (unsigned bz = 0; bz < job.grid.z; bz++)
                 for (unsigned by = 0; by < job.grid.y; by++)
                     for (unsigned bx = 0; bx < job.grid.x; bx++) {

@@ -69,7 +69,6 @@ struct er_context {
     int device;
     cudaStream_t stream;
     DeviceBuffer buf[SLOTS];
-    unsigned pinned = 0; /* slots the current call has placed data in */
 
     size_t held() const {
         size_t s = 0;
@@ -79,7 +78,6 @@ struct er_context {
 
     /* Device bytes this context may use now: free memory plus its own buffers, less a 1/32 margin. */
     er_status budget(size_t* bytes) {
-        pinned = 0;
         size_t free_b = 0, total_b = 0;
         ER_CHECK(cudaMemGetInfo(&free_b, &total_b), "cudaMemGetInfo");
         const size_t avail = free_b + held();
@@ -87,38 +85,30 @@ struct er_context {
         return ER_OK;
     }
 
-    template <class T>
-    er_status ensure(Slot s, size_t count, T** out) {
-        const size_t bytes = count * sizeof(T) > 0 ? count * sizeof(T) : 1;
-        DeviceBuffer& b = buf[s];
-        if (b.capacity < bytes) {
-            ER_CHECK(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
-            ER_CHECK(cudaFree(b.ptr), "cudaFree");
-            b.ptr = nullptr;
-            b.capacity = 0;
-            cudaError_t e = cudaMalloc(&b.ptr, bytes);
+    /* Buffers of at least bytes[s] for every slot: reused when all fit, else all released and allocated afresh
+       (so the budget, free memory plus what this context holds, is what the new set may use). */
+    er_status reserve(const size_t (&bytes)[SLOTS]) {
+        bool fit = true;
+        for (int s = 0; s < SLOTS; s++) fit = fit && buf[s].capacity >= bytes[s];
+        if (fit) return ER_OK;
+        ER_CHECK(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+        release();
+        for (int s = 0; s < SLOTS; s++) {
+            if (bytes[s] == 0) continue;
+            cudaError_t e = cudaMalloc(&buf[s].ptr, bytes[s]);
             if (e != cudaSuccess) {
-                /* the budget counted this context's other buffers as free: release those this call does not use */
-                (void)cudaGetLastError();
-                for (int o = 0; o < SLOTS; o++)
-                    if (o != s && !(pinned & (1u << o)) && buf[o].ptr != nullptr) {
-                        cudaFree(buf[o].ptr);
-                        buf[o].ptr = nullptr;
-                        buf[o].capacity = 0;
-                    }
-                e = cudaMalloc(&b.ptr, bytes);
-            }
-            if (e != cudaSuccess) {
-                b.ptr = nullptr;
-                (void)cudaGetLastError(); /* clear the non-sticky allocation error */
+                buf[s].ptr = nullptr;
+                (void)cudaGetLastError(); /* allocation errors are not sticky */
+                release();
                 return from_cuda(e, kSlotName[s]);
             }
-            b.capacity = bytes;
+            buf[s].capacity = bytes[s];
         }
-        pinned |= 1u << s;
-        *out = static_cast<T*>(b.ptr);
         return ER_OK;
     }
+
+    template <class T>
+    T* at(Slot s) const { return static_cast<T*>(buf[s].ptr); }
 
     void release() {
         for (auto& b : buf) {
@@ -316,13 +306,18 @@ ER_EXPORT er_status er_covariance(er_context* ctx, const double* returns, int64_
         const int64_t cnt = k1 - k0;
         rel.resize(cnt);
         for (int64_t k = 0; k < cnt; k++) rel[k] = starts[k0 + k] - lo;
-        double *d_r, *d_out, *d_means, *d_w = nullptr;
-        int64_t* d_starts;
-        ER_TRY(ctx->ensure(IN, (size_t)(hi - lo) * n, &d_r));
-        ER_TRY(ctx->ensure(AUX, (size_t)cnt, &d_starts));
-        ER_TRY(ctx->ensure(OUT, (size_t)cnt * n * n, &d_out));
-        ER_TRY(ctx->ensure(TMP, (size_t)cnt * n, &d_means));
-        if (kind == ER_COV_EWMA) ER_TRY(ctx->ensure(OUT2, (size_t)window, &d_w));
+        size_t bytes[SLOTS] = {};
+        bytes[IN] = (size_t)(hi - lo) * row_bytes;
+        bytes[AUX] = (size_t)cnt * 8;
+        bytes[OUT] = (size_t)cnt * n * n * 8;
+        bytes[TMP] = (size_t)cnt * n * 8;
+        bytes[OUT2] = kind == ER_COV_EWMA ? (size_t)window * 8 : 0;
+        ER_TRY(ctx->reserve(bytes));
+        double* d_r = ctx->at<double>(IN);
+        int64_t* d_starts = ctx->at<int64_t>(AUX);
+        double* d_out = ctx->at<double>(OUT);
+        double* d_means = ctx->at<double>(TMP);
+        double* d_w = kind == ER_COV_EWMA ? ctx->at<double>(OUT2) : nullptr;
         ER_CHECK(cudaMemcpyAsync(d_r, returns + lo * n, (size_t)(hi - lo) * row_bytes, cudaMemcpyHostToDevice,
                                  ctx->stream), "copying returns to the device");
         ER_CHECK(cudaMemcpyAsync(d_starts, rel.data(), (size_t)cnt * 8, cudaMemcpyHostToDevice, ctx->stream),
@@ -397,13 +392,18 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
 
     for (int64_t k0 = 0; k0 < batch; k0 += chunk) {
         const int64_t cnt = batch - k0 < chunk ? batch - k0 : chunk;
-        double *d_cov = nullptr, *d_b = nullptr, *d_out = nullptr, *d_work = nullptr;
-        int32_t* d_iout = nullptr;
-        ER_TRY(ctx->ensure(IN, (size_t)cnt * nn, &d_cov));
-        ER_TRY(ctx->ensure(AUX, (size_t)(budgets_shared ? n : cnt * n), &d_b));
-        ER_TRY(ctx->ensure(OUT, (size_t)cnt * (2 * n + 2), &d_out));
-        ER_TRY(ctx->ensure(OUT2, (size_t)cnt * 3, &d_iout));
-        ER_TRY(ctx->ensure(WORK, (size_t)plan.grid * plan.work_doubles_per_block, &d_work));
+        size_t bytes[SLOTS] = {};
+        bytes[IN] = (size_t)cnt * nn * 8;
+        bytes[AUX] = (size_t)(budgets_shared ? n : cnt * n) * 8;
+        bytes[OUT] = (size_t)cnt * (2 * n + 2) * 8;
+        bytes[OUT2] = (size_t)cnt * 3 * 4;
+        bytes[WORK] = (size_t)plan.grid * plan.work_doubles_per_block * 8;
+        ER_TRY(ctx->reserve(bytes));
+        double* d_cov = ctx->at<double>(IN);
+        double* d_b = ctx->at<double>(AUX);
+        double* d_out = ctx->at<double>(OUT);
+        int32_t* d_iout = ctx->at<int32_t>(OUT2);
+        double* d_work = ctx->at<double>(WORK);
         ER_CHECK(cudaMemcpyAsync(d_cov, cov + k0 * nn, (size_t)cnt * nn * 8, cudaMemcpyHostToDevice, ctx->stream),
                  "copying covariance matrices to the device");
         const double* b_src = budgets_shared ? budgets : budgets + k0 * n;
