@@ -70,11 +70,11 @@ public final class CudaBackend implements ComputeBackend {
         DeviceInfo info = library.deviceInfo(device);
         if (library.kind() == LibraryKind.CUDA) {
             this.name = "cuda";
-            this.description = "CUDA on " + info.describe() + " (" + library.path().getFileName() + ")";
+            this.description = "CUDA on " + info.describe() + " (" + library.kind().fileName() + ")";
         } else {
             this.name = "emulation";
             this.description = "CUDA kernels on the CPU emulation layer: " + info.name() + " ("
-                    + library.path().getFileName() + ")";
+                    + library.kind().fileName() + ")";
         }
         this.context = NativeContext.create(api, device);
     }

@@ -30,7 +30,9 @@ public final class CudaBackendProvider implements BackendProvider {
         }
         NativeLibrary.DeviceCount dc = r.library().deviceCount();
         if (dc.count() <= 0) {
-            return new Availability(false, "no CUDA device: " + (dc.reason().isEmpty() ? "none found" : dc.reason()));
+            // the library's own text already reads "no usable CUDA device: <CUDA error>" or "no CUDA device is present"
+            String why = dc.reason().isBlank() ? "no CUDA device found" : dc.reason();
+            return new Availability(false, why.startsWith("no ") ? why : "no CUDA device: " + why);
         }
         int device = device();
         if (device < 0 || device >= dc.count()) {

@@ -26,7 +26,7 @@ public final class EmulationBackendProvider implements BackendProvider {
         if (!r.loaded()) {
             return new Availability(false, r.reason());
         }
-        return new Availability(true, "CUDA kernels emulated on the CPU (" + r.library().path().getFileName() + ")");
+        return new Availability(true, "CUDA kernels emulated on the CPU (" + r.library().kind().fileName() + ")");
     }
 
     @Override

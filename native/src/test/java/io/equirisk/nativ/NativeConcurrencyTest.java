@@ -21,7 +21,7 @@ class NativeConcurrencyTest {
 
     @Test
     void sixThreadsMatchSequentialResults() throws Exception {
-        int tasks = 24;
+        int tasks = 12;
         List<ReturnWindows> windows = new ArrayList<>();
         List<NativeSolveTest.Mixed> problems = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {

@@ -57,14 +57,10 @@ class NativeSolveTest {
         covs.add(TestMatrices.factorModel(rnd, n, 4));
         budgets.add(TestMatrices.budgets(rnd, n, 3)); // three zero budgets
         // Ill-conditioned: cond(Σ) ~1e10–1e12 from a correlation spectrum over 7–8 decades and vols over 2.5–3
-        // decades. (A correlation matrix much worse than 1e8 puts the risk contributions themselves below double
-        // precision: no solver can certify 1e-10 there, so such matrices belong to a different test.)
-        covs.add(TestMatrices.illConditioned(rnd, n, 7, 3));
-        budgets.add(TestMatrices.equalBudgets(n));
-        covs.add(TestMatrices.illConditioned(rnd, n, 8, 2.5));
-        budgets.add(TestMatrices.budgets(rnd, n, 0));
-        covs.add(TestMatrices.illConditioned(rnd, n, 7.5, 3));
-        budgets.add(TestMatrices.budgets(rnd, n, 2));
+        // decades, with budgets equal, unequal, and with zeros.
+        addIllConditioned(rnd, n, 7, 3, TestMatrices.equalBudgets(n), covs, budgets);
+        addIllConditioned(rnd, n, 8, 2.5, TestMatrices.budgets(rnd, n, 0), covs, budgets);
+        addIllConditioned(rnd, n, 7.5, 3, TestMatrices.budgets(rnd, n, 2), covs, budgets);
         double[] v = new double[covs.size() * n * n];
         double[] b = new double[covs.size() * n];
         for (int k = 0; k < covs.size(); k++) {
@@ -85,6 +81,30 @@ class NativeSolveTest {
                 assertTrue(cond >= 1e10 && cond <= 1e13, "seed " + seed + " problem " + k + ": cond(Σ) = " + cond);
             }
         }
+    }
+
+    /**
+     * Draws an ill-conditioned Σ whose problem double precision can certify: how small max|RC − b| can get depends
+     * on the matrix (rounding in Σw grows with the conditioning), and some draws put it above 1e-10 for every solver.
+     * Only draws where the independent Newton reaches 1e-11 are kept, so "converged to 1e-10" is a fair demand.
+     */
+    private static void addIllConditioned(Random rnd, int n, double decades, double volDecades, double[] b,
+                                          List<double[]> covs, List<double[]> budgets) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            double[] s = TestMatrices.illConditioned(rnd, n, decades, volDecades);
+            double[] w = ReferenceRiskBudgeting.solve(s, b, n);
+            double[] rc = ReferenceRiskBudgeting.riskContributions(s, w, n);
+            double residual = 0;
+            for (int i = 0; i < n; i++) {
+                residual = Math.max(residual, Math.abs(rc[i] - b[i]));
+            }
+            if (residual <= 1e-11) {
+                covs.add(s);
+                budgets.add(b);
+                return;
+            }
+        }
+        throw new AssertionError("no certifiable ill-conditioned draw in 20 attempts");
     }
 
     @ParameterizedTest
@@ -209,14 +229,20 @@ class NativeSolveTest {
                 sum += w[i];
             }
             assertEquals(1.0, sum, 1e-12, "problem " + k + " weights sum to one");
+            // RC_i = w_i(Σw)_i/wᵀΣw cancels where correlations have both signs: compare within the rounding bound
+            // of its evaluation, eps·n·w_i(|Σ||w|)_i/wᵀΣw, on top of a 1e-12 floor
             double[] rc = ReferenceRiskBudgeting.riskContributions(cov, w, n);
+            double[] bound = rcRoundingBound(cov, w, n);
             double residual = 0;
+            double worstBound = 0;
             for (int i = 0; i < n; i++) {
                 residual = Math.max(residual, Math.abs(rc[i] - b[i]));
-                assertEquals(rc[i], s.riskContributions()[k * n + i], 1e-11, "problem " + k + " reported RC " + i);
+                worstBound = Math.max(worstBound, bound[i]);
+                assertEquals(rc[i], s.riskContributions()[k * n + i], 1e-12 + bound[i],
+                        "problem " + k + " reported RC " + i);
             }
-            assertTrue(residual <= 2 * TOL, "problem " + k + ": recomputed residual " + residual);
-            assertEquals(residual, s.residuals()[k], 1e-11, "problem " + k + " reported residual");
+            assertTrue(residual <= TOL + worstBound, "problem " + k + ": recomputed residual " + residual);
+            assertEquals(residual, s.residuals()[k], 1e-12 + worstBound, "problem " + k + " reported residual");
             // wᵀΣw cancels where correlations have both signs: allow the rounding error bound eps·|w|ᵀ|Σ||w|
             double vol = 0;
             double absVol = 0;
@@ -231,6 +257,34 @@ class NativeSolveTest {
             double[] ref = ReferenceRiskBudgeting.solve(cov, b, n);
             assertWeightsClose(ref, w, rel, "problem " + k + " vs independent Newton");
         }
+    }
+
+    /** 4n·eps·w_i(|Σ||w|)_i/wᵀΣw · (1 + |w|ᵀ|Σ||w|/wᵀΣw): how far two evaluations of RC_i in double precision may differ. */
+    static double[] rcRoundingBound(double[] cov, double[] w, int n) {
+        double v = 0;
+        double[] abs = new double[n];
+        for (int i = 0; i < n; i++) {
+            double a = 0;
+            double sw = 0;
+            for (int j = 0; j < n; j++) {
+                a += Math.abs(cov[i * n + j] * w[j]);
+                sw += cov[i * n + j] * w[j];
+            }
+            abs[i] = a;
+            v += w[i] * sw;
+        }
+        double absV = 0;
+        for (int i = 0; i < n; i++) {
+            absV += Math.abs(w[i]) * abs[i];
+        }
+        double eps = 4 * n * Math.ulp(1.0);
+        double[] bound = new double[n];
+        for (int i = 0; i < n; i++) {
+            // error of (Σw)_i, plus RC_i times the relative error of wᵀΣw
+            double rc = Math.abs(w[i]) * abs[i] / v;
+            bound[i] = eps * rc + eps * rc * absV / v;
+        }
+        return bound;
     }
 
     /** Each weight within rel of the expected one (relative to itself; exact zeros must match exactly). */
