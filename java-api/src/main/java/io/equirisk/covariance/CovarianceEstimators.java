@@ -1,15 +1,83 @@
 package io.equirisk.covariance;
 
+import io.equirisk.error.InvalidInputException;
+
+import java.util.Locale;
+
 /** Builds estimators from a short specification, as the command line takes them. */
 public final class CovarianceEstimators {
+    /** RiskMetrics' daily decay. */
+    public static final double DEFAULT_EWMA_LAMBDA = 0.94;
+
+    private static final String VALID = "valid estimators: sample, ewma (λ = 0.94), ewma:LAMBDA (0 < λ < 1), "
+            + "ewma-halflife:PERIODS (> 0; λ = 0.5^(1/PERIODS)), ledoit-wolf, ledoit-wolf-cc, oas";
+
     private CovarianceEstimators() {
     }
 
     /**
-     * Parses "sample", "ewma" (λ = 0.94), "ewma:LAMBDA", "ewma-halflife:PERIODS", "ledoit-wolf" (towards the scaled
-     * identity), "ledoit-wolf-cc" (towards constant correlation), "oas".
+     * Parses "sample", "ewma" (λ = 0.94), "ewma:LAMBDA", "ewma-halflife:PERIODS" (λ = 0.5^(1/PERIODS)),
+     * "ledoit-wolf" (towards the scaled identity), "ledoit-wolf-cc" (towards constant correlation), "oas".
+     * Case and surrounding blanks are ignored.
+     *
+     * @throws InvalidInputException naming the bad specification and listing the valid ones
      */
     public static CovarianceEstimator parse(String spec) {
-        throw new UnsupportedOperationException("estimators not yet merged");
+        if (spec == null || spec.isBlank()) {
+            throw new InvalidInputException("no covariance estimator given; " + VALID);
+        }
+        String s = spec.strip().toLowerCase(Locale.ROOT);
+        switch (s) {
+            case "sample":
+                return new SampleCovarianceEstimator();
+            case "ewma":
+                return ewma(DEFAULT_EWMA_LAMBDA);
+            case "ledoit-wolf":
+                return new LedoitWolfEstimator();
+            case "ledoit-wolf-cc":
+                return new ConstantCorrelationEstimator();
+            case "oas":
+                return new OasEstimator();
+            default:
+                break;
+        }
+        if (s.startsWith("ewma-halflife:")) {
+            double h = number(spec, s.substring("ewma-halflife:".length()));
+            if (!(h > 0) || Double.isInfinite(h)) {
+                throw new InvalidInputException("EWMA half-life must be a positive number of periods, got '" + spec
+                        + "'; " + VALID);
+            }
+            return new EwmaCovarianceEstimator(Math.pow(0.5, 1 / h), "ewma-halflife:" + format(h));
+        }
+        if (s.startsWith("ewma:")) {
+            double lambda = number(spec, s.substring("ewma:".length()));
+            if (!(lambda > 0 && lambda < 1)) {
+                throw new InvalidInputException("EWMA decay λ must be in (0, 1), got '" + spec + "'; " + VALID);
+            }
+            return ewma(lambda);
+        }
+        throw new InvalidInputException("unknown covariance estimator '" + spec + "'; " + VALID);
+    }
+
+    /** RiskMetrics EWMA with decay λ in (0, 1). */
+    public static CovarianceEstimator ewma(double lambda) {
+        if (!(lambda > 0 && lambda < 1)) {
+            throw new InvalidInputException("EWMA decay λ must be in (0, 1), got " + lambda);
+        }
+        return new EwmaCovarianceEstimator(lambda, "ewma:" + format(lambda));
+    }
+
+    private static double number(String spec, String text) {
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("'" + text.strip() + "' in covariance estimator '" + spec
+                    + "' is not a number; " + VALID);
+        }
+    }
+
+    /** Shortest text that parses back to the same double. */
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }

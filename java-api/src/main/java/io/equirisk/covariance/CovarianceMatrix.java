@@ -132,6 +132,17 @@ public final class CovarianceMatrix {
         return assets;
     }
 
+    /**
+     * Checks positive definiteness by one Cholesky factorisation of a copy.
+     *
+     * @return this matrix
+     * @throws io.equirisk.error.NotPositiveDefiniteException naming the first asset whose pivot is not positive
+     */
+    public CovarianceMatrix requirePositiveDefinite() {
+        io.equirisk.linalg.Cholesky.factor(values.clone(), n, assets);
+        return this;
+    }
+
     /** Per-asset volatilities sqrt(Σ_ii), in the units of the returns (not annualised). */
     public double[] volatilities() {
         double[] s = new double[n];

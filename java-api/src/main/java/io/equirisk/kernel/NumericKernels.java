@@ -4,7 +4,7 @@ package io.equirisk.kernel;
  * The inner loops of the CPU engine, behind one small interface so that a Vector API implementation can replace the
  * scalar one at run time (the pattern of Lucene's VectorizationProvider). Get the active one from {@link Kernels}.
  *
- * <p>Every method works on plain arrays with offsets; none allocates.
+ * <p>Every method works on plain arrays with offsets; none but {@link #syrkUpper} allocates.
  */
 public interface NumericKernels {
 
@@ -15,12 +15,32 @@ public interface NumericKernels {
     void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int len);
 
     /**
-     * Symmetric rank-k update of the upper triangle, for covariance: with X an N×T matrix stored asset-major
-     * ({@code x[i*T + t]}), adds Σ_t X[i][t]·X[j][t] to {@code c[i*N + j]} for every i ≤ j in the row range
-     * [rowFrom, rowTo) and every j in [i, N). Rows of C outside the range are not touched, so disjoint row ranges
-     * may run on different threads.
+     * Weighted, shifted symmetric rank-k update of the upper triangle: the covariance product. With X the T×N
+     * row-major table {@code X[r][j] = x[xOff + r*n + j]}, shift m and row weights w, adds
+     * <pre>  Σ_{r &lt; t} w_r · (X[r][i] − m_i) · (X[r][j] − m_j)</pre>
+     * to {@code c[cOff + i*n + j]} for every i in the row range [rowFrom, rowTo) and every j in [i, n). A null
+     * {@code shift} means m = 0, a null {@code weights} means w = 1. Nothing else of C is touched (not the lower
+     * triangle, not rows outside the range), so disjoint row ranges may run on different threads.
+     *
+     * <p>Unlike the other kernels, this one allocates its packing buffers (at most a few hundred KiB) once per call.
+     *
+     * @param shift   per-column values subtracted before the product (the column means), length ≥ n, or null
+     * @param weights per-row weights, length ≥ t, or null
      */
-    void syrkUpper(double[] x, int n, int t, double[] c, int rowFrom, int rowTo);
+    void syrkUpper(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double[] c, int cOff,
+                   int rowFrom, int rowTo);
+
+    /**
+     * Four dot products sharing one vector: out[r] = Σ_k a[off + r·stride + k]·x[xOff + k] for r = 0..3. Reads x once
+     * for four rows of a matrix (the blocked coordinate-descent sweep).
+     */
+    void dot4(double[] a, int off, int stride, double[] x, int xOff, int len, double[] out);
+
+    /**
+     * Four axpys into one vector: y[yOff + k] += Σ_r coef[r]·a[off + r·stride + k] for r = 0..3. Reads and writes y
+     * once for four rows of a matrix.
+     */
+    void axpy4(double[] coef, double[] a, int off, int stride, double[] y, int yOff, int len);
 
     /** A short name for reports: "scalar" or "panama-vector(256 bit)". */
     String name();

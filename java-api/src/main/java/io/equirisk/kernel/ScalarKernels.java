@@ -32,11 +32,46 @@ final class ScalarKernels implements NumericKernels {
     }
 
     @Override
-    public void syrkUpper(double[] x, int n, int t, double[] c, int rowFrom, int rowTo) {
+    public void syrkUpper(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double[] c, int cOff,
+                          int rowFrom, int rowTo) {
+        // Reference: one entry at a time, straight from the definition.
         for (int i = rowFrom; i < rowTo; i++) {
+            double mi = shift == null ? 0 : shift[i];
             for (int j = i; j < n; j++) {
-                c[i * n + j] += dot(x, i * t, x, j * t, t);
+                double mj = shift == null ? 0 : shift[j];
+                double s = 0;
+                for (int r = 0; r < t; r++) {
+                    double w = weights == null ? 1 : weights[r];
+                    s += w * (x[xOff + r * n + i] - mi) * (x[xOff + r * n + j] - mj);
+                }
+                c[cOff + i * n + j] += s;
             }
+        }
+    }
+
+    @Override
+    public void dot4(double[] a, int off, int stride, double[] x, int xOff, int len, double[] out) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int r1 = off + stride, r2 = off + 2 * stride, r3 = off + 3 * stride;
+        for (int k = 0; k < len; k++) {
+            double v = x[xOff + k];
+            s0 += a[off + k] * v;
+            s1 += a[r1 + k] * v;
+            s2 += a[r2 + k] * v;
+            s3 += a[r3 + k] * v;
+        }
+        out[0] = s0;
+        out[1] = s1;
+        out[2] = s2;
+        out[3] = s3;
+    }
+
+    @Override
+    public void axpy4(double[] coef, double[] a, int off, int stride, double[] y, int yOff, int len) {
+        double c0 = coef[0], c1 = coef[1], c2 = coef[2], c3 = coef[3];
+        int r1 = off + stride, r2 = off + 2 * stride, r3 = off + 3 * stride;
+        for (int k = 0; k < len; k++) {
+            y[yOff + k] += c0 * a[off + k] + c1 * a[r1 + k] + c2 * a[r2 + k] + c3 * a[r3 + k];
         }
     }
 

@@ -1,0 +1,97 @@
+package io.equirisk.covariance;
+
+import io.equirisk.data.MissingValuePolicy;
+import io.equirisk.data.Returns;
+import io.equirisk.error.InsufficientDataException;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.ZeroVarianceException;
+
+/** What the estimators share: applying the missing-value policy, and the checks every estimate needs. */
+final class Estimation {
+    private Estimation() {
+    }
+
+    /**
+     * The complete rows the estimator will use: all rows under REJECT (after checking there is no NaN), the rows
+     * without NaN otherwise. At least two must remain.
+     */
+    static Returns completeRows(Returns returns, MissingValuePolicy policy, String estimator) {
+        if (policy == null) {
+            throw new InvalidInputException("missing-value policy must not be null; use one of "
+                    + java.util.Arrays.toString(MissingValuePolicy.values()));
+        }
+        if (policy == MissingValuePolicy.REJECT) {
+            returns.requireComplete();
+        }
+        Returns kept = returns.completeRows();
+        if (kept.observations() < 2) {
+            throw new InsufficientDataException(estimator + " covariance needs at least 2 rows, but "
+                    + kept.observations() + " of the " + returns.observations() + " rows"
+                    + (kept.observations() == returns.observations() ? " remain" : " have a return for every asset"
+                    + mostMissing(returns)));
+        }
+        return kept;
+    }
+
+    /** "; asset X is missing in K rows" for the asset missing most often, to say what to drop. */
+    private static String mostMissing(Returns r) {
+        int n = r.assetCount();
+        int[] missing = new int[n];
+        double[] v = r.values();
+        for (int t = 0; t < r.observations(); t++) {
+            for (int j = 0; j < n; j++) {
+                if (Double.isNaN(v[t * n + j])) {
+                    missing[j]++;
+                }
+            }
+        }
+        int worst = 0;
+        for (int j = 1; j < n; j++) {
+            if (missing[j] > missing[worst]) {
+                worst = j;
+            }
+        }
+        return " (asset " + r.assets().get(worst) + " is missing in " + missing[worst] + " rows); drop that asset"
+                + " or use the PAIRWISE missing-value policy";
+    }
+
+    /** Throws ZeroVarianceException for the first asset whose returns are all equal. */
+    static void requireVariation(Returns x) {
+        int n = x.assetCount();
+        int t = x.observations();
+        double[] v = x.values();
+        for (int j = 0; j < n; j++) {
+            double first = v[j];
+            boolean constant = true;
+            for (int r = 1; r < t && constant; r++) {
+                constant = v[r * n + j] == first;
+            }
+            if (constant) {
+                throw new ZeroVarianceException("asset " + x.assets().get(j) + " (column " + (j + 1) + ") has the same"
+                        + " return (" + first + ") in all " + t + " rows used, so its variance is zero; remove it");
+            }
+        }
+    }
+
+    /** Wraps a computed matrix, first turning a non-positive variance into an error that names the asset. */
+    static CovarianceMatrix result(int n, double[] values, Returns x, String why) {
+        for (int j = 0; j < n; j++) {
+            if (!(values[j * n + j] > 0)) {
+                throw new ZeroVarianceException("asset " + x.assets().get(j) + " (column " + (j + 1) + ") has "
+                        + "variance " + values[j * n + j] + " " + why + "; remove it");
+            }
+        }
+        return CovarianceMatrix.of(n, values, x.assets());
+    }
+
+    /** Refusal of PAIRWISE with missing data by the shrinkage estimators. */
+    static InvalidInputException pairwiseUnsupported(String estimator) {
+        return new InvalidInputException(estimator + " does not support the PAIRWISE missing-value policy on data"
+                + " with missing values: its shrinkage intensity assumes every asset is observed on the same dates."
+                + " Use DROP_INCOMPLETE_ROWS, or the sample or EWMA estimator with PAIRWISE");
+    }
+
+    static double[] means(Returns x) {
+        return CovarianceKernels.columnMeans(x.values(), x.assetCount(), 0, x.observations());
+    }
+}

@@ -1,0 +1,42 @@
+package io.equirisk.covariance;
+
+import io.equirisk.data.MissingValuePolicy;
+import io.equirisk.data.Returns;
+
+/**
+ * Oracle approximating shrinkage, Chen, Wiesel, Eldar &amp; Hero (2010), "Shrinkage algorithms for MMSE covariance
+ * estimation", towards μI with μ = tr(S)/N, S = (1/T) Σ_t x_t x_tᵀ of the demeaned rows. The intensity is the one
+ * scikit-learn's {@code oas} documents (the paper's eq. 23 without its 2/N terms, negligible for large N):
+ * <pre>
+ *   α = ‖S‖²_F / N²,   ρ = min(1, (α + μ²) / ((T + 1)(α − μ²/N)))   (ρ = 1 when the denominator is 0)
+ * </pre>
+ * The returned matrix is (T/(T−1))·((1 − ρ)S + ρμI), the unbiased scaling of the {@code sample} estimator
+ * (scikit-learn returns the 1/T scaling).
+ */
+final class OasEstimator implements CovarianceEstimator {
+    static final String NAME = "oas";
+
+    @Override
+    public CovarianceMatrix estimate(Returns returns, MissingValuePolicy policy) {
+        if (policy == MissingValuePolicy.PAIRWISE && returns.hasMissing()) {
+            throw Estimation.pairwiseUnsupported(NAME);
+        }
+        Returns x = Estimation.completeRows(returns, policy, NAME);
+        Estimation.requireVariation(x);
+        SampleMoments m = SampleMoments.of(x);
+        return Estimation.result(m.n, m.shrink(intensity(m), m.scaledIdentity()), x, "after shrinkage");
+    }
+
+    static double intensity(SampleMoments m) {
+        double mu = m.trace / m.n;
+        double alpha = m.frobenius2 / ((double) m.n * m.n);
+        double num = alpha + mu * mu;
+        double den = (m.t + 1) * (alpha - mu * mu / m.n);
+        return den == 0 ? 1.0 : Math.min(num / den, 1.0);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+}

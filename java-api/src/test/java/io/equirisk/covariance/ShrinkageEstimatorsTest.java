@@ -1,0 +1,203 @@
+package io.equirisk.covariance;
+
+import io.equirisk.data.Returns;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Ledoit-Wolf (identity and constant-correlation targets) and OAS against their published formulas, written here
+ * term by term with explicit loops over dates and pairs (no factored sums), and against a case worked by hand.
+ */
+class ShrinkageEstimatorsTest {
+
+    private static Returns returns(int t, int n, long seed) {
+        return Returns.of(t, n, Reference.returns(t, n, seed), null, null);
+    }
+
+    /** Demeaned rows. */
+    private static double[][] demeaned(Returns r) {
+        int t = r.observations();
+        int n = r.assetCount();
+        double[] m = Reference.means(r.values(), n, 0, t);
+        double[][] x = new double[t][n];
+        for (int s = 0; s < t; s++) {
+            for (int j = 0; j < n; j++) {
+                x[s][j] = r.get(s, j) - m[j];
+            }
+        }
+        return x;
+    }
+
+    /** LW 2004 in the paper's notation: m, d², b̄², b² = min(b̄², d²), δ = b²/d²; result in the 1/(T−1) scaling. */
+    static double[] ledoitWolf(Returns r) {
+        int t = r.observations();
+        int n = r.assetCount();
+        double[][] x = demeaned(r);
+        double[] s = Reference.covariance(r.values(), n, 0, t, t);
+        double m = 0;
+        for (int i = 0; i < n; i++) {
+            m += s[i * n + i] / n;
+        }
+        double d2 = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double v = s[i * n + j] - (i == j ? m : 0);
+                d2 += v * v / n;
+            }
+        }
+        double b2bar = 0;
+        for (int k = 0; k < t; k++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double v = x[k][i] * x[k][j] - s[i * n + j];
+                    b2bar += v * v / n;
+                }
+            }
+        }
+        b2bar /= (double) t * t;
+        double delta = Math.min(b2bar, d2) / d2;
+        double[] out = new double[n * n];
+        for (int q = 0; q < out.length; q++) {
+            out[q] = (double) t / (t - 1) * ((1 - delta) * s[q] + (q % (n + 1) == 0 ? delta * m : 0));
+        }
+        return out;
+    }
+
+    /** "Honey, I shrunk": π̂, ρ̂ (with θ̂ in its symmetric form), γ̂ from their definitions; 1/(T−1) scaling. */
+    static double[] constantCorrelation(Returns r) {
+        int t = r.observations();
+        int n = r.assetCount();
+        double[][] x = demeaned(r);
+        double[] s = Reference.covariance(r.values(), n, 0, t, t);
+        double rBar = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (i != j) {
+                    rBar += s[i * n + j] / Math.sqrt(s[i * n + i] * s[j * n + j]) / (n * (n - 1.0));
+                }
+            }
+        }
+        double[] f = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                f[i * n + j] = i == j ? s[i * n + i] : rBar * Math.sqrt(s[i * n + i] * s[j * n + j]);
+            }
+        }
+        double pi = 0;
+        double rho = 0;
+        double gamma = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double pij = 0;
+                double thetaI = 0; // θ̂_ii,ij
+                double thetaJ = 0; // θ̂_jj,ij
+                for (int k = 0; k < t; k++) {
+                    double cross = x[k][i] * x[k][j] - s[i * n + j];
+                    pij += cross * cross / t;
+                    thetaI += (x[k][i] * x[k][i] - s[i * n + i]) * cross / t;
+                    thetaJ += (x[k][j] * x[k][j] - s[j * n + j]) * cross / t;
+                }
+                pi += pij;
+                if (i == j) {
+                    rho += pij;
+                } else {
+                    rho += rBar / 2 * (Math.sqrt(s[j * n + j] / s[i * n + i]) * thetaI
+                            + Math.sqrt(s[i * n + i] / s[j * n + j]) * thetaJ);
+                }
+                gamma += (f[i * n + j] - s[i * n + j]) * (f[i * n + j] - s[i * n + j]);
+            }
+        }
+        double delta = Math.max(0, Math.min(1, (pi - rho) / gamma / t));
+        double[] out = new double[n * n];
+        for (int q = 0; q < out.length; q++) {
+            out[q] = (double) t / (t - 1) * (delta * f[q] + (1 - delta) * s[q]);
+        }
+        return out;
+    }
+
+    /** OAS as scikit-learn documents it, with tr(S²) and tr(S) by loops; 1/(T−1) scaling. */
+    static double[] oas(Returns r) {
+        int t = r.observations();
+        int n = r.assetCount();
+        double[] s = Reference.covariance(r.values(), n, 0, t, t);
+        double tr = 0;
+        double tr2 = 0;
+        for (int i = 0; i < n; i++) {
+            tr += s[i * n + i];
+            for (int j = 0; j < n; j++) {
+                tr2 += s[i * n + j] * s[j * n + i];
+            }
+        }
+        double mu = tr / n;
+        double alpha = tr2 / n / n;
+        double rho = Math.min(1, (alpha + mu * mu) / ((t + 1) * (alpha - mu * mu / n)));
+        double[] out = new double[n * n];
+        for (int q = 0; q < out.length; q++) {
+            out[q] = (double) t / (t - 1) * ((1 - rho) * s[q] + (q % (n + 1) == 0 ? rho * mu : 0));
+        }
+        return out;
+    }
+
+    @Test
+    void ledoitWolfMatchesThePublishedFormula() {
+        for (int[] shape : new int[][] {{60, 15}, {10, 25}, {200, 3}, {7, 2}}) {
+            Returns r = returns(shape[0], shape[1], shape[0] + 100L * shape[1]);
+            double[] got = CovarianceEstimators.parse("ledoit-wolf").estimate(r).values();
+            double err = Reference.relativeError(got, ledoitWolf(r));
+            assertTrue(err < 1e-12, "T=" + shape[0] + " N=" + shape[1] + ": " + err);
+        }
+    }
+
+    @Test
+    void ledoitWolfWorkedByHand() {
+        // Rows (2,0), (−2,0), (0,1), (0,−1): means 0, S (1/T) = diag(2, 1/2), μ = 5/4.
+        // d² = ((3/4)² + (3/4)²)/2 = 9/16; each ‖x_t x_tᵀ − S‖² = 17/4, so b̄² = (4·17/4)/(16·2) = 17/32;
+        // δ = (17/32)/(9/16) = 17/18. (1 − δ)S + δμI = diag(23.25/18, 21.75/18); times T/(T−1) = 4/3:
+        // diag(31/18, 29/18), off-diagonal 0.
+        Returns r = Returns.of(new double[][] {{2, 0}, {-2, 0}, {0, 1}, {0, -1}});
+        double[] got = CovarianceEstimators.parse("ledoit-wolf").estimate(r).values();
+        assertEquals(31.0 / 18, got[0], 1e-15);
+        assertEquals(29.0 / 18, got[3], 1e-15);
+        assertEquals(0.0, got[1], 1e-15);
+        assertEquals(0.0, got[2], 1e-15);
+    }
+
+    @Test
+    void constantCorrelationMatchesThePublishedFormula() {
+        for (int[] shape : new int[][] {{60, 15}, {12, 20}, {300, 4}, {9, 2}}) {
+            Returns r = returns(shape[0], shape[1], 7 * shape[0] + shape[1]);
+            double[] got = CovarianceEstimators.parse("ledoit-wolf-cc").estimate(r).values();
+            double err = Reference.relativeError(got, constantCorrelation(r));
+            assertTrue(err < 1e-12, "T=" + shape[0] + " N=" + shape[1] + ": " + err);
+        }
+    }
+
+    @Test
+    void constantCorrelationShrinksFullyWhenTheSampleIsExactlyTheTarget() {
+        // two perfectly co-moving assets (r̄ = 1, correlation 1): F = S, γ̂ = 0, δ = 0, result = sample
+        Returns r = Returns.of(new double[][] {{1, 2}, {-1, -2}, {3, 6}, {0, 0}});
+        double[] got = CovarianceEstimators.parse("ledoit-wolf-cc").estimate(r).values();
+        double[] sample = Reference.covariance(r.values(), 2, 0, 4, 3);
+        assertTrue(Reference.relativeError(got, sample) < 1e-15);
+    }
+
+    @Test
+    void oasMatchesTheDocumentedFormula() {
+        for (int[] shape : new int[][] {{60, 15}, {10, 30}, {500, 3}}) {
+            Returns r = returns(shape[0], shape[1], 11 * shape[0] + shape[1]);
+            double[] got = CovarianceEstimators.parse("oas").estimate(r).values();
+            double err = Reference.relativeError(got, oas(r));
+            assertTrue(err < 1e-12, "T=" + shape[0] + " N=" + shape[1] + ": " + err);
+        }
+    }
+
+    @Test
+    void shrinkageGivesPositiveDefiniteEstimatesWithFewerRowsThanAssets() {
+        Returns r = returns(20, 60, 99);
+        for (String spec : new String[] {"ledoit-wolf", "ledoit-wolf-cc", "oas"}) {
+            CovarianceEstimators.parse(spec).estimate(r).requirePositiveDefinite();
+        }
+    }
+}
