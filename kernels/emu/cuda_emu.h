@@ -19,6 +19,7 @@
 #define EQUIRISK_CUDA_EMU_H
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
@@ -514,6 +515,27 @@ inline cudaError_t cudaStreamDestroy(cudaStream_t s) {
 }
 inline cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
 inline cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+/* Events: host clock at record time (everything is synchronous here). */
+typedef struct CUevent_st* cudaEvent_t;
+inline cudaError_t cudaEventCreate(cudaEvent_t* e) {
+    *e = reinterpret_cast<cudaEvent_t>(new std::chrono::steady_clock::time_point());
+    return cudaSuccess;
+}
+inline cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t = nullptr) {
+    *reinterpret_cast<std::chrono::steady_clock::time_point*>(e) = std::chrono::steady_clock::now();
+    return cudaSuccess;
+}
+inline cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
+inline cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t a, cudaEvent_t b) {
+    auto* ta = reinterpret_cast<std::chrono::steady_clock::time_point*>(a);
+    auto* tb = reinterpret_cast<std::chrono::steady_clock::time_point*>(b);
+    *ms = std::chrono::duration<float, std::milli>(*tb - *ta).count();
+    return cudaSuccess;
+}
+inline cudaError_t cudaEventDestroy(cudaEvent_t e) {
+    delete reinterpret_cast<std::chrono::steady_clock::time_point*>(e);
+    return cudaSuccess;
+}
 template <class K>
 inline cudaError_t cudaFuncSetAttribute(K, cudaFuncAttribute, int) { return cudaSuccess; }
 template <class K>

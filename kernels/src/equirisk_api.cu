@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -136,6 +137,36 @@ bool fits(int64_t a, int64_t b, int64_t c, int64_t elem) {
     const int64_t abc = ab * c;
     return abc <= limit / elem;
 }
+
+/* EQUIRISK_PROFILE=1: each kernel launch's device time (cudaEvent) on stderr, for gpu-check.sh. */
+bool profiling() {
+    static const bool on = [] {
+        const char* v = std::getenv("EQUIRISK_PROFILE");
+        return v != nullptr && v[0] == '1';
+    }();
+    return on;
+}
+
+/* Times what runs on the stream between start() and stop() when profiling. */
+struct KernelTimer {
+    cudaEvent_t a = nullptr, b = nullptr;
+    explicit KernelTimer(cudaStream_t s) {
+        if (profiling() && cudaEventCreate(&a) == cudaSuccess && cudaEventCreate(&b) == cudaSuccess)
+            cudaEventRecord(a, s);
+    }
+    void stop(cudaStream_t s, const char* what, long long items) {
+        if (a == nullptr || b == nullptr) return;
+        cudaEventRecord(b, s);
+        cudaEventSynchronize(b);
+        float ms = 0;
+        cudaEventElapsedTime(&ms, a, b);
+        std::fprintf(stderr, "equirisk profile: %s kernel(s), %lld item(s): %.3f ms\n", what, items, ms);
+    }
+    ~KernelTimer() {
+        if (a != nullptr) cudaEventDestroy(a);
+        if (b != nullptr) cudaEventDestroy(b);
+    }
+};
 
 er_status use_device(er_context* ctx) {
     ER_CHECK(cudaSetDevice(ctx->device), "cudaSetDevice");
@@ -325,8 +356,10 @@ ER_EXPORT er_status er_covariance(er_context* ctx, const double* returns, int64_
         if (d_w != nullptr)
             ER_CHECK(cudaMemcpyAsync(d_w, weights.data(), (size_t)window * 8, cudaMemcpyHostToDevice, ctx->stream),
                      "copying EWMA weights to the device");
+        KernelTimer timer(ctx->stream);
         ER_CHECK(er::launch_covariance(d_r, n, d_starts, cnt, window, kind, d_w, d_means, d_out, ctx->stream),
                  "launching the covariance kernels");
+        timer.stop(ctx->stream, "covariance", (long long)cnt);
         ER_CHECK(cudaMemcpyAsync(cov_out + k0 * n * n, d_out, (size_t)cnt * n * n * 8, cudaMemcpyDeviceToHost,
                                  ctx->stream), "copying covariance matrices from the device");
         ER_CHECK(cudaStreamSynchronize(ctx->stream), "covariance kernels");
@@ -426,7 +459,10 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
         a.converged = d_iout + cnt;
         a.solver_used = d_iout + 2 * cnt;
         a.work = d_work;
+        KernelTimer timer(ctx->stream);
         ER_CHECK(er::launch_solve(a, plan, ctx->stream), "launching the solve kernel");
+        timer.stop(ctx->stream, plan.c_in_shared ? "solve (C in shared memory)" : "solve (C in global memory)",
+                   (long long)cnt);
         const cudaStream_t s = ctx->stream;
         const cudaMemcpyKind d2h = cudaMemcpyDeviceToHost;
         ER_CHECK(cudaMemcpyAsync(weights_out + k0 * n, a.weights, (size_t)cnt * n * 8, d2h, s), "copying weights");

@@ -19,6 +19,8 @@
  *   thread sums the warp partials in the same order, so all threads hold the same value and take the same branch.
  */
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 #include "er_kernels.h"
 
@@ -424,6 +426,12 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     plan->threads = threads;
     plan->vec_in_shared = vec_bytes <= limit;
     plan->c_in_shared = plan->vec_in_shared && vec_bytes + c_bytes <= limit;
+    /* EQUIRISK_SOLVE_C=global: keep C in the (L2-resident) workspace even where shared memory would hold it, so
+       more problems are resident per SM; a tuning experiment for the GPU session (see README) */
+    const char* placement = std::getenv("EQUIRISK_SOLVE_C");
+    if (placement != nullptr && std::strncmp(placement, "global", 6) == 0) plan->c_in_shared = 0;
+    /* global-all: the vectors too (the path for n ≳ 3,400), so that CI covers it at small n */
+    if (placement != nullptr && std::strcmp(placement, "global-all") == 0) plan->vec_in_shared = 0;
     plan->shared_bytes = plan->vec_in_shared ? vec_bytes + (plan->c_in_shared ? c_bytes : 0) : SCRATCH * 8;
     /* workspace: U and Newton's diagonal always; C unless shared; the vectors unless shared */
     plan->work_doubles_per_block = (size_t)(n * n + n) + (plan->c_in_shared ? 0 : (size_t)(n * n)) +

@@ -5,6 +5,7 @@
  *   driver                      all checks (exit status 1 on any failure)
  *   driver --expect-chunking    also assert that the large batches exceed free device memory (run with a small
  *                               EQUIRISK_EMU_DEVICE_MEMORY, so the chunked paths are the ones checked)
+ *   driver --quick              fewer, smaller cases (sanitizer builds)
  *   driver --bench              timings for gpu-check.sh (GPU call vs one-thread C++ on the same host)
  */
 #include <chrono>
@@ -22,6 +23,7 @@
 namespace {
 
 int failures = 0;
+bool quick = false; /* --quick: fewer and smaller cases, for sanitizer builds (OS threads, 10-50x slower) */
 int checks = 0;
 
 #define CHECK(cond, ...)                                              \
@@ -374,8 +376,8 @@ void check_problem(const char* what, const Solved& o, const Vec& S, const Vec& b
 void test_solve(er_context* ctx, bool expect_chunking) {
     const double tol = 1e-10;
     /* random SPD, every solver, shared equal budgets and per-problem budgets with zeros */
-    for (int n : {1, 2, 5, 17, 33, 64}) {
-        const int64_t batch = 5;
+    for (int n : quick ? std::vector<int>{1, 5, 33} : std::vector<int>{1, 2, 5, 17, 33, 64}) {
+        const int64_t batch = quick ? 2 : 5;
         Vec S(batch * n * n);
         for (int64_t k = 0; k < batch; k++) random_spd(n, S.data() + k * n * n);
         Vec eq(n, 1.0 / n), per;
@@ -400,8 +402,8 @@ void test_solve(er_context* ctx, bool expect_chunking) {
     }
     /* ill-conditioned (cond(Σ) ≈ 1e12, volatilities over three decades, both signs of correlation): CCD stalls,
        AUTO hands over to Newton and converges */
-    for (int n : {12, 30}) {
-        const int64_t batch = 3;
+    for (int n : quick ? std::vector<int>{12} : std::vector<int>{12, 30}) {
+        const int64_t batch = quick ? 1 : 3;
         Vec S(batch * n * n);
         for (int64_t k = 0; k < batch; k++) ill_conditioned(n, 8.0, S.data() + k * n * n);
         bool mixed = false;
@@ -422,7 +424,7 @@ void test_solve(er_context* ctx, bool expect_chunking) {
     /* a batch larger than (small) device memory: chunked */
     {
         const int n = 24;
-        const int64_t batch = 80;
+        const int64_t batch = quick ? 20 : 80;
         Vec S(batch * n * n);
         for (int64_t k = 0; k < batch; k++) random_spd(n, S.data() + k * n * n);
         Vec eq(n, 1.0 / n);
@@ -704,8 +706,9 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; i++) {
         if (std::strcmp(argv[i], "--expect-chunking") == 0) expect_chunking = true;
         else if (std::strcmp(argv[i], "--bench") == 0) do_bench = true;
+        else if (std::strcmp(argv[i], "--quick") == 0) quick = true;
         else {
-            std::fprintf(stderr, "usage: %s [--expect-chunking] [--bench]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--expect-chunking] [--quick] [--bench]\n", argv[0]);
             return 2;
         }
     }

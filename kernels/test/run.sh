@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the library and the C test driver, and runs the driver.
-#   run.sh                 emulation library: all checks, then again with 300 kB of emulated device memory so
-#                          every batch is chunked (--expect-chunking asserts it)
+#   run.sh                 emulation library: all checks; the solve again with C (and then the vectors) in global
+#                          memory; all checks again with 300 kB of emulated device memory so every batch is
+#                          chunked (--expect-chunking asserts it)
 #   run.sh --lib cuda      the CUDA library (needs a GPU)
 #   run.sh --tsan          emulation library and driver built with ThreadSanitizer
 #   run.sh --asan          emulation library and driver built with AddressSanitizer + UBSan
@@ -42,7 +43,12 @@ if [[ ! -f "$driver" || "$here/test/driver.cpp" -nt "$driver" || "$out/libequiri
 fi
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
-"$driver"
+if [[ -n "$sanitize" ]]; then "$driver" --quick; else "$driver"; fi
+if [[ -z "$sanitize" ]]; then
+    echo "--- solve with C in global memory (the path for n > ~165), then with the vectors there too (n > ~3,400)"
+    EQUIRISK_SOLVE_C=global "$driver" --quick
+    EQUIRISK_SOLVE_C=global-all "$driver" --quick
+fi
 if [[ "$lib" == emu && -z "$sanitize" ]]; then
     echo "--- again with 300 kB of emulated device memory (chunked batches)"
     EQUIRISK_EMU_DEVICE_MEMORY=300000 "$driver" --expect-chunking

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# On a machine with an NVIDIA GPU: builds libequirisk_cuda.so, runs the C test driver against it (every check of
+# test/run.sh), then prints the timing table (GPU call vs the same work in one-thread C++ on this host):
+#   covariance N = 5000, T = 2520 · batched solve B = 10,000 × N = 100 · one solve N = 3000
+# and, when a JDK is present (JAVA_HOME, or a carried .jdk/ in the repository root) with Maven, the Java tests
+# with the CUDA backend. Fails with a clear message where there is no nvcc or no GPU.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+out="$here/target/test-cuda"
+
+if ! command -v nvcc >/dev/null && [[ ! -x /usr/local/cuda/bin/nvcc && ! -x /usr/local/bin/nvcc ]]; then
+    echo "gpu-check: nvcc not found (PATH, /usr/local/cuda/bin, /usr/local/bin): cannot build the CUDA library" >&2
+    exit 1
+fi
+if command -v nvidia-smi >/dev/null; then
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+fi
+
+echo "== C driver against libequirisk_cuda.so"
+set +e
+bash "$here/test/run.sh" --lib cuda
+rc=$?
+set -e
+if [[ $rc -eq 3 ]]; then
+    echo "gpu-check: no usable CUDA device on this machine (see the driver's line above)" >&2
+    exit 1
+elif [[ $rc -ne 0 ]]; then
+    echo "gpu-check: the C driver failed against the CUDA library (exit $rc)" >&2
+    exit 1
+fi
+
+echo "== timings (one ABI call after a warm-up vs one-thread C++ on this host); kernel-only times on stderr"
+EQUIRISK_PROFILE=1 "$out/driver" --bench
+echo "== the same with the solver's C in global memory (L2) instead of shared memory: more problems per SM"
+EQUIRISK_PROFILE=1 EQUIRISK_SOLVE_C=global "$out/driver" --bench
+
+# ---- Java tests with the CUDA backend -------------------------------------------------------------------------
+# HOOK (native/ owns the property): EQUIRISK_JAVA_BACKEND_PROPERTY names the system property that makes the
+# native module's tests use the CUDA library; set it once native/ has settled the name.
+jdk="${JAVA_HOME:-}"
+[[ -z "$jdk" && -x "$root/.jdk/bin/java" ]] && jdk="$root/.jdk"
+if [[ -z "$jdk" ]]; then
+    echo "== Java tests skipped: no JAVA_HOME and no carried .jdk/"
+elif ! command -v mvn >/dev/null; then
+    echo "== Java tests skipped: JDK at $jdk but no mvn on PATH"
+elif [[ -z "${EQUIRISK_JAVA_BACKEND_PROPERTY:-}" ]]; then
+    echo "== Java tests skipped: set EQUIRISK_JAVA_BACKEND_PROPERTY (the property native/ reads to pick CUDA)"
+else
+    echo "== Java tests with the CUDA backend (JDK $jdk)"
+    (cd "$root" && JAVA_HOME="$jdk" mvn -B -o -q -pl native -am test \
+        "-D${EQUIRISK_JAVA_BACKEND_PROPERTY}=cuda" -Dsurefire.failIfNoSpecifiedTests=false)
+fi
