@@ -2,8 +2,8 @@
 # On a machine with an NVIDIA GPU: builds libequirisk_cuda.so, runs the C test driver against it (every check of
 # test/run.sh), then prints the timing table (GPU call vs the same work in one-thread C++ on this host):
 #   covariance N = 5000, T = 2520 · batched solve B = 10,000 × N = 100 · one solve N = 3000
-# and, when a JDK is present (JAVA_HOME, or a carried .jdk/ in the repository root) with Maven, the Java tests
-# with the CUDA backend. Fails with a clear message where there is no nvcc or no GPU.
+# and the Java tests with the CUDA backend when a folder prepared by native/gpu-java-tests.sh is present (see the
+# hook at the end). Fails with a clear message where there is no nvcc or no GPU.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -36,18 +36,14 @@ echo "== the same with the solver's C in global memory (L2) instead of shared me
 EQUIRISK_PROFILE=1 EQUIRISK_SOLVE_C=global "$out/driver" --bench
 
 # ---- Java tests with the CUDA backend -------------------------------------------------------------------------
-# HOOK (native/ owns the property): EQUIRISK_JAVA_BACKEND_PROPERTY names the system property that makes the
-# native module's tests use the CUDA library; set it once native/ has settled the name.
-jdk="${JAVA_HOME:-}"
-[[ -z "$jdk" && -x "$root/.jdk/bin/java" ]] && jdk="$root/.jdk"
-if [[ -z "$jdk" ]]; then
-    echo "== Java tests skipped: no JAVA_HOME and no carried .jdk/"
-elif ! command -v mvn >/dev/null; then
-    echo "== Java tests skipped: JDK at $jdk but no mvn on PATH"
-elif [[ -z "${EQUIRISK_JAVA_BACKEND_PROPERTY:-}" ]]; then
-    echo "== Java tests skipped: set EQUIRISK_JAVA_BACKEND_PROPERTY (the property native/ reads to pick CUDA)"
+# HOOK (native/ owns this): the GPU machine has no Maven, so the native module's tests travel as a folder prepared on
+# the build machine by `bash native/gpu-java-tests.sh prepare DIR` (classes, libraries, test classpath; a JDK from
+# JAVA_HOME or a carried .jdk/). Point EQUIRISK_JAVA_TESTS_DIR at that folder (default: .gpu-java-tests in the
+# repository root); its run.sh takes the backend name.
+tests_dir="${EQUIRISK_JAVA_TESTS_DIR:-$root/.gpu-java-tests}"
+if [[ -f "$tests_dir/run.sh" ]]; then
+    echo "== Java tests with the CUDA backend ($tests_dir)"
+    bash "$tests_dir/run.sh" cuda
 else
-    echo "== Java tests with the CUDA backend (JDK $jdk)"
-    (cd "$root" && JAVA_HOME="$jdk" mvn -B -o -q -pl native -am test \
-        "-D${EQUIRISK_JAVA_BACKEND_PROPERTY}=cuda" -Dsurefire.failIfNoSpecifiedTests=false)
+    echo "== Java tests skipped: no prepared folder at $tests_dir (bash native/gpu-java-tests.sh prepare DIR)"
 fi
