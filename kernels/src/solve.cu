@@ -29,7 +29,7 @@ namespace {
 
 constexpr int MAX_THREADS = 512;
 constexpr int OWN = 8;                  /* register-cached entries per thread in the CCD update (n ≤ OWN·T) */
-constexpr int NEWTON_AUTO_STEPS = 100;  /* Newton's own cap when AUTO hands over */
+constexpr int NEWTON_MAX_STEPS = 200;   /* Newton's own cap (the Java engine's DampedNewton.MAX_STEPS) */
 constexpr int SCRATCH = 40;             /* doubles of reduction scratch (one per warp + broadcast slots) */
 
 __device__ __forceinline__ double warp_sum(double v) {
@@ -365,12 +365,13 @@ __global__ void __launch_bounds__(MAX_THREADS) solve_kernel(Config cfg) {
             if (to_newton) {
                 used = 3;
                 int ok;
-                steps = newton(P, cfg.tol, NEWTON_AUTO_STEPS, &ok, &chol_failed);
+                steps = newton(P, cfg.tol, NEWTON_MAX_STEPS, &ok, &chol_failed);
             }
         } else {
             used = 2;
             int ok;
-            steps = newton(P, cfg.tol, cfg.max_iter, &ok, &chol_failed);
+            steps = newton(P, cfg.tol, cfg.max_iter < NEWTON_MAX_STEPS ? cfg.max_iter : NEWTON_MAX_STEPS, &ok,
+                           &chol_failed); /* as the Java engine: min(max_iter, 200) */
         }
         __syncthreads();
         /* g. weights from y, report on the original Σ: x = y/σ, w = x/Σx; g holds w over all n assets */
