@@ -8,10 +8,11 @@ import io.equirisk.kernel.NumericKernels;
  * c_i = Σ_{j≠i} Σ_ij x_j. Coordinate minimisation is invariant to rescaling the assets, so the iterates equal those
  * on the correlation matrix and no scaled copy of Σ is made.
  *
- * <p>Memory traffic is what limits a sweep for large N (Σ does not fit in cache), so each sweep reads only half of
- * Σ: a forward sweep reads row i's upper part once for both the dot product with the not-yet-updated x_j (j > i) and
- * the axpy that accumulates Σ_ij·x_i(new) for the later coordinates; a backward sweep does the same with the lower
- * part. Forward and backward sweeps alternate (symmetric Gauss-Seidel), so two sweeps read Σ once.
+ * <p>Memory traffic is what limits a sweep (Σ streams from L3 or memory), so every sweep reads only the upper
+ * triangle of Σ: a forward sweep reads row i's upper part once for both the dot product with the not-yet-updated
+ * x_j (j > i) and the axpy that accumulates Σ_ij·x_i(new) for the later coordinates; the backward sweep that follows
+ * reads the same rows in reverse order (cache-warm) and needs no axpy at all (see {@link #backwardSweep}). Forward
+ * and backward sweeps alternate (symmetric Gauss-Seidel).
  *
  * <p>The exact residual max_i |RC_i − b_i| needs Σx, a further half-matrix pass; it is computed only when a cheap
  * proxy (the largest relative change of x in the sweep, scaled by a factor calibrated at each exact check) predicts
@@ -156,32 +157,28 @@ final class CoordinateDescent {
         return maxRel;
     }
 
-    /** Backward sweep over rows' lower parts, four rows at a time from the end; as {@link #forwardSweep}. */
+    /**
+     * Backward sweep, which must directly follow a forward sweep: it reads the same upper parts of the rows, in
+     * reverse order (the rows the forward sweep read last are still in cache), and needs no accumulation pass: the
+     * forward sweep left acc_i = Σ_{j before i's block} Σ_ij·x_j, and those x_j do not change until after row i is
+     * done here, while the dot product over the row's upper part now meets the x_j (j > i) already updated by this
+     * sweep. Blocks are the forward sweep's, in reverse. Returns max_i |Δx_i| / x_i.
+     */
     private double backwardSweep() {
-        java.util.Arrays.fill(acc, 0.0);
         double maxRel = 0;
-        for (int i1 = n; i1 > 0; i1 -= BLOCK) {
-            int bs = Math.min(BLOCK, i1);
-            int i0 = i1 - bs;
+        for (int i0 = ((n - 1) / BLOCK) * BLOCK; i0 >= 0; i0 -= BLOCK) {
+            int bs = Math.min(BLOCK, n - i0);
+            int tail = i0 + bs;
+            int len = n - tail;
             int rows = off + i0 * n;
             if (bs == BLOCK) {
-                k.dot4(sigma, rows, n, x, 0, i0, far);
+                k.dot4(sigma, rows + tail, n, x, tail, len, far);
             } else {
                 for (int r = 0; r < bs; r++) {
-                    far[r] = k.dot(sigma, rows + r * n, x, 0, i0);
+                    far[r] = k.dot(sigma, rows + r * n + tail, x, tail, len);
                 }
             }
             maxRel = Math.max(maxRel, solveBlockBackward(i0, bs));
-            if (i0 > 0) {
-                if (bs == BLOCK) {
-                    System.arraycopy(x, i0, coef, 0, BLOCK);
-                    k.axpy4(coef, sigma, rows, n, acc, 0, i0);
-                } else {
-                    for (int r = 0; r < bs; r++) {
-                        k.axpy(x[i0 + r], sigma, rows + r * n, acc, 0, i0);
-                    }
-                }
-            }
         }
         return maxRel;
     }
