@@ -81,6 +81,24 @@ class RiskBudgetingSolverTest {
         assertEquals(Math.sqrt(cov.variance(r.weights())), r.volatility(), 1e-15);
     }
 
+    /** Large enough (N²·4 bytes > 8 MiB) for the Anderson-mixed sweeps; checked against damped Newton. */
+    @Test
+    void largeProblemUsesMixedSweepsAndAgreesWithNewton() {
+        int n = 1600;
+        CovarianceMatrix cov = RandomCovariances.factorModel(n, 5, 77);
+        double[] b = RandomCovariances.budgets(n, 3, 78);
+        RiskBudgetingResult ccd = SOLVER.solve(cov, RiskBudgets.of(b), SolverOptions.defaults().withTolerance(1e-12));
+        assertValid(ccd, b, 1e-12);
+        assertEquals("ccd", ccd.solver());
+        assertTrue(independentResidual(cov, ccd.weights(), b) < 1e-12);
+        RiskBudgetingResult newton = SOLVER.solve(cov, RiskBudgets.of(b),
+                SolverOptions.defaults().withTolerance(1e-12).withMethod(SolverMethod.NEWTON));
+        assertValid(newton, b, 1e-12);
+        for (int i = 0; i < n; i++) {
+            assertEquals(newton.weights()[i], ccd.weights()[i], 1e-9 * newton.weights()[i] + 1e-15, "asset " + i);
+        }
+    }
+
     /** Like ../shared/reference/erc/ill6_n200: correlation condition 1e6–1e7, vols over 3–3.5 decades. */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6})
