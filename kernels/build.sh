@@ -1,4 +1,62 @@
 #!/usr/bin/env bash
-# Builds the native libraries into $1 (being written: see issue 3).
+# Builds the native libraries into OUTDIR (Maven calls this in generate-resources):
+#   libequirisk_emu.so   always: g++, the CUDA sources over emu/cuda_emu.h (runs every kernel on the host)
+#   libequirisk_cuda.so  when nvcc is found (PATH, /usr/local/cuda/bin, /usr/local/bin): static cudart,
+#                        SASS for sm_80, sm_86, sm_89, sm_90 and PTX for compute_90
+# Incremental: a library newer than every source is kept. EQUIRISK_FORCE_BUILD=1 rebuilds.
+# Extra flags for test builds: EQUIRISK_EMU_CXXFLAGS (e.g. -fsanitize=thread), EQUIRISK_SKIP_CUDA=1.
 set -euo pipefail
-mkdir -p "$1"
+if [[ $# -ne 1 ]]; then
+    echo "usage: $0 OUTDIR" >&2
+    exit 2
+fi
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$1"
+mkdir -p "$out"
+sources=("$here/src/covariance.cu" "$here/src/solve.cu" "$here/src/equirisk_api.cu")
+deps=("${sources[@]}" "$here"/src/*.h "$here"/src/*.cuh "$here/include/equirisk.h" "$here/emu/cuda_emu.h" "$here/build.sh")
+
+up_to_date() { # target newer than every dependency
+    [[ -f "$1" && "${EQUIRISK_FORCE_BUILD:-0}" != 1 ]] || return 1
+    local d
+    for d in "${deps[@]}"; do [[ "$d" -nt "$1" ]] && return 1; done
+    return 0
+}
+
+emu="$out/libequirisk_emu.so"
+if up_to_date "$emu" && [[ -z "${EQUIRISK_EMU_CXXFLAGS:-}" ]]; then
+    echo "equirisk: $emu is up to date"
+else
+    cxx="${CXX:-g++}"
+    # shellcheck disable=SC2086
+    "$cxx" -O2 -std=c++20 -fPIC -pthread -fvisibility=hidden -Wall -Wextra -Wno-unknown-pragmas \
+        ${EQUIRISK_EMU_CXXFLAGS:-} -x c++ -I"$here/include" -I"$here/emu" -I"$here/src" \
+        "${sources[@]}" -shared -o "$emu.tmp"
+    mv "$emu.tmp" "$emu"
+    echo "equirisk: built $emu"
+fi
+
+if [[ "${EQUIRISK_SKIP_CUDA:-0}" == 1 ]]; then
+    echo "equirisk: CUDA library skipped: EQUIRISK_SKIP_CUDA=1"
+    exit 0
+fi
+nvcc="$(command -v nvcc || true)"
+for c in /usr/local/cuda/bin/nvcc /usr/local/bin/nvcc; do
+    [[ -z "$nvcc" && -x "$c" ]] && nvcc="$c"
+done
+if [[ -z "$nvcc" ]]; then
+    echo "equirisk: CUDA library skipped: nvcc not found on PATH, in /usr/local/cuda/bin or /usr/local/bin"
+    exit 0
+fi
+lib="$out/libequirisk_cuda.so"
+if up_to_date "$lib"; then
+    echo "equirisk: $lib is up to date"
+    exit 0
+fi
+"$nvcc" -O3 -std=c++20 -cudart static -shared -Xcompiler -fPIC,-fvisibility=hidden,-pthread \
+    -gencode=arch=compute_80,code=sm_80 -gencode=arch=compute_86,code=sm_86 \
+    -gencode=arch=compute_89,code=sm_89 -gencode=arch=compute_90,code=sm_90 \
+    -gencode=arch=compute_90,code=compute_90 \
+    -I"$here/include" -I"$here/src" "${sources[@]}" -o "$lib.tmp"
+mv "$lib.tmp" "$lib"
+echo "equirisk: built $lib with $nvcc"

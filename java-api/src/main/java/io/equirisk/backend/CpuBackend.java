@@ -2,7 +2,6 @@ package io.equirisk.backend;
 
 import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.covariance.CovarianceKernels;
-import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.error.DimensionMismatchException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.kernel.Kernels;
@@ -10,7 +9,6 @@ import io.equirisk.solver.RiskBudgetingSolver;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
 
-import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
@@ -79,14 +77,16 @@ public final class CpuBackend implements ComputeBackend {
                     + ((long) count * n) + ", got " + budgets.length);
         }
         BatchSolution out = BatchSolution.allocate(count, n);
-        List<String> assets = batch.assets();
         RiskBudgetingSolver solver = RiskBudgetingSolver.standard();
+        RiskBudgets common = shared ? RiskBudgets.of(budgets) : null;
         run(count, k -> {
-            double[] one = new double[n * n];
-            System.arraycopy(batch.values(), k * n * n, one, 0, n * n);
-            double[] b = new double[n];
-            System.arraycopy(budgets, shared ? 0 : k * n, b, 0, n);
-            out.put(k, solver.solve(CovarianceMatrix.of(n, one, assets), RiskBudgets.of(b), options));
+            RiskBudgets b = common;
+            if (b == null) {
+                double[] one = new double[n];
+                System.arraycopy(budgets, k * n, one, 0, n);
+                b = RiskBudgets.of(one);
+            }
+            out.put(k, solver.solve(batch, k, b, options));
         });
         return out;
     }

@@ -133,13 +133,38 @@ public final class CovarianceMatrix {
     }
 
     /**
-     * Checks positive definiteness by one Cholesky factorisation of a copy.
+     * Pivots of the correlation matrix's Cholesky factorisation below this mean Σ is singular to working precision
+     * (an asset is, to about 12 digits, a combination of the assets before it).
+     */
+    public static final double PIVOT_FLOOR = 1e-12;
+
+    /**
+     * Checks positive definiteness by one Cholesky factorisation of the correlation matrix (scale-free, so a bond's
+     * small variance and a coin's large one are judged alike), N³/3 flops.
      *
      * @return this matrix
-     * @throws io.equirisk.error.NotPositiveDefiniteException naming the first asset whose pivot is not positive
+     * @throws io.equirisk.error.NotPositiveDefiniteException naming the first asset whose pivot is below
+     *                                                        {@link #PIVOT_FLOOR}: it is (close to) a combination of
+     *                                                        the assets before it, such as a near-duplicate listing
      */
     public CovarianceMatrix requirePositiveDefinite() {
-        io.equirisk.linalg.Cholesky.factor(values.clone(), n, assets);
+        double[] l = correlation();
+        try {
+            io.equirisk.linalg.Cholesky.factor(l, n, assets);
+        } catch (io.equirisk.error.NotPositiveDefiniteException e) {
+            throw new io.equirisk.error.NotPositiveDefiniteException("covariance " + e.getMessage()
+                    + "; remove near-duplicate assets, or use a shrinkage estimator (ledoit-wolf, oas)");
+        }
+        for (int j = 0; j < n; j++) {
+            double pivot = l[j * n + j] * l[j * n + j];
+            if (pivot < PIVOT_FLOOR) {
+                throw new io.equirisk.error.NotPositiveDefiniteException("covariance matrix is not positive "
+                        + "definite to working precision: asset " + assets.get(j) + " (column " + (j + 1)
+                        + ") is a linear combination of the assets before it (Cholesky pivot "
+                        + String.format(java.util.Locale.ROOT, "%.3g", pivot) + " on the correlation scale); remove "
+                        + "near-duplicate assets, or use a shrinkage estimator (ledoit-wolf, oas)");
+            }
+        }
         return this;
     }
 

@@ -30,6 +30,18 @@ public interface NumericKernels {
     void syrkUpper(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double[] c, int cOff,
                    int rowFrom, int rowTo);
 
+    /**
+     * Four dot products sharing one vector: out[r] = Σ_k a[off + r·stride + k]·x[xOff + k] for r = 0..3. Reads x once
+     * for four rows of a matrix (the blocked coordinate-descent sweep).
+     */
+    void dot4(double[] a, int off, int stride, double[] x, int xOff, int len, double[] out);
+
+    /**
+     * Four axpys into one vector: y[yOff + k] += Σ_r coef[r]·a[off + r·stride + k] for r = 0..3. Reads and writes y
+     * once for four rows of a matrix.
+     */
+    void axpy4(double[] coef, double[] a, int off, int stride, double[] y, int yOff, int len);
+
     /** A short name for reports: "scalar" or "panama-vector(256 bit)". */
     String name();
 }

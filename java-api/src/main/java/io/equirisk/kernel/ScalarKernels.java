@@ -50,6 +50,32 @@ final class ScalarKernels implements NumericKernels {
     }
 
     @Override
+    public void dot4(double[] a, int off, int stride, double[] x, int xOff, int len, double[] out) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int r1 = off + stride, r2 = off + 2 * stride, r3 = off + 3 * stride;
+        for (int k = 0; k < len; k++) {
+            double v = x[xOff + k];
+            s0 += a[off + k] * v;
+            s1 += a[r1 + k] * v;
+            s2 += a[r2 + k] * v;
+            s3 += a[r3 + k] * v;
+        }
+        out[0] = s0;
+        out[1] = s1;
+        out[2] = s2;
+        out[3] = s3;
+    }
+
+    @Override
+    public void axpy4(double[] coef, double[] a, int off, int stride, double[] y, int yOff, int len) {
+        double c0 = coef[0], c1 = coef[1], c2 = coef[2], c3 = coef[3];
+        int r1 = off + stride, r2 = off + 2 * stride, r3 = off + 3 * stride;
+        for (int k = 0; k < len; k++) {
+            y[yOff + k] += c0 * a[off + k] + c1 * a[r1 + k] + c2 * a[r2 + k] + c3 * a[r3 + k];
+        }
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

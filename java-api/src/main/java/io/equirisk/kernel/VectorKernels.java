@@ -246,6 +246,55 @@ final class VectorKernels implements NumericKernels {
     }
 
     @Override
+    public void dot4(double[] a, int off, int stride, double[] x, int xOff, int len, double[] out) {
+        int r1 = off + stride, r2 = off + 2 * stride, r3 = off + 3 * stride;
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int k = 0;
+        int bound = S.loopBound(len);
+        for (; k < bound; k += L) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xOff + k);
+            s0 = DoubleVector.fromArray(S, a, off + k).fma(v, s0);
+            s1 = DoubleVector.fromArray(S, a, r1 + k).fma(v, s1);
+            s2 = DoubleVector.fromArray(S, a, r2 + k).fma(v, s2);
+            s3 = DoubleVector.fromArray(S, a, r3 + k).fma(v, s3);
+        }
+        double t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
+        double t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; k < len; k++) {
+            double v = x[xOff + k];
+            t0 += a[off + k] * v;
+            t1 += a[r1 + k] * v;
+            t2 += a[r2 + k] * v;
+            t3 += a[r3 + k] * v;
+        }
+        out[0] = t0;
+        out[1] = t1;
+        out[2] = t2;
+        out[3] = t3;
+    }
+
+    @Override
+    public void axpy4(double[] coef, double[] a, int off, int stride, double[] y, int yOff, int len) {
+        int r1 = off + stride, r2 = off + 2 * stride, r3 = off + 3 * stride;
+        double c0 = coef[0], c1 = coef[1], c2 = coef[2], c3 = coef[3];
+        DoubleVector v0 = DoubleVector.broadcast(S, c0), v1 = DoubleVector.broadcast(S, c1);
+        DoubleVector v2 = DoubleVector.broadcast(S, c2), v3 = DoubleVector.broadcast(S, c3);
+        int k = 0;
+        int bound = S.loopBound(len);
+        for (; k < bound; k += L) {
+            DoubleVector acc = DoubleVector.fromArray(S, y, yOff + k);
+            acc = DoubleVector.fromArray(S, a, off + k).fma(v0, acc);
+            acc = DoubleVector.fromArray(S, a, r1 + k).fma(v1, acc);
+            acc = DoubleVector.fromArray(S, a, r2 + k).fma(v2, acc);
+            acc = DoubleVector.fromArray(S, a, r3 + k).fma(v3, acc);
+            acc.intoArray(y, yOff + k);
+        }
+        for (; k < len; k++) {
+            y[yOff + k] += c0 * a[off + k] + c1 * a[r1 + k] + c2 * a[r2 + k] + c3 * a[r3 + k];
+        }
+    }
+
+    @Override
     public String name() {
         return "panama-vector(" + S.vectorBitSize() + " bit)";
     }

@@ -1,13 +1,182 @@
 package io.equirisk.solver;
 
+import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.kernel.Kernels;
+import io.equirisk.kernel.NumericKernels;
 
-/** The pure-Java risk-budgeting solver. (Being written: see issue 2.) */
+/**
+ * The pure-Java risk-budgeting solver (DESIGN §4). Assets with a zero budget are held at weight exactly zero; the
+ * rest solve Spinu's convex problem by coordinate descent, which {@link SolverMethod#AUTO} watches: when its
+ * convergence rate predicts more than 2m + 50 further sweeps (m active assets), or it reaches its sweep cap, damped
+ * Newton finishes from the current point. The result's residual is recomputed from the final weights on the
+ * original Σ.
+ *
+ * <p>The solver trusts Σ to be positive definite (checking costs a Cholesky factorisation, N³/3 flops, more than the
+ * solve itself for large N); {@link CovarianceMatrix#requirePositiveDefinite()} checks it, and the facade and the
+ * command line call it.
+ */
 final class RiskBudgetingEngine implements RiskBudgetingSolver {
     static final RiskBudgetingEngine INSTANCE = new RiskBudgetingEngine();
 
     @Override
     public RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets, SolverOptions options) {
-        throw new UnsupportedOperationException("solver not yet merged");
+        int n = covariance.size();
+        if (budgets.size() != n) {
+            throw new DimensionMismatchException("budgets have " + budgets.size() + " entries, covariance has " + n
+                    + " assets");
+        }
+        return solve(covariance.values(), 0, n, budgets.toArray(), options);
+    }
+
+    @Override
+    public RiskBudgetingResult solve(CovarianceBatch batch, int index, RiskBudgets budgets, SolverOptions options) {
+        int n = batch.size();
+        if (index < 0 || index >= batch.batchSize()) {
+            throw new DimensionMismatchException("problem " + index + " is outside the batch of "
+                    + batch.batchSize());
+        }
+        if (budgets.size() != n) {
+            throw new DimensionMismatchException("budgets have " + budgets.size() + " entries, covariance has " + n
+                    + " assets");
+        }
+        return solve(batch.values(), index * n * n, n, budgets.toArray(), options);
+    }
+
+    /**
+     * Solves the problem whose Σ occupies {@code sigma[off, off + n²)} (validated by the caller), budgets {@code b}
+     * (validated, length n).
+     */
+    RiskBudgetingResult solve(double[] sigma, int off, int n, double[] b, SolverOptions options) {
+        NumericKernels k = Kernels.get();
+        int[] active = activeSet(b);
+        int m = active.length;
+        double[] x = new double[n];
+        if (m == 1) {
+            x[active[0]] = 1.0;
+            return report(k, sigma, off, n, b, x, null, 0, "diagonal", options.tolerance());
+        }
+        startPoint(k, sigma, off, n, b, x);
+
+        String used;
+        int iterations;
+        double[] sx = null;
+        if (options.method() == SolverMethod.NEWTON) {
+            DampedNewton newton = newton(k, sigma, off, n, b, active, x, 0.5 * options.tolerance(),
+                    Math.min(options.maxIterations(), DampedNewton.MAX_STEPS));
+            iterations = newton.steps;
+            sx = newton.sigmaX();
+            used = "newton";
+        } else {
+            CoordinateDescent ccd = new CoordinateDescent(k, sigma, off, n, b, x);
+            boolean auto = options.method() == SolverMethod.AUTO;
+            boolean ok = ccd.run(options.tolerance(), options.maxIterations(), auto, 2 * m + 50);
+            iterations = ccd.sweeps;
+            used = "ccd";
+            if (ok) {
+                sx = ccd.sigmaX();
+            } else if (auto) {
+                if (!allPositive(x, b)) {
+                    startPoint(k, sigma, off, n, b, x); // a diverged CCD iterate is no start for Newton
+                }
+                DampedNewton newton = newton(k, sigma, off, n, b, active, x, 0.5 * options.tolerance(),
+                        DampedNewton.MAX_STEPS);
+                iterations += newton.steps;
+                sx = newton.sigmaX();
+                used = "ccd+newton";
+            }
+        }
+        return report(k, sigma, off, n, b, x, sx, iterations, used, options.tolerance());
+    }
+
+    /**
+     * x₀ = u / sqrt(uᵀΣu) with u_i = b_i/σ_i: the inverse-volatility point, scaled so that x₀ᵀΣx₀ = 1 = Σb (the
+     * value at the solution). On the correlation matrix this is y₀ = b / sqrt(bᵀCb).
+     */
+    private static void startPoint(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x) {
+        for (int i = 0; i < n; i++) {
+            x[i] = b[i] > 0 ? b[i] / Math.sqrt(sigma[off + i * n + i]) : 0.0;
+        }
+        double[] sx = new double[n];
+        CoordinateDescent.symmetricProduct(k, sigma, off, n, x, sx);
+        double q = 0;
+        for (int i = 0; i < n; i++) {
+            q += x[i] * sx[i];
+        }
+        double scale = 1.0 / Math.sqrt(q);
+        for (int i = 0; i < n; i++) {
+            x[i] *= scale;
+        }
+    }
+
+    /** Damped Newton from x (updated in place); returns it so the caller can read steps and Σx. */
+    private static DampedNewton newton(NumericKernels k, double[] sigma, int off, int n, double[] b, int[] active,
+                                       double[] x, double tol, int maxSteps) {
+        DampedNewton newton = new DampedNewton(sigma, off, n, b, x, active);
+        newton.run(tol, maxSteps);
+        return newton;
+    }
+
+    /** The final report, computed on the original Σ from the normalised weights. */
+    private static RiskBudgetingResult report(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x,
+                                              double[] sxOrNull, int iterations, String used, double tol) {
+        double sum = 0;
+        for (double v : x) {
+            sum += v;
+        }
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = x[i] / sum;
+        }
+        double[] sw = new double[n];
+        if (sxOrNull != null) {
+            for (int i = 0; i < n; i++) {
+                sw[i] = sxOrNull[i] / sum;
+            }
+        } else {
+            CoordinateDescent.symmetricProduct(k, sigma, off, n, w, sw);
+        }
+        double variance = 0;
+        for (int i = 0; i < n; i++) {
+            variance += w[i] * sw[i];
+        }
+        double[] rc = new double[n];
+        double residual = 0;
+        boolean finite = Double.isFinite(variance) && variance > 0;
+        for (int i = 0; i < n; i++) {
+            rc[i] = w[i] * sw[i] / variance;
+            finite &= Double.isFinite(w[i]) && w[i] >= 0;
+            double d = Math.abs(rc[i] - b[i]);
+            residual = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(residual, d);
+        }
+        boolean converged = finite && residual <= tol;
+        return new RiskBudgetingResult(w, rc, iterations, residual, converged, used, Math.sqrt(variance));
+    }
+
+    private static int[] activeSet(double[] b) {
+        int m = 0;
+        for (double v : b) {
+            if (v > 0) {
+                m++;
+            }
+        }
+        int[] a = new int[m];
+        int c = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] > 0) {
+                a[c++] = i;
+            }
+        }
+        return a;
+    }
+
+    private static boolean allPositive(double[] x, double[] b) {
+        for (int i = 0; i < x.length; i++) {
+            if (b[i] > 0 && !(x[i] > 0 && Double.isFinite(x[i]))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package io.equirisk.solver;
 
+import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.covariance.CovarianceMatrix;
 
 /**
@@ -9,6 +10,11 @@ import io.equirisk.covariance.CovarianceMatrix;
 public interface RiskBudgetingSolver {
 
     RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets, SolverOptions options);
+
+    /**
+     * Solves problem {@code index} of a batch where it lies (no copy: the batch was validated when it was built).
+     */
+    RiskBudgetingResult solve(CovarianceBatch batch, int index, RiskBudgets budgets, SolverOptions options);
 
     /** The pure-Java solver (CCD, Newton, or CCD finished by Newton, as the options say). */
     static RiskBudgetingSolver standard() {

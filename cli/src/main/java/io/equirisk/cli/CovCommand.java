@@ -1,0 +1,81 @@
+package io.equirisk.cli;
+
+import io.equirisk.cli.io.CovarianceCsv;
+import io.equirisk.cli.io.SeriesCsv;
+import io.equirisk.error.EquiriskException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code equirisk cov}: estimate a covariance matrix from prices or returns and write it as CSV. */
+@Command(name = "cov", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Estimate a covariance matrix from prices or returns and write it as CSV.", "",
+                "The covariance of per-period returns, written as a header row of asset names, then N rows, at full precision (readable by "
+                + "'equirisk solve --cov').", ""},
+        footer = {"", "Examples:",
+                "  equirisk cov --prices prices.csv --output cov.csv",
+                "  equirisk cov --prices prices.csv --window 500 --returns-kind log -o cov.csv",
+                "  equirisk cov --prices prices.csv --estimator ewma:0.97 -o cov.csv",
+                "  equirisk cov --returns returns.csv --missing pairwise --estimator oas"})
+final class CovCommand implements Runnable {
+
+    static final class Source {
+        @Option(names = "--prices", paramLabel = "FILE", required = true,
+                description = "Prices CSV (rows are dates, oldest first; columns are assets).")
+        Path prices;
+        @Option(names = "--returns", paramLabel = "FILE", required = true,
+                description = "Returns CSV (per-period returns; rows are dates).")
+        Path returns;
+    }
+
+    @ParentCommand
+    Main main;
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Input (exactly one):%n")
+    Source source;
+
+    @Mixin
+    EstimationOptions estimation;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the matrix here (default: stdout).")
+    Path output;
+
+    @Override
+    public void run() {
+        PrintWriter out = main.spec.commandLine().getOut();
+        PrintWriter err = main.spec.commandLine().getErr();
+        CovarianceInput input;
+        try (Progress progress = Progress.start(err, main.errIsTerminal, "cov")) {
+            input = source.prices != null
+                    ? CovarianceInput.fromSeriesFile(source.prices, SeriesCsv.Kind.PRICES, estimation, err, progress)
+                    : CovarianceInput.fromSeriesFile(source.returns, SeriesCsv.Kind.RETURNS, estimation, err,
+                    progress);
+        }
+        if (output == null) {
+            try {
+                CovarianceCsv.write(input.covariance(), out);
+            } catch (IOException e) {
+                throw new EquiriskException("cannot write the matrix: " + e.getMessage());
+            }
+            out.flush();
+            return;
+        }
+        try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+            CovarianceCsv.write(input.covariance(), w);
+        } catch (IOException e) {
+            throw new EquiriskException("cannot write " + output + ": " + e.getMessage());
+        }
+        err.println("equirisk: wrote " + input.covariance().size() + " × " + input.covariance().size()
+                + " covariance to " + output + " (" + input.source() + ")");
+    }
+}

@@ -1,0 +1,134 @@
+package io.equirisk.cli;
+
+import io.equirisk.cli.io.CovarianceCsv;
+import io.equirisk.cli.io.Errors;
+import io.equirisk.cli.io.SeriesCsv;
+import io.equirisk.covariance.CovarianceEstimator;
+import io.equirisk.covariance.CovarianceEstimators;
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.data.MissingValuePolicy;
+import io.equirisk.data.PriceHistory;
+import io.equirisk.data.Returns;
+import io.equirisk.error.InsufficientDataException;
+import io.equirisk.error.InvalidInputException;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Turns the input files into Σ: a covariance CSV read as is, or prices/returns → returns → window → estimator.
+ * Warnings (fewer observations than assets, reversed dates) go to stderr; errors name the file.
+ *
+ * @param fromData     true when Σ was estimated from returns (so volatilities are per period of those returns)
+ * @param observations rows of returns used (complete rows under drop; all rows otherwise); 0 for a given Σ
+ * @param source       one line saying where Σ came from, for the summary
+ */
+record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observations, String source) {
+
+    static CovarianceInput fromCovarianceFile(Path file) {
+        CovarianceMatrix cov = CovarianceCsv.read(file);
+        return new CovarianceInput(cov, false, 0, "covariance " + file + " (" + cov.size() + " assets)");
+    }
+
+    static CovarianceInput fromSeriesFile(Path file, SeriesCsv.Kind kind, EstimationOptions options,
+                                          PrintWriter err, Progress progress) {
+        progress.update("reading " + file);
+        SeriesCsv.Series s = SeriesCsv.read(file, kind);
+        s.notes().forEach(n -> err.println("equirisk: note: " + n));
+        Returns returns;
+        try {
+            if (kind == SeriesCsv.Kind.PRICES) {
+                PriceHistory prices = PriceHistory.of(s.rows(), s.cols(), s.values(), s.assets(), s.dates());
+                returns = Returns.fromPrices(prices, options.returnKind());
+            } else {
+                returns = Returns.of(s.rows(), s.cols(), s.values(), s.assets(), s.dates());
+            }
+            if (options.window != null) {
+                if (options.window < 2) {
+                    throw new InvalidInputException("--window must be at least 2 returns, got " + options.window);
+                }
+                returns = returns.lastRows(options.window);
+            }
+        } catch (InvalidInputException e) {
+            throw Errors.inFile(file.toString(), e);
+        }
+        MissingValuePolicy policy = options.missingPolicy();
+        int observations = checkEnoughData(file, returns, policy);
+        CovarianceEstimator estimator = CovarianceEstimators.parse(options.estimator);
+        if (estimator.name().equals("sample") && observations <= returns.assetCount()) {
+            err.println("equirisk: warning: " + returns.assetCount() + " assets but only " + observations
+                    + " observations: the sample covariance is singular; use --estimator ledoit-wolf (or oas)");
+        }
+        progress.update("estimating " + estimator.name() + " covariance of " + returns.assetCount() + " assets × "
+                + returns.observations() + " returns");
+        CovarianceMatrix cov;
+        try {
+            cov = estimator.estimate(returns, policy);
+        } catch (InvalidInputException e) {
+            throw Errors.inFile(file.toString(), e);
+        }
+        String what = kind == SeriesCsv.Kind.PRICES ? "prices" : "returns";
+        String source = what + " " + file + " → " + observations + " returns" + (policy
+                == MissingValuePolicy.DROP_INCOMPLETE_ROWS && observations < returns.observations()
+                ? " (of " + returns.observations() + "; incomplete dates dropped)" : "")
+                + " × " + cov.size() + " assets, " + estimator.name() + " covariance";
+        return new CovarianceInput(cov, true, observations, source);
+    }
+
+    /**
+     * Fails early, naming the asset, when the data cannot give a covariance: an asset without returns, or (under
+     * drop) too few dates on which every asset has one. Returns the number of observations the estimate will use.
+     */
+    private static int checkEnoughData(Path file, Returns r, MissingValuePolicy policy) {
+        int t = r.observations();
+        int n = r.assetCount();
+        int[] count = new int[n];
+        int[] first = new int[n];
+        java.util.Arrays.fill(first, -1);
+        int complete = 0;
+        for (int row = 0; row < t; row++) {
+            boolean all = true;
+            for (int j = 0; j < n; j++) {
+                if (Double.isNaN(r.get(row, j))) {
+                    all = false;
+                } else {
+                    count[j]++;
+                    if (first[j] < 0) {
+                        first[j] = row;
+                    }
+                }
+            }
+            if (all) {
+                complete++;
+            }
+        }
+        List<String> assets = r.assets();
+        for (int j = 0; j < n; j++) {
+            if (count[j] < 2) {
+                throw new InsufficientDataException(file + ": asset " + assets.get(j) + " has " + count[j]
+                        + " return" + (count[j] == 1 ? "" : "s") + " in the data used; remove the column");
+            }
+        }
+        if (policy == MissingValuePolicy.PAIRWISE) {
+            int min = Integer.MAX_VALUE;
+            for (int c : count) {
+                min = Math.min(min, c);
+            }
+            return min;
+        }
+        if (policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS && complete < 2) {
+            int late = 0;
+            for (int j = 1; j < n; j++) {
+                if (first[j] > first[late]) {
+                    late = j;
+                }
+            }
+            throw new InsufficientDataException(file + ": only " + complete + " date" + (complete == 1 ? "" : "s")
+                    + " have a return for every asset (--missing drop); asset " + assets.get(late)
+                    + " starts latest (" + r.dates().get(first[late]) + "); use --missing pairwise, a later start, "
+                    + "or remove assets with short or gappy histories");
+        }
+        return policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS ? complete : t;
+    }
+}

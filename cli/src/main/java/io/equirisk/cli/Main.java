@@ -1,0 +1,118 @@
+package io.equirisk.cli;
+
+import io.equirisk.error.EquiriskException;
+import io.equirisk.error.InvalidInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The {@code equirisk} command. Exit status: 0 success, 2 bad usage or bad input (the message says what and where),
+ * 1 any other failure. Errors are one line on stderr unless {@code --debug} asks for the stack trace.
+ */
+@Command(name = "equirisk", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        subcommands = {SolveCommand.class, CovCommand.class, DemoCommand.class, BenchCommand.class,
+                DevicesCommand.class, CommandLine.HelpCommand.class},
+        description = {"Risk parity (equal risk contribution) and risk budgeting portfolios, on the CPU or a GPU.",
+                ""},
+        footer = {"", "Examples:",
+                "  equirisk demo",
+                "  equirisk solve --prices prices.csv --estimator ledoit-wolf",
+                "  equirisk solve --cov cov.csv --budgets budgets.csv --output weights.csv",
+                "  equirisk cov --prices prices.csv --window 500 --output cov.csv",
+                "  equirisk bench --quick",
+                "  equirisk devices",
+                "",
+                "Exit status: 0 success, 2 bad usage or input, 1 other failure."})
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors (otherwise each error is one line).")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Whether stderr is an interactive terminal (progress then shows at once, on one rewritten line). */
+    boolean errIsTerminal;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: choose one of solve, cov, demo, bench, devices");
+    }
+
+    public static void main(String[] args) {
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        int code = execute(args, System.out, System.err, terminal);
+        System.exit(code);
+    }
+
+    /** Runs the command with the given streams (tests capture them) and returns the exit status. */
+    public static int execute(String[] args, OutputStream out, OutputStream err) {
+        return execute(args, out, err, false);
+    }
+
+    static int execute(String[] args, OutputStream out, OutputStream err, boolean errIsTerminal) {
+        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        boolean debug = Arrays.asList(args).contains("--debug");
+        Main main = new Main();
+        main.errIsTerminal = errIsTerminal;
+        CommandLine cmd = new CommandLine(main);
+        cmd.setOut(outWriter);
+        cmd.setErr(errWriter);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setParameterExceptionHandler((ex, argv) -> {
+            if (debug) {
+                ex.printStackTrace(errWriter);
+            }
+            String sub = ex.getCommandLine().getCommandName();
+            String help = ex.getCommandLine() == cmd ? "equirisk --help" : "equirisk " + sub + " --help";
+            String message = oneLine(ex.getMessage()).replaceFirst("^Error: ", "");
+            errWriter.println("equirisk: error: " + message + " (see " + help + ")");
+            errWriter.flush();
+            return EXIT_USAGE;
+        });
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (debug) {
+                ex.printStackTrace(errWriter);
+            }
+            errWriter.println("equirisk: error: " + describe(ex));
+            errWriter.flush();
+            return ex instanceof InvalidInputException ? EXIT_USAGE : EXIT_FAILURE;
+        });
+        int code = cmd.execute(args);
+        outWriter.flush();
+        errWriter.flush();
+        return code;
+    }
+
+    /** The user-facing one-line text of an exception. */
+    static String describe(Throwable ex) {
+        if (ex instanceof EquiriskException) {
+            return oneLine(ex.getMessage());
+        }
+        if (ex instanceof UnsupportedOperationException) {
+            return "not available in this build: " + oneLine(ex.getMessage());
+        }
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory; give Java more with EQUIRISK_JAVA_OPTS=-Xmx8g (or a smaller problem)";
+        }
+        return "internal error: " + ex.getClass().getName() + (ex.getMessage() == null ? "" : ": "
+                + oneLine(ex.getMessage())) + " (run with --debug for the stack trace)";
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "(no message)" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
+    }
+}

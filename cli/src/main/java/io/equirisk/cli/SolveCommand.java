@@ -1,0 +1,347 @@
+package io.equirisk.cli;
+
+import io.equirisk.backend.BatchSolution;
+import io.equirisk.backend.Backends;
+import io.equirisk.cli.io.BudgetsCsv;
+import io.equirisk.cli.io.Errors;
+import io.equirisk.cli.io.SeriesCsv;
+import io.equirisk.covariance.CovarianceBatch;
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.error.ConvergenceException;
+import io.equirisk.error.EquiriskException;
+import io.equirisk.error.InvalidBudgetException;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.solver.RiskBudgetingResult;
+import io.equirisk.solver.RiskBudgetingSolver;
+import io.equirisk.solver.RiskBudgets;
+import io.equirisk.solver.SolverMethod;
+import io.equirisk.solver.SolverOptions;
+import io.equirisk.solver.VolatilityTarget;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code equirisk solve}: risk-budgeting weights from prices, returns or a covariance matrix. */
+@Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Solve for risk parity (ERC) or risk-budgeting weights.", "",
+                "Long-only weights summing to 1 such that every asset carries its budget's share of "
+                + "portfolio risk (equal shares by default: the equal-risk-contribution portfolio).", ""},
+        footer = {"", "Input CSV files: a header row of asset names is optional (detected); prices and returns may "
+                + "have a first date column; ',' or ';' separated; empty, NaN, NA or null cells are missing.",
+                "", "Examples:",
+                "  equirisk solve --prices prices.csv",
+                "  equirisk solve --prices prices.csv --window 756 --estimator ledoit-wolf",
+                "  equirisk solve --prices prices.csv --vol-target 0.10",
+                "  equirisk solve --returns returns.csv --missing pairwise --format json",
+                "  equirisk solve --cov cov.csv --budgets budgets.csv --output weights.csv",
+                "  equirisk solve --cov cov.csv --backend cuda --verify"})
+final class SolveCommand implements Runnable {
+
+    static final class Source {
+        @Option(names = "--prices", paramLabel = "FILE", required = true,
+                description = "Prices CSV (rows are dates, oldest first; columns are assets).")
+        Path prices;
+        @Option(names = "--returns", paramLabel = "FILE", required = true,
+                description = "Returns CSV (per-period returns; rows are dates).")
+        Path returns;
+        @Option(names = "--cov", paramLabel = "FILE", required = true,
+                description = "Covariance CSV: an N×N block, with or without a header row and/or first column of "
+                        + "asset names.")
+        Path cov;
+    }
+
+    @ParentCommand
+    Main main;
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Input (exactly one):%n")
+    Source source;
+
+    @Option(names = "--budgets", paramLabel = "FILE",
+            description = "Risk budgets CSV: one row of N numbers (asset order), or rows 'asset,budget' matched by "
+                    + "name. Default: equal budgets (ERC).")
+    Path budgetsFile;
+
+    @Option(names = "--normalize-budgets",
+            description = "Rescale budgets to sum to 1 (otherwise budgets that do not sum to 1 are an error).")
+    boolean normalizeBudgets;
+
+    @Mixin
+    EstimationOptions estimation;
+
+    @Option(names = "--solver", paramLabel = "auto|ccd|newton", defaultValue = "auto",
+            description = "auto (coordinate descent, finished by Newton if it stalls), ccd, newton. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String solver;
+
+    @Option(names = "--tol", paramLabel = "TOL", defaultValue = "1e-10",
+            description = "Stop when max |RC_i − b_i| ≤ TOL (risk contributions as shares). Default: ${DEFAULT-VALUE}.")
+    double tolerance;
+
+    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "10000",
+            description = "Iteration cap (sweeps or Newton steps). Default: ${DEFAULT-VALUE}.")
+    int maxIterations;
+
+    @Option(names = "--vol-target", paramLabel = "VOL",
+            description = "Scale the weights to this annualised volatility (e.g. 0.10) and report the leverage.")
+    Double volTarget;
+
+    @Option(names = "--periods-per-year", paramLabel = "N",
+            description = "Return periods per year, to annualise volatilities (252 daily, 52 weekly, 12 monthly). "
+                    + "Default 252. Applies to --cov input only when given.")
+    Integer periodsPerYear;
+
+    @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
+            description = "Compute backend; auto takes a GPU when one is usable, else the CPU engine. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--verify", description = "Also solve with the pure-Java CPU engine and report the largest "
+            + "weight difference.")
+    boolean verify;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write asset,weight,risk_contribution (full precision) to this CSV file.")
+    Path output;
+
+    @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+            description = "What to print on stdout. Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    /** Everything the report shows. */
+    record Report(CovarianceInput input, List<String> assets, double[] budgets, RiskBudgetingResult result,
+                  double tolerance, boolean annualised, int periodsPerYear, String backendName, String backendReason,
+                  Double volTarget, double leverage, Double verifyDifference) {
+
+        double scale() {
+            return annualised ? Math.sqrt(periodsPerYear) : 1.0;
+        }
+    }
+
+    @Override
+    public void run() {
+        String fmt = format.trim().toLowerCase(Locale.ROOT);
+        if (!fmt.equals("table") && !fmt.equals("json") && !fmt.equals("csv")) {
+            throw new InvalidInputException("--format must be table, json or csv, got '" + format + "'");
+        }
+        SolverOptions options = new SolverOptions(tolerance, maxIterations, SolverMethod.parse(solver));
+        if (volTarget != null && !(volTarget > 0 && Double.isFinite(volTarget))) {
+            throw new InvalidInputException("--vol-target must be a positive annualised volatility such as 0.10, got "
+                    + volTarget);
+        }
+        if (periodsPerYear != null && periodsPerYear < 1) {
+            throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
+        }
+        PrintWriter out = main.spec.commandLine().getOut();
+        PrintWriter err = main.spec.commandLine().getErr();
+        Report report;
+        try (Progress progress = Progress.start(err, main.errIsTerminal, "solve")) {
+            CovarianceInput input = load(err, progress);
+            CovarianceMatrix cov = input.covariance();
+            RiskBudgets budgets = budgets(cov.assets());
+            progress.update("checking the covariance matrix is positive definite");
+            cov.requirePositiveDefinite();
+            RiskBudgetingResult result;
+            String backendName;
+            String reason;
+            progress.update("solving " + cov.size() + " assets");
+            try (Backends.Selection sel = Backends.select(backend)) {
+                backendName = sel.backend().name();
+                reason = sel.reason();
+                BatchSolution batch = sel.backend().solve(CovarianceBatch.of(List.of(cov)), budgets.toArray(),
+                        options);
+                result = batch.result(0);
+            }
+            if (!result.converged()) {
+                throw new ConvergenceException("solver " + result.solver() + " did not converge: residual "
+                        + String.format(Locale.ROOT, "%.3g", result.residual()) + " > tolerance " + tolerance
+                        + " after " + result.iterations() + " iterations; try --solver newton or a larger --max-iter",
+                        result);
+            }
+            Double difference = null;
+            if (verify) {
+                progress.update("verifying with the CPU engine");
+                RiskBudgetingResult reference = RiskBudgetingSolver.standard().solve(cov, budgets, options);
+                double d = 0;
+                for (int i = 0; i < cov.size(); i++) {
+                    d = Math.max(d, Math.abs(reference.weights()[i] - result.weights()[i]));
+                }
+                difference = d;
+            }
+            boolean annualised = input.fromData() || periodsPerYear != null;
+            int ppy = periodsPerYear == null ? 252 : periodsPerYear;
+            double leverage = 1.0;
+            if (volTarget != null) {
+                leverage = VolatilityTarget.scale(cov, result.weights(), volTarget, ppy).leverage();
+            }
+            report = new Report(input, cov.assets(), budgets.toArray(), result, tolerance, annualised, ppy,
+                    backendName, reason, volTarget, leverage, difference);
+        }
+        if (output != null) {
+            try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                writeCsv(report, w);
+            } catch (IOException e) {
+                throw new EquiriskException("cannot write " + output + ": " + e.getMessage());
+            }
+        }
+        switch (fmt) {
+            case "json" -> out.println(json(report));
+            case "csv" -> {
+                StringWriter s = new StringWriter();
+                try {
+                    writeCsv(report, s);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                out.print(s);
+            }
+            default -> table(report, out);
+        }
+        out.flush();
+    }
+
+    private CovarianceInput load(PrintWriter err, Progress progress) {
+        if (source.cov != null) {
+            if (estimation.window != null || !estimation.estimator.equals("sample")) {
+                throw new InvalidInputException("--window and --estimator apply to --prices and --returns, not to a "
+                        + "covariance given with --cov");
+            }
+            return CovarianceInput.fromCovarianceFile(source.cov);
+        }
+        if (source.prices != null) {
+            return CovarianceInput.fromSeriesFile(source.prices, SeriesCsv.Kind.PRICES, estimation, err, progress);
+        }
+        return CovarianceInput.fromSeriesFile(source.returns, SeriesCsv.Kind.RETURNS, estimation, err, progress);
+    }
+
+    private RiskBudgets budgets(List<String> assets) {
+        if (budgetsFile == null) {
+            return RiskBudgets.equal(assets.size());
+        }
+        double[] b = BudgetsCsv.read(budgetsFile, assets);
+        try {
+            if (normalizeBudgets) {
+                return RiskBudgets.normalized(b);
+            }
+            double sum = 0;
+            for (double v : b) {
+                sum += v;
+            }
+            if (Math.abs(sum - 1.0) > RiskBudgets.SUM_TOLERANCE) {
+                throw new InvalidBudgetException("risk budgets sum to " + sum + ", not 1; pass --normalize-budgets "
+                        + "to rescale them");
+            }
+            return RiskBudgets.of(b);
+        } catch (InvalidInputException e) {
+            throw Errors.inFile(budgetsFile.toString(), e);
+        }
+    }
+
+    static void writeCsv(Report r, Writer w) throws IOException {
+        boolean scaled = r.volTarget() != null;
+        w.write("asset,weight,risk_contribution" + (scaled ? ",scaled_weight" : "") + "\n");
+        double[] weights = r.result().weights();
+        double[] rc = r.result().riskContributions();
+        for (int i = 0; i < weights.length; i++) {
+            w.write(Errors.csvText(r.assets().get(i)) + "," + weights[i] + "," + rc[i]
+                    + (scaled ? "," + weights[i] * r.leverage() : "") + "\n");
+        }
+    }
+
+    static String json(Report r) {
+        RiskBudgetingResult res = r.result();
+        CovarianceMatrix cov = r.input().covariance();
+        double[] vol = cov.volatilities();
+        Json j = new Json().beginObject();
+        j.name("assets").beginArray();
+        for (int i = 0; i < r.assets().size(); i++) {
+            j.beginObject().field("asset", r.assets().get(i)).field("weight", res.weights()[i])
+                    .field("risk_contribution", res.riskContributions()[i]).field("budget", r.budgets()[i])
+                    .field("volatility", vol[i] * r.scale());
+            if (r.volTarget() != null) {
+                j.field("scaled_weight", res.weights()[i] * r.leverage());
+            }
+            j.endObject();
+        }
+        j.endArray();
+        j.field("converged", res.converged()).field("iterations", res.iterations())
+                .field("residual", res.residual()).field("tolerance", r.tolerance()).field("solver", res.solver())
+                .field("portfolio_volatility", res.volatility() * r.scale())
+                .field("volatility_annualised", r.annualised());
+        if (r.annualised()) {
+            j.field("periods_per_year", r.periodsPerYear());
+        }
+        j.field("backend", r.backendName()).field("backend_reason", r.backendReason())
+                .field("input", r.input().source());
+        if (r.volTarget() != null) {
+            j.field("target_volatility", r.volTarget()).field("leverage", r.leverage());
+        }
+        if (r.verifyDifference() != null) {
+            j.field("verify_max_weight_difference", r.verifyDifference());
+        }
+        return j.endObject().toString();
+    }
+
+    static void table(Report r, PrintWriter out) {
+        RiskBudgetingResult res = r.result();
+        double[] vol = r.input().covariance().volatilities();
+        boolean scaled = r.volTarget() != null;
+        boolean showBudget = !RiskBudgets.of(r.budgets()).isEqual();
+        String volHeader = r.annualised() ? "vol (annualised)" : "vol (per period)";
+        List<String> header = new java.util.ArrayList<>(List.of("asset", "weight"));
+        if (scaled) {
+            header.add("scaled weight");
+        }
+        header.add(volHeader);
+        header.add("risk contribution");
+        if (showBudget) {
+            header.add("budget");
+        }
+        TextTable t = new TextTable(header.toArray(String[]::new));
+        for (int i = 0; i < r.assets().size(); i++) {
+            List<String> row = new java.util.ArrayList<>();
+            row.add(r.assets().get(i));
+            row.add(TextTable.fixed(res.weights()[i], 6));
+            if (scaled) {
+                row.add(TextTable.fixed(res.weights()[i] * r.leverage(), 6));
+            }
+            row.add(TextTable.percent(vol[i] * r.scale()));
+            row.add(TextTable.percent(res.riskContributions()[i]));
+            if (showBudget) {
+                row.add(TextTable.percent(r.budgets()[i]));
+            }
+            t.row(row.toArray(String[]::new));
+        }
+        t.print(out);
+        out.println();
+        out.println("input:            " + r.input().source());
+        out.println("converged:        " + (res.converged() ? "yes" : "NO") + " (residual max|RC − b| = "
+                + String.format(Locale.ROOT, "%.2e", res.residual()) + ", tolerance "
+                + String.format(Locale.ROOT, "%.0e", r.tolerance()) + ")");
+        out.println("iterations:       " + res.iterations() + " (solver " + res.solver() + ")");
+        out.println("portfolio vol:    " + TextTable.percent(res.volatility() * r.scale())
+                + (r.annualised() ? " annualised (" + r.periodsPerYear() + " periods/year)"
+                : " per period (units of the covariance; give --periods-per-year to annualise)"));
+        if (scaled) {
+            out.println("vol target:       " + TextTable.percent(r.volTarget()) + " annualised → leverage "
+                    + TextTable.fixed(r.leverage(), 4) + " (scaled weights sum to " + TextTable.fixed(r.leverage(), 4)
+                    + ")");
+        }
+        out.println("backend:          " + r.backendReason());
+        if (r.verifyDifference() != null) {
+            out.println("verify:           max |w − w_cpu| = "
+                    + String.format(Locale.ROOT, "%.2e", r.verifyDifference()) + " (pure-Java CPU engine)");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.equirisk.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain-text table: the first column left-aligned, the others right-aligned, widths fitted to the cells. */
+final class TextTable {
+    private final List<String[]> rows = new ArrayList<>();
+    private final int columns;
+
+    TextTable(String... header) {
+        this.columns = header.length;
+        rows.add(header);
+    }
+
+    void row(String... cells) {
+        if (cells.length != columns) {
+            throw new IllegalArgumentException("row of " + cells.length + " cells in a table of " + columns);
+        }
+        rows.add(cells);
+    }
+
+    /** A horizontal rule at this point. */
+    void rule() {
+        rows.add(null);
+    }
+
+    void print(PrintWriter out) {
+        int[] width = new int[columns];
+        for (String[] r : rows) {
+            if (r != null) {
+                for (int c = 0; c < columns; c++) {
+                    width[c] = Math.max(width[c], r[c].length());
+                }
+            }
+        }
+        int total = 0;
+        for (int w : width) {
+            total += w;
+        }
+        total += 2 * (columns - 1);
+        boolean header = true;
+        for (String[] r : rows) {
+            if (r == null) {
+                out.println("-".repeat(total));
+                continue;
+            }
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < columns; c++) {
+                if (c > 0) {
+                    line.append("  ");
+                }
+                String pad = " ".repeat(width[c] - r[c].length());
+                line.append(c == 0 ? r[c] + pad : pad + r[c]);
+            }
+            out.println(line.toString().stripTrailing());
+            if (header) {
+                out.println("-".repeat(total));
+                header = false;
+            }
+        }
+    }
+
+    static String percent(double share) {
+        return String.format(java.util.Locale.ROOT, "%.2f%%", 100 * share);
+    }
+
+    static String fixed(double v, int decimals) {
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
+    }
+}

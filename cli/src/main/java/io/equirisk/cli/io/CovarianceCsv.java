@@ -1,0 +1,127 @@
+package io.equirisk.cli.io;
+
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.error.DataFormatException;
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.InvalidInputException;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads and writes a covariance matrix as CSV. Accepted layouts: a bare N×N block; a header row of N asset names
+ * (optionally with a blank or label cell first) above the block; a first column of names beside it; or both, in
+ * which case the names must agree. Written: a header row of names, then N rows of numbers at full precision.
+ */
+public final class CovarianceCsv {
+    private CovarianceCsv() {
+    }
+
+    public static CovarianceMatrix read(Path path) {
+        return read(CsvTable.read(path));
+    }
+
+    public static CovarianceMatrix read(CsvTable table) {
+        List<CsvTable.Row> all = table.rows();
+        CsvTable.Row first = all.get(0);
+        boolean header = SeriesCsv.isHeader(first);
+        List<CsvTable.Row> data = header ? all.subList(1, all.size()) : all;
+        if (data.isEmpty()) {
+            throw new DataFormatException(table.file() + ": has a header row (line " + first.line()
+                    + ") but no matrix rows");
+        }
+        boolean rowNames = false;
+        for (CsvTable.Row r : data) {
+            rowNames |= !Cells.isNumeric(r.cell(0));
+        }
+        int width = data.get(0).size();
+        for (CsvTable.Row r : data) {
+            if (r.size() != width) {
+                throw new DataFormatException(table.file() + ", line " + r.line() + ": row has " + r.size()
+                        + " cells but line " + data.get(0).line() + " has " + width + " (ragged rows)");
+            }
+        }
+        int off = rowNames ? 1 : 0;
+        int n = data.size();
+        int cols = width - off;
+        if (cols != n) {
+            throw new DimensionMismatchException(table.file() + ": covariance matrix is not square: " + n + " rows × "
+                    + cols + " columns" + (rowNames ? " (after the column of names)" : ""));
+        }
+        List<String> names = null;
+        if (header) {
+            int headerOff = first.size() - n;
+            if (headerOff != 0 && headerOff != 1) {
+                throw new DataFormatException(table.file() + ", line " + first.line() + ": header has "
+                        + first.size() + " cells for a " + n + " × " + n + " matrix");
+            }
+            names = SeriesCsv.assetNames(table, first, headerOff, n);
+        }
+        if (rowNames) {
+            List<String> fromRows = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                CsvTable.Row r = data.get(i);
+                String name = r.cell(0);
+                if (names != null && !names.get(i).equals(name)) {
+                    throw new DataFormatException(table.where(r.line(), 1) + ": row name '" + name
+                            + "' does not match column " + (i + 1) + " of the header ('" + names.get(i)
+                            + "'); rows and columns must list the assets in the same order");
+                }
+                if (fromRows.contains(name)) {
+                    throw new DataFormatException(table.where(r.line(), 1) + ": duplicate asset name '" + name + "'");
+                }
+                fromRows.add(name);
+            }
+            names = fromRows;
+        }
+        double[] v = new double[Math.multiplyExact(n, n)];
+        for (int i = 0; i < n; i++) {
+            CsvTable.Row r = data.get(i);
+            for (int j = 0; j < n; j++) {
+                String cell = r.cell(j + off);
+                if (!Cells.isNumber(cell)) {
+                    String what = Cells.isMissing(cell) ? "is missing" : Cells.isInfinite(cell) ? "is infinite"
+                            : "'" + cell + "' is not a number";
+                    throw new DataFormatException(table.where(r.line(), j + off + 1) + where(names, i, j) + ": "
+                            + "covariance entry " + what);
+                }
+                v[i * n + j] = Cells.parse(cell);
+            }
+        }
+        try {
+            return CovarianceMatrix.of(n, v, names);
+        } catch (InvalidInputException e) {
+            throw Errors.inFile(table.file(), e);
+        }
+    }
+
+    private static String where(List<String> names, int i, int j) {
+        return names == null ? "" : " (" + names.get(i) + ", " + names.get(j) + ")";
+    }
+
+    /** Writes a header row of asset names, then the N rows, each value as Java's shortest round-trip decimal. */
+    public static void write(CovarianceMatrix m, Writer out) throws IOException {
+        int n = m.size();
+        StringBuilder line = new StringBuilder();
+        for (int j = 0; j < n; j++) {
+            if (j > 0) {
+                line.append(',');
+            }
+            line.append(Errors.csvText(m.assets().get(j)));
+        }
+        out.write(line.append('\n').toString());
+        for (int i = 0; i < n; i++) {
+            line.setLength(0);
+            for (int j = 0; j < n; j++) {
+                if (j > 0) {
+                    line.append(',');
+                }
+                line.append(m.get(i, j));
+            }
+            out.write(line.append('\n').toString());
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.equirisk.cli.io;
+
+import io.equirisk.error.DataFormatException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The raw cells of a CSV file, each row with its line number in the file, for the readers that interpret them
+ * (prices, returns, covariance, budgets). Handles what real files do: a UTF-8 byte-order mark, {@code ,} or {@code ;}
+ * (or tab) as the separator, quoted cells, blank lines, CRLF line ends.
+ */
+public final class CsvTable {
+    /** One non-blank record: its cells (trimmed) and the file line it starts on (1-based). */
+    public record Row(int line, String[] cells) {
+        public int size() {
+            return cells.length;
+        }
+
+        public String cell(int column) {
+            return cells[column];
+        }
+    }
+
+    private final String file;
+    private final char delimiter;
+    private final List<Row> rows;
+
+    private CsvTable(String file, char delimiter, List<Row> rows) {
+        this.file = file;
+        this.delimiter = delimiter;
+        this.rows = rows;
+    }
+
+    /**
+     * Reads a file.
+     *
+     * @throws DataFormatException when the file is missing, unreadable, not UTF-8, malformed CSV, or has no rows
+     */
+    public static CsvTable read(Path path) {
+        String name = path.toString();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(name + ": no such file");
+        } catch (IOException e) {
+            throw new DataFormatException(name + ": cannot read: " + e.getMessage());
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new DataFormatException(name + ": not a UTF-8 text file (is it a spreadsheet? export it as CSV)");
+        }
+        return parse(name, text);
+    }
+
+    /** Parses CSV text; {@code name} is used in messages. */
+    public static CsvTable parse(String name, String text) {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        char delimiter = detectDelimiter(text);
+        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true)
+                .setTrim(true).get();
+        List<Row> rows = new ArrayList<>();
+        try (CSVParser parser = CSVParser.parse(new StringReader(text), format)) {
+            // Messages need the line a record starts on: count newlines up to its first character, incrementally.
+            int scanned = 0;
+            int line = 1;
+            for (CSVRecord r : parser) {
+                int start = (int) Math.min(r.getCharacterPosition(), text.length());
+                // The reported position can be that of empty lines skipped before the record: step over them.
+                while (start < text.length() && (text.charAt(start) == '\n' || text.charAt(start) == '\r')) {
+                    start++;
+                }
+                for (; scanned < start; scanned++) {
+                    if (text.charAt(scanned) == '\n') {
+                        line++;
+                    }
+                }
+                String[] cells = new String[r.size()];
+                for (int i = 0; i < cells.length; i++) {
+                    cells[i] = r.get(i);
+                }
+                if (cells.length == 1 && cells[0].isEmpty()) {
+                    continue; // a line of blanks
+                }
+                rows.add(new Row(line, cells));
+            }
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            throw new DataFormatException(name + ": malformed CSV: " + e.getMessage());
+        }
+        if (rows.isEmpty()) {
+            throw new DataFormatException(name + ": file is empty");
+        }
+        return new CsvTable(name, delimiter, List.copyOf(rows));
+    }
+
+    /** The separator used most on the first non-blank line, outside quotes: ';', tab, or ',' (the default). */
+    static char detectDelimiter(String text) {
+        int comma = 0;
+        int semicolon = 0;
+        int tab = 0;
+        boolean quoted = false;
+        boolean seen = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '\n' || c == '\r')) {
+                if (seen) {
+                    break;
+                }
+            } else if (!quoted) {
+                seen |= !Character.isWhitespace(c);
+                if (c == ',') {
+                    comma++;
+                } else if (c == ';') {
+                    semicolon++;
+                } else if (c == '\t') {
+                    tab++;
+                }
+            }
+        }
+        if (semicolon > comma && semicolon >= tab) {
+            return ';';
+        }
+        if (tab > comma && tab > semicolon) {
+            return '\t';
+        }
+        return ',';
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public char delimiter() {
+        return delimiter;
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** "file, line L, column C" for messages (column 1-based). */
+    public String where(int line, int column) {
+        return file + ", line " + line + ", column " + column;
+    }
+}

@@ -1,0 +1,33 @@
+package io.equirisk.cli.io;
+
+import io.equirisk.error.InvalidInputException;
+
+/** Small helpers for messages and CSV text shared by the readers and writers. */
+public final class Errors {
+    private Errors() {
+    }
+
+    /**
+     * The same kind of exception with the file named in front of its message, so "asset X has variance 0" becomes
+     * "cov.csv: asset X has variance 0" and the type (what went wrong) is kept.
+     */
+    public static InvalidInputException inFile(String file, InvalidInputException e) {
+        String message = file + ": " + e.getMessage();
+        try {
+            InvalidInputException copy = e.getClass().getConstructor(String.class).newInstance(message);
+            copy.initCause(e);
+            return copy;
+        } catch (ReflectiveOperationException | IllegalStateException unused) {
+            return new InvalidInputException(message, e);
+        }
+    }
+
+    /** A name as a CSV cell: quoted when it holds a separator, quote or line break. */
+    public static String csvText(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf(';') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0
+                && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,227 @@
+package io.equirisk.cli.io;
+
+import io.equirisk.error.DataFormatException;
+import io.equirisk.error.InvalidInputException;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a wide time-series CSV (rows are dates, columns are assets) of prices or returns.
+ *
+ * <p>Layout detection: the first row is a header when any of its cells after the first is not a number (a lone
+ * column's header when its cell is not a number). The first column holds dates (row labels) when any of its data
+ * cells is not a number, or when the header names it date/time/timestamp/period/day/month or leaves it blank
+ * (a numeric date such as 19260701 under a "date" header stays a date). Empty, NaN, null, NA, N/A cells are missing.
+ *
+ * <p>Dates must be unique. When every date is ISO-like (2020-01-31, 20200131) they must be ascending; a file
+ * sorted newest first is reversed, with a note.
+ */
+public final class SeriesCsv {
+    /** What the numbers are: prices must be positive where present. */
+    public enum Kind {
+        PRICES("price"), RETURNS("return");
+
+        private final String noun;
+
+        Kind(String noun) {
+            this.noun = noun;
+        }
+    }
+
+    /**
+     * A read table, row-major, NaN where missing.
+     *
+     * @param notes things the reader did that the user should know (e.g. reversed a newest-first file)
+     */
+    public record Series(String file, int rows, int cols, double[] values, List<String> assets, List<String> dates,
+                         List<String> notes) {
+    }
+
+    private static final Set<String> LABEL_HEADERS = Set.of("", "date", "dates", "time", "timestamp", "datetime",
+            "period", "day", "month", "index");
+    private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-?\\d{2}-?\\d{2}([ T].*)?");
+
+    private SeriesCsv() {
+    }
+
+    public static Series read(Path path, Kind kind) {
+        return read(CsvTable.read(path), kind);
+    }
+
+    public static Series read(CsvTable table, Kind kind) {
+        List<CsvTable.Row> all = table.rows();
+        CsvTable.Row first = all.get(0);
+        boolean header = isHeader(first);
+        List<CsvTable.Row> data = header ? all.subList(1, all.size()) : all;
+        if (data.isEmpty()) {
+            throw new DataFormatException(table.file() + ": has a header row (line " + first.line()
+                    + ") but no data rows");
+        }
+        boolean labels = hasLabelColumn(header ? first : null, data);
+        int width = first.size();
+        for (CsvTable.Row r : data) {
+            if (r.size() != width) {
+                throw new DataFormatException(table.file() + ", line " + r.line() + ": row has " + r.size()
+                        + " cells but " + (header ? "the header (line " + first.line() + ")" : "the first row")
+                        + " has " + width + " (ragged rows)");
+            }
+        }
+        int off = labels ? 1 : 0;
+        int cols = width - off;
+        if (cols < 1) {
+            throw new DataFormatException(table.file() + ": no asset columns, only the date column");
+        }
+        List<String> assets = assetNames(table, header ? first : null, off, cols);
+        int rows = data.size();
+        double[] values = new double[Math.multiplyExact(rows, cols)];
+        List<String> dates = new ArrayList<>(rows);
+        Map<String, Integer> dateLine = new HashMap<>();
+        for (int t = 0; t < rows; t++) {
+            CsvTable.Row r = data.get(t);
+            String date = labels ? r.cell(0) : "row " + (t + 1);
+            if (labels) {
+                if (date.isEmpty()) {
+                    throw new DataFormatException(table.where(r.line(), 1) + ": empty date");
+                }
+                Integer before = dateLine.putIfAbsent(date, r.line());
+                if (before != null) {
+                    throw new DataFormatException(table.where(r.line(), 1) + ": duplicate date " + date
+                            + " (also on line " + before + ")");
+                }
+            }
+            dates.add(date);
+            for (int j = 0; j < cols; j++) {
+                String cell = r.cell(j + off);
+                double v;
+                if (Cells.isMissing(cell)) {
+                    v = Double.NaN;
+                } else if (Cells.isNumber(cell)) {
+                    v = Cells.parse(cell);
+                } else if (Cells.isInfinite(cell)) {
+                    throw new DataFormatException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
+                            + ", " + date + "): " + kind.noun + " '" + cell + "' is infinite");
+                } else {
+                    throw new DataFormatException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
+                            + ", " + date + "): '" + cell + "' is not a number");
+                }
+                if (kind == Kind.PRICES && v <= 0) {
+                    throw new InvalidInputException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
+                            + ", " + date + "): price is " + cell + "; prices must be positive (remove the asset, "
+                            + "or leave the cell empty to mark it missing)");
+                }
+                values[t * cols + j] = v;
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        if (labels && !orderDates(table, data, dates, values, cols)) {
+            notes.add(table.file() + ": dates run newest first; reversed to oldest first");
+        }
+        return new Series(table.file(), rows, cols, values, assets, List.copyOf(dates), List.copyOf(notes));
+    }
+
+    static boolean isHeader(CsvTable.Row first) {
+        if (first.size() == 1) {
+            return !Cells.isNumeric(first.cell(0));
+        }
+        for (int j = 1; j < first.size(); j++) {
+            if (!Cells.isNumeric(first.cell(j))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLabelColumn(CsvTable.Row header, List<CsvTable.Row> data) {
+        if (data.get(0).size() < 2 && header == null) {
+            return false;
+        }
+        if (header != null && header.size() >= 2
+                && LABEL_HEADERS.contains(header.cell(0).toLowerCase(Locale.ROOT))) {
+            return true;
+        }
+        for (CsvTable.Row r : data) {
+            if (r.size() > 0 && !Cells.isNumeric(r.cell(0))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static List<String> assetNames(CsvTable table, CsvTable.Row header, int off, int cols) {
+        List<String> names = new ArrayList<>(cols);
+        if (header == null) {
+            for (int j = 0; j < cols; j++) {
+                names.add("A" + (j + 1));
+            }
+            return names;
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int j = 0; j < cols; j++) {
+            String name = header.cell(j + off);
+            if (name.isEmpty()) {
+                throw new DataFormatException(table.where(header.line(), j + off + 1) + ": empty asset name in the "
+                        + "header");
+            }
+            Integer before = seen.putIfAbsent(name, j + off + 1);
+            if (before != null) {
+                throw new DataFormatException(table.where(header.line(), j + off + 1) + ": duplicate asset name '"
+                        + name + "' (also column " + before + ")");
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    /**
+     * Checks ISO-like dates are ascending; reverses rows when they are strictly descending. Returns false when it
+     * reversed them.
+     */
+    private static boolean orderDates(CsvTable table, List<CsvTable.Row> data, List<String> dates, double[] values,
+                                      int cols) {
+        for (String d : dates) {
+            if (!ISO_DATE.matcher(d).matches()) {
+                return true; // not comparable as text: taken in file order
+            }
+        }
+        int n = dates.size();
+        boolean ascending = true;
+        boolean descending = true;
+        for (int t = 1; t < n; t++) {
+            int c = key(dates.get(t)).compareTo(key(dates.get(t - 1)));
+            ascending &= c > 0;
+            descending &= c < 0;
+        }
+        if (ascending || n < 2) {
+            return true;
+        }
+        if (descending) {
+            Collections.reverse(dates);
+            double[] row = new double[cols];
+            for (int a = 0, b = n - 1; a < b; a++, b--) {
+                System.arraycopy(values, a * cols, row, 0, cols);
+                System.arraycopy(values, b * cols, values, a * cols, cols);
+                System.arraycopy(row, 0, values, b * cols, cols);
+            }
+            return false;
+        }
+        for (int t = 1; t < n; t++) {
+            if (key(dates.get(t)).compareTo(key(dates.get(t - 1))) < 0) {
+                throw new DataFormatException(table.where(data.get(t).line(), 1) + ": date " + dates.get(t)
+                        + " comes after " + dates.get(t - 1) + "; sort the file by date (oldest first)");
+            }
+        }
+        return true;
+    }
+
+    private static String key(String date) {
+        return date.replace("-", "");
+    }
+}

@@ -1,0 +1,127 @@
+package io.equirisk.cli;
+
+import io.equirisk.data.SyntheticMarket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** demo, bench, devices and cov on synthetic data, end to end. */
+class OtherCommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoComparesTheThreeAllocationsAndErcEqualisesRisk() {
+        Cli.Result r = Cli.run("demo", "--all");
+        assertEquals(0, r.code(), r.toString());
+        for (String s : new String[] {"crypto", "equity", "bond", "commodity", "portfolio volatility",
+            "effective bets", "ERC: converged"}) {
+            assertTrue(r.out().contains(s), s + " in: " + r.out());
+        }
+        // Every asset row: the ERC risk share is the last column and must be 2.00% (1/50).
+        Pattern row = Pattern.compile("^([A-Z]+\\d+) .* ([0-9.]+)%$", Pattern.MULTILINE);
+        Matcher m = row.matcher(r.out());
+        int rows = 0;
+        while (m.find()) {
+            assertEquals("2.00", m.group(2), m.group());
+            rows++;
+        }
+        assertEquals(50, rows, r.out());
+        // The effective number of bets: ERC reaches 50.0, equal weight far fewer.
+        Matcher bets = Pattern.compile("effective bets.*?\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)").matcher(r.out());
+        assertTrue(bets.find(), r.out());
+        assertEquals("50.0", bets.group(3));
+        assertTrue(Double.parseDouble(bets.group(1)) < 25, "equal weight concentrates risk: " + bets.group());
+        assertEquals(r.out(), Cli.run("demo", "--all").out(), "seeded: the same every run");
+    }
+
+    @Test
+    void benchQuickRunsEveryWorkload() {
+        Cli.Result r = Cli.run("bench", "--quick", "--repetitions", "1", "--warmup", "0", "--threads", "1");
+        assertEquals(0, r.code(), r.toString());
+        for (String s : new String[] {"cores", "java:", "kernels:", "backend:", "sample covariance",
+            "single ERC solve", "batch ERC solve", "N = 500", "converged", "GFLOP/s"}) {
+            assertTrue(r.out().contains(s), s + " in: " + r.out());
+        }
+        assertTrue(r.out().contains("1 thread"), r.out());
+    }
+
+    @Test
+    void benchTimesAUserMatrix() {
+        Path cov = Cli.write(dir, "cov.csv", "A,B\n0.04,0.01\n0.01,0.09\n");
+        Cli.Result r = Cli.run("bench", "--cov", cov.toString(), "--repetitions", "3", "--warmup", "1");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("solve cov.csv") && r.out().contains("N = 2"), r.out());
+    }
+
+    @Test
+    void devicesListsTheCpuEngine() {
+        Cli.Result r = Cli.run("devices");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("cpu") && r.out().contains("yes"), r.out());
+        assertTrue(r.out().contains("--backend auto selects"), r.out());
+    }
+
+    @Test
+    void covOfSimulatedReturnsIsTheSampleCovariance() throws Exception {
+        // Returns from the synthetic market, written as CSV with a date column; cov must give their sample
+        // covariance, recomputed here with a double loop.
+        SyntheticMarket market = SyntheticMarket.of(1, 2, 1, 1, 5);
+        io.equirisk.data.Returns returns = market.simulate(300);
+        StringBuilder csv = new StringBuilder("date," + String.join(",", market.assets()) + "\n");
+        for (int t = 0; t < 300; t++) {
+            csv.append("d").append(t);
+            for (int j = 0; j < market.size(); j++) {
+                csv.append(',').append(returns.get(t, j));
+            }
+            csv.append('\n');
+        }
+        Path in = Cli.write(dir, "returns.csv", csv.toString());
+        Path out = dir.resolve("cov.csv");
+        Cli.Result r = Cli.run("cov", "--returns", in.toString(), "--output", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        io.equirisk.covariance.CovarianceMatrix m = Checks.cov(out);
+        assertEquals(market.assets(), m.assets());
+        int n = market.size();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double mi = 0;
+                double mj = 0;
+                for (int t = 0; t < 300; t++) {
+                    mi += returns.get(t, i) / 300;
+                    mj += returns.get(t, j) / 300;
+                }
+                double c = 0;
+                for (int t = 0; t < 300; t++) {
+                    c += (returns.get(t, i) - mi) * (returns.get(t, j) - mj);
+                }
+                c /= 299;
+                assertEquals(c, m.get(i, j), 1e-12 * Math.sqrt(m.get(i, i) * m.get(j, j)), "(" + i + ", " + j + ")");
+            }
+        }
+        Cli.Result stdout = Cli.run("cov", "--returns", in.toString(), "--window", "100");
+        assertEquals(0, stdout.code(), stdout.toString());
+        assertEquals(n + 1, stdout.out().strip().lines().count());
+    }
+
+    @Test
+    void fewerObservationsThanAssetsWarnsAndSuggestsShrinkage() {
+        StringBuilder csv = new StringBuilder();
+        for (int t = 0; t < 4; t++) {
+            for (int j = 0; j < 6; j++) {
+                csv.append(j > 0 ? "," : "").append(Math.sin(7 * t + j) * 0.01);
+            }
+            csv.append('\n');
+        }
+        Path in = Cli.write(dir, "short.csv", csv.toString());
+        Cli.Result r = Cli.run("solve", "--returns", in.toString());
+        assertTrue(r.err().contains("warning") && r.err().contains("ledoit-wolf"), r.toString());
+        assertTrue(r.code() != 0, "a singular sample covariance cannot be solved: " + r);
+    }
+}

@@ -1,0 +1,101 @@
+package io.equirisk.cli;
+
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.testing.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real price files from ../shared (skipped visibly when absent): prices → covariance → weights, through the
+ * {@code cov} and {@code solve} commands, checked against the defining property of the answer.
+ */
+class RealDataTest {
+    @TempDir
+    Path dir;
+
+    /** cov writes Σ; solve --cov on it must give exactly what solve --prices gives; the answer is ERC. */
+    private Checks.Weights pricesToWeights(Path prices, String... options) throws Exception {
+        Path cov = dir.resolve("cov.csv");
+        String[] covArgs = concat(new String[] {"cov", "--prices", prices.toString(), "-o", cov.toString()}, options);
+        Cli.Result c = Cli.run(covArgs);
+        assertEquals(0, c.code(), c.toString());
+        assertTrue(c.err().contains("wrote"), c.err());
+
+        Path w = dir.resolve("w.csv");
+        Cli.Result s = Cli.run(concat(new String[] {"solve", "--prices", prices.toString(), "-o", w.toString()},
+                options));
+        assertEquals(0, s.code(), s.toString());
+        assertTrue(s.out().contains("annualised (252 periods/year)"), s.out());
+
+        Path w2 = dir.resolve("w2.csv");
+        Cli.Result s2 = Cli.run("solve", "--cov", cov.toString(), "-o", w2.toString());
+        assertEquals(0, s2.code(), s2.toString());
+        assertEquals(Files.readString(w), Files.readString(w2), "Σ written at full precision gives the same answer");
+
+        Checks.Weights weights = Checks.readWeights(w);
+        CovarianceMatrix m = Checks.cov(cov);
+        assertEquals(m.assets(), weights.assets());
+        Checks.assertRiskBudgeting(m, weights.weights(), weights.rc(), Checks.equal(m.size()), 1e-10);
+        return weights;
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
+    void sixEtfsWithLateListings() throws Exception {
+        Path prices = SharedData.resolve("data/etf_6_yahoo_2006_2020/adj_close_wide.csv");
+        Checks.Weights w = pricesToWeights(prices);
+        assertEquals(java.util.List.of("AGG", "DBC", "DBV", "EEM", "GLD", "SPY"), w.assets());
+        // The bond fund is by far the least volatile: risk parity gives it the largest weight.
+        for (int i = 1; i < 6; i++) {
+            assertTrue(w.weights()[0] > w.weights()[i], "AGG outweighs " + w.assets().get(i));
+        }
+        pricesToWeights(prices, "--window", "500", "--returns-kind", "log");
+    }
+
+    @Test
+    void semicolonCryptoFileDropAndPairwise() throws Exception {
+        Path prices = SharedData.resolve("data/crypto_yahoo_14coins_2020_2023/crypto_prices.csv");
+        Checks.Weights drop = pricesToWeights(prices, "--missing", "drop");
+        assertEquals(14, drop.assets().size());
+        pricesToWeights(prices, "--missing", "pairwise");
+    }
+
+    @Test
+    void raggedCryptoHistoryDropAndPairwise() throws Exception {
+        Path prices = SharedData.resolve("data/crypto_yahoo_26coins_2014_2022/crypto_prices_clean.csv");
+        pricesToWeights(prices, "--missing", "drop");
+        pricesToWeights(prices, "--missing", "pairwise");
+    }
+
+    @Test
+    void rawCryptoFileWithZeroPricesIsRejectedNamingTheCell() {
+        Path prices = SharedData.resolve("data/crypto_yahoo_26coins_2014_2022/crypto_prices.csv");
+        Cli.Result r = Cli.run("solve", "--prices", prices.toString(), "--missing", "pairwise");
+        assertEquals(Main.EXIT_USAGE, r.code(), r.toString());
+        assertTrue(r.err().contains("SHIB-USD") && r.err().contains("price is 0") && r.err().contains("line ")
+                && r.err().contains("column 21"), r.err());
+    }
+
+    @Test
+    void namedCovarianceFromPyPortfolioOpt() {
+        Path cov = SharedData.resolve("data/pypfopt_test_resources/cov_matrix.csv");
+        Path w = dir.resolve("w.csv");
+        Cli.Result r = Cli.run("solve", "--cov", cov.toString(), "-o", w.toString());
+        assertEquals(0, r.code(), r.toString());
+        Checks.Weights weights = Checks.readWeights(w);
+        CovarianceMatrix m = Checks.cov(cov);
+        assertEquals("AAPL", weights.assets().get(0));
+        Checks.assertRiskBudgeting(m, weights.weights(), weights.rc(), Checks.equal(m.size()), 1e-10);
+    }
+}

@@ -1,0 +1,176 @@
+package io.equirisk.cli;
+
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.testing.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code equirisk solve} end to end on covariance input: output file, JSON, budgets by name, vol target. */
+class SolveCommandTest {
+    @TempDir
+    Path dir;
+
+    private static final String COV4 = "EQ,BOND,GOLD,OIL\n"
+            + "0.0400,0.0010,0.0020,0.0100\n"
+            + "0.0010,0.0025,0.0005,-0.0010\n"
+            + "0.0020,0.0005,0.0225,0.0040\n"
+            + "0.0100,-0.0010,0.0040,0.0900\n";
+
+    @Test
+    void matchesTheIndependentReferenceSolutionOnABareBlock() {
+        Path cov = SharedData.resolve("reference/erc/fm_n50/cov.csv");
+        double[] reference = SharedData.readVector(SharedData.resolve("reference/erc/fm_n50/weights.txt"));
+        Path out = dir.resolve("w.csv");
+        Cli.Result r = Cli.run("solve", "--cov", cov.toString(), "--output", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        Checks.Weights w = Checks.readWeights(out);
+        assertEquals(reference.length, w.weights().length);
+        for (int i = 0; i < reference.length; i++) {
+            assertEquals(reference[i], w.weights()[i], 1e-8 * reference[i], "weight " + i);
+        }
+        Checks.assertRiskBudgeting(Checks.cov(cov), w.weights(), w.rc(), Checks.equal(50), 1e-10);
+        assertTrue(r.out().contains("converged:        yes"), r.out());
+        assertTrue(r.out().contains("per period"), "a given covariance is not annualised unless asked: " + r.out());
+    }
+
+    @Test
+    void outputCsvJsonAndStdoutCsvAgreeAtFullPrecision() throws Exception {
+        Path cov = Cli.write(dir, "cov.csv", COV4);
+        Path out = dir.resolve("w.csv");
+        Cli.Result json = Cli.run("solve", "--cov", cov.toString(), "--output", out.toString(), "--format", "json");
+        assertEquals(0, json.code(), json.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(json.out());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> assets = (List<Map<String, Object>>) doc.get("assets");
+        Checks.Weights file = Checks.readWeights(out);
+        assertEquals(List.of("EQ", "BOND", "GOLD", "OIL"), file.assets());
+        assertEquals(4, assets.size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(file.assets().get(i), assets.get(i).get("asset"));
+            assertEquals(file.weights()[i], (Double) assets.get(i).get("weight"), 0.0, "JSON and CSV carry the "
+                    + "same double");
+            assertEquals(file.rc()[i], (Double) assets.get(i).get("risk_contribution"), 0.0);
+        }
+        assertEquals(Boolean.TRUE, doc.get("converged"));
+        assertTrue((Double) doc.get("residual") <= 1e-10);
+        assertTrue(((String) doc.get("backend_reason")).contains("cpu"));
+        CovarianceMatrix m = Checks.cov(cov);
+        Checks.assertRiskBudgeting(m, file.weights(), file.rc(), Checks.equal(4), 1e-10);
+        double vol = Math.sqrt(m.variance(file.weights()));
+        assertEquals(vol, (Double) doc.get("portfolio_volatility"), 1e-14);
+
+        Cli.Result csv = Cli.run("solve", "--cov", cov.toString(), "--format", "csv");
+        assertEquals(Files.readString(out), csv.out());
+    }
+
+    @Test
+    void budgetsAreMatchedByNameWhateverTheirOrder() {
+        Path cov = Cli.write(dir, "cov.csv", COV4);
+        Path byName = Cli.write(dir, "named.csv", "asset,budget\nOIL,0.1\nGOLD,0.2\nEQ,0.4\nBOND,0.3\n");
+        Path out = dir.resolve("w.csv");
+        Cli.Result r = Cli.run("solve", "--cov", cov.toString(), "--budgets", byName.toString(), "-o",
+                out.toString());
+        assertEquals(0, r.code(), r.toString());
+        Checks.Weights w = Checks.readWeights(out);
+        Checks.assertRiskBudgeting(Checks.cov(cov), w.weights(), w.rc(), new double[] {0.4, 0.3, 0.2, 0.1}, 1e-10);
+        assertTrue(r.out().contains("budget"), "table shows the budget column: " + r.out());
+
+        Path positional = Cli.write(dir, "pos.csv", "4,3,2,1\n");
+        Path out2 = dir.resolve("w2.csv");
+        Cli.Result n = Cli.run("solve", "--cov", cov.toString(), "--budgets", positional.toString(),
+                "--normalize-budgets", "-o", out2.toString());
+        assertEquals(0, n.code(), n.toString());
+        Checks.Weights w2 = Checks.readWeights(out2);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(w.weights()[i], w2.weights()[i], 1e-12, "normalized 4:3:2:1 = named 0.4/0.3/0.2/0.1");
+        }
+    }
+
+    @Test
+    void zeroBudgetGivesZeroWeight() {
+        Path cov = Cli.write(dir, "cov.csv", COV4);
+        Path b = Cli.write(dir, "b.csv", "0.5,0.5,0,0\n");
+        Path out = dir.resolve("w.csv");
+        Cli.Result r = Cli.run("solve", "--cov", cov.toString(), "--budgets", b.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        Checks.Weights w = Checks.readWeights(out);
+        assertEquals(0.0, w.weights()[2]);
+        assertEquals(0.0, w.weights()[3]);
+        Checks.assertRiskBudgeting(Checks.cov(cov), w.weights(), w.rc(), new double[] {0.5, 0.5, 0, 0}, 1e-10);
+    }
+
+    @Test
+    void volTargetScalesToTheTargetAndReportsLeverage() {
+        Path cov = Cli.write(dir, "cov.csv", COV4);
+        Cli.Result r = Cli.run("solve", "--cov", cov.toString(), "--vol-target", "0.10", "--periods-per-year", "12",
+                "--format", "json");
+        assertEquals(0, r.code(), r.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(r.out());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> assets = (List<Map<String, Object>>) doc.get("assets");
+        double[] scaled = new double[4];
+        double sum = 0;
+        for (int i = 0; i < 4; i++) {
+            scaled[i] = (Double) assets.get(i).get("scaled_weight");
+            sum += scaled[i];
+        }
+        CovarianceMatrix m = Checks.cov(cov);
+        assertEquals(0.10, Math.sqrt(m.variance(scaled) * 12), 1e-12, "annualised vol of the scaled weights");
+        assertEquals((Double) doc.get("leverage"), sum, 1e-12, "leverage = sum of scaled weights");
+        assertEquals(Boolean.TRUE, doc.get("volatility_annualised"));
+
+        Cli.Result table = Cli.run("solve", "--cov", cov.toString(), "--vol-target", "0.10");
+        assertTrue(table.out().contains("leverage"), table.out());
+        assertTrue(table.out().contains("scaled weight"), table.out());
+    }
+
+    @Test
+    void verifyReportsTheDifferenceToTheCpuEngine() {
+        Path cov = Cli.write(dir, "cov.csv", COV4);
+        Cli.Result r = Cli.run("solve", "--cov", cov.toString(), "--verify", "--solver", "newton", "--format",
+                "json");
+        assertEquals(0, r.code(), r.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(r.out());
+        double d = (Double) doc.get("verify_max_weight_difference");
+        assertTrue(d >= 0 && d < 1e-9, "difference " + d);
+    }
+
+    @Test
+    void nonConvergenceIsAnErrorNotAnAnswer() {
+        Path cov = Cli.write(dir, "cov.csv", COV4);
+        Path out = dir.resolve("w.csv");
+        Cli.Result r = Cli.run("solve", "--cov", cov.toString(), "--solver", "ccd", "--max-iter", "1", "--tol",
+                "1e-14", "-o", out.toString());
+        assertEquals(Main.EXIT_FAILURE, r.code(), r.toString());
+        assertTrue(r.err().contains("did not converge"), r.err());
+        assertEquals("", r.out());
+        assertTrue(!Files.exists(out), "no weights file for an unconverged solve");
+    }
+
+    @Test
+    void helpAndVersion() {
+        Cli.Result help = Cli.run("solve", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("Examples:") && help.out().contains("--normalize-budgets"), help.out());
+        for (String cmd : new String[] {"cov", "demo", "bench", "devices"}) {
+            Cli.Result h = Cli.run(cmd, "--help");
+            assertEquals(0, h.code(), cmd);
+            assertTrue(h.out().contains("Example"), cmd + ": " + h.out());
+        }
+        Cli.Result v = Cli.run("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("equirisk "), v.out());
+        assertTrue(v.out().contains("Java "), v.out());
+    }
+}

@@ -1,0 +1,166 @@
+package io.equirisk;
+
+import io.equirisk.backend.BatchSolution;
+import io.equirisk.backend.Backends;
+import io.equirisk.backend.ComputeBackend;
+import io.equirisk.backend.CovarianceKind;
+import io.equirisk.backend.CpuBackend;
+import io.equirisk.backend.ReturnWindows;
+import io.equirisk.covariance.CovarianceBatch;
+import io.equirisk.covariance.CovarianceEstimator;
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.data.MissingValuePolicy;
+import io.equirisk.data.Returns;
+import io.equirisk.error.ConvergenceException;
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.solver.RiskBudgetingResult;
+import io.equirisk.solver.RiskBudgets;
+import io.equirisk.solver.SolverOptions;
+
+/**
+ * The front door: one object that holds the chosen compute backend and runs the whole flow — returns → covariance →
+ * risk-budgeting weights — for one portfolio or a batch of them.
+ *
+ * <pre>{@code
+ * try (Equirisk er = Equirisk.create()) {              // CUDA if a GPU is present, else the CPU engine
+ *     System.out.println(er.selectionReason());
+ *     CovarianceMatrix cov = er.covariance(returns, CovarianceEstimators.parse("ledoit-wolf"));
+ *     RiskBudgetingResult erc = er.solve(cov, RiskBudgets.equal(cov.size()));
+ * }
+ * }</pre>
+ *
+ * <p>Single solves check that Σ is positive definite (a Cholesky factorisation) and throw
+ * {@link ConvergenceException} rather than return an unconverged answer. Batch solves return every problem's
+ * convergence flag and residual; {@link BatchSolution#unconvergedCount()} says whether any failed. Thread-safe.
+ */
+public final class Equirisk implements AutoCloseable {
+    private final Backends.Selection selection;
+
+    private Equirisk(Backends.Selection selection) {
+        this.selection = selection;
+    }
+
+    /** Chooses the backend automatically (CUDA when a usable GPU is present, otherwise the CPU engine). */
+    public static Equirisk create() {
+        return withBackend("auto");
+    }
+
+    /** Chooses the backend by name: "auto", "cpu", "cuda", "emulation". */
+    public static Equirisk withBackend(String choice) {
+        return new Equirisk(Backends.select(choice));
+    }
+
+    /** The backend in use. */
+    public ComputeBackend backend() {
+        return selection.backend();
+    }
+
+    /** Why that backend was chosen (for logs and users). */
+    public String selectionReason() {
+        return selection.reason();
+    }
+
+    /** Σ estimated from returns; missing values dropped row-wise (see {@link MissingValuePolicy}). */
+    public CovarianceMatrix covariance(Returns returns, CovarianceEstimator estimator) {
+        return estimator.estimate(returns, MissingValuePolicy.DROP_INCOMPLETE_ROWS);
+    }
+
+    /**
+     * One covariance matrix per rolling window of complete returns (rebalance dates), on the backend.
+     *
+     * @param window rows per window
+     * @param step   rows between window starts
+     */
+    public CovarianceBatch rollingCovariance(Returns returns, int window, int step, CovarianceKind kind,
+                                             double lambda) {
+        returns.requireComplete();
+        ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
+                window, step);
+        CovarianceBatch raw = backend().covariance(w, kind, lambda);
+        return CovarianceBatch.of(raw.batchSize(), raw.size(), raw.values(), returns.assets());
+    }
+
+    /** Risk-budgeting weights with the default options (tolerance 1e-10, AUTO solver). */
+    public RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets) {
+        return solve(covariance, budgets, SolverOptions.defaults());
+    }
+
+    /**
+     * Risk-budgeting weights for one covariance matrix.
+     *
+     * @throws io.equirisk.error.NotPositiveDefiniteException if Σ is not positive definite
+     * @throws ConvergenceException                          if the solver does not meet the tolerance
+     */
+    public RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets, SolverOptions options) {
+        if (budgets.size() != covariance.size()) {
+            throw new DimensionMismatchException("budgets have " + budgets.size() + " entries, covariance has "
+                    + covariance.size() + " assets");
+        }
+        covariance.requirePositiveDefinite();
+        CovarianceBatch one = CovarianceBatch.of(java.util.List.of(covariance));
+        return backend().solve(one, budgets.toArray(), options).result(0).requireConverged();
+    }
+
+    /**
+     * Solves every problem of a batch on the backend. Budgets: N values shared by all problems, or batch·N.
+     * Positive definiteness is the caller's to ensure (checking costs N³/3 per matrix).
+     */
+    public BatchSolution solveBatch(CovarianceBatch batch, double[] budgets, SolverOptions options) {
+        validateBudgets(batch, budgets);
+        return backend().solve(batch, budgets, options);
+    }
+
+    /**
+     * Runs the batch on this backend and on the pure-Java engine and compares them.
+     *
+     * @return the backend's solution and the largest absolute weight difference
+     */
+    public Verification verify(CovarianceBatch batch, double[] budgets, SolverOptions options) {
+        validateBudgets(batch, budgets);
+        BatchSolution mine = backend().solve(batch, budgets, options);
+        BatchSolution reference;
+        if (backend() instanceof CpuBackend) {
+            reference = mine;
+        } else {
+            try (CpuBackend cpu = new CpuBackend()) {
+                reference = cpu.solve(batch, budgets, options);
+            }
+        }
+        double worst = 0;
+        for (int i = 0; i < mine.weights().length; i++) {
+            worst = Math.max(worst, Math.abs(mine.weights()[i] - reference.weights()[i]));
+        }
+        return new Verification(mine, reference, worst);
+    }
+
+    /** Result of {@link #verify}: the backend's answer, the CPU engine's, and their largest weight difference. */
+    public record Verification(BatchSolution backend, BatchSolution cpu, double maxWeightDifference) {
+    }
+
+    private static void validateBudgets(CovarianceBatch batch, double[] budgets) {
+        int n = batch.size();
+        if (budgets.length == n) {
+            RiskBudgets.of(budgets);
+            return;
+        }
+        if (budgets.length != (long) batch.batchSize() * n) {
+            throw new DimensionMismatchException("budgets must have N = " + n + " values (shared) or batch·N = "
+                    + ((long) batch.batchSize() * n) + ", got " + budgets.length);
+        }
+        double[] one = new double[n];
+        for (int k = 0; k < batch.batchSize(); k++) {
+            System.arraycopy(budgets, k * n, one, 0, n);
+            try {
+                RiskBudgets.of(one);
+            } catch (io.equirisk.error.InvalidBudgetException e) {
+                throw new io.equirisk.error.InvalidBudgetException("problem " + k + " of the batch: "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        selection.close();
+    }
+}

@@ -1,0 +1,57 @@
+package io.equirisk.solver;
+
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.error.DimensionMismatchException;
+
+/** Risk contributions of any weights: RC_i = w_i(Σw)_i / wᵀΣw, shares of portfolio variance that sum to one. */
+public final class RiskContributions {
+    private RiskContributions() {
+    }
+
+    /** The risk-contribution shares of {@code weights} under {@code covariance}. */
+    public static double[] of(CovarianceMatrix covariance, double[] weights) {
+        int n = covariance.size();
+        if (weights.length != n) {
+            throw new DimensionMismatchException("weights have " + weights.length + " entries, covariance has " + n);
+        }
+        double[] sw = new double[n];
+        double[] s = covariance.values();
+        for (int i = 0; i < n; i++) {
+            double acc = 0;
+            for (int j = 0; j < n; j++) {
+                acc += s[i * n + j] * weights[j];
+            }
+            sw[i] = acc;
+        }
+        return shares(weights, sw);
+    }
+
+    /** RC shares from weights (or any positive multiple of them) and Σ times them. */
+    static double[] shares(double[] x, double[] sx) {
+        double total = 0;
+        for (int i = 0; i < x.length; i++) {
+            total += x[i] * sx[i];
+        }
+        double[] rc = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            rc[i] = x[i] * sx[i] / total;
+        }
+        return rc;
+    }
+
+    /** max_i |x_i(Σx)_i / xᵀΣx − b_i|, from x and Σx. NaN-safe: any NaN gives +∞. */
+    static double residual(double[] x, double[] sx, double[] b) {
+        double total = 0;
+        for (int i = 0; i < x.length; i++) {
+            total += x[i] * sx[i];
+        }
+        double worst = 0;
+        for (int i = 0; i < x.length; i++) {
+            double d = Math.abs(x[i] * sx[i] / total - b[i]);
+            if (!(d <= worst)) {
+                worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+            }
+        }
+        return worst;
+    }
+}

@@ -1,0 +1,101 @@
+package io.equirisk;
+
+import io.equirisk.backend.BatchSolution;
+import io.equirisk.backend.CovarianceKind;
+import io.equirisk.covariance.CovarianceBatch;
+import io.equirisk.covariance.CovarianceEstimators;
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.data.Returns;
+import io.equirisk.data.SyntheticMarket;
+import io.equirisk.error.ConvergenceException;
+import io.equirisk.error.InvalidBudgetException;
+import io.equirisk.error.NotPositiveDefiniteException;
+import io.equirisk.solver.RiskBudgetingResult;
+import io.equirisk.solver.RiskBudgets;
+import io.equirisk.solver.SolverMethod;
+import io.equirisk.solver.SolverOptions;
+import io.equirisk.testing.RandomCovariances;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The facade end to end: returns → covariance → weights, its checks, and its batch paths. */
+class EquiriskTest {
+
+    @Test
+    void returnsToWeightsEndToEnd() {
+        SyntheticMarket market = SyntheticMarket.demo(7);
+        Returns returns = market.simulate(756);
+        try (Equirisk er = Equirisk.withBackend("cpu")) {
+            assertTrue(er.selectionReason().contains("cpu"));
+            CovarianceMatrix cov = er.covariance(returns, CovarianceEstimators.parse("ledoit-wolf"));
+            RiskBudgetingResult r = er.solve(cov, RiskBudgets.equal(cov.size()));
+            assertTrue(r.converged() && r.residual() <= 1e-10);
+            assertEquals(returns.assets(), cov.assets());
+        }
+    }
+
+    @Test
+    void singularCovarianceIsRejectedNotSolved() {
+        // rank 2 in 4 assets: x = [1,1,0,0]·… has zero variance
+        double[][] f = {{1, 0}, {0, 1}, {1, 1}, {1, -1}};
+        double[][] s = new double[4][4];
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                s[i][j] = f[i][0] * f[j][0] + f[i][1] * f[j][1];
+            }
+        }
+        try (Equirisk er = Equirisk.withBackend("cpu")) {
+            NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class,
+                    () -> er.solve(CovarianceMatrix.of(s), RiskBudgets.equal(4)));
+            assertTrue(e.getMessage().contains("A3"), e.getMessage());
+        }
+    }
+
+    @Test
+    void unconvergedSingleSolveThrowsWithTheResult() {
+        CovarianceMatrix cov = RandomCovariances.illConditioned(40, 1e7, 3, 9);
+        try (Equirisk er = Equirisk.withBackend("cpu")) {
+            ConvergenceException e = assertThrows(ConvergenceException.class, () -> er.solve(cov,
+                    RiskBudgets.equal(40), new SolverOptions(1e-12, 2, SolverMethod.CCD)));
+            assertTrue(((RiskBudgetingResult) e.result()).residual() > 1e-12);
+        }
+    }
+
+    @Test
+    void rollingCovarianceBatchAndVerify() {
+        Returns returns = SyntheticMarket.demo(3).simulate(300);
+        try (Equirisk er = Equirisk.withBackend("cpu")) {
+            CovarianceBatch batch = er.rollingCovariance(returns, 120, 60, CovarianceKind.SAMPLE, 0);
+            assertEquals(4, batch.batchSize());
+            assertEquals(returns.assets(), batch.assets());
+            CovarianceMatrix last = CovarianceEstimators.parse("sample").estimate(returns.rows(180, 300));
+            for (int i = 0; i < last.values().length; i++) {
+                assertEquals(last.values()[i], batch.values()[3 * last.values().length + i],
+                        1e-12 * Math.abs(last.values()[i]) + 1e-18);
+            }
+            Equirisk.Verification v = er.verify(batch, RiskBudgets.equal(batch.size()).toArray(),
+                    SolverOptions.defaults());
+            assertEquals(0.0, v.maxWeightDifference());
+            BatchSolution s = v.backend();
+            assertEquals(0, s.unconvergedCount());
+            double[] bad = new double[4 * batch.size()];
+            assertThrows(InvalidBudgetException.class, () -> er.solveBatch(batch, bad, SolverOptions.defaults()));
+        }
+    }
+
+    @Test
+    void batchOfOneEqualsSingle() {
+        CovarianceMatrix cov = RandomCovariances.factorModel(30, 3, 4);
+        try (Equirisk er = Equirisk.create()) {
+            RiskBudgetingResult single = er.solve(cov, RiskBudgets.equal(30));
+            BatchSolution batch = er.solveBatch(CovarianceBatch.of(List.of(cov)), RiskBudgets.equal(30).toArray(),
+                    SolverOptions.defaults());
+            assertEquals(single.weights()[7], batch.weights()[7], 0.0);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.equirisk.solver;
+
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.InvalidBudgetException;
+import io.equirisk.testing.RandomCovariances;
+import io.equirisk.testing.ReferenceNewton;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Properties of the solver on random inputs, and agreement with an independent reference solver. */
+class RiskBudgetingSolverTest {
+    private static final RiskBudgetingSolver SOLVER = RiskBudgetingSolver.standard();
+    private static final SolverOptions TIGHT = SolverOptions.defaults().withTolerance(1e-13);
+
+    static void assertValid(RiskBudgetingResult r, double[] b, double tol) {
+        assertTrue(r.converged(), () -> "not converged: " + r.residual() + " via " + r.solver());
+        assertTrue(r.residual() <= tol, () -> "residual " + r.residual());
+        double sum = 0;
+        for (int i = 0; i < b.length; i++) {
+            double w = r.weights()[i];
+            assertTrue(w >= 0 && Double.isFinite(w), "weight " + i + " = " + w);
+            sum += w;
+            assertEquals(b[i], r.riskContributions()[i], tol * 1.0001, "RC of asset " + i);
+            if (b[i] == 0) {
+                assertEquals(0.0, w, 0.0, "zero budget must give exactly zero weight");
+            }
+        }
+        assertEquals(1.0, sum, 1e-12);
+    }
+
+    /** RC recomputed independently of the solver's own report. */
+    static double independentResidual(CovarianceMatrix cov, double[] w, double[] b) {
+        double[] rc = RiskContributions.of(cov, w);
+        double worst = 0;
+        for (int i = 0; i < b.length; i++) {
+            worst = Math.max(worst, Math.abs(rc[i] - b[i]));
+        }
+        return worst;
+    }
+
+    static double maxAbsDiff(double[] a, double[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+
+    @ParameterizedTest
+    @EnumSource(SolverMethod.class)
+    void everyMethodMeetsBudgetsOnFactorModels(SolverMethod method) {
+        for (int seed = 0; seed < 6; seed++) {
+            int n = 5 + 37 * seed;
+            CovarianceMatrix cov = RandomCovariances.factorModel(n, 4, seed);
+            double[] b = RandomCovariances.budgets(n, 0, 100 + seed);
+            RiskBudgetingResult r = SOLVER.solve(cov, RiskBudgets.of(b), TIGHT.withMethod(method));
+            assertValid(r, b, 1e-13);
+            assertTrue(independentResidual(cov, r.weights(), b) < 1e-12);
+            double[] ref = ReferenceNewton.solve(cov.values(), n, b);
+            assertTrue(maxAbsDiff(r.weights(), ref) < 1e-10, "vs reference: " + maxAbsDiff(r.weights(), ref));
+        }
+    }
+
+    @Test
+    void defaultToleranceIsMetAndReported() {
+        CovarianceMatrix cov = RandomCovariances.factorModel(300, 5, 7);
+        RiskBudgetingResult r = SOLVER.solve(cov, RiskBudgets.equal(300), SolverOptions.defaults());
+        assertValid(r, RiskBudgets.equal(300).toArray(), 1e-10);
+        assertEquals("ccd", r.solver());
+        assertTrue(r.iterations() > 0 && r.iterations() < 100, "sweeps: " + r.iterations());
+        assertEquals(Math.sqrt(cov.variance(r.weights())), r.volatility(), 1e-15);
+    }
+
+    /** Large enough (N²·4 bytes > 8 MiB) for the Anderson-mixed sweeps; checked against damped Newton. */
+    @Test
+    void largeProblemUsesMixedSweepsAndAgreesWithNewton() {
+        int n = 1600;
+        CovarianceMatrix cov = RandomCovariances.factorModel(n, 5, 77);
+        double[] b = RandomCovariances.budgets(n, 3, 78);
+        RiskBudgetingResult ccd = SOLVER.solve(cov, RiskBudgets.of(b), SolverOptions.defaults().withTolerance(1e-12));
+        assertValid(ccd, b, 1e-12);
+        assertEquals("ccd", ccd.solver());
+        assertTrue(independentResidual(cov, ccd.weights(), b) < 1e-12);
+        RiskBudgetingResult newton = SOLVER.solve(cov, RiskBudgets.of(b),
+                SolverOptions.defaults().withTolerance(1e-12).withMethod(SolverMethod.NEWTON));
+        assertValid(newton, b, 1e-12);
+        for (int i = 0; i < n; i++) {
+            assertEquals(newton.weights()[i], ccd.weights()[i], 1e-9 * newton.weights()[i] + 1e-15, "asset " + i);
+        }
+    }
+
+    /** Like ../shared/reference/erc/ill6_n200: correlation condition 1e6–1e7, vols over 3–3.5 decades. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void illConditionedAlwaysConvergesUnderAuto(long seed) {
+        int n = 60;
+        CovarianceMatrix cov = RandomCovariances.illConditioned(n, seed % 2 == 0 ? 1e7 : 1e6, 3, seed);
+        double[] b = RandomCovariances.budgets(n, 0, seed);
+        RiskBudgetingResult r = SOLVER.solve(cov, RiskBudgets.of(b), SolverOptions.defaults());
+        assertValid(r, b, 1e-10);
+        assertTrue(independentResidual(cov, r.weights(), b) < 1e-10);
+        double[] ref = ReferenceNewton.solve(cov.values(), n, b);
+        // weights are ill-determined by RC alone on such Σ: compare relative to their size
+        for (int i = 0; i < n; i++) {
+            assertEquals(ref[i], r.weights()[i], 1e-6 * ref[i] + 1e-12, "asset " + i);
+        }
+    }
+
+    /**
+     * Correlation condition 1e11 with vols over 3 decades: (Σw)_i cancels by a factor of ~1e9, so no double-precision
+     * weights can show RC within 1e-10. The solver must still find the weights (as far as they are determined) and
+     * must say that it did not meet the tolerance, never claim it.
+     */
+    @Test
+    void beyondDoublePrecisionIsReportedNotHidden() {
+        int n = 25;
+        CovarianceMatrix cov = RandomCovariances.illConditioned(n, 1e11, 3, 11);
+        double[] b = RandomCovariances.budgets(n, 2, 61);
+        RiskBudgetingResult r = SOLVER.solve(cov, RiskBudgets.of(b), SolverOptions.defaults());
+        double[] ref = ReferenceNewton.solve(cov.values(), n, b);
+        for (int i = 0; i < n; i++) {
+            assertEquals(ref[i], r.weights()[i], 1e-5 * ref[i], "asset " + i);
+        }
+        if (r.converged()) {
+            assertTrue(r.residual() <= 1e-10);
+        } else {
+            assertTrue(r.residual() > 1e-10 && r.residual() < 1e-6, "residual " + r.residual());
+            assertThrows(io.equirisk.error.ConvergenceException.class, r::requireConverged);
+        }
+    }
+
+    @Test
+    void ccdAloneReportsStallHonestly() {
+        CovarianceMatrix cov = RandomCovariances.illConditioned(60, 1e7, 4, 3);
+        RiskBudgetingResult r = SOLVER.solve(cov, RiskBudgets.equal(60),
+                new SolverOptions(1e-12, 20, SolverMethod.CCD));
+        // 20 sweeps cannot reach 1e-12 here: the flag must say so and requireConverged must throw
+        if (!r.converged()) {
+            assertTrue(r.residual() > 1e-12);
+            assertThrows(io.equirisk.error.ConvergenceException.class, r::requireConverged);
+        } else {
+            assertTrue(independentResidual(cov, r.weights(), RiskBudgets.equal(60).toArray()) <= 1.01e-12);
+        }
+    }
+
+    @Test
+    void zeroBudgetsGiveExactlyZeroWeights() {
+        int n = 40;
+        CovarianceMatrix cov = RandomCovariances.factorModel(n, 3, 11);
+        double[] b = RandomCovariances.budgets(n, 7, 12);
+        for (SolverMethod m : SolverMethod.values()) {
+            RiskBudgetingResult r = SOLVER.solve(cov, RiskBudgets.of(b), TIGHT.withMethod(m));
+            assertValid(r, b, 1e-13);
+        }
+    }
+
+    @Test
+    void scalingSigmaDoesNotChangeWeights() {
+        CovarianceMatrix cov = RandomCovariances.factorModel(50, 4, 21);
+        double[] scaled = cov.values().clone();
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] *= 252.0;
+        }
+        double[] b = RandomCovariances.budgets(50, 0, 22);
+        RiskBudgetingResult a = SOLVER.solve(cov, RiskBudgets.of(b), TIGHT);
+        RiskBudgetingResult c = SOLVER.solve(CovarianceMatrix.of(50, scaled), RiskBudgets.of(b), TIGHT);
+        assertTrue(maxAbsDiff(a.weights(), c.weights()) < 1e-12);
+        assertEquals(a.volatility() * Math.sqrt(252.0), c.volatility(), 1e-12 * c.volatility());
+    }
+
+    @Test
+    void permutingAssetsPermutesWeights() {
+        int n = 30;
+        CovarianceMatrix cov = RandomCovariances.factorModel(n, 3, 31);
+        double[] b = RandomCovariances.budgets(n, 2, 32);
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        Random r = new Random(33);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        double[] ps = new double[n * n];
+        double[] pb = new double[n];
+        for (int i = 0; i < n; i++) {
+            pb[i] = b[perm[i]];
+            for (int j = 0; j < n; j++) {
+                ps[i * n + j] = cov.get(perm[i], perm[j]);
+            }
+        }
+        RiskBudgetingResult a = SOLVER.solve(cov, RiskBudgets.of(b), TIGHT);
+        RiskBudgetingResult p = SOLVER.solve(CovarianceMatrix.of(n, ps), RiskBudgets.of(pb), TIGHT);
+        for (int i = 0; i < n; i++) {
+            assertEquals(a.weights()[perm[i]], p.weights()[i], 1e-12);
+        }
+    }
+
+    @Test
+    void diagonalSigmaGivesTheClosedForm() {
+        // RC_i = w_i² σ_i² / Σ w_j² σ_j² = b_i  ⇒  w_i ∝ sqrt(b_i)/σ_i
+        int n = 12;
+        double[] s = new double[n * n];
+        double[] b = RandomCovariances.budgets(n, 0, 41);
+        double[] expect = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double vol = 0.01 * (i + 1);
+            s[i * n + i] = vol * vol;
+            expect[i] = Math.sqrt(b[i]) / vol;
+            sum += expect[i];
+        }
+        for (int i = 0; i < n; i++) {
+            expect[i] /= sum;
+        }
+        RiskBudgetingResult r = SOLVER.solve(CovarianceMatrix.of(n, s), RiskBudgets.of(b), TIGHT);
+        assertArrayEquals(expect, r.weights(), 1e-14);
+        // equal budgets: inverse volatility exactly
+        RiskBudgetingResult e = SOLVER.solve(CovarianceMatrix.of(n, s), RiskBudgets.equal(n), TIGHT);
+        assertArrayEquals(InverseVolatility.weights(CovarianceMatrix.of(n, s), RiskBudgets.equal(n)),
+                e.weights(), 1e-14);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {-0.9, -0.3, 0.0, 0.5, 0.95})
+    void twoAssetsMatchTheClosedForm(double rho) {
+        double s1 = 0.2;
+        double s2 = 0.05;
+        double b = 0.3;
+        // u = w1σ1/(w2σ2) solves (1−b)u² + ρ(1−2b)u − b = 0
+        double u = (-rho * (1 - 2 * b) + Math.sqrt(rho * rho * (1 - 2 * b) * (1 - 2 * b) + 4 * b * (1 - b)))
+                / (2 * (1 - b));
+        double w1 = u / s1;
+        double w2 = 1 / s2;
+        double total = w1 + w2;
+        CovarianceMatrix cov = CovarianceMatrix.of(new double[][] {
+                {s1 * s1, rho * s1 * s2}, {rho * s1 * s2, s2 * s2}});
+        RiskBudgetingResult r = SOLVER.solve(cov, RiskBudgets.of(b, 1 - b), TIGHT);
+        assertEquals(w1 / total, r.weights()[0], 1e-13);
+        assertEquals(w2 / total, r.weights()[1], 1e-13);
+    }
+
+    @Test
+    void singleActiveAssetTakesEverything() {
+        CovarianceMatrix cov = RandomCovariances.factorModel(5, 2, 51);
+        RiskBudgetingResult r = SOLVER.solve(cov, RiskBudgets.of(0, 0, 1, 0, 0), SolverOptions.defaults());
+        assertArrayEquals(new double[] {0, 0, 1, 0, 0}, r.weights(), 0.0);
+        assertTrue(r.converged());
+    }
+
+    @Test
+    void badBudgetsAreTypedErrors() {
+        assertThrows(InvalidBudgetException.class, () -> RiskBudgets.of(0.5, -0.1, 0.6));
+        assertThrows(InvalidBudgetException.class, () -> RiskBudgets.of(0.5, 0.6));
+        assertThrows(InvalidBudgetException.class, () -> RiskBudgets.of(0, 0));
+        assertThrows(InvalidBudgetException.class, () -> RiskBudgets.of(0.5, Double.NaN));
+        assertArrayEquals(new double[] {0.25, 0.75}, RiskBudgets.normalized(1, 3).toArray(), 0);
+        CovarianceMatrix cov = RandomCovariances.factorModel(3, 1, 1);
+        assertThrows(DimensionMismatchException.class,
+                () -> SOLVER.solve(cov, RiskBudgets.equal(4), SolverOptions.defaults()));
+    }
+}

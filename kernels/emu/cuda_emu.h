@@ -1,0 +1,551 @@
+/*
+ * CUDA emulation for g++ (C++20): the subset of CUDA the equirisk kernels use, run on the host with real threads.
+ *
+ * - A kernel launch (ER_LAUNCH) runs every block of the grid, one block after another, either as fibers on the
+ *   launching thread (default: fast) or on a pool of OS threads, one per CUDA thread of a block, reused across
+ *   blocks and launches (sanitizer builds, EQUIRISK_EMU_THREADS=1). Launches are serialised by one mutex, so
+ *   static __shared__ variables (spelt `static` here) and the dynamic shared buffer are private to the running
+ *   block even when several host threads launch at once.
+ * - threadIdx/blockIdx/blockDim/gridDim are thread_local; __syncthreads is a real barrier over the block's
+ *   threads; warp shuffles exchange through a per-warp slot array between two warp barriers.
+ * - Device memory is host memory; cudaMemGetInfo reports an emulated device size (EQUIRISK_EMU_DEVICE_MEMORY bytes,
+ *   default 4 GiB) minus what is allocated, and cudaMalloc fails beyond it, so chunking code runs in CI.
+ * - EQUIRISK_EMU_YIELD=1 yields around every barrier to shake out missing synchronisation.
+ *
+ * What it cannot show: warp-lockstep code without __syncwarp, grid-wide sync (blocks run in sequence), memory-fence
+ * bugs, stream concurrency (everything is synchronous), occupancy.
+ */
+#ifndef EQUIRISK_CUDA_EMU_H
+#define EQUIRISK_CUDA_EMU_H
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include <ucontext.h>
+
+#define __global__
+#define __device__
+#define __host__
+#define __forceinline__ inline __attribute__((always_inline))
+#define __launch_bounds__(...)
+#define __align__(n) alignas(n)
+#define __shared__ static
+
+struct dim3 {
+    unsigned x, y, z;
+    constexpr dim3(unsigned x_ = 1, unsigned y_ = 1, unsigned z_ = 1) : x(x_), y(y_), z(z_) {}
+};
+struct uint3 {
+    unsigned x, y, z;
+};
+
+inline thread_local uint3 threadIdx{0, 0, 0};
+inline thread_local uint3 blockIdx{0, 0, 0};
+inline thread_local dim3 blockDim{1, 1, 1};
+inline thread_local dim3 gridDim{1, 1, 1};
+constexpr int warpSize = 32;
+
+namespace cuda_emu {
+
+/* How a block's threads run. Fibers (default): every CUDA thread of a block is a ucontext fiber on the launching
+   OS thread, and a barrier switches to the next runnable fiber (~1 µs, no OS scheduler). Threads (sanitizer
+   builds, or EQUIRISK_EMU_THREADS=1): one OS thread per CUDA thread from a reused pool, real barriers, so
+   ThreadSanitizer sees the kernels' shared-memory races. */
+inline bool use_threads() {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    return true;
+#else
+    static const bool on = [] {
+        const char* v = std::getenv("EQUIRISK_EMU_THREADS");
+        return v != nullptr && v[0] == '1';
+    }();
+    return on;
+#endif
+}
+
+inline bool yield_enabled() {
+    static const bool on = [] {
+        const char* v = std::getenv("EQUIRISK_EMU_YIELD");
+        return v != nullptr && v[0] == '1';
+    }();
+    return on;
+}
+
+class Barrier;
+
+/* The fibers of the block running on this OS thread (fiber mode). */
+struct FiberSet {
+    struct Fiber {
+        ucontext_t ctx;
+        bool done = false;
+        const Barrier* waiting = nullptr; /* blocked on this barrier … */
+        unsigned wait_generation = 0;     /* … until its generation moves past this */
+    };
+    std::vector<Fiber> fibers;
+    ucontext_t scheduler;
+    unsigned current = 0;
+};
+inline thread_local FiberSet* tl_fibers = nullptr;
+
+/* A reusable barrier for a fixed number of threads (generation counting). */
+class Barrier {
+public:
+    explicit Barrier(unsigned count) : count_(count) {}
+    void arrive_and_wait() {
+        if (tl_fibers != nullptr) {
+            if (++arrived_ == count_) { /* the last one releases the others and runs on */
+                arrived_ = 0;
+                ++generation_;
+                return;
+            }
+            auto& f = tl_fibers->fibers[tl_fibers->current];
+            f.waiting = this;
+            f.wait_generation = generation_;
+            swapcontext(&f.ctx, &tl_fibers->scheduler);
+            return;
+        }
+        std::unique_lock<std::mutex> lock(m_);
+        unsigned gen = generation_;
+        if (++arrived_ == count_) {
+            arrived_ = 0;
+            ++generation_;
+            cv_.notify_all();
+        } else {
+            cv_.wait(lock, [&] { return generation_ != gen; });
+        }
+    }
+    unsigned generation() const { return generation_; }
+
+private:
+    std::mutex m_;
+    std::condition_variable cv_;
+    unsigned count_;
+    unsigned arrived_ = 0;
+    unsigned generation_ = 0;
+};
+
+/* What one block's threads share while it runs. */
+struct BlockState {
+    Barrier* block_barrier = nullptr;
+    std::vector<std::unique_ptr<Barrier>> warp_barriers;
+    std::vector<uint64_t> warp_slots; /* 32 per warp: the shuffle exchange */
+    unsigned char* dynamic_shared = nullptr;
+};
+
+inline thread_local BlockState* tl_block = nullptr;
+inline thread_local unsigned tl_linear = 0; /* linear thread index within the block */
+
+inline void sync_block() {
+    if (yield_enabled() && tl_fibers == nullptr) std::this_thread::yield();
+    tl_block->block_barrier->arrive_and_wait();
+    if (yield_enabled() && tl_fibers == nullptr) std::this_thread::yield();
+}
+
+inline void sync_warp() {
+    if (yield_enabled() && tl_fibers == nullptr) std::this_thread::yield();
+    tl_block->warp_barriers[tl_linear / 32]->arrive_and_wait();
+}
+
+inline unsigned char* dynamic_shared() { return tl_block->dynamic_shared; }
+
+inline void set_thread_index(dim3 block, unsigned id) {
+    threadIdx = uint3{id % block.x, (id / block.x) % block.y, id / (block.x * block.y)};
+    tl_linear = id;
+}
+
+/* Body of one fiber: the kernel for the thread the scheduler chose, then back to the scheduler. */
+inline thread_local const std::function<void()>* tl_fiber_body = nullptr;
+inline void fiber_entry() {
+    (*tl_fiber_body)();
+    tl_fibers->fibers[tl_fibers->current].done = true;
+    swapcontext(&tl_fibers->fibers[tl_fibers->current].ctx, &tl_fibers->scheduler);
+}
+
+__attribute__((noinline)) inline void init_fiber(FiberSet::Fiber& f, char* stack, size_t size) {
+    f.done = false;
+    f.waiting = nullptr;
+    getcontext(&f.ctx);
+    f.ctx.uc_stack.ss_sp = stack;
+    f.ctx.uc_stack.ss_size = size;
+    f.ctx.uc_link = nullptr;
+    makecontext(&f.ctx, fiber_entry, 0);
+}
+
+/* Runs every block of the grid as fibers on the calling thread. */
+inline void run_fibers(dim3 grid, dim3 block, unsigned nthreads, BlockState& state,
+                       const std::function<void()>& body) {
+    constexpr size_t STACK = 256 * 1024;
+    static thread_local std::vector<std::unique_ptr<char[]>> stacks; /* reused; pages touched lazily */
+    while (stacks.size() < nthreads) stacks.emplace_back(new char[STACK]);
+    FiberSet set;
+    set.fibers.resize(nthreads);
+    tl_fibers = &set;
+    tl_block = &state;
+    tl_fiber_body = &body;
+    blockDim = block;
+    gridDim = grid;
+    for (unsigned bz = 0; bz < grid.z; bz++)
+        for (unsigned by = 0; by < grid.y; by++)
+            for (unsigned bx = 0; bx < grid.x; bx++) {
+                blockIdx = uint3{bx, by, bz};
+                for (unsigned t = 0; t < nthreads; t++) {
+                    init_fiber(set.fibers[t], stacks[t].get(), STACK);
+                }
+                for (unsigned finished = 0; finished < nthreads;) {
+                    bool progress = false;
+                    for (unsigned t = 0; t < nthreads; t++) {
+                        auto& f = set.fibers[t];
+                        if (f.done || (f.waiting != nullptr && f.waiting->generation() == f.wait_generation)) continue;
+                        f.waiting = nullptr;
+                        set.current = t;
+                        set_thread_index(block, t);
+                        swapcontext(&set.scheduler, &f.ctx);
+                        progress = true;
+                        if (f.done) finished++;
+                    }
+                    if (!progress) {
+                        std::fprintf(stderr, "cuda_emu: deadlock in block (%u,%u,%u): threads wait at different "
+                                     "barriers or exited before one\n", bx, by, bz);
+                        std::abort();
+                    }
+                }
+            }
+    tl_fibers = nullptr;
+    tl_block = nullptr;
+}
+
+/* Threads of the pool; worker i plays CUDA thread i of every block. */
+class Pool {
+public:
+    static Pool& instance() {
+        static Pool pool;
+        return pool;
+    }
+
+    /* Runs grid × block threads; body() is the kernel call with its arguments bound. Serialised. */
+    void launch(dim3 grid, dim3 block, size_t dynamic_bytes, const std::function<void()>& body) {
+        std::lock_guard<std::mutex> serial(launch_mutex_);
+        unsigned nthreads = block.x * block.y * block.z;
+        unsigned nwarps = (nthreads + 31) / 32;
+        BlockState state;
+        Barrier block_barrier(nthreads);
+        state.block_barrier = &block_barrier;
+        for (unsigned w = 0; w < nwarps; w++) {
+            unsigned in_warp = (w + 1) * 32 <= nthreads ? 32 : nthreads - w * 32;
+            state.warp_barriers.push_back(std::make_unique<Barrier>(in_warp));
+        }
+        state.warp_slots.assign(nwarps * 32, 0);
+        /* 16-byte aligned dynamic shared memory, filled with NaN bytes: a read before a write shows. */
+        std::vector<unsigned char> smem(dynamic_bytes + 16, 0xff);
+        state.dynamic_shared = smem.data() + ((16 - (reinterpret_cast<uintptr_t>(smem.data()) & 15)) & 15);
+        if (!use_threads()) {
+            run_fibers(grid, block, nthreads, state, body);
+            return;
+        }
+        grow(nthreads);
+        {
+            std::unique_lock<std::mutex> lock(m_);
+            job_ = Job{grid, block, nthreads, &state, &body};
+            remaining_ = nthreads;
+            ++generation_;
+            cv_work_.notify_all();
+            cv_done_.wait(lock, [&] { return remaining_ == 0; });
+        }
+    }
+
+    unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
+
+    ~Pool() {
+        {
+            std::lock_guard<std::mutex> lock(m_);
+            stop_ = true;
+            ++generation_;
+        }
+        cv_work_.notify_all();
+        for (auto& t : workers_) t.join();
+    }
+
+private:
+    struct Job {
+        dim3 grid, block;
+        unsigned nthreads;
+        BlockState* state;
+        const std::function<void()>* body;
+    };
+
+    void grow(unsigned n) {
+        while (workers_.size() < n) {
+            unsigned id = static_cast<unsigned>(workers_.size());
+            uint64_t seen;
+            {
+                std::lock_guard<std::mutex> lock(m_);
+                seen = generation_;
+            }
+            workers_.emplace_back([this, id, seen] { work(id, seen); });
+        }
+    }
+
+    void work(unsigned id, uint64_t seen) {
+        for (;;) {
+            Job job;
+            {
+                std::unique_lock<std::mutex> lock(m_);
+                cv_work_.wait(lock, [&] { return generation_ != seen; });
+                seen = generation_;
+                if (stop_) return;
+                job = job_;
+            }
+            if (id >= job.nthreads) continue;
+            blockDim = job.block;
+            gridDim = job.grid;
+            set_thread_index(job.block, id);
+            tl_block = job.state;
+            for (unsigned bz = 0; bz < job.grid.z; bz++)
+                for (unsigned by = 0; by < job.grid.y; by++)
+                    for (unsigned bx = 0; bx < job.grid.x; bx++) {
+                        blockIdx = uint3{bx, by, bz};
+                        (*job.body)();
+                        sync_block(); /* the next block reuses the shared memory */
+                    }
+            tl_block = nullptr;
+            std::lock_guard<std::mutex> lock(m_);
+            if (--remaining_ == 0) cv_done_.notify_all();
+        }
+    }
+
+    std::mutex launch_mutex_;
+    std::mutex m_;
+    std::condition_variable cv_work_, cv_done_;
+    std::vector<std::thread> workers_;
+    Job job_{};
+    uint64_t generation_ = 0;
+    unsigned remaining_ = 0;
+    bool stop_ = false;
+};
+
+template <class... P, class... A>
+void launch(dim3 grid, dim3 block, size_t dynamic_bytes, void (*kernel)(P...), A&&... args) {
+    std::tuple<P...> bound(std::forward<A>(args)...);
+    std::function<void()> body = [&] { std::apply(kernel, bound); };
+    Pool::instance().launch(grid, block, dynamic_bytes, body);
+}
+
+/* Every lane publishes v, then reads lane `src` (its own value when src is outside the warp). */
+template <class T>
+T exchange(T v, int src) {
+    static_assert(sizeof(T) <= sizeof(uint64_t));
+    unsigned lane = tl_linear % 32;
+    uint64_t* slots = tl_block->warp_slots.data() + (tl_linear / 32) * 32;
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof(T));
+    slots[lane] = bits;
+    sync_warp();
+    unsigned base = (tl_linear / 32) * 32;
+    unsigned nthreads = blockDim.x * blockDim.y * blockDim.z;
+    unsigned width = nthreads - base < 32 ? nthreads - base : 32; /* a last, partial warp */
+    T out = v;
+    if (src >= 0 && static_cast<unsigned>(src) < width) std::memcpy(&out, &slots[src], sizeof(T));
+    sync_warp(); /* nobody overwrites a slot before every lane has read */
+    return out;
+}
+
+/* Emulated device memory accounting. */
+struct Memory {
+    std::mutex m;
+    size_t used = 0;
+    static Memory& instance() {
+        static Memory mem;
+        return mem;
+    }
+    static size_t total() {
+        static const size_t bytes = [] {
+            const char* v = std::getenv("EQUIRISK_EMU_DEVICE_MEMORY");
+            return v != nullptr ? static_cast<size_t>(std::strtoull(v, nullptr, 10)) : (size_t{4} << 30);
+        }();
+        return bytes;
+    }
+};
+
+}  // namespace cuda_emu
+
+/* ---- device built-ins ---- */
+inline void __syncthreads() { cuda_emu::sync_block(); }
+inline void __syncwarp(unsigned = 0xffffffffu) { cuda_emu::sync_warp(); }
+template <class T>
+inline T __shfl_sync(unsigned, T v, int src) { return cuda_emu::exchange(v, src & 31); }
+template <class T>
+inline T __shfl_down_sync(unsigned, T v, unsigned delta) {
+    return cuda_emu::exchange(v, static_cast<int>(cuda_emu::tl_linear % 32 + delta));
+}
+template <class T>
+inline T __shfl_xor_sync(unsigned, T v, int mask) {
+    return cuda_emu::exchange(v, static_cast<int>((cuda_emu::tl_linear % 32) ^ static_cast<unsigned>(mask)));
+}
+template <class T>
+inline T atomicAdd(T* address, T v) { return std::atomic_ref<T>(*address).fetch_add(v); }
+template <class T>
+inline T atomicMax(T* address, T v) {
+    std::atomic_ref<T> a(*address);
+    T old = a.load();
+    while (old < v && !a.compare_exchange_weak(old, v)) {}
+    return old;
+}
+using std::isfinite;
+using std::isnan;
+inline double rsqrt(double x) { return 1.0 / std::sqrt(x); }
+template <class T>
+inline T __ldg(const T* p) { return *p; }
+
+/* ---- runtime API over host memory ---- */
+enum cudaError_t {
+    cudaSuccess = 0,
+    cudaErrorInvalidValue = 1,
+    cudaErrorMemoryAllocation = 2,
+    cudaErrorInsufficientDriver = 35,
+    cudaErrorNoDevice = 100,
+    cudaErrorInvalidDevice = 101
+};
+enum cudaMemcpyKind { cudaMemcpyHostToHost, cudaMemcpyHostToDevice, cudaMemcpyDeviceToHost, cudaMemcpyDeviceToDevice };
+enum cudaFuncAttribute { cudaFuncAttributeMaxDynamicSharedMemorySize = 8 };
+typedef struct CUstream_st* cudaStream_t;
+
+struct cudaDeviceProp {
+    char name[256];
+    size_t totalGlobalMem;
+    size_t sharedMemPerBlock;
+    size_t sharedMemPerBlockOptin;
+    int maxThreadsPerBlock;
+    int multiProcessorCount;
+    int major, minor;
+};
+
+inline const char* cudaGetErrorString(cudaError_t e) {
+    switch (e) {
+        case cudaSuccess: return "no error";
+        case cudaErrorInvalidValue: return "invalid argument";
+        case cudaErrorMemoryAllocation: return "out of memory";
+        case cudaErrorInsufficientDriver: return "CUDA driver version is insufficient for CUDA runtime version";
+        case cudaErrorNoDevice: return "no CUDA-capable device is detected";
+        case cudaErrorInvalidDevice: return "invalid device ordinal";
+    }
+    return "unknown error";
+}
+inline cudaError_t cudaGetLastError() { return cudaSuccess; }
+inline cudaError_t cudaGetDeviceCount(int* n) { *n = 1; return cudaSuccess; }
+inline cudaError_t cudaSetDevice(int d) { return d == 0 ? cudaSuccess : cudaErrorInvalidDevice; }
+inline cudaError_t cudaGetDevice(int* d) { *d = 0; return cudaSuccess; }
+inline cudaError_t cudaDriverGetVersion(int* v) { *v = 0; return cudaSuccess; }
+inline cudaError_t cudaRuntimeGetVersion(int* v) { *v = 0; return cudaSuccess; }
+inline cudaError_t cudaGetDeviceProperties(cudaDeviceProp* p, int d) {
+    if (d != 0) return cudaErrorInvalidDevice;
+    std::memset(p, 0, sizeof *p);
+    std::strncpy(p->name, "CUDA emulation on the host CPU", sizeof p->name - 1);
+    p->totalGlobalMem = cuda_emu::Memory::total();
+    p->sharedMemPerBlock = 48 * 1024;
+    p->sharedMemPerBlockOptin = 227 * 1024;
+    p->maxThreadsPerBlock = 1024;
+    p->multiProcessorCount = 2; /* a small grid: every grid-stride loop runs more than once in CI */
+    p->major = 0;
+    p->minor = 0;
+    return cudaSuccess;
+}
+inline cudaError_t cudaMemGetInfo(size_t* free_bytes, size_t* total_bytes) {
+    auto& mem = cuda_emu::Memory::instance();
+    std::lock_guard<std::mutex> lock(mem.m);
+    *total_bytes = cuda_emu::Memory::total();
+    *free_bytes = *total_bytes > mem.used ? *total_bytes - mem.used : 0;
+    return cudaSuccess;
+}
+inline cudaError_t cudaMalloc(void** p, size_t bytes) {
+    auto& mem = cuda_emu::Memory::instance();
+    std::lock_guard<std::mutex> lock(mem.m);
+    *p = nullptr;
+    if (mem.used + bytes > cuda_emu::Memory::total()) return cudaErrorMemoryAllocation;
+    /* a size header in front of the block keeps the accounting */
+    auto* raw = static_cast<unsigned char*>(std::aligned_alloc(256, 256 + ((bytes + 255) / 256) * 256));
+    if (raw == nullptr) return cudaErrorMemoryAllocation;
+    std::memcpy(raw, &bytes, sizeof bytes);
+    mem.used += bytes;
+    *p = raw + 256;
+    return cudaSuccess;
+}
+inline cudaError_t cudaFree(void* p) {
+    if (p == nullptr) return cudaSuccess;
+    auto* raw = static_cast<unsigned char*>(p) - 256;
+    size_t bytes;
+    std::memcpy(&bytes, raw, sizeof bytes);
+    auto& mem = cuda_emu::Memory::instance();
+    {
+        std::lock_guard<std::mutex> lock(mem.m);
+        mem.used -= bytes;
+    }
+    std::free(raw);
+    return cudaSuccess;
+}
+inline cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind, cudaStream_t = nullptr) {
+    if (bytes > 0) std::memcpy(dst, src, bytes);
+    return cudaSuccess;
+}
+inline cudaError_t cudaMemcpy(void* dst, const void* src, size_t bytes, cudaMemcpyKind k) {
+    return cudaMemcpyAsync(dst, src, bytes, k);
+}
+inline cudaError_t cudaMemsetAsync(void* dst, int v, size_t bytes, cudaStream_t = nullptr) {
+    if (bytes > 0) std::memset(dst, v, bytes);
+    return cudaSuccess;
+}
+inline cudaError_t cudaStreamCreate(cudaStream_t* s) {
+    *s = reinterpret_cast<cudaStream_t>(new char(0));
+    return cudaSuccess;
+}
+inline cudaError_t cudaStreamDestroy(cudaStream_t s) {
+    delete reinterpret_cast<char*>(s);
+    return cudaSuccess;
+}
+inline cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+inline cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+/* Events: host clock at record time (everything is synchronous here). */
+typedef struct CUevent_st* cudaEvent_t;
+inline cudaError_t cudaEventCreate(cudaEvent_t* e) {
+    *e = reinterpret_cast<cudaEvent_t>(new std::chrono::steady_clock::time_point());
+    return cudaSuccess;
+}
+inline cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t = nullptr) {
+    *reinterpret_cast<std::chrono::steady_clock::time_point*>(e) = std::chrono::steady_clock::now();
+    return cudaSuccess;
+}
+inline cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
+inline cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t a, cudaEvent_t b) {
+    auto* ta = reinterpret_cast<std::chrono::steady_clock::time_point*>(a);
+    auto* tb = reinterpret_cast<std::chrono::steady_clock::time_point*>(b);
+    *ms = std::chrono::duration<float, std::milli>(*tb - *ta).count();
+    return cudaSuccess;
+}
+inline cudaError_t cudaEventDestroy(cudaEvent_t e) {
+    delete reinterpret_cast<std::chrono::steady_clock::time_point*>(e);
+    return cudaSuccess;
+}
+template <class K>
+inline cudaError_t cudaFuncSetAttribute(K, cudaFuncAttribute, int) { return cudaSuccess; }
+template <class K>
+inline cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessor(int* blocks, K, int, size_t) {
+    *blocks = 1;
+    return cudaSuccess;
+}
+
+#define ER_LAUNCH(kernel, grid, block, smem, stream, ...) \
+    ((void)(stream), ::cuda_emu::launch(dim3(grid), dim3(block), (smem), kernel, __VA_ARGS__))
+#define ER_DYNAMIC_SHARED(type, name) type* name = reinterpret_cast<type*>(::cuda_emu::dynamic_shared())
+
+#endif /* EQUIRISK_CUDA_EMU_H */

@@ -1,0 +1,478 @@
+/*
+ * The C ABI (include/equirisk.h): argument checks, per-context device buffers, chunking of batches larger than
+ * free device memory, kernel launches, and the mapping of CUDA errors to er_status with a thread-local message.
+ * The same file builds with nvcc (libequirisk_cuda.so) and with g++ over the emulation (libequirisk_emu.so).
+ */
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "equirisk.h"
+#include "er_kernels.h"
+
+#define ER_EXPORT extern "C" __attribute__((visibility("default")))
+
+namespace {
+
+thread_local std::string last_error;
+
+er_status fail(er_status s, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+er_status fail(er_status s, const char* fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    last_error = buf;
+    return s;
+}
+
+er_status ok() {
+    last_error.clear();
+    return ER_OK;
+}
+
+/* Runtime errors that mean "no usable GPU here": no driver (35), stub libcuda (34), no device (100),
+   initialisation failed (3), driver/runtime mismatch (803), compat package unsupported (804). */
+bool means_no_device(int code) {
+    return code == 35 || code == 34 || code == 100 || code == 3 || code == 803 || code == 804;
+}
+
+er_status from_cuda(cudaError_t e, const char* what) {
+    const int code = static_cast<int>(e);
+    er_status s = code == 2 ? ER_OUT_OF_MEMORY : means_no_device(code) ? ER_NO_DEVICE : ER_CUDA_ERROR;
+    return fail(s, "%s: %s (CUDA error %d)", what, cudaGetErrorString(e), code);
+}
+
+#define ER_CHECK(call, what)                               \
+    do {                                                   \
+        cudaError_t er_e_ = (call);                        \
+        if (er_e_ != cudaSuccess) return from_cuda(er_e_, what); \
+    } while (0)
+
+/* A device buffer that only grows. */
+struct DeviceBuffer {
+    void* ptr = nullptr;
+    size_t capacity = 0;
+};
+
+enum Slot { IN, AUX, OUT, OUT2, TMP, WORK, SLOTS };
+
+const char* kSlotName[SLOTS] = {"input", "auxiliary input", "output", "output", "scratch", "workspace"};
+
+}  // namespace
+
+struct er_context {
+    int device;
+    cudaStream_t stream;
+    DeviceBuffer buf[SLOTS];
+
+    size_t held() const {
+        size_t s = 0;
+        for (const auto& b : buf) s += b.capacity;
+        return s;
+    }
+
+    /* Device bytes this context may use now: free memory plus its own buffers, less a 1/32 margin. */
+    er_status budget(size_t* bytes) {
+        size_t free_b = 0, total_b = 0;
+        ER_CHECK(cudaMemGetInfo(&free_b, &total_b), "cudaMemGetInfo");
+        const size_t avail = free_b + held();
+        *bytes = avail - avail / 32;
+        return ER_OK;
+    }
+
+    /* Buffers of at least bytes[s] for every slot: reused when all fit, else all released and allocated afresh
+       (so the budget, free memory plus what this context holds, is what the new set may use). */
+    er_status reserve(const size_t (&bytes)[SLOTS]) {
+        bool fit = true;
+        for (int s = 0; s < SLOTS; s++) fit = fit && buf[s].capacity >= bytes[s];
+        if (fit) return ER_OK;
+        ER_CHECK(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+        release();
+        for (int s = 0; s < SLOTS; s++) {
+            if (bytes[s] == 0) continue;
+            cudaError_t e = cudaMalloc(&buf[s].ptr, bytes[s]);
+            if (e != cudaSuccess) {
+                buf[s].ptr = nullptr;
+                (void)cudaGetLastError(); /* allocation errors are not sticky */
+                release();
+                return from_cuda(e, kSlotName[s]);
+            }
+            buf[s].capacity = bytes[s];
+        }
+        return ER_OK;
+    }
+
+    template <class T>
+    T* at(Slot s) const { return static_cast<T*>(buf[s].ptr); }
+
+    void release() {
+        for (auto& b : buf) {
+            cudaFree(b.ptr);
+            b.ptr = nullptr;
+            b.capacity = 0;
+        }
+    }
+};
+
+#define ER_TRY(expr)                       \
+    do {                                   \
+        er_status er_s_ = (expr);          \
+        if (er_s_ != ER_OK) return er_s_;  \
+    } while (0)
+
+namespace {
+
+/* a · b · c · elem ≤ limit without overflow (all positive). */
+bool fits(int64_t a, int64_t b, int64_t c, int64_t elem) {
+    const int64_t limit = INT64_MAX / 2;
+    if (a > limit / b) return false;
+    const int64_t ab = a * b;
+    if (ab > limit / c) return false;
+    const int64_t abc = ab * c;
+    return abc <= limit / elem;
+}
+
+/* EQUIRISK_PROFILE=1: each kernel launch's device time (cudaEvent) on stderr, for gpu-check.sh. */
+bool profiling() {
+    static const bool on = [] {
+        const char* v = std::getenv("EQUIRISK_PROFILE");
+        return v != nullptr && v[0] == '1';
+    }();
+    return on;
+}
+
+/* Times what runs on the stream between start() and stop() when profiling. */
+struct KernelTimer {
+    cudaEvent_t a = nullptr, b = nullptr;
+    explicit KernelTimer(cudaStream_t s) {
+        if (profiling() && cudaEventCreate(&a) == cudaSuccess && cudaEventCreate(&b) == cudaSuccess)
+            cudaEventRecord(a, s);
+    }
+    void stop(cudaStream_t s, const char* what, long long items) {
+        if (a == nullptr || b == nullptr) return;
+        cudaEventRecord(b, s);
+        cudaEventSynchronize(b);
+        float ms = 0;
+        cudaEventElapsedTime(&ms, a, b);
+        std::fprintf(stderr, "equirisk profile: %s kernel(s), %lld item(s): %.3f ms\n", what, items, ms);
+    }
+    ~KernelTimer() {
+        if (a != nullptr) cudaEventDestroy(a);
+        if (b != nullptr) cudaEventDestroy(b);
+    }
+};
+
+er_status use_device(er_context* ctx) {
+    ER_CHECK(cudaSetDevice(ctx->device), "cudaSetDevice");
+    return ER_OK;
+}
+
+}  // namespace
+
+ER_EXPORT int32_t er_abi_version(void) { return ER_ABI_VERSION; }
+
+ER_EXPORT const char* er_library_kind(void) {
+#ifdef __CUDACC__
+    return "cuda";
+#else
+    return "emulation";
+#endif
+}
+
+ER_EXPORT const char* er_last_error(void) { return last_error.c_str(); }
+
+ER_EXPORT er_status er_device_count(int32_t* count) {
+    if (count == nullptr) return fail(ER_INVALID_ARGUMENT, "er_device_count: count is NULL");
+    *count = 0;
+    int n = 0;
+    cudaError_t e = cudaGetDeviceCount(&n);
+    if (e != cudaSuccess) {
+        const int code = static_cast<int>(e);
+        (void)cudaGetLastError();
+        if (means_no_device(code)) {
+            /* no GPU is an ordinary condition: count 0, ER_OK, and the reason for whoever asks */
+            fail(ER_OK, "no usable CUDA device: %s (CUDA error %d)", cudaGetErrorString(e), code);
+            return ER_OK;
+        }
+        return from_cuda(e, "cudaGetDeviceCount");
+    }
+    *count = n;
+    if (n == 0) {
+        fail(ER_OK, "no CUDA device is present");
+        return ER_OK;
+    }
+    return ok();
+}
+
+ER_EXPORT er_status er_device_info_get(int32_t device, er_device_info* info) {
+    if (info == nullptr) return fail(ER_INVALID_ARGUMENT, "er_device_info_get: info is NULL");
+    int32_t count = 0;
+    ER_TRY(er_device_count(&count));
+    if (device < 0 || device >= count)
+        return fail(count == 0 ? ER_NO_DEVICE : ER_INVALID_ARGUMENT,
+                    "er_device_info_get: device %d is out of range (%d device(s))", device, count);
+    cudaDeviceProp prop;
+    ER_CHECK(cudaGetDeviceProperties(&prop, device), "cudaGetDeviceProperties");
+    std::memset(info, 0, sizeof *info);
+    std::snprintf(info->name, sizeof info->name, "%s", prop.name);
+    info->compute_major = prop.major;
+    info->compute_minor = prop.minor;
+    info->multiprocessors = prop.multiProcessorCount;
+    int v = 0;
+    if (cudaDriverGetVersion(&v) == cudaSuccess) info->driver_version = v;
+    v = 0;
+    if (cudaRuntimeGetVersion(&v) == cudaSuccess) info->runtime_version = v;
+    info->shared_memory_per_block_optin = static_cast<int64_t>(prop.sharedMemPerBlockOptin);
+    int previous = 0;
+    ER_CHECK(cudaGetDevice(&previous), "cudaGetDevice");
+    ER_CHECK(cudaSetDevice(device), "cudaSetDevice");
+    size_t free_b = 0, total_b = 0;
+    cudaError_t e = cudaMemGetInfo(&free_b, &total_b);
+    cudaSetDevice(previous);
+    if (e != cudaSuccess) return from_cuda(e, "cudaMemGetInfo");
+    info->total_memory = static_cast<int64_t>(total_b);
+    info->free_memory = static_cast<int64_t>(free_b);
+    return ok();
+}
+
+ER_EXPORT er_status er_context_create(int32_t device, er_context** ctx) {
+    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "er_context_create: ctx is NULL");
+    *ctx = nullptr;
+    int32_t count = 0;
+    ER_TRY(er_device_count(&count));
+    if (count == 0) return fail(ER_NO_DEVICE, "er_context_create: %s", last_error.c_str());
+    if (device < 0 || device >= count)
+        return fail(ER_INVALID_ARGUMENT, "er_context_create: device %d is out of range (%d device(s))", device,
+                    count);
+    ER_CHECK(cudaSetDevice(device), "cudaSetDevice");
+    auto* c = new (std::nothrow) er_context();
+    if (c == nullptr) return fail(ER_OUT_OF_MEMORY, "er_context_create: host allocation failed");
+    c->device = device;
+    cudaError_t e = cudaStreamCreate(&c->stream);
+    if (e != cudaSuccess) {
+        delete c;
+        return from_cuda(e, "cudaStreamCreate");
+    }
+    *ctx = c;
+    return ok();
+}
+
+ER_EXPORT er_status er_context_destroy(er_context* ctx) {
+    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "er_context_destroy: ctx is NULL");
+    cudaSetDevice(ctx->device);
+    cudaStreamSynchronize(ctx->stream);
+    ctx->release();
+    cudaStreamDestroy(ctx->stream);
+    delete ctx;
+    return ok();
+}
+
+ER_EXPORT er_status er_covariance(er_context* ctx, const double* returns, int64_t rows, int64_t n,
+                                  const int64_t* starts, int64_t count, int64_t window, int32_t kind, double lambda,
+                                  double* cov_out) {
+    const char* fn = "er_covariance";
+    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+    if (returns == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns is NULL", fn);
+    if (starts == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: starts is NULL", fn);
+    if (cov_out == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: cov_out is NULL", fn);
+    if (rows <= 0) return fail(ER_INVALID_ARGUMENT, "%s: rows must be positive, got %lld", fn, (long long)rows);
+    if (n <= 0) return fail(ER_INVALID_ARGUMENT, "%s: n must be positive, got %lld", fn, (long long)n);
+    if (count <= 0) return fail(ER_INVALID_ARGUMENT, "%s: count must be positive, got %lld", fn, (long long)count);
+    if (window <= 0) return fail(ER_INVALID_ARGUMENT, "%s: window must be positive, got %lld", fn, (long long)window);
+    if (window > rows)
+        return fail(ER_INVALID_ARGUMENT, "%s: window %lld is longer than the %lld rows of returns", fn,
+                    (long long)window, (long long)rows);
+    if (kind != ER_COV_SAMPLE && kind != ER_COV_EWMA)
+        return fail(ER_INVALID_ARGUMENT, "%s: kind %d is neither ER_COV_SAMPLE (0) nor ER_COV_EWMA (1)", fn, kind);
+    if (kind == ER_COV_SAMPLE && window < 2)
+        return fail(ER_INVALID_ARGUMENT, "%s: sample covariance needs a window of at least 2 rows, got %lld", fn,
+                    (long long)window);
+    if (kind == ER_COV_EWMA && !(lambda > 0.0 && lambda <= 1.0))
+        return fail(ER_INVALID_ARGUMENT, "%s: EWMA lambda must be in (0, 1], got %g", fn, lambda);
+    if (!fits(rows, n, 1, 8) || !fits(count, n, n, 8))
+        return fail(ER_INVALID_ARGUMENT, "%s: sizes overflow (rows %lld, n %lld, count %lld)", fn, (long long)rows,
+                    (long long)n, (long long)count);
+    for (int64_t k = 0; k < count; k++)
+        if (starts[k] < 0 || starts[k] > rows - window)
+            return fail(ER_INVALID_ARGUMENT, "%s: window %lld starts at row %lld: outside rows [0, %lld - %lld]", fn,
+                        (long long)k, (long long)starts[k], (long long)rows, (long long)window);
+    ER_TRY(use_device(ctx));
+
+    std::vector<double> weights;
+    if (kind == ER_COV_EWMA) {
+        /* RiskMetrics weights λ^(window−1−t), normalised to sum to one */
+        weights.resize(window);
+        double norm = 0.0;
+        for (int64_t t = 0; t < window; t++) norm += std::pow(lambda, (double)(window - 1 - t));
+        for (int64_t t = 0; t < window; t++) weights[t] = std::pow(lambda, (double)(window - 1 - t)) / norm;
+    }
+    size_t budget = 0;
+    ER_TRY(ctx->budget(&budget));
+    const size_t row_bytes = (size_t)n * 8;
+    const size_t per_window = (size_t)n * n * 8 + (size_t)n * 8 + 8;
+    const size_t fixed = (size_t)window * 8;
+    std::vector<int64_t> rel;
+    for (int64_t k0 = 0; k0 < count;) {
+        /* the longest run of windows whose row span, outputs and scratch fit the budget */
+        int64_t lo = starts[k0], hi = starts[k0] + window, k1 = k0 + 1;
+        if (fixed + (size_t)(hi - lo) * row_bytes + per_window > budget)
+            return fail(ER_OUT_OF_MEMORY,
+                        "%s: one window (%lld rows × %lld assets and its %lld × %lld result) needs more device "
+                        "memory than is free (%zu bytes)",
+                        fn, (long long)window, (long long)n, (long long)n, (long long)n, budget);
+        while (k1 < count) {
+            const int64_t nlo = starts[k1] < lo ? starts[k1] : lo;
+            const int64_t nhi = starts[k1] + window > hi ? starts[k1] + window : hi;
+            if (fixed + (size_t)(nhi - nlo) * row_bytes + (size_t)(k1 - k0 + 1) * per_window > budget) break;
+            lo = nlo;
+            hi = nhi;
+            k1++;
+        }
+        const int64_t cnt = k1 - k0;
+        rel.resize(cnt);
+        for (int64_t k = 0; k < cnt; k++) rel[k] = starts[k0 + k] - lo;
+        size_t bytes[SLOTS] = {};
+        bytes[IN] = (size_t)(hi - lo) * row_bytes;
+        bytes[AUX] = (size_t)cnt * 8;
+        bytes[OUT] = (size_t)cnt * n * n * 8;
+        bytes[TMP] = (size_t)cnt * n * 8;
+        bytes[OUT2] = kind == ER_COV_EWMA ? (size_t)window * 8 : 0;
+        ER_TRY(ctx->reserve(bytes));
+        double* d_r = ctx->at<double>(IN);
+        int64_t* d_starts = ctx->at<int64_t>(AUX);
+        double* d_out = ctx->at<double>(OUT);
+        double* d_means = ctx->at<double>(TMP);
+        double* d_w = kind == ER_COV_EWMA ? ctx->at<double>(OUT2) : nullptr;
+        ER_CHECK(cudaMemcpyAsync(d_r, returns + lo * n, (size_t)(hi - lo) * row_bytes, cudaMemcpyHostToDevice,
+                                 ctx->stream), "copying returns to the device");
+        ER_CHECK(cudaMemcpyAsync(d_starts, rel.data(), (size_t)cnt * 8, cudaMemcpyHostToDevice, ctx->stream),
+                 "copying window starts to the device");
+        if (d_w != nullptr)
+            ER_CHECK(cudaMemcpyAsync(d_w, weights.data(), (size_t)window * 8, cudaMemcpyHostToDevice, ctx->stream),
+                     "copying EWMA weights to the device");
+        KernelTimer timer(ctx->stream);
+        ER_CHECK(er::launch_covariance(d_r, n, d_starts, cnt, window, kind, d_w, d_means, d_out, ctx->stream),
+                 "launching the covariance kernels");
+        timer.stop(ctx->stream, "covariance", (long long)cnt);
+        ER_CHECK(cudaMemcpyAsync(cov_out + k0 * n * n, d_out, (size_t)cnt * n * n * 8, cudaMemcpyDeviceToHost,
+                                 ctx->stream), "copying covariance matrices from the device");
+        ER_CHECK(cudaStreamSynchronize(ctx->stream), "covariance kernels");
+        k0 = k1;
+    }
+    return ok();
+}
+
+ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* budgets, int32_t budgets_shared,
+                             int64_t batch, int64_t n, double tol, int32_t max_iter, int32_t solver,
+                             double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
+                             int32_t* converged_out, int32_t* solver_used_out, double* volatility_out) {
+    const char* fn = "er_solve";
+    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+    if (cov == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: cov is NULL", fn);
+    if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
+    const void* outs[] = {weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                          volatility_out};
+    const char* out_names[] = {"weights_out", "rc_out", "iterations_out", "residual_out", "converged_out",
+                               "solver_used_out", "volatility_out"};
+    for (int i = 0; i < 7; i++)
+        if (outs[i] == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: %s is NULL", fn, out_names[i]);
+    if (batch <= 0) return fail(ER_INVALID_ARGUMENT, "%s: batch must be positive, got %lld", fn, (long long)batch);
+    if (n <= 0) return fail(ER_INVALID_ARGUMENT, "%s: n must be positive, got %lld", fn, (long long)n);
+    if (n > (int64_t(1) << 24) || !fits(batch, n, n, 8))
+        return fail(ER_INVALID_ARGUMENT, "%s: sizes overflow (batch %lld, n %lld)", fn, (long long)batch,
+                    (long long)n);
+    if (!(tol > 0.0) || !std::isfinite(tol))
+        return fail(ER_INVALID_ARGUMENT, "%s: tol must be a positive finite number, got %g", fn, tol);
+    if (max_iter < 1) return fail(ER_INVALID_ARGUMENT, "%s: max_iter must be at least 1, got %d", fn, max_iter);
+    if (solver != ER_SOLVER_AUTO && solver != ER_SOLVER_CCD && solver != ER_SOLVER_NEWTON)
+        return fail(ER_INVALID_ARGUMENT, "%s: solver %d is not ER_SOLVER_AUTO (0), ER_SOLVER_CCD (1) or "
+                    "ER_SOLVER_NEWTON (2)", fn, solver);
+    const int64_t sets = budgets_shared ? 1 : batch;
+    for (int64_t k = 0; k < sets; k++) {
+        const double* b = budgets + k * n;
+        double sum = 0.0;
+        for (int64_t i = 0; i < n; i++) {
+            if (!std::isfinite(b[i]) || b[i] < 0.0)
+                return fail(ER_INVALID_ARGUMENT, "%s: budget of asset %lld in problem %lld is %g (must be finite "
+                            "and >= 0)", fn, (long long)i, (long long)k, b[i]);
+            sum += b[i];
+        }
+        if (!(sum > 0.0)) return fail(ER_INVALID_ARGUMENT, "%s: budgets of problem %lld are all zero", fn, (long long)k);
+        if (std::fabs(sum - 1.0) > 1e-8)
+            return fail(ER_INVALID_ARGUMENT, "%s: budgets of problem %lld sum to %.17g, not 1", fn, (long long)k, sum);
+    }
+    ER_TRY(use_device(ctx));
+
+    er::SolvePlan plan;
+    ER_CHECK(er::plan_solve(ctx->device, n, batch, &plan), "planning the solve");
+    size_t budget = 0;
+    ER_TRY(ctx->budget(&budget));
+    const size_t nn = (size_t)n * n;
+    const size_t per_problem = nn * 8 + (budgets_shared ? 0 : (size_t)n * 8) + (size_t)n * 16 + 16 + 12;
+    const size_t fixed = (size_t)plan.grid * plan.work_doubles_per_block * 8 + (budgets_shared ? (size_t)n * 8 : 0);
+    if (fixed + per_problem > budget)
+        return fail(ER_OUT_OF_MEMORY, "%s: one problem of %lld assets needs %zu bytes of device memory, %zu are free",
+                    fn, (long long)n, fixed + per_problem, budget);
+    int64_t chunk = (int64_t)((budget - fixed) / per_problem);
+    if (chunk > batch) chunk = batch;
+    if (chunk < batch) ER_CHECK(er::plan_solve(ctx->device, n, chunk, &plan), "planning the solve");
+
+    for (int64_t k0 = 0; k0 < batch; k0 += chunk) {
+        const int64_t cnt = batch - k0 < chunk ? batch - k0 : chunk;
+        size_t bytes[SLOTS] = {};
+        bytes[IN] = (size_t)cnt * nn * 8;
+        bytes[AUX] = (size_t)(budgets_shared ? n : cnt * n) * 8;
+        bytes[OUT] = (size_t)cnt * (2 * n + 2) * 8;
+        bytes[OUT2] = (size_t)cnt * 3 * 4;
+        bytes[WORK] = (size_t)plan.grid * plan.work_doubles_per_block * 8;
+        ER_TRY(ctx->reserve(bytes));
+        double* d_cov = ctx->at<double>(IN);
+        double* d_b = ctx->at<double>(AUX);
+        double* d_out = ctx->at<double>(OUT);
+        int32_t* d_iout = ctx->at<int32_t>(OUT2);
+        double* d_work = ctx->at<double>(WORK);
+        ER_CHECK(cudaMemcpyAsync(d_cov, cov + k0 * nn, (size_t)cnt * nn * 8, cudaMemcpyHostToDevice, ctx->stream),
+                 "copying covariance matrices to the device");
+        const double* b_src = budgets_shared ? budgets : budgets + k0 * n;
+        ER_CHECK(cudaMemcpyAsync(d_b, b_src, (size_t)(budgets_shared ? n : cnt * n) * 8, cudaMemcpyHostToDevice,
+                                 ctx->stream), "copying budgets to the device");
+        er::SolveArgs a;
+        a.cov = d_cov;
+        a.budgets = d_b;
+        a.budgets_shared = budgets_shared ? 1 : 0;
+        a.batch = cnt;
+        a.n = n;
+        a.tol = tol;
+        a.max_iter = max_iter;
+        a.solver = solver;
+        a.weights = d_out;
+        a.rc = d_out + cnt * n;
+        a.residual = d_out + 2 * cnt * n;
+        a.volatility = d_out + 2 * cnt * n + cnt;
+        a.iterations = d_iout;
+        a.converged = d_iout + cnt;
+        a.solver_used = d_iout + 2 * cnt;
+        a.work = d_work;
+        KernelTimer timer(ctx->stream);
+        ER_CHECK(er::launch_solve(a, plan, ctx->stream), "launching the solve kernel");
+        timer.stop(ctx->stream, plan.c_in_shared ? "solve (C in shared memory)" : "solve (C in global memory)",
+                   (long long)cnt);
+        const cudaStream_t s = ctx->stream;
+        const cudaMemcpyKind d2h = cudaMemcpyDeviceToHost;
+        ER_CHECK(cudaMemcpyAsync(weights_out + k0 * n, a.weights, (size_t)cnt * n * 8, d2h, s), "copying weights");
+        ER_CHECK(cudaMemcpyAsync(rc_out + k0 * n, a.rc, (size_t)cnt * n * 8, d2h, s), "copying risk contributions");
+        ER_CHECK(cudaMemcpyAsync(residual_out + k0, a.residual, (size_t)cnt * 8, d2h, s), "copying residuals");
+        ER_CHECK(cudaMemcpyAsync(volatility_out + k0, a.volatility, (size_t)cnt * 8, d2h, s), "copying volatilities");
+        ER_CHECK(cudaMemcpyAsync(iterations_out + k0, a.iterations, (size_t)cnt * 4, d2h, s), "copying iterations");
+        ER_CHECK(cudaMemcpyAsync(converged_out + k0, a.converged, (size_t)cnt * 4, d2h, s), "copying flags");
+        ER_CHECK(cudaMemcpyAsync(solver_used_out + k0, a.solver_used, (size_t)cnt * 4, d2h, s), "copying solvers");
+        ER_CHECK(cudaStreamSynchronize(s), "solve kernel");
+    }
+    return ok();
+}

@@ -1,0 +1,477 @@
+/*
+ * Batched risk-budgeting solve: for each problem, long-only w (Σw = 1) with w_i(Σw)_i/wᵀΣw = b_i. The algorithm
+ * mirrors the pure-Java engine step by step (active set, correlation scaling, CCD with the stall rule, damped
+ * Newton, the final report on the original Σ), so both agree within 1e-9 on weights.
+ *
+ * Decomposition (see kernels/README.md for the numbers):
+ * - One thread block per problem, blocks grid-striding over the batch (a persistent grid sized to what is
+ *   resident), so the global workspace is per block, not per problem.
+ * - The correlation matrix C (na × na FP64) lives in dynamic shared memory while it fits the opt-in limit with the
+ *   vectors (n ≤ ~165 on H100/H200 at 227 KiB); otherwise in the block's global workspace, where it stays L2-resident
+ *   for moderate n. The vectors (y, Cy, b, σ, …: 7n doubles) live in shared memory up to n ≈ 3,400.
+ * - CCD is sequential over coordinates: one barrier per coordinate; each thread owns the entries j ≡ tid (mod T)
+ *   of the rank-1 update and prefetches its part of the next row of C into registers while the current
+ *   coordinate's root is computed. The diagonal is kept out of the maintained vector (q = Cy − y), so no entry is
+ *   read and written in the same barrier interval.
+ * - Newton: H = C + diag(b/y²) factored H = UᵀU (right-looking, one row of U per step, two barriers per step,
+ *   the trailing update spread over the threads), U in the global workspace; triangular solves one barrier per row.
+ * - Reductions (dot products, maxima): warp shuffles, then one value per warp through shared memory; every
+ *   thread sums the warp partials in the same order, so all threads hold the same value and take the same branch.
+ */
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "er_kernels.h"
+
+namespace er {
+namespace {
+
+constexpr int MAX_THREADS = 512;
+constexpr int OWN = 8;                  /* register-cached entries per thread in the CCD update (n ≤ OWN·T) */
+constexpr int NEWTON_MAX_STEPS = 200;   /* Newton's own cap (the Java engine's DampedNewton.MAX_STEPS) */
+constexpr int SCRATCH = 40;             /* doubles of reduction scratch (one per warp + broadcast slots) */
+
+__device__ __forceinline__ double warp_sum(double v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+/* Maximum that propagates NaN (fmax would drop it). */
+__device__ __forceinline__ double nan_max(double a, double b) { return (a != a || b != b) ? NAN : (a > b ? a : b); }
+
+__device__ __forceinline__ double warp_max(double v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v = nan_max(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+/* Sum over the block; every thread returns the same value. */
+__device__ double block_sum(double v, double* scratch) {
+    v = warp_sum(v);
+    const int nw = blockDim.x / 32;
+    __syncthreads(); /* scratch is free */
+    if ((threadIdx.x & 31) == 0) scratch[threadIdx.x / 32] = v;
+    __syncthreads();
+    double s = 0.0;
+    for (int w = 0; w < nw; w++) s += scratch[w];
+    return s;
+}
+
+__device__ double block_max(double v, double* scratch) {
+    v = warp_max(v);
+    const int nw = blockDim.x / 32;
+    __syncthreads();
+    if ((threadIdx.x & 31) == 0) scratch[threadIdx.x / 32] = v;
+    __syncthreads();
+    double m = scratch[0];
+    for (int w = 1; w < nw; w++) m = nan_max(m, scratch[w]);
+    return m;
+}
+
+/* out = C v for symmetric C (na × na, row stride na): thread p reads column p, so a warp reads a row, coalesced. */
+__device__ void sym_matvec(const double* C, int na, const double* v, double* out) {
+    for (int p = threadIdx.x; p < na; p += blockDim.x) {
+        double s = 0.0;
+        for (int q = 0; q < na; q++) s = fma(C[(int64_t)q * na + p], v[q], s);
+        out[p] = s;
+    }
+}
+
+/* The per-problem state, all pointers into shared memory or the block's workspace. */
+struct Problem {
+    int na;
+    const int* idx; /* active asset of position p */
+    double* b;
+    double* sig;
+    double* y;
+    double* yw; /* CCD: the sweep's new y; Newton: z of the triangular solves */
+    double* q;  /* CCD: Cy − y (off-diagonal part); Newton: Cy */
+    double* g;
+    double* d;
+    double* diag; /* Newton: diagonal of U */
+    double* C;
+    double* U;
+    double* scratch;
+};
+
+/* max_p |y_p cy_p / yᵀcy − b_p| with cy = q + y (offdiag = true) or cy = q. */
+__device__ double residual(const Problem& P, bool offdiag) {
+    double part = 0.0;
+    for (int p = threadIdx.x; p < P.na; p += blockDim.x) part += P.y[p] * (offdiag ? P.q[p] + P.y[p] : P.q[p]);
+    const double s = block_sum(part, P.scratch);
+    double m = 0.0;
+    for (int p = threadIdx.x; p < P.na; p += blockDim.x) {
+        const double cy = offdiag ? P.q[p] + P.y[p] : P.q[p];
+        m = nan_max(m, fabs(P.y[p] * cy / s - P.b[p]));
+    }
+    return block_max(m, P.scratch);
+}
+
+/* q = C y − y exactly (one matvec). */
+__device__ void exact_offdiag(const Problem& P) {
+    __syncthreads();
+    sym_matvec(P.C, P.na, P.y, P.q);
+    __syncthreads();
+    for (int p = threadIdx.x; p < P.na; p += blockDim.x) P.q[p] -= P.y[p];
+    __syncthreads();
+}
+
+/* One CCD sweep over the active coordinates in index order. On entry and exit q = Cy − y is maintained. */
+__device__ void ccd_sweep(const Problem& P) {
+    const int na = P.na, T = blockDim.x, tid = threadIdx.x;
+    const bool cached = na <= OWN * T;
+    double row[OWN];
+#pragma unroll
+    for (int r = 0; r < OWN; r++) {
+        const int j = tid + r * T;
+        row[r] = (cached && j < na) ? P.C[j] : 0.0; /* row 0 */
+    }
+    for (int i = 0; i < na; i++) {
+        const double c = P.q[i];
+        const double yi = P.y[i];
+        const double bi = P.b[i];
+        double next[OWN];
+        if (cached) {
+            const double* cn = P.C + (int64_t)(i + 1 < na ? i + 1 : i) * na;
+#pragma unroll
+            for (int r = 0; r < OWN; r++) {
+                const int j = tid + r * T;
+                next[r] = j < na ? cn[j] : 0.0; /* issued before the root: hides the load latency */
+            }
+        }
+        const double ynew = 0.5 * (-c + sqrt(fma(c, c, 4.0 * bi)));
+        const double dy = ynew - yi;
+        if (cached) {
+#pragma unroll
+            for (int r = 0; r < OWN; r++) {
+                const int j = tid + r * T;
+                if (j < na && j != i) P.q[j] = fma(row[r], dy, P.q[j]);
+                row[r] = next[r];
+            }
+        } else {
+            const double* ci = P.C + (int64_t)i * na;
+            for (int j = tid; j < na; j += T)
+                if (j != i) P.q[j] = fma(ci[j], dy, P.q[j]);
+        }
+        if (tid == (i % T)) P.yw[i] = ynew;
+        __syncthreads(); /* q[i+1] final before it is read */
+    }
+    for (int p = tid; p < na; p += T) P.y[p] = P.yw[p];
+    __syncthreads();
+}
+
+/* Damped Newton on f(y) = ½yᵀCy − Σb ln y from the current y. Returns steps taken; *ok = 0 when it stopped
+   without reaching tol/2 (cap, failed Cholesky, no positive step). *chol_failed = 1 on a failed factorisation. */
+__device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_failed) {
+    const int na = P.na, T = blockDim.x, tid = threadIdx.x;
+    int steps = 0;
+    *ok = 0;
+    *chol_failed = 0;
+    for (;;) {
+        __syncthreads();
+        sym_matvec(P.C, na, P.y, P.q); /* q = Cy exactly */
+        __syncthreads();
+        const double r = residual(P, false);
+        if (r <= 0.5 * tol) {
+            *ok = 1;
+            return steps;
+        }
+        if (steps >= cap || !(r == r)) return steps;
+        for (int p = tid; p < na; p += T) P.g[p] = P.q[p] - P.b[p] / P.y[p];
+        for (int64_t e = tid; e < (int64_t)na * na; e += T) {
+            const int p = (int)(e / na);
+            const int qq = (int)(e - (int64_t)p * na);
+            P.U[e] = P.C[e] + (p == qq ? P.b[p] / (P.y[p] * P.y[p]) : 0.0);
+        }
+        __syncthreads();
+        /* H = UᵀU, U upper; row k of U overwrites row k of H (diagonal kept in P.diag) */
+        for (int k = 0; k < na; k++) {
+            const double piv = P.U[(int64_t)k * na + k];
+            if (!(piv > 0.0) || !isfinite(piv)) {
+                *chol_failed = 1; /* every thread read the same pivot: the whole block leaves */
+                return steps;
+            }
+            const double ukk = sqrt(piv);
+            double* rowk = P.U + (int64_t)k * na;
+            for (int j = k + 1 + tid; j < na; j += T) rowk[j] /= ukk;
+            if (tid == 0) P.diag[k] = ukk;
+            __syncthreads();
+            const int m = na - k - 1;
+            for (int64_t e = tid; e < (int64_t)m * m; e += T) {
+                const int a = (int)(e / m), c = (int)(e - (int64_t)a * m);
+                if (c >= a) P.U[(int64_t)(k + 1 + a) * na + (k + 1 + c)] -= rowk[k + 1 + a] * rowk[k + 1 + c];
+            }
+            __syncthreads();
+        }
+        /* Uᵀz = g (forward, by rows of U); z in yw, g consumed in d */
+        for (int p = tid; p < na; p += T) P.d[p] = P.g[p];
+        __syncthreads();
+        for (int k = 0; k < na; k++) {
+            const double zk = P.d[k] / P.diag[k];
+            const double* rowk = P.U + (int64_t)k * na;
+            for (int j = k + 1 + tid; j < na; j += T) P.d[j] -= rowk[j] * zk;
+            if (tid == 0) P.yw[k] = zk;
+            __syncthreads();
+        }
+        /* U d = z (backward, by columns of U) */
+        for (int k = na - 1; k >= 0; k--) {
+            const double dk = P.yw[k] / P.diag[k];
+            for (int i = tid; i < k; i += T) P.yw[i] -= P.U[(int64_t)i * na + k] * dk;
+            if (tid == 0) P.d[k] = dk;
+            __syncthreads();
+        }
+        double part = 0.0;
+        for (int p = tid; p < na; p += T) part += P.g[p] * P.d[p];
+        const double gd = block_sum(part, P.scratch);
+        const double lambda = sqrt(gd > 0.0 ? gd : 0.0);
+        double t = lambda > 0.25 ? 1.0 / (1.0 + lambda) : 1.0;
+        for (int h = 0;; h++) {
+            double bad = 0.0;
+            for (int p = tid; p < na; p += T)
+                if (!(P.y[p] - t * P.d[p] > 0.0)) bad = 1.0;
+            if (block_max(bad, P.scratch) == 0.0) break;
+            if (h == 200) return steps; /* no step keeps y positive */
+            t *= 0.5;
+        }
+        for (int p = tid; p < na; p += T) P.y[p] -= t * P.d[p];
+        steps++;
+    }
+}
+
+struct Config {
+    const double* cov;
+    const double* budgets;
+    int budgets_shared;
+    int64_t batch;
+    int n;
+    double tol;
+    int max_iter;
+    int solver;
+    int c_in_shared;
+    int vec_in_shared;
+    int64_t work_per_block;
+    double* work;
+    double* weights;
+    double* rc;
+    int32_t* iterations;
+    double* residual;
+    int32_t* converged;
+    int32_t* solver_used;
+    double* volatility;
+};
+
+/* Vector storage per block: 7 n doubles, n ints (as doubles' worth), then C when it is shared. */
+__host__ __device__ constexpr int64_t vec_doubles(int64_t n) { return SCRATCH + 7 * n + (n + 1) / 2 + 2; }
+
+__global__ void __launch_bounds__(MAX_THREADS) solve_kernel(Config cfg) {
+    ER_DYNAMIC_SHARED(double, smem);
+    const int n = cfg.n, T = blockDim.x, tid = threadIdx.x;
+    double* work = cfg.work + (int64_t)blockIdx.x * cfg.work_per_block;
+    double* vec = cfg.vec_in_shared ? smem : work;
+    double* wnext = cfg.vec_in_shared ? work : work + vec_doubles(n);
+    Problem P;
+    P.scratch = vec;
+    P.b = vec + SCRATCH;
+    P.sig = P.b + n;
+    P.y = P.sig + n;
+    P.yw = P.y + n;
+    P.q = P.yw + n;
+    P.g = P.q + n;
+    P.d = P.g + n;
+    int* idx = reinterpret_cast<int*>(P.d + n);
+    int* na_slot = idx + n;
+    P.idx = idx;
+    if (cfg.c_in_shared) {
+        P.C = smem + vec_doubles(n);
+        P.U = wnext;
+    } else {
+        P.C = wnext;
+        P.U = wnext + (int64_t)n * n;
+    }
+    P.diag = P.U + (int64_t)n * n; /* n doubles after U in the workspace */
+
+    for (int64_t k = blockIdx.x; k < cfg.batch; k += gridDim.x) {
+        const double* S = cfg.cov + k * (int64_t)n * n;
+        const double* bb = cfg.budgets + (cfg.budgets_shared ? 0 : k * (int64_t)n);
+        __syncthreads(); /* the previous problem is done with every buffer */
+        /* a. active set, in index order */
+        if (tid == 0) {
+            int na = 0;
+            for (int i = 0; i < n; i++)
+                if (bb[i] > 0.0) idx[na++] = i;
+            *na_slot = na;
+        }
+        __syncthreads();
+        const int na = *na_slot;
+        P.na = na;
+        /* b. correlation over the active set */
+        for (int p = tid; p < na; p += T) {
+            const int i = idx[p];
+            P.b[p] = bb[i];
+            P.sig[p] = sqrt(S[(int64_t)i * n + i]);
+        }
+        __syncthreads();
+        for (int64_t e = tid; e < (int64_t)na * na; e += T) {
+            const int p = (int)(e / na), q = (int)(e - (int64_t)p * na);
+            P.C[e] = p == q ? 1.0 : S[(int64_t)idx[p] * n + idx[q]] / (P.sig[p] * P.sig[q]);
+        }
+        __syncthreads();
+        /* c. y = b / sqrt(bᵀCb) */
+        sym_matvec(P.C, na, P.b, P.q);
+        __syncthreads();
+        double part = 0.0;
+        for (int p = tid; p < na; p += T) part += P.b[p] * P.q[p];
+        const double bcb = block_sum(part, P.scratch);
+        for (int p = tid; p < na; p += T) P.y[p] = P.b[p] / sqrt(bcb);
+        __syncthreads();
+
+        int sweeps = 0, steps = 0, used = 0, chol_failed = 0;
+        if (cfg.solver != 2) {
+            /* d./e. CCD, with the stall rule under AUTO */
+            used = 1;
+            bool to_newton = false;
+            double hist[6]; /* r_k for the last six k; r_0 is the residual of the starting point */
+            exact_offdiag(P);
+            hist[0] = residual(P, true);
+            for (;;) {
+                ccd_sweep(P);
+                sweeps++;
+                double r = residual(P, true);
+                if (r <= 0.5 * cfg.tol) {
+                    exact_offdiag(P);
+                    r = residual(P, true);
+                    if (r <= 0.5 * cfg.tol) break;
+                }
+                hist[sweeps % 6] = r;
+                const bool finite = isfinite(r);
+                if (cfg.solver == 1) {
+                    if (!finite || sweeps >= cfg.max_iter) break;
+                    continue;
+                }
+                if (!finite || sweeps >= cfg.max_iter) {
+                    to_newton = true;
+                    break;
+                }
+                if (sweeps >= 5) {
+                    const double rate = pow(r / hist[(sweeps - 5) % 6], 0.2);
+                    if (!(rate < 1.0) || log(cfg.tol / (2.0 * r)) / log(rate) > 2.0 * na + 50.0) {
+                        to_newton = true;
+                        break;
+                    }
+                }
+            }
+            if (to_newton) {
+                used = 3;
+                int ok;
+                steps = newton(P, cfg.tol, NEWTON_MAX_STEPS, &ok, &chol_failed);
+            }
+        } else {
+            used = 2;
+            int ok;
+            steps = newton(P, cfg.tol, cfg.max_iter < NEWTON_MAX_STEPS ? cfg.max_iter : NEWTON_MAX_STEPS, &ok,
+                           &chol_failed); /* as the Java engine: min(max_iter, 200) */
+        }
+        __syncthreads();
+        /* g. weights from y, report on the original Σ: x = y/σ, w = x/Σx; g holds w over all n assets */
+        double* w = P.g;
+        double* sw = P.d;
+        part = 0.0;
+        for (int p = tid; p < na; p += T) part += P.y[p] / P.sig[p];
+        const double sx = block_sum(part, P.scratch);
+        for (int i = tid; i < n; i += T) w[i] = 0.0;
+        __syncthreads();
+        for (int p = tid; p < na; p += T) w[idx[p]] = (P.y[p] / P.sig[p]) / sx;
+        __syncthreads();
+        part = 0.0;
+        for (int i = tid; i < n; i += T) {
+            double s = 0.0;
+            for (int j = 0; j < n; j++) s = fma(S[(int64_t)j * n + i], w[j], s);
+            sw[i] = s;
+            part += w[i] * s;
+        }
+        const double v = block_sum(part, P.scratch);
+        double m = 0.0;
+        for (int i = tid; i < n; i += T) {
+            const double rci = bb[i] > 0.0 ? w[i] * sw[i] / v : 0.0;
+            cfg.weights[k * n + i] = w[i];
+            cfg.rc[k * n + i] = rci;
+            const double term = (isfinite(w[i]) && isfinite(rci)) ? fabs(rci - bb[i]) : NAN;
+            m = nan_max(m, term);
+        }
+        const double res = block_max(m, P.scratch);
+        if (tid == 0) {
+            const bool finite = isfinite(res) && isfinite(v) && v > 0.0;
+            cfg.iterations[k] = sweeps + steps;
+            cfg.residual[k] = finite ? res : NAN;
+            cfg.converged[k] = (finite && res <= cfg.tol && !chol_failed) ? 1 : 0;
+            cfg.solver_used[k] = used;
+            cfg.volatility[k] = sqrt(v);
+        }
+    }
+}
+
+}  // namespace
+
+cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
+    cudaDeviceProp prop;
+    cudaError_t e = cudaGetDeviceProperties(&prop, device);
+    if (e != cudaSuccess) return e;
+    int threads = (int)((n + 31) / 32) * 32;
+    if (threads < 32) threads = 32;
+    if (threads > MAX_THREADS) threads = MAX_THREADS;
+    const size_t limit = prop.sharedMemPerBlockOptin;
+    const size_t vec_bytes = (size_t)vec_doubles(n) * sizeof(double);
+    const size_t c_bytes = (size_t)(n * n) * sizeof(double);
+    plan->threads = threads;
+    plan->vec_in_shared = vec_bytes <= limit;
+    plan->c_in_shared = plan->vec_in_shared && vec_bytes + c_bytes <= limit;
+    /* EQUIRISK_SOLVE_C=global: keep C in the (L2-resident) workspace even where shared memory would hold it, so
+       more problems are resident per SM; a tuning experiment for the GPU session (see README) */
+    const char* placement = std::getenv("EQUIRISK_SOLVE_C");
+    if (placement != nullptr && std::strncmp(placement, "global", 6) == 0) plan->c_in_shared = 0;
+    /* global-all: the vectors too (the path for n ≳ 3,400), so that CI covers it at small n */
+    if (placement != nullptr && std::strcmp(placement, "global-all") == 0) plan->vec_in_shared = 0;
+    plan->shared_bytes = plan->vec_in_shared ? vec_bytes + (plan->c_in_shared ? c_bytes : 0) : SCRATCH * 8;
+    /* workspace: U and Newton's diagonal always; C unless shared; the vectors unless shared */
+    plan->work_doubles_per_block = (size_t)(n * n + n) + (plan->c_in_shared ? 0 : (size_t)(n * n)) +
+                                   (plan->vec_in_shared ? 0 : (size_t)vec_doubles(n));
+    e = cudaFuncSetAttribute(solve_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
+    if (e != cudaSuccess) return e;
+    int per_sm = 0;
+    e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, solve_kernel, threads, plan->shared_bytes);
+    if (e != cudaSuccess) return e;
+    if (per_sm < 1) per_sm = 1;
+    const int64_t resident = (int64_t)per_sm * prop.multiProcessorCount;
+    plan->grid = (int)(batch < resident ? batch : resident);
+    if (plan->grid < 1) plan->grid = 1;
+    return cudaSuccess;
+}
+
+cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t stream) {
+    Config cfg;
+    cfg.cov = a.cov;
+    cfg.budgets = a.budgets;
+    cfg.budgets_shared = a.budgets_shared;
+    cfg.batch = a.batch;
+    cfg.n = (int)a.n;
+    cfg.tol = a.tol;
+    cfg.max_iter = a.max_iter;
+    cfg.solver = a.solver;
+    cfg.c_in_shared = plan.c_in_shared;
+    cfg.vec_in_shared = plan.vec_in_shared;
+    cfg.work_per_block = (int64_t)plan.work_doubles_per_block;
+    cfg.work = a.work;
+    cfg.weights = a.weights;
+    cfg.rc = a.rc;
+    cfg.iterations = a.iterations;
+    cfg.residual = a.residual;
+    cfg.converged = a.converged;
+    cfg.solver_used = a.solver_used;
+    cfg.volatility = a.volatility;
+    ER_LAUNCH(solve_kernel, dim3(plan.grid), dim3(plan.threads), plan.shared_bytes, stream, cfg);
+    return cudaGetLastError();
+}
+
+}  // namespace er

@@ -1,0 +1,757 @@
+/*
+ * C ABI test driver for libequirisk_{emu,cuda}.so. Every result is compared with plain C++ references written
+ * here: double loops for covariance, a long-double damped Newton (to machine precision) for the solve.
+ *
+ *   driver                      all checks (exit status 1 on any failure)
+ *   driver --expect-chunking    also assert that the large batches exceed free device memory (run with a small
+ *                               EQUIRISK_EMU_DEVICE_MEMORY, so the chunked paths are the ones checked)
+ *   driver --quick              fewer, smaller cases (sanitizer builds)
+ *   driver --bench              timings for gpu-check.sh (GPU call vs one-thread C++ on the same host)
+ */
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "equirisk.h"
+
+namespace {
+
+int failures = 0;
+bool quick = false; /* --quick: fewer and smaller cases, for sanitizer builds (OS threads, 10-50x slower) */
+int checks = 0;
+
+#define CHECK(cond, ...)                                              \
+    do {                                                              \
+        checks++;                                                     \
+        if (!(cond)) {                                                \
+            failures++;                                               \
+            std::printf("FAIL %s:%d: ", __FILE__, __LINE__);          \
+            std::printf(__VA_ARGS__);                                 \
+            std::printf("\n");                                        \
+        }                                                             \
+    } while (0)
+
+using Vec = std::vector<double>;
+
+/* ---------------- references ---------------- */
+
+/* Sample (demeaned, ÷(w−1)) or EWMA (zero mean, λ^(w−1−t) normalised) covariance of rows [s, s+w). */
+void ref_covariance(const Vec& r, int64_t n, int64_t s, int64_t w, int kind, double lambda, double* out) {
+    std::vector<long double> m(n, 0.0L), wt(w, 1.0L);
+    if (kind == ER_COV_SAMPLE) {
+        for (int64_t t = 0; t < w; t++)
+            for (int64_t j = 0; j < n; j++) m[j] += r[(s + t) * n + j];
+        for (int64_t j = 0; j < n; j++) m[j] /= w;
+    } else {
+        long double norm = 0;
+        for (int64_t t = 0; t < w; t++) norm += std::pow((long double)lambda, (long double)(w - 1 - t));
+        for (int64_t t = 0; t < w; t++) wt[t] = std::pow((long double)lambda, (long double)(w - 1 - t)) / norm;
+    }
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < n; j++) {
+            long double acc = 0;
+            for (int64_t t = 0; t < w; t++) acc += wt[t] * (r[(s + t) * n + i] - m[i]) * (r[(s + t) * n + j] - m[j]);
+            out[i * n + j] = (double)(kind == ER_COV_SAMPLE ? acc / (w - 1) : acc);
+        }
+}
+
+/* Risk-budgeting weights by damped Newton on ½xᵀCx − Σb ln x over the active set, in long double, on the
+   correlation scale, iterated until the step no longer improves (machine precision). */
+Vec ref_solve(const double* S, const double* b, int n) {
+    std::vector<int> act;
+    for (int i = 0; i < n; i++)
+        if (b[i] > 0) act.push_back(i);
+    const int m = (int)act.size();
+    std::vector<long double> sig(m), C(m * m), x(m), bb(m);
+    for (int p = 0; p < m; p++) {
+        sig[p] = std::sqrt((long double)S[act[p] * n + act[p]]);
+        bb[p] = b[act[p]];
+    }
+    for (int p = 0; p < m; p++)
+        for (int q = 0; q < m; q++) C[p * m + q] = S[act[p] * n + act[q]] / (sig[p] * sig[q]);
+    for (int p = 0; p < m; p++) x[p] = std::sqrt(bb[p]);
+    std::vector<long double> g(m), H(m * m), d(m), Cx(m);
+    long double best = INFINITY;
+    int stale = 0;
+    bool full_steps = false;
+    /* until, in the full-step phase, the scaled gradient stops shrinking (three times in a row) */
+    for (int it = 0; it < 2000 && !(full_steps && stale >= 3); it++) {
+        for (int p = 0; p < m; p++) {
+            long double s = 0;
+            for (int q = 0; q < m; q++) s += C[p * m + q] * x[q];
+            Cx[p] = s;
+            g[p] = s - bb[p] / x[p];
+        }
+        long double gn = 0;
+        for (int p = 0; p < m; p++) gn = std::max(gn, std::fabs(g[p] * x[p]));
+        if (gn < best * 0.5L) {
+            best = gn;
+            stale = 0;
+        } else {
+            stale++;
+        }
+        for (int p = 0; p < m; p++)
+            for (int q = 0; q < m; q++) H[p * m + q] = C[p * m + q] + (p == q ? bb[p] / (x[p] * x[p]) : 0.0L);
+        for (int k = 0; k < m; k++) { /* Cholesky, lower, in place */
+            long double s = H[k * m + k];
+            for (int j = 0; j < k; j++) s -= H[k * m + j] * H[k * m + j];
+            H[k * m + k] = std::sqrt(s);
+            for (int i = k + 1; i < m; i++) {
+                long double t = H[i * m + k];
+                for (int j = 0; j < k; j++) t -= H[i * m + j] * H[k * m + j];
+                H[i * m + k] = t / H[k * m + k];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            long double t = g[i];
+            for (int j = 0; j < i; j++) t -= H[i * m + j] * d[j];
+            d[i] = t / H[i * m + i];
+        }
+        for (int i = m - 1; i >= 0; i--) {
+            long double t = d[i];
+            for (int j = i + 1; j < m; j++) t -= H[j * m + i] * d[j];
+            d[i] = t / H[i * m + i];
+        }
+        long double gd = 0;
+        for (int p = 0; p < m; p++) gd += g[p] * d[p];
+        long double lam = std::sqrt(std::max(gd, 0.0L));
+        long double t = lam > 0.25L ? 1.0L / (1.0L + lam) : 1.0L;
+        full_steps = lam <= 0.25L;
+        for (;;) {
+            bool okp = true;
+            for (int p = 0; p < m; p++) okp = okp && x[p] - t * d[p] > 0;
+            if (okp) break;
+            t *= 0.5L;
+        }
+        for (int p = 0; p < m; p++) x[p] -= t * d[p];
+    }
+    Vec w(n, 0.0);
+    long double sum = 0;
+    for (int p = 0; p < m; p++) sum += x[p] / sig[p];
+    for (int p = 0; p < m; p++) w[act[p]] = (double)(x[p] / sig[p] / sum);
+    return w;
+}
+
+/* Plain cyclical coordinate descent on Σ (one thread): the CPU side of the solve timings in --bench. */
+int ref_ccd(const double* S, const double* b, int n, double tol, double* w) {
+    Vec x(n), sx(n, 0.0);
+    for (int i = 0; i < n; i++) x[i] = b[i] > 0 ? 1.0 / std::sqrt(S[i * n + i]) : 0.0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) sx[i] += S[i * n + j] * x[j];
+    int sweep = 0;
+    for (; sweep < 100000; sweep++) {
+        for (int i = 0; i < n; i++) {
+            if (!(b[i] > 0)) continue;
+            const double sii = S[i * n + i], c = sx[i] - sii * x[i];
+            const double xi = (-c + std::sqrt(c * c + 4 * sii * b[i])) / (2 * sii), dx = xi - x[i];
+            x[i] = xi;
+            const double* col = S + (size_t)i * n;
+            for (int j = 0; j < n; j++) sx[j] += col[j] * dx;
+        }
+        double v = 0, r = 0;
+        for (int i = 0; i < n; i++) v += x[i] * sx[i];
+        for (int i = 0; i < n; i++) r = std::max(r, std::fabs(x[i] * sx[i] / v - b[i]));
+        if (r <= tol) break;
+    }
+    double s = 0;
+    for (int i = 0; i < n; i++) s += x[i];
+    for (int i = 0; i < n; i++) w[i] = x[i] / s;
+    return sweep + 1;
+}
+
+/* ---------------- generators ---------------- */
+
+std::mt19937_64 rng(20240611);
+
+double normal() { return std::normal_distribution<double>(0.0, 1.0)(rng); }
+double uniform(double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng); }
+
+/* Σ = D (F Fᵀ/k + diag(u)) D: factor-model SPD with mixed-sign correlations and volatilities over a decade. */
+void random_spd(int n, double* S) {
+    const int k = std::max(1, n / 3);
+    Vec F(n * k), u(n), vol(n);
+    for (auto& f : F) f = normal();
+    for (int i = 0; i < n; i++) {
+        u[i] = uniform(0.2, 1.0);
+        vol[i] = std::exp(uniform(std::log(0.05), std::log(0.5)));
+    }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++) {
+            double s = i == j ? u[i] : 0.0;
+            for (int f = 0; f < k; f++) s += F[i * k + f] * F[j * k + f] / k;
+            S[i * n + j] = S[j * n + i] = s * vol[i] * vol[j];
+        }
+}
+
+/* Σ = D R D: R the correlation of Q Λ Qᵀ, Q a random orthogonal basis (modified Gram-Schmidt, twice), Λ
+   log-spaced over `decades`; volatilities D over three decades. Correlations of both signs; with decades = 8,
+   cond(R) ≈ 1e8 and cond(Σ) ≈ 1e12 (checked with numpy for these sizes). */
+void ill_conditioned(int n, double decades, double* S) {
+    std::vector<long double> Q(n * n);
+    for (auto& q : Q) q = normal();
+    for (int j = 0; j < n; j++) {
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < j; i++) {
+                long double d = 0;
+                for (int r = 0; r < n; r++) d += Q[r * n + i] * Q[r * n + j];
+                for (int r = 0; r < n; r++) Q[r * n + j] -= d * Q[r * n + i];
+            }
+        long double nr = 0;
+        for (int r = 0; r < n; r++) nr += Q[r * n + j] * Q[r * n + j];
+        nr = std::sqrt(nr);
+        for (int r = 0; r < n; r++) Q[r * n + j] /= nr;
+    }
+    std::vector<long double> lam(n), vol(n), A(n * n);
+    for (int j = 0; j < n; j++) lam[j] = std::pow(10.0L, -decades * j / std::max(1, n - 1));
+    for (int i = 0; i < n; i++) vol[i] = std::pow(10.0L, -3.0L * i / std::max(1, n - 1)) * 0.3L;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            long double s = 0;
+            for (int c = 0; c < n; c++) s += Q[i * n + c] * lam[c] * Q[j * n + c];
+            A[i * n + j] = s;
+        }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++) {
+            const long double corr = A[i * n + j] / std::sqrt(A[i * n + i] * A[j * n + j]);
+            S[i * n + j] = S[j * n + i] = (double)(corr * vol[i] * vol[j]);
+        }
+}
+
+Vec random_budgets(int n, double zero_share) {
+    Vec b(n);
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+        b[i] = uniform(0, 1) < zero_share ? 0.0 : uniform(0.2, 1.0);
+        s += b[i];
+    }
+    if (s == 0) {
+        b[0] = 1;
+        s = 1;
+    }
+    for (auto& v : b) v /= s;
+    return b;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/* ---------------- covariance ---------------- */
+
+void test_covariance(er_context* ctx, bool expect_chunking) {
+    struct Case { int64_t rows, n, window; std::vector<int64_t> starts; int kind; double lambda; };
+    const std::vector<Case> cases = {
+        {40, 1, 2, {0, 38, 17}, ER_COV_SAMPLE, 0},
+        {97, 7, 97, {0}, ER_COV_SAMPLE, 0},
+        {97, 65, 33, {64, 0, 31, 5}, ER_COV_SAMPLE, 0},
+        {60, 130, 21, {39, 0, 12}, ER_COV_SAMPLE, 0},
+        {50, 19, 50, {0}, ER_COV_EWMA, 0.94},
+        {80, 66, 17, {63, 2, 40}, ER_COV_EWMA, 0.97},
+        {30, 5, 1, {29, 0}, ER_COV_EWMA, 0.5},
+        {30, 9, 12, {3, 18}, ER_COV_EWMA, 1.0},
+    };
+    for (const auto& c : cases) {
+        Vec r(c.rows * c.n);
+        for (auto& v : r) v = 0.01 * normal() + 0.002; /* a mean away from zero tests the demeaning */
+        const int64_t count = (int64_t)c.starts.size();
+        Vec got(count * c.n * c.n, NAN), ref(c.n * c.n);
+        er_status s = er_covariance(ctx, r.data(), c.rows, c.n, c.starts.data(), count, c.window, c.kind, c.lambda,
+                                    got.data());
+        CHECK(s == ER_OK, "covariance n=%lld: status %d (%s)", (long long)c.n, s, er_last_error());
+        if (s != ER_OK) continue;
+        double worst = 0;
+        bool symmetric = true;
+        for (int64_t k = 0; k < count; k++) {
+            ref_covariance(r, c.n, c.starts[k], c.window, c.kind, c.lambda, ref.data());
+            const double* g = got.data() + k * c.n * c.n;
+            for (int64_t i = 0; i < c.n; i++)
+                for (int64_t j = 0; j < c.n; j++) {
+                    const double scale = std::sqrt(ref[i * c.n + i] * ref[j * c.n + j]);
+                    worst = std::max(worst, std::fabs(g[i * c.n + j] - ref[i * c.n + j]) / scale);
+                    symmetric = symmetric && g[i * c.n + j] == g[j * c.n + i];
+                }
+        }
+        CHECK(worst <= 1e-12, "covariance kind=%d n=%lld window=%lld: relative error %.3g", c.kind,
+              (long long)c.n, (long long)c.window, worst);
+        CHECK(symmetric, "covariance kind=%d n=%lld: not exactly symmetric", c.kind, (long long)c.n);
+    }
+    /* many windows: chunked when device memory is small */
+    const int64_t rows = 120, n = 40, window = 30, count = 60;
+    Vec r(rows * n);
+    for (auto& v : r) v = 0.01 * normal();
+    std::vector<int64_t> starts(count);
+    for (int64_t k = 0; k < count; k++) starts[k] = (k * 37) % (rows - window + 1);
+    if (expect_chunking) {
+        er_device_info info;
+        CHECK(er_device_info_get(0, &info) == ER_OK, "device info: %s", er_last_error());
+        CHECK((int64_t)(count * n * n * 8) > info.free_memory, "covariance batch (%lld bytes) fits in %lld free bytes",
+              (long long)(count * n * n * 8), (long long)info.free_memory);
+    }
+    Vec got(count * n * n), ref(n * n);
+    er_status s = er_covariance(ctx, r.data(), rows, n, starts.data(), count, window, ER_COV_SAMPLE, 0, got.data());
+    CHECK(s == ER_OK, "covariance batch: %s", er_last_error());
+    double worst = 0;
+    for (int64_t k = 0; k < count && s == ER_OK; k++) {
+        ref_covariance(r, n, starts[k], window, ER_COV_SAMPLE, 0, ref.data());
+        for (int64_t e = 0; e < n * n; e++)
+            worst = std::max(worst, std::fabs(got[k * n * n + e] - ref[e]) /
+                                        std::sqrt(ref[(e / n) * n + e / n] * ref[(e % n) * n + e % n]));
+    }
+    CHECK(worst <= 1e-12, "covariance batch of %lld windows: relative error %.3g", (long long)count, worst);
+}
+
+/* ---------------- solve ---------------- */
+
+struct Solved {
+    Vec w, rc, res, vol;
+    std::vector<int32_t> it, conv, used;
+    er_status status;
+};
+
+Solved solve(er_context* ctx, const Vec& S, const Vec& b, bool shared, int64_t batch, int64_t n, double tol,
+             int max_iter, int solver) {
+    Solved o;
+    o.w.assign(batch * n, NAN);
+    o.rc.assign(batch * n, NAN);
+    o.res.assign(batch, NAN);
+    o.vol.assign(batch, NAN);
+    o.it.assign(batch, -1);
+    o.conv.assign(batch, -1);
+    o.used.assign(batch, -1);
+    o.status = er_solve(ctx, S.data(), b.data(), shared ? 1 : 0, batch, n, tol, max_iter, solver, o.w.data(),
+                        o.rc.data(), o.it.data(), o.res.data(), o.conv.data(), o.used.data(), o.vol.data());
+    return o;
+}
+
+/* Checks problem k against the reference and against its own report. */
+void check_problem(const char* what, const Solved& o, const Vec& S, const Vec& b, bool shared, int64_t k, int64_t n,
+                   double tol, double wtol, int expect_used) {
+    const double* Sk = S.data() + k * n * n;
+    const double* bk = b.data() + (shared ? 0 : k * n);
+    const double* w = o.w.data() + k * n;
+    const double* rc = o.rc.data() + k * n;
+    Vec ref = ref_solve(Sk, bk, (int)n);
+    double dw = 0, sum = 0, v = 0, res = 0, drc = 0;
+    bool zeros_exact = true, positive = true;
+    Vec sw(n, 0.0);
+    for (int64_t i = 0; i < n; i++) {
+        dw = std::max(dw, std::fabs(w[i] - ref[i]));
+        sum += w[i];
+        for (int64_t j = 0; j < n; j++) sw[i] += Sk[i * n + j] * w[j];
+        if (bk[i] == 0) zeros_exact = zeros_exact && w[i] == 0.0 && rc[i] == 0.0;
+        else positive = positive && w[i] > 0;
+    }
+    for (int64_t i = 0; i < n; i++) v += w[i] * sw[i];
+    for (int64_t i = 0; i < n; i++) {
+        res = std::max(res, std::fabs(w[i] * sw[i] / v - bk[i]));
+        drc = std::max(drc, std::fabs(w[i] * sw[i] / v - rc[i]));
+    }
+    CHECK(o.conv[k] == 1, "%s problem %lld: not converged (residual %.3g, solver %d, iterations %d)", what,
+          (long long)k, o.res[k], o.used[k], o.it[k]);
+    CHECK(dw <= wtol, "%s problem %lld: weights differ from the reference by %.3g", what, (long long)k, dw);
+    CHECK(res <= tol && o.res[k] <= tol, "%s problem %lld: residual %.3g (reported %.3g) > tol %.3g", what,
+          (long long)k, res, o.res[k], tol);
+    /* the recomputation itself carries rounding of order cond(Σ)·ε: 1e-11 covers cond 1e12 */
+    CHECK(std::fabs(res - o.res[k]) <= 1e-11, "%s problem %lld: reported residual %.3g, recomputed %.3g", what,
+          (long long)k, o.res[k], res);
+    CHECK(drc <= 1e-11, "%s problem %lld: rc differs from w(Σw)/v by %.3g", what, (long long)k, drc);
+    CHECK(std::fabs(sum - 1) <= 1e-14, "%s problem %lld: weights sum to %.17g", what, (long long)k, sum);
+    CHECK(std::fabs(o.vol[k] - std::sqrt(v)) <= 1e-12 * std::sqrt(v), "%s problem %lld: volatility %.17g vs %.17g",
+          what, (long long)k, o.vol[k], std::sqrt(v));
+    CHECK(zeros_exact, "%s problem %lld: zero budget without exactly zero weight and RC", what, (long long)k);
+    CHECK(positive, "%s problem %lld: an asset with a positive budget has weight <= 0", what, (long long)k);
+    CHECK(o.it[k] >= (o.used[k] == ER_USED_NEWTON ? 0 : 1), "%s problem %lld: iterations %d", what, (long long)k,
+          o.it[k]);
+    if (expect_used != 0)
+        CHECK(o.used[k] == expect_used, "%s problem %lld: solver used %d, expected %d", what, (long long)k, o.used[k],
+              expect_used);
+}
+
+void test_solve(er_context* ctx, bool expect_chunking) {
+    const double tol = 1e-10;
+    /* random SPD, every solver, shared equal budgets and per-problem budgets with zeros */
+    for (int n : quick ? std::vector<int>{1, 5, 33} : std::vector<int>{1, 2, 5, 17, 33, 64}) {
+        const int64_t batch = quick ? 2 : 5;
+        Vec S(batch * n * n);
+        for (int64_t k = 0; k < batch; k++) random_spd(n, S.data() + k * n * n);
+        Vec eq(n, 1.0 / n), per;
+        for (int64_t k = 0; k < batch; k++) {
+            Vec b = random_budgets(n, n > 2 ? 0.25 : 0.0);
+            per.insert(per.end(), b.begin(), b.end());
+        }
+        for (int solver : {ER_SOLVER_AUTO, ER_SOLVER_CCD, ER_SOLVER_NEWTON}) {
+            const int expect = solver == ER_SOLVER_NEWTON ? ER_USED_NEWTON : ER_USED_CCD;
+            char what[96];
+            std::snprintf(what, sizeof what, "spd n=%d solver=%d equal", n, solver);
+            Solved o = solve(ctx, S, eq, true, batch, n, tol, 10000, solver);
+            CHECK(o.status == ER_OK, "%s: %s", what, er_last_error());
+            if (o.status == ER_OK)
+                for (int64_t k = 0; k < batch; k++) check_problem(what, o, S, eq, true, k, n, tol, 1e-9, expect);
+            std::snprintf(what, sizeof what, "spd n=%d solver=%d per-problem budgets", n, solver);
+            o = solve(ctx, S, per, false, batch, n, tol, 10000, solver);
+            CHECK(o.status == ER_OK, "%s: %s", what, er_last_error());
+            if (o.status == ER_OK)
+                for (int64_t k = 0; k < batch; k++) check_problem(what, o, S, per, false, k, n, tol, 1e-9, expect);
+        }
+    }
+    /* ill-conditioned (cond(Σ) ≈ 1e12, volatilities over three decades, both signs of correlation): CCD stalls,
+       AUTO hands over to Newton and converges */
+    for (int n : quick ? std::vector<int>{12} : std::vector<int>{12, 30}) {
+        const int64_t batch = quick ? 1 : 3;
+        Vec S(batch * n * n);
+        for (int64_t k = 0; k < batch; k++) ill_conditioned(n, 8.0, S.data() + k * n * n);
+        bool mixed = false;
+        for (int64_t e = 0; e < n * n; e++) mixed = mixed || S[e] < 0;
+        CHECK(mixed, "ill-conditioned case has no negative correlation");
+        Vec eq(n, 1.0 / n);
+        for (int solver : {ER_SOLVER_AUTO, ER_SOLVER_NEWTON}) {
+            char what[96];
+            std::snprintf(what, sizeof what, "ill-conditioned n=%d solver=%d", n, solver);
+            Solved o = solve(ctx, S, eq, true, batch, n, tol, 10000, solver);
+            CHECK(o.status == ER_OK, "%s: %s", what, er_last_error());
+            if (o.status == ER_OK)
+                for (int64_t k = 0; k < batch; k++)
+                    check_problem(what, o, S, eq, true, k, n, tol, 1e-9,
+                                  solver == ER_SOLVER_NEWTON ? ER_USED_NEWTON : ER_USED_CCD_NEWTON);
+        }
+    }
+    /* a batch larger than (small) device memory: chunked */
+    {
+        const int n = 24;
+        const int64_t batch = quick ? 20 : 80;
+        Vec S(batch * n * n);
+        for (int64_t k = 0; k < batch; k++) random_spd(n, S.data() + k * n * n);
+        Vec eq(n, 1.0 / n);
+        if (expect_chunking) {
+            er_device_info info;
+            CHECK(er_device_info_get(0, &info) == ER_OK, "device info: %s", er_last_error());
+            CHECK((int64_t)S.size() * 8 > info.free_memory, "solve batch (%lld bytes) fits in %lld free bytes",
+                  (long long)S.size() * 8, (long long)info.free_memory);
+        }
+        Solved o = solve(ctx, S, eq, true, batch, n, tol, 10000, ER_SOLVER_AUTO);
+        CHECK(o.status == ER_OK, "large batch: %s", er_last_error());
+        if (o.status == ER_OK)
+            for (int64_t k = 0; k < batch; k += 7) check_problem("large batch", o, S, eq, true, k, n, tol, 1e-9, 0);
+        /* results of one problem do not depend on the batch around it */
+        Vec one(S.begin() + 13 * n * n, S.begin() + 14 * n * n);
+        Solved o1 = solve(ctx, one, eq, true, 1, n, tol, 10000, ER_SOLVER_AUTO);
+        CHECK(o1.status == ER_OK && std::memcmp(o1.w.data(), o.w.data() + 13 * n, n * 8) == 0,
+              "problem 13 solved alone differs from problem 13 in the batch");
+    }
+    /* bad problems fail alone: NaN Σ, and an indefinite Σ under Newton */
+    {
+        const int n = 6;
+        Vec S(3 * n * n);
+        for (int k = 0; k < 3; k++) random_spd(n, S.data() + k * n * n);
+        S[1 * n * n + 2] = S[1 * n * n + 2 * n] = NAN;
+        Vec eq(n, 1.0 / n);
+        Solved o = solve(ctx, S, eq, true, 3, n, tol, 10000, ER_SOLVER_AUTO);
+        CHECK(o.status == ER_OK, "NaN batch: %s", er_last_error());
+        CHECK(o.conv[1] == 0, "a NaN covariance reported converged");
+        check_problem("beside a NaN problem", o, S, eq, true, 0, n, tol, 1e-9, 0);
+        check_problem("beside a NaN problem", o, S, eq, true, 2, n, tol, 1e-9, 0);
+        Vec bad(n * n, -0.5);
+        for (int i = 0; i < n; i++) bad[i * n + i] = 1.0; /* correlation −0.5 everywhere: indefinite for n ≥ 4 */
+        std::copy(bad.begin(), bad.end(), S.begin() + n * n);
+        o = solve(ctx, S, eq, true, 3, n, tol, 10000, ER_SOLVER_NEWTON);
+        CHECK(o.status == ER_OK, "indefinite batch: %s", er_last_error());
+        CHECK(o.conv[1] == 0, "an indefinite covariance reported converged");
+        check_problem("beside an indefinite problem", o, S, eq, true, 2, n, tol, 1e-9, ER_USED_NEWTON);
+    }
+    /* CCD alone capped at one sweep: one iteration, reported honestly */
+    {
+        const int n = 20;
+        Vec S(n * n);
+        ill_conditioned(n, 6.0, S.data());
+        Vec eq(n, 1.0 / n);
+        Solved o = solve(ctx, S, eq, true, 1, n, tol, 1, ER_SOLVER_CCD);
+        CHECK(o.status == ER_OK && o.it[0] == 1 && o.used[0] == ER_USED_CCD, "CCD max_iter=1: it %d used %d", o.it[0],
+              o.used[0]);
+        CHECK(o.conv[0] == (o.res[0] <= tol ? 1 : 0), "CCD max_iter=1: converged %d with residual %.3g", o.conv[0],
+              o.res[0]);
+    }
+}
+
+/* ---------------- invalid arguments ---------------- */
+
+void expect_invalid(er_status s, const char* what) {
+    CHECK(s == ER_INVALID_ARGUMENT, "%s: status %d, expected ER_INVALID_ARGUMENT", what, s);
+    CHECK(std::strlen(er_last_error()) > 0, "%s: no message", what);
+}
+
+void test_invalid(er_context* ctx) {
+    const int64_t rows = 10, n = 3;
+    Vec r(rows * n, 0.01), cov(4 * n * n);
+    int64_t st[2] = {0, 5};
+    expect_invalid(er_covariance(nullptr, r.data(), rows, n, st, 2, 5, 0, 0, cov.data()), "cov ctx NULL");
+    expect_invalid(er_covariance(ctx, nullptr, rows, n, st, 2, 5, 0, 0, cov.data()), "cov returns NULL");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, nullptr, 2, 5, 0, 0, cov.data()), "cov starts NULL");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, st, 2, 5, 0, 0, nullptr), "cov out NULL");
+    expect_invalid(er_covariance(ctx, r.data(), 0, n, st, 2, 5, 0, 0, cov.data()), "cov rows 0");
+    expect_invalid(er_covariance(ctx, r.data(), rows, -1, st, 2, 5, 0, 0, cov.data()), "cov n -1");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, st, 0, 5, 0, 0, cov.data()), "cov count 0");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, st, 2, 0, 0, 0, cov.data()), "cov window 0");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, st, 2, 11, 0, 0, cov.data()), "cov window > rows");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, st, 2, 6, 0, 0, cov.data()), "cov start out of range");
+    int64_t neg[1] = {-1};
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, neg, 1, 5, 0, 0, cov.data()), "cov negative start");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, st, 2, 5, 2, 0, cov.data()), "cov kind 2");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, st, 2, 1, 0, 0, cov.data()), "cov sample window 1");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, st, 2, 5, 1, 0.0, cov.data()), "cov lambda 0");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, st, 2, 5, 1, 1.5, cov.data()), "cov lambda 1.5");
+    expect_invalid(er_covariance(ctx, r.data(), rows, n, st, 2, 5, 1, NAN, cov.data()), "cov lambda NaN");
+    expect_invalid(er_covariance(ctx, r.data(), INT64_MAX / 2, INT64_MAX / 4, st, 2, 5, 0, 0, cov.data()),
+                   "cov rows·n overflow");
+    expect_invalid(er_covariance(ctx, r.data(), rows, int64_t(1) << 31, st, 2, 5, 0, 0, cov.data()),
+                   "cov count·n·n overflow");
+
+    Vec S(2 * n * n, 0.0), b = {0.5, 0.25, 0.25}, w(2 * n), rc(2 * n), res(2), vol(2);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < n; i++) S[k * n * n + i * n + i] = 1;
+    std::vector<int32_t> it(2), cv(2), us(2);
+    auto call = [&](er_context* c, const double* s, const double* bb, int shared, int64_t batch, int64_t nn,
+                    double tol, int mi, int solver, double* wo, double* ro, int32_t* io, double* so, int32_t* co,
+                    int32_t* uo, double* vo) {
+        return er_solve(c, s, bb, shared, batch, nn, tol, mi, solver, wo, ro, io, so, co, uo, vo);
+    };
+    auto ok = call(ctx, S.data(), b.data(), 1, 2, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(),
+                   cv.data(), us.data(), vol.data());
+    CHECK(ok == ER_OK, "valid diagonal solve: %s", er_last_error());
+    CHECK(std::fabs(w[0] - 1.0 / (1 + 2 * std::sqrt(0.5))) < 1e-12, "diagonal solve: w0 = %.17g", w[0]);
+#define SOLVE_INVALID(what, ...) expect_invalid(call(__VA_ARGS__), what)
+    SOLVE_INVALID("solve ctx NULL", nullptr, S.data(), b.data(), 1, 2, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve cov NULL", ctx, nullptr, b.data(), 1, 2, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve budgets NULL", ctx, S.data(), nullptr, 1, 2, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve weights NULL", ctx, S.data(), b.data(), 1, 2, n, 1e-10, 100, 0, nullptr, rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve rc NULL", ctx, S.data(), b.data(), 1, 2, n, 1e-10, 100, 0, w.data(), nullptr, it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve iterations NULL", ctx, S.data(), b.data(), 1, 2, n, 1e-10, 100, 0, w.data(), rc.data(), nullptr, res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve residual NULL", ctx, S.data(), b.data(), 1, 2, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), nullptr, cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve converged NULL", ctx, S.data(), b.data(), 1, 2, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), nullptr, us.data(), vol.data());
+    SOLVE_INVALID("solve used NULL", ctx, S.data(), b.data(), 1, 2, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), nullptr, vol.data());
+    SOLVE_INVALID("solve volatility NULL", ctx, S.data(), b.data(), 1, 2, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), nullptr);
+    SOLVE_INVALID("solve batch 0", ctx, S.data(), b.data(), 1, 0, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve n 0", ctx, S.data(), b.data(), 1, 2, 0, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve batch·n·n overflow", ctx, S.data(), b.data(), 1, INT64_MAX / 8, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve tol 0", ctx, S.data(), b.data(), 1, 2, n, 0.0, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve tol NaN", ctx, S.data(), b.data(), 1, 2, n, NAN, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve tol inf", ctx, S.data(), b.data(), 1, 2, n, INFINITY, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve max_iter 0", ctx, S.data(), b.data(), 1, 2, n, 1e-10, 0, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve solver 3", ctx, S.data(), b.data(), 1, 2, n, 1e-10, 100, 3, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    SOLVE_INVALID("solve solver -1", ctx, S.data(), b.data(), 1, 2, n, 1e-10, 100, -1, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    const Vec bad_budgets[] = {{0.5, -0.25, 0.75}, {0.5, NAN, 0.5}, {0.0, 0.0, 0.0}, {0.5, 0.25, 0.3}};
+    const char* bad_names[] = {"solve negative budget", "solve NaN budget", "solve zero budgets",
+                               "solve budgets sum 1.05"};
+    for (int i = 0; i < 4; i++)
+        SOLVE_INVALID(bad_names[i], ctx, S.data(), bad_budgets[i].data(), 1, 2, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+    Vec per = {0.5, 0.25, 0.25, 0.5, 0.5, 0.5};
+    SOLVE_INVALID("solve per-problem budgets of problem 1 sum 1.5", ctx, S.data(), per.data(), 0, 2, n, 1e-10, 100, 0, w.data(), rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data());
+
+    er_context* c2 = nullptr;
+    expect_invalid(er_context_create(0, nullptr), "context_create ctx NULL");
+    expect_invalid(er_context_create(-1, &c2), "context_create device -1");
+    expect_invalid(er_context_create(999, &c2), "context_create device 999");
+    CHECK(c2 == nullptr, "context_create failure left a context");
+    expect_invalid(er_context_destroy(nullptr), "context_destroy NULL");
+    expect_invalid(er_device_count(nullptr), "device_count NULL");
+    er_device_info info;
+    expect_invalid(er_device_info_get(0, nullptr), "device_info NULL");
+    expect_invalid(er_device_info_get(-1, &info), "device_info -1");
+}
+
+/* ---------------- concurrency ---------------- */
+
+void test_threads() {
+    const int n = 20, batch = 4;
+    Vec S(batch * n * n);
+    for (int k = 0; k < batch; k++) random_spd(n, S.data() + k * n * n);
+    Vec eq(n, 1.0 / n);
+    const int64_t rows = 50, cn = 30;
+    Vec r(rows * cn);
+    for (auto& v : r) v = 0.01 * normal();
+    int64_t st[3] = {0, 10, 20};
+    Vec w_base, c_base;
+    {
+        er_context* ctx;
+        er_context_create(0, &ctx);
+        w_base = solve(ctx, S, eq, true, batch, n, 1e-10, 10000, 0).w;
+        c_base.assign(3 * cn * cn, 0);
+        er_covariance(ctx, r.data(), rows, cn, st, 3, 30, ER_COV_EWMA, 0.9, c_base.data());
+        er_context_destroy(ctx);
+    }
+    std::vector<int> same(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; t++)
+        threads.emplace_back([&, t] {
+            er_context* ctx;
+            if (er_context_create(0, &ctx) != ER_OK) return;
+            bool eq_all = true;
+            for (int rep = 0; rep < 2; rep++) {
+                if (t % 2 == 0) {
+                    eq_all = eq_all && solve(ctx, S, eq, true, batch, n, 1e-10, 10000, 0).w == w_base;
+                } else {
+                    Vec c(3 * cn * cn);
+                    er_covariance(ctx, r.data(), rows, cn, st, 3, 30, ER_COV_EWMA, 0.9, c.data());
+                    eq_all = eq_all && c == c_base;
+                }
+            }
+            same[t] = eq_all ? 1 : 0;
+            er_context_destroy(ctx);
+        });
+    for (auto& th : threads) th.join();
+    for (int t = 0; t < 4; t++) CHECK(same[t] == 1, "thread %d: results differ from the single-thread run", t);
+}
+
+/* ---------------- bench (gpu-check.sh) ---------------- */
+
+int bench(er_context* ctx) {
+    std::printf("%-34s %12s %14s %9s  %s\n", "work", "GPU call (s)", "CPU 1 thread (s)", "CPU/GPU", "check");
+    /* covariance N = 5000, T = 2520, one window */
+    {
+        const int64_t n = 5000, rows = 2520;
+        Vec r(rows * n);
+        for (auto& v : r) v = 0.01 * normal();
+        int64_t st = 0;
+        Vec c(n * n);
+        int64_t wst = 0;
+        Vec small(16 * 16);
+        er_covariance(ctx, r.data(), 32, 16, &wst, 1, 32, 0, 0, small.data()); /* warm-up */
+        auto t0 = std::chrono::steady_clock::now();
+        er_status s = er_covariance(ctx, r.data(), rows, n, &st, 1, rows, ER_COV_SAMPLE, 0, c.data());
+        const double gpu = seconds_since(t0);
+        if (s != ER_OK) {
+            std::printf("covariance failed: %s\n", er_last_error());
+            return 1;
+        }
+        /* CPU: the same upper-triangle rank-k product on demeaned, asset-major data, one thread */
+        t0 = std::chrono::steady_clock::now();
+        Vec x(n * rows), m(n, 0.0), ref(n * n);
+        for (int64_t t = 0; t < rows; t++)
+            for (int64_t j = 0; j < n; j++) m[j] += r[t * n + j];
+        for (int64_t j = 0; j < n; j++) m[j] /= rows;
+        for (int64_t t = 0; t < rows; t++)
+            for (int64_t j = 0; j < n; j++) x[j * rows + t] = r[t * n + j] - m[j];
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = i; j < n; j++) {
+                const double* a = x.data() + i * rows;
+                const double* b = x.data() + j * rows;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int64_t t = 0;
+                for (; t + 4 <= rows; t += 4) {
+                    s0 += a[t] * b[t];
+                    s1 += a[t + 1] * b[t + 1];
+                    s2 += a[t + 2] * b[t + 2];
+                    s3 += a[t + 3] * b[t + 3];
+                }
+                for (; t < rows; t++) s0 += a[t] * b[t];
+                ref[i * n + j] = ref[j * n + i] = (s0 + s1 + s2 + s3) / (rows - 1);
+            }
+        const double cpu = seconds_since(t0);
+        double worst = 0;
+        for (int64_t e = 0; e < n * n; e += 997)
+            worst = std::max(worst, std::fabs(c[e] - ref[e]) / std::sqrt(ref[(e / n) * (n + 1)] * ref[(e % n) * (n + 1)]));
+        std::printf("%-34s %12.4f %14.4f %9.1f  max rel err %.2g (sampled)\n", "covariance N=5000 T=2520", gpu, cpu,
+                    cpu / gpu, worst);
+    }
+    /* batched solve B = 10,000 × N = 100; one solve N = 3000 */
+    for (int pass = 0; pass < 2; pass++) {
+        const int64_t batch = pass == 0 ? 10000 : 1, n = pass == 0 ? 100 : 3000;
+        Vec S(batch * n * n);
+        for (int64_t k = 0; k < batch; k++) random_spd((int)n, S.data() + k * n * n);
+        Vec eq(n, 1.0 / n);
+        Vec one(S.begin(), S.begin() + n * n);
+        solve(ctx, one, eq, true, 1, n, 1e-10, 10000, 0); /* warm-up */
+        auto t0 = std::chrono::steady_clock::now();
+        Solved o = solve(ctx, S, eq, true, batch, n, 1e-10, 10000, 0);
+        const double gpu = seconds_since(t0);
+        if (o.status != ER_OK) {
+            std::printf("solve failed: %s\n", er_last_error());
+            return 1;
+        }
+        t0 = std::chrono::steady_clock::now();
+        Vec w(n);
+        double dw = 0;
+        int64_t sweeps = 0;
+        for (int64_t k = 0; k < batch; k++) {
+            sweeps += ref_ccd(S.data() + k * n * n, eq.data(), (int)n, 1e-10, w.data());
+            for (int64_t i = 0; i < n; i++) dw = std::max(dw, std::fabs(w[i] - o.w[k * n + i]));
+        }
+        const double cpu = seconds_since(t0);
+        int conv = 0;
+        int64_t its = 0;
+        for (int64_t k = 0; k < batch; k++) {
+            conv += o.conv[k];
+            its += o.it[k];
+        }
+        char what[64];
+        std::snprintf(what, sizeof what, "solve B=%lld N=%lld (AUTO)", (long long)batch, (long long)n);
+        std::printf("%-34s %12.4f %14.4f %9.1f  %d/%lld converged, mean it %.1f (CPU CCD %.1f), max |dw| %.2g\n",
+                    what, gpu, cpu, cpu / gpu, conv, (long long)batch, (double)its / batch, (double)sweeps / batch, dw);
+    }
+    std::printf("GPU: wall time of one ABI call after a warm-up, host-device copies included. CPU: the driver's "
+                "C++ code on this host, one thread (-O2): the upper-triangle product for covariance, plain CCD on Σ "
+                "to the same tolerance for the solves.\n");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    bool expect_chunking = false, do_bench = false;
+    for (int i = 1; i < argc; i++) {
+        if (std::strcmp(argv[i], "--expect-chunking") == 0) expect_chunking = true;
+        else if (std::strcmp(argv[i], "--bench") == 0) do_bench = true;
+        else if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+        else {
+            std::fprintf(stderr, "usage: %s [--expect-chunking] [--quick] [--bench]\n", argv[0]);
+            return 2;
+        }
+    }
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    std::printf("library: %s, ABI %d\n", er_library_kind(), er_abi_version());
+    CHECK(er_abi_version() == ER_ABI_VERSION, "ABI version %d", er_abi_version());
+    int32_t count = -1;
+    er_status s = er_device_count(&count);
+    CHECK(s == ER_OK, "er_device_count: %s", er_last_error());
+    if (count < 1) {
+        std::printf("no device: %s\n", er_last_error());
+        return 3;
+    }
+    er_device_info info;
+    s = er_device_info_get(0, &info);
+    CHECK(s == ER_OK, "er_device_info_get: %s", er_last_error());
+    std::printf("device 0: %s, cc %d.%d, %d SMs, %lld MiB free of %lld, %lld KiB shared/block opt-in\n", info.name,
+                info.compute_major, info.compute_minor, info.multiprocessors, (long long)(info.free_memory >> 20),
+                (long long)(info.total_memory >> 20), (long long)(info.shared_memory_per_block_optin >> 10));
+    er_context* ctx = nullptr;
+    s = er_context_create(0, &ctx);
+    if (s != ER_OK) {
+        std::printf("er_context_create: %s\n", er_last_error());
+        return 1;
+    }
+    if (do_bench) {
+        int rc = bench(ctx);
+        er_context_destroy(ctx);
+        return rc;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    test_covariance(ctx, expect_chunking);
+    std::printf("covariance: %.2f s\n", seconds_since(t0));
+    t0 = std::chrono::steady_clock::now();
+    test_solve(ctx, expect_chunking);
+    std::printf("solve: %.2f s\n", seconds_since(t0));
+    test_invalid(ctx);
+    if (!expect_chunking) { /* contexts share the small emulated memory: a call may then fail for want of it */
+        t0 = std::chrono::steady_clock::now();
+        test_threads();
+        std::printf("threads: %.2f s\n", seconds_since(t0));
+    }
+    CHECK(er_context_destroy(ctx) == ER_OK, "er_context_destroy: %s", er_last_error());
+    std::printf("%d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}

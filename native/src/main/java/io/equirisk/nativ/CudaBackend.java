@@ -1,0 +1,300 @@
+package io.equirisk.nativ;
+
+import io.equirisk.backend.BatchSolution;
+import io.equirisk.backend.ComputeBackend;
+import io.equirisk.backend.CovarianceKind;
+import io.equirisk.backend.ReturnWindows;
+import io.equirisk.covariance.CovarianceBatch;
+import io.equirisk.error.BackendException;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.nativ.ffi.EquiriskH;
+import io.equirisk.solver.SolverOptions;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The native engine: batched covariance and batched risk-budgeting solves through the C ABI, on a CUDA device
+ * ({@code libequirisk_cuda.so}, name "cuda") or on the host through the CUDA emulation layer
+ * ({@code libequirisk_emu.so}, name "emulation": the same kernels, so CI runs them).
+ *
+ * <p><b>Validation.</b> Every input is checked here, with the API's exceptions, before any downcall
+ * ({@link NativeInputs}): invalid input never reaches C. A status the library still returns is mapped by
+ * {@link NativeStatus}.
+ *
+ * <p><b>Memory.</b> A call whose data is at most {@code criticalBytes} passes the Java arrays themselves through a
+ * critical downcall (no copy; GC waits for the call, which at that size is short). Larger calls copy into off-heap
+ * buffers, in chunks of at most about {@code chunkBytes} (whole windows or problems), so a huge batch never needs
+ * one giant off-heap copy; the C side chunks again to fit device memory. A problem's result does not depend on the
+ * other problems of its batch, so chunking does not change results.
+ *
+ * <p><b>Threads.</b> One {@code er_context} per backend, used under a fair lock ({@link NativeContext}): safe from
+ * any number of Java threads, which are served one after another.
+ */
+public final class CudaBackend implements ComputeBackend {
+    /** Calls with at most this many bytes of inputs and outputs pass heap arrays without copying. */
+    public static final long DEFAULT_CRITICAL_BYTES = 256L << 10;
+    /** Larger calls are copied off-heap in chunks of about this many bytes. */
+    public static final long DEFAULT_CHUNK_BYTES = 64L << 20;
+
+    private static final long D = Double.BYTES;
+    private static final long I = Integer.BYTES;
+
+    private final NativeLibrary library;
+    private final EquiriskH api;
+    private final String name;
+    private final String description;
+    private final NativeContext context;
+    private final long criticalBytes;
+    private final long chunkBytes;
+
+    /** Opens device {@code device} of {@code library} with the default thresholds. */
+    public static CudaBackend open(NativeLibrary library, int device) {
+        return new CudaBackend(library, device, DEFAULT_CRITICAL_BYTES, DEFAULT_CHUNK_BYTES);
+    }
+
+    /**
+     * @param criticalBytes calls up to this size pass heap arrays to a critical downcall; 0 never does
+     * @param chunkBytes    target size of an off-heap chunk (at least one window or problem per chunk)
+     */
+    public CudaBackend(NativeLibrary library, int device, long criticalBytes, long chunkBytes) {
+        if (criticalBytes < 0 || chunkBytes < 1) {
+            throw new InvalidInputException("criticalBytes must be ≥ 0 and chunkBytes ≥ 1, got " + criticalBytes
+                    + " and " + chunkBytes);
+        }
+        this.library = library;
+        this.api = library.api();
+        this.criticalBytes = criticalBytes;
+        this.chunkBytes = chunkBytes;
+        DeviceInfo info = library.deviceInfo(device);
+        if (library.kind() == LibraryKind.CUDA) {
+            this.name = "cuda";
+            this.description = "CUDA on " + info.describe() + " (" + library.kind().fileName() + ")";
+        } else {
+            this.name = "emulation";
+            this.description = "CUDA kernels on the CPU emulation layer: " + info.name() + " ("
+                    + library.kind().fileName() + ")";
+        }
+        this.context = NativeContext.create(api, device);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    public NativeLibrary library() {
+        return library;
+    }
+
+    // ------------------------------------------------------------------ covariance
+
+    @Override
+    public CovarianceBatch covariance(ReturnWindows windows, CovarianceKind kind, double lambda) {
+        NativeInputs.checkCovariance(windows, kind, lambda);
+        int n = windows.assets();
+        int count = windows.count();
+        int window = windows.window();
+        int[] starts = windows.starts();
+        long nn = (long) n * n;
+        double[] out = new double[Math.toIntExact(count * nn)];
+        int erKind = kind == CovarianceKind.SAMPLE ? EquiriskH.ER_COV_SAMPLE : EquiriskH.ER_COV_EWMA;
+        double erLambda = kind == CovarianceKind.EWMA ? lambda : 0.0;
+
+        int k0 = 0;
+        while (k0 < count) {
+            // grow the chunk window by window while its rows, starts and outputs fit chunkBytes
+            int lo = starts[k0];
+            int hi = starts[k0] + window;
+            int k1 = k0 + 1;
+            while (k1 < count) {
+                int nlo = Math.min(lo, starts[k1]);
+                int nhi = Math.max(hi, starts[k1] + window);
+                if (covarianceBytes(nhi - nlo, n, k1 + 1 - k0) > chunkBytes) {
+                    break;
+                }
+                lo = nlo;
+                hi = nhi;
+                k1++;
+            }
+            covarianceChunk(windows.returns(), n, starts, k0, k1, lo, hi, window, erKind, erLambda, out);
+            k0 = k1;
+        }
+        return CovarianceBatch.of(count, n, out, null);
+    }
+
+    private static long covarianceBytes(long rows, long n, long count) {
+        return rows * n * D + count * Long.BYTES + count * n * n * D;
+    }
+
+    /** Windows [k0, k1), which lie within rows [lo, hi), into out. */
+    private void covarianceChunk(double[] returns, int n, int[] starts, int k0, int k1, int lo, int hi, int window,
+                                 int erKind, double lambda, double[] out) {
+        int cnt = k1 - k0;
+        long rows = hi - lo;
+        long[] local = new long[cnt];
+        for (int k = 0; k < cnt; k++) {
+            local[k] = starts[k0 + k] - lo;
+        }
+        long nn = (long) n * n;
+        long bytes = covarianceBytes(rows, n, cnt);
+        if (bytes <= criticalBytes) {
+            MemorySegment r = MemorySegment.ofArray(returns).asSlice(lo * n * D, rows * n * D);
+            MemorySegment s = MemorySegment.ofArray(local);
+            MemorySegment o = MemorySegment.ofArray(out).asSlice(k0 * nn * D, cnt * nn * D);
+            context.call(ctx -> {
+                NativeStatus.check(api, api.er_covariance_critical(ctx, r, rows, n, s, cnt, window, erKind, lambda, o),
+                        "er_covariance");
+                return null;
+            });
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment r = arena.allocate(rows * n * D, D);
+            MemorySegment.copy(returns, Math.toIntExact(lo * n), r, ValueLayout.JAVA_DOUBLE, 0,
+                    Math.toIntExact(rows * n));
+            MemorySegment s = arena.allocateFrom(ValueLayout.JAVA_LONG, local);
+            MemorySegment o = arena.allocate(cnt * nn * D, D);
+            context.call(ctx -> {
+                NativeStatus.check(api, api.er_covariance(ctx, r, rows, n, s, cnt, window, erKind, lambda, o),
+                        "er_covariance");
+                return null;
+            });
+            MemorySegment.copy(o, ValueLayout.JAVA_DOUBLE, 0, out, Math.toIntExact(k0 * nn),
+                    Math.toIntExact(cnt * nn));
+        }
+    }
+
+    // ------------------------------------------------------------------ solve
+
+    @Override
+    public BatchSolution solve(CovarianceBatch batch, double[] budgets, SolverOptions options) {
+        NativeInputs.checkSolve(batch, budgets, options);
+        int n = batch.size();
+        int count = batch.batchSize();
+        boolean shared = budgets.length == n;
+        int erSolver = switch (options.method()) {
+            case AUTO -> EquiriskH.ER_SOLVER_AUTO;
+            case CCD -> EquiriskH.ER_SOLVER_CCD;
+            case NEWTON -> EquiriskH.ER_SOLVER_NEWTON;
+        };
+        BatchSolution out = BatchSolution.allocate(count, n);
+        int[] converged = new int[count];
+        int[] used = new int[count];
+        long perProblem = solveBytesPerProblem(n, shared);
+        long sharedBytes = shared ? n * D : 0;
+        int perChunk = (int) Math.max(1, Math.min(count, (chunkBytes - sharedBytes) / perProblem));
+        for (int k0 = 0; k0 < count; k0 += perChunk) {
+            int k1 = Math.min(count, k0 + perChunk);
+            solveChunk(batch.values(), budgets, shared, n, k0, k1, options, erSolver, out, converged, used);
+        }
+        for (int k = 0; k < count; k++) {
+            out.converged()[k] = converged[k] != 0;
+            out.solvers()[k] = solverName(used[k], k);
+        }
+        return out;
+    }
+
+    private static long solveBytesPerProblem(long n, boolean shared) {
+        // Σ, own budgets, weights, rc; iterations, residual, converged, solver used, volatility
+        return n * n * D + (shared ? 0 : n * D) + 2 * n * D + I + D + I + I + D;
+    }
+
+    private void solveChunk(double[] cov, double[] budgets, boolean shared, int n, int k0, int k1,
+                            SolverOptions options, int erSolver, BatchSolution out, int[] converged, int[] used) {
+        long cnt = k1 - k0;
+        long nn = (long) n * n;
+        long bytes = cnt * solveBytesPerProblem(n, shared) + (shared ? n * D : 0);
+        double tol = options.tolerance();
+        int maxIter = options.maxIterations();
+        int sharedFlag = shared ? 1 : 0;
+        if (bytes <= criticalBytes) {
+            MemorySegment c = MemorySegment.ofArray(cov).asSlice(k0 * nn * D, cnt * nn * D);
+            MemorySegment b = shared ? MemorySegment.ofArray(budgets)
+                    : MemorySegment.ofArray(budgets).asSlice(k0 * n * D, cnt * n * D);
+            MemorySegment w = MemorySegment.ofArray(out.weights()).asSlice(k0 * n * D, cnt * n * D);
+            MemorySegment rc = MemorySegment.ofArray(out.riskContributions()).asSlice(k0 * n * D, cnt * n * D);
+            MemorySegment it = MemorySegment.ofArray(out.iterations()).asSlice(k0 * I, cnt * I);
+            MemorySegment res = MemorySegment.ofArray(out.residuals()).asSlice(k0 * D, cnt * D);
+            MemorySegment conv = MemorySegment.ofArray(converged).asSlice(k0 * I, cnt * I);
+            MemorySegment u = MemorySegment.ofArray(used).asSlice(k0 * I, cnt * I);
+            MemorySegment vol = MemorySegment.ofArray(out.volatilities()).asSlice(k0 * D, cnt * D);
+            context.call(ctx -> {
+                NativeStatus.check(api, api.er_solve_critical(ctx, c, b, sharedFlag, cnt, n, tol, maxIter, erSolver,
+                        w, rc, it, res, conv, u, vol), "er_solve");
+                return null;
+            });
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment c = arena.allocate(cnt * nn * D, D);
+            MemorySegment.copy(cov, Math.toIntExact(k0 * nn), c, ValueLayout.JAVA_DOUBLE, 0, Math.toIntExact(cnt * nn));
+            MemorySegment b;
+            if (shared) {
+                b = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, budgets);
+            } else {
+                b = arena.allocate(cnt * n * D, D);
+                MemorySegment.copy(budgets, k0 * n, b, ValueLayout.JAVA_DOUBLE, 0, Math.toIntExact(cnt * n));
+            }
+            MemorySegment w = arena.allocate(cnt * n * D, D);
+            MemorySegment rc = arena.allocate(cnt * n * D, D);
+            MemorySegment it = arena.allocate(cnt * I, I);
+            MemorySegment res = arena.allocate(cnt * D, D);
+            MemorySegment conv = arena.allocate(cnt * I, I);
+            MemorySegment u = arena.allocate(cnt * I, I);
+            MemorySegment vol = arena.allocate(cnt * D, D);
+            context.call(ctx -> {
+                NativeStatus.check(api, api.er_solve(ctx, c, b, sharedFlag, cnt, n, tol, maxIter, erSolver, w, rc,
+                        it, res, conv, u, vol), "er_solve");
+                return null;
+            });
+            int len = Math.toIntExact(cnt * n);
+            int c1 = (int) cnt;
+            MemorySegment.copy(w, ValueLayout.JAVA_DOUBLE, 0, out.weights(), k0 * n, len);
+            MemorySegment.copy(rc, ValueLayout.JAVA_DOUBLE, 0, out.riskContributions(), k0 * n, len);
+            MemorySegment.copy(it, ValueLayout.JAVA_INT, 0, out.iterations(), k0, c1);
+            MemorySegment.copy(res, ValueLayout.JAVA_DOUBLE, 0, out.residuals(), k0, c1);
+            MemorySegment.copy(conv, ValueLayout.JAVA_INT, 0, converged, k0, c1);
+            MemorySegment.copy(u, ValueLayout.JAVA_INT, 0, used, k0, c1);
+            MemorySegment.copy(vol, ValueLayout.JAVA_DOUBLE, 0, out.volatilities(), k0, c1);
+        }
+    }
+
+    private static String solverName(int used, int problem) {
+        return switch (used) {
+            case EquiriskH.ER_USED_CCD -> "ccd";
+            case EquiriskH.ER_USED_NEWTON -> "newton";
+            case EquiriskH.ER_USED_CCD_NEWTON -> "ccd+newton";
+            default -> throw new BackendException("er_solve reported unknown solver code " + used + " for problem "
+                    + problem);
+        };
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** The downcalls made through this backend's library so far (all backends on the same library share it). */
+    public long downcalls() {
+        return api.downcalls();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    @Override
+    public String toString() {
+        return name + ": " + description;
+    }
+
+    /** Used by the providers: whether this backend's context is gone. */
+    boolean isClosed() {
+        return context.isClosed();
+    }
+}

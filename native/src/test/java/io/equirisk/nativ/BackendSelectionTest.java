@@ -1,0 +1,85 @@
+package io.equirisk.nativ;
+
+import io.equirisk.backend.BackendProvider;
+import io.equirisk.backend.Backends;
+import io.equirisk.error.BackendException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The providers as ServiceLoader finds them, and what {@link Backends#select} makes of them on this machine. */
+class BackendSelectionTest {
+
+    @Test
+    void providersAreRegisteredWithTheirPriorities() {
+        List<BackendProvider> all = Backends.providers();
+        List<String> names = all.stream().map(BackendProvider::name).toList();
+        assertTrue(names.contains("cuda") && names.contains("emulation") && names.contains("cpu"), names.toString());
+        assertEquals("cuda", names.get(0), "cuda has the highest priority: " + names);
+        assertEquals("emulation", names.get(names.size() - 1), "emulation is last (priority −1): " + names);
+    }
+
+    @Test
+    void autoPicksCudaWhenADeviceIsPresentElseCpuSayingWhy() {
+        BackendProvider.Availability cuda = new CudaBackendProvider().probe();
+        try (Backends.Selection s = Backends.select("auto")) {
+            if (cuda.available()) {
+                assertEquals("cuda", s.backend().name(), s.reason());
+                assertTrue(s.reason().contains(cuda.reason()), s.reason());
+            } else {
+                assertEquals("cpu", s.backend().name(), s.reason());
+                assertTrue(s.reason().contains("cuda unavailable: " + cuda.reason()), s.reason());
+            }
+            assertNotEquals("emulation", s.backend().name(), "auto never picks the emulation");
+        }
+    }
+
+    @Test
+    void explicitCudaIsRefusedWithTheReasonWhenUnavailable() {
+        BackendProvider.Availability cuda = new CudaBackendProvider().probe();
+        if (cuda.available()) {
+            try (Backends.Selection s = Backends.select("cuda")) {
+                assertEquals("cuda", s.backend().name());
+                assertTrue(s.backend().description().contains(cuda.reason()), s.backend().description());
+            }
+            return;
+        }
+        assertFalse(cuda.reason().isBlank());
+        BackendException e = assertThrows(BackendException.class, () -> Backends.select("cuda"));
+        assertTrue(e.getMessage().contains(cuda.reason()), e.getMessage());
+    }
+
+    /** On a machine where the CUDA library was built but no driver is installed, the reason says so. */
+    @Test
+    void cudaReasonNamesWhatIsMissing() {
+        BackendProvider.Availability cuda = new CudaBackendProvider().probe();
+        NativeLibraryLoader.Result lib = NativeLibraryLoader.load(LibraryKind.CUDA);
+        if (!lib.loaded()) {
+            assertTrue(cuda.reason().contains("libequirisk_cuda.so"), cuda.reason());
+        } else if (!cuda.available()) {
+            assertTrue(cuda.reason().startsWith("no ") && cuda.reason().contains("CUDA device"), cuda.reason());
+            assertEquals(0, lib.library().deviceCount().count());
+        } else {
+            assertTrue(cuda.reason().matches(".+, compute \\d+\\.\\d+, [0-9.]+ GiB, driver .+"), cuda.reason());
+        }
+    }
+
+    @Test
+    void emulationIsSelectedByName() {
+        NativeTestBackend.library(); // skips (or fails when required) if the emulation library is absent
+        if (NativeTestBackend.kind() != LibraryKind.EMULATION) {
+            return;
+        }
+        try (Backends.Selection s = Backends.select("emulation")) {
+            assertEquals("emulation", s.backend().name());
+            assertTrue(s.reason().startsWith("emulation (requested;"), s.reason());
+            assertTrue(s.backend().description().contains("libequirisk_emu.so"), s.backend().description());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.equirisk.nativ;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the shared real price files simply: complete rows only, log returns between consecutive kept rows. */
+final class MarketData {
+    private MarketData() {
+    }
+
+    /** Log returns, row-major T×N, of the file under ../shared/data; skips visibly if ../shared is absent. */
+    record Table(double[] returns, int rows, int assets) {
+    }
+
+    static Table logReturns(String relative) throws IOException {
+        String shared = System.getProperty("equirisk.shared");
+        Assumptions.assumeTrue(shared != null && Files.isDirectory(Path.of(shared)),
+                "shared data folder (equirisk.shared) not present: " + shared);
+        Path file = Path.of(shared, relative);
+        Assumptions.assumeTrue(Files.isRegularFile(file), "missing " + file);
+        List<String> lines = Files.readAllLines(file);
+        int n = lines.get(0).split(",", -1).length - 1;
+        List<double[]> prices = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            if (cells.length != n + 1) {
+                continue;
+            }
+            double[] p = new double[n];
+            boolean complete = true;
+            for (int j = 0; j < n && complete; j++) {
+                String c = cells[j + 1].trim();
+                if (c.isEmpty()) {
+                    complete = false;
+                } else {
+                    p[j] = Double.parseDouble(c);
+                    complete = p[j] > 0 && Double.isFinite(p[j]);
+                }
+            }
+            if (complete) {
+                prices.add(p);
+            }
+        }
+        int rows = prices.size() - 1;
+        double[] r = new double[rows * n];
+        for (int t = 0; t < rows; t++) {
+            for (int j = 0; j < n; j++) {
+                r[t * n + j] = Math.log(prices.get(t + 1)[j] / prices.get(t)[j]);
+            }
+        }
+        return new Table(r, rows, n);
+    }
+}

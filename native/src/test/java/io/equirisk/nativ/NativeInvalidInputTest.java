@@ -1,0 +1,169 @@
+package io.equirisk.nativ;
+
+import io.equirisk.backend.CovarianceKind;
+import io.equirisk.backend.ReturnWindows;
+import io.equirisk.covariance.CovarianceBatch;
+import io.equirisk.error.BackendException;
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.EquiriskException;
+import io.equirisk.error.InvalidBudgetException;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.NonFiniteValueException;
+import io.equirisk.error.ZeroVarianceException;
+import io.equirisk.solver.SolverOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every kind of invalid input gets its typed exception on the Java side, with a message naming the problem, and the
+ * library is not called at all (the bindings' downcall counter does not move).
+ */
+class NativeInvalidInputTest {
+    private static CudaBackend backend;
+    private static final Random RND = new Random(31);
+
+    @BeforeAll
+    static void open() {
+        backend = NativeTestBackend.open();
+    }
+
+    @AfterAll
+    static void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private static <T extends EquiriskException> T rejected(Class<T> type, String messagePart, Executable call) {
+        long before = backend.downcalls();
+        T e = assertThrows(type, call);
+        assertEquals(before, backend.downcalls(), "the library must not be called for invalid input");
+        assertTrue(e.getMessage().contains(messagePart), "message '" + e.getMessage() + "' names '" + messagePart + "'");
+        return e;
+    }
+
+    private static ReturnWindows windows() {
+        return ReturnWindows.rolling(TestMatrices.returns(RND, 30, 4), 30, 4, 10, 5);
+    }
+
+    @Test
+    void covarianceArguments() {
+        ReturnWindows w = windows();
+        rejected(InvalidInputException.class, "null", () -> backend.covariance(null, CovarianceKind.SAMPLE, 0));
+        rejected(InvalidInputException.class, "kind", () -> backend.covariance(w, null, 0));
+        for (double lambda : new double[] {0, 1, -0.5, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+            rejected(InvalidInputException.class, "λ", () -> backend.covariance(w, CovarianceKind.EWMA, lambda));
+        }
+    }
+
+    /** The records validate at construction but their arrays stay mutable: the backend checks again. */
+    @Test
+    void covarianceDataChangedAfterConstruction() {
+        ReturnWindows w = windows();
+        w.returns()[4 * 4 + 2] = Double.NaN;
+        rejected(NonFiniteValueException.class, "row 5, asset column 3",
+                () -> backend.covariance(w, CovarianceKind.SAMPLE, 0));
+        ReturnWindows w2 = windows();
+        w2.starts()[2] = 25; // 25 + 10 > 30 rows
+        rejected(DimensionMismatchException.class, "window 2", () -> backend.covariance(w2, CovarianceKind.EWMA, 0.9));
+        ReturnWindows w3 = windows();
+        w3.starts()[0] = -1;
+        rejected(DimensionMismatchException.class, "window 0", () -> backend.covariance(w3, CovarianceKind.SAMPLE, 0));
+    }
+
+    @Test
+    void covarianceTooLargeForOneArray() {
+        int n = 2000;
+        int rows = 3;
+        double[] r = new double[rows * n];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = i % 7;
+        }
+        int[] starts = new int[600]; // 600 · 2000² values > 2³¹
+        ReturnWindows w = new ReturnWindows(r, rows, n, starts, 2);
+        rejected(DimensionMismatchException.class, "exceed one Java array",
+                () -> backend.covariance(w, CovarianceKind.SAMPLE, 0));
+    }
+
+    private static CovarianceBatch batch(int count, int n) {
+        double[] v = new double[count * n * n];
+        for (int k = 0; k < count; k++) {
+            System.arraycopy(TestMatrices.factorModel(RND, n, 2), 0, v, k * n * n, n * n);
+        }
+        return CovarianceBatch.of(count, n, v, null);
+    }
+
+    @Test
+    void budgetArguments() {
+        CovarianceBatch b = batch(3, 4);
+        SolverOptions o = SolverOptions.defaults();
+        rejected(InvalidBudgetException.class, "null", () -> backend.solve(b, null, o));
+        rejected(DimensionMismatchException.class, "budgets must have", () -> backend.solve(b, new double[5], o));
+        rejected(DimensionMismatchException.class, "budgets must have", () -> backend.solve(b, new double[8], o));
+        rejected(InvalidBudgetException.class, "negative", () -> backend.solve(b, new double[] {0.5, 0.7, -0.2, 0}, o));
+        rejected(InvalidBudgetException.class, "NaN",
+                () -> backend.solve(b, new double[] {0.5, Double.NaN, 0.25, 0.25}, o));
+        rejected(InvalidBudgetException.class, "sum to", () -> backend.solve(b, new double[] {0.5, 0.2, 0.2, 0.2}, o));
+        rejected(InvalidBudgetException.class, "all zero", () -> backend.solve(b, new double[4], o));
+        double[] perProblem = new double[12];
+        java.util.Arrays.fill(perProblem, 0.25);
+        perProblem[9] = 0.3; // problem 2 sums to 1.05
+        rejected(InvalidBudgetException.class, "problem 2", () -> backend.solve(b, perProblem, o));
+        rejected(InvalidInputException.class, "options", () -> backend.solve(b, TestMatrices.equalBudgets(4), null));
+        rejected(InvalidInputException.class, "null", () -> backend.solve(null, TestMatrices.equalBudgets(4), o));
+    }
+
+    @Test
+    void covarianceBatchChangedAfterConstruction() {
+        SolverOptions o = SolverOptions.defaults();
+        CovarianceBatch b = batch(3, 4);
+        b.values()[16 + 5] = Double.POSITIVE_INFINITY;
+        rejected(NonFiniteValueException.class, "batch matrix 1",
+                () -> backend.solve(b, TestMatrices.equalBudgets(4), o));
+        CovarianceBatch c = batch(3, 4);
+        c.values()[32 + 15] = 0; // matrix 2, asset 4's variance
+        rejected(ZeroVarianceException.class, "A4", () -> backend.solve(c, TestMatrices.equalBudgets(4), o));
+    }
+
+    @Test
+    void closedBackendRefusesWork() {
+        CudaBackend b = NativeTestBackend.open();
+        b.close();
+        b.close(); // idempotent
+        assertThrows(BackendException.class, () -> b.solve(batch(1, 3), TestMatrices.equalBudgets(3),
+                SolverOptions.defaults()));
+        assertThrows(BackendException.class, () -> b.covariance(windows(), CovarianceKind.SAMPLE, 0));
+    }
+
+    @Test
+    void invalidThresholds() {
+        NativeLibrary lib = NativeTestBackend.library();
+        assertThrows(InvalidInputException.class, () -> new CudaBackend(lib, 0, -1, 10));
+        assertThrows(InvalidInputException.class, () -> new CudaBackend(lib, 0, 10, 0));
+    }
+
+    /** What the library itself rejects (here: bypassing the Java checks) comes back typed, with its text. */
+    @Test
+    void libraryRejectionIsTyped() {
+        NativeLibrary lib = NativeTestBackend.library();
+        try (NativeContext ctx = NativeContext.create(lib.api(), 0);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment one = arena.allocate(64, 8);
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> ctx.call(c -> {
+                NativeStatus.check(lib.api(), lib.api().er_covariance(c, one, 4, 0, one, 1, 2,
+                        io.equirisk.nativ.ffi.EquiriskH.ER_COV_SAMPLE, 0, one), "er_covariance");
+                return null;
+            }));
+            assertTrue(e.getMessage().startsWith("er_covariance rejected its input: ") && e.getMessage().length() > 34,
+                    "carries the library's text: " + e.getMessage());
+        }
+    }
+}

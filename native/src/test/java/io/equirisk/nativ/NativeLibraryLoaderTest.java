@@ -1,0 +1,113 @@
+package io.equirisk.nativ;
+
+import io.equirisk.nativ.ffi.ErDeviceInfo;
+import io.equirisk.nativ.ffi.EquiriskH;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Extraction, loading and the struct layout. */
+class NativeLibraryLoaderTest {
+
+    @Test
+    void extractionIsContentHashedAtomicAndReused() throws IOException {
+        byte[] a = "first library image".getBytes();
+        byte[] b = "second library image".getBytes();
+        Path pa = NativeLibraryLoader.extract(LibraryKind.EMULATION, a);
+        Path pb = NativeLibraryLoader.extract(LibraryKind.EMULATION, b);
+        assertNotEquals(pa, pb, "different content, different file");
+        assertTrue(pa.getFileName().toString().matches("libequirisk_emu-[0-9a-f]{24}\\.so"), pa.toString());
+        assertArrayEquals(a, Files.readAllBytes(pa));
+        assertEquals(pa, NativeLibraryLoader.extract(LibraryKind.EMULATION, a), "same content is reused");
+        // a damaged file under the right name is replaced, not trusted
+        Files.write(pa, Arrays.copyOf(a, a.length - 3));
+        assertEquals(pa, NativeLibraryLoader.extract(LibraryKind.EMULATION, a));
+        assertArrayEquals(a, Files.readAllBytes(pa));
+        try (var left = Files.list(pa.getParent())) {
+            assertTrue(left.noneMatch(p -> p.toString().endsWith(".tmp")), "no temporary files left behind");
+        }
+        Files.delete(pa);
+        Files.delete(pb);
+    }
+
+    @Test
+    void extractionFolderIsPrivate() throws IOException {
+        Path dir = NativeLibraryLoader.privateDirectory();
+        assertTrue(dir.getFileName().toString().startsWith("equirisk-"), dir.toString());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    }
+
+    @Test
+    void loadingIsOncePerJvmAndChecksTheAbi() {
+        NativeLibrary lib = NativeTestBackend.library();
+        assertSame(lib, NativeLibraryLoader.load(NativeTestBackend.kind()).library());
+        assertEquals(EquiriskH.ER_ABI_VERSION, lib.api().er_abi_version());
+        assertEquals(NativeTestBackend.kind().abiName(), lib.api().er_library_kind());
+        assertTrue(lib.deviceCount().count() >= 1, lib.deviceCount().reason());
+        DeviceInfo info = lib.deviceInfo(0);
+        assertTrue(!info.name().isBlank() && info.totalMemory() > 0, info.toString());
+    }
+
+    /** Loading the CUDA build never crashes the JVM: without a driver it loads and counts no device. */
+    @Test
+    void cudaLibraryLoadsOrSaysWhyNot() {
+        NativeLibraryLoader.Result r = NativeLibraryLoader.load(LibraryKind.CUDA);
+        if (!r.loaded()) {
+            assertTrue(r.reason().contains("libequirisk_cuda.so"), r.reason());
+            return;
+        }
+        NativeLibrary.DeviceCount dc = r.library().deviceCount();
+        assertTrue(dc.count() >= 0);
+        if (dc.count() == 0) {
+            assertTrue(!dc.reason().isBlank(), "a reason for having no device");
+        }
+    }
+
+    /** A missing file, or one that is not a loadable library, is an ordinary answer with a reason. */
+    @Test
+    void unusableLibrariesAreReasonsNotCrashes() throws IOException {
+        Path dir = Files.createTempDirectory("equirisk-loader-test");
+        try {
+            NativeLibraryLoader.Result missing = NativeLibraryLoader.loadFromDirectory(LibraryKind.CUDA, dir);
+            assertTrue(!missing.loaded() && missing.reason().contains("libequirisk_cuda.so not found in"),
+                    missing.reason());
+            Files.writeString(dir.resolve("libequirisk_emu.so"), "not an ELF file");
+            NativeLibraryLoader.Result garbage = NativeLibraryLoader.loadFromDirectory(LibraryKind.EMULATION, dir);
+            assertTrue(!garbage.loaded() && garbage.reason().contains("did not load"), garbage.reason());
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    /** Offsets and size of er_device_info as the C compiler lays it out on x86-64 (5 int32 after 256 chars, pad 4). */
+    @Test
+    void deviceInfoLayout() {
+        assertEquals(304, ErDeviceInfo.LAYOUT.byteSize());
+        assertEquals(8, ErDeviceInfo.LAYOUT.byteAlignment());
+        assertEquals(256, offset("compute_major"));
+        assertEquals(268, offset("driver_version"));
+        assertEquals(272, offset("runtime_version"));
+        assertEquals(280, offset("total_memory"));
+        assertEquals(296, offset("shared_memory_per_block_optin"));
+    }
+
+    private static long offset(String field) {
+        return ErDeviceInfo.LAYOUT.byteOffset(groupElement(field));
+    }
+}
