@@ -158,7 +158,7 @@ final class CoordinateDescent {
                     far[r] = k.dot(sigma, rows + r * n + tail, x, tail, len);
                 }
             }
-            maxRel = Math.max(maxRel, solveBlock(i0, bs));
+            maxRel = Math.max(maxRel, solveBlock(i0, bs, true));
             if (len > 0) {
                 if (bs == BLOCK) {
                     System.arraycopy(x, i0, coef, 0, BLOCK);
@@ -195,37 +195,21 @@ final class CoordinateDescent {
                 }
             }
             System.arraycopy(far, 0, up, i0, bs);
-            maxRel = Math.max(maxRel, solveBlockBackward(i0, bs));
+            maxRel = Math.max(maxRel, solveBlock(i0, bs, false));
         }
         upValid = true;
         return maxRel;
     }
 
-    /** Coordinates i0..i0+bs−1 in increasing order, given far[] (terms beyond the block) and acc[] (before it). */
-    private double solveBlock(int i0, int bs) {
+    /**
+     * Coordinates i0..i0+bs−1, in increasing order ({@code forward}) or decreasing, given far[] (terms beyond the
+     * block) and acc[] (terms before it); the 4×4 diagonal block's terms are taken with the current x. Returns
+     * max |Δx_i| / x_i over the block.
+     */
+    private double solveBlock(int i0, int bs, boolean forward) {
         double maxRel = 0;
-        for (int r = 0; r < bs; r++) {
-            int i = i0 + r;
-            if (b[i] > 0) {
-                int row = off + i * n;
-                double c = acc[i] + far[r];
-                for (int q = 0; q < bs; q++) {
-                    if (q != r) {
-                        c += sigma[row + i0 + q] * x[i0 + q];
-                    }
-                }
-                double xi = root(sigma[row + i], c, b[i]);
-                maxRel = Math.max(maxRel, Math.abs(xi - x[i]) / xi);
-                x[i] = xi;
-            }
-        }
-        return maxRel;
-    }
-
-    /** Coordinates i0+bs−1 down to i0, as {@link #solveBlock}. */
-    private double solveBlockBackward(int i0, int bs) {
-        double maxRel = 0;
-        for (int r = bs - 1; r >= 0; r--) {
+        for (int step = 0; step < bs; step++) {
+            int r = forward ? step : bs - 1 - step;
             int i = i0 + r;
             if (b[i] > 0) {
                 int row = off + i * n;
