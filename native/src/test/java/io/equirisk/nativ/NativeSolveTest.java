@@ -162,10 +162,15 @@ class NativeSolveTest {
         }
     }
 
+    /**
+     * The engines take different paths (sweep order, acceleration, when they check), so each stops somewhere inside
+     * its tolerance ball: at 1e-10 on RC two correct answers can differ by ~1e-9 in weight. Compared at 1e-12, the
+     * 1e-9 agreement on weights tests the engines, not where they happened to stop.
+     */
     @Test
     void mixedBatchMatchesCpuBackend() {
         Mixed m = mixedBatch(12, 24);
-        SolverOptions opts = SolverOptions.defaults().withTolerance(TOL);
+        SolverOptions opts = SolverOptions.defaults().withTolerance(1e-12);
         BatchSolution got = backend.solve(m.batch(), m.budgets(), opts);
         BatchSolution ref;
         try (CpuBackend cpu = new CpuBackend(1)) {
