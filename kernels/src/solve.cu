@@ -70,15 +70,6 @@ __device__ double block_max(double v, double* scratch) {
     return m;
 }
 
-/* out = C v for symmetric C (na × na, row stride na): thread p reads column p, so a warp reads a row, coalesced. */
-__device__ void sym_matvec(const double* C, int na, const double* v, double* out) {
-    for (int p = threadIdx.x; p < na; p += blockDim.x) {
-        double s = 0.0;
-        for (int q = 0; q < na; q++) s = fma(C[(int64_t)q * na + p], v[q], s);
-        out[p] = s;
-    }
-}
-
 /* The per-problem state, all pointers into shared memory or the block's workspace. */
 struct Problem {
     int na;
@@ -94,7 +85,35 @@ struct Problem {
     double* C;
     double* U;
     double* scratch;
+    int packed; /* C holds only the strict upper triangle, column by column: C_pq (p < q) at q(q−1)/2 + p */
 };
+
+/* Offset of C_pq (p < q) in the packed strict upper triangle. Column q is contiguous, so a warp reading column q
+   (consecutive p) is conflict-free, and a warp reading row p (consecutive q: offsets q(q−1)/2 + p) hits distinct
+   8-byte banks too, up to 2-way at some starting q (triangular numbers mod 16 over 16 consecutive q). */
+__device__ __forceinline__ int packed_at(int p, int q) { return q * (q - 1) / 2 + p; }
+
+/* C_pq in either layout (1 on the diagonal). */
+__device__ __forceinline__ double c_at(const Problem& P, int p, int q) {
+    if (!P.packed) return P.C[(int64_t)p * P.na + q];
+    if (p == q) return 1.0;
+    return p < q ? P.C[packed_at(p, q)] : P.C[packed_at(q, p)];
+}
+
+/* out = C v: thread p computes entry p. Full layout: thread p reads column p, so a warp reads a row, coalesced;
+   packed: the column q < p of C_pq / the row entries q > p, both nearly conflict-free (see packed_at). */
+__device__ void sym_matvec(const Problem& P, const double* v, double* out) {
+    const int na = P.na;
+    for (int p = threadIdx.x; p < na; p += blockDim.x) {
+        double s = 0.0;
+        if (P.packed) {
+            for (int q = 0; q < na; q++) s = fma(c_at(P, q, p), v[q], s);
+        } else {
+            for (int q = 0; q < na; q++) s = fma(P.C[(int64_t)q * na + p], v[q], s);
+        }
+        out[p] = s;
+    }
+}
 
 /* max_p |y_p cy_p / yᵀcy − b_p| with cy = q + y (offdiag = true) or cy = q. */
 __device__ double residual(const Problem& P, bool offdiag) {
@@ -112,7 +131,7 @@ __device__ double residual(const Problem& P, bool offdiag) {
 /* q = C y − y exactly (one matvec). */
 __device__ void exact_offdiag(const Problem& P) {
     __syncthreads();
-    sym_matvec(P.C, P.na, P.y, P.q);
+    sym_matvec(P, P.y, P.q);
     __syncthreads();
     for (int p = threadIdx.x; p < P.na; p += blockDim.x) P.q[p] -= P.y[p];
     __syncthreads();
@@ -162,6 +181,75 @@ __device__ void ccd_sweep(const Problem& P) {
     __syncthreads();
 }
 
+constexpr int WARP_N = 128; /* largest n of the warp-per-problem path */
+constexpr int WR = WARP_N / 32;
+
+/* One CCD sweep by a block of one warp, C packed in shared memory, the state in registers: lane l owns
+   j = l + 32r (r < WR) of y, q = Cy − y and b. Coordinate i's q_i comes from its owner lane by one shuffle
+   (y_i, b_i are read from memory, off the chain); no barrier anywhere (nothing in memory is written until the sweep ends). Each lane loads its
+   entries of row i + 1 of C before computing root i, so the shared loads stay off the sequential chain.
+   Same arithmetic, in the same order, as ccd_sweep. Writes y and q back and returns the residual
+   max_p |y_p (Cy)_p / yᵀCy − b_p| (the value residual(P, true) computes). */
+__device__ double warp_ccd_sweep(const Problem& P) {
+    const int na = P.na, lane = threadIdx.x;
+    const double* C = P.C;
+    double y[WR], q[WR], b[WR], cur[WR];
+    int tj[WR];
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        const int j = lane + 32 * r;
+        const bool in = j < na;
+        y[r] = in ? P.y[j] : 0.0;
+        q[r] = in ? P.q[j] : 0.0;
+        b[r] = in ? P.b[j] : 0.0;
+        tj[r] = j * (j - 1) / 2;
+        cur[r] = (in && j > 0) ? C[tj[r]] : 0.0; /* row 0: C_0j */
+    }
+#pragma unroll
+    for (int ri = 0; ri < WR; ri++) {
+        for (int l = 0; l < 32; l++) {
+            const int i = 32 * ri + l;
+            if (i >= na) break; /* uniform over the warp */
+            const double yi = P.y[i], bi = P.b[i]; /* off the chain: y is written back only after the sweep */
+            const double c = __shfl_sync(0xffffffffu, q[ri], l);
+            double nxt[WR];
+            const int i1 = i + 1, t1 = i1 * (i1 - 1) / 2;
+#pragma unroll
+            for (int r = 0; r < WR; r++) {
+                const int j = lane + 32 * r;
+                nxt[r] = (i1 < na && j < na && j != i1) ? C[j < i1 ? t1 + j : tj[r] + i1] : 0.0;
+            }
+            const double ynew = 0.5 * (-c + sqrt(fma(c, c, 4.0 * bi)));
+            const double dy = ynew - yi;
+#pragma unroll
+            for (int r = 0; r < WR; r++) {
+                const int j = lane + 32 * r;
+                if (j < na && j != i) q[r] = fma(cur[r], dy, q[r]);
+                cur[r] = nxt[r];
+            }
+            if (lane == l) y[ri] = ynew;
+        }
+    }
+    double part = 0.0;
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        const int j = lane + 32 * r;
+        if (j < na) {
+            P.y[j] = y[r];
+            P.q[j] = q[r];
+            part += y[r] * (q[r] + y[r]);
+        }
+    }
+    const double s = warp_sum(part);
+    double m = 0.0;
+#pragma unroll
+    for (int r = 0; r < WR; r++)
+        if (lane + 32 * r < na) m = nan_max(m, fabs(y[r] * (q[r] + y[r]) / s - b[r]));
+    m = warp_max(m);
+    __syncthreads(); /* y and q in memory for what follows */
+    return m;
+}
+
 /* Damped Newton on f(y) = ½yᵀCy − Σb ln y from the current y. Returns steps taken; *ok = 0 when it stopped
    without reaching tol/2 (cap, failed Cholesky, no positive step). *chol_failed = 1 on a failed factorisation. */
 __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_failed) {
@@ -171,7 +259,7 @@ __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_
     *chol_failed = 0;
     for (;;) {
         __syncthreads();
-        sym_matvec(P.C, na, P.y, P.q); /* q = Cy exactly */
+        sym_matvec(P, P.y, P.q); /* q = Cy exactly */
         __syncthreads();
         const double r = residual(P, false);
         if (r <= 0.5 * tol) {
@@ -183,7 +271,7 @@ __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_
         for (int64_t e = tid; e < (int64_t)na * na; e += T) {
             const int p = (int)(e / na);
             const int qq = (int)(e - (int64_t)p * na);
-            P.U[e] = P.C[e] + (p == qq ? P.b[p] / (P.y[p] * P.y[p]) : 0.0);
+            P.U[e] = c_at(P, p, qq) + (p == qq ? P.b[p] / (P.y[p] * P.y[p]) : 0.0);
         }
         __syncthreads();
         /* H = UᵀU, U upper; row k of U overwrites row k of H (diagonal kept in P.diag) */
@@ -250,6 +338,7 @@ struct Config {
     int max_iter;
     int solver;
     int c_in_shared;
+    int c_packed; /* warp-per-problem path: one-warp blocks, packed C in shared memory, vectors in the workspace */
     int vec_in_shared;
     int64_t work_per_block;
     double* work;
@@ -283,7 +372,12 @@ __global__ void __launch_bounds__(MAX_THREADS) solve_kernel(Config cfg) {
     int* idx = reinterpret_cast<int*>(P.d + n);
     int* na_slot = idx + n;
     P.idx = idx;
-    if (cfg.c_in_shared) {
+    P.packed = cfg.c_packed;
+    if (cfg.c_packed) {
+        P.scratch = smem;
+        P.C = smem + SCRATCH;
+        P.U = wnext;
+    } else if (cfg.c_in_shared) {
         P.C = smem + vec_doubles(n);
         P.U = wnext;
     } else {
@@ -313,13 +407,27 @@ __global__ void __launch_bounds__(MAX_THREADS) solve_kernel(Config cfg) {
             P.sig[p] = sqrt(S[(int64_t)i * n + i]);
         }
         __syncthreads();
-        for (int64_t e = tid; e < (int64_t)na * na; e += T) {
-            const int p = (int)(e / na), q = (int)(e - (int64_t)p * na);
-            P.C[e] = p == q ? 1.0 : S[(int64_t)idx[p] * n + idx[q]] / (P.sig[p] * P.sig[q]);
+        if (cfg.c_packed) {
+            /* entry e of the packed triangle is C_pq, q(q−1)/2 ≤ e < q(q+1)/2, p = e − q(q−1)/2; consecutive
+               threads read consecutive entries of row q of Σ (its lower part; Σ is symmetric): coalesced */
+            const int np = na * (na - 1) / 2;
+#pragma unroll 4
+            for (int e = tid; e < np; e += T) {
+                int q = (int)((1.0 + sqrt(1.0 + 8.0 * e)) * 0.5);
+                while (q * (q - 1) / 2 > e) q--;
+                while (q * (q + 1) / 2 <= e) q++;
+                const int p = e - q * (q - 1) / 2;
+                P.C[e] = S[(int64_t)idx[q] * n + idx[p]] / (P.sig[p] * P.sig[q]);
+            }
+        } else {
+            for (int64_t e = tid; e < (int64_t)na * na; e += T) {
+                const int p = (int)(e / na), q = (int)(e - (int64_t)p * na);
+                P.C[e] = p == q ? 1.0 : S[(int64_t)idx[p] * n + idx[q]] / (P.sig[p] * P.sig[q]);
+            }
         }
         __syncthreads();
         /* c. y = b / sqrt(bᵀCb) */
-        sym_matvec(P.C, na, P.b, P.q);
+        sym_matvec(P, P.b, P.q);
         __syncthreads();
         double part = 0.0;
         for (int p = tid; p < na; p += T) part += P.b[p] * P.q[p];
@@ -336,9 +444,14 @@ __global__ void __launch_bounds__(MAX_THREADS) solve_kernel(Config cfg) {
             exact_offdiag(P);
             hist[0] = residual(P, true);
             for (;;) {
-                ccd_sweep(P);
+                double r;
+                if (cfg.c_packed) {
+                    r = warp_ccd_sweep(P);
+                } else {
+                    ccd_sweep(P);
+                    r = residual(P, true);
+                }
                 sweeps++;
-                double r = residual(P, true);
                 if (r <= 0.5 * cfg.tol) {
                     exact_offdiag(P);
                     r = residual(P, true);
@@ -387,6 +500,7 @@ __global__ void __launch_bounds__(MAX_THREADS) solve_kernel(Config cfg) {
         part = 0.0;
         for (int i = tid; i < n; i += T) {
             double s = 0.0;
+#pragma unroll 8 /* the loads do not depend on the FMA chain: several in flight */
             for (int j = 0; j < n; j++) s = fma(S[(int64_t)j * n + i], w[j], s);
             sw[i] = s;
             part += w[i] * s;
@@ -427,16 +541,29 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     plan->threads = threads;
     plan->vec_in_shared = vec_bytes <= limit;
     plan->c_in_shared = plan->vec_in_shared && vec_bytes + c_bytes <= limit;
+    plan->c_packed = 0;
     /* EQUIRISK_SOLVE_C=global: keep C in the (L2-resident) workspace even where shared memory would hold it, so
        more problems are resident per SM; a tuning experiment for the GPU session (see README) */
     const char* placement = std::getenv("EQUIRISK_SOLVE_C");
     if (placement != nullptr && std::strncmp(placement, "global", 6) == 0) plan->c_in_shared = 0;
     /* global-all: the vectors too (the path for n ≳ 3,400), so that CI covers it at small n */
     if (placement != nullptr && std::strcmp(placement, "global-all") == 0) plan->vec_in_shared = 0;
+    /* n ≤ 128: a warp per problem with the packed strict upper triangle of C in shared memory (n = 100: 39.6 KB,
+       5 problems per SM) and the vectors in the workspace (L1); EQUIRISK_SOLVE_C=block|global… keeps the block path */
+    const size_t packed_bytes = (size_t)(SCRATCH + n * (n - 1) / 2) * sizeof(double);
+    if (n <= WARP_N && placement == nullptr && packed_bytes <= limit) {
+        plan->threads = 32;
+        plan->c_packed = 1;
+        plan->c_in_shared = 1;
+        plan->vec_in_shared = 0;
+        plan->shared_bytes = packed_bytes;
+        plan->work_doubles_per_block = (size_t)(n * n + n) + (size_t)vec_doubles(n);
+    } else {
     plan->shared_bytes = plan->vec_in_shared ? vec_bytes + (plan->c_in_shared ? c_bytes : 0) : SCRATCH * 8;
     /* workspace: U and Newton's diagonal always; C unless shared; the vectors unless shared */
     plan->work_doubles_per_block = (size_t)(n * n + n) + (plan->c_in_shared ? 0 : (size_t)(n * n)) +
                                    (plan->vec_in_shared ? 0 : (size_t)vec_doubles(n));
+    }
     e = cudaFuncSetAttribute(solve_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
     if (e != cudaSuccess) return e;
     int per_sm = 0;
@@ -460,6 +587,7 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     cfg.max_iter = a.max_iter;
     cfg.solver = a.solver;
     cfg.c_in_shared = plan.c_in_shared;
+    cfg.c_packed = plan.c_packed;
     cfg.vec_in_shared = plan.vec_in_shared;
     cfg.work_per_block = (int64_t)plan.work_doubles_per_block;
     cfg.work = a.work;

@@ -45,6 +45,8 @@ export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 if [[ -n "$sanitize" ]]; then "$driver" --quick; else "$driver"; fi
 if [[ -z "$sanitize" ]]; then
+    echo "--- solve one block per problem with C in shared memory (the path for 128 < n ≤ ~165)"
+    EQUIRISK_SOLVE_C=block "$driver" --quick
     echo "--- solve with C in global memory (the path for n > ~165), then with the vectors there too (n > ~3,400)"
     EQUIRISK_SOLVE_C=global "$driver" --quick
     EQUIRISK_SOLVE_C=global-all "$driver" --quick
