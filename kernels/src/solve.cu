@@ -4,6 +4,8 @@
  * Newton, the final report on the original Σ), so both agree within 1e-9 on weights.
  *
  * Decomposition (see kernels/README.md for the numbers):
+ * - n ≤ 128: one warp (a 32-thread block) per problem, C's strict upper triangle packed in shared memory, the CCD
+ *   state in registers, no barrier per coordinate (warp_ccd_sweep). Larger n:
  * - One thread block per problem, blocks grid-striding over the batch (a persistent grid sized to what is
  *   resident), so the global workspace is per block, not per problem.
  * - The correlation matrix C (na × na FP64) lives in dynamic shared memory while it fits the opt-in limit with the
