@@ -61,13 +61,15 @@ final class VectorKernels implements NumericKernels {
      * 8 FMAs, and no reduction across lanes. The tile's sum over a block of KC steps is added to C once. (A 4 × 12
      * tile, 12 accumulators, ran at half the speed here: it needs more than the 16 vector registers.)
      * Packing, per block of KC rows t: every column j ≥ rowFrom is copied once, shifted and weighted, into tiles of
-     * KC × NR contiguous values (16 KiB each: one sits in L1 while the i-slivers sweep it); the rows i of the range
-     * are copied in blocks of MC, shifted, into slivers of KC × MR (a block of 256 KiB stays in L2).
+     * KC × NR contiguous values (32 KiB each); the rows i of the range are copied in blocks of MC, shifted, into
+     * slivers of KC × MR (a block of 256 KiB stays in L2). KC = 512 rather than 256: every pass over a block of rows
+     * t reads and writes all of C (mostly from L3), and halving the passes was worth ~10% at T = 2520, N = 1000;
+     * 1260 was slower again (the panels no longer stay near L1).
      * Padding rows and columns are zero, so one micro-kernel serves every edge, and tiles that cross the diagonal or
      * an edge go through a small buffer that drops what lies outside the upper triangle.
      */
-    private static final int KC = 256;
-    private static final int MC = 128;
+    private static final int KC = 512;
+    private static final int MC = 64;
     private static final int MR = 4;
     private static final int NR = 2 * L;
 
