@@ -158,9 +158,19 @@ final class VectorKernels implements NumericKernels {
     private static void packRows(double[] x, int xOff, int n, int k0, int kc, int i0, int rows, double[] shift,
                                  double[] a) {
         int padded = roundUp(rows, MR);
+        // whole slivers move as vectors when a sliver is a whole number of vectors (MR = L with AVX2)
+        int vectorRows = MR % L == 0 ? rows / MR * MR : 0;
         for (int k = 0; k < kc; k++) {
             int row = xOff + (k0 + k) * n + i0;
-            for (int r = 0; r < padded; r++) {
+            int r = 0;
+            for (; r < vectorRows; r += L) {
+                DoubleVector v = DoubleVector.fromArray(S, x, row + r);
+                if (shift != null) {
+                    v = v.sub(DoubleVector.fromArray(S, shift, i0 + r));
+                }
+                v.intoArray(a, (r / MR) * kc * MR + k * MR + r % MR);
+            }
+            for (; r < padded; r++) {
                 a[(r / MR) * kc * MR + k * MR + r % MR] =
                         r < rows ? x[row + r] - (shift == null ? 0 : shift[i0 + r]) : 0.0;
             }
