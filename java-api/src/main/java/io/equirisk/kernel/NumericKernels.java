@@ -22,7 +22,8 @@ public interface NumericKernels {
      * {@code shift} means m = 0, a null {@code weights} means w = 1. Nothing else of C is touched (not the lower
      * triangle, not rows outside the range), so disjoint row ranges may run on different threads.
      *
-     * <p>Unlike the other kernels, this one allocates its packing buffers (at most a few hundred KiB) once per call.
+     * <p>Unlike the other kernels, this one allocates its packing buffers once per call (about 512·N values: 4 MiB at
+     * N = 1000).
      *
      * @param shift   per-column values subtracted before the product (the column means), length ≥ n, or null
      * @param weights per-row weights, length ≥ t, or null

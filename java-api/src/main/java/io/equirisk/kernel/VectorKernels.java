@@ -61,14 +61,24 @@ final class VectorKernels implements NumericKernels {
      * 8 FMAs, and no reduction across lanes. The tile's sum over a block of KC steps is added to C once. (A 4 × 12
      * tile, 12 accumulators, ran at half the speed here: it needs more than the 16 vector registers.)
      * Packing, per block of KC rows t: every column j ≥ rowFrom is copied once, shifted and weighted, into tiles of
-     * KC × NR contiguous values (16 KiB each: one sits in L1 while the i-slivers sweep it); the rows i of the range
-     * are copied in blocks of MC, shifted, into slivers of KC × MR (a block of 256 KiB stays in L2).
+     * KC × NR contiguous values (32 KiB each); the rows i of the range are copied in blocks of MC, shifted, into
+     * slivers of KC × MR (a block of 256 KiB stays in L2). KC = 512 rather than 256: every pass over a block of rows
+     * t reads and writes all of C (mostly from L3), and halving the passes was worth ~10% at T = 2520, N = 1000;
+     * 1260 was slower again (the panels no longer stay near L1).
      * Padding rows and columns are zero, so one micro-kernel serves every edge, and tiles that cross the diagonal or
      * an edge go through a small buffer that drops what lies outside the upper triangle.
      */
-    private static final int KC = 256;
-    private static final int MC = 128;
+    private static final int KC = 512;
+    private static final int MC = 64;
     private static final int MR = 4;
+    /*
+     * The column tiles start BPAD values into their buffer. A packed step is NR = 8 doubles, one cache line when the
+     * tile starts on a line; HotSpot puts a double[]'s data 16 bytes past the array's start, and G1 starts a
+     * humongous array (the buffer at N = 1000) on a region boundary, so 6 values of padding put every step on one
+     * line instead of splitting one of its two vector loads across two (~4% faster, measured). Where the array is
+     * not so aligned the padding costs nothing.
+     */
+    private static final int BPAD = 6;
     private static final int NR = 2 * L;
 
     @Override
@@ -79,7 +89,7 @@ final class VectorKernels implements NumericKernels {
         }
         int kcMax = Math.min(KC, t);
         int width = n - rowFrom;
-        double[] b = new double[kcMax * roundUp(width, NR)];
+        double[] b = new double[kcMax * roundUp(width, NR) + BPAD];
         double[] a = new double[kcMax * Math.min(MC, roundUp(rowTo - rowFrom, MR))];
         double[] tile = new double[MR * NR];
         for (int k0 = 0; k0 < t; k0 += KC) {
@@ -90,7 +100,7 @@ final class VectorKernels implements NumericKernels {
                 packRows(x, xOff, n, k0, kc, blockFrom, blockRows, shift, a);
                 // the first column tile that reaches the block's diagonal
                 for (int jt = (blockFrom - rowFrom) / NR * NR; jt < width; jt += NR) {
-                    sweep(a, b, jt * kc, kc, c, cOff, n, blockFrom, blockRows, rowFrom + jt,
+                    sweep(a, b, BPAD + jt * kc, kc, c, cOff, n, blockFrom, blockRows, rowFrom + jt,
                             Math.min(NR, width - jt), tile);
                 }
             }
@@ -140,11 +150,11 @@ final class VectorKernels implements NumericKernels {
                 if (shift != null) {
                     v = v.sub(DoubleVector.fromArray(S, shift, j0 + u));
                 }
-                v.mul(vw).intoArray(b, (u / NR) * kc * NR + k * NR + u % NR);
+                v.mul(vw).intoArray(b, BPAD + (u / NR) * kc * NR + k * NR + u % NR);
             }
             for (; u < roundUp(jw, NR); u++) {
                 double v = u < jw ? (x[row + u] - (shift == null ? 0 : shift[j0 + u])) * w : 0.0;
-                b[(u / NR) * kc * NR + k * NR + u % NR] = v;
+                b[BPAD + (u / NR) * kc * NR + k * NR + u % NR] = v;
             }
         }
     }
@@ -156,9 +166,19 @@ final class VectorKernels implements NumericKernels {
     private static void packRows(double[] x, int xOff, int n, int k0, int kc, int i0, int rows, double[] shift,
                                  double[] a) {
         int padded = roundUp(rows, MR);
+        // whole slivers move as vectors when a sliver is a whole number of vectors (MR = L with AVX2)
+        int vectorRows = MR % L == 0 ? rows / MR * MR : 0;
         for (int k = 0; k < kc; k++) {
             int row = xOff + (k0 + k) * n + i0;
-            for (int r = 0; r < padded; r++) {
+            int r = 0;
+            for (; r < vectorRows; r += L) {
+                DoubleVector v = DoubleVector.fromArray(S, x, row + r);
+                if (shift != null) {
+                    v = v.sub(DoubleVector.fromArray(S, shift, i0 + r));
+                }
+                v.intoArray(a, (r / MR) * kc * MR + k * MR + r % MR);
+            }
+            for (; r < padded; r++) {
                 a[(r / MR) * kc * MR + k * MR + r % MR] =
                         r < rows ? x[row + r] - (shift == null ? 0 : shift[i0 + r]) : 0.0;
             }
@@ -173,8 +193,11 @@ final class VectorKernels implements NumericKernels {
         DoubleVector c00 = DoubleVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
         DoubleVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int k = 0;
-        // two steps per iteration: fewer loop branches and index updates per FMA (measured ~5% faster)
-        for (; k + 1 < kc; k += 2) {
+        int pairs = kc - 1;
+        // two steps per iteration: fewer loop branches and index updates per FMA. The exit test compares k itself
+        // with a loop-invariant bound: C2 then sees a counted loop and hoists every bounds check and the safepoint
+        // poll out of it (`k + 1 < kc` left 4 checks and a poll in the loop, ~10% slower)
+        for (; k < pairs; k += 2) {
             int ai = aOff + k * MR;
             int bi = bOff + k * NR;
             DoubleVector y0 = DoubleVector.fromArray(S, b, bi);
