@@ -251,10 +251,21 @@ final class CoordinateDescent {
      * products with x beyond the block and, by symmetry, add the block's x into y beyond it.
      */
     static void symmetricProduct(NumericKernels k, double[] sigma, int off, int n, double[] x, double[] y) {
+        symmetricProduct(k, sigma, off, n, x, y, false);
+    }
+
+    /**
+     * As {@link #symmetricProduct(NumericKernels, double[], int, int, double[], double[])}, visiting the row blocks
+     * last to first when {@code reverse}: then the rows a forward sweep reads first are the ones left in cache.
+     */
+    static void symmetricProduct(NumericKernels k, double[] sigma, int off, int n, double[] x, double[] y,
+                                 boolean reverse) {
         java.util.Arrays.fill(y, 0.0);
         double[] part = new double[BLOCK];
         double[] coef = new double[BLOCK];
-        for (int i0 = 0; i0 < n; i0 += BLOCK) {
+        int last = ((n - 1) / BLOCK) * BLOCK;
+        for (int step = 0; step <= last; step += BLOCK) {
+            int i0 = reverse ? last - step : step;
             int bs = Math.min(BLOCK, n - i0);
             int tail = i0 + bs;
             int len = n - tail;
