@@ -29,7 +29,8 @@ final class CoordinateDescent {
     private final double[] sx;
     private final double[] far = new double[BLOCK];
     private final double[] up;
-    private boolean upValid;
+    /** True from the end of a backward sweep until x next changes: up[] then holds its dot products. */
+    private boolean upFresh;
     /**
      * Upper triangles larger than this stream from memory: there sweeps cost bytes, and Anderson mixing, which saves
      * sweeps, pays. Below it Σ stays in cache, sweeps cost flops, and skipping the mixing keeps the forward sweep
@@ -91,7 +92,7 @@ final class CoordinateDescent {
             sweeps++;
             if (!forward && mixing != null) {
                 mixing.mix(pairStart, x, b);
-                upValid = false;
+                upFresh = false;
             }
             history[sweeps % (window + 1)] = delta;
             if (!Double.isFinite(delta)) {
@@ -142,6 +143,8 @@ final class CoordinateDescent {
      * Returns max_i |Δx_i| / x_i.
      */
     private double forwardSweep() {
+        boolean reuse = upFresh;
+        upFresh = false;
         java.util.Arrays.fill(acc, 0.0);
         double maxRel = 0;
         for (int i0 = 0; i0 < n; i0 += BLOCK) {
@@ -149,7 +152,7 @@ final class CoordinateDescent {
             int tail = i0 + bs;
             int len = n - tail;
             int rows = off + i0 * n;
-            if (upValid) {
+            if (reuse) {
                 System.arraycopy(up, i0, far, 0, bs);
             } else if (bs == BLOCK) {
                 k.dot4(sigma, rows + tail, n, x, tail, len, far);
@@ -197,7 +200,7 @@ final class CoordinateDescent {
             System.arraycopy(far, 0, up, i0, bs);
             maxRel = Math.max(maxRel, solveBlock(i0, bs, false));
         }
-        upValid = true;
+        upFresh = true;
         return maxRel;
     }
 
@@ -237,8 +240,74 @@ final class CoordinateDescent {
 
     /** Computes Σx exactly into {@link #sx} (reading half of Σ) and returns max_i |RC_i − b_i|. */
     private double exactResidual() {
-        symmetricProduct(k, sigma, off, n, x, sx);
+        if (upFresh) {
+            productAfterBackwardSweep();
+        } else {
+            symmetricProduct(k, sigma, off, n, x, sx);
+        }
         return RiskContributions.residual(x, sx, b);
+    }
+
+    /**
+     * Σx right after a backward sweep, at half the cost of {@link #symmetricProduct}: the sweep left up[] = the
+     * products of each block's rows with the (final) x beyond the block, so only the products with x before the block
+     * remain — one accumulation pass, in forward order over rows the sweep just left in cache.
+     */
+    private void productAfterBackwardSweep() {
+        java.util.Arrays.fill(acc, 0.0);
+        for (int i0 = 0; i0 < n; i0 += BLOCK) {
+            int bs = Math.min(BLOCK, n - i0);
+            int tail = i0 + bs;
+            int len = n - tail;
+            int rows = off + i0 * n;
+            for (int r = 0; r < bs; r++) {
+                double s = acc[i0 + r] + up[i0 + r];
+                for (int q = 0; q < bs; q++) {
+                    s += sigma[rows + r * n + i0 + q] * x[i0 + q];
+                }
+                sx[i0 + r] = s;
+            }
+            if (len > 0) {
+                if (bs == BLOCK) {
+                    System.arraycopy(x, i0, coef, 0, BLOCK);
+                    k.axpy4(coef, sigma, rows + tail, n, acc, tail, len);
+                } else {
+                    for (int r = 0; r < bs; r++) {
+                        k.axpy(x[i0 + r], sigma, rows + r * n + tail, acc, tail, len);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * uᵀΣu from the upper triangle with dot products only (one FMA per entry), blocks last to first so the rows a
+     * forward sweep reads first are left in cache.
+     */
+    static double quadraticForm(NumericKernels k, double[] sigma, int off, int n, double[] u) {
+        double[] part = new double[BLOCK];
+        double q = 0;
+        for (int i0 = ((n - 1) / BLOCK) * BLOCK; i0 >= 0; i0 -= BLOCK) {
+            int bs = Math.min(BLOCK, n - i0);
+            int tail = i0 + bs;
+            int len = n - tail;
+            int rows = off + i0 * n;
+            if (bs == BLOCK) {
+                k.dot4(sigma, rows + tail, n, u, tail, len, part);
+            } else {
+                for (int r = 0; r < bs; r++) {
+                    part[r] = k.dot(sigma, rows + r * n + tail, u, tail, len);
+                }
+            }
+            for (int r = 0; r < bs; r++) {
+                double inBlock = 0;
+                for (int c = 0; c < bs; c++) {
+                    inBlock += sigma[rows + r * n + i0 + c] * u[i0 + c];
+                }
+                q += u[i0 + r] * (inBlock + 2 * part[r]);
+            }
+        }
+        return q;
     }
 
     /** Σx from the last exact residual computation (valid after {@link #run}). */
@@ -251,21 +320,10 @@ final class CoordinateDescent {
      * products with x beyond the block and, by symmetry, add the block's x into y beyond it.
      */
     static void symmetricProduct(NumericKernels k, double[] sigma, int off, int n, double[] x, double[] y) {
-        symmetricProduct(k, sigma, off, n, x, y, false);
-    }
-
-    /**
-     * As {@link #symmetricProduct(NumericKernels, double[], int, int, double[], double[])}, visiting the row blocks
-     * last to first when {@code reverse}: then the rows a forward sweep reads first are the ones left in cache.
-     */
-    static void symmetricProduct(NumericKernels k, double[] sigma, int off, int n, double[] x, double[] y,
-                                 boolean reverse) {
         java.util.Arrays.fill(y, 0.0);
         double[] part = new double[BLOCK];
         double[] coef = new double[BLOCK];
-        int last = ((n - 1) / BLOCK) * BLOCK;
-        for (int step = 0; step <= last; step += BLOCK) {
-            int i0 = reverse ? last - step : step;
+        for (int i0 = 0; i0 < n; i0 += BLOCK) {
             int bs = Math.min(BLOCK, n - i0);
             int tail = i0 + bs;
             int len = n - tail;

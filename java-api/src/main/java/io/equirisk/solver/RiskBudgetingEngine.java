@@ -98,12 +98,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
         for (int i = 0; i < n; i++) {
             x[i] = b[i] > 0 ? b[i] / Math.sqrt(sigma[off + i * n + i]) : 0.0;
         }
-        double[] sx = new double[n];
-        CoordinateDescent.symmetricProduct(k, sigma, off, n, x, sx, true); // leaves the first rows cache-warm
-        double q = 0;
-        for (int i = 0; i < n; i++) {
-            q += x[i] * sx[i];
-        }
+        double q = CoordinateDescent.quadraticForm(k, sigma, off, n, x); // leaves the first rows cache-warm
         double scale = 1.0 / Math.sqrt(q);
         for (int i = 0; i < n; i++) {
             x[i] *= scale;
