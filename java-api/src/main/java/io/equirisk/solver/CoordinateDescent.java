@@ -154,23 +154,12 @@ final class CoordinateDescent {
             int rows = off + i0 * n;
             if (reuse) {
                 System.arraycopy(up, i0, far, 0, bs);
-            } else if (bs == BLOCK) {
-                k.dot4(sigma, rows + tail, n, x, tail, len, far);
             } else {
-                for (int r = 0; r < bs; r++) {
-                    far[r] = k.dot(sigma, rows + r * n + tail, x, tail, len);
-                }
+                blockDots(k, sigma, rows + tail, n, bs, x, tail, len, far);
             }
             maxRel = Math.max(maxRel, solveBlock(i0, bs, true));
             if (len > 0) {
-                if (bs == BLOCK) {
-                    System.arraycopy(x, i0, coef, 0, BLOCK);
-                    k.axpy4(coef, sigma, rows + tail, n, acc, tail, len);
-                } else {
-                    for (int r = 0; r < bs; r++) {
-                        k.axpy(x[i0 + r], sigma, rows + r * n + tail, acc, tail, len);
-                    }
-                }
+                blockAxpy(k, x, i0, coef, sigma, rows + tail, n, bs, acc, tail, len);
             }
         }
         return maxRel;
@@ -190,13 +179,7 @@ final class CoordinateDescent {
             int tail = i0 + bs;
             int len = n - tail;
             int rows = off + i0 * n;
-            if (bs == BLOCK) {
-                k.dot4(sigma, rows + tail, n, x, tail, len, far);
-            } else {
-                for (int r = 0; r < bs; r++) {
-                    far[r] = k.dot(sigma, rows + r * n + tail, x, tail, len);
-                }
-            }
+            blockDots(k, sigma, rows + tail, n, bs, x, tail, len, far);
             System.arraycopy(far, 0, up, i0, bs);
             maxRel = Math.max(maxRel, solveBlock(i0, bs, false));
         }
@@ -228,6 +211,31 @@ final class CoordinateDescent {
             }
         }
         return maxRel;
+    }
+
+    /** out[r] = row r of the block (bs rows from {@code rows}, stride n) · v[from, from+len). */
+    private static void blockDots(NumericKernels k, double[] sigma, int rows, int n, int bs, double[] v, int from,
+                                  int len, double[] out) {
+        if (bs == BLOCK) {
+            k.dot4(sigma, rows, n, v, from, len, out);
+        } else {
+            for (int r = 0; r < bs; r++) {
+                out[r] = k.dot(sigma, rows + r * n, v, from, len);
+            }
+        }
+    }
+
+    /** target[from, from+len) += Σ_r x[i0+r] · row r of the block; {@code coef} is scratch of length BLOCK. */
+    private static void blockAxpy(NumericKernels k, double[] x, int i0, double[] coef, double[] sigma, int rows, int n,
+                                  int bs, double[] target, int from, int len) {
+        if (bs == BLOCK) {
+            System.arraycopy(x, i0, coef, 0, BLOCK);
+            k.axpy4(coef, sigma, rows, n, target, from, len);
+        } else {
+            for (int r = 0; r < bs; r++) {
+                k.axpy(x[i0 + r], sigma, rows + r * n, target, from, len);
+            }
+        }
     }
 
     /**
@@ -268,14 +276,7 @@ final class CoordinateDescent {
                 sx[i0 + r] = s;
             }
             if (len > 0) {
-                if (bs == BLOCK) {
-                    System.arraycopy(x, i0, coef, 0, BLOCK);
-                    k.axpy4(coef, sigma, rows + tail, n, acc, tail, len);
-                } else {
-                    for (int r = 0; r < bs; r++) {
-                        k.axpy(x[i0 + r], sigma, rows + r * n + tail, acc, tail, len);
-                    }
-                }
+                blockAxpy(k, x, i0, coef, sigma, rows + tail, n, bs, acc, tail, len);
             }
         }
     }
@@ -292,13 +293,7 @@ final class CoordinateDescent {
             int tail = i0 + bs;
             int len = n - tail;
             int rows = off + i0 * n;
-            if (bs == BLOCK) {
-                k.dot4(sigma, rows + tail, n, u, tail, len, part);
-            } else {
-                for (int r = 0; r < bs; r++) {
-                    part[r] = k.dot(sigma, rows + r * n + tail, u, tail, len);
-                }
-            }
+            blockDots(k, sigma, rows + tail, n, bs, u, tail, len, part);
             for (int r = 0; r < bs; r++) {
                 double inBlock = 0;
                 for (int c = 0; c < bs; c++) {
@@ -328,16 +323,8 @@ final class CoordinateDescent {
             int tail = i0 + bs;
             int len = n - tail;
             int rows = off + i0 * n;
-            if (bs == BLOCK) {
-                k.dot4(sigma, rows + tail, n, x, tail, len, part);
-                System.arraycopy(x, i0, coef, 0, BLOCK);
-                k.axpy4(coef, sigma, rows + tail, n, y, tail, len);
-            } else {
-                for (int r = 0; r < bs; r++) {
-                    part[r] = k.dot(sigma, rows + r * n + tail, x, tail, len);
-                    k.axpy(x[i0 + r], sigma, rows + r * n + tail, y, tail, len);
-                }
-            }
+            blockDots(k, sigma, rows + tail, n, bs, x, tail, len, part);
+            blockAxpy(k, x, i0, coef, sigma, rows + tail, n, bs, y, tail, len);
             for (int r = 0; r < bs; r++) {
                 double s = part[r];
                 for (int q = 0; q < bs; q++) {
