@@ -42,7 +42,18 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 PriceHistory prices = PriceHistory.of(s.rows(), s.cols(), s.values(), s.assets(), s.dates());
                 returns = Returns.fromPrices(prices, options.returnKind());
             } else {
-                returns = Returns.of(s.rows(), s.cols(), s.values(), s.assets(), s.dates());
+                double[] values = s.values();
+                double scale = options.returnsScale();
+                if (scale != 1.0) {
+                    values = values.clone();
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] *= scale;
+                    }
+                } else if (looksLikePercent(values)) {
+                    err.println("equirisk: warning: the median absolute return in " + file + " is above 20% per "
+                            + "period; if the file is in percent, add --returns-unit percent");
+                }
+                returns = Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates());
             }
             if (options.window != null) {
                 if (options.window < 2) {
@@ -74,6 +85,13 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 ? " (of " + returns.observations() + "; incomplete dates dropped)" : "")
                 + " × " + cov.size() + " assets, " + estimator.name() + " covariance";
         return new CovarianceInput(cov, true, observations, source);
+    }
+
+    /** Median |r| over the present, non-zero cells above 0.2: typical of returns written in percent. */
+    static boolean looksLikePercent(double[] values) {
+        double[] a = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v) && v != 0).map(Math::abs)
+                .sorted().toArray();
+        return a.length > 0 && a[a.length / 2] > 0.2;
     }
 
     /**

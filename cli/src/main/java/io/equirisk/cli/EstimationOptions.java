@@ -26,6 +26,11 @@ final class EstimationOptions {
                     + "Default: ${DEFAULT-VALUE}."})
     String missing;
 
+    @Option(names = "--returns-unit", paramLabel = "fraction|percent", defaultValue = "fraction",
+            description = "Unit of a --returns file: fraction (0.01 = 1%%, default) or percent (1.0 = 1%%, as in the "
+                    + "Fama-French files). Percent returns are divided by 100.")
+    String returnsUnit;
+
     @Option(names = "--window", paramLabel = "N",
             description = "Use only the last N returns (dates), before missing values are handled.")
     Integer window;
@@ -36,6 +41,16 @@ final class EstimationOptions {
             case "log" -> ReturnKind.LOG;
             default -> throw new InvalidInputException("--returns-kind must be simple or log, got '" + returnsKind
                     + "'");
+        };
+    }
+
+    /** Factor that turns the returns file's numbers into fractions. */
+    double returnsScale() {
+        return switch (returnsUnit.trim().toLowerCase(Locale.ROOT)) {
+            case "fraction" -> 1.0;
+            case "percent" -> 0.01;
+            default -> throw new InvalidInputException("--returns-unit must be fraction or percent, got '"
+                    + returnsUnit + "'");
         };
     }
 

@@ -63,6 +63,33 @@ class RealDataTest {
         pricesToWeights(prices, "--window", "500", "--returns-kind", "log");
     }
 
+    /**
+     * Fama-French returns are in percent: the CLI warns when a returns file looks like it, and --returns-unit percent
+     * rescales it. Weights do not depend on the unit; volatilities (and a vol target's leverage) do, by 100×.
+     */
+    @Test
+    void percentReturnsAreDetectedAndRescaled(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path returns = SharedData.resolve("data/fama_french_industry/12ind_daily__average_value_weighted_returns_daily.csv");
+        Path wPct = dir.resolve("pct.csv");
+        Path wRaw = dir.resolve("raw.csv");
+        Cli.Result raw = Cli.run("solve", "--returns", returns.toString(), "--window", "756", "--format", "json",
+                "-o", wRaw.toString());
+        assertEquals(0, raw.code(), raw.err());
+        assertTrue(raw.err().contains("--returns-unit percent"), raw.err());
+        Cli.Result pct = Cli.run("solve", "--returns", returns.toString(), "--window", "756", "--returns-unit",
+                "percent", "--format", "json", "-o", wPct.toString());
+        assertEquals(0, pct.code(), pct.err());
+        assertTrue(!pct.err().contains("warning"), pct.err());
+        java.util.List<String> a = java.nio.file.Files.readAllLines(wRaw);
+        java.util.List<String> b = java.nio.file.Files.readAllLines(wPct);
+        assertEquals(a.size(), b.size());
+        for (int i = 1; i < a.size(); i++) {
+            double wa = Double.parseDouble(a.get(i).split(",")[1]);
+            double wb = Double.parseDouble(b.get(i).split(",")[1]);
+            assertEquals(wa, wb, 1e-9 * wa, "weight of " + a.get(i).split(",")[0]);
+        }
+    }
+
     @Test
     void semicolonCryptoFileDropAndPairwise() throws Exception {
         Path prices = SharedData.resolve("data/crypto_yahoo_14coins_2020_2023/crypto_prices.csv");
