@@ -102,9 +102,6 @@ public final class Main implements Runnable {
         if (ex instanceof EquiriskException) {
             return oneLine(ex.getMessage());
         }
-        if (ex instanceof UnsupportedOperationException) {
-            return "not available in this build: " + oneLine(ex.getMessage());
-        }
         if (ex instanceof OutOfMemoryError) {
             return "out of memory; give Java more with EQUIRISK_JAVA_OPTS=-Xmx8g (or a smaller problem)";
         }
