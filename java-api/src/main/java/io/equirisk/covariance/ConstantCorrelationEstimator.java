@@ -24,14 +24,8 @@ final class ConstantCorrelationEstimator implements CovarianceEstimator {
 
     @Override
     public CovarianceMatrix estimate(Returns returns, MissingValuePolicy policy) {
-        if (policy == MissingValuePolicy.PAIRWISE && returns.hasMissing()) {
-            throw Estimation.pairwiseUnsupported(NAME);
-        }
-        Returns x = Estimation.completeRows(returns, policy, NAME);
-        Estimation.requireVariation(x);
-        SampleMoments m = SampleMoments.of(x);
-        double[] f = target(m);
-        return Estimation.result(m.n, m.shrink(intensity(m, f), f), x, "after shrinkage");
+        return Estimation.shrink(returns, policy, NAME, ConstantCorrelationEstimator::target,
+                ConstantCorrelationEstimator::intensity);
     }
 
     /** The constant-correlation target F (1/T scaling, like S). */

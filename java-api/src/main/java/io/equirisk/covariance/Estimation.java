@@ -85,6 +85,24 @@ final class Estimation {
     }
 
     /** Refusal of PAIRWISE with missing data by the shrinkage estimators. */
+    /**
+     * The shrinkage estimators' common path: refuse ragged data under PAIRWISE, keep the complete rows, require
+     * variation, take the moments, and return (1 − δ)S + δF for the target F and the intensity δ, both derived from
+     * the moments.
+     */
+    static CovarianceMatrix shrink(Returns returns, MissingValuePolicy policy, String estimator,
+                                   java.util.function.Function<SampleMoments, double[]> targetOf,
+                                   java.util.function.ToDoubleBiFunction<SampleMoments, double[]> intensityOf) {
+        if (policy == MissingValuePolicy.PAIRWISE && returns.hasMissing()) {
+            throw pairwiseUnsupported(estimator);
+        }
+        Returns x = completeRows(returns, policy, estimator);
+        requireVariation(x);
+        SampleMoments m = SampleMoments.of(x);
+        double[] target = targetOf.apply(m);
+        return result(m.n, m.shrink(intensityOf.applyAsDouble(m, target), target), x, "after shrinkage");
+    }
+
     static InvalidInputException pairwiseUnsupported(String estimator) {
         return new InvalidInputException(estimator + " does not support the PAIRWISE missing-value policy on data"
                 + " with missing values: its shrinkage intensity assumes every asset is observed on the same dates."

@@ -18,13 +18,7 @@ final class OasEstimator implements CovarianceEstimator {
 
     @Override
     public CovarianceMatrix estimate(Returns returns, MissingValuePolicy policy) {
-        if (policy == MissingValuePolicy.PAIRWISE && returns.hasMissing()) {
-            throw Estimation.pairwiseUnsupported(NAME);
-        }
-        Returns x = Estimation.completeRows(returns, policy, NAME);
-        Estimation.requireVariation(x);
-        SampleMoments m = SampleMoments.of(x);
-        return Estimation.result(m.n, m.shrink(intensity(m), m.scaledIdentity()), x, "after shrinkage");
+        return Estimation.shrink(returns, policy, NAME, SampleMoments::scaledIdentity, (m, f) -> intensity(m));
     }
 
     static double intensity(SampleMoments m) {
