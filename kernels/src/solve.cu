@@ -402,10 +402,15 @@ __global__ void __launch_bounds__(MAX_THREADS) solve_kernel(Config cfg) {
         __syncthreads();
         const int na = *na_slot;
         P.na = na;
+        /* budgets are accepted when they sum to 1 within 1e-8; risk contributions sum to 1 exactly, so solve for
+           b / Σb (every thread sums in the same order: the same value everywhere), or the residual would floor at
+           the budgets' own rounding */
+        double bsum = 0.0;
+        for (int i = 0; i < n; i++) bsum += bb[i];
         /* b. correlation over the active set */
         for (int p = tid; p < na; p += T) {
             const int i = idx[p];
-            P.b[p] = bb[i];
+            P.b[p] = bb[i] / bsum;
             P.sig[p] = sqrt(S[(int64_t)i * n + i]);
         }
         __syncthreads();
@@ -513,7 +518,7 @@ __global__ void __launch_bounds__(MAX_THREADS) solve_kernel(Config cfg) {
             const double rci = bb[i] > 0.0 ? w[i] * sw[i] / v : 0.0;
             cfg.weights[k * n + i] = w[i];
             cfg.rc[k * n + i] = rci;
-            const double term = (isfinite(w[i]) && isfinite(rci)) ? fabs(rci - bb[i]) : NAN;
+            const double term = (isfinite(w[i]) && isfinite(rci)) ? fabs(rci - bb[i] / bsum) : NAN;
             m = nan_max(m, term);
         }
         const double res = block_max(m, P.scratch);

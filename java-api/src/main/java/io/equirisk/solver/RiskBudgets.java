@@ -29,14 +29,18 @@ public final class RiskBudgets {
         return new RiskBudgets(b);
     }
 
-    /** Budgets as given (copied); they must sum to one. */
+    /**
+     * Budgets as given; they must sum to one within {@link #SUM_TOLERANCE}. The stored budgets are divided by their
+     * sum, so that they sum to one to the last bit: risk contributions do, and budgets rounded in a file (three times
+     * 0.333333333) would otherwise leave a residual no solver can remove.
+     */
     public static RiskBudgets of(double... budgets) {
         double sum = check(budgets);
         if (Math.abs(sum - 1.0) > SUM_TOLERANCE) {
             throw new InvalidBudgetException("risk budgets sum to " + sum + ", not 1 (use RiskBudgets.normalized, "
                     + "or --normalize-budgets on the command line, to rescale them)");
         }
-        return new RiskBudgets(budgets.clone());
+        return normalized(budgets);
     }
 
     /** Budgets rescaled to sum to one (copied). */

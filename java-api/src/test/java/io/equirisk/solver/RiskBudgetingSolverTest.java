@@ -253,6 +253,19 @@ class RiskBudgetingSolverTest {
         assertEquals(w2 / total, r.weights()[1], 1e-13);
     }
 
+    /** Budgets rounded in a file (sum 1 ± 2e-9) are accepted, and must not leave a residual floor above tol. */
+    @Test
+    void roundedBudgetsStillConvergeTightly() {
+        CovarianceMatrix cov = RandomCovariances.factorModel(3, 2, 5);
+        double t = 0.333333333;
+        RiskBudgets b = RiskBudgets.of(t, t, 1 - 2 * t + 2e-9);
+        double sum = b.get(0) + b.get(1) + b.get(2);
+        assertEquals(1.0, sum, 1e-15);
+        RiskBudgetingResult r = SOLVER.solve(cov, b, SolverOptions.defaults());
+        assertTrue(r.converged(), "residual " + r.residual());
+        assertEquals(t, r.riskContributions()[0], 1e-8);
+    }
+
     @Test
     void singleActiveAssetTakesEverything() {
         CovarianceMatrix cov = RandomCovariances.factorModel(5, 2, 51);

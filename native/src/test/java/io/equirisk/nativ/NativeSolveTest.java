@@ -162,6 +162,18 @@ class NativeSolveTest {
         }
     }
 
+    /** Budgets that sum to 1 only within 1e-8 (rounded in a file) must still converge to 1e-10 on the device. */
+    @Test
+    void roundedBudgetsConvergeOnTheDevice() {
+        double[] s = {0.04, 0.006, 0.002, 0.006, 0.09, 0.003, 0.002, 0.003, 0.01};
+        CovarianceBatch batch = CovarianceBatch.of(1, 3, s, null);
+        double t = 0.333333333;
+        double[] b = {t, t, 1 - 2 * t + 2e-9};
+        BatchSolution got = backend.solve(batch, b, SolverOptions.defaults());
+        assertTrue(got.converged()[0], "residual " + got.residuals()[0]);
+        assertEquals(t, got.riskContributions()[0], 1e-8);
+    }
+
     /**
      * The engines take different paths (sweep order, acceleration, when they check), so each stops somewhere inside
      * its tolerance ball: at 1e-10 on RC two correct answers can differ by ~1e-9 in weight. Compared at 1e-12, the
