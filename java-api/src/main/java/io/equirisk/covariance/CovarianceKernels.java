@@ -28,8 +28,6 @@ import java.util.concurrent.RecursiveAction;
 public final class CovarianceKernels {
     /** Below this many multiply-adds (N(N+1)/2·T) one thread does the whole product: about a millisecond of work. */
     static final long PARALLEL_MIN_WORK = 1L << 22;
-    /** Side of the square tiles in which the upper triangle is scaled and mirrored. */
-    private static final int MIRROR_TILE = 32;
     /** Row ranges are cut at multiples of the kernel's row tile. */
     private static final int ROW_ALIGN = 4;
 
@@ -152,29 +150,10 @@ public final class CovarianceKernels {
         static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
     }
 
-    /** One thread's share: rows [from, to) of the upper triangle, then their mirror images in the lower one. */
+    /** One thread's share: rows [from, to) of the upper triangle and their mirror images in the lower one. */
     private static void rows(double[] x, int n, int start, int window, double[] shift, double[] weights, double scale,
                              double[] out, int outOff, int from, int to) {
-        for (int i = from; i < to; i++) {
-            Arrays.fill(out, outOff + i * n + i, outOff + (i + 1) * n, 0.0);
-        }
-        Kernels.get().syrkUpper(x, start * n, n, window, shift, weights, out, outOff, from, to);
-        // scale and mirror tile by tile: a tile's rows are read and its columns written while both sit in L1
-        // (a plain column walk over an N×N matrix misses the cache on every write)
-        for (int i0 = from; i0 < to; i0 += MIRROR_TILE) {
-            int i1 = Math.min(to, i0 + MIRROR_TILE);
-            for (int j0 = i0; j0 < n; j0 += MIRROR_TILE) {
-                int j1 = Math.min(n, j0 + MIRROR_TILE);
-                for (int i = i0; i < i1; i++) {
-                    int row = outOff + i * n;
-                    for (int j = Math.max(j0, i); j < j1; j++) {
-                        double v = out[row + j] * scale;
-                        out[row + j] = v;
-                        out[outOff + j * n + i] = v;
-                    }
-                }
-            }
-        }
+        Kernels.get().syrk(x, start * n, n, window, shift, weights, scale, out, outOff, from, to);
     }
 
     /**

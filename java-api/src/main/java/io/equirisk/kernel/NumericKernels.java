@@ -4,7 +4,7 @@ package io.equirisk.kernel;
  * The inner loops of the CPU engine, behind one small interface so that a Vector API implementation can replace the
  * scalar one at run time (the pattern of Lucene's VectorizationProvider). Get the active one from {@link Kernels}.
  *
- * <p>Every method works on plain arrays with offsets; none but {@link #syrkUpper} allocates.
+ * <p>Every method works on plain arrays with offsets; none but {@link #syrk} allocates.
  */
 public interface NumericKernels {
 
@@ -15,21 +15,22 @@ public interface NumericKernels {
     void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int len);
 
     /**
-     * Weighted, shifted symmetric rank-k update of the upper triangle: the covariance product. With X the T×N
-     * row-major table {@code X[r][j] = x[xOff + r*n + j]}, shift m and row weights w, adds
-     * <pre>  Σ_{r &lt; t} w_r · (X[r][i] − m_i) · (X[r][j] − m_j)</pre>
-     * to {@code c[cOff + i*n + j]} for every i in the row range [rowFrom, rowTo) and every j in [i, n). A null
-     * {@code shift} means m = 0, a null {@code weights} means w = 1. Nothing else of C is touched (not the lower
-     * triangle, not rows outside the range), so disjoint row ranges may run on different threads.
+     * The covariance product, a weighted and shifted symmetric rank-k product. With X the T×N row-major table
+     * {@code X[r][j] = x[xOff + r*n + j]}, shift m and row weights w, writes
+     * <pre>  C[i][j] = C[j][i] = scale · Σ_{r &lt; t} w_r · (X[r][i] − m_i) · (X[r][j] − m_j)</pre>
+     * at {@code c[cOff + i*n + j]} and {@code c[cOff + j*n + i]} for every i in the row range [rowFrom, rowTo) and
+     * every j in [i, n): the range's rows of the upper triangle and their mirror images. A null {@code shift} means
+     * m = 0, a null {@code weights} means w = 1. Nothing else of C is touched, so disjoint row ranges may run on
+     * different threads, and every entry is formed by the same arithmetic whatever the range.
      *
-     * <p>Unlike the other kernels, this one allocates its packing buffers once per call (about 512·N values: 4 MiB at
-     * N = 1000).
+     * <p>Unlike the other kernels, this one allocates its working buffers once per call (about 512·N values of
+     * packed input plus the range's share of the upper triangle: 8 MiB at N = 1000).
      *
      * @param shift   per-column values subtracted before the product (the column means), length ≥ n, or null
      * @param weights per-row weights, length ≥ t, or null
      */
-    void syrkUpper(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double[] c, int cOff,
-                   int rowFrom, int rowTo);
+    void syrk(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double scale, double[] c,
+              int cOff, int rowFrom, int rowTo);
 
     /**
      * Four dot products sharing one vector: out[r] = Σ_k a[off + r·stride + k]·x[xOff + k] for r = 0..3. Reads x once

@@ -32,8 +32,8 @@ final class ScalarKernels implements NumericKernels {
     }
 
     @Override
-    public void syrkUpper(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double[] c, int cOff,
-                          int rowFrom, int rowTo) {
+    public void syrk(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double scale, double[] c,
+                     int cOff, int rowFrom, int rowTo) {
         // Reference: one entry at a time, straight from the definition.
         for (int i = rowFrom; i < rowTo; i++) {
             double mi = shift == null ? 0 : shift[i];
@@ -44,7 +44,8 @@ final class ScalarKernels implements NumericKernels {
                     double w = weights == null ? 1 : weights[r];
                     s += w * (x[xOff + r * n + i] - mi) * (x[xOff + r * n + j] - mj);
                 }
-                c[cOff + i * n + j] += s;
+                c[cOff + i * n + j] = scale * s;
+                c[cOff + j * n + i] = scale * s;
             }
         }
     }

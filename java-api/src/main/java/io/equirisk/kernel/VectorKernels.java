@@ -58,15 +58,19 @@ final class VectorKernels implements NumericKernels {
      *
      * Register tile: MR = 4 rows i × NR = 2 vectors of columns j of C (4 × 8 doubles with AVX2) in 8 DoubleVector
      * accumulators; one step t broadcasts 4 values X[t][i..i+3] and loads 2 vectors X[t][j..j+NR), 6 loads for
-     * 8 FMAs, and no reduction across lanes. The tile's sum over a block of KC steps is added to C once. (A 4 × 12
-     * tile, 12 accumulators, ran at half the speed here: it needs more than the 16 vector registers.)
+     * 8 FMAs, and no reduction across lanes. (Tiles of 4 × 12 and 6 × 8, 12 accumulators, ran at half the speed or
+     * less: C2 then spills, or even boxes, vectors inside the loop; 16 YMM registers are not enough.)
      * Packing, per block of KC rows t: every column j ≥ rowFrom is copied once, shifted and weighted, into tiles of
      * KC × NR contiguous values (32 KiB each); the rows i of the range are copied in blocks of MC, shifted, into
-     * slivers of KC × MR (a block of 256 KiB stays in L2). KC = 512 rather than 256: every pass over a block of rows
-     * t reads and writes all of C (mostly from L3), and halving the passes was worth ~10% at T = 2520, N = 1000;
-     * 1260 was slower again (the panels no longer stay near L1).
-     * Padding rows and columns are zero, so one micro-kernel serves every edge, and tiles that cross the diagonal or
-     * an edge go through a small buffer that drops what lies outside the upper triangle.
+     * slivers of KC × MR (a block of 256 KiB stays in L2). Padding rows and columns are zero, so one micro-kernel
+     * serves every tile, edges and diagonal included.
+     * The tiles' sums are kept in a buffer of their own, tile after tile in the order the loops visit them, not in C:
+     * each pass over a block of rows t then reads and writes that buffer front to back, which the hardware
+     * prefetcher streams, where C's rows (8 KB apart at N = 1000, each tile's row straddling two cache lines) missed
+     * the cache on every tile (Java has no prefetch instruction). The first pass stores instead of adding, so the
+     * buffer needs no zeroing; one final pass scales the tiles and writes both triangles of C. Measured at
+     * T = 2520, N = 1000: 7–10% faster than accumulating in C, and KC (192–512) and MC (32–128) no longer matter
+     * within the noise; with C accumulated in place KC = 512 had been 10% faster than 256.
      */
     private static final int KC = 512;
     private static final int MC = 64;
@@ -80,51 +84,93 @@ final class VectorKernels implements NumericKernels {
      */
     private static final int BPAD = 6;
     private static final int NR = 2 * L;
+    private static final int TILE = MR * NR;
 
     @Override
-    public void syrkUpper(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double[] c, int cOff,
-                          int rowFrom, int rowTo) {
-        if (rowFrom >= rowTo || t == 0) {
+    public void syrk(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double scale, double[] c,
+                     int cOff, int rowFrom, int rowTo) {
+        if (rowFrom >= rowTo) {
+            return;
+        }
+        if (t == 0) {
+            writeSymmetric(null, scale, c, cOff, n, rowFrom, rowTo);
             return;
         }
         int kcMax = Math.min(KC, t);
         int width = n - rowFrom;
         double[] b = new double[kcMax * roundUp(width, NR) + BPAD];
         double[] a = new double[kcMax * Math.min(MC, roundUp(rowTo - rowFrom, MR))];
-        double[] tile = new double[MR * NR];
+        double[] tiles = new double[tileBufferSize(n, rowFrom, rowTo)];
         for (int k0 = 0; k0 < t; k0 += KC) {
             int kc = Math.min(KC, t - k0);
+            boolean first = k0 == 0;
             packColumns(x, xOff, n, k0, kc, rowFrom, width, shift, weights, b);
+            int pos = 0;
             for (int blockFrom = rowFrom; blockFrom < rowTo; blockFrom += MC) {
                 int blockRows = Math.min(MC, rowTo - blockFrom);
+                int blockTiles = roundUp(blockRows, MR) / MR * TILE;
                 packRows(x, xOff, n, k0, kc, blockFrom, blockRows, shift, a);
-                // the first column tile that reaches the block's diagonal
-                for (int jt = (blockFrom - rowFrom) / NR * NR; jt < width; jt += NR) {
-                    sweep(a, b, BPAD + jt * kc, kc, c, cOff, n, blockFrom, blockRows, rowFrom + jt,
-                            Math.min(NR, width - jt), tile);
+                for (int j = firstColumn(rowFrom, blockFrom); j < n; j += NR, pos += blockTiles) {
+                    sweep(a, b, BPAD + (j - rowFrom) * kc, kc, tiles, pos, blockFrom, blockRows, j, first);
                 }
             }
         }
+        writeSymmetric(tiles, scale, c, cOff, n, rowFrom, rowTo);
     }
 
-    /** Runs every MR-row sliver of the packed block against one packed column tile (columns [j, j+jw)). */
-    private static void sweep(double[] a, double[] b, int bOff, int kc, double[] c, int cOff, int n, int blockFrom,
-                              int blockRows, int j, int jw, double[] tile) {
-        for (int s = 0; s < blockRows; s += MR) {
-            int i0 = blockFrom + s;
-            if (i0 >= j + jw) {
+    /**
+     * The first column of the first tile a block of rows computes: the column tiles are cut from rowFrom, and the
+     * first one that reaches the block's diagonal comes first.
+     */
+    private static int firstColumn(int rowFrom, int blockFrom) {
+        return rowFrom + (blockFrom - rowFrom) / NR * NR;
+    }
+
+    /** Values in the tile buffer: for each block of rows, one MR × NR tile per sliver for each column tile. */
+    private static int tileBufferSize(int n, int rowFrom, int rowTo) {
+        long size = 0;
+        for (int blockFrom = rowFrom; blockFrom < rowTo; blockFrom += MC) {
+            int slivers = roundUp(Math.min(MC, rowTo - blockFrom), MR) / MR;
+            size += (long) roundUp(n - firstColumn(rowFrom, blockFrom), NR) / NR * slivers * TILE;
+        }
+        return Math.toIntExact(size);
+    }
+
+    /** Runs every MR-row sliver of the packed block against one packed column tile (columns from j). */
+    private static void sweep(double[] a, double[] b, int bOff, int kc, double[] tiles, int pos, int blockFrom,
+                              int blockRows, int j, boolean first) {
+        for (int s = 0; s < blockRows; s += MR, pos += TILE) {
+            if (blockFrom + s >= j + NR) {
                 return; // this sliver and the ones after it lie below the diagonal
             }
-            int ih = Math.min(MR, blockRows - s);
-            if (ih == MR && jw == NR && j >= i0 + MR - 1) {
-                // the whole tile lies in C's upper triangle: accumulate in place
-                micro(a, s * kc, b, bOff, kc, c, cOff + i0 * n + j, n);
-            } else {
-                // same arithmetic through a buffer (C += block sum), so every entry is formed the same way wherever
-                // its tile falls: results do not depend on the row range (or the thread count)
-                Arrays.fill(tile, 0.0);
-                micro(a, s * kc, b, bOff, kc, tile, 0, NR);
-                tileOut(tile, c, cOff, n, i0, ih, j, jw);
+            micro(a, s * kc, b, bOff, kc, tiles, pos, first);
+        }
+    }
+
+    /**
+     * C[i][j] = C[j][i] = scale · tile value for the range's upper-triangle entries, walking the tiles in buffer
+     * order: a column tile's slivers write 4 × 8 blocks along rows and, mirrored, 8 × 4 blocks that fill whole cache
+     * lines of the 8 rows below within 16 slivers. A null buffer writes zeros (no rows t).
+     */
+    private static void writeSymmetric(double[] tiles, double scale, double[] c, int cOff, int n, int rowFrom,
+                                       int rowTo) {
+        int pos = 0;
+        for (int blockFrom = rowFrom; blockFrom < rowTo; blockFrom += MC) {
+            int blockRows = Math.min(MC, rowTo - blockFrom);
+            int blockTiles = roundUp(blockRows, MR) / MR * TILE;
+            for (int j = firstColumn(rowFrom, blockFrom); j < n; j += NR, pos += blockTiles) {
+                int jw = Math.min(NR, n - j);
+                for (int s = 0, idx = pos; s < blockRows && blockFrom + s < j + jw; s += MR, idx += TILE) {
+                    int ih = Math.min(MR, blockRows - s);
+                    for (int r = 0; r < ih; r++) {
+                        int i = blockFrom + s + r;
+                        for (int u = Math.max(0, i - j); u < jw; u++) {
+                            double v = tiles == null ? 0.0 : scale * tiles[idx + r * NR + u];
+                            c[cOff + i * n + j + u] = v;
+                            c[cOff + (j + u) * n + i] = v;
+                        }
+                    }
+                }
             }
         }
     }
@@ -186,10 +232,12 @@ final class VectorKernels implements NumericKernels {
     }
 
     /**
-     * C[r][u] += Σ_k a[aOff + k·MR + r]·b[bOff + k·NR + u] for the MR × NR tile at c[cIdx + r·ldc + u]. The sums
-     * start from zero and C is read only at the end, so its cache misses overlap the next tile's arithmetic.
+     * T[r][u] (+)= Σ_k a[aOff + k·MR + r]·b[bOff + k·NR + u] for the MR × NR tile at t[tIdx + r·NR + u]: stored on
+     * the first pass over the rows t, added on the others. The sums start from zero and the tile is touched only at
+     * the end, so each entry's arithmetic is the same wherever its tile falls.
      */
-    private static void micro(double[] a, int aOff, double[] b, int bOff, int kc, double[] c, int cIdx, int ldc) {
+    private static void micro(double[] a, int aOff, double[] b, int bOff, int kc, double[] t, int tIdx,
+                              boolean first) {
         DoubleVector c00 = DoubleVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
         DoubleVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int k = 0;
@@ -247,25 +295,26 @@ final class VectorKernels implements NumericKernels {
             c30 = v.fma(y0, c30);
             c31 = v.fma(y1, c31);
         }
-        addInto(c, cIdx, c00, c01);
-        addInto(c, cIdx + ldc, c10, c11);
-        addInto(c, cIdx + 2 * ldc, c20, c21);
-        addInto(c, cIdx + 3 * ldc, c30, c31);
+        if (first) {
+            c00.intoArray(t, tIdx);
+            c01.intoArray(t, tIdx + L);
+            c10.intoArray(t, tIdx + NR);
+            c11.intoArray(t, tIdx + NR + L);
+            c20.intoArray(t, tIdx + 2 * NR);
+            c21.intoArray(t, tIdx + 2 * NR + L);
+            c30.intoArray(t, tIdx + 3 * NR);
+            c31.intoArray(t, tIdx + 3 * NR + L);
+        } else {
+            addInto(t, tIdx, c00, c01);
+            addInto(t, tIdx + NR, c10, c11);
+            addInto(t, tIdx + 2 * NR, c20, c21);
+            addInto(t, tIdx + 3 * NR, c30, c31);
+        }
     }
 
     private static void addInto(double[] c, int idx, DoubleVector lo, DoubleVector hi) {
         DoubleVector.fromArray(S, c, idx).add(lo).intoArray(c, idx);
         DoubleVector.fromArray(S, c, idx + L).add(hi).intoArray(c, idx + L);
-    }
-
-    /** Adds the buffer's upper-triangle entries to C. */
-    private static void tileOut(double[] tile, double[] c, int cOff, int n, int i0, int ih, int j, int jw) {
-        for (int r = 0; r < ih; r++) {
-            int i = i0 + r;
-            for (int u = Math.max(0, i - j); u < jw; u++) {
-                c[cOff + i * n + j + u] += tile[r * NR + u];
-            }
-        }
     }
 
     @Override

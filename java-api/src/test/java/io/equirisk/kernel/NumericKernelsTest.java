@@ -24,11 +24,11 @@ class NumericKernelsTest {
     }
 
     static Stream<Arguments> shapes() {
-        // (n, t): n = 1, tiles of 4×8 with remainders, t = 2, t not a multiple of the vector length or of the
+        // (n, t): n = 1, tiles of 4×8 with remainders, t = 0 (zeros written), t = 2, t not a multiple of the vector length or of the
         // 512-row cache block (and the earlier 256), n past one and two 64-row blocks
         int[][] s = {{1, 2}, {1, 7}, {2, 2}, {3, 5}, {4, 4}, {5, 3}, {7, 13}, {8, 8}, {9, 17}, {12, 31},
             {13, 255}, {17, 256}, {31, 257}, {33, 517}, {67, 40}, {130, 300}, {141, 9}, {9, 511}, {10, 512},
-            {11, 513}, {70, 1100}};
+            {11, 513}, {70, 1100}, {6, 0}};
         return Stream.of(s).map(p -> Arguments.of(p[0], p[1]));
     }
 
@@ -66,25 +66,24 @@ class NumericKernelsTest {
     }
 
     /**
-     * Adds into a C with known contents at an offset; the range's upper triangle must gain the triple-loop value
-     * (within 1e-12 of Σ|terms|), and every other entry must be untouched.
+     * Writes into a C filled with a sentinel, at an offset: the range's rows of the upper triangle and their mirror
+     * images must hold scale × the triple-loop value (within 1e-12 of Σ|terms|), and every other entry must be
+     * untouched.
      */
     private static void check(NumericKernels k, double[] x, int xOff, int n, int t, double[] m, double[] w, int from,
                               int to) {
         int cOff = 7;
+        double scale = 0.75;
         double[] c = new double[cOff + n * n + 3];
         java.util.Arrays.fill(c, SENTINEL);
-        for (int i = from; i < to; i++) {
-            for (int j = i; j < n; j++) {
-                c[cOff + i * n + j] = 0.25 * (i - j);
-            }
-        }
-        k.syrkUpper(x, xOff, n, t, m, w, c, cOff, from, to);
+        k.syrk(x, xOff, n, t, m, w, scale, c, cOff, from, to);
         for (int q = 0; q < c.length; q++) {
             int idx = q - cOff;
-            int i = idx >= 0 && idx < n * n ? idx / n : -1;
-            int j = idx >= 0 && idx < n * n ? idx % n : -1;
-            boolean inside = i >= from && i < to && j >= i;
+            int row = idx >= 0 && idx < n * n ? idx / n : -1;
+            int col = idx >= 0 && idx < n * n ? idx % n : -1;
+            int i = Math.min(row, col); // the upper-triangle entry this one is, or mirrors
+            int j = Math.max(row, col);
+            boolean inside = row >= 0 && i >= from && i < to;
             if (!inside) {
                 assertEquals(SENTINEL, c[q], 0.0, k.name() + ": entry " + q + " outside the range was written");
                 continue;
@@ -97,9 +96,8 @@ class NumericKernelsTest {
                 sum += term;
                 abs += Math.abs(term);
             }
-            double expected = 0.25 * (i - j) + sum;
-            assertEquals(expected, c[q], 1e-12 * (abs + Math.abs(0.25 * (i - j))),
-                    k.name() + " (" + i + ", " + j + ") n=" + n + " t=" + t + " rows [" + from + ", " + to + ")");
+            assertEquals(scale * sum, c[q], 1e-12 * scale * abs,
+                    k.name() + " (" + row + ", " + col + ") n=" + n + " t=" + t + " rows [" + from + ", " + to + ")");
         }
     }
 
@@ -114,11 +112,11 @@ class NumericKernelsTest {
             x[q] = rnd.nextGaussian();
         }
         double[] whole = new double[n * n];
-        Kernels.get().syrkUpper(x, 0, n, t, null, null, whole, 0, 0, n);
+        Kernels.get().syrk(x, 0, n, t, null, null, 1.0, whole, 0, 0, n);
         double[] split = new double[n * n];
         int[] cuts = {0, 5, 64, 101, 102, 170, n};
         for (int p = 0; p + 1 < cuts.length; p++) {
-            Kernels.get().syrkUpper(x, 0, n, t, null, null, split, 0, cuts[p], cuts[p + 1]);
+            Kernels.get().syrk(x, 0, n, t, null, null, 1.0, split, 0, cuts[p], cuts[p + 1]);
         }
         for (int q = 0; q < n * n; q++) {
             assertEquals(whole[q], split[q], 0.0, "entry " + q);
