@@ -11,8 +11,10 @@ import io.equirisk.kernel.NumericKernels;
  * <p>Memory traffic is what limits a sweep (Σ streams from L3 or memory), so every sweep reads only the upper
  * triangle of Σ: a forward sweep reads row i's upper part once for both the dot product with the not-yet-updated
  * x_j (j > i) and the axpy that accumulates Σ_ij·x_i(new) for the later coordinates; the backward sweep that follows
- * reads the same rows in reverse order (cache-warm) and needs no axpy at all (see {@link #backwardSweep}). Forward
- * and backward sweeps alternate (symmetric Gauss-Seidel).
+ * reads the same rows in reverse order (cache-warm) and needs no axpy at all (see {@link #backwardSweep}), and the
+ * next forward sweep reuses the backward sweep's dot products instead of reading Σ for them. Forward and backward
+ * sweeps alternate (symmetric Gauss-Seidel), and from {@link #MIXING_MIN_ASSETS} assets on each pair is accelerated
+ * by Anderson mixing, which carries the cached dot products along.
  *
  * <p>The exact residual max_i |RC_i − b_i| needs Σx, a further half-matrix pass; it is computed only when a cheap
  * proxy (the largest relative change of x in the sweep, scaled by a factor calibrated at each exact check) predicts
@@ -29,15 +31,18 @@ final class CoordinateDescent {
     private final double[] sx;
     private final double[] far = new double[BLOCK];
     private final double[] up;
-    /** True from the end of a backward sweep until x next changes: up[] then holds its dot products. */
+    /**
+     * True from the end of a backward sweep until the next forward sweep: up[] then holds the products of each
+     * block's rows with x beyond the block (mixed along with x when the pair is accelerated).
+     */
     private boolean upFresh;
     /**
-     * Upper triangles larger than this stream from memory: there sweeps cost bytes, and Anderson mixing, which saves
-     * sweeps, pays. Below it Σ stays in cache, sweeps cost flops, and skipping the mixing keeps the forward sweep
-     * free of its dot products (see {@link #forwardSweep}). Measured on a 32 MiB-L3 Zen 3 (benchmarks/RESULTS.md):
-     * N = 1000 is 25% faster without mixing, N = 3000 10% faster with it.
+     * Anderson mixing from this many assets on. It carries the cached dot products along (see {@link AndersonMixing}),
+     * so it costs only O(depth·N) per pair of sweeps, about a fifth of a sweep at N = 200, where the sweeps it saves
+     * (15 → 13 at N = 200 on factor models) no longer pay for it. Measured on a 2-core Zen 3 (benchmarks/RESULTS.md):
+     * 11 instead of 16 sweeps and 15% faster at N = 300, 11 instead of 13 and ~10% faster at N = 1000.
      */
-    static final long MIXING_THRESHOLD_BYTES = 8L << 20;
+    static final int MIXING_MIN_ASSETS = 256;
     private final AndersonMixing mixing;
     private final double[] pairStart;
     private final double[] coef = new double[BLOCK];
@@ -65,7 +70,7 @@ final class CoordinateDescent {
         this.x = x;
         this.acc = new double[n];
         this.sx = new double[n];
-        this.mixing = (long) n * n * 4 > MIXING_THRESHOLD_BYTES ? new AndersonMixing(n, ANDERSON_DEPTH) : null;
+        this.mixing = n >= MIXING_MIN_ASSETS ? new AndersonMixing(k, n, ANDERSON_DEPTH) : null;
         this.pairStart = mixing != null ? new double[n] : null;
         this.up = new double[n];
     }
@@ -90,10 +95,6 @@ final class CoordinateDescent {
             }
             double delta = forward ? forwardSweep() : backwardSweep();
             sweeps++;
-            if (!forward && mixing != null) {
-                mixing.mix(pairStart, x, b);
-                upFresh = false;
-            }
             history[sweeps % (window + 1)] = delta;
             if (!Double.isFinite(delta)) {
                 stalled = true;
@@ -110,6 +111,10 @@ final class CoordinateDescent {
                 if (delta > 0) {
                     kappa = residual / delta;
                 }
+            }
+            if (!forward && mixing != null) {
+                // the plain pair's result was checked above; the mixed point carries its cached dot products along
+                mixing.mix(pairStart, x, up, b);
             }
             if (watchStall && sweeps > window) {
                 double rate = Math.pow(delta / history[(sweeps - window) % (window + 1)], 1.0 / window);
@@ -139,8 +144,8 @@ final class CoordinateDescent {
      * Forward sweep over rows' upper parts, four rows at a time: the dot products of the block's rows with the old x
      * beyond the block share one read of x, the coordinates inside the 4×4 diagonal block are solved in order, and
      * the block's new values enter the accumulator of later rows in one pass. Same iterates as one row at a time.
-     * When x has not changed since the backward sweep, that sweep's dot products over the same row segments (taken
-     * with the very x values this sweep needs) are reused and only the accumulation pass remains.
+     * Right after a backward sweep (mixed or not), that sweep's dot products over the same row segments (taken with
+     * the very x values this sweep needs) are reused and only the accumulation pass remains.
      * Returns max_i |Δx_i| / x_i.
      */
     private double forwardSweep() {

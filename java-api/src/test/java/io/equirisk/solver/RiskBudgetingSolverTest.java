@@ -81,7 +81,7 @@ class RiskBudgetingSolverTest {
         assertEquals(Math.sqrt(cov.variance(r.weights())), r.volatility(), 1e-15);
     }
 
-    /** Large enough (N²·4 bytes > 8 MiB) for the Anderson-mixed sweeps; checked against damped Newton. */
+    /** Large enough for the Anderson-mixed sweeps, Σ streaming from memory; checked against damped Newton. */
     @Test
     void largeProblemUsesMixedSweepsAndAgreesWithNewton() {
         int n = 1600;
@@ -97,6 +97,28 @@ class RiskBudgetingSolverTest {
         for (int i = 0; i < n; i++) {
             assertEquals(newton.weights()[i], ccd.weights()[i], 1e-9 * newton.weights()[i] + 1e-15, "asset " + i);
         }
+    }
+
+    /**
+     * The mixed sweeps (N ≥ {@link CoordinateDescent#MIXING_MIN_ASSETS}) on an ill-conditioned Σ with zero budgets,
+     * against the independent reference.
+     */
+    @Test
+    void mixedSweepsOnIllConditionedSigmaWithZeroBudgets() {
+        int n = CoordinateDescent.MIXING_MIN_ASSETS + 20;
+        CovarianceMatrix cov = RandomCovariances.illConditioned(n, 1e6, 3, 9);
+        double[] b = RandomCovariances.budgets(n, 5, 10);
+        RiskBudgetingResult r = SOLVER.solve(cov, RiskBudgets.of(b), SolverOptions.defaults());
+        assertValid(r, b, 1e-10);
+        assertTrue(independentResidual(cov, r.weights(), b) < 1e-10);
+        double[] ref = ReferenceNewton.solve(cov.values(), n, b);
+        for (int i = 0; i < n; i++) {
+            assertEquals(ref[i], r.weights()[i], 1e-6 * ref[i] + 1e-12, "asset " + i);
+        }
+        RiskBudgetingResult factor = SOLVER.solve(RandomCovariances.factorModel(n, 5, 9), RiskBudgets.of(b),
+                SolverOptions.defaults());
+        assertValid(factor, b, 1e-10);
+        assertEquals("ccd", factor.solver());
     }
 
     /** Like ../shared/reference/erc/ill6_n200: correlation condition 1e6–1e7, vols over 3–3.5 decades. */
