@@ -32,8 +32,8 @@ final class CoordinateDescent {
     private final double[] far = new double[BLOCK];
     private final double[] up;
     /**
-     * True from the end of a backward sweep until the next forward sweep: up[] then holds the products of each
-     * block's rows with x beyond the block (mixed along with x when the pair is accelerated).
+     * True at the start and from the end of a backward sweep until the next forward sweep: up[] then holds the
+     * products of each block's rows with x beyond the block (mixed along with x when the pair is accelerated).
      */
     private boolean upFresh;
     /**
@@ -57,11 +57,14 @@ final class CoordinateDescent {
     boolean stalled;
 
     /**
-     * @param sigma matrix values, row-major N×N starting at {@code off}
-     * @param b     budgets (zero budgets: the coordinate stays at x = 0)
-     * @param x     start point, x_i > 0 where b_i > 0 and 0 elsewhere; updated in place
+     * @param sigma    matrix values, row-major N×N starting at {@code off}
+     * @param b        budgets (zero budgets: the coordinate stays at x = 0)
+     * @param x        start point, x_i > 0 where b_i > 0 and 0 elsewhere; updated in place
+     * @param startUps the products of each block's rows with x beyond the block at the start point (as
+     *                 {@link #quadraticForm} leaves them), so that the first forward sweep need not compute them; or
+     *                 null. Taken over, not copied.
      */
-    CoordinateDescent(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x) {
+    CoordinateDescent(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x, double[] startUps) {
         this.k = k;
         this.sigma = sigma;
         this.off = off;
@@ -72,7 +75,8 @@ final class CoordinateDescent {
         this.sx = new double[n];
         this.mixing = n >= MIXING_MIN_ASSETS ? new AndersonMixing(k, n, ANDERSON_DEPTH) : null;
         this.pairStart = mixing != null ? new double[n] : null;
-        this.up = new double[n];
+        this.up = startUps != null ? startUps : new double[n];
+        this.upFresh = startUps != null;
     }
 
     /**
@@ -145,7 +149,8 @@ final class CoordinateDescent {
      * beyond the block share one read of x, the coordinates inside the 4×4 diagonal block are solved in order, and
      * the block's new values enter the accumulator of later rows in one pass. Same iterates as one row at a time.
      * Right after a backward sweep (mixed or not), that sweep's dot products over the same row segments (taken with
-     * the very x values this sweep needs) are reused and only the accumulation pass remains.
+     * the very x values this sweep needs) are reused and only the accumulation pass remains; so are the start
+     * point's, for the first sweep.
      * Returns max_i |Δx_i| / x_i.
      */
     private double forwardSweep() {
@@ -252,14 +257,39 @@ final class CoordinateDescent {
         return c >= 0 ? 2 * b / (c + disc) : (disc - c) / (2 * a);
     }
 
-    /** Computes Σx exactly into {@link #sx} (reading half of Σ) and returns max_i |RC_i − b_i|. */
+    /**
+     * Computes Σx exactly into {@link #sx} and returns max_i |RC_i − b_i|. Right after a sweep one of the two halves
+     * of every row's product is already at hand, so this reads the upper triangle once with one FMA per entry.
+     */
     private double exactResidual() {
         if (upFresh) {
             productAfterBackwardSweep();
         } else {
-            symmetricProduct(k, sigma, off, n, x, sx);
+            productAfterForwardSweep();
         }
         return RiskContributions.residual(x, sx, b);
+    }
+
+    /**
+     * Σx right after a forward sweep: the sweep left acc[i] = Σ_{j before i's block} Σ_ij·x_j with the final x
+     * (every x_j was updated once, before it entered the accumulator), so only the products of each block's rows with
+     * x beyond the block remain: dot products only, last block first, over the rows the sweep just left in cache.
+     */
+    private void productAfterForwardSweep() {
+        for (int i0 = ((n - 1) / BLOCK) * BLOCK; i0 >= 0; i0 -= BLOCK) {
+            int bs = Math.min(BLOCK, n - i0);
+            int tail = i0 + bs;
+            int len = n - tail;
+            int rows = off + i0 * n;
+            blockDots(k, sigma, rows + tail, n, bs, x, tail, len, far);
+            for (int r = 0; r < bs; r++) {
+                double s = acc[i0 + r] + far[r];
+                for (int q = 0; q < bs; q++) {
+                    s += sigma[rows + r * n + i0 + q] * x[i0 + q];
+                }
+                sx[i0 + r] = s;
+            }
+        }
     }
 
     /**
@@ -289,9 +319,10 @@ final class CoordinateDescent {
 
     /**
      * uᵀΣu from the upper triangle with dot products only (one FMA per entry), blocks last to first so the rows a
-     * forward sweep reads first are left in cache.
+     * forward sweep reads first are left in cache. The dot products of each block's rows with u beyond the block go
+     * to {@code ups} (length n) when it is not null: for the start point they spare the first sweep that work.
      */
-    static double quadraticForm(NumericKernels k, double[] sigma, int off, int n, double[] u) {
+    static double quadraticForm(NumericKernels k, double[] sigma, int off, int n, double[] u, double[] ups) {
         double[] part = new double[BLOCK];
         double q = 0;
         for (int i0 = ((n - 1) / BLOCK) * BLOCK; i0 >= 0; i0 -= BLOCK) {
@@ -300,6 +331,9 @@ final class CoordinateDescent {
             int len = n - tail;
             int rows = off + i0 * n;
             blockDots(k, sigma, rows + tail, n, bs, u, tail, len, part);
+            if (ups != null) {
+                System.arraycopy(part, 0, ups, i0, bs);
+            }
             for (int r = 0; r < bs; r++) {
                 double inBlock = 0;
                 for (int c = 0; c < bs; c++) {

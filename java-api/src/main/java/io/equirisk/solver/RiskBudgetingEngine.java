@@ -57,7 +57,8 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
             x[active[0]] = 1.0;
             return report(k, sigma, off, n, b, x, null, 0, "diagonal", options.tolerance());
         }
-        startPoint(k, sigma, off, n, b, x);
+        double[] startUps = new double[n];
+        startPoint(k, sigma, off, n, b, x, startUps);
 
         String used;
         int iterations;
@@ -69,7 +70,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
             sx = newton.sigmaX();
             used = "newton";
         } else {
-            CoordinateDescent ccd = new CoordinateDescent(k, sigma, off, n, b, x);
+            CoordinateDescent ccd = new CoordinateDescent(k, sigma, off, n, b, x, startUps);
             boolean auto = options.method() == SolverMethod.AUTO;
             boolean ok = ccd.run(options.tolerance(), options.maxIterations(), auto, 2 * m + 50);
             iterations = ccd.sweeps;
@@ -78,7 +79,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
                 sx = ccd.sigmaX();
             } else if (auto) {
                 if (!allPositive(x, b)) {
-                    startPoint(k, sigma, off, n, b, x); // a diverged CCD iterate is no start for Newton
+                    startPoint(k, sigma, off, n, b, x, null); // a diverged CCD iterate is no start for Newton
                 }
                 DampedNewton newton = newton(k, sigma, off, n, b, active, x, 0.5 * options.tolerance(),
                         DampedNewton.MAX_STEPS);
@@ -92,16 +93,21 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
 
     /**
      * x₀ = u / sqrt(uᵀΣu) with u_i = b_i/σ_i: the inverse-volatility point, scaled so that x₀ᵀΣx₀ = 1 = Σb (the
-     * value at the solution). On the correlation matrix this is y₀ = b / sqrt(bᵀCb).
+     * value at the solution). On the correlation matrix this is y₀ = b / sqrt(bᵀCb). The pass that computes uᵀΣu
+     * leaves the products of each 4-row block with x₀ beyond it in {@code ups} (when not null), scaled as x₀ is.
      */
-    private static void startPoint(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x) {
+    private static void startPoint(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x,
+                                   double[] ups) {
         for (int i = 0; i < n; i++) {
             x[i] = b[i] > 0 ? b[i] / Math.sqrt(sigma[off + i * n + i]) : 0.0;
         }
-        double q = CoordinateDescent.quadraticForm(k, sigma, off, n, x); // leaves the first rows cache-warm
+        double q = CoordinateDescent.quadraticForm(k, sigma, off, n, x, ups); // leaves the first rows cache-warm
         double scale = 1.0 / Math.sqrt(q);
         for (int i = 0; i < n; i++) {
             x[i] *= scale;
+            if (ups != null) {
+                ups[i] *= scale;
+            }
         }
     }
 
