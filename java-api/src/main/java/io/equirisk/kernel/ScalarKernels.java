@@ -51,6 +51,19 @@ final class ScalarKernels implements NumericKernels {
     }
 
     @Override
+    public void subtractOuterProducts(double[] p, int pOff, int ldp, int m, int k, double[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = 0;
+                for (int r = 0; r < k; r++) {
+                    s += p[pOff + i * ldp + r] * p[pOff + j * ldp + r];
+                }
+                c[cOff + i * ldc + j] -= s;
+            }
+        }
+    }
+
+    @Override
     public void dot4(double[] a, int off, int stride, double[] x, int xOff, int len, double[] out) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int r1 = off + stride, r2 = off + 2 * stride, r3 = off + 3 * stride;

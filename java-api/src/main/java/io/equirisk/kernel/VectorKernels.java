@@ -89,33 +89,71 @@ final class VectorKernels implements NumericKernels {
     @Override
     public void syrk(double[] x, int xOff, int n, int t, double[] shift, double[] weights, double scale, double[] c,
                      int cOff, int rowFrom, int rowTo) {
+        product(x, xOff, n, n, t, shift, weights, scale, c, cOff, n, rowFrom, rowTo, false);
+    }
+
+    @Override
+    public void subtractOuterProducts(double[] p, int pOff, int ldp, int m, int k, double[] c, int cOff, int ldc) {
+        if (m == 0) {
+            return;
+        }
+        // the product packs rows of its k × m operand Pᵀ; one transposed copy (k·m values) against k·m² flops
+        double[] pt = new double[k * m];
+        for (int i = 0; i < m; i++) {
+            int row = pOff + i * ldp;
+            for (int r = 0; r < k; r++) {
+                pt[r * m + i] = p[row + r];
+            }
+        }
+        product(pt, 0, m, m, k, null, null, -1.0, c, cOff, ldc, 0, m, true);
+    }
+
+    /**
+     * C = scale · Σ_r w_r (X[r] − m)(X[r] − m)ᵀ for the rows [rowFrom, rowTo) of the upper triangle and their
+     * mirror images, or, when {@code accumulate}, C += that product on the mirror images (the lower triangle) only;
+     * X[r][j] = x[xOff + r·ldx + j] (n columns), C[i][j] = c[cOff + i·ldc + j].
+     */
+    private static void product(double[] x, int xOff, int ldx, int n, int t, double[] shift, double[] weights,
+                                double scale, double[] c, int cOff, int ldc, int rowFrom, int rowTo,
+                                boolean accumulate) {
         if (rowFrom >= rowTo) {
             return;
         }
         if (t == 0) {
-            writeSymmetric(null, scale, c, cOff, n, rowFrom, rowTo);
+            if (!accumulate) {
+                writeSymmetric(null, scale, c, cOff, ldc, n, rowFrom, rowTo, false);
+            }
             return;
         }
         int kcMax = Math.min(KC, t);
         int width = n - rowFrom;
         double[] b = new double[kcMax * roundUp(width, NR) + BPAD];
         double[] a = new double[kcMax * Math.min(MC, roundUp(rowTo - rowFrom, MR))];
-        double[] tiles = new double[tileBufferSize(n, rowFrom, rowTo)];
+        // one pass over the rows t (the Cholesky update's k ≤ KC): each column tile's sums go to C as soon as they
+        // are complete, through a buffer of one column tile, instead of a buffer of the whole range
+        boolean direct = t <= KC;
+        double[] tiles = new double[direct ? MC / MR * TILE : tileBufferSize(n, rowFrom, rowTo)];
         for (int k0 = 0; k0 < t; k0 += KC) {
             int kc = Math.min(KC, t - k0);
             boolean first = k0 == 0;
-            packColumns(x, xOff, n, k0, kc, rowFrom, width, shift, weights, b);
+            packColumns(x, xOff, ldx, k0, kc, rowFrom, width, shift, weights, b);
             int pos = 0;
             for (int blockFrom = rowFrom; blockFrom < rowTo; blockFrom += MC) {
                 int blockRows = Math.min(MC, rowTo - blockFrom);
                 int blockTiles = roundUp(blockRows, MR) / MR * TILE;
-                packRows(x, xOff, n, k0, kc, blockFrom, blockRows, shift, a);
+                packRows(x, xOff, ldx, k0, kc, blockFrom, blockRows, shift, a);
                 for (int j = firstColumn(rowFrom, blockFrom); j < n; j += NR, pos += blockTiles) {
-                    sweep(a, b, BPAD + (j - rowFrom) * kc, kc, tiles, pos, blockFrom, blockRows, j, first);
+                    int at = direct ? 0 : pos;
+                    sweep(a, b, BPAD + (j - rowFrom) * kc, kc, tiles, at, blockFrom, blockRows, j, first);
+                    if (direct) {
+                        writeColumnTile(tiles, at, scale, c, cOff, ldc, n, blockFrom, blockRows, j, accumulate);
+                    }
                 }
             }
         }
-        writeSymmetric(tiles, scale, c, cOff, n, rowFrom, rowTo);
+        if (!direct) {
+            writeSymmetric(tiles, scale, c, cOff, ldc, n, rowFrom, rowTo, accumulate);
+        }
     }
 
     /**
@@ -148,27 +186,38 @@ final class VectorKernels implements NumericKernels {
     }
 
     /**
-     * C[i][j] = C[j][i] = scale · tile value for the range's upper-triangle entries, walking the tiles in buffer
-     * order: a column tile's slivers write 4 × 8 blocks along rows and, mirrored, 8 × 4 blocks that fill whole cache
-     * lines of the 8 rows below within 16 slivers. A null buffer writes zeros (no rows t).
+     * C[i][j] = C[j][i] = scale · tile value (or C[j][i] += when {@code accumulate}) for the range's upper-triangle entries,
+     * walking the tiles in buffer order: a column tile's slivers write 4 × 8 blocks along rows and, mirrored, 8 × 4
+     * blocks that fill whole cache lines of the 8 rows below within 16 slivers. A null buffer writes zeros (no rows
+     * t).
      */
-    private static void writeSymmetric(double[] tiles, double scale, double[] c, int cOff, int n, int rowFrom,
-                                       int rowTo) {
+    private static void writeSymmetric(double[] tiles, double scale, double[] c, int cOff, int ldc, int n,
+                                       int rowFrom, int rowTo, boolean accumulate) {
         int pos = 0;
         for (int blockFrom = rowFrom; blockFrom < rowTo; blockFrom += MC) {
             int blockRows = Math.min(MC, rowTo - blockFrom);
             int blockTiles = roundUp(blockRows, MR) / MR * TILE;
             for (int j = firstColumn(rowFrom, blockFrom); j < n; j += NR, pos += blockTiles) {
-                int jw = Math.min(NR, n - j);
-                for (int s = 0, idx = pos; s < blockRows && blockFrom + s < j + jw; s += MR, idx += TILE) {
-                    int ih = Math.min(MR, blockRows - s);
-                    for (int r = 0; r < ih; r++) {
-                        int i = blockFrom + s + r;
-                        for (int u = Math.max(0, i - j); u < jw; u++) {
-                            double v = tiles == null ? 0.0 : scale * tiles[idx + r * NR + u];
-                            c[cOff + i * n + j + u] = v;
-                            c[cOff + (j + u) * n + i] = v;
-                        }
+                writeColumnTile(tiles, pos, scale, c, cOff, ldc, n, blockFrom, blockRows, j, accumulate);
+            }
+        }
+    }
+
+    /** One column tile's slivers (columns from j, rows of the block), from {@code tiles[pos]} on, into C. */
+    private static void writeColumnTile(double[] tiles, int pos, double scale, double[] c, int cOff, int ldc, int n,
+                                        int blockFrom, int blockRows, int j, boolean accumulate) {
+        int jw = Math.min(NR, n - j);
+        for (int s = 0, idx = pos; s < blockRows && blockFrom + s < j + jw; s += MR, idx += TILE) {
+            int ih = Math.min(MR, blockRows - s);
+            for (int r = 0; r < ih; r++) {
+                int i = blockFrom + s + r;
+                for (int u = Math.max(0, i - j); u < jw; u++) {
+                    double v = tiles == null ? 0.0 : scale * tiles[idx + r * NR + u];
+                    if (accumulate) {
+                        c[cOff + (j + u) * ldc + i] += v; // the lower triangle only
+                    } else {
+                        c[cOff + i * ldc + j + u] = v;
+                        c[cOff + (j + u) * ldc + i] = v;
                     }
                 }
             }
@@ -183,11 +232,11 @@ final class VectorKernels implements NumericKernels {
      * b[tile][k][u] = w[k0+k]·(X[k0+k][j0 + tile·NR + u] − m), tiles of NR columns each KC·NR long; columns past jw
      * are zero.
      */
-    private static void packColumns(double[] x, int xOff, int n, int k0, int kc, int j0, int jw, double[] shift,
+    private static void packColumns(double[] x, int xOff, int ldx, int k0, int kc, int j0, int jw, double[] shift,
                                     double[] weights, double[] b) {
         int full = jw / L * L;
         for (int k = 0; k < kc; k++) {
-            int row = xOff + (k0 + k) * n + j0;
+            int row = xOff + (k0 + k) * ldx + j0;
             double w = weights == null ? 1.0 : weights[k0 + k];
             DoubleVector vw = DoubleVector.broadcast(S, w);
             int u = 0;
@@ -209,13 +258,13 @@ final class VectorKernels implements NumericKernels {
      * a[sliver][k][r] = X[k0+k][i0 + sliver·MR + r] − m for the rows [i0, i0+rows), slivers KC·MR long; rows past
      * the block are zero.
      */
-    private static void packRows(double[] x, int xOff, int n, int k0, int kc, int i0, int rows, double[] shift,
+    private static void packRows(double[] x, int xOff, int ldx, int k0, int kc, int i0, int rows, double[] shift,
                                  double[] a) {
         int padded = roundUp(rows, MR);
         // whole slivers move as vectors when a sliver is a whole number of vectors (MR = L with AVX2)
         int vectorRows = MR % L == 0 ? rows / MR * MR : 0;
         for (int k = 0; k < kc; k++) {
-            int row = xOff + (k0 + k) * n + i0;
+            int row = xOff + (k0 + k) * ldx + i0;
             int r = 0;
             for (; r < vectorRows; r += L) {
                 DoubleVector v = DoubleVector.fromArray(S, x, row + r);

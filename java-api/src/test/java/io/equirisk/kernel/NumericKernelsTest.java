@@ -101,6 +101,52 @@ class NumericKernelsTest {
         }
     }
 
+    /**
+     * C −= P·Pᵀ on the lower triangle of a block inside a larger array (row strides larger than the block), against
+     * the triple loop; the strict upper triangle and everything outside the block stay as they were. k = 600 takes
+     * the kernel's multi-pass path (more than one 512-step block).
+     */
+    @Test
+    void subtractOuterProductsMatchesTripleLoop() {
+        for (int m : new int[] {1, 5, 8, 9, 63, 64, 65, 130}) {
+            for (int k : new int[] {1, 3, 128, 600}) {
+                Random rnd = new Random(17L * m + k);
+                int ldp = k + 3;
+                int ldc = m + 5;
+                double[] p = new double[2 + m * ldp];
+                for (int q = 0; q < p.length; q++) {
+                    p[q] = rnd.nextGaussian();
+                }
+                double[] c0 = new double[4 + m * ldc + 2];
+                for (int q = 0; q < c0.length; q++) {
+                    c0[q] = rnd.nextGaussian();
+                }
+                for (NumericKernels kern : new NumericKernels[] {Kernels.get(), Kernels.scalar()}) {
+                    double[] c = c0.clone();
+                    kern.subtractOuterProducts(p, 2, ldp, m, k, c, 4, ldc);
+                    for (int q = 0; q < c.length; q++) {
+                        int idx = q - 4;
+                        int i = idx >= 0 ? idx / ldc : -1;
+                        int j = idx >= 0 ? idx % ldc : -1;
+                        if (i < 0 || i >= m || j >= m || j > i) {
+                            assertEquals(c0[q], c[q], 0.0, kern.name() + ": entry " + q + " outside the lower block");
+                            continue;
+                        }
+                        double s = 0;
+                        double abs = 0;
+                        for (int r = 0; r < k; r++) {
+                            double term = p[2 + i * ldp + r] * p[2 + j * ldp + r];
+                            s += term;
+                            abs += Math.abs(term);
+                        }
+                        assertEquals(c0[q] - s, c[q], 1e-12 * (abs + Math.abs(c0[q])),
+                                kern.name() + " (" + i + ", " + j + ") m=" + m + " k=" + k);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void syrkResultDoesNotDependOnTheRowRange() {
         // Every entry is formed by the same arithmetic whatever range it falls in: split results are bit-identical.

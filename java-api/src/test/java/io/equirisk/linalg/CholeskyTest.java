@@ -37,9 +37,17 @@ class CholeskyTest {
 
     @Test
     void factorReproducesTheMatrixAndIsLowerTriangular() {
-        for (int n : new int[] {1, 2, 3, 7, 33, 130}) {
+        // sizes around the block of 128 columns and the 4-row panel steps; the input's upper triangle is NaN, since
+        // only the lower one may be read
+        int block = Cholesky.BLOCK;
+        for (int n : new int[] {1, 2, 3, 7, 33, block - 1, block, block + 1, 2 * block + 5, 300}) {
             double[] a = randomSpd(n, n, 0.5);
             double[] l = a.clone();
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    l[i * n + j] = Double.NaN;
+                }
+            }
             Cholesky.factor(l, n);
             double maxDiag = 0;
             for (int i = 0; i < n; i++) {
@@ -83,6 +91,22 @@ class CholeskyTest {
             }
             assertEquals(b[i], s, 1e-12 * abs, "row " + i);
         }
+    }
+
+    @Test
+    void failingPivotInALaterBlockIsNamed() {
+        int n = Cholesky.BLOCK + 90;
+        double[] a = randomSpd(n, 8, 0.0);
+        // asset 201 (index 200) becomes a copy of asset 11 with half its variance: indefinite (its pivot is about
+        // −Σ_11/2), and the elimination breaks down at 201
+        for (int j = 0; j < n; j++) {
+            a[200 * n + j] = a[10 * n + j];
+            a[j * n + 200] = a[j * n + 10];
+        }
+        a[200 * n + 200] = 0.5 * a[10 * n + 10];
+        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class,
+                () -> Cholesky.factor(a.clone(), n));
+        assertTrue(e.getMessage().contains("asset 201 "), e.getMessage());
     }
 
     @Test
