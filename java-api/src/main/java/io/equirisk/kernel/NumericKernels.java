@@ -23,8 +23,8 @@ public interface NumericKernels {
      * m = 0, a null {@code weights} means w = 1. Nothing else of C is touched, so disjoint row ranges may run on
      * different threads, and every entry is formed by the same arithmetic whatever the range.
      *
-     * <p>Unlike the other kernels, this one allocates its working buffers once per call (about 512·N values of
-     * packed input plus the range's share of the upper triangle: 8 MiB at N = 1000).
+     * <p>Unlike the other kernels, this one allocates its working buffers once per call (about 256·N values of
+     * packed input plus the range's share of the upper triangle: 6 MiB at N = 1000).
      *
      * @param shift   per-column values subtracted before the product (the column means), length ≥ n, or null
      * @param weights per-row weights, length ≥ t, or null

@@ -61,18 +61,19 @@ final class VectorKernels implements NumericKernels {
      * 8 FMAs, and no reduction across lanes. (Tiles of 4 × 12 and 6 × 8, 12 accumulators, ran at half the speed or
      * less: C2 then spills, or even boxes, vectors inside the loop; 16 YMM registers are not enough.)
      * Packing, per block of KC rows t: every column j ≥ rowFrom is copied once, shifted and weighted, into tiles of
-     * KC × NR contiguous values (32 KiB each); the rows i of the range are copied in blocks of MC, shifted, into
-     * slivers of KC × MR (a block of 256 KiB stays in L2). Padding rows and columns are zero, so one micro-kernel
-     * serves every tile, edges and diagonal included.
+     * KC × NR contiguous values (16 KiB each, so a tile and the 8 KiB sliver of rows it meets both stay in L1); the
+     * rows i of the range are copied in blocks of MC, shifted, into slivers of KC × MR (a block of 128 KiB stays in
+     * L2). Padding rows and columns are zero, so one micro-kernel serves every tile, edges and diagonal included.
      * The tiles' sums are kept in a buffer of their own, tile after tile in the order the loops visit them, not in C:
      * each pass over a block of rows t then reads and writes that buffer front to back, which the hardware
      * prefetcher streams, where C's rows (8 KB apart at N = 1000, each tile's row straddling two cache lines) missed
      * the cache on every tile (Java has no prefetch instruction). The first pass stores instead of adding, so the
      * buffer needs no zeroing; one final pass scales the tiles and writes both triangles of C. Measured at
-     * T = 2520, N = 1000: 7–10% faster than accumulating in C, and KC (192–512) and MC (32–128) no longer matter
-     * within the noise; with C accumulated in place KC = 512 had been 10% faster than 256.
+     * T = 2520, N = 1000: the buffer was 7–10% faster than accumulating in C; with it, KC = 256 beat 512 (whose
+     * 32 KiB tiles filled L1) by ~8 points of OpenBLAS's speed in rounds alternated with it in one process
+     * (benchmarks/openblas-paired.sh), where accumulating in C had made 512 the faster (half the passes over C).
      */
-    private static final int KC = 512;
+    private static final int KC = 256;
     private static final int MC = 64;
     private static final int MR = 4;
     /*
