@@ -15,7 +15,7 @@ import java.util.List;
  * {@link NumericKernels#dot}), the rows below are solved against it the same way, and the trailing matrix takes the
  * block's rank-k update through the packed, register-blocked product kernel that the covariance estimators use
  * ({@link NumericKernels#subtractOuterProducts}), which carries nearly all of the N³/3 flops. Only the lower
- * triangle of the input is read. Measured on the 2-core Zen 3 (one thread, factor-model Σ): N = 1000 in 19 ms and
+ * triangle of the input is read. Measured on the 2-core Zen 3 (one thread, factor-model Σ): N = 1000 in 19–23 ms and
  * N = 3000 in 0.45 s (20 GFLOP/s), where the unblocked row-by-row form took 52 ms and 3.3 s (every row streamed all
  * the rows above it from memory). The update then takes 85% of the time; {@code requirePositiveDefinite} runs it
  * before every solve through the facade and the command line.
