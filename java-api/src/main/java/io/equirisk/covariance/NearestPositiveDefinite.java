@@ -12,7 +12,8 @@ import io.equirisk.linalg.SymmetricEigen;
  * kept: eigenvalues of R below {@code floor·λ_max} are raised to it, R is rebuilt, rescaled to a unit diagonal
  * (which keeps it positive definite: a congruence), and Σ = D R D. The clipping is the Frobenius-nearest symmetric
  * matrix whose spectrum respects the floor; the rescaling then moves it slightly. It is not Higham's nearest
- * correlation matrix (alternating projections), but it is one decomposition and leaves a well-conditioned result. A matrix whose
+ * correlation matrix ({@link NearestCorrelation}, one decomposition per iteration), but it is one decomposition and
+ * leaves a well-conditioned result; the PAIRWISE policy uses it for that reason. A matrix whose
  * smallest eigenvalue already respects the floor comes back unchanged (that is decided by one Cholesky
  * factorisation, without an eigen-decomposition).
  */
