@@ -5,13 +5,7 @@ import io.equirisk.error.InsufficientDataException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.kernel.Kernels;
 import io.equirisk.kernel.NumericKernels;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import io.equirisk.kernel.TriangleRows;
 
 /**
  * The bulk covariance computations the CPU backend and the estimators share: sample and EWMA covariance of one
@@ -20,23 +14,17 @@ import java.util.concurrent.RecursiveAction;
  *
  * <p>The returns are read in place: the kernel subtracts the means and applies the weights while it packs its
  * cache blocks, so no demeaned or transposed copy of the window is made. Large problems are split over threads by
- * balanced row ranges of the upper triangle (row i has N − i entries); the pieces run as fork-join tasks in the pool
- * of the calling thread, or in a pool of this class (one daemon worker per processor) when the caller is not a
- * fork-join worker, so a batch that already runs in parallel shares its pool instead of oversubscribing the machine.
- * Each entry is computed by the same arithmetic whatever the split: results are identical for any thread count.
+ * balanced row ranges of the upper triangle ({@link TriangleRows}: in the calling thread's fork-join pool when it has
+ * one, so a batch that already runs in parallel does not oversubscribe the machine). Each entry is computed by the
+ * same arithmetic whatever the split: results are identical for any thread count.
  */
 public final class CovarianceKernels {
-    /** Below this many multiply-adds (N(N+1)/2·T) one thread does the whole product: about a millisecond of work. */
-    static final long PARALLEL_MIN_WORK = 1L << 22;
-    /** Row ranges are cut at multiples of the kernel's row tile. */
-    private static final int ROW_ALIGN = 4;
-
     private CovarianceKernels() {
     }
 
     /** The number of threads used when none is given: every available processor. */
     public static int defaultThreads() {
-        return Runtime.getRuntime().availableProcessors();
+        return TriangleRows.defaultThreads();
     }
 
     /**
@@ -109,77 +97,14 @@ public final class CovarianceKernels {
 
     /**
      * out = scale · Σ_t w_t (r_t − m)(r_t − m)ᵀ over rows [start, start+window), full symmetric; null m means zero,
-     * null w means one. The general form the estimators build on.
+     * null w means one. The general form the estimators build on. Each range of rows writes its part of the upper
+     * triangle and the mirror images: disjoint entries.
      */
     static void product(double[] returns, int n, int start, int window, double[] shift, double[] weights,
                         double scale, double[] out, int outOff, int threads) {
-        int[] cuts = rowCuts(n, window, threads);
-        int pieces = cuts.length - 1;
-        if (pieces == 1) {
-            rows(returns, n, start, window, shift, weights, scale, out, outOff, 0, n);
-            return;
-        }
-        List<RecursiveAction> tasks = new ArrayList<>(pieces);
-        for (int p = 0; p < pieces; p++) {
-            int from = cuts[p];
-            int to = cuts[p + 1];
-            tasks.add(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    rows(returns, n, start, window, shift, weights, scale, out, outOff, from, to);
-                }
-            });
-        }
-        if (ForkJoinTask.inForkJoinPool()) {
-            // already a worker (a batch running in parallel): share that pool instead of oversubscribing
-            ForkJoinTask.invokeAll(tasks);
-        } else {
-            // the common pool has one worker fewer than processors (the caller is meant to help) and an external
-            // caller's join ran every piece itself here: use workers of our own
-            Workers.POOL.invoke(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    invokeAll(tasks);
-                }
-            });
-        }
-    }
-
-    /** Daemon fork-join workers, one per processor, created on first use. */
-    private static final class Workers {
-        static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
-    }
-
-    /** One thread's share: rows [from, to) of the upper triangle and their mirror images in the lower one. */
-    private static void rows(double[] x, int n, int start, int window, double[] shift, double[] weights, double scale,
-                             double[] out, int outOff, int from, int to) {
-        Kernels.get().syrk(x, start * n, n, window, shift, weights, scale, out, outOff, from, to);
-    }
-
-    /**
-     * Cuts [0, n) into row ranges of about equal work (row i costs n − i), aligned to the kernel's row tile; a
-     * single range when the product is small or one thread is asked for. Twice as many ranges as threads, so that
-     * a thread slowed by other load does not hold up the rest.
-     */
-    static int[] rowCuts(int n, int window, int threads) {
-        long work = (long) n * (n + 1) / 2 * window;
-        int pieces = threads <= 1 || work < PARALLEL_MIN_WORK ? 1 : Math.min(2 * threads, Math.max(1, n / ROW_ALIGN));
-        if (pieces == 1) {
-            return new int[] {0, n};
-        }
-        double total = (double) n * (n + 1) / 2;
-        int[] cuts = new int[pieces + 1];
-        cuts[pieces] = n;
-        for (int p = 1; p < pieces; p++) {
-            // solve r·n − r(r−1)/2 = total·p/pieces for r (cumulative work of rows [0, r))
-            double target = total * p / pieces;
-            double b = n + 0.5;
-            double r = b - Math.sqrt(b * b - 2 * target);
-            int cut = (int) Math.round(r / ROW_ALIGN) * ROW_ALIGN;
-            cuts[p] = Math.max(cuts[p - 1], Math.min(n, cut));
-        }
-        // drop empty ranges
-        return Arrays.stream(cuts).distinct().toArray();
+        NumericKernels k = Kernels.get();
+        TriangleRows.run(n, window, threads, (from, to) ->
+                k.syrk(returns, start * n, n, window, shift, weights, scale, out, outOff, from, to));
     }
 
     private static void check(double[] returns, int n, int start, int window, double[] out, int outOff,

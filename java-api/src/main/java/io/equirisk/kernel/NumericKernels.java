@@ -35,10 +35,12 @@ public interface NumericKernels {
     /**
      * C −= P·Pᵀ on the lower triangle (diagonal included) of the m × m block of C at {@code c[cOff]} (row stride
      * {@code ldc}), with P the m × k block at {@code p[pOff]} (row stride {@code ldp}): the trailing update of a
-     * blocked Cholesky factorisation. The strict upper triangle is not touched. P must not overlap the block of C.
-     * Allocates working buffers, like {@link #syrk}.
+     * blocked Cholesky factorisation. Only the entries (i, j), i ≥ j, with j in the range [colFrom, colTo) are
+     * updated, so disjoint ranges may run on different threads; the strict upper triangle is not touched. P must not
+     * overlap the block of C. Allocates working buffers, like {@link #syrk}.
      */
-    void subtractOuterProducts(double[] p, int pOff, int ldp, int m, int k, double[] c, int cOff, int ldc);
+    void subtractOuterProducts(double[] p, int pOff, int ldp, int m, int k, double[] c, int cOff, int ldc,
+                               int colFrom, int colTo);
 
     /**
      * Four dot products sharing one vector: out[r] = Σ_k a[off + r·stride + k]·x[xOff + k] for r = 0..3. Reads x once

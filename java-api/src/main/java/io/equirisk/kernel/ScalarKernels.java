@@ -51,9 +51,10 @@ final class ScalarKernels implements NumericKernels {
     }
 
     @Override
-    public void subtractOuterProducts(double[] p, int pOff, int ldp, int m, int k, double[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j <= i; j++) {
+    public void subtractOuterProducts(double[] p, int pOff, int ldp, int m, int k, double[] c, int cOff, int ldc,
+                                      int colFrom, int colTo) {
+        for (int j = colFrom; j < colTo; j++) {
+            for (int i = j; i < m; i++) {
                 double s = 0;
                 for (int r = 0; r < k; r++) {
                     s += p[pOff + i * ldp + r] * p[pOff + j * ldp + r];

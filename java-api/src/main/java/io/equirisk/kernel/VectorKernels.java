@@ -94,19 +94,21 @@ final class VectorKernels implements NumericKernels {
     }
 
     @Override
-    public void subtractOuterProducts(double[] p, int pOff, int ldp, int m, int k, double[] c, int cOff, int ldc) {
-        if (m == 0) {
+    public void subtractOuterProducts(double[] p, int pOff, int ldp, int m, int k, double[] c, int cOff, int ldc,
+                                      int colFrom, int colTo) {
+        if (colFrom >= colTo) {
             return;
         }
         // the product packs rows of its k × m operand Pᵀ; one transposed copy (k·m values) against k·m² flops
         double[] pt = new double[k * m];
-        for (int i = 0; i < m; i++) {
+        for (int i = colFrom; i < m; i++) { // the product reads columns from colFrom on
             int row = pOff + i * ldp;
             for (int r = 0; r < k; r++) {
                 pt[r * m + i] = p[row + r];
             }
         }
-        product(pt, 0, m, m, k, null, null, -1.0, c, cOff, ldc, 0, m, true);
+        // the product's rows [colFrom, colTo) of the upper triangle are, mirrored, these columns of the lower one
+        product(pt, 0, m, m, k, null, null, -1.0, c, cOff, ldc, colFrom, colTo, true);
     }
 
     /**

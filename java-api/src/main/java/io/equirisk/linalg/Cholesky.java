@@ -4,6 +4,7 @@ import io.equirisk.error.DimensionMismatchException;
 import io.equirisk.error.NotPositiveDefiniteException;
 import io.equirisk.kernel.Kernels;
 import io.equirisk.kernel.NumericKernels;
+import io.equirisk.kernel.TriangleRows;
 
 import java.util.List;
 
@@ -15,10 +16,11 @@ import java.util.List;
  * {@link NumericKernels#dot}), the rows below are solved against it the same way, and the trailing matrix takes the
  * block's rank-k update through the packed, register-blocked product kernel that the covariance estimators use
  * ({@link NumericKernels#subtractOuterProducts}), which carries nearly all of the N³/3 flops. Only the lower
- * triangle of the input is read. Measured on the 2-core Zen 3 (one thread, factor-model Σ): N = 1000 in 19–23 ms and
- * N = 3000 in 0.45 s (20 GFLOP/s), where the unblocked row-by-row form took 52 ms and 3.3 s (every row streamed all
- * the rows above it from memory). The update then takes 85% of the time; {@code requirePositiveDefinite} runs it
- * before every solve through the facade and the command line.
+ * triangle of the input is read. The update's columns are split over threads ({@link TriangleRows}); the result
+ * does not depend on their number. Measured on the 2-core Zen 3 (factor-model Σ): N = 3000 in 0.45 s on one thread
+ * (20 GFLOP/s) and 0.33 s on two, where the unblocked row-by-row form took 3.3 s (every row streamed all the rows
+ * above it from memory). {@code requirePositiveDefinite} runs it before every solve through the facade and the
+ * command line.
  */
 public final class Cholesky {
     /** Columns per block: the update's inner dimension (its K), long enough to amortise one pass over the tiles. */
@@ -41,6 +43,14 @@ public final class Cholesky {
      *                                      partly overwritten)
      */
     public static void factor(double[] a, int n, List<String> names) {
+        factor(a, n, names, TriangleRows.defaultThreads());
+    }
+
+    /**
+     * {@link #factor(double[], int, List)} on up to {@code threads} threads (the trailing updates of large matrices
+     * are split by columns; the result does not depend on the thread count).
+     */
+    public static void factor(double[] a, int n, List<String> names, int threads) {
         if (n < 1 || a.length < (long) n * n) {
             throw new DimensionMismatchException("Cholesky of " + n + " × " + n + " needs " + ((long) n * n)
                     + " values, got " + a.length);
@@ -69,8 +79,13 @@ public final class Cholesky {
             for (; i < n; i++) {
                 solveRow(k, a, n, i * n, k0, k1);
             }
-            // the trailing matrix takes the block's rank-(k1 − k0) update
-            k.subtractOuterProducts(a, k1 * n + k0, n, n - k1, k1 - k0, a, k1 * n + k1, n);
+            // the trailing matrix takes the block's rank-(k1 − k0) update, its columns split over threads
+            int m = n - k1;
+            int kb = k1 - k0;
+            int panel = k1 * n + k0;
+            int trailing = k1 * n + k1;
+            TriangleRows.run(m, kb, threads, (c0, c1) ->
+                    k.subtractOuterProducts(a, panel, n, m, kb, a, trailing, n, c0, c1));
         }
         for (int i = 0; i < n; i++) {
             java.util.Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0.0);

@@ -58,7 +58,7 @@ class CovarianceKernelsTest {
     void threadCountDoesNotChangeTheResult() {
         int t = 300;
         int n = 211; // large enough to be split (N²T/2 ≥ 2^22)
-        assertTrue((long) n * (n + 1) / 2 * t >= CovarianceKernels.PARALLEL_MIN_WORK);
+        assertTrue((long) n * (n + 1) / 2 * t >= io.equirisk.kernel.TriangleRows.PARALLEL_MIN_WORK);
         double[] x = Reference.returns(t, n, 5);
         double[] one = new double[n * n];
         CovarianceKernels.sample(x, n, 0, t, one, 0, 1);
@@ -74,7 +74,7 @@ class CovarianceKernelsTest {
     void rowCutsCoverAllRowsWithBalancedWork() {
         for (int n : new int[] {1, 5, 100, 1000, 1001}) {
             for (int threads : new int[] {1, 2, 4, 16}) {
-                int[] cuts = CovarianceKernels.rowCuts(n, 10_000, threads);
+                int[] cuts = io.equirisk.kernel.TriangleRows.cuts(n, 10_000, threads);
                 assertEquals(0, cuts[0]);
                 assertEquals(n, cuts[cuts.length - 1]);
                 for (int p = 1; p < cuts.length; p++) {

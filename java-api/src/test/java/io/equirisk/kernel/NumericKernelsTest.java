@@ -123,7 +123,10 @@ class NumericKernelsTest {
                 }
                 for (NumericKernels kern : new NumericKernels[] {Kernels.get(), Kernels.scalar()}) {
                     double[] c = c0.clone();
-                    kern.subtractOuterProducts(p, 2, ldp, m, k, c, 4, ldc);
+                    // in two column ranges, as two threads would
+                    int split = m / 3;
+                    kern.subtractOuterProducts(p, 2, ldp, m, k, c, 4, ldc, split, m);
+                    kern.subtractOuterProducts(p, 2, ldp, m, k, c, 4, ldc, 0, split);
                     for (int q = 0; q < c.length; q++) {
                         int idx = q - 4;
                         int i = idx >= 0 ? idx / ldc : -1;

@@ -94,6 +94,20 @@ class CholeskyTest {
     }
 
     @Test
+    void threadCountDoesNotChangeTheFactor() {
+        int n = 450; // the first trailing update (322 × 322, k = 128) is large enough to be split
+        double[] a = randomSpd(n, 6, 1.0);
+        double[] one = a.clone();
+        Cholesky.factor(one, n, null, 1);
+        for (int threads : new int[] {2, 3}) {
+            double[] many = a.clone();
+            Cholesky.factor(many, n, null, threads);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(one, many, "bit-identical with " + threads
+                    + " threads");
+        }
+    }
+
+    @Test
     void failingPivotInALaterBlockIsNamed() {
         int n = Cholesky.BLOCK + 90;
         double[] a = randomSpd(n, 8, 0.0);

@@ -1,0 +1,103 @@
+package io.equirisk.kernel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * Work on the rows of a triangle (row i costing n − i), cut into ranges of equal work and run on fork-join workers:
+ * the pool of the calling thread when it is a worker (a batch that already runs in parallel shares its pool instead
+ * of oversubscribing the machine), otherwise a pool of this class with one daemon worker per processor. Used by the
+ * covariance product and the Cholesky update, whose ranges write disjoint entries.
+ */
+public final class TriangleRows {
+    /** Below this many multiply-adds one thread does the whole triangle: about a millisecond of work. */
+    public static final long PARALLEL_MIN_WORK = 1L << 22;
+    /** Ranges are cut at multiples of the product kernel's row tile. */
+    private static final int ROW_ALIGN = 4;
+
+    /** What runs on one range of rows. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    private TriangleRows() {
+    }
+
+    /** The number of threads used when none is given: every available processor. */
+    public static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Runs {@code body} over ranges covering [0, n) of a triangle whose entries each cost {@code depth}
+     * multiply-adds, on up to {@code threads} threads; returns when all are done.
+     */
+    public static void run(int n, long depth, int threads, Range body) {
+        int[] cuts = cuts(n, depth, threads);
+        int pieces = cuts.length - 1;
+        if (pieces == 1) {
+            body.run(0, n);
+            return;
+        }
+        List<RecursiveAction> tasks = new ArrayList<>(pieces);
+        for (int p = 0; p < pieces; p++) {
+            int from = cuts[p];
+            int to = cuts[p + 1];
+            tasks.add(new RecursiveAction() {
+                @Override
+                protected void compute() {
+                    body.run(from, to);
+                }
+            });
+        }
+        if (ForkJoinTask.inForkJoinPool()) {
+            ForkJoinTask.invokeAll(tasks);
+        } else {
+            // the common pool has one worker fewer than processors (the caller is meant to help) and an external
+            // caller's join ran every piece itself here: use workers of our own
+            Workers.POOL.invoke(new RecursiveAction() {
+                @Override
+                protected void compute() {
+                    invokeAll(tasks);
+                }
+            });
+        }
+    }
+
+    /** Daemon fork-join workers, one per processor, created on first use. */
+    private static final class Workers {
+        static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Cuts [0, n) into row ranges of about equal work (row i costs n − i), aligned to the kernel's row tile; a
+     * single range when the product is small or one thread is asked for. Twice as many ranges as threads, so that
+     * a thread slowed by other load does not hold up the rest.
+     */
+    public static int[] cuts(int n, long depth, int threads) {
+        long work = (long) n * (n + 1) / 2 * depth;
+        int pieces = threads <= 1 || work < PARALLEL_MIN_WORK ? 1 : Math.min(2 * threads, Math.max(1, n / ROW_ALIGN));
+        if (pieces == 1) {
+            return new int[] {0, n};
+        }
+        double total = (double) n * (n + 1) / 2;
+        int[] cuts = new int[pieces + 1];
+        cuts[pieces] = n;
+        for (int p = 1; p < pieces; p++) {
+            // solve r·n − r(r−1)/2 = total·p/pieces for r (cumulative work of rows [0, r))
+            double target = total * p / pieces;
+            double b = n + 0.5;
+            double r = b - Math.sqrt(b * b - 2 * target);
+            int cut = (int) Math.round(r / ROW_ALIGN) * ROW_ALIGN;
+            cuts[p] = Math.max(cuts[p - 1], Math.min(n, cut));
+        }
+        // drop empty ranges
+        return Arrays.stream(cuts).distinct().toArray();
+    }
+
+}
