@@ -4,8 +4,6 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.util.Arrays;
-
 /**
  * Vector API implementation (jdk.incubator.vector). Each kernel is a small method: the JIT vectorises small methods
  * reliably, and one large method ran 30× slower in a measurement on this machine (DESIGN §6).
@@ -63,7 +61,8 @@ final class VectorKernels implements NumericKernels {
      * Packing, per block of KC rows t: every column j ≥ rowFrom is copied once, shifted, into tiles of KC × NR
      * contiguous values (16 KiB each, so a tile and the 8 KiB sliver of rows it meets both stay in L1); the rows i of
      * the range are copied from those tiles in blocks of MC, weighted, into slivers of KC × MR (a block of 128 KiB
-     * stays in L2). Padding rows and columns are zero, so one micro-kernel serves every tile, edges and diagonal included.
+     * stays in L2). Padding rows and columns are zero, so one micro-kernel serves every tile, edges and diagonal
+     * included.
      * The tiles' sums are kept in a buffer of their own, tile after tile in the order the loops visit them, not in C:
      * each pass over a block of rows t then reads and writes that buffer front to back, which the hardware
      * prefetcher streams, where C's rows (8 KB apart at N = 1000, each tile's row straddling two cache lines) missed
@@ -189,10 +188,10 @@ final class VectorKernels implements NumericKernels {
     }
 
     /**
-     * C[i][j] = C[j][i] = scale · tile value (or C[j][i] += when {@code accumulate}) for the range's upper-triangle entries,
-     * walking the tiles in buffer order: a column tile's slivers write 4 × 8 blocks along rows and, mirrored, 8 × 4
-     * blocks that fill whole cache lines of the 8 rows below within 16 slivers. A null buffer writes zeros (no rows
-     * t).
+     * C[i][j] = C[j][i] = scale · tile value (or C[j][i] += when {@code accumulate}) for the range's upper-triangle
+     * entries, walking the tiles in buffer order: a column tile's slivers write 4 × 8 blocks along rows and, mirrored,
+     * 8 × 4 blocks that fill whole cache lines of the 8 rows below within 16 slivers. A null buffer writes zeros (no
+     * rows t).
      */
     private static void writeSymmetric(double[] tiles, double scale, double[] c, int cOff, int ldc, int n,
                                        int rowFrom, int rowTo, boolean accumulate) {

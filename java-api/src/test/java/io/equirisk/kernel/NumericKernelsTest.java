@@ -24,8 +24,8 @@ class NumericKernelsTest {
     }
 
     static Stream<Arguments> shapes() {
-        // (n, t): n = 1, tiles of 4×8 with remainders, t = 0 (zeros written), t = 2, t not a multiple of the vector length or of the
-        // 256-row cache block (and the earlier 512), n past one and two 64-row blocks
+        // (n, t): n = 1, tiles of 4×8 with remainders, t = 0 (zeros written), t = 2, t not a multiple of the vector
+        // length or of the 256-row cache block (and the earlier 512), n past one and two 64-row blocks
         int[][] s = {{1, 2}, {1, 7}, {2, 2}, {3, 5}, {4, 4}, {5, 3}, {7, 13}, {8, 8}, {9, 17}, {12, 31},
             {13, 255}, {17, 256}, {31, 257}, {33, 517}, {67, 40}, {130, 300}, {141, 9}, {9, 511}, {10, 512},
             {11, 513}, {70, 1100}, {6, 0}};
