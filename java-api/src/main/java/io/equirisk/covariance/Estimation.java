@@ -84,7 +84,6 @@ final class Estimation {
         return CovarianceMatrix.of(n, values, x.assets());
     }
 
-    /** Refusal of PAIRWISE with missing data by the shrinkage estimators. */
     /**
      * The shrinkage estimators' common path: refuse ragged data under PAIRWISE, keep the complete rows, require
      * variation, take the moments, and return (1 − δ)S + δF for the target F and the intensity δ, both derived from
