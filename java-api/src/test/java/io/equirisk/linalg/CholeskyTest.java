@@ -96,6 +96,8 @@ class CholeskyTest {
     @Test
     void threadCountDoesNotChangeTheFactor() {
         int n = 450; // the first trailing update (322 × 322, k = 128) is large enough to be split
+        assertTrue(io.equirisk.kernel.TriangleRows.cuts(n - Cholesky.BLOCK, Cholesky.BLOCK, 2).length > 2,
+                "the update must actually be split, or this test shows nothing");
         double[] a = randomSpd(n, 6, 1.0);
         double[] one = a.clone();
         Cholesky.factor(one, n, null, 1);
