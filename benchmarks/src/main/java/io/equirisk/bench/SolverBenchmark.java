@@ -1,6 +1,7 @@
 package io.equirisk.bench;
 
 import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.data.SyntheticMarket;
 import io.equirisk.solver.RiskBudgetingResult;
 import io.equirisk.solver.RiskBudgetingSolver;
 import io.equirisk.solver.RiskBudgets;
@@ -27,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * real equity and crypto universes give); the solve includes everything the engine does (start point, sweeps,
  * exact residual, report), not the validation of Σ, which is done once when the matrix is built.
  *
- * <p>Run: {@code java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar SolverBenchmark}
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar SolverBenchmark}; add
+ * {@code -p kind=market} for the command line's mixed-asset covariance (four asset classes, hedges: a harder matrix
+ * for coordinate descent) or {@code -p kind=ill} for an ill-conditioned one.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,8 +53,12 @@ public class SolverBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        cov = kind.equals("factor") ? RandomCovariances.factorModel(n, 5, 42)
-                : RandomCovariances.illConditioned(n, 1e6, 3, 42);
+        cov = switch (kind) {
+            case "factor" -> RandomCovariances.factorModel(n, 5, 42);
+            case "market" -> SyntheticMarket.mixed(n, 2024 + n).modelCovariance(); // the bench command's
+            case "ill" -> RandomCovariances.illConditioned(n, 1e6, 3, 42);
+            default -> throw new IllegalArgumentException("kind is factor, market or ill, not " + kind);
+        };
         budgets = RiskBudgets.equal(n);
         RiskBudgetingResult r = solver.solve(cov, budgets, options);
         if (!r.converged()) {
