@@ -224,6 +224,14 @@ final class CoordinateDescent {
         return maxRel;
     }
 
+    /** s + Σ_q sigma[at + q]·v[i0 + q] for q < bs: one row of a 4×4 diagonal block against the block's v. */
+    private static double plusDiagonalBlock(double s, double[] sigma, int at, double[] v, int i0, int bs) {
+        for (int q = 0; q < bs; q++) {
+            s += sigma[at + q] * v[i0 + q];
+        }
+        return s;
+    }
+
     /** out[r] = row r of the block (bs rows from {@code rows}, stride n) · v[from, from+len). */
     private static void blockDots(NumericKernels k, double[] sigma, int rows, int n, int bs, double[] v, int from,
                                   int len, double[] out) {
@@ -283,10 +291,7 @@ final class CoordinateDescent {
             int rows = off + i0 * n;
             blockDots(k, sigma, rows + tail, n, bs, x, tail, len, far);
             for (int r = 0; r < bs; r++) {
-                double s = acc[i0 + r] + far[r];
-                for (int q = 0; q < bs; q++) {
-                    s += sigma[rows + r * n + i0 + q] * x[i0 + q];
-                }
+                double s = plusDiagonalBlock(acc[i0 + r] + far[r], sigma, rows + r * n + i0, x, i0, bs);
                 sx[i0 + r] = s;
             }
         }
@@ -305,10 +310,7 @@ final class CoordinateDescent {
             int len = n - tail;
             int rows = off + i0 * n;
             for (int r = 0; r < bs; r++) {
-                double s = acc[i0 + r] + up[i0 + r];
-                for (int q = 0; q < bs; q++) {
-                    s += sigma[rows + r * n + i0 + q] * x[i0 + q];
-                }
+                double s = plusDiagonalBlock(acc[i0 + r] + up[i0 + r], sigma, rows + r * n + i0, x, i0, bs);
                 sx[i0 + r] = s;
             }
             if (len > 0) {
@@ -335,10 +337,7 @@ final class CoordinateDescent {
                 System.arraycopy(part, 0, ups, i0, bs);
             }
             for (int r = 0; r < bs; r++) {
-                double inBlock = 0;
-                for (int c = 0; c < bs; c++) {
-                    inBlock += sigma[rows + r * n + i0 + c] * u[i0 + c];
-                }
+                double inBlock = plusDiagonalBlock(0, sigma, rows + r * n + i0, u, i0, bs);
                 q += u[i0 + r] * (inBlock + 2 * part[r]);
             }
         }
@@ -366,10 +365,7 @@ final class CoordinateDescent {
             blockDots(k, sigma, rows + tail, n, bs, x, tail, len, part);
             blockAxpy(k, x, i0, coef, sigma, rows + tail, n, bs, y, tail, len);
             for (int r = 0; r < bs; r++) {
-                double s = part[r];
-                for (int q = 0; q < bs; q++) {
-                    s += sigma[rows + r * n + i0 + q] * x[i0 + q];
-                }
+                double s = plusDiagonalBlock(part[r], sigma, rows + r * n + i0, x, i0, bs);
                 y[i0 + r] += s;
             }
         }
