@@ -3,6 +3,8 @@ package io.equirisk.covariance;
 import io.equirisk.error.ConvergenceException;
 import io.equirisk.error.DimensionMismatchException;
 import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.NonFiniteValueException;
+import io.equirisk.error.NotSymmetricException;
 import io.equirisk.linalg.SymmetricEigen;
 
 /**
@@ -49,6 +51,8 @@ public final class NearestCorrelation {
     /**
      * @param a             symmetric row-major n×n matrix (not modified), typically a correlation matrix estimated
      *                      pairwise; its diagonal is ignored (the result's is 1)
+     * @throws NonFiniteValueException naming a NaN or infinite entry
+     * @throws NotSymmetricException   naming the first pair that differs by more than 1e-12 (relative)
      * @param floor         δ in (0, 1): every eigenvalue of the result is ≥ about δ
      * @param tolerance     stop when an iteration changes the unit-diagonal iterate by less than this, relative
      * @param maxIterations iteration cap
@@ -68,7 +72,18 @@ public final class NearestCorrelation {
         }
         for (int q = 0; q < a.length; q++) {
             if (!Double.isFinite(a[q])) {
-                throw new InvalidInputException("matrix entry (" + (q / n + 1) + ", " + (q % n + 1) + ") is " + a[q]);
+                throw new NonFiniteValueException("matrix entry (" + (q / n + 1) + ", " + (q % n + 1) + ") is "
+                        + a[q]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double upper = a[i * n + j];
+                double lower = a[j * n + i];
+                if (Math.abs(upper - lower) > 1e-12 * Math.max(1.0, Math.abs(upper))) {
+                    throw new NotSymmetricException("matrix is not symmetric: entry (" + (i + 1) + ", " + (j + 1)
+                            + ") = " + upper + " but (" + (j + 1) + ", " + (i + 1) + ") = " + lower);
+                }
             }
         }
         double[] y = a.clone();

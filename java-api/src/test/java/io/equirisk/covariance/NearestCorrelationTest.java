@@ -1,6 +1,8 @@
 package io.equirisk.covariance;
 
 import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.NonFiniteValueException;
+import io.equirisk.error.NotSymmetricException;
 import io.equirisk.linalg.Cholesky;
 import io.equirisk.linalg.SymmetricEigen;
 import org.junit.jupiter.api.Test;
@@ -95,9 +97,21 @@ class NearestCorrelationTest {
     @Test
     void nonFiniteEntriesAreNamed() {
         double[] a = {1, Double.NaN, Double.NaN, 1};
-        InvalidInputException e = assertThrows(InvalidInputException.class,
+        NonFiniteValueException e = assertThrows(NonFiniteValueException.class,
                 () -> NearestCorrelation.of(a, 2, 1e-8, 1e-10, 100));
         assertTrue(e.getMessage().contains("(1, 2)"), e.getMessage());
+    }
+
+    @Test
+    void asymmetricInputIsRefusedAndNamed() {
+        double[] a = {1, 0.5, 0.2, 0.5, 1, 0.3, 0.2, 0.9, 1};
+        NotSymmetricException e = assertThrows(NotSymmetricException.class,
+                () -> NearestCorrelation.of(a, 3, 1e-8, 1e-10, 100));
+        assertTrue(e.getMessage().contains("(2, 3)"), e.getMessage());
+        double[] valid = {1, 0.5, 0.5, 1};
+        InvalidInputException floor = assertThrows(InvalidInputException.class,
+                () -> NearestCorrelation.of(valid, 2, 0.0, 1e-10, 100));
+        assertTrue(floor.getMessage().contains("floor"), floor.getMessage());
     }
 
     private static void checkValid(double[] x, int n, double floor) {
