@@ -32,8 +32,9 @@ fi
 
 echo "== timings (one ABI call after a warm-up vs one-thread C++ on this host); kernel-only times on stderr"
 EQUIRISK_PROFILE=1 "$out/driver" --bench
-echo "== the same with the solver's C in global memory (L2) instead of shared memory: more problems per SM"
-EQUIRISK_PROFILE=1 EQUIRISK_SOLVE_C=global "$out/driver" --bench
+echo "== the alternative kernels: covariance on the FP64 CUDA cores instead of the tensor cores (DMMA); the solver's"
+echo "   C in global memory (L2) instead of shared memory (more problems per SM, the block-per-problem path)"
+EQUIRISK_PROFILE=1 EQUIRISK_COV_KERNEL=simt EQUIRISK_SOLVE_C=global "$out/driver" --bench
 
 # ---- Java tests with the CUDA backend -------------------------------------------------------------------------
 # HOOK (native/ owns this): the GPU machine has no Maven, so the native module's tests travel as a folder prepared on

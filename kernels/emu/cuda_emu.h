@@ -31,6 +31,7 @@
 #include <mutex>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include <ucontext.h>
@@ -407,6 +408,95 @@ using std::isnan;
 inline double rsqrt(double x) { return 1.0 / std::sqrt(x); }
 template <class T>
 inline T __ldg(const T* p) { return *p; }
+
+/* ---- nvcuda::wmma, the FP64 m8n8k4 subset ----
+   Every lane holds its fragment's whole tile (row-major), so the results follow the API's definition and not any
+   register layout; the warp-collective calls check what the hardware requires and would otherwise fault on or
+   silently mis-load: every lane passes the same pointer and ldm, the pointer is 256-bit aligned, and ldm is a
+   multiple of 16 bytes. store_matrix_sync writes from lane 0 only (the lanes' tiles are equal), so
+   ThreadSanitizer sees no racing identical stores. */
+namespace nvcuda {
+namespace wmma {
+struct matrix_a {};
+struct matrix_b {};
+struct accumulator {};
+struct row_major {};
+struct col_major {};
+enum layout_t { mem_row_major, mem_col_major };
+
+template <class Use, int M, int N, int K, class T, class Layout = void>
+struct fragment;
+template <class Layout>
+struct fragment<matrix_a, 8, 8, 4, double, Layout> {
+    static constexpr int rows = 8, cols = 4, num_elements = 32;
+    double x[32];
+};
+template <class Layout>
+struct fragment<matrix_b, 8, 8, 4, double, Layout> {
+    static constexpr int rows = 4, cols = 8, num_elements = 32;
+    double x[32];
+};
+template <>
+struct fragment<accumulator, 8, 8, 4, double, void> {
+    static constexpr int rows = 8, cols = 8, num_elements = 64;
+    double x[64];
+};
+
+namespace detail {
+inline void check_collective(const void* p, unsigned ldm, const char* what) {
+    /* one exchange: user-space pointers fit in 48 bits, ldm goes above them */
+    const uint64_t mine = reinterpret_cast<uint64_t>(p) ^ (static_cast<uint64_t>(ldm) << 48);
+    if (::cuda_emu::exchange(mine, 0) != mine) {
+        std::fprintf(stderr, "cuda_emu: %s: lanes of one warp passed different pointers or ldm\n", what);
+        std::abort();
+    }
+    if (mine % 32 != 0 || ldm % 2 != 0) {
+        std::fprintf(stderr, "cuda_emu: %s: pointer %p not 256-bit aligned or ldm %u not a multiple of 16 bytes\n",
+                     what, p, ldm);
+        std::abort();
+    }
+}
+template <class F>
+inline void load(F& f, const double* p, unsigned ldm, bool col_major_memory) {
+    check_collective(p, ldm, "load_matrix_sync");
+    for (int r = 0; r < F::rows; r++)
+        for (int c = 0; c < F::cols; c++)
+            f.x[r * F::cols + c] = col_major_memory ? p[(size_t)c * ldm + r] : p[(size_t)r * ldm + c];
+}
+}  // namespace detail
+
+template <class Use, class L>
+inline void load_matrix_sync(fragment<Use, 8, 8, 4, double, L>& f, const double* p, unsigned ldm) {
+    detail::load(f, p, ldm, std::is_same_v<L, col_major>);
+}
+inline void fill_fragment(fragment<accumulator, 8, 8, 4, double>& f, double v) {
+    for (double& e : f.x) e = v;
+}
+/* d = a·b + c, each entry a chain of four FMAs in k order */
+template <class La, class Lb>
+inline void mma_sync(fragment<accumulator, 8, 8, 4, double>& d, const fragment<matrix_a, 8, 8, 4, double, La>& a,
+                     const fragment<matrix_b, 8, 8, 4, double, Lb>& b,
+                     const fragment<accumulator, 8, 8, 4, double>& c) {
+    double out[64];
+    for (int r = 0; r < 8; r++)
+        for (int col = 0; col < 8; col++) {
+            double s = c.x[r * 8 + col];
+            for (int k = 0; k < 4; k++) s = std::fma(a.x[r * 4 + k], b.x[k * 8 + col], s);
+            out[r * 8 + col] = s;
+        }
+    std::memcpy(d.x, out, sizeof out);
+}
+inline void store_matrix_sync(double* p, const fragment<accumulator, 8, 8, 4, double>& f, unsigned ldm,
+                              layout_t layout) {
+    detail::check_collective(p, ldm, "store_matrix_sync");
+    if (::cuda_emu::tl_linear % 32 == 0) {
+        for (int r = 0; r < 8; r++)
+            for (int c = 0; c < 8; c++)
+                (layout == mem_col_major ? p[(size_t)c * ldm + r] : p[(size_t)r * ldm + c]) = f.x[r * 8 + c];
+    } /* as on the device, other threads see the stores only after a barrier */
+}
+}  // namespace wmma
+}  // namespace nvcuda
 
 /* ---- runtime API over host memory ---- */
 enum cudaError_t {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the library and the C test driver, and runs the driver.
-#   run.sh                 emulation library: all checks; the solve again with C (and then the vectors) in global
-#                          memory; all checks again with 300 kB of emulated device memory so every batch is
+#   run.sh                 emulation library: all checks; the covariance again on the CUDA-core product kernel; the
+#                          solve again with C (and then the vectors) in global memory; all checks again with 300 kB of emulated device memory so every batch is
 #                          chunked (--expect-chunking asserts it)
 #   run.sh --lib cuda      the CUDA library (needs a GPU)
 #   run.sh --tsan          emulation library and driver built with ThreadSanitizer
@@ -45,6 +45,8 @@ export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 if [[ -n "$sanitize" ]]; then "$driver" --quick; else "$driver"; fi
 if [[ -z "$sanitize" ]]; then
+    echo "--- covariance on the CUDA-core product kernel (the tensor-core one is the default)"
+    EQUIRISK_COV_KERNEL=simt "$driver" --quick
     echo "--- solve one block per problem with C in shared memory (the path for 128 < n ≤ ~165)"
     EQUIRISK_SOLVE_C=block "$driver" --quick
     echo "--- solve with C in global memory (the path for n > ~165), then with the vectors there too (n > ~3,400)"
