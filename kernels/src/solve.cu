@@ -4,13 +4,17 @@
  * Newton, the final report on the original Σ), so both agree within 1e-9 on weights.
  *
  * Decomposition (see kernels/README.md for the numbers):
- * - n ≤ 128: one warp (a 32-thread block) per problem, C's strict upper triangle packed in shared memory, the CCD
- *   state in registers, no barrier per coordinate (warp_ccd_sweep). Larger n:
+ * - n ≤ 128: one warp (a 32-thread block) per problem, C's strict upper triangle packed in shared memory in FP32
+ *   (half the bytes, so twice the problems per SM) for the sweeps' rank-1 updates only, the CCD state in registers,
+ *   no barrier per coordinate (warp_ccd_sweep). Everything that must be exact (start point, the exact residual,
+ *   Newton) reads C_pq = Σ_ij/(σ_iσ_j) from Σ in FP64, and q is recomputed exactly when the sweeps approach
+ *   convergence, so the answer is the FP64 problem's. Larger n:
  * - One thread block per problem, blocks grid-striding over the batch (a persistent grid sized to what is
  *   resident), so the global workspace is per block, not per problem.
  * - The correlation matrix C (na × na FP64) lives in dynamic shared memory while it fits the opt-in limit with the
  *   vectors (n ≤ ~165 on H100/H200 at 227 KiB); otherwise in the block's global workspace, where it stays L2-resident
  *   for moderate n. The vectors (y, Cy, b, σ, …: 7n doubles) live in shared memory up to n ≈ 3,400.
+ * - Every sweep is Anderson-mixed (anderson_mix).
  * - CCD is sequential over coordinates: one barrier per coordinate; each thread owns the entries j ≡ tid (mod T)
  *   of the rank-1 update and prefetches its part of the next row of C into registers while the current
  *   coordinate's root is computed. The diagonal is kept out of the maintained vector (q = Cy − y), so no entry is
@@ -85,26 +89,29 @@ struct Problem {
     double* g;
     double* d;
     double* diag; /* Newton: diagonal of U */
-    double* C;
+    double* C;  /* block path: C, na × na */
+    float* Cf;  /* warp path: C's strict upper triangle in FP32, column by column: C_pq (p < q) at q(q−1)/2 + p */
+    const double* S; /* this problem's Σ (n × n, global memory): the warp path's exact C, C_pq = S_ij / (σ_i σ_j) */
+    int n;
     double* U;
     double* scratch;
-    int packed; /* C holds only the strict upper triangle, column by column: C_pq (p < q) at q(q−1)/2 + p */
+    int packed; /* the warp path: C is Cf for the sweeps' rank-1 updates and S everywhere else */
 };
 
-/* Offset of C_pq (p < q) in the packed strict upper triangle. Column q is contiguous, so a warp reading column q
-   (consecutive p) is conflict-free, and a warp reading row p (consecutive q: offsets q(q−1)/2 + p) hits distinct
-   8-byte banks too, up to 2-way at some starting q (triangular numbers mod 16 over 16 consecutive q). */
-__device__ __forceinline__ int packed_at(int p, int q) { return q * (q - 1) / 2 + p; }
+/* The warp path's packed triangle holds C_pq (p < q) at q(q−1)/2 + p. Column q is contiguous, so a warp reading
+   column q (consecutive p) is conflict-free, and a warp reading row p (consecutive q: offsets q(q−1)/2 + p) hits
+   distinct 4-byte banks too, up to 2-way at some starting q (triangular numbers mod 32 over 32 consecutive q). */
 
-/* C_pq in either layout (1 on the diagonal). */
+/* C_pq exactly, in FP64 (1 on the diagonal): the block path's C, or on the warp path from Σ itself; the loops
+   that call it give consecutive threads consecutive q, so a warp reads a stretch of one row of Σ: coalesced. */
 __device__ __forceinline__ double c_at(const Problem& P, int p, int q) {
     if (!P.packed) return P.C[(int64_t)p * P.na + q];
     if (p == q) return 1.0;
-    return p < q ? P.C[packed_at(p, q)] : P.C[packed_at(q, p)];
+    return P.S[(int64_t)P.idx[p] * P.n + P.idx[q]] / (P.sig[p] * P.sig[q]);
 }
 
-/* out = C v: thread p computes entry p. Full layout: thread p reads column p, so a warp reads a row, coalesced;
-   packed: the column q < p of C_pq / the row entries q > p, both nearly conflict-free (see packed_at). */
+/* out = C v exactly: thread p computes entry p from column p (C symmetric), so at each q a warp reads a stretch
+   of row q: coalesced. */
 __device__ void sym_matvec(const Problem& P, const double* v, double* out) {
     const int na = P.na;
     for (int p = threadIdx.x; p < na; p += blockDim.x) {
@@ -187,15 +194,16 @@ __device__ void ccd_sweep(const Problem& P) {
 constexpr int WARP_N = 128; /* largest n of the warp-per-problem path */
 constexpr int WR = WARP_N / 32;
 
-/* One CCD sweep by a block of one warp, C packed in shared memory, the state in registers: lane l owns
-   j = l + 32r (r < WR) of y, q = Cy − y and b. Coordinate i's q_i comes from its owner lane by one shuffle
-   (y_i, b_i are read from memory, off the chain); no barrier anywhere (nothing in memory is written until the sweep ends). Each lane loads its
-   entries of row i + 1 of C before computing root i, so the shared loads stay off the sequential chain.
-   Same arithmetic, in the same order, as ccd_sweep. Writes y and q back and returns the residual
-   max_p |y_p (Cy)_p / yᵀCy − b_p| (the value residual(P, true) computes). */
+/* One CCD sweep by a block of one warp, C packed in shared memory (FP32, widened on load), the state in
+   registers: lane l owns j = l + 32r (r < WR) of y, q = Cy − y and b. Coordinate i's q_i comes from its owner lane
+   by one shuffle (y_i, b_i are read from memory, off the chain); no barrier anywhere (nothing in memory is written
+   until the sweep ends). Each lane loads its entries of row i + 1 of C before computing root i, so the shared
+   loads stay off the sequential chain. Same arithmetic, in the same order, as ccd_sweep (with C rounded to FP32).
+   Writes y and q back and returns the residual max_p |y_p (Cy)_p / yᵀCy − b_p| on the maintained q (the value
+   residual(P, true) computes). */
 __device__ double warp_ccd_sweep(const Problem& P) {
     const int na = P.na, lane = threadIdx.x;
-    const double* C = P.C;
+    const float* C = P.Cf;
     double y[WR], q[WR], b[WR], cur[WR];
     int tj[WR];
 #pragma unroll
@@ -206,7 +214,7 @@ __device__ double warp_ccd_sweep(const Problem& P) {
         q[r] = in ? P.q[j] : 0.0;
         b[r] = in ? P.b[j] : 0.0;
         tj[r] = j * (j - 1) / 2;
-        cur[r] = (in && j > 0) ? C[tj[r]] : 0.0; /* row 0: C_0j */
+        cur[r] = (in && j > 0) ? (double)C[tj[r]] : 0.0; /* row 0: C_0j */
     }
 #pragma unroll
     for (int ri = 0; ri < WR; ri++) {
@@ -220,7 +228,7 @@ __device__ double warp_ccd_sweep(const Problem& P) {
 #pragma unroll
             for (int r = 0; r < WR; r++) {
                 const int j = lane + 32 * r;
-                nxt[r] = (i1 < na && j < na && j != i1) ? C[j < i1 ? t1 + j : tj[r] + i1] : 0.0;
+                nxt[r] = (i1 < na && j < na && j != i1) ? (double)C[j < i1 ? t1 + j : tj[r] + i1] : 0.0;
             }
             const double ynew = 0.5 * (-c + sqrt(fma(c, c, 4.0 * bi)));
             const double dy = ynew - yi;
@@ -553,11 +561,12 @@ struct Config {
 /* Vector storage per block: 7 n doubles, n ints (as doubles' worth), then C when it is shared. */
 __host__ __device__ constexpr int64_t vec_doubles(int64_t n) { return SCRATCH + 7 * n + (n + 1) / 2 + 2; }
 
-/* One instantiation per path: the warp path (one-warp blocks, occupancy bound by shared memory) may use up to 255
-   registers a thread (ptxas: 207, no spills, where the shared 128 cap spilled), the block path is capped at 128 by
-   its 512 threads. */
-template <int BLOCK_MAX>
-__global__ void __launch_bounds__(BLOCK_MAX, 1) solve_kernel(Config cfg) {
+/* One instantiation per path. The warp path (one-warp blocks) is sized for 10 resident problems per SM, what
+   shared memory holds at n = 100 (20.1 KB each): at most 204 registers a thread (the block path's 128 cap made
+   ptxas spill here). The block path is capped at 128 by its 512 threads. */
+constexpr int WARP_PATH_BLOCKS_PER_SM = 10;
+template <int BLOCK_MAX, int MIN_BLOCKS>
+__global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg) {
     ER_DYNAMIC_SHARED(double, smem);
     const int n = cfg.n, T = blockDim.x, tid = threadIdx.x;
     double* work = cfg.work + (int64_t)blockIdx.x * cfg.work_per_block;
@@ -576,9 +585,10 @@ __global__ void __launch_bounds__(BLOCK_MAX, 1) solve_kernel(Config cfg) {
     int* na_slot = idx + n;
     P.idx = idx;
     P.packed = cfg.c_packed;
+    P.n = n;
     if (cfg.c_packed) {
         P.scratch = smem;
-        P.C = smem + SCRATCH;
+        P.Cf = reinterpret_cast<float*>(smem + SCRATCH);
         P.U = wnext;
     } else if (cfg.c_in_shared) {
         P.C = smem + vec_doubles(n);
@@ -591,6 +601,7 @@ __global__ void __launch_bounds__(BLOCK_MAX, 1) solve_kernel(Config cfg) {
 
     for (int64_t k = blockIdx.x; k < cfg.batch; k += gridDim.x) {
         const double* S = cfg.cov + k * (int64_t)n * n;
+        P.S = S;
         const double* bb = cfg.budgets + (cfg.budgets_shared ? 0 : k * (int64_t)n);
         __syncthreads(); /* the previous problem is done with every buffer */
         /* a. active set, in index order */
@@ -625,7 +636,7 @@ __global__ void __launch_bounds__(BLOCK_MAX, 1) solve_kernel(Config cfg) {
                 while (q * (q - 1) / 2 > e) q--;
                 while (q * (q + 1) / 2 <= e) q++;
                 const int p = e - q * (q - 1) / 2;
-                P.C[e] = S[(int64_t)idx[q] * n + idx[p]] / (P.sig[p] * P.sig[q]);
+                P.Cf[e] = (float)(S[(int64_t)idx[q] * n + idx[p]] / (P.sig[p] * P.sig[q]));
             }
         } else {
             for (int64_t e = tid; e < (int64_t)na * na; e += T) {
@@ -652,6 +663,9 @@ __global__ void __launch_bounds__(BLOCK_MAX, 1) solve_kernel(Config cfg) {
             exact_offdiag(P);
             hist[0] = residual(P, true);
             Mixer mixer = mixer_at(P.U, na); /* U is Newton's, free until CCD ends */
+            bool refreshed = false;
+            int stall_from = 0;
+            const double refresh_at = sqrt(cfg.tol);
             for (;;) {
                 for (int p = tid; p < na; p += T) P.d[p] = P.y[p]; /* the sweep's input, for the mixer */
                 double r;
@@ -662,10 +676,23 @@ __global__ void __launch_bounds__(BLOCK_MAX, 1) solve_kernel(Config cfg) {
                     r = residual(P, true);
                 }
                 sweeps++;
-                if (r <= 0.5 * cfg.tol) {
+                /* The exact q = Cy − y replaces the maintained one when the sweeps' residual says converged, and
+                   once on the warp path when it first falls below sqrt(tol): that path's sweeps update q with C
+                   rounded to FP32, so q drifts from the exact value by (C − C₃₂)·(y's movement since q was last
+                   exact), ~6e-8 of that movement; after the early refresh the movement left is ≲ sqrt(tol) and
+                   so is the drift, ×6e-8, far below tol: the sweeps converge to the exact problem's solution. */
+                const bool check = r <= 0.5 * cfg.tol;
+                if (check || (cfg.c_packed && !refreshed && r <= refresh_at)) {
                     exact_offdiag(P);
                     r = residual(P, true);
-                    if (r <= 0.5 * cfg.tol) break;
+                    if (check && r <= 0.5 * cfg.tol) break;
+                    refreshed = true;
+                    /* q jumped: the stall rule measures its rate afresh, and the mixer's history restarts (its q
+                       differences assume q linear in y; kept across the jump they leave a floor near tol) */
+                    stall_from = sweeps;
+                    mixer.stored = 0;
+                    mixer.next = 0;
+                    mixer.have = false;
                 }
                 hist[sweeps % 6] = r;
                 const bool finite = isfinite(r);
@@ -673,7 +700,7 @@ __global__ void __launch_bounds__(BLOCK_MAX, 1) solve_kernel(Config cfg) {
                     to_newton = cfg.solver != 1; /* CCD alone stops there, unconverged */
                     break;
                 }
-                if (cfg.solver != 1 && sweeps >= 5) {
+                if (cfg.solver != 1 && sweeps - stall_from >= 5) {
                     const double rate = pow(r / hist[(sweeps - 5) % 6], 0.2);
                     if (!(rate < 1.0) || log(cfg.tol / (2.0 * r)) / log(rate) > 2.0 * na + 50.0) {
                         to_newton = true;
@@ -756,9 +783,10 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     if (placement != nullptr && std::strncmp(placement, "global", 6) == 0) plan->c_in_shared = 0;
     /* global-all: the vectors too (the path for n ≳ 3,400), so that CI covers it at small n */
     if (placement != nullptr && std::strcmp(placement, "global-all") == 0) plan->vec_in_shared = 0;
-    /* n ≤ 128: a warp per problem with the packed strict upper triangle of C in shared memory (n = 100: 39.6 KB,
-       5 problems per SM) and the vectors in the workspace (L1); EQUIRISK_SOLVE_C=block|global… keeps the block path */
-    const size_t packed_bytes = (size_t)(SCRATCH + n * (n - 1) / 2) * sizeof(double);
+    /* n ≤ 128: a warp per problem with the packed strict upper triangle of C in FP32 in shared memory (n = 100:
+       20.1 KB, 10 problems per SM; 39.9 KB and 5 in FP64) and the vectors in the workspace (L1);
+       EQUIRISK_SOLVE_C=block|global… keeps the block path */
+    const size_t packed_bytes = (size_t)SCRATCH * sizeof(double) + (size_t)(n * (n - 1) / 2) * sizeof(float);
     if (n <= WARP_N && placement == nullptr && packed_bytes <= limit) {
         plan->threads = 32;
         plan->c_packed = 1;
@@ -774,7 +802,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
                                    (plan->c_in_shared ? 0 : (size_t)(n * n)) +
                                    (plan->vec_in_shared ? 0 : (size_t)vec_doubles(n));
     }
-    void (*kernel)(Config) = plan->c_packed ? solve_kernel<32> : solve_kernel<MAX_THREADS>;
+    void (*kernel)(Config) = plan->c_packed ? solve_kernel<32, WARP_PATH_BLOCKS_PER_SM> : solve_kernel<MAX_THREADS, 1>;
     e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
     if (e != cudaSuccess) return e;
     int per_sm = 0;
@@ -809,7 +837,7 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     cfg.converged = a.converged;
     cfg.solver_used = a.solver_used;
     cfg.volatility = a.volatility;
-    void (*kernel)(Config) = plan.c_packed ? solve_kernel<32> : solve_kernel<MAX_THREADS>;
+    void (*kernel)(Config) = plan.c_packed ? solve_kernel<32, WARP_PATH_BLOCKS_PER_SM> : solve_kernel<MAX_THREADS, 1>;
     ER_LAUNCH(kernel, dim3(plan.grid), dim3(plan.threads), plan.shared_bytes, stream, cfg);
     return cudaGetLastError();
 }
