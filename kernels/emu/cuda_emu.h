@@ -142,6 +142,7 @@ struct BlockState {
     Barrier* block_barrier = nullptr;
     std::vector<std::unique_ptr<Barrier>> warp_barriers;
     std::vector<uint64_t> warp_slots; /* 32 per warp: the shuffle exchange */
+    std::vector<uint32_t> wmma_calls; /* per thread: warp-collective wmma calls so far (sampled checks) */
     unsigned char* dynamic_shared = nullptr;
 };
 
@@ -248,6 +249,7 @@ public:
             state.warp_barriers.push_back(std::make_unique<Barrier>(in_warp));
         }
         state.warp_slots.assign(nwarps * 32, 0);
+        state.wmma_calls.assign(nthreads, 0);
         /* 16-byte aligned dynamic shared memory, filled with NaN bytes: a read before a write shows. */
         std::vector<unsigned char> smem(dynamic_bytes + 16, 0xff);
         state.dynamic_shared = smem.data() + ((16 - (reinterpret_cast<uintptr_t>(smem.data()) & 15)) & 15);
@@ -410,11 +412,12 @@ template <class T>
 inline T __ldg(const T* p) { return *p; }
 
 /* ---- nvcuda::wmma, the FP64 m8n8k4 subset ----
-   Every lane holds its fragment's whole tile (row-major), so the results follow the API's definition and not any
-   register layout; the warp-collective calls check what the hardware requires and would otherwise fault on or
-   silently mis-load: every lane passes the same pointer and ldm, the pointer is 256-bit aligned, and ldm is a
-   multiple of 16 bytes. store_matrix_sync writes from lane 0 only (the lanes' tiles are equal), so
-   ThreadSanitizer sees no racing identical stores. */
+   Operand fragments: every lane holds the whole 8×4 / 4×8 tile (row-major). Accumulators: every lane holds two of
+   the 64 entries, lane l the entries 2l and 2l+1 of the row-major tile, and computes only those, so an mma costs
+   each lane 8 FMAs, not 256, and a store writes every entry once (no racing identical stores). Results follow the
+   API's definition, not a register layout (which real code must not assume either). The warp-collective calls check
+   what the hardware requires and would otherwise fault on or silently mis-load: every lane passes the same pointer
+   and ldm, the pointer is 256-bit aligned, and ldm is a multiple of 16 bytes. */
 namespace nvcuda {
 namespace wmma {
 struct matrix_a {};
@@ -428,71 +431,73 @@ template <class Use, int M, int N, int K, class T, class Layout = void>
 struct fragment;
 template <class Layout>
 struct fragment<matrix_a, 8, 8, 4, double, Layout> {
-    static constexpr int rows = 8, cols = 4, num_elements = 32;
+    static constexpr int rows = 8, cols = 4;
     double x[32];
 };
 template <class Layout>
 struct fragment<matrix_b, 8, 8, 4, double, Layout> {
-    static constexpr int rows = 4, cols = 8, num_elements = 32;
+    static constexpr int rows = 4, cols = 8;
     double x[32];
 };
 template <>
 struct fragment<accumulator, 8, 8, 4, double, void> {
-    static constexpr int rows = 8, cols = 8, num_elements = 64;
-    double x[64];
+    static constexpr int num_elements = 2;
+    double x[2];
 };
 
 namespace detail {
 inline void check_collective(const void* p, unsigned ldm, const char* what) {
-    /* one exchange: user-space pointers fit in 48 bits, ldm goes above them */
+    /* Every 8th call of each lane (the lanes of a warp make the same calls, so they agree on which): one exchange,
+       user-space pointers fitting in 48 bits with ldm above them. Sampled because an exchange is two warp barriers,
+       which made the emulated covariance ~8× slower when taken on every call; a lane-dependent argument is a
+       systematic bug and shows up on the sampled calls. */
     const uint64_t mine = reinterpret_cast<uint64_t>(p) ^ (static_cast<uint64_t>(ldm) << 48);
-    if (::cuda_emu::exchange(mine, 0) != mine) {
+    if (::cuda_emu::tl_block->wmma_calls[::cuda_emu::tl_linear]++ % 8 == 0 && ::cuda_emu::exchange(mine, 0) != mine) {
         std::fprintf(stderr, "cuda_emu: %s: lanes of one warp passed different pointers or ldm\n", what);
         std::abort();
     }
-    if (mine % 32 != 0 || ldm % 2 != 0) {
+    if (reinterpret_cast<uint64_t>(p) % 32 != 0 || ldm % 2 != 0) {
         std::fprintf(stderr, "cuda_emu: %s: pointer %p not 256-bit aligned or ldm %u not a multiple of 16 bytes\n",
                      what, p, ldm);
         std::abort();
     }
 }
-template <class F>
-inline void load(F& f, const double* p, unsigned ldm, bool col_major_memory) {
-    check_collective(p, ldm, "load_matrix_sync");
-    for (int r = 0; r < F::rows; r++)
-        for (int c = 0; c < F::cols; c++)
-            f.x[r * F::cols + c] = col_major_memory ? p[(size_t)c * ldm + r] : p[(size_t)r * ldm + c];
-}
+/* the accumulator entries (row, column) lane `lane` holds: e = 2·lane + i, row e / 8, column e % 8 */
+inline unsigned lane() { return ::cuda_emu::tl_linear % 32; }
 }  // namespace detail
 
 template <class Use, class L>
 inline void load_matrix_sync(fragment<Use, 8, 8, 4, double, L>& f, const double* p, unsigned ldm) {
-    detail::load(f, p, ldm, std::is_same_v<L, col_major>);
+    using F = fragment<Use, 8, 8, 4, double, L>;
+    detail::check_collective(p, ldm, "load_matrix_sync");
+    constexpr bool col = std::is_same_v<L, col_major>;
+    for (int r = 0; r < F::rows; r++)
+        for (int c = 0; c < F::cols; c++) f.x[r * F::cols + c] = col ? p[(size_t)c * ldm + r] : p[(size_t)r * ldm + c];
 }
-inline void fill_fragment(fragment<accumulator, 8, 8, 4, double>& f, double v) {
-    for (double& e : f.x) e = v;
-}
+inline void fill_fragment(fragment<accumulator, 8, 8, 4, double>& f, double v) { f.x[0] = f.x[1] = v; }
 /* d = a·b + c, each entry a chain of four FMAs in k order */
 template <class La, class Lb>
 inline void mma_sync(fragment<accumulator, 8, 8, 4, double>& d, const fragment<matrix_a, 8, 8, 4, double, La>& a,
                      const fragment<matrix_b, 8, 8, 4, double, Lb>& b,
                      const fragment<accumulator, 8, 8, 4, double>& c) {
-    double out[64];
-    for (int r = 0; r < 8; r++)
-        for (int col = 0; col < 8; col++) {
-            double s = c.x[r * 8 + col];
-            for (int k = 0; k < 4; k++) s = std::fma(a.x[r * 4 + k], b.x[k * 8 + col], s);
-            out[r * 8 + col] = s;
-        }
-    std::memcpy(d.x, out, sizeof out);
+    const unsigned l = detail::lane();
+    double out[2];
+    for (unsigned i = 0; i < 2; i++) {
+        const unsigned e = 2 * l + i, r = e / 8, col = e % 8;
+        double s = c.x[i];
+        for (int k = 0; k < 4; k++) s = std::fma(a.x[r * 4 + k], b.x[k * 8 + col], s);
+        out[i] = s;
+    }
+    d.x[0] = out[0];
+    d.x[1] = out[1];
 }
 inline void store_matrix_sync(double* p, const fragment<accumulator, 8, 8, 4, double>& f, unsigned ldm,
                               layout_t layout) {
     detail::check_collective(p, ldm, "store_matrix_sync");
-    if (::cuda_emu::tl_linear % 32 == 0) {
-        for (int r = 0; r < 8; r++)
-            for (int c = 0; c < 8; c++)
-                (layout == mem_col_major ? p[(size_t)c * ldm + r] : p[(size_t)r * ldm + c]) = f.x[r * 8 + c];
+    const unsigned l = detail::lane();
+    for (unsigned i = 0; i < 2; i++) {
+        const unsigned e = 2 * l + i, r = e / 8, c = e % 8;
+        (layout == mem_col_major ? p[(size_t)c * ldm + r] : p[(size_t)r * ldm + c]) = f.x[i];
     } /* as on the device, other threads see the stores only after a barrier */
 }
 }  // namespace wmma

@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define ER_ABI_VERSION 1
+#define ER_ABI_VERSION 2
 
 typedef enum er_status {
     ER_OK = 0,
@@ -99,6 +99,19 @@ er_status er_solve(er_context* ctx, const double* cov, const double* budgets, in
                    int64_t batch, int64_t n, double tol, int32_t max_iter, int32_t solver,
                    double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
                    int32_t* converged_out, int32_t* solver_used_out, double* volatility_out);
+
+/*
+ * The two above in one call, for rolling rebalancing: the covariance of each window (as er_covariance) is made and
+ * solved (as er_solve, problem k = window k) on the device, and only the results come back: the covariances cross
+ * the bus only when cov_out is not NULL (count × n × n values). budgets: n values if budgets_shared != 0, else
+ * count × n. The same checks as the two calls, under this function's name.
+ */
+er_status er_covariance_solve(er_context* ctx, const double* returns, int64_t rows, int64_t n,
+                              const int64_t* starts, int64_t count, int64_t window, int32_t kind, double lambda,
+                              const double* budgets, int32_t budgets_shared, double tol, int32_t max_iter,
+                              int32_t solver, double* weights_out, double* rc_out, int32_t* iterations_out,
+                              double* residual_out, int32_t* converged_out, int32_t* solver_used_out,
+                              double* volatility_out, double* cov_out);
 
 #ifdef __cplusplus
 }

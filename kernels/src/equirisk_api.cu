@@ -168,6 +168,76 @@ struct KernelTimer {
     }
 };
 
+/* The argument checks of er_covariance (and of er_covariance_solve's covariance part). */
+er_status check_covariance(const char* fn, int64_t rows, int64_t n, const int64_t* starts, int64_t count,
+                           int64_t window, int32_t kind, double lambda) {
+    if (rows <= 0) return fail(ER_INVALID_ARGUMENT, "%s: rows must be positive, got %lld", fn, (long long)rows);
+    if (n <= 0) return fail(ER_INVALID_ARGUMENT, "%s: n must be positive, got %lld", fn, (long long)n);
+    if (count <= 0) return fail(ER_INVALID_ARGUMENT, "%s: count must be positive, got %lld", fn, (long long)count);
+    if (window <= 0) return fail(ER_INVALID_ARGUMENT, "%s: window must be positive, got %lld", fn, (long long)window);
+    if (window > rows)
+        return fail(ER_INVALID_ARGUMENT, "%s: window %lld is longer than the %lld rows of returns", fn,
+                    (long long)window, (long long)rows);
+    if (kind != ER_COV_SAMPLE && kind != ER_COV_EWMA)
+        return fail(ER_INVALID_ARGUMENT, "%s: kind %d is neither ER_COV_SAMPLE (0) nor ER_COV_EWMA (1)", fn, kind);
+    if (kind == ER_COV_SAMPLE && window < 2)
+        return fail(ER_INVALID_ARGUMENT, "%s: sample covariance needs a window of at least 2 rows, got %lld", fn,
+                    (long long)window);
+    if (kind == ER_COV_EWMA && !(lambda > 0.0 && lambda <= 1.0))
+        return fail(ER_INVALID_ARGUMENT, "%s: EWMA lambda must be in (0, 1], got %g", fn, lambda);
+    if (!fits(rows, n, 1, 8) || !fits(count, n, n, 8))
+        return fail(ER_INVALID_ARGUMENT, "%s: sizes overflow (rows %lld, n %lld, count %lld)", fn, (long long)rows,
+                    (long long)n, (long long)count);
+    for (int64_t k = 0; k < count; k++)
+        if (starts[k] < 0 || starts[k] > rows - window)
+            return fail(ER_INVALID_ARGUMENT, "%s: window %lld starts at row %lld: outside rows [0, %lld - %lld]", fn,
+                        (long long)k, (long long)starts[k], (long long)rows, (long long)window);
+    return ER_OK;
+}
+
+/* RiskMetrics weights λ^(window−1−t), normalised to sum to one (EWMA); empty for the sample kind. */
+std::vector<double> ewma_weights(int32_t kind, double lambda, int64_t window) {
+    std::vector<double> weights;
+    if (kind == ER_COV_EWMA) {
+        weights.resize(window);
+        double norm = 0.0;
+        for (int64_t t = 0; t < window; t++) norm += std::pow(lambda, (double)(window - 1 - t));
+        for (int64_t t = 0; t < window; t++) weights[t] = std::pow(lambda, (double)(window - 1 - t)) / norm;
+    }
+    return weights;
+}
+
+/* The argument checks of er_solve (and of er_covariance_solve's solve part), budgets included. */
+er_status check_solve(const char* fn, const double* budgets, int32_t budgets_shared, int64_t batch, int64_t n,
+                      double tol, int32_t max_iter, int32_t solver) {
+    if (batch <= 0) return fail(ER_INVALID_ARGUMENT, "%s: batch must be positive, got %lld", fn, (long long)batch);
+    if (n <= 0) return fail(ER_INVALID_ARGUMENT, "%s: n must be positive, got %lld", fn, (long long)n);
+    if (n > (int64_t(1) << 24) || !fits(batch, n, n, 8))
+        return fail(ER_INVALID_ARGUMENT, "%s: sizes overflow (batch %lld, n %lld)", fn, (long long)batch,
+                    (long long)n);
+    if (!(tol > 0.0) || !std::isfinite(tol))
+        return fail(ER_INVALID_ARGUMENT, "%s: tol must be a positive finite number, got %g", fn, tol);
+    if (max_iter < 1) return fail(ER_INVALID_ARGUMENT, "%s: max_iter must be at least 1, got %d", fn, max_iter);
+    if (solver != ER_SOLVER_AUTO && solver != ER_SOLVER_CCD && solver != ER_SOLVER_NEWTON)
+        return fail(ER_INVALID_ARGUMENT, "%s: solver %d is not ER_SOLVER_AUTO (0), ER_SOLVER_CCD (1) or "
+                    "ER_SOLVER_NEWTON (2)", fn, solver);
+    const int64_t sets = budgets_shared ? 1 : batch;
+    for (int64_t k = 0; k < sets; k++) {
+        const double* b = budgets + k * n;
+        double sum = 0.0;
+        for (int64_t i = 0; i < n; i++) {
+            if (!std::isfinite(b[i]) || b[i] < 0.0)
+                return fail(ER_INVALID_ARGUMENT, "%s: budget of asset %lld in problem %lld is %g (must be finite "
+                            "and >= 0)", fn, (long long)i, (long long)k, b[i]);
+            sum += b[i];
+        }
+        if (!(sum > 0.0)) return fail(ER_INVALID_ARGUMENT, "%s: budgets of problem %lld are all zero", fn, (long long)k);
+        if (std::fabs(sum - 1.0) > 1e-8)
+            return fail(ER_INVALID_ARGUMENT, "%s: budgets of problem %lld sum to %.17g, not 1", fn, (long long)k, sum);
+    }
+    return ER_OK;
+}
+
 er_status use_device(er_context* ctx) {
     ER_CHECK(cudaSetDevice(ctx->device), "cudaSetDevice");
     return ER_OK;
@@ -281,37 +351,10 @@ ER_EXPORT er_status er_covariance(er_context* ctx, const double* returns, int64_
     if (returns == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns is NULL", fn);
     if (starts == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: starts is NULL", fn);
     if (cov_out == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: cov_out is NULL", fn);
-    if (rows <= 0) return fail(ER_INVALID_ARGUMENT, "%s: rows must be positive, got %lld", fn, (long long)rows);
-    if (n <= 0) return fail(ER_INVALID_ARGUMENT, "%s: n must be positive, got %lld", fn, (long long)n);
-    if (count <= 0) return fail(ER_INVALID_ARGUMENT, "%s: count must be positive, got %lld", fn, (long long)count);
-    if (window <= 0) return fail(ER_INVALID_ARGUMENT, "%s: window must be positive, got %lld", fn, (long long)window);
-    if (window > rows)
-        return fail(ER_INVALID_ARGUMENT, "%s: window %lld is longer than the %lld rows of returns", fn,
-                    (long long)window, (long long)rows);
-    if (kind != ER_COV_SAMPLE && kind != ER_COV_EWMA)
-        return fail(ER_INVALID_ARGUMENT, "%s: kind %d is neither ER_COV_SAMPLE (0) nor ER_COV_EWMA (1)", fn, kind);
-    if (kind == ER_COV_SAMPLE && window < 2)
-        return fail(ER_INVALID_ARGUMENT, "%s: sample covariance needs a window of at least 2 rows, got %lld", fn,
-                    (long long)window);
-    if (kind == ER_COV_EWMA && !(lambda > 0.0 && lambda <= 1.0))
-        return fail(ER_INVALID_ARGUMENT, "%s: EWMA lambda must be in (0, 1], got %g", fn, lambda);
-    if (!fits(rows, n, 1, 8) || !fits(count, n, n, 8))
-        return fail(ER_INVALID_ARGUMENT, "%s: sizes overflow (rows %lld, n %lld, count %lld)", fn, (long long)rows,
-                    (long long)n, (long long)count);
-    for (int64_t k = 0; k < count; k++)
-        if (starts[k] < 0 || starts[k] > rows - window)
-            return fail(ER_INVALID_ARGUMENT, "%s: window %lld starts at row %lld: outside rows [0, %lld - %lld]", fn,
-                        (long long)k, (long long)starts[k], (long long)rows, (long long)window);
+    ER_TRY(check_covariance(fn, rows, n, starts, count, window, kind, lambda));
     ER_TRY(use_device(ctx));
 
-    std::vector<double> weights;
-    if (kind == ER_COV_EWMA) {
-        /* RiskMetrics weights λ^(window−1−t), normalised to sum to one */
-        weights.resize(window);
-        double norm = 0.0;
-        for (int64_t t = 0; t < window; t++) norm += std::pow(lambda, (double)(window - 1 - t));
-        for (int64_t t = 0; t < window; t++) weights[t] = std::pow(lambda, (double)(window - 1 - t)) / norm;
-    }
+    const std::vector<double> weights = ewma_weights(kind, lambda, window);
     size_t budget = 0;
     ER_TRY(ctx->budget(&budget));
     const size_t row_bytes = (size_t)n * 8;
@@ -382,31 +425,7 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
                                "solver_used_out", "volatility_out"};
     for (int i = 0; i < 7; i++)
         if (outs[i] == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: %s is NULL", fn, out_names[i]);
-    if (batch <= 0) return fail(ER_INVALID_ARGUMENT, "%s: batch must be positive, got %lld", fn, (long long)batch);
-    if (n <= 0) return fail(ER_INVALID_ARGUMENT, "%s: n must be positive, got %lld", fn, (long long)n);
-    if (n > (int64_t(1) << 24) || !fits(batch, n, n, 8))
-        return fail(ER_INVALID_ARGUMENT, "%s: sizes overflow (batch %lld, n %lld)", fn, (long long)batch,
-                    (long long)n);
-    if (!(tol > 0.0) || !std::isfinite(tol))
-        return fail(ER_INVALID_ARGUMENT, "%s: tol must be a positive finite number, got %g", fn, tol);
-    if (max_iter < 1) return fail(ER_INVALID_ARGUMENT, "%s: max_iter must be at least 1, got %d", fn, max_iter);
-    if (solver != ER_SOLVER_AUTO && solver != ER_SOLVER_CCD && solver != ER_SOLVER_NEWTON)
-        return fail(ER_INVALID_ARGUMENT, "%s: solver %d is not ER_SOLVER_AUTO (0), ER_SOLVER_CCD (1) or "
-                    "ER_SOLVER_NEWTON (2)", fn, solver);
-    const int64_t sets = budgets_shared ? 1 : batch;
-    for (int64_t k = 0; k < sets; k++) {
-        const double* b = budgets + k * n;
-        double sum = 0.0;
-        for (int64_t i = 0; i < n; i++) {
-            if (!std::isfinite(b[i]) || b[i] < 0.0)
-                return fail(ER_INVALID_ARGUMENT, "%s: budget of asset %lld in problem %lld is %g (must be finite "
-                            "and >= 0)", fn, (long long)i, (long long)k, b[i]);
-            sum += b[i];
-        }
-        if (!(sum > 0.0)) return fail(ER_INVALID_ARGUMENT, "%s: budgets of problem %lld are all zero", fn, (long long)k);
-        if (std::fabs(sum - 1.0) > 1e-8)
-            return fail(ER_INVALID_ARGUMENT, "%s: budgets of problem %lld sum to %.17g, not 1", fn, (long long)k, sum);
-    }
+    ER_TRY(check_solve(fn, budgets, budgets_shared, batch, n, tol, max_iter, solver));
     ER_TRY(use_device(ctx));
 
     er::SolvePlan plan;
@@ -473,6 +492,133 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
         ER_CHECK(cudaMemcpyAsync(converged_out + k0, a.converged, (size_t)cnt * 4, d2h, s), "copying flags");
         ER_CHECK(cudaMemcpyAsync(solver_used_out + k0, a.solver_used, (size_t)cnt * 4, d2h, s), "copying solvers");
         ER_CHECK(cudaStreamSynchronize(s), "solve kernel");
+    }
+    return ok();
+}
+
+ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, int64_t rows, int64_t n,
+                                        const int64_t* starts, int64_t count, int64_t window, int32_t kind,
+                                        double lambda, const double* budgets, int32_t budgets_shared, double tol,
+                                        int32_t max_iter, int32_t solver, double* weights_out, double* rc_out,
+                                        int32_t* iterations_out, double* residual_out, int32_t* converged_out,
+                                        int32_t* solver_used_out, double* volatility_out, double* cov_out) {
+    const char* fn = "er_covariance_solve";
+    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+    if (returns == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns is NULL", fn);
+    if (starts == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: starts is NULL", fn);
+    if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
+    const void* outs[] = {weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                          volatility_out};
+    const char* out_names[] = {"weights_out", "rc_out", "iterations_out", "residual_out", "converged_out",
+                               "solver_used_out", "volatility_out"};
+    for (int i = 0; i < 7; i++)
+        if (outs[i] == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: %s is NULL", fn, out_names[i]);
+    ER_TRY(check_covariance(fn, rows, n, starts, count, window, kind, lambda));
+    ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
+    ER_TRY(use_device(ctx));
+
+    const std::vector<double> weights = ewma_weights(kind, lambda, window);
+    er::SolvePlan plan;
+    ER_CHECK(er::plan_solve(ctx->device, n, count, &plan), "planning the solve");
+    size_t budget = 0;
+    ER_TRY(ctx->budget(&budget));
+    const size_t nn = (size_t)n * n;
+    const size_t row_bytes = (size_t)n * 8;
+    const size_t own_budgets = budgets_shared ? 0 : (size_t)n * 8;
+    /* per window: Σ, means, start, own budgets, weights + RC + residual + volatility, three int32 results */
+    const size_t per_window = nn * 8 + (size_t)n * 8 + 8 + own_budgets + (size_t)(2 * n + 2) * 8 + 16;
+    const size_t work_bytes = (size_t)plan.grid * plan.work_doubles_per_block * 8;
+    const size_t fixed = weights.size() * 8 + (budgets_shared ? (size_t)n * 8 : 0) + work_bytes;
+    std::vector<int64_t> rel;
+    for (int64_t k0 = 0; k0 < count;) {
+        /* the longest run of windows whose row span, covariances, results and scratch fit the budget */
+        int64_t lo = starts[k0], hi = starts[k0] + window, k1 = k0 + 1;
+        if (fixed + (size_t)(hi - lo) * row_bytes + per_window > budget)
+            return fail(ER_OUT_OF_MEMORY,
+                        "%s: one window (%lld rows × %lld assets, its covariance and the solve's workspace) needs "
+                        "more device memory than is free (%zu bytes)",
+                        fn, (long long)window, (long long)n, budget);
+        while (k1 < count) {
+            const int64_t nlo = starts[k1] < lo ? starts[k1] : lo;
+            const int64_t nhi = starts[k1] + window > hi ? starts[k1] + window : hi;
+            if (fixed + (size_t)(nhi - nlo) * row_bytes + (size_t)(k1 - k0 + 1) * per_window > budget) break;
+            lo = nlo;
+            hi = nhi;
+            k1++;
+        }
+        const int64_t cnt = k1 - k0;
+        rel.resize(cnt);
+        for (int64_t k = 0; k < cnt; k++) rel[k] = starts[k0 + k] - lo;
+        er::SolvePlan chunk_plan = plan;
+        if (cnt < count) ER_CHECK(er::plan_solve(ctx->device, n, cnt, &chunk_plan), "planning the solve");
+        const size_t b_count = budgets_shared ? (size_t)n : (size_t)cnt * n;
+        size_t bytes[SLOTS] = {};
+        bytes[IN] = (size_t)(hi - lo) * row_bytes;
+        bytes[AUX] = (size_t)cnt * 8 + weights.size() * 8 + b_count * 8; /* starts, EWMA weights, budgets */
+        bytes[TMP] = (size_t)cnt * n * 8;
+        bytes[OUT] = (size_t)cnt * nn * 8;
+        bytes[OUT2] = (size_t)cnt * (2 * n + 2) * 8 + (size_t)cnt * 3 * 4;
+        bytes[WORK] = (size_t)chunk_plan.grid * chunk_plan.work_doubles_per_block * 8;
+        ER_TRY(ctx->reserve(bytes));
+        double* d_r = ctx->at<double>(IN);
+        int64_t* d_starts = ctx->at<int64_t>(AUX);
+        double* d_w = weights.empty() ? nullptr : reinterpret_cast<double*>(d_starts + cnt);
+        double* d_b = reinterpret_cast<double*>(d_starts + cnt) + weights.size();
+        double* d_means = ctx->at<double>(TMP);
+        double* d_cov = ctx->at<double>(OUT);
+        double* d_res = ctx->at<double>(OUT2);
+        const cudaStream_t s = ctx->stream;
+        ER_CHECK(cudaMemcpyAsync(d_r, returns + lo * n, (size_t)(hi - lo) * row_bytes, cudaMemcpyHostToDevice, s),
+                 "copying returns to the device");
+        ER_CHECK(cudaMemcpyAsync(d_starts, rel.data(), (size_t)cnt * 8, cudaMemcpyHostToDevice, s),
+                 "copying window starts to the device");
+        if (d_w != nullptr)
+            ER_CHECK(cudaMemcpyAsync(d_w, weights.data(), weights.size() * 8, cudaMemcpyHostToDevice, s),
+                     "copying EWMA weights to the device");
+        ER_CHECK(cudaMemcpyAsync(d_b, budgets_shared ? budgets : budgets + k0 * n, b_count * 8,
+                                 cudaMemcpyHostToDevice, s), "copying budgets to the device");
+        {
+            KernelTimer timer(s);
+            ER_CHECK(er::launch_covariance(d_r, n, d_starts, cnt, window, kind, d_w, d_means, d_cov, s),
+                     "launching the covariance kernels");
+            timer.stop(s, "covariance (fused)", (long long)cnt);
+        }
+        er::SolveArgs a;
+        a.cov = d_cov;
+        a.budgets = d_b;
+        a.budgets_shared = budgets_shared ? 1 : 0;
+        a.batch = cnt;
+        a.n = n;
+        a.tol = tol;
+        a.max_iter = max_iter;
+        a.solver = solver;
+        a.weights = d_res;
+        a.rc = d_res + cnt * n;
+        a.residual = d_res + 2 * cnt * n;
+        a.volatility = d_res + 2 * cnt * n + cnt;
+        int32_t* d_ires = reinterpret_cast<int32_t*>(d_res + cnt * (2 * n + 2));
+        a.iterations = d_ires;
+        a.converged = d_ires + cnt;
+        a.solver_used = d_ires + 2 * cnt;
+        a.work = ctx->at<double>(WORK);
+        {
+            KernelTimer timer(s);
+            ER_CHECK(er::launch_solve(a, chunk_plan, s), "launching the solve kernel");
+            timer.stop(s, "solve (fused)", (long long)cnt);
+        }
+        const cudaMemcpyKind d2h = cudaMemcpyDeviceToHost;
+        if (cov_out != nullptr)
+            ER_CHECK(cudaMemcpyAsync(cov_out + k0 * nn, d_cov, (size_t)cnt * nn * 8, d2h, s),
+                     "copying covariance matrices from the device");
+        ER_CHECK(cudaMemcpyAsync(weights_out + k0 * n, a.weights, (size_t)cnt * n * 8, d2h, s), "copying weights");
+        ER_CHECK(cudaMemcpyAsync(rc_out + k0 * n, a.rc, (size_t)cnt * n * 8, d2h, s), "copying risk contributions");
+        ER_CHECK(cudaMemcpyAsync(residual_out + k0, a.residual, (size_t)cnt * 8, d2h, s), "copying residuals");
+        ER_CHECK(cudaMemcpyAsync(volatility_out + k0, a.volatility, (size_t)cnt * 8, d2h, s), "copying volatilities");
+        ER_CHECK(cudaMemcpyAsync(iterations_out + k0, a.iterations, (size_t)cnt * 4, d2h, s), "copying iterations");
+        ER_CHECK(cudaMemcpyAsync(converged_out + k0, a.converged, (size_t)cnt * 4, d2h, s), "copying flags");
+        ER_CHECK(cudaMemcpyAsync(solver_used_out + k0, a.solver_used, (size_t)cnt * 4, d2h, s), "copying solvers");
+        ER_CHECK(cudaStreamSynchronize(s), "covariance and solve kernels");
+        k0 = k1;
     }
     return ok();
 }

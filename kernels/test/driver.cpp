@@ -501,6 +501,87 @@ void expect_invalid(er_status s, const char* what) {
     CHECK(std::strlen(er_last_error()) > 0, "%s: no message", what);
 }
 
+/* ---------------- fused covariance → solve ---------------- */
+
+/* er_covariance_solve must give exactly what er_covariance followed by er_solve gives (the same kernels on the same
+   data), with and without the covariances coming back, shared and per-window budgets, both kinds; under 300 kB of
+   emulated memory the windows are chunked. Then the solutions are checked against the reference as usual. */
+void test_fused(er_context* ctx, bool expect_chunking) {
+    const double tol = 1e-10;
+    for (int kind : {ER_COV_SAMPLE, ER_COV_EWMA}) {
+        /* under 300 kB of emulated memory, 8 windows of 64 assets (262 kB of Σ alone) must be split */
+        const int64_t n = expect_chunking ? 64 : 23, rows = 220, window = 100;
+        const int64_t count = expect_chunking ? 8 : quick ? 4 : 6;
+        Vec r(rows * n);
+        for (int64_t t = 0; t < rows; t++)
+            for (int64_t j = 0; j < n; j++) r[t * n + j] = 0.01 * (normal() + 0.5 * std::sin(0.3 * t + j));
+        std::vector<int64_t> st(count);
+        for (int64_t k = 0; k < count; k++) st[k] = (k * 37) % (rows - window + 1); /* unordered, overlapping */
+        if (expect_chunking) {
+            er_device_info info;
+            CHECK(er_device_info_get(0, &info) == ER_OK, "device info: %s", er_last_error());
+            CHECK((int64_t)(count * n * n * 8) > info.free_memory, "fused batch fits in %lld free bytes",
+                  (long long)info.free_memory);
+        }
+        Vec cov(count * n * n);
+        CHECK(er_covariance(ctx, r.data(), rows, n, st.data(), count, window, kind, 0.97, cov.data()) == ER_OK,
+              "fused reference covariance: %s", er_last_error());
+        Vec eq(n, 1.0 / n), per;
+        for (int64_t k = 0; k < count; k++) {
+            Vec b = random_budgets((int)n, 0.2);
+            per.insert(per.end(), b.begin(), b.end());
+        }
+        for (bool shared : {true, false}) {
+            const Vec& b = shared ? eq : per;
+            Solved two = solve(ctx, cov, b, shared, count, n, tol, 10000, ER_SOLVER_AUTO);
+            CHECK(two.status == ER_OK, "fused reference solve: %s", er_last_error());
+            /* with and without the covariances coming back (shared budgets), without (per-window budgets) */
+            for (bool want_cov : shared ? std::vector<bool>{true, false} : std::vector<bool>{false}) {
+                Solved o;
+                o.w.assign(count * n, NAN);
+                o.rc.assign(count * n, NAN);
+                o.res.assign(count, NAN);
+                o.vol.assign(count, NAN);
+                o.it.assign(count, -1);
+                o.conv.assign(count, -1);
+                o.used.assign(count, -1);
+                Vec cov_back(want_cov ? count * n * n : 0, NAN);
+                o.status = er_covariance_solve(ctx, r.data(), rows, n, st.data(), count, window, kind, 0.97,
+                                               b.data(), shared ? 1 : 0, tol, 10000, ER_SOLVER_AUTO, o.w.data(),
+                                               o.rc.data(), o.it.data(), o.res.data(), o.conv.data(), o.used.data(),
+                                               o.vol.data(), want_cov ? cov_back.data() : nullptr);
+                char what[96];
+                std::snprintf(what, sizeof what, "fused kind=%d shared=%d cov=%d", kind, (int)shared, (int)want_cov);
+                CHECK(o.status == ER_OK, "%s: %s", what, er_last_error());
+                if (o.status != ER_OK) continue;
+                CHECK(o.w == two.w && o.rc == two.rc && o.res == two.res && o.vol == two.vol && o.it == two.it &&
+                          o.conv == two.conv && o.used == two.used,
+                      "%s: differs from er_covariance + er_solve", what);
+                if (want_cov) CHECK(cov_back == cov, "%s: covariances differ from er_covariance", what);
+                for (int64_t k = 0; k < count; k += 3) check_problem(what, o, cov, b, shared, k, n, tol, 1e-9, 0);
+            }
+        }
+    }
+    /* its own argument checks, under its own name */
+    Vec r(10 * 3, 0.01), b(3, 1.0 / 3), w(6), rc(6), res(2), vol(2);
+    std::vector<int32_t> it(2), cv(2), us(2);
+    int64_t st[2] = {0, 4};
+    CHECK(er_covariance_solve(ctx, r.data(), 10, 3, st, 2, 7, 0, 0, b.data(), 1, 1e-10, 100, 0, w.data(), rc.data(),
+                              it.data(), res.data(), cv.data(), us.data(), vol.data(), nullptr) == ER_INVALID_ARGUMENT &&
+              std::strstr(er_last_error(), "er_covariance_solve: window 1 starts at row 4") != nullptr,
+          "fused: window past the rows: %s", er_last_error());
+    Vec bad(3, 0.3);
+    CHECK(er_covariance_solve(ctx, r.data(), 10, 3, st, 2, 5, 0, 0, bad.data(), 1, 1e-10, 100, 0, w.data(),
+                              rc.data(), it.data(), res.data(), cv.data(), us.data(), vol.data(),
+                              nullptr) == ER_INVALID_ARGUMENT &&
+              std::strstr(er_last_error(), "er_covariance_solve: budgets of problem 0 sum to") != nullptr,
+          "fused: budgets not summing to 1: %s", er_last_error());
+    CHECK(er_covariance_solve(ctx, r.data(), 10, 3, st, 2, 5, 0, 0, b.data(), 1, 1e-10, 100, 0, w.data(), rc.data(),
+                              nullptr, res.data(), cv.data(), us.data(), vol.data(), nullptr) == ER_INVALID_ARGUMENT &&
+              std::strstr(er_last_error(), "iterations_out is NULL") != nullptr,
+          "fused: NULL output: %s", er_last_error());
+}
+
 void test_invalid(er_context* ctx) {
     const int64_t rows = 10, n = 3;
     Vec r(rows * n, 0.01), cov(4 * n * n);
@@ -709,6 +790,62 @@ int bench(er_context* ctx) {
         std::printf("%-34s %12.4f %14.4f %9.1f  %d/%lld converged, mean it %.1f (CPU CCD %.1f), max |dw| %.2g\n",
                     what, gpu, cpu, cpu / gpu, conv, (long long)batch, (double)its / batch, (double)sweeps / batch, dw);
     }
+    /* rolling rebalancing in one call: 10,000 windows of 252 rows over N = 100 assets, covariances kept on the
+       device (only 10 MB of returns go in); CPU: the same covariances (double loop) and plain CCD, one thread */
+    {
+        const int64_t n = 100, window = 252, count = 10000, rows = window + count - 1;
+        Vec r(rows * n);
+        const int64_t k_f = 10;
+        Vec load(n * k_f);
+        for (auto& v : load) v = normal();
+        for (int64_t t = 0; t < rows; t++) {
+            double f[10];
+            for (auto& x : f) x = normal();
+            for (int64_t j = 0; j < n; j++) {
+                double v = 0.5 * normal();
+                for (int64_t q = 0; q < k_f; q++) v += load[j * k_f + q] * f[q] / 3.0;
+                r[t * n + j] = 0.01 * v;
+            }
+        }
+        std::vector<int64_t> st(count);
+        for (int64_t k = 0; k < count; k++) st[k] = k;
+        Vec eq(n, 1.0 / n), w(count * n), rc(count * n), res(count), vol(count);
+        std::vector<int32_t> it(count), cv(count), us(count);
+        auto call = [&](int64_t c) {
+            return er_covariance_solve(ctx, r.data(), rows, n, st.data(), c, window, ER_COV_SAMPLE, 0, eq.data(), 1,
+                                       1e-10, 10000, ER_SOLVER_AUTO, w.data(), rc.data(), it.data(), res.data(),
+                                       cv.data(), us.data(), vol.data(), nullptr);
+        };
+        call(1); /* warm-up */
+        auto t0 = std::chrono::steady_clock::now();
+        er_status s = call(count);
+        const double gpu = seconds_since(t0);
+        if (s != ER_OK) {
+            std::printf("covariance+solve failed: %s\n", er_last_error());
+            return 1;
+        }
+        t0 = std::chrono::steady_clock::now();
+        Vec S(n * n), x(n);
+        double dw = 0;
+        int64_t sweeps = 0;
+        const int64_t cpu_windows = 1000; /* a tenth, scaled: the CPU loop would take minutes */
+        for (int64_t k = 0; k < cpu_windows; k++) {
+            ref_covariance(r, n, st[k], window, ER_COV_SAMPLE, 0, S.data());
+            sweeps += ref_ccd(S.data(), eq.data(), (int)n, 1e-10, x.data());
+            for (int64_t i = 0; i < n; i++) dw = std::max(dw, std::fabs(x[i] - w[k * n + i]));
+        }
+        const double cpu = seconds_since(t0) * (double)count / cpu_windows;
+        int conv = 0;
+        int64_t its = 0;
+        for (int64_t k = 0; k < count; k++) {
+            conv += cv[k];
+            its += it[k];
+        }
+        std::printf("%-34s %12.4f %14.4f %9.1f  %d/%lld converged, mean it %.1f (CPU CCD %.1f), max |dw| %.2g "
+                    "(CPU time scaled from %lld windows)\n",
+                    "rolling cov+solve B=10000 N=100", gpu, cpu, cpu / gpu, conv, (long long)count,
+                    (double)its / count, (double)sweeps / cpu_windows, dw, (long long)cpu_windows);
+    }
     std::printf("GPU: wall time of one ABI call after a warm-up, host-device copies included. CPU: the driver's "
                 "C++ code on this host, one thread (-O2): the upper-triangle product for covariance, plain CCD on Σ "
                 "to the same tolerance for the solves.\n");
@@ -761,6 +898,9 @@ int main(int argc, char** argv) {
     t0 = std::chrono::steady_clock::now();
     test_solve(ctx, expect_chunking);
     std::printf("solve: %.2f s\n", seconds_since(t0));
+    t0 = std::chrono::steady_clock::now();
+    test_fused(ctx, expect_chunking);
+    std::printf("fused: %.2f s\n", seconds_since(t0));
     test_invalid(ctx);
     if (!expect_chunking) { /* contexts share the small emulated memory: a call may then fail for want of it */
         t0 = std::chrono::steady_clock::now();

@@ -80,6 +80,24 @@ public final class Equirisk implements AutoCloseable {
         return CovarianceBatch.of(raw.batchSize(), raw.size(), raw.values(), returns.assets());
     }
 
+    /**
+     * Risk-budgeting weights for every rolling window of complete returns (rebalance dates): window k's covariance
+     * solved as problem k. On the CUDA backend the covariances stay on the device, so only the returns go in and
+     * the weights come out; on the CPU engine this is {@link #rollingCovariance} followed by {@link #solveBatch}.
+     *
+     * @param window  rows per window
+     * @param step    rows between window starts
+     * @param budgets N values shared by every window, or one set of N per window
+     */
+    public BatchSolution rollingRiskBudgeting(Returns returns, int window, int step, CovarianceKind kind,
+                                              double lambda, double[] budgets, SolverOptions options) {
+        returns.requireComplete();
+        ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
+                window, step);
+        validateBudgets(returns.assetCount(), w.count(), budgets);
+        return backend().covarianceAndSolve(w, kind, lambda, budgets, options);
+    }
+
     /** Risk-budgeting weights with the default options (tolerance 1e-10, AUTO solver). */
     public RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets) {
         return solve(covariance, budgets, SolverOptions.defaults());
@@ -138,17 +156,24 @@ public final class Equirisk implements AutoCloseable {
     }
 
     private static void validateBudgets(CovarianceBatch batch, double[] budgets) {
-        int n = batch.size();
+        validateBudgets(batch.size(), batch.batchSize(), budgets);
+    }
+
+    /** N shared budgets, or one valid set of N per problem. */
+    private static void validateBudgets(int n, int problems, double[] budgets) {
+        if (budgets == null) {
+            throw new io.equirisk.error.InvalidBudgetException("risk budgets are null");
+        }
         if (budgets.length == n) {
             RiskBudgets.of(budgets);
             return;
         }
-        if (budgets.length != (long) batch.batchSize() * n) {
+        if (budgets.length != (long) problems * n) {
             throw new DimensionMismatchException("budgets must have N = " + n + " values (shared) or batch·N = "
-                    + ((long) batch.batchSize() * n) + ", got " + budgets.length);
+                    + ((long) problems * n) + ", got " + budgets.length);
         }
         double[] one = new double[n];
-        for (int k = 0; k < batch.batchSize(); k++) {
+        for (int k = 0; k < problems; k++) {
             System.arraycopy(budgets, k * n, one, 0, n);
             try {
                 RiskBudgets.of(one);

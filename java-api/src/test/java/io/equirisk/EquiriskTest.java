@@ -89,6 +89,31 @@ class EquiriskTest {
     }
 
     @Test
+    void rollingRiskBudgetingIsTheRollingBatchSolved() {
+        Returns returns = SyntheticMarket.demo(5).simulate(400);
+        int n = returns.assetCount();
+        try (Equirisk er = Equirisk.withBackend("cpu")) {
+            double[] equal = RiskBudgets.equal(n).toArray();
+            BatchSolution rolling = er.rollingRiskBudgeting(returns, 150, 50, CovarianceKind.EWMA, 0.97, equal,
+                    SolverOptions.defaults());
+            CovarianceBatch batch = er.rollingCovariance(returns, 150, 50, CovarianceKind.EWMA, 0.97);
+            BatchSolution twoSteps = er.solveBatch(batch, equal, SolverOptions.defaults());
+            assertEquals(6, rolling.weights().length / n);
+            assertEquals(0, rolling.unconvergedCount());
+            for (int i = 0; i < twoSteps.weights().length; i++) {
+                assertEquals(twoSteps.weights()[i], rolling.weights()[i], 0.0, "weight " + i);
+            }
+            double[] perWindowTooShort = new double[2 * n];
+            assertThrows(io.equirisk.error.DimensionMismatchException.class, () -> er.rollingRiskBudgeting(returns,
+                    150, 50, CovarianceKind.SAMPLE, 0, perWindowTooShort, SolverOptions.defaults()));
+            double[] notSummingToOne = new double[n];
+            java.util.Arrays.fill(notSummingToOne, 0.5);
+            assertThrows(InvalidBudgetException.class, () -> er.rollingRiskBudgeting(returns, 150, 50,
+                    CovarianceKind.SAMPLE, 0, notSummingToOne, SolverOptions.defaults()));
+        }
+    }
+
+    @Test
     void batchOfOneEqualsSingle() {
         CovarianceMatrix cov = RandomCovariances.factorModel(30, 3, 4);
         try (Equirisk er = Equirisk.create()) {

@@ -31,6 +31,18 @@ public interface ComputeBackend extends AutoCloseable {
      */
     BatchSolution solve(CovarianceBatch batch, double[] budgets, SolverOptions options);
 
+    /**
+     * The covariance of every window solved as one problem (window k is problem k): {@link #covariance} then
+     * {@link #solve}, which is what this default does. A backend with a device overrides it to keep the covariances
+     * there, so that only the returns go in and the results come out (rolling rebalancing).
+     *
+     * @param budgets N values shared by all windows, or count·N values
+     */
+    default BatchSolution covarianceAndSolve(ReturnWindows windows, CovarianceKind kind, double lambda,
+                                             double[] budgets, SolverOptions options) {
+        return solve(covariance(windows, kind, lambda), budgets, options);
+    }
+
     /** Releases native resources; the CPU backend has none. */
     @Override
     void close();

@@ -7,6 +7,7 @@ import io.equirisk.backend.ReturnWindows;
 import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.error.BackendException;
 import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.ZeroVarianceException;
 import io.equirisk.nativ.ffi.EquiriskH;
 import io.equirisk.solver.SolverOptions;
 
@@ -179,11 +180,7 @@ public final class CudaBackend implements ComputeBackend {
         int n = batch.size();
         int count = batch.batchSize();
         boolean shared = budgets.length == n;
-        int erSolver = switch (options.method()) {
-            case AUTO -> EquiriskH.ER_SOLVER_AUTO;
-            case CCD -> EquiriskH.ER_SOLVER_CCD;
-            case NEWTON -> EquiriskH.ER_SOLVER_NEWTON;
-        };
+        int erSolver = erSolver(options);
         BatchSolution out = BatchSolution.allocate(count, n);
         int[] converged = new int[count];
         int[] used = new int[count];
@@ -242,28 +239,155 @@ public final class CudaBackend implements ComputeBackend {
                 b = arena.allocate(cnt * n * D, D);
                 MemorySegment.copy(budgets, k0 * n, b, ValueLayout.JAVA_DOUBLE, 0, Math.toIntExact(cnt * n));
             }
-            MemorySegment w = arena.allocate(cnt * n * D, D);
-            MemorySegment rc = arena.allocate(cnt * n * D, D);
-            MemorySegment it = arena.allocate(cnt * I, I);
-            MemorySegment res = arena.allocate(cnt * D, D);
-            MemorySegment conv = arena.allocate(cnt * I, I);
-            MemorySegment u = arena.allocate(cnt * I, I);
-            MemorySegment vol = arena.allocate(cnt * D, D);
+            Results r = Results.allocate(arena, cnt, n);
             context.call(ctx -> {
-                NativeStatus.check(api, api.er_solve(ctx, c, b, sharedFlag, cnt, n, tol, maxIter, erSolver, w, rc,
-                        it, res, conv, u, vol), "er_solve");
+                NativeStatus.check(api, api.er_solve(ctx, c, b, sharedFlag, cnt, n, tol, maxIter, erSolver, r.w, r.rc,
+                        r.it, r.res, r.conv, r.used, r.vol), "er_solve");
                 return null;
             });
-            int len = Math.toIntExact(cnt * n);
-            int c1 = (int) cnt;
+            r.copyTo(out, converged, used, k0, n);
+        }
+    }
+
+    /** Off-heap result arrays of one chunk of problems, as the C ABI writes them. */
+    private record Results(int count, MemorySegment w, MemorySegment rc, MemorySegment it, MemorySegment res,
+                           MemorySegment conv, MemorySegment used, MemorySegment vol) {
+        static Results allocate(Arena arena, long count, long n) {
+            return new Results((int) count, arena.allocate(count * n * D, D), arena.allocate(count * n * D, D),
+                    arena.allocate(count * I, I), arena.allocate(count * D, D), arena.allocate(count * I, I),
+                    arena.allocate(count * I, I), arena.allocate(count * D, D));
+        }
+
+        /** Into problems [k0, k0 + count) of {@code out} (flags and solver codes into the int arrays). */
+        void copyTo(BatchSolution out, int[] converged, int[] usedCodes, int k0, int n) {
+            int len = count * n;
             MemorySegment.copy(w, ValueLayout.JAVA_DOUBLE, 0, out.weights(), k0 * n, len);
             MemorySegment.copy(rc, ValueLayout.JAVA_DOUBLE, 0, out.riskContributions(), k0 * n, len);
-            MemorySegment.copy(it, ValueLayout.JAVA_INT, 0, out.iterations(), k0, c1);
-            MemorySegment.copy(res, ValueLayout.JAVA_DOUBLE, 0, out.residuals(), k0, c1);
-            MemorySegment.copy(conv, ValueLayout.JAVA_INT, 0, converged, k0, c1);
-            MemorySegment.copy(u, ValueLayout.JAVA_INT, 0, used, k0, c1);
-            MemorySegment.copy(vol, ValueLayout.JAVA_DOUBLE, 0, out.volatilities(), k0, c1);
+            MemorySegment.copy(it, ValueLayout.JAVA_INT, 0, out.iterations(), k0, count);
+            MemorySegment.copy(res, ValueLayout.JAVA_DOUBLE, 0, out.residuals(), k0, count);
+            MemorySegment.copy(conv, ValueLayout.JAVA_INT, 0, converged, k0, count);
+            MemorySegment.copy(used, ValueLayout.JAVA_INT, 0, usedCodes, k0, count);
+            MemorySegment.copy(vol, ValueLayout.JAVA_DOUBLE, 0, out.volatilities(), k0, count);
         }
+    }
+
+    // ------------------------------------------------------------------ covariance and solve in one call
+
+    /**
+     * One downcall per chunk of windows: the covariances are made and solved on the device and never cross to the
+     * host. Chunks are sized like {@link #covariance}'s (rows, starts, budgets and results within chunkBytes); the
+     * library splits them again by device memory.
+     */
+    @Override
+    public BatchSolution covarianceAndSolve(ReturnWindows windows, CovarianceKind kind, double lambda,
+                                            double[] budgets, SolverOptions options) {
+        NativeInputs.checkCovariance(windows, kind, lambda);
+        int n = windows.assets();
+        int count = windows.count();
+        NativeInputs.checkBudgets(budgets, n, count, options);
+        int window = windows.window();
+        int[] starts = windows.starts();
+        boolean shared = budgets.length == n;
+        int erKind = kind == CovarianceKind.SAMPLE ? EquiriskH.ER_COV_SAMPLE : EquiriskH.ER_COV_EWMA;
+        double erLambda = kind == CovarianceKind.EWMA ? lambda : 0.0;
+        int erSolver = erSolver(options);
+        BatchSolution out = BatchSolution.allocate(count, n);
+        int[] converged = new int[count];
+        int[] used = new int[count];
+        long perWindow = Long.BYTES + (shared ? 0 : n * D) + 2L * n * D + 3L * I + 2L * D;
+        int k0 = 0;
+        while (k0 < count) {
+            int lo = starts[k0];
+            int hi = starts[k0] + window;
+            int k1 = k0 + 1;
+            while (k1 < count) {
+                int nlo = Math.min(lo, starts[k1]);
+                int nhi = Math.max(hi, starts[k1] + window);
+                if ((long) (nhi - nlo) * n * D + (k1 + 1 - k0) * perWindow > chunkBytes) {
+                    break;
+                }
+                lo = nlo;
+                hi = nhi;
+                k1++;
+            }
+            fusedChunk(windows.returns(), n, starts, k0, k1, lo, hi, window, erKind, erLambda, budgets, shared,
+                    options, erSolver, out, converged, used);
+            k0 = k1;
+        }
+        for (int k = 0; k < count; k++) {
+            out.converged()[k] = converged[k] != 0;
+            out.solvers()[k] = solverName(used[k], k);
+            if (Double.isNaN(out.residuals()[k])) {
+                requireVariances(windows, kind, k);
+            }
+        }
+        return out;
+    }
+
+    private void fusedChunk(double[] returns, int n, int[] starts, int k0, int k1, int lo, int hi, int window,
+                            int erKind, double lambda, double[] budgets, boolean shared, SolverOptions options,
+                            int erSolver, BatchSolution out, int[] converged, int[] used) {
+        int cnt = k1 - k0;
+        long rows = hi - lo;
+        long[] local = new long[cnt];
+        for (int k = 0; k < cnt; k++) {
+            local[k] = starts[k0 + k] - lo;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment r = arena.allocate(rows * n * D, D);
+            MemorySegment.copy(returns, Math.toIntExact(lo * (long) n), r, ValueLayout.JAVA_DOUBLE, 0,
+                    Math.toIntExact(rows * n));
+            MemorySegment s = arena.allocateFrom(ValueLayout.JAVA_LONG, local);
+            MemorySegment b;
+            if (shared) {
+                b = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, budgets);
+            } else {
+                b = arena.allocate((long) cnt * n * D, D);
+                MemorySegment.copy(budgets, k0 * n, b, ValueLayout.JAVA_DOUBLE, 0, cnt * n);
+            }
+            Results res = Results.allocate(arena, cnt, n);
+            double tol = options.tolerance();
+            int maxIter = options.maxIterations();
+            context.call(ctx -> {
+                NativeStatus.check(api, api.er_covariance_solve(ctx, r, rows, n, s, cnt, window, erKind, lambda, b,
+                        shared ? 1 : 0, tol, maxIter, erSolver, res.w, res.rc, res.it, res.res, res.conv, res.used,
+                        res.vol, MemorySegment.NULL), "er_covariance_solve");
+                return null;
+            });
+            res.copyTo(out, converged, used, k0, n);
+        }
+    }
+
+    /**
+     * A window whose solve came back NaN is checked for what the two-step path refuses before solving: an asset
+     * with variance 0 in that window (constant returns for the sample estimate, all-zero returns for EWMA), which
+     * the fused call never shows the host. Otherwise the problem stays reported as not converged.
+     */
+    private static void requireVariances(ReturnWindows w, CovarianceKind kind, int k) {
+        int n = w.assets();
+        double[] r = w.returns();
+        int from = w.starts()[k];
+        int to = from + w.window();
+        for (int i = 0; i < n; i++) {
+            double ref = kind == CovarianceKind.SAMPLE ? r[from * n + i] : 0.0;
+            boolean flat = true;
+            for (int t = from; t < to && flat; t++) {
+                flat = r[t * n + i] == ref;
+            }
+            if (flat) {
+                throw new ZeroVarianceException("window " + k + " (rows " + from + "–" + (to - 1) + "): asset column "
+                        + (i + 1) + " has " + (kind == CovarianceKind.SAMPLE ? "constant" : "all-zero")
+                        + " returns, variance 0");
+            }
+        }
+    }
+
+    private static int erSolver(SolverOptions options) {
+        return switch (options.method()) {
+            case AUTO -> EquiriskH.ER_SOLVER_AUTO;
+            case CCD -> EquiriskH.ER_SOLVER_CCD;
+            case NEWTON -> EquiriskH.ER_SOLVER_NEWTON;
+        };
     }
 
     private static String solverName(int used, int problem) {

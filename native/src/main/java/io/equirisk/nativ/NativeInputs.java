@@ -70,33 +70,13 @@ final class NativeInputs {
         if (batch == null) {
             throw new InvalidInputException("covariance batch is null");
         }
-        if (budgets == null) {
-            throw new InvalidBudgetException("risk budgets are null");
-        }
-        if (options == null) {
-            throw new InvalidInputException("solver options are null");
-        }
         int n = batch.size();
         int count = batch.batchSize();
+        checkBudgets(budgets, n, count, options);
         double[] v = batch.values();
         if ((long) count * n * n != v.length) {
             throw new DimensionMismatchException("covariance batch of " + count + " × " + n + "² needs "
                     + ((long) count * n * n) + " values, has " + v.length);
-        }
-        boolean shared = budgets.length == n;
-        if (!shared && budgets.length != (long) count * n) {
-            throw new DimensionMismatchException("budgets must have N = " + n + " values (shared) or batch·N = "
-                    + ((long) count * n) + ", got " + budgets.length);
-        }
-        int sets = shared ? 1 : count;
-        double[] one = new double[n];
-        for (int k = 0; k < sets; k++) {
-            System.arraycopy(budgets, k * n, one, 0, n);
-            try {
-                RiskBudgets.of(one);
-            } catch (InvalidBudgetException e) {
-                throw new InvalidBudgetException((shared ? "" : "problem " + k + ": ") + e.getMessage());
-            }
         }
         for (int k = 0; k < count; k++) {
             int base = k * n * n;
@@ -111,6 +91,31 @@ final class NativeInputs {
                     throw new ZeroVarianceException("batch matrix " + k + ": asset " + batch.assets().get(i)
                             + " (column " + (i + 1) + ") has variance " + v[base + i * n + i]);
                 }
+            }
+        }
+    }
+
+    /** Budgets for {@code count} problems of {@code n} assets (shared or one set each), and the options. */
+    static void checkBudgets(double[] budgets, int n, int count, SolverOptions options) {
+        if (budgets == null) {
+            throw new InvalidBudgetException("risk budgets are null");
+        }
+        if (options == null) {
+            throw new InvalidInputException("solver options are null");
+        }
+        boolean shared = budgets.length == n;
+        if (!shared && budgets.length != (long) count * n) {
+            throw new DimensionMismatchException("budgets must have N = " + n + " values (shared) or batch·N = "
+                    + ((long) count * n) + ", got " + budgets.length);
+        }
+        int sets = shared ? 1 : count;
+        double[] one = new double[n];
+        for (int k = 0; k < sets; k++) {
+            System.arraycopy(budgets, k * n, one, 0, n);
+            try {
+                RiskBudgets.of(one);
+            } catch (InvalidBudgetException e) {
+                throw new InvalidBudgetException((shared ? "" : "problem " + k + ": ") + e.getMessage());
             }
         }
     }

@@ -27,12 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       accept heap segments ({@code MemorySegment.ofArray}); the caller uses them only for calls whose data is small
  *       (the backend's {@code criticalBytes} threshold), so GC is never blocked for long. Large calls, which run for
  *       seconds on the emulation, go through {@link #covariance}/{@link #solve} with off-heap segments.</li>
+ *   <li>{@code er_covariance_solve}: off-heap segments only; it is the call for large rolling batches.</li>
  * </ul>
  */
 public final class EquiriskH {
 
     /** The ABI version these bindings were written for ({@code ER_ABI_VERSION}). */
-    public static final int ER_ABI_VERSION = 1;
+    public static final int ER_ABI_VERSION = 2;
 
     public static final int ER_OK = 0;
     public static final int ER_INVALID_ARGUMENT = 1;
@@ -63,6 +64,10 @@ public final class EquiriskH {
     private static final FunctionDescriptor ER_SOLVE_DESC = FunctionDescriptor.of(C_INT,
             C_POINTER, C_POINTER, C_POINTER, C_INT, C_LONG, C_LONG, C_DOUBLE, C_INT, C_INT,
             C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+    private static final FunctionDescriptor ER_COVARIANCE_SOLVE_DESC = FunctionDescriptor.of(C_INT,
+            C_POINTER, C_POINTER, C_LONG, C_LONG, C_POINTER, C_LONG, C_LONG, C_INT, C_DOUBLE,
+            C_POINTER, C_INT, C_DOUBLE, C_INT, C_INT,
+            C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
 
     private final MethodHandle erAbiVersion;
     private final MethodHandle erLibraryKind;
@@ -75,6 +80,7 @@ public final class EquiriskH {
     private final MethodHandle erCovarianceCritical;
     private final MethodHandle erSolve;
     private final MethodHandle erSolveCritical;
+    private final MethodHandle erCovarianceSolve;
     private final AtomicLong downcalls = new AtomicLong();
 
     /**
@@ -96,6 +102,7 @@ public final class EquiriskH {
         erCovarianceCritical = bind(lookup, "er_covariance", ER_COVARIANCE_DESC, heap);
         erSolve = bind(lookup, "er_solve", ER_SOLVE_DESC);
         erSolveCritical = bind(lookup, "er_solve", ER_SOLVE_DESC, heap);
+        erCovarianceSolve = bind(lookup, "er_covariance_solve", ER_COVARIANCE_SOLVE_DESC);
     }
 
     private static MethodHandle bind(SymbolLookup lookup, String name, FunctionDescriptor d, Linker.Option... opts) {
@@ -247,6 +254,29 @@ public final class EquiriskH {
         try {
             return (int) h.invokeExact(ctx, cov, budgets, budgetsShared, batch, n, tol, maxIter, solver, weightsOut,
                     rcOut, iterationsOut, residualOut, convergedOut, solverUsedOut, volatilityOut);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ---- er_status er_covariance_solve(er_context*, const double* returns, int64_t rows, int64_t n,
+    //          const int64_t* starts, int64_t count, int64_t window, int32_t kind, double lambda,
+    //          const double* budgets, int32_t budgets_shared, double tol, int32_t max_iter, int32_t solver,
+    //          double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
+    //          int32_t* converged_out, int32_t* solver_used_out, double* volatility_out, double* cov_out)
+
+    /** Off-heap segments only; {@code covOut} may be {@link MemorySegment#NULL}. */
+    public int er_covariance_solve(MemorySegment ctx, MemorySegment returns, long rows, long n, MemorySegment starts,
+                                   long count, long window, int kind, double lambda, MemorySegment budgets,
+                                   int budgetsShared, double tol, int maxIter, int solver, MemorySegment weightsOut,
+                                   MemorySegment rcOut, MemorySegment iterationsOut, MemorySegment residualOut,
+                                   MemorySegment convergedOut, MemorySegment solverUsedOut,
+                                   MemorySegment volatilityOut, MemorySegment covOut) {
+        downcalls.incrementAndGet();
+        try {
+            return (int) erCovarianceSolve.invokeExact(ctx, returns, rows, n, starts, count, window, kind, lambda,
+                    budgets, budgetsShared, tol, maxIter, solver, weightsOut, rcOut, iterationsOut, residualOut,
+                    convergedOut, solverUsedOut, volatilityOut, covOut);
         } catch (Throwable t) {
             throw rethrow(t);
         }
