@@ -238,6 +238,46 @@ er_status check_solve(const char* fn, const double* budgets, int32_t budgets_sha
     return ER_OK;
 }
 
+/* The solve kernel's arguments for one chunk of cnt problems; its results go to d_dbl (weights, RC: cnt × n each;
+   residuals, volatilities: cnt each) and d_int (iterations, converged, solver used: cnt each). */
+er::SolveArgs solve_args(const double* d_cov, const double* d_b, int32_t budgets_shared, int64_t cnt, int64_t n,
+                         double tol, int32_t max_iter, int32_t solver, double* d_dbl, int32_t* d_int, double* d_work) {
+    er::SolveArgs a;
+    a.cov = d_cov;
+    a.budgets = d_b;
+    a.budgets_shared = budgets_shared ? 1 : 0;
+    a.batch = cnt;
+    a.n = n;
+    a.tol = tol;
+    a.max_iter = max_iter;
+    a.solver = solver;
+    a.weights = d_dbl;
+    a.rc = d_dbl + cnt * n;
+    a.residual = d_dbl + 2 * cnt * n;
+    a.volatility = d_dbl + 2 * cnt * n + cnt;
+    a.iterations = d_int;
+    a.converged = d_int + cnt;
+    a.solver_used = d_int + 2 * cnt;
+    a.work = d_work;
+    return a;
+}
+
+/* Queues the copies of one chunk's results (problems k0 … k0 + a.batch − 1) to the caller's arrays. */
+er_status copy_results(const er::SolveArgs& a, int64_t k0, double* weights_out, double* rc_out,
+                       int32_t* iterations_out, double* residual_out, int32_t* converged_out,
+                       int32_t* solver_used_out, double* volatility_out, cudaStream_t s) {
+    const int64_t cnt = a.batch, n = a.n;
+    const cudaMemcpyKind d2h = cudaMemcpyDeviceToHost;
+    ER_CHECK(cudaMemcpyAsync(weights_out + k0 * n, a.weights, (size_t)cnt * n * 8, d2h, s), "copying weights");
+    ER_CHECK(cudaMemcpyAsync(rc_out + k0 * n, a.rc, (size_t)cnt * n * 8, d2h, s), "copying risk contributions");
+    ER_CHECK(cudaMemcpyAsync(residual_out + k0, a.residual, (size_t)cnt * 8, d2h, s), "copying residuals");
+    ER_CHECK(cudaMemcpyAsync(volatility_out + k0, a.volatility, (size_t)cnt * 8, d2h, s), "copying volatilities");
+    ER_CHECK(cudaMemcpyAsync(iterations_out + k0, a.iterations, (size_t)cnt * 4, d2h, s), "copying iterations");
+    ER_CHECK(cudaMemcpyAsync(converged_out + k0, a.converged, (size_t)cnt * 4, d2h, s), "copying flags");
+    ER_CHECK(cudaMemcpyAsync(solver_used_out + k0, a.solver_used, (size_t)cnt * 4, d2h, s), "copying solvers");
+    return ER_OK;
+}
+
 er_status use_device(er_context* ctx) {
     ER_CHECK(cudaSetDevice(ctx->device), "cudaSetDevice");
     return ER_OK;
@@ -461,37 +501,15 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
         const double* b_src = budgets_shared ? budgets : budgets + k0 * n;
         ER_CHECK(cudaMemcpyAsync(d_b, b_src, (size_t)(budgets_shared ? n : cnt * n) * 8, cudaMemcpyHostToDevice,
                                  ctx->stream), "copying budgets to the device");
-        er::SolveArgs a;
-        a.cov = d_cov;
-        a.budgets = d_b;
-        a.budgets_shared = budgets_shared ? 1 : 0;
-        a.batch = cnt;
-        a.n = n;
-        a.tol = tol;
-        a.max_iter = max_iter;
-        a.solver = solver;
-        a.weights = d_out;
-        a.rc = d_out + cnt * n;
-        a.residual = d_out + 2 * cnt * n;
-        a.volatility = d_out + 2 * cnt * n + cnt;
-        a.iterations = d_iout;
-        a.converged = d_iout + cnt;
-        a.solver_used = d_iout + 2 * cnt;
-        a.work = d_work;
+        const er::SolveArgs a = solve_args(d_cov, d_b, budgets_shared, cnt, n, tol, max_iter, solver, d_out, d_iout,
+                                           d_work);
         KernelTimer timer(ctx->stream);
         ER_CHECK(er::launch_solve(a, plan, ctx->stream), "launching the solve kernel");
         timer.stop(ctx->stream, plan.c_in_shared ? "solve (C in shared memory)" : "solve (C in global memory)",
                    (long long)cnt);
-        const cudaStream_t s = ctx->stream;
-        const cudaMemcpyKind d2h = cudaMemcpyDeviceToHost;
-        ER_CHECK(cudaMemcpyAsync(weights_out + k0 * n, a.weights, (size_t)cnt * n * 8, d2h, s), "copying weights");
-        ER_CHECK(cudaMemcpyAsync(rc_out + k0 * n, a.rc, (size_t)cnt * n * 8, d2h, s), "copying risk contributions");
-        ER_CHECK(cudaMemcpyAsync(residual_out + k0, a.residual, (size_t)cnt * 8, d2h, s), "copying residuals");
-        ER_CHECK(cudaMemcpyAsync(volatility_out + k0, a.volatility, (size_t)cnt * 8, d2h, s), "copying volatilities");
-        ER_CHECK(cudaMemcpyAsync(iterations_out + k0, a.iterations, (size_t)cnt * 4, d2h, s), "copying iterations");
-        ER_CHECK(cudaMemcpyAsync(converged_out + k0, a.converged, (size_t)cnt * 4, d2h, s), "copying flags");
-        ER_CHECK(cudaMemcpyAsync(solver_used_out + k0, a.solver_used, (size_t)cnt * 4, d2h, s), "copying solvers");
-        ER_CHECK(cudaStreamSynchronize(s), "solve kernel");
+        ER_TRY(copy_results(a, k0, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                            volatility_out, ctx->stream));
+        ER_CHECK(cudaStreamSynchronize(ctx->stream), "solve kernel");
     }
     return ok();
 }
@@ -583,40 +601,19 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
                      "launching the covariance kernels");
             timer.stop(s, "covariance (fused)", (long long)cnt);
         }
-        er::SolveArgs a;
-        a.cov = d_cov;
-        a.budgets = d_b;
-        a.budgets_shared = budgets_shared ? 1 : 0;
-        a.batch = cnt;
-        a.n = n;
-        a.tol = tol;
-        a.max_iter = max_iter;
-        a.solver = solver;
-        a.weights = d_res;
-        a.rc = d_res + cnt * n;
-        a.residual = d_res + 2 * cnt * n;
-        a.volatility = d_res + 2 * cnt * n + cnt;
-        int32_t* d_ires = reinterpret_cast<int32_t*>(d_res + cnt * (2 * n + 2));
-        a.iterations = d_ires;
-        a.converged = d_ires + cnt;
-        a.solver_used = d_ires + 2 * cnt;
-        a.work = ctx->at<double>(WORK);
+        const er::SolveArgs a = solve_args(d_cov, d_b, budgets_shared, cnt, n, tol, max_iter, solver, d_res,
+                                           reinterpret_cast<int32_t*>(d_res + cnt * (2 * n + 2)),
+                                           ctx->at<double>(WORK));
         {
             KernelTimer timer(s);
             ER_CHECK(er::launch_solve(a, chunk_plan, s), "launching the solve kernel");
             timer.stop(s, "solve (fused)", (long long)cnt);
         }
-        const cudaMemcpyKind d2h = cudaMemcpyDeviceToHost;
         if (cov_out != nullptr)
-            ER_CHECK(cudaMemcpyAsync(cov_out + k0 * nn, d_cov, (size_t)cnt * nn * 8, d2h, s),
+            ER_CHECK(cudaMemcpyAsync(cov_out + k0 * nn, d_cov, (size_t)cnt * nn * 8, cudaMemcpyDeviceToHost, s),
                      "copying covariance matrices from the device");
-        ER_CHECK(cudaMemcpyAsync(weights_out + k0 * n, a.weights, (size_t)cnt * n * 8, d2h, s), "copying weights");
-        ER_CHECK(cudaMemcpyAsync(rc_out + k0 * n, a.rc, (size_t)cnt * n * 8, d2h, s), "copying risk contributions");
-        ER_CHECK(cudaMemcpyAsync(residual_out + k0, a.residual, (size_t)cnt * 8, d2h, s), "copying residuals");
-        ER_CHECK(cudaMemcpyAsync(volatility_out + k0, a.volatility, (size_t)cnt * 8, d2h, s), "copying volatilities");
-        ER_CHECK(cudaMemcpyAsync(iterations_out + k0, a.iterations, (size_t)cnt * 4, d2h, s), "copying iterations");
-        ER_CHECK(cudaMemcpyAsync(converged_out + k0, a.converged, (size_t)cnt * 4, d2h, s), "copying flags");
-        ER_CHECK(cudaMemcpyAsync(solver_used_out + k0, a.solver_used, (size_t)cnt * 4, d2h, s), "copying solvers");
+        ER_TRY(copy_results(a, k0, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                            volatility_out, s));
         ER_CHECK(cudaStreamSynchronize(s), "covariance and solve kernels");
         k0 = k1;
     }

@@ -312,18 +312,16 @@ struct Solved {
     Vec w, rc, res, vol;
     std::vector<int32_t> it, conv, used;
     er_status status;
+
+    /* outputs for batch problems of n assets, filled with values no call returns */
+    Solved(int64_t batch, int64_t n)
+        : w(batch * n, NAN), rc(batch * n, NAN), res(batch, NAN), vol(batch, NAN), it(batch, -1), conv(batch, -1),
+          used(batch, -1), status(ER_INTERNAL) {}
 };
 
 Solved solve(er_context* ctx, const Vec& S, const Vec& b, bool shared, int64_t batch, int64_t n, double tol,
              int max_iter, int solver) {
-    Solved o;
-    o.w.assign(batch * n, NAN);
-    o.rc.assign(batch * n, NAN);
-    o.res.assign(batch, NAN);
-    o.vol.assign(batch, NAN);
-    o.it.assign(batch, -1);
-    o.conv.assign(batch, -1);
-    o.used.assign(batch, -1);
+    Solved o(batch, n);
     o.status = er_solve(ctx, S.data(), b.data(), shared ? 1 : 0, batch, n, tol, max_iter, solver, o.w.data(),
                         o.rc.data(), o.it.data(), o.res.data(), o.conv.data(), o.used.data(), o.vol.data());
     return o;
@@ -537,14 +535,7 @@ void test_fused(er_context* ctx, bool expect_chunking) {
             CHECK(two.status == ER_OK, "fused reference solve: %s", er_last_error());
             /* with and without the covariances coming back (shared budgets), without (per-window budgets) */
             for (bool want_cov : shared ? std::vector<bool>{true, false} : std::vector<bool>{false}) {
-                Solved o;
-                o.w.assign(count * n, NAN);
-                o.rc.assign(count * n, NAN);
-                o.res.assign(count, NAN);
-                o.vol.assign(count, NAN);
-                o.it.assign(count, -1);
-                o.conv.assign(count, -1);
-                o.used.assign(count, -1);
+                Solved o(count, n);
                 Vec cov_back(want_cov ? count * n * n : 0, NAN);
                 o.status = er_covariance_solve(ctx, r.data(), rows, n, st.data(), count, window, kind, 0.97,
                                                b.data(), shared ? 1 : 0, tol, 10000, ER_SOLVER_AUTO, o.w.data(),

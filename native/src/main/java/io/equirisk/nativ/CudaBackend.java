@@ -108,30 +108,37 @@ public final class CudaBackend implements ComputeBackend {
         int erKind = kind == CovarianceKind.SAMPLE ? EquiriskH.ER_COV_SAMPLE : EquiriskH.ER_COV_EWMA;
         double erLambda = kind == CovarianceKind.EWMA ? lambda : 0.0;
 
-        int k0 = 0;
-        while (k0 < count) {
-            // grow the chunk window by window while its rows, starts and outputs fit chunkBytes
-            int lo = starts[k0];
-            int hi = starts[k0] + window;
-            int k1 = k0 + 1;
-            while (k1 < count) {
-                int nlo = Math.min(lo, starts[k1]);
-                int nhi = Math.max(hi, starts[k1] + window);
-                if (covarianceBytes(nhi - nlo, n, k1 + 1 - k0) > chunkBytes) {
-                    break;
-                }
-                lo = nlo;
-                hi = nhi;
-                k1++;
-            }
-            covarianceChunk(windows.returns(), n, starts, k0, k1, lo, hi, window, erKind, erLambda, out);
-            k0 = k1;
+        for (int k0 = 0; k0 < count; ) {
+            Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> covarianceBytes(rows, n, cnt));
+            covarianceChunk(windows.returns(), n, starts, k0, c.k1, c.lo, c.hi, window, erKind, erLambda, out);
+            k0 = c.k1;
         }
         return CovarianceBatch.of(count, n, out, null);
     }
 
     private static long covarianceBytes(long rows, long n, long count) {
         return rows * n * D + count * Long.BYTES + count * n * n * D;
+    }
+
+    /** Windows [k0, k1) of a chunk, within rows [lo, hi). */
+    private record Chunk(int k1, int lo, int hi) {
+        /** Grows the chunk window by window from k0 while bytes(rows spanned, windows) stays within the limit. */
+        static Chunk grow(int[] starts, int window, int k0, long limit, java.util.function.LongBinaryOperator bytes) {
+            int lo = starts[k0];
+            int hi = starts[k0] + window;
+            int k1 = k0 + 1;
+            while (k1 < starts.length) {
+                int nlo = Math.min(lo, starts[k1]);
+                int nhi = Math.max(hi, starts[k1] + window);
+                if (bytes.applyAsLong(nhi - nlo, k1 + 1 - k0) > limit) {
+                    break;
+                }
+                lo = nlo;
+                hi = nhi;
+                k1++;
+            }
+            return new Chunk(k1, lo, hi);
+        }
     }
 
     /** Windows [k0, k1), which lie within rows [lo, hi), into out. */
@@ -294,25 +301,13 @@ public final class CudaBackend implements ComputeBackend {
         BatchSolution out = BatchSolution.allocate(count, n);
         int[] converged = new int[count];
         int[] used = new int[count];
+        // what crosses per window: its start, own budgets, weights, RC, residual, volatility, three int results
         long perWindow = Long.BYTES + (shared ? 0 : n * D) + 2L * n * D + 3L * I + 2L * D;
-        int k0 = 0;
-        while (k0 < count) {
-            int lo = starts[k0];
-            int hi = starts[k0] + window;
-            int k1 = k0 + 1;
-            while (k1 < count) {
-                int nlo = Math.min(lo, starts[k1]);
-                int nhi = Math.max(hi, starts[k1] + window);
-                if ((long) (nhi - nlo) * n * D + (k1 + 1 - k0) * perWindow > chunkBytes) {
-                    break;
-                }
-                lo = nlo;
-                hi = nhi;
-                k1++;
-            }
-            fusedChunk(windows.returns(), n, starts, k0, k1, lo, hi, window, erKind, erLambda, budgets, shared,
+        for (int k0 = 0; k0 < count; ) {
+            Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> rows * n * D + cnt * perWindow);
+            fusedChunk(windows.returns(), n, starts, k0, c.k1, c.lo, c.hi, window, erKind, erLambda, budgets, shared,
                     options, erSolver, out, converged, used);
-            k0 = k1;
+            k0 = c.k1;
         }
         for (int k = 0; k < count; k++) {
             out.converged()[k] = converged[k] != 0;
