@@ -278,6 +278,27 @@ er_status copy_results(const er::SolveArgs& a, int64_t k0, double* weights_out, 
     return ER_OK;
 }
 
+/* The longest run of windows k0 … k1 − 1 whose row span [lo, hi) (row_bytes a row), per_window bytes each and
+   `fixed` bytes fit `budget`; returns k1, or k0 when not even window k0 fits. rel: the run's starts relative to lo. */
+int64_t window_chunk(const int64_t* starts, int64_t count, int64_t window, int64_t k0, size_t fixed, size_t row_bytes,
+                     size_t per_window, size_t budget, int64_t* lo_out, int64_t* hi_out, std::vector<int64_t>& rel) {
+    int64_t lo = starts[k0], hi = starts[k0] + window, k1 = k0 + 1;
+    if (fixed + (size_t)(hi - lo) * row_bytes + per_window > budget) return k0;
+    while (k1 < count) {
+        const int64_t nlo = starts[k1] < lo ? starts[k1] : lo;
+        const int64_t nhi = starts[k1] + window > hi ? starts[k1] + window : hi;
+        if (fixed + (size_t)(nhi - nlo) * row_bytes + (size_t)(k1 - k0 + 1) * per_window > budget) break;
+        lo = nlo;
+        hi = nhi;
+        k1++;
+    }
+    rel.resize(k1 - k0);
+    for (int64_t k = k0; k < k1; k++) rel[k - k0] = starts[k] - lo;
+    *lo_out = lo;
+    *hi_out = hi;
+    return k1;
+}
+
 er_status use_device(er_context* ctx) {
     ER_CHECK(cudaSetDevice(ctx->device), "cudaSetDevice");
     return ER_OK;
@@ -403,23 +424,14 @@ ER_EXPORT er_status er_covariance(er_context* ctx, const double* returns, int64_
     std::vector<int64_t> rel;
     for (int64_t k0 = 0; k0 < count;) {
         /* the longest run of windows whose row span, outputs and scratch fit the budget */
-        int64_t lo = starts[k0], hi = starts[k0] + window, k1 = k0 + 1;
-        if (fixed + (size_t)(hi - lo) * row_bytes + per_window > budget)
+        int64_t lo, hi;
+        const int64_t k1 = window_chunk(starts, count, window, k0, fixed, row_bytes, per_window, budget, &lo, &hi, rel);
+        if (k1 == k0)
             return fail(ER_OUT_OF_MEMORY,
                         "%s: one window (%lld rows × %lld assets and its %lld × %lld result) needs more device "
                         "memory than is free (%zu bytes)",
                         fn, (long long)window, (long long)n, (long long)n, (long long)n, budget);
-        while (k1 < count) {
-            const int64_t nlo = starts[k1] < lo ? starts[k1] : lo;
-            const int64_t nhi = starts[k1] + window > hi ? starts[k1] + window : hi;
-            if (fixed + (size_t)(nhi - nlo) * row_bytes + (size_t)(k1 - k0 + 1) * per_window > budget) break;
-            lo = nlo;
-            hi = nhi;
-            k1++;
-        }
         const int64_t cnt = k1 - k0;
-        rel.resize(cnt);
-        for (int64_t k = 0; k < cnt; k++) rel[k] = starts[k0 + k] - lo;
         size_t bytes[SLOTS] = {};
         bytes[IN] = (size_t)(hi - lo) * row_bytes;
         bytes[AUX] = (size_t)cnt * 8;
@@ -550,23 +562,14 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
     std::vector<int64_t> rel;
     for (int64_t k0 = 0; k0 < count;) {
         /* the longest run of windows whose row span, covariances, results and scratch fit the budget */
-        int64_t lo = starts[k0], hi = starts[k0] + window, k1 = k0 + 1;
-        if (fixed + (size_t)(hi - lo) * row_bytes + per_window > budget)
+        int64_t lo, hi;
+        const int64_t k1 = window_chunk(starts, count, window, k0, fixed, row_bytes, per_window, budget, &lo, &hi, rel);
+        if (k1 == k0)
             return fail(ER_OUT_OF_MEMORY,
                         "%s: one window (%lld rows × %lld assets, its covariance and the solve's workspace) needs "
                         "more device memory than is free (%zu bytes)",
                         fn, (long long)window, (long long)n, budget);
-        while (k1 < count) {
-            const int64_t nlo = starts[k1] < lo ? starts[k1] : lo;
-            const int64_t nhi = starts[k1] + window > hi ? starts[k1] + window : hi;
-            if (fixed + (size_t)(nhi - nlo) * row_bytes + (size_t)(k1 - k0 + 1) * per_window > budget) break;
-            lo = nlo;
-            hi = nhi;
-            k1++;
-        }
         const int64_t cnt = k1 - k0;
-        rel.resize(cnt);
-        for (int64_t k = 0; k < cnt; k++) rel[k] = starts[k0 + k] - lo;
         er::SolvePlan chunk_plan = plan;
         if (cnt < count) ER_CHECK(er::plan_solve(ctx->device, n, cnt, &chunk_plan), "planning the solve");
         const size_t b_count = budgets_shared ? (size_t)n : (size_t)cnt * n;
