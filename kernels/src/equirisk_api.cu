@@ -299,6 +299,19 @@ int64_t window_chunk(const int64_t* starts, int64_t count, int64_t window, int64
     return k1;
 }
 
+/* The seven result arrays of a solve, none of which may be NULL. */
+er_status check_solve_outputs(const char* fn, const double* weights_out, const double* rc_out,
+                              const int32_t* iterations_out, const double* residual_out, const int32_t* converged_out,
+                              const int32_t* solver_used_out, const double* volatility_out) {
+    const void* outs[] = {weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                          volatility_out};
+    const char* out_names[] = {"weights_out", "rc_out", "iterations_out", "residual_out", "converged_out",
+                               "solver_used_out", "volatility_out"};
+    for (int i = 0; i < 7; i++)
+        if (outs[i] == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: %s is NULL", fn, out_names[i]);
+    return ER_OK;
+}
+
 er_status use_device(er_context* ctx) {
     ER_CHECK(cudaSetDevice(ctx->device), "cudaSetDevice");
     return ER_OK;
@@ -471,12 +484,8 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
     if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
     if (cov == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: cov is NULL", fn);
     if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
-    const void* outs[] = {weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                          volatility_out};
-    const char* out_names[] = {"weights_out", "rc_out", "iterations_out", "residual_out", "converged_out",
-                               "solver_used_out", "volatility_out"};
-    for (int i = 0; i < 7; i++)
-        if (outs[i] == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: %s is NULL", fn, out_names[i]);
+    ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                               volatility_out));
     ER_TRY(check_solve(fn, budgets, budgets_shared, batch, n, tol, max_iter, solver));
     ER_TRY(use_device(ctx));
 
@@ -537,12 +546,8 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
     if (returns == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns is NULL", fn);
     if (starts == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: starts is NULL", fn);
     if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
-    const void* outs[] = {weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                          volatility_out};
-    const char* out_names[] = {"weights_out", "rc_out", "iterations_out", "residual_out", "converged_out",
-                               "solver_used_out", "volatility_out"};
-    for (int i = 0; i < 7; i++)
-        if (outs[i] == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: %s is NULL", fn, out_names[i]);
+    ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                               volatility_out));
     ER_TRY(check_covariance(fn, rows, n, starts, count, window, kind, lambda));
     ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
     ER_TRY(use_device(ctx));
