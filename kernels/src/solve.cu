@@ -220,9 +220,9 @@ __device__ double warp_ccd_sweep(const Problem& P) {
         for (int l = 0; l < 32; l++) {
             const int i = 32 * ri + l;
             if (i >= na) break; /* uniform over the warp */
-            /* y_i and b_i from their owner lane's registers, not from the workspace: measured on an H200, loading
-               them from memory (L2: the block's own stores do not stay in L1) put ~1,000 cycles on every
-               coordinate. The two shuffles do not depend on the chain and issue beside the one for q_i. */
+            /* y_i and b_i from their owner lane's registers, not loaded from the workspace (global memory, where
+               the block's own stores reach L2): on an H200 the batch went from 16.0 to 15.0–15.1 ms. The two
+               shuffles do not depend on the chain and issue beside the one for q_i. */
             const double yi = __shfl_sync(0xffffffffu, y[ri], l);
             const double bi = __shfl_sync(0xffffffffu, b[ri], l);
             const double c = __shfl_sync(0xffffffffu, q[ri], l);
@@ -349,8 +349,8 @@ __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_
    MIX_DEPTH. The point is an affine combination of sweep outputs, so q = Cy − y (linear in y) is mixed with the
    same γ and stays exact up to rounding: mixing needs no pass over C. A step that moves any y_p by more than a
    factor e from the plain sweep (which also keeps y positive), or a singular fit, is refused and the history
-   restarts. On the chain-bound GPU sweep (n = 100: ~12k cycles) one mix costs ~1–2k cycles, and on gpu-check's
-   33-factor problems it cuts the sweeps from 29.5 to ~20 (emulated, identical arithmetic). Every thread works on
+   restarts. A mix is a few vector passes against a sweep's n sequential coordinates, and on gpu-check's 33-factor
+   problems it cuts the sweeps from 29.5 to 19.8 (emulated; the H200 counted 19.9). Every thread works on
    the entries p ≡ tid (mod T) — the entries the sweeps' own loops give it — so no barrier is needed between the
    sweep's last write and the mix, except through memory written by other threads. */
 constexpr int MIX_DEPTH = 5;
