@@ -176,16 +176,19 @@ __global__ void __launch_bounds__(TC_THREADS) syrk_tensor_kernel(const double* _
             const int64_t i0 = ti * TC_TILE, j0 = tj * TC_TILE;
             const bool in_i = i0 + col < n, in_j = j0 + col < n;
             const double mi = in_i ? mk[i0 + col] : 0.0, mj = in_j ? mk[j0 + col] : 0.0;
-            double pa[TC_ROWS_PER_THREAD], pb[TC_ROWS_PER_THREAD];
-            /* rows t0 + row0 + 2s of both panels into registers; zero past the window or the matrix edge */
+            double pa[TC_ROWS_PER_THREAD], pb[TC_ROWS_PER_THREAD], pw[TC_ROWS_PER_THREAD];
+            /* rows t0 + row0 + 2s of both panels into registers, raw: the demeaning and weighting wait for the
+               store, after the step's DMMAs, so nothing waits on these loads until then (done here, ptxas issued
+               the arithmetic right behind the loads and the warps stalled on them: 42% of the stall samples on an
+               H200). Past the window or the matrix edge the value is the mean itself, so the store makes it 0. */
             auto fetch = [&](int64_t t0) {
 #pragma unroll
                 for (int s = 0; s < TC_ROWS_PER_THREAD; s++) {
                     const int64_t t = t0 + row0 + TC_ROW_STEP * s;
                     const bool live = t < window;
-                    const double wt = (live && weights != nullptr) ? weights[t] : 1.0;
-                    pa[s] = (live && in_i) ? (rk[t * n + i0 + col] - mi) * wt : 0.0;
-                    pb[s] = (live && in_j) ? rk[t * n + j0 + col] - mj : 0.0;
+                    pw[s] = (live && weights != nullptr) ? weights[t] : 1.0;
+                    pa[s] = (live && in_i) ? rk[t * n + i0 + col] : mi;
+                    pb[s] = (live && in_j) ? rk[t * n + j0 + col] : mj;
                 }
             };
             FragC acc[TC_FRAGS][TC_FRAGS];
@@ -199,8 +202,8 @@ __global__ void __launch_bounds__(TC_THREADS) syrk_tensor_kernel(const double* _
                 __syncthreads(); /* the previous step's fragments (or the previous tile's c_s) are read */
 #pragma unroll
                 for (int s = 0; s < TC_ROWS_PER_THREAD; s++) {
-                    a_s[(row0 + TC_ROW_STEP * s) * TC_LD + col] = pa[s];
-                    b_s[(row0 + TC_ROW_STEP * s) * TC_LD + col] = pb[s];
+                    a_s[(row0 + TC_ROW_STEP * s) * TC_LD + col] = (pa[s] - mi) * pw[s];
+                    b_s[(row0 + TC_ROW_STEP * s) * TC_LD + col] = pb[s] - mj;
                 }
                 __syncthreads();
                 if (t0 + TC_KT < window) fetch(t0 + TC_KT);
