@@ -90,17 +90,14 @@ struct Problem {
     double* d;
     double* diag; /* Newton: diagonal of U */
     double* C;  /* block path: C, na × na */
-    float* Cf;  /* warp path: C's strict upper triangle in FP32, column by column: C_pq (p < q) at q(q−1)/2 + p */
+    float* Cf;  /* warp path: C's upper triangle in FP32, column by column, C_pq (p ≤ q) at q(q+1)/2 + p, 0 on the
+                   diagonal, then na + 1 zeros (see warp_pack_triangle) */
     const double* S; /* this problem's Σ (n × n, global memory): the warp path's exact C, C_pq = S_ij / (σ_i σ_j) */
     int n;
     double* U;
     double* scratch;
     int packed; /* the warp path: C is Cf for the sweeps' rank-1 updates and S everywhere else */
 };
-
-/* The warp path's packed triangle holds C_pq (p < q) at q(q−1)/2 + p. Column q is contiguous, so a warp reading
-   column q (consecutive p) is conflict-free, and a warp reading row p (consecutive q: offsets q(q−1)/2 + p) hits
-   distinct 4-byte banks too, up to 2-way at some starting q (triangular numbers mod 32 over 32 consecutive q). */
 
 /* C_pq exactly, in FP64 (1 on the diagonal): the block path's C, or on the warp path from Σ itself; the loops
    that call it give consecutive threads consecutive q, so a warp reads a stretch of one row of Σ: coalesced. */
@@ -112,7 +109,12 @@ __device__ __forceinline__ double c_at(const Problem& P, int p, int q) {
 
 /* out = C v exactly: thread p computes entry p from column p (C symmetric), so at each q a warp reads a stretch
    of row q: coalesced. */
+__device__ void warp_exact_matvec(const Problem& P, const double* v, double* out);
 __device__ void sym_matvec(const Problem& P, const double* v, double* out) {
+    if (P.packed) {
+        warp_exact_matvec(P, v, out);
+        return;
+    }
     const int na = P.na;
     for (int p = threadIdx.x; p < na; p += blockDim.x) {
         double s = 0.0;
@@ -194,74 +196,201 @@ __device__ void ccd_sweep(const Problem& P) {
 constexpr int WARP_N = 128; /* largest n of the warp-per-problem path */
 constexpr int WR = WARP_N / 32;
 
-/* One CCD sweep by a block of one warp, C packed in shared memory (FP32, widened on load), the state in
-   registers: lane l owns j = l + 32r (r < WR) of y, q = Cy − y and b. Coordinate i's q_i, y_i and b_i come from
-   their owner lane by shuffles; no barrier anywhere (nothing in memory is written until the sweep ends). Each lane loads its entries of row i + 1 of C before computing root i, so the shared
-   loads stay off the sequential chain. Same arithmetic, in the same order, as ccd_sweep (with C rounded to FP32).
-   Writes y and q back and returns the residual max_p |y_p (Cy)_p / yᵀCy − b_p| on the maintained q (the value
-   residual(P, true) computes). */
-__device__ double warp_ccd_sweep(const Problem& P) {
+/* The warp path's packed triangle: C_pq (p ≤ q) at q(q+1)/2 + p, column by column, in FP32, with zeros on the
+   diagonal (q = Cy − y leaves the diagonal out, so the rank-1 update needs no j ≠ i test). Column q is contiguous:
+   a warp reading column q (consecutive p) is conflict-free; reading row p (consecutive q, offsets q(q+1)/2 + p) it
+   hits distinct banks up to 2-way at some starting q (triangular numbers mod 32 over 32 consecutive q). */
+__host__ __device__ constexpr int64_t packed_floats(int64_t n) { return n * (n + 1) / 2; }
+
+/* Lane l's entries of a length-na vector on the warp path: p = l + 32r (r < WR), zero past na. */
+__device__ __forceinline__ void warp_gather(const double* v, int na, double (&out)[WR]) {
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        const int p = threadIdx.x + 32 * r;
+        out[r] = p < na ? v[p] : 0.0;
+    }
+}
+
+__device__ __forceinline__ void warp_scatter(const double (&v)[WR], int na, double* out) {
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        const int p = threadIdx.x + 32 * r;
+        if (p < na) out[p] = v[r];
+    }
+}
+
+/* The active set (assets with b_i > 0) in index order into idx, by one warp: each lane tests its entries
+   i = lane + 32r, and a prefix count over the lanes places them (one thread walking the budgets waited on each
+   load in turn). Returns na, the same in every lane. */
+__device__ int warp_active_set(const double* bb, int n, int* idx) {
+    const int lane = threadIdx.x;
+    double v[WR];
+#pragma unroll
+    for (int r = 0; r < WR; r++) v[r] = lane + 32 * r < n ? bb[lane + 32 * r] : 0.0;
+    int base = 0;
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        const int flag = v[r] > 0.0 ? 1 : 0;
+        int incl = flag; /* inclusive prefix count over lanes 0..lane */
+#pragma unroll
+        for (int o = 1; o < 32; o <<= 1) {
+            const int t = __shfl_sync(0xffffffffu, incl, lane >= o ? lane - o : lane);
+            if (lane >= o) incl += t;
+        }
+        if (flag) idx[base + incl - 1] = lane + 32 * r;
+        base += __shfl_sync(0xffffffffu, incl, 31);
+    }
+    return base;
+}
+
+/* Fills the warp path's packed triangle from Σ: column q holds C_pq = Σ_{i_p i_q}/(σ_p σ_q), p < q, and 0 at p = q.
+   At each q the warp reads entries i_p of row i_q of Σ (Σ symmetric): a coalesced stretch when the active set is
+   contiguous. */
+__device__ void warp_pack_triangle(const Problem& P) {
+    const int na = P.na, lane = threadIdx.x;
+    double inv[WR];
+    int col[WR];
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        const int p = lane + 32 * r;
+        inv[r] = p < na ? 1.0 / P.sig[p] : 0.0;
+        col[r] = p < na ? P.idx[p] : 0;
+    }
+    /* four columns at a time (eight measured slower on an H200): every load first, then the stores (through a
+       generic pointer the compiler cannot move a load of Σ above a store to the triangle, so column by column the
+       loads went one at a time) */
+#pragma unroll
+    for (int rq = 0; rq < WR; rq++) {
+        const int lim = na - 32 * rq < 32 ? na - 32 * rq : 32;
+        for (int l0 = 0; l0 < lim; l0 += 4) {
+            float v[4][WR];
+#pragma unroll
+            for (int u = 0; u < 4; u++) {
+                const int l = l0 + u < lim ? l0 + u : 0, q = 32 * rq + l0 + u;
+                const int iq = __shfl_sync(0xffffffffu, col[rq], l);
+                const double iv = __shfl_sync(0xffffffffu, inv[rq], l);
+                const double* row = P.S + (int64_t)iq * P.n;
+#pragma unroll
+                for (int r = 0; r < WR; r++) {
+                    const int p = lane + 32 * r;
+                    v[u][r] = (r <= rq && l0 + u < lim && p < q) ? (float)(row[col[r]] * (inv[r] * iv)) : 0.0f;
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < 4; u++) {
+                const int q = 32 * rq + l0 + u;
+                if (l0 + u >= lim) break;
+                float* cq = P.Cf + q * (q + 1) / 2;
+#pragma unroll
+                for (int r = 0; r <= rq; r++)
+                    if (lane + 32 * r <= q) cq[lane + 32 * r] = v[u][r]; /* 0 on the diagonal */
+            }
+        }
+    }
+    /* the pad: warp_sweep's prefetch after the last coordinate reads up to na + 1 entries past the triangle */
+    for (int e = lane; e <= na; e += 32) P.Cf[packed_floats(na) + e] = 0.0f;
+}
+
+/* C v exactly, on the warp path, from Σ in FP64, with v and the result in registers (lane l: p = l + 32r):
+   (Cv)_p = (Σ_q Σ_{i_p i_q} v_q/σ_q)/σ_p, summed over q in order. At each q the warp reads entries i_p of row i_q
+   of Σ (coalesced for a contiguous active set); the loads do not depend on the sums, so the unrolled loop keeps
+   several rows' loads in flight. */
+__device__ void warp_exact_cv(const Problem& P, const double (&v)[WR], double (&out)[WR]) {
+    const int na = P.na, lane = threadIdx.x;
+    double x[WR], sg[WR];
+    int col[WR];
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        const int p = lane + 32 * r;
+        sg[r] = p < na ? P.sig[p] : 1.0;
+        col[r] = p < na ? P.idx[p] : 0;
+        x[r] = v[r] / sg[r];
+        out[r] = 0.0;
+    }
+#pragma unroll
+    for (int rq = 0; rq < WR; rq++) {
+        const int lim = na - 32 * rq < 32 ? na - 32 * rq : 32;
+#pragma unroll 4
+        for (int l = 0; l < lim; l++) {
+            const int iq = __shfl_sync(0xffffffffu, col[rq], l);
+            const double xq = __shfl_sync(0xffffffffu, x[rq], l);
+            const double* row = P.S + (int64_t)iq * P.n;
+#pragma unroll
+            for (int r = 0; r < WR; r++) out[r] = fma(row[col[r]], xq, out[r]);
+        }
+    }
+#pragma unroll
+    for (int r = 0; r < WR; r++) out[r] /= sg[r];
+}
+
+/* out = C v exactly from and to memory (sym_matvec on the warp path). */
+__device__ void warp_exact_matvec(const Problem& P, const double* v, double* out) {
+    double vr[WR], o[WR];
+    warp_gather(v, P.na, vr);
+    warp_exact_cv(P, vr, o);
+    warp_scatter(o, P.na, out);
+}
+
+/* max_p |y_p (Cy)_p / yᵀCy − b_p| with Cy = q + y, from registers (residual(P, true) on the warp path). */
+__device__ __forceinline__ double warp_residual(const double (&y)[WR], const double (&q)[WR], const double (&b)[WR],
+                                                int na) {
+    double part = 0.0;
+#pragma unroll
+    for (int r = 0; r < WR; r++)
+        if ((int)threadIdx.x + 32 * r < na) part += y[r] * (q[r] + y[r]);
+    const double s = warp_sum(part);
+    double m = 0.0;
+#pragma unroll
+    for (int r = 0; r < WR; r++)
+        if ((int)threadIdx.x + 32 * r < na) m = nan_max(m, fabs(y[r] * (q[r] + y[r]) / s - b[r]));
+    return warp_max(m);
+}
+
+/* One CCD sweep on the warp path, C packed in shared memory (FP32, widened on load), y, q = Cy − y and b in
+   registers. The owner of coordinate i computes its root from its own registers and hands the step dy to the warp
+   by one shuffle; every lane then updates its entries of q from column i of C (the diagonal's zero leaves q_i
+   alone). No barrier and no memory write. Each lane loads its entries of column i + 1 before step i's root, so the
+   shared loads stay off the sequential chain: for the lane's r below the block of i + 1 they lie in column i + 1,
+   above it in row i + 1, and only in that block does the lane's index decide. Same arithmetic, in the same order,
+   as ccd_sweep (with C rounded to FP32). */
+__device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[WR], double (&q)[WR],
+                                           const double (&b)[WR]) {
     const int na = P.na, lane = threadIdx.x;
     const float* C = P.Cf;
-    double y[WR], q[WR], b[WR], cur[WR];
-    int tj[WR];
+    float cur[WR];
+    int tj[WR]; /* offset of column j = lane + 32r, or of column 0 past na (a valid entry, never used) */
 #pragma unroll
     for (int r = 0; r < WR; r++) {
         const int j = lane + 32 * r;
-        const bool in = j < na;
-        y[r] = in ? P.y[j] : 0.0;
-        q[r] = in ? P.q[j] : 0.0;
-        b[r] = in ? P.b[j] : 0.0;
-        tj[r] = j * (j - 1) / 2;
-        cur[r] = (in && j > 0) ? (double)C[tj[r]] : 0.0; /* row 0: C_0j */
+        tj[r] = j < na ? j * (j + 1) / 2 : 0;
+        cur[r] = C[tj[r]]; /* column 0: C_00 = 0, and C_0j is entry 0 of column j */
     }
 #pragma unroll
     for (int ri = 0; ri < WR; ri++) {
-        for (int l = 0; l < 32; l++) {
-            const int i = 32 * ri + l;
-            if (i >= na) break; /* uniform over the warp */
-            /* y_i and b_i from their owner lane's registers, not loaded from the workspace (global memory, where
-               the block's own stores reach L2): on an H200 the batch went from 16.0 to 15.0–15.1 ms. The two
-               shuffles do not depend on the chain and issue beside the one for q_i. */
-            const double yi = __shfl_sync(0xffffffffu, y[ri], l);
-            const double bi = __shfl_sync(0xffffffffu, b[ri], l);
-            const double c = __shfl_sync(0xffffffffu, q[ri], l);
-            double nxt[WR];
-            const int i1 = i + 1, t1 = i1 * (i1 - 1) / 2;
+        const int lim = na - 32 * ri < 32 ? na - 32 * ri : 32;
+        if (lim <= 0) break; /* uniform over the warp */
+#pragma unroll 2
+        for (int l = 0; l < lim; l++) {
+            const int i1 = 32 * ri + l + 1; /* = na after the last coordinate: the loads land in the pad */
+            const int t1 = i1 * (i1 + 1) / 2;
+            float nxt[WR];
 #pragma unroll
             for (int r = 0; r < WR; r++) {
-                const int j = lane + 32 * r;
-                nxt[r] = (i1 < na && j < na && j != i1) ? (double)C[j < i1 ? t1 + j : tj[r] + i1] : 0.0;
+                /* j ≤ i1 reads column i1 at t1 + j, j > i1 row i1 in column j at tj + i1 */
+                const bool in_col = r < ri || (r == ri && lane <= l + 1);
+                nxt[r] = C[in_col ? t1 + lane + 32 * r : tj[r] + i1];
             }
-            const double ynew = 0.5 * (-c + sqrt(fma(c, c, 4.0 * bi)));
-            const double dy = ynew - yi;
+            /* the owner's root; every lane computes one (SIMT), lane l's is taken */
+            const double ynew = 0.5 * (-q[ri] + sqrt(fma(q[ri], q[ri], 4.0 * b[ri])));
+            const double dy = __shfl_sync(0xffffffffu, ynew - y[ri], l);
 #pragma unroll
             for (int r = 0; r < WR; r++) {
-                const int j = lane + 32 * r;
-                if (j < na && j != i) q[r] = fma(cur[r], dy, q[r]);
+                q[r] = fma((double)cur[r], dy, q[r]);
                 cur[r] = nxt[r];
             }
             if (lane == l) y[ri] = ynew;
         }
     }
-    double part = 0.0;
-#pragma unroll
-    for (int r = 0; r < WR; r++) {
-        const int j = lane + 32 * r;
-        if (j < na) {
-            P.y[j] = y[r];
-            P.q[j] = q[r];
-            part += y[r] * (q[r] + y[r]);
-        }
-    }
-    const double s = warp_sum(part);
-    double m = 0.0;
-#pragma unroll
-    for (int r = 0; r < WR; r++)
-        if (lane + 32 * r < na) m = nan_max(m, fabs(y[r] * (q[r] + y[r]) / s - b[r]));
-    m = warp_max(m);
-    __syncthreads(); /* y and q in memory for what follows */
-    return m;
 }
 
 /* Damped Newton on f(y) = ½yᵀCy − Σb ln y from the current y. Returns steps taken; *ok = 0 when it stopped
@@ -413,6 +542,70 @@ __device__ void block_sum_many(double (&v)[K], double* buf) {
     }
 }
 
+/* γ from the sums of the normal equations (every thread holds the same numbers, so takes the same branches);
+   false for a singular fit. Not inlined: inside warp_ccd, with the sweep state live, ptxas spilled ~370 bytes
+   around it; as a call the arrays go through the stack once per sweep and nothing else spills. */
+__device__ __noinline__ bool mix_coefficients(const double (&sums)[MIX_TERMS], int m, double (&gam)[MIX_DEPTH]) {
+    /* Cholesky of the m × m system (every thread the same numbers), regularised like the Java engine's */
+    double a[MIX_DEPTH][MIX_DEPTH], inv[MIX_DEPTH];
+    double scale = 0.0;
+    {
+        int k = 0;
+#pragma unroll
+        for (int u = 0; u < MIX_DEPTH; u++)
+#pragma unroll
+            for (int v = 0; v <= u; v++) {
+                a[u][v] = sums[k++];
+                if (u == v && u < m) scale = fmax(scale, a[u][u]);
+            }
+    }
+    bool ok = scale > 0.0 && isfinite(scale);
+#pragma unroll
+    for (int j = 0; j < MIX_DEPTH; j++) {
+        if (j >= m || !ok) break;
+        double d = a[j][j] + 1e-12 * scale;
+#pragma unroll
+        for (int t = 0; t < MIX_DEPTH; t++)
+            if (t < j) d -= a[j][t] * a[j][t];
+        if (!(d > 0.0)) {
+            ok = false;
+            break;
+        }
+        a[j][j] = sqrt(d);
+        inv[j] = 1.0 / a[j][j]; /* one division per column, not one per entry: divisions are long on a GPU */
+#pragma unroll
+        for (int i = 0; i < MIX_DEPTH; i++) {
+            if (i <= j || i >= m) continue;
+            double t = a[i][j];
+#pragma unroll
+            for (int c = 0; c < MIX_DEPTH; c++)
+                if (c < j) t -= a[i][c] * a[j][c];
+            a[i][j] = t * inv[j];
+        }
+    }
+    if (ok) {
+#pragma unroll
+        for (int i = 0; i < MIX_DEPTH; i++) {
+            if (i >= m) break;
+            double t = sums[MIX_DEPTH * (MIX_DEPTH + 1) / 2 + i];
+#pragma unroll
+            for (int c = 0; c < MIX_DEPTH; c++)
+                if (c < i) t -= a[i][c] * gam[c];
+            gam[i] = t * inv[i];
+        }
+#pragma unroll
+        for (int i = MIX_DEPTH - 1; i >= 0; i--) {
+            if (i >= m) continue;
+            double t = gam[i];
+#pragma unroll
+            for (int c = 0; c < MIX_DEPTH; c++)
+                if (c > i && c < m) t -= a[c][i] * gam[c];
+            gam[i] = t * inv[i];
+        }
+    }
+    return ok;
+}
+
 /* One mixing step after a sweep from `before` (P.d) to P.y, with P.q = Cy − y at P.y. Replaces y and q by the
    accelerated point and returns true, or leaves them and returns false. Followed by a barrier at the caller. */
 __device__ bool anderson_mix(const Problem& P, Mixer& M) {
@@ -454,62 +647,8 @@ __device__ bool anderson_mix(const Problem& P, Mixer& M) {
         }
     }
     block_sum_many(sums, M.buf);
-    /* Cholesky of the m × m system (every thread the same numbers), regularised like the Java engine's */
-    double a[MIX_DEPTH][MIX_DEPTH], gam[MIX_DEPTH];
-    double scale = 0.0;
-    {
-        int k = 0;
-#pragma unroll
-        for (int u = 0; u < MIX_DEPTH; u++)
-#pragma unroll
-            for (int v = 0; v <= u; v++) {
-                a[u][v] = sums[k++];
-                if (u == v && u < m) scale = fmax(scale, a[u][u]);
-            }
-    }
-    bool ok = scale > 0.0 && isfinite(scale);
-#pragma unroll
-    for (int j = 0; j < MIX_DEPTH; j++) {
-        if (j >= m || !ok) break;
-        double d = a[j][j] + 1e-12 * scale;
-#pragma unroll
-        for (int t = 0; t < MIX_DEPTH; t++)
-            if (t < j) d -= a[j][t] * a[j][t];
-        if (!(d > 0.0)) {
-            ok = false;
-            break;
-        }
-        a[j][j] = sqrt(d);
-#pragma unroll
-        for (int i = 0; i < MIX_DEPTH; i++) {
-            if (i <= j || i >= m) continue;
-            double t = a[i][j];
-#pragma unroll
-            for (int c = 0; c < MIX_DEPTH; c++)
-                if (c < j) t -= a[i][c] * a[j][c];
-            a[i][j] = t / a[j][j];
-        }
-    }
-    if (ok) {
-#pragma unroll
-        for (int i = 0; i < MIX_DEPTH; i++) {
-            if (i >= m) break;
-            double t = sums[MIX_DEPTH * (MIX_DEPTH + 1) / 2 + i];
-#pragma unroll
-            for (int c = 0; c < MIX_DEPTH; c++)
-                if (c < i) t -= a[i][c] * gam[c];
-            gam[i] = t / a[i][i];
-        }
-#pragma unroll
-        for (int i = MIX_DEPTH - 1; i >= 0; i--) {
-            if (i >= m) continue;
-            double t = gam[i];
-#pragma unroll
-            for (int c = 0; c < MIX_DEPTH; c++)
-                if (c > i && c < m) t -= a[c][i] * gam[c];
-            gam[i] = t / a[i][i];
-        }
-    }
+    double gam[MIX_DEPTH];
+    const bool ok = mix_coefficients(sums, m, gam);
     /* the accelerated point, checked against the plain one before anything is written */
     constexpr double E = 2.718281828459045;
     double bad = ok ? 0.0 : 1.0;
@@ -536,6 +675,240 @@ __device__ bool anderson_mix(const Problem& P, Mixer& M) {
         P.q[p] = q;
     }
     return true;
+}
+
+/* What the CCD loop hands to the rest of the solve. */
+struct CcdOutcome {
+    int sweeps;
+    bool to_newton; /* AUTO hands over to Newton */
+    bool q_exact;   /* converged: q = Cy − y exactly at y */
+};
+
+/* The stall rule (AUTO): the rate over the last five sweeps, rate = (r_k / r_{k−5})^(1/5), is no contraction or
+   predicts more than 2 na + 50 further sweeps to tol/2. Logarithms of the ratio rather than pow: the same test. */
+__device__ __forceinline__ bool stalled(double r, double r5, double tol, int na) {
+    const double ratio = r / r5;
+    return !(ratio < 1.0) || log(tol / (2.0 * r)) / (0.2 * log(ratio)) > 2.0 * na + 50.0;
+}
+
+/* CCD from P.y with P.q = Cy − y exact (step d./e. of the solve), on the block path: a barrier per coordinate,
+   the vectors in shared memory or the workspace. */
+__device__ CcdOutcome block_ccd(const Problem& P, double tol, int max_iter, int solver) {
+    const int na = P.na, T = blockDim.x, tid = threadIdx.x;
+    CcdOutcome out{0, false, false};
+    double hist[6]; /* r_k for the last six k; r_0 is the residual of the starting point */
+    hist[0] = residual(P, true);
+    Mixer mixer = mixer_at(P.U, na); /* U is Newton's, free until CCD ends */
+    int stall_from = 0;
+    for (;;) {
+        for (int p = tid; p < na; p += T) P.d[p] = P.y[p]; /* the sweep's input, for the mixer */
+        ccd_sweep(P);
+        double r = residual(P, true);
+        out.sweeps++;
+        /* the exact q = Cy − y replaces the maintained one when the sweeps' residual says converged */
+        if (r <= 0.5 * tol) {
+            exact_offdiag(P);
+            r = residual(P, true);
+            if (r <= 0.5 * tol) {
+                out.q_exact = true;
+                return out;
+            }
+            /* q jumped: the stall rule measures its rate afresh, and the mixer's history restarts (its q
+               differences assume q linear in y; kept across the jump they leave a floor near tol) */
+            stall_from = out.sweeps;
+            mixer.stored = 0;
+            mixer.next = 0;
+            mixer.have = false;
+        }
+        hist[out.sweeps % 6] = r;
+        if (!isfinite(r) || out.sweeps >= max_iter) {
+            out.to_newton = solver != 1; /* CCD alone stops there, unconverged */
+            return out;
+        }
+        if (solver != 1 && out.sweeps - stall_from >= 5 && stalled(r, hist[(out.sweeps - 5) % 6], tol, na)) {
+            out.to_newton = true;
+            return out;
+        }
+        anderson_mix(P, mixer);
+        __syncthreads(); /* the mixed y and q, written by their owners, before the next sweep reads them */
+    }
+}
+
+/* ---- the warp path's CCD loop ----
+   The same loop as the block path's (sweeps, the exact refreshes, the stall rule, Anderson mixing), with y, q and b
+   and the mixer's previous point in registers, so that only the mixer's history (MIX_DEPTH × 3 vectors, global
+   memory) is read and written between sweeps: on an H200 the memory-resident version spent as long mixing as
+   sweeping. */
+struct WarpMixer {
+    double pg[WR], pf[WR], pq[WR]; /* the previous sweep's output, its f = output − input, its q */
+    double* dg;                    /* MIX_DEPTH × na ring buffers in the workspace */
+    double* df;
+    double* dq;
+    int stored;
+    int next;
+    bool have;
+};
+
+/* anderson_mix on registers: one mixing step after a sweep from d to y (q = Cy − y at y); replaces y and q by the
+   accelerated point, or leaves them. The history loads of one entry go out together (Δf for the fit; Δg and Δq for
+   the new point): on an H200 these waits on global memory are most of what a mix costs (more entries at once
+   spill registers in warp_ccd). */
+__device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR], const double (&d)[WR]) {
+    const int lane = threadIdx.x;
+    double f[WR];
+#pragma unroll
+    for (int r = 0; r < WR; r++) f[r] = y[r] - d[r];
+    if (M.have) {
+        const int slot = M.next;
+#pragma unroll
+        for (int r = 0; r < WR; r++) {
+            const int p = lane + 32 * r;
+            if (p < na) {
+                M.dg[slot * na + p] = y[r] - M.pg[r];
+                M.df[slot * na + p] = f[r] - M.pf[r];
+                M.dq[slot * na + p] = q[r] - M.pq[r];
+            }
+        }
+        M.next = (M.next + 1) % MIX_DEPTH;
+        M.stored = M.stored + 1 < MIX_DEPTH ? M.stored + 1 : MIX_DEPTH;
+    }
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        M.pg[r] = y[r];
+        M.pf[r] = f[r];
+        M.pq[r] = q[r];
+    }
+    M.have = true;
+    const int m = M.stored;
+    if (m == 0) return;
+    /* normal equations of the weighted fit: a_uv = Σ w² Δf_u Δf_v (u ≥ v), rhs_u = Σ w² Δf_u f, w = 1/y */
+    double sums[MIX_TERMS];
+#pragma unroll
+    for (int k = 0; k < MIX_TERMS; k++) sums[k] = 0.0;
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        const int p = lane + 32 * r;
+        if (p >= na) continue;
+        double wdf[MIX_DEPTH];
+#pragma unroll
+        for (int u = 0; u < MIX_DEPTH; u++) wdf[u] = u < m ? M.df[u * na + p] : 0.0;
+        const double w = 1.0 / y[r], wf = w * f[r];
+#pragma unroll
+        for (int u = 0; u < MIX_DEPTH; u++) wdf[u] *= w;
+        int k = 0;
+#pragma unroll
+        for (int u = 0; u < MIX_DEPTH; u++) {
+#pragma unroll
+            for (int v = 0; v <= u; v++) sums[k++] += wdf[u] * wdf[v];
+            sums[MIX_DEPTH * (MIX_DEPTH + 1) / 2 + u] += wdf[u] * wf;
+        }
+    }
+    block_sum_many(sums, nullptr); /* one warp: shuffles only */
+    double gam[MIX_DEPTH];
+    if (!mix_coefficients(sums, m, gam)) {
+        M.stored = 0;
+        M.next = 0;
+        return;
+    }
+    /* the accelerated point, checked against the plain one before it replaces it */
+    constexpr double E = 2.718281828459045;
+    double z[WR], qz[WR], bad = 0.0;
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        const int p = lane + 32 * r;
+        z[r] = y[r];
+        qz[r] = q[r];
+        if (p >= na) continue;
+        double hg[MIX_DEPTH], hq[MIX_DEPTH];
+#pragma unroll
+        for (int u = 0; u < MIX_DEPTH; u++) {
+            hg[u] = u < m ? M.dg[u * na + p] : 0.0;
+            hq[u] = u < m ? M.dq[u * na + p] : 0.0;
+        }
+#pragma unroll
+        for (int u = 0; u < MIX_DEPTH; u++)
+            if (u < m) {
+                z[r] -= gam[u] * hg[u];
+                qz[r] -= gam[u] * hq[u];
+            }
+        if (!(z[r] > y[r] * (1.0 / E) && z[r] < y[r] * E)) bad = 1.0;
+    }
+    if (warp_max(bad) != 0.0) {
+        M.stored = 0;
+        M.next = 0;
+        return;
+    }
+#pragma unroll
+    for (int r = 0; r < WR; r++) {
+        y[r] = z[r];
+        q[r] = qz[r];
+    }
+}
+
+/* CCD from P.y with P.q = Cy − y exact (step d./e. of the solve), on the warp path; leaves y and q in P. */
+__device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int solver) {
+    const int na = P.na;
+    double y[WR], q[WR], b[WR];
+    warp_gather(P.y, na, y);
+    warp_gather(P.q, na, q);
+    warp_gather(P.b, na, b);
+    WarpMixer M;
+    M.dg = P.U; /* U is Newton's, free until CCD ends */
+    M.df = M.dg + MIX_DEPTH * na;
+    M.dq = M.df + MIX_DEPTH * na;
+    M.stored = 0;
+    M.next = 0;
+    M.have = false;
+    double* hist = P.scratch; /* r_k at k mod 6 (shared memory: registers are short here) */
+    hist[0] = warp_residual(y, q, b, na);
+    CcdOutcome out{0, false, false};
+    bool refreshed = false;
+    int stall_from = 0;
+    const double refresh_at = sqrt(tol);
+    for (;;) {
+        double d[WR];
+#pragma unroll
+        for (int r = 0; r < WR; r++) d[r] = y[r];
+        warp_sweep(P, y, q, b);
+        double res = warp_residual(y, q, b, na);
+        out.sweeps++;
+        /* the exact q replaces the maintained one as on the block path (see there), and once when the residual
+           first falls below sqrt(tol): the sweeps update q with C rounded to FP32, so q drifts from the exact
+           value by (C − C₃₂)·(y's movement since q was last exact), ~6e-8 of that movement; after the early
+           refresh the movement left is ≲ sqrt(tol) and so is the drift, ×6e-8, far below tol: the sweeps converge
+           to the exact problem's solution */
+        const bool check = res <= 0.5 * tol;
+        if (check || (!refreshed && res <= refresh_at)) {
+            double cy[WR];
+            warp_exact_cv(P, y, cy);
+#pragma unroll
+            for (int r = 0; r < WR; r++) q[r] = cy[r] - y[r];
+            res = warp_residual(y, q, b, na);
+            if (check && res <= 0.5 * tol) {
+                out.q_exact = true;
+                break;
+            }
+            refreshed = true;
+            stall_from = out.sweeps;
+            M.stored = 0;
+            M.next = 0;
+            M.have = false;
+        }
+        hist[out.sweeps % 6] = res; /* every lane writes the same value */
+        if (!isfinite(res) || out.sweeps >= max_iter) {
+            out.to_newton = solver != 1;
+            break;
+        }
+        if (solver != 1 && out.sweeps - stall_from >= 5 && stalled(res, hist[(out.sweeps - 5) % 6], tol, na)) {
+            out.to_newton = true;
+            break;
+        }
+        warp_mix(M, na, y, q, d);
+    }
+    warp_scatter(y, na, P.y);
+    warp_scatter(q, na, P.q);
+    __syncwarp();
+    return out;
 }
 
 struct Config {
@@ -570,6 +943,8 @@ __host__ __device__ constexpr int64_t vec_doubles(int64_t n) { return SCRATCH + 
 constexpr int WARP_PATH_BLOCKS_PER_SM = 10;
 template <int BLOCK_MAX, int MIN_BLOCKS>
 __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg) {
+    /* the warp path's instance holds only its own code, the block path's only its own (registers) */
+    constexpr bool WARP = BLOCK_MAX == 32;
     ER_DYNAMIC_SHARED(double, smem);
     const int n = cfg.n, T = blockDim.x, tid = threadIdx.x;
     double* work = cfg.work + (int64_t)blockIdx.x * cfg.work_per_block;
@@ -587,9 +962,9 @@ __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg
     int* idx = reinterpret_cast<int*>(P.d + n);
     int* na_slot = idx + n;
     P.idx = idx;
-    P.packed = cfg.c_packed;
+    P.packed = WARP;
     P.n = n;
-    if (cfg.c_packed) {
+    if constexpr (WARP) {
         P.scratch = smem;
         P.Cf = reinterpret_cast<float*>(smem + SCRATCH);
         P.U = wnext;
@@ -608,7 +983,10 @@ __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg
         const double* bb = cfg.budgets + (cfg.budgets_shared ? 0 : k * (int64_t)n);
         __syncthreads(); /* the previous problem is done with every buffer */
         /* a. active set, in index order */
-        if (tid == 0) {
+        if constexpr (WARP) {
+            const int na = warp_active_set(bb, n, idx);
+            if (tid == 0) *na_slot = na;
+        } else if (tid == 0) {
             int na = 0;
             for (int i = 0; i < n; i++)
                 if (bb[i] > 0.0) idx[na++] = i;
@@ -629,18 +1007,8 @@ __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg
             P.sig[p] = sqrt(S[(int64_t)i * n + i]);
         }
         __syncthreads();
-        if (cfg.c_packed) {
-            /* entry e of the packed triangle is C_pq, q(q−1)/2 ≤ e < q(q+1)/2, p = e − q(q−1)/2; consecutive
-               threads read consecutive entries of row q of Σ (its lower part; Σ is symmetric): coalesced */
-            const int np = na * (na - 1) / 2;
-#pragma unroll 4
-            for (int e = tid; e < np; e += T) {
-                int q = (int)((1.0 + sqrt(1.0 + 8.0 * e)) * 0.5);
-                while (q * (q - 1) / 2 > e) q--;
-                while (q * (q + 1) / 2 <= e) q++;
-                const int p = e - q * (q - 1) / 2;
-                P.Cf[e] = (float)(S[(int64_t)idx[q] * n + idx[p]] / (P.sig[p] * P.sig[q]));
-            }
+        if constexpr (WARP) {
+            warp_pack_triangle(P);
         } else {
             for (int64_t e = tid; e < (int64_t)na * na; e += T) {
                 const int p = (int)(e / na), q = (int)(e - (int64_t)p * na);
@@ -654,102 +1022,73 @@ __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg
         double part = 0.0;
         for (int p = tid; p < na; p += T) part += P.b[p] * P.q[p];
         const double bcb = block_sum(part, P.scratch);
-        for (int p = tid; p < na; p += T) P.y[p] = P.b[p] / sqrt(bcb);
+        const double root_bcb = sqrt(bcb);
+        for (int p = tid; p < na; p += T) P.y[p] = P.b[p] / root_bcb;
         __syncthreads();
 
         int sweeps = 0, steps = 0, used = 0, chol_failed = 0;
+        bool q_exact = false; /* q holds C y (Newton) or C y − y (CCD) exactly at the final y */
+        bool q_offdiag = true;
         if (cfg.solver != 2) {
             /* d./e. CCD, with the stall rule under AUTO */
             used = 1;
             bool to_newton = false;
-            double hist[6]; /* r_k for the last six k; r_0 is the residual of the starting point */
-            exact_offdiag(P);
-            hist[0] = residual(P, true);
-            Mixer mixer = mixer_at(P.U, na); /* U is Newton's, free until CCD ends */
-            bool refreshed = false;
-            int stall_from = 0;
-            const double refresh_at = sqrt(cfg.tol);
-            for (;;) {
-                for (int p = tid; p < na; p += T) P.d[p] = P.y[p]; /* the sweep's input, for the mixer */
-                double r;
-                if (cfg.c_packed) {
-                    r = warp_ccd_sweep(P);
-                } else {
-                    ccd_sweep(P);
-                    r = residual(P, true);
-                }
-                sweeps++;
-                /* The exact q = Cy − y replaces the maintained one when the sweeps' residual says converged, and
-                   once on the warp path when it first falls below sqrt(tol): that path's sweeps update q with C
-                   rounded to FP32, so q drifts from the exact value by (C − C₃₂)·(y's movement since q was last
-                   exact), ~6e-8 of that movement; after the early refresh the movement left is ≲ sqrt(tol) and
-                   so is the drift, ×6e-8, far below tol: the sweeps converge to the exact problem's solution. */
-                const bool check = r <= 0.5 * cfg.tol;
-                if (check || (cfg.c_packed && !refreshed && r <= refresh_at)) {
-                    exact_offdiag(P);
-                    r = residual(P, true);
-                    if (check && r <= 0.5 * cfg.tol) break;
-                    refreshed = true;
-                    /* q jumped: the stall rule measures its rate afresh, and the mixer's history restarts (its q
-                       differences assume q linear in y; kept across the jump they leave a floor near tol) */
-                    stall_from = sweeps;
-                    mixer.stored = 0;
-                    mixer.next = 0;
-                    mixer.have = false;
-                }
-                hist[sweeps % 6] = r;
-                const bool finite = isfinite(r);
-                if (!finite || sweeps >= cfg.max_iter) {
-                    to_newton = cfg.solver != 1; /* CCD alone stops there, unconverged */
-                    break;
-                }
-                if (cfg.solver != 1 && sweeps - stall_from >= 5) {
-                    const double rate = pow(r / hist[(sweeps - 5) % 6], 0.2);
-                    if (!(rate < 1.0) || log(cfg.tol / (2.0 * r)) / log(rate) > 2.0 * na + 50.0) {
-                        to_newton = true;
-                        break;
-                    }
-                }
-                anderson_mix(P, mixer);
-                __syncthreads(); /* the mixed y and q, written by their owners, before the next sweep reads them */
+            /* q = Cy − y exactly, from C b (Cy = Cb/sqrt(bᵀCb)): each thread its own entries, no second product */
+            for (int p = tid; p < na; p += T) P.q[p] = P.q[p] / root_bcb - P.y[p];
+            if constexpr (WARP) {
+                const CcdOutcome o = warp_ccd(P, cfg.tol, cfg.max_iter, cfg.solver);
+                sweeps = o.sweeps;
+                to_newton = o.to_newton;
+                q_exact = o.q_exact;
+            } else {
+                const CcdOutcome o = block_ccd(P, cfg.tol, cfg.max_iter, cfg.solver);
+                sweeps = o.sweeps;
+                to_newton = o.to_newton;
+                q_exact = o.q_exact;
             }
             if (to_newton) {
                 used = 3;
                 int ok;
                 steps = newton(P, cfg.tol, NEWTON_MAX_STEPS, &ok, &chol_failed);
+                q_exact = true; /* Newton returns with q = C y at its last y, whatever stopped it */
+                q_offdiag = false;
             }
         } else {
             used = 2;
             int ok;
             steps = newton(P, cfg.tol, cfg.max_iter < NEWTON_MAX_STEPS ? cfg.max_iter : NEWTON_MAX_STEPS, &ok,
                            &chol_failed); /* as the Java engine: min(max_iter, 200) */
+            q_exact = true;
+            q_offdiag = false;
         }
+        if (!q_exact) exact_offdiag(P); /* CCD stopped unconverged: the report needs the exact Cy */
         __syncthreads();
-        /* g. weights from y, report on the original Σ: x = y/σ, w = x/Σx; g holds w over all n assets */
+        /* g. weights from y, reported on Σ through the exact Cy: x = y/σ, w = x/Σx, and since Σ_ij = σ_i C_ij σ_j,
+           (Σw)_i = σ_i (Cy)_i / Σx over the active assets (w is 0 elsewhere), so RC and wᵀΣw need no second pass
+           over Σ. The residual is max_i |RC_i − b_i| over every asset (0 for the zero budgets: RC_i = 0). */
         double* w = P.g;
         double* sw = P.d;
         part = 0.0;
         for (int p = tid; p < na; p += T) part += P.y[p] / P.sig[p];
         const double sx = block_sum(part, P.scratch);
-        for (int i = tid; i < n; i += T) w[i] = 0.0;
-        __syncthreads();
-        for (int p = tid; p < na; p += T) w[idx[p]] = (P.y[p] / P.sig[p]) / sx;
-        __syncthreads();
-        part = 0.0;
         for (int i = tid; i < n; i += T) {
-            double s = 0.0;
-#pragma unroll 8 /* the loads do not depend on the FMA chain: several in flight */
-            for (int j = 0; j < n; j++) s = fma(S[(int64_t)j * n + i], w[j], s);
-            sw[i] = s;
-            part += w[i] * s;
+            cfg.weights[k * n + i] = 0.0;
+            cfg.rc[k * n + i] = 0.0;
         }
-        const double v = block_sum(part, P.scratch);
+        part = 0.0;
+        for (int p = tid; p < na; p += T) {
+            const double cy = q_offdiag ? P.q[p] + P.y[p] : P.q[p];
+            w[p] = (P.y[p] / P.sig[p]) / sx;
+            sw[p] = P.sig[p] * cy / sx;
+            part += w[p] * sw[p];
+        }
+        const double v = block_sum(part, P.scratch); /* its barriers also order the zeros before the writes below */
         double m = 0.0;
-        for (int i = tid; i < n; i += T) {
-            const double rci = bb[i] > 0.0 ? w[i] * sw[i] / v : 0.0;
-            cfg.weights[k * n + i] = w[i];
-            cfg.rc[k * n + i] = rci;
-            const double term = (isfinite(w[i]) && isfinite(rci)) ? fabs(rci - bb[i] / bsum) : NAN;
+        for (int p = tid; p < na; p += T) {
+            const double rcp = w[p] * sw[p] / v;
+            cfg.weights[k * n + idx[p]] = w[p];
+            cfg.rc[k * n + idx[p]] = rcp;
+            const double term = (isfinite(w[p]) && isfinite(rcp)) ? fabs(rcp - P.b[p]) : NAN;
             m = nan_max(m, term);
         }
         const double res = block_max(m, P.scratch);
@@ -789,7 +1128,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     /* n ≤ 128: a warp per problem with the packed strict upper triangle of C in FP32 in shared memory (n = 100:
        20.1 KB, 10 problems per SM; 39.9 KB and 5 in FP64) and the vectors in the workspace (L1);
        EQUIRISK_SOLVE_C=block|global… keeps the block path */
-    const size_t packed_bytes = (size_t)SCRATCH * sizeof(double) + (size_t)(n * (n - 1) / 2) * sizeof(float);
+    const size_t packed_bytes = (size_t)SCRATCH * sizeof(double) + (size_t)(packed_floats(n) + n + 1) * sizeof(float);
     if (n <= WARP_N && placement == nullptr && packed_bytes <= limit) {
         plan->threads = 32;
         plan->c_packed = 1;
