@@ -294,7 +294,8 @@ __device__ void warp_pack_triangle(const Problem& P) {
 /* C v exactly, on the warp path, from Σ in FP64, with v and the result in registers (lane l: p = l + 32r):
    (Cv)_p = (Σ_q Σ_{i_p i_q} v_q/σ_q)/σ_p, summed over q in order. At each q the warp reads entries i_p of row i_q
    of Σ (coalesced for a contiguous active set); the loads do not depend on the sums, so the unrolled loop keeps
-   several rows' loads in flight. */
+   four rows' loads in flight (an H200 profile: waiting on these loads is nearly all this costs; eight, or a
+   non-inlined call, made ptxas spill registers). */
 __device__ void warp_exact_cv(const Problem& P, const double (&v)[WR], double (&out)[WR]) {
     const int na = P.na, lane = threadIdx.x;
     double x[WR], sg[WR];
@@ -338,11 +339,11 @@ __device__ __forceinline__ double warp_residual(const double (&y)[WR], const dou
 #pragma unroll
     for (int r = 0; r < WR; r++)
         if ((int)threadIdx.x + 32 * r < na) part += y[r] * (q[r] + y[r]);
-    const double s = warp_sum(part);
+    const double inv_s = 1.0 / warp_sum(part); /* one division, not one per entry */
     double m = 0.0;
 #pragma unroll
     for (int r = 0; r < WR; r++)
-        if ((int)threadIdx.x + 32 * r < na) m = nan_max(m, fabs(y[r] * (q[r] + y[r]) / s - b[r]));
+        if ((int)threadIdx.x + 32 * r < na) m = nan_max(m, fabs(y[r] * (q[r] + y[r]) * inv_s - b[r]));
     return warp_max(m);
 }
 
@@ -483,7 +484,9 @@ __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_
    the entries p ≡ tid (mod T) — the entries the sweeps' own loops give it — so no barrier is needed between the
    sweep's last write and the mix, except through memory written by other threads. */
 constexpr int MIX_DEPTH = 5;
-constexpr int MIX_TERMS = MIX_DEPTH * (MIX_DEPTH + 1) / 2 + MIX_DEPTH; /* the Gram matrix's triangle + the rhs */
+/* the sums of a depth-D fit: the Gram matrix's triangle and the right-hand side */
+__host__ __device__ constexpr int mix_terms(int D) { return D * (D + 1) / 2 + D; }
+constexpr int MIX_TERMS = mix_terms(MIX_DEPTH);
 constexpr int MIX_MAX_WARPS = MAX_THREADS / 32;
 
 /* Doubles of the mixer's history in the workspace (dg, df, dq of each depth; the previous g, f, q; the reduction
@@ -545,14 +548,15 @@ __device__ void block_sum_many(double (&v)[K], double* buf) {
 /* γ from the sums of the normal equations (every thread holds the same numbers, so takes the same branches);
    false for a singular fit. Not inlined: inside warp_ccd, with the sweep state live, ptxas spilled ~370 bytes
    around it; as a call the arrays go through the stack once per sweep and nothing else spills. */
-__device__ __noinline__ bool mix_coefficients(const double (&sums)[MIX_TERMS], int m, double (&gam)[MIX_DEPTH]) {
+template <int D>
+__device__ __noinline__ bool mix_coefficients(const double (&sums)[mix_terms(D)], int m, double (&gam)[D]) {
     /* Cholesky of the m × m system (every thread the same numbers), regularised like the Java engine's */
-    double a[MIX_DEPTH][MIX_DEPTH], inv[MIX_DEPTH];
+    double a[D][D], inv[D];
     double scale = 0.0;
     {
         int k = 0;
 #pragma unroll
-        for (int u = 0; u < MIX_DEPTH; u++)
+        for (int u = 0; u < D; u++)
 #pragma unroll
             for (int v = 0; v <= u; v++) {
                 a[u][v] = sums[k++];
@@ -561,11 +565,11 @@ __device__ __noinline__ bool mix_coefficients(const double (&sums)[MIX_TERMS], i
     }
     bool ok = scale > 0.0 && isfinite(scale);
 #pragma unroll
-    for (int j = 0; j < MIX_DEPTH; j++) {
+    for (int j = 0; j < D; j++) {
         if (j >= m || !ok) break;
         double d = a[j][j] + 1e-12 * scale;
 #pragma unroll
-        for (int t = 0; t < MIX_DEPTH; t++)
+        for (int t = 0; t < D; t++)
             if (t < j) d -= a[j][t] * a[j][t];
         if (!(d > 0.0)) {
             ok = false;
@@ -574,31 +578,31 @@ __device__ __noinline__ bool mix_coefficients(const double (&sums)[MIX_TERMS], i
         a[j][j] = sqrt(d);
         inv[j] = 1.0 / a[j][j]; /* one division per column, not one per entry: divisions are long on a GPU */
 #pragma unroll
-        for (int i = 0; i < MIX_DEPTH; i++) {
+        for (int i = 0; i < D; i++) {
             if (i <= j || i >= m) continue;
             double t = a[i][j];
 #pragma unroll
-            for (int c = 0; c < MIX_DEPTH; c++)
+            for (int c = 0; c < D; c++)
                 if (c < j) t -= a[i][c] * a[j][c];
             a[i][j] = t * inv[j];
         }
     }
     if (ok) {
 #pragma unroll
-        for (int i = 0; i < MIX_DEPTH; i++) {
+        for (int i = 0; i < D; i++) {
             if (i >= m) break;
-            double t = sums[MIX_DEPTH * (MIX_DEPTH + 1) / 2 + i];
+            double t = sums[D * (D + 1) / 2 + i];
 #pragma unroll
-            for (int c = 0; c < MIX_DEPTH; c++)
+            for (int c = 0; c < D; c++)
                 if (c < i) t -= a[i][c] * gam[c];
             gam[i] = t * inv[i];
         }
 #pragma unroll
-        for (int i = MIX_DEPTH - 1; i >= 0; i--) {
+        for (int i = D - 1; i >= 0; i--) {
             if (i >= m) continue;
             double t = gam[i];
 #pragma unroll
-            for (int c = 0; c < MIX_DEPTH; c++)
+            for (int c = 0; c < D; c++)
                 if (c > i && c < m) t -= a[c][i] * gam[c];
             gam[i] = t * inv[i];
         }
@@ -648,7 +652,7 @@ __device__ bool anderson_mix(const Problem& P, Mixer& M) {
     }
     block_sum_many(sums, M.buf);
     double gam[MIX_DEPTH];
-    const bool ok = mix_coefficients(sums, m, gam);
+    const bool ok = mix_coefficients<MIX_DEPTH>(sums, m, gam);
     /* the accelerated point, checked against the plain one before anything is written */
     constexpr double E = 2.718281828459045;
     double bad = ok ? 0.0 : 1.0;
@@ -736,12 +740,19 @@ __device__ CcdOutcome block_ccd(const Problem& P, double tol, int max_iter, int 
 
 /* ---- the warp path's CCD loop ----
    The same loop as the block path's (sweeps, the exact refreshes, the stall rule, Anderson mixing), with y, q and b
-   and the mixer's previous point in registers, so that only the mixer's history (MIX_DEPTH × 3 vectors, global
+   and the mixer's previous point in registers, so that only the mixer's history (3 × WARP_MIX_DEPTH vectors, global
    memory) is read and written between sweeps: on an H200 the memory-resident version spent as long mixing as
    sweeping. */
+
+/* The warp path mixes at depth 3, not 5: gpu-check's problems (240 of them, emulated) take 21.2 sweeps instead of
+   19.9, but a mix reads 3 × 3 history values per entry instead of 3 × 5, all of them at once (at depth 5 that
+   spilled registers), sums 9 terms instead of 20, and is half the code (an H200 profile showed the depth-5 mix at
+   a quarter of the solve's warp time: waiting on those loads, and on instruction fetch). */
+constexpr int WARP_MIX_DEPTH = 3;
+
 struct WarpMixer {
     double pg[WR], pf[WR], pq[WR]; /* the previous sweep's output, its f = output − input, its q */
-    double* dg;                    /* MIX_DEPTH × na ring buffers in the workspace */
+    double* dg;                    /* WARP_MIX_DEPTH × na ring buffers in the workspace */
     double* df;
     double* dq;
     int stored;
@@ -750,9 +761,8 @@ struct WarpMixer {
 };
 
 /* anderson_mix on registers: one mixing step after a sweep from d to y (q = Cy − y at y); replaces y and q by the
-   accelerated point, or leaves them. The history loads of one entry go out together (Δf for the fit; Δg and Δq for
-   the new point): on an H200 these waits on global memory are most of what a mix costs (more entries at once
-   spill registers in warp_ccd). */
+   accelerated point, or leaves them. Each pass's history loads go out together, for every entry at once (Δf for the
+   fit; Δg and Δq for the new point): waiting on global memory is most of what a mix costs. */
 __device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR], const double (&d)[WR]) {
     const int lane = threadIdx.x;
     double f[WR];
@@ -769,8 +779,8 @@ __device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR],
                 M.dq[slot * na + p] = q[r] - M.pq[r];
             }
         }
-        M.next = (M.next + 1) % MIX_DEPTH;
-        M.stored = M.stored + 1 < MIX_DEPTH ? M.stored + 1 : MIX_DEPTH;
+        M.next = (M.next + 1) % WARP_MIX_DEPTH;
+        M.stored = M.stored + 1 < WARP_MIX_DEPTH ? M.stored + 1 : WARP_MIX_DEPTH;
     }
 #pragma unroll
     for (int r = 0; r < WR; r++) {
@@ -782,56 +792,62 @@ __device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR],
     const int m = M.stored;
     if (m == 0) return;
     /* normal equations of the weighted fit: a_uv = Σ w² Δf_u Δf_v (u ≥ v), rhs_u = Σ w² Δf_u f, w = 1/y */
-    double sums[MIX_TERMS];
+    double sums[mix_terms(WARP_MIX_DEPTH)];
 #pragma unroll
-    for (int k = 0; k < MIX_TERMS; k++) sums[k] = 0.0;
+    for (int k = 0; k < mix_terms(WARP_MIX_DEPTH); k++) sums[k] = 0.0;
+    double hf[WR][WARP_MIX_DEPTH]; /* Δf: every entry's loads at once */
+#pragma unroll
+    for (int r = 0; r < WR; r++)
+#pragma unroll
+        for (int u = 0; u < WARP_MIX_DEPTH; u++) {
+            const int p = lane + 32 * r;
+            hf[r][u] = (u < m && p < na) ? M.df[u * na + p] : 0.0;
+        }
 #pragma unroll
     for (int r = 0; r < WR; r++) {
-        const int p = lane + 32 * r;
-        if (p >= na) continue;
-        double wdf[MIX_DEPTH];
-#pragma unroll
-        for (int u = 0; u < MIX_DEPTH; u++) wdf[u] = u < m ? M.df[u * na + p] : 0.0;
+        if (lane + 32 * r >= na) continue;
         const double w = 1.0 / y[r], wf = w * f[r];
+        double wdf[WARP_MIX_DEPTH];
 #pragma unroll
-        for (int u = 0; u < MIX_DEPTH; u++) wdf[u] *= w;
+        for (int u = 0; u < WARP_MIX_DEPTH; u++) wdf[u] = hf[r][u] * w;
         int k = 0;
 #pragma unroll
-        for (int u = 0; u < MIX_DEPTH; u++) {
+        for (int u = 0; u < WARP_MIX_DEPTH; u++) {
 #pragma unroll
             for (int v = 0; v <= u; v++) sums[k++] += wdf[u] * wdf[v];
-            sums[MIX_DEPTH * (MIX_DEPTH + 1) / 2 + u] += wdf[u] * wf;
+            sums[WARP_MIX_DEPTH * (WARP_MIX_DEPTH + 1) / 2 + u] += wdf[u] * wf;
         }
     }
     block_sum_many(sums, nullptr); /* one warp: shuffles only */
-    double gam[MIX_DEPTH];
-    if (!mix_coefficients(sums, m, gam)) {
+    double gam[WARP_MIX_DEPTH];
+    if (!mix_coefficients<WARP_MIX_DEPTH>(sums, m, gam)) {
         M.stored = 0;
         M.next = 0;
         return;
     }
     /* the accelerated point, checked against the plain one before it replaces it */
     constexpr double E = 2.718281828459045;
+    double hg[WR][WARP_MIX_DEPTH], hq[WR][WARP_MIX_DEPTH];
+#pragma unroll
+    for (int r = 0; r < WR; r++)
+#pragma unroll
+        for (int u = 0; u < WARP_MIX_DEPTH; u++) {
+            const int p = lane + 32 * r;
+            hg[r][u] = (u < m && p < na) ? M.dg[u * na + p] : 0.0;
+            hq[r][u] = (u < m && p < na) ? M.dq[u * na + p] : 0.0;
+        }
     double z[WR], qz[WR], bad = 0.0;
 #pragma unroll
     for (int r = 0; r < WR; r++) {
-        const int p = lane + 32 * r;
         z[r] = y[r];
         qz[r] = q[r];
-        if (p >= na) continue;
-        double hg[MIX_DEPTH], hq[MIX_DEPTH];
 #pragma unroll
-        for (int u = 0; u < MIX_DEPTH; u++) {
-            hg[u] = u < m ? M.dg[u * na + p] : 0.0;
-            hq[u] = u < m ? M.dq[u * na + p] : 0.0;
-        }
-#pragma unroll
-        for (int u = 0; u < MIX_DEPTH; u++)
+        for (int u = 0; u < WARP_MIX_DEPTH; u++)
             if (u < m) {
-                z[r] -= gam[u] * hg[u];
-                qz[r] -= gam[u] * hq[u];
+                z[r] -= gam[u] * hg[r][u];
+                qz[r] -= gam[u] * hq[r][u];
             }
-        if (!(z[r] > y[r] * (1.0 / E) && z[r] < y[r] * E)) bad = 1.0;
+        if (lane + 32 * r < na && !(z[r] > y[r] * (1.0 / E) && z[r] < y[r] * E)) bad = 1.0;
     }
     if (warp_max(bad) != 0.0) {
         M.stored = 0;
@@ -854,8 +870,8 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
     warp_gather(P.b, na, b);
     WarpMixer M;
     M.dg = P.U; /* U is Newton's, free until CCD ends */
-    M.df = M.dg + MIX_DEPTH * na;
-    M.dq = M.df + MIX_DEPTH * na;
+    M.df = M.dg + WARP_MIX_DEPTH * na;
+    M.dq = M.df + WARP_MIX_DEPTH * na;
     M.stored = 0;
     M.next = 0;
     M.have = false;
