@@ -1,20 +1,20 @@
 /*
  * Batched risk-budgeting solve: for each problem, long-only w (Σw = 1) with w_i(Σw)_i/wᵀΣw = b_i. The algorithm
  * mirrors the pure-Java engine step by step (active set, correlation scaling, CCD with the stall rule, damped
- * Newton, the final report on the original Σ), so both agree within 1e-9 on weights.
+ * Newton, the final report on Σ), so both agree within 1e-9 on weights.
  *
  * Decomposition (see kernels/README.md for the numbers):
- * - n ≤ 128: one warp (a 32-thread block) per problem, C's strict upper triangle packed in shared memory in FP32
- *   (half the bytes, so twice the problems per SM) for the sweeps' rank-1 updates only, the CCD state in registers,
- *   no barrier per coordinate (warp_ccd_sweep). Everything that must be exact (start point, the exact residual,
- *   Newton) reads C_pq = Σ_ij/(σ_iσ_j) from Σ in FP64, and q is recomputed exactly when the sweeps approach
+ * - n ≤ 128: one warp (a 32-thread block) per problem, C's upper triangle packed in shared memory in FP32 (half
+ *   the bytes, so twice the problems per SM) for the sweeps' rank-1 updates only, the whole CCD loop with its state
+ *   in registers and no barrier (warp_ccd), mixed at depth 3. Everything that must be exact (start point, the exact
+ *   residual, Newton, the report) uses Σ in FP64, and q is recomputed exactly when the sweeps approach
  *   convergence, so the answer is the FP64 problem's. Larger n:
  * - One thread block per problem, blocks grid-striding over the batch (a persistent grid sized to what is
  *   resident), so the global workspace is per block, not per problem.
  * - The correlation matrix C (na × na FP64) lives in dynamic shared memory while it fits the opt-in limit with the
  *   vectors (n ≤ ~165 on H100/H200 at 227 KiB); otherwise in the block's global workspace, where it stays L2-resident
  *   for moderate n. The vectors (y, Cy, b, σ, …: 7n doubles) live in shared memory up to n ≈ 3,400.
- * - Every sweep is Anderson-mixed (anderson_mix).
+ * - Every sweep is Anderson-mixed (anderson_mix, depth 5).
  * - CCD is sequential over coordinates: one barrier per coordinate; each thread owns the entries j ≡ tid (mod T)
  *   of the rank-1 update and prefetches its part of the next row of C into registers while the current
  *   coordinate's root is computed. The diagonal is kept out of the maintained vector (q = Cy − y), so no entry is
