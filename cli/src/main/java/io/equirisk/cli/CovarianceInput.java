@@ -33,36 +33,16 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
 
     static CovarianceInput fromSeriesFile(Path file, SeriesCsv.Kind kind, EstimationOptions options,
                                           PrintWriter err, Progress progress) {
-        progress.update("reading " + file);
-        SeriesCsv.Series s = SeriesCsv.read(file, kind);
-        s.notes().forEach(n -> err.println("equirisk: note: " + n));
-        Returns returns;
-        try {
-            if (kind == SeriesCsv.Kind.PRICES) {
-                PriceHistory prices = PriceHistory.of(s.rows(), s.cols(), s.values(), s.assets(), s.dates());
-                returns = Returns.fromPrices(prices, options.returnKind());
-            } else {
-                double[] values = s.values();
-                double scale = options.returnsScale();
-                if (scale != 1.0) {
-                    values = values.clone();
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] *= scale;
-                    }
-                } else if (looksLikePercent(values)) {
-                    err.println("equirisk: warning: the median absolute return in " + file + " is above 20% per "
-                            + "period; if the file is in percent, add --returns-unit percent");
-                }
-                returns = Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates());
-            }
-            if (options.window != null) {
+        Returns returns = readReturns(file, kind, options.returns, err, progress);
+        if (options.window != null) {
+            try {
                 if (options.window < 2) {
                     throw new InvalidInputException("--window must be at least 2 returns, got " + options.window);
                 }
                 returns = returns.lastRows(options.window);
+            } catch (InvalidInputException e) {
+                throw Errors.inFile(file.toString(), e);
             }
-        } catch (InvalidInputException e) {
-            throw Errors.inFile(file.toString(), e);
         }
         MissingValuePolicy policy = options.missingPolicy();
         int observations = checkEnoughData(file, returns, policy);
@@ -85,6 +65,38 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 ? " (of " + returns.observations() + "; incomplete dates dropped)" : "")
                 + " × " + cov.size() + " assets, " + estimator.name() + " covariance";
         return new CovarianceInput(cov, true, observations, source);
+    }
+
+    /**
+     * Returns from a prices or returns file (prices → simple or log returns; a returns file scaled from percent when
+     * asked, with a warning when its numbers look like percent). Notes of the reader go to stderr; errors name the
+     * file.
+     */
+    static Returns readReturns(Path file, SeriesCsv.Kind kind, ReturnsOptions options, PrintWriter err,
+                               Progress progress) {
+        progress.update("reading " + file);
+        SeriesCsv.Series s = SeriesCsv.read(file, kind);
+        s.notes().forEach(n -> err.println("equirisk: note: " + n));
+        try {
+            if (kind == SeriesCsv.Kind.PRICES) {
+                PriceHistory prices = PriceHistory.of(s.rows(), s.cols(), s.values(), s.assets(), s.dates());
+                return Returns.fromPrices(prices, options.returnKind());
+            }
+            double[] values = s.values();
+            double scale = options.returnsScale();
+            if (scale != 1.0) {
+                values = values.clone();
+                for (int i = 0; i < values.length; i++) {
+                    values[i] *= scale;
+                }
+            } else if (looksLikePercent(values)) {
+                err.println("equirisk: warning: the median absolute return in " + file + " is above 20% per "
+                        + "period; if the file is in percent, add --returns-unit percent");
+            }
+            return Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates());
+        } catch (InvalidInputException e) {
+            throw Errors.inFile(file.toString(), e);
+        }
     }
 
     /** Median |r| over the present, non-zero cells above 0.2: typical of returns written in percent. */

@@ -226,6 +226,11 @@ final class SolveCommand implements Runnable {
     }
 
     private RiskBudgets budgets(List<String> assets) {
+        return budgets(budgetsFile, normalizeBudgets, assets);
+    }
+
+    /** Equal budgets, or the budgets file matched to the assets (rescaled to sum to 1 only when asked). */
+    static RiskBudgets budgets(Path budgetsFile, boolean normalizeBudgets, List<String> assets) {
         if (budgetsFile == null) {
             return RiskBudgets.equal(assets.size());
         }

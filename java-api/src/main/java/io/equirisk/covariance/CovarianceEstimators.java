@@ -59,6 +59,14 @@ public final class CovarianceEstimators {
         throw new InvalidInputException("unknown covariance estimator '" + spec + "'; " + VALID);
     }
 
+    /**
+     * The decay λ of an EWMA estimator (from {@link #parse} or {@link #ewma}), or NaN for any other estimator: what
+     * the backends' rolling kernels need ({@code CovarianceKind.EWMA} with λ).
+     */
+    public static double ewmaLambda(CovarianceEstimator estimator) {
+        return estimator instanceof EwmaCovarianceEstimator e ? e.lambda() : Double.NaN;
+    }
+
     /** RiskMetrics EWMA with decay λ in (0, 1). */
     public static CovarianceEstimator ewma(double lambda) {
         if (!(lambda > 0 && lambda < 1)) {

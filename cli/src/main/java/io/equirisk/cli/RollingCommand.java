@@ -1,0 +1,374 @@
+package io.equirisk.cli;
+
+import io.equirisk.Equirisk;
+import io.equirisk.backend.BatchSolution;
+import io.equirisk.backend.CovarianceKind;
+import io.equirisk.cli.io.Errors;
+import io.equirisk.cli.io.SeriesCsv;
+import io.equirisk.covariance.CovarianceEstimator;
+import io.equirisk.covariance.CovarianceEstimators;
+import io.equirisk.data.Returns;
+import io.equirisk.error.ConvergenceException;
+import io.equirisk.error.EquiriskException;
+import io.equirisk.error.InsufficientDataException;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.solver.RiskBudgets;
+import io.equirisk.solver.SolverMethod;
+import io.equirisk.solver.SolverOptions;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code equirisk rolling}: risk-budgeting weights at every rebalance date of a rolling window. */
+@Command(name = "rolling", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Risk parity (ERC) or risk-budgeting weights at every rebalance date of a rolling window.", "",
+                "Dates on which any asset lacks a return are dropped first. Window k holds the complete returns of "
+                + "rows k·STEP … k·STEP + WINDOW − 1; its covariance (sample or EWMA) is solved, and the weights "
+                + "are dated by the window's last row. On a GPU the covariances are made and solved on the device "
+                + "in one call: only the returns go in.", ""},
+        footer = {"", "Output (--output, or --format csv): one row per rebalance date: date, the weight of each "
+                + "asset, then converged, residual, iterations and the portfolio volatility per period.",
+                "", "Exit status 1 when any window did not converge (the outputs are written first and say which).",
+                "", "Examples:",
+                "  equirisk rolling --prices prices.csv --window 252 --step 21 --output weights.csv",
+                "  equirisk rolling --returns returns.csv --window 500 --estimator ewma-halflife:63 --format json",
+                "  equirisk rolling --prices prices.csv --window 252 --backend cuda --verify"})
+final class RollingCommand implements Runnable {
+
+    static final class Source {
+        @Option(names = "--prices", paramLabel = "FILE", required = true,
+                description = "Prices CSV (rows are dates, oldest first; columns are assets).")
+        Path prices;
+        @Option(names = "--returns", paramLabel = "FILE", required = true,
+                description = "Returns CSV (per-period returns; rows are dates).")
+        Path returns;
+    }
+
+    @ParentCommand
+    Main main;
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Input (exactly one):%n")
+    Source source;
+
+    @Option(names = "--window", paramLabel = "N", required = true,
+            description = "Returns per window (252: a year of daily returns); more than the number of assets.")
+    int window;
+
+    @Option(names = "--step", paramLabel = "N", defaultValue = "21",
+            description = "Rows between rebalance dates (21 ≈ monthly on daily data; 1 = every date). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int step;
+
+    @Option(names = "--estimator", paramLabel = "SPEC", defaultValue = "sample",
+            description = "sample, ewma (λ = 0.94), ewma:LAMBDA or ewma-halflife:PERIODS: the estimators the "
+                    + "rolling kernels implement. Default: ${DEFAULT-VALUE}.")
+    String estimator;
+
+    @Mixin
+    ReturnsOptions returnsOptions;
+
+    @Option(names = "--budgets", paramLabel = "FILE",
+            description = "Risk budgets CSV: one row of N numbers (asset order), or rows 'asset,budget' matched by "
+                    + "name; the same budgets at every date. Default: equal budgets (ERC).")
+    Path budgetsFile;
+
+    @Option(names = "--normalize-budgets",
+            description = "Rescale budgets to sum to 1 (otherwise budgets that do not sum to 1 are an error).")
+    boolean normalizeBudgets;
+
+    @Option(names = "--solver", paramLabel = "auto|ccd|newton", defaultValue = "auto",
+            description = "auto (coordinate descent, finished by Newton if it stalls), ccd, newton. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String solver;
+
+    @Option(names = "--tol", paramLabel = "TOL", defaultValue = "1e-10",
+            description = "Stop when max |RC_i − b_i| ≤ TOL (risk contributions as shares). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double tolerance;
+
+    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "10000",
+            description = "Iteration cap per window (sweeps or Newton steps). Default: ${DEFAULT-VALUE}.")
+    int maxIterations;
+
+    @Option(names = "--periods-per-year", paramLabel = "N", defaultValue = "252",
+            description = "Return periods per year, to annualise the volatility in the summary. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int periodsPerYear;
+
+    @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
+            description = "Compute backend; auto takes a GPU when one is usable, else the CPU engine. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--verify", description = "Also run every window on the pure-Java CPU engine and report the "
+            + "largest weight difference.")
+    boolean verify;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the weights at every rebalance date (full precision) to this CSV file.")
+    Path output;
+
+    @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+            description = "What to print on stdout: a summary per asset (table), everything (json), or the output "
+                    + "CSV (csv). Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    /** Everything the outputs show. */
+    record Report(String input, int droppedDates, List<String> assets, List<String> dates, BatchSolution solution,
+                  String estimator, int window, int step, double tolerance, int periodsPerYear, String backendName,
+                  String backendReason, double seconds, Double verifyDifference) {
+
+        int count() {
+            return dates.size();
+        }
+
+        double weight(int k, int i) {
+            return solution.weights()[k * assets.size() + i];
+        }
+
+        /** Mean over rebalances of the one-way turnover ½ Σ_i |w_i(k) − w_i(k−1)|; 0 for a single date. */
+        double meanTurnover() {
+            if (count() < 2) {
+                return 0;
+            }
+            double sum = 0;
+            for (int k = 1; k < count(); k++) {
+                for (int i = 0; i < assets.size(); i++) {
+                    sum += Math.abs(weight(k, i) - weight(k - 1, i));
+                }
+            }
+            return 0.5 * sum / (count() - 1);
+        }
+    }
+
+    @Override
+    public void run() {
+        String fmt = format.trim().toLowerCase(Locale.ROOT);
+        if (!fmt.equals("table") && !fmt.equals("json") && !fmt.equals("csv")) {
+            throw new InvalidInputException("--format must be table, json or csv, got '" + format + "'");
+        }
+        if (window < 2) {
+            throw new InvalidInputException("--window must be at least 2 returns, got " + window);
+        }
+        if (step < 1) {
+            throw new InvalidInputException("--step must be at least 1 row, got " + step);
+        }
+        if (periodsPerYear < 1) {
+            throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
+        }
+        CovarianceEstimator est = CovarianceEstimators.parse(estimator);
+        double lambda = CovarianceEstimators.ewmaLambda(est);
+        CovarianceKind kind;
+        if (est.name().equals("sample")) {
+            kind = CovarianceKind.SAMPLE;
+            lambda = 0;
+        } else if (!Double.isNaN(lambda)) {
+            kind = CovarianceKind.EWMA;
+        } else {
+            throw new InvalidInputException("--estimator " + estimator + " is not available for rolling windows: "
+                    + "use sample, ewma, ewma:LAMBDA or ewma-halflife:PERIODS (shrinkage estimators are solve and "
+                    + "cov only)");
+        }
+        SolverOptions options = new SolverOptions(tolerance, maxIterations, SolverMethod.parse(solver));
+        PrintWriter out = main.spec.commandLine().getOut();
+        PrintWriter err = main.spec.commandLine().getErr();
+        Report report;
+        try (Progress progress = Progress.start(err, main.errIsTerminal, "rolling")) {
+            Path file = source.prices != null ? source.prices : source.returns;
+            SeriesCsv.Kind what = source.prices != null ? SeriesCsv.Kind.PRICES : SeriesCsv.Kind.RETURNS;
+            Returns all = CovarianceInput.readReturns(file, what, returnsOptions, err, progress);
+            Returns returns = all.completeRows();
+            int dropped = all.observations() - returns.observations();
+            if (dropped > 0) {
+                err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates lack a return for "
+                        + "some asset and are dropped");
+            }
+            int n = returns.assetCount();
+            int t = returns.observations();
+            if (window > t) {
+                throw new InsufficientDataException(file + ": --window " + window + " needs " + window
+                        + " dates with a return for every asset; there are " + t
+                        + (dropped > 0 ? " (" + dropped + " incomplete dates dropped)" : ""));
+            }
+            if (window <= n) {
+                throw new InvalidInputException("--window " + window + " must be larger than the number of assets ("
+                        + n + "): a covariance from fewer returns than assets is singular");
+            }
+            RiskBudgets budgets = SolveCommand.budgets(budgetsFile, normalizeBudgets, returns.assets());
+            int count = (t - window) / step + 1;
+            List<String> dates = new ArrayList<>(count);
+            for (int k = 0; k < count; k++) {
+                dates.add(returns.dates().get(k * step + window - 1));
+            }
+            progress.update("solving " + count + " windows of " + window + " returns × " + n + " assets");
+            BatchSolution solution;
+            String backendName;
+            String reason;
+            long start = System.nanoTime();
+            try (Equirisk er = Equirisk.withBackend(backend)) {
+                backendName = er.backend().name();
+                reason = er.selectionReason();
+                solution = er.rollingRiskBudgeting(returns, window, step, kind, lambda, budgets.toArray(), options);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Double difference = null;
+            if (verify) {
+                progress.update("verifying with the CPU engine");
+                try (Equirisk cpu = Equirisk.withBackend("cpu")) {
+                    BatchSolution reference = cpu.rollingRiskBudgeting(returns, window, step, kind, lambda,
+                            budgets.toArray(), options);
+                    double d = 0;
+                    for (int e = 0; e < reference.weights().length; e++) {
+                        d = Math.max(d, Math.abs(reference.weights()[e] - solution.weights()[e]));
+                    }
+                    difference = d;
+                }
+            }
+            String input = (source.prices != null ? "prices " : "returns ") + file + " → " + t + " complete returns"
+                    + " × " + n + " assets";
+            report = new Report(input, dropped, returns.assets(), dates, solution, est.name(), window, step,
+                    tolerance, periodsPerYear, backendName, reason, seconds, difference);
+        }
+        if (output != null) {
+            try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                writeCsv(report, w);
+            } catch (IOException e) {
+                throw new EquiriskException("cannot write " + output + ": " + e.getMessage());
+            }
+        }
+        switch (fmt) {
+            case "json" -> out.println(json(report));
+            case "csv" -> {
+                StringWriter s = new StringWriter();
+                try {
+                    writeCsv(report, s);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                out.print(s);
+            }
+            default -> table(report, out);
+        }
+        out.flush();
+        int failed = report.solution().unconvergedCount();
+        if (failed > 0) {
+            int first = 0;
+            while (report.solution().converged()[first]) {
+                first++;
+            }
+            throw new ConvergenceException(failed + " of " + report.count() + " windows did not converge (the first "
+                    + "on " + report.dates().get(first) + ": residual " + String.format(Locale.ROOT, "%.3g",
+                    report.solution().residuals()[first]) + " > tolerance " + tolerance + "); their rows say "
+                    + "converged=false; try --solver newton or a larger --max-iter", report.solution());
+        }
+    }
+
+    static void writeCsv(Report r, Writer w) throws IOException {
+        StringBuilder header = new StringBuilder("date");
+        for (String a : r.assets()) {
+            header.append(',').append(Errors.csvText(a));
+        }
+        w.write(header + ",converged,residual,iterations,volatility\n");
+        BatchSolution s = r.solution();
+        for (int k = 0; k < r.count(); k++) {
+            StringBuilder row = new StringBuilder(Errors.csvText(r.dates().get(k)));
+            for (int i = 0; i < r.assets().size(); i++) {
+                row.append(',').append(r.weight(k, i));
+            }
+            row.append(',').append(s.converged()[k]).append(',').append(s.residuals()[k]).append(',')
+                    .append(s.iterations()[k]).append(',').append(s.volatilities()[k]);
+            w.write(row + "\n");
+        }
+    }
+
+    static String json(Report r) {
+        BatchSolution s = r.solution();
+        Json j = new Json().beginObject();
+        j.name("assets").beginArray();
+        r.assets().forEach(j::value);
+        j.endArray();
+        j.name("rebalances").beginArray();
+        for (int k = 0; k < r.count(); k++) {
+            j.beginObject().field("date", r.dates().get(k));
+            j.name("weights").beginArray();
+            for (int i = 0; i < r.assets().size(); i++) {
+                j.value(r.weight(k, i));
+            }
+            j.endArray();
+            j.field("converged", s.converged()[k]).field("residual", s.residuals()[k])
+                    .field("iterations", s.iterations()[k]).field("solver", s.solvers()[k])
+                    .field("volatility", s.volatilities()[k]).endObject();
+        }
+        j.endArray();
+        j.field("window", r.window()).field("step", r.step()).field("estimator", r.estimator())
+                .field("tolerance", r.tolerance()).field("unconverged", s.unconvergedCount())
+                .field("mean_turnover", r.meanTurnover()).field("dropped_dates", r.droppedDates())
+                .field("backend", r.backendName()).field("backend_reason", r.backendReason())
+                .field("seconds", r.seconds()).field("input", r.input());
+        if (r.verifyDifference() != null) {
+            j.field("verify_max_weight_difference", r.verifyDifference());
+        }
+        return j.endObject().toString();
+    }
+
+    static void table(Report r, PrintWriter out) {
+        int n = r.assets().size();
+        int last = r.count() - 1;
+        TextTable t = new TextTable("asset", "weight (" + r.dates().get(last) + ")", "mean", "min", "max");
+        for (int i = 0; i < n; i++) {
+            double mean = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < r.count(); k++) {
+                double w = r.weight(k, i);
+                mean += w;
+                min = Math.min(min, w);
+                max = Math.max(max, w);
+            }
+            t.row(r.assets().get(i), TextTable.fixed(r.weight(last, i), 6), TextTable.fixed(mean / r.count(), 6),
+                    TextTable.fixed(min, 6), TextTable.fixed(max, 6));
+        }
+        t.print(out);
+        BatchSolution s = r.solution();
+        int maxIt = 0;
+        long sumIt = 0;
+        for (int k = 0; k < r.count(); k++) {
+            maxIt = Math.max(maxIt, s.iterations()[k]);
+            sumIt += s.iterations()[k];
+        }
+        out.println();
+        out.println("input:            " + r.input() + (r.droppedDates() > 0 ? " (" + r.droppedDates()
+                + " incomplete dates dropped)" : ""));
+        out.println("rebalances:       " + r.count() + " (" + r.dates().get(0) + " … " + r.dates().get(last)
+                + "), windows of " + r.window() + " returns every " + r.step() + ", " + r.estimator()
+                + " covariance");
+        out.println("converged:        " + (r.count() - s.unconvergedCount()) + " of " + r.count()
+                + " (largest residual max|RC − b| = " + String.format(Locale.ROOT, "%.2e", s.maxResidual())
+                + ", tolerance " + String.format(Locale.ROOT, "%.0e", r.tolerance()) + ")");
+        out.println("iterations:       mean " + String.format(Locale.ROOT, "%.1f", (double) sumIt / r.count())
+                + ", max " + maxIt);
+        out.println("turnover:         " + TextTable.percent(r.meanTurnover()) + " one-way per rebalance (mean)");
+        out.println("portfolio vol:    " + TextTable.percent(s.volatilities()[last] * Math.sqrt(r.periodsPerYear()))
+                + " annualised on " + r.dates().get(last) + " (" + r.periodsPerYear() + " periods/year)");
+        out.println("backend:          " + r.backendReason() + "; " + String.format(Locale.ROOT, "%.3f", r.seconds())
+                + " s");
+        if (r.verifyDifference() != null) {
+            out.println("verify:           max |w − w_cpu| = "
+                    + String.format(Locale.ROOT, "%.2e", r.verifyDifference()) + " over every date (pure-Java CPU "
+                    + "engine)");
+        }
+    }
+}
