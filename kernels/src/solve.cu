@@ -107,8 +107,8 @@ __device__ __forceinline__ double c_at(const Problem& P, int p, int q) {
     return P.S[(int64_t)P.idx[p] * P.n + P.idx[q]] / (P.sig[p] * P.sig[q]);
 }
 
-/* out = C v exactly: thread p computes entry p from column p (C symmetric), so at each q a warp reads a stretch
-   of row q: coalesced. */
+/* out = C v exactly. Block path: thread p computes entry p from column p (C symmetric), so at each q a warp reads
+   a stretch of row q: coalesced. The warp path computes it from Σ (warp_exact_matvec). */
 __device__ void warp_exact_matvec(const Problem& P, const double* v, double* out);
 __device__ void sym_matvec(const Problem& P, const double* v, double* out) {
     if (P.packed) {
@@ -118,11 +118,7 @@ __device__ void sym_matvec(const Problem& P, const double* v, double* out) {
     const int na = P.na;
     for (int p = threadIdx.x; p < na; p += blockDim.x) {
         double s = 0.0;
-        if (P.packed) {
-            for (int q = 0; q < na; q++) s = fma(c_at(P, q, p), v[q], s);
-        } else {
-            for (int q = 0; q < na; q++) s = fma(P.C[(int64_t)q * na + p], v[q], s);
-        }
+        for (int q = 0; q < na; q++) s = fma(P.C[(int64_t)q * na + p], v[q], s);
         out[p] = s;
     }
 }
