@@ -194,7 +194,7 @@ final class RollingCommand implements Runnable {
             int dropped = all.observations() - returns.observations();
             if (dropped > 0) {
                 err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates lack a return for "
-                        + "some asset and are dropped");
+                        + "some asset and are dropped" + costliest(all, dropped));
             }
             int n = returns.assetCount();
             int t = returns.observations();
@@ -274,6 +274,52 @@ final class RollingCommand implements Runnable {
                     report.solution().residuals()[first]) + " > tolerance " + tolerance + "); their rows say "
                     + "converged=false; try --solver newton or a larger --max-iter", report.solution());
         }
+    }
+
+    /**
+     * When dropping incomplete dates costs more than a tenth of them: which columns cost them (typically the latest
+     * listings), chosen greedily — each step removes the asset whose column alone keeps the most further dates — up
+     * to five, or until nine tenths of the dates would be kept. Empty otherwise.
+     */
+    static String costliest(Returns all, int dropped) {
+        int t = all.observations();
+        int n = all.assetCount();
+        if (dropped * 10 <= t) {
+            return "";
+        }
+        boolean[] removed = new boolean[n];
+        int kept = t - dropped;
+        List<String> names = new ArrayList<>();
+        while (names.size() < 5 && kept * 10 < t * 9) {
+            int[] gain = new int[n]; /* dates on which asset j is the only one missing among those left */
+            for (int row = 0; row < t; row++) {
+                int missing = 0;
+                int which = -1;
+                for (int j = 0; j < n && missing < 2; j++) {
+                    if (!removed[j] && Double.isNaN(all.get(row, j))) {
+                        missing++;
+                        which = j;
+                    }
+                }
+                if (missing == 1) {
+                    gain[which]++;
+                }
+            }
+            int best = 0;
+            for (int j = 1; j < n; j++) {
+                if (gain[j] > gain[best]) {
+                    best = j;
+                }
+            }
+            if (gain[best] == 0) {
+                break;
+            }
+            removed[best] = true;
+            kept += gain[best];
+            names.add(all.assets().get(best));
+        }
+        return names.isEmpty() ? "" : "; without the column" + (names.size() > 1 ? "s" : "") + " of "
+                + String.join(", ", names) + ", " + kept + " would be kept";
     }
 
     static void writeCsv(Report r, Writer w) throws IOException {

@@ -208,6 +208,24 @@ class RollingCommandTest {
     }
 
     @Test
+    void aLateListingThatCostsMostDatesIsNamed() {
+        double[][] r = syntheticReturns(300, 4);
+        StringBuilder sb = new StringBuilder(String.join(",", ASSETS) + "\n");
+        for (int t = 0; t < r.length; t++) {
+            for (int j = 0; j < ASSETS.length; j++) {
+                sb.append(j == 0 ? "" : ",").append(j == 3 && t < 180 ? "" : Double.toString(r[t][j]));
+            }
+            sb.append('\n');
+        }
+        Path in = Cli.write(dir, "late.csv", sb.toString());
+        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "20");
+        assertEquals(0, res.code(), res.toString());
+        assertTrue(res.err().contains("180 of 300 dates lack a return for some asset and are dropped; without the "
+                + "column of OIL, 300 would be kept"), res.err());
+        assertTrue(res.out().contains("rebalances:       2 "), res.out());
+    }
+
+    @Test
     void emulatedGpuKernelsAgreeWithTheCpuEngineOnRealPrices() {
         Path prices = SharedData.resolve("data/etf_6_yahoo_2006_2020/adj_close_wide.csv");
         Cli.Result res = Cli.run("rolling", "--prices", prices.toString(), "--window", "252", "--step", "63",
