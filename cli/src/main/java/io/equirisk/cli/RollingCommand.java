@@ -6,7 +6,10 @@ import io.equirisk.backend.CovarianceKind;
 import io.equirisk.cli.io.Errors;
 import io.equirisk.cli.io.SeriesCsv;
 import io.equirisk.covariance.CovarianceEstimator;
+import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.covariance.CovarianceEstimators;
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.data.MissingValuePolicy;
 import io.equirisk.data.Returns;
 import io.equirisk.error.ConvergenceException;
 import io.equirisk.error.EquiriskException;
@@ -36,9 +39,9 @@ import java.util.Locale;
 @Command(name = "rolling", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Risk parity (ERC) or risk-budgeting weights at every rebalance date of a rolling window.", "",
                 "Dates on which any asset lacks a return are dropped first. Window k holds the complete returns of "
-                + "rows k·STEP … k·STEP + WINDOW − 1; its covariance (sample or EWMA) is solved, and the weights "
-                + "are dated by the window's last row. On a GPU the covariances are made and solved on the device "
-                + "in one call: only the returns go in.", ""},
+                + "rows k·STEP … k·STEP + WINDOW − 1; its covariance is solved, and the weights are dated by the "
+                + "window's last row. On a GPU, sample and EWMA covariances are made and solved on the device in "
+                + "one call: only the returns go in.", ""},
         footer = {"", "Output (--output, or --format csv): one row per rebalance date: date, the weight of each "
                 + "asset, then converged, residual, iterations and the portfolio volatility per period.",
                 "", "Exit status 1 when any window did not converge (the outputs are written first and say which).",
@@ -73,8 +76,10 @@ final class RollingCommand implements Runnable {
     int step;
 
     @Option(names = "--estimator", paramLabel = "SPEC", defaultValue = "sample",
-            description = "sample, ewma (λ = 0.94), ewma:LAMBDA or ewma-halflife:PERIODS: the estimators the "
-                    + "rolling kernels implement. Default: ${DEFAULT-VALUE}.")
+            description = "sample, ewma (λ = 0.94), ewma:LAMBDA, ewma-halflife:PERIODS (made by the backend: on a "
+                    + "GPU on the device, with the solves), or ledoit-wolf, ledoit-wolf-cc, oas (estimated on the "
+                    + "host window by window, then solved as a batch; these allow windows shorter than the number "
+                    + "of assets). Default: ${DEFAULT-VALUE}.")
     String estimator;
 
     @Mixin
@@ -171,16 +176,14 @@ final class RollingCommand implements Runnable {
         }
         CovarianceEstimator est = CovarianceEstimators.parse(estimator);
         double lambda = CovarianceEstimators.ewmaLambda(est);
-        CovarianceKind kind;
+        CovarianceKind kind; /* null: a shrinkage estimator, estimated on the host window by window */
         if (est.name().equals("sample")) {
             kind = CovarianceKind.SAMPLE;
             lambda = 0;
         } else if (!Double.isNaN(lambda)) {
             kind = CovarianceKind.EWMA;
         } else {
-            throw new InvalidInputException("--estimator " + estimator + " is not available for rolling windows: "
-                    + "use sample, ewma, ewma:LAMBDA or ewma-halflife:PERIODS (shrinkage estimators are solve and "
-                    + "cov only)");
+            kind = null;
         }
         SolverOptions options = new SolverOptions(tolerance, maxIterations, SolverMethod.parse(solver));
         PrintWriter out = main.spec.commandLine().getOut();
@@ -203,9 +206,10 @@ final class RollingCommand implements Runnable {
                         + " dates with a return for every asset; there are " + t
                         + (dropped > 0 ? " (" + dropped + " incomplete dates dropped)" : ""));
             }
-            if (window <= n) {
+            if (window <= n && kind != null) {
                 throw new InvalidInputException("--window " + window + " must be larger than the number of assets ("
-                        + n + "): a covariance from fewer returns than assets is singular");
+                        + n + "): a " + est.name() + " covariance from fewer returns than assets is singular; use a "
+                        + "longer window or --estimator ledoit-wolf (or oas)");
             }
             RiskBudgets budgets = SolveCommand.budgets(budgetsFile, normalizeBudgets, returns.assets());
             int count = (t - window) / step + 1;
@@ -221,15 +225,15 @@ final class RollingCommand implements Runnable {
             try (Equirisk er = Equirisk.withBackend(backend)) {
                 backendName = er.backend().name();
                 reason = er.selectionReason();
-                solution = er.rollingRiskBudgeting(returns, window, step, kind, lambda, budgets.toArray(), options);
+                solution = solveWindows(er, returns, count, kind, lambda, est, budgets.toArray(), options, progress);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Double difference = null;
             if (verify) {
                 progress.update("verifying with the CPU engine");
                 try (Equirisk cpu = Equirisk.withBackend("cpu")) {
-                    BatchSolution reference = cpu.rollingRiskBudgeting(returns, window, step, kind, lambda,
-                            budgets.toArray(), options);
+                    BatchSolution reference = solveWindows(cpu, returns, count, kind, lambda, est, budgets.toArray(),
+                            options, progress);
                     double d = 0;
                     for (int e = 0; e < reference.weights().length; e++) {
                         d = Math.max(d, Math.abs(reference.weights()[e] - solution.weights()[e]));
@@ -274,6 +278,39 @@ final class RollingCommand implements Runnable {
                     report.solution().residuals()[first]) + " > tolerance " + tolerance + "); their rows say "
                     + "converged=false; try --solver newton or a larger --max-iter", report.solution());
         }
+    }
+
+    /** Doubles of host-estimated covariances solved per batch (64 MB): bounds memory for long histories. */
+    private static final long HOST_BATCH_DOUBLES = 1L << 23;
+
+    /**
+     * Every window solved on the backend. Sample and EWMA: the backend's rolling path (on a GPU the covariances are
+     * made on the device). Shrinkage estimators: each window's covariance estimated on the host, then the windows
+     * solved as batches of at most {@link #HOST_BATCH_DOUBLES}.
+     */
+    private BatchSolution solveWindows(Equirisk er, Returns returns, int count, CovarianceKind kind, double lambda,
+                                       CovarianceEstimator est, double[] budgets, SolverOptions options,
+                                       Progress progress) {
+        if (kind != null) {
+            return er.rollingRiskBudgeting(returns, window, step, kind, lambda, budgets, options);
+        }
+        int n = returns.assetCount();
+        BatchSolution out = BatchSolution.allocate(count, n);
+        int per = (int) Math.max(1, Math.min(count, HOST_BATCH_DOUBLES / ((long) n * n)));
+        for (int k0 = 0; k0 < count; k0 += per) {
+            int k1 = Math.min(count, k0 + per);
+            progress.update("estimating and solving windows " + (k0 + 1) + "–" + k1 + " of " + count);
+            List<CovarianceMatrix> covariances = new ArrayList<>(k1 - k0);
+            for (int k = k0; k < k1; k++) {
+                covariances.add(est.estimate(returns.rows(k * step, k * step + window),
+                        MissingValuePolicy.DROP_INCOMPLETE_ROWS));
+            }
+            BatchSolution part = er.solveBatch(CovarianceBatch.of(covariances), budgets, options);
+            for (int k = k0; k < k1; k++) {
+                out.put(k, part.result(k - k0));
+            }
+        }
+        return out;
     }
 
     /**

@@ -208,6 +208,39 @@ class RollingCommandTest {
     }
 
     @Test
+    void shrinkageEstimatorsSolveEachWindowAsSolveDoesOnThatWindow() throws Exception {
+        double[][] r = syntheticReturns(90, 8);
+        Path in = writeReturns(r, -1);
+        Path out = dir.resolve("w.csv");
+        /* a window of 4 returns for 5 assets: only shrinkage makes it positive definite */
+        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "4", "--step", "43",
+                "--estimator", "ledoit-wolf", "--output", out.toString());
+        assertEquals(0, res.code(), res.toString());
+        List<String[]> rows = rows(out);
+        assertEquals(3, rows.size());
+        for (int k = 0; k < rows.size(); k++) {
+            StringBuilder sb = new StringBuilder(String.join(",", ASSETS) + "\n");
+            for (int t = k * 43; t < k * 43 + 4; t++) {
+                for (int j = 0; j < ASSETS.length; j++) {
+                    sb.append(j == 0 ? "" : ",").append(r[t][j]);
+                }
+                sb.append('\n');
+            }
+            Path win = Cli.write(dir, "win" + k + ".csv", sb.toString());
+            Path one = dir.resolve("one" + k + ".csv");
+            Cli.Result solve = Cli.run("solve", "--returns", win.toString(), "--estimator", "ledoit-wolf",
+                    "--output", one.toString());
+            assertEquals(0, solve.code(), solve.toString());
+            double[] expected = Checks.readWeights(one).weights();
+            double[] w = weights(rows.get(k));
+            for (int j = 0; j < w.length; j++) {
+                assertEquals(expected[j], w[j], 1e-9, "window " + k + ", " + ASSETS[j]);
+            }
+        }
+        assertUsage(Cli.run("rolling", "--returns", in.toString(), "--window", "4"), "--estimator ledoit-wolf");
+    }
+
+    @Test
     void aLateListingThatCostsMostDatesIsNamed() {
         double[][] r = syntheticReturns(300, 4);
         StringBuilder sb = new StringBuilder(String.join(",", ASSETS) + "\n");
@@ -252,8 +285,8 @@ class RollingCommandTest {
         assertUsage(Cli.run("rolling", "--returns", f, "--window", "101"), "--window 101 needs 101 dates with a "
                 + "return for every asset; there are 100");
         assertUsage(Cli.run("rolling", "--returns", f, "--window", "50", "--step", "0"), "--step must be at least 1");
-        assertUsage(Cli.run("rolling", "--returns", f, "--window", "50", "--estimator", "ledoit-wolf"),
-                "not available for rolling windows");
+        assertUsage(Cli.run("rolling", "--returns", f, "--window", "50", "--estimator", "median"),
+                "valid estimators");
         assertUsage(Cli.run("rolling", "--returns", f), "--window");
         assertUsage(Cli.run("rolling", "--returns", f, "--window", "50", "--format", "xml"), "--format");
     }
