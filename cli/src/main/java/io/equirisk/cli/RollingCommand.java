@@ -302,8 +302,13 @@ final class RollingCommand implements Runnable {
             progress.update("estimating and solving windows " + (k0 + 1) + "–" + k1 + " of " + count);
             List<CovarianceMatrix> covariances = new ArrayList<>(k1 - k0);
             for (int k = k0; k < k1; k++) {
-                covariances.add(est.estimate(returns.rows(k * step, k * step + window),
-                        MissingValuePolicy.DROP_INCOMPLETE_ROWS));
+                try {
+                    covariances.add(est.estimate(returns.rows(k * step, k * step + window),
+                            MissingValuePolicy.DROP_INCOMPLETE_ROWS));
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException("window " + (k + 1) + " (ending " + returns.dates().get(k * step
+                            + window - 1) + "): " + e.getMessage());
+                }
             }
             BatchSolution part = er.solveBatch(CovarianceBatch.of(covariances), budgets, options);
             for (int k = k0; k < k1; k++) {

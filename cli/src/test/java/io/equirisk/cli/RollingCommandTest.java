@@ -238,6 +238,13 @@ class RollingCommandTest {
             }
         }
         assertUsage(Cli.run("rolling", "--returns", in.toString(), "--window", "4"), "--estimator ledoit-wolf");
+        /* a window in which one asset does not move is named, with the asset */
+        for (int t = 43; t < 47; t++) {
+            r[t][1] = 0.001;
+        }
+        Path flat = writeReturns(r, -1);
+        assertUsage(Cli.run("rolling", "--returns", flat.toString(), "--window", "4", "--step", "43", "--estimator",
+                "ledoit-wolf"), "window 2 (ending 2020-02-16): asset BOND");
     }
 
     @Test
