@@ -38,12 +38,13 @@ import java.util.Locale;
 /** {@code equirisk rolling}: risk-budgeting weights at every rebalance date of a rolling window. */
 @Command(name = "rolling", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Risk parity (ERC) or risk-budgeting weights at every rebalance date of a rolling window.", "",
-                "Dates on which any asset lacks a return are dropped first. Window k holds the complete returns of "
-                + "rows k·STEP … k·STEP + WINDOW − 1; its covariance is solved, and the weights are dated by the "
+                "Window k holds rows k·STEP … k·STEP + WINDOW − 1 of the returns (by default only dates on which "
+                + "every asset has one: see --universe); its covariance is solved, and the weights are dated by the "
                 + "window's last row. On a GPU, sample and EWMA covariances are made and solved on the device in "
                 + "one call: only the returns go in.", ""},
         footer = {"", "Output (--output, or --format csv): one row per rebalance date: date, the weight of each "
-                + "asset, then converged, residual, iterations and the portfolio volatility per period.",
+                + "asset, then converged, residual, iterations, the portfolio volatility per period and the number "
+                + "of assets in the window.",
                 "", "Exit status 1 when any window did not converge (the outputs are written first and say which).",
                 "", "Examples:",
                 "  equirisk rolling --prices prices.csv --window 252 --step 21 --output weights.csv",
@@ -81,6 +82,13 @@ final class RollingCommand implements Runnable {
                     + "host window by window, then solved as a batch; these allow windows shorter than the number "
                     + "of assets). Default: ${DEFAULT-VALUE}.")
     String estimator;
+
+    @Option(names = "--universe", paramLabel = "complete|window", defaultValue = "complete",
+            description = {"complete: every window holds every asset, so dates on which any asset lacks a return are "
+                    + "dropped. window: each window holds the assets with a return on every one of its dates (late "
+                    + "listings join when they have a full window, delisted assets leave); the others get weight 0 "
+                    + "and the members' budgets are rescaled to sum to 1. Default: ${DEFAULT-VALUE}."})
+    String universe;
 
     @Mixin
     ReturnsOptions returnsOptions;
@@ -132,9 +140,10 @@ final class RollingCommand implements Runnable {
     String format;
 
     /** Everything the outputs show. */
-    record Report(String input, int droppedDates, List<String> assets, List<String> dates, BatchSolution solution,
-                  String estimator, int window, int step, double tolerance, int periodsPerYear, String backendName,
-                  String backendReason, double seconds, Double verifyDifference) {
+    record Report(String input, int droppedDates, List<String> assets, List<String> dates, int[] sizes,
+                  boolean perWindow, BatchSolution solution, String estimator, int window, int step, double tolerance,
+                  int periodsPerYear, String backendName, String backendReason, double seconds,
+                  Double verifyDifference) {
 
         int count() {
             return dates.size();
@@ -168,6 +177,11 @@ final class RollingCommand implements Runnable {
         if (window < 2) {
             throw new InvalidInputException("--window must be at least 2 returns, got " + window);
         }
+        String uni = universe.trim().toLowerCase(Locale.ROOT);
+        if (!uni.equals("complete") && !uni.equals("window")) {
+            throw new InvalidInputException("--universe must be complete or window, got '" + universe + "'");
+        }
+        boolean perWindow = uni.equals("window");
         if (step < 1) {
             throw new InvalidInputException("--step must be at least 1 row, got " + step);
         }
@@ -193,29 +207,62 @@ final class RollingCommand implements Runnable {
             Path file = source.prices != null ? source.prices : source.returns;
             SeriesCsv.Kind what = source.prices != null ? SeriesCsv.Kind.PRICES : SeriesCsv.Kind.RETURNS;
             Returns all = CovarianceInput.readReturns(file, what, returnsOptions, err, progress);
-            Returns returns = all.completeRows();
-            int dropped = all.observations() - returns.observations();
-            if (dropped > 0) {
-                err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates lack a return for "
-                        + "some asset and are dropped" + costliest(all, dropped));
+            WindowUniverse members = null; /* --universe window */
+            Returns returns;
+            int dropped;
+            if (perWindow) {
+                members = WindowUniverse.of(all, window, step);
+                returns = members.returns();
+                dropped = members.dropped();
+                if (dropped > 0) {
+                    err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates have no return "
+                            + "for any asset and are dropped");
+                }
+            } else {
+                returns = all.completeRows();
+                dropped = all.observations() - returns.observations();
+                if (dropped > 0) {
+                    err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates lack a return "
+                            + "for some asset and are dropped" + costliest(all, dropped)
+                            + " (or give each window its own assets with --universe window)");
+                }
             }
             int n = returns.assetCount();
             int t = returns.observations();
             if (window > t) {
-                throw new InsufficientDataException(file + ": --window " + window + " needs " + window
-                        + " dates with a return for every asset; there are " + t
-                        + (dropped > 0 ? " (" + dropped + " incomplete dates dropped)" : ""));
+                throw new InsufficientDataException(file + ": --window " + window + " needs " + window + " dates"
+                        + (perWindow ? "" : " with a return for every asset") + "; there are " + t
+                        + (dropped > 0 ? " (" + dropped + " dates dropped)" : ""));
             }
-            if (window <= n && kind != null) {
-                throw new InvalidInputException("--window " + window + " must be larger than the number of assets ("
-                        + n + "): a " + est.name() + " covariance from fewer returns than assets is singular; use a "
-                        + "longer window or --estimator ledoit-wolf (or oas)");
-            }
-            RiskBudgets budgets = SolveCommand.budgets(budgetsFile, normalizeBudgets, returns.assets());
             int count = (t - window) / step + 1;
             List<String> dates = new ArrayList<>(count);
             for (int k = 0; k < count; k++) {
                 dates.add(returns.dates().get(k * step + window - 1));
+            }
+            if (kind != null) {
+                for (int k = 0; k < (perWindow ? count : 1); k++) {
+                    int size = perWindow ? members.sizes()[k] : n;
+                    if (window <= size) {
+                        throw new InvalidInputException("--window " + window + " must be larger than the number of "
+                                + "assets (" + size + (perWindow ? " in the window ending " + dates.get(k) : "")
+                                + "): a " + est.name() + " covariance from fewer returns than assets is singular; "
+                                + "use a longer window or --estimator ledoit-wolf (or oas)");
+                    }
+                }
+            }
+            RiskBudgets shared = SolveCommand.budgets(budgetsFile, normalizeBudgets, returns.assets());
+            double[] budgets = perWindow ? members.budgets(shared.toArray()) : shared.toArray();
+            if (perWindow) {
+                for (int k = 0; k < count; k++) {
+                    double sum = 0;
+                    for (int j = 0; j < n; j++) {
+                        sum += budgets[k * n + j];
+                    }
+                    if (!(sum > 0)) {
+                        throw new InsufficientDataException(file + ": the window ending " + dates.get(k) + " has no "
+                                + "asset with a positive budget and a return on each of its " + window + " dates");
+                    }
+                }
             }
             progress.update("solving " + count + " windows of " + window + " returns × " + n + " assets");
             BatchSolution solution;
@@ -225,14 +272,14 @@ final class RollingCommand implements Runnable {
             try (Equirisk er = Equirisk.withBackend(backend)) {
                 backendName = er.backend().name();
                 reason = er.selectionReason();
-                solution = solveWindows(er, returns, count, kind, lambda, est, budgets.toArray(), options, progress);
+                solution = solveWindows(er, returns, members, count, kind, lambda, est, budgets, options, progress);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Double difference = null;
             if (verify) {
                 progress.update("verifying with the CPU engine");
                 try (Equirisk cpu = Equirisk.withBackend("cpu")) {
-                    BatchSolution reference = solveWindows(cpu, returns, count, kind, lambda, est, budgets.toArray(),
+                    BatchSolution reference = solveWindows(cpu, returns, members, count, kind, lambda, est, budgets,
                             options, progress);
                     double d = 0;
                     for (int e = 0; e < reference.weights().length; e++) {
@@ -241,10 +288,12 @@ final class RollingCommand implements Runnable {
                     difference = d;
                 }
             }
-            String input = (source.prices != null ? "prices " : "returns ") + file + " → " + t + " complete returns"
-                    + " × " + n + " assets";
-            report = new Report(input, dropped, returns.assets(), dates, solution, est.name(), window, step,
-                    tolerance, periodsPerYear, backendName, reason, seconds, difference);
+            String input = (source.prices != null ? "prices " : "returns ") + file + " → " + t
+                    + (perWindow ? " dates" : " complete returns") + " × " + n + " assets";
+            int[] sizes = perWindow ? members.sizes() : java.util.Collections.nCopies(count, n).stream()
+                    .mapToInt(Integer::intValue).toArray();
+            report = new Report(input, dropped, returns.assets(), dates, sizes, perWindow, solution, est.name(),
+                    window, step, tolerance, periodsPerYear, backendName, reason, seconds, difference);
         }
         if (output != null) {
             try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
@@ -288,9 +337,9 @@ final class RollingCommand implements Runnable {
      * made on the device). Shrinkage estimators: each window's covariance estimated on the host, then the windows
      * solved as batches of at most {@link #HOST_BATCH_DOUBLES}.
      */
-    private BatchSolution solveWindows(Equirisk er, Returns returns, int count, CovarianceKind kind, double lambda,
-                                       CovarianceEstimator est, double[] budgets, SolverOptions options,
-                                       Progress progress) {
+    private BatchSolution solveWindows(Equirisk er, Returns returns, WindowUniverse members, int count,
+                                       CovarianceKind kind, double lambda, CovarianceEstimator est, double[] budgets,
+                                       SolverOptions options, Progress progress) {
         if (kind != null) {
             return er.rollingRiskBudgeting(returns, window, step, kind, lambda, budgets, options);
         }
@@ -303,19 +352,55 @@ final class RollingCommand implements Runnable {
             List<CovarianceMatrix> covariances = new ArrayList<>(k1 - k0);
             for (int k = k0; k < k1; k++) {
                 try {
-                    covariances.add(est.estimate(returns.rows(k * step, k * step + window),
-                            MissingValuePolicy.DROP_INCOMPLETE_ROWS));
+                    Returns w = returns.rows(k * step, k * step + window);
+                    covariances.add(members == null ? est.estimate(w, MissingValuePolicy.DROP_INCOMPLETE_ROWS)
+                            : membersCovariance(w, members.members()[k], est));
                 } catch (InvalidInputException e) {
                     throw new InvalidInputException("window " + (k + 1) + " (ending " + returns.dates().get(k * step
                             + window - 1) + "): " + e.getMessage());
                 }
             }
-            BatchSolution part = er.solveBatch(CovarianceBatch.of(covariances), budgets, options);
+            double[] b = budgets.length == n ? budgets
+                    : java.util.Arrays.copyOfRange(budgets, k0 * n, k1 * n); /* per-window budgets: this chunk's */
+            BatchSolution part = er.solveBatch(CovarianceBatch.of(covariances), b, options);
             for (int k = k0; k < k1; k++) {
                 out.put(k, part.result(k - k0));
             }
         }
         return out;
+    }
+
+    /**
+     * A window's covariance under --universe window: the estimator on the members' columns only (a shrinkage
+     * target must not see the fillers), embedded in N × N with 1 on the diagonal of each non-member and 0 elsewhere
+     * in its row and column: positive definite, and outside the solve (budget 0).
+     */
+    private static CovarianceMatrix membersCovariance(Returns w, boolean[] member, CovarianceEstimator est) {
+        int n = w.assetCount();
+        int[] cols = java.util.stream.IntStream.range(0, n).filter(j -> member[j]).toArray();
+        int m = cols.length;
+        double[] values = new double[w.observations() * m];
+        List<String> names = new ArrayList<>(m);
+        for (int a = 0; a < m; a++) {
+            names.add(w.assets().get(cols[a]));
+            for (int t = 0; t < w.observations(); t++) {
+                values[t * m + a] = w.get(t, cols[a]);
+            }
+        }
+        CovarianceMatrix c = est.estimate(Returns.of(w.observations(), m, values, names, w.dates()),
+                MissingValuePolicy.DROP_INCOMPLETE_ROWS);
+        double[] full = new double[n * n];
+        for (int j = 0; j < n; j++) {
+            if (!member[j]) {
+                full[j * n + j] = 1.0;
+            }
+        }
+        for (int a = 0; a < m; a++) {
+            for (int b = 0; b < m; b++) {
+                full[cols[a] * n + cols[b]] = c.get(a, b);
+            }
+        }
+        return CovarianceMatrix.of(n, full, w.assets());
     }
 
     /**
@@ -369,7 +454,7 @@ final class RollingCommand implements Runnable {
         for (String a : r.assets()) {
             header.append(',').append(Errors.csvText(a));
         }
-        w.write(header + ",converged,residual,iterations,volatility\n");
+        w.write(header + ",converged,residual,iterations,volatility,assets\n");
         BatchSolution s = r.solution();
         for (int k = 0; k < r.count(); k++) {
             StringBuilder row = new StringBuilder(Errors.csvText(r.dates().get(k)));
@@ -377,7 +462,8 @@ final class RollingCommand implements Runnable {
                 row.append(',').append(r.weight(k, i));
             }
             row.append(',').append(s.converged()[k]).append(',').append(s.residuals()[k]).append(',')
-                    .append(s.iterations()[k]).append(',').append(s.volatilities()[k]);
+                    .append(s.iterations()[k]).append(',').append(s.volatilities()[k]).append(',')
+                    .append(r.sizes()[k]);
             w.write(row + "\n");
         }
     }
@@ -398,10 +484,11 @@ final class RollingCommand implements Runnable {
             j.endArray();
             j.field("converged", s.converged()[k]).field("residual", s.residuals()[k])
                     .field("iterations", s.iterations()[k]).field("solver", s.solvers()[k])
-                    .field("volatility", s.volatilities()[k]).endObject();
+                    .field("volatility", s.volatilities()[k]).field("assets", r.sizes()[k]).endObject();
         }
         j.endArray();
         j.field("window", r.window()).field("step", r.step()).field("estimator", r.estimator())
+                .field("universe", r.perWindow() ? "window" : "complete")
                 .field("tolerance", r.tolerance()).field("unconverged", s.unconvergedCount())
                 .field("mean_turnover", r.meanTurnover()).field("dropped_dates", r.droppedDates())
                 .field("backend", r.backendName()).field("backend_reason", r.backendReason())
@@ -443,6 +530,16 @@ final class RollingCommand implements Runnable {
         out.println("rebalances:       " + r.count() + " (" + r.dates().get(0) + " … " + r.dates().get(last)
                 + "), windows of " + r.window() + " returns every " + r.step() + ", " + r.estimator()
                 + " covariance");
+        if (r.perWindow()) {
+            int min = Integer.MAX_VALUE;
+            int max = 0;
+            for (int size : r.sizes()) {
+                min = Math.min(min, size);
+                max = Math.max(max, size);
+            }
+            out.println("universe:         each window's own: " + (min == max ? min : min + "–" + max) + " of " + n
+                    + " assets (a return on every date of the window)");
+        }
         out.println("converged:        " + (r.count() - s.unconvergedCount()) + " of " + r.count()
                 + " (largest residual max|RC − b| = " + String.format(Locale.ROOT, "%.2e", s.maxResidual())
                 + ", tolerance " + String.format(Locale.ROOT, "%.0e", r.tolerance()) + ")");

@@ -112,10 +112,11 @@ class RollingCommandTest {
         }
     }
 
-    /** The output CSV: header, then date, N weights, converged, residual, iterations, volatility. */
+    /** The output CSV: header, then date, N weights, converged, residual, iterations, volatility, assets. */
     private static List<String[]> rows(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("date," + String.join(",", ASSETS) + ",converged,residual,iterations,volatility", lines.get(0));
+        assertEquals("date," + String.join(",", ASSETS) + ",converged,residual,iterations,volatility,assets",
+                lines.get(0));
         return lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
     }
 
@@ -265,6 +266,103 @@ class RollingCommandTest {
         assertTrue(res.out().contains("rebalances:       2 "), res.out());
     }
 
+    /** The members' covariance of a window, computed here (sample), as a matrix over the members only. */
+    private static double[][] membersCovariance(double[][] r, int from, int window, int[] cols) {
+        double[][] sub = new double[window][cols.length];
+        for (int t = 0; t < window; t++) {
+            for (int a = 0; a < cols.length; a++) {
+                sub[t][a] = r[from + t][cols[a]];
+            }
+        }
+        return covariance(sub, 0, window, 0);
+    }
+
+    @Test
+    void eachWindowHoldsTheAssetsWithAFullHistoryInIt() throws Exception {
+        double[][] r = syntheticReturns(301, 9);
+        StringBuilder sb = new StringBuilder("date," + String.join(",", ASSETS) + "\n");
+        for (int t = 0; t < r.length; t++) {
+            sb.append("d").append(1000 + t);
+            for (int j = 0; j < ASSETS.length; j++) {
+                /* OIL lists at row 180; on row 250 no asset has a return (a holiday); GOLD lacks row 40 */
+                boolean missing = (j == 3 && t < 180) || t == 250 || (j == 2 && t == 40);
+                sb.append(',').append(missing ? "" : Double.toString(r[t][j]));
+            }
+            sb.append('\n');
+        }
+        Path in = Cli.write(dir, "ragged.csv", sb.toString());
+        double[][] kept = new double[300][];
+        for (int t = 0, k = 0; t < 301; t++) {
+            if (t != 250) {
+                kept[k++] = r[t];
+            }
+        }
+        Path budgets = Cli.write(dir, "b.csv", "EQ,0.4\nBOND,0.2\nGOLD,0.1\nOIL,0.2\nFX,0.1\n");
+        Path out = dir.resolve("w.csv");
+        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "20",
+                "--universe", "window", "--budgets", budgets.toString(), "--output", out.toString());
+        assertEquals(0, res.code(), res.toString());
+        assertTrue(res.err().contains("1 of 301 dates have no return for any asset and are dropped"), res.err());
+        double[] b = {0.4, 0.2, 0.1, 0.2, 0.1};
+        List<String[]> rows = rows(out);
+        assertEquals(11, rows.size());
+        for (int k = 0; k < rows.size(); k++) {
+            int from = 20 * k;
+            boolean oil = from >= 180;
+            boolean gold = from > 40 || from + 100 <= 40;
+            int[] cols = java.util.stream.IntStream.range(0, 5).filter(j -> (j != 3 || oil) && (j != 2 || gold))
+                    .toArray();
+            String[] row = rows.get(k);
+            assertEquals(Integer.toString(cols.length), row[ASSETS.length + 5], "members of window " + k);
+            double[] w = weights(row);
+            double bsum = 0;
+            for (int j : cols) {
+                bsum += b[j];
+            }
+            double[] wm = new double[cols.length];
+            double[] bm = new double[cols.length];
+            for (int a = 0; a < cols.length; a++) {
+                wm[a] = w[cols[a]];
+                bm[a] = b[cols[a]] / bsum;
+            }
+            if (!oil) {
+                assertEquals(0.0, w[3], 0.0, "OIL before its listing, window " + k);
+            }
+            if (!gold) {
+                assertEquals(0.0, w[2], 0.0, "GOLD in a window with its missing date, window " + k);
+            }
+            double[][] cov = membersCovariance(kept, from, 100, cols);
+            double sum = 0;
+            double[] sw = new double[cols.length];
+            double var = 0;
+            for (int a = 0; a < cols.length; a++) {
+                sum += wm[a];
+                for (int c = 0; c < cols.length; c++) {
+                    sw[a] += cov[a][c] * wm[c];
+                }
+            }
+            for (int a = 0; a < cols.length; a++) {
+                var += wm[a] * sw[a];
+            }
+            assertEquals(1.0, sum, 1e-12, "window " + k);
+            for (int a = 0; a < cols.length; a++) {
+                assertEquals(bm[a], wm[a] * sw[a] / var, 1e-9, "window " + k + ": RC of " + ASSETS[cols[a]]);
+            }
+        }
+        /* the same windows through the emulated GPU kernels (fillers and per-window budgets cross the C ABI) */
+        Cli.Result emu = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "20",
+                "--universe", "window", "--budgets", budgets.toString(), "--backend", "emulation", "--verify");
+        if (emu.code() != 0 && emu.err().contains("backend 'emulation' is not available")
+                && !Boolean.getBoolean("equirisk.requireEmulation")) {
+            return;
+        }
+        assertEquals(0, emu.code(), emu.toString());
+        Matcher m = Pattern.compile("max \\|w − w_cpu\\| = (\\S+)").matcher(emu.out());
+        assertTrue(m.find(), emu.out());
+        assertTrue(Double.parseDouble(m.group(1)) <= 1e-9, emu.out());
+        assertTrue(emu.out().contains("universe:         each window's own: 3–5 of 5 assets"), emu.out());
+    }
+
     @Test
     void emulatedGpuKernelsAgreeWithTheCpuEngineOnRealPrices() {
         Path prices = SharedData.resolve("data/etf_6_yahoo_2006_2020/adj_close_wide.csv");
@@ -296,6 +394,7 @@ class RollingCommandTest {
                 "valid estimators");
         assertUsage(Cli.run("rolling", "--returns", f), "--window");
         assertUsage(Cli.run("rolling", "--returns", f, "--window", "50", "--format", "xml"), "--format");
+        assertUsage(Cli.run("rolling", "--returns", f, "--window", "50", "--universe", "some"), "--universe");
     }
 
     private static void assertUsage(Cli.Result r, String text) {

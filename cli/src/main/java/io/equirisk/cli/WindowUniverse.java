@@ -1,0 +1,89 @@
+package io.equirisk.cli;
+
+import io.equirisk.data.Returns;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rolling windows whose asset set is their own ({@code equirisk rolling --universe window}): asset j belongs to
+ * window k when it has a return on every date of the window; the others get budget 0, so weight 0, and the
+ * budgets of the members are rescaled to sum to 1. Dates on which no asset has a return are dropped.
+ *
+ * <p>The backends need complete numbers, so a missing return is replaced by a filler: ±1e-4 alternating by row. It
+ * only ever sits in the column of an asset that is not a member of the windows that contain it, and a non-member
+ * is outside the solve's active set (budget 0), so its entries of Σ do not enter any member's weight; the filler
+ * only keeps that asset's variance positive, which the engines require of every asset.
+ *
+ * @param returns  the returns with the fillers (dates on which no asset has one dropped)
+ * @param dropped  dates dropped because no asset has a return on them
+ * @param members  members[k][j]: asset j belongs to window k
+ * @param sizes    members per window
+ */
+record WindowUniverse(Returns returns, int dropped, boolean[][] members, int[] sizes) {
+
+    static final double FILLER = 1e-4;
+
+    static WindowUniverse of(Returns all, int window, int step) {
+        int n = all.assetCount();
+        List<Integer> keep = new ArrayList<>();
+        for (int t = 0; t < all.observations(); t++) {
+            for (int j = 0; j < n; j++) {
+                if (!Double.isNaN(all.get(t, j))) {
+                    keep.add(t);
+                    break;
+                }
+            }
+        }
+        int rows = keep.size();
+        double[] values = new double[rows * n];
+        List<String> dates = new ArrayList<>(rows);
+        int[][] missingBefore = new int[rows + 1][]; /* missingBefore[t][j]: missing returns of j in rows < t */
+        missingBefore[0] = new int[n];
+        for (int r = 0; r < rows; r++) {
+            int t = keep.get(r);
+            dates.add(all.dates().get(t));
+            missingBefore[r + 1] = missingBefore[r].clone();
+            for (int j = 0; j < n; j++) {
+                double v = all.get(t, j);
+                if (Double.isNaN(v)) {
+                    missingBefore[r + 1][j]++;
+                    v = (r % 2 == 0) ? FILLER : -FILLER;
+                }
+                values[r * n + j] = v;
+            }
+        }
+        int count = rows < window ? 0 : (rows - window) / step + 1;
+        boolean[][] members = new boolean[count][n];
+        int[] sizes = new int[count];
+        for (int k = 0; k < count; k++) {
+            int from = k * step;
+            for (int j = 0; j < n; j++) {
+                members[k][j] = missingBefore[from + window][j] == missingBefore[from][j];
+                if (members[k][j]) {
+                    sizes[k]++;
+                }
+            }
+        }
+        Returns filled = Returns.of(rows, n, values, all.assets(), dates);
+        return new WindowUniverse(filled, all.observations() - rows, members, sizes);
+    }
+
+    /** Window k's budgets: the members' shares of {@code budgets}, rescaled to sum to 1; 0 for the others. */
+    double[] budgets(double[] budgets) {
+        int n = budgets.length;
+        double[] out = new double[members.length * n];
+        for (int k = 0; k < members.length; k++) {
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                if (members[k][j]) {
+                    sum += budgets[j];
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                out[k * n + j] = members[k][j] && sum > 0 ? budgets[j] / sum : 0.0;
+            }
+        }
+        return out;
+    }
+}
