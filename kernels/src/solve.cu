@@ -1137,9 +1137,9 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     if (placement != nullptr && std::strncmp(placement, "global", 6) == 0) plan->c_in_shared = 0;
     /* global-all: the vectors too (the path for n ≳ 3,400), so that CI covers it at small n */
     if (placement != nullptr && std::strcmp(placement, "global-all") == 0) plan->vec_in_shared = 0;
-    /* n ≤ 128: a warp per problem with the packed strict upper triangle of C in FP32 in shared memory (n = 100:
-       20.1 KB, 10 problems per SM; 39.9 KB and 5 in FP64) and the vectors in the workspace (L1);
-       EQUIRISK_SOLVE_C=block|global… keeps the block path */
+    /* n ≤ 128: a warp per problem with C's upper triangle packed in FP32 in shared memory (n = 100: 21.0 KB with
+       the reduction scratch, 10 problems per SM; ~40 KB and 5 in FP64), the CCD state in registers, the vectors and
+       the mixer's history in the workspace; EQUIRISK_SOLVE_C=block|global… keeps the block path */
     const size_t packed_bytes = (size_t)SCRATCH * sizeof(double) + (size_t)(packed_floats(n) + n + 1) * sizeof(float);
     if (n <= WARP_N && placement == nullptr && packed_bytes <= limit) {
         plan->threads = 32;
