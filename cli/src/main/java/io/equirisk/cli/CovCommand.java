@@ -1,7 +1,6 @@
 package io.equirisk.cli;
 
 import io.equirisk.cli.io.CovarianceCsv;
-import io.equirisk.cli.io.SeriesCsv;
 import io.equirisk.error.EquiriskException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -28,20 +27,11 @@ import java.nio.file.Path;
                 "  equirisk cov --returns returns.csv --missing pairwise --estimator oas"})
 final class CovCommand implements Runnable {
 
-    static final class Source {
-        @Option(names = "--prices", paramLabel = "FILE", required = true,
-                description = "Prices CSV (rows are dates, oldest first; columns are assets).")
-        Path prices;
-        @Option(names = "--returns", paramLabel = "FILE", required = true,
-                description = "Returns CSV (per-period returns; rows are dates).")
-        Path returns;
-    }
-
     @ParentCommand
     Main main;
 
     @ArgGroup(exclusive = true, multiplicity = "1", heading = "Input (exactly one):%n")
-    Source source;
+    SeriesSource source;
 
     @Mixin
     EstimationOptions estimation;
@@ -56,10 +46,7 @@ final class CovCommand implements Runnable {
         PrintWriter err = main.spec.commandLine().getErr();
         CovarianceInput input;
         try (Progress progress = Progress.start(err, main.errIsTerminal, "cov")) {
-            input = source.prices != null
-                    ? CovarianceInput.fromSeriesFile(source.prices, SeriesCsv.Kind.PRICES, estimation, err, progress)
-                    : CovarianceInput.fromSeriesFile(source.returns, SeriesCsv.Kind.RETURNS, estimation, err,
-                    progress);
+            input = CovarianceInput.fromSeriesFile(source.file(), source.kind(), estimation, err, progress);
         }
         if (output == null) {
             try {

@@ -12,11 +12,9 @@ import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.data.MissingValuePolicy;
 import io.equirisk.data.Returns;
 import io.equirisk.error.ConvergenceException;
-import io.equirisk.error.EquiriskException;
 import io.equirisk.error.InsufficientDataException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.solver.RiskBudgets;
-import io.equirisk.solver.SolverMethod;
 import io.equirisk.solver.SolverOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,10 +24,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,20 +47,11 @@ import java.util.Locale;
                 "  equirisk rolling --prices prices.csv --window 252 --backend cuda --verify"})
 final class RollingCommand implements Runnable {
 
-    static final class Source {
-        @Option(names = "--prices", paramLabel = "FILE", required = true,
-                description = "Prices CSV (rows are dates, oldest first; columns are assets).")
-        Path prices;
-        @Option(names = "--returns", paramLabel = "FILE", required = true,
-                description = "Returns CSV (per-period returns; rows are dates).")
-        Path returns;
-    }
-
     @ParentCommand
     Main main;
 
     @ArgGroup(exclusive = true, multiplicity = "1", heading = "Input (exactly one):%n")
-    Source source;
+    SeriesSource source;
 
     @Option(names = "--window", paramLabel = "N", required = true,
             description = "Returns per window (252: a year of daily returns); more than the number of assets.")
@@ -93,28 +79,11 @@ final class RollingCommand implements Runnable {
     @Mixin
     ReturnsOptions returnsOptions;
 
-    @Option(names = "--budgets", paramLabel = "FILE",
-            description = "Risk budgets CSV: one row of N numbers (asset order), or rows 'asset,budget' matched by "
-                    + "name; the same budgets at every date. Default: equal budgets (ERC).")
-    Path budgetsFile;
+    @Mixin
+    BudgetOptions budgetOptions;
 
-    @Option(names = "--normalize-budgets",
-            description = "Rescale budgets to sum to 1 (otherwise budgets that do not sum to 1 are an error).")
-    boolean normalizeBudgets;
-
-    @Option(names = "--solver", paramLabel = "auto|ccd|newton", defaultValue = "auto",
-            description = "auto (coordinate descent, finished by Newton if it stalls), ccd, newton. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String solver;
-
-    @Option(names = "--tol", paramLabel = "TOL", defaultValue = "1e-10",
-            description = "Stop when max |RC_i − b_i| ≤ TOL (risk contributions as shares). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    double tolerance;
-
-    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "10000",
-            description = "Iteration cap per window (sweeps or Newton steps). Default: ${DEFAULT-VALUE}.")
-    int maxIterations;
+    @Mixin
+    SolverChoice solving;
 
     @Option(names = "--periods-per-year", paramLabel = "N", defaultValue = "252",
             description = "Return periods per year, to annualise the volatility in the summary. "
@@ -170,10 +139,7 @@ final class RollingCommand implements Runnable {
 
     @Override
     public void run() {
-        String fmt = format.trim().toLowerCase(Locale.ROOT);
-        if (!fmt.equals("table") && !fmt.equals("json") && !fmt.equals("csv")) {
-            throw new InvalidInputException("--format must be table, json or csv, got '" + format + "'");
-        }
+        String fmt = ReportOutput.format(format);
         if (window < 2) {
             throw new InvalidInputException("--window must be at least 2 returns, got " + window);
         }
@@ -199,14 +165,13 @@ final class RollingCommand implements Runnable {
         } else {
             kind = null;
         }
-        SolverOptions options = new SolverOptions(tolerance, maxIterations, SolverMethod.parse(solver));
+        SolverOptions options = solving.options();
         PrintWriter out = main.spec.commandLine().getOut();
         PrintWriter err = main.spec.commandLine().getErr();
         Report report;
         try (Progress progress = Progress.start(err, main.errIsTerminal, "rolling")) {
-            Path file = source.prices != null ? source.prices : source.returns;
-            SeriesCsv.Kind what = source.prices != null ? SeriesCsv.Kind.PRICES : SeriesCsv.Kind.RETURNS;
-            Returns all = CovarianceInput.readReturns(file, what, returnsOptions, err, progress);
+            Path file = source.file();
+            Returns all = CovarianceInput.readReturns(file, source.kind(), returnsOptions, err, progress);
             WindowUniverse members = null; /* --universe window */
             Returns returns;
             int dropped;
@@ -250,7 +215,7 @@ final class RollingCommand implements Runnable {
                     }
                 }
             }
-            RiskBudgets shared = SolveCommand.budgets(budgetsFile, normalizeBudgets, returns.assets());
+            RiskBudgets shared = budgetOptions.load(returns.assets());
             double[] budgets = perWindow ? members.budgets(shared.toArray()) : shared.toArray();
             if (perWindow) {
                 for (int k = 0; k < count; k++) {
@@ -288,34 +253,17 @@ final class RollingCommand implements Runnable {
                     difference = d;
                 }
             }
-            String input = (source.prices != null ? "prices " : "returns ") + file + " → " + t
+            String input = (source.kind() == SeriesCsv.Kind.PRICES ? "prices " : "returns ") + file + " → " + t
                     + (perWindow ? " dates" : " complete returns") + " × " + n + " assets";
-            int[] sizes = perWindow ? members.sizes() : java.util.Collections.nCopies(count, n).stream()
-                    .mapToInt(Integer::intValue).toArray();
+            int[] sizes = perWindow ? members.sizes() : new int[count];
+            if (!perWindow) {
+                java.util.Arrays.fill(sizes, n);
+            }
             report = new Report(input, dropped, returns.assets(), dates, sizes, perWindow, solution, est.name(),
-                    window, step, tolerance, periodsPerYear, backendName, reason, seconds, difference);
+                    window, step, solving.tolerance, periodsPerYear, backendName, reason, seconds, difference);
         }
-        if (output != null) {
-            try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                writeCsv(report, w);
-            } catch (IOException e) {
-                throw new EquiriskException("cannot write " + output + ": " + e.getMessage());
-            }
-        }
-        switch (fmt) {
-            case "json" -> out.println(json(report));
-            case "csv" -> {
-                StringWriter s = new StringWriter();
-                try {
-                    writeCsv(report, s);
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                out.print(s);
-            }
-            default -> table(report, out);
-        }
-        out.flush();
+        Report r = report;
+        ReportOutput.emit(output, fmt, out, w -> writeCsv(r, w), () -> json(r), o -> table(r, o));
         int failed = report.solution().unconvergedCount();
         if (failed > 0) {
             int first = 0;
@@ -324,7 +272,7 @@ final class RollingCommand implements Runnable {
             }
             throw new ConvergenceException(failed + " of " + report.count() + " windows did not converge (the first "
                     + "on " + report.dates().get(first) + ": residual " + String.format(Locale.ROOT, "%.3g",
-                    report.solution().residuals()[first]) + " > tolerance " + tolerance + "); their rows say "
+                    report.solution().residuals()[first]) + " > tolerance " + solving.tolerance + "); their rows say "
                     + "converged=false; try --solver newton or a larger --max-iter", report.solution());
         }
     }

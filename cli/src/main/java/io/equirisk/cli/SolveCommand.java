@@ -2,19 +2,15 @@ package io.equirisk.cli;
 
 import io.equirisk.backend.BatchSolution;
 import io.equirisk.backend.Backends;
-import io.equirisk.cli.io.BudgetsCsv;
 import io.equirisk.cli.io.Errors;
 import io.equirisk.cli.io.SeriesCsv;
 import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.error.ConvergenceException;
-import io.equirisk.error.EquiriskException;
-import io.equirisk.error.InvalidBudgetException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.solver.RiskBudgetingResult;
 import io.equirisk.solver.RiskBudgetingSolver;
 import io.equirisk.solver.RiskBudgets;
-import io.equirisk.solver.SolverMethod;
 import io.equirisk.solver.SolverOptions;
 import io.equirisk.solver.VolatilityTarget;
 import picocli.CommandLine.ArgGroup;
@@ -25,10 +21,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -68,30 +61,14 @@ final class SolveCommand implements Runnable {
     @ArgGroup(exclusive = true, multiplicity = "1", heading = "Input (exactly one):%n")
     Source source;
 
-    @Option(names = "--budgets", paramLabel = "FILE",
-            description = "Risk budgets CSV: one row of N numbers (asset order), or rows 'asset,budget' matched by "
-                    + "name. Default: equal budgets (ERC).")
-    Path budgetsFile;
-
-    @Option(names = "--normalize-budgets",
-            description = "Rescale budgets to sum to 1 (otherwise budgets that do not sum to 1 are an error).")
-    boolean normalizeBudgets;
+    @Mixin
+    BudgetOptions budgetOptions;
 
     @Mixin
     EstimationOptions estimation;
 
-    @Option(names = "--solver", paramLabel = "auto|ccd|newton", defaultValue = "auto",
-            description = "auto (coordinate descent, finished by Newton if it stalls), ccd, newton. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String solver;
-
-    @Option(names = "--tol", paramLabel = "TOL", defaultValue = "1e-10",
-            description = "Stop when max |RC_i − b_i| ≤ TOL (risk contributions as shares). Default: ${DEFAULT-VALUE}.")
-    double tolerance;
-
-    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "10000",
-            description = "Iteration cap (sweeps or Newton steps). Default: ${DEFAULT-VALUE}.")
-    int maxIterations;
+    @Mixin
+    SolverChoice solving;
 
     @Option(names = "--vol-target", paramLabel = "VOL",
             description = "Scale the weights to this annualised volatility (e.g. 0.10) and report the leverage.")
@@ -131,11 +108,8 @@ final class SolveCommand implements Runnable {
 
     @Override
     public void run() {
-        String fmt = format.trim().toLowerCase(Locale.ROOT);
-        if (!fmt.equals("table") && !fmt.equals("json") && !fmt.equals("csv")) {
-            throw new InvalidInputException("--format must be table, json or csv, got '" + format + "'");
-        }
-        SolverOptions options = new SolverOptions(tolerance, maxIterations, SolverMethod.parse(solver));
+        String fmt = ReportOutput.format(format);
+        SolverOptions options = solving.options();
         if (volTarget != null && !(volTarget > 0 && Double.isFinite(volTarget))) {
             throw new InvalidInputException("--vol-target must be a positive annualised volatility such as 0.10, got "
                     + volTarget);
@@ -149,7 +123,7 @@ final class SolveCommand implements Runnable {
         try (Progress progress = Progress.start(err, main.errIsTerminal, "solve")) {
             CovarianceInput input = load(err, progress);
             CovarianceMatrix cov = input.covariance();
-            RiskBudgets budgets = budgets(cov.assets());
+            RiskBudgets budgets = budgetOptions.load(cov.assets());
             progress.update("checking the covariance matrix is positive definite");
             cov.requirePositiveDefinite();
             RiskBudgetingResult result;
@@ -165,7 +139,7 @@ final class SolveCommand implements Runnable {
             }
             if (!result.converged()) {
                 throw new ConvergenceException("solver " + result.solver() + " did not converge: residual "
-                        + String.format(Locale.ROOT, "%.3g", result.residual()) + " > tolerance " + tolerance
+                        + String.format(Locale.ROOT, "%.3g", result.residual()) + " > tolerance " + solving.tolerance
                         + " after " + result.iterations() + " iterations; try --solver newton or a larger --max-iter",
                         result);
             }
@@ -185,30 +159,11 @@ final class SolveCommand implements Runnable {
             if (volTarget != null) {
                 leverage = VolatilityTarget.scale(cov, result.weights(), volTarget, ppy).leverage();
             }
-            report = new Report(input, cov.assets(), budgets.toArray(), result, tolerance, annualised, ppy,
+            report = new Report(input, cov.assets(), budgets.toArray(), result, solving.tolerance, annualised, ppy,
                     backendName, reason, volTarget, leverage, difference);
         }
-        if (output != null) {
-            try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                writeCsv(report, w);
-            } catch (IOException e) {
-                throw new EquiriskException("cannot write " + output + ": " + e.getMessage());
-            }
-        }
-        switch (fmt) {
-            case "json" -> out.println(json(report));
-            case "csv" -> {
-                StringWriter s = new StringWriter();
-                try {
-                    writeCsv(report, s);
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                out.print(s);
-            }
-            default -> table(report, out);
-        }
-        out.flush();
+        Report r = report;
+        ReportOutput.emit(output, fmt, out, w -> writeCsv(r, w), () -> json(r), o -> table(r, o));
     }
 
     private CovarianceInput load(PrintWriter err, Progress progress) {
@@ -223,34 +178,6 @@ final class SolveCommand implements Runnable {
             return CovarianceInput.fromSeriesFile(source.prices, SeriesCsv.Kind.PRICES, estimation, err, progress);
         }
         return CovarianceInput.fromSeriesFile(source.returns, SeriesCsv.Kind.RETURNS, estimation, err, progress);
-    }
-
-    private RiskBudgets budgets(List<String> assets) {
-        return budgets(budgetsFile, normalizeBudgets, assets);
-    }
-
-    /** Equal budgets, or the budgets file matched to the assets (rescaled to sum to 1 only when asked). */
-    static RiskBudgets budgets(Path budgetsFile, boolean normalizeBudgets, List<String> assets) {
-        if (budgetsFile == null) {
-            return RiskBudgets.equal(assets.size());
-        }
-        double[] b = BudgetsCsv.read(budgetsFile, assets);
-        try {
-            if (normalizeBudgets) {
-                return RiskBudgets.normalized(b);
-            }
-            double sum = 0;
-            for (double v : b) {
-                sum += v;
-            }
-            if (Math.abs(sum - 1.0) > RiskBudgets.SUM_TOLERANCE) {
-                throw new InvalidBudgetException("risk budgets sum to " + sum + ", not 1; pass --normalize-budgets "
-                        + "to rescale them");
-            }
-            return RiskBudgets.of(b);
-        } catch (InvalidInputException e) {
-            throw Errors.inFile(budgetsFile.toString(), e);
-        }
     }
 
     static void writeCsv(Report r, Writer w) throws IOException {

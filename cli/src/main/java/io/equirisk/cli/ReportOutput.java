@@ -1,0 +1,61 @@
+package io.equirisk.cli;
+
+import io.equirisk.error.EquiriskException;
+import io.equirisk.error.InvalidInputException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/** Where a command's report goes: its CSV to {@code --output}, and stdout as a table, JSON or the same CSV. */
+final class ReportOutput {
+    /** Writes the report's CSV. */
+    interface Csv {
+        void write(Writer w) throws IOException;
+    }
+
+    private ReportOutput() {
+    }
+
+    /** The {@code --format} value, checked before any work is done. */
+    static String format(String format) {
+        String fmt = format.trim().toLowerCase(Locale.ROOT);
+        if (!fmt.equals("table") && !fmt.equals("json") && !fmt.equals("csv")) {
+            throw new InvalidInputException("--format must be table, json or csv, got '" + format + "'");
+        }
+        return fmt;
+    }
+
+    /** The CSV to {@code output} when given, then stdout in {@code fmt}. */
+    static void emit(Path output, String fmt, PrintWriter out, Csv csv, Supplier<String> json,
+                     Consumer<PrintWriter> table) {
+        if (output != null) {
+            try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                csv.write(w);
+            } catch (IOException e) {
+                throw new EquiriskException("cannot write " + output + ": " + e.getMessage());
+            }
+        }
+        switch (fmt) {
+            case "json" -> out.println(json.get());
+            case "csv" -> {
+                StringWriter s = new StringWriter();
+                try {
+                    csv.write(s);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                out.print(s);
+            }
+            default -> table.accept(out);
+        }
+        out.flush();
+    }
+}

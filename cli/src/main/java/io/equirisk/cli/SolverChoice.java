@@ -1,0 +1,26 @@
+package io.equirisk.cli;
+
+import io.equirisk.solver.SolverMethod;
+import io.equirisk.solver.SolverOptions;
+import picocli.CommandLine.Option;
+
+/** Solver, tolerance and iteration cap: the options {@code solve} and {@code rolling} share. */
+final class SolverChoice {
+    @Option(names = "--solver", paramLabel = "auto|ccd|newton", defaultValue = "auto",
+            description = "auto (coordinate descent, finished by Newton if it stalls), ccd, newton. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String solver;
+
+    @Option(names = "--tol", paramLabel = "TOL", defaultValue = "1e-10",
+            description = "Stop when max |RC_i − b_i| ≤ TOL (risk contributions as shares). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double tolerance;
+
+    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "10000",
+            description = "Iteration cap per problem (sweeps or Newton steps). Default: ${DEFAULT-VALUE}.")
+    int maxIterations;
+
+    SolverOptions options() {
+        return new SolverOptions(tolerance, maxIterations, SolverMethod.parse(solver));
+    }
+}
