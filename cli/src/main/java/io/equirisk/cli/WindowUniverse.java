@@ -38,16 +38,16 @@ record WindowUniverse(Returns returns, int dropped, boolean[][] members, int[] s
         int rows = keep.size();
         double[] values = new double[rows * n];
         List<String> dates = new ArrayList<>(rows);
-        int[][] missingBefore = new int[rows + 1][]; /* missingBefore[t][j]: missing returns of j in rows < t */
-        missingBefore[0] = new int[n];
+        /* missing[(t · n) + j]: missing returns of asset j in rows before t, so a window's count is a difference */
+        int[] missing = new int[(rows + 1) * n];
         for (int r = 0; r < rows; r++) {
             int t = keep.get(r);
             dates.add(all.dates().get(t));
-            missingBefore[r + 1] = missingBefore[r].clone();
             for (int j = 0; j < n; j++) {
                 double v = all.get(t, j);
+                missing[(r + 1) * n + j] = missing[r * n + j];
                 if (Double.isNaN(v)) {
-                    missingBefore[r + 1][j]++;
+                    missing[(r + 1) * n + j]++;
                     v = (r % 2 == 0) ? FILLER : -FILLER;
                 }
                 values[r * n + j] = v;
@@ -59,7 +59,7 @@ record WindowUniverse(Returns returns, int dropped, boolean[][] members, int[] s
         for (int k = 0; k < count; k++) {
             int from = k * step;
             for (int j = 0; j < n; j++) {
-                members[k][j] = missingBefore[from + window][j] == missingBefore[from][j];
+                members[k][j] = missing[(from + window) * n + j] == missing[from * n + j];
                 if (members[k][j]) {
                     sizes[k]++;
                 }

@@ -354,7 +354,7 @@ class RollingCommandTest {
                 "--universe", "window", "--budgets", budgets.toString(), "--backend", "emulation", "--verify");
         if (emu.code() != 0 && emu.err().contains("backend 'emulation' is not available")
                 && !Boolean.getBoolean("equirisk.requireEmulation")) {
-            return;
+            Assumptions.abort("CPU part checked; emulation library unavailable here: " + emu.err());
         }
         assertEquals(0, emu.code(), emu.toString());
         Matcher m = Pattern.compile("max \\|w − w_cpu\\| = (\\S+)").matcher(emu.out());
