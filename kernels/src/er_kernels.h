@@ -21,7 +21,7 @@ struct SolvePlan {
     size_t shared_bytes;
     int grid;
     int c_in_shared;   /* the correlation matrix lives in shared memory */
-    int c_packed;      /* one warp per problem, C's upper triangle packed in FP32 in shared memory */
+    int c_packed;      /* one warp per problem, C's upper triangle packed in shared memory: 1 FP32, 2 FP16 (0: block path) */
     int vec_in_shared; /* the solver's vectors live in shared memory */
     size_t work_doubles_per_block;
 };

@@ -4,11 +4,12 @@
  * Newton, the final report on Σ), so both agree within 1e-9 on weights.
  *
  * Decomposition (see kernels/README.md for the numbers):
- * - n ≤ 128: one warp (a 32-thread block) per problem, C's upper triangle packed in shared memory in FP32 (half
- *   the bytes, so twice the problems per SM) for the sweeps' rank-1 updates only, the whole CCD loop with its state
- *   in registers and no barrier (warp_ccd), mixed at depth 3. Everything that must be exact (start point, the exact
- *   residual, Newton, the report) uses Σ in FP64, and q is recomputed exactly when the sweeps approach
- *   convergence, so the answer is the FP64 problem's. Larger n:
+ * - n ≤ 128: one warp (a 32-thread block) per problem, C's upper triangle packed in shared memory in FP16 (or
+ *   FP32 with EQUIRISK_SOLVE_TRI=fp32) for the sweeps' rank-1 updates only, the whole CCD loop with its state in
+ *   registers and no barrier (warp_ccd), mixed at depth 3. Everything that must be exact (start point, the exact
+ *   residual, Newton, the report) uses Σ in FP64, and q is recomputed exactly at the levels of Refresh<T> and
+ *   before the final check, so the answer is the FP64 problem's. Σ is read once for the triangle and the start
+ *   point's product together, and fetched into L2 two sweeps before each later exact product. Larger n:
  * - One thread block per problem, blocks grid-striding over the batch (a persistent grid sized to what is
  *   resident), so the global workspace is per block, not per problem.
  * - The correlation matrix C (na × na FP64) lives in dynamic shared memory while it fits the opt-in limit with the
@@ -20,7 +21,8 @@
  *   coordinate's root is computed. The diagonal is kept out of the maintained vector (q = Cy − y), so no entry is
  *   read and written in the same barrier interval.
  * - Newton: H = C + diag(b/y²) factored H = UᵀU (right-looking, one row of U per step, two barriers per step,
- *   the trailing update spread over the threads), U in the global workspace; triangular solves one barrier per row.
+ *   the trailing update spread over the threads, NEWTON_ROWS rows' loads in flight at once), U in the global
+ *   workspace; triangular solves one barrier per row.
  * - Reductions (dot products, maxima): warp shuffles, then one value per warp through shared memory; every
  *   thread sums the warp partials in the same order, so all threads hold the same value and take the same branch.
  */
@@ -31,12 +33,49 @@
 
 #include "er_kernels.h"
 
+#ifdef __CUDACC__
+#include <cuda_fp16.h>
+#endif
+
 namespace er {
 namespace {
+
+/* The warp path's triangle entries are FP32 or FP16 (half the bytes, so more problems per SM): stored from the FP64
+   value with one rounding (round to nearest even), widened exactly where they are used. The emulation uses the
+   compiler's _Float16, which rounds the same way. */
+#ifdef __CUDACC__
+using half16 = __half;
+__device__ __forceinline__ half16 narrow_half(double v) { return __double2half(v); }
+__device__ __forceinline__ double widen(half16 h) { return (double)__half2float(h); }
+#else
+using half16 = _Float16;
+inline half16 narrow_half(double v) { return (half16)v; }
+inline double widen(half16 h) { return (double)h; }
+#endif
+__device__ __forceinline__ double widen(float f) { return (double)f; }
+template <typename T>
+__device__ __forceinline__ T narrow(double v);
+template <>
+__device__ __forceinline__ float narrow<float>(double v) { return (float)v; }
+template <>
+__device__ __forceinline__ half16 narrow<half16>(double v) { return narrow_half(v); }
+
+/* Asks L2 to fetch [p, p + bytes) ahead of its use, one 128-byte line per lane at a time (a hint: nothing waits on
+   it, and the emulation has no cache to fill). */
+__device__ __forceinline__ void prefetch_l2(const void* p, int64_t bytes) {
+#ifdef __CUDACC__
+    for (int64_t off = 128 * (int64_t)threadIdx.x; off < bytes; off += 128 * 32)
+        asm volatile("prefetch.global.L2 [%0];" ::"l"(static_cast<const char*>(p) + off));
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
 
 constexpr int MAX_THREADS = 512;
 constexpr int OWN = 8;                  /* register-cached entries per thread in the CCD update (n ≤ OWN·T) */
 constexpr int NEWTON_MAX_STEPS = 200;   /* Newton's own cap (the Java engine's DampedNewton.MAX_STEPS) */
+constexpr int NEWTON_ROWS = 8;          /* rows of the factorisation's trailing update whose loads go out together */
 constexpr int SCRATCH = 40;             /* doubles of reduction scratch (one per warp + broadcast slots) */
 
 __device__ __forceinline__ double warp_sum(double v) {
@@ -90,9 +129,10 @@ struct Problem {
     double* d;
     double* diag; /* Newton: diagonal of U */
     double* C;  /* block path: C, na × na */
-    float* Cf;  /* warp path: C's upper triangle in FP32, column by column, C_pq (p ≤ q) at q(q+1)/2 + p, 0 on the
-                   diagonal, then na + 1 zeros (see warp_pack_triangle) */
+    void* Cp;   /* warp path: C's upper triangle in FP32 or FP16, column by column, C_pq (p ≤ q) at q(q+1)/2 + p, 0
+                   on the diagonal, then na + 1 zeros (see warp_pack_triangle) */
     const double* S; /* this problem's Σ (n × n, global memory): the warp path's exact C, C_pq = S_ij / (σ_i σ_j) */
+    const double* S_next; /* the next problem's Σ of this block, or null: fetched into L2 as this one ends */
     int n;
     double* U;
     double* scratch;
@@ -145,6 +185,30 @@ __device__ void exact_offdiag(const Problem& P) {
     __syncthreads();
 }
 
+/* One CCD coordinate step: the root y' = (−c + sqrt(c² + 4b))/2 of y(y + c) = b, returned as dy = y' − y. It sits
+   on the sweeps' sequential chain, so it is written for few dependent FP64 operations: t = d·r with r the hardware's
+   reciprocal-square-root estimate of d = c² + 4b (~20 bits; the emulation uses 1/sqrt), corrected to third order,
+   sqrt(d) = t(1 + e/2 + 3e²/8) with e = 1 − t·r (error ~e³, below FP64's rounding), and the halving and both
+   subtractions folded into the last FMA: six dependent operations after the estimate where sqrt() with its
+   correctly rounded result and special cases, then the plain formula, took eleven (an H200 profile of the warp
+   path's sweep). Within a few ulp of the plain formula: the sweeps' fixed point moves by as much. d > 0 (b > 0);
+   only a budget below ~1e-308 could make it subnormal, where the estimate flushes to zero and the step comes out
+   NaN: the solve then reports that problem unconverged. */
+__device__ __forceinline__ double ccd_step(double c, double b, double y) {
+    const double d = fma(c, c, 4.0 * b);
+    double r;
+#ifdef __CUDACC__
+    asm("rsqrt.approx.ftz.f64 %0, %1;" : "=d"(r) : "d"(d));
+#else
+    r = 1.0 / std::sqrt(d);
+#endif
+    const double t = d * r;
+    const double e = fma(-t, r, 1.0);
+    const double h = fma(e, 0.375, 0.5);
+    const double half_t = 0.5 * t;
+    return fma(half_t * e, h, half_t - fma(0.5, c, y));
+}
+
 /* One CCD sweep over the active coordinates in index order. On entry and exit q = Cy − y is maintained. */
 __device__ void ccd_sweep(const Problem& P) {
     const int na = P.na, T = blockDim.x, tid = threadIdx.x;
@@ -168,8 +232,8 @@ __device__ void ccd_sweep(const Problem& P) {
                 next[r] = j < na ? cn[j] : 0.0; /* issued before the root: hides the load latency */
             }
         }
-        const double ynew = 0.5 * (-c + sqrt(fma(c, c, 4.0 * bi)));
-        const double dy = ynew - yi;
+        const double dy = ccd_step(c, bi, yi);
+        const double ynew = yi + dy;
         if (cached) {
 #pragma unroll
             for (int r = 0; r < OWN; r++) {
@@ -239,52 +303,62 @@ __device__ int warp_active_set(const double* bb, int n, int* idx) {
     return base;
 }
 
-/* Fills the warp path's packed triangle from Σ: column q holds C_pq = Σ_{i_p i_q}/(σ_p σ_q), p < q, and 0 at p = q.
-   At each q the warp reads entries i_p of row i_q of Σ (Σ symmetric): a coalesced stretch when the active set is
-   contiguous. */
-__device__ void warp_pack_triangle(const Problem& P) {
+/* Fills the warp path's packed triangle from Σ and computes cv = C v exactly (the start point's product) from the
+   same loads, so Σ is read once for both: column q holds C_pq = Σ_{i_p i_q}/(σ_p σ_q), p < q, and 0 at p = q. At
+   each q the warp reads entries i_p of row i_q of Σ (Σ symmetric): a coalesced stretch when the active set is
+   contiguous. The product is warp_exact_cv's arithmetic in its order (q ascending), so the two agree bit for bit. */
+template <typename T>
+__device__ void warp_pack_triangle(const Problem& P, const double (&v)[WR], double (&cv)[WR]) {
     const int na = P.na, lane = threadIdx.x;
-    double inv[WR];
+    T* Ct = static_cast<T*>(P.Cp);
+    double inv[WR], x[WR], sg[WR];
     int col[WR];
 #pragma unroll
     for (int r = 0; r < WR; r++) {
         const int p = lane + 32 * r;
-        inv[r] = p < na ? 1.0 / P.sig[p] : 0.0;
+        sg[r] = p < na ? P.sig[p] : 1.0;
+        inv[r] = p < na ? 1.0 / sg[r] : 0.0;
         col[r] = p < na ? P.idx[p] : 0;
+        x[r] = v[r] / sg[r];
+        cv[r] = 0.0;
     }
-    /* four columns at a time (eight measured slower on an H200): every load first, then the stores (through a
-       generic pointer the compiler cannot move a load of Σ above a store to the triangle, so column by column the
-       loads went one at a time) */
+    /* four columns at a time (eight measured slower on an H200): every load first, then the sums and the stores
+       (through a generic pointer the compiler cannot move a load of Σ above a store to the triangle, so column by
+       column the loads went one at a time) */
 #pragma unroll
     for (int rq = 0; rq < WR; rq++) {
         const int lim = na - 32 * rq < 32 ? na - 32 * rq : 32;
         for (int l0 = 0; l0 < lim; l0 += 4) {
-            float v[4][WR];
+            double s[4][WR], iv[4], xq[4];
 #pragma unroll
             for (int u = 0; u < 4; u++) {
-                const int l = l0 + u < lim ? l0 + u : 0, q = 32 * rq + l0 + u;
+                const int l = l0 + u < lim ? l0 + u : 0;
                 const int iq = __shfl_sync(0xffffffffu, col[rq], l);
-                const double iv = __shfl_sync(0xffffffffu, inv[rq], l);
+                iv[u] = __shfl_sync(0xffffffffu, inv[rq], l);
+                xq[u] = __shfl_sync(0xffffffffu, x[rq], l);
                 const double* row = P.S + (int64_t)iq * P.n;
 #pragma unroll
-                for (int r = 0; r < WR; r++) {
-                    const int p = lane + 32 * r;
-                    v[u][r] = (r <= rq && l0 + u < lim && p < q) ? (float)(row[col[r]] * (inv[r] * iv)) : 0.0f;
-                }
+                for (int r = 0; r < WR; r++) s[u][r] = row[col[r]];
             }
 #pragma unroll
             for (int u = 0; u < 4; u++) {
                 const int q = 32 * rq + l0 + u;
                 if (l0 + u >= lim) break;
-                float* cq = P.Cf + q * (q + 1) / 2;
 #pragma unroll
-                for (int r = 0; r <= rq; r++)
-                    if (lane + 32 * r <= q) cq[lane + 32 * r] = v[u][r]; /* 0 on the diagonal */
+                for (int r = 0; r < WR; r++) cv[r] = fma(s[u][r], xq[u], cv[r]);
+                T* cq = Ct + q * (q + 1) / 2;
+#pragma unroll
+                for (int r = 0; r <= rq; r++) {
+                    const int p = lane + 32 * r;
+                    if (p <= q) cq[p] = narrow<T>(p < q ? s[u][r] * (inv[r] * iv[u]) : 0.0); /* 0 on the diagonal */
+                }
             }
         }
     }
+#pragma unroll
+    for (int r = 0; r < WR; r++) cv[r] /= sg[r]; /* (Cv)_p = (Σ_q Σ_{i_p i_q} v_q/σ_q)/σ_p */
     /* the pad: warp_sweep's prefetch after the last coordinate reads up to na + 1 entries past the triangle */
-    for (int e = lane; e <= na; e += 32) P.Cf[packed_floats(na) + e] = 0.0f;
+    for (int e = lane; e <= na; e += 32) Ct[packed_floats(na) + e] = narrow<T>(0.0);
 }
 
 /* C v exactly, on the warp path, from Σ in FP64, with v and the result in registers (lane l: p = l + 32r):
@@ -343,18 +417,19 @@ __device__ __forceinline__ double warp_residual(const double (&y)[WR], const dou
     return warp_max(m);
 }
 
-/* One CCD sweep on the warp path, C packed in shared memory (FP32, widened on load), y, q = Cy − y and b in
+/* One CCD sweep on the warp path, C packed in shared memory (FP32 or FP16, widened on use), y, q = Cy − y and b in
    registers. The owner of coordinate i computes its root from its own registers and hands the step dy to the warp
    by one shuffle; every lane then updates its entries of q from column i of C (the diagonal's zero leaves q_i
    alone). No barrier and no memory write. Each lane loads its entries of column i + 1 before step i's root, so the
    shared loads stay off the sequential chain: for the lane's r below the block of i + 1 they lie in column i + 1,
    above it in row i + 1, and only in that block does the lane's index decide. Same arithmetic, in the same order,
-   as ccd_sweep (with C rounded to FP32). */
+   as ccd_sweep (with C rounded to T). */
+template <typename T>
 __device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[WR], double (&q)[WR],
                                            const double (&b)[WR]) {
     const int na = P.na, lane = threadIdx.x;
-    const float* C = P.Cf;
-    float cur[WR];
+    const T* C = static_cast<const T*>(P.Cp);
+    T cur[WR];
     int tj[WR]; /* offset of column j = lane + 32r, or of column 0 past na (a valid entry, never used) */
 #pragma unroll
     for (int r = 0; r < WR; r++) {
@@ -362,30 +437,33 @@ __device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[WR], do
         tj[r] = j < na ? j * (j + 1) / 2 : 0;
         cur[r] = C[tj[r]]; /* column 0: C_00 = 0, and C_0j is entry 0 of column j */
     }
+    /* the next coordinate i1 (= na after the last one: the loads land in the pad) and this lane's offset in column
+       i1, i1(i1 + 1)/2 + lane, both carried from step to step (one addition each, not a product) */
+    int i1 = 1, c1 = 1 + lane;
 #pragma unroll
     for (int ri = 0; ri < WR; ri++) {
         const int lim = na - 32 * ri < 32 ? na - 32 * ri : 32;
         if (lim <= 0) break; /* uniform over the warp */
 #pragma unroll 2
         for (int l = 0; l < lim; l++) {
-            const int i1 = 32 * ri + l + 1; /* = na after the last coordinate: the loads land in the pad */
-            const int t1 = i1 * (i1 + 1) / 2;
-            float nxt[WR];
+            T nxt[WR];
 #pragma unroll
             for (int r = 0; r < WR; r++) {
                 /* j ≤ i1 reads column i1 at t1 + j, j > i1 row i1 in column j at tj + i1 */
                 const bool in_col = r < ri || (r == ri && lane <= l + 1);
-                nxt[r] = C[in_col ? t1 + lane + 32 * r : tj[r] + i1];
+                nxt[r] = C[in_col ? c1 + 32 * r : tj[r] + i1];
             }
-            /* the owner's root; every lane computes one (SIMT), lane l's is taken */
-            const double ynew = 0.5 * (-q[ri] + sqrt(fma(q[ri], q[ri], 4.0 * b[ri])));
-            const double dy = __shfl_sync(0xffffffffu, ynew - y[ri], l);
+            /* the owner's step; every lane computes one (SIMT), lane l's is taken */
+            const double own = ccd_step(q[ri], b[ri], y[ri]);
+            const double dy = __shfl_sync(0xffffffffu, own, l);
 #pragma unroll
             for (int r = 0; r < WR; r++) {
-                q[r] = fma((double)cur[r], dy, q[r]);
+                q[r] = fma(widen(cur[r]), dy, q[r]);
                 cur[r] = nxt[r];
             }
-            if (lane == l) y[ri] = ynew;
+            if (lane == l) y[ri] += own;
+            i1++;
+            c1 += i1;
         }
     }
 }
@@ -408,10 +486,12 @@ __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_
         }
         if (steps >= cap || !(r == r)) return steps;
         for (int p = tid; p < na; p += T) P.g[p] = P.q[p] - P.b[p] / P.y[p];
-        for (int64_t e = tid; e < (int64_t)na * na; e += T) {
-            const int p = (int)(e / na);
-            const int qq = (int)(e - (int64_t)p * na);
-            P.U[e] = c_at(P, p, qq) + (p == qq ? P.b[p] / (P.y[p] * P.y[p]) : 0.0);
+        /* H's upper triangle (all that the factorisation and the solves read), row by row with the threads along
+           the row (coalesced); a flat index split by 64-bit division cost more than the arithmetic (a one-warp
+           factorisation at n = 100 ran ~10⁷ instructions) */
+        for (int p = 0; p < na; p++) {
+            double* up = P.U + (int64_t)p * na;
+            for (int qq = p + tid; qq < na; qq += T) up[qq] = c_at(P, p, qq) + (p == qq ? P.b[p] / (P.y[p] * P.y[p]) : 0.0);
         }
         __syncthreads();
         /* H = UᵀU, U upper; row k of U overwrites row k of H (diagonal kept in P.diag) */
@@ -426,10 +506,24 @@ __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_
             for (int j = k + 1 + tid; j < na; j += T) rowk[j] /= ukk;
             if (tid == 0) P.diag[k] = ukk;
             __syncthreads();
-            const int m = na - k - 1;
-            for (int64_t e = tid; e < (int64_t)m * m; e += T) {
-                const int a = (int)(e / m), c = (int)(e - (int64_t)a * m);
-                if (c >= a) P.U[(int64_t)(k + 1 + a) * na + (k + 1 + c)] -= rowk[k + 1 + a] * rowk[k + 1 + c];
+            /* the trailing update of the upper triangle, NEWTON_ROWS rows at a time with the threads along the rows:
+               every load of a group before its stores, so they are in flight together (row after row, each waited
+               for the one before: U is in global memory, and the compiler cannot move a load above a store that
+               may alias it) */
+            for (int a0 = k + 1; a0 < na; a0 += NEWTON_ROWS) {
+                double ra[NEWTON_ROWS];
+#pragma unroll
+                for (int u = 0; u < NEWTON_ROWS; u++) ra[u] = a0 + u < na ? rowk[a0 + u] : 0.0;
+                for (int c = a0 + tid; c < na; c += T) {
+                    const double rc = rowk[c];
+                    double v[NEWTON_ROWS];
+#pragma unroll
+                    for (int u = 0; u < NEWTON_ROWS; u++)
+                        v[u] = c >= a0 + u ? P.U[(int64_t)(a0 + u) * na + c] : 0.0; /* c < na, so a0 + u < na */
+#pragma unroll
+                    for (int u = 0; u < NEWTON_ROWS; u++)
+                        if (c >= a0 + u) P.U[(int64_t)(a0 + u) * na + c] = v[u] - ra[u] * rc;
+                }
             }
             __syncthreads();
         }
@@ -857,7 +951,23 @@ __device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR],
     }
 }
 
+/* How often the warp path replaces the maintained q by the exact one. The sweeps update q with C rounded to T, so
+   between refreshes q drifts from the exact value by (C − C_T)·(y's movement since the last refresh): with FP32
+   (rounding ≤ 6e-8 relative) one early refresh, when the residual first falls below sqrt(tol), leaves a drift far
+   below tol (the movement left is ≲ sqrt(tol), ×6e-8). FP16 rounds at ≤ 4.9e-4 relative, so its drift is ~1e-3 of
+   the movement: it refreshes each time the residual has fallen 1e3-fold since the last exact one (from ~0.1 at
+   the start: ~1e-4, ~1e-7, then the final check), like iterative refinement. */
+template <typename T>
+struct Refresh {
+    static constexpr bool GEOMETRIC = sizeof(T) < sizeof(float);
+    static constexpr double RATIO = 1e-3;
+    /* the residual at which to refresh next, given the last exact one (res0: the start's) */
+    __device__ static double first(double res0, double tol) { return GEOMETRIC ? res0 * RATIO : sqrt(tol); }
+    __device__ static double after(double exact) { return GEOMETRIC ? exact * RATIO : -1.0; /* FP32: once */ }
+};
+
 /* CCD from P.y with P.q = Cy − y exact (step d./e. of the solve), on the warp path; leaves y and q in P. */
+template <typename T>
 __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int solver) {
     const int na = P.na;
     double y[WR], q[WR], b[WR];
@@ -874,23 +984,22 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
     double* hist = P.scratch; /* r_k at k mod 6 (shared memory: registers are short here) */
     hist[0] = warp_residual(y, q, b, na);
     CcdOutcome out{0, false, false};
-    bool refreshed = false;
     int stall_from = 0;
-    const double refresh_at = sqrt(tol);
+    double last_exact = hist[0];
+    double refresh_at = Refresh<T>::first(hist[0], tol);
+    double fetched_for = -1.0; /* the refresh level Σ was last prefetched for */
+    const int64_t s_bytes = (int64_t)P.n * P.n * (int64_t)sizeof(double);
     for (;;) {
         double d[WR];
 #pragma unroll
         for (int r = 0; r < WR; r++) d[r] = y[r];
-        warp_sweep(P, y, q, b);
+        warp_sweep<T>(P, y, q, b);
         double res = warp_residual(y, q, b, na);
         out.sweeps++;
-        /* the exact q replaces the maintained one as on the block path (see there), and once when the residual
-           first falls below sqrt(tol): the sweeps update q with C rounded to FP32, so q drifts from the exact
-           value by (C − C₃₂)·(y's movement since q was last exact), ~6e-8 of that movement; after the early
-           refresh the movement left is ≲ sqrt(tol) and so is the drift, ×6e-8, far below tol: the sweeps converge
-           to the exact problem's solution */
+        /* the exact q replaces the maintained one as on the block path (see there), and at the levels of
+           Refresh<T>: the sweeps then converge to the exact problem's solution */
         const bool check = res <= 0.5 * tol;
-        if (check || (!refreshed && res <= refresh_at)) {
+        if (check || res <= refresh_at) {
             double cy[WR];
             warp_exact_cv(P, y, cy);
 #pragma unroll
@@ -900,11 +1009,26 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
                 out.q_exact = true;
                 break;
             }
-            refreshed = true;
+            /* FP16: a refresh that gained less than 4× on the last means the rounded C leads the sweeps away
+               (an ill-conditioned C); under AUTO, Newton (on Σ in FP64) takes over as the stall rule would */
+            if (Refresh<T>::GEOMETRIC && solver != 1 && res > 0.25 * last_exact) {
+                out.to_newton = true;
+                break;
+            }
+            last_exact = res;
+            refresh_at = Refresh<T>::after(res);
             stall_from = out.sweeps;
             M.stored = 0;
             M.next = 0;
             M.have = false;
+        }
+        /* about two sweeps before the next exact product, Σ goes to L2 (it was read from memory at the start and
+           has long left L2 since); before the final check also the block's next problem's Σ, for its packing */
+        const double level = refresh_at > 0.5 * tol ? refresh_at : 0.5 * tol;
+        if (res <= 10.0 * level && fetched_for != level) {
+            fetched_for = level;
+            prefetch_l2(P.S, s_bytes);
+            if (level == 0.5 * tol && P.S_next != nullptr) prefetch_l2(P.S_next, s_bytes);
         }
         hist[out.sweeps % 6] = res; /* every lane writes the same value */
         if (!isfinite(res) || out.sweeps >= max_iter) {
@@ -949,12 +1073,14 @@ struct Config {
 /* Vector storage per block: 7 n doubles, n ints (as doubles' worth), then C when it is shared. */
 __host__ __device__ constexpr int64_t vec_doubles(int64_t n) { return SCRATCH + 7 * n + (n + 1) / 2 + 2; }
 
-/* One instantiation per path. The warp path (one-warp blocks) is sized for 10 resident problems per SM, what
-   shared memory holds at n = 100 (20.1 KB each): at most 204 registers a thread (the block path's 128 cap made
-   ptxas spill here). The block path is capped at 128 by its 512 threads. */
-constexpr int WARP_PATH_BLOCKS_PER_SM = 10;
-template <int BLOCK_MAX, int MIN_BLOCKS>
-__global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg) {
+/* One instantiation per path: the block path (capped at 128 registers by its 512 threads), and the warp path (one-
+   warp blocks) with an FP32 or an FP16 triangle. Each warp instance is sized for what shared memory holds at
+   n = 100 with the 1 KB the GPU reserves per block: FP32 20.6 KB, 10 problems per SM (at most 204 registers a
+   thread; the block path's 128 made ptxas spill here); FP16 10.6 KB, 16 per SM (128 registers). */
+constexpr int WARP_REGS_FP32 = 168;
+constexpr int WARP_REGS_FP16 = 168;
+template <int BLOCK_MAX, int MAX_REGS, typename TRI>
+__global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
     /* the warp path's instance holds only its own code, the block path's only its own (registers) */
     constexpr bool WARP = BLOCK_MAX == 32;
     ER_DYNAMIC_SHARED(double, smem);
@@ -978,7 +1104,7 @@ __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg
     P.n = n;
     if constexpr (WARP) {
         P.scratch = smem;
-        P.Cf = reinterpret_cast<float*>(smem + SCRATCH);
+        P.Cp = smem + SCRATCH;
         P.U = wnext;
     } else if (cfg.c_in_shared) {
         P.C = smem + vec_doubles(n);
@@ -992,6 +1118,7 @@ __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg
     for (int64_t k = blockIdx.x; k < cfg.batch; k += gridDim.x) {
         const double* S = cfg.cov + k * (int64_t)n * n;
         P.S = S;
+        P.S_next = k + gridDim.x < cfg.batch ? cfg.cov + (k + gridDim.x) * (int64_t)n * n : nullptr;
         const double* bb = cfg.budgets + (cfg.budgets_shared ? 0 : k * (int64_t)n);
         __syncthreads(); /* the previous problem is done with every buffer */
         /* a. active set, in index order */
@@ -1020,7 +1147,10 @@ __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg
         }
         __syncthreads();
         if constexpr (WARP) {
-            warp_pack_triangle(P);
+            double bv[WR], cb[WR];
+            warp_gather(P.b, na, bv);
+            warp_pack_triangle<TRI>(P, bv, cb); /* the triangle, and C b for the start from the same loads */
+            warp_scatter(cb, na, P.q);
         } else {
             for (int64_t e = tid; e < (int64_t)na * na; e += T) {
                 const int p = (int)(e / na), q = (int)(e - (int64_t)p * na);
@@ -1029,7 +1159,7 @@ __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg
         }
         __syncthreads();
         /* c. y = b / sqrt(bᵀCb) */
-        sym_matvec(P, P.b, P.q);
+        if constexpr (!WARP) sym_matvec(P, P.b, P.q);
         __syncthreads();
         double part = 0.0;
         for (int p = tid; p < na; p += T) part += P.b[p] * P.q[p];
@@ -1048,7 +1178,7 @@ __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg
             /* q = Cy − y exactly, from C b (Cy = Cb/sqrt(bᵀCb)): each thread its own entries, no second product */
             for (int p = tid; p < na; p += T) P.q[p] = P.q[p] / root_bcb - P.y[p];
             if constexpr (WARP) {
-                const CcdOutcome o = warp_ccd(P, cfg.tol, cfg.max_iter, cfg.solver);
+                const CcdOutcome o = warp_ccd<TRI>(P, cfg.tol, cfg.max_iter, cfg.solver);
                 sweeps = o.sweeps;
                 to_newton = o.to_newton;
                 q_exact = o.q_exact;
@@ -1115,6 +1245,13 @@ __global__ void __launch_bounds__(BLOCK_MAX, MIN_BLOCKS) solve_kernel(Config cfg
     }
 }
 
+/* The instance for a plan's path: 0 block, 1 warp with an FP32 triangle, 2 warp with FP16. */
+void (*solve_kernel_for(int packed))(Config) {
+    if (packed == 1) return solve_kernel<32, WARP_REGS_FP32, float>;
+    if (packed == 2) return solve_kernel<32, WARP_REGS_FP16, half16>;
+    return solve_kernel<MAX_THREADS, 65536 / MAX_THREADS, float>;
+}
+
 }  // namespace
 
 cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
@@ -1137,13 +1274,17 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     if (placement != nullptr && std::strncmp(placement, "global", 6) == 0) plan->c_in_shared = 0;
     /* global-all: the vectors too (the path for n ≳ 3,400), so that CI covers it at small n */
     if (placement != nullptr && std::strcmp(placement, "global-all") == 0) plan->vec_in_shared = 0;
-    /* n ≤ 128: a warp per problem with C's upper triangle packed in FP32 in shared memory (n = 100: 21.0 KB with
-       the reduction scratch, 10 problems per SM; ~40 KB and 5 in FP64), the CCD state in registers, the vectors and
-       the mixer's history in the workspace; EQUIRISK_SOLVE_C=block|global… keeps the block path */
-    const size_t packed_bytes = (size_t)SCRATCH * sizeof(double) + (size_t)(packed_floats(n) + n + 1) * sizeof(float);
+    /* n ≤ 128: a warp per problem with C's upper triangle packed in FP16 (or FP32) in shared memory (n = 100:
+       10.6 KB with the reduction scratch, 16 problems per SM; FP32 20.6 KB and 10), the CCD state in registers, the
+       vectors and the mixer's history in the workspace; EQUIRISK_SOLVE_C=block|global… keeps the block path,
+       EQUIRISK_SOLVE_TRI=fp32 takes the FP32 triangle */
+    const char* tri = std::getenv("EQUIRISK_SOLVE_TRI");
+    const bool fp32 = tri != nullptr && std::strcmp(tri, "fp32") == 0;
+    const size_t packed_bytes = (size_t)SCRATCH * sizeof(double) +
+                                (size_t)(packed_floats(n) + n + 1) * (fp32 ? sizeof(float) : sizeof(half16));
     if (n <= WARP_N && placement == nullptr && packed_bytes <= limit) {
         plan->threads = 32;
-        plan->c_packed = 1;
+        plan->c_packed = fp32 ? 1 : 2;
         plan->c_in_shared = 1;
         plan->vec_in_shared = 0;
         plan->shared_bytes = packed_bytes;
@@ -1156,7 +1297,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
                                    (plan->c_in_shared ? 0 : (size_t)(n * n)) +
                                    (plan->vec_in_shared ? 0 : (size_t)vec_doubles(n));
     }
-    void (*kernel)(Config) = plan->c_packed ? solve_kernel<32, WARP_PATH_BLOCKS_PER_SM> : solve_kernel<MAX_THREADS, 1>;
+    void (*kernel)(Config) = solve_kernel_for(plan->c_packed);
     e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
     if (e != cudaSuccess) return e;
     int per_sm = 0;
@@ -1191,7 +1332,7 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     cfg.converged = a.converged;
     cfg.solver_used = a.solver_used;
     cfg.volatility = a.volatility;
-    void (*kernel)(Config) = plan.c_packed ? solve_kernel<32, WARP_PATH_BLOCKS_PER_SM> : solve_kernel<MAX_THREADS, 1>;
+    void (*kernel)(Config) = solve_kernel_for(plan.c_packed);
     ER_LAUNCH(kernel, dim3(plan.grid), dim3(plan.threads), plan.shared_bytes, stream, cfg);
     return cudaGetLastError();
 }
