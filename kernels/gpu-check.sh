@@ -35,6 +35,8 @@ EQUIRISK_PROFILE=1 "$out/driver" --bench
 echo "== the alternative kernels: covariance on the FP64 CUDA cores instead of the tensor cores (DMMA); the solver's"
 echo "   C in global memory (L2) instead of shared memory (more problems per SM, the block-per-problem path)"
 EQUIRISK_PROFILE=1 EQUIRISK_COV_KERNEL=simt EQUIRISK_SOLVE_C=global "$out/driver" --bench
+echo "== the batched solve's warp path with its FP32 triangle instead of FP16 (10 problems per SM instead of 12)"
+EQUIRISK_PROFILE=1 EQUIRISK_SOLVE_TRI=fp32 "$out/driver" --bench
 
 # ---- Java tests with the CUDA backend -------------------------------------------------------------------------
 # HOOK (native/ owns this): the GPU machine has no Maven, so the native module's tests travel as a folder prepared on

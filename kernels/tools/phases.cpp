@@ -1,7 +1,9 @@
 /* Phase counters of the batched solve (phases.sh): solves gpu-check's batch (10,000 problems, N = 100) twice after a
    warm-up with the instrumented library, then prints the mean cycles per problem of each phase (lane 0 of each
    block; the "total" is the whole problem, the phases need not add up to it: "ccd-all" holds sweep, refresh and
-   mix, and the stall rule and residuals are in it too). Built against the driver's helpers. */
+   mix, and the stall rule and residuals are in it too; "triangle" includes the start point's product C b, made
+   from the same loads of Σ). EQUIRISK_SOLVE_TRI=fp32 measures the FP32 triangle. Built against the driver's
+   helpers. */
 #define main driver_main
 #include "../test/driver.cpp"
 #undef main
