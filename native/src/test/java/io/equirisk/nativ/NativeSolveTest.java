@@ -149,15 +149,28 @@ class NativeSolveTest {
         SolverOptions opts = SolverOptions.defaults().withTolerance(TOL);
         try (CudaBackend chunked = NativeTestBackend.open(0, 2_000); // about two problems per chunk
              CudaBackend critical = NativeTestBackend.open(Long.MAX_VALUE, Long.MAX_VALUE)) {
-            BatchSolution a = chunked.solve(m.batch(), m.budgets(), opts);
-            BatchSolution b = critical.solve(m.batch(), m.budgets(), opts);
-            checkAgainstReference(m.batch(), m.budgets(), a, 1e-9);
-            for (int i = 0; i < a.weights().length; i++) {
-                assertEquals(b.weights()[i], a.weights()[i], 1e-14 * Math.abs(b.weights()[i]), "weight " + i);
+            // per-problem budgets, then budgets shared by the whole batch: the staging area is reused chunk after
+            // chunk, so a chunk must not see what the one before left there
+            double[] shared = TestMatrices.equalBudgets(m.n());
+            shared[0] *= 3;
+            double sum = 0;
+            for (double v : shared) {
+                sum += v;
             }
-            for (int k = 0; k < a.batch(); k++) {
-                assertEquals(b.iterations()[k], a.iterations()[k], "iterations of problem " + k);
-                assertEquals(b.solvers()[k], a.solvers()[k], "solver of problem " + k);
+            for (int i = 0; i < shared.length; i++) {
+                shared[i] /= sum;
+            }
+            for (double[] budgets : List.of(m.budgets(), shared)) {
+                BatchSolution a = chunked.solve(m.batch(), budgets, opts);
+                BatchSolution b = critical.solve(m.batch(), budgets, opts);
+                checkAgainstReference(m.batch(), budgets, a, 1e-9);
+                for (int i = 0; i < a.weights().length; i++) {
+                    assertEquals(b.weights()[i], a.weights()[i], 1e-14 * Math.abs(b.weights()[i]), "weight " + i);
+                }
+                for (int k = 0; k < a.batch(); k++) {
+                    assertEquals(b.iterations()[k], a.iterations()[k], "iterations of problem " + k);
+                    assertEquals(b.solvers()[k], a.solvers()[k], "solver of problem " + k);
+                }
             }
         }
     }
@@ -230,7 +243,7 @@ class NativeSolveTest {
             double[] cov = new double[n * n];
             System.arraycopy(batch.values(), k * n * n, cov, 0, n * n);
             double[] b = new double[n];
-            System.arraycopy(budgets, k * n, b, 0, n);
+            System.arraycopy(budgets, budgets.length == n ? 0 : k * n, b, 0, n); // shared or per problem
             double[] w = s.result(k).weights();
             assertTrue(s.converged()[k], "problem " + k + " converged (residual " + s.residuals()[k] + ", "
                     + s.iterations()[k] + " iterations, " + s.solvers()[k] + ")");
