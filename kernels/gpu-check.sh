@@ -2,8 +2,9 @@
 # On a machine with an NVIDIA GPU: builds libequirisk_cuda.so, runs the C test driver against it (every check of
 # test/run.sh), then prints the timing table (GPU call vs the same work in one-thread C++ on this host):
 #   covariance N = 5000, T = 2520 · batched solve B = 10,000 × N = 100 · one solve N = 3000
-# and the Java tests with the CUDA backend when a folder prepared by native/gpu-java-tests.sh is present (see the
-# hook at the end). Fails with a clear message where there is no nvcc or no GPU.
+# the Java tests with the CUDA backend when a folder prepared by native/gpu-java-tests.sh is present, and the Java
+# engine on all cores against the CUDA backend on the same batch when a JDK and the benchmarks jar are (see the
+# hooks at the end). Fails with a clear message where there is no nvcc or no GPU.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -49,4 +50,20 @@ if [[ -f "$tests_dir/run.sh" ]]; then
     bash "$tests_dir/run.sh" cuda
 else
     echo "== Java tests skipped: no prepared folder at $tests_dir (bash native/gpu-java-tests.sh prepare DIR)"
+fi
+
+# ---- The Java engine on all cores against the CUDA backend, on the same batch (the ≥ 50× comparison) ----------
+# Needs a JDK 25 (JAVA_HOME, a carried .jdk/ in the repository root, or java on PATH) and the benchmarks jar
+# (`mvn -B -q -DskipTests package -pl benchmarks -am` on the build machine; carry benchmarks/target/benchmarks.jar).
+# The library built above replaces the jar's own (-Dequirisk.native.dir). Kernel times go to stderr.
+jar="$root/benchmarks/target/benchmarks.jar"
+java="${JAVA_HOME:+$JAVA_HOME/bin/java}"
+[[ -z "$java" && -x "$root/.jdk/bin/java" ]] && java="$root/.jdk/bin/java"
+[[ -z "$java" ]] && java="$(command -v java || true)"
+if [[ -f "$jar" && -n "$java" ]]; then
+    echo "== Java engine (all cores) against the CUDA backend: 10,000 problems of N = 100, one JVM"
+    EQUIRISK_PROFILE=1 "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+        -Dequirisk.native.dir="$out" -cp "$jar" io.equirisk.bench.GpuBatchComparison 10000 100 5
+else
+    echo "== Java-vs-CUDA comparison skipped: needs $jar and a JDK (see the comment above)"
 fi
