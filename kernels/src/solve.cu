@@ -256,10 +256,11 @@ __device__ void ccd_sweep(const Problem& P) {
 constexpr int WARP_N = 128; /* largest n of the warp-per-problem path */
 constexpr int WR = WARP_N / 32;
 
-/* The warp path's packed triangle: C_pq (p ≤ q) at q(q+1)/2 + p, column by column, in FP32, with zeros on the
-   diagonal (q = Cy − y leaves the diagonal out, so the rank-1 update needs no j ≠ i test). Column q is contiguous:
-   a warp reading column q (consecutive p) is conflict-free; reading row p (consecutive q, offsets q(q+1)/2 + p) it
-   hits distinct banks up to 2-way at some starting q (triangular numbers mod 32 over 32 consecutive q). */
+/* The warp path's packed triangle: C_pq (p ≤ q) at q(q+1)/2 + p, column by column, in FP16 or FP32, with zeros on
+   the diagonal (q = Cy − y leaves the diagonal out, so the rank-1 update needs no j ≠ i test). Column q is
+   contiguous: a warp reading column q (consecutive p) is conflict-free; reading row p (consecutive q, offsets
+   q(q+1)/2 + p) it hits distinct banks up to 2-way at some starting q (triangular numbers mod 32 over 32
+   consecutive q; in FP16 two entries share a 4-byte bank word). */
 __host__ __device__ constexpr int64_t packed_floats(int64_t n) { return n * (n + 1) / 2; }
 
 /* Lane l's entries of a length-na vector on the warp path: p = l + 32r (r < WR), zero past na. */
@@ -1074,9 +1075,11 @@ struct Config {
 __host__ __device__ constexpr int64_t vec_doubles(int64_t n) { return SCRATCH + 7 * n + (n + 1) / 2 + 2; }
 
 /* One instantiation per path: the block path (capped at 128 registers by its 512 threads), and the warp path (one-
-   warp blocks) with an FP32 or an FP16 triangle. Each warp instance is sized for what shared memory holds at
-   n = 100 with the 1 KB the GPU reserves per block: FP32 20.6 KB, 10 problems per SM (at most 204 registers a
-   thread; the block path's 128 made ptxas spill here); FP16 10.6 KB, 16 per SM (128 registers). */
+   warp blocks) with an FP32 or an FP16 triangle, each capped at 168 registers (ptxas: no spills; the block path's
+   128 made it spill here). What is resident per SM at n = 100 (ncu on an H200): FP32 10 problems (20.6 KB of
+   shared memory each, with the 1 KB the GPU reserves per block); FP16 12 (10.6 KB each, but each scheduler has its
+   own 16,384 registers: 3 warps of 168). 144 registers gave the same 12; 128 gave 14, with the mixer's state
+   moved to memory to fit: slower on an H200. */
 constexpr int WARP_REGS_FP32 = 168;
 constexpr int WARP_REGS_FP16 = 168;
 template <int BLOCK_MAX, int MAX_REGS, typename TRI>
@@ -1275,7 +1278,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     /* global-all: the vectors too (the path for n ≳ 3,400), so that CI covers it at small n */
     if (placement != nullptr && std::strcmp(placement, "global-all") == 0) plan->vec_in_shared = 0;
     /* n ≤ 128: a warp per problem with C's upper triangle packed in FP16 (or FP32) in shared memory (n = 100:
-       10.6 KB with the reduction scratch, 16 problems per SM; FP32 20.6 KB and 10), the CCD state in registers, the
+       10.6 KB with the reduction scratch, 12 problems per SM; FP32 20.6 KB and 10), the CCD state in registers, the
        vectors and the mixer's history in the workspace; EQUIRISK_SOLVE_C=block|global… keeps the block path,
        EQUIRISK_SOLVE_TRI=fp32 takes the FP32 triangle */
     const char* tri = std::getenv("EQUIRISK_SOLVE_TRI");
