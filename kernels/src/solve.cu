@@ -27,6 +27,7 @@
  *   thread sums the warp partials in the same order, so all threads hold the same value and take the same branch.
  */
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -75,6 +76,10 @@ __device__ __forceinline__ void prefetch_l2(const void* p, int64_t bytes) {
 constexpr int MAX_THREADS = 512;
 constexpr int OWN = 8;                  /* register-cached entries per thread in the CCD update (n ≤ OWN·T) */
 constexpr int NEWTON_MAX_STEPS = 200;   /* Newton's own cap (the Java engine's DampedNewton.MAX_STEPS) */
+/* The least budget the solve works with: a positive budget below it (subnormal, < 5.6e-309) is raised to it, so
+   that 4b, and with it ccd_step's d, is a normal number; the risk contribution it asks for moves by less than
+   6e-309. */
+constexpr double MIN_BUDGET = DBL_MIN / 4;
 constexpr int NEWTON_ROWS = 8;          /* rows of the factorisation's trailing update whose loads go out together */
 constexpr int SCRATCH = 40;             /* doubles of reduction scratch (one per warp + broadcast slots) */
 
@@ -191,16 +196,16 @@ __device__ void exact_offdiag(const Problem& P) {
    sqrt(d) = t(1 + e/2 + 3e²/8) with e = 1 − t·r (error ~e³, below FP64's rounding), and the halving and both
    subtractions folded into the last FMA: six dependent operations after the estimate where sqrt() with its
    correctly rounded result and special cases, then the plain formula, took eleven (an H200 profile of the warp
-   path's sweep). Within a few ulp of the plain formula: the sweeps' fixed point moves by as much. d > 0 (b > 0);
-   only a budget below ~1e-308 could make it subnormal, where the estimate flushes to zero and the step comes out
-   NaN: the solve then reports that problem unconverged. */
+   path's sweep). Within a few ulp of the plain formula: the sweeps' fixed point moves by as much. d ≥ 4b, and the
+   solve floors positive budgets at MIN_BUDGET, so d is never subnormal (the estimate flushes those to zero, and the
+   step would come out NaN); the emulation flushes the same way. */
 __device__ __forceinline__ double ccd_step(double c, double b, double y) {
     const double d = fma(c, c, 4.0 * b);
     double r;
 #ifdef __CUDACC__
     asm("rsqrt.approx.ftz.f64 %0, %1;" : "=d"(r) : "d"(d));
 #else
-    r = 1.0 / std::sqrt(d);
+    r = d < DBL_MIN ? INFINITY : 1.0 / std::sqrt(d); /* .ftz: a subnormal d is taken as 0 */
 #endif
     const double t = d * r;
     const double e = fma(-t, r, 1.0);
@@ -1145,7 +1150,7 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         /* b. correlation over the active set */
         for (int p = tid; p < na; p += T) {
             const int i = idx[p];
-            P.b[p] = bb[i] / bsum;
+            P.b[p] = fmax(bb[i] / bsum, MIN_BUDGET);
             P.sig[p] = sqrt(S[(int64_t)i * n + i]);
         }
         __syncthreads();

@@ -532,6 +532,24 @@ void test_solve(er_context* ctx, bool expect_chunking) {
         CHECK(o.conv[1] == 0, "an indefinite covariance reported converged");
         check_problem("beside an indefinite problem", o, S, eq, true, 2, n, tol, 1e-9, ER_USED_NEWTON);
     }
+    /* a subnormal budget on an uncorrelated asset: its coordinate step's d = c² + 4b would be subnormal, which the
+       GPU's reciprocal-square-root estimate (and the emulation) flush to zero; the solve floors such budgets */
+    {
+        const int n = 5;
+        Vec S(n * n, 0.0);
+        for (int i = 0; i < n; i++) S[i * n + i] = 1e-4 * (i + 1);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                if (i != j) S[i * n + j] = 0.3e-4 * std::sqrt((double)(i + 1) * (j + 1)); /* assets 3, 4 alone */
+        Vec b = {0.4, 0.3, 0.2, 0.1, 1e-310};
+        for (int solver : {ER_SOLVER_AUTO, ER_SOLVER_CCD}) { /* Newton alone: b/y² overflows from this start */
+            Solved o = solve(ctx, S, b, true, 1, n, tol, 10000, solver);
+            CHECK(o.status == ER_OK, "subnormal budget: %s", er_last_error());
+            char what[64];
+            std::snprintf(what, sizeof what, "subnormal budget solver=%d", solver);
+            check_problem(what, o, S, b, true, 0, n, tol, 1e-9, 0);
+        }
+    }
     /* CCD alone capped at one sweep: one iteration, reported honestly */
     {
         const int n = 20;
