@@ -619,6 +619,19 @@ __device__ Mixer mixer_at(double* region, int na) {
     return M;
 }
 
+/* One entry's terms of a depth-D fit's normal equations: a_uv += wΔf_u·wΔf_v (u ≥ v, the Gram matrix's lower
+   triangle by rows), then rhs_u += wΔf_u·wf, in the layout mix_coefficients reads. */
+template <int D>
+__device__ __forceinline__ void add_fit_terms(const double (&wdf)[D], double wf, double (&sums)[mix_terms(D)]) {
+    int k = 0;
+#pragma unroll
+    for (int u = 0; u < D; u++)
+#pragma unroll
+        for (int v = 0; v <= u; v++) sums[k++] += wdf[u] * wdf[v];
+#pragma unroll
+    for (int u = 0; u < D; u++) sums[D * (D + 1) / 2 + u] += wdf[u] * wf;
+}
+
 /* Sums K values over the block at once: the K shuffle trees interleave (independent chains), then one exchange of
    the warps' partials through buf (nw × K doubles) when there is more than one warp. Every thread gets the sums,
    added in the same order everywhere. */
@@ -734,17 +747,11 @@ __device__ bool anderson_mix(const Problem& P, Mixer& M) {
 #pragma unroll
     for (int k = 0; k < MIX_TERMS; k++) sums[k] = 0.0;
     for (int p = tid; p < na; p += T) {
-        const double w = 1.0 / P.y[p], wf = w * M.pf[p];
+        const double w = 1.0 / P.y[p];
         double wdf[MIX_DEPTH];
 #pragma unroll
         for (int u = 0; u < MIX_DEPTH; u++) wdf[u] = u < m ? w * M.df[u * na + p] : 0.0;
-        int k = 0;
-#pragma unroll
-        for (int u = 0; u < MIX_DEPTH; u++) {
-#pragma unroll
-            for (int v = 0; v <= u; v++) sums[k++] += wdf[u] * wdf[v];
-            sums[MIX_DEPTH * (MIX_DEPTH + 1) / 2 + u] += wdf[u] * wf;
-        }
+        add_fit_terms<MIX_DEPTH>(wdf, w * M.pf[p], sums);
     }
     block_sum_many(sums, M.buf);
     double gam[MIX_DEPTH];
@@ -902,17 +909,11 @@ __device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR],
 #pragma unroll
     for (int r = 0; r < WR; r++) {
         if (lane + 32 * r >= na) continue;
-        const double w = 1.0 / y[r], wf = w * f[r];
+        const double w = 1.0 / y[r];
         double wdf[WARP_MIX_DEPTH];
 #pragma unroll
         for (int u = 0; u < WARP_MIX_DEPTH; u++) wdf[u] = hf[r][u] * w;
-        int k = 0;
-#pragma unroll
-        for (int u = 0; u < WARP_MIX_DEPTH; u++) {
-#pragma unroll
-            for (int v = 0; v <= u; v++) sums[k++] += wdf[u] * wdf[v];
-            sums[WARP_MIX_DEPTH * (WARP_MIX_DEPTH + 1) / 2 + u] += wdf[u] * wf;
-        }
+        add_fit_terms<WARP_MIX_DEPTH>(wdf, w * f[r], sums);
     }
     block_sum_many(sums, nullptr); /* one warp: shuffles only */
     double gam[WARP_MIX_DEPTH];
