@@ -192,6 +192,25 @@ void random_spd(int n, double* S) {
         }
 }
 
+/* rows × n daily-like returns of a 10-factor market (loadings N(0,1), factors /3, idiosyncratic N(0, 0.25)), ×0.01:
+   the rolling windows of the timing runs (252-day windows of these are ill-conditioned: plain CCD needs ~460
+   sweeps, so AUTO hands most of them to Newton). */
+Vec factor_returns(int64_t rows, int64_t n) {
+    constexpr int64_t k_f = 10;
+    Vec r(rows * n), load(n * k_f);
+    for (auto& v : load) v = normal();
+    for (int64_t t = 0; t < rows; t++) {
+        double f[k_f];
+        for (auto& x : f) x = normal();
+        for (int64_t j = 0; j < n; j++) {
+            double v = 0.5 * normal();
+            for (int64_t q = 0; q < k_f; q++) v += load[j * k_f + q] * f[q] / 3.0;
+            r[t * n + j] = 0.01 * v;
+        }
+    }
+    return r;
+}
+
 /* Σ = D R D: R the correlation of Q Λ Qᵀ, Q a random orthogonal basis (modified Gram-Schmidt, twice), Λ
    log-spaced over `decades`; volatilities D over three decades. Correlations of both signs; with decades = 8,
    cond(R) ≈ 1e8 and cond(Σ) ≈ 1e12 (checked with numpy for these sizes). */
@@ -857,19 +876,7 @@ int bench(er_context* ctx) {
        device (only 10 MB of returns go in); CPU: the same covariances (double loop) and plain CCD, one thread */
     {
         const int64_t n = 100, window = 252, count = 10000, rows = window + count - 1;
-        Vec r(rows * n);
-        const int64_t k_f = 10;
-        Vec load(n * k_f);
-        for (auto& v : load) v = normal();
-        for (int64_t t = 0; t < rows; t++) {
-            double f[10];
-            for (auto& x : f) x = normal();
-            for (int64_t j = 0; j < n; j++) {
-                double v = 0.5 * normal();
-                for (int64_t q = 0; q < k_f; q++) v += load[j * k_f + q] * f[q] / 3.0;
-                r[t * n + j] = 0.01 * v;
-            }
-        }
+        const Vec r = factor_returns(rows, n);
         std::vector<int64_t> st(count);
         for (int64_t k = 0; k < count; k++) st[k] = k;
         Vec eq(n, 1.0 / n), w(count * n), rc(count * n), res(count), vol(count);

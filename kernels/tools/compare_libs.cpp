@@ -74,18 +74,8 @@ int main(int argc, char** argv) {
     const int64_t cn = 5000, crow = 2520;
     Vec r(crow * cn);
     for (auto& v : r) v = 0.01 * normal();
-    const int64_t window = 252, count = 10000, rrows = window + count - 1, kf = 10;
-    Vec rr(rrows * n), load(n * kf);
-    for (auto& v : load) v = normal();
-    for (int64_t t = 0; t < rrows; t++) {
-        double f[kf];
-        for (auto& x : f) x = normal();
-        for (int64_t j = 0; j < n; j++) {
-            double v = 0.5 * normal();
-            for (int64_t q = 0; q < kf; q++) v += load[j * kf + q] * f[q] / 3.0;
-            rr[t * n + j] = 0.01 * v;
-        }
-    }
+    const int64_t window = 252, count = 10000, rrows = window + count - 1;
+    const Vec rr = factor_returns(rrows, n);
     std::vector<int64_t> st(count);
     for (int64_t k = 0; k < count; k++) st[k] = k;
 
