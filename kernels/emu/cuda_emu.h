@@ -591,6 +591,18 @@ inline cudaError_t cudaFree(void* p) {
     std::free(raw);
     return cudaSuccess;
 }
+/* Page-locked host memory is ordinary host memory here, touched throughout as locking does (so it is resident, and
+   a leak of it shows in the process's resident set as it would on a GPU machine). */
+inline cudaError_t cudaMallocHost(void** p, size_t bytes) {
+    *p = std::aligned_alloc(256, ((bytes + 255) / 256) * 256);
+    if (*p == nullptr) return cudaErrorMemoryAllocation;
+    std::memset(*p, 0, bytes);
+    return cudaSuccess;
+}
+inline cudaError_t cudaFreeHost(void* p) {
+    std::free(p);
+    return cudaSuccess;
+}
 inline cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpyKind, cudaStream_t = nullptr) {
     if (bytes > 0) std::memcpy(dst, src, bytes);
     return cudaSuccess;

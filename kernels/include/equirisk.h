@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define ER_ABI_VERSION 2
+#define ER_ABI_VERSION 3
 
 typedef enum er_status {
     ER_OK = 0,
@@ -79,6 +79,17 @@ er_status er_device_info_get(int32_t device, er_device_info* info);
    separate contexts may be used concurrently. */
 er_status er_context_create(int32_t device, er_context** ctx);
 er_status er_context_destroy(er_context* ctx);
+
+/*
+ * Page-locked ("pinned") host memory owned by the context, for staging a caller's data on its way to and from the
+ * device. Copies from pageable memory go through the driver's own pinned buffer, one more CPU copy on one thread;
+ * from this area they run at the bus's rate (and the caller can fill it with as many threads as it likes).
+ * *out receives an area of at least bytes (256-byte aligned), valid until the next er_context_staging call on this
+ * context or er_context_destroy. The area only grows; when it grows its contents are not kept. Pass it to the calls
+ * above like any host memory. ER_OUT_OF_MEMORY when the system will not lock that much memory: use pageable memory
+ * then. The emulation library returns ordinary host memory.
+ */
+er_status er_context_staging(er_context* ctx, int64_t bytes, void** out);
 
 /*
  * One covariance per window: window k covers rows [starts[k], starts[k] + window) of returns (rows × n).

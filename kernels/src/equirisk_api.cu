@@ -60,6 +60,12 @@ struct DeviceBuffer {
     size_t capacity = 0;
 };
 
+/* Page-locked host memory that only grows (er_context_staging). */
+struct HostBuffer {
+    void* ptr = nullptr;
+    size_t capacity = 0;
+};
+
 enum Slot { IN, AUX, OUT, OUT2, TMP, WORK, SLOTS };
 
 const char* kSlotName[SLOTS] = {"input", "auxiliary input", "output", "output", "scratch", "workspace"};
@@ -70,6 +76,7 @@ struct er_context {
     int device;
     cudaStream_t stream;
     DeviceBuffer buf[SLOTS];
+    HostBuffer staging;
 
     size_t held() const {
         size_t s = 0;
@@ -412,8 +419,36 @@ ER_EXPORT er_status er_context_destroy(er_context* ctx) {
     cudaSetDevice(ctx->device);
     cudaStreamSynchronize(ctx->stream);
     ctx->release();
+    cudaFreeHost(ctx->staging.ptr);
     cudaStreamDestroy(ctx->stream);
     delete ctx;
+    return ok();
+}
+
+ER_EXPORT er_status er_context_staging(er_context* ctx, int64_t bytes, void** out) {
+    const char* fn = "er_context_staging";
+    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+    if (out == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: out is NULL", fn);
+    *out = nullptr;
+    if (bytes <= 0) return fail(ER_INVALID_ARGUMENT, "%s: bytes must be positive, got %lld", fn, (long long)bytes);
+    ER_TRY(use_device(ctx));
+    HostBuffer& h = ctx->staging;
+    if (h.capacity < (size_t)bytes) {
+        /* every call waits for its stream before it returns, but be sure nothing still reads the old area */
+        ER_CHECK(cudaStreamSynchronize(ctx->stream), "cudaStreamSynchronize");
+        cudaFreeHost(h.ptr);
+        h = HostBuffer{};
+        const size_t step = size_t{2} << 20; /* whole 2 MiB: a slightly larger call does not lock it all again */
+        const size_t want = ((size_t)bytes + step - 1) / step * step;
+        void* p = nullptr;
+        const cudaError_t e = cudaMallocHost(&p, want);
+        if (e != cudaSuccess) {
+            (void)cudaGetLastError(); /* allocation errors are not sticky */
+            return from_cuda(e, "er_context_staging: cudaMallocHost (page-locked host memory)");
+        }
+        h = HostBuffer{p, want};
+    }
+    *out = h.ptr;
     return ok();
 }
 

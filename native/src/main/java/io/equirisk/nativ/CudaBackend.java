@@ -11,7 +11,6 @@ import io.equirisk.error.ZeroVarianceException;
 import io.equirisk.nativ.ffi.EquiriskH;
 import io.equirisk.solver.SolverOptions;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -25,13 +24,16 @@ import java.lang.foreign.ValueLayout;
  * {@link NativeStatus}.
  *
  * <p><b>Memory.</b> A call whose data is at most {@code criticalBytes} passes the Java arrays themselves through a
- * critical downcall (no copy; GC waits for the call, which at that size is short). Larger calls copy into off-heap
- * buffers, in chunks of at most about {@code chunkBytes} (whole windows or problems), so a huge batch never needs
- * one giant off-heap copy; the C side chunks again to fit device memory. A problem's result does not depend on the
- * other problems of its batch, so chunking does not change results.
+ * critical downcall (no copy; GC waits for the call, which at that size is short). Larger calls stage their data in
+ * chunks of at most about {@code chunkBytes} (whole windows or problems), so a huge batch never needs one giant
+ * off-heap copy; the C side chunks again to fit device memory. The staging area is the context's page-locked host
+ * memory, kept from call to call (so a backend holds up to about {@code chunkBytes} of locked memory until it is
+ * closed), or ordinary off-heap memory where the system will not lock that much ({@link HostStaging}); the copies
+ * into and out of it run on the common pool ({@link BulkCopy}). A problem's result does not depend on the other
+ * problems of its batch, so chunking does not change results.
  *
  * <p><b>Threads.</b> One {@code er_context} per backend, used under a fair lock ({@link NativeContext}): safe from
- * any number of Java threads, which are served one after another.
+ * any number of Java threads, which are served one after another, one whole call at a time.
  */
 public final class CudaBackend implements ComputeBackend {
     /** Calls with at most this many bytes of inputs and outputs pass heap arrays without copying. */
@@ -49,6 +51,7 @@ public final class CudaBackend implements ComputeBackend {
     private final NativeContext context;
     private final long criticalBytes;
     private final long chunkBytes;
+    private final boolean pinnedStaging;
 
     /** Opens device {@code device} of {@code library} with the default thresholds. */
     public static CudaBackend open(NativeLibrary library, int device) {
@@ -60,6 +63,14 @@ public final class CudaBackend implements ComputeBackend {
      * @param chunkBytes    target size of an off-heap chunk (at least one window or problem per chunk)
      */
     public CudaBackend(NativeLibrary library, int device, long criticalBytes, long chunkBytes) {
+        this(library, device, criticalBytes, chunkBytes, true);
+    }
+
+    /**
+     * @param pinnedStaging whether large calls stage in the context's page-locked memory (else always in ordinary
+     *                      off-heap memory, as they also do when the system will not lock it)
+     */
+    CudaBackend(NativeLibrary library, int device, long criticalBytes, long chunkBytes, boolean pinnedStaging) {
         if (criticalBytes < 0 || chunkBytes < 1) {
             throw new InvalidInputException("criticalBytes must be ≥ 0 and chunkBytes ≥ 1, got " + criticalBytes
                     + " and " + chunkBytes);
@@ -68,6 +79,7 @@ public final class CudaBackend implements ComputeBackend {
         this.api = library.api();
         this.criticalBytes = criticalBytes;
         this.chunkBytes = chunkBytes;
+        this.pinnedStaging = pinnedStaging;
         DeviceInfo info = library.deviceInfo(device);
         if (library.kind() == LibraryKind.CUDA) {
             this.name = "cuda";
@@ -108,11 +120,17 @@ public final class CudaBackend implements ComputeBackend {
         int erKind = kind == CovarianceKind.SAMPLE ? EquiriskH.ER_COV_SAMPLE : EquiriskH.ER_COV_EWMA;
         double erLambda = kind == CovarianceKind.EWMA ? lambda : 0.0;
 
-        for (int k0 = 0; k0 < count; ) {
-            Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> covarianceBytes(rows, n, cnt));
-            covarianceChunk(windows.returns(), n, starts, k0, c.k1, c.lo, c.hi, window, erKind, erLambda, out);
-            k0 = c.k1;
-        }
+        context.call(ctx -> {
+            try (HostStaging staging = new HostStaging(api, ctx, pinnedStaging)) {
+                for (int k0 = 0; k0 < count; ) {
+                    Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> covarianceBytes(rows, n, cnt));
+                    covarianceChunk(ctx, staging, windows.returns(), n, starts, k0, c.k1, c.lo, c.hi, window, erKind,
+                            erLambda, out);
+                    k0 = c.k1;
+                }
+            }
+            return null;
+        });
         return CovarianceBatch.of(count, n, out, null);
     }
 
@@ -142,8 +160,8 @@ public final class CudaBackend implements ComputeBackend {
     }
 
     /** Windows [k0, k1), which lie within rows [lo, hi), into out. */
-    private void covarianceChunk(double[] returns, int n, int[] starts, int k0, int k1, int lo, int hi, int window,
-                                 int erKind, double lambda, double[] out) {
+    private void covarianceChunk(MemorySegment ctx, HostStaging staging, double[] returns, int n, int[] starts, int k0,
+                                 int k1, int lo, int hi, int window, int erKind, double lambda, double[] out) {
         int cnt = k1 - k0;
         long rows = hi - lo;
         long[] local = new long[cnt];
@@ -156,27 +174,23 @@ public final class CudaBackend implements ComputeBackend {
             MemorySegment r = MemorySegment.ofArray(returns).asSlice(lo * n * D, rows * n * D);
             MemorySegment s = MemorySegment.ofArray(local);
             MemorySegment o = MemorySegment.ofArray(out).asSlice(k0 * nn * D, cnt * nn * D);
-            context.call(ctx -> {
-                NativeStatus.check(api, api.er_covariance_critical(ctx, r, rows, n, s, cnt, window, erKind, lambda, o),
-                        "er_covariance");
-                return null;
-            });
+            NativeStatus.check(api, api.er_covariance_critical(ctx, r, rows, n, s, cnt, window, erKind, lambda, o),
+                    "er_covariance");
             return;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment r = arena.allocate(rows * n * D, D);
-            MemorySegment.copy(returns, Math.toIntExact(lo * n), r, ValueLayout.JAVA_DOUBLE, 0,
-                    Math.toIntExact(rows * n));
-            MemorySegment s = arena.allocateFrom(ValueLayout.JAVA_LONG, local);
-            MemorySegment o = arena.allocate(cnt * nn * D, D);
-            context.call(ctx -> {
-                NativeStatus.check(api, api.er_covariance(ctx, r, rows, n, s, cnt, window, erKind, lambda, o),
-                        "er_covariance");
-                return null;
-            });
-            MemorySegment.copy(o, ValueLayout.JAVA_DOUBLE, 0, out, Math.toIntExact(k0 * nn),
-                    Math.toIntExact(cnt * nn));
-        }
+        long rBytes = rows * n * D;
+        long sBytes = cnt * (long) Long.BYTES;
+        long oBytes = cnt * nn * D;
+        HostStaging.Slices area = staging.area(HostStaging.slot(rBytes) + HostStaging.slot(sBytes)
+                + HostStaging.slot(oBytes));
+        MemorySegment r = area.take(rBytes);
+        BulkCopy.in(returns, Math.toIntExact(lo * n), r, Math.toIntExact(rows * n));
+        MemorySegment s = area.take(sBytes);
+        MemorySegment.copy(local, 0, s, ValueLayout.JAVA_LONG, 0, cnt);
+        MemorySegment o = area.take(oBytes);
+        NativeStatus.check(api, api.er_covariance(ctx, r, rows, n, s, cnt, window, erKind, lambda, o),
+                "er_covariance");
+        BulkCopy.out(o, out, Math.toIntExact(k0 * nn), Math.toIntExact(cnt * nn));
     }
 
     // ------------------------------------------------------------------ solve
@@ -194,20 +208,17 @@ public final class CudaBackend implements ComputeBackend {
         long perProblem = solveBytesPerProblem(n, shared);
         long sharedBytes = shared ? n * D : 0;
         int perChunk = (int) Math.max(1, Math.min(count, (chunkBytes - sharedBytes) / perProblem));
-        // one off-heap staging area for every chunk of the call: allocated (and zeroed) once, not per chunk (at
-        // 10,000 × 100 on an H200, thirteen fresh 64 MB areas cost more than the kernels)
-        try (Arena arena = Arena.ofConfined()) {
-            SolveStaging staging = null;
-            for (int k0 = 0; k0 < count; k0 += perChunk) {
-                int k1 = Math.min(count, k0 + perChunk);
-                long bytes = (k1 - k0) * perProblem + sharedBytes;
-                if (bytes > criticalBytes && staging == null) {
-                    staging = SolveStaging.allocate(arena, perChunk, n, shared);
+        // one staging area for every chunk of the call, not one per chunk (at 10,000 × 100 on an H200, thirteen
+        // fresh 64 MB areas cost more than the kernels)
+        context.call(ctx -> {
+            try (HostStaging staging = new HostStaging(api, ctx, pinnedStaging)) {
+                for (int k0 = 0; k0 < count; k0 += perChunk) {
+                    solveChunk(ctx, staging, batch.values(), budgets, shared, n, k0, Math.min(count, k0 + perChunk),
+                            options, erSolver, out, converged, used);
                 }
-                solveChunk(batch.values(), budgets, shared, n, k0, k1, options, erSolver, out, converged, used,
-                        staging);
             }
-        }
+            return null;
+        });
         for (int k = 0; k < count; k++) {
             out.converged()[k] = converged[k] != 0;
             out.solvers()[k] = solverName(used[k], k);
@@ -220,17 +231,9 @@ public final class CudaBackend implements ComputeBackend {
         return n * n * D + (shared ? 0 : n * D) + 2 * n * D + I + D + I + I + D;
     }
 
-    /** Off-heap inputs and outputs for up to {@code capacity} problems, reused chunk after chunk. */
-    private record SolveStaging(MemorySegment cov, MemorySegment budgets, Results results) {
-        static SolveStaging allocate(Arena arena, long capacity, long n, boolean shared) {
-            return new SolveStaging(arena.allocate(capacity * n * n * D, D),
-                    arena.allocate((shared ? 1 : capacity) * n * D, D), Results.allocate(arena, capacity, n));
-        }
-    }
-
-    private void solveChunk(double[] cov, double[] budgets, boolean shared, int n, int k0, int k1,
-                            SolverOptions options, int erSolver, BatchSolution out, int[] converged, int[] used,
-                            SolveStaging staging) {
+    private void solveChunk(MemorySegment ctx, HostStaging staging, double[] cov, double[] budgets, boolean shared,
+                            int n, int k0, int k1, SolverOptions options, int erSolver, BatchSolution out,
+                            int[] converged, int[] used) {
         long cnt = k1 - k0;
         long nn = (long) n * n;
         long bytes = cnt * solveBytesPerProblem(n, shared) + (shared ? n * D : 0);
@@ -248,46 +251,36 @@ public final class CudaBackend implements ComputeBackend {
             MemorySegment conv = MemorySegment.ofArray(converged).asSlice(k0 * I, cnt * I);
             MemorySegment u = MemorySegment.ofArray(used).asSlice(k0 * I, cnt * I);
             MemorySegment vol = MemorySegment.ofArray(out.volatilities()).asSlice(k0 * D, cnt * D);
-            context.call(ctx -> {
-                NativeStatus.check(api, api.er_solve_critical(ctx, c, b, sharedFlag, cnt, n, tol, maxIter, erSolver,
-                        w, rc, it, res, conv, u, vol), "er_solve");
-                return null;
-            });
+            NativeStatus.check(api, api.er_solve_critical(ctx, c, b, sharedFlag, cnt, n, tol, maxIter, erSolver, w,
+                    rc, it, res, conv, u, vol), "er_solve");
             return;
         }
-        MemorySegment c = staging.cov().asSlice(0, cnt * nn * D);
-        MemorySegment.copy(cov, Math.toIntExact(k0 * nn), c, ValueLayout.JAVA_DOUBLE, 0, Math.toIntExact(cnt * nn));
-        MemorySegment b;
-        if (shared) {
-            b = staging.budgets();
-            MemorySegment.copy(budgets, 0, b, ValueLayout.JAVA_DOUBLE, 0, n);
-        } else {
-            b = staging.budgets().asSlice(0, cnt * n * D);
-            MemorySegment.copy(budgets, k0 * n, b, ValueLayout.JAVA_DOUBLE, 0, Math.toIntExact(cnt * n));
-        }
-        Results r = staging.results().head(cnt, n);
-        context.call(ctx -> {
-            NativeStatus.check(api, api.er_solve(ctx, c, b, sharedFlag, cnt, n, tol, maxIter, erSolver, r.w, r.rc,
-                    r.it, r.res, r.conv, r.used, r.vol), "er_solve");
-            return null;
-        });
+        long cBytes = cnt * nn * D;
+        int bCount = Math.toIntExact(shared ? n : cnt * n);
+        HostStaging.Slices area = staging.area(HostStaging.slot(cBytes) + HostStaging.slot(bCount * D)
+                + Results.bytes(cnt, n));
+        MemorySegment c = area.take(cBytes);
+        BulkCopy.in(cov, Math.toIntExact(k0 * nn), c, Math.toIntExact(cnt * nn));
+        MemorySegment b = area.take(bCount * D);
+        MemorySegment.copy(budgets, shared ? 0 : k0 * n, b, ValueLayout.JAVA_DOUBLE, 0, bCount);
+        Results r = Results.take(area, cnt, n);
+        NativeStatus.check(api, api.er_solve(ctx, c, b, sharedFlag, cnt, n, tol, maxIter, erSolver, r.w, r.rc, r.it,
+                r.res, r.conv, r.used, r.vol), "er_solve");
         r.copyTo(out, converged, used, k0, n);
     }
 
-    /** Off-heap result arrays of one chunk of problems, as the C ABI writes them. */
+    /** Staged result arrays of one chunk of problems, as the C ABI writes them. */
     private record Results(int count, MemorySegment w, MemorySegment rc, MemorySegment it, MemorySegment res,
                            MemorySegment conv, MemorySegment used, MemorySegment vol) {
-        static Results allocate(Arena arena, long count, long n) {
-            return new Results((int) count, arena.allocate(count * n * D, D), arena.allocate(count * n * D, D),
-                    arena.allocate(count * I, I), arena.allocate(count * D, D), arena.allocate(count * I, I),
-                    arena.allocate(count * I, I), arena.allocate(count * D, D));
+        /** What {@link #take} cuts from an area. */
+        static long bytes(long count, long n) {
+            return 2 * HostStaging.slot(count * n * D) + 3 * HostStaging.slot(count * I)
+                    + 2 * HostStaging.slot(count * D);
         }
 
-        /** The first {@code cnt} problems' part of each array. */
-        Results head(long cnt, long n) {
-            return new Results((int) cnt, w.asSlice(0, cnt * n * D), rc.asSlice(0, cnt * n * D), it.asSlice(0, cnt * I),
-                    res.asSlice(0, cnt * D), conv.asSlice(0, cnt * I), used.asSlice(0, cnt * I),
-                    vol.asSlice(0, cnt * D));
+        static Results take(HostStaging.Slices area, long count, long n) {
+            return new Results((int) count, area.take(count * n * D), area.take(count * n * D), area.take(count * I),
+                    area.take(count * D), area.take(count * I), area.take(count * I), area.take(count * D));
         }
 
         /** Into problems [k0, k0 + count) of {@code out} (flags and solver codes into the int arrays). */
@@ -328,12 +321,17 @@ public final class CudaBackend implements ComputeBackend {
         int[] used = new int[count];
         // what crosses per window: its start, own budgets, weights, RC, residual, volatility, three int results
         long perWindow = Long.BYTES + (shared ? 0 : n * D) + 2L * n * D + 3L * I + 2L * D;
-        for (int k0 = 0; k0 < count; ) {
-            Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> rows * n * D + cnt * perWindow);
-            fusedChunk(windows.returns(), n, starts, k0, c.k1, c.lo, c.hi, window, erKind, erLambda, budgets, shared,
-                    options, erSolver, out, converged, used);
-            k0 = c.k1;
-        }
+        context.call(ctx -> {
+            try (HostStaging staging = new HostStaging(api, ctx, pinnedStaging)) {
+                for (int k0 = 0; k0 < count; ) {
+                    Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> rows * n * D + cnt * perWindow);
+                    fusedChunk(ctx, staging, windows.returns(), n, starts, k0, c.k1, c.lo, c.hi, window, erKind,
+                            erLambda, budgets, shared, options, erSolver, out, converged, used);
+                    k0 = c.k1;
+                }
+            }
+            return null;
+        });
         for (int k = 0; k < count; k++) {
             out.converged()[k] = converged[k] != 0;
             out.solvers()[k] = solverName(used[k], k);
@@ -344,38 +342,32 @@ public final class CudaBackend implements ComputeBackend {
         return out;
     }
 
-    private void fusedChunk(double[] returns, int n, int[] starts, int k0, int k1, int lo, int hi, int window,
-                            int erKind, double lambda, double[] budgets, boolean shared, SolverOptions options,
-                            int erSolver, BatchSolution out, int[] converged, int[] used) {
+    private void fusedChunk(MemorySegment ctx, HostStaging staging, double[] returns, int n, int[] starts, int k0,
+                            int k1, int lo, int hi, int window, int erKind, double lambda, double[] budgets,
+                            boolean shared, SolverOptions options, int erSolver, BatchSolution out, int[] converged,
+                            int[] used) {
         int cnt = k1 - k0;
         long rows = hi - lo;
         long[] local = new long[cnt];
         for (int k = 0; k < cnt; k++) {
             local[k] = starts[k0 + k] - lo;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment r = arena.allocate(rows * n * D, D);
-            MemorySegment.copy(returns, Math.toIntExact(lo * (long) n), r, ValueLayout.JAVA_DOUBLE, 0,
-                    Math.toIntExact(rows * n));
-            MemorySegment s = arena.allocateFrom(ValueLayout.JAVA_LONG, local);
-            MemorySegment b;
-            if (shared) {
-                b = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, budgets);
-            } else {
-                b = arena.allocate((long) cnt * n * D, D);
-                MemorySegment.copy(budgets, k0 * n, b, ValueLayout.JAVA_DOUBLE, 0, cnt * n);
-            }
-            Results res = Results.allocate(arena, cnt, n);
-            double tol = options.tolerance();
-            int maxIter = options.maxIterations();
-            context.call(ctx -> {
-                NativeStatus.check(api, api.er_covariance_solve(ctx, r, rows, n, s, cnt, window, erKind, lambda, b,
-                        shared ? 1 : 0, tol, maxIter, erSolver, res.w, res.rc, res.it, res.res, res.conv, res.used,
-                        res.vol, MemorySegment.NULL), "er_covariance_solve");
-                return null;
-            });
-            res.copyTo(out, converged, used, k0, n);
-        }
+        long rBytes = rows * n * D;
+        long sBytes = cnt * (long) Long.BYTES;
+        int bCount = shared ? n : cnt * n;
+        HostStaging.Slices area = staging.area(HostStaging.slot(rBytes) + HostStaging.slot(sBytes)
+                + HostStaging.slot(bCount * D) + Results.bytes(cnt, n));
+        MemorySegment r = area.take(rBytes);
+        BulkCopy.in(returns, Math.toIntExact(lo * (long) n), r, Math.toIntExact(rows * n));
+        MemorySegment s = area.take(sBytes);
+        MemorySegment.copy(local, 0, s, ValueLayout.JAVA_LONG, 0, cnt);
+        MemorySegment b = area.take(bCount * D);
+        MemorySegment.copy(budgets, shared ? 0 : k0 * n, b, ValueLayout.JAVA_DOUBLE, 0, bCount);
+        Results res = Results.take(area, cnt, n);
+        NativeStatus.check(api, api.er_covariance_solve(ctx, r, rows, n, s, cnt, window, erKind, lambda, b,
+                shared ? 1 : 0, options.tolerance(), options.maxIterations(), erSolver, res.w, res.rc, res.it,
+                res.res, res.conv, res.used, res.vol, MemorySegment.NULL), "er_covariance_solve");
+        res.copyTo(out, converged, used, k0, n);
     }
 
     /**

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code er_abi_version}, {@code er_library_kind}, {@code er_last_error}: critical without heap access, since they
  *       only return a constant or a thread-local string (saves the thread-state transition).</li>
  *   <li>{@code er_device_count}, {@code er_device_info_get}, {@code er_context_create}, {@code er_context_destroy}:
- *       not critical: the first CUDA call of a process initialises the driver (tens to hundreds of ms).</li>
+ *       not critical: the first CUDA call of a process initialises the driver (tens to hundreds of ms).
+ *       {@code er_context_staging} neither: locking a large host area takes milliseconds.</li>
  *   <li>{@code er_covariance}, {@code er_solve}: bound twice. {@link #covarianceCritical}/{@link #solveCritical}
  *       accept heap segments ({@code MemorySegment.ofArray}); the caller uses them only for calls whose data is small
  *       (the backend's {@code criticalBytes} threshold), so GC is never blocked for long. Large calls, which run for
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EquiriskH {
 
     /** The ABI version these bindings were written for ({@code ER_ABI_VERSION}). */
-    public static final int ER_ABI_VERSION = 2;
+    public static final int ER_ABI_VERSION = 3;
 
     public static final int ER_OK = 0;
     public static final int ER_INVALID_ARGUMENT = 1;
@@ -76,6 +77,7 @@ public final class EquiriskH {
     private final MethodHandle erDeviceInfoGet;
     private final MethodHandle erContextCreate;
     private final MethodHandle erContextDestroy;
+    private final MethodHandle erContextStaging;
     private final MethodHandle erCovariance;
     private final MethodHandle erCovarianceCritical;
     private final MethodHandle erSolve;
@@ -98,6 +100,8 @@ public final class EquiriskH {
         erDeviceInfoGet = bind(lookup, "er_device_info_get", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
         erContextCreate = bind(lookup, "er_context_create", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
         erContextDestroy = bind(lookup, "er_context_destroy", FunctionDescriptor.of(C_INT, C_POINTER));
+        erContextStaging = bind(lookup, "er_context_staging",
+                FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_POINTER));
         erCovariance = bind(lookup, "er_covariance", ER_COVARIANCE_DESC);
         erCovarianceCritical = bind(lookup, "er_covariance", ER_COVARIANCE_DESC, heap);
         erSolve = bind(lookup, "er_solve", ER_SOLVE_DESC);
@@ -189,6 +193,17 @@ public final class EquiriskH {
         downcalls.incrementAndGet();
         try {
             return (int) erContextDestroy.invokeExact(ctx);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ---- er_status er_context_staging(er_context* ctx, int64_t bytes, void** out)
+
+    public int er_context_staging(MemorySegment ctx, long bytes, MemorySegment areaOut) {
+        downcalls.incrementAndGet();
+        try {
+            return (int) erContextStaging.invokeExact(ctx, bytes, areaOut);
         } catch (Throwable t) {
             throw rethrow(t);
         }

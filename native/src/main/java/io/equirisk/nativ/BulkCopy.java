@@ -1,0 +1,50 @@
+package io.equirisk.nativ;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.stream.IntStream;
+
+/**
+ * Copies between Java arrays and off-heap memory, split over the common fork-join pool when large. One thread
+ * moves ~7 GB/s (heap to off-heap, measured on a 2-core Zen 3: 800 MB in 110 ms), well below what a many-core host's
+ * memory delivers, and a batch's covariances are hundreds of MB; below {@link #PARALLEL_BYTES} one thread does it.
+ * The segment must be accessible from any thread (shared or global scope).
+ */
+final class BulkCopy {
+    /** Copies up to this size stay on the calling thread; larger ones go out in slices of this size. */
+    static final long PARALLEL_BYTES = 4L << 20;
+    private static final int SLICE = (int) (PARALLEL_BYTES / Double.BYTES);
+
+    private BulkCopy() {
+    }
+
+    /** {@code count} doubles from {@code src[from…]} to the start of {@code dst}. */
+    static void in(double[] src, int from, MemorySegment dst, int count) {
+        if ((long) count * Double.BYTES <= PARALLEL_BYTES) {
+            MemorySegment.copy(src, from, dst, ValueLayout.JAVA_DOUBLE, 0, count);
+            return;
+        }
+        IntStream.range(0, slices(count)).parallel().forEach(s -> {
+            int off = s * SLICE;
+            MemorySegment.copy(src, from + off, dst, ValueLayout.JAVA_DOUBLE, (long) off * Double.BYTES,
+                    Math.min(SLICE, count - off));
+        });
+    }
+
+    /** {@code count} doubles from the start of {@code src} to {@code dst[to…]}. */
+    static void out(MemorySegment src, double[] dst, int to, int count) {
+        if ((long) count * Double.BYTES <= PARALLEL_BYTES) {
+            MemorySegment.copy(src, ValueLayout.JAVA_DOUBLE, 0, dst, to, count);
+            return;
+        }
+        IntStream.range(0, slices(count)).parallel().forEach(s -> {
+            int off = s * SLICE;
+            MemorySegment.copy(src, ValueLayout.JAVA_DOUBLE, (long) off * Double.BYTES, dst, to + off,
+                    Math.min(SLICE, count - off));
+        });
+    }
+
+    private static int slices(int count) {
+        return (count + SLICE - 1) / SLICE;
+    }
+}
