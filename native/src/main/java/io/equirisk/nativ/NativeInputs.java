@@ -12,14 +12,34 @@ import io.equirisk.error.ZeroVarianceException;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
 
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
+
 /**
  * Checks the native backend's inputs before any downcall, so that invalid input gets the API's typed exception
  * and never reaches C. The API types validate at construction, but their arrays stay mutable, so what the C side
  * relies on (sizes, finiteness, positive variances, budgets) is checked again here; each check is one pass over data
  * the native call reads anyway. Positive definiteness is left to the solver (it costs a factorisation).
+ *
+ * <p>Large inputs are scanned on the common pool: one thread took 100 ms over 10,000 covariances of 100 assets
+ * (800 MB, on a 2-core Zen 3), as long as the whole solve takes on a 16-core host. The scan finds the first
+ * offending matrix (or row), and that one is checked again in order for the exception, so the message does not
+ * depend on the threads.
  */
 final class NativeInputs {
+    /** Inputs of at least this many values are scanned in parallel. */
+    static final long PARALLEL_VALUES = 1L << 20;
+
     private NativeInputs() {
+    }
+
+    /** The lowest index in [0, count) that {@code bad} holds for, or -1; in parallel when {@code values} is large. */
+    private static int firstBad(int count, long values, IntPredicate bad) {
+        IntStream ks = IntStream.range(0, count);
+        if (values >= PARALLEL_VALUES) {
+            return ks.parallel().filter(bad).min().orElse(-1);
+        }
+        return ks.filter(bad).findFirst().orElse(-1);
     }
 
     static void checkCovariance(ReturnWindows w, CovarianceKind kind, double lambda) {
@@ -58,12 +78,24 @@ final class NativeInputs {
                         + ((long) starts[k] + window) + ") but the returns have " + rows + " rows");
             }
         }
-        for (int i = 0; i < r.length; i++) {
-            if (!Double.isFinite(r[i])) {
-                throw new NonFiniteValueException("return at row " + (i / n + 1) + ", asset column " + (i % n + 1)
-                        + " is " + r[i] + "; batched covariance needs complete returns");
+        int row = firstBad(rows, r.length, t -> !allFinite(r, t * n, n));
+        if (row >= 0) {
+            for (int i = row * n; i < row * n + n; i++) {
+                if (!Double.isFinite(r[i])) {
+                    throw new NonFiniteValueException("return at row " + (row + 1) + ", asset column "
+                            + (i - row * n + 1) + " is " + r[i] + "; batched covariance needs complete returns");
+                }
             }
         }
+    }
+
+    private static boolean allFinite(double[] v, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            if (!Double.isFinite(v[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void checkSolve(CovarianceBatch batch, double[] budgets, SolverOptions options) {
@@ -78,7 +110,8 @@ final class NativeInputs {
             throw new DimensionMismatchException("covariance batch of " + count + " × " + n + "² needs "
                     + ((long) count * n * n) + " values, has " + v.length);
         }
-        for (int k = 0; k < count; k++) {
+        int k = firstBad(count, v.length, p -> !allFinite(v, p * n * n, n * n) || !positiveDiagonal(v, p, n));
+        if (k >= 0) {
             int base = k * n * n;
             for (int i = 0; i < n * n; i++) {
                 if (!Double.isFinite(v[base + i])) {
@@ -93,6 +126,16 @@ final class NativeInputs {
                 }
             }
         }
+    }
+
+    private static boolean positiveDiagonal(double[] v, int k, int n) {
+        int base = k * n * n;
+        for (int i = 0; i < n; i++) {
+            if (!(v[base + i * n + i] > 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Budgets for {@code count} problems of {@code n} assets (shared or one set each), and the options. */

@@ -133,6 +133,37 @@ class NativeInvalidInputTest {
         rejected(ZeroVarianceException.class, "A4", () -> backend.solve(c, TestMatrices.equalBudgets(4), o));
     }
 
+    /** Above NativeInputs.PARALLEL_VALUES the scan runs on several threads and must still name the first culprit. */
+    @Test
+    void largeInputsNameTheFirstCulprit() {
+        SolverOptions o = SolverOptions.defaults();
+        int n = 10;
+        int count = 12_000; // 1.2 M values
+        double[] v = new double[count * n * n];
+        for (int k = 0; k < count; k++) {
+            for (int i = 0; i < n; i++) {
+                v[k * n * n + i * n + i] = 1.0 + i;
+            }
+        }
+        CovarianceBatch b = CovarianceBatch.of(count, n, v, null);
+        v[9_001 * n * n + 3] = Double.NaN;
+        v[11_999 * n * n] = 0;
+        v[5_000 * n * n + 7 * n + 7] = 0; // the first: asset 8's variance in matrix 5000
+        rejected(ZeroVarianceException.class, "batch matrix 5000: asset A8",
+                () -> backend.solve(b, TestMatrices.equalBudgets(n), o));
+        v[5_000 * n * n + 7 * n + 7] = 8;
+        rejected(NonFiniteValueException.class, "batch matrix 9001: covariance entry [row 1, column 4]",
+                () -> backend.solve(b, TestMatrices.equalBudgets(n), o));
+
+        int rows = 110_000;
+        double[] r = new double[rows * n];
+        ReturnWindows w = new ReturnWindows(r, rows, n, new int[] {0}, 20);
+        r[(rows - 1) * n + 2] = Double.NEGATIVE_INFINITY;
+        r[70_000 * n + 9] = Double.NaN;
+        rejected(NonFiniteValueException.class, "row 70001, asset column 10",
+                () -> backend.covariance(w, CovarianceKind.SAMPLE, 0));
+    }
+
     @Test
     void closedBackendRefusesWork() {
         CudaBackend b = NativeTestBackend.open();
