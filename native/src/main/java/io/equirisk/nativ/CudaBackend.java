@@ -13,6 +13,9 @@ import io.equirisk.solver.SolverOptions;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The native engine: batched covariance and batched risk-budgeting solves through the C ABI, on a CUDA device
@@ -52,6 +55,7 @@ public final class CudaBackend implements ComputeBackend {
     private final long criticalBytes;
     private final long chunkBytes;
     private final boolean pinnedStaging;
+    private final ExecutorService downcalls = ChunkPipeline.downcallThread();
 
     /** Opens device {@code device} of {@code library} with the default thresholds. */
     public static CudaBackend open(NativeLibrary library, int device) {
@@ -119,16 +123,25 @@ public final class CudaBackend implements ComputeBackend {
         double[] out = new double[Math.toIntExact(count * nn)];
         int erKind = kind == CovarianceKind.SAMPLE ? EquiriskH.ER_COV_SAMPLE : EquiriskH.ER_COV_EWMA;
         double erLambda = kind == CovarianceKind.EWMA ? lambda : 0.0;
+        double[] returns = windows.returns();
 
         context.call(ctx -> {
-            try (HostStaging staging = new HostStaging(api, ctx, pinnedStaging)) {
-                for (int k0 = 0; k0 < count; ) {
-                    Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> covarianceBytes(rows, n, cnt));
-                    covarianceChunk(ctx, staging, windows.returns(), n, starts, k0, c.k1, c.lo, c.hi, window, erKind,
-                            erLambda, out);
-                    k0 = c.k1;
-                }
+            if (covarianceBytes(windows.rows(), n, count) <= criticalBytes) {
+                // small: the Java arrays themselves, one critical downcall
+                MemorySegment s = MemorySegment.ofArray(localStarts(starts, 0, count, 0));
+                NativeStatus.check(api, api.er_covariance_critical(ctx, MemorySegment.ofArray(returns),
+                        windows.rows(), n, s, count, window, erKind, erLambda, MemorySegment.ofArray(out)),
+                        "er_covariance");
+                return null;
             }
+            List<CovarianceStage> chunks = new ArrayList<>();
+            for (int k0 = 0; k0 < count; ) {
+                Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> covarianceBytes(rows, n, cnt));
+                chunks.add(new CovarianceStage(ctx, returns, n, localStarts(starts, k0, c.k1, c.lo), k0, c.lo, c.hi,
+                        window, erKind, erLambda, out));
+                k0 = c.k1;
+            }
+            runStaged(ctx, chunks);
             return null;
         });
         return CovarianceBatch.of(count, n, out, null);
@@ -159,38 +172,84 @@ public final class CudaBackend implements ComputeBackend {
         }
     }
 
-    /** Windows [k0, k1), which lie within rows [lo, hi), into out. */
-    private void covarianceChunk(MemorySegment ctx, HostStaging staging, double[] returns, int n, int[] starts, int k0,
-                                 int k1, int lo, int hi, int window, int erKind, double lambda, double[] out) {
-        int cnt = k1 - k0;
-        long rows = hi - lo;
-        long[] local = new long[cnt];
-        for (int k = 0; k < cnt; k++) {
-            local[k] = starts[k0 + k] - lo;
+    /** Window starts [k0, k1) relative to row lo, as the C ABI takes them. */
+    private static long[] localStarts(int[] starts, int k0, int k1, int lo) {
+        long[] local = new long[k1 - k0];
+        for (int k = k0; k < k1; k++) {
+            local[k - k0] = starts[k] - lo;
         }
-        long nn = (long) n * n;
-        long bytes = covarianceBytes(rows, n, cnt);
-        if (bytes <= criticalBytes) {
-            MemorySegment r = MemorySegment.ofArray(returns).asSlice(lo * n * D, rows * n * D);
-            MemorySegment s = MemorySegment.ofArray(local);
-            MemorySegment o = MemorySegment.ofArray(out).asSlice(k0 * nn * D, cnt * nn * D);
-            NativeStatus.check(api, api.er_covariance_critical(ctx, r, rows, n, s, cnt, window, erKind, lambda, o),
+        return local;
+    }
+
+    /** Runs a large call's chunks through the context's staging, two at a time in flight ({@link ChunkPipeline}). */
+    private void runStaged(MemorySegment ctx, List<? extends ChunkPipeline.Stage> chunks) {
+        try (HostStaging staging = HostStaging.open(api, ctx, pinnedStaging, ChunkPipeline.slotBytes(chunks),
+                Math.min(2, chunks.size()))) {
+            ChunkPipeline.run(chunks, staging, downcalls);
+        }
+    }
+
+    /** Windows k0 … k0 + starts.length − 1, which lie within rows [lo, hi), into {@code out}. */
+    private final class CovarianceStage implements ChunkPipeline.Stage {
+        private final MemorySegment ctx;
+        private final double[] returns;
+        private final int n;
+        private final long[] local;
+        private final int k0;
+        private final int lo;
+        private final long rows;
+        private final int window;
+        private final int erKind;
+        private final double lambda;
+        private final double[] out;
+        private MemorySegment r;
+        private MemorySegment s;
+        private MemorySegment o;
+
+        CovarianceStage(MemorySegment ctx, double[] returns, int n, long[] local, int k0, int lo, int hi, int window,
+                        int erKind, double lambda, double[] out) {
+            this.ctx = ctx;
+            this.returns = returns;
+            this.n = n;
+            this.local = local;
+            this.k0 = k0;
+            this.lo = lo;
+            this.rows = hi - lo;
+            this.window = window;
+            this.erKind = erKind;
+            this.lambda = lambda;
+            this.out = out;
+        }
+
+        private long outValues() {
+            return (long) local.length * n * n;
+        }
+
+        @Override
+        public long bytes() {
+            return HostStaging.aligned(rows * n * D) + HostStaging.aligned(local.length * (long) Long.BYTES)
+                    + HostStaging.aligned(outValues() * D);
+        }
+
+        @Override
+        public void stage(HostStaging.Slices slot) {
+            r = slot.take(rows * n * D);
+            BulkCopy.in(returns, Math.toIntExact((long) lo * n), r, Math.toIntExact(rows * n));
+            s = slot.take(local.length * (long) Long.BYTES);
+            MemorySegment.copy(local, 0, s, ValueLayout.JAVA_LONG, 0, local.length);
+            o = slot.take(outValues() * D);
+        }
+
+        @Override
+        public void call() {
+            NativeStatus.check(api, api.er_covariance(ctx, r, rows, n, s, local.length, window, erKind, lambda, o),
                     "er_covariance");
-            return;
         }
-        long rBytes = rows * n * D;
-        long sBytes = cnt * (long) Long.BYTES;
-        long oBytes = cnt * nn * D;
-        HostStaging.Slices area = staging.area(HostStaging.slot(rBytes) + HostStaging.slot(sBytes)
-                + HostStaging.slot(oBytes));
-        MemorySegment r = area.take(rBytes);
-        BulkCopy.in(returns, Math.toIntExact(lo * n), r, Math.toIntExact(rows * n));
-        MemorySegment s = area.take(sBytes);
-        MemorySegment.copy(local, 0, s, ValueLayout.JAVA_LONG, 0, cnt);
-        MemorySegment o = area.take(oBytes);
-        NativeStatus.check(api, api.er_covariance(ctx, r, rows, n, s, cnt, window, erKind, lambda, o),
-                "er_covariance");
-        BulkCopy.out(o, out, Math.toIntExact(k0 * nn), Math.toIntExact(cnt * nn));
+
+        @Override
+        public void collect() {
+            BulkCopy.out(o, out, Math.toIntExact(k0 * (long) n * n), Math.toIntExact(outValues()));
+        }
     }
 
     // ------------------------------------------------------------------ solve
@@ -201,22 +260,24 @@ public final class CudaBackend implements ComputeBackend {
         int n = batch.size();
         int count = batch.batchSize();
         boolean shared = budgets.length == n;
-        int erSolver = erSolver(options);
         BatchSolution out = BatchSolution.allocate(count, n);
         int[] converged = new int[count];
         int[] used = new int[count];
         long perProblem = solveBytesPerProblem(n, shared);
         long sharedBytes = shared ? n * D : 0;
-        int perChunk = (int) Math.max(1, Math.min(count, (chunkBytes - sharedBytes) / perProblem));
-        // one staging area for every chunk of the call, not one per chunk (at 10,000 × 100 on an H200, thirteen
-        // fresh 64 MB areas cost more than the kernels)
+        SolveCall call = new SolveCall(batch.values(), budgets, shared, n, options, erSolver(options), out, converged,
+                used);
         context.call(ctx -> {
-            try (HostStaging staging = new HostStaging(api, ctx, pinnedStaging)) {
-                for (int k0 = 0; k0 < count; k0 += perChunk) {
-                    solveChunk(ctx, staging, batch.values(), budgets, shared, n, k0, Math.min(count, k0 + perChunk),
-                            options, erSolver, out, converged, used);
-                }
+            if (count * perProblem + sharedBytes <= criticalBytes) {
+                call.critical(ctx, count);
+                return null;
             }
+            int perChunk = (int) Math.max(1, Math.min(count, (chunkBytes - sharedBytes) / perProblem));
+            List<SolveCall.SolveStage> chunks = new ArrayList<>();
+            for (int k0 = 0; k0 < count; k0 += perChunk) {
+                chunks.add(call.new SolveStage(ctx, k0, Math.min(count, k0 + perChunk)));
+            }
+            runStaged(ctx, chunks);
             return null;
         });
         for (int k = 0; k < count; k++) {
@@ -231,56 +292,104 @@ public final class CudaBackend implements ComputeBackend {
         return n * n * D + (shared ? 0 : n * D) + 2 * n * D + I + D + I + I + D;
     }
 
-    private void solveChunk(MemorySegment ctx, HostStaging staging, double[] cov, double[] budgets, boolean shared,
-                            int n, int k0, int k1, SolverOptions options, int erSolver, BatchSolution out,
-                            int[] converged, int[] used) {
-        long cnt = k1 - k0;
-        long nn = (long) n * n;
-        long bytes = cnt * solveBytesPerProblem(n, shared) + (shared ? n * D : 0);
-        double tol = options.tolerance();
-        int maxIter = options.maxIterations();
-        int sharedFlag = shared ? 1 : 0;
-        if (bytes <= criticalBytes) {
-            MemorySegment c = MemorySegment.ofArray(cov).asSlice(k0 * nn * D, cnt * nn * D);
-            MemorySegment b = shared ? MemorySegment.ofArray(budgets)
-                    : MemorySegment.ofArray(budgets).asSlice(k0 * n * D, cnt * n * D);
-            MemorySegment w = MemorySegment.ofArray(out.weights()).asSlice(k0 * n * D, cnt * n * D);
-            MemorySegment rc = MemorySegment.ofArray(out.riskContributions()).asSlice(k0 * n * D, cnt * n * D);
-            MemorySegment it = MemorySegment.ofArray(out.iterations()).asSlice(k0 * I, cnt * I);
-            MemorySegment res = MemorySegment.ofArray(out.residuals()).asSlice(k0 * D, cnt * D);
-            MemorySegment conv = MemorySegment.ofArray(converged).asSlice(k0 * I, cnt * I);
-            MemorySegment u = MemorySegment.ofArray(used).asSlice(k0 * I, cnt * I);
-            MemorySegment vol = MemorySegment.ofArray(out.volatilities()).asSlice(k0 * D, cnt * D);
-            NativeStatus.check(api, api.er_solve_critical(ctx, c, b, sharedFlag, cnt, n, tol, maxIter, erSolver, w,
-                    rc, it, res, conv, u, vol), "er_solve");
-            return;
+    /** One solve call's inputs and outputs; its chunks are {@link SolveStage}s. */
+    private final class SolveCall {
+        private final double[] cov;
+        private final double[] budgets;
+        private final boolean shared;
+        private final int n;
+        private final double tol;
+        private final int maxIter;
+        private final int erSolver;
+        private final BatchSolution out;
+        private final int[] converged;
+        private final int[] used;
+
+        SolveCall(double[] cov, double[] budgets, boolean shared, int n, SolverOptions options, int erSolver,
+                  BatchSolution out, int[] converged, int[] used) {
+            this.cov = cov;
+            this.budgets = budgets;
+            this.shared = shared;
+            this.n = n;
+            this.tol = options.tolerance();
+            this.maxIter = options.maxIterations();
+            this.erSolver = erSolver;
+            this.out = out;
+            this.converged = converged;
+            this.used = used;
         }
-        long cBytes = cnt * nn * D;
-        int bCount = Math.toIntExact(shared ? n : cnt * n);
-        HostStaging.Slices area = staging.area(HostStaging.slot(cBytes) + HostStaging.slot(bCount * D)
-                + Results.bytes(cnt, n));
-        MemorySegment c = area.take(cBytes);
-        BulkCopy.in(cov, Math.toIntExact(k0 * nn), c, Math.toIntExact(cnt * nn));
-        MemorySegment b = area.take(bCount * D);
-        MemorySegment.copy(budgets, shared ? 0 : k0 * n, b, ValueLayout.JAVA_DOUBLE, 0, bCount);
-        Results r = Results.take(area, cnt, n);
-        NativeStatus.check(api, api.er_solve(ctx, c, b, sharedFlag, cnt, n, tol, maxIter, erSolver, r.w, r.rc, r.it,
-                r.res, r.conv, r.used, r.vol), "er_solve");
-        r.copyTo(out, converged, used, k0, n);
+
+        /** All {@code count} problems from and into the Java arrays themselves: one critical downcall. */
+        void critical(MemorySegment ctx, int count) {
+            NativeStatus.check(api, api.er_solve_critical(ctx, MemorySegment.ofArray(cov),
+                    MemorySegment.ofArray(budgets), shared ? 1 : 0, count, n, tol, maxIter, erSolver,
+                    MemorySegment.ofArray(out.weights()), MemorySegment.ofArray(out.riskContributions()),
+                    MemorySegment.ofArray(out.iterations()), MemorySegment.ofArray(out.residuals()),
+                    MemorySegment.ofArray(converged), MemorySegment.ofArray(used),
+                    MemorySegment.ofArray(out.volatilities())), "er_solve");
+        }
+
+        /** Problems [k0, k1). */
+        final class SolveStage implements ChunkPipeline.Stage {
+            private final MemorySegment ctx;
+            private final int k0;
+            private final int cnt;
+            private MemorySegment c;
+            private MemorySegment b;
+            private Results r;
+
+            SolveStage(MemorySegment ctx, int k0, int k1) {
+                this.ctx = ctx;
+                this.k0 = k0;
+                this.cnt = k1 - k0;
+            }
+
+            private long budgetValues() {
+                return shared ? n : (long) cnt * n;
+            }
+
+            @Override
+            public long bytes() {
+                return HostStaging.aligned((long) cnt * n * n * D) + HostStaging.aligned(budgetValues() * D)
+                        + Results.bytes(cnt, n);
+            }
+
+            @Override
+            public void stage(HostStaging.Slices slot) {
+                long nn = (long) n * n;
+                c = slot.take(cnt * nn * D);
+                BulkCopy.in(cov, Math.toIntExact(k0 * nn), c, Math.toIntExact(cnt * nn));
+                b = slot.take(budgetValues() * D);
+                MemorySegment.copy(budgets, shared ? 0 : k0 * n, b, ValueLayout.JAVA_DOUBLE, 0,
+                        Math.toIntExact(budgetValues()));
+                r = Results.take(slot, cnt, n);
+            }
+
+            @Override
+            public void call() {
+                NativeStatus.check(api, api.er_solve(ctx, c, b, shared ? 1 : 0, cnt, n, tol, maxIter, erSolver, r.w,
+                        r.rc, r.it, r.res, r.conv, r.used, r.vol), "er_solve");
+            }
+
+            @Override
+            public void collect() {
+                r.copyTo(out, converged, used, k0, n);
+            }
+        }
     }
 
     /** Staged result arrays of one chunk of problems, as the C ABI writes them. */
     private record Results(int count, MemorySegment w, MemorySegment rc, MemorySegment it, MemorySegment res,
                            MemorySegment conv, MemorySegment used, MemorySegment vol) {
-        /** What {@link #take} cuts from an area. */
+        /** What {@link #take} cuts from a slot. */
         static long bytes(long count, long n) {
-            return 2 * HostStaging.slot(count * n * D) + 3 * HostStaging.slot(count * I)
-                    + 2 * HostStaging.slot(count * D);
+            return 2 * HostStaging.aligned(count * n * D) + 3 * HostStaging.aligned(count * I)
+                    + 2 * HostStaging.aligned(count * D);
         }
 
-        static Results take(HostStaging.Slices area, long count, long n) {
-            return new Results((int) count, area.take(count * n * D), area.take(count * n * D), area.take(count * I),
-                    area.take(count * D), area.take(count * I), area.take(count * I), area.take(count * D));
+        static Results take(HostStaging.Slices slot, long count, long n) {
+            return new Results((int) count, slot.take(count * n * D), slot.take(count * n * D), slot.take(count * I),
+                    slot.take(count * D), slot.take(count * I), slot.take(count * I), slot.take(count * D));
         }
 
         /** Into problems [k0, k0 + count) of {@code out} (flags and solver codes into the int arrays). */
@@ -301,7 +410,7 @@ public final class CudaBackend implements ComputeBackend {
     /**
      * One downcall per chunk of windows: the covariances are made and solved on the device and never cross to the
      * host. Chunks are sized like {@link #covariance}'s (rows, starts, budgets and results within chunkBytes); the
-     * library splits them again by device memory.
+     * library splits them again by device memory. Always staged: the call is meant for long rolling histories.
      */
     @Override
     public BatchSolution covarianceAndSolve(ReturnWindows windows, CovarianceKind kind, double lambda,
@@ -315,21 +424,21 @@ public final class CudaBackend implements ComputeBackend {
         boolean shared = budgets.length == n;
         int erKind = kind == CovarianceKind.SAMPLE ? EquiriskH.ER_COV_SAMPLE : EquiriskH.ER_COV_EWMA;
         double erLambda = kind == CovarianceKind.EWMA ? lambda : 0.0;
-        int erSolver = erSolver(options);
         BatchSolution out = BatchSolution.allocate(count, n);
         int[] converged = new int[count];
         int[] used = new int[count];
+        SolveCall call = new SolveCall(null, budgets, shared, n, options, erSolver(options), out, converged, used);
         // what crosses per window: its start, own budgets, weights, RC, residual, volatility, three int results
         long perWindow = Long.BYTES + (shared ? 0 : n * D) + 2L * n * D + 3L * I + 2L * D;
         context.call(ctx -> {
-            try (HostStaging staging = new HostStaging(api, ctx, pinnedStaging)) {
-                for (int k0 = 0; k0 < count; ) {
-                    Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> rows * n * D + cnt * perWindow);
-                    fusedChunk(ctx, staging, windows.returns(), n, starts, k0, c.k1, c.lo, c.hi, window, erKind,
-                            erLambda, budgets, shared, options, erSolver, out, converged, used);
-                    k0 = c.k1;
-                }
+            List<FusedStage> chunks = new ArrayList<>();
+            for (int k0 = 0; k0 < count; ) {
+                Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> rows * n * D + cnt * perWindow);
+                chunks.add(new FusedStage(ctx, call, windows.returns(), localStarts(starts, k0, c.k1, c.lo), k0, c.lo,
+                        c.hi, window, erKind, erLambda));
+                k0 = c.k1;
             }
+            runStaged(ctx, chunks);
             return null;
         });
         for (int k = 0; k < count; k++) {
@@ -342,32 +451,71 @@ public final class CudaBackend implements ComputeBackend {
         return out;
     }
 
-    private void fusedChunk(MemorySegment ctx, HostStaging staging, double[] returns, int n, int[] starts, int k0,
-                            int k1, int lo, int hi, int window, int erKind, double lambda, double[] budgets,
-                            boolean shared, SolverOptions options, int erSolver, BatchSolution out, int[] converged,
-                            int[] used) {
-        int cnt = k1 - k0;
-        long rows = hi - lo;
-        long[] local = new long[cnt];
-        for (int k = 0; k < cnt; k++) {
-            local[k] = starts[k0 + k] - lo;
+    /** Windows k0 … k0 + starts.length − 1, within rows [lo, hi): covariance and solve in one downcall. */
+    private final class FusedStage implements ChunkPipeline.Stage {
+        private final MemorySegment ctx;
+        private final SolveCall call;
+        private final double[] returns;
+        private final long[] local;
+        private final int k0;
+        private final int lo;
+        private final long rows;
+        private final int window;
+        private final int erKind;
+        private final double lambda;
+        private MemorySegment r;
+        private MemorySegment s;
+        private MemorySegment b;
+        private Results res;
+
+        FusedStage(MemorySegment ctx, SolveCall call, double[] returns, long[] local, int k0, int lo, int hi,
+                   int window, int erKind, double lambda) {
+            this.ctx = ctx;
+            this.call = call;
+            this.returns = returns;
+            this.local = local;
+            this.k0 = k0;
+            this.lo = lo;
+            this.rows = hi - lo;
+            this.window = window;
+            this.erKind = erKind;
+            this.lambda = lambda;
         }
-        long rBytes = rows * n * D;
-        long sBytes = cnt * (long) Long.BYTES;
-        int bCount = shared ? n : cnt * n;
-        HostStaging.Slices area = staging.area(HostStaging.slot(rBytes) + HostStaging.slot(sBytes)
-                + HostStaging.slot(bCount * D) + Results.bytes(cnt, n));
-        MemorySegment r = area.take(rBytes);
-        BulkCopy.in(returns, Math.toIntExact(lo * (long) n), r, Math.toIntExact(rows * n));
-        MemorySegment s = area.take(sBytes);
-        MemorySegment.copy(local, 0, s, ValueLayout.JAVA_LONG, 0, cnt);
-        MemorySegment b = area.take(bCount * D);
-        MemorySegment.copy(budgets, shared ? 0 : k0 * n, b, ValueLayout.JAVA_DOUBLE, 0, bCount);
-        Results res = Results.take(area, cnt, n);
-        NativeStatus.check(api, api.er_covariance_solve(ctx, r, rows, n, s, cnt, window, erKind, lambda, b,
-                shared ? 1 : 0, options.tolerance(), options.maxIterations(), erSolver, res.w, res.rc, res.it,
-                res.res, res.conv, res.used, res.vol, MemorySegment.NULL), "er_covariance_solve");
-        res.copyTo(out, converged, used, k0, n);
+
+        private long budgetValues() {
+            return call.shared ? call.n : (long) local.length * call.n;
+        }
+
+        @Override
+        public long bytes() {
+            return HostStaging.aligned(rows * call.n * D) + HostStaging.aligned(local.length * (long) Long.BYTES)
+                    + HostStaging.aligned(budgetValues() * D) + Results.bytes(local.length, call.n);
+        }
+
+        @Override
+        public void stage(HostStaging.Slices slot) {
+            int n = call.n;
+            r = slot.take(rows * n * D);
+            BulkCopy.in(returns, Math.toIntExact((long) lo * n), r, Math.toIntExact(rows * n));
+            s = slot.take(local.length * (long) Long.BYTES);
+            MemorySegment.copy(local, 0, s, ValueLayout.JAVA_LONG, 0, local.length);
+            b = slot.take(budgetValues() * D);
+            MemorySegment.copy(call.budgets, call.shared ? 0 : k0 * n, b, ValueLayout.JAVA_DOUBLE, 0,
+                    Math.toIntExact(budgetValues()));
+            res = Results.take(slot, local.length, n);
+        }
+
+        @Override
+        public void call() {
+            NativeStatus.check(api, api.er_covariance_solve(ctx, r, rows, call.n, s, local.length, window, erKind,
+                    lambda, b, call.shared ? 1 : 0, call.tol, call.maxIter, call.erSolver, res.w, res.rc, res.it,
+                    res.res, res.conv, res.used, res.vol, MemorySegment.NULL), "er_covariance_solve");
+        }
+
+        @Override
+        public void collect() {
+            res.copyTo(call.out, call.converged, call.used, k0, call.n);
+        }
     }
 
     /**
@@ -421,7 +569,8 @@ public final class CudaBackend implements ComputeBackend {
 
     @Override
     public void close() {
-        context.close();
+        context.close(); // waits for a running call
+        downcalls.shutdown();
     }
 
     @Override

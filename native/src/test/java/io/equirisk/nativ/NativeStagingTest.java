@@ -7,7 +7,10 @@ import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.solver.SolverOptions;
 import org.junit.jupiter.api.Test;
 
+import io.equirisk.nativ.ffi.EquiriskH;
+
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -17,33 +20,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * How large calls stage their data: the context's page-locked area and ordinary off-heap memory hand out aligned,
- * disjoint slices, and give the same bits as the critical path, which passes the Java arrays themselves (the copies
- * split over threads are {@link BulkCopyTest}'s: data that large takes minutes to solve on the emulation).
+ * disjoint slots and slices; staged calls, in one chunk or pipelined over several, give the same bits as the critical
+ * path, which passes the Java arrays themselves. (The copies split over threads are {@link BulkCopyTest}'s: data
+ * that large takes minutes to solve on the emulation; the pipeline's order and failures are
+ * {@link ChunkPipelineTest}'s.)
  */
 class NativeStagingTest {
     private static final SolverOptions OPTS = SolverOptions.defaults();
 
     @Test
-    void pinnedAreaIsAlignedDisjointAndGrows() {
+    void pinnedSlotsAreAlignedDisjointAndGrow() {
         try (CudaBackend b = NativeTestBackend.open()) {
-            NativeContext context = NativeContext.create(b.library().api(), 0);
+            EquiriskH api = b.library().api();
+            NativeContext context = NativeContext.create(api, 0);
             try {
                 context.call(ctx -> {
-                    try (HostStaging staging = new HostStaging(b.library().api(), ctx, true)) {
-                        HostStaging.Slices area = staging.area(3 * HostStaging.ALIGN + 100);
+                    long slotBytes = 3 * HostStaging.ALIGN + 100;
+                    try (HostStaging staging = HostStaging.open(api, ctx, true, slotBytes, 2)) {
                         assertTrue(staging.pinned(), "the emulation library's staging is never refused");
-                        MemorySegment x = area.take(10);
-                        MemorySegment y = area.take(HostStaging.ALIGN + 1);
-                        MemorySegment z = area.take(100);
-                        for (MemorySegment s : new MemorySegment[] {x, y, z}) {
+                        HostStaging.Slices first = staging.slot(0);
+                        MemorySegment x = first.take(10);
+                        MemorySegment y = first.take(HostStaging.ALIGN + 1);
+                        MemorySegment z = first.take(100);
+                        MemorySegment other = staging.slot(1).take(slotBytes);
+                        for (MemorySegment s : new MemorySegment[] {x, y, z, other}) {
                             assertEquals(0, s.address() % HostStaging.ALIGN, "slice at " + s.address());
                         }
                         assertEquals(x.address() + HostStaging.ALIGN, y.address());
                         assertEquals(y.address() + 2 * HostStaging.ALIGN, z.address());
-                        z.fill((byte) 7); // the last slice lies inside the area
-                        MemorySegment big = staging.area(8L << 20).take(8L << 20);
-                        big.fill((byte) 1);
-                        assertTrue(staging.pinned());
+                        assertEquals(x.address() + HostStaging.aligned(slotBytes), other.address());
+                        other.fill((byte) 7); // the second slot lies inside the area
+                    }
+                    try (HostStaging bigger = HostStaging.open(api, ctx, true, 8L << 20, 2)) {
+                        bigger.slot(1).take(8L << 20).fill((byte) 1);
+                        assertTrue(bigger.pinned());
                     }
                     return null;
                 });
@@ -54,12 +64,13 @@ class NativeStagingTest {
     }
 
     @Test
-    void pageableAreaNeedsNoContext() {
-        try (HostStaging staging = new HostStaging(null, null, false)) {
-            MemorySegment a = staging.area(1000).take(1000);
+    void pageableSlotsNeedNoContext() {
+        try (HostStaging staging = HostStaging.open(null, null, false, 1000, 2)) {
+            MemorySegment a = staging.slot(0).take(1000);
+            MemorySegment b = staging.slot(1).take(1000);
             a.fill((byte) 3);
-            MemorySegment b = staging.area(500).take(500); // fits: the same area again
-            assertEquals(a.address(), b.address());
+            b.fill((byte) 4);
+            assertEquals(3, a.get(ValueLayout.JAVA_BYTE, 999));
             assertFalse(staging.pinned());
         }
     }
@@ -76,11 +87,14 @@ class NativeStagingTest {
             System.arraycopy(TestMatrices.budgets(rnd, n, k % 3), 0, budgets, k * n, n);
         }
         CovarianceBatch batch = CovarianceBatch.of(count, n, cov, null);
+        long perProblem = (long) n * n * Double.BYTES;
         try (CudaBackend critical = NativeTestBackend.open(Long.MAX_VALUE, Long.MAX_VALUE);
-             CudaBackend pinned = staged(true);
-             CudaBackend pageable = staged(false)) {
+             CudaBackend pinned = staged(true, CudaBackend.DEFAULT_CHUNK_BYTES);
+             CudaBackend pageable = staged(false, CudaBackend.DEFAULT_CHUNK_BYTES);
+             CudaBackend pinnedPipeline = staged(true, 5 * perProblem); // 5 chunks, two slots in turn
+             CudaBackend pageablePipeline = staged(false, 7 * perProblem)) {
             BatchSolution ref = critical.solve(batch, budgets, OPTS);
-            for (CudaBackend b : new CudaBackend[] {pinned, pageable}) {
+            for (CudaBackend b : new CudaBackend[] {pinned, pageable, pinnedPipeline, pageablePipeline}) {
                 BatchSolution got = b.solve(batch, budgets, OPTS);
                 assertArrayEquals(ref.weights(), got.weights());
                 assertArrayEquals(ref.riskContributions(), got.riskContributions());
@@ -100,11 +114,13 @@ class NativeStagingTest {
         ReturnWindows w = ReturnWindows.rolling(r, rows, n, 100, 2);
         double[] equal = TestMatrices.equalBudgets(n);
         try (CudaBackend critical = NativeTestBackend.open(Long.MAX_VALUE, Long.MAX_VALUE);
-             CudaBackend pinned = staged(true);
-             CudaBackend pageable = staged(false)) {
+             CudaBackend pinned = staged(true, CudaBackend.DEFAULT_CHUNK_BYTES);
+             CudaBackend pageable = staged(false, CudaBackend.DEFAULT_CHUNK_BYTES);
+             CudaBackend pinnedPipeline = staged(true, 40_000); // about 4 windows per chunk
+             CudaBackend pageablePipeline = staged(false, 60_000)) {
             double[] ref = critical.covariance(w, CovarianceKind.EWMA, 0.97).values();
             BatchSolution refSolved = critical.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, equal, OPTS);
-            for (CudaBackend b : new CudaBackend[] {pinned, pageable}) {
+            for (CudaBackend b : new CudaBackend[] {pinned, pageable, pinnedPipeline, pageablePipeline}) {
                 assertArrayEquals(ref, b.covariance(w, CovarianceKind.EWMA, 0.97).values());
                 BatchSolution got = b.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, equal, OPTS);
                 assertArrayEquals(refSolved.weights(), got.weights());
@@ -113,9 +129,9 @@ class NativeStagingTest {
         }
     }
 
-    /** Every call staged (no critical path), in the default 64 MB chunks, pinned or pageable. */
-    private static CudaBackend staged(boolean pinned) {
+    /** Every call staged (no critical path), in chunks of about {@code chunkBytes}, pinned or pageable. */
+    private static CudaBackend staged(boolean pinned, long chunkBytes) {
         NativeTestBackend.open().close(); // probes (and skips or fails) like the other tests
-        return new CudaBackend(NativeTestBackend.library(), 0, 0, CudaBackend.DEFAULT_CHUNK_BYTES, pinned);
+        return new CudaBackend(NativeTestBackend.library(), 0, 0, chunkBytes, pinned);
     }
 }
