@@ -30,18 +30,20 @@ import java.util.concurrent.ExecutorService;
  * critical downcall (no copy; GC waits for the call, which at that size is short). Larger calls stage their data in
  * chunks of at most about {@code chunkBytes} (whole windows or problems), so a huge batch never needs one giant
  * off-heap copy; the C side chunks again to fit device memory. The staging area is the context's page-locked host
- * memory, kept from call to call (so a backend holds up to about {@code chunkBytes} of locked memory until it is
- * closed), or ordinary off-heap memory where the system will not lock that much ({@link HostStaging}); the copies
- * into and out of it run on the common pool ({@link BulkCopy}). A problem's result does not depend on the other
+ * memory, kept from call to call (so a backend holds up to about twice {@code chunkBytes} of locked memory until it
+ * is closed), or ordinary off-heap memory where the system will not lock that much ({@link HostStaging}); the copies
+ * into and out of it run on the common pool ({@link BulkCopy}), and with several chunks the next one is copied in
+ * while the one before is on the device ({@link ChunkPipeline}). A problem's result does not depend on the other
  * problems of its batch, so chunking does not change results.
  *
  * <p><b>Threads.</b> One {@code er_context} per backend, used under a fair lock ({@link NativeContext}): safe from
- * any number of Java threads, which are served one after another, one whole call at a time.
+ * any number of Java threads, which are served one after another, one whole call at a time. A call of several
+ * chunks makes its downcalls on the backend's one downcall thread (started on demand, gone after 30 s idle).
  */
 public final class CudaBackend implements ComputeBackend {
     /** Calls with at most this many bytes of inputs and outputs pass heap arrays without copying. */
     public static final long DEFAULT_CRITICAL_BYTES = 256L << 10;
-    /** Larger calls are copied off-heap in chunks of about this many bytes. */
+    /** Larger calls are staged in chunks of about this many bytes. */
     public static final long DEFAULT_CHUNK_BYTES = 64L << 20;
 
     private static final long D = Double.BYTES;
