@@ -139,8 +139,8 @@ public final class CudaBackend implements ComputeBackend {
             List<CovarianceStage> chunks = new ArrayList<>();
             for (int k0 = 0; k0 < count; ) {
                 Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> covarianceBytes(rows, n, cnt));
-                chunks.add(new CovarianceStage(ctx, returns, n, localStarts(starts, k0, c.k1, c.lo), k0, c.lo, c.hi,
-                        window, erKind, erLambda, out));
+                chunks.add(new CovarianceStage(ctx, new WindowInputs(returns, n, starts, k0, c),
+                        new WindowKind(window, erKind, erLambda), out));
                 k0 = c.k1;
             }
             runStaged(ctx, chunks);
@@ -191,66 +191,86 @@ public final class CudaBackend implements ComputeBackend {
         }
     }
 
-    /** Windows k0 … k0 + starts.length − 1, which lie within rows [lo, hi), into {@code out}. */
-    private final class CovarianceStage implements ChunkPipeline.Stage {
-        private final MemorySegment ctx;
+    /** How each window's covariance is made: its length, {@code ER_COV_*}, and λ (EWMA). */
+    private record WindowKind(int window, int erKind, double lambda) {
+    }
+
+    /** What a chunk of windows sends: the rows [lo, hi) they lie in, and their starts relative to lo. */
+    private static final class WindowInputs {
         private final double[] returns;
         private final int n;
-        private final long[] local;
         private final int k0;
         private final int lo;
         private final long rows;
-        private final int window;
-        private final int erKind;
-        private final double lambda;
-        private final double[] out;
+        private final long[] local;
         private MemorySegment r;
         private MemorySegment s;
-        private MemorySegment o;
 
-        CovarianceStage(MemorySegment ctx, double[] returns, int n, long[] local, int k0, int lo, int hi, int window,
-                        int erKind, double lambda, double[] out) {
-            this.ctx = ctx;
+        /** Windows [k0, c.k1) of {@code starts}. */
+        WindowInputs(double[] returns, int n, int[] starts, int k0, Chunk c) {
             this.returns = returns;
             this.n = n;
-            this.local = local;
             this.k0 = k0;
-            this.lo = lo;
-            this.rows = hi - lo;
-            this.window = window;
-            this.erKind = erKind;
-            this.lambda = lambda;
-            this.out = out;
+            this.lo = c.lo;
+            this.rows = c.hi - c.lo;
+            this.local = localStarts(starts, k0, c.k1, c.lo);
         }
 
-        private long outValues() {
-            return (long) local.length * n * n;
+        int count() {
+            return local.length;
         }
 
-        @Override
-        public long bytes() {
-            return HostStaging.aligned(rows * n * D) + HostStaging.aligned(local.length * (long) Long.BYTES)
-                    + HostStaging.aligned(outValues() * D);
+        long bytes() {
+            return HostStaging.aligned(rows * n * D) + HostStaging.aligned(local.length * (long) Long.BYTES);
         }
 
-        @Override
-        public void stage(HostStaging.Slices slot) {
+        void stage(HostStaging.Slices slot) {
             r = slot.take(rows * n * D);
             BulkCopy.in(returns, Math.toIntExact((long) lo * n), r, Math.toIntExact(rows * n));
             s = slot.take(local.length * (long) Long.BYTES);
             MemorySegment.copy(local, 0, s, ValueLayout.JAVA_LONG, 0, local.length);
+        }
+    }
+
+    /** A chunk of windows' covariances, into {@code out}. */
+    private final class CovarianceStage implements ChunkPipeline.Stage {
+        private final MemorySegment ctx;
+        private final WindowInputs in;
+        private final WindowKind kind;
+        private final double[] out;
+        private MemorySegment o;
+
+        CovarianceStage(MemorySegment ctx, WindowInputs in, WindowKind kind, double[] out) {
+            this.ctx = ctx;
+            this.in = in;
+            this.kind = kind;
+            this.out = out;
+        }
+
+        private long outValues() {
+            return (long) in.count() * in.n * in.n;
+        }
+
+        @Override
+        public long bytes() {
+            return in.bytes() + HostStaging.aligned(outValues() * D);
+        }
+
+        @Override
+        public void stage(HostStaging.Slices slot) {
+            in.stage(slot);
             o = slot.take(outValues() * D);
         }
 
         @Override
         public void call() {
-            NativeStatus.check(api, api.er_covariance(ctx, r, rows, n, s, local.length, window, erKind, lambda, o),
-                    "er_covariance");
+            NativeStatus.check(api, api.er_covariance(ctx, in.r, in.rows, in.n, in.s, in.count(), kind.window(),
+                    kind.erKind(), kind.lambda(), o), "er_covariance");
         }
 
         @Override
         public void collect() {
-            BulkCopy.out(o, out, Math.toIntExact(k0 * (long) n * n), Math.toIntExact(outValues()));
+            BulkCopy.out(o, out, Math.toIntExact((long) in.k0 * in.n * in.n), Math.toIntExact(outValues()));
         }
     }
 
@@ -436,8 +456,8 @@ public final class CudaBackend implements ComputeBackend {
             List<FusedStage> chunks = new ArrayList<>();
             for (int k0 = 0; k0 < count; ) {
                 Chunk c = Chunk.grow(starts, window, k0, chunkBytes, (rows, cnt) -> rows * n * D + cnt * perWindow);
-                chunks.add(new FusedStage(ctx, call, windows.returns(), localStarts(starts, k0, c.k1, c.lo), k0, c.lo,
-                        c.hi, window, erKind, erLambda));
+                chunks.add(new FusedStage(ctx, call, new WindowInputs(windows.returns(), n, starts, k0, c),
+                        new WindowKind(window, erKind, erLambda)));
                 k0 = c.k1;
             }
             runStaged(ctx, chunks);
@@ -453,70 +473,51 @@ public final class CudaBackend implements ComputeBackend {
         return out;
     }
 
-    /** Windows k0 … k0 + starts.length − 1, within rows [lo, hi): covariance and solve in one downcall. */
+    /** A chunk of windows: covariance and solve in one downcall. */
     private final class FusedStage implements ChunkPipeline.Stage {
         private final MemorySegment ctx;
         private final SolveCall call;
-        private final double[] returns;
-        private final long[] local;
-        private final int k0;
-        private final int lo;
-        private final long rows;
-        private final int window;
-        private final int erKind;
-        private final double lambda;
-        private MemorySegment r;
-        private MemorySegment s;
+        private final WindowInputs in;
+        private final WindowKind kind;
         private MemorySegment b;
         private Results res;
 
-        FusedStage(MemorySegment ctx, SolveCall call, double[] returns, long[] local, int k0, int lo, int hi,
-                   int window, int erKind, double lambda) {
+        FusedStage(MemorySegment ctx, SolveCall call, WindowInputs in, WindowKind kind) {
             this.ctx = ctx;
             this.call = call;
-            this.returns = returns;
-            this.local = local;
-            this.k0 = k0;
-            this.lo = lo;
-            this.rows = hi - lo;
-            this.window = window;
-            this.erKind = erKind;
-            this.lambda = lambda;
+            this.in = in;
+            this.kind = kind;
         }
 
         private long budgetValues() {
-            return call.shared ? call.n : (long) local.length * call.n;
+            return call.shared ? call.n : (long) in.count() * call.n;
         }
 
         @Override
         public long bytes() {
-            return HostStaging.aligned(rows * call.n * D) + HostStaging.aligned(local.length * (long) Long.BYTES)
-                    + HostStaging.aligned(budgetValues() * D) + Results.bytes(local.length, call.n);
+            return in.bytes() + HostStaging.aligned(budgetValues() * D) + Results.bytes(in.count(), call.n);
         }
 
         @Override
         public void stage(HostStaging.Slices slot) {
-            int n = call.n;
-            r = slot.take(rows * n * D);
-            BulkCopy.in(returns, Math.toIntExact((long) lo * n), r, Math.toIntExact(rows * n));
-            s = slot.take(local.length * (long) Long.BYTES);
-            MemorySegment.copy(local, 0, s, ValueLayout.JAVA_LONG, 0, local.length);
+            in.stage(slot);
             b = slot.take(budgetValues() * D);
-            MemorySegment.copy(call.budgets, call.shared ? 0 : k0 * n, b, ValueLayout.JAVA_DOUBLE, 0,
+            MemorySegment.copy(call.budgets, call.shared ? 0 : in.k0 * call.n, b, ValueLayout.JAVA_DOUBLE, 0,
                     Math.toIntExact(budgetValues()));
-            res = Results.take(slot, local.length, n);
+            res = Results.take(slot, in.count(), call.n);
         }
 
         @Override
         public void call() {
-            NativeStatus.check(api, api.er_covariance_solve(ctx, r, rows, call.n, s, local.length, window, erKind,
-                    lambda, b, call.shared ? 1 : 0, call.tol, call.maxIter, call.erSolver, res.w, res.rc, res.it,
-                    res.res, res.conv, res.used, res.vol, MemorySegment.NULL), "er_covariance_solve");
+            NativeStatus.check(api, api.er_covariance_solve(ctx, in.r, in.rows, in.n, in.s, in.count(), kind.window(),
+                    kind.erKind(), kind.lambda(), b, call.shared ? 1 : 0, call.tol, call.maxIter, call.erSolver,
+                    res.w, res.rc, res.it, res.res, res.conv, res.used, res.vol, MemorySegment.NULL),
+                    "er_covariance_solve");
         }
 
         @Override
         public void collect() {
-            res.copyTo(call.out, call.converged, call.used, k0, call.n);
+            res.copyTo(call.out, call.converged, call.used, in.k0, call.n);
         }
     }
 

@@ -87,21 +87,23 @@ class ChunkPipelineTest {
         }
     }
 
-    private static void link(List<Recording> chunks) {
-        for (int k = 0; k + 1 < chunks.size(); k++) {
+    /** {@code count} chunks sharing one log and in-flight counter, each knowing the next; chunk {@code failing} fails. */
+    private static List<Recording> chunks(int count, int failing, List<String> log, AtomicInteger inFlight) {
+        List<Recording> chunks = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            chunks.add(new Recording(k, log, inFlight, k == failing));
+        }
+        for (int k = 0; k + 1 < count; k++) {
             chunks.get(k).next = chunks.get(k + 1);
         }
+        return chunks;
     }
 
     @Test
     void stagesTheNextChunkWhileTheCallRunsAndKeepsOrder() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger inFlight = new AtomicInteger();
-        List<Recording> chunks = new ArrayList<>();
-        for (int k = 0; k < 5; k++) {
-            chunks.add(new Recording(k, log, inFlight, false));
-        }
-        link(chunks);
+        List<Recording> chunks = chunks(5, -1, log, inFlight);
         try (HostStaging staging = HostStaging.open(null, null, false, ChunkPipeline.slotBytes(chunks), 2)) {
             ChunkPipeline.run(chunks, staging, DOWNCALLS);
         }
@@ -121,11 +123,7 @@ class ChunkPipelineTest {
     void aFailedCallIsRethrownAndNoLaterChunkIsCalled() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger inFlight = new AtomicInteger();
-        List<Recording> chunks = new ArrayList<>();
-        for (int k = 0; k < 4; k++) {
-            chunks.add(new Recording(k, log, inFlight, k == 1));
-        }
-        link(chunks);
+        List<Recording> chunks = chunks(4, 1, log, inFlight);
         try (HostStaging staging = HostStaging.open(null, null, false, 8, 2)) {
             BackendException e = assertThrows(BackendException.class,
                     () -> ChunkPipeline.run(chunks, staging, DOWNCALLS));
@@ -139,7 +137,7 @@ class ChunkPipelineTest {
     @Test
     void oneChunkUsesOneSlot() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        List<Recording> one = List.of(new Recording(0, log, new AtomicInteger(), false));
+        List<Recording> one = chunks(1, -1, log, new AtomicInteger());
         try (HostStaging staging = HostStaging.open(null, null, false, 8, 1)) {
             ChunkPipeline.run(one, staging, DOWNCALLS);
         }
