@@ -26,7 +26,8 @@ import java.util.Locale;
  * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *     -cp benchmarks/target/benchmarks.jar io.equirisk.bench.GpuBatchComparison [B] [N] [repetitions]</pre>
  *
- * With {@code EQUIRISK_PROFILE=1} the CUDA library also prints each kernel's device time on stderr. Without a GPU the
+ * With {@code EQUIRISK_PROFILE=1} the CUDA library also prints each kernel's device time on stderr, and the backend
+ * each call's host time (input scan, staging copies, waiting on the device). Without a GPU the
  * CUDA half is skipped with the reason. Timing belongs here, not in the tests (see benchmarks/RESULTS.md).
  */
 public final class GpuBatchComparison {

@@ -52,15 +52,21 @@ final class ChunkPipeline {
      * runs entirely on the calling thread; with several, each downcall goes to {@code downcalls} (one thread, so
      * they run in order and never two at once).
      */
-    static void run(List<? extends Stage> chunks, HostStaging staging, ExecutorService downcalls) {
+    static void run(List<? extends Stage> chunks, HostStaging staging, ExecutorService downcalls,
+                    HostProfile profile) {
         if (chunks.isEmpty()) {
             return;
         }
         Stage current = chunks.get(0);
+        long t = System.nanoTime();
         current.stage(staging.slot(0));
+        t = lap(t, profile, true);
         if (chunks.size() == 1) {
             current.call();
+            t = lap(t, profile, false);
             current.collect();
+            lap(t, profile, true);
+            profile.chunk();
             return;
         }
         for (int k = 0; k < chunks.size(); k++) {
@@ -72,11 +78,26 @@ final class ChunkPipeline {
                     next.stage(staging.slot((k + 1) % 2));
                 }
             } finally {
+                t = lap(t, profile, true);
                 await(running); // even when staging failed: the slot and the context are the call's until it returns
+                t = lap(t, profile, false);
             }
             current.collect();
+            t = lap(t, profile, true);
+            profile.chunk();
             current = next;
         }
+    }
+
+    /** Books the time since {@code t} as staging or as waiting; returns now. */
+    private static long lap(long t, HostProfile profile, boolean staging) {
+        long now = System.nanoTime();
+        if (staging) {
+            profile.staging(now - t);
+        } else {
+            profile.waiting(now - t);
+        }
+        return now;
     }
 
     /** A single thread for the downcalls of one backend's pipelined calls; it ends after 30 s without work. */

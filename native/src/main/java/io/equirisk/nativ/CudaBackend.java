@@ -116,7 +116,9 @@ public final class CudaBackend implements ComputeBackend {
 
     @Override
     public CovarianceBatch covariance(ReturnWindows windows, CovarianceKind kind, double lambda) {
+        HostProfile profile = new HostProfile("covariance");
         NativeInputs.checkCovariance(windows, kind, lambda);
+        profile.checked();
         int n = windows.assets();
         int count = windows.count();
         int window = windows.window();
@@ -131,9 +133,12 @@ public final class CudaBackend implements ComputeBackend {
             if (covarianceBytes(windows.rows(), n, count) <= criticalBytes) {
                 // small: the Java arrays themselves, one critical downcall
                 MemorySegment s = MemorySegment.ofArray(localStarts(starts, 0, count, 0));
+                long t = System.nanoTime();
                 NativeStatus.check(api, api.er_covariance_critical(ctx, MemorySegment.ofArray(returns),
                         windows.rows(), n, s, count, window, erKind, erLambda, MemorySegment.ofArray(out)),
                         "er_covariance");
+                profile.waiting(System.nanoTime() - t);
+                profile.chunk();
                 return null;
             }
             List<CovarianceStage> chunks = new ArrayList<>();
@@ -143,9 +148,10 @@ public final class CudaBackend implements ComputeBackend {
                         new WindowKind(window, erKind, erLambda), out));
                 k0 = c.k1;
             }
-            runStaged(ctx, chunks);
+            runStaged(ctx, chunks, profile);
             return null;
         });
+        profile.report(count);
         return CovarianceBatch.of(count, n, out, null);
     }
 
@@ -184,10 +190,12 @@ public final class CudaBackend implements ComputeBackend {
     }
 
     /** Runs a large call's chunks through the context's staging, two at a time in flight ({@link ChunkPipeline}). */
-    private void runStaged(MemorySegment ctx, List<? extends ChunkPipeline.Stage> chunks) {
+    private void runStaged(MemorySegment ctx, List<? extends ChunkPipeline.Stage> chunks, HostProfile profile) {
+        long t = System.nanoTime();
         try (HostStaging staging = HostStaging.open(api, ctx, pinnedStaging, ChunkPipeline.slotBytes(chunks),
                 Math.min(2, chunks.size()))) {
-            ChunkPipeline.run(chunks, staging, downcalls);
+            profile.staging(System.nanoTime() - t); // locking a new area counts as staging
+            ChunkPipeline.run(chunks, staging, downcalls, profile);
         }
     }
 
@@ -278,7 +286,9 @@ public final class CudaBackend implements ComputeBackend {
 
     @Override
     public BatchSolution solve(CovarianceBatch batch, double[] budgets, SolverOptions options) {
+        HostProfile profile = new HostProfile("solve");
         NativeInputs.checkSolve(batch, budgets, options);
+        profile.checked();
         int n = batch.size();
         int count = batch.batchSize();
         boolean shared = budgets.length == n;
@@ -291,7 +301,10 @@ public final class CudaBackend implements ComputeBackend {
                 used);
         context.call(ctx -> {
             if (count * perProblem + sharedBytes <= criticalBytes) {
+                long t = System.nanoTime();
                 call.critical(ctx, count);
+                profile.waiting(System.nanoTime() - t);
+                profile.chunk();
                 return null;
             }
             int perChunk = (int) Math.max(1, Math.min(count, (chunkBytes - sharedBytes) / perProblem));
@@ -299,13 +312,14 @@ public final class CudaBackend implements ComputeBackend {
             for (int k0 = 0; k0 < count; k0 += perChunk) {
                 chunks.add(call.new SolveStage(ctx, k0, Math.min(count, k0 + perChunk)));
             }
-            runStaged(ctx, chunks);
+            runStaged(ctx, chunks, profile);
             return null;
         });
         for (int k = 0; k < count; k++) {
             out.converged()[k] = converged[k] != 0;
             out.solvers()[k] = solverName(used[k], k);
         }
+        profile.report(count);
         return out;
     }
 
@@ -437,10 +451,12 @@ public final class CudaBackend implements ComputeBackend {
     @Override
     public BatchSolution covarianceAndSolve(ReturnWindows windows, CovarianceKind kind, double lambda,
                                             double[] budgets, SolverOptions options) {
+        HostProfile profile = new HostProfile("covariance and solve");
         NativeInputs.checkCovariance(windows, kind, lambda);
         int n = windows.assets();
         int count = windows.count();
         NativeInputs.checkBudgets(budgets, n, count, options);
+        profile.checked();
         int window = windows.window();
         int[] starts = windows.starts();
         boolean shared = budgets.length == n;
@@ -460,7 +476,7 @@ public final class CudaBackend implements ComputeBackend {
                         new WindowKind(window, erKind, erLambda)));
                 k0 = c.k1;
             }
-            runStaged(ctx, chunks);
+            runStaged(ctx, chunks, profile);
             return null;
         });
         for (int k = 0; k < count; k++) {
@@ -470,6 +486,7 @@ public final class CudaBackend implements ComputeBackend {
                 requireVariances(windows, kind, k);
             }
         }
+        profile.report(count);
         return out;
     }
 

@@ -104,9 +104,13 @@ class ChunkPipelineTest {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger inFlight = new AtomicInteger();
         List<Recording> chunks = chunks(5, -1, log, inFlight);
+        HostProfile profile = new HostProfile("test");
         try (HostStaging staging = HostStaging.open(null, null, false, ChunkPipeline.slotBytes(chunks), 2)) {
-            ChunkPipeline.run(chunks, staging, DOWNCALLS);
+            ChunkPipeline.run(chunks, staging, DOWNCALLS, profile);
         }
+        assertEquals(5, profile.chunks());
+        assertTrue(profile.bookedNanos() > 0 && profile.bookedNanos() <= profile.elapsedNanos(),
+                "staging and waiting are booked once each: " + profile.bookedNanos() + " of " + profile.elapsedNanos());
         // stage k+1 is issued while call k sleeps, before collect k; calls and collects in chunk order
         assertEquals(List.of("stage 0", "stage 1", "call 0", "collect 0", "stage 2", "call 1", "collect 1", "stage 3",
                 "call 2", "collect 2", "stage 4", "call 3", "collect 3", "call 4", "collect 4"), log);
@@ -126,7 +130,7 @@ class ChunkPipelineTest {
         List<Recording> chunks = chunks(4, 1, log, inFlight);
         try (HostStaging staging = HostStaging.open(null, null, false, 8, 2)) {
             BackendException e = assertThrows(BackendException.class,
-                    () -> ChunkPipeline.run(chunks, staging, DOWNCALLS));
+                    () -> ChunkPipeline.run(chunks, staging, DOWNCALLS, new HostProfile("test")));
             assertEquals("chunk 1 failed", e.getMessage());
         }
         assertTrue(log.contains("collect 0"));
@@ -139,7 +143,7 @@ class ChunkPipelineTest {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         List<Recording> one = chunks(1, -1, log, new AtomicInteger());
         try (HostStaging staging = HostStaging.open(null, null, false, 8, 1)) {
-            ChunkPipeline.run(one, staging, DOWNCALLS);
+            ChunkPipeline.run(one, staging, DOWNCALLS, new HostProfile("test"));
         }
         assertEquals(List.of("stage 0", "call 0", "collect 0"), log);
         assertSame(one.get(0).caller, one.get(0).callThread, "a single chunk is called from the caller's thread");
