@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One large call's chunks as a two-stage pipeline. While the library works on chunk k (its downcall on the
- * backend's downcall thread), the calling thread stages chunk k + 1 in the other slot of the staging area; then it collects chunk k's
- * outputs. The copy into host memory and the bus and device work on the chunk before then overlap instead of taking
- * turns: for 800 MB of covariances the two are each tens of milliseconds on a 16-core host with a PCIe 5 GPU.
+ * backend's downcall thread), the calling thread stages chunk k + 1 in the other slot of the staging area; then it
+ * collects chunk k's outputs. The copy into host memory and the bus and device work on the chunk before then
+ * overlap instead of taking turns: for 800 MB of covariances each is tens of milliseconds on a 16-core host with a
+ * PCIe 5 GPU (predicted; see benchmarks/RESULTS.md).
  *
  * <p>Downcalls run one at a time and in chunk order, so the C side's rule (one thread at a time per context) holds;
  * the caller holds the context's lock throughout. A failed downcall's exception (typed by {@link NativeStatus}, with
