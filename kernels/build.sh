@@ -53,7 +53,7 @@ if up_to_date "$lib"; then
     echo "equirisk: $lib is up to date"
     exit 0
 fi
-"$nvcc" -O3 -std=c++20 -cudart static -shared -Xcompiler -fPIC,-fvisibility=hidden,-pthread \
+"$nvcc" -O3 -std=c++20 --threads 0 -cudart static -shared -Xcompiler -fPIC,-fvisibility=hidden,-pthread \
     -gencode=arch=compute_80,code=sm_80 -gencode=arch=compute_86,code=sm_86 \
     -gencode=arch=compute_89,code=sm_89 -gencode=arch=compute_90,code=sm_90 \
     -gencode=arch=compute_90,code=compute_90 \

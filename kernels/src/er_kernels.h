@@ -22,6 +22,7 @@ struct SolvePlan {
     int grid;
     int c_in_shared;   /* the correlation matrix lives in shared memory */
     int c_packed;      /* one warp per problem, C's upper triangle packed in shared memory: 1 FP32, 2 FP16 (0: block path) */
+    int lane_entries;  /* warp path: vector entries per lane (1, 2 or 4: 32 · lane_entries ≥ n); 0 on the block path */
     int vec_in_shared; /* the solver's vectors live in shared memory */
     size_t work_doubles_per_block;
 };

@@ -9,7 +9,9 @@
  *   registers and no barrier (warp_ccd), mixed at depth 3. Everything that must be exact (start point, the exact
  *   residual, Newton, the report) uses Σ in FP64, and q is recomputed exactly at the levels of Refresh<T> and
  *   before the final check, so the answer is the FP64 problem's. Σ is read once for the triangle and the start
- *   point's product together, and fetched into L2 two sweeps before each later exact product. Larger n:
+ *   point's product together, and fetched into L2 two sweeps before each later exact product. Each lane holds
+ *   as many entries of every vector as n needs (1 for n ≤ 32, 2 for n ≤ 64, else 4; a template parameter), and the
+ *   instances for n ≤ 64 are capped at 128 registers (16 problems per SM instead of 12). Larger n:
  * - One thread block per problem, blocks grid-striding over the batch (a persistent grid sized to what is
  *   resident), so the global workspace is per block, not per problem.
  * - The correlation matrix C (na × na FP64) lives in dynamic shared memory while it fits the opt-in limit with the
@@ -268,18 +270,22 @@ constexpr int WR = WARP_N / 32;
    consecutive q; in FP16 two entries share a 4-byte bank word). */
 __host__ __device__ constexpr int64_t packed_floats(int64_t n) { return n * (n + 1) / 2; }
 
-/* Lane l's entries of a length-na vector on the warp path: p = l + 32r (r < WR), zero past na. */
-__device__ __forceinline__ void warp_gather(const double* v, int na, double (&out)[WR]) {
+/* Lane l's entries of a length-na vector on the warp path: p = l + 32r (r < R), zero past na. R, the entries per
+   lane, is chosen by n (1 for n ≤ 32, 2 for n ≤ 64, else WR): every warp-path function takes it as a template
+   parameter, so a small problem neither carries nor updates entries it cannot have. */
+template <int R>
+__device__ __forceinline__ void warp_gather(const double* v, int na, double (&out)[R]) {
 #pragma unroll
-    for (int r = 0; r < WR; r++) {
+    for (int r = 0; r < R; r++) {
         const int p = threadIdx.x + 32 * r;
         out[r] = p < na ? v[p] : 0.0;
     }
 }
 
-__device__ __forceinline__ void warp_scatter(const double (&v)[WR], int na, double* out) {
+template <int R>
+__device__ __forceinline__ void warp_scatter(const double (&v)[R], int na, double* out) {
 #pragma unroll
-    for (int r = 0; r < WR; r++) {
+    for (int r = 0; r < R; r++) {
         const int p = threadIdx.x + 32 * r;
         if (p < na) out[p] = v[r];
     }
@@ -288,14 +294,15 @@ __device__ __forceinline__ void warp_scatter(const double (&v)[WR], int na, doub
 /* The active set (assets with b_i > 0) in index order into idx, by one warp: each lane tests its entries
    i = lane + 32r, and a prefix count over the lanes places them (one thread walking the budgets waited on each
    load in turn). Returns na, the same in every lane. */
+template <int R>
 __device__ int warp_active_set(const double* bb, int n, int* idx) {
     const int lane = threadIdx.x;
-    double v[WR];
+    double v[R];
 #pragma unroll
-    for (int r = 0; r < WR; r++) v[r] = lane + 32 * r < n ? bb[lane + 32 * r] : 0.0;
+    for (int r = 0; r < R; r++) v[r] = lane + 32 * r < n ? bb[lane + 32 * r] : 0.0;
     int base = 0;
 #pragma unroll
-    for (int r = 0; r < WR; r++) {
+    for (int r = 0; r < R; r++) {
         const int flag = v[r] > 0.0 ? 1 : 0;
         int incl = flag; /* inclusive prefix count over lanes 0..lane */
 #pragma unroll
@@ -313,14 +320,14 @@ __device__ int warp_active_set(const double* bb, int n, int* idx) {
    same loads, so Σ is read once for both: column q holds C_pq = Σ_{i_p i_q}/(σ_p σ_q), p < q, and 0 at p = q. At
    each q the warp reads entries i_p of row i_q of Σ (Σ symmetric): a coalesced stretch when the active set is
    contiguous. The product is warp_exact_cv's arithmetic in its order (q ascending), so the two agree bit for bit. */
-template <typename T>
-__device__ void warp_pack_triangle(const Problem& P, const double (&v)[WR], double (&cv)[WR]) {
+template <typename T, int R>
+__device__ void warp_pack_triangle(const Problem& P, const double (&v)[R], double (&cv)[R]) {
     const int na = P.na, lane = threadIdx.x;
     T* Ct = static_cast<T*>(P.Cp);
-    double inv[WR], x[WR], sg[WR];
-    int col[WR];
+    double inv[R], x[R], sg[R];
+    int col[R];
 #pragma unroll
-    for (int r = 0; r < WR; r++) {
+    for (int r = 0; r < R; r++) {
         const int p = lane + 32 * r;
         sg[r] = p < na ? P.sig[p] : 1.0;
         inv[r] = p < na ? 1.0 / sg[r] : 0.0;
@@ -332,10 +339,10 @@ __device__ void warp_pack_triangle(const Problem& P, const double (&v)[WR], doub
        (through a generic pointer the compiler cannot move a load of Σ above a store to the triangle, so column by
        column the loads went one at a time) */
 #pragma unroll
-    for (int rq = 0; rq < WR; rq++) {
+    for (int rq = 0; rq < R; rq++) {
         const int lim = na - 32 * rq < 32 ? na - 32 * rq : 32;
         for (int l0 = 0; l0 < lim; l0 += 4) {
-            double s[4][WR], iv[4], xq[4];
+            double s[4][R], iv[4], xq[4];
 #pragma unroll
             for (int u = 0; u < 4; u++) {
                 const int l = l0 + u < lim ? l0 + u : 0;
@@ -344,14 +351,14 @@ __device__ void warp_pack_triangle(const Problem& P, const double (&v)[WR], doub
                 xq[u] = __shfl_sync(0xffffffffu, x[rq], l);
                 const double* row = P.S + (int64_t)iq * P.n;
 #pragma unroll
-                for (int r = 0; r < WR; r++) s[u][r] = row[col[r]];
+                for (int r = 0; r < R; r++) s[u][r] = row[col[r]];
             }
 #pragma unroll
             for (int u = 0; u < 4; u++) {
                 const int q = 32 * rq + l0 + u;
                 if (l0 + u >= lim) break;
 #pragma unroll
-                for (int r = 0; r < WR; r++) cv[r] = fma(s[u][r], xq[u], cv[r]);
+                for (int r = 0; r < R; r++) cv[r] = fma(s[u][r], xq[u], cv[r]);
                 T* cq = Ct + q * (q + 1) / 2;
 #pragma unroll
                 for (int r = 0; r <= rq; r++) {
@@ -362,7 +369,7 @@ __device__ void warp_pack_triangle(const Problem& P, const double (&v)[WR], doub
         }
     }
 #pragma unroll
-    for (int r = 0; r < WR; r++) cv[r] /= sg[r]; /* (Cv)_p = (Σ_q Σ_{i_p i_q} v_q/σ_q)/σ_p */
+    for (int r = 0; r < R; r++) cv[r] /= sg[r]; /* (Cv)_p = (Σ_q Σ_{i_p i_q} v_q/σ_q)/σ_p */
     /* the pad: warp_sweep's prefetch after the last coordinate reads up to na + 1 entries past the triangle */
     for (int e = lane; e <= na; e += 32) Ct[packed_floats(na) + e] = narrow<T>(0.0);
 }
@@ -372,12 +379,13 @@ __device__ void warp_pack_triangle(const Problem& P, const double (&v)[WR], doub
    of Σ (coalesced for a contiguous active set); the loads do not depend on the sums, so the unrolled loop keeps
    four rows' loads in flight (an H200 profile: waiting on these loads is nearly all this costs; eight, or a
    non-inlined call, made ptxas spill registers). */
-__device__ void warp_exact_cv(const Problem& P, const double (&v)[WR], double (&out)[WR]) {
+template <int R>
+__device__ void warp_exact_cv(const Problem& P, const double (&v)[R], double (&out)[R]) {
     const int na = P.na, lane = threadIdx.x;
-    double x[WR], sg[WR];
-    int col[WR];
+    double x[R], sg[R];
+    int col[R];
 #pragma unroll
-    for (int r = 0; r < WR; r++) {
+    for (int r = 0; r < R; r++) {
         const int p = lane + 32 * r;
         sg[r] = p < na ? P.sig[p] : 1.0;
         col[r] = p < na ? P.idx[p] : 0;
@@ -385,7 +393,7 @@ __device__ void warp_exact_cv(const Problem& P, const double (&v)[WR], double (&
         out[r] = 0.0;
     }
 #pragma unroll
-    for (int rq = 0; rq < WR; rq++) {
+    for (int rq = 0; rq < R; rq++) {
         const int lim = na - 32 * rq < 32 ? na - 32 * rq : 32;
 #pragma unroll 4
         for (int l = 0; l < lim; l++) {
@@ -393,11 +401,11 @@ __device__ void warp_exact_cv(const Problem& P, const double (&v)[WR], double (&
             const double xq = __shfl_sync(0xffffffffu, x[rq], l);
             const double* row = P.S + (int64_t)iq * P.n;
 #pragma unroll
-            for (int r = 0; r < WR; r++) out[r] = fma(row[col[r]], xq, out[r]);
+            for (int r = 0; r < R; r++) out[r] = fma(row[col[r]], xq, out[r]);
         }
     }
 #pragma unroll
-    for (int r = 0; r < WR; r++) out[r] /= sg[r];
+    for (int r = 0; r < R; r++) out[r] /= sg[r];
 }
 
 /* out = C v exactly from and to memory (sym_matvec on the warp path). */
@@ -409,16 +417,17 @@ __device__ void warp_exact_matvec(const Problem& P, const double* v, double* out
 }
 
 /* max_p |y_p (Cy)_p / yᵀCy − b_p| with Cy = q + y, from registers (residual(P, true) on the warp path). */
-__device__ __forceinline__ double warp_residual(const double (&y)[WR], const double (&q)[WR], const double (&b)[WR],
+template <int R>
+__device__ __forceinline__ double warp_residual(const double (&y)[R], const double (&q)[R], const double (&b)[R],
                                                 int na) {
     double part = 0.0;
 #pragma unroll
-    for (int r = 0; r < WR; r++)
+    for (int r = 0; r < R; r++)
         if ((int)threadIdx.x + 32 * r < na) part += y[r] * (q[r] + y[r]);
     const double inv_s = 1.0 / warp_sum(part); /* one division, not one per entry */
     double m = 0.0;
 #pragma unroll
-    for (int r = 0; r < WR; r++)
+    for (int r = 0; r < R; r++)
         if ((int)threadIdx.x + 32 * r < na) m = nan_max(m, fabs(y[r] * (q[r] + y[r]) * inv_s - b[r]));
     return warp_max(m);
 }
@@ -430,15 +439,14 @@ __device__ __forceinline__ double warp_residual(const double (&y)[WR], const dou
    shared loads stay off the sequential chain: for the lane's r below the block of i + 1 they lie in column i + 1,
    above it in row i + 1, and only in that block does the lane's index decide. Same arithmetic, in the same order,
    as ccd_sweep (with C rounded to T). */
-template <typename T>
-__device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[WR], double (&q)[WR],
-                                           const double (&b)[WR]) {
+template <typename T, int R>
+__device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[R], double (&q)[R], const double (&b)[R]) {
     const int na = P.na, lane = threadIdx.x;
     const T* C = static_cast<const T*>(P.Cp);
-    T cur[WR];
-    int tj[WR]; /* offset of column j = lane + 32r, or of column 0 past na (a valid entry, never used) */
+    T cur[R];
+    int tj[R]; /* offset of column j = lane + 32r, or of column 0 past na (a valid entry, never used) */
 #pragma unroll
-    for (int r = 0; r < WR; r++) {
+    for (int r = 0; r < R; r++) {
         const int j = lane + 32 * r;
         tj[r] = j < na ? j * (j + 1) / 2 : 0;
         cur[r] = C[tj[r]]; /* column 0: C_00 = 0, and C_0j is entry 0 of column j */
@@ -447,14 +455,14 @@ __device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[WR], do
        i1, i1(i1 + 1)/2 + lane, both carried from step to step (one addition each, not a product) */
     int i1 = 1, c1 = 1 + lane;
 #pragma unroll
-    for (int ri = 0; ri < WR; ri++) {
+    for (int ri = 0; ri < R; ri++) {
         const int lim = na - 32 * ri < 32 ? na - 32 * ri : 32;
         if (lim <= 0) break; /* uniform over the warp */
 #pragma unroll 2
         for (int l = 0; l < lim; l++) {
-            T nxt[WR];
+            T nxt[R];
 #pragma unroll
-            for (int r = 0; r < WR; r++) {
+            for (int r = 0; r < R; r++) {
                 /* j ≤ i1 reads column i1 at t1 + j, j > i1 row i1 in column j at tj + i1 */
                 const bool in_col = r < ri || (r == ri && lane <= l + 1);
                 nxt[r] = C[in_col ? c1 + 32 * r : tj[r] + i1];
@@ -463,7 +471,7 @@ __device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[WR], do
             const double own = ccd_step(q[ri], b[ri], y[ri]);
             const double dy = __shfl_sync(0xffffffffu, own, l);
 #pragma unroll
-            for (int r = 0; r < WR; r++) {
+            for (int r = 0; r < R; r++) {
                 q[r] = fma(widen(cur[r]), dy, q[r]);
                 cur[r] = nxt[r];
             }
@@ -853,8 +861,9 @@ __device__ CcdOutcome block_ccd(const Problem& P, double tol, int max_iter, int 
    a quarter of the solve's warp time: waiting on those loads, and on instruction fetch). */
 constexpr int WARP_MIX_DEPTH = 3;
 
+template <int R>
 struct WarpMixer {
-    double pg[WR], pf[WR], pq[WR]; /* the previous sweep's output, its f = output − input, its q */
+    double pg[R], pf[R], pq[R]; /* the previous sweep's output, its f = output − input, its q */
     double* dg;                    /* WARP_MIX_DEPTH × na ring buffers in the workspace */
     double* df;
     double* dq;
@@ -866,15 +875,16 @@ struct WarpMixer {
 /* anderson_mix on registers: one mixing step after a sweep from d to y (q = Cy − y at y); replaces y and q by the
    accelerated point, or leaves them. Each pass's history loads go out together, for every entry at once (Δf for the
    fit; Δg and Δq for the new point): waiting on global memory is most of what a mix costs. */
-__device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR], const double (&d)[WR]) {
+template <int R>
+__device__ void warp_mix(WarpMixer<R>& M, int na, double (&y)[R], double (&q)[R], const double (&d)[R]) {
     const int lane = threadIdx.x;
-    double f[WR];
+    double f[R];
 #pragma unroll
-    for (int r = 0; r < WR; r++) f[r] = y[r] - d[r];
+    for (int r = 0; r < R; r++) f[r] = y[r] - d[r];
     if (M.have) {
         const int slot = M.next;
 #pragma unroll
-        for (int r = 0; r < WR; r++) {
+        for (int r = 0; r < R; r++) {
             const int p = lane + 32 * r;
             if (p < na) {
                 M.dg[slot * na + p] = y[r] - M.pg[r];
@@ -886,7 +896,7 @@ __device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR],
         M.stored = M.stored + 1 < WARP_MIX_DEPTH ? M.stored + 1 : WARP_MIX_DEPTH;
     }
 #pragma unroll
-    for (int r = 0; r < WR; r++) {
+    for (int r = 0; r < R; r++) {
         M.pg[r] = y[r];
         M.pf[r] = f[r];
         M.pq[r] = q[r];
@@ -898,16 +908,16 @@ __device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR],
     double sums[mix_terms(WARP_MIX_DEPTH)];
 #pragma unroll
     for (int k = 0; k < mix_terms(WARP_MIX_DEPTH); k++) sums[k] = 0.0;
-    double hf[WR][WARP_MIX_DEPTH]; /* Δf: every entry's loads at once */
+    double hf[R][WARP_MIX_DEPTH]; /* Δf: every entry's loads at once */
 #pragma unroll
-    for (int r = 0; r < WR; r++)
+    for (int r = 0; r < R; r++)
 #pragma unroll
         for (int u = 0; u < WARP_MIX_DEPTH; u++) {
             const int p = lane + 32 * r;
             hf[r][u] = (u < m && p < na) ? M.df[u * na + p] : 0.0;
         }
 #pragma unroll
-    for (int r = 0; r < WR; r++) {
+    for (int r = 0; r < R; r++) {
         if (lane + 32 * r >= na) continue;
         const double w = 1.0 / y[r];
         double wdf[WARP_MIX_DEPTH];
@@ -924,18 +934,18 @@ __device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR],
     }
     /* the accelerated point, checked against the plain one before it replaces it */
     constexpr double E = 2.718281828459045;
-    double hg[WR][WARP_MIX_DEPTH], hq[WR][WARP_MIX_DEPTH];
+    double hg[R][WARP_MIX_DEPTH], hq[R][WARP_MIX_DEPTH];
 #pragma unroll
-    for (int r = 0; r < WR; r++)
+    for (int r = 0; r < R; r++)
 #pragma unroll
         for (int u = 0; u < WARP_MIX_DEPTH; u++) {
             const int p = lane + 32 * r;
             hg[r][u] = (u < m && p < na) ? M.dg[u * na + p] : 0.0;
             hq[r][u] = (u < m && p < na) ? M.dq[u * na + p] : 0.0;
         }
-    double z[WR], qz[WR], bad = 0.0;
+    double z[R], qz[R], bad = 0.0;
 #pragma unroll
-    for (int r = 0; r < WR; r++) {
+    for (int r = 0; r < R; r++) {
         z[r] = y[r];
         qz[r] = q[r];
 #pragma unroll
@@ -952,7 +962,7 @@ __device__ void warp_mix(WarpMixer& M, int na, double (&y)[WR], double (&q)[WR],
         return;
     }
 #pragma unroll
-    for (int r = 0; r < WR; r++) {
+    for (int r = 0; r < R; r++) {
         y[r] = z[r];
         q[r] = qz[r];
     }
@@ -974,14 +984,14 @@ struct Refresh {
 };
 
 /* CCD from P.y with P.q = Cy − y exact (step d./e. of the solve), on the warp path; leaves y and q in P. */
-template <typename T>
+template <typename T, int R>
 __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int solver) {
     const int na = P.na;
-    double y[WR], q[WR], b[WR];
+    double y[R], q[R], b[R];
     warp_gather(P.y, na, y);
     warp_gather(P.q, na, q);
     warp_gather(P.b, na, b);
-    WarpMixer M;
+    WarpMixer<R> M;
     M.dg = P.U; /* U is Newton's, free until CCD ends */
     M.df = M.dg + WARP_MIX_DEPTH * na;
     M.dq = M.df + WARP_MIX_DEPTH * na;
@@ -997,20 +1007,20 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
     double fetched_for = -1.0; /* the refresh level Σ was last prefetched for */
     const int64_t s_bytes = (int64_t)P.n * P.n * (int64_t)sizeof(double);
     for (;;) {
-        double d[WR];
+        double d[R];
 #pragma unroll
-        for (int r = 0; r < WR; r++) d[r] = y[r];
-        warp_sweep<T>(P, y, q, b);
+        for (int r = 0; r < R; r++) d[r] = y[r];
+        warp_sweep<T, R>(P, y, q, b);
         double res = warp_residual(y, q, b, na);
         out.sweeps++;
         /* the exact q replaces the maintained one as on the block path (see there), and at the levels of
            Refresh<T>: the sweeps then converge to the exact problem's solution */
         const bool check = res <= 0.5 * tol;
         if (check || res <= refresh_at) {
-            double cy[WR];
+            double cy[R];
             warp_exact_cv(P, y, cy);
 #pragma unroll
-            for (int r = 0; r < WR; r++) q[r] = cy[r] - y[r];
+            for (int r = 0; r < R; r++) q[r] = cy[r] - y[r];
             res = warp_residual(y, q, b, na);
             if (check && res <= 0.5 * tol) {
                 out.q_exact = true;
@@ -1088,7 +1098,12 @@ __host__ __device__ constexpr int64_t vec_doubles(int64_t n) { return SCRATCH + 
    moved to memory to fit: slower on an H200. */
 constexpr int WARP_REGS_FP32 = 168;
 constexpr int WARP_REGS_FP16 = 168;
-template <int BLOCK_MAX, int MAX_REGS, typename TRI>
+/* n ≤ 64 (one or two entries per lane) fits 128 registers, so four warps per scheduler, 16 problems per SM where
+   shared memory allows (n = 64, FP16: 5.6 KB each with the reserved 1 KB). ptxas, sm_90: no spills at one entry,
+   none at two with the FP32 triangle, 12 bytes with FP16 (at 168 registers that instance spilled 16). Predicted,
+   not yet measured on a GPU: see benchmarks/RESULTS.md. */
+constexpr int WARP_REGS_SMALL = 128;
+template <int BLOCK_MAX, int MAX_REGS, typename TRI, int R = WR>
 __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
     /* the warp path's instance holds only its own code, the block path's only its own (registers) */
     constexpr bool WARP = BLOCK_MAX == 32;
@@ -1132,7 +1147,7 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         __syncthreads(); /* the previous problem is done with every buffer */
         /* a. active set, in index order */
         if constexpr (WARP) {
-            const int na = warp_active_set(bb, n, idx);
+            const int na = warp_active_set<R>(bb, n, idx);
             if (tid == 0) *na_slot = na;
         } else if (tid == 0) {
             int na = 0;
@@ -1156,9 +1171,9 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         }
         __syncthreads();
         if constexpr (WARP) {
-            double bv[WR], cb[WR];
+            double bv[R], cb[R];
             warp_gather(P.b, na, bv);
-            warp_pack_triangle<TRI>(P, bv, cb); /* the triangle, and C b for the start from the same loads */
+            warp_pack_triangle<TRI, R>(P, bv, cb); /* the triangle, and C b for the start from the same loads */
             warp_scatter(cb, na, P.q);
         } else {
             for (int64_t e = tid; e < (int64_t)na * na; e += T) {
@@ -1187,7 +1202,7 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
             /* q = Cy − y exactly, from C b (Cy = Cb/sqrt(bᵀCb)): each thread its own entries, no second product */
             for (int p = tid; p < na; p += T) P.q[p] = P.q[p] / root_bcb - P.y[p];
             if constexpr (WARP) {
-                const CcdOutcome o = warp_ccd<TRI>(P, cfg.tol, cfg.max_iter, cfg.solver);
+                const CcdOutcome o = warp_ccd<TRI, R>(P, cfg.tol, cfg.max_iter, cfg.solver);
                 sweeps = o.sweeps;
                 to_newton = o.to_newton;
                 q_exact = o.q_exact;
@@ -1254,10 +1269,17 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
     }
 }
 
-/* The instance for a plan's path: 0 block, 1 warp with an FP32 triangle, 2 warp with FP16. */
-void (*solve_kernel_for(int packed))(Config) {
-    if (packed == 1) return solve_kernel<32, WARP_REGS_FP32, float>;
-    if (packed == 2) return solve_kernel<32, WARP_REGS_FP16, half16>;
+/* The instance for a plan's path: 0 block, 1 warp with an FP32 triangle, 2 warp with FP16; on the warp path
+   `lanes` entries per lane (1, 2 or WR). */
+template <typename TRI, int REGS>
+void (*warp_kernel_for(int lanes))(Config) {
+    if (lanes == 1) return solve_kernel<32, WARP_REGS_SMALL, TRI, 1>;
+    if (lanes == 2) return solve_kernel<32, WARP_REGS_SMALL, TRI, 2>;
+    return solve_kernel<32, REGS, TRI, WR>;
+}
+void (*solve_kernel_for(int packed, int lanes))(Config) {
+    if (packed == 1) return warp_kernel_for<float, WARP_REGS_FP32>(lanes);
+    if (packed == 2) return warp_kernel_for<half16, WARP_REGS_FP16>(lanes);
     return solve_kernel<MAX_THREADS, 65536 / MAX_THREADS, float>;
 }
 
@@ -1277,6 +1299,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     plan->vec_in_shared = vec_bytes <= limit;
     plan->c_in_shared = plan->vec_in_shared && vec_bytes + c_bytes <= limit;
     plan->c_packed = 0;
+    plan->lane_entries = 0;
     /* EQUIRISK_SOLVE_C=global: keep C in the (L2-resident) workspace even where shared memory would hold it, so
        more problems are resident per SM; a tuning experiment for the GPU session (see README) */
     const char* placement = std::getenv("EQUIRISK_SOLVE_C");
@@ -1294,6 +1317,16 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     if (n <= WARP_N && placement == nullptr && packed_bytes <= limit) {
         plan->threads = 32;
         plan->c_packed = fp32 ? 1 : 2;
+        /* entries per lane: as few as n needs (n ≤ 32: 1, n ≤ 64: 2, else WR), so a small problem's sweep updates
+           and mixes only entries it has, in fewer registers; EQUIRISK_SOLVE_LANES=1|2|4 asks for another count
+           that still covers n (a comparison: the results are the same to the bit) */
+        int lanes = n <= 32 ? 1 : n <= 64 ? 2 : WR;
+        const char* asked = std::getenv("EQUIRISK_SOLVE_LANES");
+        if (asked != nullptr) {
+            const int a = std::atoi(asked);
+            if ((a == 1 || a == 2 || a == WR) && 32 * a >= n) lanes = a;
+        }
+        plan->lane_entries = lanes;
         plan->c_in_shared = 1;
         plan->vec_in_shared = 0;
         plan->shared_bytes = packed_bytes;
@@ -1306,7 +1339,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
                                    (plan->c_in_shared ? 0 : (size_t)(n * n)) +
                                    (plan->vec_in_shared ? 0 : (size_t)vec_doubles(n));
     }
-    void (*kernel)(Config) = solve_kernel_for(plan->c_packed);
+    void (*kernel)(Config) = solve_kernel_for(plan->c_packed, plan->lane_entries);
     e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
     if (e != cudaSuccess) return e;
     int per_sm = 0;
@@ -1341,7 +1374,7 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     cfg.converged = a.converged;
     cfg.solver_used = a.solver_used;
     cfg.volatility = a.volatility;
-    void (*kernel)(Config) = solve_kernel_for(plan.c_packed);
+    void (*kernel)(Config) = solve_kernel_for(plan.c_packed, plan.lane_entries);
     ER_LAUNCH(kernel, dim3(plan.grid), dim3(plan.threads), plan.shared_bytes, stream, cfg);
     return cudaGetLastError();
 }

@@ -743,6 +743,48 @@ void test_invalid(er_context* ctx) {
     expect_invalid(er_device_info_get(-1, &info), "device_info -1");
 }
 
+/* ---------------- the warp path's entries per lane ---------------- */
+
+/* n ≤ 32 runs with one vector entry per lane, n ≤ 64 with two, larger n with four (EQUIRISK_SOLVE_LANES asks for
+   another count that still covers n). Entries past n are zero and never enter a sum, so in emulation every count
+   must give the same bits: weights, RC, residuals, iterations and solvers, on well- and ill-conditioned problems
+   (CCD, refreshes, mixing, the hand-off to Newton) with zero budgets. nvcc compiles each count separately and may
+   contract multiply-adds differently, so on a GPU: the same flags and weights within 1e-10. */
+void test_lanes(er_context* ctx) {
+    const char* was = std::getenv("EQUIRISK_SOLVE_LANES");
+    const std::string saved = was != nullptr ? was : "";
+    for (int n : quick ? std::vector<int>{7, 40} : std::vector<int>{1, 7, 32, 33, 50, 64}) {
+        const int64_t batch = 4;
+        Vec S(batch * n * n), per;
+        for (int64_t k = 0; k < batch; k++) {
+            if (k % 2 == 0) random_spd(n, S.data() + k * n * n);
+            else ill_conditioned(n, 8.0, S.data() + k * n * n);
+            Vec b = random_budgets(n, n > 2 ? 0.25 : 0.0);
+            per.insert(per.end(), b.begin(), b.end());
+        }
+        unsetenv("EQUIRISK_SOLVE_LANES");
+        const Solved base = solve(ctx, S, per, false, batch, n, 1e-10, 10000, ER_SOLVER_AUTO);
+        CHECK(base.status == ER_OK, "lanes n=%d default: %s", n, er_last_error());
+        for (const char* lanes : {"2", "4"}) {
+            if (std::atoi(lanes) * 32 < n || (n > 32 && lanes[0] == '2')) continue; /* not a different count */
+            setenv("EQUIRISK_SOLVE_LANES", lanes, 1);
+            const Solved o = solve(ctx, S, per, false, batch, n, 1e-10, 10000, ER_SOLVER_AUTO);
+            const bool exact = std::strcmp(er_library_kind(), "emulation") == 0;
+            bool same = o.status == ER_OK && base.status == ER_OK;
+            for (int64_t k = 0; k < batch && same; k++) {
+                same = o.conv[k] == base.conv[k] &&
+                       (!exact || (o.res[k] == base.res[k] && o.it[k] == base.it[k] && o.used[k] == base.used[k]));
+                for (int64_t i = 0; i < n && same; i++)
+                    same = exact ? o.w[k * n + i] == base.w[k * n + i] && o.rc[k * n + i] == base.rc[k * n + i]
+                                 : std::fabs(o.w[k * n + i] - base.w[k * n + i]) <= 1e-10;
+            }
+            CHECK(same, "n=%d: %s entries per lane give other results than the default count", n, lanes);
+        }
+    }
+    if (was != nullptr) setenv("EQUIRISK_SOLVE_LANES", saved.c_str(), 1);
+    else unsetenv("EQUIRISK_SOLVE_LANES");
+}
+
 /* ---------------- page-locked staging ---------------- */
 
 /* er_context_staging: argument checks, an aligned area that is reused while it fits and grows when asked for more,
@@ -1085,6 +1127,7 @@ int main(int argc, char** argv) {
     std::printf("fused: %.2f s\n", seconds_since(t0));
     test_invalid(ctx);
     test_staging(ctx);
+    test_lanes(ctx);
     if (!expect_chunking) { /* contexts share the small emulated memory: a call may then fail for want of it */
         t0 = std::chrono::steady_clock::now();
         test_threads();

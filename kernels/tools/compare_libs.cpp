@@ -10,6 +10,8 @@
  * N = 100, gpu-check's factor models), covariance (N = 5000, T = 2520) and rolling covariance + solve (10,000 windows
  * of 252 × 100). With EQUIRISK_PROFILE=1 every kernel time goes to stderr under the variant's label; stdout gets
  * convergence, mean iterations, and the largest difference from the first variant (weights, covariance).
+ * EQUIRISK_CMP_N=50 sizes the solves' problems (default 100), e.g. to time the warp path's entries per lane
+ * (EQUIRISK_SOLVE_LANES) at n ≤ 64.
  */
 #include <dlfcn.h>
 
@@ -68,7 +70,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     /* the data, once */
-    const int64_t n = 100, batch = 10000;
+    const char* cmp_n = std::getenv("EQUIRISK_CMP_N");
+    const int64_t n = cmp_n != nullptr && std::atoi(cmp_n) > 0 ? std::atoi(cmp_n) : 100, batch = 10000;
     Vec S(batch * n * n), eq(n, 1.0 / n);
     for (int64_t k = 0; k < batch; k++) random_spd((int)n, S.data() + k * n * n);
     const int64_t cn = 5000, crow = 2520;
@@ -120,9 +123,9 @@ int main(int argc, char** argv) {
         }
         if (w0.empty()) w0 = w;
         for (int64_t e = 0; e < batch * n; e++) dw = std::max(dw, std::fabs(w[e] - w0[e]));
-        std::printf("%-12s solve 10000x100: best call %.1f ms, %d/%lld converged, mean it %.2f, %d to Newton, "
+        std::printf("%-12s solve 10000x%lld: best call %.1f ms, %d/%lld converged, mean it %.2f, %d to Newton, "
                     "max |dw| vs first %.2g\n",
-                    v.label.c_str(), 1e3 * best, conv, (long long)batch, its / batch, newton, dw);
+                    v.label.c_str(), (long long)n, 1e3 * best, conv, (long long)batch, its / batch, newton, dw);
         /* covariance */
         Vec c(cn * cn);
         int64_t s0 = 0;
@@ -157,9 +160,9 @@ int main(int argc, char** argv) {
         if (rw0.empty()) rw0 = rwv;
         dw = 0;
         for (int64_t e = 0; e < count * n; e++) dw = std::max(dw, std::fabs(rwv[e] - rw0[e]));
-        std::printf("%-12s rolling 10000x252x100: %d/%lld converged, mean it %.2f, %d to Newton, max |dw| vs first "
-                    "%.2g\n",
-                    v.label.c_str(), conv, (long long)count, its / count, newton, dw);
+        std::printf("%-12s rolling 10000x252x%lld: %d/%lld converged, mean it %.2f, %d to Newton, max |dw| vs "
+                    "first %.2g\n",
+                    v.label.c_str(), (long long)n, conv, (long long)count, its / count, newton, dw);
         std::fflush(stdout);
         api.context_destroy(ctx);
         for (auto& [k, val] : v.env) unsetenv(k.c_str());
