@@ -6,6 +6,7 @@
  * Layouts (all row-major, contiguous, float64):
  *   returns      rows × n                       row t, asset j at returns[t*n + j]
  *   covariance   batch × n × n                  matrix k at cov[k*n*n], entry (i,j) at cov[k*n*n + i*n + j]
+ *   upper        batch × n(n+1)/2 (er_solve_packed)  matrix k at k*n(n+1)/2, entry (i,j), i ≤ j, at i*n − i(i−1)/2 + j − i
  *   budgets      n (shared) or batch × n
  *   weights, rc  batch × n
  */
@@ -18,7 +19,7 @@
 extern "C" {
 #endif
 
-#define ER_ABI_VERSION 3
+#define ER_ABI_VERSION 4
 
 typedef enum er_status {
     ER_OK = 0,
@@ -112,7 +113,18 @@ er_status er_solve(er_context* ctx, const double* cov, const double* budgets, in
                    int32_t* converged_out, int32_t* solver_used_out, double* volatility_out);
 
 /*
- * The two above in one call, for rolling rebalancing: the covariance of each window (as er_covariance) is made and
+ * er_solve with each Σ sent as its upper triangle: n(n+1)/2 values per problem, row i (Σ_ii … Σ_i,n−1) at
+ * i·n − i(i−1)/2, problem k at k·n(n+1)/2; the lower triangle is taken as its mirror. Half the bytes of er_solve's
+ * input cross the bus; the device expands each matrix before solving, so the results are er_solve's on the full
+ * symmetric matrices, to the bit. The same checks and outputs as er_solve, under this function's name.
+ */
+er_status er_solve_packed(er_context* ctx, const double* cov_upper, const double* budgets, int32_t budgets_shared,
+                          int64_t batch, int64_t n, double tol, int32_t max_iter, int32_t solver,
+                          double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
+                          int32_t* converged_out, int32_t* solver_used_out, double* volatility_out);
+
+/*
+ * er_covariance and er_solve in one call, for rolling rebalancing: the covariance of each window (as er_covariance) is made and
  * solved (as er_solve, problem k = window k) on the device, and only the results come back: the covariances cross
  * the bus only when cov_out is not NULL (count × n × n values). budgets: n values if budgets_shared != 0, else
  * count × n. The same checks as the two calls, under this function's name.

@@ -511,11 +511,14 @@ ER_EXPORT er_status er_covariance(er_context* ctx, const double* returns, int64_
     return ok();
 }
 
-ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* budgets, int32_t budgets_shared,
-                             int64_t batch, int64_t n, double tol, int32_t max_iter, int32_t solver,
-                             double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
-                             int32_t* converged_out, int32_t* solver_used_out, double* volatility_out) {
-    const char* fn = "er_solve";
+namespace {
+
+/* er_solve and er_solve_packed: Σ arrives full (n² values per problem) or as its upper triangle (n(n+1)/2, expanded
+   on the device into the full matrix the solve reads). */
+er_status solve_batch(const char* fn, er_context* ctx, const double* cov, bool packed, const double* budgets,
+                      int32_t budgets_shared, int64_t batch, int64_t n, double tol, int32_t max_iter, int32_t solver,
+                      double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
+                      int32_t* converged_out, int32_t* solver_used_out, double* volatility_out) {
     if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
     if (cov == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: cov is NULL", fn);
     if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
@@ -529,7 +532,9 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
     size_t budget = 0;
     ER_TRY(ctx->budget(&budget));
     const size_t nn = (size_t)n * n;
-    const size_t per_problem = nn * 8 + (budgets_shared ? 0 : (size_t)n * 8) + (size_t)n * 16 + 16 + 12;
+    const size_t sent = packed ? (size_t)n * (n + 1) / 2 : nn; /* values of Σ per problem over the bus */
+    const size_t per_problem = nn * 8 + (packed ? sent * 8 : 0) + (budgets_shared ? 0 : (size_t)n * 8) +
+                               (size_t)n * 16 + 16 + 12;
     const size_t fixed = (size_t)plan.grid * plan.work_doubles_per_block * 8 + (budgets_shared ? (size_t)n * 8 : 0);
     if (fixed + per_problem > budget)
         return fail(ER_OUT_OF_MEMORY, "%s: one problem of %lld assets needs %zu bytes of device memory, %zu are free",
@@ -545,6 +550,7 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
         bytes[AUX] = (size_t)(budgets_shared ? n : cnt * n) * 8;
         bytes[OUT] = (size_t)cnt * (2 * n + 2) * 8;
         bytes[OUT2] = (size_t)cnt * 3 * 4;
+        bytes[TMP] = packed ? (size_t)cnt * sent * 8 : 0;
         bytes[WORK] = (size_t)plan.grid * plan.work_doubles_per_block * 8;
         ER_TRY(ctx->reserve(bytes));
         double* d_cov = ctx->at<double>(IN);
@@ -552,8 +558,15 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
         double* d_out = ctx->at<double>(OUT);
         int32_t* d_iout = ctx->at<int32_t>(OUT2);
         double* d_work = ctx->at<double>(WORK);
-        ER_CHECK(cudaMemcpyAsync(d_cov, cov + k0 * nn, (size_t)cnt * nn * 8, cudaMemcpyHostToDevice, ctx->stream),
-                 "copying covariance matrices to the device");
+        if (packed) {
+            double* d_tri = ctx->at<double>(TMP);
+            ER_CHECK(cudaMemcpyAsync(d_tri, cov + k0 * sent, (size_t)cnt * sent * 8, cudaMemcpyHostToDevice,
+                                     ctx->stream), "copying covariance triangles to the device");
+            ER_CHECK(er::launch_unpack_symmetric(d_tri, cnt, n, d_cov, ctx->stream), "expanding the triangles");
+        } else {
+            ER_CHECK(cudaMemcpyAsync(d_cov, cov + k0 * nn, (size_t)cnt * nn * 8, cudaMemcpyHostToDevice,
+                                     ctx->stream), "copying covariance matrices to the device");
+        }
         const double* b_src = budgets_shared ? budgets : budgets + k0 * n;
         ER_CHECK(cudaMemcpyAsync(d_b, b_src, (size_t)(budgets_shared ? n : cnt * n) * 8, cudaMemcpyHostToDevice,
                                  ctx->stream), "copying budgets to the device");
@@ -568,6 +581,27 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
         ER_CHECK(cudaStreamSynchronize(ctx->stream), "solve kernel");
     }
     return ok();
+}
+
+}  // namespace
+
+ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* budgets, int32_t budgets_shared,
+                             int64_t batch, int64_t n, double tol, int32_t max_iter, int32_t solver,
+                             double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
+                             int32_t* converged_out, int32_t* solver_used_out, double* volatility_out) {
+    return solve_batch("er_solve", ctx, cov, false, budgets, budgets_shared, batch, n, tol, max_iter, solver,
+                       weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                       volatility_out);
+}
+
+ER_EXPORT er_status er_solve_packed(er_context* ctx, const double* cov_upper, const double* budgets,
+                                    int32_t budgets_shared, int64_t batch, int64_t n, double tol, int32_t max_iter,
+                                    int32_t solver, double* weights_out, double* rc_out, int32_t* iterations_out,
+                                    double* residual_out, int32_t* converged_out, int32_t* solver_used_out,
+                                    double* volatility_out) {
+    return solve_batch("er_solve_packed", ctx, cov_upper, true, budgets, budgets_shared, batch, n, tol, max_iter,
+                       solver, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                       volatility_out);
 }
 
 ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, int64_t rows, int64_t n,

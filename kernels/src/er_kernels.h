@@ -15,6 +15,11 @@ cudaError_t launch_covariance(const double* d_returns, int64_t n, const int64_t*
                               int64_t window, int kind, const double* d_weights, double* d_means, double* d_out,
                               cudaStream_t stream);
 
+/* Expands `count` symmetric n × n matrices sent as their upper triangles (row i: Σ_ii … Σ_i,n−1, at
+   i·n − i(i−1)/2 within a matrix of n(n+1)/2 values) into full row-major matrices (symmetric.cu). */
+cudaError_t launch_unpack_symmetric(const double* d_packed, int64_t count, int64_t n, double* d_full,
+                                    cudaStream_t stream);
+
 /* How a batched solve runs on the device: threads per block, dynamic shared memory, grid, global workspace. */
 struct SolvePlan {
     int threads;

@@ -590,6 +590,73 @@ void expect_invalid(er_status s, const char* what) {
     CHECK(std::strlen(er_last_error()) > 0, "%s: no message", what);
 }
 
+/* ---------------- solves from upper triangles ---------------- */
+
+/* Σ's upper triangles, row by row (er_solve_packed's layout). */
+Vec pack_upper(const Vec& S, int64_t batch, int64_t n) {
+    Vec out;
+    out.reserve(batch * n * (n + 1) / 2);
+    for (int64_t k = 0; k < batch; k++)
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = i; j < n; j++) out.push_back(S[k * n * n + i * n + j]);
+    return out;
+}
+
+/* er_solve_packed gives er_solve's results to the bit (the device expands the triangles into the same matrices),
+   on both paths and chunked; its argument errors carry its own name. */
+void test_packed(er_context* ctx, bool expect_chunking) {
+    const std::vector<int> sizes = expect_chunking ? std::vector<int>{24}
+                                   : quick           ? std::vector<int>{5, 40}
+                                                     : std::vector<int>{1, 5, 33, 100, 129};
+    for (int n : sizes) {
+        const int64_t batch = expect_chunking ? 80 : 4;
+        Vec S(batch * n * n), per;
+        for (int64_t k = 0; k < batch; k++) {
+            random_spd(n, S.data() + k * n * n);
+            Vec b = random_budgets(n, n > 2 ? 0.25 : 0.0);
+            per.insert(per.end(), b.begin(), b.end());
+        }
+        const Vec U = pack_upper(S, batch, n);
+        if (expect_chunking) {
+            er_device_info info;
+            CHECK(er_device_info_get(0, &info) == ER_OK, "device info: %s", er_last_error());
+            CHECK((int64_t)(S.size() + U.size()) * 8 > info.free_memory, "packed batch fits in %lld free bytes",
+                  (long long)info.free_memory);
+        }
+        const Solved full = solve(ctx, S, per, false, batch, n, 1e-10, 10000, ER_SOLVER_AUTO);
+        Solved o(batch, n);
+        o.status = er_solve_packed(ctx, U.data(), per.data(), 0, batch, n, 1e-10, 10000, ER_SOLVER_AUTO, o.w.data(),
+                                   o.rc.data(), o.it.data(), o.res.data(), o.conv.data(), o.used.data(),
+                                   o.vol.data());
+        CHECK(full.status == ER_OK && o.status == ER_OK, "packed n=%d: %s", n, er_last_error());
+        bool same = full.status == ER_OK && o.status == ER_OK;
+        for (int64_t k = 0; k < batch && same; k++) {
+            same = o.res[k] == full.res[k] && o.it[k] == full.it[k] && o.conv[k] == full.conv[k] &&
+                   o.used[k] == full.used[k] && o.vol[k] == full.vol[k];
+            for (int64_t i = 0; i < n && same; i++)
+                same = o.w[k * n + i] == full.w[k * n + i] && o.rc[k * n + i] == full.rc[k * n + i];
+        }
+        CHECK(same, "packed n=%d: er_solve_packed differs from er_solve on the same matrices", n);
+        if (o.status == ER_OK)
+            for (int64_t k = 0; k < batch; k += expect_chunking ? 13 : 1)
+                check_problem("packed", o, S, per, false, k, n, 1e-10, 1e-9, 0);
+    }
+    Vec w(2), rc(2), res(1), vol(1), U = {0.04, 0.01, 0.09}, b = {0.5, 0.5};
+    std::vector<int32_t> it(1), cv(1), us(1);
+    expect_invalid(er_solve_packed(ctx, nullptr, b.data(), 1, 1, 2, 1e-10, 100, 0, w.data(), rc.data(), it.data(),
+                                   res.data(), cv.data(), us.data(), vol.data()), "solve_packed cov NULL");
+    expect_invalid(er_solve_packed(ctx, U.data(), b.data(), 1, 1, 0, 1e-10, 100, 0, w.data(), rc.data(), it.data(),
+                                   res.data(), cv.data(), us.data(), vol.data()), "solve_packed n 0");
+    expect_invalid(er_solve_packed(ctx, U.data(), b.data(), 1, 1, 2, 1e-10, 100, 0, nullptr, rc.data(), it.data(),
+                                   res.data(), cv.data(), us.data(), vol.data()), "solve_packed weights NULL");
+    CHECK(std::strstr(er_last_error(), "er_solve_packed") != nullptr, "the message names er_solve_packed: %s",
+          er_last_error());
+    CHECK(er_solve_packed(ctx, U.data(), b.data(), 1, 1, 2, 1e-10, 100, 0, w.data(), rc.data(), it.data(),
+                          res.data(), cv.data(), us.data(), vol.data()) == ER_OK &&
+              std::fabs(w[0] - 0.6) < 1e-9 && cv[0] == 1,
+          "a 2-asset triangle: w0 = %.17g (expected 0.6: the vols are 0.2 and 0.3, ρ = 1/6)", w[0]);
+}
+
 /* ---------------- fused covariance → solve ---------------- */
 
 /* er_covariance_solve must give exactly what er_covariance followed by er_solve gives (the same kernels on the same
@@ -1122,6 +1189,7 @@ int main(int argc, char** argv) {
     t0 = std::chrono::steady_clock::now();
     test_solve(ctx, expect_chunking);
     std::printf("solve: %.2f s\n", seconds_since(t0));
+    test_packed(ctx, expect_chunking);
     t0 = std::chrono::steady_clock::now();
     test_fused(ctx, expect_chunking);
     std::printf("fused: %.2f s\n", seconds_since(t0));

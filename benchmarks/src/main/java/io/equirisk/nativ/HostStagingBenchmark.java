@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * The host side of a large native solve, without a GPU: what the CUDA backend does to B covariance matrices of N
  * assets before the first byte crosses the bus. The input check ({@link NativeInputs#checkSolve}, parallel above
  * {@link NativeInputs#PARALLEL_VALUES}), and the copy into staging memory on one thread (as before) or split over
- * the pool ({@link BulkCopy}). In package {@code io.equirisk.nativ} to reach those package-private classes.
+ * the pool ({@link BulkCopy}), whole or as the upper triangles a staged solve sends. In package {@code io.equirisk.nativ} to reach those package-private classes.
  * B = 10,000 × N = 100 is the GPU acceptance batch: 800 MB.
  */
 @State(Scope.Benchmark)
@@ -86,6 +86,13 @@ public class HostStagingBenchmark {
     public MemorySegment copySplitOverPool() {
         double[] v = covs.values();
         BulkCopy.in(v, 0, staging, v.length);
+        return staging;
+    }
+
+    /** What a staged solve copies now: each Σ's upper triangle (er_solve_packed), on the pool. */
+    @Benchmark
+    public MemorySegment copyUpperTriangles() {
+        BulkCopy.upperTriangles(covs.values(), 0, batch, n, staging);
         return staging;
     }
 }

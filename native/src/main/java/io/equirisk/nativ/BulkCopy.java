@@ -44,6 +44,28 @@ final class BulkCopy {
         });
     }
 
+    /**
+     * The upper triangles of the n × n matrices {@code k0 … k0 + count − 1} of {@code src} (row-major, one after
+     * another) into {@code dst}, row by row (row i from column i: {@code er_solve_packed}'s layout), in parallel over
+     * the matrices when large.
+     */
+    static void upperTriangles(double[] src, int k0, int count, int n, MemorySegment dst) {
+        long tri = (long) n * (n + 1) / 2;
+        IntStream ks = IntStream.range(0, count);
+        if (count * tri * Double.BYTES > PARALLEL_BYTES) {
+            ks = ks.parallel();
+        }
+        ks.forEach(k -> {
+            long from = (long) (k0 + k) * n * n;
+            long to = k * tri * Double.BYTES;
+            for (int i = 0; i < n; i++) {
+                MemorySegment.copy(src, Math.toIntExact(from + (long) i * n + i), dst, ValueLayout.JAVA_DOUBLE, to,
+                        n - i);
+                to += (long) (n - i) * Double.BYTES;
+            }
+        });
+    }
+
     private static int slices(int count) {
         return (count + SLICE - 1) / SLICE;
     }

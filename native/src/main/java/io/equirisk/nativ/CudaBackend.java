@@ -33,8 +33,11 @@ import java.util.concurrent.ExecutorService;
  * memory, kept from call to call (so a backend holds up to about twice {@code chunkBytes} of locked memory until it
  * is closed), or ordinary off-heap memory where the system will not lock that much ({@link HostStaging}); the copies
  * into and out of it run on the common pool ({@link BulkCopy}), and with several chunks the next one is copied in
- * while the one before is on the device ({@link ChunkPipeline}). A problem's result does not depend on the other
- * problems of its batch, so chunking does not change results.
+ * while the one before is on the device ({@link ChunkPipeline}). A staged solve sends each Σ's upper triangle
+ * ({@code er_solve_packed}: half the bytes, expanded on the device), the triangle the CPU engine reads too; a Σ
+ * that is symmetric only to rounding (as {@code CovarianceMatrix} allows) is then solved as its upper triangle's
+ * mirror, which can differ in the last bits from the critical path's full matrix. A problem's result does not
+ * depend on the other problems of its batch, so chunking does not change results.
  *
  * <p><b>Threads.</b> One {@code er_context} per backend, used under a fair lock ({@link NativeContext}): safe from
  * any number of Java threads, which are served one after another, one whole call at a time. A call of several
@@ -307,7 +310,8 @@ public final class CudaBackend implements ComputeBackend {
                 profile.chunk();
                 return null;
             }
-            int perChunk = (int) Math.max(1, Math.min(count, (chunkBytes - sharedBytes) / perProblem));
+            long staged = stagedBytesPerProblem(n, shared);
+            int perChunk = (int) Math.max(1, Math.min(count, (chunkBytes - sharedBytes) / staged));
             List<SolveCall.SolveStage> chunks = new ArrayList<>();
             for (int k0 = 0; k0 < count; k0 += perChunk) {
                 chunks.add(call.new SolveStage(ctx, k0, Math.min(count, k0 + perChunk)));
@@ -326,6 +330,11 @@ public final class CudaBackend implements ComputeBackend {
     private static long solveBytesPerProblem(long n, boolean shared) {
         // Σ, own budgets, weights, rc; iterations, residual, converged, solver used, volatility
         return n * n * D + (shared ? 0 : n * D) + 2 * n * D + I + D + I + I + D;
+    }
+
+    /** The same, staged: Σ's upper triangle only ({@code er_solve_packed}). */
+    private static long stagedBytesPerProblem(long n, boolean shared) {
+        return solveBytesPerProblem(n, shared) - n * n * D + n * (n + 1) / 2 * D;
     }
 
     /** One solve call's inputs and outputs; its chunks are {@link SolveStage}s. */
@@ -384,17 +393,21 @@ public final class CudaBackend implements ComputeBackend {
                 return shared ? n : (long) cnt * n;
             }
 
+            /** Bytes of Σ's upper triangles: half of what crosses the bus with full matrices. */
+            private long triangleBytes() {
+                return (long) cnt * n * (n + 1) / 2 * D;
+            }
+
             @Override
             public long bytes() {
-                return HostStaging.aligned((long) cnt * n * n * D) + HostStaging.aligned(budgetValues() * D)
+                return HostStaging.aligned(triangleBytes()) + HostStaging.aligned(budgetValues() * D)
                         + Results.bytes(cnt, n);
             }
 
             @Override
             public void stage(HostStaging.Slices slot) {
-                long nn = (long) n * n;
-                c = slot.take(cnt * nn * D);
-                BulkCopy.in(cov, Math.toIntExact(k0 * nn), c, Math.toIntExact(cnt * nn));
+                c = slot.take(triangleBytes());
+                BulkCopy.upperTriangles(cov, k0, cnt, n, c);
                 b = slot.take(budgetValues() * D);
                 MemorySegment.copy(budgets, shared ? 0 : k0 * n, b, ValueLayout.JAVA_DOUBLE, 0,
                         Math.toIntExact(budgetValues()));
@@ -403,8 +416,8 @@ public final class CudaBackend implements ComputeBackend {
 
             @Override
             public void call() {
-                NativeStatus.check(api, api.er_solve(ctx, c, b, shared ? 1 : 0, cnt, n, tol, maxIter, erSolver, r.w,
-                        r.rc, r.it, r.res, r.conv, r.used, r.vol), "er_solve");
+                NativeStatus.check(api, api.er_solve_packed(ctx, c, b, shared ? 1 : 0, cnt, n, tol, maxIter, erSolver,
+                        r.w, r.rc, r.it, r.res, r.conv, r.used, r.vol), "er_solve_packed");
             }
 
             @Override

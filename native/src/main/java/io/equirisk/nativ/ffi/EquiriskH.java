@@ -28,13 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *       accept heap segments ({@code MemorySegment.ofArray}); the caller uses them only for calls whose data is small
  *       (the backend's {@code criticalBytes} threshold), so GC is never blocked for long. Large calls, which run for
  *       seconds on the emulation, go through {@link #covariance}/{@link #solve} with off-heap segments.</li>
- *   <li>{@code er_covariance_solve}: off-heap segments only; it is the call for large rolling batches.</li>
+ *   <li>{@code er_solve_packed}, {@code er_covariance_solve}: off-heap segments only; they are the calls for large
+ *       batches (staged upper triangles; long rolling histories).</li>
  * </ul>
  */
 public final class EquiriskH {
 
     /** The ABI version these bindings were written for ({@code ER_ABI_VERSION}). */
-    public static final int ER_ABI_VERSION = 3;
+    public static final int ER_ABI_VERSION = 4;
 
     public static final int ER_OK = 0;
     public static final int ER_INVALID_ARGUMENT = 1;
@@ -82,6 +83,7 @@ public final class EquiriskH {
     private final MethodHandle erCovarianceCritical;
     private final MethodHandle erSolve;
     private final MethodHandle erSolveCritical;
+    private final MethodHandle erSolvePacked;
     private final MethodHandle erCovarianceSolve;
     private final AtomicLong downcalls = new AtomicLong();
 
@@ -106,6 +108,7 @@ public final class EquiriskH {
         erCovarianceCritical = bind(lookup, "er_covariance", ER_COVARIANCE_DESC, heap);
         erSolve = bind(lookup, "er_solve", ER_SOLVE_DESC);
         erSolveCritical = bind(lookup, "er_solve", ER_SOLVE_DESC, heap);
+        erSolvePacked = bind(lookup, "er_solve_packed", ER_SOLVE_DESC);
         erCovarianceSolve = bind(lookup, "er_covariance_solve", ER_COVARIANCE_SOLVE_DESC);
     }
 
@@ -259,6 +262,17 @@ public final class EquiriskH {
                                  MemorySegment volatilityOut) {
         return solve(erSolveCritical, ctx, cov, budgets, budgetsShared, batch, n, tol, maxIter, solver, weightsOut,
                 rcOut, iterationsOut, residualOut, convergedOut, solverUsedOut, volatilityOut);
+    }
+
+    // ---- er_status er_solve_packed(er_context*, const double* cov_upper, … as er_solve)
+
+    /** Off-heap segments only; {@code covUpper} holds each Σ's upper triangle, row by row. */
+    public int er_solve_packed(MemorySegment ctx, MemorySegment covUpper, MemorySegment budgets, int budgetsShared,
+                               long batch, long n, double tol, int maxIter, int solver, MemorySegment weightsOut,
+                               MemorySegment rcOut, MemorySegment iterationsOut, MemorySegment residualOut,
+                               MemorySegment convergedOut, MemorySegment solverUsedOut, MemorySegment volatilityOut) {
+        return solve(erSolvePacked, ctx, covUpper, budgets, budgetsShared, batch, n, tol, maxIter, solver,
+                weightsOut, rcOut, iterationsOut, residualOut, convergedOut, solverUsedOut, volatilityOut);
     }
 
     private int solve(MethodHandle h, MemorySegment ctx, MemorySegment cov, MemorySegment budgets, int budgetsShared,
