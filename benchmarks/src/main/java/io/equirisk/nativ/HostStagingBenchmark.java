@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * The host side of a large native solve, without a GPU: what the CUDA backend does to B covariance matrices of N
  * assets before the first byte crosses the bus. The input check ({@link NativeInputs#checkSolve}, parallel above
  * {@link NativeInputs#PARALLEL_VALUES}), and the copy into staging memory on one thread (as before) or split over
- * the pool ({@link BulkCopy}), whole or as the upper triangles a staged solve sends. In package {@code io.equirisk.nativ} to reach those package-private classes.
- * B = 10,000 × N = 100 is the GPU acceptance batch: 800 MB.
+ * the pool ({@link BulkCopy}), whole or as the upper triangles a staged solve sends. In package
+ * {@code io.equirisk.nativ} to reach those package-private classes. B = 10,000 × N = 100 is the GPU acceptance
+ * batch: 800 MB.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

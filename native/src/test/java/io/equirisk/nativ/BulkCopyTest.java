@@ -40,4 +40,30 @@ class BulkCopyTest {
             }
         }
     }
+
+    /** Upper triangles row by row (er_solve_packed's layout), of matrices k0 … k0 + count − 1, alone and on the pool. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 7, 300})
+    void upperTrianglesInTheirLayout(int n) {
+        int k0 = 2;
+        int count = n == 300 ? 8 : 50; // 300: 8 × 45,150 values, over PARALLEL_BYTES
+        double[] src = new double[(k0 + count + 1) * n * n];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = i;
+        }
+        long tri = (long) n * (n + 1) / 2;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(count * tri * Double.BYTES, Double.BYTES);
+            BulkCopy.upperTriangles(src, k0, count, n, seg);
+            for (int k = 0; k < count; k++) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = i; j < n; j++) {
+                        long at = k * tri + (long) i * n - (long) i * (i - 1) / 2 + (j - i);
+                        assertEquals(src[(k0 + k) * n * n + i * n + j], seg.getAtIndex(ValueLayout.JAVA_DOUBLE, at),
+                                "matrix " + k + " (" + i + ", " + j + ")");
+                    }
+                }
+            }
+        }
+    }
 }
