@@ -592,8 +592,13 @@ inline cudaError_t cudaFree(void* p) {
     return cudaSuccess;
 }
 /* Page-locked host memory is ordinary host memory here, touched throughout as locking does (so it is resident, and
-   a leak of it shows in the process's resident set as it would on a GPU machine). */
+   a leak of it shows in the process's resident set as it would on a GPU machine). EQUIRISK_EMU_PINNED_MEMORY=BYTES
+   refuses larger requests, as a system short of lockable memory does; read at every call, so a test can set it. */
 inline cudaError_t cudaMallocHost(void** p, size_t bytes) {
+    *p = nullptr;
+    const char* limit = std::getenv("EQUIRISK_EMU_PINNED_MEMORY");
+    if (limit != nullptr && bytes > static_cast<size_t>(std::strtoull(limit, nullptr, 10)))
+        return cudaErrorMemoryAllocation;
     *p = std::aligned_alloc(256, ((bytes + 255) / 256) * 256);
     if (*p == nullptr) return cudaErrorMemoryAllocation;
     std::memset(*p, 0, bytes);

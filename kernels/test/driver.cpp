@@ -918,6 +918,24 @@ void test_staging(er_context* ctx) {
     CHECK(er_context_staging(ctx, more, &grown) == ER_OK && grown != nullptr, "growing the staging area: %s",
           er_last_error());
     if (grown != nullptr) std::memset(grown, 0, (size_t)more);
+
+    /* a system that will not lock that much: ER_OUT_OF_MEMORY with the reason, no area, and the context still works
+       (the emulation refuses above EQUIRISK_EMU_PINNED_MEMORY) */
+    if (std::strcmp(er_library_kind(), "emulation") == 0) {
+        setenv("EQUIRISK_EMU_PINNED_MEMORY", "1000000", 1);
+        void* refused = reinterpret_cast<void*>(1);
+        const er_status st2 = er_context_staging(ctx, more + (int64_t{8} << 20), &refused);
+        CHECK(st2 == ER_OUT_OF_MEMORY && refused == nullptr, "refused staging: status %d, area %p", st2, refused);
+        CHECK(std::strstr(er_last_error(), "page-locked") != nullptr, "refusal names page-locked memory: %s",
+              er_last_error());
+        unsetenv("EQUIRISK_EMU_PINNED_MEMORY");
+        const Solved after = solve(ctx, S, b, false, batch, n, 1e-10, 10000, 0);
+        CHECK(after.status == ER_OK && after.w == ref.w, "a solve after a refused staging request: %s",
+              er_last_error());
+        void* again2 = nullptr;
+        CHECK(er_context_staging(ctx, total, &again2) == ER_OK && again2 != nullptr,
+              "staging after a refusal: %s", er_last_error());
+    }
 }
 
 /* ---------------- concurrency ---------------- */
