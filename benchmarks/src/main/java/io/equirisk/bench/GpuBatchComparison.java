@@ -27,8 +27,8 @@ import java.util.Locale;
  *     -cp benchmarks/target/benchmarks.jar io.equirisk.bench.GpuBatchComparison [B] [N] [repetitions]</pre>
  *
  * With {@code EQUIRISK_PROFILE=1} the CUDA library also prints each kernel's device time on stderr, and the backend
- * each call's host time (input scan, staging copies, waiting on the device). Without a GPU the
- * CUDA half is skipped with the reason. Timing belongs here, not in the tests (see benchmarks/RESULTS.md).
+ * each call's host time (input scan, staging copies, waiting on the device). Without a GPU the CUDA half is skipped
+ * with the reason. Timing belongs here, not in the tests (see benchmarks/RESULTS.md).
  */
 public final class GpuBatchComparison {
     private GpuBatchComparison() {
