@@ -4,7 +4,9 @@
 #   libequirisk_cuda.so  when nvcc is found (PATH, /usr/local/cuda/bin, /usr/local/bin): static cudart,
 #                        SASS for sm_80, sm_86, sm_89, sm_90 and PTX for compute_90
 # Incremental: a library newer than every source is kept. EQUIRISK_FORCE_BUILD=1 rebuilds.
-# Extra flags for test builds: EQUIRISK_EMU_CXXFLAGS (e.g. -fsanitize=thread), EQUIRISK_SKIP_CUDA=1.
+# Extra flags for test builds: EQUIRISK_EMU_CXXFLAGS (e.g. -fsanitize=thread), EQUIRISK_SKIP_CUDA=1,
+# EQUIRISK_NVCC_FLAGS (e.g. -DER_WARP_MIXING=0, an experiment's build) and EQUIRISK_CUDA_ARCHS (e.g. "90": SASS for
+# those architectures only, with the same PTX); either one always rebuilds.
 set -euo pipefail
 if [[ $# -ne 1 ]]; then
     echo "usage: $0 OUTDIR" >&2
@@ -49,14 +51,16 @@ if [[ -z "$nvcc" ]]; then
     exit 0
 fi
 lib="$out/libequirisk_cuda.so"
-if up_to_date "$lib"; then
+archs="${EQUIRISK_CUDA_ARCHS:-80 86 89 90}"
+gencode=()
+for a in $archs; do gencode+=("-gencode=arch=compute_$a,code=sm_$a"); done
+if up_to_date "$lib" && [[ -z "${EQUIRISK_NVCC_FLAGS:-}" && -z "${EQUIRISK_CUDA_ARCHS:-}" ]]; then
     echo "equirisk: $lib is up to date"
     exit 0
 fi
+# shellcheck disable=SC2086
 "$nvcc" -O3 -std=c++20 --threads 0 -cudart static -shared -Xcompiler -fPIC,-fvisibility=hidden,-pthread \
-    -gencode=arch=compute_80,code=sm_80 -gencode=arch=compute_86,code=sm_86 \
-    -gencode=arch=compute_89,code=sm_89 -gencode=arch=compute_90,code=sm_90 \
-    -gencode=arch=compute_90,code=compute_90 \
+    "${gencode[@]}" -gencode=arch=compute_90,code=compute_90 ${EQUIRISK_NVCC_FLAGS:-} \
     -I"$here/include" -I"$here/src" "${sources[@]}" -o "$lib.tmp"
 mv "$lib.tmp" "$lib"
 echo "equirisk: built $lib with $nvcc"

@@ -860,6 +860,13 @@ __device__ CcdOutcome block_ccd(const Problem& P, double tol, int max_iter, int 
    spilled registers), sums 9 terms instead of 20, and is half the code (an H200 profile showed the depth-5 mix at
    a quarter of the solve's warp time: waiting on those loads, and on instruction fetch). */
 constexpr int WARP_MIX_DEPTH = 3;
+/* An experiment's switch, not a setting: built with -DER_WARP_MIXING=0 the warp path sweeps without mixing (30.2
+   sweeps instead of 22.8 on gpu-check's problems, counted by tools/sweep_variants.cpp, but no mixes and fewer live
+   registers), and -DER_WARP_REGS_FP16=N caps its FP16 instance at N registers; tools/compare_libs.cpp times such a
+   build against the default on a GPU (benchmarks/RESULTS.md, "Sweep count levers"). */
+#ifndef ER_WARP_MIXING
+#define ER_WARP_MIXING 1
+#endif
 
 template <int R>
 struct WarpMixer {
@@ -1056,7 +1063,11 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
             out.to_newton = true;
             break;
         }
+#if ER_WARP_MIXING
         warp_mix(M, na, y, q, d);
+#else
+        (void)d;
+#endif
     }
     warp_scatter(y, na, P.y);
     warp_scatter(q, na, P.q);
@@ -1097,7 +1108,10 @@ __host__ __device__ constexpr int64_t vec_doubles(int64_t n) { return SCRATCH + 
    own 16,384 registers: 3 warps of 168). 144 registers gave the same 12; 128 gave 14, with the mixer's state
    moved to memory to fit: slower on an H200. */
 constexpr int WARP_REGS_FP32 = 168;
-constexpr int WARP_REGS_FP16 = 168;
+#ifndef ER_WARP_REGS_FP16
+#define ER_WARP_REGS_FP16 168
+#endif
+constexpr int WARP_REGS_FP16 = ER_WARP_REGS_FP16;
 /* n ≤ 64 (one or two entries per lane) fits 128 registers, so four warps per scheduler, 16 problems per SM where
    shared memory allows (n = 64, FP16: 5.6 KB each with the reserved 1 KB). ptxas, sm_90: no spills at one entry,
    none at two with the FP32 triangle, 12 bytes with FP16 (at 168 registers that instance spilled 16). Predicted,

@@ -11,7 +11,8 @@
  * of 252 × 100). With EQUIRISK_PROFILE=1 every kernel time goes to stderr under the variant's label; stdout gets
  * convergence, mean iterations, and the largest difference from the first variant (weights, covariance).
  * EQUIRISK_CMP_N=50 sizes the solves' problems (default 100), e.g. to time the warp path's entries per lane
- * (EQUIRISK_SOLVE_LANES) at n ≤ 64.
+ * (EQUIRISK_SOLVE_LANES) at n ≤ 64; EQUIRISK_CMP_BATCH the batch and the rolling windows (default 10,000);
+ * EQUIRISK_CMP_COVARIANCE=0 leaves the covariance out (device-session.sh's dry run on the emulation library).
  */
 #include <dlfcn.h>
 
@@ -71,13 +72,17 @@ int main(int argc, char** argv) {
     }
     /* the data, once */
     const char* cmp_n = std::getenv("EQUIRISK_CMP_N");
-    const int64_t n = cmp_n != nullptr && std::atoi(cmp_n) > 0 ? std::atoi(cmp_n) : 100, batch = 10000;
+    const char* cmp_batch = std::getenv("EQUIRISK_CMP_BATCH");
+    const char* cmp_cov = std::getenv("EQUIRISK_CMP_COVARIANCE");
+    const bool covariance = cmp_cov == nullptr || std::strcmp(cmp_cov, "0") != 0;
+    const int64_t n = cmp_n != nullptr && std::atoi(cmp_n) > 0 ? std::atoi(cmp_n) : 100;
+    const int64_t batch = cmp_batch != nullptr && std::atoi(cmp_batch) > 0 ? std::atoi(cmp_batch) : 10000;
     Vec S(batch * n * n), eq(n, 1.0 / n);
     for (int64_t k = 0; k < batch; k++) random_spd((int)n, S.data() + k * n * n);
-    const int64_t cn = 5000, crow = 2520;
+    const int64_t cn = covariance ? 5000 : 0, crow = 2520;
     Vec r(crow * cn);
     for (auto& v : r) v = 0.01 * normal();
-    const int64_t window = 252, count = 10000, rrows = window + count - 1;
+    const int64_t window = 252, count = batch, rrows = window + count - 1;
     const Vec rr = factor_returns(rrows, n);
     std::vector<int64_t> st(count);
     for (int64_t k = 0; k < count; k++) st[k] = k;
@@ -123,13 +128,13 @@ int main(int argc, char** argv) {
         }
         if (w0.empty()) w0 = w;
         for (int64_t e = 0; e < batch * n; e++) dw = std::max(dw, std::fabs(w[e] - w0[e]));
-        std::printf("%-12s solve 10000x%lld: best call %.1f ms, %d/%lld converged, mean it %.2f, %d to Newton, "
+        std::printf("%-12s solve %lldx%lld: best call %.1f ms, %d/%lld converged, mean it %.2f, %d to Newton, "
                     "max |dw| vs first %.2g\n",
-                    v.label.c_str(), (long long)n, 1e3 * best, conv, (long long)batch, its / batch, newton, dw);
+                    v.label.c_str(), (long long)batch, (long long)n, 1e3 * best, conv, (long long)batch, its / batch, newton, dw);
         /* covariance */
         Vec c(cn * cn);
         int64_t s0 = 0;
-        for (int rep = 0; rep < 5; rep++)
+        for (int rep = 0; rep < (covariance ? 5 : 0); rep++)
             if (api.covariance(ctx, r.data(), crow, cn, &s0, 1, crow, ER_COV_SAMPLE, 0, c.data()) != ER_OK) {
                 std::printf("%s: covariance failed: %s\n", v.label.c_str(), api.last_error());
                 return 1;
@@ -138,7 +143,7 @@ int main(int argc, char** argv) {
         double dc = 0;
         for (int64_t e = 0; e < cn * cn; e += 7)
             dc = std::max(dc, std::fabs(c[e] - c0[e]) / std::sqrt(c0[(e / cn) * (cn + 1)] * c0[(e % cn) * (cn + 1)]));
-        std::printf("%-12s covariance 5000x2520: max rel diff vs first %.2g\n", v.label.c_str(), dc);
+        if (covariance) std::printf("%-12s covariance 5000x2520: max rel diff vs first %.2g\n", v.label.c_str(), dc);
         /* rolling covariance + solve */
         Vec rwv(count * n), rrc(count * n), rres(count), rvol(count);
         std::vector<int32_t> rit(count), rcv(count), rus(count);
@@ -160,9 +165,9 @@ int main(int argc, char** argv) {
         if (rw0.empty()) rw0 = rwv;
         dw = 0;
         for (int64_t e = 0; e < count * n; e++) dw = std::max(dw, std::fabs(rwv[e] - rw0[e]));
-        std::printf("%-12s rolling 10000x252x%lld: %d/%lld converged, mean it %.2f, %d to Newton, max |dw| vs "
+        std::printf("%-12s rolling %lldx252x%lld: %d/%lld converged, mean it %.2f, %d to Newton, max |dw| vs "
                     "first %.2g\n",
-                    v.label.c_str(), (long long)n, conv, (long long)count, its / count, newton, dw);
+                    v.label.c_str(), (long long)count, (long long)n, conv, (long long)count, its / count, newton, dw);
         std::fflush(stdout);
         api.context_destroy(ctx);
         for (auto& [k, val] : v.env) unsetenv(k.c_str());

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# A GPU session's whole plan in one device call: prepared on the build machine (no GPU needed), run on the lent
+# machine, which has nvcc and compute-sanitizer but no JDK, no Maven and no network.
+#
+#   bash kernels/device-session.sh prepare           here: builds .device/ (ignored by git, ~45 MB): carry it
+#   bash kernels/device-session.sh run               there: run(command="bash kernels/device-session.sh run",
+#                                                      carry=[".device"], timeout_s=600); logs under $OUT
+#   bash kernels/device-session.sh run --emulation   here: the same steps on the emulation library, small sizes
+#                                                      (checks the plan's plumbing; its timings mean nothing)
+#
+# The steps, most important first, each under its own time limit and all within EQUIRISK_SESSION_SECONDS (default
+# 540, under the device tool's 600 s per call). What each one checks, and the predictions it measures, are in
+# benchmarks/RESULTS.md:
+#   driver       every C driver check against the product CUDA library (ABI 4 has not yet run on a GPU)
+#   bench        gpu-check's table: covariance N = 5000, batched solve 10,000 × 100, N = 3000, rolling; with the
+#                solve from page-locked staging ("The host side of large native calls")
+#   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
+#                (predicted 40-70 ms for the whole call, 320 ms before)
+#   mixing       compare_libs at N = 100: the default build against one without mixing at 128 registers
+#                (16 problems per SM instead of 12; "Sweep count levers")
+#   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
+#   java-tests   the native module's Java tests with the CUDA backend
+#   memcheck     compute-sanitizer memcheck over driver --quick
+# The summary table comes last in the output, after the lines that matter from each log.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+dev="$root/.device"
+native_rel="java-tests/classes-kernels/io/equirisk/native/linux-x86_64" # the product libraries, as users load them
+
+prepare() {
+    # shellcheck source=../scripts/jdk.sh
+    source "$root/scripts/jdk.sh"
+    equirisk_find_jdk
+    equirisk_find_maven
+    rm -rf "$dev"
+    mkdir -p "$dev/bin" "$dev/nomix"
+    echo "== Java: the native module's tests (this also builds both product libraries), the benchmarks jar"
+    bash "$root/native/gpu-java-tests.sh" prepare "$dev/java-tests"
+    (cd "$root" && mvn -B -q -DskipTests package -pl benchmarks -am)
+    cp "$root/benchmarks/target/benchmarks.jar" "$dev/"
+    local lib="$dev/$native_rel"
+    [[ -f "$lib/libequirisk_cuda.so" ]] || { echo "prepare: no libequirisk_cuda.so was built (nvcc?)" >&2; exit 1; }
+    echo "== the experiment's library: no mixing on the warp path, FP16 instance at 128 registers, sm_90 only"
+    EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 EQUIRISK_NVCC_FLAGS="-DER_WARP_MIXING=0 -DER_WARP_REGS_FP16=128" \
+        bash "$here/build.sh" "$dev/nomix"
+    EQUIRISK_SKIP_CUDA=1 EQUIRISK_FORCE_BUILD=1 EQUIRISK_EMU_CXXFLAGS="-DER_WARP_MIXING=0" \
+        bash "$here/build.sh" "$dev/nomix" # its emulation twin, for run --emulation
+    echo "== the C driver and compare_libs, against the product CUDA library and against the emulation"
+    local flavour
+    for flavour in cuda emu; do
+        # shellcheck disable=SC2016
+        g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/test/driver.cpp" -L"$lib" -l"equirisk_$flavour" \
+            -Wl,-rpath,'$ORIGIN/../'"$native_rel" -o "$dev/bin/driver-$flavour"
+        # shellcheck disable=SC2016
+        g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/tools/compare_libs.cpp" -L"$lib" \
+            -l"equirisk_$flavour" -ldl -Wl,-rpath,'$ORIGIN/../'"$native_rel" -o "$dev/bin/compare_libs-$flavour"
+    done
+    echo "== a Java runtime for the device (jlink: java.base, java.logging, jdk.incubator.vector)"
+    "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector --strip-debug \
+        --no-header-files --no-man-pages --compress=zip-9 --output "$dev/jdk"
+    tar -C "$dev" -czf "$dev/jdk.tgz" jdk
+    rm -rf "$dev/jdk"
+    { echo "prepared $(date -u +%FT%TZ) from $(git -C "$root" describe --always --dirty)"; du -sh "$dev"/*; } \
+        | tee "$dev/PREPARED"
+    echo "carry: .device ($(du -sh "$dev" | cut -f1); the device tool carries up to 64 MiB)"
+}
+
+steps=()
+step() { # NAME LIMIT_SECONDS COMMAND…: runs it under the smaller of its limit and the session's time left
+    local name="$1" limit="$2"
+    shift 2
+    local left=$((deadline - SECONDS))
+    ((limit > left)) && limit=$left
+    if ((limit < 10)); then
+        steps+=("$(printf '%-13s %-28s %6s  %s' "$name" "not run: session time spent" "-" "-")")
+        return 0
+    fi
+    local t0=$SECONDS rc=0
+    echo "== $name (limit ${limit} s): $*"
+    timeout -k 5 "$limit" "$@" > "$logs/$name.log" 2>&1 || rc=$?
+    local status="ok"
+    if ((rc == 124 || rc == 137)); then status="TIMED OUT at ${limit} s"; elif ((rc != 0)); then status="FAILED (exit $rc)"; fi
+    steps+=("$(printf '%-13s %-28s %6s  %s' "$name" "$status" "$((SECONDS - t0))" "$logs/$name.log")")
+}
+
+excerpt() { # NAME PATTERN [MAX_LINES]: the log's lines that matter, for the reply's tail (kernel times stay in the log)
+    [[ -f "$logs/$1.log" ]] || return 0
+    echo "-- $1"
+    grep -v "^equirisk profile: .*kernel" "$logs/$1.log" | grep -E "$2" | cut -c1-220 | tail -n "${3:-16}" || true
+}
+
+run() {
+    local emulation=0
+    [[ "${1:-}" == "--emulation" ]] && emulation=1
+    [[ -f "$dev/PREPARED" ]] || { echo "run: no prepared .device/ (bash kernels/device-session.sh prepare)" >&2; exit 2; }
+    logs="${OUT:-$dev/out}"
+    mkdir -p "$logs"
+    deadline=$((SECONDS + ${EQUIRISK_SESSION_SECONDS:-540}))
+    # sizes: the acceptance batch on the GPU; under emulation (~0.2 s per N = 100 problem) just enough to run
+    local lib="$dev/$native_rel" flavour=cuda size=10000 cmp_size=10000
+    if ((emulation)); then flavour=emu size=200 cmp_size=6; fi
+    export EQUIRISK_PROFILE=1
+    # the real-data tests read ../shared when the copy has it (they are reported as skipped otherwise)
+    if [[ -d "$root/../shared/data" ]]; then export EQUIRISK_SHARED="$root/../shared"; fi
+    { cat "$dev/PREPARED"; nvidia-smi 2>&1 || true; } > "$logs/machine.log"
+    rm -rf /tmp/equirisk-jdk && mkdir -p /tmp/equirisk-jdk && tar -C /tmp/equirisk-jdk -xzf "$dev/jdk.tgz"
+    export JAVA_HOME=/tmp/equirisk-jdk/jdk
+    local java=(/tmp/equirisk-jdk/jdk/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+        -Dequirisk.native.dir="$lib" -cp "$dev/benchmarks.jar")
+    local cmp="$dev/bin/compare_libs-$flavour" base="$lib/libequirisk_$flavour.so" nomix="$dev/nomix/libequirisk_$flavour.so"
+
+    if ((emulation)); then
+        step driver 240 "$dev/bin/driver-emu" --quick
+    else
+        step driver 150 "$dev/bin/driver-cuda"
+        step bench 90 "$dev/bin/driver-cuda" --bench
+    fi
+    step java-vs-cuda 75 "${java[@]}" io.equirisk.bench.GpuBatchComparison "$size" 100 5
+    # compare_libs: the default first (the others' differences are measured against it), covariance skipped
+    # under emulation (its 5000 × 2520 product would take minutes there)
+    local cmp_env=(env EQUIRISK_CMP_BATCH="$cmp_size")
+    ((emulation)) && cmp_env+=(EQUIRISK_CMP_COVARIANCE=0)
+    step mixing 45 "${cmp_env[@]}" EQUIRISK_CMP_N=100 "$cmp" default="$base" no-mixing-128="$nomix"
+    step lanes-50 30 "${cmp_env[@]}" EQUIRISK_CMP_N=50 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
+    step lanes-32 30 "${cmp_env[@]}" EQUIRISK_CMP_N=32 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
+    if ((emulation)); then
+        step java-tests 300 bash "$dev/java-tests/run.sh" emulation
+    else
+        step java-tests 120 bash "$dev/java-tests/run.sh" cuda
+        step memcheck 60 compute-sanitizer --tool memcheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick
+    fi
+
+    echo
+    excerpt machine "^prepared|NVIDIA|Driver Version"
+    excerpt driver "checks|FAIL|library:|device 0"
+    excerpt bench "GPU call|covariance|solve|rolling|page-locked|refused|failed"
+    excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
+    excerpt mixing "solve|rolling|covariance|cannot|failed"
+    excerpt lanes-50 "solve|cannot|failed"
+    excerpt lanes-32 "solve|cannot|failed"
+    excerpt java-tests "tests (found|successful|failed|aborted|skipped)|FAIL" 
+    excerpt memcheck "ERROR SUMMARY|Invalid|checks"
+    echo
+    printf '%-13s %-28s %6s  %s\n' step status s log
+    printf '%s\n' "${steps[@]}"
+}
+
+case "${1:-}" in
+    prepare) prepare ;;
+    run) shift; run "$@" ;;
+    *) echo "usage: $0 prepare | run [--emulation]" >&2; exit 2 ;;
+esac
