@@ -20,7 +20,7 @@
 #                (16 problems per SM instead of 12; "Sweep count levers")
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
-#   memcheck     compute-sanitizer memcheck over driver --quick
+#   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves
 # The summary table comes last in the output, after the lines that matter from each log.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -113,7 +113,7 @@ run() {
     if ((emulation)); then
         step driver 240 "$dev/bin/driver-emu" --quick
     else
-        step driver 150 "$dev/bin/driver-cuda"
+        step driver 90 "$dev/bin/driver-cuda"
         step bench 90 "$dev/bin/driver-cuda" --bench
     fi
     step java-vs-cuda 75 "${java[@]}" io.equirisk.bench.GpuBatchComparison "$size" 100 5
@@ -129,6 +129,12 @@ run() {
     else
         step java-tests 120 bash "$dev/java-tests/run.sh" cuda
         step memcheck 60 compute-sanitizer --tool memcheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick
+        # the warp path shares memory between lanes with no barrier but its shuffles: racecheck and synccheck on
+        # the solves (their shared-memory kernels), the slowest tools, last
+        step racecheck 45 compute-sanitizer --tool racecheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
+            --only solve,lanes
+        step synccheck 30 compute-sanitizer --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
+            --only solve,covariance
     fi
 
     echo
@@ -141,6 +147,8 @@ run() {
     excerpt lanes-32 "solve|cannot|failed"
     excerpt java-tests "tests (found|successful|failed|aborted|skipped)|FAIL" 
     excerpt memcheck "ERROR SUMMARY|Invalid|checks"
+    excerpt racecheck "ERROR SUMMARY|RACECHECK SUMMARY|hazard|checks" 8
+    excerpt synccheck "ERROR SUMMARY|Barrier|checks" 8
     echo
     printf '%-13s %-28s %6s  %s\n' step status s log
     printf '%s\n' "${steps[@]}"

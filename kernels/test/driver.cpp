@@ -6,6 +6,8 @@
  *   driver --expect-chunking    also assert that the large batches exceed free device memory (run with a small
  *                               EQUIRISK_EMU_DEVICE_MEMORY, so the chunked paths are the ones checked)
  *   driver --quick              fewer, smaller cases (sanitizer builds)
+ *   driver --only G[,G…]        only these groups: covariance, solve, packed, fused, invalid, staging, lanes, threads
+ *                               (compute-sanitizer's slower tools on the kernels that matter to them)
  *   driver --bench              timings for gpu-check.sh (GPU call vs one-thread C++ on the same host)
  */
 #include <chrono>
@@ -1165,15 +1167,31 @@ int bench(er_context* ctx) {
 
 int main(int argc, char** argv) {
     bool expect_chunking = false, do_bench = false;
+    std::string only; /* ",a,b," or empty for every group */
+    const std::string groups = ",covariance,solve,packed,fused,invalid,staging,lanes,threads,";
     for (int i = 1; i < argc; i++) {
         if (std::strcmp(argv[i], "--expect-chunking") == 0) expect_chunking = true;
         else if (std::strcmp(argv[i], "--bench") == 0) do_bench = true;
         else if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+        else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) only = std::string(",") + argv[++i] + ",";
         else {
-            std::fprintf(stderr, "usage: %s [--expect-chunking] [--quick] [--bench]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--expect-chunking] [--quick] [--bench] [--only GROUP[,GROUP...]]\n",
+                         argv[0]);
             return 2;
         }
     }
+    for (size_t a = 1; a + 1 < only.size();) { /* every named group exists */
+        const size_t b = only.find(',', a);
+        if (groups.find("," + only.substr(a, b - a) + ",") == std::string::npos) {
+            std::fprintf(stderr, "--only: no group '%s' (groups: %s)\n", only.substr(a, b - a).c_str(),
+                         groups.substr(1, groups.size() - 2).c_str());
+            return 2;
+        }
+        a = b + 1;
+    }
+    const auto run = [&](const char* group) {
+        return only.empty() || only.find(std::string(",") + group + ",") != std::string::npos;
+    };
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     std::printf("library: %s, ABI %d\n", er_library_kind(), er_abi_version());
     CHECK(er_abi_version() == ER_ABI_VERSION, "ABI version %d", er_abi_version());
@@ -1202,19 +1220,25 @@ int main(int argc, char** argv) {
         return rc;
     }
     auto t0 = std::chrono::steady_clock::now();
-    test_covariance(ctx, expect_chunking);
-    std::printf("covariance: %.2f s\n", seconds_since(t0));
+    if (run("covariance")) {
+        test_covariance(ctx, expect_chunking);
+        std::printf("covariance: %.2f s\n", seconds_since(t0));
+    }
     t0 = std::chrono::steady_clock::now();
-    test_solve(ctx, expect_chunking);
-    std::printf("solve: %.2f s\n", seconds_since(t0));
-    test_packed(ctx, expect_chunking);
+    if (run("solve")) {
+        test_solve(ctx, expect_chunking);
+        std::printf("solve: %.2f s\n", seconds_since(t0));
+    }
+    if (run("packed")) test_packed(ctx, expect_chunking);
     t0 = std::chrono::steady_clock::now();
-    test_fused(ctx, expect_chunking);
-    std::printf("fused: %.2f s\n", seconds_since(t0));
-    test_invalid(ctx);
-    test_staging(ctx);
-    test_lanes(ctx);
-    if (!expect_chunking) { /* contexts share the small emulated memory: a call may then fail for want of it */
+    if (run("fused")) {
+        test_fused(ctx, expect_chunking);
+        std::printf("fused: %.2f s\n", seconds_since(t0));
+    }
+    if (run("invalid")) test_invalid(ctx);
+    if (run("staging")) test_staging(ctx);
+    if (run("lanes")) test_lanes(ctx);
+    if (!expect_chunking && run("threads")) { /* contexts share the small emulated memory: a call may then fail for want of it */
         t0 = std::chrono::steady_clock::now();
         test_threads();
         std::printf("threads: %.2f s\n", seconds_since(t0));
