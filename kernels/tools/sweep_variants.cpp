@@ -9,7 +9,8 @@
  *   g++ -O2 -std=c++20 -pthread -Ikernels/include kernels/tools/sweep_variants.cpp -Lkernels/target/test-emu \
  *       -lequirisk_emu -Wl,-rpath,$PWD/kernels/target/test-emu -o sweeps && ./sweeps [PROBLEMS]
  *
- * Variants: the sweep order (forward every time; forward then backward as one map; two forward sweeps as one map),
+ * Variants: the sweep order (forward every time; forward then backward as one map; two forward sweeps as one map;
+ * Jacobi, every coordinate's step from the same point, so a sweep is one product with C and no sequential chain),
  * the mixing depth, under- or over-relaxation of each coordinate step (ω), and the mixing step β of type-II
  * Anderson (1 in solve.cu). Results and their reading: benchmarks/RESULTS.md, "Sweep count levers".
  */
@@ -24,7 +25,7 @@
 
 namespace {
 
-enum class Order { FORWARD, SYMMETRIC_PAIR, FORWARD_PAIR };
+enum class Order { FORWARD, SYMMETRIC_PAIR, FORWARD_PAIR, JACOBI };
 
 struct Variant {
     std::string name;
@@ -56,6 +57,16 @@ void coordinate(const Problem& P, int i, double omega, Vec& y, Vec& q) {
 
 void sweep(const Problem& P, bool backward, double omega, Vec& y, Vec& q) {
     for (int k = 0; k < P.n; k++) coordinate(P, backward ? P.n - 1 - k : k, omega, y, q);
+}
+
+/* Every coordinate's (relaxed) step from the same q, then q updated by C times the whole step. */
+void jacobi(const Problem& P, double omega, Vec& y, Vec& q) {
+    Vec dy(P.n);
+    for (int i = 0; i < P.n; i++) dy[i] = omega * ((-q[i] + std::sqrt(q[i] * q[i] + 4.0 * P.b[i])) / 2.0 - y[i]);
+    for (int i = 0; i < P.n; i++) {
+        y[i] += dy[i];
+        for (int j = 0; j < P.n; j++) q[j] += P.C[(size_t)i * P.n + j] * dy[i];
+    }
 }
 
 /* Type-II Anderson mixing of the map d → y (solve.cu's warp_mix, with a mixing step β). */
@@ -151,9 +162,10 @@ Count solve(const Problem& P, const Variant& v, double tol) {
     Count c;
     while (c.sweeps < 10000) {
         const Vec d = y;
-        sweep(P, false, v.omega, y, q);
+        if (v.order == Order::JACOBI) jacobi(P, v.omega, y, q);
+        else sweep(P, false, v.omega, y, q);
         c.sweeps++;
-        if (v.order != Order::FORWARD) {
+        if (v.order == Order::SYMMETRIC_PAIR || v.order == Order::FORWARD_PAIR) {
             if (residual(P, y, q) <= 0.5 * tol) break;
             sweep(P, v.order == Order::SYMMETRIC_PAIR, v.omega, y, q);
             c.sweeps++;
@@ -184,6 +196,12 @@ int main(int argc, char** argv) {
         {"forward, depth 3, omega 0.9", Order::FORWARD, 3, 0.9},
         {"forward, depth 3, omega 1.1", Order::FORWARD, 3, 1.1},
         {"forward, depth 3, beta 0.8", Order::FORWARD, 3, 1.0, 0.8},
+        {"Jacobi, depth 5", Order::JACOBI, 5},
+        {"Jacobi, depth 3, omega 0.5", Order::JACOBI, 3, 0.5},
+        {"Jacobi, depth 5, omega 0.5", Order::JACOBI, 5, 0.5},
+        {"Jacobi, depth 8, omega 0.5", Order::JACOBI, 8, 0.5},
+        {"Jacobi, depth 12, omega 0.5", Order::JACOBI, 12, 0.5},
+        {"Jacobi, no mixing, omega 0.3", Order::JACOBI, 0, 0.3},
     };
     std::vector<Count> total(variants.size());
     std::vector<int> worst(variants.size(), 0);
@@ -201,8 +219,8 @@ int main(int argc, char** argv) {
             worst[v] = std::max(worst[v], c.sweeps);
         }
     }
-    std::printf("%d problems of N = %d (gpu-check's), tol %.0e, FP64\n%-34s %8s %8s %6s\n", problems, n, tol,
-                "variant", "sweeps", "mixes", "worst");
+    std::printf("%d problems of N = %d (gpu-check's), tol %.0e, FP64 (a Jacobi sweep is one product with C)\n"
+                "%-34s %8s %8s %6s\n", problems, n, tol, "variant", "sweeps", "mixes", "worst");
     for (size_t v = 0; v < variants.size(); v++)
         std::printf("%-34s %8.2f %8.2f %6d\n", variants[v].name.c_str(), (double)total[v].sweeps / problems,
                     (double)total[v].mixes / problems, worst[v]);
