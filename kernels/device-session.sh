@@ -128,12 +128,14 @@ run() {
         step java-tests 300 bash "$dev/java-tests/run.sh" emulation
     else
         step java-tests 120 bash "$dev/java-tests/run.sh" cuda
-        step memcheck 60 compute-sanitizer --tool memcheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick
+        local sanitizer
+        sanitizer="$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)"
+        step memcheck 60 "$sanitizer" --tool memcheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick
         # the warp path shares memory between lanes with no barrier but its shuffles: racecheck and synccheck on
         # the solves (their shared-memory kernels), the slowest tools, last
-        step racecheck 45 compute-sanitizer --tool racecheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
+        step racecheck 45 "$sanitizer" --tool racecheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
             --only solve,lanes
-        step synccheck 30 compute-sanitizer --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
+        step synccheck 30 "$sanitizer" --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
             --only solve,covariance
     fi
 
