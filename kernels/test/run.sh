@@ -2,7 +2,8 @@
 # Builds the library and the C test driver, and runs the driver.
 #   run.sh                 emulation library: all checks; the covariance again on the CUDA-core product kernel; the
 #                          solve again with C (and then the vectors) in global memory; all checks again with 300 kB of emulated device memory so every batch is
-#                          chunked (--expect-chunking asserts it)
+#                          chunked (--expect-chunking asserts it); the GPU tools (tools/*.cpp include the driver)
+#                          compiled, device-session.sh parsed
 #   run.sh --lib cuda      the CUDA library (needs a GPU)
 #   run.sh --tsan          emulation library and driver built with ThreadSanitizer
 #   run.sh --asan          emulation library and driver built with AddressSanitizer + UBSan
@@ -58,4 +59,11 @@ fi
 if [[ "$lib" == emu && -z "$sanitize" ]]; then
     echo "--- again with 300 kB of emulated device memory (chunked batches)"
     EQUIRISK_EMU_DEVICE_MEMORY=300000 "$driver" --expect-chunking
+    # the GPU session's tools include this driver: a change here must not surface first on a lent machine
+    echo "--- the GPU session's tools still compile against the driver; device-session.sh parses"
+    for tool in compare_libs phases sweep_variants; do
+        g++ -std=c++20 -fsyntax-only -I"$here/include" "$here/tools/$tool.cpp"
+    done
+    bash -n "$here/device-session.sh"
+    echo "tools: ok"
 fi
