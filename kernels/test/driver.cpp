@@ -1238,7 +1238,8 @@ int main(int argc, char** argv) {
     if (run("invalid")) test_invalid(ctx);
     if (run("staging")) test_staging(ctx);
     if (run("lanes")) test_lanes(ctx);
-    if (!expect_chunking && run("threads")) { /* contexts share the small emulated memory: a call may then fail for want of it */
+    /* with --expect-chunking, contexts share the small emulated memory: a call may then fail for want of it */
+    if (!expect_chunking && run("threads")) {
         t0 = std::chrono::steady_clock::now();
         test_threads();
         std::printf("threads: %.2f s\n", seconds_since(t0));
