@@ -11,18 +11,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads a wide time-series CSV (rows are dates, columns are assets) of prices or returns.
  *
  * <p>Layout detection: the first row is a header when any of its cells after the first is not a number (a lone
- * column's header when its cell is not a number). The first column holds dates (row labels) when any of its data
- * cells is not a number, or when the header names it date/time/timestamp/period/day/month or leaves it blank
- * (a numeric date such as 19260701 under a "date" header stays a date). Empty, NaN, null, NA, N/A cells are missing.
+ * column's header when its cell is not a number), or when its first cell names the date column (date, time, …) or
+ * is text above a date, so that numeric asset names (Tokyo tickers such as 7203) stay names. The first column holds
+ * dates (row labels) when any of its data cells is not a number, when the header names it date/time/timestamp/
+ * period/day/month or leaves it blank, or when all of its cells are numeric calendar dates in order (19260701 or
+ * 192607, whatever the header calls it). Empty, NaN, null, NA, N/A cells are missing.
  *
- * <p>Dates must be unique. When every date is ISO-like (2020-01-31, 20200131) they must be ascending; a file
- * sorted newest first is reversed, with a note.
+ * <p>Dates must be unique. When every date is a calendar date in one layout ({@link DateColumn}: ISO, 20200131,
+ * 01/31/2020, 31.01.2020, …) they must be in order: a file sorted newest first is reversed, with a note; one out
+ * of order is an error naming the line. Other labels (Q1-2020) are taken in file order, with a note.
  */
 public final class SeriesCsv {
     /** What the numbers are: prices must be positive where present. */
@@ -47,7 +49,6 @@ public final class SeriesCsv {
 
     private static final Set<String> LABEL_HEADERS = Set.of("", "date", "dates", "time", "timestamp", "datetime",
             "period", "day", "month", "index");
-    private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-?\\d{2}-?\\d{2}([ T].*)?");
 
     private SeriesCsv() {
     }
@@ -59,7 +60,7 @@ public final class SeriesCsv {
     public static Series read(CsvTable table, Kind kind) {
         List<CsvTable.Row> all = table.rows();
         CsvTable.Row first = all.get(0);
-        boolean header = isHeader(first);
+        boolean header = isHeader(first) || namesTheDateColumn(first, all);
         List<CsvTable.Row> data = header ? all.subList(1, all.size()) : all;
         if (data.isEmpty()) {
             throw new DataFormatException(table.file() + ": has a header row (line " + first.line()
@@ -121,8 +122,8 @@ public final class SeriesCsv {
             }
         }
         List<String> notes = new ArrayList<>();
-        if (labels && !orderDates(table, data, dates, values, cols)) {
-            notes.add(table.file() + ": dates run newest first; reversed to oldest first");
+        if (labels) {
+            orderDates(table, data, dates, values, cols, notes);
         }
         return new Series(table.file(), rows, cols, values, assets, List.copyOf(dates), List.copyOf(notes));
     }
@@ -139,6 +140,21 @@ public final class SeriesCsv {
         return false;
     }
 
+    /**
+     * A first row whose other cells are all numbers is still a header when its first cell names the date column
+     * (date, time, …) or is text above a calendar date: the numbers are then asset names (7203, 6758 on Tokyo).
+     */
+    private static boolean namesTheDateColumn(CsvTable.Row first, List<CsvTable.Row> all) {
+        if (first.size() < 2 || all.size() < 2 || Cells.isNumber(first.cell(0)) || Cells.isInfinite(first.cell(0))) {
+            return false;
+        }
+        String cell = first.cell(0);
+        if (!cell.isEmpty() && LABEL_HEADERS.contains(cell.toLowerCase(Locale.ROOT))) {
+            return true;
+        }
+        return !DateColumn.isDate(cell) && DateColumn.isDate(all.get(1).cell(0));
+    }
+
     private static boolean hasLabelColumn(CsvTable.Row header, List<CsvTable.Row> data) {
         if (data.get(0).size() < 2 && header == null) {
             return false;
@@ -149,6 +165,29 @@ public final class SeriesCsv {
         }
         for (CsvTable.Row r : data) {
             if (r.size() > 0 && !Cells.isNumeric(r.cell(0))) {
+                return true;
+            }
+        }
+        return numericDates(data);
+    }
+
+    /**
+     * Whether an all-numeric first column is a date column anyway: at least three cells, every one a calendar date
+     * written as yyyymmdd or yyyymm (19260701, 192607), strictly in order (a price or a return never is all of that).
+     */
+    private static boolean numericDates(List<CsvTable.Row> data) {
+        if (data.size() < 3) {
+            return false;
+        }
+        List<String> cells = new ArrayList<>(data.size());
+        for (CsvTable.Row r : data) {
+            if (!r.cell(0).matches("\\d{6}|\\d{8}")) {
+                return false;
+            }
+            cells.add(r.cell(0));
+        }
+        for (DateColumn.Reading reading : DateColumn.readings(cells)) {
+            if (DateColumn.direction(reading.keys()) != 0) {
                 return true;
             }
         }
@@ -181,28 +220,32 @@ public final class SeriesCsv {
     }
 
     /**
-     * Checks ISO-like dates are ascending; reverses rows when they are strictly descending. Returns false when it
-     * reversed them.
+     * Puts calendar dates in order: ascending stays, strictly descending is reversed (with a note), anything else is
+     * an error naming the first line out of order. Labels that are not dates are taken in file order, with a note.
      */
-    private static boolean orderDates(CsvTable table, List<CsvTable.Row> data, List<String> dates, double[] values,
-                                      int cols) {
-        for (String d : dates) {
-            if (!ISO_DATE.matcher(d).matches()) {
-                return true; // not comparable as text: taken in file order
-            }
+    private static void orderDates(CsvTable table, List<CsvTable.Row> data, List<String> dates, double[] values,
+                                   int cols, List<String> notes) {
+        List<DateColumn.Reading> readings = DateColumn.readings(dates);
+        if (readings.isEmpty()) {
+            notes.add(table.file() + ": the first column's labels are not all calendar dates (such as " + example(dates)
+                    + "); rows are taken in file order");
+            return;
         }
         int n = dates.size();
-        boolean ascending = true;
-        boolean descending = true;
-        for (int t = 1; t < n; t++) {
-            int c = key(dates.get(t)).compareTo(key(dates.get(t - 1)));
-            ascending &= c > 0;
-            descending &= c < 0;
+        int direction = 0;
+        for (DateColumn.Reading r : readings) {
+            int d = DateColumn.direction(r.keys());
+            if (d != 0 && direction != 0 && d != direction) {
+                throw new DataFormatException(table.file() + ": dates such as " + dates.get(0) + " read as "
+                        + readings.get(0).layout() + " run one way and as " + r.layout() + " the other; write them "
+                        + "as ISO dates (2020-01-31)");
+            }
+            direction = d != 0 ? d : direction;
         }
-        if (ascending || n < 2) {
-            return true;
+        if (direction > 0 || n < 2) {
+            return;
         }
-        if (descending) {
+        if (direction < 0) {
             Collections.reverse(dates);
             double[] row = new double[cols];
             for (int a = 0, b = n - 1; a < b; a++, b--) {
@@ -210,18 +253,30 @@ public final class SeriesCsv {
                 System.arraycopy(values, b * cols, values, a * cols, cols);
                 System.arraycopy(row, 0, values, b * cols, cols);
             }
-            return false;
+            notes.add(table.file() + ": dates run newest first; reversed to oldest first");
+            return;
+        }
+        List<String> keys = readings.get(0).keys();
+        int up = 0;
+        for (int t = 1; t < n; t++) {
+            up += Integer.signum(keys.get(t).compareTo(keys.get(t - 1)));
         }
         for (int t = 1; t < n; t++) {
-            if (key(dates.get(t)).compareTo(key(dates.get(t - 1))) < 0) {
+            int c = keys.get(t).compareTo(keys.get(t - 1));
+            if (c == 0 || Integer.signum(c) != (up >= 0 ? 1 : -1)) {
                 throw new DataFormatException(table.where(data.get(t).line(), 1) + ": date " + dates.get(t)
-                        + " comes after " + dates.get(t - 1) + "; sort the file by date (oldest first)");
+                        + (c == 0 ? " is the same day as " : " comes after ") + dates.get(t - 1)
+                        + " (read as " + readings.get(0).layout() + "); sort the file by date (oldest first)");
             }
         }
-        return true;
     }
 
-    private static String key(String date) {
-        return date.replace("-", "");
+    private static String example(List<String> dates) {
+        for (String d : dates) {
+            if (!DateColumn.isDate(d)) {
+                return "'" + d + "'";
+            }
+        }
+        return "'" + dates.get(0) + "'";
     }
 }

@@ -61,6 +61,65 @@ class CsvReadersTest {
     }
 
     @Test
+    void numericAssetNamesAfterADateHeaderAreAHeader() {
+        for (String corner : new String[] {"date", "Datum"}) {
+            SeriesCsv.Series s = SeriesCsv.read(CsvTable.parse("tse.csv", corner + ",7203,6758\n"
+                    + "2020-01-06,2200,4800\n2020-01-07,2210,4900\n"), SeriesCsv.Kind.PRICES);
+            assertEquals(List.of("7203", "6758"), s.assets(), corner);
+            assertEquals(2, s.rows(), corner);
+            assertArrayEquals(new double[] {2200, 4800, 2210, 4900}, s.values(), corner);
+        }
+    }
+
+    @Test
+    void numericCalendarDatesInOrderAreDatesWhateverTheHeaderSays() {
+        SeriesCsv.Series named = SeriesCsv.read(CsvTable.parse("ff.csv", "caldt,NoDur,Durbl\n19260701,0.02,-0.28\n"
+                + "19260702,0.29,1.07\n19260706,0.05,0.1\n"), SeriesCsv.Kind.RETURNS);
+        assertEquals(List.of("NoDur", "Durbl"), named.assets());
+        assertEquals(List.of("19260701", "19260702", "19260706"), named.dates());
+        SeriesCsv.Series bare = SeriesCsv.read(CsvTable.parse("m.csv", "192607,0.5,1.5\n192608,0.25,2.5\n"
+                + "192609,0.75,3.5\n"), SeriesCsv.Kind.RETURNS);
+        assertEquals(List.of("A1", "A2"), bare.assets());
+        assertArrayEquals(new double[] {0.5, 1.5, 0.25, 2.5, 0.75, 3.5}, bare.values());
+        // not dates: 20201345 has no month 13; out of order; two rows only
+        for (String text : new String[] {"20201345,1\n20201346,2\n20201347,3\n", "20200103,1\n20200102,2\n20200104,3\n",
+                                         "20200101,1\n20200102,2\n"}) {
+            assertEquals(2, SeriesCsv.read(CsvTable.parse("x.csv", text), SeriesCsv.Kind.PRICES).cols(), text);
+        }
+    }
+
+    @Test
+    void dayMonthLayoutsAreReadForTheWholeColumnAndPutInOrder() {
+        SeriesCsv.Series us = SeriesCsv.read(CsvTable.parse("us.csv", "Date,A\n02/10/2020,3\n01/31/2020,2\n"
+                + "01/02/2020,1\n"), SeriesCsv.Kind.PRICES);
+        assertEquals(List.of("01/02/2020", "01/31/2020", "02/10/2020"), us.dates());
+        assertArrayEquals(new double[] {1, 2, 3}, us.values());
+        assertEquals(1, us.notes().size());
+        // 13.01.2020 fixes day.month: 02.01 is January 2, before 13.01 and 03.02 (February 3)
+        SeriesCsv.Series eu = SeriesCsv.read(CsvTable.parse("eu.csv", "Date,A\n03.02.2020,3\n13.01.2020,2\n"
+                + "02.01.2020,1\n"), SeriesCsv.Kind.PRICES);
+        assertEquals(List.of("02.01.2020", "13.01.2020", "03.02.2020"), eu.dates());
+        DataFormatException unsorted = assertThrows(DataFormatException.class, () -> SeriesCsv.read(CsvTable.parse(
+                "u.csv", "Date,A\n01/02/2020,1\n01/31/2020,2\n01/03/2020,3\n"), SeriesCsv.Kind.PRICES));
+        assertTrue(unsorted.getMessage().contains("line 4") && unsorted.getMessage().contains("01/03/2020"),
+                unsorted.getMessage());
+        // 01/02 → 02/01 ascends as month/day and descends as day/month: no order can be trusted
+        DataFormatException ambiguous = assertThrows(DataFormatException.class, () -> SeriesCsv.read(CsvTable.parse(
+                "a.csv", "Date,A\n01/02/2020,1\n02/01/2020,2\n"), SeriesCsv.Kind.PRICES));
+        assertTrue(ambiguous.getMessage().contains("ISO"), ambiguous.getMessage());
+    }
+
+    @Test
+    void labelsThatAreNotDatesKeepFileOrderWithANote() {
+        SeriesCsv.Series s = SeriesCsv.read(CsvTable.parse("q.csv", "Q3-2020,1,2\nQ1-2020,3,4\nQ2-2020,5,6\n"),
+                SeriesCsv.Kind.RETURNS);
+        assertEquals(List.of("Q3-2020", "Q1-2020", "Q2-2020"), s.dates());
+        assertEquals(List.of("A1", "A2"), s.assets(), "text labels above text labels: no header");
+        assertEquals(1, s.notes().size());
+        assertTrue(s.notes().get(0).contains("file order"), s.notes().get(0));
+    }
+
+    @Test
     void newestFirstIsReversedWithANote() {
         SeriesCsv.Series s = SeriesCsv.read(CsvTable.parse("rev.csv", "date,A\n2020-01-03,3\n2020-01-02,2\n"
                 + "2020-01-01,1\n"), SeriesCsv.Kind.PRICES);

@@ -1,0 +1,104 @@
+package io.equirisk.cli.io;
+
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a column of date cells as dates, in whichever one layout fits every cell: ISO (2020-01-31, 2020/1/31, with
+ * an optional time after a space or T), compact (20200131), month (202001, 2020-01), or a day and a month before the
+ * year (01/31/2020 as spreadsheets in the US write it, 31/01/2020 or 31.01.2020 as most of Europe does). The reading
+ * is chosen for the whole column: a cell such as 03/04/2020 is April 3 in a column that also holds 25/04/2020.
+ *
+ * <p>Only calendar dates count (month 1–12, a day the month has) in years 1800–2200, so that a column of numbers is
+ * taken for dates only when every one of them is one.
+ */
+final class DateColumn {
+    /** How a column was read: the layout's name and one sortable key per cell (same order as the cells). */
+    record Reading(String layout, List<String> keys) {
+    }
+
+    /** A layout: its pattern and where year, month and day are among the groups (day 0: the 1st). */
+    private record Layout(String name, Pattern pattern, int year, int month, int day, int rest) {
+        String key(String cell) {
+            Matcher m = pattern.matcher(cell);
+            if (!m.matches()) {
+                return null;
+            }
+            int y = Integer.parseInt(m.group(year));
+            int mo = Integer.parseInt(m.group(month));
+            int d = day == 0 ? 1 : Integer.parseInt(m.group(day));
+            if (y < 1800 || y > 2200) {
+                return null;
+            }
+            try {
+                LocalDate.of(y, mo, d);
+            } catch (DateTimeException notACalendarDate) {
+                return null;
+            }
+            String time = rest == 0 || m.group(rest) == null ? "" : m.group(rest).substring(1).trim();
+            return String.format(java.util.Locale.ROOT, "%04d%02d%02d %s", y, mo, d, time);
+        }
+    }
+
+    private static final String TIME = "([ T].*)?";
+    private static final List<Layout> LAYOUTS = List.of(
+            new Layout("ISO (year-month-day)", Pattern.compile("(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})" + TIME),
+                    1, 2, 3, 4),
+            new Layout("yyyymmdd", Pattern.compile("(\\d{4})(\\d{2})(\\d{2})"), 1, 2, 3, 0),
+            new Layout("year-month", Pattern.compile("(\\d{4})-?(\\d{2})"), 1, 2, 0, 0),
+            new Layout("month/day/year", Pattern.compile("(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4})" + TIME),
+                    3, 1, 2, 4),
+            new Layout("day/month/year", Pattern.compile("(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4})" + TIME),
+                    3, 2, 1, 4));
+
+    private DateColumn() {
+    }
+
+    /** Whether one cell is a date in some layout (the first row's test: a header cell is not). */
+    static boolean isDate(String cell) {
+        for (Layout l : LAYOUTS) {
+            if (l.key(cell) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Every layout that reads all of the cells as dates (usually one; two for a column such as 01/02/2020,
+     * 03/04/2020 whose day and month are all ≤ 12). Empty when the cells are not all dates.
+     */
+    static List<Reading> readings(List<String> cells) {
+        List<Reading> out = new ArrayList<>(2);
+        for (Layout l : LAYOUTS) {
+            List<String> keys = new ArrayList<>(cells.size());
+            for (String c : cells) {
+                String k = l.key(c);
+                if (k == null) {
+                    break;
+                }
+                keys.add(k);
+            }
+            if (keys.size() == cells.size()) {
+                out.add(new Reading(l.name(), keys));
+            }
+        }
+        return out;
+    }
+
+    /** +1 when the keys strictly ascend, −1 when they strictly descend, 0 otherwise (or fewer than two). */
+    static int direction(List<String> keys) {
+        boolean up = true;
+        boolean down = true;
+        for (int t = 1; t < keys.size(); t++) {
+            int c = keys.get(t).compareTo(keys.get(t - 1));
+            up &= c > 0;
+            down &= c < 0;
+        }
+        return keys.size() < 2 ? 0 : up ? 1 : down ? -1 : 0;
+    }
+}
