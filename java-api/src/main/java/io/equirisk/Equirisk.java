@@ -68,6 +68,9 @@ public final class Equirisk implements AutoCloseable {
     /**
      * One covariance matrix per rolling window of complete returns (rebalance dates), on the backend.
      *
+     * @throws io.equirisk.error.ZeroVarianceException naming the first window and asset whose returns are constant
+     *                                                 (sample) or all zero (EWMA) in it
+     *
      * @param window rows per window
      * @param step   rows between window starts
      */
@@ -76,6 +79,7 @@ public final class Equirisk implements AutoCloseable {
         returns.requireComplete();
         ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
                 window, step);
+        FlatWindows.reject(returns, w, kind);
         CovarianceBatch raw = backend().covariance(w, kind, lambda);
         return CovarianceBatch.of(raw.batchSize(), raw.size(), raw.values(), returns.assets());
     }
@@ -88,6 +92,7 @@ public final class Equirisk implements AutoCloseable {
      * @param window  rows per window
      * @param step    rows between window starts
      * @param budgets N values shared by every window, or one set of N per window
+     * @throws io.equirisk.error.ZeroVarianceException as {@link #rollingCovariance} does
      */
     public BatchSolution rollingRiskBudgeting(Returns returns, int window, int step, CovarianceKind kind,
                                               double lambda, double[] budgets, SolverOptions options) {
@@ -95,6 +100,7 @@ public final class Equirisk implements AutoCloseable {
         ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
                 window, step);
         validateBudgets(returns.assetCount(), w.count(), budgets);
+        FlatWindows.reject(returns, w, kind);
         return backend().covarianceAndSolve(w, kind, lambda, budgets, options);
     }
 

@@ -113,6 +113,47 @@ class EquiriskTest {
         }
     }
 
+    /**
+     * A stale price (returns 0) or a constant accrual in some window: named with the window, its dates and the asset
+     * before any backend sees it. The constant accrual's computed sample variance is not exactly 0 (the mean of
+     * 1e-4 taken 30 times rounds), so without the check the solve would load that asset as if it were riskless.
+     */
+    @Test
+    void aWindowWithConstantReturnsIsRefusedNamingWindowDatesAndAsset() {
+        Returns base = SyntheticMarket.demo(6).simulate(200);
+        int n = base.assetCount();
+        double[] v = base.values().clone();
+        for (int t = 120; t < 150; t++) {
+            v[t * n + 2] = 1e-4; /* asset 3 accrues a constant return on rows 121–150 */
+        }
+        Returns accrual = Returns.of(200, n, v, base.assets(), base.dates());
+        double[] equal = RiskBudgets.equal(n).toArray();
+        try (Equirisk er = Equirisk.withBackend("cpu")) {
+            io.equirisk.error.ZeroVarianceException e = assertThrows(io.equirisk.error.ZeroVarianceException.class,
+                    () -> er.rollingRiskBudgeting(accrual, 30, 10, CovarianceKind.SAMPLE, 0, equal,
+                            SolverOptions.defaults()));
+            assertTrue(e.getMessage().startsWith("window 13 of 18 (rows 121–150, " + base.dates().get(120) + " … "
+                    + base.dates().get(149) + "): asset " + base.assets().get(2) + " (column 3)"), e.getMessage());
+            assertThrows(io.equirisk.error.ZeroVarianceException.class,
+                    () -> er.rollingCovariance(accrual, 30, 10, CovarianceKind.SAMPLE, 0));
+            // one row short of the run: every window has some variation
+            assertEquals(0, er.rollingRiskBudgeting(accrual, 31, 10, CovarianceKind.SAMPLE, 0, equal,
+                    SolverOptions.defaults()).unconvergedCount());
+            // EWMA is zero-mean: a constant accrual has a variance there, a stale price (all 0) has none
+            assertEquals(0, er.rollingRiskBudgeting(accrual, 30, 10, CovarianceKind.EWMA, 0.97, equal,
+                    SolverOptions.defaults()).unconvergedCount());
+            double[] z = base.values().clone();
+            for (int t = 40; t < 80; t++) {
+                z[t * n] = 0.0;
+            }
+            Returns stale = Returns.of(200, n, z, base.assets(), base.dates());
+            io.equirisk.error.ZeroVarianceException ze = assertThrows(io.equirisk.error.ZeroVarianceException.class,
+                    () -> er.rollingRiskBudgeting(stale, 30, 10, CovarianceKind.EWMA, 0.97, equal,
+                            SolverOptions.defaults()));
+            assertTrue(ze.getMessage().startsWith("window 5 of 18 (rows 41–70"), ze.getMessage());
+        }
+    }
+
     @Test
     void batchOfOneEqualsSingle() {
         CovarianceMatrix cov = RandomCovariances.factorModel(30, 3, 4);

@@ -14,6 +14,7 @@ import io.equirisk.data.Returns;
 import io.equirisk.error.ConvergenceException;
 import io.equirisk.error.InsufficientDataException;
 import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.NotPositiveDefiniteException;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
 import picocli.CommandLine.ArgGroup;
@@ -312,10 +313,30 @@ final class RollingCommand implements Runnable {
                     : java.util.Arrays.copyOfRange(budgets, k0 * n, k1 * n); /* per-window budgets: this chunk's */
             BatchSolution part = er.solveBatch(CovarianceBatch.of(covariances), b, options);
             for (int k = k0; k < k1; k++) {
+                if (!part.converged()[k - k0]) {
+                    requirePositiveDefinite(covariances.get(k - k0), k, returns.dates().get(k * step + window - 1));
+                }
                 out.put(k, part.result(k - k0));
             }
         }
         return out;
+    }
+
+    /**
+     * Why a host-estimated window did not converge, when the reason is its covariance: a shrinkage estimate can be
+     * singular (Ledoit-Wolf's intensity is 0 from two returns, leaving the rank-1 sample matrix), and the batch solve
+     * does not factor each matrix first (N³/3 each), so a window is only checked once its solve has failed.
+     */
+    private void requirePositiveDefinite(CovarianceMatrix c, int k, String date) {
+        try {
+            c.requirePositiveDefinite();
+        } catch (NotPositiveDefiniteException e) {
+            String why = e.getMessage();
+            int advice = why.indexOf("; remove near-duplicate");
+            throw new NotPositiveDefiniteException("window " + (k + 1) + " (ending " + date + "): the " + estimator
+                    + " estimate from " + window + " returns: " + (advice > 0 ? why.substring(0, advice) : why)
+                    + "; use a longer --window");
+        }
     }
 
     /**

@@ -395,6 +395,16 @@ class RollingCommandTest {
         assertUsage(Cli.run("rolling", "--returns", f), "--window");
         assertUsage(Cli.run("rolling", "--returns", f, "--window", "50", "--format", "xml"), "--format");
         assertUsage(Cli.run("rolling", "--returns", f, "--window", "50", "--universe", "some"), "--universe");
+        // Ledoit-Wolf's intensity is 0 from two returns: the rank-1 sample matrix, named instead of NaN weights
+        assertUsage(Cli.run("rolling", "--returns", f, "--window", "2", "--estimator", "ledoit-wolf"),
+                "window 1 (ending 2020-01-02): the ledoit-wolf estimate from 2 returns: covariance matrix is not "
+                + "positive definite");
+        double[][] r = syntheticReturns(100, 2);
+        for (int t = 60; t < 90; t++) {
+            r[t][3] = 2e-4; /* OIL accrues a constant return */
+        }
+        assertUsage(Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "30", "--step", "10"),
+                "window 7 of 8 (rows 61–90, 2020-03-01 … 2020-03-30): asset OIL (column 4) has the same return");
     }
 
     private static void assertUsage(Cli.Result r, String text) {
