@@ -44,7 +44,7 @@ final class DemoCommand implements Runnable {
     long seed;
 
     @Option(names = "--days", defaultValue = "756", paramLabel = "T",
-            description = "Daily returns to simulate (756 = 3 years). Default: ${DEFAULT-VALUE}.")
+            description = "Daily returns to simulate, 60 to 100,000 (756 = 3 years). Default: ${DEFAULT-VALUE}.")
     int days;
 
     @Option(names = "--all", description = "Show every asset, not only the riskiest and safest.")
@@ -54,11 +54,17 @@ final class DemoCommand implements Runnable {
             description = "Backend for the ERC solve. Default: ${DEFAULT-VALUE}.")
     String backend;
 
+    /** A demo, not a stress test: 400 years of 50 daily returns is 40 MB. */
+    private static final int MAX_DAYS = 100_000;
+
     @Override
     public void run() {
         if (days < 60) {
             throw new InvalidInputException("--days must be at least 60 for a meaningful covariance of 50 assets, got "
                     + days);
+        }
+        if (days > MAX_DAYS) {
+            throw new InvalidInputException("--days must be at most " + MAX_DAYS + " (about 400 years), got " + days);
         }
         PrintWriter out = main.spec.commandLine().getOut();
         SyntheticMarket market = SyntheticMarket.demo(seed);

@@ -92,7 +92,16 @@ public final class Main implements Runnable {
             errWriter.flush();
             return ex instanceof InvalidInputException ? EXIT_USAGE : EXIT_FAILURE;
         });
-        int code = cmd.execute(args);
+        int code;
+        try {
+            code = cmd.execute(args);
+        } catch (OutOfMemoryError ex) { /* picocli's handler takes Exceptions only; an Error reaches here */
+            if (debug) {
+                ex.printStackTrace(errWriter);
+            }
+            errWriter.println("equirisk: error: " + describe(ex));
+            code = EXIT_FAILURE;
+        }
         outWriter.flush();
         errWriter.flush();
         return code;

@@ -71,7 +71,8 @@ final class SolveCommand implements Runnable {
     SolverChoice solving;
 
     @Option(names = "--vol-target", paramLabel = "VOL",
-            description = "Scale the weights to this annualised volatility (e.g. 0.10) and report the leverage.")
+            description = "Scale the weights to this annualised volatility (e.g. 0.10) and report the leverage "
+                    + "(with --cov, give --periods-per-year too).")
     Double volTarget;
 
     @Option(names = "--periods-per-year", paramLabel = "N",
@@ -156,6 +157,10 @@ final class SolveCommand implements Runnable {
             boolean annualised = input.fromData() || periodsPerYear != null;
             int ppy = periodsPerYear == null ? 252 : periodsPerYear;
             double leverage = 1.0;
+            if (volTarget != null && !annualised) {
+                throw new InvalidInputException("--vol-target is annualised, and a --cov file's periods are unknown: "
+                        + "give --periods-per-year (252 for a covariance of daily returns, 12 monthly, 1 annual)");
+            }
             if (volTarget != null) {
                 leverage = VolatilityTarget.scale(cov, result.weights(), volTarget, ppy).leverage();
             }

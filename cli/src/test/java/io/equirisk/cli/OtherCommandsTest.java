@@ -60,6 +60,25 @@ class OtherCommandsTest {
         assertTrue(r.out().contains("solve cov.csv") && r.out().contains("N = 2"), r.out());
     }
 
+    /**
+     * Out of memory is one line with the remedy, not a stack trace: a child JVM with a 24 MB heap simulates 100,000
+     * days of 50 returns (40 MB). A too-long demo is a usage error.
+     */
+    @Test
+    void outOfMemoryIsOneLineAndTooManyDaysAUsageError() throws Exception {
+        Cli.Result tooLong = Cli.run("demo", "--days", "100000000");
+        assertEquals(Main.EXIT_USAGE, tooLong.code(), tooLong.toString());
+        assertTrue(tooLong.err().contains("--days must be at most 100000"), tooLong.toString());
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-Xmx24m", "-XX:+UseSerialGC", "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo", "--days", "100000",
+                "--backend", "cpu").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(Main.EXIT_FAILURE, p.waitFor(), text);
+        assertTrue(text.contains("equirisk: error: out of memory; give Java more with EQUIRISK_JAVA_OPTS"), text);
+        assertTrue(!text.contains("\tat "), "no stack trace: " + text);
+    }
+
     @Test
     void devicesListsTheCpuEngine() {
         Cli.Result r = Cli.run("devices");

@@ -129,9 +129,18 @@ class SolveCommandTest {
         assertEquals((Double) doc.get("leverage"), sum, 1e-12, "leverage = sum of scaled weights");
         assertEquals(Boolean.TRUE, doc.get("volatility_annualised"));
 
-        Cli.Result table = Cli.run("solve", "--cov", cov.toString(), "--vol-target", "0.10");
+        Cli.Result table = Cli.run("solve", "--cov", cov.toString(), "--vol-target", "0.10", "--periods-per-year",
+                "252");
         assertTrue(table.out().contains("leverage"), table.out());
         assertTrue(table.out().contains("scaled weight"), table.out());
+        // a covariance file's period is unknown: an annual target needs it said, not 252 assumed
+        Cli.Result unknown = Cli.run("solve", "--cov", cov.toString(), "--vol-target", "0.10");
+        assertEquals(Main.EXIT_USAGE, unknown.code(), unknown.toString());
+        assertTrue(unknown.err().contains("--periods-per-year"), unknown.toString());
+        Cli.Result overflow = Cli.run("solve", "--cov", cov.toString(), "--vol-target", "1e308", "--periods-per-year",
+                "1");
+        assertEquals(Main.EXIT_USAGE, overflow.code(), overflow.toString());
+        assertTrue(overflow.err().contains("out of reach"), overflow.toString());
     }
 
     @Test

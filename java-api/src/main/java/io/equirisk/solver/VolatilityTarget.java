@@ -30,6 +30,11 @@ public record VolatilityTarget(double[] weights, double leverage, double volatil
         double[] w = new double[weights.length];
         for (int i = 0; i < w.length; i++) {
             w[i] = weights[i] * lev;
+            if (!Double.isFinite(w[i])) {
+                throw new InvalidInputException("target volatility " + targetAnnualVol + " is out of reach: the "
+                        + "portfolio's annualised volatility is " + vol + ", and the weights scaled by " + lev
+                        + " overflow");
+            }
         }
         return new VolatilityTarget(w, lev, vol);
     }
