@@ -44,6 +44,7 @@ final class CovCommand implements Runnable {
     public void run() {
         PrintWriter out = main.spec.commandLine().getOut();
         PrintWriter err = main.spec.commandLine().getErr();
+        ReportOutput.checkOutput(output);
         CovarianceInput input;
         try (Progress progress = Progress.start(err, main.errIsTerminal, "cov")) {
             input = CovarianceInput.fromSeriesFile(source.file(), source.kind(), estimation, err, progress);
@@ -60,7 +61,7 @@ final class CovCommand implements Runnable {
         try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
             CovarianceCsv.write(input.covariance(), w);
         } catch (IOException e) {
-            throw new EquiriskException("cannot write " + output + ": " + e.getMessage());
+            throw new EquiriskException("cannot write " + output + ": " + ReportOutput.reason(e));
         }
         err.println("equirisk: wrote " + input.covariance().size() + " × " + input.covariance().size()
                 + " covariance to " + output + " (" + input.source() + ")");

@@ -33,6 +33,36 @@ final class ReportOutput {
         return fmt;
     }
 
+    /**
+     * Checks an {@code --output} path before any work is done, so that a long run does not fail at its end: a file
+     * name (not a directory) in a directory that exists and can be written. Returns it unchanged; null passes.
+     */
+    static Path checkOutput(Path output) {
+        if (output == null) {
+            return null;
+        }
+        if (output.toString().isEmpty() || Files.isDirectory(output)) {
+            throw new InvalidInputException("--output '" + output + "' is a directory; give a file name");
+        }
+        Path dir = output.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new InvalidInputException("--output " + output + ": directory " + dir + " does not exist");
+        }
+        if (!Files.isWritable(dir) || (Files.exists(output) && !Files.isWritable(output))) {
+            throw new InvalidInputException("--output " + output + ": permission denied");
+        }
+        return output;
+    }
+
+    /** An I/O failure's reason in words (a NoSuchFileException's message is only the path). */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+    }
+
     /** The CSV to {@code output} when given, then stdout in {@code fmt}. */
     static void emit(Path output, String fmt, PrintWriter out, Csv csv, Supplier<String> json,
                      Consumer<PrintWriter> table) {
@@ -40,7 +70,7 @@ final class ReportOutput {
             try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
                 csv.write(w);
             } catch (IOException e) {
-                throw new EquiriskException("cannot write " + output + ": " + e.getMessage());
+                throw new EquiriskException("cannot write " + output + ": " + reason(e));
             }
         }
         switch (fmt) {

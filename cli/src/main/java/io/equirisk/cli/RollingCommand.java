@@ -141,6 +141,7 @@ final class RollingCommand implements Runnable {
     @Override
     public void run() {
         String fmt = ReportOutput.format(format);
+        ReportOutput.checkOutput(output);
         if (window < 2) {
             throw new InvalidInputException("--window must be at least 2 returns, got " + window);
         }

@@ -110,6 +110,7 @@ final class SolveCommand implements Runnable {
     @Override
     public void run() {
         String fmt = ReportOutput.format(format);
+        ReportOutput.checkOutput(output);
         SolverOptions options = solving.options();
         if (volTarget != null && !(volTarget > 0 && Double.isFinite(volTarget))) {
             throw new InvalidInputException("--vol-target must be a positive annualised volatility such as 0.10, got "

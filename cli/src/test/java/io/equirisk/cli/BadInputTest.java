@@ -43,6 +43,21 @@ class BadInputTest {
         assertUsageError(Cli.run("solve", "--cov", blank.toString()), "blank.csv", "empty");
     }
 
+    /** An unusable --output is refused before any work, in every command that writes one. */
+    @Test
+    void outputThatCannotBeWritten() {
+        Path cov = file("cov.csv", COV3);
+        String missingDir = dir.resolve("nodir").resolve("w.csv").toString();
+        assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--output", missingDir), "--output", "nodir",
+                "does not exist");
+        assertUsageError(Cli.run("solve", "--cov", cov.toString(), "-o", dir.toString()), "is a directory");
+        Path prices = file("p.csv", "date,A,B\n2020-01-01,1,2\n2020-01-02,1.1,2.1\n2020-01-03,1.2,2.0\n"
+                + "2020-01-04,1.1,2.2\n");
+        assertUsageError(Cli.run("cov", "--prices", prices.toString(), "--output", missingDir), "does not exist");
+        assertUsageError(Cli.run("rolling", "--prices", prices.toString(), "--window", "2", "--output", missingDir),
+                "does not exist");
+    }
+
     @Test
     void headerOnly() {
         Path p = file("header.csv", "date,A,B\n");
