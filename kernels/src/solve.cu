@@ -200,7 +200,13 @@ __device__ void exact_offdiag(const Problem& P) {
    correctly rounded result and special cases, then the plain formula, took eleven (an H200 profile of the warp
    path's sweep). Within a few ulp of the plain formula: the sweeps' fixed point moves by as much. d ≥ 4b, and the
    solve floors positive budgets at MIN_BUDGET, so d is never subnormal (the estimate flushes those to zero, and the
-   step would come out NaN); the emulation flushes the same way. */
+   step would come out NaN); the emulation flushes the same way.
+   The small root: with c > 0 and b ≪ c², sqrt(d) − c cancels (b = 1e-20 against c ~ 0.1 left only rounding, a
+   negative weight reported as converged). There the root is taken from y' = b/(t − y'), expanded about b/t:
+   y' = (b/t)(1 + δ + 2δ² + 5δ³ + …) with δ = b/t² (Catalan numbers), error ~14δ⁴ ≤ 1.4e-15 relative below the
+   switch at δ = 1e-4, where the plain formula's cancellation costs ≤ ~6e-13 relative. A branch, not a select: it is
+   taken only for tiny budgets or extreme correlations (δ ≈ y'²/b), so the usual path stays as short as it was. */
+constexpr double SMALL_ROOT = 1e-4;
 __device__ __forceinline__ double ccd_step(double c, double b, double y) {
     const double d = fma(c, c, 4.0 * b);
     double r;
@@ -212,6 +218,12 @@ __device__ __forceinline__ double ccd_step(double c, double b, double y) {
     const double t = d * r;
     const double e = fma(-t, r, 1.0);
     const double h = fma(e, 0.375, 0.5);
+    if (c > 0.0 && b * r * r < SMALL_ROOT) {
+        const double r1 = fma(r * e, h, r); /* 1/sqrt(d), corrected as t is */
+        const double br = b * r1;
+        const double delta = br * r1;
+        return fma(br, fma(delta, fma(delta, fma(5.0, delta, 2.0), 1.0), 1.0), -y);
+    }
     const double half_t = 0.5 * t;
     return fma(half_t * e, h, half_t - fma(0.5, c, y));
 }
@@ -1268,7 +1280,8 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
             const double rcp = w[p] * sw[p] / v;
             cfg.weights[k * n + idx[p]] = w[p];
             cfg.rc[k * n + idx[p]] = rcp;
-            const double term = (isfinite(w[p]) && isfinite(rcp)) ? fabs(rcp - P.b[p]) : NAN;
+            /* a negative weight is no answer, however small its RC (RiskBudgetingResult's contract: w ≥ 0) */
+            const double term = (isfinite(w[p]) && w[p] >= 0.0 && isfinite(rcp)) ? fabs(rcp - P.b[p]) : NAN;
             m = nan_max(m, term);
         }
         const double res = block_max(m, P.scratch);

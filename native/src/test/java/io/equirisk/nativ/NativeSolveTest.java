@@ -209,6 +209,28 @@ class NativeSolveTest {
     }
 
     /**
+     * A tiny budget's coordinate is the small root of y(y + c) = b with b ≪ c²: the plain (√(c² + 4b) − c)/2 left
+     * only rounding there (a weight of −4.8e-19 for b = 1e-20, reported as converged, since its RC is within any
+     * tolerance). Against the CPU engine's cancellation-free root, relative to each weight, tiny ones included.
+     */
+    @Test
+    void tinyBudgetsGetTheirSmallRootNotRounding() {
+        double[] s = {0.04, 0.006, 0.002, 0.006, 0.09, 0.009, 0.002, 0.009, 0.01};
+        CovarianceBatch batch = CovarianceBatch.of(1, 3, s, null);
+        for (double tiny : new double[] {1e-300, 1e-100, 1e-20, 1e-17, 1e-14, 1e-9}) {
+            double[] b = {tiny, 0.5, 0.5 - tiny};
+            BatchSolution got = backend.solve(batch, b, SolverOptions.defaults().withTolerance(1e-12));
+            BatchSolution ref;
+            try (CpuBackend cpu = new CpuBackend(1)) {
+                ref = cpu.solve(batch, b, SolverOptions.defaults().withTolerance(1e-12));
+            }
+            assertTrue(got.converged()[0] && ref.converged()[0], "b0 = " + tiny);
+            assertTrue(got.weights()[0] > 0, "b0 = " + tiny + ": w0 = " + got.weights()[0]);
+            assertWeightsClose(ref.result(0).weights(), got.result(0).weights(), 1e-9, "b0 = " + tiny);
+        }
+    }
+
+    /**
      * The engines take different paths (sweep order, acceleration, when they check), so each stops somewhere inside
      * its tolerance ball: at 1e-10 on RC two correct answers can differ by ~1e-9 in weight. Compared at 1e-12, the
      * 1e-9 agreement on weights tests the engines, not where they happened to stop.
