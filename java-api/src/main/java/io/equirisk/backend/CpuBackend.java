@@ -51,12 +51,16 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public CovarianceBatch covariance(ReturnWindows w, CovarianceKind kind, double lambda) {
+        if (kind == null) {
+            throw new InvalidInputException("covariance kind is null (SAMPLE or EWMA)");
+        }
         if (kind == CovarianceKind.EWMA && !(lambda > 0 && lambda < 1)) {
             throw new InvalidInputException("EWMA decay λ must be in (0, 1), got " + lambda);
         }
         int n = w.assets();
         int count = w.count();
-        double[] out = new double[Math.multiplyExact(count, n * n)];
+        double[] out = new double[io.equirisk.data.ArraySize.of(count + " covariance matrices of " + n + " assets",
+                count, n, n)];
         run(count, k -> {
             if (kind == CovarianceKind.SAMPLE) {
                 CovarianceKernels.sample(w.returns(), n, w.starts()[k], w.window(), out, k * n * n);

@@ -60,7 +60,8 @@ public final class CovarianceBatch {
             throw new DimensionMismatchException("a covariance batch needs at least one matrix");
         }
         int n = matrices.get(0).size();
-        double[] v = new double[matrices.size() * n * n];
+        double[] v = new double[io.equirisk.data.ArraySize.of("a batch of " + matrices.size() + " covariance matrices of "
+                + n + " assets", matrices.size(), n, n)];
         for (int k = 0; k < matrices.size(); k++) {
             CovarianceMatrix m = matrices.get(k);
             if (m.size() != n) {

@@ -97,7 +97,7 @@ public final class CovarianceMatrix {
             for (int j = i + 1; j < n; j++) {
                 double a = v[i * n + j];
                 double b = v[j * n + i];
-                double scale = Math.sqrt(v[i * n + i] * v[j * n + j]);
+                double scale = Math.sqrt(v[i * n + i]) * Math.sqrt(v[j * n + j]); /* no overflow above 1e154 */
                 if (Math.abs(a - b) > SYMMETRY_TOLERANCE * scale) {
                     throw new NotSymmetricException("covariance matrix is not symmetric: entry (" + names.get(i)
                             + ", " + names.get(j) + ") = " + a + " but (" + names.get(j) + ", " + names.get(i)

@@ -16,6 +16,7 @@ final class Estimation {
      * without NaN otherwise. At least two must remain.
      */
     static Returns completeRows(Returns returns, MissingValuePolicy policy, String estimator) {
+        requireMatrixFits(returns.assetCount());
         if (policy == null) {
             throw new InvalidInputException("missing-value policy must not be null; use one of "
                     + java.util.Arrays.toString(MissingValuePolicy.values()));
@@ -53,6 +54,11 @@ final class Estimation {
         }
         return " (asset " + r.assets().get(worst) + " is missing in " + missing[worst] + " rows); drop that asset"
                 + " or use the PAIRWISE missing-value policy";
+    }
+
+    /** An N × N matrix of doubles must fit one Java array: N ≤ 46,340. */
+    static void requireMatrixFits(int n) {
+        io.equirisk.data.ArraySize.of("a covariance matrix of " + n + " assets", n, n);
     }
 
     /** Throws ZeroVarianceException for the first asset whose returns are all equal. */

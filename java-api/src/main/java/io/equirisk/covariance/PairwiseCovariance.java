@@ -19,6 +19,7 @@ final class PairwiseCovariance {
     /** Unbiased sample covariance per pair, each pair demeaned by its own rows' means (pandas' convention). */
     static CovarianceMatrix sample(Returns r) {
         int n = r.assetCount();
+        Estimation.requireMatrixFits(n);
         int t = r.observations();
         double[] x = r.values();
         double[] out = new double[n * n];
@@ -58,6 +59,7 @@ final class PairwiseCovariance {
     /** RiskMetrics EWMA per pair: weights λ^(T−1−t) of the pair's rows, renormalised over those rows. */
     static CovarianceMatrix ewma(Returns r, double lambda) {
         int n = r.assetCount();
+        Estimation.requireMatrixFits(n);
         int t = r.observations();
         double[] x = r.values();
         double[] w = new double[t];
