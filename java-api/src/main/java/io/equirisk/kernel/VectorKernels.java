@@ -1,7 +1,6 @@
 package io.equirisk.kernel;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +13,20 @@ final class VectorKernels implements NumericKernels {
     private static final int L = S.length();
 
     private VectorKernels() {
+    }
+
+    /**
+     * The lanes' sum in lane order. Not reduceLanes(ADD): its order is left to the implementation, and HotSpot's
+     * intrinsic (compiled code) and its Java fallback (interpreted, or before C2) add in different orders, so a
+     * problem's answer depended on how warm the JIT was when it was solved (a batch of 400 identical problems
+     * gave three different answers). Lane extraction in a fixed order costs a few instructions per dot product.
+     */
+    private static double sumLanes(DoubleVector v) {
+        double s = v.lane(0);
+        for (int i = 1; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
     @Override
@@ -30,7 +43,7 @@ final class VectorKernels implements NumericKernels {
             acc0 = DoubleVector.fromArray(S, a, aOff + k).fma(DoubleVector.fromArray(S, b, bOff + k), acc0);
             k += L;
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc0.add(acc1));
         for (; k < len; k++) {
             s += a[aOff + k] * b[bOff + k];
         }
@@ -384,8 +397,8 @@ final class VectorKernels implements NumericKernels {
             s2 = DoubleVector.fromArray(S, a, r2 + k).fma(v, s2);
             s3 = DoubleVector.fromArray(S, a, r3 + k).fma(v, s3);
         }
-        double t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
-        double t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+        double t0 = sumLanes(s0), t1 = sumLanes(s1);
+        double t2 = sumLanes(s2), t3 = sumLanes(s3);
         for (; k < len; k++) {
             double v = x[xOff + k];
             t0 += a[off + k] * v;

@@ -21,6 +21,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The batch API gives exactly the results of solving each problem alone, in parallel. */
 class CpuBackendTest {
 
+    /**
+     * The same problem 400 times in one batch, solved while the JIT compiles the kernels: every answer must be the
+     * same bits. A lane reduction whose order the JIT chose (reduceLanes) once gave three different answers here.
+     */
+    @Test
+    void identicalProblemsGiveIdenticalBitsWhileTheJitWarmsUp() {
+        int n = 50;
+        int copies = 400;
+        double[] one = RandomCovariances.factorModel(n, 5, 42).values();
+        double[] all = new double[copies * n * n];
+        for (int k = 0; k < copies; k++) {
+            System.arraycopy(one, 0, all, k * n * n, n * n);
+        }
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            BatchSolution s = cpu.solve(CovarianceBatch.of(copies, n, all, null), RiskBudgets.equal(n).toArray(),
+                    SolverOptions.defaults());
+            RiskBudgetingResult first = s.result(0);
+            for (int k = 1; k < copies; k++) {
+                RiskBudgetingResult r = s.result(k);
+                assertEquals(first.iterations(), r.iterations(), "problem " + k);
+                assertArrayEquals(first.weights(), r.weights(), 0.0, "problem " + k);
+            }
+        }
+    }
+
     @Test
     void batchEqualsOneByOneBitForBit() {
         int n = 25;
