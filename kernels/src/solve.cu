@@ -1193,7 +1193,10 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         for (int p = tid; p < na; p += T) {
             const int i = idx[p];
             P.b[p] = fmax(bb[i] / bsum, MIN_BUDGET);
-            P.sig[p] = sqrt(S[(int64_t)i * n + i]);
+            /* a variance below DBL_MIN (0, or subnormal: digits lost) makes the problem NaN, which the host then
+               names with the CPU engine's check (CovarianceMatrix's) */
+            const double var = S[(int64_t)i * n + i];
+            P.sig[p] = var >= DBL_MIN ? sqrt(var) : NAN;
         }
         __syncthreads();
         if constexpr (WARP) {

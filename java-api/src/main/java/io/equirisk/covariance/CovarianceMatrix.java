@@ -88,9 +88,11 @@ public final class CovarianceMatrix {
         }
         for (int i = 0; i < n; i++) {
             double d = v[i * n + i];
-            if (!(d > 0)) {
+            if (!(d >= Double.MIN_NORMAL)) { /* a subnormal variance has lost digits, and its correlations with it */
                 throw new ZeroVarianceException("asset " + names.get(i) + " (column " + (i + 1)
-                        + ") has variance " + d + "; every asset needs a positive variance");
+                        + ") has variance " + d + (d > 0 ? ", below the smallest normal double (2.2e-308), where "
+                        + "doubles lose their digits; rescale the returns (to percent, say)"
+                        : "; every asset needs a positive variance"));
             }
         }
         for (int i = 0; i < n; i++) {

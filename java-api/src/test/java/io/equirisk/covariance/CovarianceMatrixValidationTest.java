@@ -1,6 +1,7 @@
 package io.equirisk.covariance;
 
 import io.equirisk.error.NotSymmetricException;
+import io.equirisk.error.ZeroVarianceException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,6 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The symmetry test at the edges of the double range, where sqrt(Σ_ii·Σ_jj) would overflow. */
 class CovarianceMatrixValidationTest {
+
+    /** A subnormal variance keeps a few digits at most (4e-320 has 4): refused as such, not solved. */
+    @Test
+    void aSubnormalVarianceIsRefusedWithTheRemedy() {
+        ZeroVarianceException e = assertThrows(ZeroVarianceException.class,
+                () -> CovarianceMatrix.of(2, new double[] {1e-4, 0, 0, 4e-320}, List.of("X", "Y")));
+        assertTrue(e.getMessage().contains("asset Y") && e.getMessage().contains("rescale"), e.getMessage());
+        assertDoesNotThrow(() -> CovarianceMatrix.of(2, new double[] {1e-4, 0, 0, Double.MIN_NORMAL},
+                List.of("X", "Y")));
+    }
 
     @Test
     void asymmetryIsFoundAtAnyScale() {

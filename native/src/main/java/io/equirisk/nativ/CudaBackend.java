@@ -496,7 +496,7 @@ public final class CudaBackend implements ComputeBackend {
             out.converged()[k] = converged[k] != 0;
             out.solvers()[k] = solverName(used[k], k);
             if (Double.isNaN(out.residuals()[k])) {
-                requireVariances(windows, kind, k);
+                requireVariances(windows, kind, lambda, k);
             }
         }
         profile.report(count);
@@ -554,9 +554,12 @@ public final class CudaBackend implements ComputeBackend {
     /**
      * A window whose solve came back NaN is checked for what the two-step path refuses before solving: an asset
      * with variance 0 in that window (constant returns for the sample estimate, all-zero returns for EWMA), which
-     * the fused call never shows the host. Otherwise the problem stays reported as not converged.
+     * the fused call never shows the host; then that window's covariance, made here as the CPU engine makes it, is
+     * checked as the CPU engine checks it (an entry that overflows, a variance that underflows to 0: returns scaled
+     * by 1e±160), so both backends throw the same typed error. Otherwise the problem stays reported as not
+     * converged.
      */
-    private static void requireVariances(ReturnWindows w, CovarianceKind kind, int k) {
+    private static void requireVariances(ReturnWindows w, CovarianceKind kind, double lambda, int k) {
         int n = w.assets();
         double[] r = w.returns();
         int from = w.starts()[k];
@@ -572,6 +575,21 @@ public final class CudaBackend implements ComputeBackend {
                         + (i + 1) + " has " + (kind == CovarianceKind.SAMPLE ? "constant" : "all-zero")
                         + " returns, variance 0");
             }
+        }
+        double[] cov = new double[n * n];
+        if (kind == CovarianceKind.SAMPLE) {
+            io.equirisk.covariance.CovarianceKernels.sample(r, n, from, w.window(), cov, 0);
+        } else {
+            io.equirisk.covariance.CovarianceKernels.ewma(r, n, from, w.window(), lambda, cov, 0);
+        }
+        try {
+            io.equirisk.covariance.CovarianceMatrix.of(n, cov);
+        } catch (InvalidInputException e) {
+            String where = "window " + k + " (rows " + from + "–" + (to - 1) + "): ";
+            throw e instanceof ZeroVarianceException ? new ZeroVarianceException(where + e.getMessage())
+                    : e instanceof io.equirisk.error.NonFiniteValueException
+                    ? new io.equirisk.error.NonFiniteValueException(where + e.getMessage())
+                    : new InvalidInputException(where + e.getMessage(), e);
         }
     }
 

@@ -120,7 +120,7 @@ final class NativeInputs {
                 }
             }
             for (int i = 0; i < n; i++) {
-                if (!(v[base + i * n + i] > 0)) {
+                if (!(v[base + i * n + i] >= Double.MIN_NORMAL)) {
                     throw new ZeroVarianceException("batch matrix " + k + ": asset " + batch.assets().get(i)
                             + " (column " + (i + 1) + ") has variance " + v[base + i * n + i]);
                 }
@@ -131,7 +131,7 @@ final class NativeInputs {
     private static boolean positiveDiagonal(double[] v, int k, int n) {
         int base = k * n * n;
         for (int i = 0; i < n; i++) {
-            if (!(v[base + i * n + i] > 0)) {
+            if (!(v[base + i * n + i] >= Double.MIN_NORMAL)) { /* as CovarianceMatrix: subnormal has lost digits */
                 return false;
             }
         }

@@ -5,6 +5,7 @@ import io.equirisk.backend.CovarianceKind;
 import io.equirisk.backend.CpuBackend;
 import io.equirisk.backend.ReturnWindows;
 import io.equirisk.error.InvalidBudgetException;
+import io.equirisk.error.NonFiniteValueException;
 import io.equirisk.error.ZeroVarianceException;
 import io.equirisk.solver.SolverOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -138,6 +139,32 @@ class NativeCovarianceSolveTest {
         assertThrows(InvalidBudgetException.class,
                 () -> backend.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, bad, OPTS));
         assertEquals(before, backend.downcalls(), "the library must not be called for invalid budgets");
+    }
+
+    /**
+     * Returns so large that a covariance entry overflows, or so small that a variance underflows to 0: the fused
+     * call sees only NaN from the device; both backends must throw the same typed error, naming the window.
+     */
+    @ParameterizedTest
+    @EnumSource(CovarianceKind.class)
+    void outOfRangeWindowsThrowTheCpuEnginesTypedError(CovarianceKind kind) {
+        Random rnd = new Random(34);
+        int rows = 60;
+        int n = 4;
+        double[] budgets = {0.25, 0.25, 0.25, 0.25};
+        for (double scale : new double[] {1e160, 1e-160}) {
+            double[] r = TestMatrices.returns(rnd, rows, n);
+            for (int t = 30; t < rows; t++) {
+                r[t * n + 1] *= scale; /* asset column 2, from row 30: only the second window */
+            }
+            ReturnWindows w = new ReturnWindows(r, rows, n, new int[] {0, 30}, 30);
+            Class<? extends RuntimeException> expected = scale > 1 ? NonFiniteValueException.class
+                    : ZeroVarianceException.class;
+            assertThrows(expected, () -> cpu.covarianceAndSolve(w, kind, 0.95, budgets, OPTS), "CPU, " + scale);
+            RuntimeException e = assertThrows(expected, () -> backend.covarianceAndSolve(w, kind, 0.95, budgets, OPTS),
+                    "native, " + scale);
+            assertTrue(e.getMessage().startsWith("window 1 (rows 30–59)"), e.getMessage());
+        }
     }
 
     private static void agreeWithCpu(ReturnWindows w, CovarianceKind kind, double lambda, double[] budgets,
