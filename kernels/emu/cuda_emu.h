@@ -410,6 +410,11 @@ inline T atomicMax(T* address, T v) {
 using std::isfinite;
 using std::isnan;
 inline double rsqrt(double x) { return 1.0 / std::sqrt(x); }
+/* Rounded operations that nvcc never fuses into an FMA (error-free transformations rely on that). This build has
+   no FMA contraction (x86-64 baseline, no -ffast-math), so the plain operators round the same way. */
+inline double __dmul_rn(double a, double b) { return a * b; }
+inline double __dadd_rn(double a, double b) { return a + b; }
+inline double __dsub_rn(double a, double b) { return a - b; }
 template <class T>
 inline T __ldg(const T* p) { return *p; }
 

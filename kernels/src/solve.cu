@@ -170,6 +170,35 @@ __device__ void sym_matvec(const Problem& P, const double* v, double* out) {
     }
 }
 
+/* q = Cy for Newton, as (Σx)_p / σ_p with x = y/σ, each (Σx)_p summed as Dot2 (Ogita, Rump & Oishi 2005, "Accurate
+   sum and dot product": every product's and every addition's rounding error kept by error-free transformations
+   and added at the end, so the sum is as if computed in twice the precision, then rounded). Newton is where the
+   hard problems go, and there the plain product's cancellation set a floor: on a 5-factor Σ with 1e-6 specific
+   variance (50 assets) it stalled at a residual of 2e-10 > tol for 200 steps where the Java engine, which
+   evaluates its gradient and residual with compensated products on Σ (CompensatedProduct), converged in 24. The
+   Hessian stays plain: it only shapes the step. Reads Σ by columns i_p at each row i_q (coalesced across p); x in
+   yw (free until the triangular solves). The __d*_rn operations keep nvcc from fusing the transformations. */
+__device__ void compensated_cy(const Problem& P) {
+    const int na = P.na;
+    for (int p = threadIdx.x; p < na; p += blockDim.x) P.yw[p] = P.y[p] / P.sig[p];
+    __syncthreads();
+    for (int p = threadIdx.x; p < na; p += blockDim.x) {
+        const double* col = P.S + P.idx[p];
+        double s = 0.0, c = 0.0;
+        for (int q = 0; q < na; q++) {
+            const double a = col[(int64_t)P.idx[q] * P.n];
+            const double x = P.yw[q];
+            const double pr = __dmul_rn(a, x);
+            const double e = fma(a, x, -pr); /* a·x − pr exactly */
+            const double t = __dadd_rn(s, pr);
+            const double z = __dsub_rn(t, s);
+            c += __dadd_rn(__dsub_rn(s, __dsub_rn(t, z)), __dsub_rn(pr, z)) + e; /* s + pr − t exactly, + e */
+            s = t;
+        }
+        P.q[p] = (s + c) / P.sig[p];
+    }
+}
+
 /* max_p |y_p cy_p / yᵀcy − b_p| with cy = q + y (offdiag = true) or cy = q. */
 __device__ double residual(const Problem& P, bool offdiag) {
     double part = 0.0;
@@ -503,7 +532,7 @@ __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_
     *chol_failed = 0;
     for (;;) {
         __syncthreads();
-        sym_matvec(P, P.y, P.q); /* q = Cy exactly */
+        compensated_cy(P); /* q = Cy, to twice the precision's rounding */
         __syncthreads();
         const double r = residual(P, false);
         if (r <= 0.5 * tol) {

@@ -209,6 +209,48 @@ class NativeSolveTest {
     }
 
     /**
+     * Five factors and a specific variance of 1e-6 of the factors' (cond ~1e8, positive definite): at the ERC point
+     * Σx is a small difference of large factor terms, so Newton's gradient and residual need compensated products
+     * (the Java engine's CompensatedProduct; the kernels' compensated_cy). With plain products the native Newton
+     * stalled at a residual of 2e-10 for 200 steps. Both methods that reach Newton, against the CPU engine.
+     */
+    @Test
+    void newtonConvergesWhereThePlainProductsCancellationSetAFloor() {
+        int n = 50;
+        int factors = 5;
+        Random rnd = new Random(42);
+        double[] f = new double[n * factors];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = rnd.nextGaussian();
+        }
+        double[] s = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double v = i == j ? 1e-6 : 0.0;
+                for (int q = 0; q < factors; q++) {
+                    v += f[i * factors + q] * f[j * factors + q];
+                }
+                s[i * n + j] = 1e-4 * v;
+                s[j * n + i] = 1e-4 * v;
+            }
+        }
+        CovarianceBatch batch = CovarianceBatch.of(1, n, s, null);
+        double[] equal = TestMatrices.equalBudgets(n);
+        for (SolverMethod method : new SolverMethod[] {SolverMethod.AUTO, SolverMethod.NEWTON}) {
+            SolverOptions opts = SolverOptions.defaults().withMethod(method);
+            BatchSolution got = backend.solve(batch, equal, opts);
+            BatchSolution ref;
+            try (CpuBackend cpu = new CpuBackend(1)) {
+                ref = cpu.solve(batch, equal, opts);
+            }
+            assertTrue(ref.converged()[0], method + ": CPU residual " + ref.residuals()[0]);
+            assertTrue(got.converged()[0], method + ": native residual " + got.residuals()[0] + " after "
+                    + got.iterations()[0]);
+            assertWeightsClose(ref.result(0).weights(), got.result(0).weights(), 1e-9, method + " vs CPU");
+        }
+    }
+
+    /**
      * A tiny budget's coordinate is the small root of y(y + c) = b with b ≪ c²: the plain (√(c² + 4b) − c)/2 left
      * only rounding there (a weight of −4.8e-19 for b = 1e-20, reported as converged, since its RC is within any
      * tolerance). Against the CPU engine's cancellation-free root, relative to each weight, tiny ones included.
