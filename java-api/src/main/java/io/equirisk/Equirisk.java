@@ -62,20 +62,23 @@ public final class Equirisk implements AutoCloseable {
 
     /** Σ estimated from returns; missing values dropped row-wise (see {@link MissingValuePolicy}). */
     public CovarianceMatrix covariance(Returns returns, CovarianceEstimator estimator) {
+        requireNonNull(returns, "returns");
+        requireNonNull(estimator, "estimator");
         return estimator.estimate(returns, MissingValuePolicy.DROP_INCOMPLETE_ROWS);
     }
 
     /**
      * One covariance matrix per rolling window of complete returns (rebalance dates), on the backend.
      *
-     * @throws io.equirisk.error.ZeroVarianceException naming the first window and asset whose returns are constant
-     *                                                 (sample) or all zero (EWMA) in it
-     *
      * @param window rows per window
      * @param step   rows between window starts
+     * @throws io.equirisk.error.ZeroVarianceException naming the first window and asset whose returns are constant
+     *                                                 (sample) or all zero (EWMA) in it
      */
     public CovarianceBatch rollingCovariance(Returns returns, int window, int step, CovarianceKind kind,
                                              double lambda) {
+        requireNonNull(returns, "returns");
+        requireNonNull(kind, "kind");
         returns.requireComplete();
         ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
                 window, step);
@@ -96,6 +99,9 @@ public final class Equirisk implements AutoCloseable {
      */
     public BatchSolution rollingRiskBudgeting(Returns returns, int window, int step, CovarianceKind kind,
                                               double lambda, double[] budgets, SolverOptions options) {
+        requireNonNull(returns, "returns");
+        requireNonNull(kind, "kind");
+        requireNonNull(options, "options");
         returns.requireComplete();
         ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
                 window, step);
@@ -116,6 +122,9 @@ public final class Equirisk implements AutoCloseable {
      * @throws ConvergenceException                          if the solver does not meet the tolerance
      */
     public RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets, SolverOptions options) {
+        requireNonNull(covariance, "covariance");
+        requireNonNull(budgets, "budgets");
+        requireNonNull(options, "options");
         if (budgets.size() != covariance.size()) {
             throw new DimensionMismatchException("budgets have " + budgets.size() + " entries, covariance has "
                     + covariance.size() + " assets");
@@ -130,6 +139,8 @@ public final class Equirisk implements AutoCloseable {
      * Positive definiteness is the caller's to ensure (checking costs N³/3 per matrix).
      */
     public BatchSolution solveBatch(CovarianceBatch batch, double[] budgets, SolverOptions options) {
+        requireNonNull(batch, "batch");
+        requireNonNull(options, "options");
         validateBudgets(batch, budgets);
         return backend().solve(batch, budgets, options);
     }
@@ -140,6 +151,8 @@ public final class Equirisk implements AutoCloseable {
      * @return the backend's solution and the largest absolute weight difference
      */
     public Verification verify(CovarianceBatch batch, double[] budgets, SolverOptions options) {
+        requireNonNull(batch, "batch");
+        requireNonNull(options, "options");
         validateBudgets(batch, budgets);
         BatchSolution mine = backend().solve(batch, budgets, options);
         BatchSolution reference;
@@ -187,6 +200,13 @@ public final class Equirisk implements AutoCloseable {
                 throw new io.equirisk.error.InvalidBudgetException("problem " + k + " of the batch: "
                         + e.getMessage());
             }
+        }
+    }
+
+    /** A null argument is bad input like any other: a typed error that names it, not a NullPointerException. */
+    private static void requireNonNull(Object value, String name) {
+        if (value == null) {
+            throw new io.equirisk.error.InvalidInputException(name + " is null");
         }
     }
 

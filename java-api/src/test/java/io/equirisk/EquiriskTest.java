@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,6 +153,29 @@ class EquiriskTest {
                             SolverOptions.defaults()));
             assertTrue(ze.getMessage().startsWith("window 5 of 18 (rows 41–70"), ze.getMessage());
         }
+    }
+
+    /** Nulls are bad input with a name; a closed CPU backend says so; budgets near the top of the range rescale. */
+    @Test
+    void nullsClosedBackendsAndHugeBudgetsAreHandled() {
+        CovarianceMatrix cov = RandomCovariances.factorModel(8, 2, 3);
+        try (Equirisk er = Equirisk.withBackend("cpu")) {
+            io.equirisk.error.InvalidInputException e = assertThrows(io.equirisk.error.InvalidInputException.class,
+                    () -> er.solve(cov, RiskBudgets.equal(8), null));
+            assertEquals("options is null", e.getMessage());
+            assertThrows(io.equirisk.error.InvalidInputException.class, () -> er.solve(null, RiskBudgets.equal(8)));
+            assertThrows(io.equirisk.error.InvalidInputException.class,
+                    () -> er.solveBatch(null, RiskBudgets.equal(8).toArray(), SolverOptions.defaults()));
+            assertThrows(InvalidBudgetException.class, () -> RiskBudgets.of((double[]) null));
+        }
+        io.equirisk.backend.CpuBackend cpu = new io.equirisk.backend.CpuBackend(2);
+        cpu.close();
+        CovarianceBatch two = CovarianceBatch.of(List.of(cov, cov));
+        io.equirisk.error.BackendException closed = assertThrows(io.equirisk.error.BackendException.class,
+                () -> cpu.solve(two, RiskBudgets.equal(8).toArray(), SolverOptions.defaults()));
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        double[] huge = RiskBudgets.normalized(1e308, 1e308, 1e308).toArray();
+        assertArrayEquals(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3}, huge, 1e-16);
     }
 
     @Test

@@ -96,6 +96,9 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     private void run(int count, java.util.function.IntConsumer task) {
+        if (pool.isShutdown()) {
+            throw new io.equirisk.error.BackendException("the CPU backend is closed");
+        }
         if (count == 1 || threads == 1) {
             for (int k = 0; k < count; k++) {
                 task.accept(k);

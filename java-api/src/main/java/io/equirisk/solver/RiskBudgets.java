@@ -47,13 +47,27 @@ public final class RiskBudgets {
     public static RiskBudgets normalized(double... budgets) {
         double sum = check(budgets);
         double[] b = new double[budgets.length];
+        double scale = 1.0;
+        if (sum == Double.POSITIVE_INFINITY) { /* finite budgets near 1e308 overflow the sum: scale them down first */
+            scale = 0.0;
+            for (double v : budgets) {
+                scale = Math.max(scale, v);
+            }
+            sum = 0;
+            for (double v : budgets) {
+                sum += v / scale;
+            }
+        }
         for (int i = 0; i < b.length; i++) {
-            b[i] = budgets[i] / sum;
+            b[i] = budgets[i] / scale / sum;
         }
         return new RiskBudgets(b);
     }
 
     private static double check(double[] budgets) {
+        if (budgets == null) {
+            throw new InvalidBudgetException("risk budgets are null");
+        }
         if (budgets.length == 0) {
             throw new InvalidBudgetException("risk budgets are empty");
         }
