@@ -234,7 +234,8 @@ __device__ void exact_offdiag(const Problem& P) {
    negative weight reported as converged). There the root is taken from y' = b/(t − y'), expanded about b/t:
    y' = (b/t)(1 + δ + 2δ² + 5δ³ + …) with δ = b/t² (Catalan numbers), error ~14δ⁴ ≤ 1.4e-15 relative below the
    switch at δ = 1e-4, where the plain formula's cancellation costs ≤ ~6e-13 relative. A branch, not a select: it is
-   taken only for tiny budgets or extreme correlations (δ ≈ y'²/b), so the usual path stays as short as it was. */
+   taken only for tiny budgets or extreme correlations (δ ≈ y'²/b), so the usual path keeps its six operations; its
+   test reads d, not the estimate, so it resolves while the estimate is computed. */
 constexpr double SMALL_ROOT = 1e-4;
 __device__ __forceinline__ double ccd_step(double c, double b, double y) {
     const double d = fma(c, c, 4.0 * b);
@@ -247,7 +248,7 @@ __device__ __forceinline__ double ccd_step(double c, double b, double y) {
     const double t = d * r;
     const double e = fma(-t, r, 1.0);
     const double h = fma(e, 0.375, 0.5);
-    if (c > 0.0 && b * r * r < SMALL_ROOT) {
+    if (c > 0.0 && b < SMALL_ROOT * d) { /* δ = b/d: decided from d, off the chain through the estimate */
         const double r1 = fma(r * e, h, r); /* 1/sqrt(d), corrected as t is */
         const double br = b * r1;
         const double delta = br * r1;

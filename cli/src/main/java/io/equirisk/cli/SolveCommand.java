@@ -127,7 +127,12 @@ final class SolveCommand implements Runnable {
             CovarianceMatrix cov = input.covariance();
             RiskBudgets budgets = budgetOptions.load(cov.assets());
             progress.update("checking the covariance matrix is positive definite");
-            cov.requirePositiveDefinite();
+            try {
+                cov.requirePositiveDefinite();
+            } catch (io.equirisk.error.NotPositiveDefiniteException e) {
+                Path file = source.cov != null ? source.cov : source.prices != null ? source.prices : source.returns;
+                throw io.equirisk.cli.io.Errors.inFile(file.toString(), e);
+            }
             RiskBudgetingResult result;
             String backendName;
             String reason;

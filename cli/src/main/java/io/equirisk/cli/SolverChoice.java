@@ -20,7 +20,14 @@ final class SolverChoice {
             description = "Iteration cap per problem (sweeps or Newton steps). Default: ${DEFAULT-VALUE}.")
     int maxIterations;
 
+    /** The options, with a bad value named by its flag (the API's message names its parameter). */
     SolverOptions options() {
+        if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
+            throw new io.equirisk.error.InvalidInputException("--tol must be a positive number, got " + tolerance);
+        }
+        if (maxIterations < 1) {
+            throw new io.equirisk.error.InvalidInputException("--max-iter must be at least 1, got " + maxIterations);
+        }
         return new SolverOptions(tolerance, maxIterations, SolverMethod.parse(solver));
     }
 }

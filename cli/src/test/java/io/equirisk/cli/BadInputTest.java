@@ -43,6 +43,19 @@ class BadInputTest {
         assertUsageError(Cli.run("solve", "--cov", blank.toString()), "blank.csv", "empty");
     }
 
+    /** Messages in the user's terms: the flag, the file, the parser's words (not its exception's class). */
+    @Test
+    void messagesNameTheFlagTheFileAndNotTheParsersClass() {
+        Path cov = file("cov.csv", COV3);
+        assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--tol", "-1"), "--tol must be a positive number");
+        assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--max-iter", "0"), "--max-iter must be at least 1");
+        Path indefinite = file("indef.csv", "A,B,C\n1,2,0\n2,1,0\n0,0,1\n");
+        assertUsageError(Cli.run("solve", "--cov", indefinite.toString()), "indef.csv: ", "not positive definite");
+        Path quote = file("quote.csv", "\"unterminated,1,2\n3,4,5\n");
+        Cli.Result r = assertUsageError(Cli.run("solve", "--prices", quote.toString()), "quote.csv", "malformed CSV");
+        assertTrue(!r.err().contains("Exception"), r.err());
+    }
+
     /** An unusable --output is refused before any work, in every command that writes one. */
     @Test
     void outputThatCannotBeWritten() {

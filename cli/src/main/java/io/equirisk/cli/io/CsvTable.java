@@ -104,7 +104,12 @@ public final class CsvTable {
                 rows.add(new Row(line, cells));
             }
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            throw new DataFormatException(name + ": malformed CSV: " + e.getMessage());
+            Throwable why = e; /* the parser's own words, not its exception's class name (CSVException) */
+            while (why.getCause() != null && (why instanceof UncheckedIOException || why.getMessage() == null
+                    || why.getMessage().startsWith(why.getCause().getClass().getName()))) {
+                why = why.getCause();
+            }
+            throw new DataFormatException(name + ": malformed CSV: " + why.getMessage());
         }
         if (rows.isEmpty()) {
             throw new DataFormatException(name + ": file is empty");
