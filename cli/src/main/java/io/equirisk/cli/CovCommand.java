@@ -24,7 +24,7 @@ import java.nio.file.Path;
                 "  equirisk cov --prices prices.csv --output cov.csv",
                 "  equirisk cov --prices prices.csv --window 500 --returns-kind log -o cov.csv",
                 "  equirisk cov --prices prices.csv --estimator ewma:0.97 -o cov.csv",
-                "  equirisk cov --returns returns.csv --missing pairwise --estimator oas"})
+                "  equirisk cov --returns returns.csv --missing pairwise --estimator ewma-halflife:63"})
 final class CovCommand implements Runnable {
 
     @ParentCommand

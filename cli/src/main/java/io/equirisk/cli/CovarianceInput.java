@@ -57,12 +57,15 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         try {
             cov = estimator.estimate(returns, policy);
         } catch (InvalidInputException e) {
-            throw Errors.inFile(file.toString(), e);
+            throw Errors.inFile(file.toString(), Errors.inFlags(e));
         }
         String what = kind == SeriesCsv.Kind.PRICES ? "prices" : "returns";
-        String source = what + " " + file + " → " + observations + " returns" + (policy
-                == MissingValuePolicy.DROP_INCOMPLETE_ROWS && observations < returns.observations()
-                ? " (of " + returns.observations() + "; incomplete dates dropped)" : "")
+        boolean pairwise = policy == MissingValuePolicy.PAIRWISE && returns.hasMissing();
+        String source = what + " " + file + " → " + (pairwise ? returns.observations() + " returns (pairwise: each "
+                + "pair over the dates both have; " + observations + " complete)"
+                : observations + " returns" + (policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS
+                && observations < returns.observations() ? " (of " + returns.observations()
+                + "; incomplete dates dropped)" : ""))
                 + " × " + cov.size() + " assets, " + estimator.name() + " covariance";
         return new CovarianceInput(cov, true, observations, source);
     }

@@ -18,7 +18,8 @@ final class EstimationOptions {
     @Option(names = "--missing", paramLabel = "drop|pairwise|reject", defaultValue = "drop",
             description = {"Missing values (empty, NaN, NA cells): drop = keep only dates where every asset has a "
                     + "return; pairwise = estimate each pair from the dates both have, then repair to positive "
-                    + "definite (uses all data of ragged histories); reject = fail naming the first missing cell. "
+                    + "definite (uses all data of ragged histories; sample and EWMA only); reject = fail naming "
+                    + "the first missing cell. "
                     + "Default: ${DEFAULT-VALUE}."})
     String missing;
 

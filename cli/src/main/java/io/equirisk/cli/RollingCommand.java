@@ -275,7 +275,7 @@ final class RollingCommand implements Runnable {
             throw new ConvergenceException(failed + " of " + report.count() + " windows did not converge (the first "
                     + "on " + report.dates().get(first) + ": residual " + String.format(Locale.ROOT, "%.3g",
                     report.solution().residuals()[first]) + " > tolerance " + solving.tolerance + "); their rows say "
-                    + "converged=false; try --solver newton or a larger --max-iter", report.solution());
+                    + "converged=false; " + solving.remedy(), report.solution());
         }
     }
 

@@ -90,7 +90,8 @@ final class SolveCommand implements Runnable {
     boolean verify;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write asset,weight,risk_contribution (full precision) to this CSV file.")
+            description = "Write asset,weight,risk_contribution (full precision; with --vol-target also "
+                    + "scaled_weight) to this CSV file.")
     Path output;
 
     @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
@@ -147,7 +148,7 @@ final class SolveCommand implements Runnable {
             if (!result.converged()) {
                 throw new ConvergenceException("solver " + result.solver() + " did not converge: residual "
                         + String.format(Locale.ROOT, "%.3g", result.residual()) + " > tolerance " + solving.tolerance
-                        + " after " + result.iterations() + " iterations; try --solver newton or a larger --max-iter",
+                        + " after " + result.iterations() + " iterations; " + solving.remedy(),
                         result);
             }
             Double difference = null;

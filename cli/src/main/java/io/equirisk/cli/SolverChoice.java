@@ -17,10 +17,19 @@ final class SolverChoice {
     double tolerance;
 
     @Option(names = "--max-iter", paramLabel = "N", defaultValue = "10000",
-            description = "Iteration cap per problem (sweeps or Newton steps). Default: ${DEFAULT-VALUE}.")
+            description = "Iteration cap per problem: CCD sweeps (ccd, and auto's coordinate descent) or Newton "
+                    + "steps (newton, at most 200); auto's Newton finisher has its own cap of 200 steps. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int maxIterations;
 
     /** The options, with a bad value named by its flag (the API's message names its parameter). */
+    /** What to suggest when a solve did not converge with these options. */
+    String remedy() {
+        return solver.trim().equalsIgnoreCase("newton") ? "the problem is beyond what double precision certifies at "
+                + "this tolerance: try a larger --tol, or a shrinkage --estimator"
+                : "try --solver newton or a larger --max-iter";
+    }
+
     SolverOptions options() {
         if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
             throw new io.equirisk.error.InvalidInputException("--tol must be a positive number, got " + tolerance);

@@ -32,7 +32,14 @@ public final class CudaBackendProvider implements BackendProvider {
         if (dc.count() <= 0) {
             // the library's own text already reads "no usable CUDA device: <CUDA error>" or "no CUDA device is present"
             String why = dc.reason().isBlank() ? "no CUDA device found" : dc.reason();
-            return new Availability(false, why.startsWith("no ") ? why : "no CUDA device: " + why);
+            why = why.startsWith("no ") ? why : "no CUDA device: " + why;
+            /* error 35 ("driver version is insufficient") is also what the static runtime says when there is no
+               driver at all: on a machine with no NVIDIA device nodes, say that first, or it reads as an old driver */
+            if (why.contains("CUDA error 35") && !java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"))) {
+                why = "no NVIDIA GPU driver on this machine (no /dev/nvidiactl; the CUDA runtime reports: "
+                        + why.replaceFirst("^no usable CUDA device: ", "") + ")";
+            }
+            return new Availability(false, why);
         }
         int device = device();
         if (device < 0 || device >= dc.count()) {

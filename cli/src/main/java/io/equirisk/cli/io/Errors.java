@@ -22,6 +22,27 @@ public final class Errors {
         }
     }
 
+    /**
+     * The same exception with the library's names of the missing-value policies replaced by the command line's
+     * (--missing drop|pairwise|reject), keeping its type.
+     */
+    public static InvalidInputException inFlags(InvalidInputException e) {
+        String m = e.getMessage();
+        String flags = m.replace("the PAIRWISE missing-value policy", "--missing pairwise")
+                .replace("DROP_INCOMPLETE_ROWS", "--missing drop").replace("PAIRWISE", "--missing pairwise")
+                .replace("REJECT", "--missing reject");
+        if (flags.equals(m)) {
+            return e;
+        }
+        try {
+            InvalidInputException copy = e.getClass().getConstructor(String.class).newInstance(flags);
+            copy.initCause(e);
+            return copy;
+        } catch (ReflectiveOperationException | IllegalStateException unused) {
+            return new InvalidInputException(flags, e);
+        }
+    }
+
     /** A name as a CSV cell: quoted when it holds a separator, quote or line break. */
     public static String csvText(String s) {
         if (s.indexOf(',') < 0 && s.indexOf(';') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0
