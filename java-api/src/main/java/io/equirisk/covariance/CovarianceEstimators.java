@@ -47,7 +47,12 @@ public final class CovarianceEstimators {
                 throw new InvalidInputException("EWMA half-life must be a positive number of periods, got '" + spec
                         + "'; " + VALID);
             }
-            return new EwmaCovarianceEstimator(Math.pow(0.5, 1 / h), "ewma-halflife:" + format(h));
+            double lambda = Math.pow(0.5, 1 / h);
+            if (!(lambda > 0 && lambda < 1)) { /* h ≲ 0.0014 underflows λ to 0; h ≳ 1e16 rounds it to 1 */
+                throw new InvalidInputException("EWMA half-life " + format(h) + " periods gives λ = " + lambda
+                        + ", outside (0, 1): use a half-life between 0.01 and 1e15 periods");
+            }
+            return new EwmaCovarianceEstimator(lambda, "ewma-halflife:" + format(h));
         }
         if (s.startsWith("ewma:")) {
             double lambda = number(spec, s.substring("ewma:".length()));

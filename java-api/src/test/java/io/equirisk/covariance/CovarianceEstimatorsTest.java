@@ -46,6 +46,12 @@ class CovarianceEstimatorsTest {
                     e.getMessage());
         }
         assertThrows(InvalidInputException.class, () -> CovarianceEstimators.parse(null));
+        // positive, but λ = 0.5^(1/h) rounds to 0 or to 1: named by the half-life, not by a λ the user never gave
+        for (String spec : new String[] {"ewma-halflife:1e-9", "ewma-halflife:1e17"}) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> CovarianceEstimators.parse(spec), spec);
+            assertTrue(e.getMessage().startsWith("EWMA half-life "), e.getMessage());
+        }
     }
 
     @Test
