@@ -62,7 +62,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         String what = kind == SeriesCsv.Kind.PRICES ? "prices" : "returns";
         boolean pairwise = policy == MissingValuePolicy.PAIRWISE && returns.hasMissing();
         String source = what + " " + file + " → " + (pairwise ? returns.observations() + " returns (pairwise: each "
-                + "pair over the dates both have; " + observations + " complete)"
+                + "pair over the dates both have; " + returns.completeRows().observations() + " complete)"
                 : observations + " returns" + (policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS
                 && observations < returns.observations() ? " (of " + returns.observations()
                 + "; incomplete dates dropped)" : ""))

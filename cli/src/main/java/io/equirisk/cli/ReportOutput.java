@@ -48,7 +48,7 @@ final class ReportOutput {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new InvalidInputException("--output " + output + ": directory " + dir + " does not exist");
         }
-        if (!Files.isWritable(dir) || (Files.exists(output) && !Files.isWritable(output))) {
+        if (Files.exists(output) ? !Files.isWritable(output) : !Files.isWritable(dir)) {
             throw new InvalidInputException("--output " + output + ": permission denied");
         }
         return output;

@@ -22,14 +22,17 @@ final class SolverChoice {
                     + "Default: ${DEFAULT-VALUE}.")
     int maxIterations;
 
-    /** The options, with a bad value named by its flag (the API's message names its parameter). */
     /** What to suggest when a solve did not converge with these options. */
     String remedy() {
-        return solver.trim().equalsIgnoreCase("newton") ? "the problem is beyond what double precision certifies at "
-                + "this tolerance: try a larger --tol, or a shrinkage --estimator"
-                : "try --solver newton or a larger --max-iter";
+        if (!solver.trim().equalsIgnoreCase("newton")) {
+            return "try --solver newton or a larger --max-iter";
+        }
+        return maxIterations < 200 ? "try a larger --max-iter (Newton takes up to 200 steps)"
+                : "Newton's 200 steps were not enough: the problem may be beyond what double precision certifies at "
+                + "this tolerance; try a larger --tol, or a better-conditioned covariance";
     }
 
+    /** The options, with a bad value named by its flag (the API's message names its parameter). */
     SolverOptions options() {
         if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
             throw new io.equirisk.error.InvalidInputException("--tol must be a positive number, got " + tolerance);

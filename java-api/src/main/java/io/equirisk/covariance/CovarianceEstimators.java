@@ -48,7 +48,7 @@ public final class CovarianceEstimators {
                         + "'; " + VALID);
             }
             double lambda = Math.pow(0.5, 1 / h);
-            if (!(lambda > 0 && lambda < 1)) { /* h ≲ 0.0014 underflows λ to 0; h ≳ 1e16 rounds it to 1 */
+            if (!(lambda > 0 && lambda < 1)) { /* h ≲ 0.00093 underflows λ to 0; h ≳ 1e16 rounds it to 1 */
                 throw new InvalidInputException("EWMA half-life " + format(h) + " periods gives λ = " + lambda
                         + ", outside (0, 1): use a half-life between 0.01 and 1e15 periods");
             }

@@ -39,12 +39,23 @@ final class DateColumn {
             } catch (DateTimeException notACalendarDate) {
                 return null;
             }
-            String time = rest == 0 || m.group(rest) == null ? "" : m.group(rest).substring(1).trim();
+            String time = rest == 0 || m.group(rest) == null ? "" : timeKey(m.group(rest).substring(1).trim());
             return String.format(java.util.Locale.ROOT, "%04d%02d%02d %s", y, mo, d, time);
         }
     }
 
     private static final String TIME = "([ T].*)?";
+    private static final Pattern CLOCK = Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(.*)");
+
+    /** A time of day as a sortable key: 9:30 before 10:30 (as text "10" sorts first); other text as it is. */
+    private static String timeKey(String time) {
+        Matcher m = CLOCK.matcher(time);
+        if (!m.matches()) {
+            return time;
+        }
+        return String.format(java.util.Locale.ROOT, "%02d:%s:%s%s", Integer.parseInt(m.group(1)), m.group(2),
+                m.group(3) == null ? "00" : m.group(3), m.group(4));
+    }
     private static final List<Layout> LAYOUTS = List.of(
             new Layout("ISO (year-month-day)", Pattern.compile("(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})" + TIME),
                     1, 2, 3, 4),
@@ -87,8 +98,25 @@ final class DateColumn {
                 out.add(new Reading(l.name(), keys));
             }
         }
+        if (out.isEmpty()) { /* year first is never ambiguous: a column may mix 2020-01-08 and 20200107 */
+            List<String> keys = new ArrayList<>(cells.size());
+            for (String c : cells) {
+                String k = null;
+                for (int l = 0; l < YEAR_FIRST && k == null; l++) {
+                    k = LAYOUTS.get(l).key(c);
+                }
+                if (k == null) {
+                    return out;
+                }
+                keys.add(k);
+            }
+            out.add(new Reading("year first (mixed layouts)", keys));
+        }
         return out;
     }
+
+    /** The first layouts of {@link #LAYOUTS}, which put the year first. */
+    private static final int YEAR_FIRST = 3;
 
     /** +1 when the keys strictly ascend, −1 when they strictly descend, 0 otherwise (or fewer than two). */
     static int direction(List<String> keys) {

@@ -168,30 +168,60 @@ public final class SeriesCsv {
                 return true;
             }
         }
+        if (header != null && !Cells.isNumeric(header.cell(0)) && eightDigitDates(data)) {
+            return true; /* a text header (trade_date, caldt, Code) over yyyymmdd dates: whatever their order */
+        }
         return numericDates(data);
     }
 
+    /** Every first cell a calendar date written yyyymmdd (a price never is one: 20200106). */
+    private static boolean eightDigitDates(List<CsvTable.Row> data) {
+        List<String> cells = new ArrayList<>(data.size());
+        for (CsvTable.Row r : data) {
+            if (!r.cell(0).matches("\\d{8}")) {
+                return false;
+            }
+            cells.add(r.cell(0));
+        }
+        return !DateColumn.readings(cells).isEmpty();
+    }
+
     /**
-     * Whether an all-numeric first column is a date column anyway: at least three cells, every one a calendar date
-     * written as yyyymmdd or yyyymm (19260701, 192607), strictly in order (a price or a return never is all of that).
+     * Whether an all-numeric first column is a date column anyway: at least three cells, every one a calendar date,
+     * strictly in order: yyyymmdd (19260701), or yyyymm (192607) a month apart (a price or a return never is all of
+     * that; prices that rise like 200101, 200105, 200110 could pass as months, so those must be consecutive).
      */
     private static boolean numericDates(List<CsvTable.Row> data) {
         if (data.size() < 3) {
             return false;
         }
         List<String> cells = new ArrayList<>(data.size());
+        boolean months = data.get(0).cell(0).length() == 6;
         for (CsvTable.Row r : data) {
-            if (!r.cell(0).matches("\\d{6}|\\d{8}")) {
+            if (!r.cell(0).matches(months ? "\\d{6}" : "\\d{8}")) {
                 return false;
             }
             cells.add(r.cell(0));
         }
         for (DateColumn.Reading reading : DateColumn.readings(cells)) {
-            if (DateColumn.direction(reading.keys()) != 0) {
+            int direction = DateColumn.direction(reading.keys());
+            if (direction != 0 && (!months || consecutiveMonths(cells, direction))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean consecutiveMonths(List<String> yyyymm, int direction) {
+        for (int t = 1; t < yyyymm.size(); t++) {
+            int a = Integer.parseInt(yyyymm.get(t - 1));
+            int b = Integer.parseInt(yyyymm.get(t));
+            int step = (b / 100 * 12 + b % 100) - (a / 100 * 12 + a % 100);
+            if (step != direction) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static List<String> assetNames(CsvTable table, CsvTable.Row header, int off, int cols) {
@@ -266,7 +296,8 @@ public final class SeriesCsv {
             if (c == 0 || Integer.signum(c) != (up >= 0 ? 1 : -1)) {
                 throw new DataFormatException(table.where(data.get(t).line(), 1) + ": date " + dates.get(t)
                         + (c == 0 ? " is the same day as " : " comes after ") + dates.get(t - 1)
-                        + " (read as " + readings.get(0).layout() + "); sort the file by date (oldest first)");
+                        + " (read as " + readings.get(0).layout() + "); " + (c == 0 ? "keep one row per date"
+                        : "sort the file by date (oldest first)"));
             }
         }
     }

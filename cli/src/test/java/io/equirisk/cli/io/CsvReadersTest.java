@@ -110,6 +110,31 @@ class CsvReadersTest {
     }
 
     @Test
+    void timesOfDayYearFirstMixesAndShortNumericDateColumns() {
+        // 9:30 before 10:30 (as text, "10" sorts first): a sorted intraday file stays as it is
+        SeriesCsv.Series intraday = SeriesCsv.read(CsvTable.parse("i.csv", "Date,A\n1/6/2020 9:30,1\n"
+                + "1/6/2020 10:30,2\n1/6/2020 11:00,3\n"), SeriesCsv.Kind.PRICES);
+        assertEquals(List.of("1/6/2020 9:30", "1/6/2020 10:30", "1/6/2020 11:00"), intraday.dates());
+        assertTrue(intraday.notes().isEmpty(), intraday.notes().toString());
+        // year-first layouts may mix: newest first is still reversed, and one day written twice is refused
+        SeriesCsv.Series mixed = SeriesCsv.read(CsvTable.parse("m.csv", "date,A\n2020-01-08,3\n20200107,2\n"
+                + "2020-01-06,1\n"), SeriesCsv.Kind.PRICES);
+        assertArrayEquals(new double[] {1, 2, 3}, mixed.values());
+        DataFormatException twice = assertThrows(DataFormatException.class, () -> SeriesCsv.read(CsvTable.parse(
+                "t.csv", "date,A\n2020-01-06,1\n20200106,2\n2020-01-07,3\n"), SeriesCsv.Kind.PRICES));
+        assertTrue(twice.getMessage().contains("same day"), twice.getMessage());
+        // a text header over yyyymmdd: dates even in two rows (numeric names stay asset names)
+        SeriesCsv.Series code = SeriesCsv.read(CsvTable.parse("c.csv", "Code,7203,6758\n20200106,2200,4800\n"
+                + "20200107,2210,4900\n"), SeriesCsv.Kind.PRICES);
+        assertEquals(List.of("7203", "6758"), code.assets());
+        assertEquals(List.of("20200106", "20200107"), code.dates());
+        // prices that rise like yyyymm but not month by month stay prices
+        SeriesCsv.Series prices = SeriesCsv.read(CsvTable.parse("p.csv", "A,B\n200101,5\n200105,6\n200110,7\n"),
+                SeriesCsv.Kind.PRICES);
+        assertEquals(List.of("A", "B"), prices.assets());
+    }
+
+    @Test
     void labelsThatAreNotDatesKeepFileOrderWithANote() {
         SeriesCsv.Series s = SeriesCsv.read(CsvTable.parse("q.csv", "Q3-2020,1,2\nQ1-2020,3,4\nQ2-2020,5,6\n"),
                 SeriesCsv.Kind.RETURNS);
