@@ -72,8 +72,9 @@ public final class Equirisk implements AutoCloseable {
      *
      * @param window rows per window
      * @param step   rows between window starts
-     * @throws io.equirisk.error.ZeroVarianceException naming the first window and asset whose returns are constant
-     *                                                 (sample) or all zero (EWMA) in it
+     * @throws io.equirisk.error.ZeroVarianceException when an asset's returns are constant (sample) or all zero
+     *                                                 (EWMA) in some window: the first such asset by column, at its
+     *                                                 first such window, with the window's rows and dates
      */
     public CovarianceBatch rollingCovariance(Returns returns, int window, int step, CovarianceKind kind,
                                              double lambda) {

@@ -125,6 +125,10 @@ final class SolveCommand implements Runnable {
         Report report;
         try (Progress progress = Progress.start(err, main.errIsTerminal, "solve")) {
             CovarianceInput input = load(err, progress);
+            if (volTarget != null && !input.fromData() && periodsPerYear == null) { /* before the solve, not after */
+                throw new InvalidInputException("--vol-target is annualised, and a --cov file's periods are unknown: "
+                        + "give --periods-per-year (252 for a covariance of daily returns, 12 monthly, 1 annual)");
+            }
             CovarianceMatrix cov = input.covariance();
             RiskBudgets budgets = budgetOptions.load(cov.assets());
             progress.update("checking the covariance matrix is positive definite");
@@ -164,10 +168,6 @@ final class SolveCommand implements Runnable {
             boolean annualised = input.fromData() || periodsPerYear != null;
             int ppy = periodsPerYear == null ? 252 : periodsPerYear;
             double leverage = 1.0;
-            if (volTarget != null && !annualised) {
-                throw new InvalidInputException("--vol-target is annualised, and a --cov file's periods are unknown: "
-                        + "give --periods-per-year (252 for a covariance of daily returns, 12 monthly, 1 annual)");
-            }
             if (volTarget != null) {
                 leverage = VolatilityTarget.scale(cov, result.weights(), volTarget, ppy).leverage();
             }

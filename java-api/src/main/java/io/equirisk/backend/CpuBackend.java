@@ -114,6 +114,9 @@ public final class CpuBackend implements ComputeBackend {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
+            if (e.getCause() instanceof Error error) { /* out of memory in a worker is the caller's to report */
+                throw error;
+            }
             throw new io.equirisk.error.BackendException("CPU batch failed: " + e.getCause(), e.getCause());
         }
     }
