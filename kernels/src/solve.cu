@@ -482,15 +482,13 @@ __device__ void warp_exact_matvec(const Problem& P, const double* v, double* out
    then does the warp run the sweep with that branch in its loop: on the H200 the branch alone, never taken, cost
    13% of the batch (4.3 → 4.9 ms), and the warp path's problems (n ≤ 128) meet such roots only with tiny budgets. */
 template <int R>
-__device__ __forceinline__ bool warp_small_roots(const double (&y)[R], const double (&q)[R], const double (&b)[R],
-                                                 int na) {
+__device__ __forceinline__ bool warp_small_roots(const double (&q)[R], const double (&b)[R], int na) {
     double flag = 0.0;
 #pragma unroll
     for (int r = 0; r < R; r++) {
         const double c = q[r];
         if (threadIdx.x + 32 * r < na && c > 0.0 && b[r] < 100.0 * SMALL_ROOT * fma(c, c, 4.0 * b[r])) flag = 1.0;
     }
-    (void)y;
     return warp_max(flag) != 0.0;
 }
 
@@ -1116,7 +1114,7 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
     M.have = false;
     double* hist = P.scratch; /* r_k at k mod 6 (shared memory: registers are short here) */
     hist[0] = warp_residual(y, q, b, na);
-    bool small_roots = warp_small_roots(y, q, b, na);
+    bool small_roots = warp_small_roots(q, b, na);
     CcdOutcome out{0, false, false};
     int stall_from = 0;
     double last_exact = hist[0];
@@ -1130,7 +1128,7 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
         if (small_roots) warp_sweep<T, R, true>(P, y, q, b);
         else warp_sweep<T, R, false>(P, y, q, b);
         double res = warp_residual(y, q, b, na);
-        small_roots = warp_small_roots(y, q, b, na);
+        small_roots = warp_small_roots(q, b, na);
         out.sweeps++;
         /* the exact q replaces the maintained one as on the block path (see there), and at the levels of
            Refresh<T>: the sweeps then converge to the exact problem's solution */
