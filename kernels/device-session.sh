@@ -16,7 +16,7 @@
 #                solve from page-locked staging ("The host side of large native calls")
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (predicted 40-70 ms for the whole call, 320 ms before)
-#   mixing       compare_libs at N = 100: the default build against one without mixing at 128 registers
+#   variants     compare_libs at N = 100: the default build against one without mixing at 128 registers
 #                (16 problems per SM instead of 12; "Sweep count levers")
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
@@ -34,7 +34,7 @@ prepare() {
     equirisk_find_jdk
     equirisk_find_maven
     rm -rf "$dev"
-    mkdir -p "$dev/bin" "$dev/nomix"
+    mkdir -p "$dev/bin" "$dev/nomix" "$dev/lineinfo"
     echo "== Java: the native module's tests (this also builds both product libraries), the benchmarks jar"
     bash "$root/native/gpu-java-tests.sh" prepare "$dev/java-tests"
     (cd "$root" && mvn -B -q -DskipTests package -pl benchmarks -am)
@@ -46,6 +46,11 @@ prepare() {
         bash "$here/build.sh" "$dev/nomix"
     EQUIRISK_SKIP_CUDA=1 EQUIRISK_FORCE_BUILD=1 EQUIRISK_EMU_CXXFLAGS="-DER_WARP_MIXING=0" \
         bash "$here/build.sh" "$dev/nomix" # its emulation twin, for run --emulation
+    echo "== the product library with line information (sm_90 only), for racecheck's reports to name source lines"
+    EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 EQUIRISK_NVCC_FLAGS="-lineinfo" bash "$here/build.sh" "$dev/lineinfo"
+    # shellcheck disable=SC2016
+    g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/test/driver.cpp" -L"$dev/lineinfo" -lequirisk_cuda \
+        -Wl,-rpath,'$ORIGIN/../lineinfo' -o "$dev/bin/driver-lineinfo"
     echo "== the C driver and compare_libs, against the product CUDA library and against the emulation"
     local flavour
     for flavour in cuda emu; do
@@ -121,7 +126,7 @@ run() {
     # under emulation (its 5000 × 2520 product would take minutes there)
     local cmp_env=(env EQUIRISK_CMP_BATCH="$cmp_size")
     ((emulation)) && cmp_env+=(EQUIRISK_CMP_COVARIANCE=0)
-    step mixing 45 "${cmp_env[@]}" EQUIRISK_CMP_N=100 "$cmp" default="$base" no-mixing-128="$nomix"
+    step variants 60 "${cmp_env[@]}" EQUIRISK_CMP_N=100 "$cmp" default="$base" no-mixing-128="$nomix"
     step lanes-50 30 "${cmp_env[@]}" EQUIRISK_CMP_N=50 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     step lanes-32 30 "${cmp_env[@]}" EQUIRISK_CMP_N=32 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     if ((emulation)); then
@@ -133,8 +138,8 @@ run() {
         step memcheck 60 "$sanitizer" --tool memcheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick
         # the warp path shares memory between lanes with no barrier but its shuffles: racecheck and synccheck on
         # the solves (their shared-memory kernels), the slowest tools, last
-        step racecheck 45 "$sanitizer" --tool racecheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
-            --only solve,lanes
+        step racecheck 45 "$sanitizer" --tool racecheck --racecheck-report all --error-exitcode 9 \
+            "$dev/bin/driver-lineinfo" --quick --only solve,lanes
         step synccheck 30 "$sanitizer" --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
             --only solve,covariance
     fi
@@ -144,12 +149,12 @@ run() {
     excerpt driver "checks|FAIL|library:|device 0"
     excerpt bench "GPU call|covariance|solve|rolling|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
-    excerpt mixing "solve|rolling|covariance|cannot|failed"
+    excerpt variants "solve|rolling|covariance|cannot|failed"
     excerpt lanes-50 "solve|cannot|failed"
     excerpt lanes-32 "solve|cannot|failed"
     excerpt java-tests "tests (found|successful|failed|aborted|skipped)|FAIL" 
     excerpt memcheck "ERROR SUMMARY|Invalid|checks"
-    excerpt racecheck "ERROR SUMMARY|RACECHECK SUMMARY|hazard|checks" 8
+    excerpt racecheck "ERROR SUMMARY|RACECHECK SUMMARY|hazard|checks|Race reported|solve.cu:" 20
     excerpt synccheck "ERROR SUMMARY|Barrier|checks" 8
     echo
     printf '%-13s %-28s %6s  %s\n' step status s log

@@ -487,7 +487,7 @@ __device__ __forceinline__ bool warp_small_roots(const double (&q)[R], const dou
 #pragma unroll
     for (int r = 0; r < R; r++) {
         const double c = q[r];
-        if (threadIdx.x + 32 * r < na && c > 0.0 && b[r] < 100.0 * SMALL_ROOT * fma(c, c, 4.0 * b[r])) flag = 1.0;
+        if ((int)threadIdx.x + 32 * r < na && c > 0.0 && b[r] < 100.0 * SMALL_ROOT * fma(c, c, 4.0 * b[r])) flag = 1.0;
     }
     return warp_max(flag) != 0.0;
 }
@@ -1112,13 +1112,17 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
     M.stored = 0;
     M.next = 0;
     M.have = false;
-    double* hist = P.scratch; /* r_k at k mod 6 (shared memory: registers are short here) */
-    hist[0] = warp_residual(y, q, b, na);
+    /* r_k at k mod 7 in shared memory (registers are short here: one more spilled the FP16 instance), written by
+       lane 0 and read after a __syncwarp: seven slots, not six, so that the slot read at k is rewritten only after
+       the next sweep's __syncwarp (written by every lane and read with no barrier, racecheck found a race) */
+    double* hist = P.scratch;
+    const double res0 = warp_residual(y, q, b, na);
+    if (threadIdx.x == 0) hist[0] = res0;
     bool small_roots = warp_small_roots(q, b, na);
     CcdOutcome out{0, false, false};
     int stall_from = 0;
-    double last_exact = hist[0];
-    double refresh_at = Refresh<T>::first(hist[0], tol);
+    double last_exact = res0;
+    double refresh_at = Refresh<T>::first(res0, tol);
     double fetched_for = -1.0; /* the refresh level Σ was last prefetched for */
     const int64_t s_bytes = (int64_t)P.n * P.n * (int64_t)sizeof(double);
     for (;;) {
@@ -1164,12 +1168,13 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
             prefetch_l2(P.S, s_bytes);
             if (level == 0.5 * tol && P.S_next != nullptr) prefetch_l2(P.S_next, s_bytes);
         }
-        hist[out.sweeps % 6] = res; /* every lane writes the same value */
+        if (threadIdx.x == 0) hist[out.sweeps % 7] = res;
+        __syncwarp();
         if (!isfinite(res) || out.sweeps >= max_iter) {
             out.to_newton = solver != 1;
             break;
         }
-        if (solver != 1 && out.sweeps - stall_from >= 5 && stalled(res, hist[(out.sweeps - 5) % 6], tol, na)) {
+        if (solver != 1 && out.sweeps - stall_from >= 5 && stalled(res, hist[(out.sweeps - 5) % 7], tol, na)) {
             out.to_newton = true;
             break;
         }
