@@ -61,6 +61,17 @@ prepare() {
         g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/tools/compare_libs.cpp" -L"$lib" \
             -l"equirisk_$flavour" -ldl -Wl,-rpath,'$ORIGIN/../'"$native_rel" -o "$dev/bin/compare_libs-$flavour"
     done
+    echo "== the real data and peer references the native module's tests read (the device has no ../shared)"
+    local f shared="$root/../shared"
+    for f in data/crypto_yahoo_26coins_2014_2022/crypto_prices_clean.csv data/etf_6_yahoo_2006_2020/adj_close_wide.csv \
+        reference/erc/fm_n10 reference/erc/fm_n50 reference/erc/ill6_n200 reference/erc/budget_n200; do
+        if [[ -e "$shared/$f" ]]; then
+            mkdir -p "$dev/shared/$(dirname "$f")"
+            cp -r "$shared/$f" "$dev/shared/$f"
+        else
+            echo "prepare: $shared/$f is missing: the tests that read it will be reported as skipped there"
+        fi
+    done
     echo "== a Java runtime for the device (jlink: java.base, java.logging, jdk.incubator.vector)"
     "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector --strip-debug \
         --no-header-files --no-man-pages --compress=zip-9 --output "$dev/jdk"
@@ -107,7 +118,11 @@ run() {
     if ((emulation)); then flavour=emu size=200 cmp_size=6; fi
     export EQUIRISK_PROFILE=1
     # the real-data tests read ../shared when the copy has it (they are reported as skipped otherwise)
-    if [[ -d "$root/../shared/data" ]]; then export EQUIRISK_SHARED="$root/../shared"; fi
+    if [[ -d "$root/../shared/data" ]]; then
+        export EQUIRISK_SHARED="$root/../shared"
+    elif [[ -d "$dev/shared" ]]; then
+        export EQUIRISK_SHARED="$dev/shared" # the prepared copy
+    fi
     { cat "$dev/PREPARED"; nvidia-smi 2>&1 || true; } > "$logs/machine.log"
     rm -rf /tmp/equirisk-jdk && mkdir -p /tmp/equirisk-jdk && tar -C /tmp/equirisk-jdk -xzf "$dev/jdk.tgz"
     export JAVA_HOME=/tmp/equirisk-jdk/jdk
@@ -159,6 +174,8 @@ run() {
     echo
     printf '%-13s %-28s %6s  %s\n' step status s log
     printf '%s\n' "${steps[@]}"
+    # the device tool brings back at most 8 files: the logs travel as one archive
+    (cd "$logs" && tar -czf logs.tgz -- *.log && rm -f -- *.log)
 }
 
 case "${1:-}" in

@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The host side of a large native solve, without a GPU: what the CUDA backend does to B covariance matrices of N
- * assets before the first byte crosses the bus. The input check ({@link NativeInputs#checkSolve}, parallel above
- * {@link NativeInputs#PARALLEL_VALUES}), and the copy into staging memory on one thread (as before) or split over
- * the pool ({@link BulkCopy}), whole or as the upper triangles a staged solve sends. In package
+ * assets before the first byte crosses the bus. The input check ({@link NativeInputs#checkMatrices}, parallel above
+ * {@link NativeInputs#PARALLEL_VALUES}), and the copy into staging memory on one thread or split over the pool
+ * ({@link BulkCopy}), whole or as the upper triangles a staged solve sends; and what a staged solve does now, the
+ * check and the triangles' copy in one pass ({@link BulkCopy#checkedUpperTriangles}). In package
  * {@code io.equirisk.nativ} to reach those package-private classes. B = 10,000 × N = 100 is the GPU acceptance
  * batch: 800 MB.
  */
@@ -73,7 +74,8 @@ public class HostStagingBenchmark {
 
     @Benchmark
     public void checkInputs() {
-        NativeInputs.checkSolve(covs, budgets, options);
+        NativeInputs.checkSolveArguments(covs, budgets, options);
+        NativeInputs.checkMatrices(covs);
     }
 
     @Benchmark
@@ -90,10 +92,17 @@ public class HostStagingBenchmark {
         return staging;
     }
 
-    /** What a staged solve copies now: each Σ's upper triangle (er_solve_packed), on the pool. */
+    /** What a staged solve sends: each Σ's upper triangle (er_solve_packed), on the pool, unchecked. */
     @Benchmark
     public MemorySegment copyUpperTriangles() {
-        BulkCopy.upperTriangles(covs.values(), 0, batch, n, staging);
+        BulkCopy.checkedUpperTriangles(covs.values(), 0, batch, n, staging, k -> false);
         return staging;
+    }
+
+    /** What a staged solve does: each matrix checked, then its upper triangle copied from cache (one pass). */
+    @Benchmark
+    public int checkAndCopyUpperTriangles() {
+        double[] v = covs.values();
+        return BulkCopy.checkedUpperTriangles(v, 0, batch, n, staging, k -> NativeInputs.badMatrix(v, n, k));
     }
 }

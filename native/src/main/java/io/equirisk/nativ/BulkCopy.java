@@ -2,6 +2,7 @@ package io.equirisk.nativ;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 
 /**
@@ -47,23 +48,34 @@ final class BulkCopy {
     /**
      * The upper triangles of the n × n matrices {@code k0 … k0 + count − 1} of {@code src} (row-major, one after
      * another) into {@code dst}, row by row (row i from column i: {@code er_solve_packed}'s layout), in parallel over
-     * the matrices when large.
+     * the matrices when large. Each matrix is first checked with {@code bad} (given its index in {@code src}) and
+     * copied while it is still in cache: one pass over the batch instead of a scan and then a copy (800 MB each
+     * for 10,000 × 100). Returns the lowest index that {@code bad} holds for, or -1 when there is none; after a bad
+     * one, what {@code dst} holds is undefined.
      */
-    static void upperTriangles(double[] src, int k0, int count, int n, MemorySegment dst) {
-        long tri = (long) n * (n + 1) / 2;
+    static int checkedUpperTriangles(double[] src, int k0, int count, int n, MemorySegment dst, IntPredicate bad) {
         IntStream ks = IntStream.range(0, count);
-        if (count * tri * Double.BYTES > PARALLEL_BYTES) {
+        if (count * ((long) n * (n + 1) / 2) * Double.BYTES > PARALLEL_BYTES) {
             ks = ks.parallel();
         }
-        ks.forEach(k -> {
-            long from = (long) (k0 + k) * n * n;
-            long to = k * tri * Double.BYTES;
-            for (int i = 0; i < n; i++) {
-                MemorySegment.copy(src, Math.toIntExact(from + (long) i * n + i), dst, ValueLayout.JAVA_DOUBLE, to,
-                        n - i);
-                to += (long) (n - i) * Double.BYTES;
+        int first = ks.map(k -> {
+            if (bad.test(k0 + k)) {
+                return k0 + k;
             }
-        });
+            copyTriangle(src, k0 + k, n, dst, k);
+            return Integer.MAX_VALUE;
+        }).min().orElse(Integer.MAX_VALUE);
+        return first == Integer.MAX_VALUE ? -1 : first;
+    }
+
+    /** Matrix {@code k} of {@code src}'s upper triangle into triangle slot {@code slot} of {@code dst}. */
+    private static void copyTriangle(double[] src, int k, int n, MemorySegment dst, int slot) {
+        long from = (long) k * n * n;
+        long to = slot * ((long) n * (n + 1) / 2) * Double.BYTES;
+        for (int i = 0; i < n; i++) {
+            MemorySegment.copy(src, Math.toIntExact(from + (long) i * n + i), dst, ValueLayout.JAVA_DOUBLE, to, n - i);
+            to += (long) (n - i) * Double.BYTES;
+        }
     }
 
     private static int slices(int count) {

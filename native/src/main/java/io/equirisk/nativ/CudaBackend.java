@@ -290,20 +290,23 @@ public final class CudaBackend implements ComputeBackend {
     @Override
     public BatchSolution solve(CovarianceBatch batch, double[] budgets, SolverOptions options) {
         HostProfile profile = new HostProfile("solve");
-        NativeInputs.checkSolve(batch, budgets, options);
-        profile.checked();
+        NativeInputs.checkSolveArguments(batch, budgets, options);
         int n = batch.size();
         int count = batch.batchSize();
         boolean shared = budgets.length == n;
+        long perProblem = solveBytesPerProblem(n, shared);
+        long sharedBytes = shared ? n * D : 0;
+        boolean critical = count * perProblem + sharedBytes <= criticalBytes;
+        if (critical) {
+            NativeInputs.checkMatrices(batch); // the arrays themselves go down: every value first
+        } // staged: each chunk's matrices are checked as they are copied, before the downcall that reads them
+        profile.checked();
         BatchSolution out = BatchSolution.allocate(count, n);
         int[] converged = new int[count];
         int[] used = new int[count];
-        long perProblem = solveBytesPerProblem(n, shared);
-        long sharedBytes = shared ? n * D : 0;
-        SolveCall call = new SolveCall(batch.values(), budgets, shared, n, options, erSolver(options), out, converged,
-                used);
+        SolveCall call = new SolveCall(batch, n, budgets, shared, options, erSolver(options), out, converged, used);
         context.call(ctx -> {
-            if (count * perProblem + sharedBytes <= criticalBytes) {
+            if (critical) {
                 long t = System.nanoTime();
                 call.critical(ctx, count);
                 profile.waiting(System.nanoTime() - t);
@@ -339,6 +342,7 @@ public final class CudaBackend implements ComputeBackend {
 
     /** One solve call's inputs and outputs; its chunks are {@link SolveStage}s. */
     private final class SolveCall {
+        private final CovarianceBatch batch;
         private final double[] cov;
         private final double[] budgets;
         private final boolean shared;
@@ -350,9 +354,11 @@ public final class CudaBackend implements ComputeBackend {
         private final int[] converged;
         private final int[] used;
 
-        SolveCall(double[] cov, double[] budgets, boolean shared, int n, SolverOptions options, int erSolver,
+        /** {@code batch}: the covariances, or null where the device makes them ({@link #covarianceAndSolve}). */
+        SolveCall(CovarianceBatch batch, int n, double[] budgets, boolean shared, SolverOptions options, int erSolver,
                   BatchSolution out, int[] converged, int[] used) {
-            this.cov = cov;
+            this.batch = batch;
+            this.cov = batch == null ? null : batch.values();
             this.budgets = budgets;
             this.shared = shared;
             this.n = n;
@@ -407,7 +413,10 @@ public final class CudaBackend implements ComputeBackend {
             @Override
             public void stage(HostStaging.Slices slot) {
                 c = slot.take(triangleBytes());
-                BulkCopy.upperTriangles(cov, k0, cnt, n, c);
+                int bad = BulkCopy.checkedUpperTriangles(cov, k0, cnt, n, c, k -> NativeInputs.badMatrix(cov, n, k));
+                if (bad >= 0) {
+                    NativeInputs.rejectMatrix(batch, bad); // throws: this chunk's downcall never happens
+                }
                 b = slot.take(budgetValues() * D);
                 MemorySegment.copy(budgets, shared ? 0 : k0 * n, b, ValueLayout.JAVA_DOUBLE, 0,
                         Math.toIntExact(budgetValues()));
@@ -478,7 +487,7 @@ public final class CudaBackend implements ComputeBackend {
         BatchSolution out = BatchSolution.allocate(count, n);
         int[] converged = new int[count];
         int[] used = new int[count];
-        SolveCall call = new SolveCall(null, budgets, shared, n, options, erSolver(options), out, converged, used);
+        SolveCall call = new SolveCall(null, n, budgets, shared, options, erSolver(options), out, converged, used);
         // what crosses per window: its start, own budgets, weights, RC, residual, volatility, three int results
         long perWindow = Long.BYTES + (shared ? 0 : n * D) + 2L * n * D + 3L * I + 2L * D;
         context.call(ctx -> {

@@ -24,7 +24,8 @@ import java.util.stream.IntStream;
  * <p>Large inputs are scanned on the common pool: one thread took 100 ms over 10,000 covariances of 100 assets
  * (800 MB, on a 2-core Zen 3), as long as the whole solve takes on a 16-core host. The scan finds the first
  * offending matrix (or row), and that one is checked again in order for the exception, so the message does not
- * depend on the threads.
+ * depend on the threads. A staged solve checks its matrices as it copies them, chunk by chunk, each before the
+ * downcall that reads it ({@link #checkSolveArguments} before the first).
  */
 final class NativeInputs {
     /** Inputs of at least this many values are scanned in parallel. */
@@ -98,7 +99,22 @@ final class NativeInputs {
         return true;
     }
 
-    static void checkSolve(CovarianceBatch batch, double[] budgets, SolverOptions options) {
+    /** Every matrix's values, in parallel when large (after {@link #checkSolveArguments}). */
+    static void checkMatrices(CovarianceBatch batch) {
+        double[] v = batch.values();
+        int n = batch.size();
+        int k = firstBad(batch.batchSize(), v.length, p -> badMatrix(v, n, p));
+        if (k >= 0) {
+            rejectMatrix(batch, k);
+        }
+    }
+
+    /**
+     * A solve's arguments but the matrices' values: {@link #checkMatrices} checks those before a call that passes
+     * the arrays themselves, and a staged solve chunk by chunk as it copies them ({@link
+     * BulkCopy#checkedUpperTriangles}), so that the batch is read once, not twice.
+     */
+    static void checkSolveArguments(CovarianceBatch batch, double[] budgets, SolverOptions options) {
         if (batch == null) {
             throw new InvalidInputException("covariance batch is null");
         }
@@ -110,22 +126,32 @@ final class NativeInputs {
             throw new DimensionMismatchException("covariance batch of " + count + " × " + n + "² needs "
                     + ((long) count * n * n) + " values, has " + v.length);
         }
-        int k = firstBad(count, v.length, p -> !allFinite(v, p * n * n, n * n) || !positiveDiagonal(v, p, n));
-        if (k >= 0) {
-            int base = k * n * n;
-            for (int i = 0; i < n * n; i++) {
-                if (!Double.isFinite(v[base + i])) {
-                    throw new NonFiniteValueException("batch matrix " + k + ": covariance entry [row " + (i / n + 1)
-                            + ", column " + (i % n + 1) + "] is " + v[base + i]);
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                if (!(v[base + i * n + i] >= Double.MIN_NORMAL)) {
-                    throw new ZeroVarianceException("batch matrix " + k + ": asset " + batch.assets().get(i)
-                            + " (column " + (i + 1) + ") has variance " + v[base + i * n + i]);
-                }
+    }
+
+    /** Whether matrix {@code k} of {@code v} has a value that is not finite or a variance below DBL_MIN. */
+    static boolean badMatrix(double[] v, int n, int k) {
+        return !allFinite(v, k * n * n, n * n) || !positiveDiagonal(v, k, n);
+    }
+
+    /** Throws the typed exception for matrix {@code k} of the batch, which {@link #badMatrix} found bad. */
+    static void rejectMatrix(CovarianceBatch batch, int k) {
+        int n = batch.size();
+        double[] v = batch.values();
+        int base = k * n * n;
+        for (int i = 0; i < n * n; i++) {
+            if (!Double.isFinite(v[base + i])) {
+                throw new NonFiniteValueException("batch matrix " + k + ": covariance entry [row " + (i / n + 1)
+                        + ", column " + (i % n + 1) + "] is " + v[base + i]);
             }
         }
+        for (int i = 0; i < n; i++) {
+            if (!(v[base + i * n + i] >= Double.MIN_NORMAL)) {
+                throw new ZeroVarianceException("batch matrix " + k + ": asset " + batch.assets().get(i)
+                        + " (column " + (i + 1) + ") has variance " + v[base + i * n + i]);
+            }
+        }
+        // found bad, now good: another thread is writing the array while the call reads it
+        throw new InvalidInputException("batch matrix " + k + " changed while the call was reading it");
     }
 
     private static boolean positiveDiagonal(double[] v, int k, int n) {

@@ -6,6 +6,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -54,7 +58,7 @@ class BulkCopyTest {
         long tri = (long) n * (n + 1) / 2;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment seg = arena.allocate(count * tri * Double.BYTES, Double.BYTES);
-            BulkCopy.upperTriangles(src, k0, count, n, seg);
+            assertEquals(-1, BulkCopy.checkedUpperTriangles(src, k0, count, n, seg, k -> false));
             for (int k = 0; k < count; k++) {
                 for (int i = 0; i < n; i++) {
                     for (int j = i; j < n; j++) {
@@ -64,6 +68,30 @@ class BulkCopyTest {
                     }
                 }
             }
+        }
+    }
+
+    /** The lowest bad index of the range comes back, whichever threads found which, and only indices in range count. */
+    @ParameterizedTest
+    @ValueSource(ints = {3, 300})
+    void checkedCopyReportsTheFirstBadMatrix(int n) {
+        int k0 = 5;
+        int count = n == 300 ? 12 : 40; // 300: over PARALLEL_BYTES, on the pool
+        double[] src = new double[(k0 + count) * n * n];
+        long tri = (long) n * (n + 1) / 2;
+        Set<Integer> bad = Set.of(1, k0 + 7, k0 + 9, k0 + count - 1); // 1 lies before the range
+        List<Integer> asked = Collections.synchronizedList(new ArrayList<>());
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(count * tri * Double.BYTES, Double.BYTES);
+            int first = BulkCopy.checkedUpperTriangles(src, k0, count, n, seg, k -> {
+                asked.add(k);
+                return bad.contains(k);
+            });
+            assertEquals(k0 + 7, first);
+            assertEquals(count, asked.size(), "every matrix checked once");
+            assertEquals(k0, Collections.min(asked));
+            assertEquals(k0 + count - 1, Collections.max(asked));
+            assertEquals(-1, BulkCopy.checkedUpperTriangles(src, k0, 7, n, seg, bad::contains), "none in [k0, k0 + 7)");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.equirisk.nativ;
 
+import io.equirisk.backend.BatchSolution;
 import io.equirisk.backend.CovarianceKind;
 import io.equirisk.backend.ReturnWindows;
 import io.equirisk.covariance.CovarianceBatch;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,9 +45,20 @@ class NativeInvalidInputTest {
     }
 
     private static <T extends EquiriskException> T rejected(Class<T> type, String messagePart, Executable call) {
+        return rejected(type, messagePart, call, 0);
+    }
+
+    /**
+     * {@code call} throws {@code type} naming {@code messagePart}, after at most {@code downcalls} calls into the
+     * library: none for a call that checks its inputs before the first, and for a staged solve those of the chunks
+     * before the bad one (each chunk is checked as it is copied, before its own downcall).
+     */
+    private static <T extends EquiriskException> T rejected(Class<T> type, String messagePart, Executable call,
+                                                            long downcalls) {
         long before = backend.downcalls();
         T e = assertThrows(type, call);
-        assertEquals(before, backend.downcalls(), "the library must not be called for invalid input");
+        long made = backend.downcalls() - before;
+        assertTrue(made <= downcalls, made + " downcalls for invalid input, at most " + downcalls + " allowed");
         assertTrue(e.getMessage().contains(messagePart), "message '" + e.getMessage() + "' names '" + messagePart + "'");
         return e;
     }
@@ -149,11 +162,12 @@ class NativeInvalidInputTest {
         v[9_001 * n * n + 3] = Double.NaN;
         v[11_999 * n * n] = 0;
         v[5_000 * n * n + 7 * n + 7] = 0; // the first: asset 8's variance in matrix 5000
+        // staged in one chunk (8 MB): checked as it is copied, after the one downcall that lends the staging area
         rejected(ZeroVarianceException.class, "batch matrix 5000: asset A8",
-                () -> backend.solve(b, TestMatrices.equalBudgets(n), o));
+                () -> backend.solve(b, TestMatrices.equalBudgets(n), o), 1);
         v[5_000 * n * n + 7 * n + 7] = 8;
         rejected(NonFiniteValueException.class, "batch matrix 9001: covariance entry [row 1, column 4]",
-                () -> backend.solve(b, TestMatrices.equalBudgets(n), o));
+                () -> backend.solve(b, TestMatrices.equalBudgets(n), o), 1);
 
         int rows = 110_000;
         double[] r = new double[rows * n];
@@ -162,6 +176,39 @@ class NativeInvalidInputTest {
         r[70_000 * n + 9] = Double.NaN;
         rejected(NonFiniteValueException.class, "row 70001, asset column 10",
                 () -> backend.covariance(w, CovarianceKind.SAMPLE, 0));
+    }
+
+    /**
+     * A staged call checks each chunk's matrices as it copies them, before that chunk's downcall: over several
+     * chunks it must still name the first culprit, whichever chunk holds it.
+     */
+    @Test
+    void stagedCallsNameTheFirstCulpritAcrossChunks() {
+        SolverOptions o = SolverOptions.defaults();
+        int n = 4;
+        long perProblem = (long) n * n * Double.BYTES;
+        try (CudaBackend staged = new CudaBackend(NativeTestBackend.library(), 0, 0, 5 * perProblem, true)) {
+            CovarianceBatch b = batch(30, n); // a few problems per chunk: several chunks
+            double[] v = b.values();
+            double[] valid = v.clone();
+            long before = backend.downcalls(); // the library's count, shared by both backends
+            BatchSolution s = staged.solve(b, TestMatrices.equalBudgets(n), o);
+            long whole = backend.downcalls() - before;
+            assertEquals(0, s.unconvergedCount());
+            assertTrue(s.maxResidual() <= o.tolerance(), "residual " + s.maxResidual());
+            assertTrue(whole >= 4, "several chunks: " + whole + " downcalls");
+
+            v[23 * n * n + 6] = Double.NaN;
+            v[17 * n * n + 2 * n + 1] = Double.POSITIVE_INFINITY;
+            rejected(NonFiniteValueException.class, "batch matrix 17: covariance entry [row 3, column 2]",
+                    () -> staged.solve(b, TestMatrices.equalBudgets(n), o), whole - 2);
+            v[2 * n * n + 3 * n + 3] = -1; // in the first chunk: no solve reaches the library
+            rejected(ZeroVarianceException.class, "batch matrix 2: asset A4",
+                    () -> staged.solve(b, TestMatrices.equalBudgets(n), o), 1);
+            System.arraycopy(valid, 0, v, 0, v.length);
+            BatchSolution again = staged.solve(b, TestMatrices.equalBudgets(n), o);
+            assertArrayEquals(s.weights(), again.weights(), "valid again: the same answer");
+        }
     }
 
     @Test
