@@ -17,7 +17,7 @@
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (predicted 40-70 ms for the whole call, 320 ms before)
 #   variants     compare_libs at N = 100: the default build against one without mixing at 128 registers
-#                (16 problems per SM instead of 12; "Sweep count levers")
+#                (16 problems per SM instead of 12; "Sweep count levers"), and against its FP32 triangle
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
 #   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves
@@ -141,7 +141,8 @@ run() {
     # under emulation (its 5000 × 2520 product would take minutes there)
     local cmp_env=(env EQUIRISK_CMP_BATCH="$cmp_size")
     ((emulation)) && cmp_env+=(EQUIRISK_CMP_COVARIANCE=0)
-    step variants 60 "${cmp_env[@]}" EQUIRISK_CMP_N=100 "$cmp" default="$base" no-mixing-128="$nomix"
+    step variants 60 "${cmp_env[@]}" EQUIRISK_CMP_N=100 "$cmp" default="$base" no-mixing-128="$nomix" \
+        fp32-triangle="$base,EQUIRISK_SOLVE_TRI=fp32"
     step lanes-50 30 "${cmp_env[@]}" EQUIRISK_CMP_N=50 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     step lanes-32 30 "${cmp_env[@]}" EQUIRISK_CMP_N=32 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     if ((emulation)); then
