@@ -35,9 +35,12 @@ import io.equirisk.solver.SolverOptions;
  */
 public final class Equirisk implements AutoCloseable {
     private final Backends.Selection selection;
+    /** Chosen by "auto": then single problems go to the CPU engine ({@link Backends#selectForOneProblem}). */
+    private final boolean automatic;
 
-    private Equirisk(Backends.Selection selection) {
+    private Equirisk(Backends.Selection selection, boolean automatic) {
         this.selection = selection;
+        this.automatic = automatic;
     }
 
     /** Chooses the backend automatically (CUDA when a usable GPU is present, otherwise the CPU engine). */
@@ -47,7 +50,8 @@ public final class Equirisk implements AutoCloseable {
 
     /** Chooses the backend by name: "auto", "cpu", "cuda", "emulation". */
     public static Equirisk withBackend(String choice) {
-        return new Equirisk(Backends.select(choice));
+        boolean automatic = choice == null || choice.trim().equalsIgnoreCase("auto");
+        return new Equirisk(Backends.select(choice), automatic);
     }
 
     /** The backend in use. */
@@ -117,7 +121,8 @@ public final class Equirisk implements AutoCloseable {
     }
 
     /**
-     * Risk-budgeting weights for one covariance matrix.
+     * Risk-budgeting weights for one covariance matrix. On the backend, unless it was chosen automatically: then on
+     * the CPU engine, where one problem solves faster than on a GPU ({@link Backends#selectForOneProblem}).
      *
      * @throws io.equirisk.error.NotPositiveDefiniteException if Σ is not positive definite
      * @throws ConvergenceException                          if the solver does not meet the tolerance
@@ -132,6 +137,11 @@ public final class Equirisk implements AutoCloseable {
         }
         covariance.requirePositiveDefinite();
         CovarianceBatch one = CovarianceBatch.of(java.util.List.of(covariance));
+        if (automatic && !(backend() instanceof CpuBackend)) {
+            try (CpuBackend cpu = new CpuBackend(1)) { // the same answer as an Equirisk on the CPU engine
+                return cpu.solve(one, budgets.toArray(), options).result(0).requireConverged();
+            }
+        }
         return backend().solve(one, budgets.toArray(), options).result(0).requireConverged();
     }
 

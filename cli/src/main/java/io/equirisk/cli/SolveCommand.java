@@ -81,8 +81,8 @@ final class SolveCommand implements Runnable {
     Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
-            description = "Compute backend; auto takes a GPU when one is usable, else the CPU engine. "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "Compute backend. auto takes the CPU engine for this one problem, also where a GPU is "
+                    + "usable (one problem solves faster there); cuda asks for the GPU. Default: ${DEFAULT-VALUE}.")
     String backend;
 
     @Option(names = "--verify", description = "Also solve with the pure-Java CPU engine and report the largest "
@@ -142,7 +142,7 @@ final class SolveCommand implements Runnable {
             String backendName;
             String reason;
             progress.update("solving " + cov.size() + " assets");
-            try (Backends.Selection sel = Backends.select(backend)) {
+            try (Backends.Selection sel = Backends.selectForOneProblem(backend)) {
                 backendName = sel.backend().name();
                 reason = sel.reason();
                 BatchSolution batch = sel.backend().solve(CovarianceBatch.of(List.of(cov)), budgets.toArray(),

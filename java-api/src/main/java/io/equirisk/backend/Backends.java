@@ -43,6 +43,21 @@ public final class Backends {
 
     /** Selects by name: "auto", "cpu", "cuda", or another registered provider's name. */
     public static Selection select(String choice) {
+        return select(choice, false);
+    }
+
+    /**
+     * Selects the backend for one problem. A named backend is honoured; under {@code auto} a single problem goes to
+     * the CPU engine even where a GPU is usable (which is then not opened), and the reason says so. One problem
+     * solves faster there: the GPU runs it on one of its SMs. Measured on an H100 host (benchmarks/RESULTS.md): N =
+     * 3000 in 105–109 ms as a whole CUDA call, against 26–28 ms on one core of the Java engine; N = 100 in 0.35 ms
+     * of kernel time alone, against ~0.1 ms.
+     */
+    public static Selection selectForOneProblem(String choice) {
+        return select(choice, true);
+    }
+
+    private static Selection select(String choice, boolean oneProblem) {
         String want = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
         List<BackendProvider> all = providers();
         if (want.equals("auto")) {
@@ -52,6 +67,11 @@ public final class Backends {
                     continue;
                 }
                 BackendProvider.Availability a = safeProbe(p);
+                if (a.available() && oneProblem) {
+                    return new Selection(new CpuBackend(), "auto: cpu for one problem (" + p.name() + " available: "
+                            + a.reason() + "; one problem solves faster on the CPU engine, --backend " + p.name()
+                            + " to use it anyway)");
+                }
                 if (a.available()) {
                     return new Selection(p.open(), "auto: " + p.name() + " (" + a.reason() + ")");
                 }

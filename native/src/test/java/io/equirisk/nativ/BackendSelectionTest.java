@@ -1,12 +1,18 @@
 package io.equirisk.nativ;
 
+import io.equirisk.Equirisk;
 import io.equirisk.backend.BackendProvider;
 import io.equirisk.backend.Backends;
+import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.error.BackendException;
+import io.equirisk.solver.RiskBudgetingResult;
+import io.equirisk.solver.RiskBudgets;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -84,6 +90,37 @@ class BackendSelectionTest {
             assertEquals("emulation", s.backend().name());
             assertTrue(s.reason().startsWith("emulation (requested;"), s.reason());
             assertTrue(s.backend().description().contains("libequirisk_emu.so"), s.backend().description());
+        }
+    }
+
+    /**
+     * Under auto one problem goes to the CPU engine, GPU or not (it solves faster there), and the reason says why; a
+     * named backend is honoured. Through the facade the answer is the CPU engine's to the bit (on a GPU machine this
+     * checks the routing: the CUDA kernels' answers differ from the CPU engine's by up to ~1e-10).
+     */
+    @Test
+    void oneProblemGoesToTheCpuEngineUnderAuto() {
+        BackendProvider.Availability cuda = new CudaBackendProvider().probe();
+        try (Backends.Selection s = Backends.selectForOneProblem("auto")) {
+            assertEquals("cpu", s.backend().name(), s.reason());
+            String expected = cuda.available() ? "auto: cpu for one problem (cuda available: " + cuda.reason()
+                    : "cuda unavailable: " + cuda.reason();
+            assertTrue(s.reason().contains(expected), s.reason());
+        }
+        if (cuda.available()) {
+            try (Backends.Selection s = Backends.selectForOneProblem("cuda")) {
+                assertEquals("cuda", s.backend().name(), "a named backend is honoured");
+            }
+        }
+        int n = 40;
+        CovarianceMatrix cov = CovarianceMatrix.of(n, TestMatrices.factorModel(new Random(7), n, 5));
+        RiskBudgets equal = RiskBudgets.equal(n);
+        RiskBudgetingResult reference;
+        try (Equirisk cpu = Equirisk.withBackend("cpu")) {
+            reference = cpu.solve(cov, equal);
+        }
+        try (Equirisk er = Equirisk.create()) {
+            assertArrayEquals(reference.weights(), er.solve(cov, equal).weights(), er.selectionReason());
         }
     }
 }
