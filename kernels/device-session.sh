@@ -72,8 +72,8 @@ prepare() {
             echo "prepare: $shared/$f is missing: the tests that read it will be reported as skipped there"
         fi
     done
-    echo "== a Java runtime for the device (jlink: java.base, java.logging, jdk.incubator.vector)"
-    "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector --strip-debug \
+    echo "== a Java runtime for the device (jlink: java.base, java.logging, jdk.incubator.vector; java.management, jdk.management and jdk.unsupported for JMH)"
+    "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,jdk.incubator.vector,jdk.unsupported --strip-debug \
         --no-header-files --no-man-pages --compress=zip-9 --output "$dev/jdk"
     tar -C "$dev" -czf "$dev/jdk.tgz" jdk
     rm -rf "$dev/jdk"
