@@ -72,8 +72,10 @@ prepare() {
             echo "prepare: $shared/$f is missing: the tests that read it will be reported as skipped there"
         fi
     done
-    echo "== a Java runtime for the device (jlink: java.base, java.logging, jdk.incubator.vector; java.management, jdk.management and jdk.unsupported for JMH)"
-    "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,jdk.incubator.vector,jdk.unsupported --strip-debug \
+    echo "== a Java runtime for the device (java.base, java.logging, jdk.incubator.vector; JMH needs the management"
+    echo "   modules and jdk.unsupported)"
+    "$JAVA_HOME/bin/jlink" --strip-debug \
+        --add-modules java.base,java.logging,java.management,jdk.management,jdk.incubator.vector,jdk.unsupported \
         --no-header-files --no-man-pages --compress=zip-9 --output "$dev/jdk"
     tar -C "$dev" -czf "$dev/jdk.tgz" jdk
     rm -rf "$dev/jdk"
@@ -117,7 +119,7 @@ run() {
     local lib="$dev/$native_rel" flavour=cuda size=10000 cmp_size=10000
     if ((emulation)); then flavour=emu size=200 cmp_size=6; fi
     export EQUIRISK_PROFILE=1
-    # the real-data tests read ../shared when the copy has it (they are reported as skipped otherwise)
+    # the real-data tests read ../shared when the copy has it, else the files prepare copied (skipped without both)
     if [[ -d "$root/../shared/data" ]]; then
         export EQUIRISK_SHARED="$root/../shared"
     elif [[ -d "$dev/shared" ]]; then

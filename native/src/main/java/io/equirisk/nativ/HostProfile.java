@@ -5,7 +5,9 @@ import java.util.Locale;
 /**
  * Where a native call's host time goes, on stderr when {@code EQUIRISK_PROFILE=1} (the switch under which the
  * library prints each kernel's device time): the input scan, staging (copies into and out of host memory), and
- * waiting for downcalls (bus and device) that the staging did not hide. Off, it costs a few clock reads per chunk.
+ * waiting for downcalls (bus and device) that the staging did not hide. A staged solve checks its matrices as it
+ * copies them, so there that check counts as staging and the scan is only the arguments'. Off, it costs a few
+ * clock reads per chunk.
  */
 final class HostProfile {
     static final boolean ON = "1".equals(System.getenv("EQUIRISK_PROFILE"));
