@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define ER_ABI_VERSION 4
+#define ER_ABI_VERSION 5
 
 typedef enum er_status {
     ER_OK = 0,
@@ -45,7 +45,8 @@ typedef enum er_solver {
 typedef enum er_solver_used {
     ER_USED_CCD = 1,
     ER_USED_NEWTON = 2,
-    ER_USED_CCD_NEWTON = 3
+    ER_USED_CCD_NEWTON = 3,
+    ER_USED_DIAGONAL = 4  /* one positive budget: the whole weight on that asset, no iterations */
 } er_solver_used;
 
 typedef struct er_device_info {

@@ -1327,7 +1327,14 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         int sweeps = 0, steps = 0, used = 0, chol_failed = 0;
         bool q_exact = false; /* q holds C y (Newton) or C y − y (CCD) exactly at the final y */
         bool q_offdiag = true;
-        if (cfg.solver != 2) {
+        if (na == 1) {
+            /* one positive budget: all the weight on that asset, y = 1 already (b = 1, C = 1); no solver runs, as
+               in the Java engine ("diagonal", 0 iterations) */
+            used = 4;
+            for (int p = tid; p < na; p += T) P.q[p] = P.q[p] / root_bcb; /* C y */
+            q_exact = true;
+            q_offdiag = false;
+        } else if (cfg.solver != 2) {
             /* d./e. CCD, with the stall rule under AUTO */
             used = 1;
             bool to_newton = false;

@@ -615,6 +615,7 @@ public final class CudaBackend implements ComputeBackend {
             case EquiriskH.ER_USED_CCD -> "ccd";
             case EquiriskH.ER_USED_NEWTON -> "newton";
             case EquiriskH.ER_USED_CCD_NEWTON -> "ccd+newton";
+            case EquiriskH.ER_USED_DIAGONAL -> "diagonal";
             default -> throw new BackendException("er_solve reported unknown solver code " + used + " for problem "
                     + problem);
         };

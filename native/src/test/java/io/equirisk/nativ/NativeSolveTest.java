@@ -143,6 +143,50 @@ class NativeSolveTest {
     }
 
     /**
+     * A problem with one positive budget has one answer, all the weight on that asset, and no solver runs: both
+     * engines report it as "diagonal" after 0 iterations, under every method, beside ordinary problems of the same
+     * batch (the warp path's n ≤ 128 and the block path's larger n).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {7, 140})
+    void oneActiveAssetIsReportedAsDiagonalByBothEngines(int n) {
+        Random rnd = new Random(31);
+        int count = 3;
+        double[] v = new double[count * n * n];
+        for (int k = 0; k < count; k++) {
+            System.arraycopy(TestMatrices.factorModel(rnd, n, 2), 0, v, k * n * n, n * n);
+        }
+        CovarianceBatch batch = CovarianceBatch.of(count, n, v, null);
+        double[] b = new double[count * n];
+        b[3] = 1.0;                                                   // problem 0: asset 3 only
+        System.arraycopy(TestMatrices.budgets(rnd, n, 0), 0, b, n, n); // problem 1: every asset
+        b[2 * n + n - 1] = 1.0;                                       // problem 2: the last asset only
+        try (CpuBackend cpu = new CpuBackend(1)) {
+            for (SolverMethod method : SolverMethod.values()) {
+                SolverOptions opts = SolverOptions.defaults().withTolerance(TOL).withMethod(method);
+                BatchSolution gpu = backend.solve(batch, b, opts);
+                BatchSolution ref = cpu.solve(batch, b, opts);
+                for (int k : new int[] {0, 2}) {
+                    int asset = k == 0 ? 3 : n - 1;
+                    String what = method + " n=" + n + " problem " + k;
+                    assertEquals("diagonal", gpu.solvers()[k], what);
+                    assertEquals(ref.solvers()[k], gpu.solvers()[k], what);
+                    assertEquals(0, gpu.iterations()[k], what);
+                    assertTrue(gpu.converged()[k], what);
+                    assertEquals(0.0, gpu.residuals()[k], what);
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(i == asset ? 1.0 : 0.0, gpu.weights()[k * n + i], what + " weight " + i);
+                        assertEquals(i == asset ? 1.0 : 0.0, gpu.riskContributions()[k * n + i], what + " RC " + i);
+                    }
+                    assertEquals(Math.sqrt(v[k * n * n + asset * n + asset]), gpu.volatilities()[k], 1e-15
+                            * Math.sqrt(v[k * n * n + asset * n + asset]), what + " volatility");
+                }
+                assertTrue(!gpu.solvers()[1].equals("diagonal") && gpu.converged()[1], method + " problem 1");
+            }
+        }
+    }
+
+    /**
      * Larger problems cross the critical-call threshold and are staged, some in several chunks. Staged solves send
      * each Σ's upper triangle (er_solve_packed), as the CPU engine reads it; the critical path passes the full
      * arrays. So the staged answers must equal, bit for bit up to 1e-14, the critical path's on the matrices with

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EquiriskH {
 
     /** The ABI version these bindings were written for ({@code ER_ABI_VERSION}). */
-    public static final int ER_ABI_VERSION = 4;
+    public static final int ER_ABI_VERSION = 5;
 
     public static final int ER_OK = 0;
     public static final int ER_INVALID_ARGUMENT = 1;
@@ -54,6 +54,7 @@ public final class EquiriskH {
     public static final int ER_USED_CCD = 1;
     public static final int ER_USED_NEWTON = 2;
     public static final int ER_USED_CCD_NEWTON = 3;
+    public static final int ER_USED_DIAGONAL = 4;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
