@@ -13,8 +13,8 @@ import io.equirisk.kernel.NumericKernels;
  * x_j (j > i) and the axpy that accumulates Σ_ij·x_i(new) for the later coordinates; the backward sweep that follows
  * reads the same rows in reverse order (cache-warm) and needs no axpy at all (see {@link #backwardSweep}), and the
  * next forward sweep reuses the backward sweep's dot products instead of reading Σ for them. Forward and backward
- * sweeps alternate (symmetric Gauss-Seidel), and from {@link #MIXING_MIN_ASSETS} assets on each pair is accelerated
- * by Anderson mixing, which carries the cached dot products along.
+ * sweeps alternate (symmetric Gauss-Seidel), and where {@link #mixes} says so (from {@link #MIXING_MIN_ASSETS} assets
+ * on, or CCD alone) each pair is accelerated by Anderson mixing, which carries the cached dot products along.
  *
  * <p>The exact residual max_i |RC_i − b_i| needs Σx, a further half-matrix pass; it is computed only when a cheap
  * proxy (the largest relative change of x in the sweep, scaled by a factor calibrated at each exact check) predicts
@@ -43,6 +43,16 @@ final class CoordinateDescent {
      * 11 instead of 16 sweeps and 15% faster at N = 300, 11 instead of 13 and ~10% faster at N = 1000.
      */
     static final int MIXING_MIN_ASSETS = 256;
+
+    /**
+     * Whether to mix: from {@link #MIXING_MIN_ASSETS} on, and at every size when CCD runs alone. With Newton behind it
+     * (AUTO) a slow CCD is handed over, and below 256 assets mixing does not pay on the problems that converge; alone,
+     * CCD must finish by itself, and on ill-conditioned Σ mixing is what lets it: n = 100, correlation spectrum over
+     * four decades, 141–265 mixed sweeps (the GPU's) against 1,430 to over 2,000 plain pairs.
+     */
+    static boolean mixes(int n, SolverMethod method) {
+        return n >= MIXING_MIN_ASSETS || method == SolverMethod.CCD;
+    }
     private final AndersonMixing mixing;
     private final double[] pairStart;
     private final double[] coef = new double[BLOCK];
@@ -63,8 +73,10 @@ final class CoordinateDescent {
      * @param startUps the products of each block's rows with x beyond the block at the start point (as
      *                 {@link #quadraticForm} leaves them), so that the first forward sweep need not compute them; or
      *                 null. Taken over, not copied.
+     * @param mix      accelerate the sweep pairs by Anderson mixing (see {@link #mixes})
      */
-    CoordinateDescent(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x, double[] startUps) {
+    CoordinateDescent(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x, double[] startUps,
+                      boolean mix) {
         this.k = k;
         this.sigma = sigma;
         this.off = off;
@@ -73,7 +85,7 @@ final class CoordinateDescent {
         this.x = x;
         this.acc = new double[n];
         this.sx = new double[n];
-        this.mixing = n >= MIXING_MIN_ASSETS ? new AndersonMixing(k, n, ANDERSON_DEPTH) : null;
+        this.mixing = mix ? new AndersonMixing(k, n, ANDERSON_DEPTH) : null;
         this.pairStart = mixing != null ? new double[n] : null;
         this.up = startUps != null ? startUps : new double[n];
         this.upFresh = startUps != null;

@@ -70,7 +70,8 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
             sx = newton.sigmaX();
             used = "newton";
         } else {
-            CoordinateDescent ccd = new CoordinateDescent(k, sigma, off, n, b, x, startUps);
+            CoordinateDescent ccd = new CoordinateDescent(k, sigma, off, n, b, x, startUps,
+                    CoordinateDescent.mixes(n, options.method()));
             boolean auto = options.method() == SolverMethod.AUTO;
             boolean ok = ccd.run(options.tolerance(), options.maxIterations(), auto, 2 * m + 50);
             iterations = ccd.sweeps;
