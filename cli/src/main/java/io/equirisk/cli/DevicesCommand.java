@@ -21,7 +21,7 @@ final class DevicesCommand implements Runnable {
     public void run() {
         PrintWriter out = main.spec.commandLine().getOut();
         List<BackendProvider> providers = Backends.providers();
-        TextTable t = new TextTable("backend", "priority", "available", "details");
+        TextTable t = new TextTable("backend", "priority", "available", "details").text(3);
         for (BackendProvider p : providers) {
             BackendProvider.Availability a;
             try {

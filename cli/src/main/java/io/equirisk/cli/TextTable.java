@@ -4,14 +4,28 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain-text table: the first column left-aligned, the others right-aligned, widths fitted to the cells. */
+/**
+ * A plain-text table: the first column left-aligned, the others right-aligned (numbers) unless marked as text,
+ * widths fitted to the cells.
+ */
 final class TextTable {
     private final List<String[]> rows = new ArrayList<>();
     private final int columns;
+    private final boolean[] left;
 
     TextTable(String... header) {
         this.columns = header.length;
+        this.left = new boolean[columns];
+        this.left[0] = true;
         rows.add(header);
+    }
+
+    /** Marks columns that hold text, which reads left-aligned (a right-aligned long reason pads every short one). */
+    TextTable text(int... cols) {
+        for (int c : cols) {
+            left[c] = true;
+        }
+        return this;
     }
 
     void row(String... cells) {
@@ -52,7 +66,7 @@ final class TextTable {
                     line.append("  ");
                 }
                 String pad = " ".repeat(width[c] - r[c].length());
-                line.append(c == 0 ? r[c] + pad : pad + r[c]);
+                line.append(left[c] ? r[c] + pad : pad + r[c]);
             }
             out.println(line.toString().stripTrailing());
             if (header) {

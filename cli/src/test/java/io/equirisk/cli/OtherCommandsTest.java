@@ -85,6 +85,16 @@ class OtherCommandsTest {
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("cpu") && r.out().contains("yes"), r.out());
         assertTrue(r.out().contains("--backend auto selects"), r.out());
+        // the details are text: each starts in the same column, so the short ones are not padded out to the longest
+        String[] lines = r.out().split("\\R");
+        int column = lines[0].indexOf("details");
+        assertTrue(column > 0, lines[0]);
+        for (String line : lines) {
+            if (line.startsWith("cpu ")) {
+                assertTrue(line.substring(column).startsWith("pure-Java engine"), "details of the cpu row in column "
+                        + column + ": " + line);
+            }
+        }
     }
 
     @Test
