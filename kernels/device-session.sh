@@ -15,9 +15,9 @@
 #   bench        gpu-check's table: covariance N = 5000, batched solve 10,000 × 100, N = 3000, rolling; with the
 #                solve from page-locked staging ("The host side of large native calls")
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
-#                (predicted 40-70 ms for the whole call, 320 ms before)
-#   variants     compare_libs at N = 100: the default build against one without mixing at 128 registers
-#                (16 problems per SM instead of 12; "Sweep count levers"), and against its FP32 triangle
+#                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
+#   variants     compare_libs at N = 100: the default build against the sweep in groups of 4 and of 2
+#                coordinates (-DER_WARP_GROUP; "Grouped sweeps" in RESULTS.md: predicted −15 to −25% on the batch)
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
 #   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves
@@ -34,18 +34,21 @@ prepare() {
     equirisk_find_jdk
     equirisk_find_maven
     rm -rf "$dev"
-    mkdir -p "$dev/bin" "$dev/nomix" "$dev/lineinfo"
+    mkdir -p "$dev/bin" "$dev/group2" "$dev/group4" "$dev/lineinfo"
     echo "== Java: the native module's tests (this also builds both product libraries), the benchmarks jar"
     bash "$root/native/gpu-java-tests.sh" prepare "$dev/java-tests"
     (cd "$root" && mvn -B -q -DskipTests package -pl benchmarks -am)
     cp "$root/benchmarks/target/benchmarks.jar" "$dev/"
     local lib="$dev/$native_rel"
     [[ -f "$lib/libequirisk_cuda.so" ]] || { echo "prepare: no libequirisk_cuda.so was built (nvcc?)" >&2; exit 1; }
-    echo "== the experiment's library: no mixing on the warp path, FP16 instance at 128 registers, sm_90 only"
-    EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 EQUIRISK_NVCC_FLAGS="-DER_WARP_MIXING=0 -DER_WARP_REGS_FP16=128" \
-        bash "$here/build.sh" "$dev/nomix"
-    EQUIRISK_SKIP_CUDA=1 EQUIRISK_FORCE_BUILD=1 EQUIRISK_EMU_CXXFLAGS="-DER_WARP_MIXING=0" \
-        bash "$here/build.sh" "$dev/nomix" # its emulation twin, for run --emulation
+    echo "== the experiment's libraries: the warp path's sweep in groups of 2 and of 4 coordinates, sm_90 only"
+    local g
+    for g in 2 4; do
+        EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 EQUIRISK_NVCC_FLAGS="-DER_WARP_GROUP=$g" \
+            bash "$here/build.sh" "$dev/group$g"
+        EQUIRISK_SKIP_CUDA=1 EQUIRISK_FORCE_BUILD=1 EQUIRISK_EMU_CXXFLAGS="-DER_WARP_GROUP=$g" \
+            bash "$here/build.sh" "$dev/group$g" # its emulation twin, for run --emulation
+    done
     echo "== the product library with line information (sm_90 only), for racecheck's reports to name source lines"
     EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 EQUIRISK_NVCC_FLAGS="-lineinfo" bash "$here/build.sh" "$dev/lineinfo"
     # shellcheck disable=SC2016
@@ -130,7 +133,7 @@ run() {
     export JAVA_HOME=/tmp/equirisk-jdk/jdk
     local java=(/tmp/equirisk-jdk/jdk/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
         -Dequirisk.native.dir="$lib" -cp "$dev/benchmarks.jar")
-    local cmp="$dev/bin/compare_libs-$flavour" base="$lib/libequirisk_$flavour.so" nomix="$dev/nomix/libequirisk_$flavour.so"
+    local cmp="$dev/bin/compare_libs-$flavour" base="$lib/libequirisk_$flavour.so"
 
     if ((emulation)); then
         step driver 240 "$dev/bin/driver-emu" --quick
@@ -143,8 +146,8 @@ run() {
     # under emulation (its 5000 × 2520 product would take minutes there)
     local cmp_env=(env EQUIRISK_CMP_BATCH="$cmp_size")
     ((emulation)) && cmp_env+=(EQUIRISK_CMP_COVARIANCE=0)
-    step variants 60 "${cmp_env[@]}" EQUIRISK_CMP_N=100 "$cmp" default="$base" no-mixing-128="$nomix" \
-        fp32-triangle="$base,EQUIRISK_SOLVE_TRI=fp32"
+    step variants 60 "${cmp_env[@]}" EQUIRISK_CMP_N=100 "$cmp" default="$base" \
+        group-4="$dev/group4/libequirisk_$flavour.so" group-2="$dev/group2/libequirisk_$flavour.so"
     step lanes-50 30 "${cmp_env[@]}" EQUIRISK_CMP_N=50 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     step lanes-32 30 "${cmp_env[@]}" EQUIRISK_CMP_N=32 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     if ((emulation)); then

@@ -2,8 +2,9 @@
 # Builds the library and the C test driver, and runs the driver.
 #   run.sh                 emulation library: all checks; the covariance again on the CUDA-core product kernel; the
 #                          solve again with C (and then the vectors) in global memory; all checks again with 300 kB of emulated device memory so every batch is
-#                          chunked (--expect-chunking asserts it); the GPU tools (tools/*.cpp include the driver)
-#                          compiled, device-session.sh parsed
+#                          chunked (--expect-chunking asserts it); the next GPU session's experiment (the sweep in
+#                          groups of 4) --quick; the GPU tools (tools/*.cpp include the driver) compiled,
+#                          device-session.sh parsed
 #   run.sh --lib cuda      the CUDA library (needs a GPU)
 #   run.sh --tsan          emulation library and driver built with ThreadSanitizer
 #   run.sh --asan          emulation library and driver built with AddressSanitizer + UBSan
@@ -59,6 +60,13 @@ fi
 if [[ "$lib" == emu && -z "$sanitize" ]]; then
     echo "--- again with 300 kB of emulated device memory (chunked batches)"
     EQUIRISK_EMU_DEVICE_MEMORY=300000 "$driver" --expect-chunking
+    # the next GPU session's experiment (device-session.sh, step variants) is kernel code too: CI runs it
+    echo "--- the warp path's sweep in groups of 4 coordinates (-DER_WARP_GROUP=4, an experiment's build)"
+    EQUIRISK_SKIP_CUDA=1 EQUIRISK_FORCE_BUILD=1 EQUIRISK_EMU_CXXFLAGS="-DER_WARP_GROUP=4" \
+        bash "$here/build.sh" "$out/group4" > /dev/null
+    g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/test/driver.cpp" -L"$out/group4" -lequirisk_emu \
+        -Wl,-rpath,"$out/group4" -o "$out/group4/driver"
+    "$out/group4/driver" --quick
     # the GPU session's tools include this driver: a change here must not surface first on a lent machine
     echo "--- the GPU session's tools still compile against the driver; device-session.sh parses"
     for tool in compare_libs phases sweep_variants; do

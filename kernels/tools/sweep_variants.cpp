@@ -7,10 +7,11 @@
  *
  *   EQUIRISK_SKIP_CUDA=1 bash kernels/build.sh kernels/target/test-emu     (the driver it includes links the ABI)
  *   g++ -O2 -std=c++20 -pthread -Ikernels/include kernels/tools/sweep_variants.cpp -Lkernels/target/test-emu \
- *       -lequirisk_emu -Wl,-rpath,$PWD/kernels/target/test-emu -o sweeps && ./sweeps [PROBLEMS]
+ *       -lequirisk_emu -Wl,-rpath,$PWD/kernels/target/test-emu -o sweeps && ./sweeps [PROBLEMS [spd|ill|cluster|pairs]]
  *
  * Variants: the sweep order (forward every time; forward then backward as one map; two forward sweeps as one map;
- * Jacobi, every coordinate's step from the same point, so a sweep is one product with C and no sequential chain),
+ * Jacobi, every coordinate's step from the same point, so a sweep is one product with C and no sequential chain;
+ * groups of G consecutive coordinates stepping together, solve.cu's warp_sweep_grouped),
  * the mixing depth, under- or over-relaxation of each coordinate step (ω), and the mixing step β of type-II
  * Anderson (1 in solve.cu). Results and their reading: benchmarks/RESULTS.md, "Sweep count levers".
  */
@@ -25,7 +26,7 @@
 
 namespace {
 
-enum class Order { FORWARD, SYMMETRIC_PAIR, FORWARD_PAIR, JACOBI };
+enum class Order { FORWARD, SYMMETRIC_PAIR, FORWARD_PAIR, JACOBI, GROUPED };
 
 struct Variant {
     std::string name;
@@ -33,6 +34,8 @@ struct Variant {
     int depth;
     double omega = 1.0;
     double beta = 1.0;
+    int group = 1; /* GROUPED: coordinates [g·G, g·G + G) step together from the same q (Jacobi inside a group, forward
+                      Gauss-Seidel between groups); 32 % G == 0, so a group never straddles two of a lane's entries */
 };
 
 /* One problem on the correlation scale: C with a zero diagonal (solve.cu's q = Cy − y convention), budgets b. */
@@ -66,6 +69,21 @@ void jacobi(const Problem& P, double omega, Vec& y, Vec& q) {
     for (int i = 0; i < P.n; i++) {
         y[i] += dy[i];
         for (int j = 0; j < P.n; j++) q[j] += P.C[(size_t)i * P.n + j] * dy[i];
+    }
+}
+
+/* Forward sweep in groups of G consecutive coordinates: each group's steps from the q that the groups before it left,
+   then q updated by the group's G columns. On the warp path the G owners are G lanes of one entry slot: one root
+   (SIMT) and G independent shuffles per group instead of one of each per coordinate. */
+void grouped(const Problem& P, int G, double omega, Vec& y, Vec& q) {
+    Vec dy(G);
+    for (int k = 0; k < P.n; k += G) {
+        const int e = std::min(P.n, k + G);
+        for (int i = k; i < e; i++) dy[i - k] = omega * ((-q[i] + std::sqrt(q[i] * q[i] + 4.0 * P.b[i])) / 2.0 - y[i]);
+        for (int i = k; i < e; i++) {
+            y[i] += dy[i - k];
+            for (int j = 0; j < P.n; j++) q[j] += P.C[(size_t)i * P.n + j] * dy[i - k];
+        }
     }
 }
 
@@ -163,6 +181,7 @@ Count solve(const Problem& P, const Variant& v, double tol) {
     while (c.sweeps < 10000) {
         const Vec d = y;
         if (v.order == Order::JACOBI) jacobi(P, v.omega, y, q);
+        else if (v.order == Order::GROUPED) grouped(P, v.group, v.omega, y, q);
         else sweep(P, false, v.omega, y, q);
         c.sweeps++;
         if (v.order == Order::SYMMETRIC_PAIR || v.order == Order::FORWARD_PAIR) {
@@ -181,8 +200,35 @@ Count solve(const Problem& P, const Variant& v, double tol) {
 
 }  // namespace
 
+/* The problems: gpu-check's (random_spd), or harder ones for the variants' robustness: "ill" (the driver's
+   ill_conditioned: correlation spectrum over 4 decades, both signs), "cluster" (groups of 8 consecutive assets
+   correlated 0.65–0.97 among themselves on a market factor: the case where steps taken together overshoot), "pairs"
+   (consecutive pairs correlated −0.4 to −0.7: the other sign). */
+void make_problem(const std::string& kind, int n, double* S) {
+    if (kind == "ill") return ill_conditioned(n, 4.0, S);
+    if (kind == "cluster" || kind == "pairs") {
+        /* unit-variance factor models: a market loading m_i, a loading c_i on the group's own factor (groups of 8
+           consecutive assets, or pairs whose second asset loads −c), the rest idiosyncratic; then volatilities */
+        const int g = kind == "cluster" ? 8 : 2;
+        Vec m(n), c(n), vol(n);
+        for (int i = 0; i < n; i++) {
+            m[i] = uniform(0.3, 0.5);
+            c[i] = uniform(0.75, 0.85) * (kind == "pairs" && i % 2 ? -1.0 : 1.0);
+            vol[i] = uniform(0.01, 0.04);
+        }
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) {
+                const double r = i == j ? 1.0 : m[i] * m[j] + (i / g == j / g ? c[i] * c[j] : 0.0);
+                S[(size_t)i * n + j] = r * vol[i] * vol[j];
+            }
+        return;
+    }
+    random_spd(n, S);
+}
+
 int main(int argc, char** argv) {
     const int problems = argc > 1 ? std::atoi(argv[1]) : 240, n = 100;
+    const std::string kind = argc > 2 ? argv[2] : "spd";
     const double tol = 1e-10;
     const std::vector<Variant> variants = {
         {"forward, depth 3 (solve.cu)", Order::FORWARD, 3},
@@ -202,13 +248,19 @@ int main(int argc, char** argv) {
         {"Jacobi, depth 8, omega 0.5", Order::JACOBI, 8, 0.5},
         {"Jacobi, depth 12, omega 0.5", Order::JACOBI, 12, 0.5},
         {"Jacobi, no mixing, omega 0.3", Order::JACOBI, 0, 0.3},
+        {"groups of 2, depth 3", Order::GROUPED, 3, 1.0, 1.0, 2},
+        {"groups of 4, depth 3", Order::GROUPED, 3, 1.0, 1.0, 4},
+        {"groups of 8, depth 3", Order::GROUPED, 3, 1.0, 1.0, 8},
+        {"groups of 16, depth 3", Order::GROUPED, 3, 1.0, 1.0, 16},
+        {"groups of 4, no mixing", Order::GROUPED, 0, 1.0, 1.0, 4},
+        {"groups of 8, depth 3, omega 0.9", Order::GROUPED, 3, 0.9, 1.0, 8},
     };
     std::vector<Count> total(variants.size());
     std::vector<int> worst(variants.size(), 0);
     Vec S((size_t)n * n);
     Problem P{n, Vec((size_t)n * n), Vec(n, 1.0 / n)};
     for (int k = 0; k < problems; k++) {
-        random_spd(n, S.data());
+        make_problem(kind, n, S.data());
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
                 P.C[(size_t)i * n + j] = i == j ? 0.0 : S[(size_t)i * n + j] / std::sqrt(S[(size_t)i * n + i] * S[(size_t)j * n + j]);
@@ -219,8 +271,9 @@ int main(int argc, char** argv) {
             worst[v] = std::max(worst[v], c.sweeps);
         }
     }
-    std::printf("%d problems of N = %d (gpu-check's), tol %.0e, FP64 (a Jacobi sweep is one product with C)\n"
-                "%-34s %8s %8s %6s\n", problems, n, tol, "variant", "sweeps", "mixes", "worst");
+    std::printf("%d problems of N = %d (%s), tol %.0e, FP64 (a Jacobi sweep is one product with C)\n"
+                "%-34s %8s %8s %6s\n", problems, n, kind == "spd" ? "gpu-check's" : kind.c_str(), tol, "variant",
+                "sweeps", "mixes", "worst");
     for (size_t v = 0; v < variants.size(); v++)
         std::printf("%-34s %8.2f %8.2f %6d\n", variants[v].name.c_str(), (double)total[v].sweeps / problems,
                     (double)total[v].mixes / problems, worst[v]);
