@@ -17,7 +17,7 @@
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
 #   variants     compare_libs at N = 100: the default build against the sweep in groups of 4 and of 2
-#                coordinates (-DER_WARP_GROUP; "Grouped sweeps" in RESULTS.md: predicted −15 to −25% on the batch)
+#                coordinates (-DER_WARP_GROUP; "Grouped sweeps" in RESULTS.md: predicted −14 to −21% on the batch)
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
 #   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves

@@ -48,11 +48,13 @@ final class CoordinateDescent {
      * Whether to mix: from {@link #MIXING_MIN_ASSETS} on, and at every size when CCD runs alone. With Newton behind it
      * (AUTO) a slow CCD is handed over, and below 256 assets mixing does not pay on the problems that converge; alone,
      * CCD must finish by itself, and on ill-conditioned Σ mixing is what lets it: n = 100, correlation spectrum over
-     * four decades, 141–265 mixed sweeps (the GPU's) against 1,430 to over 2,000 plain pairs.
+     * four decades, 267–573 sweeps mixed against 1,430 to over 2,000 plain (the GPU's mixed CCD: 141–265; table in
+     * benchmarks/RESULTS.md).
      */
     static boolean mixes(int n, SolverMethod method) {
         return n >= MIXING_MIN_ASSETS || method == SolverMethod.CCD;
     }
+
     private final AndersonMixing mixing;
     private final double[] pairStart;
     private final double[] coef = new double[BLOCK];
