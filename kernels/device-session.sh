@@ -18,6 +18,7 @@
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
 #   variants     compare_libs at N = 100: the default build against the sweep in groups of 4 and of 2
 #                coordinates (-DER_WARP_GROUP; "Grouped sweeps" in RESULTS.md: predicted −14 to −21% on the batch)
+#   driver-g4    the full C driver against the G = 4 CUDA build; java-g4: the native Java tests on it
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
 #   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves
@@ -54,6 +55,10 @@ prepare() {
     # shellcheck disable=SC2016
     g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/test/driver.cpp" -L"$dev/lineinfo" -lequirisk_cuda \
         -Wl,-rpath,'$ORIGIN/../lineinfo' -o "$dev/bin/driver-lineinfo"
+    # the full driver against the G = 4 build, so a default switched to it has run every check on a GPU
+    # shellcheck disable=SC2016
+    g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/test/driver.cpp" -L"$dev/group4" -lequirisk_cuda \
+        -Wl,-rpath,'$ORIGIN/../group4' -o "$dev/bin/driver-group4"
     echo "== the C driver and compare_libs, against the product CUDA library and against the emulation"
     local flavour
     for flavour in cuda emu; do
@@ -148,6 +153,13 @@ run() {
     ((emulation)) && cmp_env+=(EQUIRISK_CMP_COVARIANCE=0)
     step variants 60 "${cmp_env[@]}" EQUIRISK_CMP_N=100 "$cmp" default="$base" \
         group-4="$dev/group4/libequirisk_$flavour.so" group-2="$dev/group2/libequirisk_$flavour.so"
+    if ((!emulation)); then
+        # the G = 4 build through every driver check and the Java tests (its library in place of the product's)
+        step driver-g4 90 "$dev/bin/driver-group4"
+        rm -rf /tmp/equirisk-jt-g4 && cp -r "$dev/java-tests" /tmp/equirisk-jt-g4
+        cp "$dev/group4/libequirisk_cuda.so" "/tmp/equirisk-jt-g4/${native_rel#java-tests/}/libequirisk_cuda.so"
+        step java-g4 120 bash /tmp/equirisk-jt-g4/run.sh cuda
+    fi
     step lanes-50 30 "${cmp_env[@]}" EQUIRISK_CMP_N=50 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     step lanes-32 30 "${cmp_env[@]}" EQUIRISK_CMP_N=32 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     if ((emulation)); then
@@ -171,6 +183,8 @@ run() {
     excerpt bench "GPU call|covariance|solve|rolling|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
     excerpt variants "solve|rolling|covariance|cannot|failed"
+    excerpt driver-g4 "checks|FAIL|library:"
+    excerpt java-g4 "tests (found|successful|failed|aborted|skipped)|FAIL"
     excerpt lanes-50 "solve|cannot|failed"
     excerpt lanes-32 "solve|cannot|failed"
     excerpt java-tests "tests (found|successful|failed|aborted|skipped)|FAIL" 
