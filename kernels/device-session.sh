@@ -16,9 +16,8 @@
 #                solve from page-locked staging ("The host side of large native calls")
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
-#   variants     compare_libs at N = 100: the default build against the sweep in groups of 4 and of 2
-#                coordinates (-DER_WARP_GROUP; "Grouped sweeps" in RESULTS.md: predicted −14 to −21% on the batch)
-#   driver-g4    the full C driver against the G = 4 CUDA build; java-g4: the native Java tests on it
+#   phases       where the batched solve's time goes: tools/phases.sh's cycle counters per phase and Nsight
+#                Compute's stall samples by code region, on the product's code ("Sixth GPU session" in RESULTS.md)
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
 #   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves
@@ -35,30 +34,21 @@ prepare() {
     equirisk_find_jdk
     equirisk_find_maven
     rm -rf "$dev"
-    mkdir -p "$dev/bin" "$dev/group2" "$dev/group4" "$dev/lineinfo"
+    mkdir -p "$dev/bin" "$dev/lineinfo"
     echo "== Java: the native module's tests (this also builds both product libraries), the benchmarks jar"
     bash "$root/native/gpu-java-tests.sh" prepare "$dev/java-tests"
     (cd "$root" && mvn -B -q -DskipTests package -pl benchmarks -am)
     cp "$root/benchmarks/target/benchmarks.jar" "$dev/"
     local lib="$dev/$native_rel"
     [[ -f "$lib/libequirisk_cuda.so" ]] || { echo "prepare: no libequirisk_cuda.so was built (nvcc?)" >&2; exit 1; }
-    echo "== the experiment's libraries: the warp path's sweep in groups of 2 and of 4 coordinates, sm_90 only"
-    local g
-    for g in 2 4; do
-        EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 EQUIRISK_NVCC_FLAGS="-DER_WARP_GROUP=$g" \
-            bash "$here/build.sh" "$dev/group$g"
-        EQUIRISK_SKIP_CUDA=1 EQUIRISK_FORCE_BUILD=1 EQUIRISK_EMU_CXXFLAGS="-DER_WARP_GROUP=$g" \
-            bash "$here/build.sh" "$dev/group$g" # its emulation twin, for run --emulation
-    done
+    echo "== the phase counters' build of the solve (sm_90), for the step phases"
+    bash "$here/tools/phases.sh" --build-only "$dev/phases"
+    rm -rf "$dev/phases/src"
     echo "== the product library with line information (sm_90 only), for racecheck's reports to name source lines"
     EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 EQUIRISK_NVCC_FLAGS="-lineinfo" bash "$here/build.sh" "$dev/lineinfo"
     # shellcheck disable=SC2016
     g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/test/driver.cpp" -L"$dev/lineinfo" -lequirisk_cuda \
         -Wl,-rpath,'$ORIGIN/../lineinfo' -o "$dev/bin/driver-lineinfo"
-    # the full driver against the G = 4 build, so a default switched to it has run every check on a GPU
-    # shellcheck disable=SC2016
-    g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/test/driver.cpp" -L"$dev/group4" -lequirisk_cuda \
-        -Wl,-rpath,'$ORIGIN/../group4' -o "$dev/bin/driver-group4"
     echo "== the C driver and compare_libs, against the product CUDA library and against the emulation"
     local flavour
     for flavour in cuda emu; do
@@ -151,14 +141,8 @@ run() {
     # under emulation (its 5000 × 2520 product would take minutes there)
     local cmp_env=(env EQUIRISK_CMP_BATCH="$cmp_size")
     ((emulation)) && cmp_env+=(EQUIRISK_CMP_COVARIANCE=0)
-    step variants 60 "${cmp_env[@]}" EQUIRISK_CMP_N=100 "$cmp" default="$base" \
-        group-4="$dev/group4/libequirisk_$flavour.so" group-2="$dev/group2/libequirisk_$flavour.so"
     if ((!emulation)); then
-        # the G = 4 build through every driver check and the Java tests (its library in place of the product's)
-        step driver-g4 90 "$dev/bin/driver-group4"
-        rm -rf /tmp/equirisk-jt-g4 && cp -r "$dev/java-tests" /tmp/equirisk-jt-g4
-        cp "$dev/group4/libequirisk_cuda.so" "/tmp/equirisk-jt-g4/${native_rel#java-tests/}/libequirisk_cuda.so"
-        step java-g4 120 bash /tmp/equirisk-jt-g4/run.sh cuda
+        step phases 90 bash "$here/tools/phases.sh" --ncu --run-only "$dev/phases"
     fi
     step lanes-50 30 "${cmp_env[@]}" EQUIRISK_CMP_N=50 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     step lanes-32 30 "${cmp_env[@]}" EQUIRISK_CMP_N=32 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
@@ -182,9 +166,7 @@ run() {
     excerpt driver "checks|FAIL|library:|device 0"
     excerpt bench "GPU call|covariance|solve|rolling|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
-    excerpt variants "solve|rolling|covariance|cannot|failed"
-    excerpt driver-g4 "checks|FAIL|library:"
-    excerpt java-g4 "tests (found|successful|failed|aborted|skipped)|FAIL"
+    excerpt phases "mean sweeps|^  [a-z-]+ +[0-9]+$|SASS instructions" 14
     excerpt lanes-50 "solve|cannot|failed"
     excerpt lanes-32 "solve|cannot|failed"
     excerpt java-tests "tests (found|successful|failed|aborted|skipped)|FAIL" 

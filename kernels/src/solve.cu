@@ -557,75 +557,6 @@ __device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[R], dou
     }
 }
 
-/* An experiment's switch, for the next GPU session: G > 1 runs warp_sweep_grouped (G = 2, 4 or 8), 1 (the
-   default) the sweep above. */
-#ifndef ER_WARP_GROUP
-#define ER_WARP_GROUP 1
-#endif
-static_assert(ER_WARP_GROUP == 1 || ER_WARP_GROUP == 2 || ER_WARP_GROUP == 4 || ER_WARP_GROUP == 8,
-              "ER_WARP_GROUP must divide 32");
-
-/* The warp path's sweep in groups of G consecutive coordinates, which step together from the same q: Jacobi inside
-   a group, Gauss-Seidel between groups. The G owners are G lanes of one entry slot (32 % G == 0, so a group never
-   straddles two), so one root (SIMT) and G independent shuffles serve G coordinates, and the sequential chain (root,
-   shuffle, update of the next owners' q) is walked n/G times a sweep instead of n. Each lane loads its G·R entries
-   of the group's columns before the root, which hides their latency. Counted on the CPU (tools/sweep_variants.cpp,
-   FP64): gpu-check's problems take 22.0 sweeps in groups of 4 against 22.8 one by one, ill-conditioned ones 134
-   against 143, groups of 8 strongly correlated assets (0.65–0.97) lined up with the groups 9.0 against 8.3: steps
-   taken together do not overshoot, the log barrier's curvature b/y² adding to C's unit diagonal. */
-template <typename T, int R, bool SMALL, int G>
-__device__ __forceinline__ void warp_sweep_grouped(const Problem& P, double (&y)[R], double (&q)[R],
-                                                   const double (&b)[R]) {
-    const int na = P.na, lane = threadIdx.x;
-    const T* C = static_cast<const T*>(P.Cp);
-    int tj[R]; /* offset of column j = lane + 32r (0 past na: a valid entry, never used) */
-#pragma unroll
-    for (int r = 0; r < R; r++) {
-        const int j = lane + 32 * r;
-        tj[r] = j < na ? j * (j + 1) / 2 : 0;
-    }
-    int ti = 0; /* offset of column i, the group's first coordinate, carried from group to group */
-#pragma unroll
-    for (int ri = 0; ri < R; ri++) {
-        const int lim = na - 32 * ri < 32 ? na - 32 * ri : 32;
-        if (lim <= 0) break; /* uniform over the warp */
-        for (int l0 = 0; l0 < lim; l0 += G) {
-            const int i0 = 32 * ri + l0;
-            /* C(p, i) for this lane's entries p = lane + 32r and the group's columns i = i0 + g: in column i at
-               ti + p when p ≤ i, else in column p at tj + i; a column past na reads entry 0 (C_00 = 0) */
-            T c[G][R];
-            int tg = ti;
-#pragma unroll
-            for (int g = 0; g < G; g++) {
-                const bool live = l0 + g < lim;
-#pragma unroll
-                for (int r = 0; r < R; r++) {
-                    const bool in_col = r < ri || (r == ri && lane <= l0 + g);
-                    c[g][r] = C[!live ? 0 : in_col ? tg + lane + 32 * r : tj[r] + i0 + g];
-                }
-                tg += i0 + g + 1;
-            }
-            /* the owners' steps; every lane computes one (SIMT), lanes l0 … l0 + G − 1 are taken */
-            const double own = ccd_step<SMALL>(q[ri], b[ri], y[ri]);
-            double dy[G];
-#pragma unroll
-            for (int g = 0; g < G; g++) {
-                const double v = __shfl_sync(0xffffffffu, own, l0 + g);
-                dy[g] = l0 + g < lim ? v : 0.0;
-            }
-            if (lane >= l0 && lane < l0 + G && lane < lim) y[ri] += own;
-#pragma unroll
-            for (int r = 0; r < R; r++) {
-                double acc = q[r];
-#pragma unroll
-                for (int g = 0; g < G; g++) acc = fma(widen(c[g][r]), dy[g], acc);
-                q[r] = acc;
-            }
-            ti = tg;
-        }
-    }
-}
-
 /* Damped Newton on f(y) = ½yᵀCy − Σb ln y from the current y. Returns steps taken; *ok = 0 when it stopped
    without reaching tol/2 (cap, failed Cholesky, no positive step). *chol_failed = 1 on a failed factorisation. */
 __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_failed) {
@@ -1198,13 +1129,8 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
         double d[R];
 #pragma unroll
         for (int r = 0; r < R; r++) d[r] = y[r];
-#if ER_WARP_GROUP > 1
-        if (small_roots) warp_sweep_grouped<T, R, true, ER_WARP_GROUP>(P, y, q, b);
-        else warp_sweep_grouped<T, R, false, ER_WARP_GROUP>(P, y, q, b);
-#else
         if (small_roots) warp_sweep<T, R, true>(P, y, q, b);
         else warp_sweep<T, R, false>(P, y, q, b);
-#endif
         double res = warp_residual(y, q, b, na);
         small_roots = warp_small_roots(q, b, na);
         out.sweeps++;

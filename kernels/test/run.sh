@@ -60,18 +60,19 @@ fi
 if [[ "$lib" == emu && -z "$sanitize" ]]; then
     echo "--- again with 300 kB of emulated device memory (chunked batches)"
     EQUIRISK_EMU_DEVICE_MEMORY=300000 "$driver" --expect-chunking
-    # the next GPU session's experiment (device-session.sh, step variants) is kernel code too: CI runs it
-    echo "--- the warp path's sweep in groups of 4 coordinates (-DER_WARP_GROUP=4, an experiment's build)"
-    EQUIRISK_SKIP_CUDA=1 EQUIRISK_FORCE_BUILD=1 EQUIRISK_EMU_CXXFLAGS="-DER_WARP_GROUP=4" \
-        bash "$here/build.sh" "$out/group4" > /dev/null
-    g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/test/driver.cpp" -L"$out/group4" -lequirisk_emu \
-        -Wl,-rpath,"$out/group4" -o "$out/group4/driver"
-    "$out/group4/driver" --quick
     # the GPU session's tools include this driver: a change here must not surface first on a lent machine
     echo "--- the GPU session's tools still compile against the driver; device-session.sh parses"
     for tool in compare_libs phases sweep_variants; do
         g++ -std=c++20 -fsyntax-only -I"$here/include" "$here/tools/$tool.cpp"
     done
     bash -n "$here/device-session.sh"
+    bash -n "$here/tools/phases.sh"
+    # phases.sh instruments a copy of solve.cu at exact lines: the anchors must follow the code
+    if command -v python3 > /dev/null; then
+        cp "$here/src/solve.cu" "$out/solve_phases.cu"
+        python3 "$here/tools/phase_clocks.py" "$out/solve_phases.cu"
+    else
+        echo "(no python3: phase_clocks.py's anchors not checked)"
+    fi
     echo "tools: ok"
 fi

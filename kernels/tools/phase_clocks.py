@@ -30,16 +30,18 @@ namespace {''')
     rep('        __syncthreads(); /* the previous problem is done with every buffer */',
         '        __syncthreads(); /* the previous problem is done with every buffer */\n'
         '        long long t0 = clock64(), tp = t0;')
-    rep('        __syncthreads();\n        if constexpr (WARP) {\n            double bv[WR], cb[WR];',
+    rep('        __syncthreads();\n        if constexpr (WARP) {\n            double bv[R], cb[R];',
         '        __syncthreads();\n        PH(0, tp); tp = clock64();\n        if constexpr (WARP) {\n'
-        '            double bv[WR], cb[WR];')
+        '            double bv[R], cb[R];')
     rep('        __syncthreads();\n        /* c. y = b / sqrt(bᵀCb) */',
         '        __syncthreads();\n        PH(1, tp); tp = clock64();\n        /* c. y = b / sqrt(bᵀCb) */')
     rep('        int sweeps = 0, steps = 0, used = 0, chol_failed = 0;',
         '        PH(2, tp); tp = clock64();\n        int sweeps = 0, steps = 0, used = 0, chol_failed = 0;')
-    rep('        warp_sweep<T>(P, y, q, b);\n        double res = warp_residual(y, q, b, na);\n        out.sweeps++;',
-        '        long long tq = clock64();\n        warp_sweep<T>(P, y, q, b);\n'
-        '        double res = warp_residual(y, q, b, na);\n        out.sweeps++;\n        PH(4, tq); tq = clock64();')
+    # the sweep and its residual
+    rep('        for (int r = 0; r < R; r++) d[r] = y[r];\n',
+        '        for (int r = 0; r < R; r++) d[r] = y[r];\n        long long tq = clock64();\n')
+    rep('        small_roots = warp_small_roots(q, b, na);\n        out.sweeps++;',
+        '        small_roots = warp_small_roots(q, b, na);\n        out.sweeps++;\n        PH(4, tq); tq = clock64();')
     rep('            last_exact = res;\n            refresh_at = Refresh<T>::after(res);',
         '            PH(5, tq); tq = clock64();\n            last_exact = res;\n            refresh_at = Refresh<T>::after(res);')
     rep('        warp_mix(M, na, y, q, d);', '        tq = clock64();\n        warp_mix(M, na, y, q, d);\n        PH(7, tq);')
