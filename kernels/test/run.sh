@@ -2,9 +2,8 @@
 # Builds the library and the C test driver, and runs the driver.
 #   run.sh                 emulation library: all checks; the covariance again on the CUDA-core product kernel; the
 #                          solve again with C (and then the vectors) in global memory; all checks again with 300 kB of emulated device memory so every batch is
-#                          chunked (--expect-chunking asserts it); the next GPU session's experiment (the sweep in
-#                          groups of 4) --quick; the GPU tools (tools/*.cpp include the driver) compiled,
-#                          device-session.sh parsed
+#                          chunked (--expect-chunking asserts it); the GPU tools (tools/*.cpp include the driver)
+#                          compiled, device-session.sh and phases.sh parsed, phase_clocks.py's anchors applied
 #   run.sh --lib cuda      the CUDA library (needs a GPU)
 #   run.sh --tsan          emulation library and driver built with ThreadSanitizer
 #   run.sh --asan          emulation library and driver built with AddressSanitizer + UBSan

@@ -11,7 +11,8 @@
  *
  * Variants: the sweep order (forward every time; forward then backward as one map; two forward sweeps as one map;
  * Jacobi, every coordinate's step from the same point, so a sweep is one product with C and no sequential chain;
- * groups of G consecutive coordinates stepping together, solve.cu's warp_sweep_grouped),
+ * groups of G consecutive coordinates stepping together: built on the GPU and rejected, RESULTS.md "Sixth GPU
+ * session"),
  * the mixing depth, under- or over-relaxation of each coordinate step (ω), and the mixing step β of type-II
  * Anderson (1 in solve.cu). Results and their reading: benchmarks/RESULTS.md, "Sweep count levers".
  */
