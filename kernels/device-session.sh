@@ -11,7 +11,7 @@
 # The steps, most important first, each under its own time limit and all within EQUIRISK_SESSION_SECONDS (default
 # 540, under the device tool's 600 s per call). What each one checks, and the predictions it measures, are in
 # benchmarks/RESULTS.md:
-#   driver       every C driver check against the product CUDA library (ABI 5 has not yet run on a GPU)
+#   driver       every C driver check against the product CUDA library
 #   bench        gpu-check's table: covariance N = 5000, batched solve 10,000 × 100, N = 3000, rolling; with the
 #                solve from page-locked staging ("The host side of large native calls")
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
