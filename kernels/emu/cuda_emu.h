@@ -528,6 +528,8 @@ struct cudaDeviceProp {
     size_t totalGlobalMem;
     size_t sharedMemPerBlock;
     size_t sharedMemPerBlockOptin;
+    size_t sharedMemPerMultiprocessor;
+    size_t reservedSharedMemPerBlock;
     int maxThreadsPerBlock;
     int multiProcessorCount;
     int major, minor;
@@ -557,6 +559,8 @@ inline cudaError_t cudaGetDeviceProperties(cudaDeviceProp* p, int d) {
     p->totalGlobalMem = cuda_emu::Memory::total();
     p->sharedMemPerBlock = 48 * 1024;
     p->sharedMemPerBlockOptin = 227 * 1024;
+    p->sharedMemPerMultiprocessor = 228 * 1024; /* an H100's */
+    p->reservedSharedMemPerBlock = 1024;
     p->maxThreadsPerBlock = 1024;
     p->multiProcessorCount = 2; /* a small grid: every grid-stride loop runs more than once in CI */
     p->major = 0;

@@ -29,6 +29,7 @@ struct SolvePlan {
     int c_packed;      /* one warp per problem, C's upper triangle packed in shared memory: 1 FP32, 2 FP16 (0: block path) */
     int lane_entries;  /* warp path: vector entries per lane (1, 2 or 4: 32 · lane_entries ≥ n); 0 on the block path */
     int vec_in_shared; /* the solver's vectors live in shared memory */
+    int mix_in_shared; /* warp path: the mixer's history in shared memory after the triangle (else the workspace) */
     size_t work_doubles_per_block;
 };
 

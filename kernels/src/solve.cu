@@ -7,9 +7,9 @@
  * Decomposition (see kernels/README.md for the numbers):
  * - n ≤ 128: one warp (a 32-thread block) per problem, C's upper triangle packed in shared memory in FP16 (or
  *   FP32 with EQUIRISK_SOLVE_TRI=fp32) for the sweeps' rank-1 updates only, the whole CCD loop with its state in
- *   registers and no barrier (warp_ccd), mixed at depth 3. Everything that must be exact (start point, the exact
- *   residual, Newton, the report) uses Σ in FP64, and q is recomputed exactly at the levels of Refresh<T> and
- *   before the final check, so the answer is the FP64 problem's. Σ is read once for the triangle and the start
+ *   registers and no barrier (warp_ccd), each sweep's updates of q summed in FP32, mixed at depth 3. Everything
+ *   that must be exact (start point, the exact residual, Newton, the report) uses Σ in FP64, and q is recomputed
+ *   exactly at the levels of Refresh<T> and before the final check, so the answer is the FP64 problem's. Σ is read once for the triangle and the start
  *   point's product together, and fetched into L2 two sweeps before each later exact product. Each lane holds
  *   as many entries of every vector as n needs (1 for n ≤ 32, 2 for n ≤ 64, else 4; a template parameter), and the
  *   instances for n ≤ 64 are capped at 128 registers (16 problems per SM instead of 12). Larger n:
@@ -45,18 +45,18 @@ namespace er {
 namespace {
 
 /* The warp path's triangle entries are FP32 or FP16 (half the bytes, so more problems per SM): stored from the FP64
-   value with one rounding (round to nearest even), widened exactly where they are used. The emulation uses the
-   compiler's _Float16, which rounds the same way. */
+   value with one rounding (round to nearest even), widened exactly to FP32 where the sweeps use them (one HADD2.F32
+   from FP16, nothing from FP32). The emulation uses the compiler's _Float16, which rounds the same way. */
 #ifdef __CUDACC__
 using half16 = __half;
 __device__ __forceinline__ half16 narrow_half(double v) { return __double2half(v); }
-__device__ __forceinline__ double widen(half16 h) { return (double)__half2float(h); }
+__device__ __forceinline__ float widen_f(half16 h) { return __half2float(h); }
 #else
 using half16 = _Float16;
 inline half16 narrow_half(double v) { return (half16)v; }
-inline double widen(half16 h) { return (double)h; }
+inline float widen_f(half16 h) { return (float)h; }
 #endif
-__device__ __forceinline__ double widen(float f) { return (double)f; }
+__device__ __forceinline__ float widen_f(float f) { return f; }
 template <typename T>
 __device__ __forceinline__ T narrow(double v);
 template <>
@@ -143,6 +143,7 @@ struct Problem {
     const double* S_next; /* the next problem's Σ of this block, or null: fetched into L2 as this one ends */
     int n;
     double* U;
+    double* mix; /* warp path: the mixer's history, 3 × WARP_MIX_DEPTH × na doubles (shared memory or the workspace) */
     double* scratch;
     int packed; /* the warp path: C is Cf for the sweeps' rank-1 updates and S everywhere else */
 };
@@ -330,6 +331,12 @@ constexpr int WR = WARP_N / 32;
    consecutive q; in FP16 two entries share a 4-byte bank word). */
 __host__ __device__ constexpr int64_t packed_floats(int64_t n) { return n * (n + 1) / 2; }
 
+/* The warp path's dynamic shared memory: the reduction scratch, the triangle with its pad (entries of `entry`
+   bytes), then, where it fits (plan_solve), the mixer's history; offsets in doubles. */
+__host__ __device__ constexpr int64_t warp_mix_offset(int64_t n, int64_t entry) {
+    return SCRATCH + ((packed_floats(n) + n + 1) * entry + 7) / 8;
+}
+
 /* Lane l's entries of a length-na vector on the warp path: p = l + 32r (r < R), zero past na. R, the entries per
    lane, is chosen by n (1 for n ≤ 32, 2 for n ≤ 64, else WR): every warp-path function takes it as a template
    parameter, so a small problem neither carries nor updates entries it cannot have. */
@@ -477,6 +484,7 @@ __device__ void warp_exact_matvec(const Problem& P, const double* v, double* out
 }
 
 /* max_p |y_p (Cy)_p / yᵀCy − b_p| with Cy = q + y, from registers (residual(P, true) on the warp path). */
+/* max_p |y_p (Cy)_p / yᵀCy − b_p| with Cy = q + y, from registers (residual(P, true) on the warp path). */
 /* Whether the next sweep may meet a coordinate whose root ccd_step must take from its series (δ = b/(c² + 4b) below
    SMALL_ROOT): checked at the sweep's start point with a 100-fold margin for how far c moves in one sweep. Only
    then does the warp run the sweep with that branch in its loop: on the H200 the branch alone, never taken, cost
@@ -507,24 +515,35 @@ __device__ __forceinline__ double warp_residual(const double (&y)[R], const doub
     return warp_max(m);
 }
 
-/* One CCD sweep on the warp path, C packed in shared memory (FP32 or FP16, widened on use), y, q = Cy − y and b in
-   registers. The owner of coordinate i computes its root from its own registers and hands the step dy to the warp
-   by one shuffle; every lane then updates its entries of q from column i of C (the diagonal's zero leaves q_i
-   alone). No barrier and no memory write. Each lane loads its entries of column i + 1 before step i's root, so the
-   shared loads stay off the sequential chain: for the lane's r below the block of i + 1 they lie in column i + 1,
-   above it in row i + 1, and only in that block does the lane's index decide. Same arithmetic, in the same order,
-   as ccd_sweep (with C rounded to T). */
+/* One CCD sweep on the warp path, C packed in shared memory (FP32 or FP16), y, q = Cy − y and b in registers. The
+   owner of coordinate i computes its root from its own registers and hands the step dy to the warp by one shuffle;
+   every lane then updates its entries of q from column i of C (the diagonal's zero leaves q_i alone). No barrier
+   and no memory write. Each lane loads its entries of column i + 1 before step i's root, so the shared loads stay
+   off the sequential chain: for the lane's r below the block of i + 1 they lie in column i + 1, above it in row
+   i + 1, and only in that block does the lane's index decide.
+   The updates are FP32 except on the chain: for the slot ri of the current block of 32 coordinates (the next
+   owner's entry) q is updated in FP64, with C's entry widened and dy as shuffled; every other slot's change is
+   summed in FP32 (dq, from C widened to FP32 and dy rounded to FP32) and added to the FP64 q when its block begins
+   and at the sweep's end. A coordinate then costs the lanes two FP64 conversions and one FP64 FMA where FP64
+   updates took four and four: on Hopper conversions to and from FP64 run at 1/8 and FP64 FMAs at 1/2 of FP32's
+   rate, and every lane does them (H200: the batch 4.63 → 4.18–4.31 ms). The rounding this adds, ~6e-8 of q's
+   movement in a sweep, is far below FP16's 4.9e-4 of it, which the exact refreshes already remove (Refresh<T>),
+   and of the FP32 triangle's own order. The root stays ccd_step's FP64 form: an FP32 form of the step (relative to
+   y, with g = y² + cy − b carried from FP64) measured 15% slower, its three MUFU operations per coordinate against
+   the FP64 root's one (RESULTS.md, "Seventh GPU session"). */
 template <typename T, int R, bool SMALL>
 __device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[R], double (&q)[R], const double (&b)[R]) {
     const int na = P.na, lane = threadIdx.x;
     const T* C = static_cast<const T*>(P.Cp);
     T cur[R];
     int tj[R]; /* offset of column j = lane + 32r, or of column 0 past na (a valid entry, never used) */
+    float dq[R];
 #pragma unroll
     for (int r = 0; r < R; r++) {
         const int j = lane + 32 * r;
         tj[r] = j < na ? j * (j + 1) / 2 : 0;
         cur[r] = C[tj[r]]; /* column 0: C_00 = 0, and C_0j is entry 0 of column j */
+        dq[r] = 0.0f;
     }
     /* the next coordinate i1 (= na after the last one: the loads land in the pad) and this lane's offset in column
        i1, i1(i1 + 1)/2 + lane, both carried from step to step (one addition each, not a product) */
@@ -533,6 +552,8 @@ __device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[R], dou
     for (int ri = 0; ri < R; ri++) {
         const int lim = na - 32 * ri < 32 ? na - 32 * ri : 32;
         if (lim <= 0) break; /* uniform over the warp */
+        q[ri] += (double)dq[ri]; /* this block's owners' slot: FP64 updates from here on */
+        dq[ri] = 0.0f;
 #pragma unroll 2
         for (int l = 0; l < lim; l++) {
             T nxt[R];
@@ -545,9 +566,11 @@ __device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[R], dou
             /* the owner's step; every lane computes one (SIMT), lane l's is taken */
             const double own = ccd_step<SMALL>(q[ri], b[ri], y[ri]);
             const double dy = __shfl_sync(0xffffffffu, own, l);
+            const float dyf = (float)dy;
 #pragma unroll
             for (int r = 0; r < R; r++) {
-                q[r] = fma(widen(cur[r]), dy, q[r]);
+                if (r == ri) q[r] = fma((double)widen_f(cur[r]), dy, q[r]); /* the next owner's: on the chain */
+                else dq[r] = fmaf(widen_f(cur[r]), dyf, dq[r]);
                 cur[r] = nxt[r];
             }
             if (lane == l) y[ri] += own;
@@ -555,6 +578,8 @@ __device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[R], dou
             c1 += i1;
         }
     }
+#pragma unroll
+    for (int r = 0; r < R; r++) q[r] += (double)dq[r];
 }
 
 /* Damped Newton on f(y) = ½yᵀCy − Σb ln y from the current y. Returns steps taken; *ok = 0 when it stopped
@@ -958,9 +983,9 @@ __device__ CcdOutcome block_ccd(const Problem& P, double tol, int max_iter, int 
 
 /* ---- the warp path's CCD loop ----
    The same loop as the block path's (sweeps, the exact refreshes, the stall rule, Anderson mixing), with y, q and b
-   and the mixer's previous point in registers, so that only the mixer's history (3 × WARP_MIX_DEPTH vectors, global
-   memory) is read and written between sweeps: on an H200 the memory-resident version spent as long mixing as
-   sweeping. */
+   and the mixer's previous point in registers, so that only the mixer's history (3 × WARP_MIX_DEPTH vectors, in
+   shared memory or the workspace: plan_solve) is read and written between sweeps: on an H200 the memory-resident
+   version spent as long mixing as sweeping. */
 
 /* The warp path mixes at depth 3, not 5: gpu-check's problems (240 of them, emulated) take 21.2 sweeps instead of
    19.9, but a mix reads 3 × 3 history values per entry instead of 3 × 5, all of them at once (at depth 5 that
@@ -1106,7 +1131,7 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
     warp_gather(P.q, na, q);
     warp_gather(P.b, na, b);
     WarpMixer<R> M;
-    M.dg = P.U; /* U is Newton's, free until CCD ends */
+    M.dg = P.mix;
     M.df = M.dg + WARP_MIX_DEPTH * na;
     M.dq = M.df + WARP_MIX_DEPTH * na;
     M.stored = 0;
@@ -1202,6 +1227,7 @@ struct Config {
     int c_in_shared;
     int c_packed; /* warp-per-problem path: one-warp blocks, packed C in shared memory, vectors in the workspace */
     int vec_in_shared;
+    int mix_in_shared;
     int64_t work_per_block;
     double* work;
     double* weights;
@@ -1259,6 +1285,8 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         P.scratch = smem;
         P.Cp = smem + SCRATCH;
         P.U = wnext;
+        /* U is Newton's, free until CCD ends: the history's place when shared memory has no room for it */
+        P.mix = cfg.mix_in_shared ? smem + warp_mix_offset(n, sizeof(TRI)) : P.U;
     } else if (cfg.c_in_shared) {
         P.C = smem + vec_doubles(n);
         P.U = wnext;
@@ -1476,12 +1504,46 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
                                    (plan->c_in_shared ? 0 : (size_t)(n * n)) +
                                    (plan->vec_in_shared ? 0 : (size_t)vec_doubles(n));
     }
+    plan->mix_in_shared = 0;
     void (*kernel)(Config) = solve_kernel_for(plan->c_packed, plan->lane_entries);
+    int per_sm = 0;
+    if (plan->c_packed != 0) {
+        /* the mixer's history goes to shared memory after the triangle where that keeps as many problems resident
+           per SM and their blocks take at most 2/3 of the SM's shared memory: a mix then reads it at shared
+           memory's latency, not L2's, and L1 (the rest of the same 256 KB on an H100/H200) still holds most of
+           what the exact products read from Σ. Measured on an H200 (RESULTS.md, "Seventh GPU session"): n = 50,
+           16 blocks of 7.4 KB, −3% on the batch and −4% on rolling windows; n = 100, 12 blocks of 18.4 KB (L1 left
+           ~30 KB), −1% on the batch but +5% on rolling windows, which Newton finishes from Σ and U in memory.
+           EQUIRISK_SOLVE_MIX=global|shared overrides the choice (a comparison; the answers are the same to the bit) */
+        const size_t with_mix = (size_t)(warp_mix_offset(n, plan->c_packed == 1 ? sizeof(float) : sizeof(half16)) +
+                                         3 * WARP_MIX_DEPTH * n) * sizeof(double);
+        int per_sm_mix = 0;
+        if (with_mix <= limit) {
+            e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)with_mix);
+            if (e != cudaSuccess) return e;
+            e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm_mix, kernel, plan->threads, with_mix);
+            if (e != cudaSuccess) return e;
+        }
+        e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, plan->threads, plan->shared_bytes);
+        if (e != cudaSuccess) return e;
+        const char* mix = std::getenv("EQUIRISK_SOLVE_MIX");
+        const bool asked_global = mix != nullptr && std::strcmp(mix, "global") == 0;
+        const bool asked_shared = mix != nullptr && std::strcmp(mix, "shared") == 0;
+        const bool fits = per_sm_mix >= per_sm &&
+                          3 * (size_t)per_sm_mix * (with_mix + prop.reservedSharedMemPerBlock) <=
+                              2 * prop.sharedMemPerMultiprocessor;
+        if (with_mix <= limit && per_sm_mix >= 1 && !asked_global && (fits || asked_shared)) {
+            plan->mix_in_shared = 1;
+            plan->shared_bytes = with_mix;
+            per_sm = per_sm_mix;
+        }
+    }
     e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
     if (e != cudaSuccess) return e;
-    int per_sm = 0;
-    e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, plan->threads, plan->shared_bytes);
-    if (e != cudaSuccess) return e;
+    if (plan->c_packed == 0) {
+        e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, plan->threads, plan->shared_bytes);
+        if (e != cudaSuccess) return e;
+    }
     if (per_sm < 1) per_sm = 1;
     const int64_t resident = (int64_t)per_sm * prop.multiProcessorCount;
     plan->grid = (int)(batch < resident ? batch : resident);
@@ -1502,6 +1564,7 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     cfg.c_in_shared = plan.c_in_shared;
     cfg.c_packed = plan.c_packed;
     cfg.vec_in_shared = plan.vec_in_shared;
+    cfg.mix_in_shared = plan.mix_in_shared;
     cfg.work_per_block = (int64_t)plan.work_doubles_per_block;
     cfg.work = a.work;
     cfg.weights = a.weights;

@@ -579,6 +579,36 @@ void test_solve(er_context* ctx, bool expect_chunking) {
             check_problem(what, o, S, b, true, 0, n, tol, 1e-9, 0);
         }
     }
+    /* budgets far below the others but inside FP32's range: the warp path's sweeps stay in FP32 (warp_fast_ok),
+       whose steps are relative to y, so the tiny weights keep FP64's relative accuracy and their sign */
+    {
+        const int n = 40;
+        Vec S(n * n);
+        random_spd(n, S.data());
+        const int at[] = {3, 10, 17, 24};
+        const double tiny[] = {1e-8, 1e-14, 1e-20, 1e-25};
+        Vec b(n, 0.0);
+        double rest = 1.0;
+        for (int t = 0; t < 4; t++) {
+            b[at[t]] = tiny[t];
+            rest -= tiny[t];
+        }
+        for (int i = 0; i < n; i++)
+            if (b[i] == 0.0) b[i] = rest / (n - 4);
+        const Vec ref = ref_solve(S.data(), b.data(), n);
+        for (int solver : {ER_SOLVER_AUTO, ER_SOLVER_CCD}) {
+            Solved o = solve(ctx, S, b, true, 1, n, tol, 10000, solver);
+            CHECK(o.status == ER_OK, "tiny budgets: %s", er_last_error());
+            char what[64];
+            std::snprintf(what, sizeof what, "tiny budgets solver=%d", solver);
+            check_problem(what, o, S, b, true, 0, n, tol, 1e-9, 0);
+            for (int t = 0; t < 4; t++) {
+                const double rel = std::fabs(o.w[at[t]] - ref[at[t]]) / ref[at[t]];
+                CHECK(o.w[at[t]] > 0.0 && rel <= 1e-8, "%s: budget %.0e: weight %.6g, reference %.6g (relative %.2g)",
+                      what, tiny[t], o.w[at[t]], ref[at[t]], rel);
+            }
+        }
+    }
     /* CCD alone capped at one sweep: one iteration, reported honestly */
     {
         const int n = 20;

@@ -50,6 +50,8 @@ if [[ -z "$sanitize" ]]; then
     EQUIRISK_COV_KERNEL=simt "$driver" --quick
     echo "--- solve on the warp path with the FP32 triangle (FP16 is the default)"
     EQUIRISK_SOLVE_TRI=fp32 "$driver" --quick
+    echo "--- solve on the warp path with the mixer's history in the workspace (shared memory where it fits)"
+    EQUIRISK_SOLVE_MIX=global "$driver" --quick
     echo "--- solve one block per problem with C in shared memory (the path for 128 < n ≤ ~165)"
     EQUIRISK_SOLVE_C=block "$driver" --quick
     echo "--- solve with C in global memory (the path for n > ~165), then with the vectors there too (n > ~3,400)"
