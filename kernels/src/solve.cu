@@ -9,8 +9,9 @@
  *   FP32 with EQUIRISK_SOLVE_TRI=fp32) for the sweeps' rank-1 updates only, the whole CCD loop with its state in
  *   registers and no barrier (warp_ccd), each sweep's updates of q summed in FP32, mixed at depth 3. Everything
  *   that must be exact (start point, the exact residual, Newton, the report) uses Σ in FP64, and q is recomputed
- *   exactly at the levels of Refresh<T> and before the final check, so the answer is the FP64 problem's. Σ is read once for the triangle and the start
- *   point's product together, and fetched into L2 two sweeps before each later exact product. Each lane holds
+ *   exactly at the levels of Refresh<T> and before the final check, so the answer is the FP64 problem's. Σ is
+ *   read once for the triangle and the start point's product together, and fetched into L2 two sweeps before each
+ *   later exact product. Each lane holds
  *   as many entries of every vector as n needs (1 for n ≤ 32, 2 for n ≤ 64, else 4; a template parameter), and the
  *   instances for n ≤ 64 are capped at 128 registers (16 problems per SM instead of 12). Larger n:
  * - One thread block per problem, blocks grid-striding over the batch (a persistent grid sized to what is
@@ -483,8 +484,6 @@ __device__ void warp_exact_matvec(const Problem& P, const double* v, double* out
     warp_scatter(o, P.na, out);
 }
 
-/* max_p |y_p (Cy)_p / yᵀCy − b_p| with Cy = q + y, from registers (residual(P, true) on the warp path). */
-/* max_p |y_p (Cy)_p / yᵀCy − b_p| with Cy = q + y, from registers (residual(P, true) on the warp path). */
 /* Whether the next sweep may meet a coordinate whose root ccd_step must take from its series (δ = b/(c² + 4b) below
    SMALL_ROOT): checked at the sweep's start point with a 100-fold margin for how far c moves in one sweep. Only
    then does the warp run the sweep with that branch in its loop: on the H200 the branch alone, never taken, cost
@@ -500,6 +499,7 @@ __device__ __forceinline__ bool warp_small_roots(const double (&q)[R], const dou
     return warp_max(flag) != 0.0;
 }
 
+/* max_p |y_p (Cy)_p / yᵀCy − b_p| with Cy = q + y, from registers (residual(P, true) on the warp path). */
 template <int R>
 __device__ __forceinline__ double warp_residual(const double (&y)[R], const double (&q)[R], const double (&b)[R],
                                                 int na) {
@@ -526,7 +526,7 @@ __device__ __forceinline__ double warp_residual(const double (&y)[R], const doub
    summed in FP32 (dq, from C widened to FP32 and dy rounded to FP32) and added to the FP64 q when its block begins
    and at the sweep's end. A coordinate then costs the lanes two FP64 conversions and one FP64 FMA where FP64
    updates took four and four: on Hopper conversions to and from FP64 run at 1/8 and FP64 FMAs at 1/2 of FP32's
-   rate, and every lane does them (H200: the batch 4.63 → 4.18–4.31 ms). The rounding this adds, ~6e-8 of q's
+   rate, and every lane does them (the batch 10,000 × 100: H200 4.63 → 4.2–4.3 ms, H100 4.6 → 4.2). The rounding this adds, ~6e-8 of q's
    movement in a sweep, is far below FP16's 4.9e-4 of it, which the exact refreshes already remove (Refresh<T>),
    and of the FP32 triangle's own order. The root stays ccd_step's FP64 form: an FP32 form of the step (relative to
    y, with g = y² + cy − b carried from FP64) measured 15% slower, its three MUFU operations per coordinate against
