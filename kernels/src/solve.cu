@@ -1473,7 +1473,8 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     if (placement != nullptr && std::strcmp(placement, "global-all") == 0) plan->vec_in_shared = 0;
     /* n ≤ 128: a warp per problem with C's upper triangle packed in FP16 (or FP32) in shared memory (n = 100:
        10.6 KB with the reduction scratch, 12 problems per SM; FP32 20.6 KB and 10), the CCD state in registers, the
-       vectors and the mixer's history in the workspace; EQUIRISK_SOLVE_C=block|global… keeps the block path,
+       vectors in the workspace and the mixer's history there too unless shared memory has room for it (below);
+       EQUIRISK_SOLVE_C=block|global… keeps the block path,
        EQUIRISK_SOLVE_TRI=fp32 takes the FP32 triangle */
     const char* tri = std::getenv("EQUIRISK_SOLVE_TRI");
     const bool fp32 = tri != nullptr && std::strcmp(tri, "fp32") == 0;
@@ -1513,7 +1514,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
            memory's latency, not L2's, and L1 (the rest of the same 256 KB on an H100/H200) still holds most of
            what the exact products read from Σ. Measured on an H200 (RESULTS.md, "Seventh GPU session"): n = 50,
            16 blocks of 7.4 KB, −3% on the batch and −4% on rolling windows; n = 100, 12 blocks of 18.4 KB (L1 left
-           ~30 KB), −1% on the batch but +5% on rolling windows, which Newton finishes from Σ and U in memory.
+           ~30 KB), −1 to −4% on the batch but +5% on rolling windows, which Newton finishes from Σ and U in memory.
            EQUIRISK_SOLVE_MIX=global|shared overrides the choice (a comparison; the answers are the same to the bit) */
         const size_t with_mix = (size_t)(warp_mix_offset(n, plan->c_packed == 1 ? sizeof(float) : sizeof(half16)) +
                                          3 * WARP_MIX_DEPTH * n) * sizeof(double);
