@@ -16,6 +16,8 @@
 #                solve from page-locked staging ("The host side of large native calls")
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
+#   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the rolling windows and the batch,
+#                against the revision before it (EQUIRISK_BASE_REV at prepare) and the Cholesky Newton alone
 #   phases       where the batched solve's time goes: tools/phases.sh's cycle counters per phase and Nsight
 #                Compute's stall samples by code region, on the product's code ("Sixth GPU session" in RESULTS.md)
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
@@ -59,6 +61,20 @@ prepare() {
         g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/tools/compare_libs.cpp" -L"$lib" \
             -l"equirisk_$flavour" -ldl -Wl,-rpath,'$ORIGIN/../'"$native_rel" -o "$dev/bin/compare_libs-$flavour"
     done
+    # the baseline for the step newton: the solve as it was before the Newton stage (one kernel, the Cholesky Newton
+    # called from it), sm_90 only; EQUIRISK_BASE_REV names another revision, "none" skips it
+    local base_rev="${EQUIRISK_BASE_REV:-1480277}"
+    if [[ "$base_rev" != none ]]; then
+        echo "== the CUDA library at $base_rev (sm_90), the baseline of the step newton"
+        local src
+        src="$(mktemp -d)"
+        git -C "$root" archive "$base_rev" kernels | tar -x -C "$src"
+        EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 bash "$src/kernels/build.sh" "$src/out"
+        mkdir -p "$dev/base"
+        cp "$src/out/libequirisk_cuda.so" "$dev/base/"
+        echo "$base_rev" > "$dev/base/REVISION"
+        rm -rf "$src"
+    fi
     echo "== the real data and peer references the native module's tests read (the device has no ../shared)"
     local f shared="$root/../shared"
     for f in data/crypto_yahoo_26coins_2014_2022/crypto_prices_clean.csv data/etf_6_yahoo_2006_2020/adj_close_wide.csv \
@@ -141,6 +157,16 @@ run() {
     # under emulation (its 5000 × 2520 product would take minutes there)
     local cmp_env=(env EQUIRISK_CMP_BATCH="$cmp_size")
     ((emulation)) && cmp_env+=(EQUIRISK_CMP_COVARIANCE=0)
+    # the warp path's Newton stage (truncated Newton, then Cholesky): the rolling windows, which AUTO hands to Newton,
+    # and the batch, whose CCD kernel lost its Newton code, against the baseline build and the Cholesky Newton alone
+    # ("Truncated Newton" in RESULTS.md); covariance left out
+    if [[ -f "$dev/base/libequirisk_cuda.so" ]] && ((!emulation)); then
+        step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" "base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so" \
+            truncated="$base" cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky" truncated2="$base"
+    else
+        step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" truncated="$base" \
+            cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
+    fi
     if ((!emulation)); then
         step phases 90 bash "$here/tools/phases.sh" --ncu --run-only "$dev/phases"
     fi

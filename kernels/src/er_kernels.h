@@ -30,6 +30,7 @@ struct SolvePlan {
     int lane_entries;  /* warp path: vector entries per lane (1, 2 or 4: 32 · lane_entries ≥ n); 0 on the block path */
     int vec_in_shared; /* the solver's vectors live in shared memory */
     int mix_in_shared; /* warp path: the mixer's history in shared memory after the triangle (else the workspace) */
+    int newton_cg;     /* warp path: a stalled CCD goes to the truncated Newton before the Cholesky Newton (2: only it) */
     size_t work_doubles_per_block;
 };
 

@@ -26,7 +26,10 @@
  *   read and written in the same barrier interval.
  * - Newton: H = C + diag(b/y²) factored H = UᵀU (right-looking, one row of U per step, two barriers per step,
  *   the trailing update spread over the threads, NEWTON_ROWS rows' loads in flight at once), U in the global
- *   workspace; triangular solves one barrier per row.
+ *   workspace; triangular solves one barrier per row. On the warp path Newton runs in a second kernel (the Newton
+ *   stage) over the problems the first one parked, and tries a truncated Newton first: each step's system solved by
+ *   conjugate gradients on the packed triangle, the gradient exact (warp_newton_cg); the Cholesky Newton finishes
+ *   only what that cannot.
  * - Reductions (dot products, maxima): warp shuffles, then one value per warp through shared memory; every
  *   thread sums the warp partials in the same order, so all threads hold the same value and take the same branch.
  */
@@ -1215,6 +1218,230 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
     return out;
 }
 
+/* ---- the warp path's truncated Newton ----
+   Where CCD stalls (ill-conditioned C: the rolling windows' 252-day sample covariances need ~460 plain sweeps),
+   AUTO hands the problem to Newton. A Newton step through the Cholesky factorisation of H = C + diag(b/y²) costs
+   one warp ~n³/3 FMAs on H in global memory: ~3 M cycles at n = 100 on an H200 (from the rolling windows' 45 ms,
+   ~4 such steps each), the time of ~100 CCD sweeps. Here the step's system H p = −g is solved instead by conjugate gradients, preconditioned
+   by H's diagonal, to a relative residual NCG_FORCING: each iteration is one product with C from the packed triangle
+   already in shared memory (the sweep's loads, with no root and no sequential chain) plus two warp sums. The
+   gradient g = Cy − b/y is exact (Σ in FP64, warp_exact_cv), so the iteration converges to the FP64 problem's
+   solution, whatever the triangle's rounding does to the direction. Counted on the CPU (tools/newton_cg_model.cpp,
+   100 assets, from the inverse-volatility start, FP16 triangle): 7.4 Newton steps and 49 CG iterations on gpu-check's
+   problems, 7.5 and 107 on the 252-day windows, 10.0 and 257 on a 4-decade correlation spectrum, as many as with
+   FP64 products; from where CCD hands over, 5.5 and 94 on the windows (emulated). Beyond that (8 decades) CG needs thousands: a problem that spends its CG budget, takes a step
+   that does not lower f, or stops gaining, goes on to the Cholesky Newton from the point reached. */
+constexpr double NCG_FORCING = 1e-2;  /* CG stops at ||r||_M⁻¹ ≤ η ||g||_M⁻¹ */
+constexpr int NCG_MAX_STEPS = 40;
+constexpr int NCG_CG_PER_ASSET = 6;   /* CG iterations per problem, all steps together: ≤ 6 na */
+constexpr int NCG_STALL_STEPS = 3;    /* steps without halving the best residual before the Cholesky Newton */
+
+/* out = (C + I) x from the packed triangle (unit diagonal: the triangle holds 0 there), summed in FP32 per entry.
+   Lane l's entries p = l + 32r read row i of C as warp_sweep does (column i above the diagonal, row i of column p
+   below it); every x_i comes by shuffle from its owner. */
+template <typename T, int R>
+__device__ __forceinline__ void warp_tri_matvec(const Problem& P, const double (&x)[R], double (&out)[R]) {
+    const int na = P.na, lane = threadIdx.x;
+    const T* C = static_cast<const T*>(P.Cp);
+    int tj[R];
+    float acc[R];
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+        const int j = lane + 32 * r;
+        tj[r] = j < na ? j * (j + 1) / 2 : 0; /* past na: column 0's offset, a valid entry never used */
+        acc[r] = 0.0f;
+    }
+    int ti = 0; /* offset of column i */
+#pragma unroll
+    for (int ri = 0; ri < R; ri++) {
+        const int lim = na - 32 * ri < 32 ? na - 32 * ri : 32;
+        if (lim <= 0) break; /* uniform over the warp */
+#pragma unroll 4
+        for (int l = 0; l < lim; l++) {
+            const int i = 32 * ri + l;
+            const float xi = __shfl_sync(0xffffffffu, (float)x[ri], l); /* one 32-bit shuffle, not two */
+#pragma unroll
+            for (int r = 0; r < R; r++) {
+                const int j = lane + 32 * r;
+                acc[r] = fmaf(widen_f(C[j <= i ? ti + j : tj[r] + i]), xi, acc[r]);
+            }
+            ti += i + 1;
+        }
+    }
+#pragma unroll
+    for (int r = 0; r < R; r++) out[r] = lane + 32 * r < na ? x[r] + (double)acc[r] : 0.0;
+}
+
+/* f(y) = ½ yᵀCy − Σ b ln y from y and Cy (lanes' entries past na hold y = 0 and are skipped). */
+template <int R>
+__device__ __forceinline__ double warp_objective(const double (&y)[R], const double (&cy)[R], const double (&b)[R],
+                                                 int na) {
+    double part = 0.0;
+#pragma unroll
+    for (int r = 0; r < R; r++)
+        if ((int)threadIdx.x + 32 * r < na) part += 0.5 * y[r] * cy[r] - b[r] * log(y[r]);
+    return warp_sum(part);
+}
+
+/* max_p |y_p (Cy)_p / yᵀCy − b_p| from y and Cy (warp_residual takes q = Cy − y). */
+template <int R>
+__device__ __forceinline__ double warp_residual_cy(const double (&y)[R], const double (&cy)[R], const double (&b)[R],
+                                                   int na) {
+    double q[R];
+#pragma unroll
+    for (int r = 0; r < R; r++) q[r] = cy[r] - y[r];
+    return warp_residual(y, q, b, na);
+}
+
+struct NcgOutcome {
+    int steps;
+    bool converged; /* P.y holds the answer and P.q = Cy − y exactly; else P.y the point to go on from */
+};
+
+/* Truncated Newton from P.y (see above). Converged: residual ≤ tol/2, then one polishing step kept only if it
+   lowers the residual (as newton()). Inlined into the Newton stage's kernel (ptxas, sm_90: 150 registers and no
+   spill at four entries; called, it spilled 134 bytes of its own). */
+template <typename T, int R>
+__device__ __forceinline__ NcgOutcome warp_newton_cg(const Problem& P, double tol) {
+    const int na = P.na, lane = threadIdx.x;
+    const int64_t s_bytes = (int64_t)P.n * P.n * (int64_t)sizeof(double);
+    double y[R], b[R], cy[R];
+    warp_gather(P.y, na, y);
+    warp_gather(P.b, na, b);
+    warp_exact_cv(P, y, cy);
+    double res = warp_residual_cy(y, cy, b, na);
+    double f = warp_objective(y, cy, b, na);
+    NcgOutcome out{0, false};
+    int cg_left = NCG_CG_PER_ASSET * na;
+    double best = res, before = 0.0;
+    int since_best = 0;
+    bool polishing = false;
+    for (;;) {
+        if (polishing) {
+            out.converged = true; /* P.y and P.q hold the better of the two points */
+            if (res < before) {
+                double q[R];
+#pragma unroll
+                for (int r = 0; r < R; r++) q[r] = cy[r] - y[r];
+                warp_scatter(y, na, P.y);
+                warp_scatter(q, na, P.q);
+            } else {
+                out.steps--;
+            }
+            break;
+        }
+        if (res <= 0.5 * tol) {
+            double q[R];
+#pragma unroll
+            for (int r = 0; r < R; r++) q[r] = cy[r] - y[r];
+            warp_scatter(y, na, P.y);
+            warp_scatter(q, na, P.q);
+            if (res <= 1e-15 || out.steps >= NCG_MAX_STEPS) {
+                out.converged = true;
+                break;
+            }
+            polishing = true;
+            before = res;
+        } else if (out.steps >= NCG_MAX_STEPS || !isfinite(res) || since_best >= NCG_STALL_STEPS) {
+            warp_scatter(y, na, P.y);
+            break;
+        }
+        prefetch_l2(P.S, s_bytes); /* for this step's exact product, after the CG iterations */
+        /* PCG on H p = −g, H = C + diag(e), e = b/y², preconditioner M = diag(H) = 1 + e */
+        double e[R], minv[R], rr[R], d[R], p[R], hd[R];
+        double rz = 0.0;
+#pragma unroll
+        for (int r = 0; r < R; r++) {
+            const bool act = lane + 32 * r < na;
+            e[r] = act ? b[r] / (y[r] * y[r]) : 0.0;
+            minv[r] = act ? 1.0 / (1.0 + e[r]) : 0.0;
+            rr[r] = act ? b[r] / y[r] - cy[r] : 0.0; /* −g */
+            d[r] = rr[r] * minv[r];
+            p[r] = 0.0;
+            rz += rr[r] * d[r];
+        }
+        rz = warp_sum(rz);
+        const double stop = NCG_FORCING * NCG_FORCING * rz;
+        bool spent = false;
+        for (int it = 0;; it++) {
+            if (cg_left-- <= 0) {
+                spent = true;
+                break;
+            }
+            warp_tri_matvec<T, R>(P, d, hd);
+            double dhd = 0.0;
+#pragma unroll
+            for (int r = 0; r < R; r++) {
+                hd[r] = fma(e[r], d[r], hd[r]);
+                dhd += d[r] * hd[r];
+            }
+            dhd = warp_sum(dhd);
+            if (!(dhd > 0.0)) { /* the rounded H is not positive along d: the direction so far (at first, M⁻¹(−g)) */
+                if (it == 0)
+#pragma unroll
+                    for (int r = 0; r < R; r++) p[r] = d[r];
+                break;
+            }
+            const double alpha = rz / dhd;
+            double rz1 = 0.0;
+#pragma unroll
+            for (int r = 0; r < R; r++) {
+                p[r] = fma(alpha, d[r], p[r]);
+                rr[r] = fma(-alpha, hd[r], rr[r]);
+                rz1 += rr[r] * rr[r] * minv[r];
+            }
+            rz1 = warp_sum(rz1);
+            if (rz1 <= stop) break;
+            const double beta = rz1 / rz;
+#pragma unroll
+            for (int r = 0; r < R; r++) d[r] = fma(beta, d[r], rr[r] * minv[r]);
+            rz = rz1;
+        }
+        if (spent && !polishing) {
+            warp_scatter(y, na, P.y);
+            break;
+        }
+        /* the full step, or 0.95 of the way to the boundary y > 0 */
+        double t = 1.0;
+#pragma unroll
+        for (int r = 0; r < R; r++)
+            if (lane + 32 * r < na && p[r] < 0.0) t = fmin(t, -0.95 * y[r] / p[r]);
+        t = -warp_max(-t);
+        double y1[R], cy1[R];
+#pragma unroll
+        for (int r = 0; r < R; r++) y1[r] = lane + 32 * r < na ? fma(t, p[r], y[r]) : 0.0;
+        warp_exact_cv(P, y1, cy1);
+        const double f1 = warp_objective(y1, cy1, b, na);
+        const double res1 = warp_residual_cy(y1, cy1, b, na);
+        out.steps++;
+        /* f must fall (up to its own rounding, which is all that is left near the solution) */
+        if (!(t > 0.0) || !(f1 <= f + 1e-13 * fabs(f))) {
+            if (polishing) {
+                out.converged = true; /* the converged point is in P.y, P.q */
+                out.steps--;
+            } else {
+                warp_scatter(y, na, P.y);
+            }
+            break;
+        }
+#pragma unroll
+        for (int r = 0; r < R; r++) {
+            y[r] = y1[r];
+            cy[r] = cy1[r];
+        }
+        f = f1;
+        res = res1;
+        if (res <= 0.5 * best) {
+            best = res;
+            since_best = 0;
+        } else {
+            since_best++;
+        }
+    }
+    __syncwarp();
+    return out;
+}
+
 struct Config {
     const double* cov;
     const double* budgets;
@@ -1228,6 +1455,7 @@ struct Config {
     int c_packed; /* warp-per-problem path: one-warp blocks, packed C in shared memory, vectors in the workspace */
     int vec_in_shared;
     int mix_in_shared;
+    int newton_cg; /* warp path: AUTO's hand-over tries the truncated Newton first (2: and only it) */
     int64_t work_per_block;
     double* work;
     double* weights;
@@ -1258,10 +1486,21 @@ constexpr int WARP_REGS_FP16 = ER_WARP_REGS_FP16;
    none at two with the FP32 triangle, 12 bytes with FP16 (at 168 registers that instance spilled 16). Predicted,
    not yet measured on a GPU: see benchmarks/RESULTS.md. */
 constexpr int WARP_REGS_SMALL = 128;
-template <int BLOCK_MAX, int MAX_REGS, typename TRI, int R = WR>
+/* The warp path runs in two kernels, one after the other on the stream: the CCD stage solves what CCD finishes and
+   parks what AUTO hands to Newton (and every problem under NEWTON), the Newton stage finishes the parked ones.
+   So the batch's kernel carries no Newton code, and a parked problem costs one more read of Σ for its triangle.
+   ptxas, sm_90, spill stores against one kernel with both Newtons called from it: FP16 four entries 40 bytes
+   (124; 4 before the truncated Newton), two entries 4 (324; 196 before), one entry 0; the Newton stage's instances
+   0, 0 and 4. The block path does all of it in one kernel. */
+constexpr int STAGE_ALL = 0, STAGE_CCD = 1, STAGE_NEWTON = 2;
+constexpr int32_t PARKED = -1; /* solver_used between the stages: waiting for the Newton stage */
+
+template <int BLOCK_MAX, int MAX_REGS, typename TRI, int R = WR, int STAGE = STAGE_ALL>
 __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
-    /* the warp path's instance holds only its own code, the block path's only its own (registers) */
+    /* the warp path's instance holds only its own code, the block path's only its own (registers); the warp path's
+       CCD stage holds no Newton, its Newton stage no CCD */
     constexpr bool WARP = BLOCK_MAX == 32;
+    constexpr bool PARK = STAGE == STAGE_CCD, FINISH = STAGE == STAGE_NEWTON;
     ER_DYNAMIC_SHARED(double, smem);
     const int n = cfg.n, T = blockDim.x, tid = threadIdx.x;
     double* work = cfg.work + (int64_t)blockIdx.x * cfg.work_per_block;
@@ -1297,6 +1536,9 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
     P.diag = P.U + (int64_t)n * n; /* n doubles after U in the workspace */
 
     for (int64_t k = blockIdx.x; k < cfg.batch; k += gridDim.x) {
+        if constexpr (FINISH) {
+            if (cfg.solver_used[k] != PARKED) continue; /* reported by the CCD stage (uniform over the block) */
+        }
         const double* S = cfg.cov + k * (int64_t)n * n;
         P.S = S;
         P.S_next = k + gridDim.x < cfg.batch ? cfg.cov + (k + gridDim.x) * (int64_t)n * n : nullptr;
@@ -1355,7 +1597,33 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         int sweeps = 0, steps = 0, used = 0, chol_failed = 0;
         bool q_exact = false; /* q holds C y (Newton) or C y − y (CCD) exactly at the final y */
         bool q_offdiag = true;
-        if (cfg.solver != 2) {
+        bool parked = false;
+        if constexpr (FINISH) {
+            /* the warp path's Newton stage: a problem parked by the CCD stage, from the point CCD reached (kept in
+               its weights' slots) or, for NEWTON, from the start point above */
+            used = cfg.solver == 2 ? 2 : 3;
+            sweeps = cfg.iterations[k];
+            if (used == 3)
+                for (int p = tid; p < na; p += T) P.y[p] = cfg.weights[k * n + p];
+            __syncthreads();
+            bool finished = false;
+            if (used == 3 && cfg.newton_cg) {
+                const NcgOutcome o = warp_newton_cg<TRI, R>(P, cfg.tol);
+                steps = o.steps;
+                finished = o.converged; /* then q = Cy − y exactly, as CCD leaves it */
+            }
+            if (finished) {
+                q_exact = true;
+            } else if (used == 3 && cfg.newton_cg == 2) {
+                q_exact = false; /* reported unconverged from the point reached (the report makes q exact) */
+            } else {
+                int ok;
+                const int cap = used == 3 || cfg.max_iter >= NEWTON_MAX_STEPS ? NEWTON_MAX_STEPS : cfg.max_iter;
+                steps += newton(P, cfg.tol, cap, &ok, &chol_failed);
+                q_exact = true; /* Newton returns with q = C y at its last y, whatever stopped it */
+                q_offdiag = false;
+            }
+        } else if (cfg.solver != 2) {
             /* d./e. CCD, with the stall rule under AUTO */
             used = 1;
             bool to_newton = false;
@@ -1373,19 +1641,35 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
                 q_exact = o.q_exact;
             }
             if (to_newton) {
-                used = 3;
-                int ok;
-                steps = newton(P, cfg.tol, NEWTON_MAX_STEPS, &ok, &chol_failed);
-                q_exact = true; /* Newton returns with q = C y at its last y, whatever stopped it */
-                q_offdiag = false;
+                if constexpr (PARK) { /* to the Newton stage: y in the weights' slots, the sweeps in iterations */
+                    parked = true;
+                } else {
+                    used = 3;
+                    int ok;
+                    steps = newton(P, cfg.tol, NEWTON_MAX_STEPS, &ok, &chol_failed);
+                    q_exact = true; /* Newton returns with q = C y at its last y, whatever stopped it */
+                    q_offdiag = false;
+                }
             }
         } else {
-            used = 2;
-            int ok;
-            steps = newton(P, cfg.tol, cfg.max_iter < NEWTON_MAX_STEPS ? cfg.max_iter : NEWTON_MAX_STEPS, &ok,
-                           &chol_failed); /* as the Java engine: min(max_iter, 200) */
-            q_exact = true;
-            q_offdiag = false;
+            if constexpr (PARK) { /* NEWTON from the start point: all of it in the Newton stage */
+                parked = true;
+            } else {
+                used = 2;
+                int ok;
+                steps = newton(P, cfg.tol, cfg.max_iter < NEWTON_MAX_STEPS ? cfg.max_iter : NEWTON_MAX_STEPS, &ok,
+                               &chol_failed); /* as the Java engine: min(max_iter, 200) */
+                q_exact = true;
+                q_offdiag = false;
+            }
+        }
+        if (parked) {
+            for (int p = tid; p < na; p += T) cfg.weights[k * n + p] = P.y[p];
+            if (tid == 0) {
+                cfg.iterations[k] = sweeps;
+                cfg.solver_used[k] = PARKED;
+            }
+            continue;
         }
         if (!q_exact) exact_offdiag(P); /* CCD stopped unconverged: the report needs the exact Cy */
         __syncthreads();
@@ -1436,15 +1720,19 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
 
 /* The instance for a plan's path: 0 block, 1 warp with an FP32 triangle, 2 warp with FP16; on the warp path
    `lanes` entries per lane (1, 2 or WR). */
-template <typename TRI, int REGS>
+template <typename TRI, int REGS, int STAGE>
 void (*warp_kernel_for(int lanes))(Config) {
-    if (lanes == 1) return solve_kernel<32, WARP_REGS_SMALL, TRI, 1>;
-    if (lanes == 2) return solve_kernel<32, WARP_REGS_SMALL, TRI, 2>;
-    return solve_kernel<32, REGS, TRI, WR>;
+    if (lanes == 1) return solve_kernel<32, WARP_REGS_SMALL, TRI, 1, STAGE>;
+    if (lanes == 2) return solve_kernel<32, WARP_REGS_SMALL, TRI, 2, STAGE>;
+    return solve_kernel<32, REGS, TRI, WR, STAGE>;
 }
-void (*solve_kernel_for(int packed, int lanes))(Config) {
-    if (packed == 1) return warp_kernel_for<float, WARP_REGS_FP32>(lanes);
-    if (packed == 2) return warp_kernel_for<half16, WARP_REGS_FP16>(lanes);
+void (*solve_kernel_for(int packed, int lanes, bool newton_stage = false))(Config) {
+    if (packed == 1)
+        return newton_stage ? warp_kernel_for<float, WARP_REGS_FP32, STAGE_NEWTON>(lanes)
+                            : warp_kernel_for<float, WARP_REGS_FP32, STAGE_CCD>(lanes);
+    if (packed == 2)
+        return newton_stage ? warp_kernel_for<half16, WARP_REGS_FP16, STAGE_NEWTON>(lanes)
+                            : warp_kernel_for<half16, WARP_REGS_FP16, STAGE_CCD>(lanes);
     return solve_kernel<MAX_THREADS, 65536 / MAX_THREADS, float>;
 }
 
@@ -1506,6 +1794,12 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
                                    (plan->vec_in_shared ? 0 : (size_t)vec_doubles(n));
     }
     plan->mix_in_shared = 0;
+    /* the warp path hands a stalled CCD to the truncated Newton, and only what that cannot finish to the Cholesky
+       Newton (see warp_newton_cg). EQUIRISK_SOLVE_NEWTON=cholesky skips the first (a comparison); =cg-only skips the
+       second and reports what the truncated Newton could not finish as unconverged (the driver's test of it). */
+    const char* newton = std::getenv("EQUIRISK_SOLVE_NEWTON");
+    plan->newton_cg = plan->c_packed == 0 ? 0 : newton == nullptr ? 1 : std::strcmp(newton, "cholesky") == 0 ? 0
+                                              : std::strcmp(newton, "cg-only") == 0 ? 2 : 1;
     void (*kernel)(Config) = solve_kernel_for(plan->c_packed, plan->lane_entries);
     int per_sm = 0;
     if (plan->c_packed != 0) {
@@ -1541,6 +1835,11 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     }
     e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
     if (e != cudaSuccess) return e;
+    if (plan->c_packed != 0) {
+        e = cudaFuncSetAttribute(solve_kernel_for(plan->c_packed, plan->lane_entries, true),
+                                 cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
+        if (e != cudaSuccess) return e;
+    }
     if (plan->c_packed == 0) {
         e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, plan->threads, plan->shared_bytes);
         if (e != cudaSuccess) return e;
@@ -1566,6 +1865,7 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     cfg.c_packed = plan.c_packed;
     cfg.vec_in_shared = plan.vec_in_shared;
     cfg.mix_in_shared = plan.mix_in_shared;
+    cfg.newton_cg = plan.newton_cg;
     cfg.work_per_block = (int64_t)plan.work_doubles_per_block;
     cfg.work = a.work;
     cfg.weights = a.weights;
@@ -1577,6 +1877,11 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     cfg.volatility = a.volatility;
     void (*kernel)(Config) = solve_kernel_for(plan.c_packed, plan.lane_entries);
     ER_LAUNCH(kernel, dim3(plan.grid), dim3(plan.threads), plan.shared_bytes, stream, cfg);
+    cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess || plan.c_packed == 0) return e;
+    /* the warp path's Newton stage: its blocks skip every problem the CCD stage reported */
+    void (*newton_stage)(Config) = solve_kernel_for(plan.c_packed, plan.lane_entries, true);
+    ER_LAUNCH(newton_stage, dim3(plan.grid), dim3(plan.threads), plan.shared_bytes, stream, cfg);
     return cudaGetLastError();
 }
 

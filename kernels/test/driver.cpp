@@ -892,6 +892,79 @@ void test_lanes(er_context* ctx) {
     else unsetenv("EQUIRISK_SOLVE_LANES");
 }
 
+/* The warp path's truncated Newton (solve.cu, warp_newton_cg): the CCD stage parks what CCD stalls on, and the
+   Newton stage finishes it by Newton steps whose systems conjugate gradients solve on the packed triangle, falling
+   back to the Cholesky Newton. EQUIRISK_SOLVE_NEWTON=cg-only takes the fallback away, so the truncated Newton must
+   finish the 252-day windows of a 10-factor market (the rolling timing runs' problems, on which CCD stalls) on its
+   own, to the reference's weights; =cholesky (the Cholesky Newton alone, as before the truncated one) must agree
+   with it. On the 8-decade spectrum CG would need thousands of iterations, so cg-only leaves some of those
+   unconverged, and says so; the default converges them (test_solve). */
+void test_truncated_newton(er_context* ctx) {
+    const char* was = std::getenv("EQUIRISK_SOLVE_NEWTON");
+    const std::string saved = was != nullptr ? was : "";
+    const double tol = 1e-10;
+    /* (n, rows): 100 assets over 252 days as the timing runs; 60 over 90 days, nearer singular, on the two-entry
+       instance (at 40 over 252 days CCD converges without Newton) */
+    for (auto [n, window] : quick ? std::vector<std::pair<int, int64_t>>{{100, 252}}
+                                  : std::vector<std::pair<int, int64_t>>{{100, 252}, {60, 90}}) {
+        const int64_t batch = quick ? 2 : 3;
+        Vec S(batch * n * n);
+        for (int64_t k = 0; k < batch; k++) {
+            const Vec r = factor_returns(window, n);
+            ref_covariance(r, n, 0, window, ER_COV_SAMPLE, 0, S.data() + k * n * n);
+        }
+        Vec eq(n, 1.0 / n);
+        char what[96];
+        setenv("EQUIRISK_SOLVE_NEWTON", "cg-only", 1);
+        std::snprintf(what, sizeof what, "%lld-day windows n=%d, truncated Newton only", (long long)window, n);
+        const Solved o = solve(ctx, S, eq, true, batch, n, tol, 10000, ER_SOLVER_AUTO);
+        CHECK(o.status == ER_OK, "%s: %s", what, er_last_error());
+        if (o.status == ER_OK)
+            for (int64_t k = 0; k < batch; k++) check_problem(what, o, S, eq, true, k, n, tol, 1e-9, ER_USED_CCD_NEWTON);
+        setenv("EQUIRISK_SOLVE_NEWTON", "cholesky", 1);
+        std::snprintf(what, sizeof what, "%lld-day windows n=%d, Cholesky Newton only", (long long)window, n);
+        const Solved c = solve(ctx, S, eq, true, batch, n, tol, 10000, ER_SOLVER_AUTO);
+        CHECK(c.status == ER_OK, "%s: %s", what, er_last_error());
+        if (c.status == ER_OK && o.status == ER_OK) {
+            double dw = 0;
+            for (int64_t k = 0; k < batch; k++) {
+                check_problem(what, c, S, eq, true, k, n, tol, 1e-9, ER_USED_CCD_NEWTON);
+                for (int64_t i = 0; i < n; i++)
+                    dw = std::max(dw, std::fabs(o.w[k * n + i] - c.w[k * n + i]) / c.w[k * n + i]);
+            }
+            CHECK(dw <= 1e-9, "n=%d: the two Newtons' weights differ by %.3g relative", n, dw);
+        }
+    }
+    {
+        const int n = 30;
+        const int64_t batch = quick ? 2 : 4;
+        Vec S(batch * n * n);
+        for (int64_t k = 0; k < batch; k++) ill_conditioned(n, 8.0, S.data() + k * n * n);
+        Vec eq(n, 1.0 / n);
+        setenv("EQUIRISK_SOLVE_NEWTON", "cg-only", 1);
+        const Solved o = solve(ctx, S, eq, true, batch, n, tol, 10000, ER_SOLVER_AUTO);
+        CHECK(o.status == ER_OK, "8 decades, truncated Newton only: %s", er_last_error());
+        int unconverged = 0;
+        for (int64_t k = 0; k < batch && o.status == ER_OK; k++) {
+            if (o.conv[k] == 1) continue;
+            unconverged++;
+            double sum = 0;
+            bool finite = std::isfinite(o.res[k]) && o.res[k] > tol;
+            for (int64_t i = 0; i < n; i++) {
+                finite = finite && std::isfinite(o.w[k * n + i]) && o.w[k * n + i] > 0;
+                sum += o.w[k * n + i];
+            }
+            CHECK(finite && std::fabs(sum - 1) <= 1e-12 && o.used[k] == ER_USED_CCD_NEWTON,
+                  "8 decades, truncated Newton only, problem %lld: unconverged without a finite report (residual "
+                  "%.3g, weights sum to %.17g, solver %d)", (long long)k, o.res[k], sum, o.used[k]);
+        }
+        CHECK(o.status != ER_OK || unconverged > 0, "8 decades: the truncated Newton alone converged all %lld "
+              "problems (the Cholesky fallback would be untested)", (long long)batch);
+    }
+    if (was != nullptr) setenv("EQUIRISK_SOLVE_NEWTON", saved.c_str(), 1);
+    else unsetenv("EQUIRISK_SOLVE_NEWTON");
+}
+
 /* ---------------- page-locked staging ---------------- */
 
 /* er_context_staging: argument checks, an aligned area that is reused while it fits and grows when asked for more,
@@ -1206,7 +1279,7 @@ int bench(er_context* ctx) {
 int main(int argc, char** argv) {
     bool expect_chunking = false, do_bench = false;
     std::string only; /* ",a,b," or empty for every group */
-    const std::string groups = ",covariance,solve,packed,fused,invalid,staging,lanes,threads,";
+    const std::string groups = ",covariance,solve,packed,fused,invalid,staging,lanes,newton,threads,";
     for (int i = 1; i < argc; i++) {
         if (std::strcmp(argv[i], "--expect-chunking") == 0) expect_chunking = true;
         else if (std::strcmp(argv[i], "--bench") == 0) do_bench = true;
@@ -1276,6 +1349,7 @@ int main(int argc, char** argv) {
     if (run("invalid")) test_invalid(ctx);
     if (run("staging")) test_staging(ctx);
     if (run("lanes")) test_lanes(ctx);
+    if (run("newton")) test_truncated_newton(ctx);
     /* with --expect-chunking, contexts share the small emulated memory: a call may then fail for want of it */
     if (!expect_chunking && run("threads")) {
         t0 = std::chrono::steady_clock::now();

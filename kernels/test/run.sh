@@ -63,7 +63,7 @@ if [[ "$lib" == emu && -z "$sanitize" ]]; then
     EQUIRISK_EMU_DEVICE_MEMORY=300000 "$driver" --expect-chunking
     # the GPU session's tools include this driver: a change here must not surface first on a lent machine
     echo "--- the GPU session's tools still compile against the driver; device-session.sh parses"
-    for tool in compare_libs phases sweep_variants; do
+    for tool in compare_libs phases sweep_variants newton_cg_model; do
         g++ -std=c++20 -fsyntax-only -I"$here/include" "$here/tools/$tool.cpp"
     done
     bash -n "$here/device-session.sh"
