@@ -26,10 +26,10 @@
  *   read and written in the same barrier interval.
  * - Newton: H = C + diag(b/y²) factored H = UᵀU (right-looking, one row of U per step, two barriers per step,
  *   the trailing update spread over the threads, NEWTON_ROWS rows' loads in flight at once), U in the global
- *   workspace; triangular solves one barrier per row. On the warp path Newton runs in a second kernel (the Newton
- *   stage) over the problems the first one parked, and tries a truncated Newton first: each step's system solved by
- *   conjugate gradients on the packed triangle, the gradient exact (warp_newton_cg); the Cholesky Newton finishes
- *   only what that cannot.
+ *   workspace; triangular solves one barrier per row. On the warp path a second kernel (the Newton stage) finishes
+ *   what the first handed to Newton, by a truncated Newton first: each step's system solved by conjugate gradients
+ *   on the packed triangle, the gradient exact (warp_newton_cg); the Cholesky Newton finishes only what that
+ *   cannot.
  * - Reductions (dot products, maxima): warp shuffles, then one value per warp through shared memory; every
  *   thread sums the warp partials in the same order, so all threads hold the same value and take the same branch.
  */
@@ -1298,7 +1298,7 @@ struct NcgOutcome {
     bool converged; /* P.y holds the answer and P.q = Cy − y exactly; else P.y the point to go on from */
 };
 
-/* Truncated Newton from P.y (see above). Converged: residual ≤ tol/2, then one polishing step kept only if it
+/* Truncated Newton from the ray of P.y (see above). Converged: residual ≤ tol/2, then one polishing step kept only if it
    lowers the residual (as newton()). Inlined into the Newton stage's kernel (ptxas, sm_90: 150 registers and no
    spill at four entries; called, it spilled 134 bytes of its own). */
 template <typename T, int R>
@@ -1309,6 +1309,24 @@ __device__ __forceinline__ NcgOutcome warp_newton_cg(const Problem& P, double to
     warp_gather(P.y, na, y);
     warp_gather(P.b, na, b);
     warp_exact_cv(P, y, cy);
+    {
+        /* the best point on y's ray, f(ty) least at t² = Σb / yᵀCy: the Newton stage starts from reported weights,
+           which have lost y's scale */
+        double bs = 0.0, ycy = 0.0;
+#pragma unroll
+        for (int r = 0; r < R; r++)
+            if (lane + 32 * r < na) {
+                bs += b[r];
+                ycy += y[r] * cy[r];
+            }
+        const double t = sqrt(warp_sum(bs) / warp_sum(ycy));
+        if (t > 0.0 && isfinite(t))
+#pragma unroll
+            for (int r = 0; r < R; r++) {
+                y[r] *= t;
+                cy[r] *= t;
+            }
+    }
     double res = warp_residual_cy(y, cy, b, na);
     double f = warp_objective(y, cy, b, na);
     NcgOutcome out{0, false};
@@ -1486,21 +1504,22 @@ constexpr int WARP_REGS_FP16 = ER_WARP_REGS_FP16;
    none at two with the FP32 triangle, 12 bytes with FP16 (at 168 registers that instance spilled 16). Predicted,
    not yet measured on a GPU: see benchmarks/RESULTS.md. */
 constexpr int WARP_REGS_SMALL = 128;
-/* The warp path runs in two kernels, one after the other on the stream: the CCD stage solves what CCD finishes and
-   parks what AUTO hands to Newton (and every problem under NEWTON), the Newton stage finishes the parked ones.
-   So the batch's kernel carries no Newton code, and a parked problem costs one more read of Σ for its triangle.
-   ptxas, sm_90, spill stores against one kernel with both Newtons called from it: FP16 four entries 40 bytes
-   (124; 4 before the truncated Newton), two entries 4 (324; 196 before), one entry 0; the Newton stage's instances
-   0, 0 and 4. The block path does all of it in one kernel. */
+/* The warp path runs in two kernels, one after the other on the stream. The CCD stage is the whole solve as before,
+   except that under the truncated Newton (Config::newton_cg) the Cholesky Newton after a CCD hand-over takes no step:
+   the problem is reported from CCD's point (solver_used CCD_NEWTON, its exact Cy from Newton's compensated product),
+   and the Newton stage, launched after it, finishes every such problem from its reported weights. So the batch's
+   kernel keeps the code and the register allocation measured before (ptxas, sm_90, spill stores: FP16 four entries
+   4 bytes, as before; with the Newton code taken out of it instead, 40; with the truncated Newton called from it,
+   124), and a handed-over problem pays one compensated product and one more read of Σ for its triangle. The block
+   path does all of it in one kernel. */
 constexpr int STAGE_ALL = 0, STAGE_CCD = 1, STAGE_NEWTON = 2;
-constexpr int32_t PARKED = -1; /* solver_used between the stages: waiting for the Newton stage */
 
 template <int BLOCK_MAX, int MAX_REGS, typename TRI, int R = WR, int STAGE = STAGE_ALL>
 __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
     /* the warp path's instance holds only its own code, the block path's only its own (registers); the warp path's
        CCD stage holds no Newton, its Newton stage no CCD */
     constexpr bool WARP = BLOCK_MAX == 32;
-    constexpr bool PARK = STAGE == STAGE_CCD, FINISH = STAGE == STAGE_NEWTON;
+    constexpr bool FINISH = STAGE == STAGE_NEWTON;
     ER_DYNAMIC_SHARED(double, smem);
     const int n = cfg.n, T = blockDim.x, tid = threadIdx.x;
     double* work = cfg.work + (int64_t)blockIdx.x * cfg.work_per_block;
@@ -1537,7 +1556,8 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
 
     for (int64_t k = blockIdx.x; k < cfg.batch; k += gridDim.x) {
         if constexpr (FINISH) {
-            if (cfg.solver_used[k] != PARKED) continue; /* reported by the CCD stage (uniform over the block) */
+            /* only what the CCD stage handed to Newton (uniform over the block) */
+            if (cfg.solver_used[k] != 3) continue; /* ER_USED_CCD_NEWTON */
         }
         const double* S = cfg.cov + k * (int64_t)n * n;
         P.S = S;
@@ -1597,29 +1617,22 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         int sweeps = 0, steps = 0, used = 0, chol_failed = 0;
         bool q_exact = false; /* q holds C y (Newton) or C y − y (CCD) exactly at the final y */
         bool q_offdiag = true;
-        bool parked = false;
         if constexpr (FINISH) {
-            /* the warp path's Newton stage: a problem parked by the CCD stage, from the point CCD reached (kept in
-               its weights' slots) or, for NEWTON, from the start point above */
-            used = cfg.solver == 2 ? 2 : 3;
+            /* the warp path's Newton stage, from the point CCD reached: y ∝ wσ from the reported weights (the
+               truncated Newton scales it to the best point on its ray) */
+            used = 3;
             sweeps = cfg.iterations[k];
-            if (used == 3)
-                for (int p = tid; p < na; p += T) P.y[p] = cfg.weights[k * n + p];
+            for (int p = tid; p < na; p += T) P.y[p] = cfg.weights[k * n + idx[p]] * P.sig[p];
             __syncthreads();
-            bool finished = false;
-            if (used == 3 && cfg.newton_cg) {
-                const NcgOutcome o = warp_newton_cg<TRI, R>(P, cfg.tol);
-                steps = o.steps;
-                finished = o.converged; /* then q = Cy − y exactly, as CCD leaves it */
-            }
-            if (finished) {
-                q_exact = true;
-            } else if (used == 3 && cfg.newton_cg == 2) {
+            const NcgOutcome o = warp_newton_cg<TRI, R>(P, cfg.tol);
+            steps = o.steps;
+            if (o.converged) {
+                q_exact = true; /* q = Cy − y exactly, as CCD leaves it */
+            } else if (cfg.newton_cg == 2) {
                 q_exact = false; /* reported unconverged from the point reached (the report makes q exact) */
             } else {
                 int ok;
-                const int cap = used == 3 || cfg.max_iter >= NEWTON_MAX_STEPS ? NEWTON_MAX_STEPS : cfg.max_iter;
-                steps += newton(P, cfg.tol, cap, &ok, &chol_failed);
+                steps += newton(P, cfg.tol, NEWTON_MAX_STEPS, &ok, &chol_failed);
                 q_exact = true; /* Newton returns with q = C y at its last y, whatever stopped it */
                 q_offdiag = false;
             }
@@ -1641,35 +1654,22 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
                 q_exact = o.q_exact;
             }
             if (to_newton) {
-                if constexpr (PARK) { /* to the Newton stage: y in the weights' slots, the sweeps in iterations */
-                    parked = true;
-                } else {
-                    used = 3;
-                    int ok;
-                    steps = newton(P, cfg.tol, NEWTON_MAX_STEPS, &ok, &chol_failed);
-                    q_exact = true; /* Newton returns with q = C y at its last y, whatever stopped it */
-                    q_offdiag = false;
-                }
-            }
-        } else {
-            if constexpr (PARK) { /* NEWTON from the start point: all of it in the Newton stage */
-                parked = true;
-            } else {
-                used = 2;
+                used = 3;
                 int ok;
-                steps = newton(P, cfg.tol, cfg.max_iter < NEWTON_MAX_STEPS ? cfg.max_iter : NEWTON_MAX_STEPS, &ok,
-                               &chol_failed); /* as the Java engine: min(max_iter, 200) */
-                q_exact = true;
+                /* under the truncated Newton the CCD stage's Newton takes no step (its exact Cy for the report, and
+                   the Newton stage finishes) */
+                steps = newton(P, cfg.tol, STAGE == STAGE_CCD && cfg.newton_cg ? 0 : NEWTON_MAX_STEPS, &ok,
+                               &chol_failed);
+                q_exact = true; /* Newton returns with q = C y at its last y, whatever stopped it */
                 q_offdiag = false;
             }
-        }
-        if (parked) {
-            for (int p = tid; p < na; p += T) cfg.weights[k * n + p] = P.y[p];
-            if (tid == 0) {
-                cfg.iterations[k] = sweeps;
-                cfg.solver_used[k] = PARKED;
-            }
-            continue;
+        } else {
+            used = 2;
+            int ok;
+            steps = newton(P, cfg.tol, cfg.max_iter < NEWTON_MAX_STEPS ? cfg.max_iter : NEWTON_MAX_STEPS, &ok,
+                           &chol_failed); /* as the Java engine: min(max_iter, 200) */
+            q_exact = true;
+            q_offdiag = false;
         }
         if (!q_exact) exact_offdiag(P); /* CCD stopped unconverged: the report needs the exact Cy */
         __syncthreads();
@@ -1878,8 +1878,8 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     void (*kernel)(Config) = solve_kernel_for(plan.c_packed, plan.lane_entries);
     ER_LAUNCH(kernel, dim3(plan.grid), dim3(plan.threads), plan.shared_bytes, stream, cfg);
     cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess || plan.c_packed == 0) return e;
-    /* the warp path's Newton stage: its blocks skip every problem the CCD stage reported */
+    if (e != cudaSuccess || plan.c_packed == 0 || plan.newton_cg == 0) return e;
+    /* the warp path's Newton stage: its blocks skip every problem the CCD stage did not hand to Newton */
     void (*newton_stage)(Config) = solve_kernel_for(plan.c_packed, plan.lane_entries, true);
     ER_LAUNCH(newton_stage, dim3(plan.grid), dim3(plan.threads), plan.shared_bytes, stream, cfg);
     return cudaGetLastError();
