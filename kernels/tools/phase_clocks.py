@@ -2,8 +2,8 @@
 """Instruments a copy of solve.cu with clock64() phase counters (used by phases.sh; never the shipped library).
 
 Each counter sums, over problems, the cycles lane 0 of a block spends in one phase of the warp path's solve (both of
-its kernels: a problem parked for the Newton stage counts setup, triangle and start in each, and "newton" is that
-stage's time after its start point);
+its kernels: a problem handed to Newton counts setup, triangle, start and report in each, once more as a problem,
+and "newton" in the Newton stage is its truncated Newton, after its start point);
 er_prof_phases() copies them out. The edits anchor on exact lines of solve.cu and stop with the missing line when
 the code has moved on: update the anchors with it.
 
@@ -47,10 +47,8 @@ namespace {''')
     rep('            last_exact = res;\n            refresh_at = Refresh<T>::after(res);',
         '            PH(5, tq); tq = clock64();\n            last_exact = res;\n            refresh_at = Refresh<T>::after(res);')
     rep('        warp_mix(M, na, y, q, d);', '        tq = clock64();\n        warp_mix(M, na, y, q, d);\n        PH(7, tq);')
-    rep('            if (to_newton) {\n                if constexpr (PARK) {',
-        '            PH(3, tp); tp = clock64();\n            if (to_newton) {\n                if constexpr (PARK) {')
-    # a parked problem's time in the CCD kernel goes into the total too (its Newton stage adds the rest)
-    rep('        if (parked) {\n', '        if (parked) {\n            PH(10, t0);\n')
+    rep('            if (to_newton) {\n                used = 3;',
+        '            PH(3, tp); tp = clock64();\n            if (to_newton) {\n                used = 3;')
     rep('        if (!q_exact) exact_offdiag(P);', '        PH(8, tp); tp = clock64();\n        if (!q_exact) exact_offdiag(P);')
     rep('            cfg.volatility[k] = sqrt(v);\n        }\n',
         '            cfg.volatility[k] = sqrt(v);\n        }\n        PH(9, tp); PH(10, t0);\n'
