@@ -161,7 +161,7 @@ run() {
     # and the batch, whose CCD kernel lost its Newton code, against the baseline build and the Cholesky Newton alone
     # ("Truncated Newton" in RESULTS.md); covariance left out
     if [[ -f "$dev/base/libequirisk_cuda.so" ]] && ((!emulation)); then
-        step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" "base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so" \
+        step newton 150 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" "base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so" \
             truncated="$base" cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky" truncated2="$base"
     else
         step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" truncated="$base" \
@@ -192,6 +192,7 @@ run() {
     excerpt driver "checks|FAIL|library:|device 0"
     excerpt bench "GPU call|covariance|solve|rolling|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
+    excerpt newton "solve|rolling|cannot|failed" 16
     excerpt phases "mean sweeps|^  [a-z-]+ +[0-9]+$|SASS instructions" 14
     excerpt lanes-50 "solve|cannot|failed"
     excerpt lanes-32 "solve|cannot|failed"
