@@ -2,7 +2,8 @@
 # A GPU session's whole plan in one device call: prepared on the build machine (no GPU needed), run on the lent
 # machine, which has nvcc and compute-sanitizer but no JDK, no Maven and no network.
 #
-#   bash kernels/device-session.sh prepare           here: builds .device/ (ignored by git, ~45 MB): carry it
+#   bash kernels/device-session.sh prepare           here: builds .device/ (ignored by git, ~42 MB, its shared
+#                                                      libraries packed in libs.tar.xz): carry it
 #   bash kernels/device-session.sh run               there: run(command="bash kernels/device-session.sh run",
 #                                                      carry=[".device"], timeout_s=600); logs under $OUT
 #   bash kernels/device-session.sh run --emulation   here: the same steps on the emulation library, small sizes
@@ -93,6 +94,11 @@ prepare() {
         --no-header-files --no-man-pages --compress=zip-9 --output "$dev/jdk"
     tar -C "$dev" -czf "$dev/jdk.tgz" jdk
     rm -rf "$dev/jdk"
+    # the shared libraries (four of the CUDA library: the product's fat binary, sm_90 with line information, the phase
+    # counters' and the baseline) are most of .device and compress ~8× with xz: packed here, unpacked by run, which
+    # removes them again when it ends (a rehearsal here leaves .device as carried)
+    echo "== the shared libraries packed into libs.tar.xz"
+    (cd "$dev" && find . -name '*.so' -print0 | tar --null -T - -cJf libs.tar.xz && find . -name '*.so' -delete)
     { echo "prepared $(date -u +%FT%TZ) from $(git -C "$root" describe --always --dirty)"; du -sh "$dev"/*; } \
         | tee "$dev/PREPARED"
     echo "carry: .device ($(du -sh "$dev" | cut -f1); the device tool carries up to 64 MiB)"
@@ -126,6 +132,7 @@ run() {
     local emulation=0
     [[ "${1:-}" == "--emulation" ]] && emulation=1
     [[ -f "$dev/PREPARED" ]] || { echo "run: no prepared .device/ (bash kernels/device-session.sh prepare)" >&2; exit 2; }
+    tar -C "$dev" -xJf "$dev/libs.tar.xz"
     logs="${OUT:-$dev/out}"
     mkdir -p "$logs"
     deadline=$((SECONDS + ${EQUIRISK_SESSION_SECONDS:-540}))
@@ -205,6 +212,7 @@ run() {
     printf '%s\n' "${steps[@]}"
     # the device tool brings back at most 8 files: the logs travel as one archive
     (cd "$logs" && tar -czf logs.tgz -- *.log && rm -f -- *.log)
+    find "$dev" -name '*.so' -delete # libs.tar.xz keeps them
 }
 
 case "${1:-}" in
