@@ -1229,12 +1229,16 @@ __device__ CcdOutcome warp_ccd(const Problem& P, double tol, int max_iter, int s
    solution, whatever the triangle's rounding does to the direction. Counted on the CPU (tools/newton_cg_model.cpp,
    100 assets, from the inverse-volatility start, FP16 triangle): 7.4 Newton steps and 49 CG iterations on gpu-check's
    problems, 7.5 and 107 on the 252-day windows, 10.0 and 257 on a 4-decade correlation spectrum, as many as with
-   FP64 products; from where CCD hands over, 5.5 and 94 on the windows (emulated). Beyond that (8 decades) CG needs thousands: a problem that spends its CG budget, takes a step
-   that does not lower f, or stops gaining, goes on to the Cholesky Newton from the point reached. */
+   FP64 products; from where CCD hands over, 6.5 and 135 on the windows with the polish (emulated). Beyond that (8
+   decades) CG needs thousands: a problem that spends its CG budget, takes a step that does not lower f, or stops
+   gaining, goes on to the Cholesky Newton from the point reached. */
 constexpr double NCG_FORCING = 1e-2;  /* CG stops at ||r||_M⁻¹ ≤ η ||g||_M⁻¹ */
 constexpr int NCG_MAX_STEPS = 40;
 constexpr int NCG_CG_PER_ASSET = 6;   /* CG iterations per problem, all steps together: ≤ 6 na */
 constexpr int NCG_STALL_STEPS = 3;    /* steps without halving the best residual before the Cholesky Newton */
+/* The polish after reaching tol/2 (see warp_newton_cg): at most three steps, CG to a relative residual of 1e-4. */
+constexpr int NCG_POLISH_STEPS = 3;
+constexpr double NCG_POLISH_FORCING = 1e-4;
 
 /* out = (C + I) x from the packed triangle (unit diagonal: the triangle holds 0 there), summed in FP32 per entry.
    Lane l's entries p = l + 32r read row i of C as warp_sweep does (column i above the diagonal, row i of column p
@@ -1298,9 +1302,35 @@ struct NcgOutcome {
     bool converged; /* P.y holds the answer and P.q = Cy − y exactly; else P.y the point to go on from */
 };
 
-/* Truncated Newton from the ray of P.y (see above). Converged: residual ≤ tol/2, then one polishing step kept only if it
-   lowers the residual (as newton()). Inlined into the Newton stage's kernel (ptxas, sm_90: 150 registers and no
-   spill at four entries; called, it spilled 134 bytes of its own). */
+/* Cy from compensated products at y (compensated_cy on P.y; P.q, P.yw overwritten), into registers. */
+template <int R>
+__device__ __forceinline__ void warp_compensated_cv(const Problem& P, const double (&y)[R], double (&cy)[R]) {
+    warp_scatter(y, P.na, P.y);
+    __syncwarp();
+    compensated_cy(P);
+    __syncwarp();
+    warp_gather(P.q, P.na, cy);
+}
+
+/* P.y = y and P.q = Cy − y: the point a converged truncated Newton reports. */
+template <int R>
+__device__ __forceinline__ void warp_store_point(const Problem& P, const double (&y)[R], const double (&cy)[R]) {
+    double q[R];
+#pragma unroll
+    for (int r = 0; r < R; r++) q[r] = cy[r] - y[r];
+    __syncwarp();
+    warp_scatter(y, P.na, P.y);
+    warp_scatter(q, P.na, P.q);
+}
+
+/* Truncated Newton from the ray of P.y (see above). Having reached tol/2 it polishes, as newton() and the Java
+   engine do, but with steps that gain a factor each rather than all the digits: Cy again from compensated products
+   (the Java engine's CompensatedProduct, as newton()'s gradient), then up to NCG_POLISH_STEPS steps at the forcing
+   term NCG_POLISH_FORCING from compensated gradients, each kept only if it lowers the residual and the next taken
+   only if it halved it. Without that polish, budgets of 6e-10 and 6e-8 of the total on 252-day windows had weights
+   1.3e-8 relative from the Cholesky Newton's: the plain product's rounding in the gradient, which a tiny budget's
+   weight (y_i = b_i/(Cy)_i) carries whole. Inlined into the Newton stage's kernel (ptxas, sm_90: no spill at four
+   entries; called, it spilled 134 bytes of its own). */
 template <typename T, int R>
 __device__ __forceinline__ NcgOutcome warp_newton_cg(const Problem& P, double tol) {
     const int na = P.na, lane = threadIdx.x;
@@ -1331,38 +1361,29 @@ __device__ __forceinline__ NcgOutcome warp_newton_cg(const Problem& P, double to
     double f = warp_objective(y, cy, b, na);
     NcgOutcome out{0, false};
     int cg_left = NCG_CG_PER_ASSET * na;
-    double best = res, before = 0.0;
+    double best = res;
     int since_best = 0;
     bool polishing = false;
+    int polish_left = 0;
     for (;;) {
-        if (polishing) {
-            out.converged = true; /* P.y and P.q hold the better of the two points */
-            if (res < before) {
-                double q[R];
-#pragma unroll
-                for (int r = 0; r < R; r++) q[r] = cy[r] - y[r];
+        if (!polishing) {
+            if (res <= 0.5 * tol) {
+                /* converged on plain products: Cy again, compensated, for the report and the polishing steps */
+                warp_compensated_cv(P, y, cy);
+                res = warp_residual_cy(y, cy, b, na);
+                f = warp_objective(y, cy, b, na);
+                warp_store_point(P, y, cy);
+                if (res <= 1e-15 || out.steps >= NCG_MAX_STEPS) {
+                    out.converged = true;
+                    break;
+                }
+                polishing = true;
+                polish_left = NCG_POLISH_STEPS;
+            } else if (out.steps >= NCG_MAX_STEPS || !isfinite(res) || since_best >= NCG_STALL_STEPS) {
+                __syncwarp();
                 warp_scatter(y, na, P.y);
-                warp_scatter(q, na, P.q);
-            } else {
-                out.steps--;
-            }
-            break;
-        }
-        if (res <= 0.5 * tol) {
-            double q[R];
-#pragma unroll
-            for (int r = 0; r < R; r++) q[r] = cy[r] - y[r];
-            warp_scatter(y, na, P.y);
-            warp_scatter(q, na, P.q);
-            if (res <= 1e-15 || out.steps >= NCG_MAX_STEPS) {
-                out.converged = true;
                 break;
             }
-            polishing = true;
-            before = res;
-        } else if (out.steps >= NCG_MAX_STEPS || !isfinite(res) || since_best >= NCG_STALL_STEPS) {
-            warp_scatter(y, na, P.y);
-            break;
         }
         prefetch_l2(P.S, s_bytes); /* for this step's exact product, after the CG iterations */
         /* PCG on H p = −g, H = C + diag(e), e = b/y², preconditioner M = diag(H) = 1 + e */
@@ -1379,7 +1400,8 @@ __device__ __forceinline__ NcgOutcome warp_newton_cg(const Problem& P, double to
             rz += rr[r] * d[r];
         }
         rz = warp_sum(rz);
-        const double stop = NCG_FORCING * NCG_FORCING * rz;
+        const double eta = polishing ? NCG_POLISH_FORCING : NCG_FORCING;
+        const double stop = eta * eta * rz;
         bool spent = false;
         for (int it = 0;; it++) {
             if (cg_left-- <= 0) {
@@ -1416,6 +1438,7 @@ __device__ __forceinline__ NcgOutcome warp_newton_cg(const Problem& P, double to
             rz = rz1;
         }
         if (spent && !polishing) {
+            __syncwarp();
             warp_scatter(y, na, P.y);
             break;
         }
@@ -1428,18 +1451,28 @@ __device__ __forceinline__ NcgOutcome warp_newton_cg(const Problem& P, double to
         double y1[R], cy1[R];
 #pragma unroll
         for (int r = 0; r < R; r++) y1[r] = lane + 32 * r < na ? fma(t, p[r], y[r]) : 0.0;
-        warp_exact_cv(P, y1, cy1);
+        if (polishing) warp_compensated_cv(P, y1, cy1);
+        else warp_exact_cv(P, y1, cy1);
         const double f1 = warp_objective(y1, cy1, b, na);
         const double res1 = warp_residual_cy(y1, cy1, b, na);
         out.steps++;
         /* f must fall (up to its own rounding, which is all that is left near the solution) */
-        if (!(t > 0.0) || !(f1 <= f + 1e-13 * fabs(f))) {
-            if (polishing) {
-                out.converged = true; /* the converged point is in P.y, P.q */
-                out.steps--;
+        const bool fell = t > 0.0 && f1 <= f + 1e-13 * fabs(f);
+        if (polishing) {
+            const bool kept = fell && res1 < res;
+            if (kept) {
+                warp_store_point(P, y1, cy1);
             } else {
-                warp_scatter(y, na, P.y);
+                out.steps--; /* undone: the point before it back (its compensated Cy still in registers) */
+                warp_store_point(P, y, cy);
             }
+            if (!kept || --polish_left == 0 || !(res1 <= 0.5 * res) || res1 <= 1e-15) {
+                out.converged = true;
+                break;
+            }
+        } else if (!fell) {
+            __syncwarp();
+            warp_scatter(y, na, P.y);
             break;
         }
 #pragma unroll
