@@ -1550,7 +1550,7 @@ constexpr int STAGE_ALL = 0, STAGE_CCD = 1, STAGE_NEWTON = 2;
 template <int BLOCK_MAX, int MAX_REGS, typename TRI, int R = WR, int STAGE = STAGE_ALL>
 __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
     /* the warp path's instance holds only its own code, the block path's only its own (registers); the warp path's
-       CCD stage holds no Newton, its Newton stage no CCD */
+       Newton stage holds no CCD (its CCD stage keeps the Cholesky Newton: see above) */
     constexpr bool WARP = BLOCK_MAX == 32;
     constexpr bool FINISH = STAGE == STAGE_NEWTON;
     ER_DYNAMIC_SHARED(double, smem);

@@ -892,9 +892,9 @@ void test_lanes(er_context* ctx) {
     else unsetenv("EQUIRISK_SOLVE_LANES");
 }
 
-/* The warp path's truncated Newton (solve.cu, warp_newton_cg): the CCD stage parks what CCD stalls on, and the
-   Newton stage finishes it by Newton steps whose systems conjugate gradients solve on the packed triangle, falling
-   back to the Cholesky Newton. EQUIRISK_SOLVE_NEWTON=cg-only takes the fallback away, so the truncated Newton must
+/* The warp path's truncated Newton (solve.cu, warp_newton_cg): the CCD kernel reports what CCD stalls on as handed
+   to Newton, and the Newton stage finishes it by Newton steps whose systems conjugate gradients solve on the packed
+   triangle, falling back to the Cholesky Newton. EQUIRISK_SOLVE_NEWTON=cg-only takes the fallback away, so the truncated Newton must
    finish the 252-day windows of a 10-factor market (the rolling timing runs' problems, on which CCD stalls) on its
    own, to the reference's weights; =cholesky (the Cholesky Newton alone, as before the truncated one) must agree
    with it. On the 8-decade spectrum CG would need thousands of iterations, so cg-only leaves some of those
