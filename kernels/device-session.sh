@@ -19,6 +19,8 @@
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
 #   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the rolling windows and the batch,
 #                against the revision before it (EQUIRISK_BASE_REV at prepare) and the Cholesky Newton alone
+#   wide-N       compare_libs: the whole-device solve against the block path at N = 3000 × 1, 1000 × 8, 500 × 4,
+#                300 × 1, and what the cost model picks ("Whole-device solve" in RESULTS.md)
 #   phases       where the batched solve's time goes: tools/phases.sh's cycle counters per phase and Nsight
 #                Compute's stall samples by code region, on the product's code ("Sixth GPU session" in RESULTS.md)
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
@@ -174,6 +176,16 @@ run() {
         step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" truncated="$base" \
             cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
     fi
+    # the whole-device solve against the block path for a few large problems, and what the cost model chose
+    # ("Whole-device solve" in RESULTS.md): N × batch, the model's choice first
+    local sizes=("3000 1" "1000 8" "500 4" "300 1") size_nb wn wb
+    ((emulation)) && sizes=("300 1")
+    for size_nb in "${sizes[@]}"; do
+        read -r wn wb <<< "$size_nb"
+        step "wide-$wn" 40 env EQUIRISK_CMP_N="$wn" EQUIRISK_CMP_BATCH="$wb" EQUIRISK_CMP_COVARIANCE=0 \
+            EQUIRISK_CMP_ROLLING=0 "$cmp" model="$base" wide="$base,EQUIRISK_SOLVE_WIDE=on" \
+            block="$base,EQUIRISK_SOLVE_WIDE=off"
+    done
     if ((!emulation)); then
         step phases 90 bash "$here/tools/phases.sh" --ncu --run-only "$dev/phases"
     fi
@@ -200,6 +212,9 @@ run() {
     excerpt bench "GPU call|covariance|solve|rolling|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
     excerpt newton "solve|rolling|cannot|failed" 16
+    for size_nb in "${sizes[@]}"; do
+        excerpt "wide-${size_nb%% *}" "solve [0-9]|cannot|failed|whole-device solve, problem 0:" 8
+    done
     excerpt phases "mean sweeps|^  [a-z-]+ +[0-9]+$|SASS instructions" 14
     excerpt lanes-50 "solve|cannot|failed"
     excerpt lanes-32 "solve|cannot|failed"

@@ -417,6 +417,11 @@ inline double __dadd_rn(double a, double b) { return a + b; }
 inline double __dsub_rn(double a, double b) { return a - b; }
 template <class T>
 inline T __ldg(const T* p) { return *p; }
+template <class T>
+inline T __ldcg(const T* p) { return *p; }
+/* Blocks run one after another here, so a block's writes are visible to the next before any fence; kept for the
+   nvcc build's ordering (the whole-device solve's last-block tickets). */
+inline void __threadfence() { std::atomic_thread_fence(std::memory_order_seq_cst); }
 
 /* ---- nvcuda::wmma, the FP64 m8n8k4 subset ----
    Operand fragments: every lane holds the whole 8×4 / 4×8 tile (row-major). Accumulators: every lane holds two of

@@ -528,7 +528,7 @@ er_status solve_batch(const char* fn, er_context* ctx, const double* cov, bool p
     ER_TRY(use_device(ctx));
 
     er::SolvePlan plan;
-    ER_CHECK(er::plan_solve(ctx->device, n, batch, &plan), "planning the solve");
+    ER_CHECK(er::plan_solve(ctx->device, n, batch, solver, &plan), "planning the solve");
     size_t budget = 0;
     ER_TRY(ctx->budget(&budget));
     const size_t nn = (size_t)n * n;
@@ -541,7 +541,7 @@ er_status solve_batch(const char* fn, er_context* ctx, const double* cov, bool p
                     fn, (long long)n, fixed + per_problem, budget);
     int64_t chunk = (int64_t)((budget - fixed) / per_problem);
     if (chunk > batch) chunk = batch;
-    if (chunk < batch) ER_CHECK(er::plan_solve(ctx->device, n, chunk, &plan), "planning the solve");
+    if (chunk < batch) ER_CHECK(er::plan_solve(ctx->device, n, chunk, solver, &plan), "planning the solve");
 
     for (int64_t k0 = 0; k0 < batch; k0 += chunk) {
         const int64_t cnt = batch - k0 < chunk ? batch - k0 : chunk;
@@ -574,7 +574,8 @@ er_status solve_batch(const char* fn, er_context* ctx, const double* cov, bool p
                                            d_work);
         KernelTimer timer(ctx->stream);
         ER_CHECK(er::launch_solve(a, plan, ctx->stream), "launching the solve kernel");
-        timer.stop(ctx->stream, plan.c_in_shared ? "solve (C in shared memory)" : "solve (C in global memory)",
+        timer.stop(ctx->stream, plan.wide ? "solve (whole device)"
+                                : plan.c_in_shared ? "solve (C in shared memory)" : "solve (C in global memory)",
                    (long long)cnt);
         ER_TRY(copy_results(a, k0, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
                             volatility_out, ctx->stream));
@@ -623,7 +624,7 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
 
     const std::vector<double> weights = ewma_weights(kind, lambda, window);
     er::SolvePlan plan;
-    ER_CHECK(er::plan_solve(ctx->device, n, count, &plan), "planning the solve");
+    ER_CHECK(er::plan_solve(ctx->device, n, count, solver, &plan), "planning the solve");
     size_t budget = 0;
     ER_TRY(ctx->budget(&budget));
     const size_t nn = (size_t)n * n;
@@ -645,7 +646,7 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
                         fn, (long long)window, (long long)n, budget);
         const int64_t cnt = k1 - k0;
         er::SolvePlan chunk_plan = plan;
-        if (cnt < count) ER_CHECK(er::plan_solve(ctx->device, n, cnt, &chunk_plan), "planning the solve");
+        if (cnt < count) ER_CHECK(er::plan_solve(ctx->device, n, cnt, solver, &chunk_plan), "planning the solve");
         const size_t b_count = budgets_shared ? (size_t)n : (size_t)cnt * n;
         size_t bytes[SLOTS] = {};
         bytes[IN] = (size_t)(hi - lo) * row_bytes;

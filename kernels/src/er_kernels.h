@@ -2,12 +2,18 @@
 #ifndef EQUIRISK_ER_KERNELS_H
 #define EQUIRISK_ER_KERNELS_H
 
+#include <cfloat>
 #include <cstddef>
 #include <cstdint>
 
 #include "er_cuda.cuh"
 
 namespace er {
+
+/* The least budget the solve works with: a positive budget below it (subnormal, < 5.6e-309) is raised to it, so
+   that 4b, and with it ccd_step's d, is a normal number; the risk contribution it asks for moves by less than
+   6e-309. */
+constexpr double MIN_BUDGET = DBL_MIN / 4;
 
 /* Covariance of `count` windows of rows × n returns already on the device (starts relative to d_returns).
    d_weights: `window` EWMA weights (kind EWMA) or unused (sample); d_means: count × n scratch. */
@@ -31,11 +37,15 @@ struct SolvePlan {
     int vec_in_shared; /* the solver's vectors live in shared memory */
     int mix_in_shared; /* warp path: the mixer's history in shared memory after the triangle (else the workspace) */
     int newton_cg;     /* warp path: a stalled CCD goes to the truncated Newton before the Cholesky Newton (2: only it) */
+    int wide;          /* whole-device solve: each problem on every SM in turn (solve_wide.cu); the fields above then
+                          plan its fallback, the block path for one problem (grid 1) */
+    int wide_grid;     /* whole-device solve: blocks of WIDE_THREADS per launch */
     size_t work_doubles_per_block;
 };
 
-/* Chooses the plan for problems of size n on `device`; batch bounds the grid. */
-cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan);
+/* Chooses the plan for `batch` problems of size n on `device`, solved by `solver` (ER_SOLVER_*); batch bounds the
+   grid. */
+cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePlan* plan);
 
 struct SolveArgs {
     const double* cov;
@@ -57,6 +67,21 @@ struct SolveArgs {
 };
 
 cudaError_t launch_solve(const SolveArgs& args, const SolvePlan& plan, cudaStream_t stream);
+
+/* The whole-device solve (solve_wide.cu). */
+constexpr int WIDE_THREADS = 128;
+constexpr int WIDE_BLOCKS_PER_SM = 4; /* 16 warps per SM, each with four rows' loads in flight */
+/* Workspace of the whole-device solve of problems of n assets, in doubles. */
+int64_t wide_work_doubles(int64_t n);
+/* Its blocks per launch on this device for n assets: no more than its rows need, at most WIDE_BLOCKS_PER_SM per
+   SM. */
+cudaError_t wide_grid(const cudaDeviceProp& prop, int64_t n, int* grid);
+/* Whether the whole-device solve is predicted faster than the block path for `batch` problems of n assets on
+   `sms` multiprocessors (the model is in solve_wide.cu). */
+bool wide_pays(int64_t n, int64_t batch, int sms);
+/* Solves problem after problem on every SM, each that fails by the block path (launch_solve with plan.wide = 0);
+   synchronises with the host between Newton steps. */
+cudaError_t launch_solve_wide(const SolveArgs& args, const SolvePlan& plan, cudaStream_t stream);
 
 }  // namespace er
 

@@ -40,6 +40,7 @@
 #include <cstring>
 
 #include "er_kernels.h"
+#include "er_reduce.cuh"
 
 #ifdef __CUDACC__
 #include <cuda_fp16.h>
@@ -83,50 +84,8 @@ __device__ __forceinline__ void prefetch_l2(const void* p, int64_t bytes) {
 constexpr int MAX_THREADS = 512;
 constexpr int OWN = 8;                  /* register-cached entries per thread in the CCD update (n ≤ OWN·T) */
 constexpr int NEWTON_MAX_STEPS = 200;   /* Newton's own cap (the Java engine's DampedNewton.MAX_STEPS) */
-/* The least budget the solve works with: a positive budget below it (subnormal, < 5.6e-309) is raised to it, so
-   that 4b, and with it ccd_step's d, is a normal number; the risk contribution it asks for moves by less than
-   6e-309. */
-constexpr double MIN_BUDGET = DBL_MIN / 4;
 constexpr int NEWTON_ROWS = 8;          /* rows of the factorisation's trailing update whose loads go out together */
 constexpr int SCRATCH = 40;             /* doubles of reduction scratch (one per warp + broadcast slots) */
-
-__device__ __forceinline__ double warp_sum(double v) {
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-    return v;
-}
-
-/* Maximum that propagates NaN (fmax would drop it). */
-__device__ __forceinline__ double nan_max(double a, double b) { return (a != a || b != b) ? NAN : (a > b ? a : b); }
-
-__device__ __forceinline__ double warp_max(double v) {
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v = nan_max(v, __shfl_xor_sync(0xffffffffu, v, o));
-    return v;
-}
-
-/* Sum over the block; every thread returns the same value. */
-__device__ double block_sum(double v, double* scratch) {
-    v = warp_sum(v);
-    const int nw = blockDim.x / 32;
-    __syncthreads(); /* scratch is free */
-    if ((threadIdx.x & 31) == 0) scratch[threadIdx.x / 32] = v;
-    __syncthreads();
-    double s = 0.0;
-    for (int w = 0; w < nw; w++) s += scratch[w];
-    return s;
-}
-
-__device__ double block_max(double v, double* scratch) {
-    v = warp_max(v);
-    const int nw = blockDim.x / 32;
-    __syncthreads();
-    if ((threadIdx.x & 31) == 0) scratch[threadIdx.x / 32] = v;
-    __syncthreads();
-    double m = scratch[0];
-    for (int w = 1; w < nw; w++) m = nan_max(m, scratch[w]);
-    return m;
-}
 
 /* The per-problem state, all pointers into shared memory or the block's workspace. */
 struct Problem {
@@ -1771,10 +1730,23 @@ void (*solve_kernel_for(int packed, int lanes, bool newton_stage = false))(Confi
 
 }  // namespace
 
-cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
+cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePlan* plan) {
     cudaDeviceProp prop;
     cudaError_t e = cudaGetDeviceProperties(&prop, device);
     if (e != cudaSuccess) return e;
+    /* the whole-device solve (solve_wide.cu) for a few problems of many assets, where the block path would use only
+       a few SMs: chosen by its cost model, or asked for with EQUIRISK_SOLVE_WIDE=on (any n: the driver runs it at
+       small n) or refused with =off; never when CCD itself is asked for. The rest of the plan is then the block
+       path's for one problem, which solves what the whole-device solve gives up on. */
+    const char* placement = std::getenv("EQUIRISK_SOLVE_C");
+    const char* wide_env = std::getenv("EQUIRISK_SOLVE_WIDE");
+    bool wide = false;
+    if (solver != 1) { /* ER_SOLVER_CCD */
+        if (wide_env != nullptr && std::strcmp(wide_env, "on") == 0) wide = true;
+        else if (wide_env == nullptr || std::strcmp(wide_env, "off") != 0)
+            wide = n > WARP_N && placement == nullptr && wide_pays(n, batch, prop.multiProcessorCount);
+    }
+    if (wide) batch = 1;
     int threads = (int)((n + 31) / 32) * 32;
     if (threads < 32) threads = 32;
     if (threads > MAX_THREADS) threads = MAX_THREADS;
@@ -1788,7 +1760,6 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     plan->lane_entries = 0;
     /* EQUIRISK_SOLVE_C=global: keep C in the (L2-resident) workspace even where shared memory would hold it, so
        more problems are resident per SM; a tuning experiment for the GPU session (see README) */
-    const char* placement = std::getenv("EQUIRISK_SOLVE_C");
     if (placement != nullptr && std::strncmp(placement, "global", 6) == 0) plan->c_in_shared = 0;
     /* global-all: the vectors too (the path for n ≳ 3,400), so that CI covers it at small n */
     if (placement != nullptr && std::strcmp(placement, "global-all") == 0) plan->vec_in_shared = 0;
@@ -1801,7 +1772,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     const bool fp32 = tri != nullptr && std::strcmp(tri, "fp32") == 0;
     const size_t packed_bytes = (size_t)SCRATCH * sizeof(double) +
                                 (size_t)(packed_floats(n) + n + 1) * (fp32 ? sizeof(float) : sizeof(half16));
-    if (n <= WARP_N && placement == nullptr && packed_bytes <= limit) {
+    if (n <= WARP_N && placement == nullptr && packed_bytes <= limit && !wide) {
         plan->threads = 32;
         plan->c_packed = fp32 ? 1 : 2;
         /* entries per lane: as few as n needs (n ≤ 32: 1, n ≤ 64: 2, else WR), so a small problem's sweep updates
@@ -1881,10 +1852,20 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, SolvePlan* plan) {
     const int64_t resident = (int64_t)per_sm * prop.multiProcessorCount;
     plan->grid = (int)(batch < resident ? batch : resident);
     if (plan->grid < 1) plan->grid = 1;
+    plan->wide = wide ? 1 : 0;
+    plan->wide_grid = 0;
+    if (wide) {
+        /* the workspace holds the whole-device solve's state and the block path's for its one problem, one after
+           the other */
+        e = wide_grid(prop, n, &plan->wide_grid);
+        if (e != cudaSuccess) return e;
+        plan->work_doubles_per_block = std::max<size_t>(plan->work_doubles_per_block, (size_t)wide_work_doubles(n));
+    }
     return cudaSuccess;
 }
 
 cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t stream) {
+    if (plan.wide) return launch_solve_wide(a, plan, stream);
     Config cfg;
     cfg.cov = a.cov;
     cfg.budgets = a.budgets;

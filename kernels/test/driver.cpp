@@ -6,7 +6,8 @@
  *   driver --expect-chunking    also assert that the large batches exceed free device memory (run with a small
  *                               EQUIRISK_EMU_DEVICE_MEMORY, so the chunked paths are the ones checked)
  *   driver --quick              fewer, smaller cases (sanitizer builds)
- *   driver --only G[,G…]        only these groups: covariance, solve, packed, fused, invalid, staging, lanes, threads
+ *   driver --only G[,G…]        only these groups: covariance, solve, packed, fused, invalid, staging, lanes, newton,
+ *                               wide, threads
  *                               (compute-sanitizer's slower tools on the kernels that matter to them)
  *   driver --bench              timings for gpu-check.sh (GPU call vs one-thread C++ on the same host)
  */
@@ -1020,6 +1021,114 @@ void test_truncated_newton(er_context* ctx) {
     else unsetenv("EQUIRISK_SOLVE_NEWTON");
 }
 
+/* The whole-device solve (solve_wide.cu), asked for with EQUIRISK_SOLVE_WIDE=on at sizes CI can afford (its
+   cost model chooses it for a few problems of hundreds to thousands of assets): the reference's weights, the same
+   answers as the block path, the active set and the diagonal case, problems it gives up on finished by the block
+   path (a Newton step cap, an 8-decade spectrum), and a NaN problem reported as the other paths report it. */
+void test_wide(er_context* ctx, bool expect_chunking) {
+    const char* was = std::getenv("EQUIRISK_SOLVE_WIDE");
+    const std::string saved = was != nullptr ? was : "";
+    const double tol = 1e-10;
+    /* n = 150 (the block path's sizes), 60 (the warp path's); shared equal budgets, then per-problem budgets with
+       zeros and one problem with a single active asset */
+    /* under --expect-chunking, 12 problems of 60 assets (346 kB of Σ) run in chunks of the 300 kB device */
+    for (int n : expect_chunking ? std::vector<int>{60} : quick ? std::vector<int>{40} : std::vector<int>{150, 60}) {
+        const int64_t batch = expect_chunking ? 12 : quick ? 2 : 3;
+        Vec S(batch * n * n);
+        for (int64_t k = 0; k < batch; k++) random_spd(n, S.data() + k * n * n);
+        Vec eq(n, 1.0 / n), b(batch * n);
+        for (int64_t k = 0; k < batch; k++) {
+            const Vec bk = random_budgets(n, 0.3);
+            std::copy(bk.begin(), bk.end(), b.begin() + k * n);
+        }
+        std::fill(b.begin() + (batch - 1) * n, b.end(), 0.0);
+        b[(batch - 1) * n + n / 2] = 1.0;
+        for (bool shared : {true, false}) {
+            const Vec& bb = shared ? eq : b;
+            setenv("EQUIRISK_SOLVE_WIDE", "on", 1);
+            const Solved o = solve(ctx, S, bb, shared, batch, n, tol, 10000, ER_SOLVER_AUTO);
+            setenv("EQUIRISK_SOLVE_WIDE", "off", 1);
+            const Solved c = solve(ctx, S, bb, shared, batch, n, tol, 10000, ER_SOLVER_AUTO);
+            char what[96];
+            std::snprintf(what, sizeof what, "whole-device solve n=%d %s budgets", n, shared ? "equal" : "own");
+            CHECK(o.status == ER_OK && c.status == ER_OK, "%s: %s", what, er_last_error());
+            if (o.status != ER_OK || c.status != ER_OK) continue;
+            /* both stop at the first residual ≤ tol, so weights agree to what that fixes: 1e-9 (the acceptance) */
+            double dw = 0;
+            for (int64_t k = 0; k < batch; k++) {
+                const bool diagonal = !shared && k == batch - 1;
+                check_problem(what, o, S, bb, shared, k, n, tol, 1e-9, diagonal ? ER_USED_DIAGONAL : ER_USED_NEWTON);
+                for (int64_t i = 0; i < n; i++) dw = std::max(dw, std::fabs(o.w[k * n + i] - c.w[k * n + i]));
+            }
+            CHECK(dw <= 1e-9, "%s: weights differ from the default path's by %.3g", what, dw);
+        }
+    }
+    /* given up on: under Newton with max_iter = 1 the whole-device solve stops after one step and the block path
+       solves the problem again under the same cap: unconverged, with a finite report from the block path */
+    {
+        const int n = quick ? 30 : 80;
+        Vec S(n * n);
+        ill_conditioned(n, 4.0, S.data());
+        Vec eq(n, 1.0 / n);
+        setenv("EQUIRISK_SOLVE_WIDE", "on", 1);
+        const Solved o = solve(ctx, S, eq, true, 1, n, tol, 1, ER_SOLVER_NEWTON);
+        CHECK(o.status == ER_OK, "whole-device solve, one Newton step: %s", er_last_error());
+        double sum = 0;
+        bool finite = std::isfinite(o.res[0]) && o.res[0] > tol;
+        for (int64_t i = 0; i < n; i++) {
+            finite = finite && std::isfinite(o.w[i]) && o.w[i] > 0;
+            sum += o.w[i];
+        }
+        CHECK(o.status != ER_OK || (o.conv[0] == 0 && o.it[0] == 1 && o.used[0] == ER_USED_NEWTON && finite &&
+                                    std::fabs(sum - 1) <= 1e-12),
+              "whole-device solve, one Newton step: converged %d after %d iterations (solver %d), residual %.3g, "
+              "weights sum to %.17g", o.conv[0], o.it[0], o.used[0], o.res[0], sum);
+        /* an 8-decade spectrum: whatever the FP32 products allow, every problem ends converged to the reference */
+        const int64_t batch = quick ? 1 : 2;
+        const int m = quick ? 20 : 40;
+        Vec H(batch * m * m);
+        for (int64_t k = 0; k < batch; k++) ill_conditioned(m, 8.0, H.data() + k * m * m);
+        Vec eqm(m, 1.0 / m);
+        const Solved h = solve(ctx, H, eqm, true, batch, m, tol, 10000, ER_SOLVER_AUTO);
+        CHECK(h.status == ER_OK, "whole-device solve, 8 decades: %s", er_last_error());
+        for (int64_t k = 0; k < batch && h.status == ER_OK; k++)
+            check_problem("whole-device solve, 8 decades", h, H, eqm, true, k, m, tol, 1e-9, 0);
+    }
+    /* a NaN covariance beside good ones: reported unconverged, as the block path reports it, and the others solved */
+    {
+        const int n = quick ? 20 : 50;
+        Vec S(3 * n * n);
+        for (int k = 0; k < 3; k++) random_spd(n, S.data() + k * n * n);
+        S[1 * n * n + 2] = S[1 * n * n + 2 * n] = NAN;
+        Vec eq(n, 1.0 / n);
+        setenv("EQUIRISK_SOLVE_WIDE", "on", 1);
+        const Solved o = solve(ctx, S, eq, true, 3, n, tol, 10000, ER_SOLVER_AUTO);
+        CHECK(o.status == ER_OK, "whole-device solve, NaN batch: %s", er_last_error());
+        CHECK(o.conv[1] == 0, "whole-device solve: a NaN covariance reported converged");
+        check_problem("whole-device solve beside a NaN problem", o, S, eq, true, 0, n, tol, 1e-9, ER_USED_NEWTON);
+        check_problem("whole-device solve beside a NaN problem", o, S, eq, true, 2, n, tol, 1e-9, ER_USED_NEWTON);
+    }
+    /* covariance and solve in one call, windows of a factor market: the fused path plans the same way */
+    {
+        const int64_t n = quick ? 24 : 70, rows = 300, window = 252, count = 2;
+        const Vec r = factor_returns(rows, n);
+        const int64_t starts[count] = {0, rows - window};
+        Vec eq(n, 1.0 / n), S(count * n * n);
+        for (int64_t k = 0; k < count; k++)
+            ref_covariance(r, n, starts[k], window, ER_COV_SAMPLE, 0, S.data() + k * n * n);
+        Solved o(count, n);
+        setenv("EQUIRISK_SOLVE_WIDE", "on", 1);
+        o.status = er_covariance_solve(ctx, r.data(), rows, n, starts, count, window, ER_COV_SAMPLE, 0, eq.data(), 1,
+                                       tol, 10000, ER_SOLVER_AUTO, o.w.data(), o.rc.data(), o.it.data(), o.res.data(),
+                                       o.conv.data(), o.used.data(), o.vol.data(), nullptr);
+        CHECK(o.status == ER_OK, "whole-device solve, fused: %s", er_last_error());
+        for (int64_t k = 0; k < count && o.status == ER_OK; k++)
+            check_problem("whole-device solve, fused", o, S, eq, true, k, n, tol, 1e-9, 0);
+    }
+    if (was != nullptr) setenv("EQUIRISK_SOLVE_WIDE", saved.c_str(), 1);
+    else unsetenv("EQUIRISK_SOLVE_WIDE");
+}
+
 /* ---------------- page-locked staging ---------------- */
 
 /* er_context_staging: argument checks, an aligned area that is reused while it fits and grows when asked for more,
@@ -1334,7 +1443,7 @@ int bench(er_context* ctx) {
 int main(int argc, char** argv) {
     bool expect_chunking = false, do_bench = false;
     std::string only; /* ",a,b," or empty for every group */
-    const std::string groups = ",covariance,solve,packed,fused,invalid,staging,lanes,newton,threads,";
+    const std::string groups = ",covariance,solve,packed,fused,invalid,staging,lanes,newton,wide,threads,";
     for (int i = 1; i < argc; i++) {
         if (std::strcmp(argv[i], "--expect-chunking") == 0) expect_chunking = true;
         else if (std::strcmp(argv[i], "--bench") == 0) do_bench = true;
@@ -1405,6 +1514,11 @@ int main(int argc, char** argv) {
     if (run("staging")) test_staging(ctx);
     if (run("lanes")) test_lanes(ctx);
     if (run("newton")) test_truncated_newton(ctx);
+    t0 = std::chrono::steady_clock::now();
+    if (run("wide")) {
+        test_wide(ctx, expect_chunking);
+        std::printf("wide: %.2f s\n", seconds_since(t0));
+    }
     /* with --expect-chunking, contexts share the small emulated memory: a call may then fail for want of it */
     if (!expect_chunking && run("threads")) {
         t0 = std::chrono::steady_clock::now();

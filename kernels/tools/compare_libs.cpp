@@ -12,7 +12,9 @@
  * convergence, mean iterations, and the largest difference from the first variant (weights, covariance).
  * EQUIRISK_CMP_N=50 sizes the solves' problems (default 100), e.g. to time the warp path's entries per lane
  * (EQUIRISK_SOLVE_LANES) at n ≤ 64; EQUIRISK_CMP_BATCH the batch and the rolling windows (default 10,000);
- * EQUIRISK_CMP_COVARIANCE=0 leaves the covariance out (device-session.sh's dry run on the emulation library).
+ * EQUIRISK_CMP_COVARIANCE=0 leaves the covariance out (device-session.sh's dry run on the emulation library), and
+ * EQUIRISK_CMP_ROLLING=0 the rolling windows (a few large problems: EQUIRISK_CMP_N=3000 EQUIRISK_CMP_BATCH=1 against
+ * EQUIRISK_SOLVE_WIDE=on|off, the whole-device solve against the block path).
  */
 #include <dlfcn.h>
 
@@ -75,6 +77,8 @@ int main(int argc, char** argv) {
     const char* cmp_batch = std::getenv("EQUIRISK_CMP_BATCH");
     const char* cmp_cov = std::getenv("EQUIRISK_CMP_COVARIANCE");
     const bool covariance = cmp_cov == nullptr || std::strcmp(cmp_cov, "0") != 0;
+    const char* cmp_rolling = std::getenv("EQUIRISK_CMP_ROLLING");
+    const bool rolling = cmp_rolling == nullptr || std::strcmp(cmp_rolling, "0") != 0;
     const int64_t n = cmp_n != nullptr && std::atoi(cmp_n) > 0 ? std::atoi(cmp_n) : 100;
     const int64_t batch = cmp_batch != nullptr && std::atoi(cmp_batch) > 0 ? std::atoi(cmp_batch) : 10000;
     Vec S(batch * n * n), eq(n, 1.0 / n);
@@ -82,8 +86,8 @@ int main(int argc, char** argv) {
     const int64_t cn = 5000, crow = 2520;
     Vec r(covariance ? crow * cn : 0);
     for (auto& v : r) v = 0.01 * normal();
-    const int64_t window = 252, count = batch, rrows = window + count - 1;
-    const Vec rr = factor_returns(rrows, n);
+    const int64_t window = 252, count = rolling ? batch : 0, rrows = window + count - 1;
+    const Vec rr = rolling ? factor_returns(rrows, n) : Vec();
     std::vector<int64_t> st(count);
     for (int64_t k = 0; k < count; k++) st[k] = k;
 
@@ -149,6 +153,11 @@ int main(int argc, char** argv) {
             std::printf("%-12s covariance 5000x2520: max rel diff vs first %.2g\n", v.label.c_str(), dc);
         }
         /* rolling covariance + solve */
+        if (!rolling) {
+            api.context_destroy(ctx);
+            for (auto& [k, val] : v.env) unsetenv(k.c_str());
+            continue;
+        }
         Vec rwv(count * n), rrc(count * n), rres(count), rvol(count);
         std::vector<int32_t> rit(count), rcv(count), rus(count);
         for (int rep = 0; rep < 2; rep++)

@@ -369,6 +369,32 @@ class NativeSolveTest {
         }
     }
 
+    /**
+     * One problem of 400 assets: the device's cost model gives it the whole-device solve (kernels/src/solve_wide.cu;
+     * from about 240 assets for a lone problem, on the emulation as on a GPU), a truncated Newton that reports
+     * "newton" where the block path's CCD reports "ccd". It must agree with the CPU engine as every path does, zero
+     * budgets included.
+     */
+    @Test
+    void oneLargeProblemTakesTheWholeDeviceSolve() {
+        int n = 400;
+        Random rnd = new Random(400);
+        CovarianceBatch batch = CovarianceBatch.of(1, n, TestMatrices.factorModel(rnd, n, 5), null);
+        double[] b = TestMatrices.budgets(rnd, n, 7);
+        SolverOptions opts = SolverOptions.defaults().withTolerance(1e-12);
+        BatchSolution got = backend.solve(batch, b, opts);
+        BatchSolution ref;
+        try (CpuBackend cpu = new CpuBackend(1)) {
+            ref = cpu.solve(batch, b, opts);
+        }
+        assertEquals("newton", got.solvers()[0], "the whole-device solve's Newton, not the block path's CCD");
+        assertTrue(ref.converged()[0] && got.converged()[0], "both converged (device residual "
+                + got.residuals()[0] + " after " + got.iterations()[0] + " Newton steps)");
+        assertWeightsClose(ref.result(0).weights(), got.result(0).weights(), 1e-9, "n = 400 vs CPU");
+        assertEquals(ref.volatilities()[0], got.volatilities()[0], 1e-9 * ref.volatilities()[0], "volatility");
+        checkAgainstReference(batch, b, got, 1e-8);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"fm_n10", "fm_n50", "ill6_n200", "budget_n200"})
     void sharedReferenceSolutions(String name) throws IOException {

@@ -1,0 +1,54 @@
+/*
+ * Warp and block reductions shared by the solve kernels (solve.cu, solve_wide.cu). Block results are summed from
+ * the warp partials in warp order by every thread, so all threads hold the same value and take the same branch.
+ */
+#ifndef EQUIRISK_ER_REDUCE_CUH
+#define EQUIRISK_ER_REDUCE_CUH
+
+#include "er_cuda.cuh"
+
+namespace er {
+namespace {
+
+__device__ __forceinline__ double warp_sum(double v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+/* Maximum that propagates NaN (fmax would drop it). */
+__device__ __forceinline__ double nan_max(double a, double b) { return (a != a || b != b) ? NAN : (a > b ? a : b); }
+
+__device__ __forceinline__ double warp_max(double v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v = nan_max(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+/* Sum over the block; every thread returns the same value. */
+__device__ double block_sum(double v, double* scratch) {
+    v = warp_sum(v);
+    const int nw = blockDim.x / 32;
+    __syncthreads(); /* scratch is free */
+    if ((threadIdx.x & 31) == 0) scratch[threadIdx.x / 32] = v;
+    __syncthreads();
+    double s = 0.0;
+    for (int w = 0; w < nw; w++) s += scratch[w];
+    return s;
+}
+
+__device__ double block_max(double v, double* scratch) {
+    v = warp_max(v);
+    const int nw = blockDim.x / 32;
+    __syncthreads();
+    if ((threadIdx.x & 31) == 0) scratch[threadIdx.x / 32] = v;
+    __syncthreads();
+    double m = scratch[0];
+    for (int w = 1; w < nw; w++) m = nan_max(m, scratch[w]);
+    return m;
+}
+
+}  // namespace
+}  // namespace er
+
+#endif
