@@ -15,7 +15,9 @@
  *   as many entries of every vector as n needs (1 for n ≤ 32, 2 for n ≤ 64, else 4; a template parameter), and the
  *   instances for n ≤ 64 are capped at 128 registers (16 problems per SM instead of 12). Larger n:
  * - One thread block per problem, blocks grid-striding over the batch (a persistent grid sized to what is
- *   resident), so the global workspace is per block, not per problem.
+ *   resident), so the global workspace is per block, not per problem. A few problems of many assets (where that
+ *   leaves most SMs idle) go instead to the whole-device solve (solve_wide.cu), one problem at a time on every SM,
+ *   which hands back to this path what it cannot finish; plan_solve decides by its cost model.
  * - The correlation matrix C (na × na FP64) lives in dynamic shared memory while it fits the opt-in limit with the
  *   vectors (n ≤ ~165 on H100/H200 at 227 KiB); otherwise in the block's global workspace, where it stays L2-resident
  *   for moderate n. The vectors (y, Cy, b, σ, …: 7n doubles) live in shared memory up to n ≈ 3,400.

@@ -339,11 +339,21 @@ __global__ void __launch_bounds__(WIDE_THREADS) wide_exact(Wide w) {
             row[r] = w.S + (int64_t)w.idx[p0 + r < na ? p0 + r : p0] * n; /* past the end: row p0 again, unused */
             acc[r] = 0.0;
         }
-        for (int q = lane; q < na; q += 32) {
-            const int j = w.idx[q];
-            const double v = w.v[q];
+        if (na == n) { /* every asset active (the usual case): no gather, so the loads of four columns go out together */
+#pragma unroll 4
+            for (int q = lane; q < n; q += 32) {
+                const double v = w.v[q];
 #pragma unroll
-            for (int r = 0; r < WIDE_ROWS; r++) acc[r] += row[r][j] * v;
+                for (int r = 0; r < WIDE_ROWS; r++) acc[r] += row[r][q] * v;
+            }
+        } else {
+#pragma unroll 4
+            for (int q = lane; q < na; q += 32) {
+                const int j = w.idx[q];
+                const double v = w.v[q];
+#pragma unroll
+                for (int r = 0; r < WIDE_ROWS; r++) acc[r] += row[r][j] * v;
+            }
         }
         const double sum = rows_sum(acc, part);
         if (lane < WIDE_ROWS && p0 + lane < na) w.out[p0 + lane] = sum / w.sig[p0 + lane];
@@ -386,6 +396,7 @@ __global__ void __launch_bounds__(WIDE_THREADS) wide_cg(Wide w) {
             row[r] = reinterpret_cast<const Float4*>(w.C + (int64_t)(p0 + r < na ? p0 + r : p0) * ld4 * 4);
             acc[r] = 0.0f;
         }
+#pragma unroll 4
         for (int q = lane; q < ld4; q += 32) {
             const Float4 x = pf[q];
 #pragma unroll
