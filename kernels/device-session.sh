@@ -213,7 +213,7 @@ run() {
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
     excerpt newton "solve|rolling|cannot|failed" 16
     for size_nb in "${sizes[@]}"; do
-        excerpt "wide-${size_nb%% *}" "solve [0-9]|cannot|failed|whole-device solve, problem 0:" 8
+        excerpt "wide-${size_nb%% *}" "solve [0-9]+x|cannot|failed" 4
     done
     excerpt phases "mean sweeps|^  [a-z-]+ +[0-9]+$|SASS instructions" 14
     excerpt lanes-50 "solve|cannot|failed"
