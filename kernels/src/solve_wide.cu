@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -46,7 +47,7 @@ constexpr int WIDE_HALVINGS = 60;       /* step halvings before a step counts as
 constexpr int WIDE_CG_GROUP = 8;        /* CG launches queued after the first exact check (see launch_solve_wide) */
 constexpr int WIDE_SCRATCH = WIDE_THREADS / 32 + 2;
 constexpr int STATE_DOUBLES = 16;
-constexpr int VECTORS = 12;
+constexpr int VECTORS = 11;
 
 /* What the host reads between launches (one copy of it per problem, at the workspace's start). */
 struct WideState {
@@ -80,7 +81,7 @@ struct Wide {
     int32_t* solver_used;
     double* volatility;
     WideState* st;
-    double *b, *sig, *y, *cy, *g, *dg, *s, *r, *z, *p, *out, *v;
+    double *b, *sig, *y, *cy, *g, *dg, *s, *r, *p, *out, *v;
     int* idx;
     float* pf; /* p in FP32 for the CG product, zero-padded to a multiple of 4 */
     float* C;  /* C's off-diagonal part in FP32, rows of round4(na) */
@@ -227,7 +228,7 @@ __device__ void wide_report(const Wide& w, double ycy, double res, double* scrat
 }
 
 /* With cy = Cy exact: the convergence test; then either the report, giving up, or the next step's CG set up
-   (g = Cy − b/y, H's diagonal 1 + b/y², s = 0, r = −g, z = p = r/diag). */
+   (g = Cy − b/y, H's diagonal 1 + b/y², s = 0, r = −g, p = r/diag). */
 __device__ void wide_check(const Wide& w, double* scratch) {
     WideState* st = w.st;
     const int na = st->na, tid = threadIdx.x, T = blockDim.x;
@@ -260,7 +261,6 @@ __device__ void wide_check(const Wide& w, double* scratch) {
         w.dg[p] = d;
         w.s[p] = 0.0;
         w.r[p] = -g;
-        w.z[p] = z;
         w.p[p] = z;
         w.pf[p] = (float)z;
         rz += -g * z;
@@ -378,6 +378,42 @@ __global__ void __launch_bounds__(WIDE_THREADS) wide_exact(Wide w) {
     reset_arrivals(st);
 }
 
+/* The CG tail's passes over the vectors, one block, entry q on thread q mod blockDim. The pointers are restrict (no
+   array is read through another's name) and the loops unrolled, so each thread's loads of four entries go out
+   together instead of each waiting behind the previous entry's stores. */
+__device__ __forceinline__ double cg_curvature(int na, const double* __restrict__ p, const double* __restrict__ hp) {
+    double part = 0.0;
+#pragma unroll 4
+    for (int q = threadIdx.x; q < na; q += blockDim.x) part += p[q] * load_cg(hp + q);
+    return part;
+}
+
+/* s += αp, r −= α·Hp; this thread's parts of ‖r‖² and of rᵀz, z = r/diag(H) (so z needs no array of its own) */
+__device__ __forceinline__ void cg_update(int na, double alpha, const double* __restrict__ p,
+                                          const double* __restrict__ hp, const double* __restrict__ dg,
+                                          double* __restrict__ s, double* __restrict__ r, double& rr, double& rz) {
+#pragma unroll 4
+    for (int q = threadIdx.x; q < na; q += blockDim.x) {
+        s[q] += alpha * p[q];
+        const double rq = r[q] - alpha * load_cg(hp + q);
+        r[q] = rq;
+        rr += rq * rq;
+        rz += rq * (rq / dg[q]);
+    }
+}
+
+/* p = z + βp, and its FP32 copy for the next product */
+__device__ __forceinline__ void cg_direction(int na, double beta, const double* __restrict__ r,
+                                             const double* __restrict__ dg, double* __restrict__ p,
+                                             float* __restrict__ pf) {
+#pragma unroll 4
+    for (int q = threadIdx.x; q < na; q += blockDim.x) {
+        const double pn = r[q] / dg[q] + beta * p[q];
+        p[q] = pn;
+        pf[q] = (float)pn;
+    }
+}
+
 /* One CG iteration: out = H p (C's FP32 off-diagonal part times pf, summed in FP32 per lane, plus H's diagonal
    times p in FP64), then in the tail the iteration's vector updates; when CG is done, v = s/σ for the step. */
 __global__ void __launch_bounds__(WIDE_THREADS) wide_cg(Wide w) {
@@ -412,12 +448,10 @@ __global__ void __launch_bounds__(WIDE_THREADS) wide_cg(Wide w) {
         if (lane < WIDE_ROWS && p0 + lane < na) w.out[p0 + lane] = hp + w.dg[p0 + lane] * w.p[p0 + lane];
     }
     if (!arrive_last(st, &last)) return;
-    const int tid = threadIdx.x, T = blockDim.x;
+    const int tid = threadIdx.x;
     const double rz = st->rz, target = st->target;
     const int iters = st->cg_iters + 1;
-    double php = 0.0;
-    for (int p = tid; p < na; p += T) php += w.p[p] * load_cg(w.out + p);
-    php = block_sum(php, scratch);
+    const double php = block_sum(cg_curvature(na, w.p, w.out), scratch);
     bool done;
     if (!(php > 0.0) || !isfinite(php)) {
         /* the FP32 product is not positive on p (C nearly singular): the step so far, or none */
@@ -428,35 +462,18 @@ __global__ void __launch_bounds__(WIDE_THREADS) wide_cg(Wide w) {
         }
         done = true;
     } else {
-        const double alpha = rz / php;
-        double rr = 0.0;
-        for (int p = tid; p < na; p += T) {
-            w.s[p] += alpha * w.p[p];
-            const double r = w.r[p] - alpha * load_cg(w.out + p);
-            w.r[p] = r;
-            rr += r * r;
-        }
+        double rr = 0.0, rz_next = 0.0;
+        cg_update(na, rz / php, w.p, w.out, w.dg, w.s, w.r, rr, rz_next);
         rr = block_sum(rr, scratch);
+        rz_next = block_sum(rz_next, scratch);
         done = sqrt(rr) <= target || iters >= WIDE_CG_PER_STEP;
         if (!done) {
-            double rz_next = 0.0;
-            for (int p = tid; p < na; p += T) {
-                const double z = w.r[p] / w.dg[p];
-                w.z[p] = z;
-                rz_next += w.r[p] * z;
-            }
-            rz_next = block_sum(rz_next, scratch);
-            const double beta = rz_next / rz;
-            for (int p = tid; p < na; p += T) {
-                const double pn = w.z[p] + beta * w.p[p];
-                w.p[p] = pn;
-                w.pf[p] = (float)pn;
-            }
+            cg_direction(na, rz_next / rz, w.r, w.dg, w.p, w.pf);
             if (tid == 0) st->rz = rz_next;
         }
     }
     if (done)
-        for (int p = tid; p < na; p += T) w.v[p] = w.s[p] / w.sig[p];
+        for (int p = tid; p < na; p += blockDim.x) w.v[p] = w.s[p] / w.sig[p];
     if (tid == 0) {
         st->cg_iters = iters;
         st->cg_total += 1;
@@ -470,7 +487,7 @@ struct Layout {
     int64_t vectors, idx, pf, C, total;
     explicit Layout(int64_t n) {
         vectors = STATE_DOUBLES;
-        idx = vectors + VECTORS * n;
+        idx = (vectors + VECTORS * n + 1) & ~int64_t{1}; /* even, so that pf and C start 16-byte aligned */
         pf = idx + 2 * ((n + 3) / 4); /* n ints, rounded to 16 bytes */
         C = pf + round4(n) / 2;
         total = C + n * round4(n) / 2;
@@ -496,7 +513,7 @@ Wide wide_problem(const SolveArgs& a, int64_t k) {
     w.volatility = a.volatility;
     w.st = reinterpret_cast<WideState*>(a.work);
     double* v = a.work + L.vectors;
-    double** vecs[VECTORS] = {&w.b, &w.sig, &w.y, &w.cy, &w.g, &w.dg, &w.s, &w.r, &w.z, &w.p, &w.out, &w.v};
+    double** vecs[VECTORS] = {&w.b, &w.sig, &w.y, &w.cy, &w.g, &w.dg, &w.s, &w.r, &w.p, &w.out, &w.v};
     for (int i = 0; i < VECTORS; i++) *vecs[i] = v + i * n;
     w.idx = reinterpret_cast<int*>(a.work + L.idx);
     w.pf = reinterpret_cast<float*>(a.work + L.pf);
@@ -546,6 +563,9 @@ cudaError_t launch_solve_wide(const SolveArgs& a, const SolvePlan& plan, cudaStr
     int expect = WIDE_CG_GROUP;
     for (int64_t k = 0; k < a.batch; k++) {
         const Wide w = wide_problem(a, k);
+        /* the FP32 arrays are read 16 bytes at a time (the workspace comes from cudaMalloc, 256-byte aligned) */
+        if ((reinterpret_cast<uintptr_t>(w.pf) | reinterpret_cast<uintptr_t>(w.C)) % alignof(Float4) != 0)
+            return cudaErrorInvalidValue;
         ER_LAUNCH(wide_prepare, dim3(1), block, 0, stream, w);
         ER_LAUNCH(wide_pack, grid, block, 0, stream, w);
         ER_LAUNCH(wide_exact<PHASE_START>, grid, block, 0, stream, w);

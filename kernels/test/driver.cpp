@@ -1029,10 +1029,11 @@ void test_wide(er_context* ctx, bool expect_chunking) {
     const char* was = std::getenv("EQUIRISK_SOLVE_WIDE");
     const std::string saved = was != nullptr ? was : "";
     const double tol = 1e-10;
-    /* n = 150 (the block path's sizes), 60 (the warp path's); shared equal budgets, then per-problem budgets with
+    /* n = 151 (the block path's sizes), 61 (the warp path's); shared equal budgets, then per-problem budgets with
        zeros and one problem with a single active asset */
-    /* under --expect-chunking, 12 problems of 60 assets (346 kB of Σ) run in chunks of the 300 kB device */
-    for (int n : expect_chunking ? std::vector<int>{60} : quick ? std::vector<int>{40} : std::vector<int>{150, 60}) {
+    /* under --expect-chunking, 12 problems of 61 assets (357 kB of Σ) run in chunks of the 300 kB device; odd sizes,
+       so the FP32 copy's rows are padded and the workspace's offsets are odd before alignment */
+    for (int n : expect_chunking ? std::vector<int>{61} : quick ? std::vector<int>{41} : std::vector<int>{151, 61}) {
         const int64_t batch = expect_chunking ? 12 : quick ? 2 : 3;
         Vec S(batch * n * n);
         for (int64_t k = 0; k < batch; k++) random_spd(n, S.data() + k * n * n);
