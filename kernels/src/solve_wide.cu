@@ -98,16 +98,19 @@ struct alignas(16) Float4 {
 __device__ __forceinline__ double load_cg(const double* a) { return __ldcg(a); }
 
 /* After a block's rows: whether it is the last block of the grid to finish them (then every other block's rows are
-   visible to it). */
+   visible to it). Every thread fences its own stores before the block takes its ticket, and the last block fences
+   again before it reads (through L2: load_cg), so no ordering rests on the fence's cumulativity alone. */
 __device__ bool arrive_last(WideState* st, int* flag) {
+    __threadfence();
     __syncthreads();
     if (threadIdx.x == 0) {
-        __threadfence();
         const unsigned ticket = atomicAdd(&st->arrived, 1u);
         *flag = ticket == gridDim.x - 1;
     }
     __syncthreads();
-    return *flag != 0;
+    const bool last = *flag != 0;
+    if (last) __threadfence();
+    return last;
 }
 
 /* The end of a tail: the counter ready for the next launch. */
