@@ -506,6 +506,8 @@ Wide wide_problem(const SolveArgs& a, int64_t k) {
     w.n = (int)n;
     w.k = k;
     w.tol = a.tol;
+    /* as the other paths: under AUTO max_iter bounds CCD's sweeps and Newton still has its 200 steps, so it does not
+       bound this solve; under ER_SOLVER_NEWTON min(max_iter, 200) */
     w.max_steps = a.solver == 2 && a.max_iter < WIDE_NEWTON_STEPS ? a.max_iter : WIDE_NEWTON_STEPS;
     w.weights = a.weights;
     w.rc = a.rc;

@@ -1084,6 +1084,14 @@ void test_wide(er_context* ctx, bool expect_chunking) {
                                     std::fabs(sum - 1) <= 1e-12),
               "whole-device solve, one Newton step: converged %d after %d iterations (solver %d), residual %.3g, "
               "weights sum to %.17g", o.conv[0], o.it[0], o.used[0], o.res[0], sum);
+        /* under AUTO max_iter bounds CCD's sweeps, not Newton's steps (on every path: AUTO with max_iter = 1 is one
+           sweep and Newton), so the whole-device solve runs its course there */
+        Vec F(n * n);
+        random_spd(n, F.data());
+        const Solved a = solve(ctx, F, eq, true, 1, n, tol, 1, ER_SOLVER_AUTO);
+        CHECK(a.status == ER_OK, "whole-device solve, AUTO with max_iter 1: %s", er_last_error());
+        if (a.status == ER_OK)
+            check_problem("whole-device solve, AUTO with max_iter 1", a, F, eq, true, 0, n, tol, 1e-9, ER_USED_NEWTON);
         /* an 8-decade spectrum: whatever the FP32 products allow, every problem ends converged to the reference */
         const int64_t batch = quick ? 1 : 2;
         const int m = quick ? 20 : 40;
