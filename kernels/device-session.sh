@@ -21,6 +21,7 @@
 #                against the revision before it (EQUIRISK_BASE_REV at prepare) and the Cholesky Newton alone
 #   wide-N       compare_libs: the whole-device solve against the block path at N = 3000 × 1, 1000 × 8, 500 × 4,
 #                300 × 1, and what the cost model picks ("Whole-device solve" in RESULTS.md)
+#   java-wide    one N = 3000 problem through the Java API: the CUDA backend's whole call against the Java engine
 #   phases       where the batched solve's time goes: tools/phases.sh's cycle counters per phase and Nsight
 #                Compute's stall samples by code region, on the product's code ("Sixth GPU session" in RESULTS.md)
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
@@ -186,6 +187,13 @@ run() {
             EQUIRISK_CMP_ROLLING=0 "$cmp" model="$base" wide="$base,EQUIRISK_SOLVE_WIDE=on" \
             block="$base,EQUIRISK_SOLVE_WIDE=off"
     done
+    # the same through the Java API: one N = 3000 problem, the CUDA backend's whole call against the Java engine
+    # (whether `auto` should stop keeping single problems on the CPU engine)
+    if ((emulation)); then
+        step java-wide 60 "${java[@]}" io.equirisk.bench.GpuBatchComparison 1 300 2
+    else
+        step java-wide 45 "${java[@]}" io.equirisk.bench.GpuBatchComparison 1 3000 5
+    fi
     if ((!emulation)); then
         step phases 90 bash "$here/tools/phases.sh" --ncu --run-only "$dev/phases"
     fi
@@ -215,6 +223,7 @@ run() {
     for size_nb in "${sizes[@]}"; do
         excerpt "wide-${size_nb%% *}" "solve [0-9]+x|cannot|failed" 4
     done
+    excerpt java-wide "problems|cpu|cuda|whole-device" 8
     excerpt phases "mean sweeps|^  [a-z-]+ +[0-9]+$|SASS instructions" 14
     excerpt lanes-50 "solve|cannot|failed"
     excerpt lanes-32 "solve|cannot|failed"
