@@ -258,13 +258,13 @@ er::SolveArgs solve_args(const double* d_cov, const double* d_b, int32_t budgets
     a.tol = tol;
     a.max_iter = max_iter;
     a.solver = solver;
-    a.weights = d_dbl;
-    a.rc = d_dbl + cnt * n;
-    a.residual = d_dbl + 2 * cnt * n;
-    a.volatility = d_dbl + 2 * cnt * n + cnt;
-    a.iterations = d_int;
-    a.converged = d_int + cnt;
-    a.solver_used = d_int + 2 * cnt;
+    a.report.weights = d_dbl;
+    a.report.rc = d_dbl + cnt * n;
+    a.report.residual = d_dbl + 2 * cnt * n;
+    a.report.volatility = d_dbl + 2 * cnt * n + cnt;
+    a.report.iterations = d_int;
+    a.report.converged = d_int + cnt;
+    a.report.solver_used = d_int + 2 * cnt;
     a.work = d_work;
     return a;
 }
@@ -273,15 +273,16 @@ er::SolveArgs solve_args(const double* d_cov, const double* d_b, int32_t budgets
 er_status copy_results(const er::SolveArgs& a, int64_t k0, double* weights_out, double* rc_out,
                        int32_t* iterations_out, double* residual_out, int32_t* converged_out,
                        int32_t* solver_used_out, double* volatility_out, cudaStream_t s) {
+    const er::SolveReport& r = a.report;
     const int64_t cnt = a.batch, n = a.n;
     const cudaMemcpyKind d2h = cudaMemcpyDeviceToHost;
-    ER_CHECK(cudaMemcpyAsync(weights_out + k0 * n, a.weights, (size_t)cnt * n * 8, d2h, s), "copying weights");
-    ER_CHECK(cudaMemcpyAsync(rc_out + k0 * n, a.rc, (size_t)cnt * n * 8, d2h, s), "copying risk contributions");
-    ER_CHECK(cudaMemcpyAsync(residual_out + k0, a.residual, (size_t)cnt * 8, d2h, s), "copying residuals");
-    ER_CHECK(cudaMemcpyAsync(volatility_out + k0, a.volatility, (size_t)cnt * 8, d2h, s), "copying volatilities");
-    ER_CHECK(cudaMemcpyAsync(iterations_out + k0, a.iterations, (size_t)cnt * 4, d2h, s), "copying iterations");
-    ER_CHECK(cudaMemcpyAsync(converged_out + k0, a.converged, (size_t)cnt * 4, d2h, s), "copying flags");
-    ER_CHECK(cudaMemcpyAsync(solver_used_out + k0, a.solver_used, (size_t)cnt * 4, d2h, s), "copying solvers");
+    ER_CHECK(cudaMemcpyAsync(weights_out + k0 * n, r.weights, (size_t)cnt * n * 8, d2h, s), "copying weights");
+    ER_CHECK(cudaMemcpyAsync(rc_out + k0 * n, r.rc, (size_t)cnt * n * 8, d2h, s), "copying risk contributions");
+    ER_CHECK(cudaMemcpyAsync(residual_out + k0, r.residual, (size_t)cnt * 8, d2h, s), "copying residuals");
+    ER_CHECK(cudaMemcpyAsync(volatility_out + k0, r.volatility, (size_t)cnt * 8, d2h, s), "copying volatilities");
+    ER_CHECK(cudaMemcpyAsync(iterations_out + k0, r.iterations, (size_t)cnt * 4, d2h, s), "copying iterations");
+    ER_CHECK(cudaMemcpyAsync(converged_out + k0, r.converged, (size_t)cnt * 4, d2h, s), "copying flags");
+    ER_CHECK(cudaMemcpyAsync(solver_used_out + k0, r.solver_used, (size_t)cnt * 4, d2h, s), "copying solvers");
     return ER_OK;
 }
 

@@ -47,6 +47,23 @@ struct SolvePlan {
    grid. */
 cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePlan* plan);
 
+/* Where a solve reports, on the device: problem k's weights and RC at [k·n], its scalars at [k]. */
+struct SolveReport {
+    double* weights;
+    double* rc;
+    int32_t* iterations;
+    double* residual;
+    int32_t* converged;
+    int32_t* solver_used;
+    double* volatility;
+
+    /* the report of problems k, k + 1, … of n assets */
+    SolveReport from(int64_t k, int64_t n) const {
+        return {weights + k * n, rc + k * n, iterations + k, residual + k, converged + k, solver_used + k,
+                volatility + k};
+    }
+};
+
 struct SolveArgs {
     const double* cov;
     const double* budgets;
@@ -56,13 +73,7 @@ struct SolveArgs {
     double tol;
     int max_iter;
     int solver;
-    double* weights;
-    double* rc;
-    int32_t* iterations;
-    double* residual;
-    int32_t* converged;
-    int32_t* solver_used;
-    double* volatility;
+    SolveReport report;
     double* work; /* plan.grid × plan.work_doubles_per_block */
 };
 

@@ -1470,13 +1470,7 @@ struct Config {
     int newton_cg; /* warp path: AUTO's hand-over tries the truncated Newton first (2: and only it) */
     int64_t work_per_block;
     double* work;
-    double* weights;
-    double* rc;
-    int32_t* iterations;
-    double* residual;
-    int32_t* converged;
-    int32_t* solver_used;
-    double* volatility;
+    SolveReport report;
 };
 
 /* Vector storage per block: 7 n doubles, n ints (as doubles' worth), then C when it is shared. */
@@ -1551,7 +1545,7 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
     for (int64_t k = blockIdx.x; k < cfg.batch; k += gridDim.x) {
         if constexpr (FINISH) {
             /* only what the CCD stage handed to Newton (uniform over the block) */
-            if (cfg.solver_used[k] != 3) continue; /* ER_USED_CCD_NEWTON */
+            if (cfg.report.solver_used[k] != 3) continue; /* ER_USED_CCD_NEWTON */
         }
         const double* S = cfg.cov + k * (int64_t)n * n;
         P.S = S;
@@ -1615,8 +1609,8 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
             /* the warp path's Newton stage, from the point CCD reached: y ∝ wσ from the reported weights (the
                truncated Newton scales it to the best point on its ray) */
             used = 3;
-            sweeps = cfg.iterations[k];
-            for (int p = tid; p < na; p += T) P.y[p] = cfg.weights[k * n + idx[p]] * P.sig[p];
+            sweeps = cfg.report.iterations[k];
+            for (int p = tid; p < na; p += T) P.y[p] = cfg.report.weights[k * n + idx[p]] * P.sig[p];
             __syncthreads();
             const NcgOutcome o = warp_newton_cg<TRI, R>(P, cfg.tol);
             steps = o.steps;
@@ -1676,8 +1670,8 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         for (int p = tid; p < na; p += T) part += P.y[p] / P.sig[p];
         const double sx = block_sum(part, P.scratch);
         for (int i = tid; i < n; i += T) {
-            cfg.weights[k * n + i] = 0.0;
-            cfg.rc[k * n + i] = 0.0;
+            cfg.report.weights[k * n + i] = 0.0;
+            cfg.report.rc[k * n + i] = 0.0;
         }
         part = 0.0;
         for (int p = tid; p < na; p += T) {
@@ -1690,8 +1684,8 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         double m = 0.0;
         for (int p = tid; p < na; p += T) {
             const double rcp = w[p] * sw[p] / v;
-            cfg.weights[k * n + idx[p]] = w[p];
-            cfg.rc[k * n + idx[p]] = rcp;
+            cfg.report.weights[k * n + idx[p]] = w[p];
+            cfg.report.rc[k * n + idx[p]] = rcp;
             /* a negative weight is no answer, however small its RC (RiskBudgetingResult's contract: w ≥ 0) */
             const double term = (isfinite(w[p]) && w[p] >= 0.0 && isfinite(rcp)) ? fabs(rcp - P.b[p]) : NAN;
             m = nan_max(m, term);
@@ -1703,11 +1697,11 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
                step leaves it there; reported as the Java engine does ("diagonal", 0 iterations). Relabelled here
                rather than branched around the solvers: a branch there cost the FP16 instance 48 bytes of spill. */
             const bool diagonal = na == 1;
-            cfg.iterations[k] = diagonal ? 0 : sweeps + steps;
-            cfg.residual[k] = finite ? res : NAN;
-            cfg.converged[k] = (finite && res <= cfg.tol && !chol_failed) ? 1 : 0;
-            cfg.solver_used[k] = diagonal ? 4 : used;
-            cfg.volatility[k] = sqrt(v);
+            cfg.report.iterations[k] = diagonal ? 0 : sweeps + steps;
+            cfg.report.residual[k] = finite ? res : NAN;
+            cfg.report.converged[k] = (finite && res <= cfg.tol && !chol_failed) ? 1 : 0;
+            cfg.report.solver_used[k] = diagonal ? 4 : used;
+            cfg.report.volatility[k] = sqrt(v);
         }
     }
 }
@@ -1884,13 +1878,7 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     cfg.newton_cg = plan.newton_cg;
     cfg.work_per_block = (int64_t)plan.work_doubles_per_block;
     cfg.work = a.work;
-    cfg.weights = a.weights;
-    cfg.rc = a.rc;
-    cfg.iterations = a.iterations;
-    cfg.residual = a.residual;
-    cfg.converged = a.converged;
-    cfg.solver_used = a.solver_used;
-    cfg.volatility = a.volatility;
+    cfg.report = a.report;
     void (*kernel)(Config) = solve_kernel_for(plan.c_packed, plan.lane_entries);
     ER_LAUNCH(kernel, dim3(plan.grid), dim3(plan.threads), plan.shared_bytes, stream, cfg);
     cudaError_t e = cudaGetLastError();

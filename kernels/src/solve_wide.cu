@@ -73,15 +73,9 @@ struct Wide {
     int64_t k; /* its place in the outputs */
     double tol;
     int max_steps;
-    double* weights;
-    double* rc;
-    int32_t* iterations;
-    double* residual;
-    int32_t* converged;
-    int32_t* solver_used;
-    double* volatility;
+    SolveReport report; /* the batch's */
     WideState* st;
-    double *b, *sig, *y, *cy, *g, *dg, *s, *r, *p, *out, *v;
+    double *b, *sig, *y, *cy, *g, *dg, *s, *r, *p, *prod, *v; /* prod: this launch's product */
     int* idx;
     float* pf; /* p in FP32 for the CG product, zero-padded to a multiple of 4 */
     float* C;  /* C's off-diagonal part in FP32, rows of round4(na) */
@@ -212,21 +206,21 @@ __device__ void wide_report(const Wide& w, double ycy, double res, double* scrat
     for (int p = tid; p < na; p += T) part += w.y[p] / w.sig[p];
     const double sx = block_sum(part, scratch);
     for (int i = tid; i < n; i += T) {
-        w.weights[w.k * n + i] = 0.0;
-        w.rc[w.k * n + i] = 0.0;
+        w.report.weights[w.k * n + i] = 0.0;
+        w.report.rc[w.k * n + i] = 0.0;
     }
     __syncthreads();
     for (int p = tid; p < na; p += T) {
-        w.weights[w.k * n + w.idx[p]] = (w.y[p] / w.sig[p]) / sx;
-        w.rc[w.k * n + w.idx[p]] = w.y[p] * w.cy[p] / ycy;
+        w.report.weights[w.k * n + w.idx[p]] = (w.y[p] / w.sig[p]) / sx;
+        w.report.rc[w.k * n + w.idx[p]] = w.y[p] * w.cy[p] / ycy;
     }
     if (tid == 0) {
         const bool diagonal = na == 1; /* the start point is the answer: the other paths' "diagonal" */
-        w.iterations[w.k] = diagonal ? 0 : st->steps;
-        w.residual[w.k] = res;
-        w.converged[w.k] = 1;
-        w.solver_used[w.k] = diagonal ? 4 : 2; /* ER_USED_DIAGONAL, ER_USED_NEWTON */
-        w.volatility[w.k] = sqrt(ycy) / sx;
+        w.report.iterations[w.k] = diagonal ? 0 : st->steps;
+        w.report.residual[w.k] = res;
+        w.report.converged[w.k] = 1;
+        w.report.solver_used[w.k] = diagonal ? 4 : 2; /* ER_USED_DIAGONAL, ER_USED_NEWTON */
+        w.report.volatility[w.k] = sqrt(ycy) / sx;
     }
 }
 
@@ -279,13 +273,13 @@ __device__ void wide_check(const Wide& w, double* scratch) {
     }
 }
 
-/* After the exact product Cs (in out): the step length, and y moved (v = y/σ for the next exact product). */
+/* After the exact product Cs (in prod): the step length, and y moved (v = y/σ for the next exact product). */
 __device__ void wide_step(const Wide& w, double* scratch) {
     WideState* st = w.st;
     const int na = st->na, tid = threadIdx.x, T = blockDim.x;
     double ycs = 0.0, scs = 0.0, gs = 0.0, reach = 0.0;
     for (int p = tid; p < na; p += T) {
-        const double cs = load_cg(w.out + p), s = w.s[p], y = w.y[p];
+        const double cs = load_cg(w.prod + p), s = w.s[p], y = w.y[p];
         ycs += y * cs;
         scs += s * cs;
         gs += w.g[p] * s;
@@ -324,7 +318,7 @@ __device__ void wide_step(const Wide& w, double* scratch) {
 
 constexpr int PHASE_START = 0, PHASE_GRAD = 1, PHASE_STEP = 2;
 
-/* out = C v exactly, from Σ in FP64 (v = x/σ given), one warp per row; then the stage's tail: START (v = b/σ: the
+/* prod = C v exactly, from Σ in FP64 (v = x/σ given), four rows per warp; then the stage's tail: START (v = b/σ: the
    start point y = b/sqrt(bᵀCb) and its check), GRAD (v = y/σ: the check), STEP (v = s/σ: the step). */
 template <int PHASE>
 __global__ void __launch_bounds__(WIDE_THREADS) wide_exact(Wide w) {
@@ -359,21 +353,21 @@ __global__ void __launch_bounds__(WIDE_THREADS) wide_exact(Wide w) {
             }
         }
         const double sum = rows_sum(acc, part);
-        if (lane < WIDE_ROWS && p0 + lane < na) w.out[p0 + lane] = sum / w.sig[p0 + lane];
+        if (lane < WIDE_ROWS && p0 + lane < na) w.prod[p0 + lane] = sum / w.sig[p0 + lane];
     }
     if (!arrive_last(st, &last)) return;
     const int tid = threadIdx.x, T = blockDim.x;
     if constexpr (PHASE == PHASE_START) {
         double part = 0.0;
-        for (int p = tid; p < na; p += T) part += w.b[p] * load_cg(w.out + p);
+        for (int p = tid; p < na; p += T) part += w.b[p] * load_cg(w.prod + p);
         const double root = sqrt(block_sum(part, scratch));
         for (int p = tid; p < na; p += T) {
             w.y[p] = w.b[p] / root;
-            w.cy[p] = load_cg(w.out + p) / root;
+            w.cy[p] = load_cg(w.prod + p) / root;
         }
         wide_check(w, scratch);
     } else if constexpr (PHASE == PHASE_GRAD) {
-        for (int p = tid; p < na; p += T) w.cy[p] = load_cg(w.out + p);
+        for (int p = tid; p < na; p += T) w.cy[p] = load_cg(w.prod + p);
         wide_check(w, scratch);
     } else {
         wide_step(w, scratch);
@@ -417,7 +411,7 @@ __device__ __forceinline__ void cg_direction(int na, double beta, const double* 
     }
 }
 
-/* One CG iteration: out = H p (C's FP32 off-diagonal part times pf, summed in FP32 per lane, plus H's diagonal
+/* One CG iteration: prod = H p (C's FP32 off-diagonal part times pf, summed in FP32 per lane, plus H's diagonal
    times p in FP64), then in the tail the iteration's vector updates; when CG is done, v = s/σ for the step. */
 __global__ void __launch_bounds__(WIDE_THREADS) wide_cg(Wide w) {
     __shared__ double scratch[WIDE_SCRATCH];
@@ -448,13 +442,13 @@ __global__ void __launch_bounds__(WIDE_THREADS) wide_cg(Wide w) {
 #pragma unroll
         for (int r = 0; r < WIDE_ROWS; r++) wide_acc[r] = acc[r];
         const double hp = rows_sum(wide_acc, part);
-        if (lane < WIDE_ROWS && p0 + lane < na) w.out[p0 + lane] = hp + w.dg[p0 + lane] * w.p[p0 + lane];
+        if (lane < WIDE_ROWS && p0 + lane < na) w.prod[p0 + lane] = hp + w.dg[p0 + lane] * w.p[p0 + lane];
     }
     if (!arrive_last(st, &last)) return;
     const int tid = threadIdx.x;
     const double rz = st->rz, target = st->target;
     const int iters = st->cg_iters + 1;
-    const double php = block_sum(cg_curvature(na, w.p, w.out), scratch);
+    const double php = block_sum(cg_curvature(na, w.p, w.prod), scratch);
     bool done;
     if (!(php > 0.0) || !isfinite(php)) {
         /* the FP32 product is not positive on p (C nearly singular): the step so far, or none */
@@ -466,7 +460,7 @@ __global__ void __launch_bounds__(WIDE_THREADS) wide_cg(Wide w) {
         done = true;
     } else {
         double rr = 0.0, rz_next = 0.0;
-        cg_update(na, rz / php, w.p, w.out, w.dg, w.s, w.r, rr, rz_next);
+        cg_update(na, rz / php, w.p, w.prod, w.dg, w.s, w.r, rr, rz_next);
         rr = block_sum(rr, scratch);
         rz_next = block_sum(rz_next, scratch);
         done = sqrt(rr) <= target || iters >= WIDE_CG_PER_STEP;
@@ -509,16 +503,10 @@ Wide wide_problem(const SolveArgs& a, int64_t k) {
     /* as the other paths: under AUTO max_iter bounds CCD's sweeps and Newton still has its 200 steps, so it does not
        bound this solve; under ER_SOLVER_NEWTON min(max_iter, 200) */
     w.max_steps = a.solver == 2 && a.max_iter < WIDE_NEWTON_STEPS ? a.max_iter : WIDE_NEWTON_STEPS;
-    w.weights = a.weights;
-    w.rc = a.rc;
-    w.iterations = a.iterations;
-    w.residual = a.residual;
-    w.converged = a.converged;
-    w.solver_used = a.solver_used;
-    w.volatility = a.volatility;
+    w.report = a.report;
     w.st = reinterpret_cast<WideState*>(a.work);
     double* v = a.work + L.vectors;
-    double** vecs[VECTORS] = {&w.b, &w.sig, &w.y, &w.cy, &w.g, &w.dg, &w.s, &w.r, &w.p, &w.out, &w.v};
+    double** vecs[VECTORS] = {&w.b, &w.sig, &w.y, &w.cy, &w.g, &w.dg, &w.s, &w.r, &w.p, &w.prod, &w.v};
     for (int i = 0; i < VECTORS; i++) *vecs[i] = v + i * n;
     w.idx = reinterpret_cast<int*>(a.work + L.idx);
     w.pf = reinterpret_cast<float*>(a.work + L.pf);
@@ -609,13 +597,7 @@ cudaError_t launch_solve_wide(const SolveArgs& a, const SolvePlan& plan, cudaStr
             ak.cov = a.cov + k * a.n * a.n;
             ak.budgets = a.budgets + (a.budgets_shared ? 0 : k * a.n);
             ak.batch = 1;
-            ak.weights = a.weights + k * a.n;
-            ak.rc = a.rc + k * a.n;
-            ak.iterations = a.iterations + k;
-            ak.residual = a.residual + k;
-            ak.converged = a.converged + k;
-            ak.solver_used = a.solver_used + k;
-            ak.volatility = a.volatility + k;
+            ak.report = a.report.from(k, a.n);
             e = launch_solve(ak, one, stream);
             if (e != cudaSuccess) return e;
         }
