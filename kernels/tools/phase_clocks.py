@@ -50,8 +50,8 @@ namespace {''')
     rep('            if (to_newton) {\n                used = 3;',
         '            PH(3, tp); tp = clock64();\n            if (to_newton) {\n                used = 3;')
     rep('        if (!q_exact) exact_offdiag(P);', '        PH(8, tp); tp = clock64();\n        if (!q_exact) exact_offdiag(P);')
-    rep('            cfg.volatility[k] = sqrt(v);\n        }\n',
-        '            cfg.volatility[k] = sqrt(v);\n        }\n        PH(9, tp); PH(10, t0);\n'
+    rep('            cfg.report.volatility[k] = sqrt(v);\n        }\n',
+        '            cfg.report.volatility[k] = sqrt(v);\n        }\n        PH(9, tp); PH(10, t0);\n'
         '        if (tid == 0) {\n            atomicAdd(&er_phase[11], (unsigned long long)sweeps);\n'
         '            atomicAdd(&er_phase[12], 1ull);\n'
         '            atomicAdd(&er_phase[13], (unsigned long long)steps);\n        }\n')
