@@ -46,6 +46,54 @@ final class MarketData {
                 prices.add(p);
             }
         }
+        return logReturnsOf(prices, n);
+    }
+
+    /**
+     * Log returns, row-major T×N, of the file's columns that have a price on every date (a constituents file whose
+     * late listings leave few complete rows keeps its whole history this way); skips visibly if ../shared is absent.
+     */
+    static Table completeColumnsLogReturns(String relative) throws IOException {
+        String shared = System.getProperty("equirisk.shared");
+        Assumptions.assumeTrue(shared != null && Files.isDirectory(Path.of(shared)),
+                "shared data folder (equirisk.shared) not present: " + shared);
+        Path file = Path.of(shared, relative);
+        Assumptions.assumeTrue(Files.isRegularFile(file), "missing " + file);
+        List<String> lines = Files.readAllLines(file);
+        int width = lines.get(0).split(",", -1).length - 1;
+        List<String[]> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            if (cells.length == width + 1) {
+                rows.add(cells);
+            }
+        }
+        List<Integer> keep = new ArrayList<>();
+        for (int j = 0; j < width; j++) {
+            boolean complete = true;
+            for (String[] cells : rows) {
+                String c = cells[j + 1].trim();
+                if (c.isEmpty() || !(Double.parseDouble(c) > 0) || !Double.isFinite(Double.parseDouble(c))) {
+                    complete = false;
+                    break;
+                }
+            }
+            if (complete) {
+                keep.add(j);
+            }
+        }
+        List<double[]> prices = new ArrayList<>();
+        for (String[] cells : rows) {
+            double[] p = new double[keep.size()];
+            for (int j = 0; j < p.length; j++) {
+                p[j] = Double.parseDouble(cells[keep.get(j) + 1].trim());
+            }
+            prices.add(p);
+        }
+        return logReturnsOf(prices, keep.size());
+    }
+
+    private static Table logReturnsOf(List<double[]> prices, int n) {
         int rows = prices.size() - 1;
         double[] r = new double[rows * n];
         for (int t = 0; t < rows; t++) {
