@@ -7,8 +7,8 @@
  * Method: Newton's method on Spinu's convex form f(y) = ½ yᵀCy − Σ b_p log y_p over the correlation C (y = σx), each
  * step's system H s = −g, H = C + diag(b/y²), solved by conjugate gradients preconditioned by H's diagonal to a
  * relative residual of min(1e-2, ‖g‖) (a truncated Newton, as the warp path's Newton stage):
- * - each CG iteration is one product with C in FP32 (C's off-diagonal entries, 36 MB at n = 3000: L2-resident on an
- *   H100/H200), one warp per row, every SM busy;
+ * - each CG iteration is one product with C in FP32 (C's off-diagonal entries, 36 MB at n = 3000: about the size of
+ *   an H100's or H200's L2), four rows per warp, every SM busy;
  * - the gradient and the step's product Cs are exact, from Σ in FP64 ((Cv)_p = (Σ_q Σ_pq v_q/σ_q)/σ_p), so the
  *   answer is the FP64 problem's whatever the FP32 copy does to the directions;
  * - the step length by backtracking (Armijo, 1e-4) from the largest step that keeps 5% of y's distance to the
@@ -21,8 +21,8 @@
  * Decomposition: kernels over the whole grid, one launch per product; the block that finishes its rows last (a
  * ticket taken after a fence, as cuda-samples' threadFenceReduction) runs the O(n) vector work of that stage (the
  * "tail") in one block, so a CG iteration is one launch. Blocks never wait on each other (the emulation runs them one
- * after another). The state lives in device memory; the host reads it between Newton steps and after each group of
- * WIDE_CG_GROUP CG launches, which return at once when CG has finished.
+ * after another). The state lives in device memory; the host reads it after each queued group of CG launches
+ * (as many as the previous Newton step took; a launch after CG has finished returns at once) and queues the step.
  */
 #include <algorithm>
 #include <cfloat>
