@@ -18,12 +18,7 @@ final class MarketData {
     }
 
     static Table logReturns(String relative) throws IOException {
-        String shared = System.getProperty("equirisk.shared");
-        Assumptions.assumeTrue(shared != null && Files.isDirectory(Path.of(shared)),
-                "shared data folder (equirisk.shared) not present: " + shared);
-        Path file = Path.of(shared, relative);
-        Assumptions.assumeTrue(Files.isRegularFile(file), "missing " + file);
-        List<String> lines = Files.readAllLines(file);
+        List<String> lines = sharedLines(relative);
         int n = lines.get(0).split(",", -1).length - 1;
         List<double[]> prices = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
@@ -54,12 +49,7 @@ final class MarketData {
      * late listings leave few complete rows keeps its whole history this way); skips visibly if ../shared is absent.
      */
     static Table completeColumnsLogReturns(String relative) throws IOException {
-        String shared = System.getProperty("equirisk.shared");
-        Assumptions.assumeTrue(shared != null && Files.isDirectory(Path.of(shared)),
-                "shared data folder (equirisk.shared) not present: " + shared);
-        Path file = Path.of(shared, relative);
-        Assumptions.assumeTrue(Files.isRegularFile(file), "missing " + file);
-        List<String> lines = Files.readAllLines(file);
+        List<String> lines = sharedLines(relative);
         int width = lines.get(0).split(",", -1).length - 1;
         List<String[]> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
@@ -91,6 +81,16 @@ final class MarketData {
             prices.add(p);
         }
         return logReturnsOf(prices, keep.size());
+    }
+
+    /** The lines of a file under ../shared; skips visibly if it is absent. */
+    private static List<String> sharedLines(String relative) throws IOException {
+        String shared = System.getProperty("equirisk.shared");
+        Assumptions.assumeTrue(shared != null && Files.isDirectory(Path.of(shared)),
+                "shared data folder (equirisk.shared) not present: " + shared);
+        Path file = Path.of(shared, relative);
+        Assumptions.assumeTrue(Files.isRegularFile(file), "missing " + file);
+        return Files.readAllLines(file);
     }
 
     private static Table logReturnsOf(List<double[]> prices, int n) {
