@@ -16,6 +16,18 @@ __device__ __forceinline__ double warp_sum(double v) {
     return v;
 }
 
+/* How many of lanes 0 … lane have flag 1 (an inclusive prefix count over the warp, five shuffles). */
+__device__ __forceinline__ int warp_inclusive_count(int flag) {
+    const int lane = threadIdx.x & 31;
+    int incl = flag;
+#pragma unroll
+    for (int o = 1; o < 32; o <<= 1) {
+        const int t = __shfl_sync(0xffffffffu, incl, lane >= o ? lane - o : lane);
+        if (lane >= o) incl += t;
+    }
+    return incl;
+}
+
 /* Maximum that propagates NaN (fmax would drop it). */
 __device__ __forceinline__ double nan_max(double a, double b) { return (a != a || b != b) ? NAN : (a > b ? a : b); }
 

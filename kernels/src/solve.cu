@@ -336,12 +336,7 @@ __device__ int warp_active_set(const double* bb, int n, int* idx) {
 #pragma unroll
     for (int r = 0; r < R; r++) {
         const int flag = v[r] > 0.0 ? 1 : 0;
-        int incl = flag; /* inclusive prefix count over lanes 0..lane */
-#pragma unroll
-        for (int o = 1; o < 32; o <<= 1) {
-            const int t = __shfl_sync(0xffffffffu, incl, lane >= o ? lane - o : lane);
-            if (lane >= o) incl += t;
-        }
+        const int incl = warp_inclusive_count(flag);
         if (flag) idx[base + incl - 1] = lane + 32 * r;
         base += __shfl_sync(0xffffffffu, incl, 31);
     }

@@ -145,11 +145,7 @@ __global__ void wide_prepare(Wide w) {
         for (int c = 0; c < n; c += 32) {
             const int i = c + tid;
             const int flag = i < n && w.bb[i] > 0.0 ? 1 : 0;
-            int incl = flag;
-            for (int o = 1; o < 32; o <<= 1) {
-                const int t = __shfl_sync(0xffffffffu, incl, tid >= o ? tid - o : tid);
-                if (tid >= o) incl += t;
-            }
+            const int incl = warp_inclusive_count(flag);
             if (flag) w.idx[base + incl - 1] = i;
             base += __shfl_sync(0xffffffffu, incl, 31);
         }
