@@ -18,21 +18,27 @@
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
 #   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the rolling windows and the batch,
-#                against the revision before it (EQUIRISK_BASE_REV at prepare) and the Cholesky Newton alone
-#   wide-N       compare_libs: the whole-device solve against the block path at N = 3000 × 1, 1000 × 8, 500 × 4,
-#                300 × 1, and what the cost model picks ("Whole-device solve" in RESULTS.md)
-#   java-wide    one N = 3000 problem through the Java API: the CUDA backend's whole call against the Java engine
+#                against the Cholesky Newton alone (and a revision named by EQUIRISK_BASE_REV at prepare)
+#   wide-NxB     compare_libs: the whole-device solve against the block path at N × batch = 3000 × 1, 1000 × 8,
+#                500 × 4, 300 × 1 and three near the cost model's crossovers, what the model picks, and the experiment
+#                builds in `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
+#   wide-ncu     Nsight Compute: each whole-device solve kernel's device time in one N = 3000 solve
+#   java-one-N   one problem of N = 500, 1000, 3000 through the Java API: the CUDA backend's whole call against the
+#                Java engine on one thread (where auto sends one problem to an open GPU)
 #   phases       where the batched solve's time goes: tools/phases.sh's cycle counters per phase and Nsight
 #                Compute's stall samples by code region, on the product's code ("Sixth GPU session" in RESULTS.md)
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
 #   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves
-# The summary table comes last in the output, after the lines that matter from each log.
+# EQUIRISK_STEPS (comma-separated glob patterns, e.g. "driver,wide-*") runs only the steps it names. The summary
+# table comes last in the output, after the lines that matter from each log.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 dev="$root/.device"
 native_rel="java-tests/classes-kernels/io/equirisk/native/linux-x86_64" # the product libraries, as users load them
+# experiment builds: NAME=NVCC_FLAGS (the whole-device solve's block shape: threads per block, rows per warp)
+variants=("wide256x2=-DER_WIDE_THREADS=256 -DER_WIDE_ROWS=2" "wide512x1=-DER_WIDE_THREADS=512 -DER_WIDE_ROWS=1")
 
 prepare() {
     # shellcheck source=../scripts/jdk.sh
@@ -65,9 +71,17 @@ prepare() {
         g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/tools/compare_libs.cpp" -L"$lib" \
             -l"equirisk_$flavour" -ldl -Wl,-rpath,'$ORIGIN/../'"$native_rel" -o "$dev/bin/compare_libs-$flavour"
     done
-    # the baseline for the step newton: the solve as it was before the Newton stage (one kernel, the Cholesky Newton
-    # called from it), sm_90 only; EQUIRISK_BASE_REV names another revision, "none" skips it
-    local base_rev="${EQUIRISK_BASE_REV:-1480277}"
+    # experiment builds of the working tree (sm_90), each timed against the product by the wide-* steps
+    local variant
+    for variant in "${variants[@]}"; do
+        echo "== variant ${variant%%=*}: ${variant#*=} (sm_90)"
+        EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 EQUIRISK_NVCC_FLAGS="${variant#*=}" \
+            bash "$here/build.sh" "$dev/variants/${variant%%=*}"
+        rm -f "$dev/variants/${variant%%=*}/libequirisk_emu.so"
+    done
+    # a baseline for the step newton (the Cholesky Newton alone before the truncated Newton existed: 1480277, measured
+    # in the eighth GPU session), sm_90 only; EQUIRISK_BASE_REV names a revision, "none" (the default) skips it
+    local base_rev="${EQUIRISK_BASE_REV:-none}"
     if [[ "$base_rev" != none ]]; then
         echo "== the CUDA library at $base_rev (sm_90), the baseline of the step newton"
         local src
@@ -82,6 +96,7 @@ prepare() {
     echo "== the real data and peer references the native module's tests read (the device has no ../shared)"
     local f shared="$root/../shared"
     for f in data/crypto_yahoo_26coins_2014_2022/crypto_prices_clean.csv data/etf_6_yahoo_2006_2020/adj_close_wide.csv \
+        data/sp500_505_kaggle_iex_2013_2018/close_wide.csv \
         reference/erc/fm_n10 reference/erc/fm_n50 reference/erc/ill6_n200 reference/erc/budget_n200; do
         if [[ -e "$shared/$f" ]]; then
             mkdir -p "$dev/shared/$(dirname "$f")"
@@ -109,8 +124,15 @@ prepare() {
 
 steps=()
 step() { # NAME LIMIT_SECONDS COMMAND…: runs it under the smaller of its limit and the session's time left
-    local name="$1" limit="$2"
+    local name="$1" limit="$2" pattern selected=0
     shift 2
+    # EQUIRISK_STEPS: comma-separated glob patterns of the steps to run (default: all)
+    IFS=, read -ra patterns <<< "${EQUIRISK_STEPS:-*}"
+    for pattern in "${patterns[@]}"; do
+        # shellcheck disable=SC2053
+        [[ "$name" == $pattern ]] && selected=1
+    done
+    ((selected)) || return 0
     local left=$((deadline - SECONDS))
     ((limit > left)) && limit=$left
     if ((limit < 10)); then
@@ -162,6 +184,36 @@ run() {
         step driver 90 "$dev/bin/driver-cuda"
         step bench 90 "$dev/bin/driver-cuda" --bench
     fi
+    # the whole-device solve against the block path for a few large problems, what the cost model chose, and the
+    # experiment builds' whole-device solve ("Whole-device solve" in RESULTS.md): N × batch, the model's choice first;
+    # the last three sit near the model's crossovers
+    local sizes=("3000 1" "1000 8" "500 4" "300 1" "300 6" "1000 16" "240 1") size_nb wn wb
+    ((emulation)) && sizes=("300 1")
+    for size_nb in "${sizes[@]}"; do
+        read -r wn wb <<< "$size_nb"
+        local libs=(model="$base" wide="$base,EQUIRISK_SOLVE_WIDE=on" block="$base,EQUIRISK_SOLVE_WIDE=off")
+        for variant in "${variants[@]}"; do
+            if [[ -f "$dev/variants/${variant%%=*}/libequirisk_cuda.so" ]] && ((!emulation)); then
+                libs+=("${variant%%=*}=$dev/variants/${variant%%=*}/libequirisk_cuda.so,EQUIRISK_SOLVE_WIDE=on")
+            fi
+        done
+        step "wide-${wn}x$wb" 60 env EQUIRISK_CMP_N="$wn" EQUIRISK_CMP_BATCH="$wb" EQUIRISK_CMP_COVARIANCE=0 \
+            EQUIRISK_CMP_ROLLING=0 "$cmp" "${libs[@]}"
+    done
+    # each kernel's device time in one N = 3000 solve (Nsight Compute): where the whole-device solve's time goes
+    if ((!emulation)); then
+        local ncu
+        ncu="$(command -v ncu || echo /usr/local/cuda/bin/ncu)"
+        step wide-ncu 90 env EQUIRISK_CMP_N=3000 EQUIRISK_CMP_BATCH=1 EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 \
+            "$ncu" --metrics gpu__time_duration.sum -k regex:wide -c 150 "$cmp" product="$base"
+    fi
+    # one problem through the Java API: the CUDA backend's whole call against the Java engine on one thread, by N
+    # (Backends.GPU_ONE_PROBLEM_MIN_ASSETS: where auto sends one problem to an open GPU)
+    local one_sizes=(500 1000 3000)
+    ((emulation)) && one_sizes=(300)
+    for wn in "${one_sizes[@]}"; do
+        step "java-one-$wn" 60 "${java[@]}" io.equirisk.bench.GpuBatchComparison 1 "$wn" 7
+    done
     step java-vs-cuda 75 "${java[@]}" io.equirisk.bench.GpuBatchComparison "$size" 100 5
     # compare_libs: the default first (the others' differences are measured against it), covariance skipped
     # under emulation (its 5000 × 2520 product would take minutes there)
@@ -177,28 +229,6 @@ run() {
         step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" truncated="$base" \
             cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
     fi
-    # the whole-device solve against the block path for a few large problems, and what the cost model chose
-    # ("Whole-device solve" in RESULTS.md): N × batch, the model's choice first
-    local sizes=("3000 1" "1000 8" "500 4" "300 1") size_nb wn wb
-    ((emulation)) && sizes=("300 1")
-    for size_nb in "${sizes[@]}"; do
-        read -r wn wb <<< "$size_nb"
-        step "wide-$wn" 40 env EQUIRISK_CMP_N="$wn" EQUIRISK_CMP_BATCH="$wb" EQUIRISK_CMP_COVARIANCE=0 \
-            EQUIRISK_CMP_ROLLING=0 "$cmp" model="$base" wide="$base,EQUIRISK_SOLVE_WIDE=on" \
-            block="$base,EQUIRISK_SOLVE_WIDE=off"
-    done
-    # the same through the Java API: one N = 3000 problem, the CUDA backend's whole call against the Java engine
-    # (whether `auto` should stop keeping single problems on the CPU engine)
-    if ((emulation)); then
-        step java-wide 60 "${java[@]}" io.equirisk.bench.GpuBatchComparison 1 300 2
-    else
-        step java-wide 45 "${java[@]}" io.equirisk.bench.GpuBatchComparison 1 3000 5
-    fi
-    if ((!emulation)); then
-        step phases 90 bash "$here/tools/phases.sh" --ncu --run-only "$dev/phases"
-    fi
-    step lanes-50 30 "${cmp_env[@]}" EQUIRISK_CMP_N=50 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
-    step lanes-32 30 "${cmp_env[@]}" EQUIRISK_CMP_N=32 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     if ((emulation)); then
         step java-tests 300 bash "$dev/java-tests/run.sh" emulation
     else
@@ -206,14 +236,19 @@ run() {
         local sanitizer
         sanitizer="$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)"
         step memcheck 60 "$sanitizer" --tool memcheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick
-        # the warp path shares memory between lanes with no barrier but its shuffles: racecheck and synccheck on
-        # the solves (their shared-memory kernels), the slowest tools, last
+        # the warp path shares memory between lanes with no barrier but its shuffles, the whole-device solve between
+        # blocks through its last-block tails: racecheck and synccheck on the solves (their shared-memory kernels)
         step racecheck 45 "$sanitizer" --tool racecheck --racecheck-report all --error-exitcode 9 \
-            "$dev/bin/driver-lineinfo" --quick --only solve,lanes
+            "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide
         step synccheck 30 "$sanitizer" --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
-            --only solve,covariance
+            --only solve,covariance,wide
     fi
 
+    if ((!emulation)); then
+        step phases 90 bash "$here/tools/phases.sh" --ncu --run-only "$dev/phases"
+    fi
+    step lanes-50 30 "${cmp_env[@]}" EQUIRISK_CMP_N=50 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
+    step lanes-32 30 "${cmp_env[@]}" EQUIRISK_CMP_N=32 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     echo
     excerpt machine "^prepared|NVIDIA|Driver Version"
     excerpt driver "checks|FAIL|library:|device 0"
@@ -221,9 +256,13 @@ run() {
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
     excerpt newton "solve|rolling|cannot|failed" 16
     for size_nb in "${sizes[@]}"; do
-        excerpt "wide-${size_nb%% *}" "solve [0-9]+x|cannot|failed" 4
+        read -r wn wb <<< "$size_nb"
+        excerpt "wide-${wn}x$wb" "solve [0-9]+x|cannot|failed" 6
     done
-    excerpt java-wide "problems|cpu|cuda|whole-device" 8
+    excerpt wide-ncu "wide_[a-z_<>0-9]+|gpu__time_duration|==PROF==|rror" 12
+    for wn in "${one_sizes[@]}"; do
+        excerpt "java-one-$wn" "problems|^cpu|^cuda" 4
+    done
     excerpt phases "mean sweeps|^  [a-z-]+ +[0-9]+$|SASS instructions" 14
     excerpt lanes-50 "solve|cannot|failed"
     excerpt lanes-32 "solve|cannot|failed"

@@ -80,7 +80,11 @@ struct SolveArgs {
 cudaError_t launch_solve(const SolveArgs& args, const SolvePlan& plan, cudaStream_t stream);
 
 /* The whole-device solve (solve_wide.cu). */
-constexpr int WIDE_THREADS = 128;
+/* the whole-device solve's block size; an experiment's build may set it (EQUIRISK_NVCC_FLAGS=-DER_WIDE_THREADS=…) */
+#ifndef ER_WIDE_THREADS
+#define ER_WIDE_THREADS 128
+#endif
+constexpr int WIDE_THREADS = ER_WIDE_THREADS;
 constexpr int WIDE_BLOCKS_PER_SM = 4; /* 16 warps per SM, each with four rows' loads in flight */
 /* Workspace of the whole-device solve of problems of n assets, in doubles. */
 int64_t wide_work_doubles(int64_t n);

@@ -116,7 +116,10 @@ __device__ void reset_arrivals(WideState* st) {
    columns (coalesced), every row's loads in flight together; each lane's partial sums go through shared memory
    (`part`, WIDE_ROWS × 32 per warp) and lane r adds row r's 32 in lane order: two warp barriers per WIDE_ROWS rows
    instead of five shuffles per row (and the emulation pays per barrier). */
-constexpr int WIDE_ROWS = 4;
+#ifndef ER_WIDE_ROWS /* an experiment's build may set it, as ER_WIDE_THREADS */
+#define ER_WIDE_ROWS 4
+#endif
+constexpr int WIDE_ROWS = ER_WIDE_ROWS;
 __device__ __forceinline__ int warp_id() { return (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5); }
 __device__ __forceinline__ int warp_count() { return (int)((gridDim.x * blockDim.x) >> 5); }
 
@@ -530,17 +533,18 @@ cudaError_t wide_grid(const cudaDeviceProp& prop, int64_t n, int* grid) {
     return cudaSuccess;
 }
 
-/* The model behind the choice (to be calibrated on a GPU; EQUIRISK_SOLVE_WIDE=on|off overrides it):
-   - the block path solves up to one problem per SM at once in t_block ≈ 1.07e-5 · n² ms (96 ms at n = 3000 on an
-     H100, one SM);
-   - the whole-device solve takes each problem in turn in t_wide ≈ 0.6 + 1.1e-7 · n² ms: ~140 launches and ~10 host
-     reads of the state per problem (~0.6 ms), and ~20 exact products over Σ (72 MB at n = 3000, from memory at ~3
-     TB/s) plus ~100 FP32 products (36 MB, from L2) ≈ 1 ms at n = 3000.
-   The whole-device solve pays while batch · t_wide ≤ ⌈batch/sms⌉ · t_block: at n = 3000 up to ~60 problems, at
-   n = 1000 ~15, at n = 500 ~4, at n = 300 one, below ~250 never. */
+/* The model behind the choice, fitted to the eighth GPU session's kernel times (H200, factor models, tol 1e-10;
+   benchmarks/RESULTS.md; EQUIRISK_SOLVE_WIDE=on|off overrides it):
+   - the block path solves up to one problem per SM at once, in t_block ≈ 6.13 · (n/300)^1.19 ms a wave (6.1, 11.5,
+     28.6 and 95 ms at n = 300, 500, 1000 and 3000);
+   - the whole-device solve takes each problem in turn, in t_wide ≈ 0.74 + 1.29e-3 · n ms (1.1, 1.5, 1.9 and 4.6 ms
+     measured): launches, tails and host reads, not bandwidth, set it (~270 µs a Newton step, ~40 µs a CG iteration).
+   The whole-device solve pays while batch · t_wide ≤ ⌈batch/sms⌉ · t_block: at n = 3000 up to ~20 problems, at
+   n = 1000 ~12, at n = 500 ~8, at n = 300 ~5. Below 240 assets the block path keeps them, as the first model
+   did: nothing smaller was timed (up to n ≈ 165 the block path's C is in shared memory, where the fit may not hold). */
 bool wide_pays(int64_t n, int64_t batch, int sms) {
-    const double nn = (double)n * (double)n;
-    const double t_block = 1.07e-5 * nn, t_wide = 0.6 + 1.1e-7 * nn;
+    if (n < 240) return false;
+    const double t_block = 6.13 * std::pow((double)n / 300.0, 1.19), t_wide = 0.74 + 1.29e-3 * (double)n;
     const double waves = (double)((batch + sms - 1) / std::max(sms, 1));
     return (double)batch * t_wide <= waves * t_block;
 }

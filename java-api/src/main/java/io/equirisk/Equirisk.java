@@ -35,7 +35,7 @@ import io.equirisk.solver.SolverOptions;
  */
 public final class Equirisk implements AutoCloseable {
     private final Backends.Selection selection;
-    /** Chosen by "auto": then single problems go to the CPU engine ({@link Backends#selectForOneProblem}). */
+    /** Chosen by "auto": then single problems below {@link Backends#GPU_ONE_PROBLEM_MIN_ASSETS} go to the CPU engine. */
     private final boolean automatic;
 
     private Equirisk(Backends.Selection selection, boolean automatic) {
@@ -121,8 +121,9 @@ public final class Equirisk implements AutoCloseable {
     }
 
     /**
-     * Risk-budgeting weights for one covariance matrix. On the backend, unless it was chosen automatically: then on
-     * the CPU engine, where one problem solves faster than on a GPU ({@link Backends#selectForOneProblem}).
+     * Risk-budgeting weights for one covariance matrix. On the backend, unless it was chosen automatically and the
+     * problem has fewer than {@link Backends#GPU_ONE_PROBLEM_MIN_ASSETS} assets: then on the CPU engine, one thread,
+     * where such a problem solves faster than on a GPU (larger ones take the GPU's whole-device solve).
      *
      * @throws io.equirisk.error.NotPositiveDefiniteException if Σ is not positive definite
      * @throws ConvergenceException                          if the solver does not meet the tolerance
@@ -137,7 +138,7 @@ public final class Equirisk implements AutoCloseable {
         }
         covariance.requirePositiveDefinite();
         CovarianceBatch one = CovarianceBatch.of(java.util.List.of(covariance));
-        if (automatic && !(backend() instanceof CpuBackend)) {
+        if (automatic && !(backend() instanceof CpuBackend) && !Backends.oneProblemOnTheGpu(covariance.size())) {
             try (CpuBackend cpu = new CpuBackend(1)) { // the same answer as an Equirisk on the CPU engine
                 return cpu.solve(one, budgets.toArray(), options).result(0).requireConverged();
             }

@@ -56,7 +56,7 @@ public final class GpuBatchComparison {
             cpuMs = time(cpu, covs, budgets, options, reps, 2);
             cpuResult = cpu.solve(covs, budgets, options);
         }
-        report("cpu (all cores)", cpuMs, cpuResult);
+        report(batch == 1 ? "cpu (1 thread)" : "cpu (all cores)", cpuMs, cpuResult); // one problem: the caller's thread
 
         try (Backends.Selection cuda = Backends.select("cuda")) {
             double[] gpuMs = time(cuda.backend(), covs, budgets, options, reps, 1);

@@ -95,14 +95,14 @@ public class HostStagingBenchmark {
     /** What a staged solve sends: each Σ's upper triangle (er_solve_packed), on the pool, unchecked. */
     @Benchmark
     public MemorySegment copyUpperTriangles() {
-        BulkCopy.checkedUpperTriangles(covs.values(), 0, batch, n, staging, k -> false);
+        BulkCopy.checkedUpperTriangles(covs.values(), 0, batch, n, staging, (k, i) -> false);
         return staging;
     }
 
-    /** What a staged solve does: each matrix checked, then its upper triangle copied from cache (one pass). */
+    /** What a staged solve does: each row checked, then its upper part copied from cache (one pass). */
     @Benchmark
     public int checkAndCopyUpperTriangles() {
         double[] v = covs.values();
-        return BulkCopy.checkedUpperTriangles(v, 0, batch, n, staging, k -> NativeInputs.badMatrix(v, n, k));
+        return BulkCopy.checkedUpperTriangles(v, 0, batch, n, staging, (k, i) -> NativeInputs.badRow(v, n, k, i));
     }
 }

@@ -82,7 +82,8 @@ final class SolveCommand implements Runnable {
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
             description = "Compute backend. auto takes the CPU engine for this one problem, also where a GPU is "
-                    + "usable (one problem solves faster there); cuda asks for the GPU. Default: ${DEFAULT-VALUE}.")
+                    + "usable (opening the GPU costs more than the CPU engine takes for one problem); cuda asks for "
+                    + "the GPU. Default: ${DEFAULT-VALUE}.")
     String backend;
 
     @Option(names = "--verify", description = "Also solve with the pure-Java CPU engine and report the largest "

@@ -47,11 +47,23 @@ public final class Backends {
     }
 
     /**
-     * Selects the backend for one problem. A named backend is honoured; under {@code auto} a single problem goes to
-     * the CPU engine even where a GPU is usable (which is then not opened), and the reason says so. One problem
-     * solves faster there: the GPU runs it on one of its SMs. Measured on an H100 host (benchmarks/RESULTS.md): N =
-     * 3000 in 105–109 ms as a whole CUDA call, against 19.5 ms for the Java engine on one core of the same host (JMH);
-     * N = 100 in 0.35 ms of kernel time alone, against 0.071 ms.
+     * Under {@code auto}, one problem of at least this many assets goes to an already open GPU backend
+     * ({@link io.equirisk.Equirisk#solve}); smaller ones go to the CPU engine. The whole-device solve ran N = 3000
+     * in 3.2–4.6 ms of kernel time on an H200 (benchmarks/RESULTS.md, eighth GPU session), against 35–43 ms for the
+     * Java engine on one core of its host; at N = 100 the GPU takes 0.33 ms of kernel time alone against 0.071 ms.
+     */
+    public static final int GPU_ONE_PROBLEM_MIN_ASSETS = 1000;
+
+    /** Whether {@code auto}, with a GPU backend already open, sends one problem of {@code n} assets to it. */
+    public static boolean oneProblemOnTheGpu(int n) {
+        return n >= GPU_ONE_PROBLEM_MIN_ASSETS;
+    }
+
+    /**
+     * Selects the backend for a program that solves one problem and then exits (the command line's {@code solve}).
+     * A named backend is honoured; under {@code auto} the problem goes to the CPU engine even where a GPU is usable
+     * (which is then not opened), and the reason says so: opening the GPU (its driver, a context, the library) costs
+     * more than the Java engine takes for one problem of the sizes a command line is given.
      */
     public static Selection selectForOneProblem(String choice) {
         return select(choice, true);
@@ -69,8 +81,8 @@ public final class Backends {
                 BackendProvider.Availability a = safeProbe(p);
                 if (a.available() && oneProblem) {
                     return new Selection(new CpuBackend(), "auto: cpu for one problem (" + p.name() + " available: "
-                            + a.reason() + "; one problem solves faster on the CPU engine, --backend " + p.name()
-                            + " to use it anyway)");
+                            + a.reason() + "; for one problem the CPU engine is faster than opening the GPU, --backend "
+                            + p.name() + " to use it anyway)");
                 }
                 if (a.available()) {
                     return new Selection(p.open(), "auto: " + p.name() + " (" + a.reason() + ")");

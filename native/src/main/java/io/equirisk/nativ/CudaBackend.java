@@ -413,7 +413,8 @@ public final class CudaBackend implements ComputeBackend {
             @Override
             public void stage(HostStaging.Slices slot) {
                 c = slot.take(triangleBytes());
-                int bad = BulkCopy.checkedUpperTriangles(cov, k0, cnt, n, c, k -> NativeInputs.badMatrix(cov, n, k));
+                int bad = BulkCopy.checkedUpperTriangles(cov, k0, cnt, n, c,
+                        (k, i) -> NativeInputs.badRow(cov, n, k, i));
                 if (bad >= 0) {
                     NativeInputs.rejectMatrix(batch, bad); // throws: this chunk's downcall never happens
                 }

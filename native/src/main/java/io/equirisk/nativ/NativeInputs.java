@@ -133,7 +133,16 @@ final class NativeInputs {
         return !allFinite(v, k * n * n, n * n) || !positiveDiagonal(v, k, n);
     }
 
-    /** Throws the typed exception for matrix {@code k} of the batch, which {@link #badMatrix} found bad. */
+    /**
+     * Whether row {@code i} of matrix {@code k} of {@code v} has a value that is not finite or a variance (its
+     * diagonal entry) below DBL_MIN: {@link #badMatrix} a row at a time, for checks split within a matrix.
+     */
+    static boolean badRow(double[] v, int n, int k, int i) {
+        int row = k * n * n + i * n;
+        return !allFinite(v, row, n) || !(v[row + i] >= Double.MIN_NORMAL);
+    }
+
+    /** Throws the typed exception for matrix {@code k} of the batch, which {@link #badMatrix} or {@link #badRow} found bad. */
     static void rejectMatrix(CovarianceBatch batch, int k) {
         int n = batch.size();
         double[] v = batch.values();

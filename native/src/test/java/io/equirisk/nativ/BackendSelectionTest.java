@@ -7,6 +7,7 @@ import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.error.BackendException;
 import io.equirisk.solver.RiskBudgetingResult;
 import io.equirisk.solver.RiskBudgets;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -94,8 +95,8 @@ class BackendSelectionTest {
     }
 
     /**
-     * Under auto one problem goes to the CPU engine, GPU or not (it solves faster there), and the reason says why; a
-     * named backend is honoured. Through the facade the answer is the CPU engine's to the bit (on a GPU machine this
+     * Under auto a program's one problem goes to the CPU engine, GPU or not (opening the GPU costs more), and the
+     * reason says why; a named backend is honoured. Through the facade the answer is the CPU engine's to the bit (on a GPU machine this
      * checks the routing: the CUDA kernels' answers differ from the CPU engine's by up to ~1e-10).
      */
     @Test
@@ -121,6 +122,42 @@ class BackendSelectionTest {
         }
         try (Equirisk er = Equirisk.create()) {
             assertArrayEquals(reference.weights(), er.solve(cov, equal).weights(), er.selectionReason());
+        }
+    }
+    /**
+     * With a GPU open under auto, one problem of {@link Backends#GPU_ONE_PROBLEM_MIN_ASSETS} assets takes its
+     * whole-device solve (reported "newton" and within 1e-9 of the CPU engine's weights; the CPU engine reports "ccd"
+     * on this factor model), and one asset fewer stays on the CPU engine, to the bit. Skipped without a usable GPU:
+     * then auto opens no GPU at all.
+     */
+    @Test
+    void aLargeProblemGoesToTheOpenGpuUnderAuto() {
+        BackendProvider.Availability cuda = new CudaBackendProvider().probe();
+        Assumptions.assumeTrue(cuda.available(), "no usable GPU: " + cuda.reason());
+        int n = Backends.GPU_ONE_PROBLEM_MIN_ASSETS;
+        double[] big = TestMatrices.factorModel(new Random(11), n, n / 3);
+        CovarianceMatrix large = CovarianceMatrix.of(n, big);
+        double[] smaller = new double[(n - 1) * (n - 1)]; // its leading block: still positive definite
+        for (int i = 0; i < n - 1; i++) {
+            System.arraycopy(big, i * n, smaller, i * (n - 1), n - 1);
+        }
+        CovarianceMatrix small = CovarianceMatrix.of(n - 1, smaller);
+        RiskBudgetingResult refLarge;
+        RiskBudgetingResult refSmall;
+        try (Equirisk cpu = Equirisk.withBackend("cpu")) {
+            refLarge = cpu.solve(large, RiskBudgets.equal(n));
+            refSmall = cpu.solve(small, RiskBudgets.equal(n - 1));
+        }
+        assertEquals("ccd", refLarge.solver(), "the CPU engine's solver on this model");
+        try (Equirisk er = Equirisk.create()) {
+            assertEquals("cuda", er.backend().name(), er.selectionReason());
+            RiskBudgetingResult got = er.solve(large, RiskBudgets.equal(n));
+            assertEquals("newton", got.solver(), "n = " + n + ": the whole-device solve");
+            for (int i = 0; i < n; i++) {
+                assertEquals(refLarge.weights()[i], got.weights()[i], 1e-9 * refLarge.weights()[i], "weight " + i);
+            }
+            assertArrayEquals(refSmall.weights(), er.solve(small, RiskBudgets.equal(n - 1)).weights(),
+                    "n = " + (n - 1) + ": the CPU engine's answer");
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Copies at offsets, on one thread and split over the pool, around the slice size. */
 class BulkCopyTest {
@@ -45,12 +46,19 @@ class BulkCopyTest {
         }
     }
 
-    /** Upper triangles row by row (er_solve_packed's layout), of matrices k0 … k0 + count − 1, alone and on the pool. */
+    /**
+     * Upper triangles row by row (er_solve_packed's layout), of matrices k0 … k0 + count − 1, alone, on the pool, and
+     * split by rows within a matrix (1500: 18 MB, four blocks of rows each).
+     */
     @ParameterizedTest
-    @ValueSource(ints = {1, 3, 7, 300})
+    @ValueSource(ints = {1, 3, 7, 300, 1500})
     void upperTrianglesInTheirLayout(int n) {
-        int k0 = 2;
-        int count = n == 300 ? 8 : 50; // 300: 8 × 45,150 values, over PARALLEL_BYTES
+        int k0 = n == 1500 ? 0 : 2;
+        int count = switch (n) {
+            case 300 -> 8; // 8 × 45,150 values, over PARALLEL_BYTES
+            case 1500 -> 2;
+            default -> 50;
+        };
         double[] src = new double[(k0 + count + 1) * n * n];
         for (int i = 0; i < src.length; i++) {
             src[i] = i;
@@ -58,7 +66,7 @@ class BulkCopyTest {
         long tri = (long) n * (n + 1) / 2;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment seg = arena.allocate(count * tri * Double.BYTES, Double.BYTES);
-            assertEquals(-1, BulkCopy.checkedUpperTriangles(src, k0, count, n, seg, k -> false));
+            assertEquals(-1, BulkCopy.checkedUpperTriangles(src, k0, count, n, seg, (k, i) -> false));
             for (int k = 0; k < count; k++) {
                 for (int i = 0; i < n; i++) {
                     for (int j = i; j < n; j++) {
@@ -71,27 +79,44 @@ class BulkCopyTest {
         }
     }
 
-    /** The lowest bad index of the range comes back, whichever threads found which, and only indices in range count. */
+    /**
+     * The lowest bad matrix of the range comes back, whichever threads found which, and only matrices in range count;
+     * every row of a good matrix is checked once. At 1500 one matrix's rows are split over the pool, and a bad row in
+     * its last block must still name it.
+     */
     @ParameterizedTest
-    @ValueSource(ints = {3, 300})
+    @ValueSource(ints = {3, 300, 1500})
     void checkedCopyReportsTheFirstBadMatrix(int n) {
-        int k0 = 5;
-        int count = n == 300 ? 12 : 40; // 300: over PARALLEL_BYTES, on the pool
+        int k0 = n == 1500 ? 1 : 5;
+        int count = switch (n) {
+            case 300 -> 12; // over PARALLEL_BYTES, on the pool
+            case 1500 -> 2;
+            default -> 40;
+        };
         double[] src = new double[(k0 + count) * n * n];
         long tri = (long) n * (n + 1) / 2;
-        Set<Integer> bad = Set.of(1, k0 + 7, k0 + 9, k0 + count - 1); // 1 lies before the range
-        List<Integer> asked = Collections.synchronizedList(new ArrayList<>());
+        int lastRow = n - 1;
+        // bad rows: one in a matrix before the range, then the range's matrix 1 at its last row, and its last matrix
+        Set<Long> bad = Set.of(key(0, 0), key(k0 + 1, lastRow), key(k0 + count - 1, n / 2));
+        List<Long> asked = Collections.synchronizedList(new ArrayList<>());
         try (Arena arena = Arena.ofShared()) {
             MemorySegment seg = arena.allocate(count * tri * Double.BYTES, Double.BYTES);
-            int first = BulkCopy.checkedUpperTriangles(src, k0, count, n, seg, k -> {
-                asked.add(k);
-                return bad.contains(k);
+            int first = BulkCopy.checkedUpperTriangles(src, k0, count, n, seg, (k, i) -> {
+                asked.add(key(k, i));
+                return bad.contains(key(k, i));
             });
-            assertEquals(k0 + 7, first);
-            assertEquals(count, asked.size(), "every matrix checked once");
-            assertEquals(k0, Collections.min(asked));
-            assertEquals(k0 + count - 1, Collections.max(asked));
-            assertEquals(-1, BulkCopy.checkedUpperTriangles(src, k0, 7, n, seg, bad::contains), "none in [k0, k0 + 7)");
+            assertEquals(k0 + 1, first);
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, Collections.frequency(asked, key(k0, i)), "matrix k0's row " + i + " checked once");
+            }
+            assertTrue(asked.stream().allMatch(a -> a / 1500 >= k0 && a / 1500 < k0 + count), "only matrices in range");
+            assertEquals(-1, BulkCopy.checkedUpperTriangles(src, k0, 1, n, seg, (k, i) -> bad.contains(key(k, i))),
+                    "none in [k0, k0 + 1)");
         }
+    }
+
+    /** One number for (matrix, row): rows stay below 1500 in every case here. */
+    private static long key(int k, int row) {
+        return (long) k * 1500 + row;
     }
 }
