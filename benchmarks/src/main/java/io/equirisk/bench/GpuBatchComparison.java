@@ -53,13 +53,13 @@ public final class GpuBatchComparison {
         BatchSolution cpuResult;
         double[] cpuMs;
         try (CpuBackend cpu = new CpuBackend()) {
-            cpuMs = time(cpu, covs, budgets, options, reps, 2);
+            cpuMs = time(cpu, covs, budgets, options, reps, batch == 1 ? 10 : 2); // one small problem: more JIT warm-up
             cpuResult = cpu.solve(covs, budgets, options);
         }
         report(batch == 1 ? "cpu (1 thread)" : "cpu (all cores)", cpuMs, cpuResult); // one problem: the caller's thread
 
         try (Backends.Selection cuda = Backends.select("cuda")) {
-            double[] gpuMs = time(cuda.backend(), covs, budgets, options, reps, 1);
+            double[] gpuMs = time(cuda.backend(), covs, budgets, options, reps, batch == 1 ? 5 : 1);
             BatchSolution gpuResult = cuda.backend().solve(covs, budgets, options);
             report("cuda (whole call)", gpuMs, gpuResult);
             double dw = 0;
