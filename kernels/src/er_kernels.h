@@ -80,12 +80,15 @@ struct SolveArgs {
 cudaError_t launch_solve(const SolveArgs& args, const SolvePlan& plan, cudaStream_t stream);
 
 /* The whole-device solve (solve_wide.cu). */
-/* the whole-device solve's block size; an experiment's build may set it (EQUIRISK_NVCC_FLAGS=-DER_WIDE_THREADS=…) */
+/* the whole-device solve's block size: 512 threads (one row per warp, solve_wide.cu's WIDE_ROWS) ran N = 3000 in
+   2.2 ms on an H200 against 4.7 ms for 128 threads with four rows per warp, and 256 with two in 2.9 ms (eighth GPU
+   session): more rows' loads in flight over the grid, and four times the threads for the one-block tails. An
+   experiment's build may set it (EQUIRISK_NVCC_FLAGS=-DER_WIDE_THREADS=…) */
 #ifndef ER_WIDE_THREADS
-#define ER_WIDE_THREADS 128
+#define ER_WIDE_THREADS 512
 #endif
 constexpr int WIDE_THREADS = ER_WIDE_THREADS;
-constexpr int WIDE_BLOCKS_PER_SM = 4; /* 16 warps per SM, each with four rows' loads in flight */
+constexpr int WIDE_BLOCKS_PER_SM = 4; /* an upper bound: registers allow two blocks of 512 threads per SM */
 /* Workspace of the whole-device solve of problems of n assets, in doubles. */
 int64_t wide_work_doubles(int64_t n);
 /* Its blocks per launch on this device for n assets: no more than its rows need, at most WIDE_BLOCKS_PER_SM per

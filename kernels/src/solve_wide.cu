@@ -8,7 +8,7 @@
  * step's system H s = −g, H = C + diag(b/y²), solved by conjugate gradients preconditioned by H's diagonal to a
  * relative residual of min(1e-2, ‖g‖) (a truncated Newton, as the warp path's Newton stage):
  * - each CG iteration is one product with C in FP32 (C's off-diagonal entries, 36 MB at n = 3000: about the size of
- *   an H100's or H200's L2), four rows per warp, every SM busy;
+ *   an H100's or H200's L2), one row per warp, every SM busy;
  * - the gradient and the step's product Cs are exact, from Σ in FP64 ((Cv)_p = (Σ_q Σ_pq v_q/σ_q)/σ_p), so the
  *   answer is the FP64 problem's whatever the FP32 copy does to the directions;
  * - the step length by backtracking (Armijo, 1e-4) from the largest step that keeps 5% of y's distance to the
@@ -114,10 +114,10 @@ __device__ void reset_arrivals(WideState* st) {
 
 /* Rows of the grid's warps: warp w takes rows WIDE_ROWS·w …, then WIDE_ROWS·(w + warps) …, its lanes across the
    columns (coalesced), every row's loads in flight together; each lane's partial sums go through shared memory
-   (`part`, WIDE_ROWS × 32 per warp) and lane r adds row r's 32 in lane order: two warp barriers per WIDE_ROWS rows
-   instead of five shuffles per row (and the emulation pays per barrier). */
+   (`part`, WIDE_ROWS × 32 per warp) and lane r adds row r's 32 in lane order. One row per warp with 512-thread
+   blocks (er_kernels.h, WIDE_THREADS) measured fastest: at n = 3000, 3000 warps stream rows instead of 750. */
 #ifndef ER_WIDE_ROWS /* an experiment's build may set it, as ER_WIDE_THREADS */
-#define ER_WIDE_ROWS 4
+#define ER_WIDE_ROWS 1
 #endif
 constexpr int WIDE_ROWS = ER_WIDE_ROWS;
 __device__ __forceinline__ int warp_id() { return (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5); }
@@ -317,7 +317,7 @@ __device__ void wide_step(const Wide& w, double* scratch) {
 
 constexpr int PHASE_START = 0, PHASE_GRAD = 1, PHASE_STEP = 2;
 
-/* prod = C v exactly, from Σ in FP64 (v = x/σ given), four rows per warp; then the stage's tail: START (v = b/σ: the
+/* prod = C v exactly, from Σ in FP64 (v = x/σ given), WIDE_ROWS rows per warp; then the stage's tail: START (v = b/σ: the
    start point y = b/sqrt(bᵀCb) and its check), GRAD (v = y/σ: the check), STEP (v = s/σ: the step). */
 template <int PHASE>
 __global__ void __launch_bounds__(WIDE_THREADS) wide_exact(Wide w) {
@@ -535,16 +535,20 @@ cudaError_t wide_grid(const cudaDeviceProp& prop, int64_t n, int* grid) {
 
 /* The model behind the choice, fitted to the eighth GPU session's kernel times (H200, factor models, tol 1e-10;
    benchmarks/RESULTS.md; EQUIRISK_SOLVE_WIDE=on|off overrides it):
-   - the block path solves up to one problem per SM at once, in t_block ≈ 6.13 · (n/300)^1.19 ms a wave (6.1, 11.5,
-     28.6 and 95 ms at n = 300, 500, 1000 and 3000);
-   - the whole-device solve takes each problem in turn, in t_wide ≈ 0.74 + 1.29e-3 · n ms (1.1, 1.5, 1.9 and 4.6 ms
-     measured): launches, tails and host reads, not bandwidth, set it (~270 µs a Newton step, ~40 µs a CG iteration).
-   The whole-device solve pays while batch · t_wide ≤ ⌈batch/sms⌉ · t_block: at n = 3000 up to ~20 problems, at
-   n = 1000 ~12, at n = 500 ~8, at n = 300 ~5. Below 240 assets the block path keeps them, as the first model
-   did: nothing smaller was timed (up to n ≈ 165 the block path's C is in shared memory, where the fit may not hold). */
+   - the block path solves up to one problem per SM at once, in t_block ≈ 6.13 · (n/300)^1.19 ms a wave (4.8, 6.2,
+     11.5, 28–30 and 97 ms at n = 240, 300, 500, 1000 and 3000);
+   - the whole-device solve takes each problem in turn, in t_wide ≈ 1.2 + 1.15e-7 · n² ms (1.2–1.4 ms from n = 240
+     to 1000, 2.2 ms at 3000): launches, one-block tails and host reads, ~150 µs a Newton step, set it below
+     n ≈ 2000; streaming C and Σ only above.
+   The whole-device solve pays while batch · t_wide ≤ ⌈batch/sms⌉ · t_block: at n = 3000 up to ~42 problems, at
+   n = 1000 ~19 (16 measured: 20.3 against 30.3 ms), at n = 500 ~9, at n = 300 ~5 (6 measured: 7.0 against 6.2 ms),
+   at n = 240 ~3.
+   Below 240 assets the block path keeps them, as the first model did: nothing smaller was timed (up to n ≈ 165 the
+   block path's C is in shared memory, where the fit may not hold). */
 bool wide_pays(int64_t n, int64_t batch, int sms) {
     if (n < 240) return false;
-    const double t_block = 6.13 * std::pow((double)n / 300.0, 1.19), t_wide = 0.74 + 1.29e-3 * (double)n;
+    const double nn = (double)n * (double)n;
+    const double t_block = 6.13 * std::pow((double)n / 300.0, 1.19), t_wide = 1.2 + 1.15e-7 * nn;
     const double waves = (double)((batch + sms - 1) / std::max(sms, 1));
     return (double)batch * t_wide <= waves * t_block;
 }

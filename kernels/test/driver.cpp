@@ -9,6 +9,7 @@
  *   driver --only G[,G…]        only these groups: covariance, solve, packed, fused, invalid, staging, lanes, newton,
  *                               wide, threads
  *                               (compute-sanitizer's slower tools on the kernels that matter to them)
+ *   driver --skip G[,G…]        every group but these (run.sh's variants of settings a group does not read)
  *   driver --bench              timings for gpu-check.sh (GPU call vs one-thread C++ on the same host)
  */
 #include <chrono>
@@ -1451,30 +1452,34 @@ int bench(er_context* ctx) {
 
 int main(int argc, char** argv) {
     bool expect_chunking = false, do_bench = false;
-    std::string only; /* ",a,b," or empty for every group */
+    std::string only, skip; /* ",a,b," or empty */
     const std::string groups = ",covariance,solve,packed,fused,invalid,staging,lanes,newton,wide,threads,";
     for (int i = 1; i < argc; i++) {
         if (std::strcmp(argv[i], "--expect-chunking") == 0) expect_chunking = true;
         else if (std::strcmp(argv[i], "--bench") == 0) do_bench = true;
         else if (std::strcmp(argv[i], "--quick") == 0) quick = true;
         else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) only = std::string(",") + argv[++i] + ",";
+        else if (std::strcmp(argv[i], "--skip") == 0 && i + 1 < argc) skip = std::string(",") + argv[++i] + ",";
         else {
-            std::fprintf(stderr, "usage: %s [--expect-chunking] [--quick] [--bench] [--only GROUP[,GROUP...]]\n",
-                         argv[0]);
+            std::fprintf(stderr, "usage: %s [--expect-chunking] [--quick] [--bench] [--only GROUP[,GROUP...]] "
+                         "[--skip GROUP[,GROUP...]]\n", argv[0]);
             return 2;
         }
     }
-    for (size_t a = 1; a + 1 < only.size();) { /* every named group exists */
-        const size_t b = only.find(',', a);
-        if (groups.find("," + only.substr(a, b - a) + ",") == std::string::npos) {
-            std::fprintf(stderr, "--only: no group '%s' (groups: %s)\n", only.substr(a, b - a).c_str(),
-                         groups.substr(1, groups.size() - 2).c_str());
-            return 2;
+    for (const std::string* list : {&only, &skip}) {
+        for (size_t a = 1; a + 1 < list->size();) { /* every named group exists */
+            const size_t b = list->find(',', a);
+            if (groups.find("," + list->substr(a, b - a) + ",") == std::string::npos) {
+                std::fprintf(stderr, "%s: no group '%s' (groups: %s)\n", list == &only ? "--only" : "--skip",
+                             list->substr(a, b - a).c_str(), groups.substr(1, groups.size() - 2).c_str());
+                return 2;
+            }
+            a = b + 1;
         }
-        a = b + 1;
     }
     const auto run = [&](const char* group) {
-        return only.empty() || only.find(std::string(",") + group + ",") != std::string::npos;
+        const std::string g = std::string(",") + group + ",";
+        return (only.empty() || only.find(g) != std::string::npos) && skip.find(g) == std::string::npos;
     };
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     std::printf("library: %s, ABI %d\n", er_library_kind(), er_abi_version());

@@ -46,17 +46,19 @@ export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 if [[ -n "$sanitize" ]]; then "$driver" --quick; else "$driver"; fi
 if [[ -z "$sanitize" ]]; then
+    # settings the whole-device solve does not read: its group (the emulation's slowest, 512-thread blocks) is
+    # left to the full run and the chunked one
     echo "--- covariance on the CUDA-core product kernel (the tensor-core one is the default)"
-    EQUIRISK_COV_KERNEL=simt "$driver" --quick
+    EQUIRISK_COV_KERNEL=simt "$driver" --quick --skip wide
     echo "--- solve on the warp path with the FP32 triangle (FP16 is the default)"
-    EQUIRISK_SOLVE_TRI=fp32 "$driver" --quick
+    EQUIRISK_SOLVE_TRI=fp32 "$driver" --quick --skip wide
     echo "--- solve on the warp path with the mixer's history in the workspace (shared memory where it fits)"
-    EQUIRISK_SOLVE_MIX=global "$driver" --quick
+    EQUIRISK_SOLVE_MIX=global "$driver" --quick --skip wide
     echo "--- solve one block per problem with C in shared memory (the path for 128 < n ≤ ~165)"
-    EQUIRISK_SOLVE_C=block "$driver" --quick
+    EQUIRISK_SOLVE_C=block "$driver" --quick --skip wide
     echo "--- solve with C in global memory (the path for n > ~165), then with the vectors there too (n > ~3,400)"
-    EQUIRISK_SOLVE_C=global "$driver" --quick
-    EQUIRISK_SOLVE_C=global-all "$driver" --quick
+    EQUIRISK_SOLVE_C=global "$driver" --quick --skip wide
+    EQUIRISK_SOLVE_C=global-all "$driver" --quick --skip wide
 fi
 if [[ "$lib" == emu && -z "$sanitize" ]]; then
     echo "--- again with 300 kB of emulated device memory (chunked batches)"
