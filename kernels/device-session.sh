@@ -19,9 +19,9 @@
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
 #   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the rolling windows and the batch,
 #                against the Cholesky Newton alone (and a revision named by EQUIRISK_BASE_REV at prepare)
-#   wide-NxB     compare_libs: the whole-device solve against the block path at N × batch = 3000 × 1, 1000 × 8,
-#                500 × 4, 300 × 1 and three near the cost model's crossovers, what the model picks, and the experiment
-#                builds in `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
+#   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
+#                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
+#                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
 #   wide-ncu     Nsight Compute: each whole-device solve kernel's device time in one N = 3000 solve
 #   java-one-N   one problem of N = 500, 1000, 3000 through the Java API: the CUDA backend's whole call against the
 #                Java engine on one thread (where auto sends one problem to an open GPU)
@@ -38,7 +38,8 @@ root="$(cd "$here/.." && pwd)"
 dev="$root/.device"
 native_rel="java-tests/classes-kernels/io/equirisk/native/linux-x86_64" # the product libraries, as users load them
 # experiment builds: NAME=NVCC_FLAGS (the whole-device solve's block shape: threads per block, rows per warp)
-variants=("wide256x2=-DER_WIDE_THREADS=256 -DER_WIDE_ROWS=2" "wide512x1=-DER_WIDE_THREADS=512 -DER_WIDE_ROWS=1")
+# (none now: the eighth session measured wide256x2 and wide512x1 against 128 threads with four rows and kept 512 × 1)
+variants=()
 
 prepare() {
     # shellcheck source=../scripts/jdk.sh
@@ -184,14 +185,15 @@ run() {
         step driver 90 "$dev/bin/driver-cuda"
         step bench 90 "$dev/bin/driver-cuda" --bench
     fi
-    # the whole-device solve against the block path for a few large problems, what the cost model chose, and the
-    # experiment builds' whole-device solve ("Whole-device solve" in RESULTS.md): N × batch, the model's choice first;
-    # the last three sit near the model's crossovers
-    local sizes=("3000 1" "1000 8" "500 4" "300 1" "300 6" "1000 16" "240 1") size_nb wn wb
-    ((emulation)) && sizes=("300 1")
+    # the whole-device solve against the block path for a few large problems, what the cost model chose, the
+    # problems one at a time against side by side (the default group), and any experiment builds ("Whole-device
+    # solve" in RESULTS.md): N × batch, the model's choice first
+    local sizes=("3000 1" "1000 4" "1000 16" "1000 64" "500 8" "500 16" "300 6" "300 13" "300 52") size_nb wn wb
+    ((emulation)) && sizes=("300 3")
     for size_nb in "${sizes[@]}"; do
         read -r wn wb <<< "$size_nb"
-        local libs=(model="$base" wide="$base,EQUIRISK_SOLVE_WIDE=on" block="$base,EQUIRISK_SOLVE_WIDE=off")
+        local libs=(model="$base" wide="$base,EQUIRISK_SOLVE_WIDE=on" single="$base,EQUIRISK_SOLVE_WIDE=on,EQUIRISK_SOLVE_WIDE_GROUP=1"
+            block="$base,EQUIRISK_SOLVE_WIDE=off")
         for variant in "${variants[@]}"; do
             if [[ -f "$dev/variants/${variant%%=*}/libequirisk_cuda.so" ]] && ((!emulation)); then
                 libs+=("${variant%%=*}=$dev/variants/${variant%%=*}/libequirisk_cuda.so,EQUIRISK_SOLVE_WIDE=on")

@@ -39,7 +39,8 @@ struct SolvePlan {
     int newton_cg;     /* warp path: a stalled CCD goes to the truncated Newton before the Cholesky Newton (2: only it) */
     int wide;          /* whole-device solve: each problem on every SM in turn (solve_wide.cu); the fields above then
                           plan its fallback, the block path for one problem (grid 1) */
-    int wide_grid;     /* whole-device solve: blocks of WIDE_THREADS per launch */
+    int wide_grid;     /* whole-device solve: blocks of WIDE_THREADS per problem and launch */
+    int wide_group;    /* whole-device solve: problems side by side (grid rows), each in a workspace slot (grid) */
     size_t work_doubles_per_block;
 };
 
@@ -91,14 +92,14 @@ constexpr int WIDE_THREADS = ER_WIDE_THREADS;
 constexpr int WIDE_BLOCKS_PER_SM = 4; /* an upper bound: registers allow two blocks of 512 threads per SM */
 /* Workspace of the whole-device solve of problems of n assets, in doubles. */
 int64_t wide_work_doubles(int64_t n);
-/* Its blocks per launch on this device for n assets: no more than its rows need, at most WIDE_BLOCKS_PER_SM per
-   SM. */
-cudaError_t wide_grid(const cudaDeviceProp& prop, int64_t n, int* grid);
-/* Whether the whole-device solve is predicted faster than the block path for `batch` problems of n assets on
-   `sms` multiprocessors (the model is in solve_wide.cu). */
-bool wide_pays(int64_t n, int64_t batch, int sms);
-/* Solves problem after problem on every SM, each that fails by the block path (launch_solve with plan.wide = 0);
-   synchronises with the host between Newton steps. */
+/* Its blocks per problem and launch on this device for n assets (no more than its rows need, at most
+   WIDE_BLOCKS_PER_SM per SM), and how many of `batch` problems it solves side by side. */
+cudaError_t wide_grid(const cudaDeviceProp& prop, int64_t n, int64_t batch, int* grid, int* group);
+/* Whether the whole-device solve, `group` problems at a time, is predicted faster than the block path for `batch`
+   problems of n assets on `sms` multiprocessors (the model is in solve_wide.cu). */
+bool wide_pays(int64_t n, int64_t batch, int sms, int group);
+/* Solves the batch a group of problems at a time on every SM, each that fails by the block path (launch_solve with
+   plan.wide = 0); synchronises with the host between Newton steps. */
 cudaError_t launch_solve_wide(const SolveArgs& args, const SolvePlan& plan, cudaStream_t stream);
 
 }  // namespace er

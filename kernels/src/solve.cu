@@ -1732,10 +1732,15 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
     const char* placement = std::getenv("EQUIRISK_SOLVE_C");
     const char* wide_env = std::getenv("EQUIRISK_SOLVE_WIDE");
     bool wide = false;
+    int wide_blocks = 0, wide_group = 1;
     if (solver != 1) { /* ER_SOLVER_CCD */
-        if (wide_env != nullptr && std::strcmp(wide_env, "on") == 0) wide = true;
-        else if (wide_env == nullptr || std::strcmp(wide_env, "off") != 0)
-            wide = n > WARP_N && placement == nullptr && wide_pays(n, batch, prop.multiProcessorCount);
+        const bool on = wide_env != nullptr && std::strcmp(wide_env, "on") == 0;
+        const bool off = wide_env != nullptr && std::strcmp(wide_env, "off") == 0;
+        if (on || (!off && n > WARP_N && placement == nullptr)) {
+            e = wide_grid(prop, n, batch, &wide_blocks, &wide_group);
+            if (e != cudaSuccess) return e;
+            wide = on || wide_pays(n, batch, prop.multiProcessorCount, wide_group);
+        }
     }
     if (wide) batch = 1;
     int threads = (int)((n + 31) / 32) * 32;
@@ -1845,12 +1850,15 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
     if (plan->grid < 1) plan->grid = 1;
     plan->wide = wide ? 1 : 0;
     plan->wide_grid = 0;
+    plan->wide_group = 0;
     if (wide) {
-        /* the workspace holds the whole-device solve's state and the block path's for its one problem, one after
-           the other */
-        e = wide_grid(prop, n, &plan->wide_grid);
-        if (e != cudaSuccess) return e;
-        plan->work_doubles_per_block = std::max<size_t>(plan->work_doubles_per_block, (size_t)wide_work_doubles(n));
+        /* one workspace slot per problem of a group: the whole-device solve's state, and then the block path's for
+           one problem that it hands back (in slot 0) */
+        plan->wide_grid = wide_blocks;
+        plan->wide_group = wide_group;
+        plan->grid = wide_group;
+        const size_t slot = std::max<size_t>(plan->work_doubles_per_block, (size_t)wide_work_doubles(n));
+        plan->work_doubles_per_block = (slot + 31) / 32 * 32; /* slots 256-byte aligned, as the first */
     }
     return cudaSuccess;
 }

@@ -23,6 +23,8 @@
  * "tail") in one block, so a CG iteration is one launch. Blocks never wait on each other (the emulation runs them one
  * after another). The state lives in device memory; the host reads it after each queued group of CG launches
  * (as many as the previous Newton step took; a launch after CG has finished returns at once) and queues the step.
+ * Where one problem's rows leave most of the device idle, a group of problems runs side by side, one per grid row
+ * (blockIdx.y), each with its own state and workspace slot, sharing every launch and host read.
  */
 #include <algorithm>
 #include <cfloat>
@@ -45,6 +47,7 @@ constexpr int WIDE_CG_BUDGET = 2000;    /* and the whole problem, before the blo
 constexpr int WIDE_NEWTON_STEPS = 200;  /* the Java engine's DampedNewton.MAX_STEPS */
 constexpr int WIDE_HALVINGS = 60;       /* step halvings before a step counts as failed */
 constexpr int WIDE_CG_GROUP = 8;        /* CG launches queued after the first exact check (see launch_solve_wide) */
+constexpr int WIDE_GROUP_MAX = 32;      /* problems side by side (see wide_grid) */
 constexpr int WIDE_SCRATCH = WIDE_THREADS / 32 + 2;
 constexpr int STATE_DOUBLES = 16;
 constexpr int VECTORS = 11;
@@ -82,6 +85,60 @@ struct Wide {
 };
 
 __host__ __device__ constexpr int64_t round4(int64_t n) { return (n + 3) & ~int64_t{3}; }
+
+/* The workspace's layout for problems of n assets (offsets in doubles; the FP32 arrays start 16-byte aligned). */
+struct Layout {
+    int64_t vectors, idx, pf, C, total;
+    __host__ __device__ explicit Layout(int64_t n) {
+        vectors = STATE_DOUBLES;
+        idx = (vectors + VECTORS * n + 1) & ~int64_t{1}; /* even, so that pf and C start 16-byte aligned */
+        pf = idx + 2 * ((n + 3) / 4); /* n ints, rounded to 16 bytes */
+        C = pf + round4(n) / 2;
+        total = C + n * round4(n) / 2;
+    }
+};
+
+/* Problem k of the batch, in the workspace slot at `work`. */
+__host__ __device__ Wide wide_problem(const SolveArgs& a, int64_t k, double* work) {
+    const int64_t n = a.n;
+    const Layout L(n);
+    Wide w;
+    w.S = a.cov + k * n * n;
+    w.bb = a.budgets + (a.budgets_shared ? 0 : k * n);
+    w.n = (int)n;
+    w.k = k;
+    w.tol = a.tol;
+    /* as the other paths: under AUTO max_iter bounds CCD's sweeps and Newton still has its 200 steps, so it does not
+       bound this solve; under ER_SOLVER_NEWTON min(max_iter, 200) */
+    w.max_steps = a.solver == 2 && a.max_iter < WIDE_NEWTON_STEPS ? a.max_iter : WIDE_NEWTON_STEPS;
+    w.report = a.report;
+    w.st = reinterpret_cast<WideState*>(work);
+    double* v = work + L.vectors;
+    double** vecs[VECTORS] = {&w.b, &w.sig, &w.y, &w.cy, &w.g, &w.dg, &w.s, &w.r, &w.p, &w.prod, &w.v};
+    for (int i = 0; i < VECTORS; i++) *vecs[i] = v + i * n;
+    w.idx = reinterpret_cast<int*>(work + L.idx);
+    w.pf = reinterpret_cast<float*>(work + L.pf);
+    w.C = reinterpret_cast<float*>(work + L.C);
+    return w;
+}
+
+
+/* A group of problems solved side by side, one per grid row (blockIdx.y): problem k0 + y in workspace slot y. Where
+   one problem's rows fill only part of the device (n = 1000: 63 blocks of 264 resident on an H200), the others'
+   blocks fill the rest, and the group shares every launch, tail and host read. */
+struct WideGroup {
+    SolveArgs a;
+    int64_t k0;
+    int64_t slot_doubles; /* plan.work_doubles_per_block */
+};
+
+__host__ __device__ inline Wide wide_member(const WideGroup& g, int j) {
+    return wide_problem(g.a, g.k0 + j, g.a.work + j * g.slot_doubles);
+}
+
+/* This block's problem */
+__device__ inline Wide wide_at(const WideGroup& g) { return wide_member(g, (int)blockIdx.y); }
+
 
 /* p's block of 16 bytes: four FP32 entries loaded together */
 struct alignas(16) Float4 {
@@ -139,7 +196,8 @@ __device__ __forceinline__ double rows_sum(const double (&acc)[WIDE_ROWS], doubl
 
 /* Active set in index order (one warp, a prefix count per 32 assets), budgets as fractions of their sum, σ, and the
    start's product input v = b/σ. One block. */
-__global__ void wide_prepare(Wide w) {
+__global__ void wide_prepare(WideGroup g) {
+    const Wide w = wide_at(g);
     __shared__ double scratch[WIDE_SCRATCH];
     __shared__ int na_slot;
     const int tid = threadIdx.x, T = blockDim.x, n = w.n;
@@ -183,7 +241,8 @@ __global__ void wide_prepare(Wide w) {
 }
 
 /* C's off-diagonal part in FP32, row p at p·round4(na), zeros on the diagonal and in the padding; pf's padding. */
-__global__ void wide_pack(Wide w) {
+__global__ void wide_pack(WideGroup g) {
+    const Wide w = wide_at(g);
     const int na = w.st->na, ld = (int)round4(na), lane = threadIdx.x & 31;
     for (int p = warp_id(); p < na; p += warp_count()) {
         const double* row = w.S + (int64_t)w.idx[p] * w.n;
@@ -320,12 +379,14 @@ constexpr int PHASE_START = 0, PHASE_GRAD = 1, PHASE_STEP = 2;
 /* prod = C v exactly, from Σ in FP64 (v = x/σ given), WIDE_ROWS rows per warp; then the stage's tail: START (v = b/σ: the
    start point y = b/sqrt(bᵀCb) and its check), GRAD (v = y/σ: the check), STEP (v = s/σ: the step). */
 template <int PHASE>
-__global__ void __launch_bounds__(WIDE_THREADS) wide_exact(Wide w) {
+__global__ void __launch_bounds__(WIDE_THREADS) wide_exact(WideGroup g) {
+    const Wide w = wide_at(g);
     __shared__ double scratch[WIDE_SCRATCH];
     __shared__ double part[WIDE_THREADS * WIDE_ROWS];
     __shared__ int last;
     WideState* st = w.st;
-    if (st->stop != 0) return;
+    /* in a group, a problem whose CG still runs skips the step and the check the others take */
+    if (st->stop != 0 || (PHASE != PHASE_START && st->cg_done == 0)) return;
     const int na = st->na, n = w.n, lane = threadIdx.x & 31;
     for (int p0 = WIDE_ROWS * warp_id(); p0 < na; p0 += WIDE_ROWS * warp_count()) {
         const double* row[WIDE_ROWS];
@@ -412,7 +473,8 @@ __device__ __forceinline__ void cg_direction(int na, double beta, const double* 
 
 /* One CG iteration: prod = H p (C's FP32 off-diagonal part times pf, summed in FP32 per lane, plus H's diagonal
    times p in FP64), then in the tail the iteration's vector updates; when CG is done, v = s/σ for the step. */
-__global__ void __launch_bounds__(WIDE_THREADS) wide_cg(Wide w) {
+__global__ void __launch_bounds__(WIDE_THREADS) wide_cg(WideGroup g) {
+    const Wide w = wide_at(g);
     __shared__ double scratch[WIDE_SCRATCH];
     __shared__ double part[WIDE_THREADS * WIDE_ROWS];
     __shared__ int last;
@@ -478,41 +540,6 @@ __global__ void __launch_bounds__(WIDE_THREADS) wide_cg(Wide w) {
     reset_arrivals(st);
 }
 
-/* The workspace's layout for problems of n assets (offsets in doubles; the FP32 arrays start 16-byte aligned). */
-struct Layout {
-    int64_t vectors, idx, pf, C, total;
-    explicit Layout(int64_t n) {
-        vectors = STATE_DOUBLES;
-        idx = (vectors + VECTORS * n + 1) & ~int64_t{1}; /* even, so that pf and C start 16-byte aligned */
-        pf = idx + 2 * ((n + 3) / 4); /* n ints, rounded to 16 bytes */
-        C = pf + round4(n) / 2;
-        total = C + n * round4(n) / 2;
-    }
-};
-
-Wide wide_problem(const SolveArgs& a, int64_t k) {
-    const int64_t n = a.n;
-    const Layout L(n);
-    Wide w;
-    w.S = a.cov + k * n * n;
-    w.bb = a.budgets + (a.budgets_shared ? 0 : k * n);
-    w.n = (int)n;
-    w.k = k;
-    w.tol = a.tol;
-    /* as the other paths: under AUTO max_iter bounds CCD's sweeps and Newton still has its 200 steps, so it does not
-       bound this solve; under ER_SOLVER_NEWTON min(max_iter, 200) */
-    w.max_steps = a.solver == 2 && a.max_iter < WIDE_NEWTON_STEPS ? a.max_iter : WIDE_NEWTON_STEPS;
-    w.report = a.report;
-    w.st = reinterpret_cast<WideState*>(a.work);
-    double* v = a.work + L.vectors;
-    double** vecs[VECTORS] = {&w.b, &w.sig, &w.y, &w.cy, &w.g, &w.dg, &w.s, &w.r, &w.p, &w.prod, &w.v};
-    for (int i = 0; i < VECTORS; i++) *vecs[i] = v + i * n;
-    w.idx = reinterpret_cast<int*>(a.work + L.idx);
-    w.pf = reinterpret_cast<float*>(a.work + L.pf);
-    w.C = reinterpret_cast<float*>(a.work + L.C);
-    return w;
-}
-
 bool profiling() {
     const char* v = std::getenv("EQUIRISK_PROFILE");
     return v != nullptr && v[0] == '1';
@@ -522,14 +549,21 @@ bool profiling() {
 
 int64_t wide_work_doubles(int64_t n) { return Layout(n).total; }
 
-cudaError_t wide_grid(const cudaDeviceProp& prop, int64_t n, int* grid) {
+cudaError_t wide_grid(const cudaDeviceProp& prop, int64_t n, int64_t batch, int* grid, int* group) {
     int per_sm = 0;
     const cudaError_t e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, wide_cg, WIDE_THREADS, 0);
     if (e != cudaSuccess) return e;
     per_sm = std::clamp(per_sm, 1, WIDE_BLOCKS_PER_SM);
+    const int64_t resident = (int64_t)per_sm * prop.multiProcessorCount;
     const int64_t rows_per_block = (int64_t)WIDE_ROWS * (WIDE_THREADS / 32);
     const int64_t row_blocks = (n + rows_per_block - 1) / rows_per_block;
-    *grid = (int)std::max<int64_t>(1, std::min<int64_t>(row_blocks, (int64_t)per_sm * prop.multiProcessorCount));
+    *grid = (int)std::max<int64_t>(1, std::min<int64_t>(row_blocks, resident));
+    /* as many problems side by side as the resident blocks hold (n = 300: 13 on an H200, 1000: 4, 3000: 1);
+       EQUIRISK_SOLVE_WIDE_GROUP=k asks for k (the tests' way to group problems on the emulation's two SMs) */
+    int64_t g = std::min<int64_t>(resident / *grid, WIDE_GROUP_MAX);
+    const char* asked = std::getenv("EQUIRISK_SOLVE_WIDE_GROUP");
+    if (asked != nullptr && std::atoi(asked) >= 1) g = std::min(std::atoi(asked), WIDE_GROUP_MAX);
+    *group = (int)std::clamp<int64_t>(std::min<int64_t>(g, batch), 1, WIDE_GROUP_MAX);
     return cudaSuccess;
 }
 
@@ -537,62 +571,87 @@ cudaError_t wide_grid(const cudaDeviceProp& prop, int64_t n, int* grid) {
    benchmarks/RESULTS.md; EQUIRISK_SOLVE_WIDE=on|off overrides it):
    - the block path solves up to one problem per SM at once, in t_block ≈ 6.13 · (n/300)^1.19 ms a wave (4.8, 6.2,
      11.5, 28–30 and 97 ms at n = 240, 300, 500, 1000 and 3000);
-   - the whole-device solve takes each problem in turn, in t_wide ≈ 1.2 + 1.15e-7 · n² ms (1.2–1.4 ms from n = 240
+   - the whole-device solve took each problem in turn, in t_wide ≈ 1.2 + 1.15e-7 · n² ms (1.2–1.4 ms from n = 240
      to 1000, 2.2 ms at 3000): launches, one-block tails and host reads, ~150 µs a Newton step, set it below
-     n ≈ 2000; streaming C and Σ only above.
-   The whole-device solve pays while batch · t_wide ≤ ⌈batch/sms⌉ · t_block: at n = 3000 up to ~42 problems, at
-   n = 1000 ~19 (16 measured: 20.3 against 30.3 ms), at n = 500 ~9, at n = 300 ~5 (6 measured: 7.0 against 6.2 ms),
-   at n = 240 ~3.
-   Below 240 assets the block path keeps them, as the first model did: nothing smaller was timed (up to n ≈ 165 the
-   block path's C is in shared memory, where the fit may not hold). */
-bool wide_pays(int64_t n, int64_t batch, int sms) {
+     n ≈ 2000; streaming C and Σ only above. A group of G problems side by side is predicted to share the first
+     term and add up the second: 1.2 + G · 1.15e-7 · n² ms (not yet measured).
+   The whole-device solve pays while ⌈batch/G⌉ · t_group ≤ ⌈batch/sms⌉ · t_block. One problem at a time (G = 1),
+   the model measured right at n = 1000 × 16 (20.3 against 30.3 ms) and n = 300 × 6 (7.0 against 6.2 ms). Below 240
+   assets the block path keeps them, as the first model did: nothing smaller was timed (up to n ≈ 165 the block
+   path's C is in shared memory, where the fit may not hold). */
+bool wide_pays(int64_t n, int64_t batch, int sms, int group) {
     if (n < 240) return false;
     const double nn = (double)n * (double)n;
-    const double t_block = 6.13 * std::pow((double)n / 300.0, 1.19), t_wide = 1.2 + 1.15e-7 * nn;
+    const int64_t g = std::max(group, 1);
+    const double t_block = 6.13 * std::pow((double)n / 300.0, 1.19), t_group = 1.2 + (double)g * 1.15e-7 * nn;
     const double waves = (double)((batch + sms - 1) / std::max(sms, 1));
-    return (double)batch * t_wide <= waves * t_block;
+    const double groups = (double)((batch + g - 1) / g);
+    return groups * t_group <= waves * t_block;
 }
 
 cudaError_t launch_solve_wide(const SolveArgs& a, const SolvePlan& plan, cudaStream_t stream) {
-    const dim3 grid(plan.wide_grid), block(WIDE_THREADS);
-    /* CG launches queued before the host next reads the state: as many as the last step took (a launch after CG
-       has finished returns at once, but still costs its launch), then half that again while it runs on */
+    const int G = std::max(1, plan.wide_group);
+    const dim3 block(WIDE_THREADS);
+    /* CG launches queued before the host next reads the states: as many as the longest of the last steps took (a
+       launch for a problem whose CG has finished returns at once, but still costs its launch), then half that again
+       while CG runs on */
     int expect = WIDE_CG_GROUP;
-    for (int64_t k = 0; k < a.batch; k++) {
-        const Wide w = wide_problem(a, k);
-        /* the FP32 arrays are read 16 bytes at a time (the workspace comes from cudaMalloc, 256-byte aligned) */
-        if ((reinterpret_cast<uintptr_t>(w.pf) | reinterpret_cast<uintptr_t>(w.C)) % alignof(Float4) != 0)
-            return cudaErrorInvalidValue;
-        ER_LAUNCH(wide_prepare, dim3(1), block, 0, stream, w);
-        ER_LAUNCH(wide_pack, grid, block, 0, stream, w);
-        ER_LAUNCH(wide_exact<PHASE_START>, grid, block, 0, stream, w);
-        for (int i = 0; i < expect; i++) ER_LAUNCH(wide_cg, grid, block, 0, stream, w);
+    WideState h[WIDE_GROUP_MAX];
+    for (int64_t k0 = 0; k0 < a.batch; k0 += G) {
+        const int count = (int)std::min<int64_t>(G, a.batch - k0);
+        const WideGroup g{a, k0, (int64_t)plan.work_doubles_per_block};
+        const dim3 grid(plan.wide_grid, count);
+        for (int j = 0; j < count; j++) {
+            /* the FP32 arrays are read 16 bytes at a time (the workspace comes from cudaMalloc, 256-byte aligned,
+               and its slots are whole multiples of 16 bytes) */
+            const Wide w = wide_member(g, j);
+            if ((reinterpret_cast<uintptr_t>(w.pf) | reinterpret_cast<uintptr_t>(w.C)) % alignof(Float4) != 0)
+                return cudaErrorInvalidValue;
+        }
+        ER_LAUNCH(wide_prepare, dim3(1, count), block, 0, stream, g);
+        ER_LAUNCH(wide_pack, grid, block, 0, stream, g);
+        ER_LAUNCH(wide_exact<PHASE_START>, grid, block, 0, stream, g);
+        for (int i = 0; i < expect; i++) ER_LAUNCH(wide_cg, grid, block, 0, stream, g);
         cudaError_t e = cudaGetLastError();
         if (e != cudaSuccess) return e;
-        WideState h;
         for (;;) {
-            e = cudaMemcpyAsync(&h, w.st, sizeof h, cudaMemcpyDeviceToHost, stream);
+            for (int j = 0; j < count && e == cudaSuccess; j++)
+                e = cudaMemcpyAsync(&h[j], wide_member(g, j).st, sizeof h[j], cudaMemcpyDeviceToHost, stream);
             if (e == cudaSuccess) e = cudaStreamSynchronize(stream);
             if (e != cudaSuccess) return e;
-            if (h.stop != 0) break;
-            if (h.cg_done == 0) {
-                const int more = std::max(2, h.cg_iters / 2);
-                for (int i = 0; i < more; i++) ER_LAUNCH(wide_cg, grid, block, 0, stream, w);
-            } else {
-                expect = std::clamp(h.cg_iters, 1, WIDE_CG_GROUP * 4);
-                ER_LAUNCH(wide_exact<PHASE_STEP>, grid, block, 0, stream, w);
-                ER_LAUNCH(wide_exact<PHASE_GRAD>, grid, block, 0, stream, w);
-                for (int i = 0; i < expect; i++) ER_LAUNCH(wide_cg, grid, block, 0, stream, w);
+            bool running = false, stepping = false;
+            int last_cg = 0, cg_so_far = 0;
+            for (int j = 0; j < count; j++) {
+                if (h[j].stop != 0) continue;
+                running = true;
+                if (h[j].cg_done != 0) {
+                    stepping = true;
+                    last_cg = std::max(last_cg, h[j].cg_iters);
+                } else {
+                    cg_so_far = std::max(cg_so_far, h[j].cg_iters);
+                }
+            }
+            if (!running) break;
+            if (!stepping) { /* every running problem is still in its CG */
+                const int more = std::max(2, cg_so_far / 2);
+                for (int i = 0; i < more; i++) ER_LAUNCH(wide_cg, grid, block, 0, stream, g);
+            } else { /* the step and the check for those whose CG has finished; the others skip both */
+                expect = std::clamp(last_cg, 1, WIDE_CG_GROUP * 4);
+                ER_LAUNCH(wide_exact<PHASE_STEP>, grid, block, 0, stream, g);
+                ER_LAUNCH(wide_exact<PHASE_GRAD>, grid, block, 0, stream, g);
+                for (int i = 0; i < expect; i++) ER_LAUNCH(wide_cg, grid, block, 0, stream, g);
             }
             e = cudaGetLastError();
             if (e != cudaSuccess) return e;
         }
-        if (profiling())
-            std::fprintf(stderr, "equirisk profile: whole-device solve, problem %lld: %s after %d Newton steps, %d CG "
-                         "iterations, %d halvings, residual %.3g\n", (long long)k,
-                         h.stop == 1 ? "converged" : "handed to the block path", h.steps, h.cg_total, h.halvings,
-                         h.residual);
-        if (h.stop == 2) {
+        for (int j = 0; j < count; j++) {
+            const int64_t k = k0 + j;
+            if (profiling())
+                std::fprintf(stderr, "equirisk profile: whole-device solve, problem %lld (group of %d): %s after %d "
+                             "Newton steps, %d CG iterations, %d halvings, residual %.3g\n", (long long)k, count,
+                             h[j].stop == 1 ? "converged" : "handed to the block path", h[j].steps, h[j].cg_total,
+                             h[j].halvings, h[j].residual);
+            if (h[j].stop != 2) continue;
             /* the block path, from the start, for this problem alone (the same workspace: it is free now) */
             SolvePlan one = plan;
             one.wide = 0;

@@ -1135,6 +1135,48 @@ void test_wide(er_context* ctx, bool expect_chunking) {
         for (int64_t k = 0; k < count && o.status == ER_OK; k++)
             check_problem("whole-device solve, fused", o, S, eq, true, k, n, tol, 1e-9, 0);
     }
+    /* problems side by side (EQUIRISK_SOLVE_WIDE_GROUP): a group whose members take different Newton steps and CG
+       counts (an ill-conditioned one beside well-conditioned ones), one given up on (NaN: the block path takes it
+       after the group) and one diagonal. Each problem's arithmetic is its own whichever group it is in (a member
+       whose CG still runs skips the others' steps), so the answers must equal the one-at-a-time solve's bit for bit */
+    {
+        const int n = quick ? 24 : 48;
+        const int64_t batch = 5;
+        Vec S(batch * n * n), b(batch * n);
+        for (int64_t k = 0; k < batch; k++) {
+            if (k == 1) ill_conditioned(n, 6.0, S.data() + k * n * n);
+            else random_spd(n, S.data() + k * n * n);
+            const Vec bk = random_budgets(n, 0.2);
+            std::copy(bk.begin(), bk.end(), b.begin() + k * n);
+        }
+        S[2 * n * n + 3] = S[2 * n * n + 3 * n] = NAN;
+        std::fill(b.begin() + 4 * n, b.end(), 0.0);
+        b[4 * n + 1] = 1.0;
+        setenv("EQUIRISK_SOLVE_WIDE", "on", 1);
+        setenv("EQUIRISK_SOLVE_WIDE_GROUP", "1", 1);
+        const Solved one = solve(ctx, S, b, false, batch, n, tol, 10000, ER_SOLVER_AUTO);
+        CHECK(one.status == ER_OK, "whole-device solve, one at a time: %s", er_last_error());
+        for (const char* group : {"2", "5"}) {
+            setenv("EQUIRISK_SOLVE_WIDE_GROUP", group, 1);
+            const Solved o = solve(ctx, S, b, false, batch, n, tol, 10000, ER_SOLVER_AUTO);
+            char what[96];
+            std::snprintf(what, sizeof what, "whole-device solve, groups of %s", group);
+            CHECK(o.status == ER_OK, "%s: %s", what, er_last_error());
+            if (o.status != ER_OK || one.status != ER_OK) continue;
+            CHECK(o.conv[2] == 0, "%s: the NaN problem reported converged", what);
+            for (int64_t k : {0, 1, 3, 4})
+                check_problem(what, o, S, b, false, k, n, tol, 1e-9, k == 4 ? ER_USED_DIAGONAL : k == 1 ? 0 : ER_USED_NEWTON);
+            bool same = true;
+            for (int64_t k = 0; k < batch; k++) {
+                same = same && o.it[k] == one.it[k] && o.conv[k] == one.conv[k] && o.used[k] == one.used[k];
+                for (int64_t i = 0; i < n; i++)
+                    same = same && (o.w[k * n + i] == one.w[k * n + i] ||
+                                    (std::isnan(o.w[k * n + i]) && std::isnan(one.w[k * n + i])));
+            }
+            CHECK(same, "%s: answers differ from the one-at-a-time solve's", what);
+        }
+        unsetenv("EQUIRISK_SOLVE_WIDE_GROUP");
+    }
     if (was != nullptr) setenv("EQUIRISK_SOLVE_WIDE", saved.c_str(), 1);
     else unsetenv("EQUIRISK_SOLVE_WIDE");
 }

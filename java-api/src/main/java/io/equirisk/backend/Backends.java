@@ -48,11 +48,12 @@ public final class Backends {
 
     /**
      * Under {@code auto}, one problem of at least this many assets goes to an already open GPU backend
-     * ({@link io.equirisk.Equirisk#solve}); smaller ones go to the CPU engine. The whole-device solve ran N = 3000
-     * in 3.2–4.6 ms of kernel time on an H200 (benchmarks/RESULTS.md, eighth GPU session), against 35–43 ms for the
-     * Java engine on one core of its host; at N = 100 the GPU takes 0.33 ms of kernel time alone against 0.071 ms.
+     * ({@link io.equirisk.Equirisk#solve}); smaller ones go to the CPU engine. Measured through the Java API on an
+     * H200 host (benchmarks/RESULTS.md, eighth GPU session), the whole CUDA call against the Java engine on one core:
+     * N = 500 2.4 against 3.1 ms, N = 1000 4.6 against 7.2 ms, N = 3000 10.4 against 40.7 ms; at N = 100 the GPU's
+     * kernel alone takes 0.33 ms against 0.071 ms for the whole Java solve.
      */
-    public static final int GPU_ONE_PROBLEM_MIN_ASSETS = 1000;
+    public static final int GPU_ONE_PROBLEM_MIN_ASSETS = 500;
 
     /** Whether {@code auto}, with a GPU backend already open, sends one problem of {@code n} assets to it. */
     public static boolean oneProblemOnTheGpu(int n) {
