@@ -240,7 +240,7 @@ run() {
         step memcheck 60 "$sanitizer" --tool memcheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick
         # the warp path shares memory between lanes with no barrier but its shuffles, the whole-device solve between
         # blocks through its last-block tails: racecheck and synccheck on the solves (their shared-memory kernels)
-        step racecheck 45 "$sanitizer" --tool racecheck --racecheck-report all --error-exitcode 9 \
+        step racecheck 150 "$sanitizer" --tool racecheck --racecheck-report all --error-exitcode 9 \
             "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide
         step synccheck 30 "$sanitizer" --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
             --only solve,covariance,wide

@@ -570,20 +570,24 @@ cudaError_t wide_grid(const cudaDeviceProp& prop, int64_t n, int64_t batch, int*
 /* The model behind the choice, fitted to the eighth GPU session's kernel times (H200, factor models, tol 1e-10;
    benchmarks/RESULTS.md; EQUIRISK_SOLVE_WIDE=on|off overrides it):
    - the block path solves up to one problem per SM at once, in t_block ≈ 6.13 · (n/300)^1.19 ms a wave (4.8, 6.2,
-     11.5, 28–30 and 97 ms at n = 240, 300, 500, 1000 and 3000);
-   - the whole-device solve took each problem in turn, in t_wide ≈ 1.2 + 1.15e-7 · n² ms (1.2–1.4 ms from n = 240
-     to 1000, 2.2 ms at 3000): launches, one-block tails and host reads, ~150 µs a Newton step, set it below
-     n ≈ 2000; streaming C and Σ only above. A group of G problems side by side is predicted to share the first
-     term and add up the second: 1.2 + G · 1.15e-7 · n² ms (not yet measured).
-   The whole-device solve pays while ⌈batch/G⌉ · t_group ≤ ⌈batch/sms⌉ · t_block. One problem at a time (G = 1),
-   the model measured right at n = 1000 × 16 (20.3 against 30.3 ms) and n = 300 × 6 (7.0 against 6.2 ms). Below 240
-   assets the block path keeps them, as the first model did: nothing smaller was timed (up to n ≈ 165 the block
-   path's C is in shared memory, where the fit may not hold). */
+     11.6, 28–30 and 96 ms at n = 240, 300, 500, 1000 and 3000);
+   - the whole-device solve takes a lone problem in t1 ≈ 1.2 + 1.15e-7 · n² ms (1.1–1.4 ms from n = 240 to 1000,
+     2.2 ms at 3000): launches, one-block tails and host reads, ~150 µs a Newton step, set it below n ≈ 2000;
+     streaming C and Σ only above;
+   - a group of G side by side takes t1 · (1 + 0.15 (G − 1)): it waits for its slowest member's steps and CG
+     iterations, and each member adds its tails (3.2 ms for 13 at n = 300, 2.6 for 8 at 500, 1.9 for 4 at 1000;
+     the fit is within 20% of every group measured).
+   The whole-device solve pays while ⌈batch/G⌉ · t_group ≤ ⌈batch/sms⌉ · t_block: at n = 300 up to one group (13
+   problems: 3.2 against 6.2 ms; 52 problems measured 11.1 against 7.1), at n = 500 up to ~32 (16: 5.6 against 11.7 ms),
+   at n = 1000 up to ~52 (16: 8.5 against 29.9 ms; 64: 33 against 30.3), and at n = 3000 ~40 problems. Below 240
+   assets the block path keeps them: nothing smaller was timed (up to n ≈ 165 the block path's C is in shared
+   memory, where the fit may not hold). */
 bool wide_pays(int64_t n, int64_t batch, int sms, int group) {
     if (n < 240) return false;
     const double nn = (double)n * (double)n;
     const int64_t g = std::max(group, 1);
-    const double t_block = 6.13 * std::pow((double)n / 300.0, 1.19), t_group = 1.2 + (double)g * 1.15e-7 * nn;
+    const double t_block = 6.13 * std::pow((double)n / 300.0, 1.19);
+    const double t_group = (1.2 + 1.15e-7 * nn) * (1.0 + 0.15 * (double)(g - 1));
     const double waves = (double)((batch + sms - 1) / std::max(sms, 1));
     const double groups = (double)((batch + g - 1) / g);
     return groups * t_group <= waves * t_block;
