@@ -536,13 +536,19 @@ er_status solve_batch(const char* fn, er_context* ctx, const double* cov, bool p
     const size_t sent = packed ? (size_t)n * (n + 1) / 2 : nn; /* values of Σ per problem over the bus */
     const size_t per_problem = nn * 8 + (packed ? sent * 8 : 0) + (budgets_shared ? 0 : (size_t)n * 8) +
                                (size_t)n * 16 + 16 + 12;
-    const size_t fixed = (size_t)plan.grid * plan.work_doubles_per_block * 8 + (budgets_shared ? (size_t)n * 8 : 0);
+    const size_t shared_budget = budgets_shared ? (size_t)n * 8 : 0;
+    if (budget > per_problem + shared_budget) er::fit_wide_group(&plan, budget - per_problem - shared_budget);
+    const size_t work_bytes = er::solve_work_bytes(plan);
+    const size_t fixed = work_bytes + shared_budget;
     if (fixed + per_problem > budget)
         return fail(ER_OUT_OF_MEMORY, "%s: one problem of %lld assets needs %zu bytes of device memory, %zu are free",
                     fn, (long long)n, fixed + per_problem, budget);
     int64_t chunk = (int64_t)((budget - fixed) / per_problem);
     if (chunk > batch) chunk = batch;
-    if (chunk < batch) ER_CHECK(er::plan_solve(ctx->device, n, chunk, solver, &plan), "planning the solve");
+    if (chunk < batch) {
+        ER_CHECK(er::plan_solve(ctx->device, n, chunk, solver, &plan), "planning the solve");
+        er::fit_wide_group(&plan, work_bytes); /* no larger a workspace than the chunks were sized with */
+    }
 
     for (int64_t k0 = 0; k0 < batch; k0 += chunk) {
         const int64_t cnt = batch - k0 < chunk ? batch - k0 : chunk;
@@ -552,7 +558,7 @@ er_status solve_batch(const char* fn, er_context* ctx, const double* cov, bool p
         bytes[OUT] = (size_t)cnt * (2 * n + 2) * 8;
         bytes[OUT2] = (size_t)cnt * 3 * 4;
         bytes[TMP] = packed ? (size_t)cnt * sent * 8 : 0;
-        bytes[WORK] = (size_t)plan.grid * plan.work_doubles_per_block * 8;
+        bytes[WORK] = er::solve_work_bytes(plan);
         ER_TRY(ctx->reserve(bytes));
         double* d_cov = ctx->at<double>(IN);
         double* d_b = ctx->at<double>(AUX);
@@ -633,8 +639,11 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
     const size_t own_budgets = budgets_shared ? 0 : (size_t)n * 8;
     /* per window: Σ, means, start, own budgets, weights + RC + residual + volatility, three int32 results */
     const size_t per_window = nn * 8 + (size_t)n * 8 + 8 + own_budgets + (size_t)(2 * n + 2) * 8 + 16;
-    const size_t work_bytes = (size_t)plan.grid * plan.work_doubles_per_block * 8;
-    const size_t fixed = weights.size() * 8 + (budgets_shared ? (size_t)n * 8 : 0) + work_bytes;
+    const size_t other = weights.size() * 8 + (budgets_shared ? (size_t)n * 8 : 0);
+    const size_t one_window = (size_t)window * row_bytes + per_window; /* at least one window's rows and results */
+    if (budget > other + one_window) er::fit_wide_group(&plan, budget - other - one_window);
+    const size_t work_bytes = er::solve_work_bytes(plan);
+    const size_t fixed = other + work_bytes;
     std::vector<int64_t> rel;
     for (int64_t k0 = 0; k0 < count;) {
         /* the longest run of windows whose row span, covariances, results and scratch fit the budget */
@@ -647,7 +656,10 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
                         fn, (long long)window, (long long)n, budget);
         const int64_t cnt = k1 - k0;
         er::SolvePlan chunk_plan = plan;
-        if (cnt < count) ER_CHECK(er::plan_solve(ctx->device, n, cnt, solver, &chunk_plan), "planning the solve");
+        if (cnt < count) {
+            ER_CHECK(er::plan_solve(ctx->device, n, cnt, solver, &chunk_plan), "planning the solve");
+            er::fit_wide_group(&chunk_plan, work_bytes); /* no larger a workspace than the chunks were sized with */
+        }
         const size_t b_count = budgets_shared ? (size_t)n : (size_t)cnt * n;
         size_t bytes[SLOTS] = {};
         bytes[IN] = (size_t)(hi - lo) * row_bytes;
@@ -655,7 +667,7 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
         bytes[TMP] = (size_t)cnt * n * 8;
         bytes[OUT] = (size_t)cnt * nn * 8;
         bytes[OUT2] = (size_t)cnt * (2 * n + 2) * 8 + (size_t)cnt * 3 * 4;
-        bytes[WORK] = (size_t)chunk_plan.grid * chunk_plan.work_doubles_per_block * 8;
+        bytes[WORK] = er::solve_work_bytes(chunk_plan);
         ER_TRY(ctx->reserve(bytes));
         double* d_r = ctx->at<double>(IN);
         int64_t* d_starts = ctx->at<int64_t>(AUX);
