@@ -18,24 +18,15 @@ final class MarketData {
     }
 
     static Table logReturns(String relative) throws IOException {
-        List<String> lines = sharedLines(relative);
-        int n = lines.get(0).split(",", -1).length - 1;
+        List<String[]> rows = dataRows(sharedLines(relative));
+        int n = rows.isEmpty() ? 0 : rows.get(0).length - 1;
         List<double[]> prices = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",", -1);
-            if (cells.length != n + 1) {
-                continue;
-            }
+        for (String[] cells : rows) {
             double[] p = new double[n];
             boolean complete = true;
             for (int j = 0; j < n && complete; j++) {
-                String c = cells[j + 1].trim();
-                if (c.isEmpty()) {
-                    complete = false;
-                } else {
-                    p[j] = Double.parseDouble(c);
-                    complete = p[j] > 0 && Double.isFinite(p[j]);
-                }
+                p[j] = price(cells[j + 1]);
+                complete = !Double.isNaN(p[j]);
             }
             if (complete) {
                 prices.add(p);
@@ -49,21 +40,13 @@ final class MarketData {
      * late listings leave few complete rows keeps its whole history this way); skips visibly if ../shared is absent.
      */
     static Table completeColumnsLogReturns(String relative) throws IOException {
-        List<String> lines = sharedLines(relative);
-        int width = lines.get(0).split(",", -1).length - 1;
-        List<String[]> rows = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",", -1);
-            if (cells.length == width + 1) {
-                rows.add(cells);
-            }
-        }
+        List<String[]> rows = dataRows(sharedLines(relative));
+        int width = rows.isEmpty() ? 0 : rows.get(0).length - 1;
         List<Integer> keep = new ArrayList<>();
         for (int j = 0; j < width; j++) {
             boolean complete = true;
             for (String[] cells : rows) {
-                String c = cells[j + 1].trim();
-                if (c.isEmpty() || !(Double.parseDouble(c) > 0) || !Double.isFinite(Double.parseDouble(c))) {
+                if (Double.isNaN(price(cells[j + 1]))) {
                     complete = false;
                     break;
                 }
@@ -76,11 +59,34 @@ final class MarketData {
         for (String[] cells : rows) {
             double[] p = new double[keep.size()];
             for (int j = 0; j < p.length; j++) {
-                p[j] = Double.parseDouble(cells[keep.get(j) + 1].trim());
+                p[j] = price(cells[keep.get(j) + 1]);
             }
             prices.add(p);
         }
         return logReturnsOf(prices, keep.size());
+    }
+
+    /** The data lines (after the header) split into cells, those with a cell for every column (cell 0: the date). */
+    private static List<String[]> dataRows(List<String> lines) {
+        int width = lines.get(0).split(",", -1).length;
+        List<String[]> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            if (cells.length == width) {
+                rows.add(cells);
+            }
+        }
+        return rows;
+    }
+
+    /** A cell's price, or NaN when it is empty, not positive or not finite. */
+    private static double price(String cell) {
+        String c = cell.trim();
+        if (c.isEmpty()) {
+            return Double.NaN;
+        }
+        double p = Double.parseDouble(c);
+        return p > 0 && Double.isFinite(p) ? p : Double.NaN;
     }
 
     /** The lines of a file under ../shared; skips visibly if it is absent. */
