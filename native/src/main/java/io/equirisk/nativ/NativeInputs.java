@@ -130,19 +130,28 @@ final class NativeInputs {
 
     /** Whether matrix {@code k} of {@code v} has a value that is not finite or a variance below DBL_MIN. */
     static boolean badMatrix(double[] v, int n, int k) {
-        return !allFinite(v, k * n * n, n * n) || !positiveDiagonal(v, k, n);
+        for (int i = 0; i < n; i++) {
+            if (badRow(v, n, k, i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * Whether row {@code i} of matrix {@code k} of {@code v} has a value that is not finite or a variance (its
-     * diagonal entry) below DBL_MIN: {@link #badMatrix} a row at a time, for checks split within a matrix.
+     * diagonal entry) below DBL_MIN (as CovarianceMatrix: a subnormal variance has lost digits): the check of
+     * {@link #badMatrix}, one row, for checks split within a matrix.
      */
     static boolean badRow(double[] v, int n, int k, int i) {
         int row = k * n * n + i * n;
         return !allFinite(v, row, n) || !(v[row + i] >= Double.MIN_NORMAL);
     }
 
-    /** Throws the typed exception for matrix {@code k} of the batch, which {@link #badMatrix} or {@link #badRow} found bad. */
+    /**
+     * Throws the typed exception for matrix {@code k} of the batch, which {@link #badMatrix} or {@link #badRow} found
+     * bad.
+     */
     static void rejectMatrix(CovarianceBatch batch, int k) {
         int n = batch.size();
         double[] v = batch.values();
@@ -161,16 +170,6 @@ final class NativeInputs {
         }
         // found bad, now good: another thread is writing the array while the call reads it
         throw new InvalidInputException("batch matrix " + k + " changed while the call was reading it");
-    }
-
-    private static boolean positiveDiagonal(double[] v, int k, int n) {
-        int base = k * n * n;
-        for (int i = 0; i < n; i++) {
-            if (!(v[base + i * n + i] >= Double.MIN_NORMAL)) { /* as CovarianceMatrix: subnormal has lost digits */
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Budgets for {@code count} problems of {@code n} assets (shared or one set each), and the options. */
