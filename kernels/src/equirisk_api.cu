@@ -245,6 +245,15 @@ er_status check_solve(const char* fn, const double* budgets, int32_t budgets_sha
     return ER_OK;
 }
 
+/* Fits a solve plan to `bytes` of device memory, beside the problems it runs: each workspace slot (a block of the
+   block and warp paths, a problem of a whole-device group) is paired with one problem's data (per_problem bytes),
+   so that a chunk has a problem for every slot. A plan sized for the whole device (132 slots of 144 MB at n = 3000
+   on the block path) would otherwise refuse a batch on a smaller card even where a few slots fit. */
+void fit_to_memory(er::SolvePlan* plan, size_t bytes, size_t per_problem) {
+    const size_t slot = plan->work_doubles_per_block * 8;
+    er::fit_workspace(plan, std::max<size_t>(1, bytes / (slot + per_problem)) * slot);
+}
+
 /* The solve kernel's arguments for one chunk of cnt problems; its results go to d_dbl (weights, RC: cnt × n each;
    residuals, volatilities: cnt each) and d_int (iterations, converged, solver used: cnt each). */
 er::SolveArgs solve_args(const double* d_cov, const double* d_b, int32_t budgets_shared, int64_t cnt, int64_t n,
@@ -537,7 +546,7 @@ er_status solve_batch(const char* fn, er_context* ctx, const double* cov, bool p
     const size_t per_problem = nn * 8 + (packed ? sent * 8 : 0) + (budgets_shared ? 0 : (size_t)n * 8) +
                                (size_t)n * 16 + 16 + 12;
     const size_t shared_budget = budgets_shared ? (size_t)n * 8 : 0;
-    if (budget > per_problem + shared_budget) er::fit_wide_group(&plan, budget - per_problem - shared_budget);
+    if (budget > shared_budget) fit_to_memory(&plan, budget - shared_budget, per_problem);
     const size_t work_bytes = er::solve_work_bytes(plan);
     const size_t fixed = work_bytes + shared_budget;
     if (fixed + per_problem > budget)
@@ -547,7 +556,7 @@ er_status solve_batch(const char* fn, er_context* ctx, const double* cov, bool p
     if (chunk > batch) chunk = batch;
     if (chunk < batch) {
         ER_CHECK(er::plan_solve(ctx->device, n, chunk, solver, &plan), "planning the solve");
-        er::fit_wide_group(&plan, work_bytes); /* no larger a workspace than the chunks were sized with */
+        er::fit_workspace(&plan, work_bytes); /* no larger a workspace than the chunks were sized with */
     }
 
     for (int64_t k0 = 0; k0 < batch; k0 += chunk) {
@@ -641,7 +650,7 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
     const size_t per_window = nn * 8 + (size_t)n * 8 + 8 + own_budgets + (size_t)(2 * n + 2) * 8 + 16;
     const size_t other = weights.size() * 8 + (budgets_shared ? (size_t)n * 8 : 0);
     const size_t one_window = (size_t)window * row_bytes + per_window; /* at least one window's rows and results */
-    if (budget > other + one_window) er::fit_wide_group(&plan, budget - other - one_window);
+    if (budget > other) fit_to_memory(&plan, budget - other, one_window);
     const size_t work_bytes = er::solve_work_bytes(plan);
     const size_t fixed = other + work_bytes;
     std::vector<int64_t> rel;
@@ -658,7 +667,7 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
         er::SolvePlan chunk_plan = plan;
         if (cnt < count) {
             ER_CHECK(er::plan_solve(ctx->device, n, cnt, solver, &chunk_plan), "planning the solve");
-            er::fit_wide_group(&chunk_plan, work_bytes); /* no larger a workspace than the chunks were sized with */
+            er::fit_workspace(&chunk_plan, work_bytes); /* no larger a workspace than the chunks were sized with */
         }
         const size_t b_count = budgets_shared ? (size_t)n : (size_t)cnt * n;
         size_t bytes[SLOTS] = {};

@@ -52,14 +52,16 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
 /* The plan's workspace in bytes (plan.grid slots of plan.work_doubles_per_block). */
 inline size_t solve_work_bytes(const SolvePlan& plan) { return (size_t)plan.grid * plan.work_doubles_per_block * 8; }
 
-/* Shrinks a whole-device plan's group until its workspace fits `max_bytes` (never below one problem): a group only
-   saves time, so where device memory is short, fewer problems side by side are better than a refused call. */
-inline void fit_wide_group(SolvePlan* plan, size_t max_bytes) {
-    if (!plan->wide || solve_work_bytes(*plan) <= max_bytes) return;
+/* Shrinks the plan's concurrency (the block and warp paths' grid, or a whole-device group) until its workspace fits
+   `max_bytes`, never below one slot: where device memory is short, fewer problems at once are better than a refused
+   call. Every path strides over its batch (a whole-device group over its members), so the answers do not depend on
+   it. */
+inline void fit_workspace(SolvePlan* plan, size_t max_bytes) {
+    if (solve_work_bytes(*plan) <= max_bytes) return;
     const size_t slot = plan->work_doubles_per_block * 8;
     const int fits = (int)std::max<size_t>(1, max_bytes / slot);
-    plan->wide_group = std::min(plan->wide_group, fits);
-    plan->grid = plan->wide_group;
+    if (plan->wide) plan->wide_group = std::min(plan->wide_group, fits);
+    plan->grid = plan->wide ? plan->wide_group : std::min(plan->grid, fits);
 }
 
 /* Where a solve reports, on the device: problem k's weights and RC at [k·n], its scalars at [k]. */
