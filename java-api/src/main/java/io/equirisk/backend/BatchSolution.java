@@ -10,7 +10,8 @@ public record BatchSolution(int batch, int n, double[] weights, double[] riskCon
                             double[] residuals, boolean[] converged, String[] solvers, double[] volatilities) {
 
     public static BatchSolution allocate(int batch, int n) {
-        return new BatchSolution(batch, n, new double[batch * n], new double[batch * n], new int[batch],
+        int values = io.equirisk.data.ArraySize.of("weights of " + batch + " problems of " + n + " assets", batch, n);
+        return new BatchSolution(batch, n, new double[values], new double[values], new int[batch],
                 new double[batch], new boolean[batch], new String[batch], new double[batch]);
     }
 

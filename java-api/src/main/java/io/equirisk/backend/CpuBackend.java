@@ -1,7 +1,7 @@
 package io.equirisk.backend;
 
 import io.equirisk.covariance.CovarianceBatch;
-import io.equirisk.covariance.CovarianceKernels;
+import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.error.DimensionMismatchException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.kernel.Kernels;
@@ -9,6 +9,9 @@ import io.equirisk.solver.RiskBudgetingSolver;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
@@ -51,48 +54,98 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public CovarianceBatch covariance(ReturnWindows w, CovarianceKind kind, double lambda) {
+        checkKind(kind, lambda);
+        int n = w.assets();
+        int count = w.count();
+        double[] out = new double[io.equirisk.data.ArraySize.of(count + " covariance matrices of " + n + " assets",
+                count, n, n)];
+        run(count, k -> w.covariance(k, kind, lambda, out, k * n * n));
+        return CovarianceBatch.of(count, n, out, null);
+    }
+
+    /**
+     * Each window's covariance made and solved in turn, one n × n matrix per thread at a time: what
+     * {@code solve(covariance(…))} gives, to the bit, without holding count × n² values (daily rebalancing of 1,000
+     * assets over 20 years would be 5,000 matrices, 40 GB, more than one Java array holds). Of the windows whose
+     * covariance is unusable (an entry that overflows, a variance below the smallest normal double), the first is
+     * reported, as a pass in order would find it, whatever the threads did.
+     */
+    @Override
+    public BatchSolution covarianceAndSolve(ReturnWindows w, CovarianceKind kind, double lambda, double[] budgets,
+                                            SolverOptions options) {
+        checkKind(kind, lambda);
+        int n = w.assets();
+        int count = w.count();
+        ProblemBudgets perProblem = ProblemBudgets.of(budgets, n, count);
+        BatchSolution out = BatchSolution.allocate(count, n);
+        RiskBudgetingSolver solver = RiskBudgetingSolver.standard();
+        java.util.List<String> names = CovarianceMatrix.defaultNames(n);
+        Queue<double[]> buffers = new ConcurrentLinkedQueue<>();
+        ConcurrentSkipListMap<Integer, InvalidInputException> unusable = new ConcurrentSkipListMap<>();
+        run(count, k -> {
+            if (!unusable.isEmpty() && unusable.firstKey() < k) {
+                return; /* the call fails at an earlier window */
+            }
+            double[] cov = buffers.poll();
+            if (cov == null) {
+                cov = new double[n * n];
+            }
+            w.covariance(k, kind, lambda, cov, 0);
+            CovarianceMatrix sigma;
+            try {
+                sigma = CovarianceMatrix.of(n, cov, names);
+            } catch (InvalidInputException e) {
+                unusable.put(k, e.located(w.describe(k)));
+                return;
+            }
+            out.put(k, solver.solve(sigma, perProblem.of(k), options));
+            buffers.add(cov);
+        });
+        if (!unusable.isEmpty()) {
+            throw unusable.firstEntry().getValue();
+        }
+        return out;
+    }
+
+    private static void checkKind(CovarianceKind kind, double lambda) {
         if (kind == null) {
             throw new InvalidInputException("covariance kind is null (SAMPLE or EWMA)");
         }
         if (kind == CovarianceKind.EWMA && !(lambda > 0 && lambda < 1)) {
             throw new InvalidInputException("EWMA decay λ must be in (0, 1), got " + lambda);
         }
-        int n = w.assets();
-        int count = w.count();
-        double[] out = new double[io.equirisk.data.ArraySize.of(count + " covariance matrices of " + n + " assets",
-                count, n, n)];
-        run(count, k -> {
-            if (kind == CovarianceKind.SAMPLE) {
-                CovarianceKernels.sample(w.returns(), n, w.starts()[k], w.window(), out, k * n * n);
-            } else {
-                CovarianceKernels.ewma(w.returns(), n, w.starts()[k], w.window(), lambda, out, k * n * n);
-            }
-        });
-        return CovarianceBatch.of(count, n, out, null);
     }
 
     @Override
     public BatchSolution solve(CovarianceBatch batch, double[] budgets, SolverOptions options) {
         int n = batch.size();
         int count = batch.batchSize();
-        boolean shared = budgets.length == n;
-        if (!shared && budgets.length != (long) count * n) {
-            throw new DimensionMismatchException("budgets must have N = " + n + " values (shared) or batch·N = "
-                    + ((long) count * n) + ", got " + budgets.length);
-        }
+        ProblemBudgets perProblem = ProblemBudgets.of(budgets, n, count);
         BatchSolution out = BatchSolution.allocate(count, n);
         RiskBudgetingSolver solver = RiskBudgetingSolver.standard();
-        RiskBudgets common = shared ? RiskBudgets.of(budgets) : null;
-        run(count, k -> {
-            RiskBudgets b = common;
-            if (b == null) {
-                double[] one = new double[n];
-                System.arraycopy(budgets, k * n, one, 0, n);
-                b = RiskBudgets.of(one);
-            }
-            out.put(k, solver.solve(batch, k, b, options));
-        });
+        run(count, k -> out.put(k, solver.solve(batch, k, perProblem.of(k), options)));
         return out;
+    }
+
+    /** Budgets shared by every problem (N values) or one set per problem (count·N), each set validated when used. */
+    private record ProblemBudgets(double[] values, int n, RiskBudgets common) {
+        static ProblemBudgets of(double[] budgets, int n, int count) {
+            boolean shared = budgets.length == n;
+            if (!shared && budgets.length != (long) count * n) {
+                throw new DimensionMismatchException("budgets must have N = " + n + " values (shared) or batch·N = "
+                        + ((long) count * n) + ", got " + budgets.length);
+            }
+            return new ProblemBudgets(budgets, n, shared ? RiskBudgets.of(budgets) : null);
+        }
+
+        RiskBudgets of(int k) {
+            if (common != null) {
+                return common;
+            }
+            double[] one = new double[n];
+            System.arraycopy(values, k * n, one, 0, n);
+            return RiskBudgets.of(one);
+        }
     }
 
     private void run(int count, java.util.function.IntConsumer task) {

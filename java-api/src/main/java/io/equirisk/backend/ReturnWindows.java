@@ -1,5 +1,6 @@
 package io.equirisk.backend;
 
+import io.equirisk.covariance.CovarianceKernels;
 import io.equirisk.error.DimensionMismatchException;
 import io.equirisk.error.InsufficientDataException;
 import io.equirisk.error.InvalidInputException;
@@ -64,5 +65,22 @@ public record ReturnWindows(double[] returns, int rows, int assets, int[] starts
 
     public int count() {
         return starts.length;
+    }
+
+    /**
+     * Window k's covariance (n × n, row-major) into {@code out} from {@code off}: the CPU engine's, which the other
+     * backends are checked against.
+     */
+    public void covariance(int k, CovarianceKind kind, double lambda, double[] out, int off) {
+        if (kind == CovarianceKind.SAMPLE) {
+            CovarianceKernels.sample(returns, assets, starts[k], window, out, off);
+        } else {
+            CovarianceKernels.ewma(returns, assets, starts[k], window, lambda, out, off);
+        }
+    }
+
+    /** How messages name window k: "window k (rows a–b)", indices from 0 as in {@link #starts}. */
+    public String describe(int k) {
+        return "window " + k + " (rows " + starts[k] + "–" + (starts[k] + window - 1) + ")";
     }
 }

@@ -48,7 +48,7 @@ public final class CovarianceBatch {
             try {
                 CovarianceMatrix.validate(n, one, names);
             } catch (io.equirisk.error.InvalidInputException e) {
-                throw rethrowWithIndex(e, k);
+                throw e.located("batch matrix " + k);
             }
         }
         return new CovarianceBatch(batch, n, values, names);
@@ -71,15 +71,6 @@ public final class CovarianceBatch {
             System.arraycopy(m.values(), 0, v, k * n * n, n * n);
         }
         return new CovarianceBatch(matrices.size(), n, v, matrices.get(0).assets());
-    }
-
-    private static RuntimeException rethrowWithIndex(io.equirisk.error.InvalidInputException e, int k) {
-        String msg = "batch matrix " + k + ": " + e.getMessage();
-        try {
-            return e.getClass().getConstructor(String.class).newInstance(msg);
-        } catch (ReflectiveOperationException unused) {
-            return new io.equirisk.error.InvalidInputException(msg, e);
-        }
     }
 
     public int batchSize() {

@@ -109,7 +109,8 @@ public final class CovarianceMatrix {
         }
     }
 
-    static List<String> defaultNames(int n) {
+    /** The names a matrix without names gets: A1 … An. */
+    public static List<String> defaultNames(int n) {
         String[] s = new String[n];
         for (int i = 0; i < n; i++) {
             s[i] = "A" + (i + 1);

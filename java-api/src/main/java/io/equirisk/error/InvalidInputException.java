@@ -14,4 +14,23 @@ public class InvalidInputException extends EquiriskException {
     public InvalidInputException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * This problem with {@code where} in front of its message ("batch matrix 3: asset A2 …", "window 7 (rows 7–258):
+     * …", "cov.csv: …"), as the same kind of exception, so that a caller catching the kind still catches it.
+     */
+    public InvalidInputException located(String where) {
+        return withMessage(where + ": " + getMessage());
+    }
+
+    /** The same kind of exception (what went wrong) with another message; this one is its cause. */
+    public InvalidInputException withMessage(String message) {
+        try {
+            InvalidInputException copy = getClass().getConstructor(String.class).newInstance(message);
+            copy.initCause(this);
+            return copy;
+        } catch (ReflectiveOperationException | IllegalStateException e) { /* no (String) constructor: the general kind */
+            return new InvalidInputException(message, this);
+        }
+    }
 }

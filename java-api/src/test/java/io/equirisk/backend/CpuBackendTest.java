@@ -75,6 +75,74 @@ class CpuBackendTest {
         }
     }
 
+    /**
+     * Rolling windows made and solved one at a time (no batch of covariances held) give what the two steps give, to
+     * the bit: sample and EWMA, shared budgets and one set per window.
+     */
+    @Test
+    void windowByWindowEqualsCovarianceThenSolveBitForBit() {
+        int n = 12;
+        int rows = 200;
+        double[] r = returns(rows, n, 7);
+        ReturnWindows w = ReturnWindows.rolling(r, rows, n, 60, 7);
+        double[] perWindow = new double[w.count() * n];
+        for (int k = 0; k < w.count(); k++) {
+            System.arraycopy(RandomCovariances.budgets(n, k % 3, 90 + k), 0, perWindow, k * n, n);
+        }
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            for (CovarianceKind kind : CovarianceKind.values()) {
+                for (double[] budgets : List.of(RiskBudgets.equal(n).toArray(), perWindow)) {
+                    BatchSolution twoSteps = cpu.solve(cpu.covariance(w, kind, 0.97), budgets,
+                            SolverOptions.defaults());
+                    BatchSolution streamed = cpu.covarianceAndSolve(w, kind, 0.97, budgets, SolverOptions.defaults());
+                    assertEquals(0, streamed.unconvergedCount(), kind.toString());
+                    assertArrayEquals(twoSteps.weights(), streamed.weights(), 0.0, kind.toString());
+                    assertArrayEquals(twoSteps.riskContributions(), streamed.riskContributions(), 0.0);
+                    assertArrayEquals(twoSteps.iterations(), streamed.iterations());
+                    assertArrayEquals(twoSteps.solvers(), streamed.solvers());
+                }
+            }
+        }
+    }
+
+    /**
+     * Two windows whose variance underflows (returns scaled by 1e-160): the first of them is reported, by its rows
+     * and as the validation's own type, however the threads met them.
+     */
+    @Test
+    void windowByWindowReportsTheFirstUnusableWindow() {
+        int n = 5;
+        int rows = 120;
+        double[] r = returns(rows, n, 11);
+        for (int t = 40; t < 50; t++) {
+            r[t * n + 2] *= 1e-160; /* asset A3's variance underflows in window 1 only */
+        }
+        for (int t = 90; t < 100; t++) {
+            r[t * n + 3] *= 1e-160; /* A4's in window 3 only */
+        }
+        ReturnWindows w = new ReturnWindows(r, rows, n, new int[] {0, 40, 50, 90}, 10);
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            for (int repeat = 0; repeat < 5; repeat++) {
+                io.equirisk.error.ZeroVarianceException e = assertThrows(io.equirisk.error.ZeroVarianceException.class,
+                        () -> cpu.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, RiskBudgets.equal(n).toArray(),
+                                SolverOptions.defaults()));
+                assertTrue(e.getMessage().startsWith("window 1 (rows 40–49): asset A3"), e.getMessage());
+            }
+        }
+    }
+
+    private static double[] returns(int rows, int n, long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        double[] r = new double[rows * n];
+        for (int t = 0; t < rows; t++) {
+            double market = rnd.nextGaussian();
+            for (int j = 0; j < n; j++) {
+                r[t * n + j] = 0.01 * (0.6 * market + rnd.nextGaussian() * (1 + j % 3));
+            }
+        }
+        return r;
+    }
+
     @Test
     void sharedBudgetsAndBadSizes() {
         CovarianceBatch batch = CovarianceBatch.of(List.of(RandomCovariances.factorModel(6, 2, 1),

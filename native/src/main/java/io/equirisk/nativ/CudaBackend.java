@@ -126,8 +126,8 @@ public final class CudaBackend implements ComputeBackend {
         int count = windows.count();
         int window = windows.window();
         int[] starts = windows.starts();
-        long nn = (long) n * n;
-        double[] out = new double[Math.toIntExact(count * nn)];
+        double[] out = new double[io.equirisk.data.ArraySize.of(count + " covariance matrices of " + n + " assets",
+                count, n, n)];
         int erKind = kind == CovarianceKind.SAMPLE ? EquiriskH.ER_COV_SAMPLE : EquiriskH.ER_COV_EWMA;
         double erLambda = kind == CovarianceKind.EWMA ? lambda : 0.0;
         double[] returns = windows.returns();
@@ -581,25 +581,16 @@ public final class CudaBackend implements ComputeBackend {
                 flat = r[t * n + i] == ref;
             }
             if (flat) {
-                throw new ZeroVarianceException("window " + k + " (rows " + from + "–" + (to - 1) + "): asset column "
-                        + (i + 1) + " has " + (kind == CovarianceKind.SAMPLE ? "constant" : "all-zero")
-                        + " returns, variance 0");
+                throw new ZeroVarianceException(w.describe(k) + ": asset column " + (i + 1) + " has "
+                        + (kind == CovarianceKind.SAMPLE ? "constant" : "all-zero") + " returns, variance 0");
             }
         }
         double[] cov = new double[n * n];
-        if (kind == CovarianceKind.SAMPLE) {
-            io.equirisk.covariance.CovarianceKernels.sample(r, n, from, w.window(), cov, 0);
-        } else {
-            io.equirisk.covariance.CovarianceKernels.ewma(r, n, from, w.window(), lambda, cov, 0);
-        }
+        w.covariance(k, kind, lambda, cov, 0);
         try {
             io.equirisk.covariance.CovarianceMatrix.of(n, cov);
         } catch (InvalidInputException e) {
-            String where = "window " + k + " (rows " + from + "–" + (to - 1) + "): ";
-            throw e instanceof ZeroVarianceException ? new ZeroVarianceException(where + e.getMessage())
-                    : e instanceof io.equirisk.error.NonFiniteValueException
-                    ? new io.equirisk.error.NonFiniteValueException(where + e.getMessage())
-                    : new InvalidInputException(where + e.getMessage(), e);
+            throw e.located(w.describe(k));
         }
     }
 

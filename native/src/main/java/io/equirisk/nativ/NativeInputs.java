@@ -68,11 +68,6 @@ final class NativeInputs {
         if (starts.length == 0) {
             throw new InvalidInputException("no windows given");
         }
-        long values = (long) starts.length * n * n;
-        if (values > Integer.MAX_VALUE - 8) {
-            throw new DimensionMismatchException(starts.length + " covariance matrices of " + n + " assets ("
-                    + values + " values) exceed one Java array; split the windows");
-        }
         for (int k = 0; k < starts.length; k++) {
             if (starts[k] < 0 || (long) starts[k] + window > rows) {
                 throw new DimensionMismatchException("window " + k + " covers rows [" + starts[k] + ", "

@@ -160,10 +160,30 @@ class NativeCovarianceSolveTest {
             ReturnWindows w = new ReturnWindows(r, rows, n, new int[] {0, 30}, 30);
             Class<? extends RuntimeException> expected = scale > 1 ? NonFiniteValueException.class
                     : ZeroVarianceException.class;
-            assertThrows(expected, () -> cpu.covarianceAndSolve(w, kind, 0.95, budgets, OPTS), "CPU, " + scale);
             RuntimeException e = assertThrows(expected, () -> backend.covarianceAndSolve(w, kind, 0.95, budgets, OPTS),
                     "native, " + scale);
             assertTrue(e.getMessage().startsWith("window 1 (rows 30–59)"), e.getMessage());
+            RuntimeException onCpu = assertThrows(expected, () -> cpu.covarianceAndSolve(w, kind, 0.95, budgets, OPTS));
+            assertTrue(onCpu.getMessage().startsWith("window 1 (rows 30–59)"), onCpu.getMessage());
+        }
+    }
+
+    /**
+     * 2,000 windows of 1,100 assets: their covariances would be 2.4e9 values, more than one Java array holds. The
+     * fused call never holds them on the host, so its checks take these windows; the two-step call, which returns
+     * them, refuses them on either engine with a typed error before any native work.
+     */
+    @Test
+    void windowsBeyondOneArrayOfCovariancesAreRefusedOnlyWhereTheyWouldBeHeld() {
+        int rows = 2001;
+        int n = 1100;
+        ReturnWindows w = ReturnWindows.rolling(TestMatrices.returns(new Random(35), rows, n), rows, n, 2, 1);
+        NativeInputs.checkCovariance(w, CovarianceKind.SAMPLE, 0);
+        for (io.equirisk.backend.ComputeBackend engine : new io.equirisk.backend.ComputeBackend[] {backend, cpu}) {
+            io.equirisk.error.DimensionMismatchException e = assertThrows(
+                    io.equirisk.error.DimensionMismatchException.class,
+                    () -> engine.covariance(w, CovarianceKind.SAMPLE, 0), engine.name());
+            assertTrue(e.getMessage().contains("2000 covariance matrices of 1100 assets"), e.getMessage());
         }
     }
 

@@ -12,18 +12,7 @@ public final class Errors {
      * "cov.csv: asset X has variance 0" and the type (what went wrong) is kept.
      */
     public static InvalidInputException inFile(String file, InvalidInputException e) {
-        return withMessage(e, file + ": " + e.getMessage());
-    }
-
-    /** An exception of e's type (what went wrong) with another message, e as its cause. */
-    private static InvalidInputException withMessage(InvalidInputException e, String message) {
-        try {
-            InvalidInputException copy = e.getClass().getConstructor(String.class).newInstance(message);
-            copy.initCause(e);
-            return copy;
-        } catch (ReflectiveOperationException | IllegalStateException unused) {
-            return new InvalidInputException(message, e);
-        }
+        return e.located(file);
     }
 
     /**
@@ -35,7 +24,7 @@ public final class Errors {
         String flags = m.replace("the PAIRWISE missing-value policy", "--missing pairwise")
                 .replace("DROP_INCOMPLETE_ROWS", "--missing drop").replace("PAIRWISE", "--missing pairwise")
                 .replace("REJECT", "--missing reject");
-        return flags.equals(m) ? e : withMessage(e, flags);
+        return flags.equals(m) ? e : e.withMessage(flags);
     }
 
     /** A name as a CSV cell: quoted when it holds a separator, quote or line break. */
