@@ -23,6 +23,8 @@
 #                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
 #                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
 #   wide-ncu     Nsight Compute: each whole-device solve kernel's device time in one N = 3000 solve
+#   java-rolling 10,000 rolling windows of 252 × 100 through the Java API: the Java engine on all cores (window by
+#                window) against the CUDA backend's covariance and solve in one call per chunk
 #   java-one-N   one problem of N = 500, 1000, 3000 through the Java API: the CUDA backend's whole call against the
 #                Java engine on one thread (where auto sends one problem to an open GPU)
 #   phases       where the batched solve's time goes: tools/phases.sh's cycle counters per phase and Nsight
@@ -217,6 +219,9 @@ run() {
         step "java-one-$wn" 60 "${java[@]}" io.equirisk.bench.GpuBatchComparison 1 "$wn" 7
     done
     step java-vs-cuda 75 "${java[@]}" io.equirisk.bench.GpuBatchComparison "$size" 100 5
+    # rolling rebalancing through the Java API: the Java engine on all cores, window by window, against the CUDA
+    # backend's one call per chunk (only the returns go in); predicted 20–40× ("Rolling windows beyond one array")
+    step java-rolling 60 "${java[@]}" io.equirisk.bench.GpuRollingComparison "$size" 100 252 3
     # compare_libs: the default first (the others' differences are measured against it), covariance skipped
     # under emulation (its 5000 × 2520 product would take minutes there)
     local cmp_env=(env EQUIRISK_CMP_BATCH="$cmp_size")
@@ -256,6 +261,7 @@ run() {
     excerpt driver "checks|FAIL|library:|device 0"
     excerpt bench "GPU call|covariance|solve|rolling|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
+    excerpt java-rolling "windows|cpu|cuda" 6
     excerpt newton "solve|rolling|cannot|failed" 16
     for size_nb in "${sizes[@]}"; do
         read -r wn wb <<< "$size_nb"

@@ -62,12 +62,8 @@ public final class GpuBatchComparison {
             double[] gpuMs = time(cuda.backend(), covs, budgets, options, reps, batch == 1 ? 5 : 1);
             BatchSolution gpuResult = cuda.backend().solve(covs, budgets, options);
             report("cuda (whole call)", gpuMs, gpuResult);
-            double dw = 0;
-            for (int e = 0; e < cpuResult.weights().length; e++) {
-                dw = Math.max(dw, Math.abs(cpuResult.weights()[e] - gpuResult.weights()[e]));
-            }
             System.out.printf(Locale.ROOT, "cpu/cuda median ratio %.1f; max |w_cpu - w_cuda| = %.2g%n",
-                    median(cpuMs) / median(gpuMs), dw);
+                    median(cpuMs) / median(gpuMs), maxDifference(cpuResult.weights(), gpuResult.weights()));
         } catch (EquiriskException e) {
             System.out.println("cuda skipped: " + e.getMessage());
         }
@@ -87,7 +83,8 @@ public final class GpuBatchComparison {
         return ms;
     }
 
-    private static void report(String what, double[] ms, BatchSolution s) {
+    /** One line: median, minimum and every wall time, mean iterations, unconverged problems, largest residual. */
+    static void report(String what, double[] ms, BatchSolution s) {
         double iterations = Arrays.stream(s.iterations()).average().orElse(Double.NaN);
         System.out.printf(Locale.ROOT, "%-18s median %9.2f ms  min %9.2f ms  (%s)  mean iterations %.2f, "
                         + "%d unconverged, max residual %.2g%n", what, median(ms), Arrays.stream(ms).min().orElseThrow(),
@@ -95,7 +92,15 @@ public final class GpuBatchComparison {
                 s.unconvergedCount(), s.maxResidual());
     }
 
-    private static double median(double[] v) {
+    static double maxDifference(double[] a, double[] b) {
+        double d = 0;
+        for (int e = 0; e < a.length; e++) {
+            d = Math.max(d, Math.abs(a[e] - b[e]));
+        }
+        return d;
+    }
+
+    static double median(double[] v) {
         double[] c = v.clone();
         Arrays.sort(c);
         return c.length % 2 == 1 ? c[c.length / 2] : 0.5 * (c[c.length / 2 - 1] + c[c.length / 2]);
