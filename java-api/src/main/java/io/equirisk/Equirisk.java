@@ -88,8 +88,7 @@ public final class Equirisk implements AutoCloseable {
         ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
                 window, step);
         FlatWindows.reject(returns, w, kind);
-        CovarianceBatch raw = backend().covariance(w, kind, lambda);
-        return CovarianceBatch.of(raw.batchSize(), raw.size(), raw.values(), returns.assets());
+        return backend().covariance(w, kind, lambda).withAssets(returns.assets());
     }
 
     /**

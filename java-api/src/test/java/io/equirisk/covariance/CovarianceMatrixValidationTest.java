@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,5 +38,39 @@ class CovarianceMatrixValidationTest {
                     () -> CovarianceMatrix.of(2, flipped, List.of("X", "Y")), "scale " + scale);
             assertTrue(e.getMessage().contains("(X, Y)"), e.getMessage());
         }
+    }
+
+    /**
+     * A batch large enough to be checked in parallel (1,000 matrices of 40 assets, 1.6 M values) with offences in
+     * three matrices: the first of them is reported, as the type of its own offence, every time; a batch without
+     * them is taken; renaming a batch keeps its values.
+     */
+    @Test
+    void aLargeBatchReportsItsFirstBadMatrix() {
+        int batch = 1000;
+        int n = 40;
+        double[] v = new double[batch * n * n];
+        for (int k = 0; k < batch; k++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    v[(k * n + i) * n + j] = i == j ? 1.0 + 0.01 * i : 0.3 / (1 + Math.abs(i - j));
+                }
+            }
+        }
+        CovarianceBatch ok = assertDoesNotThrow(() -> CovarianceBatch.of(batch, n, v, null));
+        assertSame(v, ok.withAssets(java.util.Collections.nCopies(n, "x")).values());
+        v[(317 * n + 5) * n + 9] = 0.31;                 // matrix 317: (6, 10) ≠ (10, 6)
+        v[(912 * n + 2) * n + 2] = 0.0;                  // matrix 912: a zero variance
+        v[(640 * n + 7) * n + 1] = Double.NaN;           // matrix 640: a NaN
+        for (int repeat = 0; repeat < 5; repeat++) {
+            NotSymmetricException e = assertThrows(NotSymmetricException.class,
+                    () -> CovarianceBatch.of(batch, n, v, null));
+            assertTrue(e.getMessage().startsWith("batch matrix 317: covariance matrix is not symmetric: entry (A6, "
+                    + "A10)"), e.getMessage());
+        }
+        v[(317 * n + 5) * n + 9] = v[(317 * n + 9) * n + 5];
+        io.equirisk.error.NonFiniteValueException nan = assertThrows(io.equirisk.error.NonFiniteValueException.class,
+                () -> CovarianceBatch.of(batch, n, v, null));
+        assertTrue(nan.getMessage().startsWith("batch matrix 640: covariance entry (A8, A2)"), nan.getMessage());
     }
 }

@@ -102,7 +102,7 @@ class NativeInvalidInputTest {
         }
         int[] starts = new int[600]; // 600 · 2000² values > 2³¹
         ReturnWindows w = new ReturnWindows(r, rows, n, starts, 2);
-        rejected(DimensionMismatchException.class, "exceed one Java array",
+        rejected(DimensionMismatchException.class, "the most one Java array holds",
                 () -> backend.covariance(w, CovarianceKind.SAMPLE, 0));
     }
 
