@@ -126,8 +126,10 @@ public final class CudaBackend implements ComputeBackend {
         int count = windows.count();
         int window = windows.window();
         int[] starts = windows.starts();
+        long t0 = System.nanoTime();
         double[] out = new double[io.equirisk.data.ArraySize.of(count + " covariance matrices of " + n + " assets",
                 count, n, n)];
+        profile.results(System.nanoTime() - t0);
         int erKind = kind == CovarianceKind.SAMPLE ? EquiriskH.ER_COV_SAMPLE : EquiriskH.ER_COV_EWMA;
         double erLambda = kind == CovarianceKind.EWMA ? lambda : 0.0;
         double[] returns = windows.returns();
@@ -154,8 +156,11 @@ public final class CudaBackend implements ComputeBackend {
             runStaged(ctx, chunks, profile);
             return null;
         });
+        long t1 = System.nanoTime();
+        CovarianceBatch batch = CovarianceBatch.of(count, n, out, null);
+        profile.results(System.nanoTime() - t1);
         profile.report(count);
-        return CovarianceBatch.of(count, n, out, null);
+        return batch;
     }
 
     private static long covarianceBytes(long rows, long n, long count) {
@@ -301,9 +306,11 @@ public final class CudaBackend implements ComputeBackend {
             NativeInputs.checkMatrices(batch); // the arrays themselves go down: every value first
         } // staged: each chunk's matrices are checked as they are copied, before the downcall that reads them
         profile.checked();
+        long t0 = System.nanoTime();
         BatchSolution out = BatchSolution.allocate(count, n);
         int[] converged = new int[count];
         int[] used = new int[count];
+        profile.results(System.nanoTime() - t0);
         SolveCall call = new SolveCall(batch, n, budgets, shared, options, erSolver(options), out, converged, used);
         context.call(ctx -> {
             if (critical) {
@@ -322,10 +329,12 @@ public final class CudaBackend implements ComputeBackend {
             runStaged(ctx, chunks, profile);
             return null;
         });
+        long t1 = System.nanoTime();
         for (int k = 0; k < count; k++) {
             out.converged()[k] = converged[k] != 0;
             out.solvers()[k] = solverName(used[k], k);
         }
+        profile.results(System.nanoTime() - t1);
         profile.report(count);
         return out;
     }
@@ -485,9 +494,11 @@ public final class CudaBackend implements ComputeBackend {
         boolean shared = budgets.length == n;
         int erKind = kind == CovarianceKind.SAMPLE ? EquiriskH.ER_COV_SAMPLE : EquiriskH.ER_COV_EWMA;
         double erLambda = kind == CovarianceKind.EWMA ? lambda : 0.0;
+        long t0 = System.nanoTime();
         BatchSolution out = BatchSolution.allocate(count, n);
         int[] converged = new int[count];
         int[] used = new int[count];
+        profile.results(System.nanoTime() - t0);
         SolveCall call = new SolveCall(null, n, budgets, shared, options, erSolver(options), out, converged, used);
         // what crosses per window: its start, own budgets, weights, RC, residual, volatility, three int results
         long perWindow = Long.BYTES + (shared ? 0 : n * D) + 2L * n * D + 3L * I + 2L * D;
@@ -502,6 +513,7 @@ public final class CudaBackend implements ComputeBackend {
             runStaged(ctx, chunks, profile);
             return null;
         });
+        long t1 = System.nanoTime();
         for (int k = 0; k < count; k++) {
             out.converged()[k] = converged[k] != 0;
             out.solvers()[k] = solverName(used[k], k);
@@ -509,6 +521,7 @@ public final class CudaBackend implements ComputeBackend {
                 requireVariances(windows, kind, lambda, k);
             }
         }
+        profile.results(System.nanoTime() - t1);
         profile.report(count);
         return out;
     }
