@@ -649,8 +649,10 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
     /* per window: Σ, means, start, own budgets, weights + RC + residual + volatility, three int32 results */
     const size_t per_window = nn * 8 + (size_t)n * 8 + 8 + own_budgets + (size_t)(2 * n + 2) * 8 + 16;
     const size_t other = weights.size() * 8 + (budgets_shared ? (size_t)n * 8 : 0);
-    const size_t one_window = (size_t)window * row_bytes + per_window; /* at least one window's rows and results */
-    if (budget > other) fit_to_memory(&plan, budget - other, one_window);
+    /* each workspace slot paired with one window's covariance and results; the rows are one window's span, which
+       a chunk's windows share (each further window adds only its step's rows) */
+    const size_t span = (size_t)window * row_bytes;
+    if (budget > other + span) fit_to_memory(&plan, budget - other - span, per_window);
     const size_t work_bytes = er::solve_work_bytes(plan);
     const size_t fixed = other + work_bytes;
     std::vector<int64_t> rel;
