@@ -14,11 +14,11 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Rolling rebalancing as one program: W daily windows (step 1) of T returns over N assets of a 10-factor market (the
- * returns of {@code kernels/test/driver.cpp --bench}'s rolling row: loadings N(0,1), factors N(0,1)/3, idiosyncratic
- * N(0, 0.25), ×0.01), each window's sample covariance made and solved to the default tolerance by the pure-Java
- * engine on every core of this host and by the CUDA backend, whose covariances never leave the device, in one JVM
- * on the same returns. Prints the median and minimum wall time of each, their ratio, and the largest weight
+ * Rolling rebalancing as one program: W daily windows (step 1) of T returns over N assets of a 10-factor market (drawn
+ * as {@code kernels/test/driver.cpp --bench}'s rolling row draws them, from {@link Random}: loadings N(0,1), factors
+ * N(0,1)/3, idiosyncratic N(0, 0.25), ×0.01), each window's sample covariance made and solved to the default
+ * tolerance by the pure-Java engine on every core of this host and by the CUDA backend, whose covariances never leave
+ * the device, in one JVM on the same returns. Prints the median and minimum wall time of each, their ratio, and the largest weight
  * difference. This is the batch workload where nothing but the returns (10 MB for 10,000 windows of 252 × 100)
  * crosses the bus.
  *
@@ -64,7 +64,7 @@ public final class GpuRollingComparison {
     }
 
     /** rows × n returns of a k-factor market, row-major. */
-    static double[] factorMarket(int rows, int n, int k, Random rnd) {
+    private static double[] factorMarket(int rows, int n, int k, Random rnd) {
         double[] load = new double[n * k];
         for (int i = 0; i < load.length; i++) {
             load[i] = rnd.nextGaussian();
