@@ -13,6 +13,7 @@ import io.equirisk.data.MissingValuePolicy;
 import io.equirisk.data.Returns;
 import io.equirisk.error.ConvergenceException;
 import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.scenario.ScenarioSet;
 import io.equirisk.solver.RiskBudgetingResult;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
@@ -112,6 +113,38 @@ public final class Equirisk implements AutoCloseable {
         validateBudgets(returns.assetCount(), w.count(), budgets);
         FlatWindows.reject(returns, w, kind);
         return backend().covarianceAndSolve(w, kind, lambda, budgets, options);
+    }
+
+    /**
+     * The returns of a Monte Carlo scenario set, drawn on the backend: count × rows × N values, scenario first + k's
+     * row t, asset i at {@code (k·rows + t)·N + i}. Every engine draws the same numbers from the same seed (the GPU
+     * to within an ulp of its logarithm and sine).
+     */
+    public double[] scenarioReturns(ScenarioSet set) {
+        requireNonNull(set, "scenario set");
+        return backend().scenarioReturns(set);
+    }
+
+    /**
+     * Risk-budgeting weights for every scenario of a Monte Carlo set: scenario first + k's covariance (of its rows)
+     * solved as problem k. How far these weights spread around those of the model's own Σ is what estimation noise
+     * over {@code rows} periods does to a risk-parity portfolio; with fat tails (Student-t), also what a crisis
+     * regime does. No engine holds all the scenarios' returns: the CPU engine draws each on the thread that solves
+     * it, the CUDA backend on the device.
+     *
+     * @param budgets N values shared by every scenario, or one set of N per scenario
+     */
+    public BatchSolution scenarioRiskBudgeting(ScenarioSet set, CovarianceKind kind, double lambda, double[] budgets,
+                                               SolverOptions options) {
+        requireNonNull(set, "scenario set");
+        requireNonNull(kind, "kind");
+        requireNonNull(options, "options");
+        if (set.rows() < 2) {
+            throw new io.equirisk.error.InsufficientDataException("a scenario's covariance needs at least 2 rows, got "
+                    + set.rows());
+        }
+        validateBudgets(set.assets(), set.count(), budgets);
+        return backend().scenarioRiskBudgeting(set, kind, lambda, budgets, options);
     }
 
     /** Risk-budgeting weights with the default options (tolerance 1e-10, AUTO solver). */

@@ -1,6 +1,7 @@
 package io.equirisk.backend;
 
 import io.equirisk.covariance.CovarianceBatch;
+import io.equirisk.scenario.ScenarioSet;
 import io.equirisk.solver.SolverOptions;
 
 /**
@@ -41,6 +42,28 @@ public interface ComputeBackend extends AutoCloseable {
     default BatchSolution covarianceAndSolve(ReturnWindows windows, CovarianceKind kind, double lambda,
                                              double[] budgets, SolverOptions options) {
         return solve(covariance(windows, kind, lambda), budgets, options);
+    }
+
+    /**
+     * Every scenario's returns, count × rows × N values (the layout of {@link ScenarioSet#returns()}). This default
+     * draws them on the calling thread.
+     */
+    default double[] scenarioReturns(ScenarioSet set) {
+        return set.returns();
+    }
+
+    /**
+     * The covariance of every scenario solved as one problem (scenario first + k is problem k): stress tests and
+     * resampled risk parity. This default draws all the returns, then calls {@link #covarianceAndSolve}; the CPU
+     * engine draws, estimates and solves one scenario at a time per thread, and the CUDA backend draws the returns
+     * on the device, so that neither holds count × rows × N values.
+     *
+     * @param budgets N values shared by all scenarios, or count·N values
+     */
+    default BatchSolution scenarioRiskBudgeting(ScenarioSet set, CovarianceKind kind, double lambda,
+                                                double[] budgets, SolverOptions options) {
+        return covarianceAndSolve(ReturnWindows.stacked(scenarioReturns(set), set.count(), set.rows(),
+                set.assets()), kind, lambda, budgets, options);
     }
 
     /** Releases native resources; the CPU backend has none. */

@@ -2,9 +2,13 @@ package io.equirisk.backend;
 
 import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.covariance.CovarianceKernels;
+import io.equirisk.data.ArraySize;
 import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.InsufficientDataException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.kernel.Kernels;
+import io.equirisk.scenario.ScenarioSet;
 import io.equirisk.solver.RiskBudgetingSolver;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
@@ -57,7 +61,7 @@ public final class CpuBackend implements ComputeBackend {
         checkKind(kind, lambda);
         int n = w.assets();
         int count = w.count();
-        double[] out = new double[io.equirisk.data.ArraySize.of(count + " covariance matrices of " + n + " assets",
+        double[] out = new double[ArraySize.of(count + " covariance matrices of " + n + " assets",
                 count, n, n)];
         run(count, k -> w.covariance(k, kind, lambda, out, k * n * n));
         return CovarianceBatch.of(count, n, out, null);
@@ -74,32 +78,96 @@ public final class CpuBackend implements ComputeBackend {
     public BatchSolution covarianceAndSolve(ReturnWindows w, CovarianceKind kind, double lambda, double[] budgets,
                                             SolverOptions options) {
         checkKind(kind, lambda);
-        int n = w.assets();
-        int count = w.count();
+        return solveEach(w.count(), w.assets(), new int[0],
+                (k, cov, scratch) -> w.covariance(k, kind, lambda, cov, 0), w::describe, budgets, options);
+    }
+
+    /** Scenarios drawn in parallel, one scenario per task; the same values as {@link ScenarioSet#returns()}. */
+    @Override
+    public double[] scenarioReturns(ScenarioSet set) {
+        int n = set.assets();
+        int rows = set.rows();
+        double[] out = new double[ArraySize.of(set.count() + " scenarios of " + rows + " rows × " + n + " assets",
+                set.count(), rows, n)];
+        Queue<double[]> scratches = new ConcurrentLinkedQueue<>();
+        run(set.count(), k -> {
+            double[] scratch = scratches.poll();
+            if (scratch == null) {
+                scratch = new double[set.scratchLength()];
+            }
+            set.returns(k, out, k * rows * n, scratch);
+            scratches.add(scratch);
+        });
+        return out;
+    }
+
+    /**
+     * Each scenario drawn, estimated and solved in turn, one scenario's returns and covariance per thread at a time:
+     * what {@code covarianceAndSolve} on {@link #scenarioReturns} gives, to the bit, in memory that does not grow
+     * with the number of scenarios.
+     */
+    @Override
+    public BatchSolution scenarioRiskBudgeting(ScenarioSet set, CovarianceKind kind, double lambda, double[] budgets,
+                                               SolverOptions options) {
+        checkKind(kind, lambda);
+        if (set.rows() < 2) {
+            throw new InsufficientDataException("a scenario's covariance needs at least 2 rows, got " + set.rows());
+        }
+        int n = set.assets();
+        int rows = set.rows();
+        int draws = ArraySize.of("one scenario of " + rows + " rows × " + n + " assets", rows, n);
+        return solveEach(set.count(), n, new int[] {draws, set.scratchLength()}, (k, cov, scratch) -> {
+            set.returns(k, scratch[0], 0, scratch[1]);
+            if (kind == CovarianceKind.SAMPLE) {
+                CovarianceKernels.sample(scratch[0], n, 0, rows, cov, 0);
+            } else {
+                CovarianceKernels.ewma(scratch[0], n, 0, rows, lambda, cov, 0);
+            }
+        }, set::describe, budgets, options);
+    }
+
+    /** Writes problem k's covariance (n × n) into {@code cov}, with {@code scratch} arrays of the lengths asked for. */
+    private interface ProblemCovariance {
+        void fill(int k, double[] cov, double[][] scratch);
+    }
+
+    /**
+     * Solves problems 0 … count − 1, each made by {@code source} into a buffer its thread reuses. A covariance that
+     * {@link CovarianceMatrix#of} rejects fails the call, located by {@code describe}: the lowest such problem.
+     */
+    private BatchSolution solveEach(int count, int n, int[] scratchLengths, ProblemCovariance source,
+                                    java.util.function.IntFunction<String> describe, double[] budgets,
+                                    SolverOptions options) {
         ProblemBudgets perProblem = ProblemBudgets.of(budgets, n, count);
         BatchSolution out = BatchSolution.allocate(count, n);
         RiskBudgetingSolver solver = RiskBudgetingSolver.standard();
         java.util.List<String> names = CovarianceMatrix.defaultNames(n);
-        Queue<double[]> buffers = new ConcurrentLinkedQueue<>();
+        record Buffers(double[] cov, double[][] scratch) {
+        }
+        Queue<Buffers> buffers = new ConcurrentLinkedQueue<>();
         ConcurrentSkipListMap<Integer, InvalidInputException> unusable = new ConcurrentSkipListMap<>();
         run(count, k -> {
             if (!unusable.isEmpty() && unusable.firstKey() < k) {
-                return; /* the call fails at an earlier window */
+                return; /* the call fails at an earlier problem */
             }
-            double[] cov = buffers.poll();
-            if (cov == null) {
-                cov = new double[n * n];
+            Buffers buffer = buffers.poll();
+            if (buffer == null) {
+                double[][] scratch = new double[scratchLengths.length][];
+                for (int i = 0; i < scratch.length; i++) {
+                    scratch[i] = new double[scratchLengths[i]];
+                }
+                buffer = new Buffers(new double[n * n], scratch);
             }
-            w.covariance(k, kind, lambda, cov, 0);
+            source.fill(k, buffer.cov(), buffer.scratch());
             CovarianceMatrix sigma;
             try {
-                sigma = CovarianceMatrix.of(n, cov, names);
+                sigma = CovarianceMatrix.of(n, buffer.cov(), names);
             } catch (InvalidInputException e) {
-                unusable.put(k, e.located(w.describe(k)));
+                unusable.put(k, e.located(describe.apply(k)));
                 return;
             }
             out.put(k, solver.solve(sigma, perProblem.of(k), options));
-            buffers.add(cov);
+            buffers.add(buffer);
         });
         if (!unusable.isEmpty()) {
             throw unusable.firstEntry().getValue();

@@ -63,6 +63,21 @@ public record ReturnWindows(double[] returns, int rows, int assets, int[] starts
         return new ReturnWindows(returns, rows, assets, s, window);
     }
 
+    /** {@code count} tables of {@code rows} rows one after another (scenario sets): window k is table k. */
+    public static ReturnWindows stacked(double[] returns, int count, int rows, int assets) {
+        if (count < 1) {
+            throw new InvalidInputException("no windows given");
+        }
+        if ((long) count * rows > Integer.MAX_VALUE) {
+            throw new DimensionMismatchException(count + " tables of " + rows + " rows exceed 2³¹ − 1 rows");
+        }
+        int[] s = new int[count];
+        for (int k = 0; k < count; k++) {
+            s[k] = k * rows;
+        }
+        return new ReturnWindows(returns, count * rows, assets, s, rows);
+    }
+
     public int count() {
         return starts.length;
     }

@@ -1,0 +1,81 @@
+package io.equirisk.scenario;
+
+import io.equirisk.data.ArraySize;
+import io.equirisk.error.InvalidInputException;
+
+/**
+ * Scenarios {@code first} … {@code first + count − 1} of a seeded Monte Carlo stream, each {@code rows} periods of
+ * returns drawn from {@code model}: stress scenarios, or resamples of a history for the spread of its risk-parity
+ * weights. Scenario s depends only on (model, seed, s, rows): a set split into slices, or drawn on another engine,
+ * holds the same scenarios.
+ *
+ * <p>Layout of {@link #returns()}: count × rows × N values, scenario first + k's row t, asset i at
+ * {@code (k·rows + t)·N + i}; as windows of {@code rows} rows starting at 0, rows, 2·rows, … each window is one
+ * scenario.
+ */
+public record ScenarioSet(ScenarioModel model, long seed, long first, int count, int rows) {
+    /** Scenario numbers are the 32-bit counter word c2 of every draw. */
+    public static final long MAX_SCENARIOS = 1L << 32;
+
+    public ScenarioSet {
+        if (model == null) {
+            throw new InvalidInputException("scenario model is null");
+        }
+        if (first < 0 || count < 1 || first + count > MAX_SCENARIOS) {
+            throw new InvalidInputException("scenarios " + first + " … " + (first + count - 1) + " are outside 0 … "
+                    + (MAX_SCENARIOS - 1) + " (first ≥ 0, count ≥ 1)");
+        }
+        if (rows < 1) {
+            throw new InvalidInputException("a scenario needs at least one row, got " + rows);
+        }
+    }
+
+    /** Scenarios 0 … count − 1. */
+    public static ScenarioSet of(ScenarioModel model, long seed, int count, int rows) {
+        return new ScenarioSet(model, seed, 0, count, rows);
+    }
+
+    public int assets() {
+        return model.size();
+    }
+
+    /** Scenarios {@code first + from} … of this set, {@code count} of them. */
+    public ScenarioSet slice(int from, int count) {
+        if (from < 0 || count < 1 || (long) from + count > this.count) {
+            throw new InvalidInputException("slice [" + from + ", " + ((long) from + count) + ") is outside the "
+                    + this.count + " scenarios of the set");
+        }
+        return new ScenarioSet(model, seed, first + from, count, rows);
+    }
+
+    /** Scratch that {@link #returns(int, double[], int, double[])} needs. */
+    public int scratchLength() {
+        return model.scratchLength();
+    }
+
+    /** Scenario first + k's rows × N returns into {@code out[off …]}, using {@code scratch} (see {@link #scratchLength}). */
+    public void returns(int k, double[] out, int off, double[] scratch) {
+        int n = assets();
+        long s = first + k;
+        for (int t = 0; t < rows; t++) {
+            model.row(seed, s, t, scratch, out, off + t * n);
+        }
+    }
+
+    /** Every scenario's returns, count × rows × N values, drawn on this thread. */
+    public double[] returns() {
+        int n = assets();
+        double[] out = new double[ArraySize.of(count + " scenarios of " + rows + " rows × " + n + " assets", count,
+                rows, n)];
+        double[] scratch = new double[scratchLength()];
+        for (int k = 0; k < count; k++) {
+            returns(k, out, k * rows * n, scratch);
+        }
+        return out;
+    }
+
+    /** How messages name scenario k: "scenario s" with its absolute number. */
+    public String describe(int k) {
+        return "scenario " + (first + k);
+    }
+}
