@@ -23,12 +23,31 @@ import java.util.List;
  * @param fromData     true when Σ was estimated from returns (so volatilities are per period of those returns)
  * @param observations rows of returns used (complete rows under drop; all rows otherwise); 0 for a given Σ
  * @param source       one line saying where Σ came from, for the summary
+ * @param means        each asset's mean return over the dates used (null for a given Σ)
  */
-record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observations, String source) {
+record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observations, String source,
+                       double[] means) {
+
+    /** Σ from the one input given: a covariance file, or estimated from a prices or returns file. */
+    static CovarianceInput load(SolveCommand.Source source, EstimationOptions estimation, PrintWriter err,
+                                Progress progress) {
+        if (source.cov != null) {
+            if (estimation.window != null || !estimation.estimator.equals("sample")) {
+                throw new InvalidInputException("--window and --estimator apply to --prices and --returns, not to a "
+                        + "covariance given with --cov");
+            }
+            return fromCovarianceFile(source.cov);
+        }
+        if (source.prices != null) {
+            return fromSeriesFile(source.prices, SeriesCsv.Kind.PRICES, estimation, err, progress);
+        }
+        return fromSeriesFile(source.returns, SeriesCsv.Kind.RETURNS, estimation, err, progress);
+    }
 
     static CovarianceInput fromCovarianceFile(Path file) {
         CovarianceMatrix cov = CovarianceCsv.read(file);
-        return new CovarianceInput(cov, false, 0, "covariance " + file + " (" + cov.size() + " assets)");
+        return new CovarianceInput(cov, false, 0, "covariance " + file + " (" + cov.size() + " assets)",
+                null);
     }
 
     static CovarianceInput fromSeriesFile(Path file, SeriesCsv.Kind kind, EstimationOptions options,
@@ -67,7 +86,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 && observations < returns.observations() ? " (of " + returns.observations()
                 + "; incomplete dates dropped)" : ""))
                 + " × " + cov.size() + " assets, " + estimator.name() + " covariance";
-        return new CovarianceInput(cov, true, observations, source);
+        return new CovarianceInput(cov, true, observations, source, means(returns, policy));
     }
 
     /**
@@ -100,6 +119,30 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         } catch (InvalidInputException e) {
             throw Errors.inFile(file.toString(), e);
         }
+    }
+
+    /**
+     * Each asset's mean return over the dates the covariance used: the complete dates when incomplete ones are
+     * dropped, otherwise every date on which the asset has a return.
+     */
+    private static double[] means(Returns returns, MissingValuePolicy policy) {
+        Returns used = policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS ? returns.completeRows() : returns;
+        int n = used.assetCount();
+        double[] sum = new double[n];
+        int[] count = new int[n];
+        for (int t = 0; t < used.observations(); t++) {
+            for (int j = 0; j < n; j++) {
+                double v = used.get(t, j);
+                if (!Double.isNaN(v)) {
+                    sum[j] += v;
+                    count[j]++;
+                }
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            sum[j] = count[j] > 0 ? sum[j] / count[j] : 0.0;
+        }
+        return sum;
     }
 
     /** Median |r| over the present, non-zero cells above 0.2: typical of returns written in percent. */

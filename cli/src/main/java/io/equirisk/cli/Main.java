@@ -17,8 +17,8 @@ import java.util.Arrays;
  * 1 any other failure. Errors are one line on stderr unless {@code --debug} asks for the stack trace.
  */
 @Command(name = "equirisk", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
-        subcommands = {SolveCommand.class, RollingCommand.class, CovCommand.class, DemoCommand.class,
-                BenchCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SolveCommand.class, RollingCommand.class, ScenariosCommand.class, CovCommand.class,
+                DemoCommand.class, BenchCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class},
         description = {"Risk parity (equal risk contribution) and risk budgeting portfolios, on the CPU or a GPU.",
                 ""},
         footer = {"", "Examples:",
@@ -26,6 +26,7 @@ import java.util.Arrays;
                 "  equirisk solve --prices prices.csv --estimator ledoit-wolf",
                 "  equirisk solve --cov cov.csv --budgets budgets.csv --output weights.csv",
                 "  equirisk rolling --prices prices.csv --window 252 --step 21 --output weights.csv",
+                "  equirisk scenarios --prices prices.csv --scenarios 10000 --dof 5",
                 "  equirisk cov --prices prices.csv --window 500 --output cov.csv",
                 "  equirisk bench --quick",
                 "  equirisk devices",
@@ -49,7 +50,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command: choose one of solve, rolling, cov, demo, bench, devices");
+                "missing command: choose one of solve, rolling, scenarios, cov, demo, bench, devices");
     }
 
     public static void main(String[] args) {

@@ -180,17 +180,7 @@ final class SolveCommand implements Runnable {
     }
 
     private CovarianceInput load(PrintWriter err, Progress progress) {
-        if (source.cov != null) {
-            if (estimation.window != null || !estimation.estimator.equals("sample")) {
-                throw new InvalidInputException("--window and --estimator apply to --prices and --returns, not to a "
-                        + "covariance given with --cov");
-            }
-            return CovarianceInput.fromCovarianceFile(source.cov);
-        }
-        if (source.prices != null) {
-            return CovarianceInput.fromSeriesFile(source.prices, SeriesCsv.Kind.PRICES, estimation, err, progress);
-        }
-        return CovarianceInput.fromSeriesFile(source.returns, SeriesCsv.Kind.RETURNS, estimation, err, progress);
+        return CovarianceInput.load(source, estimation, err, progress);
     }
 
     static void writeCsv(Report r, Writer w) throws IOException {

@@ -1,0 +1,396 @@
+package io.equirisk.cli;
+
+import io.equirisk.Equirisk;
+import io.equirisk.backend.BatchSolution;
+import io.equirisk.backend.CovarianceKind;
+import io.equirisk.cli.io.Errors;
+import io.equirisk.covariance.CovarianceEstimator;
+import io.equirisk.covariance.CovarianceEstimators;
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.error.ConvergenceException;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.scenario.ScenarioDistribution;
+import io.equirisk.scenario.ScenarioModel;
+import io.equirisk.scenario.ScenarioSet;
+import io.equirisk.solver.RiskBudgetingResult;
+import io.equirisk.solver.RiskBudgets;
+import io.equirisk.solver.SolverOptions;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code equirisk scenarios}: risk-parity weights in every scenario of a Monte Carlo set drawn from one covariance
+ * model, against the model's own weights.
+ */
+@Command(name = "scenarios", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Risk parity (ERC) or risk-budgeting weights in each of many Monte Carlo scenarios, and how "
+                + "far they spread around the weights of the model itself.", "",
+                "The model is Σ (estimated from the input, or given with --cov) and the history's mean returns. "
+                + "Each scenario draws --horizon periods of returns from it (Gaussian, or Student-t with --dof for "
+                + "fat tails; a counter-based generator, so --seed gives the same scenarios on every engine), "
+                + "estimates their covariance (--scenario-estimator) and solves it. The spread of the weights is "
+                + "what estimation noise over the horizon does to the portfolio; each scenario's weights are also "
+                + "scored under the model's Σ (volatility, and how far their risk contributions are from the "
+                + "budgets). On a GPU the scenarios are drawn, estimated and solved on the device: only the "
+                + "weights come back.", ""},
+        footer = {"", "Output (--output, or --format csv): one row per scenario: scenario, the weight of each asset, "
+                + "then converged, residual, iterations, the volatility per period in the scenario, the volatility "
+                + "under the model's Σ, and max |RC − b| under the model's Σ.",
+                "", "Exit status 1 when any scenario did not converge (the outputs are written first and say which).",
+                "", "Examples:",
+                "  equirisk scenarios --prices prices.csv --scenarios 10000",
+                "  equirisk scenarios --returns returns.csv --horizon 63 --dof 4 --seed 7 --output weights.csv",
+                "  equirisk scenarios --cov stress.csv --horizon 252 --backend cuda --verify"})
+final class ScenariosCommand implements Runnable {
+
+    @ParentCommand
+    Main main;
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Input (exactly one):%n")
+    SolveCommand.Source source;
+
+    @Mixin
+    EstimationOptions estimation;
+
+    @Option(names = "--scenarios", paramLabel = "N", defaultValue = "1000",
+            description = "Number of scenarios. Default: ${DEFAULT-VALUE}.")
+    int scenarios;
+
+    @Option(names = "--horizon", paramLabel = "N",
+            description = "Periods of returns per scenario; more than the number of assets. Default: the number of "
+                    + "returns the model was estimated from (252 with --cov).")
+    Integer horizon;
+
+    @Option(names = "--dof", paramLabel = "NU", defaultValue = "0",
+            description = "0 for Gaussian returns, or Student-t degrees of freedom from 3 to 1000 (fat tails; 4–6 "
+                    + "is typical of daily crypto and equity returns). Default: ${DEFAULT-VALUE}.")
+    int dof;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of the scenario stream. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--first", paramLabel = "N", defaultValue = "0",
+            description = "Number of the first scenario: a run with --first 1000 --scenarios 1000 continues one "
+                    + "with --scenarios 1000. Default: ${DEFAULT-VALUE}.")
+    long first;
+
+    @Option(names = "--scenario-estimator", paramLabel = "SPEC", defaultValue = "sample",
+            description = "How each scenario's covariance is estimated: sample, ewma (λ = 0.94), ewma:LAMBDA, "
+                    + "ewma-halflife:PERIODS. Default: ${DEFAULT-VALUE}.")
+    String scenarioEstimator;
+
+    @Option(names = "--mean", paramLabel = "history|zero", defaultValue = "history",
+            description = "Mean returns of the model: the input history's, or zero (always zero with --cov). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String mean;
+
+    @Mixin
+    BudgetOptions budgetOptions;
+
+    @Mixin
+    SolverChoice solving;
+
+    @Option(names = "--periods-per-year", paramLabel = "N", defaultValue = "252",
+            description = "Return periods per year, to annualise volatilities in the summary. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int periodsPerYear;
+
+    @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
+            description = "Compute backend; auto takes a GPU when one is usable, else the CPU engine. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--verify", description = "Also run every scenario on the pure-Java CPU engine and report the "
+            + "largest weight difference.")
+    boolean verify;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write every scenario's weights (full precision) to this CSV file.")
+    Path output;
+
+    @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+            description = "What to print on stdout: a summary per asset (table), everything (json), or the output "
+                    + "CSV (csv). Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    /** Everything the outputs show; {@code modelVolatility} and {@code modelRcError} score each scenario under Σ. */
+    record Report(String input, List<String> assets, ScenarioSet set, String scenarioEstimator, RiskBudgets budgets,
+                  RiskBudgetingResult model, BatchSolution solution, double[] modelVolatility,
+                  double[] modelRcError, double tolerance, int periodsPerYear, String backendName,
+                  String backendReason, double seconds, Double verifyDifference) {
+
+        int count() {
+            return set.count();
+        }
+
+        int n() {
+            return assets.size();
+        }
+
+        double weight(int k, int i) {
+            return solution.weights()[k * n() + i];
+        }
+
+        /** Asset i's weights over the scenarios, sorted. */
+        double[] sortedWeights(int i) {
+            double[] w = new double[count()];
+            for (int k = 0; k < count(); k++) {
+                w[k] = weight(k, i);
+            }
+            Arrays.sort(w);
+            return w;
+        }
+    }
+
+    /** The q-quantile of sorted values (linear between neighbours). */
+    static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    @Override
+    public void run() {
+        String fmt = ReportOutput.format(format);
+        ReportOutput.checkOutput(output);
+        SolverOptions options = solving.options();
+        if (scenarios < 1) {
+            throw new InvalidInputException("--scenarios must be at least 1, got " + scenarios);
+        }
+        if (periodsPerYear < 1) {
+            throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
+        }
+        String meanChoice = mean.trim().toLowerCase(Locale.ROOT);
+        if (!meanChoice.equals("history") && !meanChoice.equals("zero")) {
+            throw new InvalidInputException("--mean must be history or zero, got '" + mean + "'");
+        }
+        ScenarioDistribution distribution;
+        try {
+            distribution = new ScenarioDistribution(dof);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("--dof: " + e.getMessage());
+        }
+        CovarianceEstimator est = CovarianceEstimators.parse(scenarioEstimator);
+        double lambda = CovarianceEstimators.ewmaLambda(est);
+        CovarianceKind kind;
+        if (est.name().equals("sample")) {
+            kind = CovarianceKind.SAMPLE;
+            lambda = 0;
+        } else if (!Double.isNaN(lambda)) {
+            kind = CovarianceKind.EWMA;
+        } else {
+            throw new InvalidInputException("--scenario-estimator must be sample or an EWMA (ewma, ewma:LAMBDA, "
+                    + "ewma-halflife:PERIODS), got '" + scenarioEstimator + "'");
+        }
+        PrintWriter out = main.spec.commandLine().getOut();
+        PrintWriter err = main.spec.commandLine().getErr();
+        Report report;
+        try (Progress progress = Progress.start(err, main.errIsTerminal, "scenarios")) {
+            CovarianceInput input = CovarianceInput.load(source, estimation, err, progress);
+            CovarianceMatrix sigma = input.covariance().requirePositiveDefinite();
+            int n = sigma.size();
+            int rows = horizon != null ? horizon : input.fromData() ? input.observations() : 252;
+            if (rows <= n) {
+                throw new InvalidInputException((horizon != null ? "--horizon " : "the horizon (the "
+                        + (input.fromData() ? "number of returns in the input" : "default with --cov") + ") ") + rows
+                        + " must be larger than the number of assets (" + n + "): each scenario's " + est.name()
+                        + " covariance would be singular" + (horizon != null ? "" : "; give a longer --horizon"));
+            }
+            if (first < 0 || first + scenarios > ScenarioSet.MAX_SCENARIOS) {
+                throw new InvalidInputException("--first " + first + " with --scenarios " + scenarios + " must stay "
+                        + "within scenarios 0 … " + (ScenarioSet.MAX_SCENARIOS - 1));
+            }
+            double[] mu = meanChoice.equals("history") ? input.means() : null;
+            ScenarioSet set = new ScenarioSet(ScenarioModel.of(sigma, mu, distribution), seed, first, scenarios,
+                    rows);
+            RiskBudgets budgets = budgetOptions.load(sigma.assets());
+            progress.update("solving " + scenarios + " scenarios of " + rows + " returns × " + n + " assets");
+            BatchSolution solution;
+            RiskBudgetingResult model;
+            String backendName;
+            String reason;
+            long start = System.nanoTime();
+            try (Equirisk er = Equirisk.withBackend(backend)) {
+                backendName = er.backend().name();
+                reason = er.selectionReason();
+                model = er.solve(sigma, budgets, options);
+                solution = er.scenarioRiskBudgeting(set, kind, lambda, budgets.toArray(), options);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Double difference = null;
+            if (verify) {
+                progress.update("verifying with the CPU engine");
+                try (Equirisk cpu = Equirisk.withBackend("cpu")) {
+                    BatchSolution reference = cpu.scenarioRiskBudgeting(set, kind, lambda, budgets.toArray(),
+                            options);
+                    double d = 0;
+                    for (int e = 0; e < reference.weights().length; e++) {
+                        d = Math.max(d, Math.abs(reference.weights()[e] - solution.weights()[e]));
+                    }
+                    difference = d;
+                }
+            }
+            double[] modelVol = new double[scenarios];
+            double[] modelRc = new double[scenarios];
+            double[] w = new double[n];
+            for (int k = 0; k < scenarios; k++) {
+                System.arraycopy(solution.weights(), k * n, w, 0, n);
+                PortfolioRisk risk = PortfolioRisk.of(sigma, w);
+                modelVol[k] = risk.volatility;
+                double e = 0;
+                for (int i = 0; i < n; i++) {
+                    e = Math.max(e, Math.abs(risk.shares[i] - budgets.get(i)));
+                }
+                modelRc[k] = e;
+            }
+            report = new Report(input.source(), sigma.assets(), set, est.name(), budgets, model, solution, modelVol,
+                    modelRc, solving.tolerance, periodsPerYear, backendName, reason, seconds, difference);
+        }
+        Report r = report;
+        ReportOutput.emit(output, fmt, out, wr -> writeCsv(r, wr), () -> json(r), o -> table(r, o));
+        int failed = report.solution().unconvergedCount();
+        if (failed > 0) {
+            int k = 0;
+            while (report.solution().converged()[k]) {
+                k++;
+            }
+            throw new ConvergenceException(failed + " of " + report.count() + " scenarios did not converge (the "
+                    + "first: " + report.set().describe(k) + ", residual " + String.format(Locale.ROOT, "%.3g",
+                    report.solution().residuals()[k]) + " > tolerance " + solving.tolerance + "); their rows say "
+                    + "converged=false; " + solving.remedy(), report.solution());
+        }
+    }
+
+    static void writeCsv(Report r, Writer w) throws IOException {
+        StringBuilder header = new StringBuilder("scenario");
+        for (String a : r.assets()) {
+            header.append(',').append(Errors.csvText(a));
+        }
+        w.write(header + ",converged,residual,iterations,volatility,model_volatility,model_rc_error\n");
+        BatchSolution s = r.solution();
+        for (int k = 0; k < r.count(); k++) {
+            StringBuilder row = new StringBuilder(Long.toString(r.set().first() + k));
+            for (int i = 0; i < r.n(); i++) {
+                row.append(',').append(r.weight(k, i));
+            }
+            row.append(',').append(s.converged()[k]).append(',').append(s.residuals()[k]).append(',')
+                    .append(s.iterations()[k]).append(',').append(s.volatilities()[k]).append(',')
+                    .append(r.modelVolatility()[k]).append(',').append(r.modelRcError()[k]);
+            w.write(row + "\n");
+        }
+    }
+
+    static String json(Report r) {
+        BatchSolution s = r.solution();
+        Json j = new Json().beginObject();
+        j.name("assets").beginArray();
+        r.assets().forEach(j::value);
+        j.endArray();
+        j.name("model_weights").beginArray();
+        for (double v : r.model().weights()) {
+            j.value(v);
+        }
+        j.endArray();
+        j.name("weight_quantiles").beginArray();
+        for (int i = 0; i < r.n(); i++) {
+            double[] sorted = r.sortedWeights(i);
+            j.beginObject().field("asset", r.assets().get(i)).field("p05", quantile(sorted, 0.05))
+                    .field("p50", quantile(sorted, 0.5)).field("p95", quantile(sorted, 0.95)).endObject();
+        }
+        j.endArray();
+        j.name("scenarios").beginArray();
+        for (int k = 0; k < r.count(); k++) {
+            j.beginObject().field("scenario", r.set().first() + k);
+            j.name("weights").beginArray();
+            for (int i = 0; i < r.n(); i++) {
+                j.value(r.weight(k, i));
+            }
+            j.endArray();
+            j.field("converged", s.converged()[k]).field("residual", s.residuals()[k])
+                    .field("iterations", s.iterations()[k]).field("solver", s.solvers()[k])
+                    .field("volatility", s.volatilities()[k]).field("model_volatility", r.modelVolatility()[k])
+                    .field("model_rc_error", r.modelRcError()[k]).endObject();
+        }
+        j.endArray();
+        j.field("horizon", r.set().rows()).field("seed", r.set().seed()).field("first", r.set().first())
+                .field("distribution", r.set().model().distribution().toString())
+                .field("dof", r.set().model().distribution().degreesOfFreedom())
+                .field("scenario_estimator", r.scenarioEstimator()).field("model_volatility", r.model().volatility())
+                .field("tolerance", r.tolerance()).field("unconverged", s.unconvergedCount())
+                .field("backend", r.backendName()).field("backend_reason", r.backendReason())
+                .field("seconds", r.seconds()).field("input", r.input());
+        if (r.verifyDifference() != null) {
+            j.field("verify_max_weight_difference", r.verifyDifference());
+        }
+        return j.endObject().toString();
+    }
+
+    static void table(Report r, PrintWriter out) {
+        TextTable t = new TextTable("asset", "budget", "model weight", "mean", "sd", "p5", "median", "p95");
+        for (int i = 0; i < r.n(); i++) {
+            double[] sorted = r.sortedWeights(i);
+            double mean = 0;
+            for (double v : sorted) {
+                mean += v / sorted.length;
+            }
+            double var = 0;
+            for (double v : sorted) {
+                var += (v - mean) * (v - mean) / Math.max(1, sorted.length - 1);
+            }
+            t.row(r.assets().get(i), TextTable.fixed(r.budgets().get(i), 4),
+                    TextTable.fixed(r.model().weights()[i], 6), TextTable.fixed(mean, 6),
+                    TextTable.fixed(Math.sqrt(var), 6), TextTable.fixed(quantile(sorted, 0.05), 6),
+                    TextTable.fixed(quantile(sorted, 0.5), 6), TextTable.fixed(quantile(sorted, 0.95), 6));
+        }
+        t.print(out);
+        BatchSolution s = r.solution();
+        int maxIt = 0;
+        long sumIt = 0;
+        for (int k = 0; k < r.count(); k++) {
+            maxIt = Math.max(maxIt, s.iterations()[k]);
+            sumIt += s.iterations()[k];
+        }
+        double annual = Math.sqrt(r.periodsPerYear());
+        double[] vol = r.modelVolatility().clone();
+        Arrays.sort(vol);
+        double[] rc = r.modelRcError().clone();
+        Arrays.sort(rc);
+        ScenarioSet set = r.set();
+        out.println();
+        out.println("model:            " + r.input() + "; " + set.model().distribution() + " returns");
+        out.println("scenarios:        " + r.count() + " (numbers " + set.first() + " … " + (set.first() + r.count() - 1)
+                + ", seed " + set.seed() + ") of " + set.rows() + " returns, " + r.scenarioEstimator()
+                + " covariance each");
+        out.println("converged:        " + (r.count() - s.unconvergedCount()) + " of " + r.count()
+                + " (largest residual max|RC − b| = " + String.format(Locale.ROOT, "%.2e", s.maxResidual())
+                + ", tolerance " + String.format(Locale.ROOT, "%.0e", r.tolerance()) + ")");
+        out.println("iterations:       mean " + String.format(Locale.ROOT, "%.1f", (double) sumIt / r.count())
+                + ", max " + maxIt);
+        out.println("under the model:  volatility " + TextTable.percent(r.model().volatility() * annual)
+                + " for the model's weights; the scenarios' weights: median " + TextTable.percent(
+                quantile(vol, 0.5) * annual) + ", p95 " + TextTable.percent(quantile(vol, 0.95) * annual)
+                + " (annualised, " + r.periodsPerYear() + " periods/year)");
+        out.println("                  max |RC − b| of the scenarios' weights: median " + TextTable.percent(
+                quantile(rc, 0.5)) + ", p95 " + TextTable.percent(quantile(rc, 0.95)));
+        out.println("backend:          " + r.backendReason() + "; " + String.format(Locale.ROOT, "%.3f", r.seconds())
+                + " s");
+        if (r.verifyDifference() != null) {
+            out.println("verify:           max |w − w_cpu| = "
+                    + String.format(Locale.ROOT, "%.2e", r.verifyDifference()) + " over every scenario (pure-Java "
+                    + "CPU engine)");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.equirisk.cli;
+
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.scenario.ScenarioDistribution;
+import io.equirisk.scenario.ScenarioModel;
+import io.equirisk.scenario.ScenarioSet;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code equirisk scenarios} end to end: each scenario's weights are risk parity of that scenario's own covariance,
+ * computed here (double loop) from its returns redrawn from a model this test estimates itself; the model's weights
+ * and scores; continuing a stream with --first; the emulated GPU path against the CPU engine; bad input.
+ */
+class ScenariosCommandTest {
+    @TempDir
+    Path dir;
+
+    private static final int N = 4;
+    private static final int T = 300;
+
+    private Path returnsFile(double[][] r) {
+        StringBuilder sb = new StringBuilder("date,EQ,BOND,GOLD,OIL\n");
+        for (int t = 0; t < r.length; t++) {
+            sb.append(java.time.LocalDate.of(2021, 1, 1).plusDays(t));
+            for (double v : r[t]) {
+                sb.append(',').append(v);
+            }
+            sb.append('\n');
+        }
+        return Cli.write(dir, "returns.csv", sb.toString());
+    }
+
+    private static double[][] history() {
+        Random rnd = new Random(11);
+        double[] vol = {0.012, 0.003, 0.009, 0.02};
+        double[][] r = new double[T][N];
+        for (int t = 0; t < T; t++) {
+            double f = rnd.nextGaussian();
+            for (int j = 0; j < N; j++) {
+                r[t][j] = vol[j] * (0.6 * f * (j == 1 ? -0.5 : 1) + 0.8 * rnd.nextGaussian()) + 1e-4 * j;
+            }
+        }
+        return r;
+    }
+
+    /** Sample covariance (demeaned, 1/(T − 1)) of rows [from, from + rows) of a flat table, by a double loop. */
+    private static double[] sampleCovariance(double[] r, int from, int rows) {
+        double[] mean = new double[N];
+        for (int t = from; t < from + rows; t++) {
+            for (int i = 0; i < N; i++) {
+                mean[i] += r[t * N + i] / rows;
+            }
+        }
+        double[] c = new double[N * N];
+        for (int t = from; t < from + rows; t++) {
+            for (int i = 0; i < N; i++) {
+                for (int j = 0; j < N; j++) {
+                    c[i * N + j] += (r[t * N + i] - mean[i]) * (r[t * N + j] - mean[j]) / (rows - 1);
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Largest |RC_i − 1/N| of weights w under Σ, RC recomputed here. */
+    private static double ercError(double[] cov, double[] w) {
+        double[] sw = new double[N];
+        double var = 0;
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < N; j++) {
+                sw[i] += cov[i * N + j] * w[j];
+            }
+            var += w[i] * sw[i];
+        }
+        double e = 0;
+        for (int i = 0; i < N; i++) {
+            e = Math.max(e, Math.abs(w[i] * sw[i] / var - 1.0 / N));
+        }
+        return e;
+    }
+
+    /** The model of the history: its sample covariance and means, computed here. */
+    private static ScenarioModel model(double[][] h, int dof) {
+        double[] flat = new double[T * N];
+        double[] mean = new double[N];
+        for (int t = 0; t < T; t++) {
+            for (int j = 0; j < N; j++) {
+                flat[t * N + j] = h[t][j];
+                mean[j] += h[t][j] / T;
+            }
+        }
+        return ScenarioModel.of(CovarianceMatrix.of(N, sampleCovariance(flat, 0, T)), mean,
+                new ScenarioDistribution(dof));
+    }
+
+    private static List<double[]> rows(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("scenario,EQ,BOND,GOLD,OIL,converged,residual,iterations,volatility,model_volatility,"
+                + "model_rc_error", lines.get(0));
+        return lines.subList(1, lines.size()).stream().map(l -> {
+            String[] c = l.split(",");
+            assertEquals("true", c[5], l);
+            double[] v = new double[c.length];
+            for (int i = 0; i < c.length; i++) {
+                v[i] = i == 5 ? 1 : Double.parseDouble(c[i]);
+            }
+            return v;
+        }).toList();
+    }
+
+    @Test
+    void eachScenariosWeightsAreRiskParityOfItsOwnCovariance() throws IOException {
+        double[][] h = history();
+        Path in = returnsFile(h);
+        Path out = dir.resolve("w.csv");
+        Cli.Result res = Cli.run("scenarios", "--returns", in.toString(), "--scenarios", "6", "--horizon", "40",
+                "--dof", "5", "--seed", "9", "--backend", "cpu", "--output", out.toString());
+        assertEquals(0, res.code(), res.toString());
+        ScenarioModel model = model(h, 5);
+        ScenarioSet set = new ScenarioSet(model, 9, 0, 6, 40);
+        double[] drawn = set.returns();
+        List<double[]> rows = rows(out);
+        assertEquals(6, rows.size());
+        double[] sigma = model.covariance().values();
+        for (int k = 0; k < 6; k++) {
+            double[] row = rows.get(k);
+            assertEquals(k, (int) row[0]);
+            double[] w = java.util.Arrays.copyOfRange(row, 1, 1 + N);
+            assertEquals(1.0, w[0] + w[1] + w[2] + w[3], 1e-12);
+            assertTrue(ercError(sampleCovariance(drawn, k * 40, 40), w) <= 1e-9, "scenario " + k);
+            double var = 0;
+            for (int i = 0; i < N; i++) {
+                for (int j = 0; j < N; j++) {
+                    var += w[i] * sigma[i * N + j] * w[j];
+                }
+            }
+            assertEquals(Math.sqrt(var), row[9], 1e-12 * Math.sqrt(var), "volatility under the model");
+            assertEquals(ercError(sigma, w), row[10], 1e-12, "RC error under the model");
+            assertTrue(row[10] > 1e-4, "a 40-period scenario's weights are not the model's");
+        }
+        assertTrue(res.out().contains("converged:        6 of 6"), res.out());
+        assertTrue(res.out().contains("Student-t, ν = 5"), res.out());
+    }
+
+    @Test
+    void firstContinuesTheStreamAndTheSeedChangesIt() throws IOException {
+        Path in = returnsFile(history());
+        Path all = dir.resolve("all.csv");
+        Path tail = dir.resolve("tail.csv");
+        Path other = dir.resolve("other.csv");
+        assertEquals(0, Cli.run("scenarios", "--returns", in.toString(), "--scenarios", "5", "--horizon", "30",
+                "--backend", "cpu", "--output", all.toString()).code());
+        assertEquals(0, Cli.run("scenarios", "--returns", in.toString(), "--scenarios", "2", "--first", "3",
+                "--horizon", "30", "--backend", "cpu", "--output", tail.toString()).code());
+        assertEquals(0, Cli.run("scenarios", "--returns", in.toString(), "--scenarios", "5", "--seed", "2",
+                "--horizon", "30", "--backend", "cpu", "--output", other.toString()).code());
+        List<String> a = Files.readAllLines(all);
+        List<String> t = Files.readAllLines(tail);
+        assertEquals(a.subList(4, 6), t.subList(1, 3));
+        assertNotEquals(a.get(1).split(",")[1], Files.readAllLines(other).get(1).split(",")[1]);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void jsonHasTheModelsWeightsAndOrderedQuantiles() {
+        double[][] h = history();
+        Path in = returnsFile(h);
+        Cli.Result res = Cli.run("scenarios", "--returns", in.toString(), "--scenarios", "50", "--backend", "cpu",
+                "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        Map<String, Object> j = (Map<String, Object>) MiniJson.parse(res.out());
+        List<Object> mw = (List<Object>) j.get("model_weights");
+        double[] w = new double[N];
+        for (int i = 0; i < N; i++) {
+            w[i] = ((Number) mw.get(i)).doubleValue();
+        }
+        assertTrue(ercError(model(h, 0).covariance().values(), w) <= 1e-9);
+        assertEquals(T, ((Number) j.get("horizon")).intValue(), "default horizon: the history's length");
+        for (Object o : (List<Object>) j.get("weight_quantiles")) {
+            Map<String, Object> q = (Map<String, Object>) o;
+            double p05 = ((Number) q.get("p05")).doubleValue();
+            double p50 = ((Number) q.get("p50")).doubleValue();
+            double p95 = ((Number) q.get("p95")).doubleValue();
+            assertTrue(p05 <= p50 && p50 <= p95 && p05 < p95, q.toString());
+        }
+        assertEquals(50, ((List<Object>) j.get("scenarios")).size());
+        assertEquals(0, ((Number) j.get("unconverged")).intValue());
+    }
+
+    @Test
+    void emulatedGpuKernelsAgreeWithTheCpuEngine() {
+        Path in = returnsFile(history());
+        Cli.Result res = Cli.run("scenarios", "--returns", in.toString(), "--scenarios", "5", "--horizon", "30",
+                "--dof", "4", "--scenario-estimator", "ewma-halflife:10", "--backend", "emulation", "--verify");
+        if (res.code() != 0 && res.err().contains("backend 'emulation' is not available")
+                && !Boolean.getBoolean("equirisk.requireEmulation")) {
+            Assumptions.abort("emulation library unavailable here: " + res.err());
+        }
+        assertEquals(0, res.code(), res.toString());
+        Matcher m = Pattern.compile("max \\|w − w_cpu\\| = (\\S+)").matcher(res.out());
+        assertTrue(m.find(), res.out());
+        assertTrue(Double.parseDouble(m.group(1)) <= 1e-9, res.out());
+    }
+
+    @Test
+    void badInputIsNamed() {
+        Path in = returnsFile(history());
+        String f = in.toString();
+        Object[][] cases = {
+                {new String[] {"--dof", "2"}, "--dof"},
+                {new String[] {"--horizon", "4"}, "larger than the number of assets (4)"},
+                {new String[] {"--scenario-estimator", "oas"}, "--scenario-estimator"},
+                {new String[] {"--mean", "median"}, "--mean"},
+                {new String[] {"--scenarios", "0"}, "--scenarios"},
+                {new String[] {"--first", "4294967295", "--scenarios", "2"}, "--first"},
+        };
+        for (Object[] c : cases) {
+            String[] extra = (String[]) c[0];
+            String[] args = new String[4 + extra.length];
+            args[0] = "scenarios";
+            args[1] = "--returns";
+            args[2] = f;
+            args[3] = "--backend=cpu";
+            System.arraycopy(extra, 0, args, 4, extra.length);
+            Cli.Result res = Cli.run(args);
+            assertEquals(2, res.code(), res.toString());
+            assertTrue(res.err().contains((String) c[1]), res.toString());
+        }
+    }
+}
