@@ -94,35 +94,69 @@ public final class ScenarioModel {
         return cholesky.clone();
     }
 
-    /** Scratch that {@link #row} needs: max(N, ν) values. */
+    /** Rows drawn together by {@link #rows}: each entry of L is loaded once for all of them. */
+    static final int ROW_BLOCK = 4;
+
+    /** Scratch that {@link #rows} needs: the normals of {@value #ROW_BLOCK} rows, then ν mixing normals. */
     int scratchLength() {
-        return Math.max(size(), distribution.degreesOfFreedom());
+        return ROW_BLOCK * size() + distribution.degreesOfFreedom();
     }
 
     /**
-     * Row t of scenario s into {@code out[off … off + N)}: the reference definition the GPU is checked against. The
-     * sums run in ascending column order, so the result does not depend on the machine.
+     * Rows t0 … t0 + count − 1 (count ≤ {@value #ROW_BLOCK}) of scenario s into {@code out[off …]}, N values per
+     * row: the reference definition the GPU is checked against. Each row's sums run in ascending column order
+     * whatever the blocking, so the result does not depend on the machine, the block or the thread.
      */
-    void row(long seed, long scenario, int t, double[] z, double[] out, int off) {
+    void rows(long seed, long scenario, int t0, int count, double[] z, double[] out, int off) {
         int n = size();
-        double scale = 1.0;
         int dof = distribution.degreesOfFreedom();
-        if (dof > 0) {
-            ScenarioNormals.fill(seed, scenario, t, ScenarioNormals.MIXING_DOMAIN, 0, z, 0, dof);
-            double g = 0;
-            for (int m = 0; m < dof; m++) {
-                g += z[m] * z[m];
+        double[] scale = {1.0, 1.0, 1.0, 1.0};
+        for (int r = 0; r < count; r++) {
+            if (dof > 0) {
+                ScenarioNormals.fill(seed, scenario, t0 + r, ScenarioNormals.MIXING_DOMAIN, 0, z, ROW_BLOCK * n,
+                        dof);
+                double g = 0;
+                for (int m = 0; m < dof; m++) {
+                    g += z[ROW_BLOCK * n + m] * z[ROW_BLOCK * n + m];
+                }
+                scale[r] = Math.sqrt((dof - 2) / g);
             }
-            scale = Math.sqrt((dof - 2) / g);
+            ScenarioNormals.fill(seed, scenario, t0 + r, ScenarioNormals.ASSET_DOMAIN, 0, z, r * n, n);
         }
-        ScenarioNormals.fill(seed, scenario, t, ScenarioNormals.ASSET_DOMAIN, 0, z, 0, n);
+        if (count == ROW_BLOCK) {
+            triangularProduct4(n, z, scale, out, off);
+            return;
+        }
+        for (int r = 0; r < count; r++) {
+            int zr = r * n;
+            int o = off + r * n;
+            for (int i = 0; i < n; i++) {
+                int li = i * n;
+                double a = 0;
+                for (int j = 0; j <= i; j++) {
+                    a += cholesky[li + j] * z[zr + j];
+                }
+                out[o + i] = mean[i] + scale[r] * a;
+            }
+        }
+    }
+
+    /** r = μ + s·Lz for four rows at once: the same sums, in the same order, as one row at a time. */
+    private void triangularProduct4(int n, double[] z, double[] scale, double[] out, int off) {
         for (int i = 0; i < n; i++) {
             int li = i * n;
-            double s = 0;
+            double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
             for (int j = 0; j <= i; j++) {
-                s += cholesky[li + j] * z[j];
+                double l = cholesky[li + j];
+                a0 += l * z[j];
+                a1 += l * z[n + j];
+                a2 += l * z[2 * n + j];
+                a3 += l * z[3 * n + j];
             }
-            out[off + i] = mean[i] + scale * s;
+            out[off + i] = mean[i] + scale[0] * a0;
+            out[off + n + i] = mean[i] + scale[1] * a1;
+            out[off + 2 * n + i] = mean[i] + scale[2] * a2;
+            out[off + 3 * n + i] = mean[i] + scale[3] * a3;
         }
     }
 

@@ -57,8 +57,8 @@ public record ScenarioSet(ScenarioModel model, long seed, long first, int count,
     public void returns(int k, double[] out, int off, double[] scratch) {
         int n = assets();
         long s = first + k;
-        for (int t = 0; t < rows; t++) {
-            model.row(seed, s, t, scratch, out, off + t * n);
+        for (int t = 0; t < rows; t += ScenarioModel.ROW_BLOCK) {
+            model.rows(seed, s, t, Math.min(ScenarioModel.ROW_BLOCK, rows - t), scratch, out, off + t * n);
         }
     }
 

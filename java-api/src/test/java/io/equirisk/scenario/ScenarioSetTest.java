@@ -105,6 +105,24 @@ class ScenarioSetTest {
         assertEquals(new ScenarioSet(model, -42, 5, 3, 7).first(), all.slice(5, 3).first());
     }
 
+    /** Rows drawn four at a time (each entry of L loaded once for all four) are the rows drawn one by one, bit for bit. */
+    @Test
+    void blockedRowsAreTheRowsDrawnOneByOne() {
+        ScenarioModel model = ScenarioModel.of(RandomCovariances.factorModel(37, 4, 5), null,
+                ScenarioDistribution.studentT(6));
+        int rows = 11; /* two blocks of four and a remainder of three */
+        ScenarioSet set = ScenarioSet.of(model, 77, 2, rows);
+        double[] blocked = set.returns();
+        double[] z = new double[set.scratchLength()];
+        double[] single = new double[blocked.length];
+        for (int k = 0; k < 2; k++) {
+            for (int t = 0; t < rows; t++) {
+                model.rows(77, k, t, 1, z, single, (k * rows + t) * 37);
+            }
+        }
+        assertArrayEquals(single, blocked);
+    }
+
     @Test
     void streamedSolveEqualsTheSolveOfTheDrawnReturns() {
         CovarianceMatrix sigma = RandomCovariances.factorModel(12, 3, 8);
