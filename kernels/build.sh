@@ -15,7 +15,8 @@ fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$1"
 mkdir -p "$out"
-sources=("$here/src/covariance.cu" "$here/src/solve.cu" "$here/src/solve_wide.cu" "$here/src/symmetric.cu" "$here/src/equirisk_api.cu")
+sources=("$here/src/covariance.cu" "$here/src/solve.cu" "$here/src/solve_wide.cu" "$here/src/symmetric.cu"
+         "$here/src/scenarios.cu" "$here/src/equirisk_api.cu")
 deps=("${sources[@]}" "$here"/src/*.h "$here"/src/*.cuh "$here/include/equirisk.h" "$here/emu/cuda_emu.h" "$here/build.sh")
 
 up_to_date() { # target newer than every dependency

@@ -25,6 +25,8 @@
 #   wide-ncu     Nsight Compute: each whole-device solve kernel's device time in one N = 3000 solve
 #   java-rolling 10,000 rolling windows of 252 × 100 through the Java API: the Java engine on all cores (window by
 #                window) against the CUDA backend's covariance and solve in one call per chunk
+#   java-scenarios 10,000 Monte Carlo scenarios of 252 × 100 (Student-t) drawn, estimated and solved: the Java engine
+#                on all cores against the CUDA backend's er_scenario_solve
 #   java-one-N   one problem of N = 500, 1000, 3000 through the Java API: the CUDA backend's whole call against the
 #                Java engine on one thread (where auto sends one problem to an open GPU)
 #   phases       where the batched solve's time goes: tools/phases.sh's cycle counters per phase and Nsight
@@ -224,6 +226,12 @@ run() {
     local windows=10000
     ((emulation)) && windows=20
     step java-rolling 60 "${java[@]}" io.equirisk.bench.GpuRollingComparison "$windows" 100 252 3
+    # Monte Carlo through the Java API: 10,000 Student-t scenarios of 252 × 100 drawn, estimated and solved by the
+    # Java engine on all cores against the CUDA backend, which draws them on the device (only L and μ go in);
+    # predicted 40–100× ("Monte Carlo scenarios" in RESULTS.md)
+    local scenarios=10000
+    ((emulation)) && scenarios=10
+    step java-scenarios 75 "${java[@]}" io.equirisk.bench.GpuScenarioComparison "$scenarios" 100 252 3
     # compare_libs: the default first (the others' differences are measured against it), covariance skipped
     # under emulation (its 5000 × 2520 product would take minutes there)
     local cmp_env=(env EQUIRISK_CMP_BATCH="$cmp_size")
@@ -248,9 +256,9 @@ run() {
         # the warp path shares memory between lanes with no barrier but its shuffles, the whole-device solve between
         # blocks through its last-block tails: racecheck and synccheck on the solves (their shared-memory kernels)
         step racecheck 150 "$sanitizer" --tool racecheck --racecheck-report all --error-exitcode 9 \
-            "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide
+            "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide,scenarios
         step synccheck 30 "$sanitizer" --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
-            --only solve,covariance,wide
+            --only solve,covariance,wide,scenarios
     fi
 
     if ((!emulation)); then

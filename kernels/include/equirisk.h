@@ -1,7 +1,7 @@
 /*
- * equirisk C ABI: batched covariance and batched risk-budgeting solves on a CUDA device, or on the host through
- * the CUDA emulation layer (same sources, built by g++). Plain C types; every function returns an er_status and,
- * on failure, leaves a message for the calling thread in er_last_error().
+ * equirisk C ABI: batched covariance, batched risk-budgeting solves and Monte Carlo scenario returns on a CUDA
+ * device, or on the host through the CUDA emulation layer (same sources, built by g++). Plain C types; every function
+ * returns an er_status and, on failure, leaves a message for the calling thread in er_last_error().
  *
  * Layouts (all row-major, contiguous, float64):
  *   returns      rows × n                       row t, asset j at returns[t*n + j]
@@ -9,6 +9,9 @@
  *   upper        batch × n(n+1)/2 (er_solve_packed)  matrix k at k*n(n+1)/2, entry (i,j), i ≤ j, at i*n − i(i−1)/2 + j − i
  *   budgets      n (shared) or batch × n
  *   weights, rc  batch × n
+ *   chol         n × n                          L, lower Cholesky factor of Σ = L Lᵀ, entry (i,j) at chol[i*n + j];
+ *                                               entries above the diagonal are never read
+ *   scenarios    count × rows × n               scenario first + k, row t, asset i at out[(k*rows + t)*n + i]
  */
 #ifndef EQUIRISK_H
 #define EQUIRISK_H
@@ -19,7 +22,7 @@
 extern "C" {
 #endif
 
-#define ER_ABI_VERSION 5
+#define ER_ABI_VERSION 6
 
 typedef enum er_status {
     ER_OK = 0,
@@ -136,6 +139,40 @@ er_status er_covariance_solve(er_context* ctx, const double* returns, int64_t ro
                               int32_t solver, double* weights_out, double* rc_out, int32_t* iterations_out,
                               double* residual_out, int32_t* converged_out, int32_t* solver_used_out,
                               double* volatility_out, double* cov_out);
+
+/*
+ * Monte Carlo scenario returns (ABI 6), by one definition shared with the Java engine: for a given seed, scenario s,
+ * row t and asset i the same number on every engine (to libm rounding), whatever count, first or chunking produced
+ * it. With z_j = normal(s, t, j, 0), standard normals from Philox4x32-10 (key = the seed's low and high 32 bits,
+ * counter = (j/2, t, s, domain), one Box-Muller pair per call):
+ *   r_{t,i} = mean_i + scale · Σ_{j ≤ i} L_ij z_j
+ *   scale = 1 (dof 0, Gaussian), or sqrt((dof − 2) / Σ_{m < dof} normal(s, t, m, 1)²) (Student-t with dof degrees
+ *   of freedom, one scale per row: multivariate t whose covariance is Σ itself).
+ * returns_out receives count × rows × n values: scenario first + k, row t, asset i at (k·rows + t)·n + i.
+ * mean: n values, or NULL for zero. seed: any 64-bit value. Scenarios first … first + count − 1: first >= 0,
+ * count >= 1, first + count <= 2^32. 1 <= rows <= 2^31 − 1. dof: 0, or 3 … 1000.
+ * Checked before any device work (ER_INVALID_ARGUMENT, the message names the value): the sizes, chol's diagonal
+ * positive and its lower triangle finite (the message names the row and column), mean finite. When the output is
+ * larger than free device memory it is made in chunks of rows (ER_OUT_OF_MEMORY only when L and one row do not fit).
+ */
+er_status er_scenarios(er_context* ctx, const double* chol, const double* mean, int64_t n, uint64_t seed,
+                       int64_t first, int64_t count, int64_t rows, int32_t dof, double* returns_out);
+
+/*
+ * er_scenarios and er_covariance_solve in one call (ABI 6): scenario first + k's rows are made on the device, their
+ * covariance (kind and lambda as er_covariance, the window being the scenario's rows) is solved as problem k, and
+ * only the results come back: the outputs are er_covariance_solve's, cov_out (count × n × n) may be NULL. budgets:
+ * n values if budgets_shared != 0, else count × n. The same results, to the bit, as er_scenarios followed by
+ * er_covariance_solve with starts k·rows and window rows; the scenario returns never cross the bus. rows >= 2 (a
+ * covariance window). The checks of both calls, under this function's name; chunked by scenarios like
+ * er_covariance_solve when device memory is short.
+ */
+er_status er_scenario_solve(er_context* ctx, const double* chol, const double* mean, int64_t n, uint64_t seed,
+                            int64_t first, int64_t count, int64_t rows, int32_t dof, int32_t kind, double lambda,
+                            const double* budgets, int32_t budgets_shared, double tol, int32_t max_iter,
+                            int32_t solver, double* weights_out, double* rc_out, int32_t* iterations_out,
+                            double* residual_out, int32_t* converged_out, int32_t* solver_used_out,
+                            double* volatility_out, double* cov_out);
 
 #ifdef __cplusplus
 }

@@ -175,6 +175,18 @@ struct KernelTimer {
     }
 };
 
+/* The estimator's kind and lambda, for windows of `window` rows. */
+er_status check_kind(const char* fn, int32_t kind, double lambda, int64_t window) {
+    if (kind != ER_COV_SAMPLE && kind != ER_COV_EWMA)
+        return fail(ER_INVALID_ARGUMENT, "%s: kind %d is neither ER_COV_SAMPLE (0) nor ER_COV_EWMA (1)", fn, kind);
+    if (kind == ER_COV_SAMPLE && window < 2)
+        return fail(ER_INVALID_ARGUMENT, "%s: sample covariance needs a window of at least 2 rows, got %lld", fn,
+                    (long long)window);
+    if (kind == ER_COV_EWMA && !(lambda > 0.0 && lambda <= 1.0))
+        return fail(ER_INVALID_ARGUMENT, "%s: EWMA lambda must be in (0, 1], got %g", fn, lambda);
+    return ER_OK;
+}
+
 /* The argument checks of er_covariance (and of er_covariance_solve's covariance part). */
 er_status check_covariance(const char* fn, int64_t rows, int64_t n, const int64_t* starts, int64_t count,
                            int64_t window, int32_t kind, double lambda) {
@@ -185,13 +197,7 @@ er_status check_covariance(const char* fn, int64_t rows, int64_t n, const int64_
     if (window > rows)
         return fail(ER_INVALID_ARGUMENT, "%s: window %lld is longer than the %lld rows of returns", fn,
                     (long long)window, (long long)rows);
-    if (kind != ER_COV_SAMPLE && kind != ER_COV_EWMA)
-        return fail(ER_INVALID_ARGUMENT, "%s: kind %d is neither ER_COV_SAMPLE (0) nor ER_COV_EWMA (1)", fn, kind);
-    if (kind == ER_COV_SAMPLE && window < 2)
-        return fail(ER_INVALID_ARGUMENT, "%s: sample covariance needs a window of at least 2 rows, got %lld", fn,
-                    (long long)window);
-    if (kind == ER_COV_EWMA && !(lambda > 0.0 && lambda <= 1.0))
-        return fail(ER_INVALID_ARGUMENT, "%s: EWMA lambda must be in (0, 1], got %g", fn, lambda);
+    ER_TRY(check_kind(fn, kind, lambda, window));
     if (!fits(rows, n, 1, 8) || !fits(count, n, n, 8))
         return fail(ER_INVALID_ARGUMENT, "%s: sizes overflow (rows %lld, n %lld, count %lld)", fn, (long long)rows,
                     (long long)n, (long long)count);
@@ -295,10 +301,19 @@ er_status copy_results(const er::SolveArgs& a, int64_t k0, double* weights_out, 
     return ER_OK;
 }
 
+/* Window k's first row: starts[k] in a caller's table, or k · stride where starts is NULL (the scenario windows of
+   er_scenario_solve, each its own scenario's rows: windows that neither overlap nor share rows). */
+struct WindowStarts {
+    const int64_t* starts;
+    int64_t stride;
+    int64_t operator[](int64_t k) const { return starts != nullptr ? starts[k] : k * stride; }
+};
+
 /* The longest run of windows k0 … k1 − 1 whose row span [lo, hi) (row_bytes a row), per_window bytes each and
    `fixed` bytes fit `budget`; returns k1, or k0 when not even window k0 fits. rel: the run's starts relative to lo. */
-int64_t window_chunk(const int64_t* starts, int64_t count, int64_t window, int64_t k0, size_t fixed, size_t row_bytes,
-                     size_t per_window, size_t budget, int64_t* lo_out, int64_t* hi_out, std::vector<int64_t>& rel) {
+int64_t window_chunk(const WindowStarts& starts, int64_t count, int64_t window, int64_t k0, size_t fixed,
+                     size_t row_bytes, size_t per_window, size_t budget, int64_t* lo_out, int64_t* hi_out,
+                     std::vector<int64_t>& rel) {
     int64_t lo = starts[k0], hi = starts[k0] + window, k1 = k0 + 1;
     if (fixed + (size_t)(hi - lo) * row_bytes + per_window > budget) return k0;
     while (k1 < count) {
@@ -483,7 +498,8 @@ ER_EXPORT er_status er_covariance(er_context* ctx, const double* returns, int64_
     for (int64_t k0 = 0; k0 < count;) {
         /* the longest run of windows whose row span, outputs and scratch fit the budget */
         int64_t lo, hi;
-        const int64_t k1 = window_chunk(starts, count, window, k0, fixed, row_bytes, per_window, budget, &lo, &hi, rel);
+        const int64_t k1 = window_chunk(WindowStarts{starts, 0}, count, window, k0, fixed, row_bytes, per_window,
+                                        budget, &lo, &hi, rel);
         if (k1 == k0)
             return fail(ER_OUT_OF_MEMORY,
                         "%s: one window (%lld rows × %lld assets and its %lld × %lld result) needs more device "
@@ -621,6 +637,217 @@ ER_EXPORT er_status er_solve_packed(er_context* ctx, const double* cov_upper, co
                        volatility_out);
 }
 
+namespace {
+
+/* How a fused call's rows reach the device (the IN slot): copied from the caller's table (er_covariance_solve) or
+   generated there (er_scenario_solve). Everything else about a chunk, covariances, solves and results, is the same
+   for both (fused_chunks). */
+struct RowSource {
+    virtual ~RowSource() = default;
+    /* whether each window has rows of its own (scenarios) rather than a span of one table that windows may share */
+    virtual bool own_rows() const = 0;
+    /* device bytes the source needs beside the rows (in the AUX slot) */
+    virtual size_t aux_bytes() const = 0;
+    /* rows [lo, hi) of the table into d_rows; d_aux: aux_bytes() of device memory */
+    virtual er_status fill(double* d_rows, int64_t lo, int64_t hi, double* d_aux, cudaStream_t s) const = 0;
+};
+
+/* er_covariance_solve: the caller's rows × n returns, copied a chunk's span at a time. */
+struct CopiedRows final : RowSource {
+    const double* returns;
+    int64_t n;
+    CopiedRows(const double* returns_, int64_t n_) : returns(returns_), n(n_) {}
+    bool own_rows() const override { return false; }
+    size_t aux_bytes() const override { return 0; }
+    er_status fill(double* d_rows, int64_t lo, int64_t hi, double*, cudaStream_t s) const override {
+        ER_CHECK(cudaMemcpyAsync(d_rows, returns + lo * n, (size_t)(hi - lo) * n * 8, cudaMemcpyHostToDevice, s),
+                 "copying returns to the device");
+        return ER_OK;
+    }
+};
+
+/* er_scenario_solve: scenario first + k is rows [k·T, (k + 1)·T) of a table that only ever exists on the device, a
+   chunk at a time, made there from L and μ (copied with each chunk: a later chunk may reallocate the buffers). */
+struct ScenarioRows final : RowSource {
+    const double* chol;
+    const double* mean;
+    int64_t n;
+    uint64_t seed;
+    int64_t first, rows;
+    int32_t dof;
+    ScenarioRows(const double* chol_, const double* mean_, int64_t n_, uint64_t seed_, int64_t first_, int64_t rows_,
+                 int32_t dof_)
+        : chol(chol_), mean(mean_), n(n_), seed(seed_), first(first_), rows(rows_), dof(dof_) {}
+    bool own_rows() const override { return true; }
+    size_t aux_bytes() const override { return ((size_t)n * n + (mean != nullptr ? (size_t)n : 0)) * 8; }
+    er_status fill(double* d_rows, int64_t lo, int64_t hi, double* d_aux, cudaStream_t s) const override {
+        double* d_mean = mean != nullptr ? d_aux + n * n : nullptr;
+        ER_CHECK(cudaMemcpyAsync(d_aux, chol, (size_t)n * n * 8, cudaMemcpyHostToDevice, s),
+                 "copying the Cholesky factor to the device");
+        if (d_mean != nullptr)
+            ER_CHECK(cudaMemcpyAsync(d_mean, mean, (size_t)n * 8, cudaMemcpyHostToDevice, s),
+                     "copying the mean to the device");
+        KernelTimer timer(s);
+        ER_CHECK(er::launch_scenarios(d_aux, d_mean, n, seed, first, rows, lo, hi - lo, dof, d_rows, s),
+                 "launching the scenario kernel");
+        timer.stop(s, "scenarios (fused)", (long long)(hi - lo));
+        return ER_OK;
+    }
+};
+
+/* A fused call's windows, options and outputs, checked. */
+struct FusedCall {
+    const char* fn;
+    int64_t n;
+    WindowStarts starts;
+    int64_t count, window;
+    int32_t kind;
+    double lambda;
+    const double* budgets;
+    int32_t budgets_shared;
+    double tol;
+    int32_t max_iter, solver;
+    double* weights_out;
+    double* rc_out;
+    int32_t* iterations_out;
+    double* residual_out;
+    int32_t* converged_out;
+    int32_t* solver_used_out;
+    double* volatility_out;
+    double* cov_out; /* may be NULL */
+};
+
+/* er_covariance_solve and er_scenario_solve: runs of windows that fit device memory, each run's rows brought to the
+   device by `src`, its covariances made and solved there, only the results (and covariances if asked) copied back. */
+er_status fused_chunks(er_context* ctx, const FusedCall& c, const RowSource& src) {
+    const int64_t n = c.n, count = c.count, window = c.window;
+    const std::vector<double> weights = ewma_weights(c.kind, c.lambda, window);
+    er::SolvePlan plan;
+    ER_CHECK(er::plan_solve(ctx->device, n, count, c.solver, &plan), "planning the solve");
+    size_t budget = 0;
+    ER_TRY(ctx->budget(&budget));
+    const size_t nn = (size_t)n * n;
+    const size_t row_bytes = (size_t)n * 8;
+    const size_t own_budgets = c.budgets_shared ? 0 : (size_t)n * 8;
+    /* per window: Σ, means, start, own budgets, weights + RC + residual + volatility, three int32 results */
+    const size_t per_window = nn * 8 + (size_t)n * 8 + 8 + own_budgets + (size_t)(2 * n + 2) * 8 + 16;
+    const size_t other = weights.size() * 8 + (c.budgets_shared ? (size_t)n * 8 : 0) + src.aux_bytes();
+    /* each workspace slot paired with one window's covariance and results, and with its rows where they are its
+       own; a table's rows are one window's span, which a chunk's windows share (each further window adds only its
+       step's rows) */
+    const size_t span = (size_t)window * row_bytes;
+    const size_t shared_span = src.own_rows() ? 0 : span, own_span = src.own_rows() ? span : 0;
+    if (budget > other + shared_span) fit_to_memory(&plan, budget - other - shared_span, per_window + own_span);
+    const size_t work_bytes = er::solve_work_bytes(plan);
+    const size_t fixed = other + work_bytes;
+    std::vector<int64_t> rel;
+    for (int64_t k0 = 0; k0 < count;) {
+        /* the longest run of windows whose row span, covariances, results and scratch fit the budget */
+        int64_t lo, hi;
+        const int64_t k1 = window_chunk(c.starts, count, window, k0, fixed, row_bytes, per_window, budget, &lo, &hi,
+                                        rel);
+        if (k1 == k0)
+            return fail(ER_OUT_OF_MEMORY,
+                        "%s: one window (%lld rows × %lld assets, its covariance and the solve's workspace) needs "
+                        "more device memory than is free (%zu bytes)",
+                        c.fn, (long long)window, (long long)n, budget);
+        const int64_t cnt = k1 - k0;
+        er::SolvePlan chunk_plan = plan;
+        if (cnt < count) {
+            ER_CHECK(er::plan_solve(ctx->device, n, cnt, c.solver, &chunk_plan), "planning the solve");
+            er::fit_workspace(&chunk_plan, work_bytes); /* no larger a workspace than the chunks were sized with */
+        }
+        const size_t b_count = c.budgets_shared ? (size_t)n : (size_t)cnt * n;
+        size_t bytes[SLOTS] = {};
+        bytes[IN] = (size_t)(hi - lo) * row_bytes;
+        /* starts, EWMA weights, budgets, the source's own (L and μ) */
+        bytes[AUX] = (size_t)cnt * 8 + weights.size() * 8 + b_count * 8 + src.aux_bytes();
+        bytes[TMP] = (size_t)cnt * n * 8;
+        bytes[OUT] = (size_t)cnt * nn * 8;
+        bytes[OUT2] = (size_t)cnt * (2 * n + 2) * 8 + (size_t)cnt * 3 * 4;
+        bytes[WORK] = er::solve_work_bytes(chunk_plan);
+        ER_TRY(ctx->reserve(bytes));
+        double* d_r = ctx->at<double>(IN);
+        int64_t* d_starts = ctx->at<int64_t>(AUX);
+        double* d_w = weights.empty() ? nullptr : reinterpret_cast<double*>(d_starts + cnt);
+        double* d_b = reinterpret_cast<double*>(d_starts + cnt) + weights.size();
+        double* d_aux = d_b + b_count;
+        double* d_means = ctx->at<double>(TMP);
+        double* d_cov = ctx->at<double>(OUT);
+        double* d_res = ctx->at<double>(OUT2);
+        const cudaStream_t s = ctx->stream;
+        ER_TRY(src.fill(d_r, lo, hi, d_aux, s));
+        ER_CHECK(cudaMemcpyAsync(d_starts, rel.data(), (size_t)cnt * 8, cudaMemcpyHostToDevice, s),
+                 "copying window starts to the device");
+        if (d_w != nullptr)
+            ER_CHECK(cudaMemcpyAsync(d_w, weights.data(), weights.size() * 8, cudaMemcpyHostToDevice, s),
+                     "copying EWMA weights to the device");
+        ER_CHECK(cudaMemcpyAsync(d_b, c.budgets_shared ? c.budgets : c.budgets + k0 * n, b_count * 8,
+                                 cudaMemcpyHostToDevice, s), "copying budgets to the device");
+        {
+            KernelTimer timer(s);
+            ER_CHECK(er::launch_covariance(d_r, n, d_starts, cnt, window, c.kind, d_w, d_means, d_cov, s),
+                     "launching the covariance kernels");
+            timer.stop(s, "covariance (fused)", (long long)cnt);
+        }
+        const er::SolveArgs a = solve_args(d_cov, d_b, c.budgets_shared, cnt, n, c.tol, c.max_iter, c.solver, d_res,
+                                           reinterpret_cast<int32_t*>(d_res + cnt * (2 * n + 2)),
+                                           ctx->at<double>(WORK));
+        {
+            KernelTimer timer(s);
+            ER_CHECK(er::launch_solve(a, chunk_plan, s), "launching the solve kernel");
+            timer.stop(s, "solve (fused)", (long long)cnt);
+        }
+        if (c.cov_out != nullptr)
+            ER_CHECK(cudaMemcpyAsync(c.cov_out + k0 * nn, d_cov, (size_t)cnt * nn * 8, cudaMemcpyDeviceToHost, s),
+                     "copying covariance matrices from the device");
+        ER_TRY(copy_results(a, k0, c.weights_out, c.rc_out, c.iterations_out, c.residual_out, c.converged_out,
+                            c.solver_used_out, c.volatility_out, s));
+        ER_CHECK(cudaStreamSynchronize(s), "covariance and solve kernels");
+        k0 = k1;
+    }
+    return ok();
+}
+
+/* The scenario generator's checks (er_scenarios, er_scenario_solve): the sizes, then L and μ. whole_output: the
+   call returns all count × rows × n values (er_scenarios), whose byte count must not overflow either. */
+er_status check_scenarios(const char* fn, const double* chol, const double* mean, int64_t n, int64_t first,
+                          int64_t count, int64_t rows, int64_t min_rows, int32_t dof, bool whole_output) {
+    if (n <= 0) return fail(ER_INVALID_ARGUMENT, "%s: n must be positive, got %lld", fn, (long long)n);
+    if (count <= 0) return fail(ER_INVALID_ARGUMENT, "%s: count must be positive, got %lld", fn, (long long)count);
+    if (first < 0) return fail(ER_INVALID_ARGUMENT, "%s: first must be >= 0, got %lld", fn, (long long)first);
+    const int64_t scenario_numbers = int64_t(1) << 32; /* s is a 32-bit Philox counter lane */
+    if (count > scenario_numbers || first > scenario_numbers - count)
+        return fail(ER_INVALID_ARGUMENT, "%s: first %lld + count %lld is more than 2^32 scenarios", fn,
+                    (long long)first, (long long)count);
+    if (rows < min_rows || rows > INT32_MAX)
+        return fail(ER_INVALID_ARGUMENT, "%s: rows must be in [%lld, 2^31 - 1]%s, got %lld", fn, (long long)min_rows,
+                    min_rows > 1 ? " (each scenario is a covariance window)" : "", (long long)rows);
+    if (dof != 0 && (dof < 3 || dof > 1000))
+        return fail(ER_INVALID_ARGUMENT, "%s: dof must be 0 (Gaussian) or 3 ... 1000 (Student-t), got %d", fn, dof);
+    if (!fits(n, n, 1, 8) || !fits(rows, n, 1, 8) || (whole_output && !fits(count, rows, n, 8)))
+        return fail(ER_INVALID_ARGUMENT, "%s: sizes overflow (n %lld, rows %lld, count %lld)", fn, (long long)n,
+                    (long long)rows, (long long)count);
+    for (int64_t i = 0; i < n; i++) {
+        for (int64_t j = 0; j < i; j++)
+            if (!std::isfinite(chol[i * n + j]))
+                return fail(ER_INVALID_ARGUMENT, "%s: chol entry (row %lld, column %lld) is %g: the lower triangle "
+                            "must be finite", fn, (long long)i, (long long)j, chol[i * n + j]);
+        const double d = chol[i * n + i];
+        if (!(d > 0.0) || !std::isfinite(d))
+            return fail(ER_INVALID_ARGUMENT, "%s: chol diagonal entry (row %lld, column %lld) is %g: it must be "
+                        "positive and finite", fn, (long long)i, (long long)i, d);
+    }
+    if (mean != nullptr)
+        for (int64_t i = 0; i < n; i++)
+            if (!std::isfinite(mean[i]))
+                return fail(ER_INVALID_ARGUMENT, "%s: mean of asset %lld is %g: it must be finite", fn, (long long)i,
+                            mean[i]);
+    return ER_OK;
+}
+
+}  // namespace
+
 ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, int64_t rows, int64_t n,
                                         const int64_t* starts, int64_t count, int64_t window, int32_t kind,
                                         double lambda, const double* budgets, int32_t budgets_shared, double tol,
@@ -637,87 +864,77 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
     ER_TRY(check_covariance(fn, rows, n, starts, count, window, kind, lambda));
     ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
     ER_TRY(use_device(ctx));
+    const FusedCall c{fn, n, WindowStarts{starts, 0}, count, window, kind, lambda, budgets, budgets_shared, tol,
+                      max_iter, solver, weights_out, rc_out, iterations_out, residual_out, converged_out,
+                      solver_used_out, volatility_out, cov_out};
+    return fused_chunks(ctx, c, CopiedRows(returns, n));
+}
 
-    const std::vector<double> weights = ewma_weights(kind, lambda, window);
-    er::SolvePlan plan;
-    ER_CHECK(er::plan_solve(ctx->device, n, count, solver, &plan), "planning the solve");
+ER_EXPORT er_status er_scenarios(er_context* ctx, const double* chol, const double* mean, int64_t n, uint64_t seed,
+                                 int64_t first, int64_t count, int64_t rows, int32_t dof, double* returns_out) {
+    const char* fn = "er_scenarios";
+    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+    if (chol == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: chol is NULL", fn);
+    if (returns_out == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns_out is NULL", fn);
+    ER_TRY(check_scenarios(fn, chol, mean, n, first, count, rows, 1, dof, true));
+    ER_TRY(use_device(ctx));
+
     size_t budget = 0;
     ER_TRY(ctx->budget(&budget));
-    const size_t nn = (size_t)n * n;
     const size_t row_bytes = (size_t)n * 8;
-    const size_t own_budgets = budgets_shared ? 0 : (size_t)n * 8;
-    /* per window: Σ, means, start, own budgets, weights + RC + residual + volatility, three int32 results */
-    const size_t per_window = nn * 8 + (size_t)n * 8 + 8 + own_budgets + (size_t)(2 * n + 2) * 8 + 16;
-    const size_t other = weights.size() * 8 + (budgets_shared ? (size_t)n * 8 : 0);
-    /* each workspace slot paired with one window's covariance and results; the rows are one window's span, which
-       a chunk's windows share (each further window adds only its step's rows) */
-    const size_t span = (size_t)window * row_bytes;
-    if (budget > other + span) fit_to_memory(&plan, budget - other - span, per_window);
-    const size_t work_bytes = er::solve_work_bytes(plan);
-    const size_t fixed = other + work_bytes;
-    std::vector<int64_t> rel;
-    for (int64_t k0 = 0; k0 < count;) {
-        /* the longest run of windows whose row span, covariances, results and scratch fit the budget */
-        int64_t lo, hi;
-        const int64_t k1 = window_chunk(starts, count, window, k0, fixed, row_bytes, per_window, budget, &lo, &hi, rel);
-        if (k1 == k0)
-            return fail(ER_OUT_OF_MEMORY,
-                        "%s: one window (%lld rows × %lld assets, its covariance and the solve's workspace) needs "
-                        "more device memory than is free (%zu bytes)",
-                        fn, (long long)window, (long long)n, budget);
-        const int64_t cnt = k1 - k0;
-        er::SolvePlan chunk_plan = plan;
-        if (cnt < count) {
-            ER_CHECK(er::plan_solve(ctx->device, n, cnt, solver, &chunk_plan), "planning the solve");
-            er::fit_workspace(&chunk_plan, work_bytes); /* no larger a workspace than the chunks were sized with */
-        }
-        const size_t b_count = budgets_shared ? (size_t)n : (size_t)cnt * n;
-        size_t bytes[SLOTS] = {};
-        bytes[IN] = (size_t)(hi - lo) * row_bytes;
-        bytes[AUX] = (size_t)cnt * 8 + weights.size() * 8 + b_count * 8; /* starts, EWMA weights, budgets */
-        bytes[TMP] = (size_t)cnt * n * 8;
-        bytes[OUT] = (size_t)cnt * nn * 8;
-        bytes[OUT2] = (size_t)cnt * (2 * n + 2) * 8 + (size_t)cnt * 3 * 4;
-        bytes[WORK] = er::solve_work_bytes(chunk_plan);
-        ER_TRY(ctx->reserve(bytes));
-        double* d_r = ctx->at<double>(IN);
-        int64_t* d_starts = ctx->at<int64_t>(AUX);
-        double* d_w = weights.empty() ? nullptr : reinterpret_cast<double*>(d_starts + cnt);
-        double* d_b = reinterpret_cast<double*>(d_starts + cnt) + weights.size();
-        double* d_means = ctx->at<double>(TMP);
-        double* d_cov = ctx->at<double>(OUT);
-        double* d_res = ctx->at<double>(OUT2);
-        const cudaStream_t s = ctx->stream;
-        ER_CHECK(cudaMemcpyAsync(d_r, returns + lo * n, (size_t)(hi - lo) * row_bytes, cudaMemcpyHostToDevice, s),
-                 "copying returns to the device");
-        ER_CHECK(cudaMemcpyAsync(d_starts, rel.data(), (size_t)cnt * 8, cudaMemcpyHostToDevice, s),
-                 "copying window starts to the device");
-        if (d_w != nullptr)
-            ER_CHECK(cudaMemcpyAsync(d_w, weights.data(), weights.size() * 8, cudaMemcpyHostToDevice, s),
-                     "copying EWMA weights to the device");
-        ER_CHECK(cudaMemcpyAsync(d_b, budgets_shared ? budgets : budgets + k0 * n, b_count * 8,
-                                 cudaMemcpyHostToDevice, s), "copying budgets to the device");
-        {
-            KernelTimer timer(s);
-            ER_CHECK(er::launch_covariance(d_r, n, d_starts, cnt, window, kind, d_w, d_means, d_cov, s),
-                     "launching the covariance kernels");
-            timer.stop(s, "covariance (fused)", (long long)cnt);
-        }
-        const er::SolveArgs a = solve_args(d_cov, d_b, budgets_shared, cnt, n, tol, max_iter, solver, d_res,
-                                           reinterpret_cast<int32_t*>(d_res + cnt * (2 * n + 2)),
-                                           ctx->at<double>(WORK));
-        {
-            KernelTimer timer(s);
-            ER_CHECK(er::launch_solve(a, chunk_plan, s), "launching the solve kernel");
-            timer.stop(s, "solve (fused)", (long long)cnt);
-        }
-        if (cov_out != nullptr)
-            ER_CHECK(cudaMemcpyAsync(cov_out + k0 * nn, d_cov, (size_t)cnt * nn * 8, cudaMemcpyDeviceToHost, s),
-                     "copying covariance matrices from the device");
-        ER_TRY(copy_results(a, k0, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                            volatility_out, s));
-        ER_CHECK(cudaStreamSynchronize(s), "covariance and solve kernels");
-        k0 = k1;
+    const size_t fixed = ((size_t)n * n + (mean != nullptr ? (size_t)n : 0)) * 8; /* L and μ, once */
+    if (fixed + row_bytes > budget)
+        return fail(ER_OUT_OF_MEMORY, "%s: L (%lld × %lld) and one row of returns need %zu bytes of device memory, "
+                    "%zu are free", fn, (long long)n, (long long)n, fixed + row_bytes, budget);
+    /* chunks of whole rows of the stacked output (within a scenario too): row g's numbers depend on g alone */
+    const int64_t total = count * rows;
+    const int64_t fit_rows = (int64_t)((budget - fixed) / row_bytes);
+    const int64_t chunk = total < fit_rows ? total : fit_rows;
+    size_t bytes[SLOTS] = {};
+    bytes[AUX] = fixed;
+    bytes[OUT] = (size_t)chunk * row_bytes;
+    ER_TRY(ctx->reserve(bytes));
+    double* d_chol = ctx->at<double>(AUX);
+    double* d_mean = mean != nullptr ? d_chol + (size_t)n * n : nullptr;
+    double* d_out = ctx->at<double>(OUT);
+    const cudaStream_t s = ctx->stream;
+    ER_CHECK(cudaMemcpyAsync(d_chol, chol, (size_t)n * n * 8, cudaMemcpyHostToDevice, s),
+             "copying the Cholesky factor to the device");
+    if (d_mean != nullptr)
+        ER_CHECK(cudaMemcpyAsync(d_mean, mean, row_bytes, cudaMemcpyHostToDevice, s), "copying the mean to the device");
+    for (int64_t g0 = 0; g0 < total; g0 += chunk) {
+        const int64_t cnt = total - g0 < chunk ? total - g0 : chunk;
+        KernelTimer timer(s);
+        ER_CHECK(er::launch_scenarios(d_chol, d_mean, n, seed, first, rows, g0, cnt, dof, d_out, s),
+                 "launching the scenario kernel");
+        timer.stop(s, "scenarios", (long long)cnt);
+        ER_CHECK(cudaMemcpyAsync(returns_out + g0 * n, d_out, (size_t)cnt * row_bytes, cudaMemcpyDeviceToHost, s),
+                 "copying scenario returns from the device");
+        ER_CHECK(cudaStreamSynchronize(s), "scenario kernel");
     }
     return ok();
+}
+
+ER_EXPORT er_status er_scenario_solve(er_context* ctx, const double* chol, const double* mean, int64_t n,
+                                      uint64_t seed, int64_t first, int64_t count, int64_t rows, int32_t dof,
+                                      int32_t kind, double lambda, const double* budgets, int32_t budgets_shared,
+                                      double tol, int32_t max_iter, int32_t solver, double* weights_out,
+                                      double* rc_out, int32_t* iterations_out, double* residual_out,
+                                      int32_t* converged_out, int32_t* solver_used_out, double* volatility_out,
+                                      double* cov_out) {
+    const char* fn = "er_scenario_solve";
+    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+    if (chol == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: chol is NULL", fn);
+    if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
+    ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                               volatility_out));
+    ER_TRY(check_scenarios(fn, chol, mean, n, first, count, rows, 2, dof, false));
+    ER_TRY(check_kind(fn, kind, lambda, rows));
+    ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
+    ER_TRY(use_device(ctx));
+    /* window k is scenario first + k: rows [k·rows, (k + 1)·rows) of the generated table */
+    const FusedCall c{fn, n, WindowStarts{nullptr, rows}, count, rows, kind, lambda, budgets, budgets_shared, tol,
+                      max_iter, solver, weights_out, rc_out, iterations_out, residual_out, converged_out,
+                      solver_used_out, volatility_out, cov_out};
+    return fused_chunks(ctx, c, ScenarioRows(chol, mean, n, seed, first, rows, dof));
 }

@@ -37,8 +37,9 @@ __device__ __forceinline__ double warp_max(double v) {
     return v;
 }
 
-/* Sum over the block; every thread returns the same value. */
-__device__ double block_sum(double v, double* scratch) {
+/* Sum over the block; every thread returns the same value. (maybe_unused: an includer may need only one of the two
+   block reductions, and these are not inline.) */
+[[maybe_unused]] __device__ double block_sum(double v, double* scratch) {
     v = warp_sum(v);
     const int nw = blockDim.x / 32;
     __syncthreads(); /* scratch is free */
@@ -49,7 +50,7 @@ __device__ double block_sum(double v, double* scratch) {
     return s;
 }
 
-__device__ double block_max(double v, double* scratch) {
+[[maybe_unused]] __device__ double block_max(double v, double* scratch) {
     v = warp_max(v);
     const int nw = blockDim.x / 32;
     __syncthreads();

@@ -7,7 +7,7 @@
  *                               EQUIRISK_EMU_DEVICE_MEMORY, so the chunked paths are the ones checked)
  *   driver --quick              fewer, smaller cases (sanitizer builds)
  *   driver --only G[,G…]        only these groups: covariance, solve, packed, fused, invalid, staging, lanes, newton,
- *                               wide, threads
+ *                               wide, scenarios, threads
  *                               (compute-sanitizer's slower tools on the kernels that matter to them)
  *   driver --skip G[,G…]        every group but these (run.sh's variants of settings a group does not read)
  *   driver --bench              timings for gpu-check.sh (GPU call vs one-thread C++ on the same host)
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "equirisk.h"
+#include "../src/philox.cuh" /* the generator the kernels draw from, checked here against Random123 */
 
 namespace {
 
@@ -1283,6 +1284,451 @@ void test_staging(er_context* ctx) {
     }
 }
 
+/* ---------------- Monte Carlo scenarios ---------------- */
+
+/* The spec's normal(s, t, j, domain) (DESIGN.md §4, "Monte Carlo scenarios"), written again here from its text: only Philox
+   comes from the library's header, checked against Random123's known answers below. */
+double ref_normal(uint64_t seed, uint32_t s, uint32_t t, uint64_t j, uint32_t domain) {
+    const er::PhiloxBlock p =
+        er::philox4x32_10(er::PhiloxBlock{{(uint32_t)(j >> 1), t, s, domain}}, (uint32_t)seed, (uint32_t)(seed >> 32));
+    const uint64_t a = ((uint64_t)p.v[0] << 21) | (p.v[1] >> 11);
+    const uint64_t b = ((uint64_t)p.v[2] << 21) | (p.v[3] >> 11);
+    const double u1 = std::ldexp((double)(a + 1), -53), u2 = std::ldexp((double)b, -53);
+    const double radius = std::sqrt(-2.0 * std::log(u1)), angle = 6.283185307179586 * u2;
+    return (j & 1) ? radius * std::sin(angle) : radius * std::cos(angle);
+}
+
+/* count × rows × n returns by the spec's formula, each asset's sum in ascending j, and each entry's magnitude
+   |μ_i| + scale · Σ_j |L_ij z_j|, the scale of its rounding (relative tolerances are taken against it). */
+struct RefScenarios {
+    Vec r, mag;
+};
+RefScenarios ref_scenarios(const Vec& L, const double* mean, int64_t n, uint64_t seed, int64_t first, int64_t count,
+                           int64_t rows, int dof) {
+    RefScenarios o{Vec(count * rows * n), Vec(count * rows * n)};
+    Vec z(n);
+    for (int64_t k = 0; k < count; k++)
+        for (int64_t t = 0; t < rows; t++) {
+            const uint32_t s = (uint32_t)(first + k);
+            for (int64_t j = 0; j < n; j++) z[j] = ref_normal(seed, s, (uint32_t)t, j, 0);
+            double scale = 1.0;
+            if (dof > 0) {
+                double g = 0.0;
+                for (int m = 0; m < dof; m++) {
+                    const double x = ref_normal(seed, s, (uint32_t)t, m, 1);
+                    g += x * x;
+                }
+                scale = std::sqrt((dof - 2) / g);
+            }
+            for (int64_t i = 0; i < n; i++) {
+                double sum = 0.0, abs_sum = 0.0;
+                for (int64_t j = 0; j <= i; j++) {
+                    sum += L[i * n + j] * z[j];
+                    abs_sum += std::fabs(L[i * n + j] * z[j]);
+                }
+                const double mu = mean != nullptr ? mean[i] : 0.0;
+                o.r[(k * rows + t) * n + i] = mu + scale * sum;
+                o.mag[(k * rows + t) * n + i] = std::fabs(mu) + scale * abs_sum;
+            }
+        }
+    return o;
+}
+
+/* A random lower Cholesky factor (diagonal in [0.005, 0.02], N(0, 0.01²) below it) with NaN above the diagonal,
+   which the library must never read. */
+Vec random_chol(int64_t n) {
+    Vec L(n * n, NAN);
+    for (int64_t i = 0; i < n; i++) {
+        for (int64_t j = 0; j < i; j++) L[i * n + j] = 0.01 * normal();
+        L[i * n + i] = uniform(0.005, 0.02);
+    }
+    return L;
+}
+
+/* er_scenarios into a NaN-filled array. */
+Vec scenarios(er_context* ctx, const Vec& L, const double* mean, int64_t n, uint64_t seed, int64_t first,
+              int64_t count, int64_t rows, int dof, er_status* status) {
+    Vec out(count * rows * n, NAN);
+    *status = er_scenarios(ctx, L.data(), mean, n, seed, first, count, rows, dof, out.data());
+    return out;
+}
+
+/* Every entry within 1e-13 of the reference relative to its magnitude: a GPU fuses multiply-adds and has its own
+   log, sin and cos, and the device adds a Student-t row's chi-square in its own order. The emulation, with glibc's
+   functions and no contraction, sums each asset in the reference's order, so Gaussian rows (same_bits) must be the
+   reference's bits there. */
+void check_scenarios(const char* what, const Vec& got, const RefScenarios& ref, bool same_bits) {
+    double worst = 0.0;
+    int64_t bad = 0, same = 0;
+    for (size_t e = 0; e < got.size(); e++) {
+        const double d = std::fabs(got[e] - ref.r[e]);
+        if (!(d <= 1e-13 * ref.mag[e])) bad++; /* NaN too */
+        else worst = std::max(worst, ref.mag[e] > 0 ? d / ref.mag[e] : 0.0);
+        same += got[e] == ref.r[e];
+    }
+    CHECK(bad == 0, "%s: %lld of %zu returns differ from the reference by more than 1e-13 relative", what,
+          (long long)bad, got.size());
+    if (same_bits && std::strcmp(er_library_kind(), "emulation") == 0)
+        CHECK(same == (int64_t)got.size(), "%s: %lld of %zu returns are not the reference's bits (largest relative "
+              "difference %.3g)", what, (long long)(got.size() - same), got.size(), worst);
+}
+
+/* Philox's known answers, er_scenarios against the reference (odd and even n: normals come in pairs), the layout's
+   independence of first and count, seeds, er_scenario_solve against er_scenarios + er_covariance_solve, the sample
+   moments of many rows, and every argument error. Under --expect-chunking the outputs exceed the 300 kB device, so
+   the chunked paths give these same answers. */
+void test_scenarios(er_context* ctx, bool expect_chunking) {
+    {
+        /* Random123's kat_vectors for philox4x32_10 */
+        struct Kat { er::PhiloxBlock c; uint32_t k0, k1; uint32_t out[4]; };
+        const Kat kats[] = {
+            {{{0, 0, 0, 0}}, 0, 0, {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}},
+            {{{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}}, 0xffffffffu, 0xffffffffu,
+             {0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}},
+            {{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}}, 0xa4093822u, 0x299f31d0u,
+             {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}},
+        };
+        for (const Kat& kat : kats) {
+            const er::PhiloxBlock p = er::philox4x32_10(kat.c, kat.k0, kat.k1);
+            CHECK(std::memcmp(p.v, kat.out, sizeof kat.out) == 0, "philox4x32_10(%08x %08x %08x %08x; %08x %08x) = "
+                  "%08x %08x %08x %08x, expected %08x %08x %08x %08x", kat.c.v[0], kat.c.v[1], kat.c.v[2], kat.c.v[3],
+                  kat.k0, kat.k1, p.v[0], p.v[1], p.v[2], p.v[3], kat.out[0], kat.out[1], kat.out[2], kat.out[3]);
+        }
+        /* the header's normal is the spec's too (the kernels draw through normal_pair) */
+        bool same = true;
+        for (uint64_t j = 0; j < 9; j++)
+            same = same && er::normal(0x0123456789abcdefULL, 7, 3, j, j % 2) == ref_normal(0x0123456789abcdefULL, 7, 3, j, j % 2);
+        CHECK(same, "er::normal differs from the driver's reading of the spec");
+    }
+
+    er_device_info info;
+    CHECK(er_device_info_get(0, &info) == ER_OK, "device info: %s", er_last_error());
+    er_status st;
+
+    /* against the reference: Gaussian and Student-t (odd ν: the chi-square's last pair is used by half), with and
+       without a mean; under --expect-chunking outputs of 300 kB and more, chunked within a scenario too */
+    struct Case { int64_t n, count, rows; };
+    std::vector<Case> cases;
+    if (expect_chunking) cases = {{3, 2, 7000}, {33, 5, 250}, {100, 4, 100}};
+    else if (quick) cases = {{1, 3, 4}, {3, 3, 4}, {33, 3, 4}, {257, 2, 3}};
+    else for (int64_t n : {1, 2, 3, 31, 33, 100, 257, 521}) cases.push_back({n, 3, 4});
+    for (const Case& c : cases) {
+        const Vec L = random_chol(c.n);
+        Vec mu(c.n);
+        for (auto& m : mu) m = 0.001 * normal();
+        if (expect_chunking)
+            CHECK(c.count * c.rows * c.n * 8 > info.total_memory, "scenarios n=%lld: the output fits in the %lld "
+                  "bytes of the device", (long long)c.n, (long long)info.total_memory);
+        /* (under --expect-chunking the 14,000 rows of n = 3 stay Gaussian: the emulation's block reduction of a
+           Student-t row costs a dozen barriers) */
+        const std::vector<int> dofs = expect_chunking && c.n == 3 ? std::vector<int>{0}
+                                                                  : std::vector<int>{0, 5, c.n == 33 ? 1000 : 3};
+        for (int dof : dofs) {
+            const bool with_mean = dof != 5;
+            const uint64_t seed = rng();
+            const int64_t first = (int64_t)(rng() % 100000);
+            const Vec got = scenarios(ctx, L, with_mean ? mu.data() : nullptr, c.n, seed, first, c.count, c.rows,
+                                      dof, &st);
+            char what[96];
+            std::snprintf(what, sizeof what, "scenarios n=%lld dof=%d mean=%d", (long long)c.n, dof, (int)with_mean);
+            CHECK(st == ER_OK, "%s: %s", what, er_last_error());
+            if (st != ER_OK) continue;
+            check_scenarios(what, got, ref_scenarios(L, with_mean ? mu.data() : nullptr, c.n, seed, first, c.count,
+                                                     c.rows, dof), dof == 0);
+            if (expect_chunking && dof == 0) {
+                /* one scenario per call, each unchunked (when it fits), gives the chunked call's bits */
+                bool same = true;
+                for (int64_t k = 0; k < c.count && same; k++) {
+                    const Vec one = scenarios(ctx, L, mu.data(), c.n, seed, first + k, 1, c.rows, dof, &st);
+                    same = st == ER_OK && std::equal(one.begin(), one.end(), got.begin() + k * c.rows * c.n);
+                }
+                CHECK(same, "%s: chunked output differs from one scenario at a time: %s", what, er_last_error());
+            }
+        }
+    }
+
+    {
+        /* scenario s's returns do not depend on first or count: scenarios [5, 8) are rows of [0, 8) from scenario 5,
+           bit for bit; the last scenario number, 2^32 − 1, is valid; the seed's high half matters */
+        const int64_t n = 33, rows = expect_chunking ? 300 : 6, base = 1000;
+        const Vec L = random_chol(n);
+        const uint64_t seed = rng();
+        const Vec all = scenarios(ctx, L, nullptr, n, seed, base, 8, rows, 7, &st);
+        CHECK(st == ER_OK, "scenarios 0..7: %s", er_last_error());
+        const Vec tail = scenarios(ctx, L, nullptr, n, seed, base + 5, 3, rows, 7, &st);
+        CHECK(st == ER_OK, "scenarios 5..7: %s", er_last_error());
+        CHECK(std::equal(tail.begin(), tail.end(), all.begin() + 5 * rows * n),
+              "scenarios [5, 8) differ from the same scenarios asked for as part of [0, 8)");
+        const int64_t last = (int64_t(1) << 32) - 1;
+        const Vec top = scenarios(ctx, L, nullptr, n, seed, last, 1, 2, 0, &st);
+        CHECK(st == ER_OK, "scenario 2^32 - 1: %s", er_last_error());
+        if (st == ER_OK) check_scenarios("scenario 2^32 - 1", top, ref_scenarios(L, nullptr, n, seed, last, 1, 2, 0), true);
+        const Vec other = scenarios(ctx, L, nullptr, n, seed ^ (uint64_t(1) << 40), base, 1, rows, 7, &st);
+        int64_t equal = 0;
+        for (int64_t e = 0; e < rows * n; e++) equal += other[e] == all[e];
+        CHECK(st == ER_OK && equal == 0, "a seed differing in bit 40 repeats %lld of %lld returns", (long long)equal,
+              (long long)(rows * n));
+    }
+
+    {
+        /* er_scenario_solve is er_scenarios followed by er_covariance_solve on windows k·T, to the bit: both
+           estimators, Gaussian and Student-t, shared and per-scenario budgets with zeros, covariances back or not */
+        const double tol = 1e-10;
+        const int64_t n = expect_chunking ? 24 : 12, rows = expect_chunking ? 150 : 40;
+        const int64_t count = expect_chunking ? 10 : quick ? 3 : 5, first = 77;
+        const Vec L = random_chol(n);
+        Vec mu(n);
+        for (auto& m : mu) m = 0.0005 * normal();
+        if (expect_chunking)
+            CHECK(count * (rows * n + n * n) * 8 > info.total_memory, "scenario solve: %lld windows fit in the %lld "
+                  "bytes of the device", (long long)count, (long long)info.total_memory);
+        std::vector<int64_t> starts(count);
+        for (int64_t k = 0; k < count; k++) starts[k] = k * rows;
+        Vec eq(n, 1.0 / n), per;
+        for (int64_t k = 0; k < count; k++) {
+            Vec b = random_budgets((int)n, 0.2);
+            per.insert(per.end(), b.begin(), b.end());
+        }
+        struct Model { int kind; double lambda; int dof; };
+        for (const Model& m : {Model{ER_COV_SAMPLE, 0.0, 0}, Model{ER_COV_EWMA, 0.97, 6}}) {
+            const uint64_t seed = rng();
+            const Vec R = scenarios(ctx, L, mu.data(), n, seed, first, count, rows, m.dof, &st);
+            CHECK(st == ER_OK, "scenario solve's returns: %s", er_last_error());
+            /* --quick and --expect-chunking: shared budgets (covariances back) for the sample estimator,
+               per-scenario ones for EWMA */
+            const bool few = quick || expect_chunking;
+            for (bool shared : few ? std::vector<bool>{m.kind == ER_COV_SAMPLE} : std::vector<bool>{true, false}) {
+                const Vec& b = shared ? eq : per;
+                Solved two(count, n);
+                Vec cov(count * n * n, NAN);
+                two.status = er_covariance_solve(ctx, R.data(), count * rows, n, starts.data(), count, rows, m.kind,
+                                                 m.lambda, b.data(), shared ? 1 : 0, tol, 10000, ER_SOLVER_AUTO,
+                                                 two.w.data(), two.rc.data(), two.it.data(), two.res.data(),
+                                                 two.conv.data(), two.used.data(), two.vol.data(), cov.data());
+                CHECK(two.status == ER_OK, "scenario solve's two-call reference: %s", er_last_error());
+                for (bool want_cov : shared && !few ? std::vector<bool>{true, false} : std::vector<bool>{shared}) {
+                    Solved o(count, n);
+                    Vec cov_back(want_cov ? count * n * n : 0, NAN);
+                    o.status = er_scenario_solve(ctx, L.data(), mu.data(), n, seed, first, count, rows, m.dof, m.kind,
+                                                 m.lambda, b.data(), shared ? 1 : 0, tol, 10000, ER_SOLVER_AUTO,
+                                                 o.w.data(), o.rc.data(), o.it.data(), o.res.data(), o.conv.data(),
+                                                 o.used.data(), o.vol.data(), want_cov ? cov_back.data() : nullptr);
+                    char what[96];
+                    std::snprintf(what, sizeof what, "scenario solve kind=%d dof=%d shared=%d cov=%d", m.kind, m.dof,
+                                  (int)shared, (int)want_cov);
+                    CHECK(o.status == ER_OK, "%s: %s", what, er_last_error());
+                    if (o.status != ER_OK || two.status != ER_OK) continue;
+                    CHECK(o.w == two.w && o.rc == two.rc && o.res == two.res && o.vol == two.vol && o.it == two.it &&
+                              o.conv == two.conv && o.used == two.used,
+                          "%s: differs from er_scenarios + er_covariance_solve", what);
+                    if (want_cov) CHECK(cov_back == cov, "%s: covariances differ from er_covariance_solve's", what);
+                    for (int64_t k = 0; k < count; k += expect_chunking ? 4 : 2)
+                        check_problem(what, o, cov, b, shared, k, n, tol, 1e-9, 0);
+                    if (expect_chunking && shared && want_cov && m.kind == ER_COV_SAMPLE) {
+                        /* one scenario per call (unchunked) gives the chunked call's bits */
+                        bool same = true;
+                        for (int64_t k = 0; k < count && same; k++) {
+                            Solved one(1, n);
+                            one.status = er_scenario_solve(ctx, L.data(), mu.data(), n, seed, first + k, 1, rows,
+                                                           m.dof, m.kind, m.lambda, b.data(), 1, tol, 10000,
+                                                           ER_SOLVER_AUTO, one.w.data(), one.rc.data(), one.it.data(),
+                                                           one.res.data(), one.conv.data(), one.used.data(),
+                                                           one.vol.data(), nullptr);
+                            same = one.status == ER_OK && one.res[0] == o.res[k] && one.it[0] == o.it[k] &&
+                                   std::equal(one.w.begin(), one.w.end(), o.w.begin() + k * n);
+                        }
+                        CHECK(same, "%s: chunked results differ from one scenario at a time: %s", what,
+                              er_last_error());
+                    }
+                }
+            }
+        }
+        if (expect_chunking) {
+            /* L alone larger than the device: a refusal that says so, not a crash */
+            const int64_t big = 200;
+            const Vec Lb = random_chol(big);
+            Vec out(big);
+            CHECK(er_scenarios(ctx, Lb.data(), nullptr, big, 1, 0, 1, 1, 0, out.data()) == ER_OUT_OF_MEMORY &&
+                      std::strstr(er_last_error(), "er_scenarios") != nullptr,
+                  "scenarios of 200 assets on a 300 kB device: %s", er_last_error());
+        }
+    }
+
+    {
+        /* moments of many rows: the mean approaches μ and the sample covariance L Lᵀ (Student-t too: its scale makes
+           the covariance Σ, not ν/(ν − 2) Σ), within a few standard errors; Student-t rows have heavy tails */
+        const int64_t n = 4, count = 4, rows = quick ? 500 : 2000, N = count * rows;
+        const double vol[n] = {0.01, 0.02, 0.015, 0.03};
+        const double corr[n][n] = {{1, 0.5, -0.3, 0.2}, {0.5, 1, 0.1, -0.4}, {-0.3, 0.1, 1, 0.25}, {0.2, -0.4, 0.25, 1}};
+        Vec S(n * n), L(n * n, 0.0);
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < n; j++) S[i * n + j] = corr[i][j] * vol[i] * vol[j];
+        for (int64_t j = 0; j < n; j++) { /* Cholesky */
+            double d = S[j * n + j];
+            for (int64_t p = 0; p < j; p++) d -= L[j * n + p] * L[j * n + p];
+            L[j * n + j] = std::sqrt(d);
+            for (int64_t i = j + 1; i < n; i++) {
+                double v = S[i * n + j];
+                for (int64_t p = 0; p < j; p++) v -= L[i * n + p] * L[j * n + p];
+                L[i * n + j] = v / L[j * n + j];
+            }
+        }
+        const double mu[n] = {0.001, -0.002, 0.0, 0.0005};
+        for (int dof : {0, 10}) {
+            const Vec R = scenarios(ctx, L, mu, n, 20261127 + dof, 0, count, rows, dof, &st);
+            CHECK(st == ER_OK, "scenario moments dof=%d: %s", dof, er_last_error());
+            /* Var(x_i x_j) = κ(Σ_ii Σ_jj + 2Σ_ij²) − Σ_ij² with κ = 1 (normal) or (ν − 2)/(ν − 4) (multivariate t) */
+            const double kappa = dof == 0 ? 1.0 : (dof - 2.0) / (dof - 4.0);
+            double m[n] = {0}, worst_mean = 0, worst_cov = 0;
+            for (int64_t r = 0; r < N; r++)
+                for (int64_t i = 0; i < n; i++) m[i] += R[r * n + i] / N;
+            for (int64_t i = 0; i < n; i++) {
+                worst_mean = std::max(worst_mean, std::fabs(m[i] - mu[i]) / std::sqrt(S[i * n + i] / N));
+                for (int64_t j = 0; j < n; j++) {
+                    double c = 0;
+                    for (int64_t r = 0; r < N; r++) c += (R[r * n + i] - m[i]) * (R[r * n + j] - m[j]);
+                    c /= N - 1;
+                    const double sij = S[i * n + j];
+                    const double se = std::sqrt((kappa * (S[i * n + i] * S[j * n + j] + 2 * sij * sij) - sij * sij) / N);
+                    worst_cov = std::max(worst_cov, std::fabs(c - sij) / se);
+                }
+            }
+            CHECK(worst_mean <= 5.0, "scenario moments dof=%d: a mean is %.2f standard errors from μ", dof, worst_mean);
+            CHECK(worst_cov <= 5.0, "scenario moments dof=%d: a covariance is %.2f standard errors from L Lᵀ", dof,
+                  worst_cov);
+            /* excess kurtosis of asset 0: 0 for the normal, 6/(ν − 4) = 1 for t with ν = 10 */
+            double m2 = 0, m4 = 0;
+            for (int64_t r = 0; r < N; r++) {
+                const double d = R[r * n] - m[0];
+                m2 += d * d / N;
+                m4 += d * d * d * d / N;
+            }
+            const double excess = m4 / (m2 * m2) - 3.0;
+            if (dof == 0)
+                CHECK(std::fabs(excess) < 0.3, "Gaussian scenarios: excess kurtosis %.3f", excess);
+            else
+                CHECK(excess > 0.4, "Student-t scenarios (dof %d): excess kurtosis %.3f, expected about 1", dof,
+                      excess);
+        }
+    }
+
+    {
+        /* every argument error, before any device work, with a message naming the function and the value; NaN above
+           the diagonal is never read */
+        const int64_t n = 3;
+        Vec L = {0.02, NAN, NAN, 0.01, 0.03, NAN, -0.005, 0.002, 0.01}, mu = {0.001, 0.0, -0.001}, out(2 * 30 * n);
+        const auto bad = [&](er_status s, const char* what, const char* fn, const std::string& expect) {
+            expect_invalid(s, what);
+            const char* msg = er_last_error();
+            CHECK(std::strncmp(msg, fn, std::strlen(fn)) == 0 && std::strstr(msg, expect.c_str()) != nullptr,
+                  "%s: message '%s' does not name %s or lacks '%s'", what, msg, fn, expect.c_str());
+        };
+        struct Gen { er_context* ctx; const double* chol; const double* mean; int64_t n, first, count, rows; int dof; };
+        const Gen good{ctx, L.data(), mu.data(), n, 0, 2, 30, 0};
+        const auto gen = [&](const Gen& g, double* o) {
+            return er_scenarios(g.ctx, g.chol, g.mean, g.n, 5, g.first, g.count, g.rows, g.dof, o);
+        };
+        CHECK(gen(good, out.data()) == ER_OK, "valid scenarios: %s", er_last_error());
+        const int64_t scenario_numbers = int64_t(1) << 32;
+        Vec L_nan_diag = L, L_neg_diag = L, L_zero_diag = L, L_inf_diag = L, L_nan = L, L_inf = L, mu_nan = mu;
+        L_zero_diag[1 * n + 1] = 0.0;
+        L_neg_diag[2 * n + 2] = -0.01;
+        L_nan_diag[0] = NAN;
+        L_inf_diag[1 * n + 1] = INFINITY;
+        L_nan[2 * n + 1] = NAN;
+        L_inf[1 * n + 0] = -INFINITY;
+        mu_nan[2] = NAN;
+        struct GenCase { const char* what; Gen g; std::string expect; };
+        const auto with = [&](auto change) { Gen g = good; change(g); return g; };
+        const std::vector<GenCase> gen_cases = {
+            {"ctx NULL", with([](Gen& g) { g.ctx = nullptr; }), "ctx is NULL"},
+            {"chol NULL", with([](Gen& g) { g.chol = nullptr; }), "chol is NULL"},
+            {"n 0", with([](Gen& g) { g.n = 0; }), "n must be positive, got 0"},
+            {"n -2", with([](Gen& g) { g.n = -2; }), "n must be positive, got -2"},
+            {"count 0", with([](Gen& g) { g.count = 0; }), "count must be positive, got 0"},
+            {"first -1", with([](Gen& g) { g.first = -1; }), "first must be >= 0, got -1"},
+            {"first + count > 2^32", with([&](Gen& g) { g.first = scenario_numbers - 1; }),
+             "first 4294967295 + count 2 is more than 2^32 scenarios"},
+            {"count > 2^32", with([&](Gen& g) { g.count = scenario_numbers + 1; }), "count 4294967297"},
+            {"rows 0", with([](Gen& g) { g.rows = 0; }), "rows must be in [1, 2^31 - 1], got 0"},
+            {"rows 2^31", with([](Gen& g) { g.rows = int64_t(1) << 31; }), "got 2147483648"},
+            {"dof -1", with([](Gen& g) { g.dof = -1; }), "(Student-t), got -1"},
+            {"dof 1", with([](Gen& g) { g.dof = 1; }), "(Student-t), got 1"},
+            {"dof 2", with([](Gen& g) { g.dof = 2; }), "(Student-t), got 2"},
+            {"dof 1001", with([](Gen& g) { g.dof = 1001; }), "(Student-t), got 1001"},
+            {"n·n overflow", with([](Gen& g) { g.n = int64_t(1) << 31; }), "sizes overflow"},
+            {"count·rows·n overflow", with([&](Gen& g) { g.count = scenario_numbers; g.rows = INT32_MAX; }),
+             "sizes overflow"},
+            {"zero diagonal", with([&](Gen& g) { g.chol = L_zero_diag.data(); }), "diagonal entry (row 1, column 1) is 0"},
+            {"negative diagonal", with([&](Gen& g) { g.chol = L_neg_diag.data(); }),
+             "diagonal entry (row 2, column 2) is -0.01"},
+            {"NaN diagonal", with([&](Gen& g) { g.chol = L_nan_diag.data(); }), "diagonal entry (row 0, column 0) is nan"},
+            {"infinite diagonal", with([&](Gen& g) { g.chol = L_inf_diag.data(); }),
+             "diagonal entry (row 1, column 1) is inf"},
+            {"NaN below the diagonal", with([&](Gen& g) { g.chol = L_nan.data(); }), "entry (row 2, column 1) is nan"},
+            {"-inf below the diagonal", with([&](Gen& g) { g.chol = L_inf.data(); }), "entry (row 1, column 0) is -inf"},
+            {"NaN mean", with([&](Gen& g) { g.mean = mu_nan.data(); }), "mean of asset 2 is nan"},
+        };
+        char what[96];
+        for (const GenCase& c : gen_cases) {
+            std::snprintf(what, sizeof what, "scenarios %s", c.what);
+            bad(gen(c.g, out.data()), what, "er_scenarios: ", c.expect);
+        }
+        bad(gen(good, nullptr), "scenarios returns_out NULL", "er_scenarios: ", "returns_out is NULL");
+
+        /* er_scenario_solve: the generator's checks, the estimator's, the solve's, under its own name */
+        Vec b = {0.5, 0.25, 0.25}, b_sum = {0.5, 0.25, 0.3}, b_neg = {0.5, 0.25, 0.25, 0.5, -0.25, 0.75};
+        struct Fused { Gen g; int kind; double lambda; const double* budgets; int shared; double tol; int max_iter, solver; };
+        const Fused fgood{good, ER_COV_SAMPLE, 0.0, b.data(), 1, 1e-10, 1000, ER_SOLVER_AUTO};
+        Solved o(2, n);
+        Vec cov(2 * n * n);
+        const auto fused = [&](const Fused& f, int null_output) {
+            void* outs[8] = {o.w.data(), o.rc.data(), o.it.data(), o.res.data(), o.conv.data(), o.used.data(),
+                             o.vol.data(), cov.data()};
+            if (null_output >= 0) outs[null_output] = nullptr;
+            return er_scenario_solve(f.g.ctx, f.g.chol, f.g.mean, f.g.n, 9, f.g.first, f.g.count, f.g.rows, f.g.dof,
+                                     f.kind, f.lambda, f.budgets, f.shared, f.tol, f.max_iter, f.solver,
+                                     (double*)outs[0], (double*)outs[1], (int32_t*)outs[2], (double*)outs[3],
+                                     (int32_t*)outs[4], (int32_t*)outs[5], (double*)outs[6], (double*)outs[7]);
+        };
+        CHECK(fused(fgood, 7) == ER_OK && o.conv[0] == 1 && o.conv[1] == 1, "valid scenario solve: %s",
+              er_last_error());
+        for (const GenCase& c : gen_cases) {
+            if (c.g.rows == 0 || c.g.rows == INT32_MAX) continue; /* below: rows must be >= 2 here */
+            Fused f = fgood;
+            f.g = c.g;
+            std::snprintf(what, sizeof what, "scenario solve %s", c.what);
+            bad(fused(f, -1), what, "er_scenario_solve: ", c.expect);
+        }
+        const auto fwith = [&](auto change) { Fused f = fgood; change(f); return f; };
+        const struct { const char* what; Fused f; std::string expect; } fused_cases[] = {
+            {"rows 1", fwith([](Fused& f) { f.g.rows = 1; }),
+             "rows must be in [2, 2^31 - 1] (each scenario is a covariance window), got 1"},
+            {"budgets NULL", fwith([](Fused& f) { f.budgets = nullptr; }), "budgets is NULL"},
+            {"kind 2", fwith([](Fused& f) { f.kind = 2; }), "kind 2 is neither"},
+            {"EWMA lambda 0", fwith([](Fused& f) { f.kind = ER_COV_EWMA; f.lambda = 0.0; }),
+             "EWMA lambda must be in (0, 1], got 0"},
+            {"EWMA lambda 1.5", fwith([](Fused& f) { f.kind = ER_COV_EWMA; f.lambda = 1.5; }), "got 1.5"},
+            {"budgets sum 1.05", fwith([&](Fused& f) { f.budgets = b_sum.data(); }), "budgets of problem 0 sum to"},
+            {"negative budget", fwith([&](Fused& f) { f.budgets = b_neg.data(); f.shared = 0; }),
+             "budget of asset 1 in problem 1 is -0.25"},
+            {"tol 0", fwith([](Fused& f) { f.tol = 0.0; }), "tol must be a positive finite number"},
+            {"max_iter 0", fwith([](Fused& f) { f.max_iter = 0; }), "max_iter must be at least 1"},
+            {"solver 3", fwith([](Fused& f) { f.solver = 3; }), "solver 3 is not"},
+        };
+        for (const auto& c : fused_cases) {
+            std::snprintf(what, sizeof what, "scenario solve %s", c.what);
+            bad(fused(c.f, -1), what, "er_scenario_solve: ", c.expect);
+        }
+        const char* out_names[] = {"weights_out", "rc_out", "iterations_out", "residual_out", "converged_out",
+                                   "solver_used_out", "volatility_out"};
+        for (int k = 0; k < 7; k++) {
+            std::snprintf(what, sizeof what, "scenario solve %s NULL", out_names[k]);
+            bad(fused(fgood, k), what, "er_scenario_solve: ", std::string(out_names[k]) + " is NULL");
+        }
+    }
+}
+
 /* ---------------- concurrency ---------------- */
 
 void test_threads() {
@@ -1511,7 +1957,7 @@ int bench(er_context* ctx) {
 int main(int argc, char** argv) {
     bool expect_chunking = false, do_bench = false;
     std::string only, skip; /* ",a,b," or empty */
-    const std::string groups = ",covariance,solve,packed,fused,invalid,staging,lanes,newton,wide,threads,";
+    const std::string groups = ",covariance,solve,packed,fused,invalid,staging,lanes,newton,wide,scenarios,threads,";
     for (int i = 1; i < argc; i++) {
         if (std::strcmp(argv[i], "--expect-chunking") == 0) expect_chunking = true;
         else if (std::strcmp(argv[i], "--bench") == 0) do_bench = true;
@@ -1590,6 +2036,11 @@ int main(int argc, char** argv) {
     if (run("wide")) {
         test_wide(ctx, expect_chunking);
         std::printf("wide: %.2f s\n", seconds_since(t0));
+    }
+    t0 = std::chrono::steady_clock::now();
+    if (run("scenarios")) {
+        test_scenarios(ctx, expect_chunking);
+        std::printf("scenarios: %.2f s\n", seconds_since(t0));
     }
     /* with --expect-chunking, contexts share the small emulated memory: a call may then fail for want of it */
     if (!expect_chunking && run("threads")) {

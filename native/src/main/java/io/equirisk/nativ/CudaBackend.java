@@ -9,6 +9,7 @@ import io.equirisk.error.BackendException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.error.ZeroVarianceException;
 import io.equirisk.nativ.ffi.EquiriskH;
+import io.equirisk.scenario.ScenarioSet;
 import io.equirisk.solver.SolverOptions;
 
 import java.lang.foreign.MemorySegment;
@@ -571,6 +572,184 @@ public final class CudaBackend implements ComputeBackend {
         @Override
         public void collect() {
             res.copyTo(call.out, call.converged, call.used, in.k0, call.n);
+        }
+    }
+
+    // ------------------------------------------------------------------ Monte Carlo scenarios
+
+    /** The model as the C ABI takes it: L (n × n, row-major) and μ, copied into each chunk's staging slot. */
+    private record ScenarioInputs(ScenarioSet set, double[] cholesky, double[] mean) {
+        static ScenarioInputs of(ScenarioSet set) {
+            return new ScenarioInputs(set, set.model().cholesky(), set.model().mean());
+        }
+
+        long bytes() {
+            return HostStaging.aligned((long) cholesky.length * D) + HostStaging.aligned(mean.length * D);
+        }
+
+        MemorySegment[] stage(HostStaging.Slices slot) {
+            MemorySegment l = slot.take((long) cholesky.length * D);
+            MemorySegment.copy(cholesky, 0, l, ValueLayout.JAVA_DOUBLE, 0, cholesky.length);
+            MemorySegment m = slot.take(mean.length * D);
+            MemorySegment.copy(mean, 0, m, ValueLayout.JAVA_DOUBLE, 0, mean.length);
+            return new MemorySegment[] {l, m};
+        }
+
+        int dof() {
+            return set.model().distribution().degreesOfFreedom();
+        }
+    }
+
+    /** Scenarios per chunk: as many as keep a chunk within chunkBytes, at least one. */
+    private int scenariosPerChunk(ScenarioInputs in, long perScenario) {
+        long room = chunkBytes - in.bytes();
+        return (int) Math.max(1, Math.min(in.set().count(), room / Math.max(1, perScenario)));
+    }
+
+    /** Drawn on the device ({@code er_scenarios}) in chunks of whole scenarios. */
+    @Override
+    public double[] scenarioReturns(ScenarioSet set) {
+        NativeInputs.checkScenarios(set);
+        int n = set.assets();
+        long per = (long) set.rows() * n;
+        double[] out = new double[io.equirisk.data.ArraySize.of(set.count() + " scenarios of " + set.rows()
+                + " rows × " + n + " assets", set.count(), set.rows(), n)];
+        ScenarioInputs in = ScenarioInputs.of(set);
+        int step = scenariosPerChunk(in, HostStaging.aligned(per * D));
+        context.call(ctx -> {
+            List<ChunkPipeline.Stage> chunks = new ArrayList<>();
+            for (int k0 = 0; k0 < set.count(); k0 += step) {
+                int k = k0;
+                int cnt = Math.min(step, set.count() - k0);
+                chunks.add(new ChunkPipeline.Stage() {
+                    private MemorySegment[] model;
+                    private MemorySegment r;
+
+                    @Override
+                    public long bytes() {
+                        return in.bytes() + HostStaging.aligned(cnt * per * D);
+                    }
+
+                    @Override
+                    public void stage(HostStaging.Slices slot) {
+                        model = in.stage(slot);
+                        r = slot.take(cnt * per * D);
+                    }
+
+                    @Override
+                    public void call() {
+                        NativeStatus.check(api, api.er_scenarios(ctx, model[0], model[1], n, set.seed(),
+                                set.first() + k, cnt, set.rows(), in.dof(), r), "er_scenarios");
+                    }
+
+                    @Override
+                    public void collect() {
+                        MemorySegment.copy(r, ValueLayout.JAVA_DOUBLE, 0, out, (int) (k * per),
+                                Math.toIntExact(cnt * per));
+                    }
+                });
+            }
+            runStaged(ctx, chunks, new HostProfile("scenario returns"));
+            return null;
+        });
+        return out;
+    }
+
+    /**
+     * One downcall per chunk of scenarios ({@code er_scenario_solve}): the returns are drawn, estimated and solved on
+     * the device; only the model goes in and the results come out.
+     */
+    @Override
+    public BatchSolution scenarioRiskBudgeting(ScenarioSet set, CovarianceKind kind, double lambda, double[] budgets,
+                                               SolverOptions options) {
+        HostProfile profile = new HostProfile("scenario solve");
+        NativeInputs.checkScenarios(set);
+        NativeInputs.checkKind(kind, lambda);
+        if (set.rows() < 2) {
+            throw new io.equirisk.error.InsufficientDataException("a scenario's covariance needs at least 2 rows, got "
+                    + set.rows());
+        }
+        int n = set.assets();
+        int count = set.count();
+        NativeInputs.checkBudgets(budgets, n, count, options);
+        profile.checked();
+        boolean shared = budgets.length == n;
+        int erKind = kind == CovarianceKind.SAMPLE ? EquiriskH.ER_COV_SAMPLE : EquiriskH.ER_COV_EWMA;
+        double erLambda = kind == CovarianceKind.EWMA ? lambda : 0.0;
+        BatchSolution out = BatchSolution.allocate(count, n);
+        int[] converged = new int[count];
+        int[] used = new int[count];
+        SolveCall call = new SolveCall(null, n, budgets, shared, options, erSolver(options), out, converged, used);
+        ScenarioInputs in = ScenarioInputs.of(set);
+        long perScenario = (shared ? 0 : n * D) + Results.bytes(1, n);
+        int step = scenariosPerChunk(in, perScenario);
+        context.call(ctx -> {
+            List<ChunkPipeline.Stage> chunks = new ArrayList<>();
+            for (int k0 = 0; k0 < count; k0 += step) {
+                int k = k0;
+                int cnt = Math.min(step, count - k0);
+                long budgetValues = shared ? n : (long) cnt * n;
+                chunks.add(new ChunkPipeline.Stage() {
+                    private MemorySegment[] model;
+                    private MemorySegment b;
+                    private Results res;
+
+                    @Override
+                    public long bytes() {
+                        return in.bytes() + HostStaging.aligned(budgetValues * D) + Results.bytes(cnt, n);
+                    }
+
+                    @Override
+                    public void stage(HostStaging.Slices slot) {
+                        model = in.stage(slot);
+                        b = slot.take(budgetValues * D);
+                        MemorySegment.copy(budgets, shared ? 0 : k * n, b, ValueLayout.JAVA_DOUBLE, 0,
+                                Math.toIntExact(budgetValues));
+                        res = Results.take(slot, cnt, n);
+                    }
+
+                    @Override
+                    public void call() {
+                        NativeStatus.check(api, api.er_scenario_solve(ctx, model[0], model[1], n, set.seed(),
+                                set.first() + k, cnt, set.rows(), in.dof(), erKind, erLambda, b, shared ? 1 : 0,
+                                call.tol, call.maxIter, call.erSolver, res.w, res.rc, res.it, res.res, res.conv,
+                                res.used, res.vol, MemorySegment.NULL), "er_scenario_solve");
+                    }
+
+                    @Override
+                    public void collect() {
+                        res.copyTo(out, converged, used, k, n);
+                    }
+                });
+            }
+            runStaged(ctx, chunks, profile);
+            return null;
+        });
+        for (int k = 0; k < count; k++) {
+            out.converged()[k] = converged[k] != 0;
+            out.solvers()[k] = solverName(used[k], k);
+            if (Double.isNaN(out.residuals()[k])) {
+                requireUsableScenario(set, kind, lambda, k);
+            }
+        }
+        profile.report(count);
+        return out;
+    }
+
+    /**
+     * A scenario whose solve came back NaN: its covariance, drawn and made here as the CPU engine makes it, checked
+     * as the CPU engine checks it (an entry that overflows, a variance below the smallest normal double), so both
+     * backends throw the same typed error. Otherwise the problem stays reported as not converged.
+     */
+    private static void requireUsableScenario(ScenarioSet set, CovarianceKind kind, double lambda, int k) {
+        ScenarioSet one = set.slice(k, 1);
+        ReturnWindows w = ReturnWindows.whole(one.returns(), set.rows(), set.assets());
+        double[] cov = new double[set.assets() * set.assets()];
+        w.covariance(0, kind, lambda, cov, 0);
+        try {
+            io.equirisk.covariance.CovarianceMatrix.of(set.assets(), cov);
+        } catch (InvalidInputException e) {
+            throw e.located(set.describe(k));
         }
     }
 

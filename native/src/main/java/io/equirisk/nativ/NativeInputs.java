@@ -9,6 +9,7 @@ import io.equirisk.error.InvalidBudgetException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.error.NonFiniteValueException;
 import io.equirisk.error.ZeroVarianceException;
+import io.equirisk.scenario.ScenarioSet;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
 
@@ -47,12 +48,7 @@ final class NativeInputs {
         if (w == null) {
             throw new InvalidInputException("return windows are null");
         }
-        if (kind == null) {
-            throw new InvalidInputException("covariance kind is null");
-        }
-        if (kind == CovarianceKind.EWMA && !(lambda > 0 && lambda < 1)) {
-            throw new InvalidInputException("EWMA decay λ must be in (0, 1), got " + lambda);
-        }
+        checkKind(kind, lambda);
         int n = w.assets();
         int rows = w.rows();
         int window = w.window();
@@ -82,6 +78,25 @@ final class NativeInputs {
                             + (i - row * n + 1) + " is " + r[i] + "; batched covariance needs complete returns");
                 }
             }
+        }
+    }
+
+    static void checkKind(CovarianceKind kind, double lambda) {
+        if (kind == null) {
+            throw new InvalidInputException("covariance kind is null");
+        }
+        if (kind == CovarianceKind.EWMA && !(lambda > 0 && lambda < 1)) {
+            throw new InvalidInputException("EWMA decay λ must be in (0, 1), got " + lambda);
+        }
+    }
+
+    /**
+     * A scenario set as the C ABI takes it: the record and its model have checked everything the C side checks
+     * (scenario range, rows, ν, finite μ, L from a successful Cholesky factorisation).
+     */
+    static void checkScenarios(ScenarioSet set) {
+        if (set == null) {
+            throw new InvalidInputException("scenario set is null");
         }
     }
 

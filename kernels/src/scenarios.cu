@@ -1,0 +1,97 @@
+/*
+ * Monte Carlo scenario returns (the definition is DESIGN.md §4, "Monte Carlo scenarios"; philox.cuh draws the numbers):
+ *
+ *   r_{t,i} = μ_i + scale · Σ_{j ≤ i} L_ij z_j,   z_j = normal(s, t, j, 0)
+ *   scale = 1 (Gaussian) or sqrt((ν − 2) / Σ_{m < ν} normal(s, t, m, 1)²) (Student-t: one scale per row)
+ *
+ * The output stacks scenario first, first + 1, … one under the other, `rows` rows each; the kernel writes rows
+ * g0 … g0 + cnt − 1 of that table, so a chunk may start and end anywhere, even inside a scenario.
+ *
+ * Decomposition: a block per row at a time (grid-stride over the rows). A row's z is drawn on the fly, a tile of
+ * 2 · blockDim values at a time into shared memory (each thread one Philox call, i.e. one pair), and every thread
+ * accumulates SCEN_ASSETS assets (i = tid, tid + blockDim, …) in registers over the tiles: the L-product of a row
+ * never needs its whole z at once, so any n runs in a fixed 2 KB. Beyond SCEN_ASSETS · blockDim assets the row is
+ * done in groups of that many, each drawing the tiles it needs again (cheaper than a z per row in global memory).
+ * The Student-t chi-square is spread over the block (a pair per thread) and added by a block reduction.
+ * Each asset's sum runs in ascending j with one accumulator, the Java reference's order; the GPU fuses the
+ * multiply-adds, so the engines agree to rounding, as the spec allows.
+ */
+#include "er_kernels.h"
+#include "er_reduce.cuh"
+#include "philox.cuh"
+
+namespace er {
+namespace {
+
+constexpr int SCEN_THREADS_MAX = 128; /* the block from n = 385 on; below, enough warps for SCEN_ASSETS each */
+constexpr int SCEN_ASSETS = 4;        /* assets per thread and group: four register accumulators */
+constexpr int SCEN_GRID_MAX = 4096;   /* grid-stride beyond: enough to fill any GPU, few fibers in emulation */
+
+__global__ void __launch_bounds__(SCEN_THREADS_MAX)
+scenario_kernel(const double* __restrict__ chol, const double* __restrict__ mean, int64_t n, uint64_t seed,
+                int64_t first, int64_t rows, int64_t g0, int64_t cnt, int dof, double* __restrict__ out) {
+    __shared__ double z[2 * SCEN_THREADS_MAX];
+    __shared__ double scratch[SCEN_THREADS_MAX / 32];
+    const int threads = (int)blockDim.x, tid = (int)threadIdx.x;
+    const int64_t tile = 2 * (int64_t)threads, group = SCEN_ASSETS * (int64_t)threads;
+    for (int64_t r = blockIdx.x; r < cnt; r += gridDim.x) {
+        const int64_t g = g0 + r; /* row of the stacked table */
+        const int64_t k = g / rows;
+        const uint32_t s = (uint32_t)(first + k), t = (uint32_t)(g - k * rows);
+        double scale = 1.0;
+        if (dof > 0) {
+            double part = 0.0;
+            for (int p = tid; 2 * p < dof; p += threads) {
+                double even, odd;
+                normal_pair(seed, s, t, (uint32_t)p, DOMAIN_CHI_SQUARE, &even, &odd);
+                part += even * even;
+                if (2 * p + 1 < dof) part += odd * odd; /* odd ν: the last pair's second half is not drawn */
+            }
+            scale = sqrt((double)(dof - 2) / block_sum(part, scratch));
+        }
+        double* row_out = out + r * n;
+        for (int64_t a0 = 0; a0 < n; a0 += group) {
+            const int64_t jmax = a0 + group < n ? a0 + group : n; /* the group's last asset needs z_0 … z_jmax−1 */
+            double acc[SCEN_ASSETS];
+#pragma unroll
+            for (int q = 0; q < SCEN_ASSETS; q++) acc[q] = 0.0;
+            for (int64_t j0 = 0; j0 < jmax; j0 += tile) {
+                __syncthreads(); /* every thread is done with the previous tile */
+                if (j0 + 2 * tid < jmax)
+                    normal_pair(seed, s, t, (uint32_t)((j0 >> 1) + tid), DOMAIN_RETURNS, &z[2 * tid], &z[2 * tid + 1]);
+                __syncthreads();
+#pragma unroll
+                for (int q = 0; q < SCEN_ASSETS; q++) {
+                    const int64_t i = a0 + q * (int64_t)threads + tid;
+                    if (i >= n) break;
+                    /* row i's entries of this tile: j0 … min(i, tile end) (lower triangle only) */
+                    const int64_t last = i < jmax - 1 ? i : jmax - 1;
+                    const int64_t len = last - j0 + 1 < tile ? last - j0 + 1 : tile;
+                    const double* li = chol + i * n + j0;
+                    for (int64_t jj = 0; jj < len; jj++) acc[q] += li[jj] * z[jj];
+                }
+            }
+#pragma unroll
+            for (int q = 0; q < SCEN_ASSETS; q++) {
+                const int64_t i = a0 + q * (int64_t)threads + tid;
+                if (i < n) row_out[i] = (mean != nullptr ? mean[i] : 0.0) + scale * acc[q];
+            }
+        }
+    }
+}
+
+}  // namespace
+
+cudaError_t launch_scenarios(const double* d_chol, const double* d_mean, int64_t n, uint64_t seed, int64_t first,
+                             int64_t rows, int64_t g0, int64_t cnt, int32_t dof, double* d_out, cudaStream_t stream) {
+    /* enough warps that each thread has up to SCEN_ASSETS assets: one warp up to n = 128, four from n = 385 */
+    const int64_t needed = (n + SCEN_ASSETS - 1) / SCEN_ASSETS;
+    int64_t threads = (needed + 31) / 32 * 32;
+    if (threads > SCEN_THREADS_MAX) threads = SCEN_THREADS_MAX;
+    const int64_t blocks = cnt < SCEN_GRID_MAX ? cnt : SCEN_GRID_MAX;
+    ER_LAUNCH(scenario_kernel, dim3((unsigned)blocks), dim3((unsigned)threads), 0, stream, d_chol, d_mean, n, seed,
+              first, rows, g0, cnt, (int)dof, d_out);
+    return cudaGetLastError();
+}
+
+}  // namespace er
