@@ -46,7 +46,8 @@ class OtherCommandsTest {
         Cli.Result r = Cli.run("bench", "--quick", "--repetitions", "1", "--warmup", "0", "--threads", "1");
         assertEquals(0, r.code(), r.toString());
         for (String s : new String[] {"cores", "java:", "kernels:", "backend:", "sample covariance",
-            "single ERC solve", "batch ERC solve", "N = 500", "converged", "GFLOP/s"}) {
+            "single ERC solve", "batch ERC solve", "rolling ERC", "Monte Carlo ERC", "scenarios/s", "N = 500",
+            "converged", "GFLOP/s"}) {
             assertTrue(r.out().contains(s), s + " in: " + r.out());
         }
         assertTrue(r.out().contains("1 thread"), r.out());
