@@ -217,6 +217,29 @@ class ScenariosCommandTest {
         assertTrue(Double.parseDouble(m.group(1)) <= 1e-9, res.out());
     }
 
+    /** A given Σ (a stress covariance): zero mean, a year of periods by default, the weights still risk parity. */
+    @Test
+    void aGivenCovarianceRunsWithAYearOfPeriods() throws IOException {
+        double[] sigma = model(history(), 0).covariance().values();
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < N; j++) {
+                csv.append(j > 0 ? "," : "").append(4 * sigma[i * N + j]); /* every volatility doubled */
+            }
+            csv.append('\n');
+        }
+        Path cov = Cli.write(dir, "stress.csv", csv.toString());
+        Path out = dir.resolve("w.csv");
+        Cli.Result res = Cli.run("scenarios", "--cov", cov.toString(), "--scenarios", "3", "--backend", "cpu",
+                "--output", out.toString());
+        assertEquals(0, res.code(), res.toString());
+        assertTrue(res.out().contains("of 252 returns"), res.out());
+        assertEquals(4, Files.readAllLines(out).size());
+        Cli.Result bad = Cli.run("scenarios", "--cov", cov.toString(), "--estimator", "oas", "--backend", "cpu");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("not to a covariance given with --cov"), bad.toString());
+    }
+
     @Test
     void badInputIsNamed() {
         Path in = returnsFile(history());
