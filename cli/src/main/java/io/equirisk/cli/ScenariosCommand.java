@@ -7,6 +7,7 @@ import io.equirisk.cli.io.Errors;
 import io.equirisk.covariance.CovarianceEstimator;
 import io.equirisk.covariance.CovarianceEstimators;
 import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.covariance.CovarianceStress;
 import io.equirisk.error.ConvergenceException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.scenario.ScenarioDistribution;
@@ -36,7 +37,8 @@ import java.util.Locale;
 @Command(name = "scenarios", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Risk parity (ERC) or risk-budgeting weights in each of many Monte Carlo scenarios, and how "
                 + "far they spread around the weights of the model itself.", "",
-                "The model is Σ (estimated from the input, or given with --cov) and the history's mean returns. "
+                "The model is Σ (estimated from the input, or given with --cov; stressed with --stress-vol and "
+                + "--stress-corr) and the history's mean returns. "
                 + "Each scenario draws --horizon periods of returns from it (Gaussian, or Student-t with --dof for "
                 + "fat tails; a counter-based generator, so --seed gives the same scenarios on every engine), "
                 + "estimates their covariance (--scenario-estimator) and solves it. The spread of the weights is "
@@ -51,7 +53,8 @@ import java.util.Locale;
                 "", "Examples:",
                 "  equirisk scenarios --prices prices.csv --scenarios 10000",
                 "  equirisk scenarios --returns returns.csv --horizon 63 --dof 4 --seed 7 --output weights.csv",
-                "  equirisk scenarios --cov stress.csv --horizon 252 --backend cuda --verify"})
+                "  equirisk scenarios --prices prices.csv --stress-vol 1.5 --stress-corr 0.5 --dof 4",
+                "  equirisk scenarios --cov cov.csv --horizon 252 --backend cuda --verify"})
 final class ScenariosCommand implements Runnable {
 
     @ParentCommand
@@ -85,6 +88,16 @@ final class ScenariosCommand implements Runnable {
             description = "Number of the first scenario: a run with --first 1000 --scenarios 1000 continues one "
                     + "with --scenarios 1000. Default: ${DEFAULT-VALUE}.")
     long first;
+
+    @Option(names = "--stress-vol", paramLabel = "M", defaultValue = "1",
+            description = "Stress: multiply every volatility of the model by M (1.5: half as large again). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double stressVol;
+
+    @Option(names = "--stress-corr", paramLabel = "S", defaultValue = "0",
+            description = "Stress: move every correlation of the model the fraction S of the way to 1 (0.5: half "
+                    + "way; what a crisis does to diversification), in [0, 1). Default: ${DEFAULT-VALUE}.")
+    double stressCorr;
 
     @Option(names = "--scenario-estimator", paramLabel = "SPEC", defaultValue = "sample",
             description = "How each scenario's covariance is estimated: sample, ewma (λ = 0.94), ewma:LAMBDA, "
@@ -200,7 +213,16 @@ final class ScenariosCommand implements Runnable {
         Report report;
         try (Progress progress = Progress.start(err, main.errIsTerminal, "scenarios")) {
             CovarianceInput input = CovarianceInput.load(source, estimation, err, progress);
-            CovarianceMatrix sigma = input.covariance().requirePositiveDefinite();
+            CovarianceMatrix sigma;
+            try {
+                sigma = CovarianceStress.apply(input.covariance(), stressVol, stressCorr);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("--stress-vol / --stress-corr: " + e.getMessage());
+            }
+            sigma.requirePositiveDefinite();
+            String modelText = input.source() + (sigma == input.covariance() ? "" : String.format(Locale.ROOT,
+                    "; stressed: volatilities × %s, correlations %s of the way to 1", TextTable.fixed(stressVol, 2),
+                    TextTable.percent(stressCorr)));
             int n = sigma.size();
             int rows = horizon != null ? horizon : input.fromData() ? input.observations() : 252;
             if (rows <= n) {
@@ -256,7 +278,7 @@ final class ScenariosCommand implements Runnable {
                 }
                 modelRc[k] = e;
             }
-            report = new Report(input.source(), sigma.assets(), set, est.name(), budgets, model, solution, modelVol,
+            report = new Report(modelText, sigma.assets(), set, est.name(), budgets, model, solution, modelVol,
                     modelRc, solving.tolerance, periodsPerYear, backendName, reason, seconds, difference);
         }
         Report r = report;

@@ -202,6 +202,36 @@ class ScenariosCommandTest {
         assertEquals(0, ((Number) j.get("unconverged")).intValue());
     }
 
+    /** A stressed model: its weights are ERC of Σ with volatilities and correlations moved as asked (done here). */
+    @Test
+    @SuppressWarnings("unchecked")
+    void stressedModelsWeightsAreRiskParityOfTheStressedCovariance() {
+        double[][] h = history();
+        Cli.Result res = Cli.run("scenarios", "--returns", returnsFile(h).toString(), "--scenarios", "5",
+                "--stress-vol", "2", "--stress-corr", "0.5", "--backend", "cpu", "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        double[] sigma = model(h, 0).covariance().values();
+        double[] stressed = new double[N * N];
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < N; j++) {
+                double si = Math.sqrt(sigma[i * N + i]);
+                double sj = Math.sqrt(sigma[j * N + j]);
+                double rho = i == j ? 1 : 0.5 * sigma[i * N + j] / (si * sj) + 0.5;
+                stressed[i * N + j] = 4 * si * sj * rho;
+            }
+        }
+        Map<String, Object> j = (Map<String, Object>) MiniJson.parse(res.out());
+        List<Object> mw = (List<Object>) j.get("model_weights");
+        double[] w = new double[N];
+        for (int i = 0; i < N; i++) {
+            w[i] = ((Number) mw.get(i)).doubleValue();
+        }
+        assertTrue(ercError(stressed, w) <= 1e-9, "ERC of the stressed Σ");
+        assertTrue(ercError(sigma, w) > 1e-3, "not ERC of the unstressed Σ");
+        assertTrue(((String) j.get("input")).contains("stressed: volatilities × 2.00, correlations 50.00% of the way "
+                + "to 1"), res.out());
+    }
+
     @Test
     void emulatedGpuKernelsAgreeWithTheCpuEngine() {
         Path in = returnsFile(history());
@@ -251,6 +281,8 @@ class ScenariosCommandTest {
                 {new String[] {"--mean", "median"}, "--mean"},
                 {new String[] {"--scenarios", "0"}, "--scenarios"},
                 {new String[] {"--first", "4294967295", "--scenarios", "2"}, "--first"},
+                {new String[] {"--stress-corr", "1"}, "--stress-corr"},
+                {new String[] {"--stress-vol", "0"}, "--stress-vol"},
         };
         for (Object[] c : cases) {
             String[] extra = (String[]) c[0];
