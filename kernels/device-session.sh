@@ -228,7 +228,7 @@ run() {
     step java-rolling 60 "${java[@]}" io.equirisk.bench.GpuRollingComparison "$windows" 100 252 3
     # Monte Carlo through the Java API: 10,000 Student-t scenarios of 252 × 100 drawn, estimated and solved by the
     # Java engine on all cores against the CUDA backend, which draws them on the device (only L and μ go in);
-    # predicted 40–100× ("Monte Carlo scenarios" in RESULTS.md)
+    # predicted 25–85× ("Monte Carlo scenarios" in RESULTS.md)
     local scenarios=10000
     ((emulation)) && scenarios=10
     step java-scenarios 75 "${java[@]}" io.equirisk.bench.GpuScenarioComparison "$scenarios" 100 252 3
