@@ -24,9 +24,10 @@ import java.util.List;
  * @param observations rows of returns used (complete rows under drop; all rows otherwise); 0 for a given Σ
  * @param source       one line saying where Σ came from, for the summary
  * @param means        each asset's mean return over the dates used (null for a given Σ)
+ * @param returns      the returns Σ was estimated from, after --window (null for a given Σ)
  */
 record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observations, String source,
-                       double[] means) {
+                       double[] means, Returns returns) {
 
     /** Σ from the one input given: a covariance file, or estimated from a prices or returns file. */
     static CovarianceInput load(SolveCommand.Source source, EstimationOptions estimation, PrintWriter err,
@@ -47,7 +48,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     static CovarianceInput fromCovarianceFile(Path file) {
         CovarianceMatrix cov = CovarianceCsv.read(file);
         return new CovarianceInput(cov, false, 0, "covariance " + file + " (" + cov.size() + " assets)",
-                null);
+                null, null);
     }
 
     static CovarianceInput fromSeriesFile(Path file, SeriesCsv.Kind kind, EstimationOptions options,
@@ -86,7 +87,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 && observations < returns.observations() ? " (of " + returns.observations()
                 + "; incomplete dates dropped)" : ""))
                 + " × " + cov.size() + " assets, " + estimator.name() + " covariance";
-        return new CovarianceInput(cov, true, observations, source, means(returns, policy));
+        return new CovarianceInput(cov, true, observations, source, means(returns, policy), returns);
     }
 
     /**

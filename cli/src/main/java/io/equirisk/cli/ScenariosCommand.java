@@ -10,9 +10,11 @@ import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.covariance.CovarianceStress;
 import io.equirisk.error.ConvergenceException;
 import io.equirisk.error.InvalidInputException;
+import io.equirisk.scenario.HistoricalBootstrap;
 import io.equirisk.scenario.ScenarioDistribution;
 import io.equirisk.scenario.ScenarioModel;
 import io.equirisk.scenario.ScenarioSet;
+import io.equirisk.scenario.ScenarioSource;
 import io.equirisk.solver.RiskBudgetingResult;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
@@ -38,7 +40,8 @@ import java.util.Locale;
         description = {"Risk parity (ERC) or risk-budgeting weights in each of many Monte Carlo scenarios, and how "
                 + "far they spread around the weights of the model itself.", "",
                 "The model is Σ (estimated from the input, or given with --cov; stressed with --stress-vol and "
-                + "--stress-corr) and the history's mean returns. "
+                + "--stress-corr) and the history's mean returns; or, with --bootstrap, the history itself, "
+                + "resampled in blocks. "
                 + "Each scenario draws --horizon periods of returns from it (Gaussian, or Student-t with --dof for "
                 + "fat tails; a counter-based generator, so --seed gives the same scenarios on every engine), "
                 + "estimates their covariance (--scenario-estimator) and solves it. The spread of the weights is "
@@ -54,6 +57,7 @@ import java.util.Locale;
                 "  equirisk scenarios --prices prices.csv --scenarios 10000",
                 "  equirisk scenarios --returns returns.csv --horizon 63 --dof 4 --seed 7 --output weights.csv",
                 "  equirisk scenarios --prices prices.csv --stress-vol 1.5 --stress-corr 0.5 --dof 4",
+                "  equirisk scenarios --prices prices.csv --bootstrap 10 --horizon 252",
                 "  equirisk scenarios --cov cov.csv --horizon 252 --backend cuda --verify"})
 final class ScenariosCommand implements Runnable {
 
@@ -88,6 +92,13 @@ final class ScenariosCommand implements Runnable {
             description = "Number of the first scenario: a run with --first 1000 --scenarios 1000 continues one "
                     + "with --scenarios 1000. Default: ${DEFAULT-VALUE}.")
     long first;
+
+    @Option(names = "--bootstrap", paramLabel = "B",
+            description = "Resample the input's own returns instead of drawing from a model: each scenario is "
+                    + "blocks of B consecutive historical returns, each block starting at a random date (1: "
+                    + "independent days; 5–21 keeps volatility clustering). Needs --prices or --returns; not with "
+                    + "--dof, --stress-vol, --stress-corr or --mean zero.")
+    Integer bootstrap;
 
     @Option(names = "--stress-vol", paramLabel = "M", defaultValue = "1",
             description = "Stress: multiply every volatility of the model by M (1.5: half as large again). "
@@ -235,9 +246,26 @@ final class ScenariosCommand implements Runnable {
                 throw new InvalidInputException("--first " + first + " with --scenarios " + scenarios + " must stay "
                         + "within scenarios 0 … " + (ScenarioSet.MAX_SCENARIOS - 1));
             }
-            double[] mu = meanChoice.equals("history") ? input.means() : null;
-            ScenarioSet set = new ScenarioSet(ScenarioModel.of(sigma, mu, distribution), seed, first, scenarios,
-                    rows);
+            ScenarioSource drawFrom;
+            if (bootstrap != null) {
+                if (!input.fromData()) {
+                    throw new InvalidInputException("--bootstrap resamples a history: give --prices or --returns, "
+                            + "not --cov");
+                }
+                if (dof != 0 || stressVol != 1 || stressCorr != 0 || meanChoice.equals("zero")) {
+                    throw new InvalidInputException("--bootstrap resamples the history as it is: --dof, "
+                            + "--stress-vol, --stress-corr and --mean zero apply to a model");
+                }
+                try {
+                    drawFrom = HistoricalBootstrap.of(input.returns().completeRows(), bootstrap);
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException("--bootstrap: " + e.getMessage());
+                }
+            } else {
+                drawFrom = ScenarioModel.of(sigma, meanChoice.equals("history") ? input.means() : null,
+                        distribution);
+            }
+            ScenarioSet set = new ScenarioSet(drawFrom, seed, first, scenarios, rows);
             RiskBudgets budgets = budgetOptions.load(sigma.assets());
             progress.update("solving " + scenarios + " scenarios of " + rows + " returns × " + n + " assets");
             BatchSolution solution;
@@ -348,8 +376,9 @@ final class ScenariosCommand implements Runnable {
         }
         j.endArray();
         j.field("horizon", r.set().rows()).field("seed", r.set().seed()).field("first", r.set().first())
-                .field("distribution", r.set().model().distribution().toString())
-                .field("dof", r.set().model().distribution().degreesOfFreedom())
+                .field("scenario_source", r.set().source().describe())
+                .field("dof", r.set().source() instanceof ScenarioModel m ? m.distribution().degreesOfFreedom() : 0)
+                .field("bootstrap_block", r.set().source() instanceof HistoricalBootstrap h ? h.block() : 0)
                 .field("scenario_estimator", r.scenarioEstimator()).field("model_volatility", r.model().volatility())
                 .field("tolerance", r.tolerance()).field("unconverged", s.unconvergedCount())
                 .field("backend", r.backendName()).field("backend_reason", r.backendReason())
@@ -392,7 +421,8 @@ final class ScenariosCommand implements Runnable {
         Arrays.sort(rc);
         ScenarioSet set = r.set();
         out.println();
-        out.println("model:            " + r.input() + "; " + set.model().distribution() + " returns");
+        out.println("model:            " + r.input());
+        out.println("drawn from:       " + set.source().describe());
         out.println("scenarios:        " + r.count() + " (numbers " + set.first() + " … " + (set.first() + r.count() - 1)
                 + ", seed " + set.seed() + ") of " + set.rows() + " returns, " + r.scenarioEstimator()
                 + " covariance each");

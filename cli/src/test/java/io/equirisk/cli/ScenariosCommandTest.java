@@ -232,6 +232,48 @@ class ScenariosCommandTest {
                 + "to 1"), res.out());
     }
 
+    /** Bootstrap: every scenario row is a row of the input, in blocks of consecutive dates; weights are its ERC. */
+    @Test
+    void bootstrapScenariosAreBlocksOfTheInputsRows() throws IOException {
+        double[][] h = history();
+        Path out = dir.resolve("b.csv");
+        Cli.Result res = Cli.run("scenarios", "--returns", returnsFile(h).toString(), "--bootstrap", "5",
+                "--scenarios", "4", "--horizon", "30", "--seed", "3", "--backend", "cpu", "--output",
+                out.toString());
+        assertEquals(0, res.code(), res.toString());
+        assertTrue(res.out().contains("block bootstrap of 300 historical returns (blocks of 5)"), res.out());
+        double[] flat = new double[T * N];
+        for (int t = 0; t < T; t++) {
+            System.arraycopy(h[t], 0, flat, t * N, N);
+        }
+        ScenarioSet set = ScenarioSet.of(io.equirisk.scenario.HistoricalBootstrap.of(
+                io.equirisk.data.Returns.of(T, N, flat, null, null), 5), 3, 4, 30);
+        double[] drawn = set.returns();
+        List<double[]> rows = rows(out);
+        for (int k = 0; k < 4; k++) {
+            for (int t = 0; t < 30; t++) {
+                int from = set.source() instanceof io.equirisk.scenario.HistoricalBootstrap b
+                        ? b.blockStart(3, k, t / 5) + t % 5 : -1;
+                for (int j = 0; j < N; j++) {
+                    assertEquals(h[from][j], drawn[(k * 30 + t) * N + j], 0.0, "scenario " + k + ", row " + t);
+                }
+            }
+            double[] w = java.util.Arrays.copyOfRange(rows.get(k), 1, 1 + N);
+            assertTrue(ercError(sampleCovariance(drawn, k * 30, 30), w) <= 1e-9, "scenario " + k);
+        }
+        for (String[] bad : new String[][] {{"--dof", "5"}, {"--stress-vol", "2"}, {"--mean", "zero"}}) {
+            Cli.Result r = Cli.run("scenarios", "--returns", returnsFile(h).toString(), "--bootstrap", "5",
+                    "--backend", "cpu", bad[0], bad[1]);
+            assertEquals(2, r.code(), r.toString());
+            assertTrue(r.err().contains("--bootstrap resamples the history as it is"), r.toString());
+        }
+        Cli.Result tooLong = Cli.run("scenarios", "--returns", returnsFile(h).toString(), "--bootstrap", "301",
+                "--backend", "cpu");
+        assertEquals(2, tooLong.code(), tooLong.toString());
+        assertTrue(tooLong.err().contains("--bootstrap: bootstrap block length must be in [1, 300]"),
+                tooLong.toString());
+    }
+
     @Test
     void emulatedGpuKernelsAgreeWithTheCpuEngine() {
         Path in = returnsFile(history());

@@ -13,7 +13,7 @@ import java.util.List;
  * and a {@link ScenarioDistribution}. Row t of a scenario is r = μ + s·Lz with z standard normal and s = 1
  * (Gaussian) or √((ν − 2)/g), g ~ χ²_ν (Student-t), so every scenario has mean μ and covariance Σ. Immutable.
  */
-public final class ScenarioModel {
+public final class ScenarioModel implements ScenarioSource {
     private final CovarianceMatrix covariance;
     private final double[] mean;
     private final double[] cholesky;
@@ -68,12 +68,19 @@ public final class ScenarioModel {
         return of(covariance, null, ScenarioDistribution.gaussian());
     }
 
+    @Override
     public int size() {
         return covariance.size();
     }
 
+    @Override
     public List<String> assets() {
         return covariance.assets();
+    }
+
+    @Override
+    public String describe() {
+        return distribution + " returns of a covariance model";
     }
 
     public CovarianceMatrix covariance() {

@@ -5,21 +5,21 @@ import io.equirisk.error.InvalidInputException;
 
 /**
  * Scenarios {@code first} … {@code first + count − 1} of a seeded Monte Carlo stream, each {@code rows} periods of
- * returns drawn from {@code model}: stress scenarios, or resamples of a history for the spread of its risk-parity
- * weights. Scenario s depends only on (model, seed, s, rows): a set split into slices, or drawn on another engine,
- * holds the same scenarios.
+ * returns drawn from {@code source} (a {@link ScenarioModel} or a {@link HistoricalBootstrap}): stress scenarios, or
+ * resamples of a history for the spread of its risk-parity weights. Scenario s depends only on (source, seed, s,
+ * rows): a set split into slices, or drawn on another engine, holds the same scenarios.
  *
  * <p>Layout of {@link #returns()}: count × rows × N values, scenario first + k's row t, asset i at
  * {@code (k·rows + t)·N + i}; as windows of {@code rows} rows starting at 0, rows, 2·rows, … each window is one
  * scenario.
  */
-public record ScenarioSet(ScenarioModel model, long seed, long first, int count, int rows) {
+public record ScenarioSet(ScenarioSource source, long seed, long first, int count, int rows) {
     /** Scenario numbers are the 32-bit counter word c2 of every draw. */
     public static final long MAX_SCENARIOS = 1L << 32;
 
     public ScenarioSet {
-        if (model == null) {
-            throw new InvalidInputException("scenario model is null");
+        if (source == null) {
+            throw new InvalidInputException("scenario source is null");
         }
         if (first < 0 || count < 1 || first + count > MAX_SCENARIOS) {
             throw new InvalidInputException("scenarios " + first + " … " + (first + count - 1) + " are outside 0 … "
@@ -31,12 +31,12 @@ public record ScenarioSet(ScenarioModel model, long seed, long first, int count,
     }
 
     /** Scenarios 0 … count − 1. */
-    public static ScenarioSet of(ScenarioModel model, long seed, int count, int rows) {
-        return new ScenarioSet(model, seed, 0, count, rows);
+    public static ScenarioSet of(ScenarioSource source, long seed, int count, int rows) {
+        return new ScenarioSet(source, seed, 0, count, rows);
     }
 
     public int assets() {
-        return model.size();
+        return source.size();
     }
 
     /** Scenarios {@code first + from} … of this set, {@code count} of them. */
@@ -45,20 +45,25 @@ public record ScenarioSet(ScenarioModel model, long seed, long first, int count,
             throw new InvalidInputException("slice [" + from + ", " + ((long) from + count) + ") is outside the "
                     + this.count + " scenarios of the set");
         }
-        return new ScenarioSet(model, seed, first + from, count, rows);
+        return new ScenarioSet(source, seed, first + from, count, rows);
     }
 
     /** Scratch that {@link #returns(int, double[], int, double[])} needs. */
     public int scratchLength() {
-        return model.scratchLength();
+        return source instanceof ScenarioModel m ? m.scratchLength() : 0;
     }
 
     /** Scenario first + k's rows × N returns into {@code out[off …]}, using {@code scratch} (see {@link #scratchLength}). */
     public void returns(int k, double[] out, int off, double[] scratch) {
         int n = assets();
         long s = first + k;
-        for (int t = 0; t < rows; t += ScenarioModel.ROW_BLOCK) {
-            model.rows(seed, s, t, Math.min(ScenarioModel.ROW_BLOCK, rows - t), scratch, out, off + t * n);
+        switch (source) {
+            case ScenarioModel model -> {
+                for (int t = 0; t < rows; t += ScenarioModel.ROW_BLOCK) {
+                    model.rows(seed, s, t, Math.min(ScenarioModel.ROW_BLOCK, rows - t), scratch, out, off + t * n);
+                }
+            }
+            case HistoricalBootstrap bootstrap -> bootstrap.scenario(seed, s, rows, out, off);
         }
     }
 

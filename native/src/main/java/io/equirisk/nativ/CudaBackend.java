@@ -9,6 +9,7 @@ import io.equirisk.error.BackendException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.error.ZeroVarianceException;
 import io.equirisk.nativ.ffi.EquiriskH;
+import io.equirisk.scenario.ScenarioModel;
 import io.equirisk.scenario.ScenarioSet;
 import io.equirisk.solver.SolverOptions;
 
@@ -578,9 +579,9 @@ public final class CudaBackend implements ComputeBackend {
     // ------------------------------------------------------------------ Monte Carlo scenarios
 
     /** The model as the C ABI takes it: L (n × n, row-major) and μ, copied into each chunk's staging slot. */
-    private record ScenarioInputs(ScenarioSet set, double[] cholesky, double[] mean) {
-        static ScenarioInputs of(ScenarioSet set) {
-            return new ScenarioInputs(set, set.model().cholesky(), set.model().mean());
+    private record ScenarioInputs(ScenarioSet set, ScenarioModel model, double[] cholesky, double[] mean) {
+        static ScenarioInputs of(ScenarioSet set, ScenarioModel model) {
+            return new ScenarioInputs(set, model, model.cholesky(), model.mean());
         }
 
         long bytes() {
@@ -596,7 +597,7 @@ public final class CudaBackend implements ComputeBackend {
         }
 
         int dof() {
-            return set.model().distribution().degreesOfFreedom();
+            return model.distribution().degreesOfFreedom();
         }
     }
 
@@ -606,15 +607,21 @@ public final class CudaBackend implements ComputeBackend {
         return (int) Math.max(1, Math.min(in.set().count(), room / Math.max(1, perScenario)));
     }
 
-    /** Drawn on the device ({@code er_scenarios}) in chunks of whole scenarios. */
+    /**
+     * A model's scenarios are drawn on the device ({@code er_scenarios}) in chunks of whole scenarios; a bootstrap's
+     * are copies of host rows, drawn on the host.
+     */
     @Override
     public double[] scenarioReturns(ScenarioSet set) {
         NativeInputs.checkScenarios(set);
+        if (!(set.source() instanceof ScenarioModel model)) {
+            return ComputeBackend.super.scenarioReturns(set);
+        }
         int n = set.assets();
         long per = (long) set.rows() * n;
         double[] out = new double[io.equirisk.data.ArraySize.of(set.count() + " scenarios of " + set.rows()
                 + " rows × " + n + " assets", set.count(), set.rows(), n)];
-        ScenarioInputs in = ScenarioInputs.of(set);
+        ScenarioInputs in = ScenarioInputs.of(set, model);
         int step = scenariosPerChunk(in, HostStaging.aligned(per * D));
         context.call(ctx -> {
             List<ChunkPipeline.Stage> chunks = new ArrayList<>();
@@ -656,14 +663,18 @@ public final class CudaBackend implements ComputeBackend {
     }
 
     /**
-     * One downcall per chunk of scenarios ({@code er_scenario_solve}): the returns are drawn, estimated and solved on
-     * the device; only the model goes in and the results come out.
+     * A model's scenarios: one downcall per chunk of scenarios ({@code er_scenario_solve}), the returns drawn,
+     * estimated and solved on the device; only the model goes in and the results come out. A bootstrap's: drawn on
+     * the host, then {@link #covarianceAndSolve} on the stacked returns.
      */
     @Override
     public BatchSolution scenarioRiskBudgeting(ScenarioSet set, CovarianceKind kind, double lambda, double[] budgets,
                                                SolverOptions options) {
-        HostProfile profile = new HostProfile("scenario solve");
         NativeInputs.checkScenarios(set);
+        if (!(set.source() instanceof ScenarioModel model)) {
+            return ComputeBackend.super.scenarioRiskBudgeting(set, kind, lambda, budgets, options);
+        }
+        HostProfile profile = new HostProfile("scenario solve");
         NativeInputs.checkKind(kind, lambda);
         if (set.rows() < 2) {
             throw new io.equirisk.error.InsufficientDataException("a scenario's covariance needs at least 2 rows, got "
@@ -680,7 +691,7 @@ public final class CudaBackend implements ComputeBackend {
         int[] converged = new int[count];
         int[] used = new int[count];
         SolveCall call = new SolveCall(null, n, budgets, shared, options, erSolver(options), out, converged, used);
-        ScenarioInputs in = ScenarioInputs.of(set);
+        ScenarioInputs in = ScenarioInputs.of(set, model);
         long perScenario = (shared ? 0 : n * D) + Results.bytes(1, n);
         int step = scenariosPerChunk(in, perScenario);
         context.call(ctx -> {

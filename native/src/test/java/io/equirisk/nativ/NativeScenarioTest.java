@@ -10,6 +10,7 @@ import io.equirisk.data.Returns;
 import io.equirisk.error.InsufficientDataException;
 import io.equirisk.error.InvalidBudgetException;
 import io.equirisk.error.InvalidInputException;
+import io.equirisk.scenario.HistoricalBootstrap;
 import io.equirisk.scenario.ScenarioDistribution;
 import io.equirisk.scenario.ScenarioModel;
 import io.equirisk.scenario.ScenarioSet;
@@ -152,6 +153,22 @@ class NativeScenarioTest {
                 0, equal, OPTS));
     }
 
+    /** A bootstrap's rows are host rows on both engines; the device makes and solves their covariances. */
+    @Test
+    void bootstrapScenariosSolveOnTheDeviceAsOnTheCpu() {
+        int t = 200;
+        int n = 7;
+        double[] r = TestMatrices.returns(new Random(45), t, n);
+        ScenarioSet set = ScenarioSet.of(HistoricalBootstrap.of(Returns.of(t, n, r, null, null), 5), 3, 8, 40);
+        assertArrayEquals(cpu.scenarioReturns(set), backend.scenarioReturns(set));
+        double[] equal = new double[n];
+        Arrays.fill(equal, 1.0 / n);
+        long before = backend.downcalls();
+        BatchSolution got = backend.scenarioRiskBudgeting(set, CovarianceKind.EWMA, 0.97, equal, OPTS);
+        assertTrue(backend.downcalls() > before, "the covariances and solves ran in the library");
+        agreeWithCpu(set, CovarianceKind.EWMA, 0.97, equal, got);
+    }
+
     @Test
     void badArgumentsNeverReachTheLibrary() {
         ScenarioSet set = new ScenarioSet(model(4, 0, 44), 1, 0, 3, 20);
@@ -162,7 +179,7 @@ class NativeScenarioTest {
         assertThrows(InvalidInputException.class, () -> backend.scenarioRiskBudgeting(set, CovarianceKind.EWMA, 1.0,
                 equal, OPTS));
         assertThrows(InsufficientDataException.class, () -> backend.scenarioRiskBudgeting(
-                new ScenarioSet(set.model(), 1, 0, 3, 1), CovarianceKind.SAMPLE, 0, equal, OPTS));
+                new ScenarioSet(set.source(), 1, 0, 3, 1), CovarianceKind.SAMPLE, 0, equal, OPTS));
         assertThrows(InvalidInputException.class, () -> backend.scenarioReturns(null));
         assertEquals(before, backend.downcalls(), "the library must not be called for invalid input");
     }

@@ -1,0 +1,129 @@
+package io.equirisk.scenario;
+
+import io.equirisk.backend.BatchSolution;
+import io.equirisk.backend.CovarianceKind;
+import io.equirisk.backend.CpuBackend;
+import io.equirisk.backend.ReturnWindows;
+import io.equirisk.data.Returns;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.NonFiniteValueException;
+import io.equirisk.solver.RiskBudgets;
+import io.equirisk.solver.SolverOptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bootstrap scenarios are blocks of consecutive historical rows, their starts uniform, reproducible and sliceable. */
+class HistoricalBootstrapTest {
+
+    /** T × 3 returns whose row t is (t, t + 0.25, t + 0.5) · 1e-3: a row says where it came from. */
+    private static Returns labelled(int t) {
+        double[] v = new double[t * 3];
+        for (int r = 0; r < t; r++) {
+            for (int j = 0; j < 3; j++) {
+                v[r * 3 + j] = (r + 0.25 * j) * 1e-3;
+            }
+        }
+        return Returns.of(t, 3, v, null, null);
+    }
+
+    @Test
+    void scenariosAreBlocksOfConsecutiveHistoricalRows() {
+        HistoricalBootstrap b = HistoricalBootstrap.of(labelled(50), 7);
+        ScenarioSet set = ScenarioSet.of(b, 3, 4, 30); /* four blocks of 7 and one of 2 */
+        double[] r = set.returns();
+        boolean[] seen = new boolean[44];
+        for (int k = 0; k < 4; k++) {
+            for (int t = 0; t < 30; t++) {
+                int source = (int) Math.round(r[(k * 30 + t) * 3] * 1e3);
+                for (int j = 0; j < 3; j++) {
+                    assertEquals((source + 0.25 * j) * 1e-3, r[(k * 30 + t) * 3 + j], 0.0, "a whole historical row");
+                }
+                if (t % 7 > 0) {
+                    int previous = (int) Math.round(r[(k * 30 + t - 1) * 3] * 1e3);
+                    assertEquals(previous + 1, source, "scenario " + k + ", row " + t + ": within a block");
+                } else {
+                    assertEquals(b.blockStart(3, k, t / 7), source);
+                    assertTrue(source >= 0 && source <= 43, "start " + source);
+                    seen[source] = true;
+                }
+            }
+        }
+        assertTrue(count(seen) > 10, "twenty starts should not all coincide: " + Arrays.toString(seen));
+    }
+
+    private static int count(boolean[] b) {
+        int c = 0;
+        for (boolean x : b) {
+            c += x ? 1 : 0;
+        }
+        return c;
+    }
+
+    @Test
+    void blockStartsAreUniform() {
+        HistoricalBootstrap b = HistoricalBootstrap.of(labelled(10), 1);
+        int draws = 100_000;
+        int[] hits = new int[10];
+        for (int d = 0; d < draws; d++) {
+            hits[b.blockStart(99, d % 1000, d / 1000)]++;
+        }
+        double expected = draws / 10.0;
+        double sd = Math.sqrt(draws * 0.1 * 0.9);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(expected, hits[i], 6 * sd, "row " + i);
+        }
+        HistoricalBootstrap whole = HistoricalBootstrap.of(labelled(10), 10);
+        assertEquals(0, whole.blockStart(5, 6, 7), "a block as long as the history has one start");
+    }
+
+    @Test
+    void aScenarioIsTheSameInAnySliceAndTheSeedChangesIt() {
+        HistoricalBootstrap b = HistoricalBootstrap.of(labelled(40), 5);
+        ScenarioSet set = ScenarioSet.of(b, 17, 6, 12);
+        double[] all = set.returns();
+        assertArrayEquals(Arrays.copyOfRange(all, 4 * 36, 6 * 36), set.slice(4, 2).returns());
+        assertFalse(Arrays.equals(all, ScenarioSet.of(b, 18, 6, 12).returns()));
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            assertArrayEquals(all, cpu.scenarioReturns(set));
+        }
+    }
+
+    @Test
+    void streamedSolveEqualsTheSolveOfTheDrawnReturns() {
+        Random rnd = new Random(5);
+        int t = 300;
+        int n = 6;
+        double[] v = new double[t * n];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 0.01 * rnd.nextGaussian() * (1 + i % n);
+        }
+        ScenarioSet set = ScenarioSet.of(HistoricalBootstrap.of(Returns.of(t, n, v, null, null), 10), 8, 20, 60);
+        double[] budgets = RiskBudgets.equal(n).toArray();
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            BatchSolution streamed = cpu.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, budgets,
+                    SolverOptions.defaults());
+            BatchSolution reference = cpu.covarianceAndSolve(ReturnWindows.stacked(set.returns(), 20, 60, n),
+                    CovarianceKind.SAMPLE, 0, budgets, SolverOptions.defaults());
+            assertEquals(0, streamed.unconvergedCount());
+            assertArrayEquals(reference.weights(), streamed.weights());
+        }
+    }
+
+    @Test
+    void badHistoriesAndBlocksAreRefused() {
+        double[] v = {1e-3, 2e-3, Double.NaN, 4e-3};
+        assertThrows(NonFiniteValueException.class, () -> HistoricalBootstrap.of(Returns.of(2, 2, v, null, null),
+                1));
+        assertThrows(InvalidInputException.class, () -> HistoricalBootstrap.of(labelled(5), 0));
+        assertThrows(InvalidInputException.class, () -> HistoricalBootstrap.of(labelled(5), 6));
+        assertThrows(InvalidInputException.class, () -> HistoricalBootstrap.of(null, 1));
+    }
+}
