@@ -415,6 +415,10 @@ inline double rsqrt(double x) { return 1.0 / std::sqrt(x); }
 inline double __dmul_rn(double a, double b) { return a * b; }
 inline double __dadd_rn(double a, double b) { return a + b; }
 inline double __dsub_rn(double a, double b) { return a - b; }
+/* The high 64 bits of the 128-bit product of two unsigned 64-bit integers (the block bootstrap's start rows). */
+inline unsigned long long __umul64hi(unsigned long long a, unsigned long long b) {
+    return (unsigned long long)(((unsigned __int128)a * b) >> 64);
+}
 template <class T>
 inline T __ldg(const T* p) { return *p; }
 template <class T>

@@ -1,7 +1,8 @@
 /*
- * equirisk C ABI: batched covariance, batched risk-budgeting solves and Monte Carlo scenario returns on a CUDA
- * device, or on the host through the CUDA emulation layer (same sources, built by g++). Plain C types; every function
- * returns an er_status and, on failure, leaves a message for the calling thread in er_last_error().
+ * equirisk C ABI: batched covariance, batched risk-budgeting solves and Monte Carlo scenario returns (drawn from a
+ * model or resampled from history) on a CUDA device, or on the host through the CUDA emulation layer (same sources,
+ * built by g++). Plain C types; every function returns an er_status and, on failure, leaves a message for the
+ * calling thread in er_last_error().
  *
  * Layouts (all row-major, contiguous, float64):
  *   returns      rows × n                       row t, asset j at returns[t*n + j]
@@ -12,6 +13,7 @@
  *   chol         n × n                          L, lower Cholesky factor of Σ = L Lᵀ, entry (i,j) at chol[i*n + j];
  *                                               entries above the diagonal are never read
  *   scenarios    count × rows × n               scenario first + k, row t, asset i at out[(k*rows + t)*n + i]
+ *   history      history_rows × n               row t, asset j at history[t*n + j] (er_bootstrap_solve)
  */
 #ifndef EQUIRISK_H
 #define EQUIRISK_H
@@ -22,7 +24,7 @@
 extern "C" {
 #endif
 
-#define ER_ABI_VERSION 6
+#define ER_ABI_VERSION 7
 
 typedef enum er_status {
     ER_OK = 0,
@@ -173,6 +175,31 @@ er_status er_scenario_solve(er_context* ctx, const double* chol, const double* m
                             int32_t solver, double* weights_out, double* rc_out, int32_t* iterations_out,
                             double* residual_out, int32_t* converged_out, int32_t* solver_used_out,
                             double* volatility_out, double* cov_out);
+
+/*
+ * A block-bootstrap scenario set made and solved in one call (ABI 7): er_scenario_solve with each scenario's rows
+ * resampled from a history instead of drawn from a model, by one definition shared with the Java engine
+ * (HistoricalBootstrap): row t of scenario s (= first + k) is history row start(s, t / block) + t % block, copied
+ * (all n assets), where block b of scenario s starts at the high 64 bits of the 128-bit product
+ * x · (history_rows − block + 1), x = P0·2^32 + P1 of the Philox4x32-10 block for counter (b, 0, s, 2) under key
+ * (the seed's low 32 bits, its high 32 bits): a start drawn uniformly from the history_rows − block + 1 possible
+ * ones, in integer arithmetic, so the same rows on every engine, whatever first, count or chunking. history is
+ * copied to the device and the rows gathered there; they never cross the bus. Scenario first + k's covariance (kind
+ * and lambda as er_covariance, the window being its rows) is solved as problem k: the outputs are
+ * er_covariance_solve's, cov_out (count × n × n) may be NULL, budgets n values if budgets_shared != 0, else count ×
+ * n. The same results, to the bit, as er_covariance_solve on the gathered rows with starts k·rows and window rows.
+ * 1 <= block <= history_rows; first >= 0, count >= 1, first + count <= 2^32; 2 <= rows <= 2^31 − 1.
+ * Checked before any device work (ER_INVALID_ARGUMENT, the message names the function and the value): the
+ * pointers, the sizes, every history value finite (the message names its row and column, from 0), the byte counts,
+ * the estimator's kind and lambda and the solve's options and budgets. Chunked by scenarios like er_scenario_solve
+ * when device memory is short (ER_OUT_OF_MEMORY when the history and one scenario's work do not fit).
+ */
+er_status er_bootstrap_solve(er_context* ctx, const double* history, int64_t history_rows, int64_t n, int64_t block,
+                             uint64_t seed, int64_t first, int64_t count, int64_t rows, int32_t kind, double lambda,
+                             const double* budgets, int32_t budgets_shared, double tol, int32_t max_iter,
+                             int32_t solver, double* weights_out, double* rc_out, int32_t* iterations_out,
+                             double* residual_out, int32_t* converged_out, int32_t* solver_used_out,
+                             double* volatility_out, double* cov_out);
 
 #ifdef __cplusplus
 }

@@ -639,9 +639,9 @@ ER_EXPORT er_status er_solve_packed(er_context* ctx, const double* cov_upper, co
 
 namespace {
 
-/* How a fused call's rows reach the device (the IN slot): copied from the caller's table (er_covariance_solve) or
-   generated there (er_scenario_solve). Everything else about a chunk, covariances, solves and results, is the same
-   for both (fused_chunks). */
+/* How a fused call's rows reach the device (the IN slot): copied from the caller's table (er_covariance_solve),
+   generated there (er_scenario_solve) or gathered there from a history (er_bootstrap_solve). Everything else about a
+   chunk, covariances, solves and results, is the same for all (fused_chunks). */
 struct RowSource {
     virtual ~RowSource() = default;
     /* whether each window has rows of its own (scenarios) rather than a span of one table that windows may share */
@@ -695,6 +695,31 @@ struct ScenarioRows final : RowSource {
     }
 };
 
+/* er_bootstrap_solve: scenario first + k is rows [k·T, (k + 1)·T) of a table that only ever exists on the device,
+   a chunk at a time, gathered there from the history (copied with each chunk, as ScenarioRows copies L and μ). */
+struct BootstrapRows final : RowSource {
+    const double* history;
+    int64_t history_rows, n, block;
+    uint64_t seed;
+    int64_t first, rows;
+    BootstrapRows(const double* history_, int64_t history_rows_, int64_t n_, int64_t block_, uint64_t seed_,
+                  int64_t first_, int64_t rows_)
+        : history(history_), history_rows(history_rows_), n(n_), block(block_), seed(seed_), first(first_),
+          rows(rows_) {}
+    bool own_rows() const override { return true; }
+    size_t aux_bytes() const override { return (size_t)history_rows * n * 8; }
+    er_status fill(double* d_rows, int64_t lo, int64_t hi, double* d_aux, cudaStream_t s) const override {
+        ER_CHECK(cudaMemcpyAsync(d_aux, history, (size_t)history_rows * n * 8, cudaMemcpyHostToDevice, s),
+                 "copying the bootstrap history to the device");
+        KernelTimer timer(s);
+        ER_CHECK(er::launch_bootstrap_gather(d_aux, history_rows, n, block, seed, first, rows, lo, hi - lo, d_rows,
+                                             s),
+                 "launching the bootstrap gather kernel");
+        timer.stop(s, "bootstrap gather (fused)", (long long)(hi - lo));
+        return ER_OK;
+    }
+};
+
 /* A fused call's windows, options and outputs, checked. */
 struct FusedCall {
     const char* fn;
@@ -717,7 +742,7 @@ struct FusedCall {
     double* cov_out; /* may be NULL */
 };
 
-/* er_covariance_solve and er_scenario_solve: runs of windows that fit device memory, each run's rows brought to the
+/* er_covariance_solve, er_scenario_solve and er_bootstrap_solve: runs of windows that fit device memory, each run's rows brought to the
    device by `src`, its covariances made and solved there, only the results (and covariances if asked) copied back. */
 er_status fused_chunks(er_context* ctx, const FusedCall& c, const RowSource& src) {
     const int64_t n = c.n, count = c.count, window = c.window;
@@ -760,7 +785,7 @@ er_status fused_chunks(er_context* ctx, const FusedCall& c, const RowSource& src
         const size_t b_count = c.budgets_shared ? (size_t)n : (size_t)cnt * n;
         size_t bytes[SLOTS] = {};
         bytes[IN] = (size_t)(hi - lo) * row_bytes;
-        /* starts, EWMA weights, budgets, the source's own (L and μ) */
+        /* starts, EWMA weights, budgets, the source's own (L and μ, or the bootstrap's history) */
         bytes[AUX] = (size_t)cnt * 8 + weights.size() * 8 + b_count * 8 + src.aux_bytes();
         bytes[TMP] = (size_t)cnt * n * 8;
         bytes[OUT] = (size_t)cnt * nn * 8;
@@ -811,8 +836,10 @@ er_status fused_chunks(er_context* ctx, const FusedCall& c, const RowSource& src
 
 /* The scenario generator's checks (er_scenarios, er_scenario_solve): the sizes, then L and μ. whole_output: the
    call returns all count × rows × n values (er_scenarios), whose byte count must not overflow either. */
-er_status check_scenarios(const char* fn, const double* chol, const double* mean, int64_t n, int64_t first,
-                          int64_t count, int64_t rows, int64_t min_rows, int32_t dof, bool whole_output) {
+/* A scenario set's sizes (er_scenarios, er_scenario_solve, er_bootstrap_solve): n assets, scenarios first …
+   first + count − 1 (a 32-bit Philox counter lane), rows per scenario. */
+er_status check_scenario_set(const char* fn, int64_t n, int64_t first, int64_t count, int64_t rows,
+                             int64_t min_rows) {
     if (n <= 0) return fail(ER_INVALID_ARGUMENT, "%s: n must be positive, got %lld", fn, (long long)n);
     if (count <= 0) return fail(ER_INVALID_ARGUMENT, "%s: count must be positive, got %lld", fn, (long long)count);
     if (first < 0) return fail(ER_INVALID_ARGUMENT, "%s: first must be >= 0, got %lld", fn, (long long)first);
@@ -823,6 +850,12 @@ er_status check_scenarios(const char* fn, const double* chol, const double* mean
     if (rows < min_rows || rows > INT32_MAX)
         return fail(ER_INVALID_ARGUMENT, "%s: rows must be in [%lld, 2^31 - 1]%s, got %lld", fn, (long long)min_rows,
                     min_rows > 1 ? " (each scenario is a covariance window)" : "", (long long)rows);
+    return ER_OK;
+}
+
+er_status check_scenarios(const char* fn, const double* chol, const double* mean, int64_t n, int64_t first,
+                          int64_t count, int64_t rows, int64_t min_rows, int32_t dof, bool whole_output) {
+    ER_TRY(check_scenario_set(fn, n, first, count, rows, min_rows));
     if (dof != 0 && (dof < 3 || dof > 1000))
         return fail(ER_INVALID_ARGUMENT, "%s: dof must be 0 (Gaussian) or 3 ... 1000 (Student-t), got %d", fn, dof);
     if (!fits(n, n, 1, 8) || !fits(rows, n, 1, 8) || (whole_output && !fits(count, rows, n, 8)))
@@ -843,6 +876,26 @@ er_status check_scenarios(const char* fn, const double* chol, const double* mean
             if (!std::isfinite(mean[i]))
                 return fail(ER_INVALID_ARGUMENT, "%s: mean of asset %lld is %g: it must be finite", fn, (long long)i,
                             mean[i]);
+    return ER_OK;
+}
+
+/* er_bootstrap_solve's checks beyond the scenario set's sizes: the history's length, the block length, the byte
+   counts, and every history value finite (row and column named). */
+er_status check_bootstrap(const char* fn, const double* history, int64_t history_rows, int64_t n, int64_t block,
+                          int64_t rows) {
+    if (history_rows <= 0)
+        return fail(ER_INVALID_ARGUMENT, "%s: history_rows must be positive, got %lld", fn, (long long)history_rows);
+    if (block < 1 || block > history_rows)
+        return fail(ER_INVALID_ARGUMENT, "%s: block must be in [1, %lld] (the history's rows), got %lld", fn,
+                    (long long)history_rows, (long long)block);
+    if (!fits(n, n, 1, 8) || !fits(rows, n, 1, 8) || !fits(history_rows, n, 1, 8))
+        return fail(ER_INVALID_ARGUMENT, "%s: sizes overflow (n %lld, rows %lld, history_rows %lld)", fn,
+                    (long long)n, (long long)rows, (long long)history_rows);
+    for (int64_t t = 0; t < history_rows; t++)
+        for (int64_t i = 0; i < n; i++)
+            if (!std::isfinite(history[t * n + i]))
+                return fail(ER_INVALID_ARGUMENT, "%s: history value (row %lld, column %lld) is %g: it must be finite",
+                            fn, (long long)t, (long long)i, history[t * n + i]);
     return ER_OK;
 }
 
@@ -937,4 +990,29 @@ ER_EXPORT er_status er_scenario_solve(er_context* ctx, const double* chol, const
                       max_iter, solver, weights_out, rc_out, iterations_out, residual_out, converged_out,
                       solver_used_out, volatility_out, cov_out};
     return fused_chunks(ctx, c, ScenarioRows(chol, mean, n, seed, first, rows, dof));
+}
+
+ER_EXPORT er_status er_bootstrap_solve(er_context* ctx, const double* history, int64_t history_rows, int64_t n,
+                                       int64_t block, uint64_t seed, int64_t first, int64_t count, int64_t rows,
+                                       int32_t kind, double lambda, const double* budgets, int32_t budgets_shared,
+                                       double tol, int32_t max_iter, int32_t solver, double* weights_out,
+                                       double* rc_out, int32_t* iterations_out, double* residual_out,
+                                       int32_t* converged_out, int32_t* solver_used_out, double* volatility_out,
+                                       double* cov_out) {
+    const char* fn = "er_bootstrap_solve";
+    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+    if (history == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: history is NULL", fn);
+    if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
+    ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                               volatility_out));
+    ER_TRY(check_scenario_set(fn, n, first, count, rows, 2));
+    ER_TRY(check_bootstrap(fn, history, history_rows, n, block, rows));
+    ER_TRY(check_kind(fn, kind, lambda, rows));
+    ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
+    ER_TRY(use_device(ctx));
+    /* window k is scenario first + k: rows [k·rows, (k + 1)·rows) of the gathered table */
+    const FusedCall c{fn, n, WindowStarts{nullptr, rows}, count, rows, kind, lambda, budgets, budgets_shared, tol,
+                      max_iter, solver, weights_out, rc_out, iterations_out, residual_out, converged_out,
+                      solver_used_out, volatility_out, cov_out};
+    return fused_chunks(ctx, c, BootstrapRows(history, history_rows, n, block, seed, first, rows));
 }

@@ -34,6 +34,14 @@ cudaError_t launch_unpack_symmetric(const double* d_packed, int64_t count, int64
 cudaError_t launch_scenarios(const double* d_chol, const double* d_mean, int64_t n, uint64_t seed, int64_t first,
                              int64_t rows, int64_t g0, int64_t cnt, int32_t dof, double* d_out, cudaStream_t stream);
 
+/* The block bootstrap (scenarios.cu; the definition is in DESIGN.md §4 and philox.cuh's bootstrap_start): rows
+   g0 … g0 + cnt − 1 of the table that stacks scenarios first, first + 1, … of `rows` rows each into d_out (cnt × n),
+   row t of scenario s being history row bootstrap_start(seed, s, t / block, history_rows, block) + t % block of
+   d_history (history_rows × n, row-major), copied. 1 <= block <= history_rows. */
+cudaError_t launch_bootstrap_gather(const double* d_history, int64_t history_rows, int64_t n, int64_t block,
+                                    uint64_t seed, int64_t first, int64_t rows, int64_t g0, int64_t cnt,
+                                    double* d_out, cudaStream_t stream);
+
 /* How a batched solve runs on the device: threads per block, dynamic shared memory, grid, global workspace. */
 struct SolvePlan {
     int threads;

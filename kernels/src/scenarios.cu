@@ -1,5 +1,6 @@
 /*
- * Monte Carlo scenario returns (the definition is DESIGN.md §4, "Monte Carlo scenarios"; philox.cuh draws the numbers):
+ * Monte Carlo scenario returns (the definition is DESIGN.md §4, "Monte Carlo scenarios"; philox.cuh draws the
+ * numbers), and at the end of this file the block bootstrap's gather of historical rows:
  *
  *   r_{t,i} = μ_i + scale · Σ_{j ≤ i} L_ij z_j,   z_j = normal(s, t, j, 0)
  *   scale = 1 (Gaussian) or sqrt((ν − 2) / Σ_{m < ν} normal(s, t, m, 1)²) (Student-t: one scale per row)
@@ -80,7 +81,46 @@ scenario_kernel(const double* __restrict__ chol, const double* __restrict__ mean
     }
 }
 
+/* The block bootstrap's gather (DESIGN.md §4, HistoricalBootstrap): row t of scenario s is history row
+   bootstrap_start(seed, s, t / block) + t % block, copied whole. Rows of the stacked table on threadIdx.y (grid-stride
+   over the chunk's rows, GATHER_THREADS / blockDim.x rows per block at a time), assets on threadIdx.x: a warp copies
+   32 consecutive doubles of one row, coalesced on both sides. Each thread draws its row's start itself (one Philox
+   call, no shared memory and no barrier). */
+constexpr int GATHER_THREADS = 128;
+constexpr int GATHER_GRID_MAX = 4096;
+
+__global__ void __launch_bounds__(GATHER_THREADS)
+bootstrap_gather_kernel(const double* __restrict__ history, int64_t history_rows, int64_t n, int64_t block,
+                        uint64_t seed, int64_t first, int64_t rows, int64_t g0, int64_t cnt, double* __restrict__ out) {
+    const int64_t step = (int64_t)gridDim.x * blockDim.y;
+    for (int64_t r = (int64_t)blockIdx.x * blockDim.y + threadIdx.y; r < cnt; r += step) {
+        const int64_t g = g0 + r; /* row of the stacked table */
+        const int64_t k = g / rows;
+        const int64_t t = g - k * rows;
+        const int64_t b = t / block;
+        const int64_t src = bootstrap_start(seed, (uint32_t)(first + k), (uint32_t)b, history_rows, block) +
+                            (t - b * block);
+        const double* from = history + src * n;
+        double* to = out + r * n;
+        for (int64_t i = threadIdx.x; i < n; i += blockDim.x) to[i] = from[i];
+    }
+}
+
 }  // namespace
+
+cudaError_t launch_bootstrap_gather(const double* d_history, int64_t history_rows, int64_t n, int64_t block,
+                                    uint64_t seed, int64_t first, int64_t rows, int64_t g0, int64_t cnt,
+                                    double* d_out, cudaStream_t stream) {
+    /* a warp per 32 assets up to 128 threads across; the rest of the 128 threads on further rows */
+    int64_t tx = (n + 31) / 32 * 32;
+    if (tx > GATHER_THREADS) tx = GATHER_THREADS;
+    const int64_t ty = GATHER_THREADS / tx;
+    int64_t blocks = (cnt + ty - 1) / ty;
+    if (blocks > GATHER_GRID_MAX) blocks = GATHER_GRID_MAX;
+    ER_LAUNCH(bootstrap_gather_kernel, dim3((unsigned)blocks), dim3((unsigned)tx, (unsigned)ty), 0, stream, d_history,
+              history_rows, n, block, seed, first, rows, g0, cnt, d_out);
+    return cudaGetLastError();
+}
 
 cudaError_t launch_scenarios(const double* d_chol, const double* d_mean, int64_t n, uint64_t seed, int64_t first,
                              int64_t rows, int64_t g0, int64_t cnt, int32_t dof, double* d_out, cudaStream_t stream) {

@@ -7,11 +7,12 @@
  *                               EQUIRISK_EMU_DEVICE_MEMORY, so the chunked paths are the ones checked)
  *   driver --quick              fewer, smaller cases (sanitizer builds)
  *   driver --only G[,G…]        only these groups: covariance, solve, packed, fused, invalid, staging, lanes, newton,
- *                               wide, scenarios, threads
+ *                               wide, scenarios, bootstrap, threads
  *                               (compute-sanitizer's slower tools on the kernels that matter to them)
  *   driver --skip G[,G…]        every group but these (run.sh's variants of settings a group does not read)
  *   driver --bench              timings for gpu-check.sh (GPU call vs one-thread C++ on the same host)
  */
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -1729,6 +1730,322 @@ void test_scenarios(er_context* ctx, bool expect_chunking) {
     }
 }
 
+/* ---------------- block bootstrap ---------------- */
+
+/* The spec's block start (DESIGN.md §4; HistoricalBootstrap.blockStart), written again here from its text: x the
+   first 64 bits of the Philox block for counter (b, 0, s, 2) under the seed's key, the start ⌊x · (T − B + 1) / 2^64⌋
+   as a 128-bit product. Only Philox comes from the library's header (checked against Random123's known answers in
+   the scenarios group). */
+int64_t ref_block_start(uint64_t seed, uint32_t s, uint32_t b, int64_t history_rows, int64_t block) {
+    const er::PhiloxBlock p =
+        er::philox4x32_10(er::PhiloxBlock{{b, 0u, s, 2u}}, (uint32_t)(seed & 0xffffffffu), (uint32_t)(seed >> 32));
+    const unsigned __int128 x = ((unsigned __int128)p.v[0] << 32) + p.v[1];
+    const unsigned __int128 product = x * (unsigned __int128)(uint64_t)(history_rows - block + 1);
+    return (int64_t)(uint64_t)(product >> 64);
+}
+
+/* count × rows × n resampled returns by the spec: row t of scenario first + k is history row
+   start(s, ⌊t / B⌋) + t mod B. */
+Vec ref_bootstrap(const Vec& history, int64_t history_rows, int64_t n, int64_t block, uint64_t seed, int64_t first,
+                  int64_t count, int64_t rows) {
+    Vec out(count * rows * n);
+    for (int64_t k = 0; k < count; k++)
+        for (int64_t t = 0; t < rows; t++) {
+            const int64_t start = ref_block_start(seed, (uint32_t)(first + k), (uint32_t)(t / block), history_rows,
+                                                  block);
+            const int64_t src = start + t % block;
+            std::copy(history.begin() + src * n, history.begin() + (src + 1) * n, out.begin() + (k * rows + t) * n);
+        }
+    return out;
+}
+
+/* er_bootstrap_solve's outputs, covariances back (cov non-empty) or not. */
+Solved bootstrap_solve(er_context* ctx, const Vec& history, int64_t history_rows, int64_t n, int64_t block,
+                       uint64_t seed, int64_t first, int64_t count, int64_t rows, int kind, double lambda, const Vec& b,
+                       bool shared, double tol, Vec* cov) {
+    Solved o(count, n);
+    o.status = er_bootstrap_solve(ctx, history.data(), history_rows, n, block, seed, first, count, rows, kind, lambda,
+                                  b.data(), shared ? 1 : 0, tol, 10000, ER_SOLVER_AUTO, o.w.data(), o.rc.data(),
+                                  o.it.data(), o.res.data(), o.conv.data(), o.used.data(), o.vol.data(),
+                                  cov != nullptr ? cov->data() : nullptr);
+    return o;
+}
+
+bool same_results(const Solved& a, const Solved& b) {
+    return a.w == b.w && a.rc == b.rc && a.res == b.res && a.vol == b.vol && a.it == b.it && a.conv == b.conv &&
+           a.used == b.used;
+}
+
+/* The block starts (the header's against the driver's reading of the spec, pinned values for the Java engine to
+   match), er_bootstrap_solve bit-identical to er_covariance_solve on the rows gathered here (both estimators, shared
+   and per-scenario budgets, covariances back or not; blocks of 1, 7 and the whole history), a slice of scenarios
+   equal to the same scenarios of a larger set, and every argument error. Under --expect-chunking the sets exceed the
+   300 kB device, and the chunked call equals one scenario per call. */
+void test_bootstrap(er_context* ctx, bool expect_chunking) {
+    {
+        /* pinned: HistoricalBootstrap.blockStart(seed 3, scenario s, block b) for a history of 50 rows in blocks of
+           7 (44 possible starts), s = 0 … 3 down, b = 0 … 2 across */
+        const int64_t pinned[4][3] = {{21, 3, 27}, {41, 30, 15}, {28, 24, 40}, {43, 29, 38}};
+        CHECK(er::bootstrap_start(3, 0, 0, 50, 7) == ref_block_start(3, 0, 0, 50, 7),
+              "bootstrap_start(seed 3, s 0, b 0, T 50, B 7) = %lld, the spec's formula gives %lld",
+              (long long)er::bootstrap_start(3, 0, 0, 50, 7), (long long)ref_block_start(3, 0, 0, 50, 7));
+        bool same = true;
+        for (uint32_t sc = 0; sc < 4; sc++)
+            for (uint32_t b = 0; b < 3; b++)
+                same = same && er::bootstrap_start(3, sc, b, 50, 7) == pinned[sc][b] &&
+                       ref_block_start(3, sc, b, 50, 7) == pinned[sc][b];
+        CHECK(same, "bootstrap_start(seed 3, s 0..3, b 0..2, T 50, B 7) differs from the pinned starts");
+        /* the header's helper is the spec's over seeds with both halves set, scenario numbers up to 2^32 − 1, long
+           histories (a 64-bit product's high half matters) and every block length's edge; always a valid start */
+        int64_t differ = 0, outside = 0;
+        const uint64_t seeds[] = {0, 3, 0xffffffffffffffffULL, 0x0123456789abcdefULL, uint64_t(1) << 40};
+        const uint32_t scen[] = {0, 1, 77, 0x80000000u, 0xffffffffu};
+        const int64_t hist[][2] = {{1, 1}, {2, 1}, {2, 2}, {50, 7}, {50, 50}, {50, 1}, {1000000007, 3},
+                                   {(int64_t(1) << 40) + 5, 1}};
+        for (uint64_t seed : seeds)
+            for (uint32_t sc : scen)
+                for (uint32_t b : {0u, 1u, 5u, 0x7fffffffu})
+                    for (const auto& h : hist) {
+                        const int64_t got = er::bootstrap_start(seed, sc, b, h[0], h[1]);
+                        differ += got != ref_block_start(seed, sc, b, h[0], h[1]);
+                        outside += got < 0 || got > h[0] - h[1];
+                    }
+        CHECK(differ == 0 && outside == 0, "bootstrap_start: %lld starts differ from the spec's, %lld outside "
+              "[0, T - B]", (long long)differ, (long long)outside);
+        /* the starts cover the possible ones about evenly: 44 starts, 44,000 blocks */
+        std::vector<int64_t> hits(44, 0);
+        for (uint32_t sc = 0; sc < 1000; sc++)
+            for (uint32_t b = 0; b < 44; b++) hits[er::bootstrap_start(12345, sc, b, 50, 7)]++;
+        const auto [lo, hi] = std::minmax_element(hits.begin(), hits.end());
+        CHECK(*lo > 850 && *hi < 1150, "bootstrap starts: %lld to %lld hits per start, expected about 1000",
+              (long long)*lo, (long long)*hi);
+    }
+
+    er_device_info info;
+    CHECK(er_device_info_get(0, &info) == ER_OK, "device info: %s", er_last_error());
+    const double tol = 1e-10;
+
+    {
+        /* er_bootstrap_solve is er_covariance_solve on the rows the spec gathers, windows k·T, to the bit */
+        const int64_t n = expect_chunking ? 24 : 12, rows = expect_chunking ? 150 : 40;
+        const int64_t count = expect_chunking ? 10 : quick ? 3 : 5, first = 77;
+        if (expect_chunking)
+            CHECK(count * (rows * n + n * n) * 8 > info.total_memory, "bootstrap solve: %lld windows fit in the "
+                  "%lld bytes of the device", (long long)count, (long long)info.total_memory);
+        Vec eq(n, 1.0 / n), per;
+        for (int64_t k = 0; k < count; k++) {
+            Vec b = random_budgets((int)n, 0.2);
+            per.insert(per.end(), b.begin(), b.end());
+        }
+        std::vector<int64_t> starts(count);
+        for (int64_t k = 0; k < count; k++) starts[k] = k * rows;
+        /* blocks of 7 from 60 rows; of 1 (independent days); of the whole history, shorter than a scenario (every
+           block starts at row 0, the scenario repeats it) */
+        struct Shape { int64_t history_rows, block; };
+        const Shape shapes[] = {{60, 7}, {60, 1}, {rows * 3 / 4, rows * 3 / 4}};
+        struct Est { int kind; double lambda; };
+        for (const Shape& sh : shapes) {
+            Vec history(sh.history_rows * n);
+            for (auto& v : history) v = 0.01 * normal();
+            const uint64_t seed = rng();
+            const Vec R = ref_bootstrap(history, sh.history_rows, n, sh.block, seed, first, count, rows);
+            for (const Est& e : {Est{ER_COV_SAMPLE, 0.0}, Est{ER_COV_EWMA, 0.97}}) {
+                /* the full set for blocks of 7; else, and under --quick and --expect-chunking, shared budgets
+                   (covariances back) for the sample estimator and per-scenario ones for EWMA */
+                const bool few = quick || expect_chunking || sh.block != 7;
+                for (bool shared : few ? std::vector<bool>{e.kind == ER_COV_SAMPLE} : std::vector<bool>{true, false}) {
+                    const Vec& b = shared ? eq : per;
+                    Solved two(count, n);
+                    Vec cov(count * n * n, NAN);
+                    two.status = er_covariance_solve(ctx, R.data(), count * rows, n, starts.data(), count, rows,
+                                                     e.kind, e.lambda, b.data(), shared ? 1 : 0, tol, 10000,
+                                                     ER_SOLVER_AUTO, two.w.data(), two.rc.data(), two.it.data(),
+                                                     two.res.data(), two.conv.data(), two.used.data(), two.vol.data(),
+                                                     cov.data());
+                    CHECK(two.status == ER_OK, "bootstrap solve's reference: %s", er_last_error());
+                    for (bool want_cov : shared && !few ? std::vector<bool>{true, false} : std::vector<bool>{shared}) {
+                        Vec cov_back(want_cov ? count * n * n : 0, NAN);
+                        const Solved o = bootstrap_solve(ctx, history, sh.history_rows, n, sh.block, seed, first,
+                                                         count, rows, e.kind, e.lambda, b, shared, tol,
+                                                         want_cov ? &cov_back : nullptr);
+                        char what[128];
+                        std::snprintf(what, sizeof what, "bootstrap solve T=%lld B=%lld kind=%d shared=%d cov=%d",
+                                      (long long)sh.history_rows, (long long)sh.block, e.kind, (int)shared,
+                                      (int)want_cov);
+                        CHECK(o.status == ER_OK, "%s: %s", what, er_last_error());
+                        if (o.status != ER_OK || two.status != ER_OK) continue;
+                        CHECK(same_results(o, two), "%s: differs from er_covariance_solve on the gathered rows", what);
+                        if (want_cov) CHECK(cov_back == cov, "%s: covariances differ from er_covariance_solve's", what);
+                        if (sh.block == 7)
+                            for (int64_t k = 0; k < count; k += expect_chunking ? 4 : 2)
+                                check_problem(what, o, cov, b, shared, k, n, tol, 1e-9, 0);
+                        if (expect_chunking && shared && want_cov && sh.block == 7) {
+                            /* one scenario per call (unchunked) gives the chunked call's bits */
+                            bool same = true;
+                            for (int64_t k = 0; k < count && same; k++) {
+                                Vec cov_one(n * n, NAN);
+                                const Solved one = bootstrap_solve(ctx, history, sh.history_rows, n, sh.block, seed,
+                                                                   first + k, 1, rows, e.kind, e.lambda, b, true, tol,
+                                                                   &cov_one);
+                                same = one.status == ER_OK && one.res[0] == o.res[k] && one.it[0] == o.it[k] &&
+                                       std::equal(one.w.begin(), one.w.end(), o.w.begin() + k * n) &&
+                                       std::equal(cov_one.begin(), cov_one.end(), cov_back.begin() + k * n * n);
+                            }
+                            CHECK(same, "%s: chunked results differ from one scenario at a time: %s", what,
+                                  er_last_error());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    {
+        /* scenario s's rows do not depend on first or count: scenarios 3 and 4 asked for alone are those of 0 … 4,
+           bit for bit; the last scenario number, 2^32 − 1, is valid; the seed's high half matters */
+        const int64_t n = 5, history_rows = 30, block = 4, rows = expect_chunking ? 400 : 9;
+        Vec history(history_rows * n);
+        for (auto& v : history) v = 0.01 * normal();
+        const uint64_t seed = rng();
+        Vec eq(n, 1.0 / n), cov_all(5 * n * n, NAN), cov_two(2 * n * n, NAN);
+        const Solved all = bootstrap_solve(ctx, history, history_rows, n, block, seed, 0, 5, rows, ER_COV_SAMPLE, 0.0,
+                                           eq, true, tol, &cov_all);
+        const Solved two = bootstrap_solve(ctx, history, history_rows, n, block, seed, 3, 2, rows, ER_COV_SAMPLE, 0.0,
+                                           eq, true, tol, &cov_two);
+        CHECK(all.status == ER_OK && two.status == ER_OK, "bootstrap slices: %s", er_last_error());
+        bool same = std::equal(cov_two.begin(), cov_two.end(), cov_all.begin() + 3 * n * n) &&
+                    std::equal(two.w.begin(), two.w.end(), all.w.begin() + 3 * n) &&
+                    std::equal(two.rc.begin(), two.rc.end(), all.rc.begin() + 3 * n);
+        for (int k = 0; k < 2; k++)
+            same = same && two.it[k] == all.it[3 + k] && two.res[k] == all.res[3 + k] &&
+                   two.vol[k] == all.vol[3 + k] && two.used[k] == all.used[3 + k] && two.conv[k] == all.conv[3 + k];
+        CHECK(same, "bootstrap scenarios 3, 4 differ from the same scenarios of 0 … 4");
+        const int64_t last = (int64_t(1) << 32) - 1;
+        Vec cov_top(n * n, NAN), cov_ref(n * n, NAN);
+        const Solved top = bootstrap_solve(ctx, history, history_rows, n, block, seed, last, 1, rows, ER_COV_SAMPLE,
+                                           0.0, eq, true, tol, &cov_top);
+        CHECK(top.status == ER_OK, "bootstrap scenario 2^32 - 1: %s", er_last_error());
+        const Vec R = ref_bootstrap(history, history_rows, n, block, seed, last, 1, rows);
+        const int64_t start0 = 0;
+        Solved ref(1, n);
+        ref.status = er_covariance_solve(ctx, R.data(), rows, n, &start0, 1, rows, ER_COV_SAMPLE, 0.0, eq.data(), 1,
+                                         tol, 10000, ER_SOLVER_AUTO, ref.w.data(), ref.rc.data(), ref.it.data(),
+                                         ref.res.data(), ref.conv.data(), ref.used.data(), ref.vol.data(),
+                                         cov_ref.data());
+        CHECK(ref.status == ER_OK && same_results(top, ref) && cov_top == cov_ref,
+              "bootstrap scenario 2^32 - 1 differs from er_covariance_solve on its gathered rows: %s", er_last_error());
+        const Solved other = bootstrap_solve(ctx, history, history_rows, n, block, seed ^ (uint64_t(1) << 40), 0, 5,
+                                             rows, ER_COV_SAMPLE, 0.0, eq, true, tol, nullptr);
+        int equal = 0;
+        for (int k = 0; k < 5; k++) equal += other.vol[k] == all.vol[k];
+        CHECK(other.status == ER_OK && equal == 0, "a seed differing in bit 40 repeats %d of 5 scenarios' "
+              "volatilities", equal);
+    }
+
+    if (expect_chunking) {
+        /* a history larger than the 300 kB device: a refusal that names the call, not a crash */
+        const int64_t n = 10, history_rows = 4000;
+        Vec history(history_rows * n, 0.001), eq(n, 1.0 / n);
+        for (int64_t e = 0; e < history_rows * n; e++) history[e] = 0.01 * std::sin(0.7 * e);
+        const Solved o = bootstrap_solve(ctx, history, history_rows, n, 5, 1, 0, 2, 20, ER_COV_SAMPLE, 0.0, eq, true,
+                                         tol, nullptr);
+        CHECK(o.status == ER_OUT_OF_MEMORY && std::strstr(er_last_error(), "er_bootstrap_solve") != nullptr,
+              "bootstrap of a 320 kB history on a 300 kB device: status %d, %s", o.status, er_last_error());
+    }
+
+    {
+        /* every argument error, before any device work, with a message naming the function and the value */
+        const int64_t n = 3, history_rows = 10;
+        Vec history(history_rows * n), b = {0.5, 0.25, 0.25}, b_sum = {0.5, 0.25, 0.3},
+            b_neg = {0.5, 0.25, 0.25, 0.5, -0.25, 0.75};
+        for (auto& v : history) v = 0.01 * normal();
+        Vec h_nan = history, h_inf = history, h_ninf = history;
+        h_nan[4 * n + 2] = NAN;
+        h_inf[0] = INFINITY;
+        h_ninf[(history_rows - 1) * n + 1] = -INFINITY;
+        struct Call {
+            er_context* ctx; const double* history; int64_t history_rows, n, block, first, count, rows;
+            int kind; double lambda; const double* budgets; int shared; double tol; int max_iter, solver;
+        };
+        const Call good{ctx, history.data(), history_rows, n, 3, 0, 2, 30, ER_COV_SAMPLE, 0.0, b.data(), 1, 1e-10,
+                        1000, ER_SOLVER_AUTO};
+        Solved o(2, n);
+        Vec cov(2 * n * n);
+        const auto call = [&](const Call& c, int null_output) {
+            void* outs[8] = {o.w.data(), o.rc.data(), o.it.data(), o.res.data(), o.conv.data(), o.used.data(),
+                             o.vol.data(), cov.data()};
+            if (null_output >= 0) outs[null_output] = nullptr;
+            return er_bootstrap_solve(c.ctx, c.history, c.history_rows, c.n, c.block, 9, c.first, c.count, c.rows,
+                                      c.kind, c.lambda, c.budgets, c.shared, c.tol, c.max_iter, c.solver,
+                                      (double*)outs[0], (double*)outs[1], (int32_t*)outs[2], (double*)outs[3],
+                                      (int32_t*)outs[4], (int32_t*)outs[5], (double*)outs[6], (double*)outs[7]);
+        };
+        CHECK(call(good, -1) == ER_OK && o.conv[0] == 1 && o.conv[1] == 1, "valid bootstrap solve: %s",
+              er_last_error());
+        CHECK(call(good, 7) == ER_OK, "valid bootstrap solve without covariances: %s", er_last_error());
+        const int64_t scenario_numbers = int64_t(1) << 32;
+        const auto with = [&](auto change) { Call c = good; change(c); return c; };
+        const struct { const char* what; Call c; std::string expect; } cases[] = {
+            {"ctx NULL", with([](Call& c) { c.ctx = nullptr; }), "ctx is NULL"},
+            {"history NULL", with([](Call& c) { c.history = nullptr; }), "history is NULL"},
+            {"budgets NULL", with([](Call& c) { c.budgets = nullptr; }), "budgets is NULL"},
+            {"n 0", with([](Call& c) { c.n = 0; }), "n must be positive, got 0"},
+            {"n -2", with([](Call& c) { c.n = -2; }), "n must be positive, got -2"},
+            {"count 0", with([](Call& c) { c.count = 0; }), "count must be positive, got 0"},
+            {"first -1", with([](Call& c) { c.first = -1; }), "first must be >= 0, got -1"},
+            {"first + count > 2^32", with([&](Call& c) { c.first = scenario_numbers - 1; }),
+             "first 4294967295 + count 2 is more than 2^32 scenarios"},
+            {"count > 2^32", with([&](Call& c) { c.count = scenario_numbers + 1; }), "count 4294967297"},
+            {"rows 1", with([](Call& c) { c.rows = 1; }),
+             "rows must be in [2, 2^31 - 1] (each scenario is a covariance window), got 1"},
+            {"rows 2^31", with([](Call& c) { c.rows = int64_t(1) << 31; }), "got 2147483648"},
+            {"history_rows 0", with([](Call& c) { c.history_rows = 0; }), "history_rows must be positive, got 0"},
+            {"history_rows -5", with([](Call& c) { c.history_rows = -5; }), "history_rows must be positive, got -5"},
+            {"block 0", with([](Call& c) { c.block = 0; }), "block must be in [1, 10] (the history's rows), got 0"},
+            {"block -1", with([](Call& c) { c.block = -1; }), "block must be in [1, 10] (the history's rows), got -1"},
+            {"block > history_rows", with([](Call& c) { c.block = 11; }), "block must be in [1, 10] (the history's "
+             "rows), got 11"},
+            {"n·n overflow", with([](Call& c) { c.n = int64_t(1) << 31; }), "sizes overflow"},
+            {"history_rows·n overflow", with([](Call& c) { c.history_rows = int64_t(1) << 61; }), "sizes overflow"},
+            {"NaN history", with([&](Call& c) { c.history = h_nan.data(); }),
+             "history value (row 4, column 2) is nan"},
+            {"inf history", with([&](Call& c) { c.history = h_inf.data(); }),
+             "history value (row 0, column 0) is inf"},
+            {"-inf history", with([&](Call& c) { c.history = h_ninf.data(); }),
+             "history value (row 9, column 1) is -inf"},
+            {"kind 2", with([](Call& c) { c.kind = 2; }), "kind 2 is neither"},
+            {"EWMA lambda 0", with([](Call& c) { c.kind = ER_COV_EWMA; c.lambda = 0.0; }),
+             "EWMA lambda must be in (0, 1], got 0"},
+            {"EWMA lambda 1.5", with([](Call& c) { c.kind = ER_COV_EWMA; c.lambda = 1.5; }), "got 1.5"},
+            {"EWMA lambda NaN", with([](Call& c) { c.kind = ER_COV_EWMA; c.lambda = NAN; }), "got nan"},
+            {"budgets sum 1.05", with([&](Call& c) { c.budgets = b_sum.data(); }), "budgets of problem 0 sum to"},
+            {"negative budget", with([&](Call& c) { c.budgets = b_neg.data(); c.shared = 0; }),
+             "budget of asset 1 in problem 1 is -0.25"},
+            {"tol 0", with([](Call& c) { c.tol = 0.0; }), "tol must be a positive finite number"},
+            {"max_iter 0", with([](Call& c) { c.max_iter = 0; }), "max_iter must be at least 1"},
+            {"solver 3", with([](Call& c) { c.solver = 3; }), "solver 3 is not"},
+        };
+        char what[96];
+        for (const auto& c : cases) {
+            std::snprintf(what, sizeof what, "bootstrap solve %s", c.what);
+            expect_invalid(call(c.c, -1), what);
+            const char* msg = er_last_error();
+            CHECK(std::strncmp(msg, "er_bootstrap_solve: ", 20) == 0 && std::strstr(msg, c.expect.c_str()) != nullptr,
+                  "%s: message '%s' does not name er_bootstrap_solve or lacks '%s'", what, msg, c.expect.c_str());
+        }
+        const char* out_names[] = {"weights_out", "rc_out", "iterations_out", "residual_out", "converged_out",
+                                   "solver_used_out", "volatility_out"};
+        for (int k = 0; k < 7; k++) {
+            std::snprintf(what, sizeof what, "bootstrap solve %s NULL", out_names[k]);
+            expect_invalid(call(good, k), what);
+            const char* msg = er_last_error();
+            CHECK(std::strncmp(msg, "er_bootstrap_solve: ", 20) == 0 &&
+                      std::strstr(msg, (std::string(out_names[k]) + " is NULL").c_str()) != nullptr,
+                  "%s: message '%s'", what, msg);
+        }
+    }
+}
+
 /* ---------------- concurrency ---------------- */
 
 void test_threads() {
@@ -1957,7 +2274,8 @@ int bench(er_context* ctx) {
 int main(int argc, char** argv) {
     bool expect_chunking = false, do_bench = false;
     std::string only, skip; /* ",a,b," or empty */
-    const std::string groups = ",covariance,solve,packed,fused,invalid,staging,lanes,newton,wide,scenarios,threads,";
+    const std::string groups =
+        ",covariance,solve,packed,fused,invalid,staging,lanes,newton,wide,scenarios,bootstrap,threads,";
     for (int i = 1; i < argc; i++) {
         if (std::strcmp(argv[i], "--expect-chunking") == 0) expect_chunking = true;
         else if (std::strcmp(argv[i], "--bench") == 0) do_bench = true;
@@ -2041,6 +2359,11 @@ int main(int argc, char** argv) {
     if (run("scenarios")) {
         test_scenarios(ctx, expect_chunking);
         std::printf("scenarios: %.2f s\n", seconds_since(t0));
+    }
+    t0 = std::chrono::steady_clock::now();
+    if (run("bootstrap")) {
+        test_bootstrap(ctx, expect_chunking);
+        std::printf("bootstrap: %.2f s\n", seconds_since(t0));
     }
     /* with --expect-chunking, contexts share the small emulated memory: a call may then fail for want of it */
     if (!expect_chunking && run("threads")) {

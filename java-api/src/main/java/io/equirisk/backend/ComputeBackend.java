@@ -56,8 +56,7 @@ public interface ComputeBackend extends AutoCloseable {
      * The covariance of every scenario solved as one problem (scenario first + k is problem k): stress tests and
      * resampled risk parity. This default draws all the returns, then calls {@link #covarianceAndSolve}; the CPU
      * engine draws, estimates and solves one scenario at a time per thread, and the CUDA backend draws a model's
-     * returns on the device, so that neither holds count × rows × N values (a bootstrap's rows, copies of host rows,
-     * take this default on the CUDA backend).
+     * returns, or gathers a bootstrap's rows, on the device, so that neither holds count × rows × N values.
      *
      * @param budgets N values shared by all scenarios, or count·N values
      */

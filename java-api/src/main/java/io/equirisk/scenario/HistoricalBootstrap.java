@@ -14,8 +14,8 @@ import java.util.List;
  *
  * <p>Block b of scenario s starts at ⌊x · (T − block + 1) / 2⁶⁴⌋, x the 64 bits P0·2³² + P1 of the
  * {@link Philox4x32} block for counter (b, 0, s, {@value #BOOTSTRAP_DOMAIN}) under the seed's key: a pure function of
- * (seed, s, b), in integer arithmetic, so the same rows on every machine. Drawn on the host by every engine (a GPU
- * then makes and solves the covariances); immutable.
+ * (seed, s, b), in integer arithmetic, so the same rows on every machine and on a GPU, which gathers them from the
+ * history it is sent ({@code er_bootstrap_solve}); immutable.
  */
 public final class HistoricalBootstrap implements ScenarioSource {
     /** Counter word c3 of the block starts: apart from the model's normals (0) and χ² draws (1). */
@@ -65,6 +65,11 @@ public final class HistoricalBootstrap implements ScenarioSource {
 
     public int block() {
         return block;
+    }
+
+    /** A copy of the history, rows × N row-major (what a device copies once per call). */
+    public double[] history() {
+        return history.clone();
     }
 
     /** Rows of history resampled. */

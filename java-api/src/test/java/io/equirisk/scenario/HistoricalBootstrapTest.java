@@ -84,6 +84,18 @@ class HistoricalBootstrapTest {
         assertEquals(0, whole.blockStart(5, 6, 7), "a block as long as the history has one start");
     }
 
+    /** The starts the C driver pins for the device's gather (kernels/test/driver.cpp, group bootstrap). */
+    @Test
+    void startsMatchTheValuesTheDevicesGatherIsPinnedTo() {
+        HistoricalBootstrap b = HistoricalBootstrap.of(labelled(50), 7);
+        int[][] pinned = {{21, 3, 27}, {41, 30, 15}, {28, 24, 40}, {43, 29, 38}};
+        for (int s = 0; s < 4; s++) {
+            for (int k = 0; k < 3; k++) {
+                assertEquals(pinned[s][k], b.blockStart(3, s, k), "scenario " + s + ", block " + k);
+            }
+        }
+    }
+
     @Test
     void aScenarioIsTheSameInAnySliceAndTheSeedChangesIt() {
         HistoricalBootstrap b = HistoricalBootstrap.of(labelled(40), 5);

@@ -9,6 +9,7 @@ import io.equirisk.error.BackendException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.error.ZeroVarianceException;
 import io.equirisk.nativ.ffi.EquiriskH;
+import io.equirisk.scenario.HistoricalBootstrap;
 import io.equirisk.scenario.ScenarioModel;
 import io.equirisk.scenario.ScenarioSet;
 import io.equirisk.solver.SolverOptions;
@@ -578,26 +579,37 @@ public final class CudaBackend implements ComputeBackend {
 
     // ------------------------------------------------------------------ Monte Carlo scenarios
 
-    /** The model as the C ABI takes it: L (n × n, row-major) and μ, copied into each chunk's staging slot. */
-    private record ScenarioInputs(ScenarioSet set, ScenarioModel model, double[] cholesky, double[] mean) {
-        static ScenarioInputs of(ScenarioSet set, ScenarioModel model) {
-            return new ScenarioInputs(set, model, model.cholesky(), model.mean());
+    /**
+     * A scenario source as the C ABI takes it, copied into each chunk's staging slot: a model's L (n × n, row-major)
+     * and μ, or a bootstrap's history (rows × n).
+     */
+    private record ScenarioInputs(ScenarioSet set, double[][] arrays) {
+        static ScenarioInputs of(ScenarioSet set) {
+            return switch (set.source()) {
+                case ScenarioModel m -> new ScenarioInputs(set, new double[][] {m.cholesky(), m.mean()});
+                case HistoricalBootstrap h -> new ScenarioInputs(set, new double[][] {h.history()});
+            };
         }
 
         long bytes() {
-            return HostStaging.aligned((long) cholesky.length * D) + HostStaging.aligned(mean.length * D);
+            long b = 0;
+            for (double[] a : arrays) {
+                b += HostStaging.aligned((long) a.length * D);
+            }
+            return b;
         }
 
         MemorySegment[] stage(HostStaging.Slices slot) {
-            MemorySegment l = slot.take((long) cholesky.length * D);
-            MemorySegment.copy(cholesky, 0, l, ValueLayout.JAVA_DOUBLE, 0, cholesky.length);
-            MemorySegment m = slot.take(mean.length * D);
-            MemorySegment.copy(mean, 0, m, ValueLayout.JAVA_DOUBLE, 0, mean.length);
-            return new MemorySegment[] {l, m};
+            MemorySegment[] segments = new MemorySegment[arrays.length];
+            for (int i = 0; i < arrays.length; i++) {
+                segments[i] = slot.take((long) arrays[i].length * D);
+                MemorySegment.copy(arrays[i], 0, segments[i], ValueLayout.JAVA_DOUBLE, 0, arrays[i].length);
+            }
+            return segments;
         }
 
         int dof() {
-            return model.distribution().degreesOfFreedom();
+            return set.source() instanceof ScenarioModel m ? m.distribution().degreesOfFreedom() : 0;
         }
     }
 
@@ -614,14 +626,14 @@ public final class CudaBackend implements ComputeBackend {
     @Override
     public double[] scenarioReturns(ScenarioSet set) {
         NativeInputs.checkScenarios(set);
-        if (!(set.source() instanceof ScenarioModel model)) {
+        if (!(set.source() instanceof ScenarioModel)) {
             return ComputeBackend.super.scenarioReturns(set);
         }
         int n = set.assets();
         long per = (long) set.rows() * n;
         double[] out = new double[io.equirisk.data.ArraySize.of(set.count() + " scenarios of " + set.rows()
                 + " rows × " + n + " assets", set.count(), set.rows(), n)];
-        ScenarioInputs in = ScenarioInputs.of(set, model);
+        ScenarioInputs in = ScenarioInputs.of(set);
         int step = scenariosPerChunk(in, HostStaging.aligned(per * D));
         context.call(ctx -> {
             List<ChunkPipeline.Stage> chunks = new ArrayList<>();
@@ -663,17 +675,14 @@ public final class CudaBackend implements ComputeBackend {
     }
 
     /**
-     * A model's scenarios: one downcall per chunk of scenarios ({@code er_scenario_solve}), the returns drawn,
-     * estimated and solved on the device; only the model goes in and the results come out. A bootstrap's: drawn on
-     * the host, then {@link #covarianceAndSolve} on the stacked returns.
+     * One downcall per chunk of scenarios: a model's returns drawn ({@code er_scenario_solve}), or a bootstrap's
+     * rows gathered from its history ({@code er_bootstrap_solve}), on the device, then estimated and solved there;
+     * only the source goes in and the results come out.
      */
     @Override
     public BatchSolution scenarioRiskBudgeting(ScenarioSet set, CovarianceKind kind, double lambda, double[] budgets,
                                                SolverOptions options) {
         NativeInputs.checkScenarios(set);
-        if (!(set.source() instanceof ScenarioModel model)) {
-            return ComputeBackend.super.scenarioRiskBudgeting(set, kind, lambda, budgets, options);
-        }
         HostProfile profile = new HostProfile("scenario solve");
         NativeInputs.checkKind(kind, lambda);
         if (set.rows() < 2) {
@@ -691,7 +700,7 @@ public final class CudaBackend implements ComputeBackend {
         int[] converged = new int[count];
         int[] used = new int[count];
         SolveCall call = new SolveCall(null, n, budgets, shared, options, erSolver(options), out, converged, used);
-        ScenarioInputs in = ScenarioInputs.of(set, model);
+        ScenarioInputs in = ScenarioInputs.of(set);
         long perScenario = (shared ? 0 : n * D) + Results.bytes(1, n);
         int step = scenariosPerChunk(in, perScenario);
         context.call(ctx -> {
@@ -701,7 +710,7 @@ public final class CudaBackend implements ComputeBackend {
                 int cnt = Math.min(step, count - k0);
                 long budgetValues = shared ? n : (long) cnt * n;
                 chunks.add(new ChunkPipeline.Stage() {
-                    private MemorySegment[] model;
+                    private MemorySegment[] source;
                     private MemorySegment b;
                     private Results res;
 
@@ -712,7 +721,7 @@ public final class CudaBackend implements ComputeBackend {
 
                     @Override
                     public void stage(HostStaging.Slices slot) {
-                        model = in.stage(slot);
+                        source = in.stage(slot);
                         b = slot.take(budgetValues * D);
                         MemorySegment.copy(budgets, shared ? 0 : k * n, b, ValueLayout.JAVA_DOUBLE, 0,
                                 Math.toIntExact(budgetValues));
@@ -721,7 +730,14 @@ public final class CudaBackend implements ComputeBackend {
 
                     @Override
                     public void call() {
-                        NativeStatus.check(api, api.er_scenario_solve(ctx, model[0], model[1], n, set.seed(),
+                        if (set.source() instanceof HistoricalBootstrap h) {
+                            NativeStatus.check(api, api.er_bootstrap_solve(ctx, source[0], h.historyRows(), n,
+                                    h.block(), set.seed(), set.first() + k, cnt, set.rows(), erKind, erLambda, b,
+                                    shared ? 1 : 0, call.tol, call.maxIter, call.erSolver, res.w, res.rc, res.it,
+                                    res.res, res.conv, res.used, res.vol, MemorySegment.NULL), "er_bootstrap_solve");
+                            return;
+                        }
+                        NativeStatus.check(api, api.er_scenario_solve(ctx, source[0], source[1], n, set.seed(),
                                 set.first() + k, cnt, set.rows(), in.dof(), erKind, erLambda, b, shared ? 1 : 0,
                                 call.tol, call.maxIter, call.erSolver, res.w, res.rc, res.it, res.res, res.conv,
                                 res.used, res.vol, MemorySegment.NULL), "er_scenario_solve");

@@ -153,9 +153,13 @@ class NativeScenarioTest {
                 0, equal, OPTS));
     }
 
-    /** A bootstrap's rows are host rows on both engines; the device makes and solves their covariances. */
-    @Test
-    void bootstrapScenariosSolveOnTheDeviceAsOnTheCpu() {
+    /**
+     * A bootstrap's rows gathered on the device from its history ({@code er_bootstrap_solve}) are the host's rows:
+     * the solve equals the device's solve of the rows drawn on the host, bit for bit, and the CPU engine's.
+     */
+    @ParameterizedTest
+    @EnumSource(CovarianceKind.class)
+    void bootstrapScenariosGatheredOnTheDeviceAreTheHostsRows(CovarianceKind kind) {
         int t = 200;
         int n = 7;
         double[] r = TestMatrices.returns(new Random(45), t, n);
@@ -163,10 +167,18 @@ class NativeScenarioTest {
         assertArrayEquals(cpu.scenarioReturns(set), backend.scenarioReturns(set));
         double[] equal = new double[n];
         Arrays.fill(equal, 1.0 / n);
-        long before = backend.downcalls();
-        BatchSolution got = backend.scenarioRiskBudgeting(set, CovarianceKind.EWMA, 0.97, equal, OPTS);
-        assertTrue(backend.downcalls() > before, "the covariances and solves ran in the library");
-        agreeWithCpu(set, CovarianceKind.EWMA, 0.97, equal, got);
+        BatchSolution gathered = backend.scenarioRiskBudgeting(set, kind, 0.97, equal, OPTS);
+        BatchSolution hostRows = backend.covarianceAndSolve(io.equirisk.backend.ReturnWindows.stacked(
+                set.returns(), set.count(), set.rows(), n), kind, 0.97, equal, OPTS);
+        assertArrayEquals(hostRows.weights(), gathered.weights(), "the same kernels on the same rows");
+        assertArrayEquals(hostRows.iterations(), gathered.iterations());
+        agreeWithCpu(set, kind, 0.97, equal, gathered);
+        try (CudaBackend chunked = NativeTestBackend.open(0, 13_000)) { /* the history and about two scenarios */
+            long before = chunked.downcalls();
+            BatchSolution pieces = chunked.scenarioRiskBudgeting(set, kind, 0.97, equal, OPTS);
+            assertTrue(chunked.downcalls() - before > 2, "expected several chunks");
+            assertArrayEquals(gathered.weights(), pieces.weights());
+        }
     }
 
     @Test

@@ -28,15 +28,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *       accept heap segments ({@code MemorySegment.ofArray}); the caller uses them only for calls whose data is small
  *       (the backend's {@code criticalBytes} threshold), so GC is never blocked for long. Large calls, which run for
  *       seconds on the emulation, go through {@link #covariance}/{@link #solve} with off-heap segments.</li>
- *   <li>{@code er_solve_packed}, {@code er_covariance_solve}, {@code er_scenarios}, {@code er_scenario_solve}:
- *       off-heap segments only; they are the calls for large batches (staged upper triangles; long rolling
- *       histories; Monte Carlo scenario sets).</li>
+ *   <li>{@code er_solve_packed}, {@code er_covariance_solve}, {@code er_scenarios}, {@code er_scenario_solve},
+ *       {@code er_bootstrap_solve}: off-heap segments only; they are the calls for large batches (staged upper
+ *       triangles; long rolling histories; Monte Carlo and bootstrap scenario sets).</li>
  * </ul>
  */
 public final class EquiriskH {
 
     /** The ABI version these bindings were written for ({@code ER_ABI_VERSION}). */
-    public static final int ER_ABI_VERSION = 6;
+    public static final int ER_ABI_VERSION = 7;
 
     public static final int ER_OK = 0;
     public static final int ER_INVALID_ARGUMENT = 1;
@@ -80,6 +80,11 @@ public final class EquiriskH {
             C_POINTER, C_INT, C_DOUBLE, C_INT, C_INT,
             C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
 
+    private static final FunctionDescriptor ER_BOOTSTRAP_SOLVE_DESC = FunctionDescriptor.of(C_INT,
+            C_POINTER, C_POINTER, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_INT, C_DOUBLE,
+            C_POINTER, C_INT, C_DOUBLE, C_INT, C_INT,
+            C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
     private final MethodHandle erAbiVersion;
     private final MethodHandle erLibraryKind;
     private final MethodHandle erLastError;
@@ -96,6 +101,7 @@ public final class EquiriskH {
     private final MethodHandle erCovarianceSolve;
     private final MethodHandle erScenarios;
     private final MethodHandle erScenarioSolve;
+    private final MethodHandle erBootstrapSolve;
     private final AtomicLong downcalls = new AtomicLong();
 
     /**
@@ -123,6 +129,7 @@ public final class EquiriskH {
         erCovarianceSolve = bind(lookup, "er_covariance_solve", ER_COVARIANCE_SOLVE_DESC);
         erScenarios = bind(lookup, "er_scenarios", ER_SCENARIOS_DESC);
         erScenarioSolve = bind(lookup, "er_scenario_solve", ER_SCENARIO_SOLVE_DESC);
+        erBootstrapSolve = bind(lookup, "er_bootstrap_solve", ER_BOOTSTRAP_SOLVE_DESC);
     }
 
     private static MethodHandle bind(SymbolLookup lookup, String name, FunctionDescriptor d, Linker.Option... opts) {
@@ -356,6 +363,29 @@ public final class EquiriskH {
             return (int) erScenarioSolve.invokeExact(ctx, chol, mean, n, seed, first, count, rows, dof, kind, lambda,
                     budgets, budgetsShared, tol, maxIter, solver, weightsOut, rcOut, iterationsOut, residualOut,
                     convergedOut, solverUsedOut, volatilityOut, covOut);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ---- er_status er_bootstrap_solve(er_context*, const double* history, int64_t history_rows, int64_t n,
+    //          int64_t block, uint64_t seed, int64_t first, int64_t count, int64_t rows, int32_t kind, double lambda,
+    //          const double* budgets, int32_t budgets_shared, double tol, int32_t max_iter, int32_t solver,
+    //          double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
+    //          int32_t* converged_out, int32_t* solver_used_out, double* volatility_out, double* cov_out)
+
+    /** Off-heap segments only; {@code covOut} may be {@link MemorySegment#NULL}. */
+    public int er_bootstrap_solve(MemorySegment ctx, MemorySegment history, long historyRows, long n, long block,
+                                  long seed, long first, long count, long rows, int kind, double lambda,
+                                  MemorySegment budgets, int budgetsShared, double tol, int maxIter, int solver,
+                                  MemorySegment weightsOut, MemorySegment rcOut, MemorySegment iterationsOut,
+                                  MemorySegment residualOut, MemorySegment convergedOut, MemorySegment solverUsedOut,
+                                  MemorySegment volatilityOut, MemorySegment covOut) {
+        downcalls.incrementAndGet();
+        try {
+            return (int) erBootstrapSolve.invokeExact(ctx, history, historyRows, n, block, seed, first, count, rows,
+                    kind, lambda, budgets, budgetsShared, tol, maxIter, solver, weightsOut, rcOut, iterationsOut,
+                    residualOut, convergedOut, solverUsedOut, volatilityOut, covOut);
         } catch (Throwable t) {
             throw rethrow(t);
         }
