@@ -26,7 +26,8 @@
 #   java-rolling 10,000 rolling windows of 252 × 100 through the Java API: the Java engine on all cores (window by
 #                window) against the CUDA backend's covariance and solve in one call per chunk
 #   java-scenarios 10,000 Monte Carlo scenarios of 252 × 100 (Student-t) drawn, estimated and solved: the Java engine
-#                on all cores against the CUDA backend's er_scenario_solve
+#                on all cores against the CUDA backend's er_scenario_solve; then a block bootstrap of 2,520 rows
+#                against er_bootstrap_solve
 #   java-one-N   one problem of N = 500, 1000, 3000 through the Java API: the CUDA backend's whole call against the
 #                Java engine on one thread (where auto sends one problem to an open GPU)
 #   phases       where the batched solve's time goes: tools/phases.sh's cycle counters per phase and Nsight
@@ -256,9 +257,9 @@ run() {
         # the warp path shares memory between lanes with no barrier but its shuffles, the whole-device solve between
         # blocks through its last-block tails: racecheck and synccheck on the solves (their shared-memory kernels)
         step racecheck 150 "$sanitizer" --tool racecheck --racecheck-report all --error-exitcode 9 \
-            "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide,scenarios
+            "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide,scenarios,bootstrap
         step synccheck 30 "$sanitizer" --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
-            --only solve,covariance,wide,scenarios
+            --only solve,covariance,wide,scenarios,bootstrap
     fi
 
     if ((!emulation)); then
