@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The GPU acceptance comparison as one program: B covariance matrices of N assets (k = N/3 factor models, the size
@@ -50,17 +51,29 @@ public final class GpuBatchComparison {
         System.out.printf(Locale.ROOT, "%d problems of N = %d (%d-factor models) built in %.1f s; %d cores%n", batch,
                 n, Math.max(1, n / 3), (System.nanoTime() - t0) / 1e9, Runtime.getRuntime().availableProcessors());
 
+        // one small problem: more JIT warm-up, and the CPU engine runs it on the caller's thread
+        compare(batch == 1 ? "cpu (1 thread)" : "cpu (all cores)", batch == 1 ? 10 : 2, batch == 1 ? 5 : 1, reps,
+                backend -> backend.solve(covs, budgets, options));
+    }
+
+    /**
+     * Times {@code call} on the pure-Java engine (all cores) and on the CUDA backend, each warmed up and then repeated
+     * {@code reps} times, and prints both, their median ratio and the largest weight difference; the CUDA half is
+     * skipped with the reason where no GPU is usable. Shared by the side-by-side programs of this package.
+     */
+    static void compare(String cpuLabel, int cpuWarmup, int gpuWarmup, int reps,
+                        Function<ComputeBackend, BatchSolution> call) {
         BatchSolution cpuResult;
         double[] cpuMs;
         try (CpuBackend cpu = new CpuBackend()) {
-            cpuMs = time(cpu, covs, budgets, options, reps, batch == 1 ? 10 : 2); // one small problem: more JIT warm-up
-            cpuResult = cpu.solve(covs, budgets, options);
+            cpuMs = time(() -> call.apply(cpu), reps, cpuWarmup);
+            cpuResult = call.apply(cpu);
         }
-        report(batch == 1 ? "cpu (1 thread)" : "cpu (all cores)", cpuMs, cpuResult); // one problem: the caller's thread
+        report(cpuLabel, cpuMs, cpuResult);
 
         try (Backends.Selection cuda = Backends.select("cuda")) {
-            double[] gpuMs = time(cuda.backend(), covs, budgets, options, reps, batch == 1 ? 5 : 1);
-            BatchSolution gpuResult = cuda.backend().solve(covs, budgets, options);
+            double[] gpuMs = time(() -> call.apply(cuda.backend()), reps, gpuWarmup);
+            BatchSolution gpuResult = call.apply(cuda.backend());
             report("cuda (whole call)", gpuMs, gpuResult);
             System.out.printf(Locale.ROOT, "cpu/cuda median ratio %.1f; max |w_cpu - w_cuda| = %.2g%n",
                     median(cpuMs) / median(gpuMs), maxDifference(cpuResult.weights(), gpuResult.weights()));
@@ -69,15 +82,15 @@ public final class GpuBatchComparison {
         }
     }
 
-    private static double[] time(ComputeBackend backend, CovarianceBatch covs, double[] budgets,
-                                 SolverOptions options, int reps, int warmup) {
+    /** Wall times in ms of {@code reps} runs of {@code task}, after {@code warmup} untimed ones. */
+    private static double[] time(Runnable task, int reps, int warmup) {
         for (int i = 0; i < warmup; i++) {
-            backend.solve(covs, budgets, options);
+            task.run();
         }
         double[] ms = new double[reps];
         for (int i = 0; i < reps; i++) {
             long t = System.nanoTime();
-            backend.solve(covs, budgets, options);
+            task.run();
             ms[i] = (System.nanoTime() - t) / 1e6;
         }
         return ms;

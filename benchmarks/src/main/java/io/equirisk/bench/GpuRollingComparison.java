@@ -1,12 +1,7 @@
 package io.equirisk.bench;
 
-import io.equirisk.backend.Backends;
-import io.equirisk.backend.BatchSolution;
-import io.equirisk.backend.ComputeBackend;
 import io.equirisk.backend.CovarianceKind;
-import io.equirisk.backend.CpuBackend;
 import io.equirisk.backend.ReturnWindows;
-import io.equirisk.error.EquiriskException;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
 
@@ -43,24 +38,8 @@ public final class GpuRollingComparison {
         System.out.printf(Locale.ROOT, "%d windows of %d × %d (10-factor market), step 1; %d cores%n", windows, window,
                 n, Runtime.getRuntime().availableProcessors());
 
-        BatchSolution cpuResult;
-        double[] cpuMs;
-        try (CpuBackend cpu = new CpuBackend()) {
-            cpuMs = time(cpu, w, budgets, options, reps, 1);
-            cpuResult = cpu.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, budgets, options);
-        }
-        GpuBatchComparison.report("cpu (all cores)", cpuMs, cpuResult);
-
-        try (Backends.Selection cuda = Backends.select("cuda")) {
-            double[] gpuMs = time(cuda.backend(), w, budgets, options, reps, 1);
-            BatchSolution gpuResult = cuda.backend().covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, budgets, options);
-            GpuBatchComparison.report("cuda (whole call)", gpuMs, gpuResult);
-            System.out.printf(Locale.ROOT, "cpu/cuda median ratio %.1f; max |w_cpu - w_cuda| = %.2g%n",
-                    GpuBatchComparison.median(cpuMs) / GpuBatchComparison.median(gpuMs),
-                    GpuBatchComparison.maxDifference(cpuResult.weights(), gpuResult.weights()));
-        } catch (EquiriskException e) {
-            System.out.println("cuda skipped: " + e.getMessage());
-        }
+        GpuBatchComparison.compare("cpu (all cores)", 1, 1, reps,
+                backend -> backend.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, budgets, options));
     }
 
     /** rows × n returns of a k-factor market, row-major. */
@@ -84,19 +63,5 @@ public final class GpuRollingComparison {
             }
         }
         return r;
-    }
-
-    private static double[] time(ComputeBackend backend, ReturnWindows w, double[] budgets, SolverOptions options,
-                                 int reps, int warmup) {
-        for (int i = 0; i < warmup; i++) {
-            backend.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, budgets, options);
-        }
-        double[] ms = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t = System.nanoTime();
-            backend.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, budgets, options);
-            ms[i] = (System.nanoTime() - t) / 1e6;
-        }
-        return ms;
     }
 }

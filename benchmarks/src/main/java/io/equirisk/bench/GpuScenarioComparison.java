@@ -1,12 +1,7 @@
 package io.equirisk.bench;
 
-import io.equirisk.backend.Backends;
-import io.equirisk.backend.BatchSolution;
-import io.equirisk.backend.ComputeBackend;
 import io.equirisk.backend.CovarianceKind;
-import io.equirisk.backend.CpuBackend;
 import io.equirisk.data.SyntheticMarket;
-import io.equirisk.error.EquiriskException;
 import io.equirisk.scenario.HistoricalBootstrap;
 import io.equirisk.scenario.ScenarioDistribution;
 import io.equirisk.scenario.ScenarioModel;
@@ -55,38 +50,7 @@ public final class GpuScenarioComparison {
         System.out.printf(Locale.ROOT, "%d scenarios of %d × %d (%s), sample covariance; %d cores%n", set.count(),
                 set.rows(), n, what, Runtime.getRuntime().availableProcessors());
 
-        BatchSolution cpuResult;
-        double[] cpuMs;
-        try (CpuBackend cpu = new CpuBackend()) {
-            cpuMs = time(cpu, set, budgets, options, reps, 1);
-            cpuResult = cpu.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, budgets, options);
-        }
-        GpuBatchComparison.report("cpu (all cores)", cpuMs, cpuResult);
-
-        try (Backends.Selection cuda = Backends.select("cuda")) {
-            double[] gpuMs = time(cuda.backend(), set, budgets, options, reps, 1);
-            BatchSolution gpuResult = cuda.backend().scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, budgets,
-                    options);
-            GpuBatchComparison.report("cuda (whole call)", gpuMs, gpuResult);
-            System.out.printf(Locale.ROOT, "cpu/cuda median ratio %.1f; max |w_cpu - w_cuda| = %.2g%n",
-                    GpuBatchComparison.median(cpuMs) / GpuBatchComparison.median(gpuMs),
-                    GpuBatchComparison.maxDifference(cpuResult.weights(), gpuResult.weights()));
-        } catch (EquiriskException e) {
-            System.out.println("cuda skipped: " + e.getMessage());
-        }
-    }
-
-    private static double[] time(ComputeBackend backend, ScenarioSet set, double[] budgets, SolverOptions options,
-                                 int reps, int warmup) {
-        for (int i = 0; i < warmup; i++) {
-            backend.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, budgets, options);
-        }
-        double[] ms = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t = System.nanoTime();
-            backend.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, budgets, options);
-            ms[i] = (System.nanoTime() - t) / 1e6;
-        }
-        return ms;
+        GpuBatchComparison.compare("cpu (all cores)", 1, 1, reps,
+                backend -> backend.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, budgets, options));
     }
 }
