@@ -207,11 +207,7 @@ public final class Equirisk implements AutoCloseable {
                 reference = cpu.solve(batch, budgets, options);
             }
         }
-        double worst = 0;
-        for (int i = 0; i < mine.weights().length; i++) {
-            worst = Math.max(worst, Math.abs(mine.weights()[i] - reference.weights()[i]));
-        }
-        return new Verification(mine, reference, worst);
+        return new Verification(mine, reference, mine.maxWeightDifference(reference));
     }
 
     /** Result of {@link #verify}: the backend's answer, the CPU engine's, and their largest weight difference. */

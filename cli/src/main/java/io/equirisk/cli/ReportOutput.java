@@ -1,5 +1,6 @@
 package io.equirisk.cli;
 
+import io.equirisk.backend.BatchSolution;
 import io.equirisk.error.EquiriskException;
 import io.equirisk.error.InvalidInputException;
 
@@ -52,6 +53,17 @@ final class ReportOutput {
             throw new InvalidInputException("--output " + output + ": permission denied");
         }
         return output;
+    }
+
+    /** A batch's "converged" and "iterations" summary lines (the tables of rolling and scenarios). */
+    static void convergence(PrintWriter out, BatchSolution s, double tolerance) {
+        int count = s.batch();
+        out.println("converged:        " + (count - s.unconvergedCount()) + " of " + count
+                + " (largest residual max|RC − b| = " + String.format(Locale.ROOT, "%.2e", s.maxResidual())
+                + ", tolerance " + String.format(Locale.ROOT, "%.0e", tolerance) + ")");
+        out.println("iterations:       mean " + String.format(Locale.ROOT, "%.1f",
+                java.util.Arrays.stream(s.iterations()).average().orElse(0)) + ", max "
+                + java.util.Arrays.stream(s.iterations()).max().orElse(0));
     }
 
     /** An I/O failure's reason in words (a NoSuchFileException's message is only the path). */

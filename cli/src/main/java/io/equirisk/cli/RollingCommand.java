@@ -248,11 +248,7 @@ final class RollingCommand implements Runnable {
                 try (Equirisk cpu = Equirisk.withBackend("cpu")) {
                     BatchSolution reference = solveWindows(cpu, returns, members, count, kind, lambda, est, budgets,
                             options, progress);
-                    double d = 0;
-                    for (int e = 0; e < reference.weights().length; e++) {
-                        d = Math.max(d, Math.abs(reference.weights()[e] - solution.weights()[e]));
-                    }
-                    difference = d;
+                    difference = solution.maxWeightDifference(reference);
                 }
             }
             String input = (source.kind() == SeriesCsv.Kind.PRICES ? "prices " : "returns ") + file + " → " + t
@@ -488,12 +484,6 @@ final class RollingCommand implements Runnable {
         }
         t.print(out);
         BatchSolution s = r.solution();
-        int maxIt = 0;
-        long sumIt = 0;
-        for (int k = 0; k < r.count(); k++) {
-            maxIt = Math.max(maxIt, s.iterations()[k]);
-            sumIt += s.iterations()[k];
-        }
         out.println();
         out.println("input:            " + r.input() + (r.droppedDates() > 0 ? " (" + r.droppedDates()
                 + " incomplete dates dropped)" : ""));
@@ -510,11 +500,7 @@ final class RollingCommand implements Runnable {
             out.println("universe:         each window's own: " + (min == max ? min : min + "–" + max) + " of " + n
                     + " assets (a return on every date of the window)");
         }
-        out.println("converged:        " + (r.count() - s.unconvergedCount()) + " of " + r.count()
-                + " (largest residual max|RC − b| = " + String.format(Locale.ROOT, "%.2e", s.maxResidual())
-                + ", tolerance " + String.format(Locale.ROOT, "%.0e", r.tolerance()) + ")");
-        out.println("iterations:       mean " + String.format(Locale.ROOT, "%.1f", (double) sumIt / r.count())
-                + ", max " + maxIt);
+        ReportOutput.convergence(out, s, r.tolerance());
         out.println("turnover:         " + TextTable.percent(r.meanTurnover()) + " one-way per rebalance (mean)");
         out.println("portfolio vol:    " + TextTable.percent(s.volatilities()[last] * Math.sqrt(r.periodsPerYear()))
                 + " annualised on " + r.dates().get(last) + " (" + r.periodsPerYear() + " periods/year)");

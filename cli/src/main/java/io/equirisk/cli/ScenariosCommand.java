@@ -286,11 +286,7 @@ final class ScenariosCommand implements Runnable {
                 try (Equirisk cpu = Equirisk.withBackend("cpu")) {
                     BatchSolution reference = cpu.scenarioRiskBudgeting(set, kind, lambda, budgets.toArray(),
                             options);
-                    double d = 0;
-                    for (int e = 0; e < reference.weights().length; e++) {
-                        d = Math.max(d, Math.abs(reference.weights()[e] - solution.weights()[e]));
-                    }
-                    difference = d;
+                    difference = solution.maxWeightDifference(reference);
                 }
             }
             double[] modelVol = new double[scenarios];
@@ -408,12 +404,6 @@ final class ScenariosCommand implements Runnable {
         }
         t.print(out);
         BatchSolution s = r.solution();
-        int maxIt = 0;
-        long sumIt = 0;
-        for (int k = 0; k < r.count(); k++) {
-            maxIt = Math.max(maxIt, s.iterations()[k]);
-            sumIt += s.iterations()[k];
-        }
         double annual = Math.sqrt(r.periodsPerYear());
         double[] vol = r.modelVolatility().clone();
         Arrays.sort(vol);
@@ -426,11 +416,7 @@ final class ScenariosCommand implements Runnable {
         out.println("scenarios:        " + r.count() + " (numbers " + set.first() + " … " + (set.first() + r.count() - 1)
                 + ", seed " + set.seed() + ") of " + set.rows() + " returns, " + r.scenarioEstimator()
                 + " covariance each");
-        out.println("converged:        " + (r.count() - s.unconvergedCount()) + " of " + r.count()
-                + " (largest residual max|RC − b| = " + String.format(Locale.ROOT, "%.2e", s.maxResidual())
-                + ", tolerance " + String.format(Locale.ROOT, "%.0e", r.tolerance()) + ")");
-        out.println("iterations:       mean " + String.format(Locale.ROOT, "%.1f", (double) sumIt / r.count())
-                + ", max " + maxIt);
+        ReportOutput.convergence(out, s, r.tolerance());
         out.println("under the model:  volatility " + TextTable.percent(r.model().volatility() * annual)
                 + " for the model's weights; the scenarios' weights: median " + TextTable.percent(
                 quantile(vol, 0.5) * annual) + ", p95 " + TextTable.percent(quantile(vol, 0.95) * annual)

@@ -46,6 +46,19 @@ public record BatchSolution(int batch, int n, double[] weights, double[] riskCon
         return c;
     }
 
+    /** Largest |w − w'| over every weight of the two solutions of the same batch (verification). */
+    public double maxWeightDifference(BatchSolution other) {
+        if (other.batch != batch || other.n != n) {
+            throw new io.equirisk.error.DimensionMismatchException("solutions of " + batch + " × " + n + " and "
+                    + other.batch + " × " + other.n + " problems cannot be compared");
+        }
+        double d = 0;
+        for (int e = 0; e < weights.length; e++) {
+            d = Math.max(d, Math.abs(weights[e] - other.weights[e]));
+        }
+        return d;
+    }
+
     /** Largest residual over the batch. */
     public double maxResidual() {
         double m = 0;

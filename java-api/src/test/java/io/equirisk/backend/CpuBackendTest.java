@@ -166,4 +166,16 @@ class CpuBackendTest {
         }
         assertThrows(io.equirisk.error.InvalidInputException.class, () -> Backends.select("quantum"));
     }
+
+    @Test
+    void maxWeightDifferenceComparesSolutionsOfTheSameShapeOnly() {
+        BatchSolution a = BatchSolution.allocate(2, 3);
+        BatchSolution b = BatchSolution.allocate(2, 3);
+        a.weights()[4] = 0.25;
+        b.weights()[4] = 0.5;
+        b.weights()[0] = -0.125;
+        assertEquals(0.25, a.maxWeightDifference(b));
+        assertEquals(0.25, b.maxWeightDifference(a));
+        assertThrows(DimensionMismatchException.class, () -> a.maxWeightDifference(BatchSolution.allocate(3, 2)));
+    }
 }
