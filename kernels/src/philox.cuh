@@ -14,6 +14,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "reproducible_math.cuh"
+
 /* Callable from kernels and from host code: __host__ __device__ under nvcc. The emulation (cuda_emu.h) defines both
    as nothing, and the test driver has neither, so plain inline functions there. */
 #if defined(__CUDACC__)
@@ -56,19 +58,21 @@ ER_HOST_DEVICE PhiloxBlock philox4x32_10(PhiloxBlock c, uint32_t k0, uint32_t k1
     return c;
 }
 
-/* Normals 2·pair and 2·pair + 1 of (scenario s, row t, domain) under seed: one Philox call, two 53-bit uniforms, one
-   Box-Muller transform. u1 = (a + 1)·2^-53 lies in (0, 1], so log(u1) is finite; both conversions are exact. */
+/* Normals 2·pair and 2·pair + 1 of (scenario s, row t, domain) under seed: one Philox call, two 53-bit integers a and
+   b, one Box-Muller transform: √(−2 ln u)·(cos, sin) of b/2^53 of a turn, u = (a + 1)·2^-53 in (0, 1] so that ln u is
+   finite (the conversion is exact). The logarithm, cosine and sine are reproducible_math.cuh's, the Java engine's
+   operations, so every engine draws the same bits. */
 ER_HOST_DEVICE void normal_pair(uint64_t seed, uint32_t s, uint32_t t, uint32_t pair, uint32_t domain, double* even,
                                 double* odd) {
     const PhiloxBlock p = philox4x32_10(PhiloxBlock{{pair, t, s, domain}}, (uint32_t)seed, (uint32_t)(seed >> 32));
     const uint64_t a = ((uint64_t)p.v[0] << 21) | (p.v[1] >> 11);
     const uint64_t b = ((uint64_t)p.v[2] << 21) | (p.v[3] >> 11);
-    const double u1 = (double)(a + 1) * 0x1p-53;
-    const double u2 = (double)b * 0x1p-53;
-    const double radius = sqrt(-2.0 * log(u1));
-    const double angle = 6.283185307179586 * u2; /* 2π rounded to double, as the spec writes it */
-    *even = radius * cos(angle);
-    *odd = radius * sin(angle);
+    const double u = rm::mul((double)(a + 1), 0x1p-53);
+    const double radius = rm::sqrt_(rm::mul(-2.0, reproducible_log(u)));
+    double c, sn;
+    reproducible_cos_sin_turn(b, &c, &sn);
+    *even = rm::mul(radius, c);
+    *odd = rm::mul(radius, sn);
 }
 
 /* The spec's normal(s, t, j, domain): the even or odd half of pair j / 2. */

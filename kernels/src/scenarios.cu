@@ -13,12 +13,14 @@
  * accumulates SCEN_ASSETS assets (i = tid, tid + blockDim, …) in registers over the tiles: the L-product of a row
  * never needs its whole z at once, so any n runs in a fixed 2 KB. Beyond SCEN_ASSETS · blockDim assets the row is
  * done in groups of that many, each drawing the tiles it needs again (cheaper than a z per row in global memory).
- * The Student-t chi-square is spread over the block (a pair per thread) and added by a block reduction.
- * Each asset's sum runs in ascending j with one accumulator, the Java reference's order; the GPU fuses the
- * multiply-adds, so the engines agree to rounding, as the spec allows.
+ * The Student-t chi-square's normals are drawn by the block into the same tile (a pair per thread) and added by
+ * one thread in ascending m, one fma a term (at ν <= 2·blockDim, the usual case, one tile: ν dependent fmas).
+ * Each asset's sum runs in ascending j with one accumulator and an explicit fma a term, and μ_i + scale·sum is one
+ * more fma: the Java reference's steps (ScenarioModel.rows), so with philox.cuh's reproducible normals every engine
+ * draws the same bits (nvcc would fuse these multiply-adds anyway; the emulation now does the same through
+ * std::fma instead of rounding twice).
  */
 #include "er_kernels.h"
-#include "er_reduce.cuh"
 #include "philox.cuh"
 
 namespace er {
@@ -32,7 +34,7 @@ __global__ void __launch_bounds__(SCEN_THREADS_MAX)
 scenario_kernel(const double* __restrict__ chol, const double* __restrict__ mean, int64_t n, uint64_t seed,
                 int64_t first, int64_t rows, int64_t g0, int64_t cnt, int dof, double* __restrict__ out) {
     __shared__ double z[2 * SCEN_THREADS_MAX];
-    __shared__ double scratch[SCEN_THREADS_MAX / 32];
+    __shared__ double row_scale;
     const int threads = (int)blockDim.x, tid = (int)threadIdx.x;
     const int64_t tile = 2 * (int64_t)threads, group = SCEN_ASSETS * (int64_t)threads;
     for (int64_t r = blockIdx.x; r < cnt; r += gridDim.x) {
@@ -41,14 +43,20 @@ scenario_kernel(const double* __restrict__ chol, const double* __restrict__ mean
         const uint32_t s = (uint32_t)(first + k), t = (uint32_t)(g - k * rows);
         double scale = 1.0;
         if (dof > 0) {
-            double part = 0.0;
-            for (int p = tid; 2 * p < dof; p += threads) {
-                double even, odd;
-                normal_pair(seed, s, t, (uint32_t)p, DOMAIN_CHI_SQUARE, &even, &odd);
-                part += even * even;
-                if (2 * p + 1 < dof) part += odd * odd; /* odd ν: the last pair's second half is not drawn */
+            double g = 0.0; /* thread 0's */
+            for (int64_t m0 = 0; m0 < dof; m0 += tile) {
+                __syncthreads(); /* the tile is free: thread 0 has added the previous one, every thread read z */
+                if (m0 + 2 * tid < dof) /* odd ν: the last pair's second half is drawn and not added */
+                    normal_pair(seed, s, t, (uint32_t)((m0 >> 1) + tid), DOMAIN_CHI_SQUARE, &z[2 * tid], &z[2 * tid + 1]);
+                __syncthreads();
+                if (tid == 0) {
+                    const int64_t end = dof - m0 < tile ? dof - m0 : tile;
+                    for (int64_t m = 0; m < end; m++) g = rm::fma_(z[m], z[m], g);
+                }
             }
-            scale = sqrt((double)(dof - 2) / block_sum(part, scratch));
+            if (tid == 0) row_scale = rm::sqrt_(rm::div((double)(dof - 2), g));
+            __syncthreads();
+            scale = row_scale;
         }
         double* row_out = out + r * n;
         for (int64_t a0 = 0; a0 < n; a0 += group) {
@@ -69,13 +77,13 @@ scenario_kernel(const double* __restrict__ chol, const double* __restrict__ mean
                     const int64_t last = i < jmax - 1 ? i : jmax - 1;
                     const int64_t len = last - j0 + 1 < tile ? last - j0 + 1 : tile;
                     const double* li = chol + i * n + j0;
-                    for (int64_t jj = 0; jj < len; jj++) acc[q] += li[jj] * z[jj];
+                    for (int64_t jj = 0; jj < len; jj++) acc[q] = rm::fma_(li[jj], z[jj], acc[q]);
                 }
             }
 #pragma unroll
             for (int q = 0; q < SCEN_ASSETS; q++) {
                 const int64_t i = a0 + q * (int64_t)threads + tid;
-                if (i < n) row_out[i] = (mean != nullptr ? mean[i] : 0.0) + scale * acc[q];
+                if (i < n) row_out[i] = rm::fma_(scale, acc[q], mean != nullptr ? mean[i] : 0.0);
             }
         }
     }

@@ -111,8 +111,9 @@ public final class ScenarioModel implements ScenarioSource {
 
     /**
      * Rows t0 … t0 + count − 1 (count ≤ {@value #ROW_BLOCK}) of scenario s into {@code out[off …]}, N values per
-     * row: the reference definition the GPU is checked against. Each row's sums run in ascending column order
-     * whatever the blocking, so the result does not depend on the machine, the block or the thread.
+     * row: the reference definition the GPU is checked against. Each row's sums (Σ L_ij z_j, and the χ²'s Σ z_m²)
+     * run in ascending order with one fused multiply-add a term, and μ_i + s·(Lz)_i is one more, whatever the
+     * blocking: the GPU and the emulation take the same steps, so a scenario is the same bits on every engine.
      */
     void rows(long seed, long scenario, int t0, int count, double[] z, double[] out, int off) {
         int n = size();
@@ -124,7 +125,7 @@ public final class ScenarioModel implements ScenarioSource {
                         dof);
                 double g = 0;
                 for (int m = 0; m < dof; m++) {
-                    g += z[ROW_BLOCK * n + m] * z[ROW_BLOCK * n + m];
+                    g = Math.fma(z[ROW_BLOCK * n + m], z[ROW_BLOCK * n + m], g);
                 }
                 scale[r] = Math.sqrt((dof - 2) / g);
             }
@@ -141,9 +142,9 @@ public final class ScenarioModel implements ScenarioSource {
                 int li = i * n;
                 double a = 0;
                 for (int j = 0; j <= i; j++) {
-                    a += cholesky[li + j] * z[zr + j];
+                    a = Math.fma(cholesky[li + j], z[zr + j], a);
                 }
-                out[o + i] = mean[i] + scale[r] * a;
+                out[o + i] = Math.fma(scale[r], a, mean[i]);
             }
         }
     }
@@ -155,15 +156,15 @@ public final class ScenarioModel implements ScenarioSource {
             double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
             for (int j = 0; j <= i; j++) {
                 double l = cholesky[li + j];
-                a0 += l * z[j];
-                a1 += l * z[n + j];
-                a2 += l * z[2 * n + j];
-                a3 += l * z[3 * n + j];
+                a0 = Math.fma(l, z[j], a0);
+                a1 = Math.fma(l, z[n + j], a1);
+                a2 = Math.fma(l, z[2 * n + j], a2);
+                a3 = Math.fma(l, z[3 * n + j], a3);
             }
-            out[off + i] = mean[i] + scale[0] * a0;
-            out[off + n + i] = mean[i] + scale[1] * a1;
-            out[off + 2 * n + i] = mean[i] + scale[2] * a2;
-            out[off + 3 * n + i] = mean[i] + scale[3] * a3;
+            out[off + i] = Math.fma(scale[0], a0, mean[i]);
+            out[off + n + i] = Math.fma(scale[1], a1, mean[i]);
+            out[off + 2 * n + i] = Math.fma(scale[2], a2, mean[i]);
+            out[off + 3 * n + i] = Math.fma(scale[3], a3, mean[i]);
         }
     }
 

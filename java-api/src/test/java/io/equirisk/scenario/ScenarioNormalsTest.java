@@ -65,4 +65,28 @@ class ScenarioNormalsTest {
         assertNotEquals(base, ScenarioNormals.normal(5, 2, 3, 4, 1), "domain");
         assertTrue(Double.isFinite(ScenarioNormals.normal(-1, (1L << 32) - 1, Integer.MAX_VALUE, 0, 1)));
     }
+
+    /**
+     * The engines' contract: these draws are pinned to the bit here and in the C driver ({@code PINNED_NORMALS},
+     * which checks the header the kernels draw through), so a change to either side's arithmetic fails one of them.
+     * The pins are no arbitrary numbers: each is within 4e-16 of Box-Muller computed with fdlibm's log, cos and sin.
+     */
+    @Test
+    void drawsArePinnedToTheBitAcrossEngines() {
+        double[] pinned = {-0x1.b0085ec1bb58cp-1, -0x1.8fbc29bec45ecp-3, 0x1.f2e3a248d66e3p-2, 0x1.375609ef15b2ep0,
+                0x1.2b08b37de4831p-2, -0x1.537206d91a9a6p0, -0x1.36e4771e32238p1, 0x1.7cc4a2dc83445p-1};
+        long seed = 0x0123456789abcdefL;
+        int[] block = new int[4];
+        for (int j = 0; j < 8; j++) {
+            int domain = j % 2;
+            assertEquals(pinned[j], ScenarioNormals.normal(seed, 7, 3, j, domain), "normal " + j);
+            Philox4x32.block(j >>> 1, 3, 7, domain, (int) seed, (int) (seed >>> 32), block);
+            long a = ((block[0] & 0xFFFFFFFFL) << 21) | ((block[1] & 0xFFFFFFFFL) >>> 11);
+            long b = ((block[2] & 0xFFFFFFFFL) << 21) | ((block[3] & 0xFFFFFFFFL) >>> 11);
+            double radius = Math.sqrt(-2 * StrictMath.log((a + 1) * 0x1p-53));
+            double angle = 2 * Math.PI * (b * 0x1p-53);
+            double fdlibm = radius * (j % 2 == 0 ? StrictMath.cos(angle) : StrictMath.sin(angle));
+            assertEquals(fdlibm, pinned[j], 4e-16 * Math.max(1, radius), "normal " + j + " against fdlibm");
+        }
+    }
 }
