@@ -101,16 +101,19 @@ public final class ScenarioModel implements ScenarioSource {
         return cholesky.clone();
     }
 
-    /** Rows drawn together by {@link #rows}: each entry of L is loaded once for all of them. */
-    static final int ROW_BLOCK = 4;
+    /** Rows drawn together by {@link #rows}: each entry of L is loaded once for all of them (4, or a vector's lanes). */
+    static final int ROW_BLOCK = ScenarioKernels.products().rowBlock();
 
-    /** Scratch that {@link #rows} needs: the normals of {@value #ROW_BLOCK} rows, then ν mixing normals. */
+    /**
+     * Scratch that {@link #rows} needs: the normals of {@link #ROW_BLOCK} rows, as many values for the product kernel's
+     * own use, then ν mixing normals.
+     */
     int scratchLength() {
-        return ROW_BLOCK * size() + distribution.degreesOfFreedom();
+        return 2 * ROW_BLOCK * size() + distribution.degreesOfFreedom();
     }
 
     /**
-     * Rows t0 … t0 + count − 1 (count ≤ {@value #ROW_BLOCK}) of scenario s into {@code out[off …]}, N values per
+     * Rows t0 … t0 + count − 1 (count ≤ {@link #ROW_BLOCK}) of scenario s into {@code out[off …]}, N values per
      * row: the reference definition the GPU is checked against. Each row's sums (Σ L_ij z_j, and the χ²'s Σ z_m²)
      * run in ascending order with one fused multiply-add a term, and μ_i + s·(Lz)_i is one more, whatever the
      * blocking: the GPU and the emulation take the same steps, so a scenario is the same bits on every engine.
@@ -118,21 +121,22 @@ public final class ScenarioModel implements ScenarioSource {
     void rows(long seed, long scenario, int t0, int count, double[] z, double[] out, int off) {
         int n = size();
         int dof = distribution.degreesOfFreedom();
-        double[] scale = {1.0, 1.0, 1.0, 1.0};
+        int mixing = 2 * ROW_BLOCK * n;
+        double[] scale = new double[ROW_BLOCK];
+        java.util.Arrays.fill(scale, 1.0);
         for (int r = 0; r < count; r++) {
             if (dof > 0) {
-                ScenarioNormals.fill(seed, scenario, t0 + r, ScenarioNormals.MIXING_DOMAIN, 0, z, ROW_BLOCK * n,
-                        dof);
+                ScenarioNormals.fill(seed, scenario, t0 + r, ScenarioNormals.MIXING_DOMAIN, 0, z, mixing, dof);
                 double g = 0;
                 for (int m = 0; m < dof; m++) {
-                    g = Math.fma(z[ROW_BLOCK * n + m], z[ROW_BLOCK * n + m], g);
+                    g = Math.fma(z[mixing + m], z[mixing + m], g);
                 }
                 scale[r] = Math.sqrt((dof - 2) / g);
             }
             ScenarioNormals.fill(seed, scenario, t0 + r, ScenarioNormals.ASSET_DOMAIN, 0, z, r * n, n);
         }
         if (count == ROW_BLOCK) {
-            triangularProduct4(n, z, scale, out, off);
+            ScenarioKernels.products().rows(cholesky, mean, n, z, ROW_BLOCK * n, scale, out, off);
             return;
         }
         for (int r = 0; r < count; r++) {
@@ -146,25 +150,6 @@ public final class ScenarioModel implements ScenarioSource {
                 }
                 out[o + i] = Math.fma(scale[r], a, mean[i]);
             }
-        }
-    }
-
-    /** r = μ + s·Lz for four rows at once: the same sums, in the same order, as one row at a time. */
-    private void triangularProduct4(int n, double[] z, double[] scale, double[] out, int off) {
-        for (int i = 0; i < n; i++) {
-            int li = i * n;
-            double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-            for (int j = 0; j <= i; j++) {
-                double l = cholesky[li + j];
-                a0 = Math.fma(l, z[j], a0);
-                a1 = Math.fma(l, z[n + j], a1);
-                a2 = Math.fma(l, z[2 * n + j], a2);
-                a3 = Math.fma(l, z[3 * n + j], a3);
-            }
-            out[off + i] = Math.fma(scale[0], a0, mean[i]);
-            out[off + n + i] = Math.fma(scale[1], a1, mean[i]);
-            out[off + 2 * n + i] = Math.fma(scale[2], a2, mean[i]);
-            out[off + 3 * n + i] = Math.fma(scale[3], a3, mean[i]);
         }
     }
 

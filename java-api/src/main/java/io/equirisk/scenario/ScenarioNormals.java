@@ -16,7 +16,7 @@ public final class ScenarioNormals {
     /** Domain of the normals whose squares make a Student-t row's χ² mixing variable. */
     public static final int MIXING_DOMAIN = 1;
 
-    private static final NormalKernel KERNEL = choose();
+    private static final NormalKernel KERNEL = ScenarioKernels.normals();
 
     private ScenarioNormals() {
     }
@@ -40,20 +40,5 @@ public final class ScenarioNormals {
     /** Which implementation draws: "scalar", or the Vector API's with its lane count. */
     public static String kernel() {
         return KERNEL.describe();
-    }
-
-    /** The Vector API kernel where its module is present, unless {@code equirisk.kernels=scalar}; else scalar. */
-    private static NormalKernel choose() {
-        if ("scalar".equalsIgnoreCase(System.getProperty("equirisk.kernels", ""))
-                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return ScalarNormalKernel.INSTANCE;
-        }
-        try {
-            /* loaded reflectively, so that this class links without the incubator module */
-            Class<?> c = Class.forName("io.equirisk.scenario.VectorNormalKernel");
-            return (NormalKernel) c.getDeclaredField("INSTANCE").get(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return ScalarNormalKernel.INSTANCE;
-        }
     }
 }
