@@ -13,8 +13,9 @@
 # 540, under the device tool's 600 s per call). What each one checks, and the predictions it measures, are in
 # benchmarks/RESULTS.md:
 #   driver       every C driver check against the product CUDA library
-#   bench        gpu-check's table: covariance N = 5000, batched solve 10,000 × 100, N = 3000, rolling; with the
-#                solve from page-locked staging ("The host side of large native calls")
+#   bench        gpu-check's table: covariance N = 5000, batched solve 10,000 × 100, N = 3000, rolling, and 10,000
+#                Student-t scenarios of 252 × 100 with L mirrored (the default) and row-major (EQUIRISK_SCENARIO_L=rows,
+#                as first built; "Reproducible normals" in RESULTS.md); with the solve from page-locked staging
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
 #   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the rolling windows and the batch,
@@ -229,7 +230,7 @@ run() {
     step java-rolling 60 "${java[@]}" io.equirisk.bench.GpuRollingComparison "$windows" 100 252 3
     # Monte Carlo through the Java API: 10,000 Student-t scenarios of 252 × 100 drawn, estimated and solved by the
     # Java engine on all cores against the CUDA backend, which draws them on the device (only L and μ go in);
-    # predicted 25–85× ("Monte Carlo scenarios" in RESULTS.md)
+    # predicted 10–40× since the Java engine's draws went to the Vector API ("Reproducible normals" in RESULTS.md)
     local scenarios=10000
     ((emulation)) && scenarios=10
     step java-scenarios 75 "${java[@]}" io.equirisk.bench.GpuScenarioComparison "$scenarios" 100 252 3
@@ -270,7 +271,7 @@ run() {
     echo
     excerpt machine "^prepared|NVIDIA|Driver Version"
     excerpt driver "checks|FAIL|library:|device 0"
-    excerpt bench "GPU call|covariance|solve|rolling|page-locked|refused|failed"
+    excerpt bench "GPU call|covariance|solve|rolling|scenarios|row-major|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
     excerpt java-rolling "windows|cpu|cuda" 6
     excerpt newton "solve|rolling|cannot|failed" 16

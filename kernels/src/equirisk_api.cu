@@ -684,6 +684,7 @@ struct ScenarioRows final : RowSource {
         double* d_mean = mean != nullptr ? d_aux + n * n : nullptr;
         ER_CHECK(cudaMemcpyAsync(d_aux, chol, (size_t)n * n * 8, cudaMemcpyHostToDevice, s),
                  "copying the Cholesky factor to the device");
+        ER_CHECK(er::launch_mirror_lower(d_aux, n, s), "launching the Cholesky factor's mirror");
         if (d_mean != nullptr)
             ER_CHECK(cudaMemcpyAsync(d_mean, mean, (size_t)n * 8, cudaMemcpyHostToDevice, s),
                      "copying the mean to the device");
@@ -953,6 +954,7 @@ ER_EXPORT er_status er_scenarios(er_context* ctx, const double* chol, const doub
     const cudaStream_t s = ctx->stream;
     ER_CHECK(cudaMemcpyAsync(d_chol, chol, (size_t)n * n * 8, cudaMemcpyHostToDevice, s),
              "copying the Cholesky factor to the device");
+    ER_CHECK(er::launch_mirror_lower(d_chol, n, s), "launching the Cholesky factor's mirror");
     if (d_mean != nullptr)
         ER_CHECK(cudaMemcpyAsync(d_mean, mean, row_bytes, cudaMemcpyHostToDevice, s), "copying the mean to the device");
     for (int64_t g0 = 0; g0 < total; g0 += chunk) {

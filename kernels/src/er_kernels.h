@@ -29,8 +29,10 @@ cudaError_t launch_unpack_symmetric(const double* d_packed, int64_t count, int64
 
 /* Monte Carlo scenario returns (scenarios.cu; the definition is in DESIGN.md §4): rows g0 … g0 + cnt − 1 of the table
    that stacks scenarios first, first + 1, … of `rows` rows each (row g: scenario first + g / rows, period g % rows)
-   into d_out (cnt × n). d_chol: L, n × n row-major, its lower triangle read; d_mean: n values, or NULL for zero;
-   dof 0: Gaussian, else Student-t with dof degrees of freedom. */
+   into d_out (cnt × n). d_chol: L, n × n row-major, mirrored first by launch_mirror_lower (its upper triangle, Lᵀ, is
+   what the kernel reads); d_mean: n values, or NULL for zero; dof 0: Gaussian, else Student-t with dof degrees of
+   freedom. */
+cudaError_t launch_mirror_lower(double* d_chol, int64_t n, cudaStream_t stream);
 cudaError_t launch_scenarios(const double* d_chol, const double* d_mean, int64_t n, uint64_t seed, int64_t first,
                              int64_t rows, int64_t g0, int64_t cnt, int32_t dof, double* d_out, cudaStream_t stream);
 

@@ -8,6 +8,11 @@
  * The output stacks scenario first, first + 1, … one under the other, `rows` rows each; the kernel writes rows
  * g0 … g0 + cnt − 1 of that table, so a chunk may start and end anywhere, even inside a scenario.
  *
+ * L is read as Lᵀ: launch_mirror_lower first copies the lower triangle into the upper one (L_ij to [j][i]; the upper
+ * triangle of the device's copy is never otherwise read), so that at a given j the lanes of a warp, which hold
+ * consecutive assets i, read consecutive addresses (j·n + i): one or two cache lines per warp load instead of a line
+ * per lane, which row-major L[i][j] would cost (a stride of n between lanes). Each asset's sum is unchanged.
+ *
  * Decomposition: a block per row at a time (grid-stride over the rows). A row's z is drawn on the fly, a tile of
  * 2 · blockDim values at a time into shared memory (each thread one Philox call, i.e. one pair), and every thread
  * accumulates SCEN_ASSETS assets (i = tid, tid + blockDim, …) in registers over the tiles: the L-product of a row
@@ -23,6 +28,9 @@
 #include "er_kernels.h"
 #include "philox.cuh"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace er {
 namespace {
 
@@ -32,7 +40,8 @@ constexpr int SCEN_GRID_MAX = 4096;   /* grid-stride beyond: enough to fill any 
 
 __global__ void __launch_bounds__(SCEN_THREADS_MAX)
 scenario_kernel(const double* __restrict__ chol, const double* __restrict__ mean, int64_t n, uint64_t seed,
-                int64_t first, int64_t rows, int64_t g0, int64_t cnt, int dof, double* __restrict__ out) {
+                int64_t first, int64_t rows, int64_t g0, int64_t cnt, int dof, bool mirrored,
+                double* __restrict__ out) {
     __shared__ double z[2 * SCEN_THREADS_MAX];
     __shared__ double row_scale;
     const int threads = (int)blockDim.x, tid = (int)threadIdx.x;
@@ -76,8 +85,10 @@ scenario_kernel(const double* __restrict__ chol, const double* __restrict__ mean
                     /* row i's entries of this tile: j0 … min(i, tile end) (lower triangle only) */
                     const int64_t last = i < jmax - 1 ? i : jmax - 1;
                     const int64_t len = last - j0 + 1 < tile ? last - j0 + 1 : tile;
-                    const double* li = chol + i * n + j0;
-                    for (int64_t jj = 0; jj < len; jj++) acc[q] = rm::fma_(li[jj], z[jj], acc[q]);
+                    /* L_ij at Lᵀ[j][i]: lanes read neighbours (or, as before 2026-11-27, at L[i][j]) */
+                    const double* lt = mirrored ? chol + j0 * n + i : chol + i * n + j0;
+                    const int64_t stride = mirrored ? n : 1;
+                    for (int64_t jj = 0; jj < len; jj++) acc[q] = rm::fma_(lt[jj * stride], z[jj], acc[q]);
                 }
             }
 #pragma unroll
@@ -86,6 +97,20 @@ scenario_kernel(const double* __restrict__ chol, const double* __restrict__ mean
                 if (i < n) row_out[i] = rm::fma_(scale, acc[q], mean != nullptr ? mean[i] : 0.0);
             }
         }
+    }
+}
+
+/* [j][i] = [i][j] for every j < i: the lower triangle copied to the upper (the scenario kernel's Lᵀ). Each thread one
+   entry of the lower triangle, grid-stride over all n² positions; the reads are coalesced, the writes strided, once
+   per call and chunk: n² values against the chunk's rows · n²/2 multiply-adds. */
+constexpr int MIRROR_THREADS = 256;
+constexpr int64_t MIRROR_GRID_MAX = 4096;
+
+__global__ void __launch_bounds__(MIRROR_THREADS) mirror_lower_kernel(double* __restrict__ a, int64_t n) {
+    const int64_t total = n * n, step = (int64_t)gridDim.x * blockDim.x;
+    for (int64_t e = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; e < total; e += step) {
+        const int64_t i = e / n, j = e - i * n;
+        if (j < i) a[j * n + i] = a[e];
     }
 }
 
@@ -130,6 +155,22 @@ cudaError_t launch_bootstrap_gather(const double* d_history, int64_t history_row
     return cudaGetLastError();
 }
 
+/* EQUIRISK_SCENARIO_L=rows: L read row-major as first built (a line per lane), for timing the two layouts side by
+   side on a GPU; the same bits either way. */
+static bool scenario_rows_layout() {
+    const char* v = std::getenv("EQUIRISK_SCENARIO_L");
+    return v != nullptr && std::strcmp(v, "rows") == 0;
+}
+
+cudaError_t launch_mirror_lower(double* d_chol, int64_t n, cudaStream_t stream) {
+    if (scenario_rows_layout()) return cudaSuccess;
+    int64_t blocks = (n * n + MIRROR_THREADS - 1) / MIRROR_THREADS;
+    if (blocks > MIRROR_GRID_MAX) blocks = MIRROR_GRID_MAX;
+    if (blocks < 1) blocks = 1;
+    ER_LAUNCH(mirror_lower_kernel, dim3((unsigned)blocks), dim3(MIRROR_THREADS), 0, stream, d_chol, n);
+    return cudaGetLastError();
+}
+
 cudaError_t launch_scenarios(const double* d_chol, const double* d_mean, int64_t n, uint64_t seed, int64_t first,
                              int64_t rows, int64_t g0, int64_t cnt, int32_t dof, double* d_out, cudaStream_t stream) {
     /* enough warps that each thread has up to SCEN_ASSETS assets: one warp up to n = 128, four from n = 385 */
@@ -138,7 +179,7 @@ cudaError_t launch_scenarios(const double* d_chol, const double* d_mean, int64_t
     if (threads > SCEN_THREADS_MAX) threads = SCEN_THREADS_MAX;
     const int64_t blocks = cnt < SCEN_GRID_MAX ? cnt : SCEN_GRID_MAX;
     ER_LAUNCH(scenario_kernel, dim3((unsigned)blocks), dim3((unsigned)threads), 0, stream, d_chol, d_mean, n, seed,
-              first, rows, g0, cnt, (int)dof, d_out);
+              first, rows, g0, cnt, (int)dof, !scenario_rows_layout(), d_out);
     return cudaGetLastError();
 }
 
