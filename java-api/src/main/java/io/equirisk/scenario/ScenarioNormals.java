@@ -1,5 +1,7 @@
 package io.equirisk.scenario;
 
+import io.equirisk.error.InvalidInputException;
+
 /**
  * Standard normal draws of a scenario set, each a pure function of (seed, scenario, row, index, domain): one
  * {@link Philox4x32} block for the counter (index / 2, row, scenario, domain) under the key (seed's low and high
@@ -30,10 +32,15 @@ public final class ScenarioNormals {
 
     /**
      * The normals at indices {@code from} … {@code from + count − 1} of (scenario, row, domain) into
-     * {@code out[off …]}. {@code from} must be even (draws come in pairs).
+     * {@code out[off …]}. {@code from} must be even and non-negative (draws come in pairs), or this throws
+     * {@link InvalidInputException}.
      */
     public static void fill(long seed, long scenario, int row, int domain, int from, double[] out, int off,
                             int count) {
+        if (from < 0 || (from & 1) != 0 || count < 0) {
+            throw new InvalidInputException("normals are drawn in pairs from an even, non-negative index: from = "
+                    + from + ", count = " + count);
+        }
         KERNEL.fill((int) seed, (int) (seed >>> 32), (int) scenario, row, domain, from >>> 1, out, off, count);
     }
 

@@ -1,9 +1,11 @@
 package io.equirisk.scenario;
 
+import io.equirisk.error.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The normals have the moments of N(0, 1), and every coordinate of the counter and the key selects a new stream. */
@@ -64,6 +66,14 @@ class ScenarioNormalsTest {
         assertNotEquals(base, ScenarioNormals.normal(5, 2, 3, 6, 0), "index");
         assertNotEquals(base, ScenarioNormals.normal(5, 2, 3, 4, 1), "domain");
         assertTrue(Double.isFinite(ScenarioNormals.normal(-1, (1L << 32) - 1, Integer.MAX_VALUE, 0, 1)));
+    }
+
+    @Test
+    void anOddOrNegativeFirstIndexIsRefused() {
+        double[] out = new double[4];
+        assertThrows(InvalidInputException.class, () -> ScenarioNormals.fill(1, 0, 0, 0, 3, out, 0, 2));
+        assertThrows(InvalidInputException.class, () -> ScenarioNormals.fill(1, 0, 0, 0, -2, out, 0, 2));
+        assertThrows(InvalidInputException.class, () -> ScenarioNormals.fill(1, 0, 0, 0, 0, out, 0, -1));
     }
 
     /**
