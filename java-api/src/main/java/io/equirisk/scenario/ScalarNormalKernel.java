@@ -25,6 +25,11 @@ final class ScalarNormalKernel implements NormalKernel {
     }
 
     @Override
+    public boolean preferred() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "scalar";
     }

@@ -33,6 +33,11 @@ final class ScalarTriangularProduct implements TriangularProductKernel {
     }
 
     @Override
+    public boolean preferred() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "scalar";
     }

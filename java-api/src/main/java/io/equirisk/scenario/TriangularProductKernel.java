@@ -17,6 +17,13 @@ interface TriangularProductKernel {
      */
     void rows(double[] chol, double[] mean, int n, double[] z, int work, double[] scale, double[] out, int off);
 
+    /**
+     * Whether this implementation beats the scalar one on this machine (always true of the scalar one). Measured at
+     * n = 100 on one AVX-512 machine with narrower vectors forced: 366 ns a row with 8 lanes, 756 with 4 (AVX2),
+     * 2,646 with 2, against ~1,300 for the scalar kernel; so the vector product is used from 4 lanes.
+     */
+    boolean preferred();
+
     /** "scalar" or "vector (N lanes)", for benchmarks and diagnostics. */
     String describe();
 }

@@ -173,6 +173,11 @@ final class VectorNormalKernel implements NormalKernel {
     }
 
     @Override
+    public boolean preferred() {
+        return LANES >= 8;
+    }
+
+    @Override
     public String describe() {
         return "vector (" + LANES + " lanes)";
     }

@@ -84,6 +84,11 @@ final class VectorTriangularProduct implements TriangularProductKernel {
     }
 
     @Override
+    public boolean preferred() {
+        return LANES >= 4;
+    }
+
+    @Override
     public String describe() {
         return "vector (" + LANES + " lanes)";
     }
