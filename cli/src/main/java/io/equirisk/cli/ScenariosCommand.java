@@ -137,7 +137,7 @@ final class ScenariosCommand implements Runnable {
     String backend;
 
     @Option(names = "--verify", description = "Also run every scenario on the pure-Java CPU engine and report the "
-            + "largest weight difference.")
+            + "largest weight difference, and whether the first scenario's returns are the same bits on both.")
     boolean verify;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -153,7 +153,7 @@ final class ScenariosCommand implements Runnable {
     record Report(String input, List<String> assets, ScenarioSet set, String scenarioEstimator, RiskBudgets budgets,
                   RiskBudgetingResult model, BatchSolution solution, double[] modelVolatility,
                   double[] modelRcError, double tolerance, int periodsPerYear, String backendName,
-                  String backendReason, double seconds, Double verifyDifference) {
+                  String backendReason, double seconds, Double verifyDifference, Integer verifyDrawsDiffering) {
 
         int count() {
             return set.count();
@@ -269,6 +269,7 @@ final class ScenariosCommand implements Runnable {
             RiskBudgets budgets = budgetOptions.load(sigma.assets());
             progress.update("solving " + scenarios + " scenarios of " + rows + " returns × " + n + " assets");
             BatchSolution solution;
+            double[] firstDraws;
             RiskBudgetingResult model;
             String backendName;
             String reason;
@@ -278,15 +279,25 @@ final class ScenariosCommand implements Runnable {
                 reason = er.selectionReason();
                 model = er.solve(sigma, budgets, options);
                 solution = er.scenarioRiskBudgeting(set, kind, lambda, budgets.toArray(), options);
+                firstDraws = verify ? er.scenarioReturns(set.slice(0, 1)) : null;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Double difference = null;
+            Integer drawsDiffering = null;
             if (verify) {
                 progress.update("verifying with the CPU engine");
                 try (Equirisk cpu = Equirisk.withBackend("cpu")) {
                     BatchSolution reference = cpu.scenarioRiskBudgeting(set, kind, lambda, budgets.toArray(),
                             options);
                     difference = solution.maxWeightDifference(reference);
+                    /* the first scenario's returns: every engine draws the same bits (DESIGN.md §4) */
+                    double[] cpuDraws = cpu.scenarioReturns(set.slice(0, 1));
+                    int differing = 0;
+                    for (int e = 0; e < cpuDraws.length; e++) {
+                        differing += Double.doubleToRawLongBits(cpuDraws[e])
+                                != Double.doubleToRawLongBits(firstDraws[e]) ? 1 : 0;
+                    }
+                    drawsDiffering = differing;
                 }
             }
             double[] modelVol = new double[scenarios];
@@ -303,7 +314,8 @@ final class ScenariosCommand implements Runnable {
                 modelRc[k] = e;
             }
             report = new Report(modelText, sigma.assets(), set, est.name(), budgets, model, solution, modelVol,
-                    modelRc, solving.tolerance, periodsPerYear, backendName, reason, seconds, difference);
+                    modelRc, solving.tolerance, periodsPerYear, backendName, reason, seconds, difference,
+                    drawsDiffering);
         }
         Report r = report;
         ReportOutput.emit(output, fmt, out, wr -> writeCsv(r, wr), () -> json(r), o -> table(r, o));
@@ -381,6 +393,7 @@ final class ScenariosCommand implements Runnable {
                 .field("seconds", r.seconds()).field("input", r.input());
         if (r.verifyDifference() != null) {
             j.field("verify_max_weight_difference", r.verifyDifference());
+            j.field("verify_first_scenario_returns_differing", r.verifyDrawsDiffering());
         }
         return j.endObject().toString();
     }
@@ -429,6 +442,10 @@ final class ScenariosCommand implements Runnable {
             out.println("verify:           max |w − w_cpu| = "
                     + String.format(Locale.ROOT, "%.2e", r.verifyDifference()) + " over every scenario (pure-Java "
                     + "CPU engine)");
+            int values = r.set().rows() * r.assets().size();
+            out.println("                  scenario " + r.set().first() + "'s returns: "
+                    + (r.verifyDrawsDiffering() == 0 ? "the same bits on both engines (" + values + " values)"
+                    : r.verifyDrawsDiffering() + " of " + values + " values differ between the engines"));
         }
     }
 }
