@@ -140,8 +140,8 @@ final class BenchCommand implements Runnable {
         out.printf(Locale.ROOT, "machine:  %d cores, %s %s, max heap %.1f GiB%n", rt.availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), rt.maxMemory() / (double) (1L << 30));
         out.printf(Locale.ROOT, "java:     %s (%s)%n", Runtime.version(), System.getProperty("java.vm.name"));
-        out.printf(Locale.ROOT, "kernels:  %s; scenario draws %s%n", Kernels.get().name(),
-                io.equirisk.scenario.ScenarioNormals.kernel());
+        out.printf(Locale.ROOT, "kernels:  %s; scenario draws: %s%n", Kernels.get().name(),
+                io.equirisk.scenario.ScenarioSet.drawKernels());
         out.printf(Locale.ROOT, "backend:  %s — %s%n", reason, engine.description());
         out.println();
         out.flush();

@@ -48,6 +48,14 @@ public record ScenarioSet(ScenarioSource source, long seed, long first, int coun
         return new ScenarioSet(source, seed, first + from, count, rows);
     }
 
+    /**
+     * Which implementations draw on the CPU engine, e.g. "normals vector (8 lanes), rows vector (8 lanes)" (the
+     * Vector API's where they beat the scalar ones at this machine's width; the bits are the same either way).
+     */
+    public static String drawKernels() {
+        return "normals " + ScenarioKernels.normals().describe() + ", rows " + ScenarioKernels.products().describe();
+    }
+
     /** Scratch that {@link #returns(int, double[], int, double[])} needs. */
     public int scratchLength() {
         return source instanceof ScenarioModel m ? m.scratchLength() : 0;
