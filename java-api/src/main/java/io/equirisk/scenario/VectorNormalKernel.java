@@ -41,6 +41,12 @@ import static io.equirisk.scenario.ReproducibleMath.F9;
  * steps of {@link ReproducibleMath} lane by lane. Every step is correctly rounded per lane (the Vector API's FMA is
  * {@link Math#fma}'s), so the bits are the {@link ScalarNormalKernel}'s; the pairs that do not fill a vector are
  * left to it.
+ *
+ * <p>The three stages ({@link #philox}, {@link #radius}, {@link #turn}) hand their lanes over through small arrays,
+ * never as vector arguments or results: the JIT compiles each hot stage on its own and then will not inline it into
+ * its caller ("already compiled into a big method"), and a vector that crosses such a call is boxed on the heap.
+ * Passing {@code b} and the radius to {@code turn} that way cost two boxes a vector of pairs (~190 bytes), 66 MB for
+ * 200 scenarios of 252 × 100.
  */
 final class VectorNormalKernel implements NormalKernel {
     static final VectorNormalKernel INSTANCE = new VectorNormalKernel();
@@ -48,9 +54,21 @@ final class VectorNormalKernel implements NormalKernel {
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
     private static final int LANES = D.length();
     private static final long WORD = 0xFFFFFFFFL;
-    /* Philox4x32's round multipliers and key increments, as unsigned 32-bit values */
+    private static final LongVector LANE = LongVector.zero(L).addIndex(1); /* 0, 1, 2, … */
+    /* Philox4x32's round multipliers and Weyl key increments, as unsigned 32-bit values */
     private static final long M0 = 0xD2511F53L, M1 = 0xCD9E8D57L;
     private static final long W0 = 0x9E3779B9L, W1 = 0xBB67AE85L;
+
+    /** Each thread's lanes between the stages: a and b of each block, the radius, the cosines and the sines. */
+    private static final class Lanes {
+        final long[] a = new long[LANES];
+        final long[] b = new long[LANES];
+        final double[] radius = new double[LANES];
+        final double[] even = new double[LANES];
+        final double[] odd = new double[LANES];
+    }
+
+    private static final ThreadLocal<Lanes> LANES_OF_THREAD = ThreadLocal.withInitial(Lanes::new);
 
     private VectorNormalKernel() {
     }
@@ -60,16 +78,16 @@ final class VectorNormalKernel implements NormalKernel {
                      int count) {
         int vectorPairs = (count >>> 1) - (count >>> 1) % LANES; /* whole pairs, in whole vectors */
         if (vectorPairs > 0) {
-            double[] even = new double[LANES];
-            double[] odd = new double[LANES];
-            LongVector lane = LongVector.zero(L).addIndex(1);
+            Lanes t = LANES_OF_THREAD.get();
             for (int p = 0; p < vectorPairs; p += LANES) {
-                LongVector c0 = lane.add((firstPair + p) & WORD).and(WORD); /* wraps as the scalar's int does */
-                pairs(c0, row & WORD, scenario & WORD, domain & WORD, k0 & WORD, k1 & WORD, even, odd);
+                philox((firstPair + p) & WORD, row & WORD, scenario & WORD, domain & WORD, k0 & WORD, k1 & WORD, t.a,
+                        t.b);
+                radius(t.a, t.radius);
+                turn(t.b, t.radius, t.even, t.odd);
                 int o = off + 2 * p;
                 for (int i = 0; i < LANES; i++) {
-                    out[o + 2 * i] = even[i];
-                    out[o + 2 * i + 1] = odd[i];
+                    out[o + 2 * i] = t.even[i];
+                    out[o + 2 * i + 1] = t.odd[i];
                 }
             }
         }
@@ -79,9 +97,10 @@ final class VectorNormalKernel implements NormalKernel {
         }
     }
 
-    /** One vector of pairs: Philox, then Box-Muller, into {@code even} (cosines) and {@code odd} (sines). */
-    private static void pairs(LongVector c0, long c1s, long c2s, long c3s, long key0, long key1, double[] even,
-                              double[] odd) {
+    /** Philox for the counters (first + lane, c1, c2, c3): each block's two 53-bit integers a and b. */
+    private static void philox(long first, long c1s, long c2s, long c3s, long key0, long key1, long[] aOut,
+                               long[] bOut) {
+        LongVector c0 = LANE.add(first).and(WORD); /* wraps as the scalar's int does */
         LongVector c1 = LongVector.broadcast(L, c1s);
         LongVector c2 = LongVector.broadcast(L, c2s);
         LongVector c3 = LongVector.broadcast(L, c3s);
@@ -99,15 +118,14 @@ final class VectorNormalKernel implements NormalKernel {
                     key1);
             c3 = p0.and(WORD);
         }
-        LongVector a = c0.lanewise(VectorOperators.LSHL, 21).or(c1.lanewise(VectorOperators.LSHR, 11));
-        LongVector b = c2.lanewise(VectorOperators.LSHL, 21).or(c3.lanewise(VectorOperators.LSHR, 11));
-        DoubleVector u = ((DoubleVector) a.add(1).convert(VectorOperators.L2D, 0)).mul(0x1.0p-53);
-        DoubleVector radius = log(u).mul(-2.0).sqrt();
-        turn(b, radius, even, odd);
+        c0.lanewise(VectorOperators.LSHL, 21).or(c1.lanewise(VectorOperators.LSHR, 11)).intoArray(aOut, 0);
+        c2.lanewise(VectorOperators.LSHL, 21).or(c3.lanewise(VectorOperators.LSHR, 11)).intoArray(bOut, 0);
     }
 
-    /** {@link ReproducibleMath#log}, lane by lane. */
-    private static DoubleVector log(DoubleVector x) {
+    /** √(−2 ln u), u = (a + 1)·2⁻⁵³, with {@link ReproducibleMath#log} lane by lane. */
+    private static void radius(long[] a, double[] out) {
+        DoubleVector x = ((DoubleVector) LongVector.fromArray(L, a, 0).add(1).convert(VectorOperators.L2D, 0))
+                .mul(0x1.0p-53);
         LongVector bits = x.reinterpretAsLongs();
         LongVector e = bits.lanewise(VectorOperators.LSHR, 52).sub(1023);
         DoubleVector m = bits.and(0x000F_FFFF_FFFF_FFFFL).or(0x3FF0_0000_0000_0000L).reinterpretAsDoubles();
@@ -129,15 +147,17 @@ final class VectorNormalKernel implements NormalKernel {
         DoubleVector r = p.mul(z);
         DoubleVector lnM = s.neg().fma(f.sub(r), f);
         DoubleVector k = (DoubleVector) e.convert(VectorOperators.L2D, 0);
-        return k.lanewise(VectorOperators.FMA, ReproducibleMath.LN2_HI,
+        DoubleVector ln = k.lanewise(VectorOperators.FMA, ReproducibleMath.LN2_HI,
                 k.lanewise(VectorOperators.FMA, ReproducibleMath.LN2_LO, lnM));
+        ln.mul(-2.0).sqrt().intoArray(out, 0);
     }
 
     /**
      * radius times the cosine and the sine of b/2⁵³ of a turn ({@link ReproducibleMath#cosOfTurn}, {@code sinOfTurn}),
      * lane by lane: the quadrant's swap and signs become blends.
      */
-    private static void turn(LongVector b, DoubleVector radius, double[] even, double[] odd) {
+    private static void turn(long[] bIn, double[] radiusIn, double[] even, double[] odd) {
+        LongVector b = LongVector.fromArray(L, bIn, 0);
         LongVector q = b.add(1L << 50).lanewise(VectorOperators.LSHR, 51);
         DoubleVector r = ((DoubleVector) b.sub(q.lanewise(VectorOperators.LSHL, 51)).convert(VectorOperators.L2D, 0))
                 .mul(0x1p-51);
@@ -168,6 +188,7 @@ final class VectorNormalKernel implements NormalKernel {
         VectorMask<Double> negateSin = q.and(2).compare(VectorOperators.NE, 0).cast(D);
         DoubleVector x = cos.blend(sin, swap);
         DoubleVector w = sin.blend(cos, swap);
+        DoubleVector radius = DoubleVector.fromArray(D, radiusIn, 0);
         radius.mul(x.blend(x.neg(), negateCos)).intoArray(even, 0);
         radius.mul(w.blend(w.neg(), negateSin)).intoArray(odd, 0);
     }
