@@ -31,15 +31,15 @@ final class VectorTriangularProduct implements TriangularProductKernel {
                 z[work + j * LANES + r] = z[r * n + j];
             }
         }
-        DoubleVector s = DoubleVector.fromArray(D, scale, 0);
         int[] rowStarts = new int[LANES];
         for (int r = 0; r < LANES; r++) {
             rowStarts[r] = r * n;
         }
         int i = 0;
         for (; i + 4 <= n; i += 4) {
-            fourRows(chol, mean, n, i, z, work, s, out, off, rowStarts);
+            fourRows(chol, mean, n, i, z, work, scale, out, off, rowStarts);
         }
+        DoubleVector s = DoubleVector.fromArray(D, scale, 0);
         for (; i < n; i++) {
             DoubleVector a = DoubleVector.zero(D);
             int li = i * n;
@@ -51,9 +51,14 @@ final class VectorTriangularProduct implements TriangularProductKernel {
         }
     }
 
-    /** Rows i … i + 3 of L: the columns all four share (j ≤ i), then each longer row's last columns. */
-    private static void fourRows(double[] chol, double[] mean, int n, int i, double[] z, int work, DoubleVector s,
+    /**
+     * Rows i … i + 3 of L: the columns all four share (j ≤ i), then each longer row's last columns. The scales come
+     * as an array, not a vector: a vector passed to a call the JIT does not inline is boxed on the heap (see
+     * {@link VectorNormalKernel}).
+     */
+    private static void fourRows(double[] chol, double[] mean, int n, int i, double[] z, int work, double[] scale,
                                  double[] out, int off, int[] rowStarts) {
+        DoubleVector s = DoubleVector.fromArray(D, scale, 0);
         int l0 = i * n, l1 = l0 + n, l2 = l1 + n, l3 = l2 + n;
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
         for (int j = 0; j <= i; j++) {
