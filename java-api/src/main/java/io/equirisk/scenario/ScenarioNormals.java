@@ -43,9 +43,4 @@ public final class ScenarioNormals {
         }
         KERNEL.fill((int) seed, (int) (seed >>> 32), (int) scenario, row, domain, from >>> 1, out, off, count);
     }
-
-    /** Which implementation draws: "scalar", or the Vector API's with its lane count. */
-    public static String kernel() {
-        return KERNEL.describe();
-    }
 }
