@@ -18,8 +18,10 @@
 #                as first built; "Reproducible normals" in RESULTS.md); with the solve from page-locked staging
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
-#   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the rolling windows and the batch,
-#                against the Cholesky Newton alone (and a revision named by EQUIRISK_BASE_REV at prepare)
+#   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the batch, the Monte Carlo
+#                scenarios and the rolling windows: its PCG directions (the default) against H's FP32 Cholesky
+#                factor, and against the Cholesky Newton alone (and a revision named by EQUIRISK_BASE_REV at prepare)
+#   newton-50    the same two directions at N = 50 (the two-entry instance)
 #   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
 #                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
 #                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
@@ -241,13 +243,19 @@ run() {
     # the warp path's Newton stage (truncated Newton, then Cholesky): the rolling windows, which AUTO hands to Newton,
     # and the batch, whose CCD kernel lost its Newton code, against the baseline build and the Cholesky Newton alone
     # ("Truncated Newton" in RESULTS.md); covariance left out
+    # ("Truncated Newton" in RESULTS.md), and the Newton stage's directions, PCG (the default) against H's FP32
+    # Cholesky factor (EQUIRISK_SOLVE_NEWTON_DIRECTION=cholesky32), on the scenarios and the windows at N = 100 and
+    # 50 ("Ninth GPU session" in RESULTS.md); covariance left out
+    local directions=(cg="$base" cholesky32="$base,EQUIRISK_SOLVE_NEWTON_DIRECTION=cholesky32"
+        cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky" cg2="$base")
     if [[ -f "$dev/base/libequirisk_cuda.so" ]] && ((!emulation)); then
-        step newton 150 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" "base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so" \
-            truncated="$base" cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky" truncated2="$base"
+        step newton 150 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" "${directions[@]}" \
+            "base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so"
     else
-        step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" truncated="$base" \
-            cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
+        step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" "${directions[@]}"
     fi
+    step newton-50 60 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_N=50 "$cmp" \
+        cg="$base" cholesky32="$base,EQUIRISK_SOLVE_NEWTON_DIRECTION=cholesky32"
     if ((emulation)); then
         step java-tests 300 bash "$dev/java-tests/run.sh" emulation
     else
@@ -258,9 +266,9 @@ run() {
         # the warp path shares memory between lanes with no barrier but its shuffles, the whole-device solve between
         # blocks through its last-block tails: racecheck and synccheck on the solves (their shared-memory kernels)
         step racecheck 150 "$sanitizer" --tool racecheck --racecheck-report all --error-exitcode 9 \
-            "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide,scenarios,bootstrap
+            "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide,scenarios,bootstrap,newton
         step synccheck 30 "$sanitizer" --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
-            --only solve,covariance,wide,scenarios,bootstrap
+            --only solve,covariance,wide,scenarios,bootstrap,newton
     fi
 
     if ((!emulation)); then
@@ -274,7 +282,9 @@ run() {
     excerpt bench "GPU call|covariance|solve|rolling|scenarios|row-major|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
     excerpt java-rolling "windows|cpu|cuda" 6
-    excerpt newton "solve|rolling|cannot|failed" 16
+    excerpt java-scenarios "scenarios of|cpu|cuda" 12
+    excerpt newton "solve|rolling|scenarios|cannot|failed" 16
+    excerpt newton-50 "solve|rolling|scenarios|cannot|failed" 8
     for size_nb in "${sizes[@]}"; do
         read -r wn wb <<< "$size_nb"
         excerpt "wide-${wn}x$wb" "solve [0-9]+x|cannot|failed" 6

@@ -14,7 +14,9 @@
  * (EQUIRISK_SOLVE_LANES) at n ≤ 64; EQUIRISK_CMP_BATCH the batch and the rolling windows (default 10,000);
  * EQUIRISK_CMP_COVARIANCE=0 leaves the covariance out (device-session.sh's dry run on the emulation library), and
  * EQUIRISK_CMP_ROLLING=0 the rolling windows (a few large problems: EQUIRISK_CMP_N=3000 EQUIRISK_CMP_BATCH=1 against
- * EQUIRISK_SOLVE_WIDE=on|off, the whole-device solve against the block path).
+ * EQUIRISK_SOLVE_WIDE=on|off, the whole-device solve against the block path); the Monte Carlo scenarios (as many as
+ * the batch, Student-t of 252 × N through er_scenario_solve, the driver's bench model) run unless
+ * EQUIRISK_CMP_SCENARIOS=0.
  */
 #include <dlfcn.h>
 
@@ -34,6 +36,7 @@ struct Api {
     decltype(&er_solve) solve;
     decltype(&er_covariance) covariance;
     decltype(&er_covariance_solve) covariance_solve;
+    decltype(&er_scenario_solve) scenario_solve;
     decltype(&er_last_error) last_error;
 };
 
@@ -79,6 +82,8 @@ int main(int argc, char** argv) {
     const bool covariance = cmp_cov == nullptr || std::strcmp(cmp_cov, "0") != 0;
     const char* cmp_rolling = std::getenv("EQUIRISK_CMP_ROLLING");
     const bool rolling = cmp_rolling == nullptr || std::strcmp(cmp_rolling, "0") != 0;
+    const char* cmp_scenarios = std::getenv("EQUIRISK_CMP_SCENARIOS");
+    const bool scenarios = cmp_scenarios == nullptr || std::strcmp(cmp_scenarios, "0") != 0;
     const int64_t n = cmp_n != nullptr && std::atoi(cmp_n) > 0 ? std::atoi(cmp_n) : 100;
     const int64_t batch = cmp_batch != nullptr && std::atoi(cmp_batch) > 0 ? std::atoi(cmp_batch) : 10000;
     Vec S(batch * n * n), eq(n, 1.0 / n);
@@ -91,7 +96,8 @@ int main(int argc, char** argv) {
     std::vector<int64_t> st(count);
     for (int64_t k = 0; k < count; k++) st[k] = k;
 
-    Vec w0, c0, rw0;
+    const Vec L = scenarios ? random_chol(n) : Vec(); /* the driver's bench model */
+    Vec w0, c0, rw0, sw0;
     for (int a = 1; a < argc; a++) {
         const Variant v = parse(argv[a]);
         for (auto& [k, val] : v.env) setenv(k.c_str(), val.c_str(), 1);
@@ -100,7 +106,7 @@ int main(int argc, char** argv) {
         if (h == nullptr || !bind(h, "er_context_create", api.context_create) ||
             !bind(h, "er_context_destroy", api.context_destroy) || !bind(h, "er_solve", api.solve) ||
             !bind(h, "er_covariance", api.covariance) || !bind(h, "er_covariance_solve", api.covariance_solve) ||
-            !bind(h, "er_last_error", api.last_error)) {
+            !bind(h, "er_scenario_solve", api.scenario_solve) || !bind(h, "er_last_error", api.last_error)) {
             std::printf("%s: cannot load %s: %s\n", v.label.c_str(), v.path.c_str(), dlerror());
             return 1;
         }
@@ -151,6 +157,33 @@ int main(int argc, char** argv) {
                 dc = std::max(dc, std::fabs(c[e] - c0[e]) /
                                       std::sqrt(c0[(e / cn) * (cn + 1)] * c0[(e % cn) * (cn + 1)]));
             std::printf("%-12s covariance 5000x2520: max rel diff vs first %.2g\n", v.label.c_str(), dc);
+        }
+        /* Monte Carlo: batch Student-t (ν = 5) scenarios of 252 × n drawn, estimated and solved in one call */
+        if (scenarios) {
+            Vec sw(batch * n), src(batch * n), sres(batch), svol(batch);
+            std::vector<int32_t> sit(batch), scv(batch), sus(batch);
+            for (int rep = 0; rep < 2; rep++)
+                if (api.scenario_solve(ctx, L.data(), nullptr, n, 2026, 0, batch, 252, 5, ER_COV_SAMPLE, 0, eq.data(),
+                                       1, 1e-10, 10000, ER_SOLVER_AUTO, sw.data(), src.data(), sit.data(),
+                                       sres.data(), scv.data(), sus.data(), svol.data(), nullptr) != ER_OK) {
+                    std::printf("%s: scenario_solve failed: %s\n", v.label.c_str(), api.last_error());
+                    return 1;
+                }
+            int sconv = 0, snewton = 0;
+            double sits = 0, sdw = 0, worst = 0;
+            for (int64_t k = 0; k < batch; k++) {
+                sconv += scv[k];
+                snewton += sus[k] == ER_USED_CCD_NEWTON;
+                sits += sit[k];
+                worst = std::max(worst, sres[k]);
+            }
+            if (sw0.empty()) sw0 = sw;
+            for (int64_t e = 0; e < batch * n; e++) sdw = std::max(sdw, std::fabs(sw[e] - sw0[e]));
+            std::printf("%-12s scenarios %lldx252x%lld: %d/%lld converged, mean it %.2f, %d to Newton, max residual "
+                        "%.2g, max |dw| vs first %.2g\n",
+                        v.label.c_str(), (long long)batch, (long long)n, sconv, (long long)batch, sits / batch,
+                        snewton, worst, sdw);
+            std::fflush(stdout);
         }
         /* rolling covariance + solve */
         if (!rolling) {

@@ -8,7 +8,7 @@
  *
  *   EQUIRISK_SKIP_CUDA=1 bash kernels/build.sh kernels/target/test-emu     (the driver it includes links the ABI)
  *   g++ -O2 -std=c++20 -pthread -Ikernels/include kernels/tools/newton_cg_model.cpp -Lkernels/target/test-emu \
- *       -lequirisk_emu -Wl,-rpath,$PWD/kernels/target/test-emu -o ncg && ./ncg [PROBLEMS [spd|ill|ill8|rolling]]
+ *       -lequirisk_emu -Wl,-rpath,$PWD/kernels/target/test-emu -o ncg && ./ncg [PROBLEMS [spd|ill|ill8|rolling|scenarios]]
  *
  * The problem on the correlation scale: f(y) = ½ yᵀAy − Σ b_i ln y_i, A = C + I (unit diagonal), gradient
  * g = Ay − b/y, Hessian H = A + diag(b/y²). Each Newton step solves H p = −g by conjugate gradients preconditioned
@@ -68,11 +68,51 @@ double objective(const Problem& P, const Vec& y) {
 }
 
 struct Count {
-    int newton = 0, cg = 0, halvings = 0, negative = 0;
+    int newton = 0, cg = 0, halvings = 0, negative = 0, factorisations = 0;
     bool converged = false;
 };
 
-Count solve(const Problem& P, double eta, double tol) {
+/* How each Newton step's system H p = −g is solved: PCG with H's diagonal as the preconditioner (the kernel's),
+   PCG with an FP32 Cholesky factor of H as the preconditioner, or that factor's solve alone as the direction. */
+enum class Direction { JACOBI_PCG, CHOL32_PCG, CHOL32 };
+
+/* The FP32 Cholesky factor of H = Ar + diag(h − 1) (every operation in float, as a warp would do it in shared
+   memory), lower triangle row-major in L; false where a pivot is not positive or not finite. */
+bool chol32(const Problem& P, const Vec& h, std::vector<float>& L) {
+    const int n = P.n;
+    L.assign((size_t)n * n, 0.0f);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++) L[(size_t)i * n + j] = i == j ? (float)h[i] : (float)P.Ar[(size_t)i * n + j];
+    for (int k = 0; k < n; k++) {
+        const float d = L[(size_t)k * n + k];
+        if (!(d > 0.0f) || !std::isfinite(d)) return false;
+        const float s = std::sqrt(d), inv = 1.0f / s;
+        L[(size_t)k * n + k] = s;
+        for (int i = k + 1; i < n; i++) L[(size_t)i * n + k] *= inv;
+        for (int i = k + 1; i < n; i++)
+            for (int j = k + 1; j <= i; j++)
+                L[(size_t)i * n + j] = std::fma(-L[(size_t)i * n + k], L[(size_t)j * n + k], L[(size_t)i * n + j]);
+    }
+    return true;
+}
+
+/* z = (L Lᵀ)⁻¹ r in float. */
+void chol32_solve(const std::vector<float>& L, int n, const Vec& r, Vec& z) {
+    std::vector<float> t(n);
+    for (int i = 0; i < n; i++) {
+        float s = (float)r[i];
+        for (int j = 0; j < i; j++) s = std::fma(-L[(size_t)i * n + j], t[j], s);
+        t[i] = s / L[(size_t)i * n + i];
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        float s = t[i];
+        for (int j = i + 1; j < n; j++) s = std::fma(-L[(size_t)j * n + i], t[j], s);
+        t[i] = s / L[(size_t)i * n + i];
+    }
+    for (int i = 0; i < n; i++) z[i] = t[i];
+}
+
+Count solve(const Problem& P, double eta, double tol, Direction how = Direction::JACOBI_PCG) {
     const int n = P.n;
     Vec y(n), ay(n), g(n), p(n), r(n), z(n), d(n), hd(n), h(n);
     {
@@ -96,14 +136,24 @@ Count solve(const Problem& P, double eta, double tol) {
             gnorm += g[i] * g[i] / h[i];
         }
         /* PCG on H p = −g from p = 0 */
+        std::vector<float> L;
+        const bool factored = how != Direction::JACOBI_PCG && chol32(P, h, L);
+        if (factored) c.factorisations++;
         for (int i = 0; i < n; i++) {
             p[i] = 0.0;
             r[i] = -g[i];
             z[i] = r[i] / h[i];
-            d[i] = z[i];
         }
+        if (factored) {
+            chol32_solve(L, n, r, z);
+            gnorm = 0.0;
+            for (int i = 0; i < n; i++) gnorm += r[i] * z[i];
+        }
+        for (int i = 0; i < n; i++) d[i] = z[i];
+        if (factored && how == Direction::CHOL32)
+            for (int i = 0; i < n; i++) p[i] = z[i];
         double rz = gnorm;
-        for (int it = 0; it < 4 * n && rz > eta * eta * gnorm; it++) {
+        for (int it = 0; it < 4 * n && rz > eta * eta * gnorm && !(factored && how == Direction::CHOL32); it++) {
             matvec(P.Ar, n, d, hd);
             for (int i = 0; i < n; i++) hd[i] += (h[i] - 1.0) * d[i];
             double dhd = 0.0;
@@ -120,8 +170,9 @@ Count solve(const Problem& P, double eta, double tol) {
                 p[i] += alpha * d[i];
                 r[i] -= alpha * hd[i];
                 z[i] = r[i] / h[i];
-                rz1 += r[i] * z[i];
             }
+            if (factored) chol32_solve(L, n, r, z);
+            for (int i = 0; i < n; i++) rz1 += r[i] * z[i];
             for (int i = 0; i < n; i++) d[i] = z[i] + (rz1 / rz) * d[i];
             rz = rz1;
             c.cg++;
@@ -159,6 +210,13 @@ void rolling_window(int n, double* S) {
         }
 }
 
+/* Monte Carlo scenario k: 252 Student-t (ν = 5) rows of the driver's bench model (random_chol), sample covariance */
+void scenario(int n, int k, double* S) {
+    static const Vec L = random_chol(n);
+    const RefScenarios r = ref_scenarios(L, nullptr, n, 2026, k, 1, 252, 5);
+    ref_covariance(r.r, n, 0, 252, ER_COV_SAMPLE, 0, S);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -169,12 +227,16 @@ int main(int argc, char** argv) {
         const char* name;
         double eta;
         Round round;
+        Direction how = Direction::JACOBI_PCG;
     };
     const std::vector<Variant> variants = {
         {"eta 1e-1, FP64 products", 1e-1, Round::FP64}, {"eta 1e-2, FP64", 1e-2, Round::FP64},
         {"eta 1e-3, FP64", 1e-3, Round::FP64},           {"eta 1e-1, FP32 triangle", 1e-1, Round::FP32},
         {"eta 1e-2, FP32", 1e-2, Round::FP32},           {"eta 1e-1, FP16 triangle", 1e-1, Round::FP16},
         {"eta 1e-2, FP16", 1e-2, Round::FP16},           {"eta 1e-3, FP16", 1e-3, Round::FP16},
+        {"FP32 Cholesky PCG, 1e-2", 1e-2, Round::FP32, Direction::CHOL32_PCG},
+        {"FP32 Cholesky PCG, 1e-4", 1e-4, Round::FP32, Direction::CHOL32_PCG},
+        {"FP32 Cholesky direction", 0.0, Round::FP32, Direction::CHOL32},
     };
     std::vector<Count> total(variants.size());
     std::vector<int> worst_cg(variants.size(), 0), unconverged(variants.size(), 0);
@@ -184,6 +246,7 @@ int main(int argc, char** argv) {
         if (kind == "ill") ill_conditioned(n, 4.0, S.data());
         else if (kind == "ill8") ill_conditioned(n, 8.0, S.data());
         else if (kind == "rolling") rolling_window(n, S.data());
+        else if (kind == "scenarios") scenario(n, k, S.data());
         else random_spd(n, S.data());
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
@@ -192,20 +255,23 @@ int main(int argc, char** argv) {
         for (size_t v = 0; v < variants.size(); v++) {
             for (size_t e = 0; e < P.A.size(); e++) P.Ar[e] = rounded(P.A[e], variants[v].round);
             for (int i = 0; i < n; i++) P.Ar[(size_t)i * n + i] = 1.0;
-            const Count c = solve(P, variants[v].eta, tol);
+            const Count c = solve(P, variants[v].eta, tol, variants[v].how);
             total[v].newton += c.newton;
             total[v].cg += c.cg;
             total[v].halvings += c.halvings;
             total[v].negative += c.negative;
+            total[v].factorisations += c.factorisations;
             worst_cg[v] = std::max(worst_cg[v], c.cg);
             unconverged[v] += c.converged ? 0 : 1;
         }
     }
     std::printf("%d problems of N = %d (%s), tol %.0e: truncated Newton with PCG (Jacobi preconditioner)\n"
-                "%-26s %8s %8s %9s %8s %6s %8s\n", problems, n, kind.c_str(), tol, "variant", "newton", "cg", "halvings",
-                "worst cg", "unconv", "neg curv");
+                "%-26s %8s %8s %9s %8s %6s %8s %8s\n", problems, n, kind.c_str(), tol, "variant", "newton", "cg",
+                "halvings", "worst cg", "unconv", "neg curv", "chol32");
     for (size_t v = 0; v < variants.size(); v++)
-        std::printf("%-26s %8.2f %8.2f %9.2f %8d %6d %8d\n", variants[v].name, (double)total[v].newton / problems,
-                    (double)total[v].cg / problems, (double)total[v].halvings / problems, worst_cg[v], unconverged[v], total[v].negative);
+        std::printf("%-26s %8.2f %8.2f %9.2f %8d %6d %8d %8.2f\n", variants[v].name,
+                    (double)total[v].newton / problems, (double)total[v].cg / problems,
+                    (double)total[v].halvings / problems, worst_cg[v], unconverged[v], total[v].negative,
+                    (double)total[v].factorisations / problems);
     return 0;
 }
