@@ -19,9 +19,8 @@
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
 #   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the batch, the Monte Carlo
-#                scenarios and the rolling windows: its PCG directions (the default) against H's FP32 Cholesky
-#                factor, and against the Cholesky Newton alone (and a revision named by EQUIRISK_BASE_REV at prepare)
-#   newton-50    the same two directions at N = 50 (the two-entry instance)
+#                scenarios and the rolling windows, against the Cholesky Newton alone (and a revision named by
+#                EQUIRISK_BASE_REV at prepare)
 #   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
 #                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
 #                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
@@ -242,20 +241,14 @@ run() {
     ((emulation)) && cmp_env+=(EQUIRISK_CMP_COVARIANCE=0)
     # the warp path's Newton stage (truncated Newton, then Cholesky): the rolling windows, which AUTO hands to Newton,
     # and the batch, whose CCD kernel lost its Newton code, against the baseline build and the Cholesky Newton alone
-    # ("Truncated Newton" in RESULTS.md); covariance left out
-    # ("Truncated Newton" in RESULTS.md), and the Newton stage's directions, PCG (the default) against H's FP32
-    # Cholesky factor (EQUIRISK_SOLVE_NEWTON_DIRECTION=cholesky32), on the scenarios and the windows at N = 100 and
-    # 50 ("Ninth GPU session" in RESULTS.md); covariance left out
-    local directions=(cg="$base" cholesky32="$base,EQUIRISK_SOLVE_NEWTON_DIRECTION=cholesky32"
-        cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky" cg2="$base")
+    # ("Truncated Newton" in RESULTS.md), and the Monte Carlo scenarios, which all go to Newton; covariance left out
     if [[ -f "$dev/base/libequirisk_cuda.so" ]] && ((!emulation)); then
-        step newton 150 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" "${directions[@]}" \
-            "base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so"
+        step newton 150 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" "base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so" \
+            truncated="$base" cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky" truncated2="$base"
     else
-        step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" "${directions[@]}"
+        step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" truncated="$base" \
+            cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
     fi
-    step newton-50 60 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_N=50 "$cmp" \
-        cg="$base" cholesky32="$base,EQUIRISK_SOLVE_NEWTON_DIRECTION=cholesky32"
     if ((emulation)); then
         step java-tests 300 bash "$dev/java-tests/run.sh" emulation
     else
@@ -284,7 +277,6 @@ run() {
     excerpt java-rolling "windows|cpu|cuda" 6
     excerpt java-scenarios "scenarios of|cpu|cuda" 12
     excerpt newton "solve|rolling|scenarios|cannot|failed" 16
-    excerpt newton-50 "solve|rolling|scenarios|cannot|failed" 8
     for size_nb in "${sizes[@]}"; do
         read -r wn wb <<< "$size_nb"
         excerpt "wide-${wn}x$wb" "solve [0-9]+x|cannot|failed" 6

@@ -55,9 +55,6 @@ struct SolvePlan {
     int vec_in_shared; /* the solver's vectors live in shared memory */
     int mix_in_shared; /* warp path: the mixer's history in shared memory after the triangle (else the workspace) */
     int newton_cg;     /* warp path: a stalled CCD goes to the truncated Newton before the Cholesky Newton (2: only it) */
-    int newton_direction;       /* warp path, truncated Newton: 0 PCG directions, 1 FP32 Cholesky factor of H */
-    size_t newton_shared_bytes; /* warp path: the Newton stage's shared memory (H's factor takes more than the triangle) */
-    int newton_resident;        /* warp path: the Newton stage's blocks resident on the device (its grid's cap) */
     int wide;          /* whole-device solve: each problem on every SM in turn (solve_wide.cu); the fields above then
                           plan its fallback, the block path for one problem (grid 1) */
     int wide_grid;     /* whole-device solve: blocks of WIDE_THREADS per problem and launch */

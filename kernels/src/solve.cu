@@ -111,7 +111,6 @@ struct Problem {
     double* mix; /* warp path: the mixer's history, 3 × WARP_MIX_DEPTH × na doubles (shared memory or the workspace) */
     double* scratch;
     int packed; /* the warp path: C is Cf for the sweeps' rank-1 updates and S everywhere else */
-    float* H;   /* the warp path's Newton stage: H's FP32 Cholesky factor (shared memory), or null: PCG directions */
 };
 
 /* C_pq exactly, in FP64 (1 on the diagonal): the block path's C, or on the warp path from Σ itself; the loops
@@ -1280,144 +1279,6 @@ __device__ __forceinline__ void warp_store_point(const Problem& P, const double 
     warp_scatter(q, P.na, P.q);
 }
 
-/* ---- Newton directions from an FP32 Cholesky factor (Problem::H; EQUIRISK_SOLVE_NEWTON_DIRECTION=cholesky32) ----
-   On noisy sample covariances PCG with H's diagonal needs many iterations a step: 252-day Student-t scenarios of
-   100 assets take ~31 a step over ~11 steps (tools/newton_cg_model.cpp, "scenarios"), the 252-day windows ~14 over
-   7.5, and each iteration costs about a CCD sweep. A Newton step only needs its direction to a relative error well
-   below the forcing term, so here H = C + diag(e) is factored instead in FP32, in shared memory (n(n+1)/2 floats,
-   the triangle's layout: H_pq, p ≤ q, at q(q+1)/2 + p), and the direction is two triangular solves: the model
-   counts 8.9 steps on the scenarios and 6.5 on the windows, the exact Newton's, with no CG iteration. C is read from
-   Σ in FP64 each step (the step's exact product reads it too), so the direction's error is FP32's alone.
-   Measured on an H200 (benchmarks/RESULTS.md, "Ninth GPU session"): the steps fell as counted, but the solve took
-   36.1 ms against PCG's 30.9 on 10,000 scenarios and 32.5 against 14.7 on 10,000 windows: one factorisation costs
-   ~1.5 M cycles a warp, not the ~0.15 M predicted. Each row of the trailing update loads, adds and stores through
-   the same pointer, so its loads wait for the previous row's stores (~7,500 such dependent rounds at n = 100), and
-   H's 20 KB leave 10 blocks per SM instead of 12. So PCG stays the default; loading several rows before storing
-   any (or a blocked factorisation) is what this path would need first. */
-
-/* H = C + diag(e) over the active set, from Σ, rounded to FP32 into P.H. Lane l writes entries p = l + 32c of each
-   row q (p ≤ q): row i_q of Σ at the active columns, as warp_exact_cv reads it. */
-template <int R>
-__device__ __forceinline__ void warp_build_h(const Problem& P, const double (&e)[R]) {
-    const int na = P.na, lane = threadIdx.x;
-    float* H = P.H;
-    __syncwarp(); /* every lane is done with the last step's factor (racecheck: the shuffles since do not order it) */
-    double sg[R];
-    int col[R];
-#pragma unroll
-    for (int r = 0; r < R; r++) {
-        const int p = lane + 32 * r;
-        sg[r] = p < na ? P.sig[p] : 1.0;
-        col[r] = p < na ? P.idx[p] : 0;
-    }
-#pragma unroll
-    for (int rq = 0; rq < R; rq++) {
-        const int lim = na - 32 * rq < 32 ? na - 32 * rq : 32;
-#pragma unroll 4
-        for (int l = 0; l < lim; l++) {
-            const int q = 32 * rq + l;
-            const int iq = __shfl_sync(0xffffffffu, col[rq], l);
-            const double sq = __shfl_sync(0xffffffffu, sg[rq], l);
-            const double eq = __shfl_sync(0xffffffffu, e[rq], l);
-            const double* row = P.S + (int64_t)iq * P.n;
-            float* hq = H + q * (q + 1) / 2;
-#pragma unroll
-            for (int r = 0; r < R; r++) {
-                const int p = lane + 32 * r;
-                if (p < q) hq[p] = (float)(row[col[r]] / (sq * sg[r]));
-                else if (p == q) hq[p] = (float)(1.0 + eq);
-            }
-        }
-    }
-    __syncwarp();
-}
-
-/* P.H ← its Cholesky factor L (H = L Lᵀ), right-looking, in FP32; the diagonal holds 1/L_kk for the solves.
-   Column k is scaled by the lanes (each keeps its entries L_pk), then each row q > k of the trailing triangle takes
-   −L_qk L_pk in its entries p ∈ (k, q], lanes along the row (consecutive addresses). False, the same in every lane,
-   where a pivot is not positive and finite: H is then too ill-conditioned for FP32 (the Cholesky Newton in FP64
-   takes the problem over). */
-template <int R>
-__device__ bool warp_factor_h(const Problem& P) {
-    const int na = P.na, lane = threadIdx.x;
-    float* H = P.H;
-    for (int k = 0; k < na; k++) {
-        const float dk = H[k * (k + 1) / 2 + k];
-        if (!(dk > 0.0f && dk < INFINITY)) return false;
-        const float ik = 1.0f / sqrtf(dk);
-        float lk[R]; /* L_pk for p = k + 1 + lane + 32c */
-#pragma unroll
-        for (int c = 0; c < R; c++) {
-            const int p = k + 1 + lane + 32 * c;
-            lk[c] = 0.0f;
-            if (p < na) {
-                float* h = H + p * (p + 1) / 2 + k;
-                lk[c] = *h * ik;
-                *h = lk[c];
-            }
-        }
-        __syncwarp();
-        for (int q = k + 1; q < na; q++) {
-            const float lq = H[q * (q + 1) / 2 + k]; /* the same address in every lane: one broadcast */
-            float* hq = H + q * (q + 1) / 2;
-#pragma unroll
-            for (int c = 0; c < R; c++) {
-                if (k + 1 + 32 * c > q) break; /* uniform: the row has no entries there */
-                const int p = k + 1 + lane + 32 * c;
-                if (p <= q) hq[p] = fmaf(-lq, lk[c], hq[p]);
-            }
-        }
-        __syncwarp();
-        if (lane == 0) H[k * (k + 1) / 2 + k] = ik;
-        __syncwarp();
-    }
-    return true;
-}
-
-/* v ← (L Lᵀ)⁻¹ v from the factor in P.H (v in the lanes' layout, p = lane + 32r; FP32 inside): forward, then
-   backward substitution, one coordinate after another, each value shuffled from its owner. */
-template <int R>
-__device__ __forceinline__ void warp_factor_solve(const Problem& P, double (&v)[R]) {
-    const int na = P.na, lane = threadIdx.x;
-    const float* H = P.H;
-    float t[R];
-#pragma unroll
-    for (int r = 0; r < R; r++) t[r] = (float)v[r];
-    /* L u = v: u_k = (v_k − Σ_{j<k} L_kj u_j) / L_kk, the sums taken column by column as each u_k is known */
-#pragma unroll
-    for (int rk = 0; rk < R; rk++) {
-        const int lim = na - 32 * rk < 32 ? na - 32 * rk : 32;
-        for (int l = 0; l < lim; l++) {
-            const int k = 32 * rk + l;
-            const float uk = __shfl_sync(0xffffffffu, t[rk], l) * H[k * (k + 1) / 2 + k];
-            if (lane == l) t[rk] = uk;
-#pragma unroll
-            for (int r = 0; r < R; r++) {
-                const int p = lane + 32 * r;
-                if (p > k && p < na) t[r] = fmaf(-H[p * (p + 1) / 2 + k], uk, t[r]);
-            }
-        }
-    }
-    /* Lᵀ z = u: z_k = (u_k − Σ_{p>k} L_pk z_p) / L_kk, from the last coordinate down; row k of L is contiguous */
-#pragma unroll
-    for (int rk = R - 1; rk >= 0; rk--) {
-        const int lim = na - 32 * rk < 32 ? na - 32 * rk : 32;
-        for (int l = lim - 1; l >= 0; l--) {
-            const int k = 32 * rk + l;
-            const float* hk = H + k * (k + 1) / 2;
-            const float zk = __shfl_sync(0xffffffffu, t[rk], l) * hk[k];
-            if (lane == l) t[rk] = zk;
-#pragma unroll
-            for (int r = 0; r < R; r++) {
-                const int p = lane + 32 * r;
-                if (p < k) t[r] = fmaf(-hk[p], zk, t[r]);
-            }
-        }
-    }
-#pragma unroll
-    for (int r = 0; r < R; r++) v[r] = lane + 32 * r < na ? (double)t[r] : 0.0;
-}
-
 /* Truncated Newton from the ray of P.y (see above). Having reached tol/2 it polishes, as newton() and the Java
    engine do, but with steps that gain a factor each rather than all the digits: Cy again from compensated products
    (the Java engine's CompensatedProduct, as newton()'s gradient), then up to NCG_POLISH_STEPS steps at the forcing
@@ -1498,26 +1359,7 @@ __device__ __forceinline__ NcgOutcome warp_newton_cg(const Problem& P, double to
         const double eta = polishing ? NCG_POLISH_FORCING : NCG_FORCING;
         const double stop = eta * eta * rz;
         bool spent = false;
-        if (P.H != nullptr) {
-            /* the direction from H's FP32 Cholesky factor (above); where H does not factor in FP32, or the
-               direction is not finite, the Cholesky Newton in FP64 goes on from here */
-            warp_build_h<R>(P, e);
-            spent = !warp_factor_h<R>(P);
-            if (!spent) {
-#pragma unroll
-                for (int r = 0; r < R; r++) p[r] = rr[r];
-                warp_factor_solve<R>(P, p);
-                double bad = 0.0;
-#pragma unroll
-                for (int r = 0; r < R; r++)
-                    if (!isfinite(p[r])) bad = 1.0;
-                spent = warp_max(bad) > 0.0;
-            }
-            if (spent)
-#pragma unroll
-                for (int r = 0; r < R; r++) p[r] = 0.0;
-        }
-        for (int it = 0; P.H == nullptr; it++) {
+        for (int it = 0;; it++) {
             if (cg_left-- <= 0) {
                 spent = true;
                 break;
@@ -1621,7 +1463,6 @@ struct Config {
     int vec_in_shared;
     int mix_in_shared;
     int newton_cg; /* warp path: AUTO's hand-over tries the truncated Newton first (2: and only it) */
-    int newton_direction; /* warp path's truncated Newton: 0 PCG, 1 the FP32 Cholesky factor of H (Problem::H) */
     int64_t work_per_block;
     double* work;
     SolveReport report;
@@ -1695,10 +1536,6 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
         P.U = wnext + (int64_t)n * n;
     }
     P.diag = P.U + (int64_t)n * n; /* n doubles after U in the workspace */
-    P.H = nullptr;
-    /* the Newton stage's FP32 factor of H over the triangle's place (the stage reads the triangle no more) */
-    if constexpr (WARP && FINISH)
-        if (cfg.newton_direction == 1) P.H = reinterpret_cast<float*>(smem + SCRATCH);
 
     for (int64_t k = blockIdx.x; k < cfg.batch; k += gridDim.x) {
         if constexpr (FINISH) {
@@ -1998,27 +1835,10 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
     }
     e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
     if (e != cudaSuccess) return e;
-    /* the Newton stage: its directions by PCG on the triangle, or with EQUIRISK_SOLVE_NEWTON_DIRECTION=cholesky32
-       from H's FP32 Cholesky factor, which takes n(n+1)/2 floats where the triangle was (see warp_factor_h: fewer
-       steps, but slower as built, so not the default) */
-    const char* direction = std::getenv("EQUIRISK_SOLVE_NEWTON_DIRECTION");
-    plan->newton_direction = plan->c_packed != 0 && plan->newton_cg != 0 && direction != nullptr &&
-                             std::strcmp(direction, "cholesky32") == 0;
-    plan->newton_shared_bytes = plan->shared_bytes;
-    if (plan->newton_direction)
-        plan->newton_shared_bytes = std::max(plan->shared_bytes, (size_t)SCRATCH * sizeof(double) +
-                                                                     (size_t)packed_floats(n) * sizeof(float));
-    plan->newton_resident = 0;
     if (plan->c_packed != 0) {
-        void (*newton_stage)(Config) = solve_kernel_for(plan->c_packed, plan->lane_entries, true);
-        e = cudaFuncSetAttribute(newton_stage, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                 (int)plan->newton_shared_bytes);
+        e = cudaFuncSetAttribute(solve_kernel_for(plan->c_packed, plan->lane_entries, true),
+                                 cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
         if (e != cudaSuccess) return e;
-        int per_sm_newton = 0;
-        e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm_newton, newton_stage, plan->threads,
-                                                          plan->newton_shared_bytes);
-        if (e != cudaSuccess) return e;
-        plan->newton_resident = std::max(1, per_sm_newton) * prop.multiProcessorCount;
     }
     if (plan->c_packed == 0) {
         e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, plan->threads, plan->shared_bytes);
@@ -2059,7 +1879,6 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     cfg.vec_in_shared = plan.vec_in_shared;
     cfg.mix_in_shared = plan.mix_in_shared;
     cfg.newton_cg = plan.newton_cg;
-    cfg.newton_direction = plan.newton_direction;
     cfg.work_per_block = (int64_t)plan.work_doubles_per_block;
     cfg.work = a.work;
     cfg.report = a.report;
@@ -2069,8 +1888,7 @@ cudaError_t launch_solve(const SolveArgs& a, const SolvePlan& plan, cudaStream_t
     if (e != cudaSuccess || plan.c_packed == 0 || plan.newton_cg == 0) return e;
     /* the warp path's Newton stage: its blocks skip every problem the CCD stage did not hand to Newton */
     void (*newton_stage)(Config) = solve_kernel_for(plan.c_packed, plan.lane_entries, true);
-    const int grid = plan.grid < plan.newton_resident ? plan.grid : plan.newton_resident;
-    ER_LAUNCH(newton_stage, dim3(grid < 1 ? 1 : grid), dim3(plan.threads), plan.newton_shared_bytes, stream, cfg);
+    ER_LAUNCH(newton_stage, dim3(plan.grid), dim3(plan.threads), plan.shared_bytes, stream, cfg);
     return cudaGetLastError();
 }
 

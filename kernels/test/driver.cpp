@@ -912,17 +912,7 @@ void test_truncated_newton(er_context* ctx) {
     }
     const char* was = std::getenv("EQUIRISK_SOLVE_NEWTON");
     const std::string saved = was != nullptr ? was : "";
-    const char* was_direction = std::getenv("EQUIRISK_SOLVE_NEWTON_DIRECTION");
-    const std::string saved_direction = was_direction != nullptr ? was_direction : "";
     const double tol = 1e-10;
-    /* every test below with each way of taking a Newton step's direction: H's FP32 Cholesky factor
-       (EQUIRISK_SOLVE_NEWTON_DIRECTION=cholesky32) and PCG on the triangle (the default); the two truncated
-       Newtons' weights on the windows agree within 1e-9 relative */
-    std::vector<Vec> by_direction;
-    const std::mt19937_64 rng_at_start = rng;
-    for (const char* direction : {"cholesky32", "cg"}) {
-    setenv("EQUIRISK_SOLVE_NEWTON_DIRECTION", direction, 1);
-    rng = rng_at_start; /* the same problems for each direction */
     /* (n, rows): 100 assets over 252 days as the timing runs; 60 over 90 days, nearer singular, on the two-entry
        instance (at 40 over 252 days CCD converges without Newton) */
     for (auto [n, window] : quick ? std::vector<std::pair<int, int64_t>>{{100, 252}}
@@ -934,23 +924,11 @@ void test_truncated_newton(er_context* ctx) {
             ref_covariance(r, n, 0, window, ER_COV_SAMPLE, 0, S.data() + k * n * n);
         }
         Vec eq(n, 1.0 / n);
-        char what[128];
+        char what[96];
         setenv("EQUIRISK_SOLVE_NEWTON", "cg-only", 1);
-        std::snprintf(what, sizeof what, "%lld-day windows n=%d, truncated Newton only (%s)", (long long)window, n,
-                      direction);
+        std::snprintf(what, sizeof what, "%lld-day windows n=%d, truncated Newton only", (long long)window, n);
         const Solved o = solve(ctx, S, eq, true, batch, n, tol, 10000, ER_SOLVER_AUTO);
         CHECK(o.status == ER_OK, "%s: %s", what, er_last_error());
-        if (o.status == ER_OK) {
-            by_direction.push_back(o.w);
-            if (by_direction.size() > 2) { /* the second direction's windows of this n against the first's */
-                const Vec& first = by_direction[by_direction.size() - 3];
-                double dw = 0;
-                for (size_t e = 0; e < o.w.size() && e < first.size(); e++)
-                    dw = std::max(dw, std::fabs(o.w[e] - first[e]) / first[e]);
-                CHECK(first.size() == o.w.size() && dw <= 1e-9, "%s: weights differ from the other direction's by "
-                      "%.3g relative", what, dw);
-            }
-        }
         int handed = 0; /* CCD stalls on these (some of the 90-day ones it finishes itself) */
         if (o.status == ER_OK)
             for (int64_t k = 0; k < batch; k++) {
@@ -1018,17 +996,14 @@ void test_truncated_newton(er_context* ctx) {
         }
     }
     {
-        /* a spectrum the truncated Newton cannot finish alone: 8 decades for CG (thousands of iterations), 12 for
-           the FP32 factor (at 8 it factors a 30-asset H and often converges) */
         const int n = 30;
         const int64_t batch = quick ? 2 : 4;
-        const double decades = std::strcmp(direction, "cg") == 0 ? 8.0 : 12.0;
         Vec S(batch * n * n);
-        for (int64_t k = 0; k < batch; k++) ill_conditioned(n, decades, S.data() + k * n * n);
+        for (int64_t k = 0; k < batch; k++) ill_conditioned(n, 8.0, S.data() + k * n * n);
         Vec eq(n, 1.0 / n);
         setenv("EQUIRISK_SOLVE_NEWTON", "cg-only", 1);
         const Solved o = solve(ctx, S, eq, true, batch, n, tol, 10000, ER_SOLVER_AUTO);
-        CHECK(o.status == ER_OK, "%g decades, truncated Newton only: %s", decades, er_last_error());
+        CHECK(o.status == ER_OK, "8 decades, truncated Newton only: %s", er_last_error());
         int unconverged = 0;
         for (int64_t k = 0; k < batch && o.status == ER_OK; k++) {
             if (o.conv[k] == 1) continue;
@@ -1040,18 +1015,14 @@ void test_truncated_newton(er_context* ctx) {
                 sum += o.w[k * n + i];
             }
             CHECK(finite && std::fabs(sum - 1) <= 1e-12 && o.used[k] == ER_USED_CCD_NEWTON,
-                  "%g decades, truncated Newton only (%s), problem %lld: unconverged without a finite report "
-                  "(residual %.3g, weights sum to %.17g, solver %d)", decades, direction, (long long)k, o.res[k], sum,
-                  o.used[k]);
+                  "8 decades, truncated Newton only, problem %lld: unconverged without a finite report (residual "
+                  "%.3g, weights sum to %.17g, solver %d)", (long long)k, o.res[k], sum, o.used[k]);
         }
-        CHECK(o.status != ER_OK || unconverged > 0, "%g decades: the truncated Newton alone (%s) converged all %lld "
-              "problems (the Cholesky fallback would be untested)", decades, direction, (long long)batch);
-    }
+        CHECK(o.status != ER_OK || unconverged > 0, "8 decades: the truncated Newton alone converged all %lld "
+              "problems (the Cholesky fallback would be untested)", (long long)batch);
     }
     if (was != nullptr) setenv("EQUIRISK_SOLVE_NEWTON", saved.c_str(), 1);
     else unsetenv("EQUIRISK_SOLVE_NEWTON");
-    if (was_direction != nullptr) setenv("EQUIRISK_SOLVE_NEWTON_DIRECTION", saved_direction.c_str(), 1);
-    else unsetenv("EQUIRISK_SOLVE_NEWTON_DIRECTION");
 }
 
 /* The whole-device solve (solve_wide.cu), asked for with EQUIRISK_SOLVE_WIDE=on at sizes CI can afford (its

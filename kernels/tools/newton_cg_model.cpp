@@ -17,6 +17,11 @@
  * solution whatever the rounding of the inner products, at a rate set by η and that rounding. The step keeps
  * y > 0 (fraction to the boundary 0.95) and halves while f does not decrease. Stop: max |RC − b| ≤ tol/2, the
  * solve's test.
+ *
+ * The last three variants take the direction from an FP32 Cholesky factor of H instead (as a preconditioner, or
+ * alone): as many steps as the exact Newton's, no CG. Built in the kernel and timed on an H200, they were slower
+ * than PCG (benchmarks/RESULTS.md, "Ninth GPU session"), and were taken out of it; the counts stay here.
+ * "scenarios" are 252 Student-t (ν = 5) rows of the driver's bench model, the Monte Carlo call's problems.
  */
 #include <cmath>
 #include <cstdio>
