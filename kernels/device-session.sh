@@ -21,6 +21,7 @@
 #   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the batch, the Monte Carlo
 #                scenarios and the rolling windows, against the Cholesky Newton alone (and a revision named by
 #                EQUIRISK_BASE_REV at prepare)
+#   newton-ncu   Nsight Compute on the Newton stage's kernel, scenarios and windows (tools/newton_ncu.sh)
 #   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
 #                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
 #                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
@@ -249,6 +250,10 @@ run() {
         step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" truncated="$base" \
             cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
     fi
+    # where the Newton stage's time goes on the scenarios and the windows (Nsight Compute; "Ninth GPU session")
+    if ((!emulation)); then
+        step newton-ncu 150 bash "$here/tools/newton_ncu.sh" "$cmp" "$base" /tmp/newton-ncu
+    fi
     if ((emulation)); then
         step java-tests 300 bash "$dev/java-tests/run.sh" emulation
     else
@@ -277,6 +282,7 @@ run() {
     excerpt java-rolling "windows|cpu|cuda" 6
     excerpt java-scenarios "scenarios of|cpu|cuda" 12
     excerpt newton "solve|rolling|scenarios|cannot|failed" 16
+    excerpt newton-ncu "." 80
     for size_nb in "${sizes[@]}"; do
         read -r wn wb <<< "$size_nb"
         excerpt "wide-${wn}x$wb" "solve [0-9]+x|cannot|failed" 6

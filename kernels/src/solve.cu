@@ -1222,8 +1222,14 @@ __device__ __forceinline__ void warp_tri_matvec(const Problem& P, const double (
             const float xi = __shfl_sync(0xffffffffu, (float)x[ri], l); /* one 32-bit shuffle, not two */
 #pragma unroll
             for (int r = 0; r < R; r++) {
-                const int j = lane + 32 * r;
-                acc[r] = fmaf(widen_f(C[j <= i ? ti + j : tj[r] + i]), xi, acc[r]);
+                /* j ≤ i reads column i at ti + j, j > i row i in column j at tj + i. r and ri are known at compile
+                   time, so only the block of i (r = ri) tests the lane (warp_sweep's rule): elsewhere the address is
+                   one addition. A test and a select on every entry had made this loop issue-bound (Nsight Compute on
+                   an H200: 72% of the Newton stage's warp time on scenarios, ~7 instructions an entry, 4 of them
+                   addressing); without them, the same sums: 10,000 scenarios' solve 30.7 → 22.8 ms, windows' 14.6 →
+                   12.4 ms (RESULTS.md, "Ninth GPU session") */
+                const bool in_col = r < ri || (r == ri && lane <= l);
+                acc[r] = fmaf(widen_f(C[in_col ? ti + lane + 32 * r : tj[r] + i]), xi, acc[r]);
             }
             ti += i + 1;
         }
