@@ -21,7 +21,8 @@
 #   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the batch, the Monte Carlo
 #                scenarios and the rolling windows, against the Cholesky Newton alone (and a revision named by
 #                EQUIRISK_BASE_REV at prepare)
-#   newton-ncu   Nsight Compute on the Newton stage's kernel, scenarios and windows (tools/newton_ncu.sh)
+#   newton-ncu   Nsight Compute on the Newton stage's kernel, scenarios and windows (tools/kernel_ncu.sh)
+#   draw-ncu     the same on the scenario draw kernel
 #   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
 #                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
 #                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
@@ -250,9 +251,13 @@ run() {
         step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" truncated="$base" \
             cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
     fi
-    # where the Newton stage's time goes on the scenarios and the windows (Nsight Compute; "Ninth GPU session")
+    # where the time goes (Nsight Compute, tools/kernel_ncu.sh; "Ninth GPU session"): the Newton stage on the
+    # scenarios and on the windows, and the scenario draw, which is most of a scenario call whose covariances CCD
+    # finishes (the Java comparison's 3-factor model: draw 15.5 ms, covariance 3.8, solve 4.6)
     if ((!emulation)); then
-        step newton-ncu 150 bash "$here/tools/newton_ncu.sh" "$cmp" "$base" /tmp/newton-ncu
+        step newton-ncu 150 bash -c "bash '$here/tools/kernel_ncu.sh' '$cmp' '$base' /tmp/ncu newton-scenarios Li4ELi2EE 5 &&
+            bash '$here/tools/kernel_ncu.sh' '$cmp' '$base' /tmp/ncu newton-windows Li4ELi2EE 7"
+        step draw-ncu 90 bash "$here/tools/kernel_ncu.sh" "$cmp" "$base" /tmp/ncu draw scenario_kernel 0
     fi
     if ((emulation)); then
         step java-tests 300 bash "$dev/java-tests/run.sh" emulation
@@ -283,6 +288,7 @@ run() {
     excerpt java-scenarios "scenarios of|cpu|cuda" 12
     excerpt newton "solve|rolling|scenarios|cannot|failed" 16
     excerpt newton-ncu "." 80
+    excerpt draw-ncu "." 40
     for size_nb in "${sizes[@]}"; do
         read -r wn wb <<< "$size_nb"
         excerpt "wide-${wn}x$wb" "solve [0-9]+x|cannot|failed" 6

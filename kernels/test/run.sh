@@ -70,6 +70,7 @@ if [[ "$lib" == emu && -z "$sanitize" ]]; then
     done
     bash -n "$here/device-session.sh"
     bash -n "$here/tools/phases.sh"
+    bash -n "$here/tools/kernel_ncu.sh"
     # phases.sh instruments a copy of solve.cu at exact lines: the anchors must follow the code
     if command -v python3 > /dev/null; then
         cp "$here/src/solve.cu" "$out/solve_phases.cu"
