@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class CholeskyBenchmark {
 
-    @Param({"1000", "3000"})
+    /** 100 and 300: a Newton step's Hessian (the rolling windows, the scenarios); 1000 and 3000: the check. */
+    @Param({"100", "300", "1000", "3000"})
     public int n;
 
     private CovarianceMatrix cov;

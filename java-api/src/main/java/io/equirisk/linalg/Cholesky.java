@@ -56,28 +56,31 @@ public final class Cholesky {
                     + " values, got " + a.length);
         }
         NumericKernels k = Kernels.get();
+        double[] dots = new double[4];
         for (int k0 = 0; k0 < n; k0 += BLOCK) {
             int k1 = Math.min(n, k0 + BLOCK);
-            // the diagonal block: earlier blocks' terms are already subtracted, so the products start at column k0
-            for (int i = k0; i < k1; i++) {
-                int ri = i * n;
-                solveRow(k, a, n, ri, k0, i);
-                double d = a[ri + i] - k.dot(a, ri + k0, a, ri + k0, i - k0);
-                if (!(d > 0)) {
-                    String who = names == null ? "asset " + (i + 1) : "asset " + names.get(i) + " (" + (i + 1) + ")";
-                    throw new NotPositiveDefiniteException("matrix is not positive definite: the pivot of " + who
-                            + " is " + d + " after eliminating the " + i + " asset" + (i == 1 ? "" : "s")
-                            + " before it, so it is (numerically) a combination of them");
+            // the diagonal block (earlier blocks' terms are already subtracted, so the products start at column k0),
+            // four rows at a time: their entries left of the four by one dot4 per column (the rows share each loaded
+            // row j), then their own 4 × 4 corner row by row. Row by row throughout, each entry was one short inner
+            // product with its own reduction: 5,050 of them at n = 100 (70 µs on Zen 4, where the flops take ~10)
+            int i = k0;
+            for (; i + 4 <= k1; i += 4) {
+                solveFourRows(k, a, n, i * n, k0, i, dots);
+                for (int r = i; r < i + 4; r++) {
+                    solveRow(k, a, n, r * n, k0, i, r);
+                    pivot(k, a, n, r, k0, names);
                 }
-                a[ri + i] = Math.sqrt(d);
+            }
+            for (; i < k1; i++) {
+                solveRow(k, a, n, i * n, k0, k0, i);
+                pivot(k, a, n, i, k0, names);
             }
             // the rows below, against the diagonal block: four rows at a time share each row of the block
-            int i = k1;
-            for (double[] dots = new double[4]; i + 4 <= n; i += 4) {
+            for (i = k1; i + 4 <= n; i += 4) {
                 solveFourRows(k, a, n, i * n, k0, k1, dots);
             }
             for (; i < n; i++) {
-                solveRow(k, a, n, i * n, k0, k1);
+                solveRow(k, a, n, i * n, k0, k0, k1);
             }
             // the trailing matrix takes the block's rank-(k1 − k0) update, its columns split over threads
             int m = n - k1;
@@ -105,9 +108,25 @@ public final class Cholesky {
         }
     }
 
-    /** L[i][j] for j in [k0, to) from row i's entries and the factored rows j (forward substitution). */
-    private static void solveRow(NumericKernels k, double[] a, int n, int ri, int k0, int to) {
-        for (int j = k0; j < to; j++) {
+    /** L[i][i] from row i's factored entries in [k0, i), or the error naming asset i. */
+    private static void pivot(NumericKernels k, double[] a, int n, int i, int k0, List<String> names) {
+        int ri = i * n;
+        double d = a[ri + i] - k.dot(a, ri + k0, a, ri + k0, i - k0);
+        if (!(d > 0)) {
+            String who = names == null ? "asset " + (i + 1) : "asset " + names.get(i) + " (" + (i + 1) + ")";
+            throw new NotPositiveDefiniteException("matrix is not positive definite: the pivot of " + who
+                    + " is " + d + " after eliminating the " + i + " asset" + (i == 1 ? "" : "s")
+                    + " before it, so it is (numerically) a combination of them");
+        }
+        a[ri + i] = Math.sqrt(d);
+    }
+
+    /**
+     * L[i][j] for j in [from, to) from row i's entries and the factored rows j (forward substitution), the products
+     * over columns [k0, j).
+     */
+    private static void solveRow(NumericKernels k, double[] a, int n, int ri, int k0, int from, int to) {
+        for (int j = from; j < to; j++) {
             int rj = j * n;
             a[ri + j] = (a[ri + j] - k.dot(a, ri + k0, a, rj + k0, j - k0)) / a[rj + j];
         }

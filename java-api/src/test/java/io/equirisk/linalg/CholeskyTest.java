@@ -126,6 +126,22 @@ class CholeskyTest {
     }
 
     @Test
+    void failingPivotInsideAGroupOfFourRowsIsNamed() {
+        // the diagonal block goes four rows at a time: asset 7 (index 6) is the third of the rows 4–7, and a copy
+        // of asset 3 with 0.9 of its variance (its pivot about −0.1·Σ_33 after eliminating the assets before it)
+        int n = 12;
+        double[] a = randomSpd(n, 5, 0.0);
+        for (int j = 0; j < n; j++) {
+            a[6 * n + j] = a[2 * n + j];
+            a[j * n + 6] = a[j * n + 2];
+        }
+        a[6 * n + 6] = 0.9 * a[2 * n + 2];
+        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class,
+                () -> Cholesky.factor(a.clone(), n));
+        assertTrue(e.getMessage().contains("asset 7 "), e.getMessage());
+    }
+
+    @Test
     void duplicatedAssetIsNamedAsTheFailingPivot() {
         // asset C is a copy of asset A: singular, and the elimination breaks down at C
         double[][] rows = {{4, 1, 4}, {1, 3, 1}, {4, 1, 4}};
