@@ -109,36 +109,38 @@ class CholeskyTest {
         }
     }
 
-    @Test
-    void failingPivotInALaterBlockIsNamed() {
-        int n = Cholesky.BLOCK + 90;
-        double[] a = randomSpd(n, 8, 0.0);
-        // asset 201 (index 200) becomes a copy of asset 11 with half its variance: indefinite (its pivot is about
-        // −Σ_11/2), and the elimination breaks down at 201
+    /**
+     * A random SPD matrix whose asset {@code copy} (index) is made a copy of asset {@code of} with {@code scale} of
+     * its variance: indefinite for scale < 1 (its pivot about −(1 − scale)·Σ_of,of), breaking down at that asset.
+     */
+    private static double[] withShrunkCopy(int n, long seed, int copy, int of, double scale) {
+        double[] a = randomSpd(n, seed, 0.0);
         for (int j = 0; j < n; j++) {
-            a[200 * n + j] = a[10 * n + j];
-            a[j * n + 200] = a[j * n + 10];
+            a[copy * n + j] = a[of * n + j];
+            a[j * n + copy] = a[j * n + of];
         }
-        a[200 * n + 200] = 0.5 * a[10 * n + 10];
+        a[copy * n + copy] = scale * a[of * n + of];
+        return a;
+    }
+
+    private static void assertPivotNamed(double[] a, int n, String asset) {
         NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class,
                 () -> Cholesky.factor(a.clone(), n));
-        assertTrue(e.getMessage().contains("asset 201 "), e.getMessage());
+        assertTrue(e.getMessage().contains(asset + " "), e.getMessage());
+    }
+
+    @Test
+    void failingPivotInALaterBlockIsNamed() {
+        // asset 201 (index 200), in the second block of columns, a copy of asset 11 with half its variance
+        int n = Cholesky.BLOCK + 90;
+        assertPivotNamed(withShrunkCopy(n, 8, 200, 10, 0.5), n, "asset 201");
     }
 
     @Test
     void failingPivotInsideAGroupOfFourRowsIsNamed() {
-        // the diagonal block goes four rows at a time: asset 7 (index 6) is the third of the rows 4–7, and a copy
-        // of asset 3 with 0.9 of its variance (its pivot about −0.1·Σ_33 after eliminating the assets before it)
-        int n = 12;
-        double[] a = randomSpd(n, 5, 0.0);
-        for (int j = 0; j < n; j++) {
-            a[6 * n + j] = a[2 * n + j];
-            a[j * n + 6] = a[j * n + 2];
-        }
-        a[6 * n + 6] = 0.9 * a[2 * n + 2];
-        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class,
-                () -> Cholesky.factor(a.clone(), n));
-        assertTrue(e.getMessage().contains("asset 7 "), e.getMessage());
+        // the diagonal block goes four rows at a time: asset 7 (index 6) is the third of the rows of indices 4–7,
+        // a copy of asset 3 with 0.9 of its variance
+        assertPivotNamed(withShrunkCopy(12, 5, 6, 2, 0.9), 12, "asset 7");
     }
 
     @Test
