@@ -670,6 +670,13 @@ inline cudaError_t cudaGetDeviceProperties(cudaDeviceProp* p, int d) {
     p->minor = 0;
     return cudaSuccess;
 }
+enum cudaDeviceAttr { cudaDevAttrMultiProcessorCount = 16 };
+inline cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int d) {
+    if (d != 0) return cudaErrorInvalidDevice;
+    if (attr != cudaDevAttrMultiProcessorCount) return cudaErrorInvalidValue;
+    *value = 2; /* cudaGetDeviceProperties' */
+    return cudaSuccess;
+}
 inline cudaError_t cudaMemGetInfo(size_t* free_bytes, size_t* total_bytes) {
     auto& mem = cuda_emu::Memory::instance();
     std::lock_guard<std::mutex> lock(mem.m);

@@ -13,17 +13,19 @@
  * consecutive assets i, read consecutive addresses (j·n + i): one or two cache lines per warp load instead of a line
  * per lane, which row-major L[i][j] would cost (a stride of n between lanes). Each asset's sum is unchanged.
  *
- * Decomposition: a block per row at a time (grid-stride over the rows). A row's z is drawn on the fly, a tile of
- * 2 · blockDim values at a time into shared memory (each thread one Philox call, i.e. one pair), and every thread
- * accumulates SCEN_ASSETS assets (i = tid, tid + blockDim, …) in registers over the tiles: the L-product of a row
- * never needs its whole z at once, so any n runs in a fixed 2 KB. Beyond SCEN_ASSETS · blockDim assets the row is
- * done in groups of that many, each drawing the tiles it needs again (cheaper than a z per row in global memory).
- * The Student-t chi-square's normals are drawn by the block into the same tile (a pair per thread) and added by
- * one thread in ascending m, one fma a term (at ν <= 2·blockDim, the usual case, one tile: ν dependent fmas).
- * Each asset's sum runs in ascending j with one accumulator and an explicit fma a term, and μ_i + scale·sum is one
- * more fma: the Java reference's steps (ScenarioModel.rows), so with philox.cuh's reproducible normals every engine
- * draws the same bits (nvcc would fuse these multiply-adds anyway; the emulation now does the same through
- * std::fma instead of rounding twice).
+ * Decomposition: a block per SCEN_ROWS rows at a time (grid-stride over groups of rows, one resident wave). The
+ * rows' z are drawn on the fly, a tile of 2 · blockDim values of each row at a time into shared memory (draw_tile:
+ * the tile's pairs of all its rows spread over the threads), stored z[jj][r] so that the rows' values at one j are
+ * adjacent. Every thread accumulates SCEN_ASSETS assets (i = tid, tid + blockDim, …) of every row in registers over
+ * the tiles: at each j it loads L_ij once per asset and applies it to all SCEN_ROWS rows, SCEN_ROWS independent fma
+ * chains per load, where a block per row (the kernel until 2026-11-27) had one chain and one L1 load per fma.
+ * Beyond SCEN_ASSETS · blockDim assets the rows are done in groups of that many assets, each drawing the tiles it
+ * needs again (cheaper than z in global memory). The Student-t chi-square's normals are drawn by the block into the
+ * same tile, and thread r adds row r's squares in ascending m, one fma a term. Each asset's sum runs in ascending j
+ * with one accumulator and an explicit fma a term, and μ_i + scale·sum is one more fma: the Java reference's steps
+ * (ScenarioModel.rows), so with philox.cuh's reproducible normals every engine draws the same bits, however many
+ * rows a block takes (nvcc would fuse these multiply-adds anyway; the emulation does the same through std::fma
+ * instead of rounding twice).
  */
 #include "er_kernels.h"
 #include "philox.cuh"
@@ -31,70 +33,126 @@
 #include <cstdlib>
 #include <cstring>
 
+/* Rows per block at a time; an experiment's build may set another (e.g. -DER_SCEN_ROWS=4). The accumulators take
+   2 · SCEN_ASSETS · SCEN_ROWS registers per thread: 64 at 8 rows. */
+#ifndef ER_SCEN_ROWS
+#define ER_SCEN_ROWS 8
+#endif
+
 namespace er {
 namespace {
 
 constexpr int SCEN_THREADS_MAX = 128; /* the block from n = 385 on; below, enough warps for SCEN_ASSETS each */
-constexpr int SCEN_ASSETS = 4;        /* assets per thread and group: four register accumulators */
-constexpr int SCEN_GRID_MAX = 4096;   /* grid-stride beyond: enough to fill any GPU, few fibers in emulation */
+constexpr int SCEN_ASSETS = 4;        /* assets per thread and group: four register accumulators per row */
+constexpr int SCEN_ROWS = ER_SCEN_ROWS;
+static_assert(SCEN_ROWS >= 1 && SCEN_ROWS <= 32, "the chi-square's sums take one thread per row of a warp");
 
+/* Pairs p0 … p0 + pairs − 1 of rows 0 … fill − 1 into the tile: with p′ = p − p0, row r's value 2p at
+   z[2p′ · SCEN_ROWS + r] and its value 2p + 1 at z[(2p′ + 1) · SCEN_ROWS + r]; rows live … fill − 1 get zeros. One
+   Philox call per pair and row, spread over all of the block's threads (lane-neighbours take neighbouring rows of
+   one pair, so that their stores fall in different banks): a tile's few pairs of a few rows, as the chi-square's
+   often are, still keep the warp's lanes busy. */
+__device__ __forceinline__ void draw_tile(double* z, uint64_t seed, const uint32_t* row_s, const uint32_t* row_t,
+                                          int live, int fill, uint32_t p0, int pairs, uint32_t domain) {
+    for (int e = (int)threadIdx.x; e < fill * pairs; e += (int)blockDim.x) {
+        const int p = e / fill, r = e - p * fill;
+        double* even = &z[2 * p * SCEN_ROWS + r];
+        double* odd = even + SCEN_ROWS;
+        if (r < live)
+            normal_pair(seed, row_s[r], row_t[r], p0 + (uint32_t)p, domain, even, odd);
+        else
+            *even = *odd = 0.0; /* past the chunk's end: summed, never written */
+    }
+}
+
+template <bool Mirrored>
 __global__ void __launch_bounds__(SCEN_THREADS_MAX)
 scenario_kernel(const double* __restrict__ chol, const double* __restrict__ mean, int64_t n, uint64_t seed,
-                int64_t first, int64_t rows, int64_t g0, int64_t cnt, int dof, bool mirrored,
-                double* __restrict__ out) {
-    __shared__ double z[2 * SCEN_THREADS_MAX];
-    __shared__ double row_scale;
+                int64_t first, int64_t rows, int64_t g0, int64_t cnt, int dof, double* __restrict__ out) {
+    ER_DYNAMIC_SHARED(double, z); /* z[jj · SCEN_ROWS + r]: 2 · blockDim · SCEN_ROWS values, 4 KB for 8 rows × 32 */
+    __shared__ uint32_t row_s[SCEN_ROWS], row_t[SCEN_ROWS];
+    __shared__ double row_scale[SCEN_ROWS];
     const int threads = (int)blockDim.x, tid = (int)threadIdx.x;
     const int64_t tile = 2 * (int64_t)threads, group = SCEN_ASSETS * (int64_t)threads;
-    for (int64_t r = blockIdx.x; r < cnt; r += gridDim.x) {
-        const int64_t g = g0 + r; /* row of the stacked table */
-        const int64_t k = g / rows;
-        const uint32_t s = (uint32_t)(first + k), t = (uint32_t)(g - k * rows);
-        double scale = 1.0;
-        if (dof > 0) {
-            double g = 0.0; /* thread 0's */
-            for (int64_t m0 = 0; m0 < dof; m0 += tile) {
-                __syncthreads(); /* the tile is free: thread 0 has added the previous one, every thread read z */
-                if (m0 + 2 * tid < dof) /* odd ν: the last pair's second half is drawn and not added */
-                    normal_pair(seed, s, t, (uint32_t)((m0 >> 1) + tid), DOMAIN_CHI_SQUARE, &z[2 * tid], &z[2 * tid + 1]);
-                __syncthreads();
-                if (tid == 0) {
-                    const int64_t end = dof - m0 < tile ? dof - m0 : tile;
-                    for (int64_t m = 0; m < end; m++) g = rm::fma_(z[m], z[m], g);
-                }
-            }
-            if (tid == 0) row_scale = rm::sqrt_(rm::div((double)(dof - 2), g));
-            __syncthreads();
-            scale = row_scale;
+    for (int64_t r0 = (int64_t)blockIdx.x * SCEN_ROWS; r0 < cnt; r0 += (int64_t)gridDim.x * SCEN_ROWS) {
+        const int live = cnt - r0 < SCEN_ROWS ? (int)(cnt - r0) : SCEN_ROWS; /* rows of this group in the chunk */
+        __syncthreads(); /* every thread is done with the previous group's rows, scales and tile */
+        if (tid < live) {
+            const int64_t g = g0 + r0 + tid; /* row of the stacked table */
+            const int64_t k = g / rows;
+            row_s[tid] = (uint32_t)(first + k);
+            row_t[tid] = (uint32_t)(g - k * rows);
+            row_scale[tid] = 1.0;
         }
-        double* row_out = out + r * n;
+        __syncthreads();
+        if (dof > 0) {
+            double chi = 0.0; /* thread r's: row r's sum of squares */
+            for (int64_t m0 = 0; m0 < dof; m0 += tile) {
+                __syncthreads(); /* the tile is free: every row's sum has read the previous one */
+                const int64_t end = dof - m0 < tile ? dof - m0 : tile;
+                /* odd ν: the last pair's second half is drawn and not added */
+                draw_tile(z, seed, row_s, row_t, live, live, (uint32_t)(m0 >> 1), (int)((end + 1) >> 1),
+                          DOMAIN_CHI_SQUARE);
+                __syncthreads();
+                if (tid < live)
+                    for (int64_t m = 0; m < end; m++)
+                        chi = rm::fma_(z[m * SCEN_ROWS + tid], z[m * SCEN_ROWS + tid], chi);
+            }
+            if (tid < live) row_scale[tid] = rm::sqrt_(rm::div((double)(dof - 2), chi)); /* read after a barrier */
+        }
         for (int64_t a0 = 0; a0 < n; a0 += group) {
             const int64_t jmax = a0 + group < n ? a0 + group : n; /* the group's last asset needs z_0 … z_jmax−1 */
-            double acc[SCEN_ASSETS];
+            /* per slot: the lane's asset (−1 past n), the warp's last asset, and L_i0's address, which then
+               moves to L_ij one j at a time (n further on in Lᵀ, or 1 in row-major L) */
+            double acc[SCEN_ASSETS][SCEN_ROWS];
+            int64_t last[SCEN_ASSETS], warp_last[SCEN_ASSETS];
+            const double* lp[SCEN_ASSETS];
+            const int64_t step = Mirrored ? n : 1;
 #pragma unroll
-            for (int q = 0; q < SCEN_ASSETS; q++) acc[q] = 0.0;
+            for (int q = 0; q < SCEN_ASSETS; q++) {
+                const int64_t i = a0 + q * (int64_t)threads + tid;
+                last[q] = i < n ? i : -1;
+                warp_last[q] = a0 + q * (int64_t)threads + (tid | 31);
+                lp[q] = chol + (i < n ? i : 0) * (Mirrored ? 1 : n);
+#pragma unroll
+                for (int r = 0; r < SCEN_ROWS; r++) acc[q][r] = 0.0;
+            }
             for (int64_t j0 = 0; j0 < jmax; j0 += tile) {
                 __syncthreads(); /* every thread is done with the previous tile */
-                if (j0 + 2 * tid < jmax)
-                    normal_pair(seed, s, t, (uint32_t)((j0 >> 1) + tid), DOMAIN_RETURNS, &z[2 * tid], &z[2 * tid + 1]);
+                const int64_t len = jmax - j0 < tile ? jmax - j0 : tile;
+                draw_tile(z, seed, row_s, row_t, live, SCEN_ROWS, (uint32_t)(j0 >> 1), (int)((len + 1) >> 1),
+                          DOMAIN_RETURNS);
                 __syncthreads();
+                for (int64_t jj = 0; jj < len; jj++) {
+                    const int64_t j = j0 + jj;
+                    double zr[SCEN_ROWS]; /* the rows' z_j: the same address in every lane (a broadcast) */
 #pragma unroll
-                for (int q = 0; q < SCEN_ASSETS; q++) {
-                    const int64_t i = a0 + q * (int64_t)threads + tid;
-                    if (i >= n) break;
-                    /* row i's entries of this tile: j0 … min(i, tile end) (lower triangle only) */
-                    const int64_t last = i < jmax - 1 ? i : jmax - 1;
-                    const int64_t len = last - j0 + 1 < tile ? last - j0 + 1 : tile;
-                    /* L_ij at Lᵀ[j][i]: lanes read neighbours (or, as before 2026-11-27, at L[i][j]) */
-                    const double* lt = mirrored ? chol + j0 * n + i : chol + i * n + j0;
-                    const int64_t stride = mirrored ? n : 1;
-                    for (int64_t jj = 0; jj < len; jj++) acc[q] = rm::fma_(lt[jj * stride], z[jj], acc[q]);
+                    for (int r = 0; r < SCEN_ROWS; r++) zr[r] = z[jj * SCEN_ROWS + r];
+                    /* every slot's L_ij loaded before any is used (one wait for all), 0 above the diagonal (j > i)
+                       and past n: an fma with 0 leaves a sum that starts at +0 and adds finite terms unchanged to the
+                       bit. A slot with no asset of the warp at or past j is skipped (warp-uniform). */
+                    double l[SCEN_ASSETS];
+#pragma unroll
+                    for (int q = 0; q < SCEN_ASSETS; q++) {
+                        l[q] = j <= last[q] ? *lp[q] : 0.0;
+                        lp[q] += step;
+                    }
+#pragma unroll
+                    for (int q = 0; q < SCEN_ASSETS; q++) {
+                        if (j > warp_last[q]) continue;
+#pragma unroll
+                        for (int r = 0; r < SCEN_ROWS; r++) acc[q][r] = rm::fma_(l[q], zr[r], acc[q][r]);
+                    }
                 }
             }
 #pragma unroll
             for (int q = 0; q < SCEN_ASSETS; q++) {
                 const int64_t i = a0 + q * (int64_t)threads + tid;
-                if (i < n) row_out[i] = rm::fma_(scale, acc[q], mean != nullptr ? mean[i] : 0.0);
+                if (i >= n) break;
+                const double mu = mean != nullptr ? mean[i] : 0.0;
+#pragma unroll
+                for (int r = 0; r < SCEN_ROWS; r++)
+                    if (r < live) out[(r0 + r) * n + i] = rm::fma_(row_scale[r], acc[q][r], mu);
             }
         }
     }
@@ -177,9 +235,25 @@ cudaError_t launch_scenarios(const double* d_chol, const double* d_mean, int64_t
     const int64_t needed = (n + SCEN_ASSETS - 1) / SCEN_ASSETS;
     int64_t threads = (needed + 31) / 32 * 32;
     if (threads > SCEN_THREADS_MAX) threads = SCEN_THREADS_MAX;
-    const int64_t blocks = cnt < SCEN_GRID_MAX ? cnt : SCEN_GRID_MAX;
-    ER_LAUNCH(scenario_kernel, dim3((unsigned)blocks), dim3((unsigned)threads), 0, stream, d_chol, d_mean, n, seed,
-              first, rows, g0, cnt, (int)dof, !scenario_rows_layout(), d_out);
+    const size_t shared = (size_t)(2 * threads * SCEN_ROWS) * sizeof(double);
+    /* one resident wave: every block takes the same rows' work in turn, so no block waits on a second wave */
+    const bool mirrored = !scenario_rows_layout();
+    int device = 0, sms = 0, per_sm = 0;
+    cudaError_t e = cudaGetDevice(&device);
+    if (e == cudaSuccess) e = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
+    if (e == cudaSuccess)
+        e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+            &per_sm, mirrored ? scenario_kernel<true> : scenario_kernel<false>, (int)threads, shared);
+    if (e != cudaSuccess) return e;
+    const int64_t groups = (cnt + SCEN_ROWS - 1) / SCEN_ROWS;
+    const int64_t resident = (int64_t)(per_sm < 1 ? 1 : per_sm) * sms;
+    const int64_t blocks = groups < resident ? groups : resident;
+    if (mirrored)
+        ER_LAUNCH(scenario_kernel<true>, dim3((unsigned)blocks), dim3((unsigned)threads), shared, stream, d_chol,
+                  d_mean, n, seed, first, rows, g0, cnt, (int)dof, d_out);
+    else
+        ER_LAUNCH(scenario_kernel<false>, dim3((unsigned)blocks), dim3((unsigned)threads), shared, stream, d_chol,
+                  d_mean, n, seed, first, rows, g0, cnt, (int)dof, d_out);
     return cudaGetLastError();
 }
 
