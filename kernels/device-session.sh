@@ -22,6 +22,9 @@
 #                scenarios and the rolling windows, against the Cholesky Newton alone (and a revision named by
 #                EQUIRISK_BASE_REV at prepare)
 #   newton-ncu   Nsight Compute on the Newton stage's kernel, scenarios and windows (tools/kernel_ncu.sh)
+#   draw         compare_libs on 10,000 Student-t scenarios of 252 × 100: the scenario draw kernel (a block per
+#                8 rows) against the baseline's (a block per row, EQUIRISK_BASE_REV) and against 4, 12 and 16 rows per
+#                block (`draw_variants`, sm_90), L mirrored and row-major ("Scenario draws, eight rows a block")
 #   draw-ncu     the same on the scenario draw kernel
 #   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
 #                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
@@ -49,6 +52,8 @@ native_rel="java-tests/classes-kernels/io/equirisk/native/linux-x86_64" # the pr
 # experiment builds: NAME=NVCC_FLAGS (the whole-device solve's block shape: threads per block, rows per warp)
 # (none now: the eighth session measured wide256x2 and wide512x1 against 128 threads with four rows and kept 512 × 1)
 variants=()
+# experiment builds for the step draw only: rows of scenario returns per block (the product takes 8)
+draw_variants=(rows4="-DER_SCEN_ROWS=4" rows12="-DER_SCEN_ROWS=12" rows16="-DER_SCEN_ROWS=16")
 
 prepare() {
     # shellcheck source=../scripts/jdk.sh
@@ -81,19 +86,21 @@ prepare() {
         g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/tools/compare_libs.cpp" -L"$lib" \
             -l"equirisk_$flavour" -ldl -Wl,-rpath,'$ORIGIN/../'"$native_rel" -o "$dev/bin/compare_libs-$flavour"
     done
-    # experiment builds of the working tree (sm_90), each timed against the product by the wide-* steps
+    # experiment builds of the working tree (sm_90), each timed against the product by the wide-* steps (variants) or
+    # by the step draw (draw_variants)
     local variant
-    for variant in "${variants[@]}"; do
+    for variant in "${variants[@]}" "${draw_variants[@]}"; do
         echo "== variant ${variant%%=*}: ${variant#*=} (sm_90)"
         EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 EQUIRISK_NVCC_FLAGS="${variant#*=}" \
             bash "$here/build.sh" "$dev/variants/${variant%%=*}"
         rm -f "$dev/variants/${variant%%=*}/libequirisk_emu.so"
     done
-    # a baseline for the step newton (the Cholesky Newton alone before the truncated Newton existed: 1480277, measured
-    # in the eighth GPU session), sm_90 only; EQUIRISK_BASE_REV names a revision, "none" (the default) skips it
-    local base_rev="${EQUIRISK_BASE_REV:-none}"
+    # a baseline for the steps draw and newton, sm_90 only: by default 5eb2f32, the last revision with a block per
+    # scenario row (and the Newton stage measured in the ninth GPU session); EQUIRISK_BASE_REV names another, "none"
+    # skips it
+    local base_rev="${EQUIRISK_BASE_REV:-5eb2f32}"
     if [[ "$base_rev" != none ]]; then
-        echo "== the CUDA library at $base_rev (sm_90), the baseline of the step newton"
+        echo "== the CUDA library at $base_rev (sm_90), the baseline of the steps draw and newton"
         local src
         src="$(mktemp -d)"
         git -C "$root" archive "$base_rev" kernels | tar -x -C "$src"
@@ -251,6 +258,20 @@ run() {
         step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" truncated="$base" \
             cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
     fi
+    # the scenario draw: a block per 8 rows against the baseline's block per row, other rows per block, and L
+    # row-major; the batch's timings in this step are beside the point (covariance and rolling windows left out)
+    local draw_libs=()
+    if [[ -f "$dev/base/libequirisk_cuda.so" ]] && ((!emulation)); then
+        draw_libs+=("base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so")
+    fi
+    draw_libs+=(rows8="$base")
+    for variant in "${draw_variants[@]}"; do
+        if [[ -f "$dev/variants/${variant%%=*}/libequirisk_cuda.so" ]] && ((!emulation)); then
+            draw_libs+=("${variant%%=*}=$dev/variants/${variant%%=*}/libequirisk_cuda.so")
+        fi
+    done
+    draw_libs+=(rows8-Lrows="$base,EQUIRISK_SCENARIO_L=rows" rows8-again="$base")
+    step draw 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 "$cmp" "${draw_libs[@]}"
     # where the time goes (Nsight Compute, tools/kernel_ncu.sh; "Ninth GPU session"): the Newton stage on the
     # scenarios and on the windows, and the scenario draw, which is most of a scenario call whose covariances CCD
     # finishes (the Java comparison's 3-factor model: draw 15.5 ms, covariance 3.8, solve 4.6)
@@ -287,6 +308,7 @@ run() {
     excerpt java-rolling "windows|cpu|cuda" 6
     excerpt java-scenarios "scenarios of|cpu|cuda" 12
     excerpt newton "solve|rolling|scenarios|cannot|failed" 16
+    excerpt draw "scenarios|cannot|failed" 16
     excerpt newton-ncu "." 80
     excerpt draw-ncu "." 40
     for size_nb in "${sizes[@]}"; do
