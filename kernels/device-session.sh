@@ -14,8 +14,9 @@
 # benchmarks/RESULTS.md:
 #   driver       every C driver check against the product CUDA library
 #   bench        gpu-check's table: covariance N = 5000, batched solve 10,000 × 100, N = 3000, rolling, and 10,000
-#                Student-t scenarios of 252 × 100 with L mirrored (the default) and row-major (EQUIRISK_SCENARIO_L=rows,
-#                as first built; "Reproducible normals" in RESULTS.md); with the solve from page-locked staging
+#                Student-t scenarios of 252 × 100 from a factor model with L mirrored (the default) and row-major
+#                (EQUIRISK_SCENARIO_L=rows, as first built; "Reproducible normals" in RESULTS.md), and from the
+#                driver's numerically singular model (random triangular L); with the solve from page-locked staging
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
 #   newton       compare_libs: the Newton stage (truncated Newton, then Cholesky) on the batch, the Monte Carlo
@@ -250,13 +251,15 @@ run() {
     ((emulation)) && cmp_env+=(EQUIRISK_CMP_COVARIANCE=0)
     # the warp path's Newton stage (truncated Newton, then Cholesky): the rolling windows, which AUTO hands to Newton,
     # and the batch, whose CCD kernel lost its Newton code, against the baseline build and the Cholesky Newton alone
-    # ("Truncated Newton" in RESULTS.md), and the Monte Carlo scenarios, which all go to Newton; covariance left out
+    # ("Truncated Newton" in RESULTS.md), and the Monte Carlo scenarios of the singular model
+    # (random triangular L), which all go to Newton; covariance left out
     if [[ -f "$dev/base/libequirisk_cuda.so" ]] && ((!emulation)); then
-        step newton 150 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" "base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so" \
-            truncated="$base" cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky" truncated2="$base"
+        step newton 150 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_SCENARIO_MODEL=singular "$cmp" \
+            "base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so" truncated="$base" \
+            cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky" truncated2="$base"
     else
-        step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 "$cmp" truncated="$base" \
-            cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
+        step newton 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_SCENARIO_MODEL=singular "$cmp" \
+            truncated="$base" cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
     fi
     # the scenario draw: a block per 8 rows against the baseline's block per row, other rows per block, and L
     # row-major; the batch's timings in this step are beside the point (covariance and rolling windows left out)
@@ -276,7 +279,8 @@ run() {
     # scenarios and on the windows, and the scenario draw, which is most of a scenario call whose covariances CCD
     # finishes (the Java comparison's 3-factor model: draw 15.5 ms, covariance 3.8, solve 4.6)
     if ((!emulation)); then
-        step newton-ncu 150 bash -c "bash '$here/tools/kernel_ncu.sh' '$cmp' '$base' /tmp/ncu newton-scenarios Li4ELi2EE 5 &&
+        step newton-ncu 150 env EQUIRISK_CMP_SCENARIO_MODEL=singular bash -c "bash '$here/tools/kernel_ncu.sh' \
+            '$cmp' '$base' /tmp/ncu newton-scenarios Li4ELi2EE 5 &&
             bash '$here/tools/kernel_ncu.sh' '$cmp' '$base' /tmp/ncu newton-windows Li4ELi2EE 7"
         step draw-ncu 90 bash "$here/tools/kernel_ncu.sh" "$cmp" "$base" /tmp/ncu draw scenario_kernel 0
     fi

@@ -1339,12 +1339,34 @@ RefScenarios ref_scenarios(const Vec& L, const double* mean, int64_t n, uint64_t
 }
 
 /* A random lower Cholesky factor (diagonal in [0.005, 0.02], N(0, 0.01²) below it) with NaN above the diagonal,
-   which the library must never read. */
+   which the library must never read. Good for checking bits, not as a market: a random triangular matrix's
+   condition number grows exponentially with n (Viswanath and Trefethen, SIAM J. Matrix Anal. Appl. 19, 1998), and at
+   n = 100 L Lᵀ's correlation matrix is singular to double precision (condition number ~1e16), so every 252-row
+   sample covariance drawn from it is too: a stress case for the solver, which CCD cannot finish. */
 Vec random_chol(int64_t n) {
     Vec L(n * n, NAN);
     for (int64_t i = 0; i < n; i++) {
         for (int64_t j = 0; j < i; j++) L[i * n + j] = 0.01 * normal();
         L[i * n + i] = uniform(0.005, 0.02);
+    }
+    return L;
+}
+
+/* The lower Cholesky factor of random_spd's factor-model covariance (n/3 factors, volatilities 5–50%; its
+   correlation matrix's condition number ~25), NaN above the diagonal: a scenario model like a desk's, whose 252-row
+   Student-t sample covariances have condition numbers of a few hundred. */
+Vec factor_model_chol(int64_t n) {
+    Vec S(n * n), L(n * n, NAN);
+    random_spd((int)n, S.data());
+    for (int64_t j = 0; j < n; j++) {
+        double d = S[j * n + j];
+        for (int64_t k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
+        L[j * n + j] = std::sqrt(d);
+        for (int64_t i = j + 1; i < n; i++) {
+            double v = S[i * n + j];
+            for (int64_t k = 0; k < j; k++) v -= L[i * n + k] * L[j * n + k];
+            L[i * n + j] = v / L[j * n + j];
+        }
     }
     return L;
 }
@@ -2307,51 +2329,69 @@ int bench(er_context* ctx) {
                     (double)its / count, (double)sweeps / cpu_windows, dw, (long long)cpu_windows);
     }
     /* Monte Carlo in one call: 10,000 Student-t (ν = 5) scenarios of 252 × 100 drawn, estimated and solved on the
-       device (only L goes in), L read mirrored (the default) and row-major as first built (EQUIRISK_SCENARIO_L=rows:
-       the same bits, a line per lane); CPU: the driver's reference draw, covariance and plain CCD, one thread */
+       device (only L goes in); CPU: the driver's reference draw, covariance and plain CCD, one thread. Two models: a
+       factor model (factor_model_chol: what a desk would draw from), with L read mirrored (the default) and
+       row-major as first built (EQUIRISK_SCENARIO_L=rows: the same bits, a line per lane); and random_chol's
+       numerically singular one, whose every scenario goes to Newton (the stress case; until 2026-11-27 the only
+       model here, and the ninth GPU session's 53.6 ms) */
     {
         const int64_t n = 100, rows = 252, count = 10000;
         const uint64_t seed = 2026;
-        const Vec L = random_chol(n);
-        Vec eq(n, 1.0 / n), w(count * n), w_rows(count * n), rc(count * n), res(count), vol(count);
-        std::vector<int32_t> it(count), cv(count), us(count);
-        auto call = [&](int64_t c, Vec& out) {
-            return er_scenario_solve(ctx, L.data(), nullptr, n, seed, 0, c, rows, 5, ER_COV_SAMPLE, 0, eq.data(), 1,
-                                     1e-10, 10000, ER_SOLVER_AUTO, out.data(), rc.data(), it.data(), res.data(),
-                                     cv.data(), us.data(), vol.data(), nullptr);
+        const Vec singular = random_chol(n); /* drawn first: the same L as before the factor model was added */
+        const Vec factor = factor_model_chol(n);
+        struct Model {
+            const char* label;
+            const Vec& L;
+            bool layouts;
         };
-        double gpu[2] = {0, 0};
-        for (int layout = 0; layout < 2; layout++) {
-            if (layout == 1) setenv("EQUIRISK_SCENARIO_L", "rows", 1);
-            call(1, layout == 0 ? w : w_rows); /* warm-up */
-            auto t0 = std::chrono::steady_clock::now();
-            const er_status s = call(count, layout == 0 ? w : w_rows);
-            gpu[layout] = seconds_since(t0);
-            unsetenv("EQUIRISK_SCENARIO_L");
-            if (s != ER_OK) {
-                std::printf("scenario solve failed: %s\n", er_last_error());
-                return 1;
+        for (const Model& m : {Model{"scenarios t5 B=10000 252x100", factor, true},
+                               Model{"  singular model (random triangular L)", singular, false}}) {
+            Vec eq(n, 1.0 / n), w(count * n), w_rows(count * n), rc(count * n), res(count), vol(count);
+            std::vector<int32_t> it(count), cv(count), us(count);
+            auto call = [&](int64_t c, Vec& out) {
+                return er_scenario_solve(ctx, m.L.data(), nullptr, n, seed, 0, c, rows, 5, ER_COV_SAMPLE, 0,
+                                         eq.data(), 1, 1e-10, 10000, ER_SOLVER_AUTO, out.data(), rc.data(), it.data(),
+                                         res.data(), cv.data(), us.data(), vol.data(), nullptr);
+            };
+            double gpu[2] = {0, 0};
+            for (int layout = 0; layout < (m.layouts ? 2 : 1); layout++) {
+                if (layout == 1) setenv("EQUIRISK_SCENARIO_L", "rows", 1);
+                call(1, layout == 0 ? w : w_rows); /* warm-up */
+                auto t0 = std::chrono::steady_clock::now();
+                const er_status s = call(count, layout == 0 ? w : w_rows);
+                gpu[layout] = seconds_since(t0);
+                unsetenv("EQUIRISK_SCENARIO_L");
+                if (s != ER_OK) {
+                    std::printf("scenario solve failed: %s\n", er_last_error());
+                    return 1;
+                }
             }
+            const int64_t cpu_scenarios = 100; /* a hundredth, scaled */
+            auto t0 = std::chrono::steady_clock::now();
+            Vec S(n * n), x(n);
+            double dw = 0;
+            for (int64_t k = 0; k < cpu_scenarios; k++) {
+                const RefScenarios r = ref_scenarios(m.L, nullptr, n, seed, k, 1, rows, 5);
+                ref_covariance(r.r, n, 0, rows, ER_COV_SAMPLE, 0, S.data());
+                ref_ccd(S.data(), eq.data(), (int)n, 1e-10, x.data());
+                for (int64_t i = 0; i < n; i++) dw = std::max(dw, std::fabs(x[i] - w[k * n + i]));
+            }
+            const double cpu = seconds_since(t0) * (double)count / cpu_scenarios;
+            int conv = 0, newton = 0;
+            double its = 0;
+            for (int64_t k = 0; k < count; k++) {
+                conv += cv[k];
+                newton += us[k] == ER_USED_CCD_NEWTON;
+                its += it[k];
+            }
+            std::printf("%-34s %12.4f %14.4f %9.1f  %d/%lld converged, mean it %.1f, %d to Newton, max |dw| %.2g "
+                        "(CPU time scaled from %lld)",
+                        m.label, gpu[0], cpu, cpu / gpu[0], conv, (long long)count, its / count, newton, dw,
+                        (long long)cpu_scenarios);
+            if (m.layouts) std::printf(", same weights with row-major L: %s", w == w_rows ? "yes" : "NO");
+            std::printf("\n");
+            if (m.layouts) std::printf("%-34s %12.4f %14s %9s\n", "  the same, L row-major (before)", gpu[1], "", "");
         }
-        const int64_t cpu_scenarios = 100; /* a hundredth, scaled */
-        auto t0 = std::chrono::steady_clock::now();
-        Vec S(n * n), x(n);
-        double dw = 0;
-        int64_t sweeps = 0;
-        for (int64_t k = 0; k < cpu_scenarios; k++) {
-            const RefScenarios r = ref_scenarios(L, nullptr, n, seed, k, 1, rows, 5);
-            ref_covariance(r.r, n, 0, rows, ER_COV_SAMPLE, 0, S.data());
-            sweeps += ref_ccd(S.data(), eq.data(), (int)n, 1e-10, x.data());
-            for (int64_t i = 0; i < n; i++) dw = std::max(dw, std::fabs(x[i] - w[k * n + i]));
-        }
-        const double cpu = seconds_since(t0) * (double)count / cpu_scenarios;
-        int conv = 0;
-        for (int64_t k = 0; k < count; k++) conv += cv[k];
-        std::printf("%-34s %12.4f %14.4f %9.1f  %d/%lld converged, max |dw| %.2g (CPU time scaled from %lld), "
-                    "same weights with row-major L: %s\n",
-                    "scenarios t5 B=10000 252x100", gpu[0], cpu, cpu / gpu[0], conv, (long long)count, dw,
-                    (long long)cpu_scenarios, w == w_rows ? "yes" : "NO");
-        std::printf("%-34s %12.4f %14s %9s\n", "  the same, L row-major (before)", gpu[1], "", "");
     }
     std::printf("GPU: wall time of one ABI call after a warm-up, host-device copies included. CPU: the driver's "
                 "C++ code on this host, one thread (-O2): the upper-triangle product for covariance, plain CCD on Σ "

@@ -15,8 +15,9 @@
  * EQUIRISK_CMP_COVARIANCE=0 leaves the covariance out (device-session.sh's dry run on the emulation library), and
  * EQUIRISK_CMP_ROLLING=0 the rolling windows (a few large problems: EQUIRISK_CMP_N=3000 EQUIRISK_CMP_BATCH=1 against
  * EQUIRISK_SOLVE_WIDE=on|off, the whole-device solve against the block path); the Monte Carlo scenarios (as many as
- * the batch, Student-t of 252 × N through er_scenario_solve, the driver's bench model) run unless
- * EQUIRISK_CMP_SCENARIOS=0.
+ * the batch, Student-t of 252 × N through er_scenario_solve) run unless EQUIRISK_CMP_SCENARIOS=0, drawn from the
+ * driver's factor model (factor_model_chol), or with EQUIRISK_CMP_SCENARIO_MODEL=singular from random_chol's
+ * numerically singular one, whose every scenario goes to Newton (the ninth GPU session's scenarios).
  */
 #include <dlfcn.h>
 
@@ -96,7 +97,10 @@ int main(int argc, char** argv) {
     std::vector<int64_t> st(count);
     for (int64_t k = 0; k < count; k++) st[k] = k;
 
-    const Vec L = scenarios ? random_chol(n) : Vec(); /* the driver's bench model */
+    const char* cmp_model = std::getenv("EQUIRISK_CMP_SCENARIO_MODEL");
+    const bool singular = cmp_model != nullptr && std::strcmp(cmp_model, "singular") == 0;
+    const Vec L = !scenarios ? Vec() : singular ? random_chol(n) : factor_model_chol(n);
+    const char* model = singular ? "singular" : "factor";
     Vec w0, c0, rw0, sw0;
     for (int a = 1; a < argc; a++) {
         const Variant v = parse(argv[a]);
@@ -182,9 +186,9 @@ int main(int argc, char** argv) {
             }
             if (sw0.empty()) sw0 = sw;
             for (int64_t e = 0; e < batch * n; e++) sdw = std::max(sdw, std::fabs(sw[e] - sw0[e]));
-            std::printf("%-12s scenarios %lldx252x%lld: %d/%lld converged, mean it %.2f, %d to Newton, max residual "
-                        "%.2g, max |dw| vs first %.2g\n",
-                        v.label.c_str(), (long long)batch, (long long)n, sconv, (long long)batch, sits / batch,
+            std::printf("%-12s scenarios %lldx252x%lld (%s model): %d/%lld converged, mean it %.2f, %d to Newton, "
+                        "max residual %.2g, max |dw| vs first %.2g\n",
+                        v.label.c_str(), (long long)batch, (long long)n, model, sconv, (long long)batch, sits / batch,
                         snewton, worst, sdw);
             std::fflush(stdout);
         }

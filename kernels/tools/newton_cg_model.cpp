@@ -8,7 +8,8 @@
  *
  *   EQUIRISK_SKIP_CUDA=1 bash kernels/build.sh kernels/target/test-emu     (the driver it includes links the ABI)
  *   g++ -O2 -std=c++20 -pthread -Ikernels/include kernels/tools/newton_cg_model.cpp -Lkernels/target/test-emu \
- *       -lequirisk_emu -Wl,-rpath,$PWD/kernels/target/test-emu -o ncg && ./ncg [PROBLEMS [spd|ill|ill8|rolling|scenarios]]
+ *       -lequirisk_emu -Wl,-rpath,$PWD/kernels/target/test-emu -o ncg
+ *   ./ncg [PROBLEMS [spd|ill|ill8|rolling|scenarios|scenarios-factor]]
  *
  * The problem on the correlation scale: f(y) = ½ yᵀAy − Σ b_i ln y_i, A = C + I (unit diagonal), gradient
  * g = Ay − b/y, Hessian H = A + diag(b/y²). Each Newton step solves H p = −g by conjugate gradients preconditioned
@@ -21,7 +22,8 @@
  * The last three variants take the direction from an FP32 Cholesky factor of H instead (as a preconditioner, or
  * alone): as many steps as the exact Newton's, no CG. Built in the kernel and timed on an H200, they were slower
  * than PCG (benchmarks/RESULTS.md, "Ninth GPU session"), and were taken out of it; the counts stay here.
- * "scenarios" are 252 Student-t (ν = 5) rows of the driver's bench model, the Monte Carlo call's problems.
+ * "scenarios" are 252 Student-t (ν = 5) rows of the driver's numerically singular model (random_chol), the ninth GPU
+ * session's Monte Carlo problems; "scenarios-factor" the same rows of its factor model (factor_model_chol).
  */
 #include <cmath>
 #include <cstdio>
@@ -215,10 +217,10 @@ void rolling_window(int n, double* S) {
         }
 }
 
-/* Monte Carlo scenario k: 252 Student-t (ν = 5) rows of the driver's bench model (random_chol), sample covariance */
-void scenario(int n, int k, double* S) {
-    static const Vec L = random_chol(n);
-    const RefScenarios r = ref_scenarios(L, nullptr, n, 2026, k, 1, 252, 5);
+/* Monte Carlo scenario k: 252 Student-t (ν = 5) rows of one of the driver's models, sample covariance */
+void scenario(int n, int k, bool factor, double* S) {
+    static const Vec singular = random_chol(n), model = factor_model_chol(n);
+    const RefScenarios r = ref_scenarios(factor ? model : singular, nullptr, n, 2026, k, 1, 252, 5);
     ref_covariance(r.r, n, 0, 252, ER_COV_SAMPLE, 0, S);
 }
 
@@ -251,7 +253,8 @@ int main(int argc, char** argv) {
         if (kind == "ill") ill_conditioned(n, 4.0, S.data());
         else if (kind == "ill8") ill_conditioned(n, 8.0, S.data());
         else if (kind == "rolling") rolling_window(n, S.data());
-        else if (kind == "scenarios") scenario(n, k, S.data());
+        else if (kind == "scenarios") scenario(n, k, false, S.data());
+        else if (kind == "scenarios-factor") scenario(n, k, true, S.data());
         else random_spd(n, S.data());
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
