@@ -27,6 +27,9 @@
 #                8 rows) against the baseline's (a block per row, EQUIRISK_BASE_REV) and against 4, 12 and 16 rows per
 #                block (`draw_variants`, sm_90), L mirrored and row-major ("Scenario draws, eight rows a block")
 #   draw-ncu     the same on the scenario draw kernel
+#   cov-N        compare_libs at N = 100, 50, 32: the covariance of the rolling windows and of the scenarios (10,000
+#                of 252 × N) on the one-window-per-block kernel (EQUIRISK_COV_KERNEL=window) against the tile kernel,
+#                alternating ("Covariance of many small windows, one block each" in RESULTS.md)
 #   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
 #                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
 #                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
@@ -275,6 +278,11 @@ run() {
     done
     draw_libs+=(rows8-Lrows="$base,EQUIRISK_SCENARIO_L=rows" rows8-again="$base")
     step draw 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 "$cmp" "${draw_libs[@]}"
+    # the covariance of many small windows: one window per block against the tile kernel, by N (the same bits)
+    for wn in 100 50 32; do
+        step "cov-$wn" 60 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_N="$wn" "$cmp" tiles="$base" \
+            window="$base,EQUIRISK_COV_KERNEL=window" tiles2="$base" window2="$base,EQUIRISK_COV_KERNEL=window"
+    done
     # where the time goes (Nsight Compute, tools/kernel_ncu.sh; "Ninth GPU session"): the Newton stage on the
     # scenarios and on the windows, and the scenario draw, which is most of a scenario call whose covariances CCD
     # finishes (the Java comparison's 3-factor model: draw 15.5 ms, covariance 3.8, solve 4.6)
@@ -313,6 +321,9 @@ run() {
     excerpt java-scenarios "scenarios of|cpu|cuda" 12
     excerpt newton "solve|rolling|scenarios|cannot|failed" 16
     excerpt draw "scenarios|cannot|failed" 16
+    for wn in 100 50 32; do
+        excerpt "cov-$wn" "scenarios|rolling|cannot|failed" 8
+    done
     excerpt newton-ncu "." 80
     excerpt draw-ncu "." 40
     for size_nb in "${sizes[@]}"; do

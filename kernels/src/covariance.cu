@@ -11,6 +11,8 @@
  *   is built for has them): H100 SXM peaks at 67 TFLOP/s there against 34 on the FP64 CUDA cores.
  * - syrk_kernel (EQUIRISK_COV_KERNEL=simt): the CUDA-core version, 4 × 4 register blocks; kept to compare on a GPU
  *   and as the plainer statement of the same computation.
+ * - syrk_window_kernel (EQUIRISK_COV_KERNEL=window, n ≤ 128): the tensor-core product with one window per block, for
+ *   many small windows; the tile kernel's bits; an experiment until a GPU has timed it.
  */
 #include <cstdlib>
 #include <cstring>
@@ -271,13 +273,137 @@ __global__ void __launch_bounds__(TC_THREADS) syrk_tensor_kernel(const double* _
     }
 }
 
-/* Which product kernel: EQUIRISK_COV_KERNEL=simt picks the CUDA-core one (read once). */
-bool use_simt_kernel() {
-    static const bool simt = [] {
-        const char* v = std::getenv("EQUIRISK_COV_KERNEL");
-        return v != nullptr && std::strcmp(v, "simt") == 0;
-    }();
-    return simt;
+/* ---- the tensor-core product for small n: one window per block ----
+   The tile kernel gives a window of n = 65–128 three 64 × 64 blocks, each staging both of its column panels: at
+   n = 100 they compute 12,288 entries for the upper triangle's 5,050, and stage the window's rows six times. Here
+   one block takes a whole window of n ≤ WIN_BLOCKS · 32: each step's WIN_KT rows are staged once, all of the
+   window's columns (demeaned; the i side weighted), and warp w < nb(nb + 1)/2 (nb = ⌈n/32⌉) computes the w-th upper
+   32 × 32 block (row-major over the upper triangle of nb × nb); for n ≤ 64 a few more warps only help to stage, so
+   that no thread stages more than WIN_STAGED values a step. The rows are staged straight from global memory: a
+   prefetch into registers, as the tile kernel's, made ptxas spill at its 168 registers (76 bytes). Every entry is
+   the same sum in the same order as the tile kernel's (steps of WIN_KT = TC_KT rows, mma chunks of 4), so the two
+   give the same bits (the driver compares them). Fragments past n are multiplied too (zeros): predicating them made
+   ptxas spill. Selected by EQUIRISK_COV_KERNEL=window until a GPU has timed it. */
+constexpr int WIN_BLOCKS = 4;                   /* nb ≤ 4: n ≤ 128 */
+constexpr int WIN_COLS = 32 * WIN_BLOCKS;       /* staged columns at most */
+constexpr int WIN_KT = TC_KT;                   /* rows staged per step */
+constexpr int WIN_STAGED = 8;                   /* staged values per thread and step, at most */
+
+/* The layout for NB blocks of 32 columns. A staged row's stride is 32·NB + 4 doubles, so rows stay 32 B-aligned
+   (as load_matrix_sync requires) and each is 8 banks further on than the one before. Warps: one per upper block,
+   and enough that each thread stages ≤ WIN_STAGED values a step. */
+template <int NB>
+struct WindowLayout {
+    static constexpr int cols = 32 * NB, ld = cols + 4, blocks = NB * (NB + 1) / 2;
+    static constexpr int stagers = (WIN_KT * cols + 32 * WIN_STAGED - 1) / (32 * WIN_STAGED);
+    static constexpr int warps = blocks > stagers ? blocks : stagers;
+    /* both panels and a 64-double scratch per warp */
+    static constexpr int doubles = 2 * WIN_KT * ld + 64 * warps;
+};
+
+template <int NB>
+__global__ void __launch_bounds__(32 * WindowLayout<NB>::warps)
+syrk_window_kernel(const double* __restrict__ r, int64_t n, const int64_t* __restrict__ starts, int64_t count,
+                   int64_t window, const double* __restrict__ weights, const double* __restrict__ means, double scale,
+                   double* __restrict__ out) {
+    using W = WindowLayout<NB>;
+    constexpr int nb = NB, cols = W::cols, blocks = W::blocks, ld = W::ld, threads = 32 * W::warps;
+    const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
+    /* the two staged panels, then each warp's 8 × 8 fragment on its way out (static: 32 B-aligned for wmma) */
+    __align__(32) __shared__ double smem[W::doubles];
+    double* const a_s = smem;
+    double* const b_s = smem + WIN_KT * ld;
+    double* const c_s = smem + 2 * WIN_KT * ld;
+    /* warp → its block (bi, bj), bi ≤ bj; warps past the blocks only stage */
+    int bi = 0, rest = warp < blocks ? warp : 0;
+    while (rest >= nb - bi) {
+        rest -= nb - bi;
+        bi++;
+    }
+    const bool computes = warp < blocks;
+    const int bj = bi + rest, i0 = 32 * bi, j0 = 32 * bj;
+    for (int64_t k = blockIdx.x; k < count; k += gridDim.x) {
+        const double* rk = r + starts[k] * n;
+        const double* mk = means + k * n;
+        double* ok = out + k * n * n;
+        FragC acc[TC_FRAGS][TC_FRAGS];
+#pragma unroll
+        for (int u = 0; u < TC_FRAGS; u++)
+#pragma unroll
+            for (int v = 0; v < TC_FRAGS; v++) wmma::fill_fragment(acc[u][v], 0.0);
+        for (int64_t t0 = 0; t0 < window; t0 += WIN_KT) {
+            __syncthreads(); /* every warp is done with the previous step's panels (or the previous window's) */
+            for (int e = tid; e < WIN_KT * cols; e += threads) {
+                const int tt = e / cols, c = e - tt * cols;
+                const int64_t t = t0 + tt;
+                double a = 0.0, b = 0.0;
+                if (t < window && c < n) {
+                    b = rk[t * n + c] - mk[c];
+                    a = weights != nullptr ? b * weights[t] : b;
+                }
+                a_s[tt * ld + c] = a;
+                b_s[tt * ld + c] = b;
+            }
+            __syncthreads();
+            if (computes) {
+#pragma unroll
+                for (int kk = 0; kk < WIN_KT; kk += 4) {
+                    FragA fa[TC_FRAGS];
+                    FragB fb[TC_FRAGS];
+#pragma unroll
+                    for (int u = 0; u < TC_FRAGS; u++)
+                        wmma::load_matrix_sync(fa[u], a_s + kk * ld + i0 + 8 * u, ld);
+#pragma unroll
+                    for (int v = 0; v < TC_FRAGS; v++)
+                        wmma::load_matrix_sync(fb[v], b_s + kk * ld + j0 + 8 * v, ld);
+#pragma unroll
+                    for (int u = 0; u < TC_FRAGS; u++)
+#pragma unroll
+                        for (int v = 0; v < TC_FRAGS; v++) wmma::mma_sync(acc[u][v], fa[u], fb[v], acc[u][v]);
+                }
+            }
+        }
+        if (!computes) continue;
+        /* Each fragment goes out through the warp's 8 × 8 scratch twice, as computed (row i → (i, j..j+7)) and
+           transposed (row j → (j, i..i+7)): 64-byte runs either way. Only entries with i ≤ j are written, each to both
+           places, as the tile kernel does. */
+        double* cw = c_s + 64 * warp;
+#pragma unroll
+        for (int u = 0; u < TC_FRAGS; u++)
+#pragma unroll
+            for (int v = 0; v < TC_FRAGS; v++) {
+                const int fi = i0 + 8 * u, fj = j0 + 8 * v;
+                if (fi >= n || fj >= n || fi > fj + 7) continue; /* uniform over the warp */
+#pragma unroll
+                for (int pass = 0; pass < 2; pass++) {
+                    __syncwarp();
+                    wmma::store_matrix_sync(cw, acc[u][v], 8, pass == 0 ? wmma::mem_row_major : wmma::mem_col_major);
+                    __syncwarp();
+#pragma unroll
+                    for (int h = 0; h < 2; h++) {
+                        const int e = lane + 32 * h, a = e / 8, c = e % 8;
+                        /* pass 0: cw[a][c] = entry (fi + a, fj + c); pass 1: cw[a][c] = entry (fi + c, fj + a) */
+                        const int64_t i = pass == 0 ? fi + a : fi + c, j = pass == 0 ? fj + c : fj + a;
+                        if (i < n && j < n && i <= j) {
+                            if (pass == 0)
+                                ok[i * n + j] = cw[e] * scale;
+                            else
+                                ok[j * n + i] = cw[e] * scale;
+                        }
+                    }
+                }
+            }
+    }
+}
+
+/* Which product kernel: EQUIRISK_COV_KERNEL=simt picks the CUDA-core one, =window the one-window-per-block one for
+   n ≤ 128 (the tile kernel beyond); read at each call, so a test can compare them in one process. */
+enum class CovKernel { TILES, SIMT, WINDOW };
+CovKernel cov_kernel(int64_t n) {
+    const char* v = std::getenv("EQUIRISK_COV_KERNEL");
+    if (v != nullptr && std::strcmp(v, "simt") == 0) return CovKernel::SIMT;
+    if (v != nullptr && std::strcmp(v, "window") == 0 && n <= WIN_COLS) return CovKernel::WINDOW;
+    return CovKernel::TILES;
 }
 
 }  // namespace
@@ -303,9 +429,30 @@ cudaError_t launch_covariance(const double* d_returns, int64_t n, const int64_t*
     const unsigned gy = (unsigned)(count < 65535 ? count : 65535);
     const double scale = kind == 0 ? 1.0 / (double)(window - 1) : 1.0;
     const double* w = kind == 0 ? nullptr : d_weights;
-    if (use_simt_kernel()) {
+    const CovKernel which = cov_kernel(n);
+    if (which == CovKernel::SIMT) {
         ER_LAUNCH(syrk_kernel, dim3(gx, gy), dim3(TX, TY), 0, stream, d_returns, n, d_starts, count, window, w,
                   d_means, scale, d_out);
+    } else if (which == CovKernel::WINDOW) {
+        const dim3 grid((unsigned)(count < 65535 ? count : 65535));
+        switch ((n + 31) / 32) {
+            case 1:
+                ER_LAUNCH(syrk_window_kernel<1>, grid, dim3(32 * WindowLayout<1>::warps), 0, stream, d_returns, n,
+                          d_starts, count, window, w, d_means, scale, d_out);
+                break;
+            case 2:
+                ER_LAUNCH(syrk_window_kernel<2>, grid, dim3(32 * WindowLayout<2>::warps), 0, stream, d_returns, n,
+                          d_starts, count, window, w, d_means, scale, d_out);
+                break;
+            case 3:
+                ER_LAUNCH(syrk_window_kernel<3>, grid, dim3(32 * WindowLayout<3>::warps), 0, stream, d_returns, n,
+                          d_starts, count, window, w, d_means, scale, d_out);
+                break;
+            default:
+                ER_LAUNCH(syrk_window_kernel<4>, grid, dim3(32 * WindowLayout<4>::warps), 0, stream, d_returns, n,
+                          d_starts, count, window, w, d_means, scale, d_out);
+                break;
+        }
     } else {
         ER_LAUNCH(syrk_tensor_kernel, dim3(gx, gy), dim3(TC_THREADS), 0, stream, d_returns, n, d_starts, count,
                   window, w, d_means, scale, d_out);

@@ -314,6 +314,21 @@ void test_covariance(er_context* ctx, bool expect_chunking) {
         CHECK(worst <= 1e-12, "covariance kind=%d n=%lld window=%lld: relative error %.3g", c.kind,
               (long long)c.n, (long long)c.window, worst);
         CHECK(symmetric, "covariance kind=%d n=%lld: not exactly symmetric", c.kind, (long long)c.n);
+        /* up to 128 assets the one-window-per-block kernel (an experiment, EQUIRISK_COV_KERNEL=window) sums every
+           entry as the tile kernel does: the same bits, NaN-filled output and all (under the simt setting the
+           default run is the CUDA-core kernel's, whose sums differ: not compared) */
+        const char* chosen = std::getenv("EQUIRISK_COV_KERNEL");
+        if (c.n <= 128 && chosen == nullptr) {
+            Vec alt(count * c.n * c.n, NAN);
+            setenv("EQUIRISK_COV_KERNEL", "window", 1);
+            s = er_covariance(ctx, r.data(), c.rows, c.n, c.starts.data(), count, c.window, c.kind, c.lambda,
+                              alt.data());
+            unsetenv("EQUIRISK_COV_KERNEL");
+            CHECK(s == ER_OK, "covariance n=%lld, one window per block: %s", (long long)c.n, er_last_error());
+            CHECK(s != ER_OK || std::memcmp(alt.data(), got.data(), alt.size() * sizeof(double)) == 0,
+                  "covariance kind=%d n=%lld window=%lld: one window per block differs from the tile kernel",
+                  c.kind, (long long)c.n, (long long)c.window);
+        }
     }
     /* many windows: chunked when device memory is small */
     const int64_t rows = 120, n = 40, window = 30, count = 60;

@@ -50,6 +50,8 @@ if [[ -z "$sanitize" ]]; then
     # left to the full run and the chunked one
     echo "--- covariance on the CUDA-core product kernel (the tensor-core one is the default)"
     EQUIRISK_COV_KERNEL=simt "$driver" --quick --skip wide
+    echo "--- covariance on the one-window-per-block kernel, alone and under the fused solves (an experiment)"
+    EQUIRISK_COV_KERNEL=window "$driver" --quick --only covariance,fused,scenarios,bootstrap,newton
     echo "--- solve on the warp path with the FP32 triangle (FP16 is the default)"
     EQUIRISK_SOLVE_TRI=fp32 "$driver" --quick --skip wide
     echo "--- solve on the warp path with the mixer's history in the workspace (shared memory where it fits)"
