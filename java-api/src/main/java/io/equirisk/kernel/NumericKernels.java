@@ -54,6 +54,16 @@ public interface NumericKernels {
      */
     void axpy4(double[] coef, double[] a, int off, int stride, double[] y, int yOff, int len);
 
+    /**
+     * A blocked Cholesky factorisation's right-looking update by a panel of four columns, on four rows at once: for
+     * q, r = 0..3 and every c in [from, to),
+     * <pre>  a[row_q + c] = fma(pt[r·ldp + c], −a[row_q + p + r], …)   (r = 0, 1, 2, 3 in turn)</pre>
+     * with row_q = aOff + q·lda: rows q subtract Σ_r L[q][p + r]·Pᵀ[r][c], the panel's columns held transposed in
+     * {@code pt} (row r at {@code pt[r·ldp]}), one fma per term in ascending r, so every implementation gives the
+     * same bits. Each loaded panel vector serves four rows. [from, to) must not overlap the coefficients [p, p + 4).
+     */
+    void subtractPanel4(double[] a, int aOff, int lda, int p, double[] pt, int ldp, int from, int to);
+
     /** A short name for reports: "scalar" or "panama-vector(256 bit)". */
     String name();
 }

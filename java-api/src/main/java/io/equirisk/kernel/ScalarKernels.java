@@ -91,6 +91,20 @@ final class ScalarKernels implements NumericKernels {
     }
 
     @Override
+    public void subtractPanel4(double[] a, int aOff, int lda, int p, double[] pt, int ldp, int from, int to) {
+        for (int q = 0; q < 4; q++) {
+            int row = aOff + q * lda;
+            double c0 = -a[row + p], c1 = -a[row + p + 1], c2 = -a[row + p + 2], c3 = -a[row + p + 3];
+            for (int c = from; c < to; c++) {
+                double y = Math.fma(pt[c], c0, a[row + c]);
+                y = Math.fma(pt[ldp + c], c1, y);
+                y = Math.fma(pt[2 * ldp + c], c2, y);
+                a[row + c] = Math.fma(pt[3 * ldp + c], c3, y);
+            }
+        }
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

@@ -434,6 +434,45 @@ final class VectorKernels implements NumericKernels {
     }
 
     @Override
+    public void subtractPanel4(double[] a, int aOff, int lda, int p, double[] pt, int ldp, int from, int to) {
+        int r0 = aOff, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+        int p1 = ldp, p2 = 2 * ldp, p3 = 3 * ldp;
+        int c = from;
+        int bound = to - L;
+        if (c <= bound) {
+            DoubleVector c00 = DoubleVector.broadcast(S, -a[r0 + p]), c01 = DoubleVector.broadcast(S, -a[r0 + p + 1]);
+            DoubleVector c02 = DoubleVector.broadcast(S, -a[r0 + p + 2]), c03 = DoubleVector.broadcast(S, -a[r0 + p + 3]);
+            DoubleVector c10 = DoubleVector.broadcast(S, -a[r1 + p]), c11 = DoubleVector.broadcast(S, -a[r1 + p + 1]);
+            DoubleVector c12 = DoubleVector.broadcast(S, -a[r1 + p + 2]), c13 = DoubleVector.broadcast(S, -a[r1 + p + 3]);
+            DoubleVector c20 = DoubleVector.broadcast(S, -a[r2 + p]), c21 = DoubleVector.broadcast(S, -a[r2 + p + 1]);
+            DoubleVector c22 = DoubleVector.broadcast(S, -a[r2 + p + 2]), c23 = DoubleVector.broadcast(S, -a[r2 + p + 3]);
+            DoubleVector c30 = DoubleVector.broadcast(S, -a[r3 + p]), c31 = DoubleVector.broadcast(S, -a[r3 + p + 1]);
+            DoubleVector c32 = DoubleVector.broadcast(S, -a[r3 + p + 2]), c33 = DoubleVector.broadcast(S, -a[r3 + p + 3]);
+            for (; c <= bound; c += L) {
+                DoubleVector v0 = DoubleVector.fromArray(S, pt, c), v1 = DoubleVector.fromArray(S, pt, p1 + c);
+                DoubleVector v2 = DoubleVector.fromArray(S, pt, p2 + c), v3 = DoubleVector.fromArray(S, pt, p3 + c);
+                v3.fma(c03, v2.fma(c02, v1.fma(c01, v0.fma(c00, DoubleVector.fromArray(S, a, r0 + c)))))
+                        .intoArray(a, r0 + c);
+                v3.fma(c13, v2.fma(c12, v1.fma(c11, v0.fma(c10, DoubleVector.fromArray(S, a, r1 + c)))))
+                        .intoArray(a, r1 + c);
+                v3.fma(c23, v2.fma(c22, v1.fma(c21, v0.fma(c20, DoubleVector.fromArray(S, a, r2 + c)))))
+                        .intoArray(a, r2 + c);
+                v3.fma(c33, v2.fma(c32, v1.fma(c31, v0.fma(c30, DoubleVector.fromArray(S, a, r3 + c)))))
+                        .intoArray(a, r3 + c);
+            }
+        }
+        for (int row = r0; c < to && row <= r3; row += lda) { // the tail, one row at a time as the scalar kernel
+            double k0 = -a[row + p], k1 = -a[row + p + 1], k2 = -a[row + p + 2], k3 = -a[row + p + 3];
+            for (int t = c; t < to; t++) {
+                double y = Math.fma(pt[t], k0, a[row + t]);
+                y = Math.fma(pt[p1 + t], k1, y);
+                y = Math.fma(pt[p2 + t], k2, y);
+                a[row + t] = Math.fma(pt[p3 + t], k3, y);
+            }
+        }
+    }
+
+    @Override
     public String name() {
         return "panama-vector(" + S.vectorBitSize() + " bit)";
     }

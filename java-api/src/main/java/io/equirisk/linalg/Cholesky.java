@@ -11,11 +11,15 @@ import java.util.List;
 /**
  * Cholesky factorisation A = LLᵀ of a symmetric positive-definite matrix, row-major, in place.
  *
- * <p>Blocked, right-looking: for each block of {@link #BLOCK} columns, the diagonal block is factored row by row
- * (Cholesky–Banachiewicz: every entry is an inner product of two contiguous row prefixes, done by the active
- * {@link NumericKernels#dot}), the rows below are solved against it the same way, and the trailing matrix takes the
- * block's rank-k update through the packed, register-blocked product kernel that the covariance estimators use
- * ({@link NumericKernels#subtractOuterProducts}), which carries nearly all of the N³/3 flops. Only the lower
+ * <p>Blocked, right-looking: for each block of {@link #BLOCK} columns, the block's columns are factored four at a
+ * time, right-looking as well: the 4 × 4 corner row by row, every row below it against the corner (the pivots'
+ * reciprocals taken once), and then that panel's update of the block's later columns in every row below, four rows
+ * at a time ({@link NumericKernels#subtractPanel4}: each loaded vector of the transposed panel serves four rows, and
+ * there are no reductions). The trailing matrix then takes the block's rank-k update through the packed,
+ * register-blocked product kernel that the covariance estimators use ({@link NumericKernels#subtractOuterProducts}),
+ * which carries nearly all of the N³/3 flops at large N. Below ~{@link #BLOCK} (a Newton step's Hessian) the
+ * panels are the whole of it: N = 100 in 20 µs on one Zen 4 core, where the row-by-row form (an inner product and
+ * a division per entry) took 49 µs (benchmarks/RESULTS.md, "Small Cholesky factorisations"). Only the lower
  * triangle of the input is read. The update's columns are split over threads ({@link TriangleRows}); the result
  * does not depend on their number. Measured on the 2-core Zen 3 (factor-model Σ): N = 3000 in 0.45 s on one thread
  * (20 GFLOP/s) and 0.33 s on two, where the unblocked row-by-row form took 3.3 s (every row streamed all the rows
@@ -56,31 +60,15 @@ public final class Cholesky {
                     + " values, got " + a.length);
         }
         NumericKernels k = Kernels.get();
-        double[] dots = new double[4];
+        double[] pt = new double[4 * n]; // a panel's four columns, transposed: pt[r·n + i] = L[i][p + r]
         for (int k0 = 0; k0 < n; k0 += BLOCK) {
             int k1 = Math.min(n, k0 + BLOCK);
-            // the diagonal block (earlier blocks' terms are already subtracted, so the products start at column k0),
-            // four rows at a time: their entries left of the four by one dot4 per column (the rows share each loaded
-            // row j), then their own 4 × 4 corner row by row. Row by row throughout, each entry was one short inner
-            // product with its own reduction: 5,050 of them at n = 100 (70 µs on Zen 4, where the flops take ~10)
-            int i = k0;
-            for (; i + 4 <= k1; i += 4) {
-                solveFourRows(k, a, n, i * n, k0, i, dots);
-                for (int r = i; r < i + 4; r++) {
-                    solveRow(k, a, n, r * n, k0, i, r);
-                    pivot(k, a, n, r, k0, names);
-                }
-            }
-            for (; i < k1; i++) {
-                solveRow(k, a, n, i * n, k0, k0, i);
-                pivot(k, a, n, i, k0, names);
-            }
-            // the rows below, against the diagonal block: four rows at a time share each row of the block
-            for (i = k1; i + 4 <= n; i += 4) {
-                solveFourRows(k, a, n, i * n, k0, k1, dots);
-            }
-            for (; i < n; i++) {
-                solveRow(k, a, n, i * n, k0, k0, k1);
+            // the block's columns, right-looking, four at a time (earlier blocks' terms are already subtracted)
+            for (int p = k0; p < k1; p += 4) {
+                int w = Math.min(4, k1 - p);
+                factorCorner(k, a, n, p, w, k0, names);
+                solveBelowCorner(a, n, p, w, pt);
+                updateBlockColumns(k, a, n, p, w, k1, pt);
             }
             // the trailing matrix takes the block's rank-(k1 − k0) update, its columns split over threads
             int m = n - k1;
@@ -95,40 +83,95 @@ public final class Cholesky {
         }
     }
 
-    /** {@link #solveRow} for the four rows from {@code ri}, with one {@link NumericKernels#dot4} per column. */
-    private static void solveFourRows(NumericKernels k, double[] a, int n, int ri, int k0, int to, double[] dots) {
-        for (int j = k0; j < to; j++) {
-            int rj = j * n;
-            k.dot4(a, ri + k0, n, a, rj + k0, j - k0, dots);
-            double pivot = a[rj + j];
-            for (int r = 0; r < 4; r++) {
-                int idx = ri + r * n + j;
-                a[idx] = (a[idx] - dots[r]) / pivot;
+    /**
+     * The w × w corner at (p, p), its earlier columns' terms already subtracted, factored row by row; a pivot that is
+     * not positive throws, naming its asset.
+     */
+    private static void factorCorner(NumericKernels k, double[] a, int n, int p, int w, int k0, List<String> names) {
+        for (int r = p; r < p + w; r++) {
+            int ri = r * n;
+            for (int c = p; c < r; c++) {
+                int rc = c * n;
+                double s = a[ri + c];
+                for (int q = p; q < c; q++) {
+                    s -= a[ri + q] * a[rc + q];
+                }
+                a[ri + c] = s / a[rc + c];
+            }
+            double d = a[ri + r] - k.dot(a, ri + p, a, ri + p, r - p);
+            if (!(d > 0)) {
+                String who = names == null ? "asset " + (r + 1) : "asset " + names.get(r) + " (" + (r + 1) + ")";
+                throw new NotPositiveDefiniteException("matrix is not positive definite: the pivot of " + who
+                        + " is " + d + " after eliminating the " + r + " asset" + (r == 1 ? "" : "s")
+                        + " before it, so it is (numerically) a combination of them");
+            }
+            a[ri + r] = Math.sqrt(d);
+        }
+    }
+
+    /**
+     * Every row below the corner solves its w entries of the panel against the corner (forward substitution, the
+     * pivots' reciprocals taken once: a division per entry had been most of the time at n = 100), and the panel goes
+     * transposed into {@code pt} for the updates.
+     */
+    private static void solveBelowCorner(double[] a, int n, int p, int w, double[] pt) {
+        if (w == 4) {
+            int q0 = p * n + p, q1 = q0 + n, q2 = q1 + n, q3 = q2 + n;
+            double inv0 = 1.0 / a[q0], inv1 = 1.0 / a[q1 + 1], inv2 = 1.0 / a[q2 + 2], inv3 = 1.0 / a[q3 + 3];
+            double l10 = a[q1], l20 = a[q2], l21 = a[q2 + 1], l30 = a[q3], l31 = a[q3 + 1], l32 = a[q3 + 2];
+            for (int i = p + 4; i < n; i++) {
+                int ri = i * n + p;
+                double x0 = a[ri] * inv0;
+                double x1 = (a[ri + 1] - x0 * l10) * inv1;
+                double x2 = (a[ri + 2] - x0 * l20 - x1 * l21) * inv2;
+                double x3 = (a[ri + 3] - x0 * l30 - x1 * l31 - x2 * l32) * inv3;
+                a[ri] = x0;
+                a[ri + 1] = x1;
+                a[ri + 2] = x2;
+                a[ri + 3] = x3;
+                pt[i] = x0;
+                pt[n + i] = x1;
+                pt[2 * n + i] = x2;
+                pt[3 * n + i] = x3;
+            }
+            return;
+        }
+        for (int i = p + w; i < n; i++) {
+            int ri = i * n;
+            for (int c = p; c < p + w; c++) {
+                double s = a[ri + c];
+                for (int q = p; q < c; q++) {
+                    s -= a[ri + q] * a[c * n + q];
+                }
+                double v = s / a[c * n + c];
+                a[ri + c] = v;
+                pt[(c - p) * n + i] = v;
             }
         }
     }
 
-    /** L[i][i] from row i's factored entries in [k0, i), or the error naming asset i. */
-    private static void pivot(NumericKernels k, double[] a, int n, int i, int k0, List<String> names) {
-        int ri = i * n;
-        double d = a[ri + i] - k.dot(a, ri + k0, a, ri + k0, i - k0);
-        if (!(d > 0)) {
-            String who = names == null ? "asset " + (i + 1) : "asset " + names.get(i) + " (" + (i + 1) + ")";
-            throw new NotPositiveDefiniteException("matrix is not positive definite: the pivot of " + who
-                    + " is " + d + " after eliminating the " + i + " asset" + (i == 1 ? "" : "s")
-                    + " before it, so it is (numerically) a combination of them");
-        }
-        a[ri + i] = Math.sqrt(d);
-    }
-
     /**
-     * L[i][j] for j in [from, to) from row i's entries and the factored rows j (forward substitution), the products
-     * over columns [k0, j).
+     * The panel's update of the block's later columns [p + w, k1) in every row below the corner: row i's entries up
+     * to its diagonal inside the block, all of them below it. Four rows at a time ({@link
+     * NumericKernels#subtractPanel4}); inside the block their range runs on to whole vectors of 8, into the strict upper
+     * triangle (scratch here, zeroed at the end), so that no row has a scalar tail.
      */
-    private static void solveRow(NumericKernels k, double[] a, int n, int ri, int k0, int from, int to) {
-        for (int j = from; j < to; j++) {
-            int rj = j * n;
-            a[ri + j] = (a[ri + j] - k.dot(a, ri + k0, a, rj + k0, j - k0)) / a[rj + j];
+    private static void updateBlockColumns(NumericKernels k, double[] a, int n, int p, int w, int k1, double[] pt) {
+        int from = p + w;
+        int i = from;
+        if (w == 4) {
+            for (; i + 4 <= n; i += 4) {
+                int end = Math.min(i + 4, k1); // rows i … i+3 need columns up to i+3 (or the block's end)
+                int to = i + 3 < k1 ? Math.min(from + (end - from + 7) / 8 * 8, n) : end;
+                k.subtractPanel4(a, i * n, n, p, pt, n, from, to);
+            }
+        }
+        for (; i < n; i++) {
+            int ri = i * n;
+            int end = Math.min(i + 1, k1);
+            for (int r = 0; r < w; r++) {
+                k.axpy(-a[ri + p + r], pt, r * n + from, a, ri + from, end - from);
+            }
         }
     }
 

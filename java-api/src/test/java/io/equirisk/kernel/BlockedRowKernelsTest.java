@@ -4,9 +4,13 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** dot4/axpy4 (the blocked coordinate-descent kernels) against plain loops, at lengths around the vector width. */
+/**
+ * dot4/axpy4 (the blocked coordinate-descent kernels) and subtractPanel4 (the Cholesky panels' update) against plain
+ * loops, at lengths around the vector width.
+ */
 class BlockedRowKernelsTest {
 
     @Test
@@ -43,6 +47,43 @@ class BlockedRowKernelsTest {
                 }
                 for (int i = 0; i < y.length; i++) {
                     assertEquals(yRef[i], y[i], 1e-12 * (1 + Math.abs(yRef[i])), k.name() + " axpy4 len " + len);
+                }
+            }
+        }
+    }
+
+    /**
+     * Four rows of a matrix (stride 23, coefficients in columns 2–5) minus their panel products over columns
+     * [from, to): the plain loop's fma chain to the bit, in every kernel, and nothing else of the array touched.
+     */
+    @Test
+    void subtractPanel4IsFourFmaChainsPerEntry() {
+        Random r = new Random(11);
+        int lda = 23, ldp = 21, p = 2;
+        for (NumericKernels k : new NumericKernels[] {Kernels.get(), Kernels.scalar()}) {
+            for (int from = 6; from <= 7; from++) {
+                for (int to = from; to <= lda; to++) {
+                    double[] a = new double[3 + 4 * lda + 5];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = r.nextGaussian();
+                    }
+                    double[] pt = new double[4 * ldp + lda];
+                    for (int i = 0; i < pt.length; i++) {
+                        pt[i] = r.nextGaussian();
+                    }
+                    double[] want = a.clone();
+                    for (int q = 0; q < 4; q++) {
+                        int row = 3 + q * lda;
+                        for (int c = from; c < to; c++) {
+                            double y = want[row + c];
+                            for (int t = 0; t < 4; t++) {
+                                y = Math.fma(pt[t * ldp + c], -want[row + p + t], y);
+                            }
+                            want[row + c] = y;
+                        }
+                    }
+                    k.subtractPanel4(a, 3, lda, p, pt, ldp, from, to);
+                    assertArrayEquals(want, a, k.name() + " subtractPanel4 [" + from + ", " + to + ")");
                 }
             }
         }
