@@ -11,6 +11,15 @@ public interface NumericKernels {
     /** Σ_k a[aOff+k]·b[bOff+k] for k in [0, len). */
     double dot(double[] a, int aOff, double[] b, int bOff, int len);
 
+    /**
+     * Σ_k a[aOff+k]·b[bOff+k] accumulated in twice the working precision (Dot2, Ogita, Rump and Oishi 2005:
+     * products split exactly by fma, sums by TwoSum, the errors summed on the side): as accurate as the plain dot
+     * computed in quadruple precision and rounded, so a small difference of large terms keeps its digits. An
+     * implementation may split the sum (the vector one by lanes, joined by TwoSum in lane order): the result is the
+     * same for the same inputs on every run, and within the Dot2 bound of the exact value.
+     */
+    double dot2(double[] a, int aOff, double[] b, int bOff, int len);
+
     /** y[yOff+k] += alpha·x[xOff+k] for k in [0, len). */
     void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int len);
 

@@ -91,6 +91,22 @@ final class ScalarKernels implements NumericKernels {
     }
 
     @Override
+    public double dot2(double[] a, int aOff, double[] b, int bOff, int len) {
+        double s = 0;
+        double err = 0;
+        for (int k = 0; k < len; k++) {
+            double x = a[aOff + k], y = b[bOff + k];
+            double p = x * y;
+            double pe = Math.fma(x, y, -p);
+            double t = s + p;
+            double z = t - s;
+            err += (s - (t - z)) + (p - z) + pe;
+            s = t;
+        }
+        return s + err;
+    }
+
+    @Override
     public void subtractPanel4(double[] a, int aOff, int lda, int p, double[] pt, int ldp, int from, int to) {
         for (int q = 0; q < 4; q++) {
             int row = aOff + q * lda;

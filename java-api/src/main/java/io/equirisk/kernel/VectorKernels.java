@@ -434,6 +434,45 @@ final class VectorKernels implements NumericKernels {
     }
 
     @Override
+    public double dot2(double[] a, int aOff, double[] b, int bOff, int len) {
+        // Dot2 lane by lane: each lane its own running sum and error; then the lanes' sums joined by TwoSum in lane
+        // order, every error added on the side, and the tail as the scalar kernel
+        DoubleVector sum = DoubleVector.zero(S);
+        DoubleVector err = sum;
+        int k = 0;
+        int bound = S.loopBound(len);
+        for (; k < bound; k += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, aOff + k);
+            DoubleVector y = DoubleVector.fromArray(S, b, bOff + k);
+            DoubleVector p = x.mul(y);
+            DoubleVector pe = x.fma(y, p.neg());
+            DoubleVector t = sum.add(p);
+            DoubleVector z = t.sub(sum);
+            err = err.add(sum.sub(t.sub(z)).add(p.sub(z)).add(pe));
+            sum = t;
+        }
+        double s = sum.lane(0);
+        double e = err.lane(0);
+        for (int i = 1; i < L; i++) {
+            double q = sum.lane(i);
+            double t = s + q;
+            double z = t - s;
+            e += (s - (t - z)) + (q - z) + err.lane(i);
+            s = t;
+        }
+        for (; k < len; k++) {
+            double x = a[aOff + k], y = b[bOff + k];
+            double p = x * y;
+            double pe = Math.fma(x, y, -p);
+            double t = s + p;
+            double z = t - s;
+            e += (s - (t - z)) + (p - z) + pe;
+            s = t;
+        }
+        return s + e;
+    }
+
+    @Override
     public void subtractPanel4(double[] a, int aOff, int lda, int p, double[] pt, int ldp, int from, int to) {
         int r0 = aOff, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
         int p1 = ldp, p2 = 2 * ldp, p3 = 3 * ldp;
