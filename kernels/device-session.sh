@@ -45,7 +45,8 @@
 #                Compute's stall samples by code region, on the product's code ("Sixth GPU session" in RESULTS.md)
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
-#   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves
+#   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves;
+#                window-sanitizers: all three on the covariance and fused groups with EQUIRISK_COV_KERNEL=window
 # EQUIRISK_STEPS (comma-separated glob patterns, e.g. "driver,wide-*") runs only the steps it names. The summary
 # table comes last in the output, after the lines that matter from each log.
 set -euo pipefail
@@ -305,6 +306,12 @@ run() {
             "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide,scenarios,bootstrap,newton
         step synccheck 30 "$sanitizer" --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
             --only solve,covariance,wide,scenarios,bootstrap,newton
+        # the one-window-per-block covariance (an experiment, off by default): its staging barriers and fragment
+        # scratch under racecheck and synccheck, and memcheck
+        step window-sanitizers 90 env EQUIRISK_COV_KERNEL=window bash -c "'$sanitizer' --tool racecheck \
+            --racecheck-report all --error-exitcode 9 '$dev/bin/driver-lineinfo' --quick --only covariance,fused &&
+            '$sanitizer' --tool synccheck --error-exitcode 9 '$dev/bin/driver-cuda' --quick --only covariance,fused &&
+            '$sanitizer' --tool memcheck --error-exitcode 9 '$dev/bin/driver-cuda' --quick --only covariance,fused"
     fi
 
     if ((!emulation)); then
@@ -341,6 +348,7 @@ run() {
     excerpt memcheck "ERROR SUMMARY|Invalid|checks"
     excerpt racecheck "ERROR SUMMARY|RACECHECK SUMMARY|hazard|checks|Race reported|solve.cu:" 20
     excerpt synccheck "ERROR SUMMARY|Barrier|checks" 8
+    excerpt window-sanitizers "ERROR SUMMARY|RACECHECK SUMMARY|hazard|Barrier|Invalid|checks" 12
     echo
     printf '%-13s %-28s %6s  %s\n' step status s log
     printf '%s\n' "${steps[@]}"
