@@ -1370,9 +1370,8 @@ Vec random_chol(int64_t n) {
 /* The lower Cholesky factor of random_spd's factor-model covariance (n/3 factors, volatilities 5–50%; its
    correlation matrix's condition number ~25), NaN above the diagonal: a scenario model like a desk's, whose 252-row
    Student-t sample covariances have condition numbers of a few hundred. */
-Vec factor_model_chol(int64_t n) {
-    Vec S(n * n), L(n * n, NAN);
-    random_spd((int)n, S.data());
+/* The lower triangle of L = chol(S) (n × n, row-major) into L; what L holds above the diagonal is left as it is. */
+void lower_cholesky(const Vec& S, int64_t n, Vec& L) {
     for (int64_t j = 0; j < n; j++) {
         double d = S[j * n + j];
         for (int64_t k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
@@ -1383,6 +1382,12 @@ Vec factor_model_chol(int64_t n) {
             L[i * n + j] = v / L[j * n + j];
         }
     }
+}
+
+Vec factor_model_chol(int64_t n) {
+    Vec S(n * n), L(n * n, NAN);
+    random_spd((int)n, S.data());
+    lower_cholesky(S, n, L);
     return L;
 }
 
@@ -1644,16 +1649,7 @@ void test_scenarios(er_context* ctx, bool expect_chunking) {
         Vec S(n * n), L(n * n, 0.0);
         for (int64_t i = 0; i < n; i++)
             for (int64_t j = 0; j < n; j++) S[i * n + j] = corr[i][j] * vol[i] * vol[j];
-        for (int64_t j = 0; j < n; j++) { /* Cholesky */
-            double d = S[j * n + j];
-            for (int64_t p = 0; p < j; p++) d -= L[j * n + p] * L[j * n + p];
-            L[j * n + j] = std::sqrt(d);
-            for (int64_t i = j + 1; i < n; i++) {
-                double v = S[i * n + j];
-                for (int64_t p = 0; p < j; p++) v -= L[i * n + p] * L[j * n + p];
-                L[i * n + j] = v / L[j * n + j];
-            }
-        }
+        lower_cholesky(S, n, L);
         const double mu[n] = {0.001, -0.002, 0.0, 0.0005};
         for (int dof : {0, 10}) {
             const Vec R = scenarios(ctx, L, mu, n, 20261127 + dof, 0, count, rows, dof, &st);
