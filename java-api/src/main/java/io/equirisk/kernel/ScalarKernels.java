@@ -92,9 +92,15 @@ final class ScalarKernels implements NumericKernels {
 
     @Override
     public double dot2(double[] a, int aOff, double[] b, int bOff, int len) {
-        double s = 0;
-        double err = 0;
-        for (int k = 0; k < len; k++) {
+        return dot2From(0, 0, a, aOff, b, bOff, 0, len);
+    }
+
+    /**
+     * Dot2 from a running sum s and error err over the terms k in [from, len), then s + err: the scalar kernel's
+     * whole loop, and the vector kernel's tail after its lanes are joined.
+     */
+    static double dot2From(double s, double err, double[] a, int aOff, double[] b, int bOff, int from, int len) {
+        for (int k = from; k < len; k++) {
             double x = a[aOff + k], y = b[bOff + k];
             double p = x * y;
             double pe = Math.fma(x, y, -p);

@@ -465,16 +465,7 @@ final class VectorKernels implements NumericKernels {
             e += (s - (t - z)) + (q - z) + err.lane(i);
             s = t;
         }
-        for (; k < len; k++) {
-            double x = a[aOff + k], y = b[bOff + k];
-            double p = x * y;
-            double pe = Math.fma(x, y, -p);
-            double t = s + p;
-            double z = t - s;
-            e += (s - (t - z)) + (p - z) + pe;
-            s = t;
-        }
-        return s + e;
+        return ScalarKernels.dot2From(s, e, a, aOff, b, bOff, k, len);
     }
 
     @Override
