@@ -66,7 +66,7 @@ public final class Cholesky {
             // the block's columns, right-looking, four at a time (earlier blocks' terms are already subtracted)
             for (int p = k0; p < k1; p += 4) {
                 int w = Math.min(4, k1 - p);
-                factorCorner(k, a, n, p, w, k0, names);
+                factorCorner(k, a, n, p, w, names);
                 solveBelowCorner(a, n, p, w, pt);
                 updateBlockColumns(k, a, n, p, w, k1, pt);
             }
@@ -87,7 +87,7 @@ public final class Cholesky {
      * The w × w corner at (p, p), its earlier columns' terms already subtracted, factored row by row; a pivot that is
      * not positive throws, naming its asset.
      */
-    private static void factorCorner(NumericKernels k, double[] a, int n, int p, int w, int k0, List<String> names) {
+    private static void factorCorner(NumericKernels k, double[] a, int n, int p, int w, List<String> names) {
         for (int r = p; r < p + w; r++) {
             int ri = r * n;
             for (int c = p; c < r; c++) {
