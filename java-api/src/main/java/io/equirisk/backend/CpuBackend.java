@@ -3,6 +3,7 @@ package io.equirisk.backend;
 import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.covariance.CovarianceKernels;
+import io.equirisk.covariance.SlidingCovariance;
 import io.equirisk.data.ArraySize;
 import io.equirisk.error.DimensionMismatchException;
 import io.equirisk.error.InsufficientDataException;
@@ -17,12 +18,15 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
  * The pure-Java engine: always available, the reference the other backends are verified against. Problems of a
  * batch run in parallel on a fork-join pool, each on one thread, so a batch gives exactly the results of solving its
- * problems one by one.
+ * problems one by one. Rolling windows that advance by short steps are made in runs per task, each window from the
+ * one before by a {@link SlidingCovariance} update (within 1e-13 of the window made afresh); the runs depend on the
+ * windows, not on the threads, so neither do the results.
  */
 public final class CpuBackend implements ComputeBackend {
     private final int threads;
@@ -63,7 +67,12 @@ public final class CpuBackend implements ComputeBackend {
         int count = w.count();
         double[] out = new double[ArraySize.of(count + " covariance matrices of " + n + " assets",
                 count, n, n)];
-        run(count, k -> w.covariance(k, kind, lambda, out, k * n * n));
+        runs(count, slideRun(w), (from, to) -> {
+            SlidingCovariance s = sliding(w, kind, lambda);
+            for (int k = from; k < to; k++) {
+                s.moveTo(w.starts()[k], out, k * n * n, k == from);
+            }
+        });
         return CovarianceBatch.of(count, n, out, null);
     }
 
@@ -78,8 +87,35 @@ public final class CpuBackend implements ComputeBackend {
     public BatchSolution covarianceAndSolve(ReturnWindows w, CovarianceKind kind, double lambda, double[] budgets,
                                             SolverOptions options) {
         checkKind(kind, lambda);
-        return solveEach(w.count(), w.assets(), new int[0],
-                (k, cov, scratch) -> w.covariance(k, kind, lambda, cov, 0), w::describe, budgets, options);
+        return solveEach(w.count(), w.assets(), slideRun(w), () -> {
+            SlidingCovariance s = sliding(w, kind, lambda);
+            return (k, cov, first) -> s.moveTo(w.starts()[k], cov, 0, first);
+        }, w::describe, budgets, options);
+    }
+
+    /**
+     * Windows per task when every window is a short step on from the one before ({@link SlidingCovariance#pays}): a
+     * task makes the first of its run afresh and the rest by updates, so a run is long enough to pay (up to 16
+     * windows) while the batch still splits into at least 64 tasks. It depends on the windows only, never on the
+     * threads, so the results do not either. 1 when the windows do not slide (scenario tables, long steps): each
+     * window afresh, {@link ReturnWindows#covariance}'s bits.
+     */
+    static int slideRun(ReturnWindows w) {
+        int[] starts = w.starts();
+        for (int k = 1; k < starts.length; k++) {
+            if (!SlidingCovariance.pays(starts[k] - starts[k - 1], w.window())) {
+                return 1;
+            }
+        }
+        return Math.max(1, Math.min(MAX_SLIDE_RUN, starts.length / MIN_SLIDE_TASKS));
+    }
+
+    private static final int MAX_SLIDE_RUN = 16;
+    private static final int MIN_SLIDE_TASKS = 64;
+
+    private static SlidingCovariance sliding(ReturnWindows w, CovarianceKind kind, double lambda) {
+        return kind == CovarianceKind.SAMPLE ? SlidingCovariance.sample(w.returns(), w.assets(), w.window())
+                : SlidingCovariance.ewma(w.returns(), w.assets(), w.window(), lambda);
     }
 
     /** Scenarios drawn in parallel, one scenario per task; the same values as {@link ScenarioSet#returns()}. */
@@ -116,58 +152,61 @@ public final class CpuBackend implements ComputeBackend {
         int n = set.assets();
         int rows = set.rows();
         int draws = ArraySize.of("one scenario of " + rows + " rows × " + n + " assets", rows, n);
-        return solveEach(set.count(), n, new int[] {draws, set.scratchLength()}, (k, cov, scratch) -> {
-            set.returns(k, scratch[0], 0, scratch[1]);
-            if (kind == CovarianceKind.SAMPLE) {
-                CovarianceKernels.sample(scratch[0], n, 0, rows, cov, 0);
-            } else {
-                CovarianceKernels.ewma(scratch[0], n, 0, rows, lambda, cov, 0);
-            }
+        return solveEach(set.count(), n, 1, () -> {
+            double[] drawn = new double[draws];
+            double[] scratch = new double[set.scratchLength()];
+            return (k, cov, first) -> {
+                set.returns(k, drawn, 0, scratch);
+                if (kind == CovarianceKind.SAMPLE) {
+                    CovarianceKernels.sample(drawn, n, 0, rows, cov, 0);
+                } else {
+                    CovarianceKernels.ewma(drawn, n, 0, rows, lambda, cov, 0);
+                }
+            };
         }, set::describe, budgets, options);
     }
 
-    /** Writes problem k's covariance (n × n) into {@code cov}, with {@code scratch} arrays of the lengths asked for. */
+    /** Writes problem k's covariance (n × n) into {@code cov}; {@code first}: the first problem of a task's run. */
     private interface ProblemCovariance {
-        void fill(int k, double[] cov, double[][] scratch);
+        void fill(int k, double[] cov, boolean first);
     }
 
     /**
-     * Solves problems 0 … count − 1, each made by {@code source} into a buffer its thread reuses. A covariance that
+     * Solves problems 0 … count − 1 in runs of {@code run} consecutive problems per task, each made by a source from
+     * {@code sources} into a buffer (a source and a buffer are pooled: one per thread at a time). A covariance that
      * {@link CovarianceMatrix#of} rejects fails the call, located by {@code describe}: the lowest such problem.
      */
-    private BatchSolution solveEach(int count, int n, int[] scratchLengths, ProblemCovariance source,
+    private BatchSolution solveEach(int count, int n, int run, Supplier<ProblemCovariance> sources,
                                     java.util.function.IntFunction<String> describe, double[] budgets,
                                     SolverOptions options) {
         ProblemBudgets perProblem = ProblemBudgets.of(budgets, n, count);
         BatchSolution out = BatchSolution.allocate(count, n);
         RiskBudgetingSolver solver = RiskBudgetingSolver.standard();
         java.util.List<String> names = CovarianceMatrix.defaultNames(n);
-        record Buffers(double[] cov, double[][] scratch) {
+        record Worker(double[] cov, ProblemCovariance source) {
         }
-        Queue<Buffers> buffers = new ConcurrentLinkedQueue<>();
+        Queue<Worker> workers = new ConcurrentLinkedQueue<>();
         ConcurrentSkipListMap<Integer, InvalidInputException> unusable = new ConcurrentSkipListMap<>();
-        run(count, k -> {
-            if (!unusable.isEmpty() && unusable.firstKey() < k) {
-                return; /* the call fails at an earlier problem */
+        runs(count, run, (from, to) -> {
+            Worker worker = workers.poll();
+            if (worker == null) {
+                worker = new Worker(new double[n * n], sources.get());
             }
-            Buffers buffer = buffers.poll();
-            if (buffer == null) {
-                double[][] scratch = new double[scratchLengths.length][];
-                for (int i = 0; i < scratch.length; i++) {
-                    scratch[i] = new double[scratchLengths[i]];
+            for (int k = from; k < to; k++) {
+                if (!unusable.isEmpty() && unusable.firstKey() < k) {
+                    break; /* the call fails at an earlier problem */
                 }
-                buffer = new Buffers(new double[n * n], scratch);
+                worker.source().fill(k, worker.cov(), k == from);
+                CovarianceMatrix sigma;
+                try {
+                    sigma = CovarianceMatrix.of(n, worker.cov(), names);
+                } catch (InvalidInputException e) {
+                    unusable.put(k, e.located(describe.apply(k)));
+                    continue;
+                }
+                out.put(k, solver.solve(sigma, perProblem.of(k), options));
             }
-            source.fill(k, buffer.cov(), buffer.scratch());
-            CovarianceMatrix sigma;
-            try {
-                sigma = CovarianceMatrix.of(n, buffer.cov(), names);
-            } catch (InvalidInputException e) {
-                unusable.put(k, e.located(describe.apply(k)));
-                return;
-            }
-            out.put(k, solver.solve(sigma, perProblem.of(k), options));
-            buffers.add(buffer);
+            workers.add(worker);
         });
         if (!unusable.isEmpty()) {
             throw unusable.firstEntry().getValue();
@@ -214,6 +253,16 @@ public final class CpuBackend implements ComputeBackend {
             System.arraycopy(values, k * n, one, 0, n);
             return RiskBudgets.of(one);
         }
+    }
+
+    /** Runs {@code task(from, to)} over [0, count) in runs of {@code run} consecutive indices, on the pool. */
+    private void runs(int count, int run, RunTask task) {
+        int tasks = (count + run - 1) / run;
+        run(tasks, t -> task.accept(t * run, Math.min(count, (t + 1) * run)));
+    }
+
+    private interface RunTask {
+        void accept(int from, int to);
     }
 
     private void run(int count, java.util.function.IntConsumer task) {

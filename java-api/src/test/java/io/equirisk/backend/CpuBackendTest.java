@@ -106,6 +106,48 @@ class CpuBackendTest {
     }
 
     /**
+     * Daily windows (200 of 60 rows, step 1) slide in runs of three: each window within 1e-13 of the same window made
+     * afresh (and the first of each run equal to it), the same bits on one thread and on two, and the fused call
+     * the same as covariance then solve.
+     */
+    @Test
+    void slidingWindowsMatchWindowsMadeAfreshOnAnyThreadCount() {
+        int n = 9;
+        int rows = 259;
+        double[] r = returns(rows, n, 17);
+        ReturnWindows w = ReturnWindows.rolling(r, rows, n, 60, 1);
+        assertEquals(200, w.count());
+        assertEquals(3, CpuBackend.slideRun(w), "200 windows / 64 tasks");
+        assertEquals(1, CpuBackend.slideRun(ReturnWindows.rolling(r, rows, n, 60, 8)), "8-row steps of 60 do not pay");
+        try (CpuBackend one = new CpuBackend(1); CpuBackend two = new CpuBackend(2)) {
+            for (CovarianceKind kind : CovarianceKind.values()) {
+                double[] slid = two.covariance(w, kind, 0.97).values();
+                assertArrayEquals(slid, one.covariance(w, kind, 0.97).values(), 0.0, kind + ": threads");
+                double[] afresh = new double[n * n];
+                for (int k = 0; k < w.count(); k++) {
+                    w.covariance(k, kind, 0.97, afresh, 0);
+                    double scale = 0;
+                    double err = 0;
+                    for (int e = 0; e < n * n; e++) {
+                        scale = Math.max(scale, Math.abs(afresh[e]));
+                        err = Math.max(err, Math.abs(slid[k * n * n + e] - afresh[e]));
+                    }
+                    assertTrue(err <= 1e-13 * scale, kind + ", window " + k + ": " + err / scale);
+                    if (k % 3 == 0) {
+                        assertEquals(0.0, err, kind + ", window " + k + " starts a run: made afresh");
+                    }
+                }
+                double[] budgets = RiskBudgets.equal(n).toArray();
+                BatchSolution fused = one.covarianceAndSolve(w, kind, 0.97, budgets, SolverOptions.defaults());
+                BatchSolution twoSteps = two.solve(two.covariance(w, kind, 0.97), budgets, SolverOptions.defaults());
+                assertEquals(0, fused.unconvergedCount());
+                assertArrayEquals(twoSteps.weights(), fused.weights(), 0.0, kind.toString());
+                assertArrayEquals(twoSteps.iterations(), fused.iterations());
+            }
+        }
+    }
+
+    /**
      * Two windows whose variance underflows (returns scaled by 1e-160): the first of them is reported, by its rows
      * and as the validation's own type, however the threads met them.
      */

@@ -49,6 +49,20 @@ class NativeCovarianceTest {
         checkAll(w, kind, 0.94);
     }
 
+    /**
+     * Daily windows (341 of 60 rows): the CPU engine slides each from the one before (runs of five), the native
+     * path makes each afresh; both against the double loop.
+     */
+    @ParameterizedTest
+    @EnumSource(CovarianceKind.class)
+    void dailyWindowsThatTheCpuEngineSlides(CovarianceKind kind) {
+        Random rnd = new Random(14);
+        int rows = 400;
+        int n = 7;
+        double[] r = TestMatrices.returns(rnd, rows, n);
+        checkAll(ReturnWindows.rolling(r, rows, n, 60, 1), kind, 0.94);
+    }
+
     @ParameterizedTest
     @EnumSource(CovarianceKind.class)
     void unorderedOverlappingWindowsAndOddSizes(CovarianceKind kind) {

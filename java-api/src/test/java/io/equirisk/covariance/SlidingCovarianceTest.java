@@ -1,0 +1,163 @@
+package io.equirisk.covariance;
+
+import io.equirisk.error.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Windows slid by updates against the same windows computed afresh by {@link CovarianceKernels}. */
+class SlidingCovarianceTest {
+    private static final int N = 7;
+    private static final int WINDOW = 60;
+    private static final double LAMBDA = 0.94;
+
+    /**
+     * Returns whose means are three times their volatilities (a price-like drift, the case where sums of raw products
+     * would cancel) and correlated through a common factor.
+     */
+    private static double[] returns(int rows, long seed) {
+        Random rnd = new Random(seed);
+        double[] r = new double[rows * N];
+        for (int t = 0; t < rows; t++) {
+            double f = rnd.nextGaussian();
+            for (int j = 0; j < N; j++) {
+                double vol = 0.01 * (1 + j);
+                r[t * N + j] = 3 * vol + vol * (0.6 * f + 0.8 * rnd.nextGaussian());
+            }
+        }
+        return r;
+    }
+
+    private static double[] direct(double[] r, int start, boolean ewma) {
+        double[] out = new double[N * N];
+        if (ewma) {
+            CovarianceKernels.ewma(r, N, start, WINDOW, LAMBDA, out, 0);
+        } else {
+            CovarianceKernels.sample(r, N, start, WINDOW, out, 0);
+        }
+        return out;
+    }
+
+    private static SlidingCovariance sliding(double[] r, boolean ewma) {
+        return ewma ? SlidingCovariance.ewma(r, N, WINDOW, LAMBDA) : SlidingCovariance.sample(r, N, WINDOW);
+    }
+
+    /** max |a − b| over the largest |b|: the error on the matrix's own scale. */
+    private static double relativeError(double[] a, double[] b) {
+        double err = 0;
+        double scale = 0;
+        for (int i = 0; i < a.length; i++) {
+            err = Math.max(err, Math.abs(a[i] - b[i]));
+            scale = Math.max(scale, Math.abs(b[i]));
+        }
+        return err / scale;
+    }
+
+    @Test
+    void sixtyFourSlidesStayWithin1e13OfTheWindowsMadeAfresh() {
+        for (boolean ewma : new boolean[] {false, true}) {
+            for (int step : new int[] {1, 3, 7}) {
+                double[] r = returns(WINDOW + 64 * step, 11 + step);
+                SlidingCovariance s = sliding(r, ewma);
+                double[] out = new double[N * N];
+                double worst = 0;
+                for (int k = 0; k <= 64; k++) {
+                    s.moveTo(k * step, out, 0, false);
+                    worst = Math.max(worst, relativeError(out, direct(r, k * step, ewma)));
+                    for (int i = 0; i < N; i++) {
+                        for (int j = 0; j < N; j++) {
+                            assertEquals(out[i * N + j], out[j * N + i], 0.0, "symmetric");
+                        }
+                    }
+                }
+                String what = (ewma ? "ewma" : "sample") + ", step " + step;
+                assertEquals(1, s.directCount(), what);
+                assertEquals(64, s.updateCount(), what + ": every later window is an update");
+                assertTrue(worst <= 1e-13, what + ": relative error " + worst);
+            }
+        }
+    }
+
+    @Test
+    void restartsLongStepsAndBackwardMovesAreMadeAfreshToTheBit() {
+        for (boolean ewma : new boolean[] {false, true}) {
+            double[] r = returns(200, 5);
+            SlidingCovariance s = sliding(r, ewma);
+            double[] out = new double[N * N];
+            int[] starts = {0, 1, 2, 40, 41, 20, 21, 21, 22};
+            boolean[] restart = {false, false, true, false, false, false, false, false, false};
+            boolean[] afresh = {true, false, true, true, false, true, false, true, false};
+            for (int k = 0; k < starts.length; k++) {
+                int before = s.directCount();
+                s.moveTo(starts[k], out, 0, restart[k]);
+                assertEquals(afresh[k], s.directCount() > before, "window " + k + " at row " + starts[k]);
+                if (afresh[k]) {
+                    assertArrayEquals(direct(r, starts[k], ewma), out, 0.0, "afresh is CovarianceKernels' bits");
+                } else {
+                    assertTrue(relativeError(out, direct(r, starts[k], ewma)) <= 1e-14);
+                }
+            }
+            assertFalse(SlidingCovariance.pays(8, WINDOW), "17 update rows of 60: afresh is cheaper");
+            assertTrue(SlidingCovariance.pays(7, WINDOW));
+            assertFalse(SlidingCovariance.pays(0, WINDOW));
+        }
+    }
+
+    /**
+     * An asset whose returns turn constant: the update would leave its variance at the cancellation's residue (about
+     * 1e-19 here, eps times the variance that left), 1e17 times what the window computed afresh holds (the mean's
+     * rounding, ~1e-36); the window is made afresh instead.
+     */
+    @Test
+    void aVarianceThatCancelsIsMadeAfresh() {
+        double[] r = returns(200, 9);
+        for (int t = 100; t < 200; t++) {
+            r[t * N + 2] = 0.004; /* asset 2 constant from row 100 on */
+        }
+        SlidingCovariance s = SlidingCovariance.sample(r, N, WINDOW);
+        double[] out = new double[N * N];
+        for (int start = 0; start <= 140; start++) {
+            s.moveTo(start, out, 0, false);
+            if (start >= 100) {
+                assertTrue(out[2 * N + 2] <= 1e-30, "window at " + start + ": constant asset's variance "
+                        + out[2 * N + 2]);
+            }
+            assertTrue(relativeError(out, direct(r, start, false)) <= 1e-13, "window at " + start);
+        }
+        assertTrue(s.directCount() >= 2, "the window where the variance vanished was made afresh");
+    }
+
+    /** A crash-sized outlier leaving a quiet window: the variance falls by ~1e8, the window is made afresh. */
+    @Test
+    void anOutlierLeavingTheWindowDoesNotLeaveItsRounding() {
+        double[] r = returns(200, 13);
+        r[30 * N + 4] = 1e2; /* an absurd return, 1e4 × the asset's volatility */
+        SlidingCovariance s = SlidingCovariance.sample(r, N, WINDOW);
+        double[] out = new double[N * N];
+        for (int start = 0; start <= 100; start++) {
+            s.moveTo(start, out, 0, false);
+            double[] ref = direct(r, start, false);
+            for (int i = 0; i < N; i++) {
+                assertEquals(ref[i * N + i], out[i * N + i], 1e-13 * ref[i * N + i], "window " + start + ", var " + i);
+            }
+        }
+        assertTrue(s.directCount() >= 2);
+    }
+
+    @Test
+    void rejectsWindowsOutsideTheTable() {
+        double[] r = returns(100, 3);
+        SlidingCovariance s = SlidingCovariance.sample(r, N, WINDOW);
+        double[] out = new double[N * N];
+        assertThrows(InvalidInputException.class, () -> s.moveTo(41, out, 0, false));
+        assertThrows(InvalidInputException.class, () -> s.moveTo(-1, out, 0, false));
+        assertThrows(InvalidInputException.class, () -> SlidingCovariance.ewma(r, N, WINDOW, 1.0));
+        assertThrows(InvalidInputException.class, () -> SlidingCovariance.sample(r, N, 101));
+    }
+}
