@@ -10,6 +10,7 @@ import io.equirisk.error.InsufficientDataException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.kernel.Kernels;
 import io.equirisk.scenario.ScenarioSet;
+import io.equirisk.solver.RiskBudgetingResult;
 import io.equirisk.solver.RiskBudgetingSolver;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
@@ -67,7 +68,7 @@ public final class CpuBackend implements ComputeBackend {
         int count = w.count();
         double[] out = new double[ArraySize.of(count + " covariance matrices of " + n + " assets",
                 count, n, n)];
-        runs(count, slideRun(w), (from, to) -> {
+        runs(count, rollingRun(w), (from, to) -> {
             SlidingCovariance s = sliding(w, kind, lambda);
             for (int k = from; k < to; k++) {
                 s.moveTo(w.starts()[k], out, k * n * n, k == from);
@@ -77,33 +78,37 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     /**
-     * Each window's covariance made and solved in turn, one n × n matrix per thread at a time: what
-     * {@code solve(covariance(…))} gives, to the bit, without holding count × n² values (daily rebalancing of 1,000
-     * assets over 20 years would be 5,000 matrices, 40 GB, more than one Java array holds). Of the windows whose
-     * covariance is unusable (an entry that overflows, a variance below the smallest normal double), the first is
-     * reported, as a pass in order would find it, whatever the threads did.
+     * Each window's covariance made and solved in turn, one n × n matrix per thread at a time, without holding
+     * count × n² values (daily rebalancing of 1,000 assets over 20 years would be 5,000 matrices, 40 GB, more than one
+     * Java array holds). Windows that roll ({@link #rollingRun}) are made and solved in runs: each window's solve
+     * starts from the window before's weights, so a run's first window is what {@code solve(covariance(…))} gives, to
+     * the bit, and the others meet the same tolerance from a closer start. Of the windows whose covariance is
+     * unusable (an entry that overflows, a variance below the smallest normal double), the first is reported, as a
+     * pass in order would find it, whatever the threads did.
      */
     @Override
     public BatchSolution covarianceAndSolve(ReturnWindows w, CovarianceKind kind, double lambda, double[] budgets,
                                             SolverOptions options) {
         checkKind(kind, lambda);
-        return solveEach(w.count(), w.assets(), slideRun(w), () -> {
+        return solveEach(w.count(), w.assets(), rollingRun(w), () -> {
             SlidingCovariance s = sliding(w, kind, lambda);
             return (k, cov, first) -> s.moveTo(w.starts()[k], cov, 0, first);
         }, w::describe, budgets, options);
     }
 
     /**
-     * Windows per task when every window is a short step on from the one before ({@link SlidingCovariance#pays}): a
-     * task makes the first of its run afresh and the rest by updates, so a run is long enough to pay (up to 16
-     * windows) while the batch still splits into at least 64 tasks. It depends on the windows only, never on the
-     * threads, so the results do not either. 1 when the windows do not slide (scenario tables, long steps): each
-     * window afresh, {@link ReturnWindows#covariance}'s bits.
+     * Windows per task when the windows roll (each starts after the one before and overlaps it): a task takes a
+     * run of consecutive windows, makes the first afresh and each later one from the one before (its covariance by
+     * an update where {@link SlidingCovariance#pays}, its solve from the one before's weights), so a run is long
+     * enough to pay (up to 16 windows) while the batch still splits into at least 64 tasks. It depends on the windows
+     * only, never on the threads, so the results do not either. 1 when the windows do not roll (scenario tables,
+     * unordered or disjoint windows): each window afresh, {@link ReturnWindows#covariance}'s bits, solved cold.
      */
-    static int slideRun(ReturnWindows w) {
+    static int rollingRun(ReturnWindows w) {
         int[] starts = w.starts();
         for (int k = 1; k < starts.length; k++) {
-            if (!SlidingCovariance.pays(starts[k] - starts[k - 1], w.window())) {
+            int step = starts[k] - starts[k - 1];
+            if (step <= 0 || step >= w.window()) {
                 return 1;
             }
         }
@@ -173,8 +178,10 @@ public final class CpuBackend implements ComputeBackend {
 
     /**
      * Solves problems 0 … count − 1 in runs of {@code run} consecutive problems per task, each made by a source from
-     * {@code sources} into a buffer (a source and a buffer are pooled: one per thread at a time). A covariance that
-     * {@link CovarianceMatrix#of} rejects fails the call, located by {@code describe}: the lowest such problem.
+     * {@code sources} into a buffer (a source and a buffer are pooled: one per thread at a time). Within a run each
+     * problem starts from the one before's answer ({@link RiskBudgetingSolver#solve(CovarianceMatrix, RiskBudgets,
+     * SolverOptions, RiskBudgetingResult)}): consecutive rebalancing dates have nearly the same weights. A covariance
+     * that {@link CovarianceMatrix#of} rejects fails the call, located by {@code describe}: the lowest such problem.
      */
     private BatchSolution solveEach(int count, int n, int run, Supplier<ProblemCovariance> sources,
                                     java.util.function.IntFunction<String> describe, double[] budgets,
@@ -192,6 +199,7 @@ public final class CpuBackend implements ComputeBackend {
             if (worker == null) {
                 worker = new Worker(new double[n * n], sources.get());
             }
+            RiskBudgetingResult previous = null;
             for (int k = from; k < to; k++) {
                 if (!unusable.isEmpty() && unusable.firstKey() < k) {
                     break; /* the call fails at an earlier problem */
@@ -202,9 +210,11 @@ public final class CpuBackend implements ComputeBackend {
                     sigma = CovarianceMatrix.of(n, worker.cov(), names);
                 } catch (InvalidInputException e) {
                     unusable.put(k, e.located(describe.apply(k)));
+                    previous = null;
                     continue;
                 }
-                out.put(k, solver.solve(sigma, perProblem.of(k), options));
+                previous = solver.solve(sigma, perProblem.of(k), options, previous);
+                out.put(k, previous);
             }
             workers.add(worker);
         });

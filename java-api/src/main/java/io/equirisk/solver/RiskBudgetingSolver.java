@@ -16,6 +16,19 @@ public interface RiskBudgetingSolver {
      */
     RiskBudgetingResult solve(CovarianceBatch batch, int index, RiskBudgets budgets, SolverOptions options);
 
+    /**
+     * Solves starting from a nearby problem's answer: the weights of the previous rebalancing date, or of the same
+     * portfolio before a small change of Σ. A converged {@code near} whose positive weights are exactly the assets
+     * with a positive budget here is used as the start point (scaled to this Σ), and under {@link SolverMethod#AUTO}
+     * its method is reused: where the previous problem needed Newton, Newton starts at once. Otherwise (null,
+     * unconverged, another active set) this is {@link #solve(CovarianceMatrix, RiskBudgets, SolverOptions)}. The answer
+     * meets the same tolerance either way; its last digits depend on the start.
+     */
+    default RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets, SolverOptions options,
+                                      RiskBudgetingResult near) {
+        return solve(covariance, budgets, options);
+    }
+
     /** The pure-Java solver (CCD, Newton, or CCD finished by Newton, as the options say). */
     static RiskBudgetingSolver standard() {
         return RiskBudgetingEngine.INSTANCE;

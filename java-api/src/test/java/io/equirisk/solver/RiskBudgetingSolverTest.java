@@ -182,6 +182,86 @@ class RiskBudgetingSolverTest {
         }
     }
 
+    /** Row-major returns of a k-factor market: loadings N(0, 1/9), idiosyncratic N(0, 1/4), × 0.01. */
+    private static double[] factorReturns(int rows, int n, int k, Random rnd) {
+        double[] load = new double[n * k];
+        for (int i = 0; i < load.length; i++) {
+            load[i] = rnd.nextGaussian() / 3;
+        }
+        double[] r = new double[rows * n];
+        double[] f = new double[k];
+        for (int t = 0; t < rows; t++) {
+            for (int q = 0; q < k; q++) {
+                f[q] = rnd.nextGaussian();
+            }
+            for (int j = 0; j < n; j++) {
+                double v = 0.5 * rnd.nextGaussian();
+                for (int q = 0; q < k; q++) {
+                    v += load[j * k + q] * f[q];
+                }
+                r[t * n + j] = 0.01 * v;
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Starting from the previous date's answer: 252-day windows of a 10-factor market over 60 assets, one day apart
+     * (CCD stalls on them: AUTO hands them to Newton). From the previous window's weights Newton starts at once and
+     * takes fewer iterations than CCD and Newton cold, and lands within 1e-8 of the independent reference; with zero
+     * budgets, their weights stay exactly zero.
+     */
+    @Test
+    void aNearbyAnswerStartsTheSolve() {
+        int n = 60;
+        double[] r = factorReturns(253, n, 10, new Random(7));
+        CovarianceMatrix before = covarianceOfRows(r, n, 0);
+        CovarianceMatrix after = covarianceOfRows(r, n, 1);
+        for (double[] b : new double[][] {RiskBudgets.equal(n).toArray(), RandomCovariances.budgets(n, 5, 9)}) {
+            RiskBudgets budgets = RiskBudgets.of(b);
+            RiskBudgetingResult near = SOLVER.solve(before, budgets, SolverOptions.defaults());
+            assertEquals("ccd+newton", near.solver());
+            RiskBudgetingResult cold = SOLVER.solve(after, budgets, SolverOptions.defaults());
+            RiskBudgetingResult warm = SOLVER.solve(after, budgets, SolverOptions.defaults(), near);
+            assertValid(warm, b, 1e-10);
+            assertEquals("newton", warm.solver());
+            assertTrue(warm.iterations() < cold.iterations() / 2,
+                    "warm " + warm.iterations() + " iterations, cold " + cold.iterations());
+            double[] ref = ReferenceNewton.solve(after.values(), n, b);
+            for (int i = 0; i < n; i++) {
+                assertEquals(ref[i], warm.weights()[i], 1e-8 * ref[i], "asset " + i);
+            }
+        }
+    }
+
+    /**
+     * A nearby answer that does not fit is not used: unconverged, or positive where a budget is zero (or zero where
+     * one is positive): the solve is the cold one, to the bit.
+     */
+    @Test
+    void aNearbyAnswerThatDoesNotFitIsIgnored() {
+        int n = 30;
+        CovarianceMatrix cov = RandomCovariances.factorModel(n, 3, 17);
+        double[] b = RandomCovariances.budgets(n, 4, 3);
+        RiskBudgets budgets = RiskBudgets.of(b);
+        RiskBudgetingResult cold = SOLVER.solve(cov, budgets, SolverOptions.defaults());
+        RiskBudgetingResult equalWeights = SOLVER.solve(cov, RiskBudgets.equal(n), SolverOptions.defaults());
+        RiskBudgetingResult unconverged = SOLVER.solve(cov, budgets, new SolverOptions(1e-10, 2, SolverMethod.CCD));
+        assertTrue(!unconverged.converged());
+        for (RiskBudgetingResult near : new RiskBudgetingResult[] {equalWeights, unconverged}) {
+            RiskBudgetingResult r = SOLVER.solve(cov, budgets, SolverOptions.defaults(), near);
+            assertArrayEquals(cold.weights(), r.weights(), 0.0);
+            assertEquals(cold.iterations(), r.iterations());
+            assertEquals(cold.solver(), r.solver());
+        }
+    }
+
+    private static CovarianceMatrix covarianceOfRows(double[] r, int n, int start) {
+        double[] sigma = new double[n * n];
+        io.equirisk.covariance.CovarianceKernels.sample(r, n, start, 252, sigma, 0);
+        return CovarianceMatrix.of(n, sigma, CovarianceMatrix.defaultNames(n));
+    }
+
     @Test
     void ccdAloneReportsStallHonestly() {
         CovarianceMatrix cov = RandomCovariances.illConditioned(60, 1e7, 4, 3);
