@@ -240,7 +240,7 @@ run() {
     step java-vs-cuda 75 "${java[@]}" io.equirisk.bench.GpuBatchComparison "$size" 100 5
     # rolling rebalancing through the Java API: the Java engine on all cores, window by window (each sliding from
     # the last and solved from its weights), against the CUDA backend's one call per chunk (only the returns go in);
-    # predicted 10–13× ("Rolling windows start from the window before" in RESULTS.md)
+    # predicted 12–15× ("Rolling windows start from the window before" in RESULTS.md)
     local windows=10000
     ((emulation)) && windows=20
     step java-rolling 60 "${java[@]}" io.equirisk.bench.GpuRollingComparison "$windows" 100 252 3
