@@ -43,7 +43,7 @@ public final class GpuRollingComparison {
     }
 
     /** rows × n returns of a k-factor market, row-major. */
-    private static double[] factorMarket(int rows, int n, int k, Random rnd) {
+    static double[] factorMarket(int rows, int n, int k, Random rnd) {
         double[] load = new double[n * k];
         for (int i = 0; i < load.length; i++) {
             load[i] = rnd.nextGaussian();
