@@ -25,9 +25,10 @@ import java.util.stream.IntStream;
 /**
  * The pure-Java engine: always available, the reference the other backends are verified against. Problems of a
  * batch run in parallel on a fork-join pool, each on one thread, so a batch gives exactly the results of solving its
- * problems one by one. Rolling windows that advance by short steps are made in runs per task, each window from the
- * one before by a {@link SlidingCovariance} update (within 1e-13 of the window made afresh); the runs depend on the
- * windows, not on the threads, so neither do the results.
+ * problems one by one. Rolling windows are made and solved in runs per task ({@link #rollingRun}): each window's
+ * covariance from the one before by a {@link SlidingCovariance} update where that pays (within 1e-13 of the window
+ * made afresh), and its solve from the one before's weights; the runs depend on the windows, not on the threads, so
+ * neither do the results.
  */
 public final class CpuBackend implements ComputeBackend {
     private final int threads;
@@ -112,11 +113,11 @@ public final class CpuBackend implements ComputeBackend {
                 return 1;
             }
         }
-        return Math.max(1, Math.min(MAX_SLIDE_RUN, starts.length / MIN_SLIDE_TASKS));
+        return Math.max(1, Math.min(MAX_RUN, starts.length / MIN_RUN_TASKS));
     }
 
-    private static final int MAX_SLIDE_RUN = 16;
-    private static final int MIN_SLIDE_TASKS = 64;
+    private static final int MAX_RUN = 16;
+    private static final int MIN_RUN_TASKS = 64;
 
     private static SlidingCovariance sliding(ReturnWindows w, CovarianceKind kind, double lambda) {
         return kind == CovarianceKind.SAMPLE ? SlidingCovariance.sample(w.returns(), w.assets(), w.window())
