@@ -26,9 +26,9 @@ import java.util.stream.IntStream;
  * The pure-Java engine: always available, the reference the other backends are verified against. Problems of a
  * batch run in parallel on a fork-join pool, each on one thread, so a batch gives exactly the results of solving its
  * problems one by one. Rolling windows are made and solved in runs per task ({@link #rollingRun}): each window's
- * covariance from the one before by a {@link SlidingCovariance} update where that pays (within 1e-13 of the window
- * made afresh), and its solve from the one before's weights; the runs depend on the windows, not on the threads, so
- * neither do the results.
+ * covariance from the one before by a {@link SlidingCovariance} update where that pays (within rounding of the
+ * window made afresh: see there), and its solve from the one before's weights; the runs depend on the windows, not
+ * on the threads, so neither do the results.
  */
 public final class CpuBackend implements ComputeBackend {
     private final int threads;
@@ -102,8 +102,10 @@ public final class CpuBackend implements ComputeBackend {
      * run of consecutive windows, makes the first afresh and each later one from the one before (its covariance by
      * an update where {@link SlidingCovariance#pays}, its solve from the one before's weights), so a run is long
      * enough to pay (up to 16 windows) while the batch still splits into at least 64 tasks. It depends on the windows
-     * only, never on the threads, so the results do not either. 1 when the windows do not roll (scenario tables,
-     * unordered or disjoint windows): each window afresh, {@link ReturnWindows#covariance}'s bits, solved cold.
+     * only, never on the threads, so the results do not either; but on their count, so a day more of data can move
+     * the runs' boundaries and with them the last digits of earlier windows' results (within the tolerance). 1 when
+     * the windows do not roll (scenario tables, unordered or disjoint windows): each window afresh,
+     * {@link ReturnWindows#covariance}'s bits, solved cold.
      */
     static int rollingRun(ReturnWindows w) {
         int[] starts = w.starts();
@@ -211,8 +213,7 @@ public final class CpuBackend implements ComputeBackend {
                     sigma = CovarianceMatrix.of(n, worker.cov(), names);
                 } catch (InvalidInputException e) {
                     unusable.put(k, e.located(describe.apply(k)));
-                    previous = null;
-                    continue;
+                    break; /* the call fails here or at an earlier problem: the run's later ones are not needed */
                 }
                 previous = solver.solve(sigma, perProblem.of(k), options, previous);
                 out.put(k, previous);

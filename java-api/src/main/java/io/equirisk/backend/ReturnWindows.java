@@ -85,7 +85,8 @@ public record ReturnWindows(double[] returns, int rows, int assets, int[] starts
     /**
      * Window k's covariance (n × n, row-major) into {@code out} from {@code off}, made afresh from its rows: the
      * definition the backends are checked against. (The CPU engine's batch calls make rolling windows in runs, each
-     * updated from the one before: within 1e-13 of this, and this to the bit at the start of each run.)
+     * updated from the one before: within ~1e3·ε per update of this on the correlation scale, 1e-14 in practice,
+     * and this to the bit at the start of each run.)
      */
     public void covariance(int k, CovarianceKind kind, double lambda, double[] out, int off) {
         if (kind == CovarianceKind.SAMPLE) {

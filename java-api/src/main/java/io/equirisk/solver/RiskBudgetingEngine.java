@@ -76,6 +76,21 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
         }
         double[] startUps = new double[n];
         boolean warm = near != null && warmStart(k, sigma, off, n, b, near, x, startUps);
+        int warmSteps = 0;
+        if (warm && options.method() == SolverMethod.AUTO && !"ccd".equals(near.solver())) {
+            // from a nearby answer that Newton finished, Newton at once: CCD stalled there, and from a point this
+            // close its sweeps only wander (252-day windows of a 10-factor market: 4.9 Newton steps warm, against
+            // CCD's 16 sweeps and 5.1 steps cold). AUTO's Newton cap, as cold; should it still fail, the cold path.
+            DampedNewton newton = newton(k, sigma, off, n, b, active, x, 0.5 * options.tolerance(),
+                    DampedNewton.MAX_STEPS);
+            RiskBudgetingResult r = report(k, sigma, off, n, b, x, newton.sigmaX(), newton.steps, "newton",
+                    options.tolerance());
+            if (r.converged()) {
+                return r;
+            }
+            warmSteps = newton.steps;
+            warm = false;
+        }
         if (!warm) {
             startPoint(k, sigma, off, n, b, x, startUps);
         }
@@ -83,12 +98,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
         String used;
         int iterations;
         double[] sx = null;
-        // from a nearby answer that Newton finished, Newton at once: CCD stalled there, and from a point this close
-        // its sweeps only wander (252-day windows of a 10-factor market: 4.9 Newton steps warm, against CCD's 16
-        // sweeps and 5.1 steps cold)
-        boolean newtonOnly = options.method() == SolverMethod.NEWTON
-                || (warm && options.method() == SolverMethod.AUTO && !near.solver().equals("ccd"));
-        if (newtonOnly) {
+        if (options.method() == SolverMethod.NEWTON) {
             DampedNewton newton = newton(k, sigma, off, n, b, active, x, 0.5 * options.tolerance(),
                     Math.min(options.maxIterations(), DampedNewton.MAX_STEPS));
             iterations = newton.steps;
@@ -114,7 +124,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
                 used = "ccd+newton";
             }
         }
-        return report(k, sigma, off, n, b, x, sx, iterations, used, options.tolerance());
+        return report(k, sigma, off, n, b, x, sx, warmSteps + iterations, used, options.tolerance());
     }
 
     /**
@@ -139,18 +149,19 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
 
     /**
      * x = near's weights scaled so that xᵀΣx = 1 (as the solution has), with the start pass's products in
-     * {@code ups} (as {@link #startPoint}); false, x untouched, when near did not converge or its positive weights are
-     * not exactly the assets with a positive budget.
+     * {@code ups} (as {@link #startPoint}); false, x untouched, unless near converged and its weights are positive
+     * and finite exactly where a budget is positive and zero elsewhere (a result is a public record: anyone can
+     * make one).
      */
     private static boolean warmStart(NumericKernels k, double[] sigma, int off, int n, double[] b,
                                      RiskBudgetingResult near, double[] x, double[] ups) {
         double[] w = near.weights();
-        if (!near.converged() || w.length != n) {
+        if (!near.converged() || w == null || w.length != n) {
             return false;
         }
         for (int i = 0; i < n; i++) {
-            boolean positive = w[i] > 0 && Double.isFinite(w[i]);
-            if (positive != (b[i] > 0)) {
+            boolean fits = b[i] > 0 ? w[i] > 0 && Double.isFinite(w[i]) : w[i] == 0;
+            if (!fits) {
                 return false;
             }
         }

@@ -270,6 +270,31 @@ class CpuBackendTest {
         }
     }
 
+    /**
+     * An unusable window in the middle of a run (200 daily windows of 20 rows: runs of three): asset A3's returns
+     * scaled by 1e-160 from row 100 on, so its variance underflows in window 100 and after. The window slides from
+     * window 99 (a run of 99–101), and the first unusable one is reported, by its rows, on one thread and on two.
+     */
+    @Test
+    void anUnusableWindowInsideARunIsReported() {
+        int n = 5;
+        int rows = 219;
+        double[] r = returns(rows, n, 13);
+        for (int t = 100; t < rows; t++) {
+            r[t * n + 2] *= 1e-160;
+        }
+        ReturnWindows w = ReturnWindows.rolling(r, rows, n, 20, 1);
+        assertEquals(3, CpuBackend.rollingRun(w));
+        for (int threads : new int[] {1, 2}) {
+            try (CpuBackend cpu = new CpuBackend(threads)) {
+                io.equirisk.error.ZeroVarianceException e = assertThrows(io.equirisk.error.ZeroVarianceException.class,
+                        () -> cpu.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, RiskBudgets.equal(n).toArray(),
+                                SolverOptions.defaults()));
+                assertTrue(e.getMessage().startsWith("window 100 (rows 100–119): asset A3"), e.getMessage());
+            }
+        }
+    }
+
     private static double[] returns(int rows, int n, long seed) {
         java.util.Random rnd = new java.util.Random(seed);
         double[] r = new double[rows * n];

@@ -235,8 +235,8 @@ class RiskBudgetingSolverTest {
     }
 
     /**
-     * A nearby answer that does not fit is not used: unconverged, or positive where a budget is zero (or zero where
-     * one is positive): the solve is the cold one, to the bit.
+     * A nearby answer that does not fit is not used: unconverged, positive or negative where a budget is zero, or
+     * zero where one is positive: the solve is the cold one, to the bit. One without a solver name is used (CCD).
      */
     @Test
     void aNearbyAnswerThatDoesNotFitIsIgnored() {
@@ -248,12 +248,50 @@ class RiskBudgetingSolverTest {
         RiskBudgetingResult equalWeights = SOLVER.solve(cov, RiskBudgets.equal(n), SolverOptions.defaults());
         RiskBudgetingResult unconverged = SOLVER.solve(cov, budgets, new SolverOptions(1e-10, 2, SolverMethod.CCD));
         assertTrue(!unconverged.converged());
-        for (RiskBudgetingResult near : new RiskBudgetingResult[] {equalWeights, unconverged}) {
+        /* a record anyone can make: converged, but negative where a budget is zero, or with no solver name */
+        double[] negative = cold.weights().clone();
+        int zero = 0;
+        while (b[zero] > 0) {
+            zero++;
+        }
+        negative[zero] = -0.01;
+        RiskBudgetingResult forged = new RiskBudgetingResult(negative, cold.riskContributions(), 1, 0, true,
+                "ccd+newton", 1);
+        RiskBudgetingResult unnamed = new RiskBudgetingResult(cold.weights(), cold.riskContributions(), 1, 0, true,
+                null, 1);
+        for (RiskBudgetingResult near : new RiskBudgetingResult[] {equalWeights, unconverged, forged}) {
             RiskBudgetingResult r = SOLVER.solve(cov, budgets, SolverOptions.defaults(), near);
             assertArrayEquals(cold.weights(), r.weights(), 0.0);
             assertEquals(cold.iterations(), r.iterations());
             assertEquals(cold.solver(), r.solver());
         }
+        assertValid(SOLVER.solve(cov, budgets, SolverOptions.defaults(), unnamed), b, 1e-10);
+        /* zero where a budget is positive: the answer for budgets with zeros, used for equal budgets */
+        RiskBudgetingResult equalCold = SOLVER.solve(cov, RiskBudgets.equal(n), SolverOptions.defaults());
+        RiskBudgetingResult fromZeros = SOLVER.solve(cov, RiskBudgets.equal(n), SolverOptions.defaults(), cold);
+        assertArrayEquals(equalCold.weights(), fromZeros.weights(), 0.0);
+        assertEquals(equalCold.iterations(), fromZeros.iterations());
+    }
+
+    /**
+     * AUTO with a sweep cap of 2: cold, CCD hands over to Newton at once, whose own cap (200 steps) finishes it; from
+     * a nearby Newton answer, Newton is capped the same way, so it converges too, and not by fewer rules.
+     */
+    @Test
+    void aWarmNewtonKeepsAutosNewtonCap() {
+        int n = 60;
+        double[] r = factorReturns(253, n, 10, new Random(7));
+        CovarianceMatrix before = covarianceOfRows(r, n, 0);
+        CovarianceMatrix after = covarianceOfRows(r, n, 1);
+        SolverOptions twoSweeps = new SolverOptions(1e-10, 2, SolverMethod.AUTO);
+        RiskBudgets budgets = RiskBudgets.equal(n);
+        RiskBudgetingResult near = SOLVER.solve(before, budgets, SolverOptions.defaults());
+        RiskBudgetingResult cold = SOLVER.solve(after, budgets, twoSweeps);
+        RiskBudgetingResult warm = SOLVER.solve(after, budgets, twoSweeps, near);
+        assertTrue(cold.converged() && cold.solver().equals("ccd+newton"), cold.toString());
+        assertTrue(warm.converged(), "warm: residual " + warm.residual() + " after " + warm.iterations());
+        assertEquals("newton", warm.solver());
+        assertTrue(warm.iterations() > 2, "more steps than the sweep cap: " + warm.iterations());
     }
 
     private static CovarianceMatrix covarianceOfRows(double[] r, int n, int start) {
