@@ -20,9 +20,9 @@ public interface RiskBudgetingSolver {
      * Solves starting from a nearby problem's answer: the weights of the previous rebalancing date, or of the same
      * portfolio before a small change of Σ. A converged {@code near} whose weights are positive exactly where a budget
      * here is positive (and zero elsewhere) is used as the start point, scaled to this Σ. Under
-     * {@link SolverMethod#AUTO}, if Newton finished {@code near} (its solver {@code ccd+newton} or {@code newton}),
-     * Newton starts at once, so along a chain of nearby problems Newton stays on once CCD has stalled; should it fail
-     * here, the cold solve follows. Otherwise (null, unconverged, another active set) this is
+     * {@link SolverMethod#AUTO}, with up to 256 active assets, if Newton finished {@code near} (its solver
+     * {@code ccd+newton} or {@code newton}), Newton starts at once, so along a chain of nearby problems Newton stays
+     * on once CCD has stalled; should it fail here, the cold solve follows. Otherwise (null, unconverged, another active set) this is
      * {@link #solve(CovarianceMatrix, RiskBudgets, SolverOptions)}. The answer meets the same tolerance either way;
      * its last digits depend on the start.
      */
