@@ -235,6 +235,24 @@ class RiskBudgetingSolverTest {
     }
 
     /**
+     * Beyond 256 active assets a nearby Newton answer starts CCD, not Newton: 600 days of a 10-factor market over
+     * 257 assets, where CCD stalls cold; warm, CCD runs from the nearby weights and Newton finishes.
+     */
+    @Test
+    void beyond256AssetsANearbyNewtonAnswerStartsCcd() {
+        int n = RiskBudgetingEngine.NEWTON_AT_ONCE_MAX_ASSETS + 1;
+        double[] r = factorReturns(601, n, 10, new Random(8));
+        CovarianceMatrix before = covarianceOfRows(r, n, 0, 600);
+        CovarianceMatrix after = covarianceOfRows(r, n, 1, 600);
+        RiskBudgets budgets = RiskBudgets.equal(n);
+        RiskBudgetingResult near = SOLVER.solve(before, budgets, SolverOptions.defaults());
+        assertEquals("ccd+newton", near.solver());
+        RiskBudgetingResult warm = SOLVER.solve(after, budgets, SolverOptions.defaults(), near);
+        assertValid(warm, budgets.toArray(), 1e-10);
+        assertEquals("ccd+newton", warm.solver());
+    }
+
+    /**
      * A nearby answer that does not fit is not used: unconverged, positive or negative where a budget is zero, or
      * zero where one is positive: the solve is the cold one, to the bit. One without a solver name is used (CCD).
      */
@@ -295,8 +313,12 @@ class RiskBudgetingSolverTest {
     }
 
     private static CovarianceMatrix covarianceOfRows(double[] r, int n, int start) {
+        return covarianceOfRows(r, n, start, 252);
+    }
+
+    private static CovarianceMatrix covarianceOfRows(double[] r, int n, int start, int rows) {
         double[] sigma = new double[n * n];
-        io.equirisk.covariance.CovarianceKernels.sample(r, n, start, 252, sigma, 0);
+        io.equirisk.covariance.CovarianceKernels.sample(r, n, start, rows, sigma, 0);
         return CovarianceMatrix.of(n, sigma, CovarianceMatrix.defaultNames(n));
     }
 
