@@ -4,6 +4,7 @@ import io.equirisk.backend.CovarianceKind;
 import io.equirisk.backend.ReturnWindows;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
+import io.equirisk.testing.FactorMarket;
 
 import java.util.Locale;
 import java.util.Random;
@@ -32,7 +33,7 @@ public final class GpuRollingComparison {
         int window = args.length > 2 ? Integer.parseInt(args[2]) : 252;
         int reps = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         int rows = window + windows - 1;
-        ReturnWindows w = ReturnWindows.rolling(factorMarket(rows, n, 10, new Random(2026)), rows, n, window, 1);
+        ReturnWindows w = ReturnWindows.rolling(FactorMarket.returns(rows, n, 10, new Random(2026)), rows, n, window, 1);
         double[] budgets = RiskBudgets.equal(n).toArray();
         SolverOptions options = SolverOptions.defaults();
         System.out.printf(Locale.ROOT, "%d windows of %d × %d (10-factor market), step 1; %d cores%n", windows, window,
@@ -40,28 +41,5 @@ public final class GpuRollingComparison {
 
         GpuBatchComparison.compare("cpu (all cores)", 1, 1, reps,
                 backend -> backend.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, budgets, options));
-    }
-
-    /** rows × n returns of a k-factor market, row-major. */
-    static double[] factorMarket(int rows, int n, int k, Random rnd) {
-        double[] load = new double[n * k];
-        for (int i = 0; i < load.length; i++) {
-            load[i] = rnd.nextGaussian();
-        }
-        double[] r = new double[rows * n];
-        double[] f = new double[k];
-        for (int t = 0; t < rows; t++) {
-            for (int q = 0; q < k; q++) {
-                f[q] = rnd.nextGaussian();
-            }
-            for (int j = 0; j < n; j++) {
-                double v = 0.5 * rnd.nextGaussian();
-                for (int q = 0; q < k; q++) {
-                    v += load[j * k + q] * f[q] / 3.0;
-                }
-                r[t * n + j] = 0.01 * v;
-            }
-        }
-        return r;
     }
 }

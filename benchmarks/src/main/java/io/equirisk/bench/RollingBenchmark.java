@@ -7,6 +7,7 @@ import io.equirisk.backend.ReturnWindows;
 import io.equirisk.data.SyntheticMarket;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
+import io.equirisk.testing.FactorMarket;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,7 +66,7 @@ public class RollingBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         int rows = WINDOW + (windows - 1) * step;
-        double[] r = market.equals("factor") ? GpuRollingComparison.factorMarket(rows, n, 10, new Random(2026))
+        double[] r = market.equals("factor") ? FactorMarket.returns(rows, n, 10, new Random(2026))
                 : SyntheticMarket.mixed(n, 8).simulate(rows).values();
         rolling = ReturnWindows.rolling(r, rows, n, WINDOW, step);
         int[] starts = rolling.starts().clone();

@@ -48,17 +48,6 @@ class SlidingCovarianceTest {
         return ewma ? SlidingCovariance.ewma(r, N, WINDOW, LAMBDA) : SlidingCovariance.sample(r, N, WINDOW);
     }
 
-    /** max |a − b| over the largest |b|: the error on the matrix's own scale. */
-    private static double relativeError(double[] a, double[] b) {
-        double err = 0;
-        double scale = 0;
-        for (int i = 0; i < a.length; i++) {
-            err = Math.max(err, Math.abs(a[i] - b[i]));
-            scale = Math.max(scale, Math.abs(b[i]));
-        }
-        return err / scale;
-    }
-
     @Test
     void sixtyFourSlidesStayWithin1e13OfTheWindowsMadeAfresh() {
         for (boolean ewma : new boolean[] {false, true}) {
@@ -69,7 +58,7 @@ class SlidingCovarianceTest {
                 double worst = 0;
                 for (int k = 0; k <= 64; k++) {
                     s.moveTo(k * step, out, 0, false);
-                    worst = Math.max(worst, relativeError(out, direct(r, k * step, ewma)));
+                    worst = Math.max(worst, Reference.relativeError(out, direct(r, k * step, ewma)));
                     for (int i = 0; i < N; i++) {
                         for (int j = 0; j < N; j++) {
                             assertEquals(out[i * N + j], out[j * N + i], 0.0, "symmetric");
@@ -100,7 +89,7 @@ class SlidingCovarianceTest {
                 if (afresh[k]) {
                     assertArrayEquals(direct(r, starts[k], ewma), out, 0.0, "afresh is CovarianceKernels' bits");
                 } else {
-                    assertTrue(relativeError(out, direct(r, starts[k], ewma)) <= 1e-14);
+                    assertTrue(Reference.relativeError(out, direct(r, starts[k], ewma)) <= 1e-14);
                 }
             }
             assertFalse(SlidingCovariance.pays(8, WINDOW), "17 update rows of 60: afresh is cheaper");
@@ -128,7 +117,7 @@ class SlidingCovarianceTest {
                 assertTrue(out[2 * N + 2] <= 1e-30, "window at " + start + ": constant asset's variance "
                         + out[2 * N + 2]);
             }
-            assertTrue(relativeError(out, direct(r, start, false)) <= 1e-13, "window at " + start);
+            assertTrue(Reference.relativeError(out, direct(r, start, false)) <= 1e-13, "window at " + start);
         }
         assertTrue(s.directCount() >= 2, "the window where the variance vanished was made afresh");
     }

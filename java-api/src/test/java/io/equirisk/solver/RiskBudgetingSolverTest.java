@@ -3,6 +3,7 @@ package io.equirisk.solver;
 import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.error.DimensionMismatchException;
 import io.equirisk.error.InvalidBudgetException;
+import io.equirisk.testing.FactorMarket;
 import io.equirisk.testing.RandomCovariances;
 import io.equirisk.testing.ReferenceNewton;
 import org.junit.jupiter.api.Test;
@@ -182,29 +183,6 @@ class RiskBudgetingSolverTest {
         }
     }
 
-    /** Row-major returns of a k-factor market: loadings N(0, 1/9), idiosyncratic N(0, 1/4), × 0.01. */
-    private static double[] factorReturns(int rows, int n, int k, Random rnd) {
-        double[] load = new double[n * k];
-        for (int i = 0; i < load.length; i++) {
-            load[i] = rnd.nextGaussian() / 3;
-        }
-        double[] r = new double[rows * n];
-        double[] f = new double[k];
-        for (int t = 0; t < rows; t++) {
-            for (int q = 0; q < k; q++) {
-                f[q] = rnd.nextGaussian();
-            }
-            for (int j = 0; j < n; j++) {
-                double v = 0.5 * rnd.nextGaussian();
-                for (int q = 0; q < k; q++) {
-                    v += load[j * k + q] * f[q];
-                }
-                r[t * n + j] = 0.01 * v;
-            }
-        }
-        return r;
-    }
-
     /**
      * Starting from the previous date's answer: 252-day windows of a 10-factor market over 60 assets, one day apart
      * (CCD stalls on them: AUTO hands them to Newton). From the previous window's weights Newton starts at once and
@@ -214,9 +192,9 @@ class RiskBudgetingSolverTest {
     @Test
     void aNearbyAnswerStartsTheSolve() {
         int n = 60;
-        double[] r = factorReturns(253, n, 10, new Random(7));
-        CovarianceMatrix before = covarianceOfRows(r, n, 0);
-        CovarianceMatrix after = covarianceOfRows(r, n, 1);
+        CovarianceMatrix[] days = adjacentWindows(n, 252, 7);
+        CovarianceMatrix before = days[0];
+        CovarianceMatrix after = days[1];
         for (double[] b : new double[][] {RiskBudgets.equal(n).toArray(), RandomCovariances.budgets(n, 5, 9)}) {
             RiskBudgets budgets = RiskBudgets.of(b);
             RiskBudgetingResult near = SOLVER.solve(before, budgets, SolverOptions.defaults());
@@ -241,9 +219,9 @@ class RiskBudgetingSolverTest {
     @Test
     void beyond256AssetsANearbyNewtonAnswerStartsCcd() {
         int n = RiskBudgetingEngine.NEWTON_AT_ONCE_MAX_ASSETS + 1;
-        double[] r = factorReturns(601, n, 10, new Random(8));
-        CovarianceMatrix before = covarianceOfRows(r, n, 0, 600);
-        CovarianceMatrix after = covarianceOfRows(r, n, 1, 600);
+        CovarianceMatrix[] days = adjacentWindows(n, 600, 8);
+        CovarianceMatrix before = days[0];
+        CovarianceMatrix after = days[1];
         RiskBudgets budgets = RiskBudgets.equal(n);
         RiskBudgetingResult near = SOLVER.solve(before, budgets, SolverOptions.defaults());
         assertEquals("ccd+newton", near.solver());
@@ -298,9 +276,9 @@ class RiskBudgetingSolverTest {
     @Test
     void aWarmNewtonKeepsAutosNewtonCap() {
         int n = 60;
-        double[] r = factorReturns(253, n, 10, new Random(7));
-        CovarianceMatrix before = covarianceOfRows(r, n, 0);
-        CovarianceMatrix after = covarianceOfRows(r, n, 1);
+        CovarianceMatrix[] days = adjacentWindows(n, 252, 7);
+        CovarianceMatrix before = days[0];
+        CovarianceMatrix after = days[1];
         SolverOptions twoSweeps = new SolverOptions(1e-10, 2, SolverMethod.AUTO);
         RiskBudgets budgets = RiskBudgets.equal(n);
         RiskBudgetingResult near = SOLVER.solve(before, budgets, SolverOptions.defaults());
@@ -312,14 +290,19 @@ class RiskBudgetingSolverTest {
         assertTrue(warm.iterations() > 2, "more steps than the sweep cap: " + warm.iterations());
     }
 
-    private static CovarianceMatrix covarianceOfRows(double[] r, int n, int start) {
-        return covarianceOfRows(r, n, start, 252);
-    }
-
-    private static CovarianceMatrix covarianceOfRows(double[] r, int n, int start, int rows) {
-        double[] sigma = new double[n * n];
-        io.equirisk.covariance.CovarianceKernels.sample(r, n, start, rows, sigma, 0);
-        return CovarianceMatrix.of(n, sigma, CovarianceMatrix.defaultNames(n));
+    /**
+     * Two sample covariances of a 10-factor market ({@link FactorMarket}) over n assets, of {@code rows} days each,
+     * one day apart: the previous rebalancing date and this one.
+     */
+    private static CovarianceMatrix[] adjacentWindows(int n, int rows, long seed) {
+        double[] r = FactorMarket.returns(rows + 1, n, 10, new Random(seed));
+        CovarianceMatrix[] two = new CovarianceMatrix[2];
+        for (int start = 0; start < 2; start++) {
+            double[] sigma = new double[n * n];
+            io.equirisk.covariance.CovarianceKernels.sample(r, n, start, rows, sigma, 0);
+            two[start] = CovarianceMatrix.of(n, sigma, CovarianceMatrix.defaultNames(n));
+        }
+        return two;
     }
 
     @Test
