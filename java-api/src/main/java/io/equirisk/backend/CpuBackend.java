@@ -69,12 +69,17 @@ public final class CpuBackend implements ComputeBackend {
         int count = w.count();
         double[] out = new double[ArraySize.of(count + " covariance matrices of " + n + " assets",
                 count, n, n)];
-        runs(count, rollingRun(w), (from, to) -> {
-            SlidingCovariance s = sliding(w, kind, lambda);
-            for (int k = from; k < to; k++) {
-                s.moveTo(w.starts()[k], out, k * n * n, k == from);
-            }
-        });
+        int run = rollingRun(w);
+        if (run == 1) { /* nothing slides: each window straight into its place, no state to carry */
+            run(count, k -> w.covariance(k, kind, lambda, out, k * n * n));
+        } else {
+            runs(count, run, (from, to) -> {
+                SlidingCovariance s = sliding(w, kind, lambda);
+                for (int k = from; k < to; k++) {
+                    s.moveTo(w.starts()[k], out, k * n * n, k == from);
+                }
+            });
+        }
         return CovarianceBatch.of(count, n, out, null);
     }
 
