@@ -10,22 +10,29 @@ import io.equirisk.kernel.NumericKernels;
  * multiply-adds, instead of recomputing it from all T rows (T·N²/2). Daily windows of a year are so made about a
  * hundred times cheaper than afresh; the CPU engine uses it for rolling windows, a run of windows per task.
  *
- * <p>Sample covariance (C = (1/(T−1)) Σ (r − m)(r − m)ᵀ, m the window's mean) keeps C and m. Replacing rows d_q by
- * a_q moves the mean to m' = m + Σ(a_q − d_q)/T, and
- * <pre>  (T−1)·C' = (T−1)·C + Σ_q (a_q − m)(a_q − m)ᵀ − Σ_q (d_q − m)(d_q − m)ᵀ − T (m' − m)(m' − m)ᵀ</pre>
- * (the identity Σ(r − c)(r − c)ᵀ = Σ(r − m)(r − m)ᵀ + T(m − c)(m − c)ᵀ for the new window and c = m): every term is
- * centred on the old mean, so the update does not cancel the way sums of raw products would. EWMA (zero mean,
- * weights λ^(T−1−t)/W summing to one) keeps C only: C' = λ^s C + Σ_q w_(T−s+q) a_q a_qᵀ − λ^s Σ_q w_q d_q d_qᵀ.
+ * <p>Sample covariance (C = (1/(T−1)) Σ (r − m)(r − m)ᵀ, m the window's mean) is carried about a fixed centre c,
+ * the mean of the window last made afresh: the class keeps S = (1/(T−1)) Σ (r − c)(r − c)ᵀ and the deviation sum
+ * d = Σ (r − c) over the current window, and gives
+ * <pre>  C = S − d dᵀ / (T (T−1))</pre>
+ * (the identity Σ(r − c)(r − c)ᵀ = Σ(r − m)(r − m)ᵀ + T(m − c)(m − c)ᵀ with T(m − c) = d). Replacing rows d_q by
+ * a_q adds (a_q − c)(a_q − c)ᵀ/(T−1) to S, subtracts (d_q − c)(d_q − c)ᵀ/(T−1), and adds a_q − d_q to d. Every
+ * term is a deviation from c, so nothing cancels while the window's mean stays near c (as returns' means do), and no
+ * running mean is kept: a mean updated in place carries rounding of ε·|m| per slide, which the update would turn
+ * into an error of order that ε·|m| times the returns' spread, large where the mean dwarfs the spread. At a window
+ * made afresh, S is that window's own covariance about its computed mean (the two-pass product) and d the sum of
+ * its deviations from that mean, so S − d dᵀ/(T(T−1)) is the corrected two-pass value. EWMA (zero mean, weights
+ * λ^(T−1−t)/W summing to one) keeps C only: C' = λ^s C + Σ_q w_(T−s+q) a_q a_qᵀ − λ^s Σ_q w_q d_q d_qᵀ.
  *
  * <p>Accuracy: each update adds rounding of about one unit in the last place of the terms it adds, and the rounding
  * stays in the matrix until the next window made afresh. So for each variance the class keeps the sum of the
- * magnitudes of every term that formed it since then (|α|·sum + Σ_r |w_r|·v_r,i² a slide). A variance that falls
- * below 1e-3 of that sum (an asset whose returns became nearly constant, an outlier or a run of them leaving a
- * quiet window) has lost digits to cancellation, and a non-finite entry cannot be updated: either makes that window
- * afresh. Every entry then stays within ~1e3·ε·(updates since afresh) of the exact one on the correlation scale
- * (|ΔC_ij| ≤ that × sqrt(C_ii C_jj)), a few 1e-12 at most over the CPU engine's runs of 16 and ~1e-14 in practice
- * (real crypto prices through the LUNA collapse: worst 5e-14). A window computed afresh gives
- * {@link CovarianceKernels#sample} or {@link CovarianceKernels#ewma}, to the bit.
+ * magnitudes of every term that formed it since then (|α|·sum + Σ_r |w_r|·v_r,i² a slide, and for the sample
+ * covariance d_i²/(T(T−1)) as well). A variance that falls below 1e-3 of that sum (an asset whose returns became
+ * nearly constant, an outlier or a run of them leaving a quiet window, a mean that moved far from c) has lost digits
+ * to cancellation, and a non-finite entry cannot be updated: either makes that window afresh. Every entry then stays
+ * within ~1e3·ε·(updates since afresh) of the exact one on the correlation scale (|ΔC_ij| ≤ that ×
+ * sqrt(C_ii C_jj)), a few 1e-12 at most over the CPU engine's runs of 16 and ~1e-14 in practice (real crypto prices
+ * through the LUNA collapse: worst 5e-14). A window computed afresh gives {@link CovarianceKernels#sample} or
+ * {@link CovarianceKernels#ewma}, to the bit.
  *
  * <p>The returns array is read at each move, not copied: it must not change while the instance is in use.
  *
@@ -44,8 +51,12 @@ public final class SlidingCovariance {
     private final int n;
     private final int window;
     private final double lambda; // 0 for sample
+    /** EWMA: the window's covariance. Sample: S, its scatter about {@link #centre} over T − 1 (class comment). */
     private final double[] c;
-    private final double[] mean;
+    /** Sample only: the mean of the window last made afresh, from which every update row is a deviation. */
+    private final double[] centre;
+    /** Sample only: Σ (r − centre) over the current window's rows. */
+    private final double[] deviation;
     private final double[] ewmaWeights;
     private final NumericKernels k = Kernels.get();
     private int start = -1;
@@ -54,7 +65,6 @@ public final class SlidingCovariance {
     private final double[] coef = new double[4];
     /** Per variance, Σ of the magnitudes of the terms that formed it since the last window made afresh. */
     private final double[] mass;
-    private final double[] meanShift;
     /** Windows computed afresh and by an update, since construction (for tests and benchmarks). */
     private int direct;
     private int updated;
@@ -69,10 +79,10 @@ public final class SlidingCovariance {
         this.window = window;
         this.lambda = lambda;
         this.c = new double[n * n];
-        this.mean = lambda == 0 ? new double[n] : null;
+        this.centre = lambda == 0 ? new double[n] : null;
+        this.deviation = lambda == 0 ? new double[n] : null;
         this.ewmaWeights = lambda == 0 ? null : CovarianceKernels.ewmaWeights(window, lambda);
         this.mass = new double[n];
-        this.meanShift = new double[n];
     }
 
     /** Sample covariance (demeaned, 1/(T−1)) of windows of {@code window} rows of a row-major T×N table. */
@@ -107,11 +117,11 @@ public final class SlidingCovariance {
                     + ") lie outside the " + (returns.length / n) + " rows of returns");
         }
         int step = start - this.start;
-        if (restart || this.start < 0 || !pays(step, window) || !slide(step)) {
+        if (restart || this.start < 0 || !pays(step, window) || !slide(step, out, off)) {
             afresh(start);
+            System.arraycopy(c, 0, out, off, n * n);
         }
         this.start = start;
-        System.arraycopy(c, 0, out, off, n * n);
     }
 
     /** Windows computed afresh so far. */
@@ -124,14 +134,24 @@ public final class SlidingCovariance {
         return updated;
     }
 
-    /** The window at {@code at} from its rows; each variance's terms are its own (all ≥ 0), so its mass is itself. */
+    /**
+     * The window at {@code at} from its rows; each variance's terms are its own (all ≥ 0), so its mass is itself.
+     * Sample: the centre becomes this window's computed mean, and the deviation sum is taken from it (the mean's
+     * rounding, which the update must not ignore; see the class comment).
+     */
     private void afresh(int at) {
         direct++;
         if (lambda == 0) {
             double[] m = CovarianceKernels.columnMeans(returns, n, at, window);
-            System.arraycopy(m, 0, mean, 0, n);
-            CovarianceKernels.product(returns, n, at, window, mean, null, 1.0 / (window - 1), c, 0,
+            System.arraycopy(m, 0, centre, 0, n);
+            CovarianceKernels.product(returns, n, at, window, centre, null, 1.0 / (window - 1), c, 0,
                     CovarianceKernels.defaultThreads());
+            java.util.Arrays.fill(deviation, 0.0);
+            for (int t = at; t < at + window; t++) {
+                for (int j = 0; j < n; j++) {
+                    deviation[j] += returns[t * n + j] - centre[j];
+                }
+            }
         } else {
             CovarianceKernels.product(returns, n, at, window, null, ewmaWeights, 1.0, c, 0,
                     CovarianceKernels.defaultThreads());
@@ -142,42 +162,32 @@ public final class SlidingCovariance {
     }
 
     /**
-     * Updates the state from the window at {@link #start} to the one {@code step} rows on; false (state unusable,
-     * the caller computes afresh) on cancellation or a non-finite entry.
+     * Updates the state from the window at {@link #start} to the one {@code step} rows on and writes its covariance
+     * to {@code out}; false (state unusable, the caller computes afresh) on cancellation or a non-finite entry.
      */
-    private boolean slide(int step) {
+    private boolean slide(int step, double[] out, int off) {
         int leave = start;                // rows [leave, leave + step) leave
         int enter = start + window;       // rows [enter, enter + step) enter
+        int count = 2 * step;
+        ensureRows(count);
         double alpha;
-        int count;
         if (lambda == 0) {
-            count = 2 * step + 1;
-            ensureRows(count);
             double inv = 1.0 / (window - 1);
-            double[] shift = meanShift;
-            java.util.Arrays.fill(shift, 0.0);
             for (int q = 0; q < step; q++) {
                 int a = (enter + q) * n;
                 int d = (leave + q) * n;
                 int ra = q * n;
                 int rd = (step + q) * n;
                 for (int j = 0; j < n; j++) {
-                    rows[ra + j] = returns[a + j] - mean[j];
-                    rows[rd + j] = returns[d + j] - mean[j];
-                    shift[j] += returns[a + j] - returns[d + j];
+                    rows[ra + j] = returns[a + j] - centre[j];
+                    rows[rd + j] = returns[d + j] - centre[j];
+                    deviation[j] += rows[ra + j] - rows[rd + j];
                 }
                 rowWeights[q] = inv;
                 rowWeights[step + q] = -inv;
             }
-            int rm = 2 * step * n;
-            for (int j = 0; j < n; j++) {
-                rows[rm + j] = shift[j] / window; // m' − m
-            }
-            rowWeights[2 * step] = -window * inv;
             alpha = 1.0;
         } else {
-            count = 2 * step;
-            ensureRows(count);
             alpha = Math.pow(lambda, step);
             for (int q = 0; q < step; q++) {
                 System.arraycopy(returns, (enter + q) * n, rows, q * n, n);
@@ -186,17 +196,34 @@ public final class SlidingCovariance {
                 rowWeights[step + q] = -alpha * ewmaWeights[q];
             }
         }
-        if (!update(count, alpha) || !noCancellation(count, alpha)) {
+        if (!update(count, alpha) || !write(out, off) || !noCancellation(count, alpha, out, off)) {
             return false;
-        }
-        if (lambda == 0) {
-            int rm = 2 * step * n;
-            for (int j = 0; j < n; j++) {
-                mean[j] += rows[rm + j];
-            }
         }
         updated++;
         return true;
+    }
+
+    /**
+     * The window's covariance into {@code out}: C itself for EWMA, S − d dᵀ/(T(T−1)) for the sample covariance (upper
+     * triangle, then mirrored). Returns whether every entry is finite.
+     */
+    private boolean write(double[] out, int off) {
+        if (lambda != 0) {
+            System.arraycopy(c, 0, out, off, n * n);
+            return true;
+        }
+        double s = 1.0 / ((double) window * (window - 1));
+        boolean finite = true;
+        for (int i = 0; i < n; i++) {
+            double di = s * deviation[i];
+            for (int j = i; j < n; j++) {
+                double v = c[i * n + j] - di * deviation[j];
+                out[off + i * n + j] = v;
+                out[off + j * n + i] = v;
+                finite &= Double.isFinite(v);
+            }
+        }
+        return finite;
     }
 
     /**
@@ -248,10 +275,11 @@ public final class SlidingCovariance {
     }
 
     /**
-     * Adds this update's terms to each variance's {@link #mass} and returns whether every variance is still above
-     * {@link #CANCELLATION_LIMIT} of it.
+     * Adds this update's terms to each variance's {@link #mass} and returns whether every variance written to
+     * {@code out} is still above {@link #CANCELLATION_LIMIT} of it (with the sample covariance's d_i²/(T(T−1))).
      */
-    private boolean noCancellation(int count, double alpha) {
+    private boolean noCancellation(int count, double alpha, double[] out, int off) {
+        double s = lambda == 0 ? 1.0 / ((double) window * (window - 1)) : 0.0;
         boolean kept = true;
         for (int i = 0; i < n; i++) {
             double m = Math.abs(alpha) * mass[i];
@@ -260,7 +288,8 @@ public final class SlidingCovariance {
                 m += Math.abs(rowWeights[r]) * v * v;
             }
             mass[i] = m;
-            kept &= c[i * n + i] > CANCELLATION_LIMIT * m;
+            double corrected = lambda == 0 ? m + s * deviation[i] * deviation[i] : m;
+            kept &= out[off + i * n + i] > CANCELLATION_LIMIT * corrected;
         }
         return kept;
     }
