@@ -11,6 +11,12 @@ import io.equirisk.data.Returns;
  *   <li>{@code sumFourthPowers} = Σ_t Σ_i x_ti⁴,</li>
  *   <li>{@code sumCubeCross} = Σ_t (Σ_i x_ti³/√s_ii)(Σ_j √s_jj x_tj) = Σ_t Σ_ij (√s_jj/√s_ii) x_ti³ x_tj.</li>
  * </ul>
+ * Fourth powers leave double's range for deviations beyond ~1e±76 (returns in basis points of basis points, or
+ * mis-scaled data): 1e-80 underflowed to a 22% wrong intensity, 1e80 overflowed to NaN. So returns whose largest
+ * deviation lies outside 2^±60 are taken times a power of two 2^k that brings it near one, every moment is of the
+ * scaled returns, and {@link #shrink} scales the estimate back by 2^−2k. Scaling by a power of two is exact, and the
+ * intensity is a ratio of moments of equal degree, so the result is the one exact arithmetic would give at any
+ * scale; data within the range is not copied or touched.
  */
 final class SampleMoments {
     final int n;
@@ -22,9 +28,11 @@ final class SampleMoments {
     final double sumSquaredNorms;
     final double sumFourthPowers;
     final double sumCubeCross;
+    /** The moments are of the returns times 2^scale (see the class comment). */
+    final int scale;
 
     private SampleMoments(int n, int t, double[] s, double trace, double frobenius2, double sumSquaredNorms,
-                          double sumFourthPowers, double sumCubeCross) {
+                          double sumFourthPowers, double sumCubeCross, int scale) {
         this.n = n;
         this.t = t;
         this.s = s;
@@ -33,6 +41,7 @@ final class SampleMoments {
         this.sumSquaredNorms = sumSquaredNorms;
         this.sumFourthPowers = sumFourthPowers;
         this.sumCubeCross = sumCubeCross;
+        this.scale = scale;
     }
 
     /** From complete rows with at least one varying value per asset (the estimators check both first). */
@@ -41,6 +50,15 @@ final class SampleMoments {
         int t = x.observations();
         double[] r = x.values();
         double[] mean = Estimation.means(x);
+        int scale = scaleExponent(r, n, mean);
+        if (scale != 0) {
+            double[] scaled = new double[r.length];
+            for (int q = 0; q < r.length; q++) {
+                scaled[q] = Math.scalb(r[q], scale);
+            }
+            r = scaled;
+            mean = CovarianceKernels.columnMeans(r, n, 0, t);
+        }
         double[] s = new double[n * n];
         CovarianceKernels.product(r, n, 0, t, mean, null, 1.0 / t, s, 0, CovarianceKernels.defaultThreads());
         double trace = 0;
@@ -74,15 +92,39 @@ final class SampleMoments {
             fourth += f;
             cube += u * z;
         }
-        return new SampleMoments(n, t, s, trace, frob, norms, fourth, cube);
+        return new SampleMoments(n, t, s, trace, frob, norms, fourth, cube, scale);
     }
 
-    /** (T/(T−1))·((1 − δ)·S + δ·target): the shrunk estimate in the unbiased scaling of the sample estimator. */
+    /**
+     * k such that the returns times 2^k have their largest deviation from the mean near one, or 0 where it already
+     * lies within 2^±60 (fourth powers and their sums over 10⁴ assets then stay far inside double's range). Capped so
+     * that the scaled returns themselves stay finite.
+     */
+    private static int scaleExponent(double[] r, int n, double[] mean) {
+        double maxAbs = 0;
+        double maxDev = 0;
+        for (int q = 0; q < r.length; q++) {
+            maxAbs = Math.max(maxAbs, Math.abs(r[q]));
+            maxDev = Math.max(maxDev, Math.abs(r[q] - mean[q % n]));
+        }
+        if (!Double.isFinite(maxDev)) { // the means or deviations overflowed: bring the returns themselves near one
+            return -Math.getExponent(maxAbs);
+        }
+        if (maxDev == 0 || (maxDev <= 0x1p60 && maxDev >= 0x1p-60)) {
+            return 0;
+        }
+        return Math.min(-Math.getExponent(maxDev), 1000 - Math.getExponent(maxAbs));
+    }
+
+    /**
+     * (T/(T−1))·((1 − δ)·S + δ·target): the shrunk estimate in the unbiased scaling of the sample estimator, of the
+     * returns as given (the target is in the moments' scale).
+     */
     double[] shrink(double delta, double[] target) {
         double unbias = (double) t / (t - 1);
         double[] out = new double[n * n];
         for (int q = 0; q < out.length; q++) {
-            out[q] = unbias * ((1 - delta) * s[q] + delta * target[q]);
+            out[q] = Math.scalb(unbias * ((1 - delta) * s[q] + delta * target[q]), -2 * scale);
         }
         return out;
     }

@@ -81,6 +81,35 @@ class CovarianceEstimatorsTest {
         return Returns.of(t, n, x, List.of("A", "B", "C", "D", "E"), null);
     }
 
+    /**
+     * Every estimator is homogeneous of degree two: returns times c give the estimate times c². The shrinkage
+     * estimators' fourth moments left double's range beyond ~1e±76 (1e-80: a 22% wrong intensity, silently; 1e80:
+     * NaN). Powers of ten, so the scaled returns are not an exact multiple: held to 1e-13 relative.
+     */
+    @Test
+    void everyEstimatorScalesWithTheSquareOfTheReturnsAtAnyMagnitude() {
+        int t = 60;
+        int n = 6;
+        double[] x = Reference.returns(t, n, 8);
+        for (String spec : new String[] {"sample", "ewma:0.94", "ledoit-wolf", "ledoit-wolf-cc", "oas"}) {
+            CovarianceEstimator est = CovarianceEstimators.parse(spec);
+            double[] base = est.estimate(Returns.of(t, n, x.clone(), null, null)).values();
+            for (double c : new double[] {1e-140, 1e-80, 1e-30, 1e30, 1e80, 1e140}) {
+                double[] y = new double[x.length];
+                for (int q = 0; q < x.length; q++) {
+                    y[q] = x[q] * c;
+                }
+                double[] scaled = est.estimate(Returns.of(t, n, y, null, null)).values();
+                double[] back = new double[scaled.length];
+                for (int q = 0; q < scaled.length; q++) {
+                    back[q] = scaled[q] / c / c;
+                }
+                double err = Reference.relativeError(back, base);
+                assertTrue(err <= 1e-13, spec + " at scale " + c + ": relative error " + err);
+            }
+        }
+    }
+
     @Test
     void dropIncompleteRowsUsesExactlyTheCompleteRows() {
         Returns r = withGaps();
