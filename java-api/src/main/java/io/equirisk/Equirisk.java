@@ -245,11 +245,8 @@ public final class Equirisk implements AutoCloseable {
         }
     }
 
-    /** A null argument is bad input like any other: a typed error that names it, not a NullPointerException. */
     private static void requireNonNull(Object value, String name) {
-        if (value == null) {
-            throw new io.equirisk.error.InvalidInputException(name + " is null");
-        }
+        io.equirisk.error.InvalidInputException.requireNonNull(value, name);
     }
 
     @Override

@@ -167,7 +167,28 @@ class EquiriskTest {
             assertThrows(io.equirisk.error.InvalidInputException.class,
                     () -> er.solveBatch(null, RiskBudgets.equal(8).toArray(), SolverOptions.defaults()));
             assertThrows(InvalidBudgetException.class, () -> RiskBudgets.of((double[]) null));
+            assertThrows(io.equirisk.error.InvalidInputException.class, () -> CovarianceMatrix.of(2, null));
+            assertThrows(io.equirisk.error.InvalidInputException.class,
+                    () -> CovarianceMatrix.of(new double[][] {{1, 0}, null}));
+            assertThrows(io.equirisk.error.InvalidInputException.class, () -> CovarianceBatch.of(1, 2, null, null));
+            assertThrows(io.equirisk.error.InvalidInputException.class, () -> Returns.of((double[][]) null));
+            assertThrows(io.equirisk.error.InvalidInputException.class,
+                    () -> io.equirisk.covariance.CovarianceEstimators.parse("oas").estimate(null));
+            Returns r = Returns.of(40, 3, new java.util.Random(1).doubles(120, -0.01, 0.01).toArray(), null, null);
+            io.equirisk.error.InsufficientDataException tiny = assertThrows(
+                    io.equirisk.error.InsufficientDataException.class,
+                    () -> er.rollingCovariance(r, Integer.MIN_VALUE, 1, CovarianceKind.SAMPLE, 0));
+            assertTrue(tiny.getMessage().contains("at least 2 rows"), tiny.getMessage());
+            io.equirisk.error.InvalidInputException loose = assertThrows(io.equirisk.error.InvalidInputException.class,
+                    () -> SolverOptions.defaults().withTolerance(1.0));
+            assertTrue(loose.getMessage().contains("at most 0.01"), loose.getMessage());
         }
+        assertThrows(io.equirisk.error.InvalidInputException.class, () -> new io.equirisk.backend.CpuBackend(40_000));
+        io.equirisk.data.PriceHistory extremes = io.equirisk.data.PriceHistory.of(3, 1,
+                new double[] {1.0, Double.MIN_NORMAL, Double.MAX_VALUE}, List.of("X"), null);
+        io.equirisk.error.NonFiniteValueException inf = assertThrows(io.equirisk.error.NonFiniteValueException.class,
+                () -> Returns.fromPrices(extremes, io.equirisk.data.ReturnKind.SIMPLE));
+        assertTrue(inf.getMessage().startsWith("return of asset X on row 3 (row 3) is Infinity"), inf.getMessage());
         io.equirisk.backend.CpuBackend cpu = new io.equirisk.backend.CpuBackend(2);
         cpu.close();
         CovarianceBatch two = CovarianceBatch.of(List.of(cov, cov));

@@ -12,7 +12,7 @@ final class SolverChoice {
     String solver;
 
     @Option(names = "--tol", paramLabel = "TOL", defaultValue = "1e-10",
-            description = "Stop when max |RC_i − b_i| ≤ TOL (risk contributions as shares). "
+            description = "Stop when max |RC_i − b_i| ≤ TOL (risk contributions as shares), 1e-15 to 1e-2. "
                     + "Default: ${DEFAULT-VALUE}.")
     double tolerance;
 
@@ -36,6 +36,10 @@ final class SolverChoice {
     SolverOptions options() {
         if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
             throw new io.equirisk.error.InvalidInputException("--tol must be a positive number, got " + tolerance);
+        }
+        if (tolerance > SolverOptions.MAX_TOLERANCE) {
+            throw new io.equirisk.error.InvalidInputException("--tol " + tolerance + " would accept risk contributions "
+                    + "that are not the budgets (they are shares of 1); at most " + SolverOptions.MAX_TOLERANCE);
         }
         if (maxIterations < 1) {
             throw new io.equirisk.error.InvalidInputException("--max-iter must be at least 1, got " + maxIterations);

@@ -39,9 +39,12 @@ public final class CpuBackend implements ComputeBackend {
         this(Runtime.getRuntime().availableProcessors());
     }
 
+    /** The most threads one pool can run (ForkJoinPool's limit). */
+    public static final int MAX_THREADS = 32767;
+
     public CpuBackend(int threads) {
-        if (threads < 1) {
-            throw new InvalidInputException("thread count must be at least 1, got " + threads);
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new InvalidInputException("thread count must be from 1 to " + MAX_THREADS + ", got " + threads);
         }
         this.threads = threads;
         this.pool = new ForkJoinPool(threads);

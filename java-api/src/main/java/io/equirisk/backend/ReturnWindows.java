@@ -51,6 +51,9 @@ public record ReturnWindows(double[] returns, int rows, int assets, int[] starts
         if (step < 1) {
             throw new InvalidInputException("rolling step must be at least 1, got " + step);
         }
+        if (window < 2) { // before rows − window, which a very negative window would overflow
+            throw new InsufficientDataException("a covariance window needs at least 2 rows, got " + window);
+        }
         if (window > rows) {
             throw new InsufficientDataException("window of " + window + " rows is longer than the " + rows
                     + " rows of returns");

@@ -24,6 +24,7 @@ final class ConstantCorrelationEstimator implements CovarianceEstimator {
 
     @Override
     public CovarianceMatrix estimate(Returns returns, MissingValuePolicy policy) {
+        io.equirisk.error.InvalidInputException.requireNonNull(returns, "returns");
         return Estimation.shrink(returns, policy, NAME, ConstantCorrelationEstimator::target,
                 ConstantCorrelationEstimator::intensity);
     }

@@ -29,6 +29,7 @@ public final class CovarianceBatch {
 
     /** Wraps contiguous values (not copied) and validates every matrix as {@link CovarianceMatrix#of} does. */
     public static CovarianceBatch of(int batch, int n, double[] values, List<String> assets) {
+        InvalidInputException.requireNonNull(values, "covariance batch values");
         if (batch < 1 || n < 1) {
             throw new DimensionMismatchException("a covariance batch needs batch ≥ 1 and n ≥ 1, got batch = " + batch
                     + ", n = " + n);
@@ -93,7 +94,7 @@ public final class CovarianceBatch {
 
     /** Copies single matrices (all of the same size) into one contiguous batch. */
     public static CovarianceBatch of(List<CovarianceMatrix> matrices) {
-        if (matrices.isEmpty()) {
+        if (InvalidInputException.requireNonNull(matrices, "covariance matrices").isEmpty()) {
             throw new DimensionMismatchException("a covariance batch needs at least one matrix");
         }
         int n = matrices.get(0).size();

@@ -1,6 +1,7 @@
 package io.equirisk.covariance;
 
 import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.InvalidInputException;
 import io.equirisk.error.NonFiniteValueException;
 import io.equirisk.error.NotSymmetricException;
 import io.equirisk.error.ZeroVarianceException;
@@ -38,6 +39,7 @@ public final class CovarianceMatrix {
      * @throws ZeroVarianceException      naming the first asset with variance ≤ 0
      */
     public static CovarianceMatrix of(int n, double[] values, List<String> assets) {
+        InvalidInputException.requireNonNull(values, "covariance values");
         if (n < 1) {
             throw new DimensionMismatchException("covariance matrix must have at least one asset, got n = " + n);
         }
@@ -60,9 +62,10 @@ public final class CovarianceMatrix {
 
     /** From a square array of rows (copied). */
     public static CovarianceMatrix of(double[][] rows, List<String> assets) {
-        int n = rows.length;
+        int n = InvalidInputException.requireNonNull(rows, "covariance rows").length;
         double[] v = new double[n * n];
         for (int i = 0; i < n; i++) {
+            InvalidInputException.requireNonNull(rows[i], "covariance row " + (i + 1));
             if (rows[i].length != n) {
                 throw new DimensionMismatchException("covariance matrix is not square: row " + (i + 1) + " has "
                         + rows[i].length + " columns, expected " + n);

@@ -29,6 +29,7 @@ final class EwmaCovarianceEstimator implements CovarianceEstimator {
 
     @Override
     public CovarianceMatrix estimate(Returns returns, MissingValuePolicy policy) {
+        io.equirisk.error.InvalidInputException.requireNonNull(returns, "returns");
         if (policy == MissingValuePolicy.PAIRWISE && returns.hasMissing()) {
             return NearestPositiveDefinite.repair(PairwiseCovariance.ewma(returns, lambda));
         }

@@ -25,6 +25,7 @@ final class LedoitWolfEstimator implements CovarianceEstimator {
 
     @Override
     public CovarianceMatrix estimate(Returns returns, MissingValuePolicy policy) {
+        io.equirisk.error.InvalidInputException.requireNonNull(returns, "returns");
         return Estimation.shrink(returns, policy, NAME, SampleMoments::scaledIdentity, (m, f) -> intensity(m));
     }
 

@@ -18,6 +18,7 @@ final class OasEstimator implements CovarianceEstimator {
 
     @Override
     public CovarianceMatrix estimate(Returns returns, MissingValuePolicy policy) {
+        io.equirisk.error.InvalidInputException.requireNonNull(returns, "returns");
         return Estimation.shrink(returns, policy, NAME, SampleMoments::scaledIdentity, (m, f) -> intensity(m));
     }
 

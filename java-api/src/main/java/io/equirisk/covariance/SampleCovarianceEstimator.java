@@ -16,6 +16,7 @@ final class SampleCovarianceEstimator implements CovarianceEstimator {
 
     @Override
     public CovarianceMatrix estimate(Returns returns, MissingValuePolicy policy) {
+        io.equirisk.error.InvalidInputException.requireNonNull(returns, "returns");
         if (policy == MissingValuePolicy.PAIRWISE && returns.hasMissing()) {
             return NearestPositiveDefinite.repair(PairwiseCovariance.sample(returns));
         }

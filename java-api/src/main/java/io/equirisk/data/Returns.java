@@ -37,6 +37,7 @@ public final class Returns {
      * @param dates  row labels; null for 1..T
      */
     public static Returns of(int rows, int cols, double[] values, List<String> assets, List<String> dates) {
+        InvalidInputException.requireNonNull(values, "return values");
         if (rows < 0 || cols < 1) {
             throw new DimensionMismatchException("returns need at least one asset, got " + rows + " × " + cols);
         }
@@ -63,14 +64,14 @@ public final class Returns {
 
     /** From an array of rows (copied); every row must have the same length. */
     public static Returns of(double[][] data, List<String> assets, List<String> dates) {
-        int t = data.length;
+        int t = InvalidInputException.requireNonNull(data, "return rows").length;
         if (t == 0) {
             throw new InsufficientDataException("returns table is empty");
         }
         int n = data[0].length;
         double[] v = new double[t * n];
         for (int i = 0; i < t; i++) {
-            if (data[i].length != n) {
+            if (InvalidInputException.requireNonNull(data[i], "returns row " + (i + 1)).length != n) {
                 throw new DimensionMismatchException("returns row " + (i + 1) + " has " + data[i].length
                         + " values, the first row has " + n);
             }
@@ -100,7 +101,13 @@ public final class Returns {
             for (int j = 0; j < n; j++) {
                 double p0 = p[(i - 1) * n + j];
                 double p1 = p[i * n + j];
-                r[(i - 1) * n + j] = Double.isNaN(p0) || Double.isNaN(p1) ? Double.NaN : kind.of(p0, p1);
+                double v = Double.isNaN(p0) || Double.isNaN(p1) ? Double.NaN : kind.of(p0, p1);
+                if (Double.isInfinite(v)) { // prices at the ends of the range: p1/p0 overflows
+                    throw new NonFiniteValueException("return of asset " + prices.assets().get(j) + " on "
+                            + prices.dates().get(i) + " (row " + (i + 1) + ") is " + v + ": its prices " + p0
+                            + " and " + p1 + " are too far apart for double precision");
+                }
+                r[(i - 1) * n + j] = v;
             }
         }
         return new Returns(t - 1, n, r, prices.assets(), prices.dates().subList(1, t));

@@ -15,6 +15,14 @@ public class InvalidInputException extends EquiriskException {
         super(message, cause);
     }
 
+    /** A null argument is bad input like any other: a typed error that names it, not a NullPointerException. */
+    public static <T> T requireNonNull(T value, String name) {
+        if (value == null) {
+            throw new InvalidInputException(name + " is null");
+        }
+        return value;
+    }
+
     /**
      * This problem with {@code where} in front of its message ("batch matrix 3: asset A2 …", "window 7 (rows 7–258):
      * …", "cov.csv: …"), as the same kind of exception, so that a caller catching the kind still catches it.

@@ -12,6 +12,12 @@ import io.equirisk.error.InvalidInputException;
 public record SolverOptions(double tolerance, int maxIterations, SolverMethod method) {
     public static final double DEFAULT_TOLERANCE = 1e-10;
     public static final int DEFAULT_MAX_ITERATIONS = 10_000;
+    /**
+     * The loosest tolerance accepted. Risk contributions are shares of one, so a tolerance near a budget accepts
+     * portfolios that are not risk parity at all (at 1, any long-only weights "converge"); 1e-2 already lets a 1%
+     * budget carry anything from 0 to 2%.
+     */
+    public static final double MAX_TOLERANCE = 1e-2;
 
     public SolverOptions {
         if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
@@ -20,6 +26,10 @@ public record SolverOptions(double tolerance, int maxIterations, SolverMethod me
         if (tolerance < 1e-15) {
             throw new InvalidInputException("tolerance " + tolerance + " is below what double precision can "
                     + "certify (1e-15)");
+        }
+        if (tolerance > MAX_TOLERANCE) {
+            throw new InvalidInputException("tolerance " + tolerance + " would accept risk contributions that are not "
+                    + "the budgets (they are shares of 1); at most " + MAX_TOLERANCE);
         }
         if (maxIterations < 1) {
             throw new InvalidInputException("maxIterations must be at least 1, got " + maxIterations);
