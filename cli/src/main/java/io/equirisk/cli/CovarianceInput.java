@@ -98,7 +98,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     static Returns readReturns(Path file, SeriesCsv.Kind kind, ReturnsOptions options, PrintWriter err,
                                Progress progress) {
         progress.update("reading " + file);
-        SeriesCsv.Series s = SeriesCsv.read(file, kind);
+        SeriesCsv.Series s = SeriesCsv.read(file, kind, options.headerRow());
         s.notes().forEach(n -> err.println("equirisk: note: " + n));
         try {
             if (kind == SeriesCsv.Kind.PRICES) {

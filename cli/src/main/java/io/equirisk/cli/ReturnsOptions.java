@@ -17,6 +17,21 @@ final class ReturnsOptions {
                     + "Fama-French files). Percent returns are divided by 100.")
     String returnsUnit;
 
+    @Option(names = "--header", paramLabel = "auto|yes|no", defaultValue = "auto",
+            description = "Whether the first row of a --prices or --returns file holds asset names: auto guesses "
+                    + "(text cells are names; so are distinct whole numbers such as 7203 above fractional data, "
+                    + "with a note), yes, no. Default: ${DEFAULT-VALUE}.")
+    String header;
+
+    io.equirisk.cli.io.SeriesCsv.HeaderRow headerRow() {
+        return switch (header.trim().toLowerCase(Locale.ROOT)) {
+            case "auto" -> io.equirisk.cli.io.SeriesCsv.HeaderRow.AUTO;
+            case "yes" -> io.equirisk.cli.io.SeriesCsv.HeaderRow.YES;
+            case "no" -> io.equirisk.cli.io.SeriesCsv.HeaderRow.NO;
+            default -> throw new InvalidInputException("--header must be auto, yes or no, got '" + header + "'");
+        };
+    }
+
     ReturnKind returnKind() {
         return switch (returnsKind.trim().toLowerCase(Locale.ROOT)) {
             case "simple" -> ReturnKind.SIMPLE;

@@ -27,7 +27,9 @@ public final class CovarianceCsv {
     public static CovarianceMatrix read(CsvTable table) {
         List<CsvTable.Row> all = table.rows();
         CsvTable.Row first = all.get(0);
-        boolean header = SeriesCsv.isHeader(first);
+        // a header of numeric names (tickers such as 7203) is the one reading of N + 1 numeric rows of N cells
+        boolean header = SeriesCsv.isHeader(first) || (all.size() == first.size() + 1 && all.size() > 2
+                && all.get(1).size() == first.size());
         List<CsvTable.Row> data = header ? all.subList(1, all.size()) : all;
         if (data.isEmpty()) {
             throw new DataFormatException(table.file() + ": has a header row (line " + first.line()

@@ -17,7 +17,9 @@ import java.util.Set;
  *
  * <p>Layout detection: the first row is a header when any of its cells after the first is not a number (a lone
  * column's header when its cell is not a number), or when its first cell names the date column (date, time, …) or
- * is text above a date, so that numeric asset names (Tokyo tickers such as 7203) stay names. The first column holds
+ * is text above a date, so that numeric asset names (Tokyo tickers such as 7203) stay names; and when, with no date
+ * column, its cells are distinct whole numbers above a row of fractions (tickers again: read as data, they made a
+ * first "return" of thousands of percent), with a note. {@link HeaderRow} overrides the guess. The first column holds
  * dates (row labels) when any of its data cells is not a number, when the header names it date/time/timestamp/
  * period/day/month or leaves it blank, or when all of its cells are numeric calendar dates in order (19260701 or
  * 192607, whatever the header calls it). Empty, NaN, null, NA, N/A cells are missing.
@@ -47,6 +49,11 @@ public final class SeriesCsv {
                          List<String> notes) {
     }
 
+    /** Whether the first row holds asset names: guessed from the cells (see the class comment), or as told. */
+    public enum HeaderRow {
+        AUTO, YES, NO
+    }
+
     private static final Set<String> LABEL_HEADERS = Set.of("", "date", "dates", "time", "timestamp", "datetime",
             "period", "day", "month", "index");
 
@@ -54,13 +61,37 @@ public final class SeriesCsv {
     }
 
     public static Series read(Path path, Kind kind) {
-        return read(CsvTable.read(path), kind);
+        return read(CsvTable.read(path), kind, HeaderRow.AUTO);
+    }
+
+    public static Series read(Path path, Kind kind, HeaderRow headerRow) {
+        return read(CsvTable.read(path), kind, headerRow);
     }
 
     public static Series read(CsvTable table, Kind kind) {
+        return read(table, kind, HeaderRow.AUTO);
+    }
+
+    public static Series read(CsvTable table, Kind kind, HeaderRow headerRow) {
         List<CsvTable.Row> all = table.rows();
         CsvTable.Row first = all.get(0);
-        boolean header = isHeader(first) || namesTheDateColumn(first, all);
+        List<String> notes = new ArrayList<>();
+        boolean header = switch (headerRow) {
+            case YES -> true;
+            case NO -> false;
+            case AUTO -> {
+                if (isHeader(first) || namesTheDateColumn(first, all)) {
+                    yield true;
+                }
+                if (wholeNumbersAboveFractions(first, all)) {
+                    notes.add("line " + first.line() + " of " + table.file() + " holds distinct whole numbers above"
+                            + " fractional " + kind.noun + "s: read as asset names (tickers such as 7203); pass"
+                            + " --header no to read it as data");
+                    yield true;
+                }
+                yield false;
+            }
+        };
         List<CsvTable.Row> data = header ? all.subList(1, all.size()) : all;
         if (data.isEmpty()) {
             throw new DataFormatException(table.file() + ": has a header row (line " + first.line()
@@ -121,7 +152,6 @@ public final class SeriesCsv {
                 values[t * cols + j] = v;
             }
         }
-        List<String> notes = new ArrayList<>();
         if (labels) {
             orderDates(table, data, dates, values, cols, notes);
         }
@@ -134,6 +164,32 @@ public final class SeriesCsv {
         }
         for (int j = 1; j < first.size(); j++) {
             if (!Cells.isNumeric(first.cell(j))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A first row of distinct whole numbers (digits only) over a second row with a fraction in it, and no date column
+     * (whose first cell would not be a number): asset names, since prices or returns of a real table are not whole
+     * numbers in exactly their first row. Names must be distinct, so a row of 100s (prices indexed to 100) stays
+     * data.
+     */
+    private static boolean wholeNumbersAboveFractions(CsvTable.Row first, List<CsvTable.Row> all) {
+        if (all.size() < 2 || first.size() != all.get(1).size()) {
+            return false;
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (int j = 0; j < first.size(); j++) {
+            String cell = first.cell(j);
+            if (cell.isEmpty() || !cell.chars().allMatch(c -> c >= '0' && c <= '9') || !seen.add(cell)) {
+                return false;
+            }
+        }
+        for (int j = 0; j < all.get(1).size(); j++) {
+            String cell = all.get(1).cell(j);
+            if (Cells.isNumber(cell) && !cell.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 return true;
             }
         }

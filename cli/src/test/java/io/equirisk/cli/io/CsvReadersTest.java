@@ -71,6 +71,36 @@ class CsvReadersTest {
         }
     }
 
+    /**
+     * Numeric tickers with no date column: distinct whole numbers above fractional prices are names (read as data,
+     * they made a first return of thousands of percent), with a note; --header says otherwise; a row of 100s (prices
+     * indexed to 100) stays data.
+     */
+    @Test
+    void distinctWholeNumbersAboveFractionsAreNamesUnlessToldOtherwise() {
+        String text = "7203,6758,9984\n2200.5,4800.25,6100.75\n2210.5,4900.25,6000.75\n";
+        SeriesCsv.Series guessed = SeriesCsv.read(CsvTable.parse("tse.csv", text), SeriesCsv.Kind.PRICES);
+        assertEquals(List.of("7203", "6758", "9984"), guessed.assets());
+        assertEquals(2, guessed.rows());
+        assertEquals(1, guessed.notes().size());
+        assertTrue(guessed.notes().get(0).contains("--header no"), guessed.notes().get(0));
+        SeriesCsv.Series data = SeriesCsv.read(CsvTable.parse("tse.csv", text), SeriesCsv.Kind.PRICES,
+                SeriesCsv.HeaderRow.NO);
+        assertEquals(3, data.rows());
+        assertEquals(List.of("A1", "A2", "A3"), data.assets());
+        SeriesCsv.Series indexed = SeriesCsv.read(CsvTable.parse("ix.csv", "100,100,100\n101.5,99.5,100.25\n"),
+                SeriesCsv.Kind.PRICES);
+        assertEquals(2, indexed.rows());
+        assertTrue(indexed.notes().isEmpty());
+        SeriesCsv.Series told = SeriesCsv.read(CsvTable.parse("n.csv", "1,2\n3,4\n5,6\n"), SeriesCsv.Kind.PRICES,
+                SeriesCsv.HeaderRow.YES);
+        assertEquals(List.of("1", "2"), told.assets());
+        assertEquals(2, told.rows());
+        CovarianceMatrix cov = CovarianceCsv.read(CsvTable.parse("c.csv", "7203,6758\n0.04,0.01\n0.01,0.09\n"));
+        assertEquals(List.of("7203", "6758"), cov.assets());
+        assertArrayEquals(new double[] {0.04, 0.01, 0.01, 0.09}, cov.values());
+    }
+
     @Test
     void numericCalendarDatesInOrderAreDatesWhateverTheHeaderSays() {
         SeriesCsv.Series named = SeriesCsv.read(CsvTable.parse("ff.csv", "caldt,NoDur,Durbl\n19260701,0.02,-0.28\n"
