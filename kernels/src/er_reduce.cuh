@@ -28,6 +28,18 @@ __device__ __forceinline__ int warp_inclusive_count(int flag) {
     return incl;
 }
 
+/* One term of a Dot2 sum (Ogita, Rump & Oishi 2005, "Accurate sum and dot product"): s += a·x with the product's
+   and the addition's rounding errors, kept by error-free transformations, added to c; s + c at the end is the sum
+   as if computed in twice the precision, then rounded. The __d*_rn operations keep nvcc from fusing them. */
+__device__ __forceinline__ void dot2_add(double& s, double& c, double a, double x) {
+    const double pr = __dmul_rn(a, x);
+    const double e = fma(a, x, -pr); /* a·x − pr exactly */
+    const double t = __dadd_rn(s, pr);
+    const double z = __dsub_rn(t, s);
+    c += __dadd_rn(__dsub_rn(s, __dsub_rn(t, z)), __dsub_rn(pr, z)) + e; /* s + pr − t exactly, + e */
+    s = t;
+}
+
 /* Maximum that propagates NaN (fmax would drop it). */
 __device__ __forceinline__ double nan_max(double a, double b) { return (a != a || b != b) ? NAN : (a > b ? a : b); }
 

@@ -9,6 +9,7 @@ import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.error.ConvergenceException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.solver.RiskBudgetingResult;
+import io.equirisk.solver.RiskContributions;
 import io.equirisk.solver.RiskBudgetingSolver;
 import io.equirisk.solver.RiskBudgets;
 import io.equirisk.solver.SolverOptions;
@@ -151,10 +152,16 @@ final class SolveCommand implements Runnable {
                 result = batch.result(0);
             }
             if (!result.converged()) {
+                double limit = Double.isFinite(result.residual())
+                        ? RiskContributions.roundingLimit(cov, result.weights()) : Double.NaN;
+                String remedy = result.residual() <= 10 * limit
+                        ? String.format(Locale.ROOT, "these weights are as close as double precision allows on this "
+                        + "covariance (rounding each weight alone moves the risk contributions by up to %.1e); "
+                        + "use --tol %.0e or more", limit, Math.pow(10, Math.ceil(Math.log10(result.residual()))))
+                        : solving.remedy();
                 throw new ConvergenceException("solver " + result.solver() + " did not converge: residual "
                         + String.format(Locale.ROOT, "%.3g", result.residual()) + " > tolerance " + solving.tolerance
-                        + " after " + result.iterations() + " iterations; " + solving.remedy(),
-                        result);
+                        + " after " + result.iterations() + " iterations; " + remedy, result);
             }
             Double difference = null;
             if (verify) {

@@ -167,6 +167,31 @@ class SolveCommandTest {
         assertTrue(!Files.exists(out), "no weights file for an unconverged solve");
     }
 
+    /**
+     * A correlation matrix of condition 1e10 with both signs on which rounding each ERC weight to double moves the
+     * risk contributions by up to 2.4e-9: no double-precision answer meets 1e-10. The error says so and names a
+     * tolerance that can be met (rather than suggesting more iterations), and that tolerance converges.
+     */
+    @Test
+    void aToleranceBeyondDoublePrecisionIsNamedAsSuch() {
+        io.equirisk.covariance.CovarianceMatrix m = io.equirisk.testing.RandomCovariances.illConditioned(6, 1e10, 0,
+                4);
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            for (int j = 0; j < 6; j++) {
+                csv.append(j == 0 ? "" : ",").append(m.values()[i * 6 + j]);
+            }
+            csv.append('\n');
+        }
+        Path cov = Cli.write(dir, "hedged.csv", csv.toString());
+        Cli.Result r = Cli.run("solve", "--cov", cov.toString());
+        assertEquals(Main.EXIT_FAILURE, r.code(), r.toString());
+        assertTrue(r.err().contains("as close as double precision allows") && r.err().contains("use --tol 1e-09"),
+                r.err());
+        Cli.Result loose = Cli.run("solve", "--cov", cov.toString(), "--tol", "1e-9");
+        assertEquals(0, loose.code(), loose.toString());
+    }
+
     @Test
     void helpAndVersion() {
         Cli.Result help = Cli.run("solve", "--help");

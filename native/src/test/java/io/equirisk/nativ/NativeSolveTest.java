@@ -257,12 +257,16 @@ class NativeSolveTest {
 
     /**
      * Five factors and a specific variance of 1e-6 of the factors' (cond ~1e8, positive definite): at the ERC point
-     * Σx is a small difference of large factor terms, so Newton's gradient and residual need compensated products
-     * (the Java engine's CompensatedProduct; the kernels' compensated_cy). With plain products the native Newton
-     * stalled at a residual of 2e-10 for 200 steps. Both methods that reach Newton, against the CPU engine.
+     * Σx is a small difference of large factor terms (the squared diversification ratio is 2e8), so Newton's gradient
+     * and residual need compensated products (the Java engine's CompensatedProduct; the kernels' compensated_cy).
+     * With plain products the native Newton stalled at a residual of 2e-10 for 200 steps. Here, rounding the weights
+     * to double alone moves the risk contributions by ~1e-10, so neither engine may claim 1e-10 unless the weights
+     * returned meet it: each must be converged exactly where the exact residual of its weights (BigDecimal) meets
+     * the tolerance (so the two verdicts may differ), and have reached weights whose exact residual is below 2e-10;
+     * and they must agree on the weights.
      */
     @Test
-    void newtonConvergesWhereThePlainProductsCancellationSetAFloor() {
+    void newtonReachesWhatDoublePrecisionAllowsWhereThePlainProductsCancellationSetAFloor() {
         int n = 50;
         int factors = 5;
         Random rnd = new Random(42);
@@ -290,11 +294,56 @@ class NativeSolveTest {
             try (CpuBackend cpu = new CpuBackend(1)) {
                 ref = cpu.solve(batch, equal, opts);
             }
-            assertTrue(ref.converged()[0], method + ": CPU residual " + ref.residuals()[0]);
-            assertTrue(got.converged()[0], method + ": native residual " + got.residuals()[0] + " after "
-                    + got.iterations()[0]);
+            for (BatchSolution r : new BatchSolution[] {ref, got}) {
+                String what = method + (r == ref ? ", CPU" : ", native");
+                double exact = io.equirisk.testing.ExactResidual.of(s, r.result(0).weights(), equal);
+                assertTrue(exact <= 2e-10, what + ": exact residual " + exact + " after " + r.iterations()[0]);
+                assertEquals(exact <= 1e-10, r.converged()[0], what + ": exact residual " + exact + ", reported "
+                        + r.residuals()[0]);
+            }
             assertWeightsClose(ref.result(0).weights(), got.result(0).weights(), 1e-9, method + " vs CPU");
         }
+    }
+
+    /**
+     * `converged` is a claim about the weights returned, on every path of the kernels as in the Java engine: on
+     * correlation matrices of condition 1e10 with both signs, 6 to 140 assets (warp and block paths), every method,
+     * each engine's result is converged exactly when its weights' residual, evaluated exactly (BigDecimal), meets the
+     * tolerance (solve.cu's certify_kernel and RiskBudgetingEngine.report apply one rule; plain products reported
+     * 2.6e-11 for an exact 1.4e-9 here). Some must converge, and some draws sit at the limit rounding sets.
+     */
+    @Test
+    void convergedMeansTheWeightsReturnedMeetTheToleranceOnEveryPath() {
+        int converged = 0;
+        int total = 0;
+        for (int n : new int[] {6, 12, 140}) {
+            int draws = n > 100 ? 3 : 16;
+            for (long seed = 1; seed <= draws; seed++) {
+                double[] s = io.equirisk.testing.RandomCovariances.illConditioned(n, 1e10, 0, seed).values();
+                double[] equal = TestMatrices.equalBudgets(n);
+                CovarianceBatch one = CovarianceBatch.of(1, n, s, null);
+                for (SolverMethod method : SolverMethod.values()) {
+                    /* 300 sweeps: CCD alone stalls on these, and its 10,000 would take minutes in emulation */
+                    SolverOptions opts = SolverOptions.defaults().withMethod(method).withMaxIterations(300);
+                    BatchSolution got = backend.solve(one, equal, opts);
+                    BatchSolution ref;
+                    try (CpuBackend cpu = new CpuBackend(1)) {
+                        ref = cpu.solve(one, equal, opts);
+                    }
+                    for (BatchSolution r : new BatchSolution[] {ref, got}) {
+                        String what = "n " + n + ", seed " + seed + ", " + method + (r == ref ? ", CPU" : ", native");
+                        double exact = io.equirisk.testing.ExactResidual.of(s, r.result(0).weights(), equal);
+                        total++;
+                        if (Math.abs(exact - 1e-10) > 1e-14) {
+                            assertEquals(exact <= 1e-10, r.converged()[0], what + ": exact residual " + exact
+                                    + ", reported " + r.residuals()[0]);
+                        }
+                        converged += r.converged()[0] ? 1 : 0;
+                    }
+                }
+            }
+        }
+        assertTrue(converged >= total / 2 && converged < total, converged + " of " + total + " converged");
     }
 
     /**
