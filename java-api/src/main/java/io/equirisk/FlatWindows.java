@@ -39,7 +39,7 @@ final class FlatWindows {
                     double v = r[from * n + j];
                     throw new ZeroVarianceException("window " + (k + 1) + " of " + w.count() + " (rows " + (from + 1)
                             + "–" + (last + 1) + ", " + returns.dates().get(from) + " … " + returns.dates().get(last)
-                            + "): asset " + returns.assets().get(j) + " (column " + (j + 1) + ") has "
+                            + "): asset " + returns.assets().get(j) + " (#" + (j + 1) + ") has "
                             + (kind == CovarianceKind.SAMPLE ? "the same return (" + v + ") on every date"
                                     : "a return of 0 on every date (EWMA is zero-mean)")
                             + ", so its variance is zero; remove the asset, or mark its stale prices as missing");

@@ -134,7 +134,7 @@ class EquiriskTest {
                     () -> er.rollingRiskBudgeting(accrual, 30, 10, CovarianceKind.SAMPLE, 0, equal,
                             SolverOptions.defaults()));
             assertTrue(e.getMessage().startsWith("window 13 of 18 (rows 121–150, " + base.dates().get(120) + " … "
-                    + base.dates().get(149) + "): asset " + base.assets().get(2) + " (column 3)"), e.getMessage());
+                    + base.dates().get(149) + "): asset " + base.assets().get(2) + " (#3)"), e.getMessage());
             assertThrows(io.equirisk.error.ZeroVarianceException.class,
                     () -> er.rollingCovariance(accrual, 30, 10, CovarianceKind.SAMPLE, 0));
             // one row short of the run: every window has some variation

@@ -33,9 +33,10 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     static CovarianceInput load(SolveCommand.Source source, EstimationOptions estimation, PrintWriter err,
                                 Progress progress) {
         if (source.cov != null) {
-            if (estimation.window != null || !estimation.estimator.equals("sample")) {
-                throw new InvalidInputException("--window and --estimator apply to --prices and --returns, not to a "
-                        + "covariance given with --cov");
+            if (estimation.window != null || !estimation.estimator.equals("sample")
+                    || !estimation.missing.trim().equalsIgnoreCase("drop") || estimation.returns.anySet()) {
+                throw new InvalidInputException("--window, --estimator, --missing, --returns-kind, --returns-unit "
+                        + "and --header apply to --prices and --returns, not to a covariance given with --cov");
             }
             return fromCovarianceFile(source.cov);
         }
@@ -97,6 +98,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
      */
     static Returns readReturns(Path file, SeriesCsv.Kind kind, ReturnsOptions options, PrintWriter err,
                                Progress progress) {
+        options.requireApplies(kind);
         progress.update("reading " + file);
         SeriesCsv.Series s = SeriesCsv.read(file, kind, options.headerRow());
         s.notes().forEach(n -> err.println("equirisk: note: " + n));

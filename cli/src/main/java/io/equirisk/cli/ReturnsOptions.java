@@ -32,6 +32,25 @@ final class ReturnsOptions {
         };
     }
 
+    /**
+     * Refuses the options that do not apply to this kind of file (each would otherwise be ignored in silence: a
+     * covariance in percent² given --returns-unit percent reported volatilities 100× too high).
+     */
+    void requireApplies(io.equirisk.cli.io.SeriesCsv.Kind kind) {
+        if (kind == io.equirisk.cli.io.SeriesCsv.Kind.RETURNS && !returnsKind.trim().equalsIgnoreCase("simple")) {
+            throw new InvalidInputException("--returns-kind applies to --prices (a --returns file is read as given)");
+        }
+        if (kind == io.equirisk.cli.io.SeriesCsv.Kind.PRICES && !returnsUnit.trim().equalsIgnoreCase("fraction")) {
+            throw new InvalidInputException("--returns-unit applies to --returns, not to --prices");
+        }
+    }
+
+    /** Whether any option here was set away from its default (none applies to a covariance file). */
+    boolean anySet() {
+        return !returnsKind.trim().equalsIgnoreCase("simple") || !returnsUnit.trim().equalsIgnoreCase("fraction")
+                || !header.trim().equalsIgnoreCase("auto");
+    }
+
     ReturnKind returnKind() {
         return switch (returnsKind.trim().toLowerCase(Locale.ROOT)) {
             case "simple" -> ReturnKind.SIMPLE;

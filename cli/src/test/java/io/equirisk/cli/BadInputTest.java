@@ -51,6 +51,13 @@ class BadInputTest {
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--tol", "1"), "--tol 1.0 would accept",
                 "at most 0.01");
         assertUsageError(Cli.run("rolling", "--returns", cov.toString(), "--window", "3", "--tol", "0.5"), "--tol 0.5");
+        assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--missing", "pairwise"), "--missing",
+                "not to a covariance given with --cov");
+        assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--returns-unit", "percent"), "--returns-unit");
+        assertUsageError(Cli.run("solve", "--prices", cov.toString(), "--returns-unit", "percent"),
+                "--returns-unit applies to --returns");
+        assertUsageError(Cli.run("solve", "--returns", cov.toString(), "--returns-kind", "log"),
+                "--returns-kind applies to --prices");
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--max-iter", "0"), "--max-iter must be at least 1");
         Path indefinite = file("indef.csv", "A,B,C\n1,2,0\n2,1,0\n0,0,1\n");
         assertUsageError(Cli.run("solve", "--cov", indefinite.toString()), "indef.csv: ", "not positive definite");

@@ -404,7 +404,7 @@ class RollingCommandTest {
             r[t][3] = 2e-4; /* OIL accrues a constant return */
         }
         assertUsage(Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "30", "--step", "10"),
-                "window 7 of 8 (rows 61–90, 2020-03-01 … 2020-03-30): asset OIL (column 4) has the same return");
+                "window 7 of 8 (rows 61–90, 2020-03-01 … 2020-03-30): asset OIL (#4) has the same return");
     }
 
     private static void assertUsage(Cli.Result r, String text) {

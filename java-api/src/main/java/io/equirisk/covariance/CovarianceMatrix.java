@@ -102,7 +102,7 @@ public final class CovarianceMatrix {
         for (int i = 0; i < n; i++) {
             double d = v[off + i * n + i];
             if (!(d >= Double.MIN_NORMAL)) { /* a subnormal variance has lost digits, and its correlations with it */
-                throw new ZeroVarianceException("asset " + names.get(i) + " (column " + (i + 1)
+                throw new ZeroVarianceException("asset " + names.get(i) + " (#" + (i + 1)
                         + ") has variance " + d + (d > 0 ? ", below the smallest normal double (2.2e-308), where "
                         + "doubles lose their digits; rescale the returns (to percent, say)"
                         : "; every asset needs a positive variance"));
@@ -177,7 +177,7 @@ public final class CovarianceMatrix {
             double pivot = l[j * n + j] * l[j * n + j];
             if (pivot < PIVOT_FLOOR) {
                 throw new io.equirisk.error.NotPositiveDefiniteException("covariance matrix is not positive "
-                        + "definite to working precision: asset " + assets.get(j) + " (column " + (j + 1)
+                        + "definite to working precision: asset " + assets.get(j) + " (#" + (j + 1)
                         + ") is a linear combination of the assets before it (Cholesky pivot "
                         + String.format(java.util.Locale.ROOT, "%.3g", pivot) + " on the correlation scale); remove "
                         + "near-duplicate assets, or use a shrinkage estimator (ledoit-wolf, oas)");

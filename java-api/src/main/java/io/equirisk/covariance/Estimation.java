@@ -73,7 +73,7 @@ final class Estimation {
                 constant = v[r * n + j] == first;
             }
             if (constant) {
-                throw new ZeroVarianceException("asset " + x.assets().get(j) + " (column " + (j + 1) + ") has the same"
+                throw new ZeroVarianceException("asset " + x.assets().get(j) + " (#" + (j + 1) + ") has the same"
                         + " return (" + first + ") in all " + t + " rows used, so its variance is zero; remove it");
             }
         }
@@ -83,7 +83,7 @@ final class Estimation {
     static CovarianceMatrix result(int n, double[] values, Returns x, String why) {
         for (int j = 0; j < n; j++) {
             if (!(values[j * n + j] > 0)) {
-                throw new ZeroVarianceException("asset " + x.assets().get(j) + " (column " + (j + 1) + ") has "
+                throw new ZeroVarianceException("asset " + x.assets().get(j) + " (#" + (j + 1) + ") has "
                         + "variance " + values[j * n + j] + " " + why + "; remove it");
             }
         }

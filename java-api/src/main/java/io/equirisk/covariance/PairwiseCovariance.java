@@ -104,7 +104,7 @@ final class PairwiseCovariance {
 
     private static void requirePositive(Returns r, int i, double variance) {
         if (!(variance > 0)) {
-            throw new ZeroVarianceException("asset " + r.assets().get(i) + " (column " + (i + 1) + ") has variance "
+            throw new ZeroVarianceException("asset " + r.assets().get(i) + " (#" + (i + 1) + ") has variance "
                     + variance + " over its rows with returns; remove it");
         }
     }

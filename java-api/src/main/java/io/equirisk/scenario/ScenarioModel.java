@@ -48,7 +48,7 @@ public final class ScenarioModel implements ScenarioSource {
             }
             for (int i = 0; i < n; i++) {
                 if (!Double.isFinite(mean[i])) {
-                    throw new NonFiniteValueException("scenario mean of asset " + names.get(i) + " (column "
+                    throw new NonFiniteValueException("scenario mean of asset " + names.get(i) + " (#"
                             + (i + 1) + ") is " + mean[i]);
                 }
             }

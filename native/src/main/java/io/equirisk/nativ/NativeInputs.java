@@ -175,7 +175,7 @@ final class NativeInputs {
         for (int i = 0; i < n; i++) {
             if (!(v[base + i * n + i] >= Double.MIN_NORMAL)) {
                 throw new ZeroVarianceException("batch matrix " + k + ": asset " + batch.assets().get(i)
-                        + " (column " + (i + 1) + ") has variance " + v[base + i * n + i]);
+                        + " (#" + (i + 1) + ") has variance " + v[base + i * n + i]);
             }
         }
         // found bad, now good: another thread is writing the array while the call reads it
