@@ -19,6 +19,13 @@ import io.equirisk.linalg.Cholesky;
  */
 final class DampedNewton {
     static final int MAX_STEPS = 200;
+    /**
+     * Full steps in a row that may fail to halve the best residual before Newton stops: full steps (λ ≤ 0.25) converge
+     * quadratically, so three that gain less than a factor of two mean the residual has reached what double precision
+     * can show on this Σ (DESIGN §4); the GPU's truncated Newton gives up on the same count. Without it, such
+     * problems ran to the 200-step cap: 200 factorisations for nothing, seconds at a few hundred assets.
+     */
+    static final int STALL_STEPS = 3;
 
     private final double[] sigma;
     private final int off;
@@ -37,6 +44,8 @@ final class DampedNewton {
     int steps;
     double residual = Double.POSITIVE_INFINITY;
     boolean factorizationFailed;
+    /** Whether the last step was a full one (t = 1: the quadratic phase). */
+    private boolean lastStepFull;
 
     /**
      * @param sigma Σ at {@code sigma[off..]}, n×n row-major (not modified)
@@ -69,15 +78,30 @@ final class DampedNewton {
     }
 
     /**
-     * Iterates until the residual is ≤ tol or {@code maxSteps}, then takes one polishing step (kept only if it lowers
-     * the residual): Newton converges quadratically, so the extra step buys the digits that ill-conditioned problems,
+     * Iterates until the residual is ≤ tol, {@code maxSteps}, or {@link #STALL_STEPS} full steps that do not halve
+     * the best residual (then from the best point), then takes one polishing step (kept only if it lowers the
+     * residual): Newton converges quadratically, so the extra step buys the digits that ill-conditioned problems,
      * whose weights are most sensitive, need. Returns true when converged.
      */
     boolean run(double tol, int maxSteps) {
         evaluate();
+        double best = residual;
+        double[] bestX = x.clone();
+        int stale = 0;
         while (residual > tol && steps < maxSteps) {
             if (!step(false)) {
                 return false;
+            }
+            boolean gained = residual < 0.5 * best;
+            if (residual < best) {
+                best = residual;
+                System.arraycopy(x, 0, bestX, 0, n);
+            }
+            stale = lastStepFull && !gained ? stale + 1 : 0;
+            if (stale >= STALL_STEPS) { // at what double precision can show: back to the best point, and stop
+                System.arraycopy(bestX, 0, x, 0, n);
+                evaluate();
+                break;
             }
         }
         if (residual <= tol && residual > 1e-15 && steps < maxSteps) {
@@ -127,6 +151,7 @@ final class DampedNewton {
         while (!stepKeepsPositive(t)) {
             t *= 0.5;
         }
+        lastStepFull = t == 1.0;
         double[] saved = polish ? x.clone() : null;
         double before = residual;
         for (int a = 0; a < m; a++) {

@@ -192,7 +192,7 @@ class ScenarioSetTest {
         mu[3] = Double.NaN;
         NonFiniteValueException nan = assertThrows(NonFiniteValueException.class,
                 () -> ScenarioModel.of(SIGMA, mu, ScenarioDistribution.gaussian()));
-        assertTrue(nan.getMessage().contains("column 4"), nan.getMessage());
+        assertTrue(nan.getMessage().contains("A4 (#4)"), nan.getMessage());
         double[] singular = {1, 1, 1, 1};
         NotPositiveDefiniteException pd = assertThrows(NotPositiveDefiniteException.class,
                 () -> ScenarioModel.gaussian(CovarianceMatrix.of(2, singular)));
