@@ -105,13 +105,7 @@ final class Estimation {
         requireVariation(x);
         SampleMoments m = SampleMoments.of(x);
         double[] target = targetOf.apply(m);
-        double delta = intensityOf.applyAsDouble(m, target);
-        if (!(delta > 0) && m.t <= m.n) { // no shrinkage at all, and S of rank < N: a singular estimate
-            throw new InsufficientDataException(estimator + " of " + m.n + " assets from " + m.t + " rows: the "
-                    + "shrinkage intensity came out 0, so the estimate is the sample covariance, singular with fewer "
-                    + "rows than assets; use more returns");
-        }
-        return result(m.n, m.shrink(delta, target), x, "after shrinkage");
+        return result(m.n, m.shrink(intensityOf.applyAsDouble(m, target), target), x, "after shrinkage");
     }
 
     static InvalidInputException pairwiseUnsupported(String estimator) {

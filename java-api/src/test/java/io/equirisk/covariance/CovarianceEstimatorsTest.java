@@ -110,19 +110,6 @@ class CovarianceEstimatorsTest {
         }
     }
 
-    /**
-     * From two rows the Ledoit-Wolf intensity is exactly 0 (the sample's dispersion estimate vanishes), so the
-     * estimate would be the singular sample covariance: refused as too little data, not as a matrix to shrink.
-     */
-    @Test
-    void shrinkageThatDoesNotShrinkASingularSampleAsksForMoreData() {
-        Returns two = Returns.of(2, 5, Reference.returns(2, 5, 6), null, null);
-        InsufficientDataException e = assertThrows(InsufficientDataException.class,
-                () -> CovarianceEstimators.parse("ledoit-wolf").estimate(two));
-        assertTrue(e.getMessage().contains("intensity came out 0") && e.getMessage().contains("more returns"),
-                e.getMessage());
-    }
-
     @Test
     void dropIncompleteRowsUsesExactlyTheCompleteRows() {
         Returns r = withGaps();
