@@ -313,6 +313,19 @@ public final class SeriesCsv {
                                    int cols, List<String> notes) {
         List<DateColumn.Reading> readings = DateColumn.readings(dates);
         if (readings.isEmpty()) {
+            int bad = -1;
+            int nonDates = 0;
+            for (int t = 0; t < dates.size(); t++) {
+                if (!DateColumn.isDate(dates.get(t))) {
+                    nonDates++;
+                    bad = bad < 0 ? t : bad;
+                }
+            }
+            if (bad >= 0 && nonDates * 10 <= dates.size()) { // a typo among dates: it would turn off the order checks
+                throw new DataFormatException(table.where(data.get(bad).line(), 1) + ": '" + dates.get(bad) + "' is "
+                        + "not a calendar date, unlike " + (dates.size() - nonDates) + " of the column's "
+                        + dates.size() + " labels (such as " + dates.get(bad == 0 ? 1 : 0) + "); correct it");
+            }
             notes.add(table.file() + ": the first column's labels are not all calendar dates (such as " + example(dates)
                     + "); rows are taken in file order");
             return;

@@ -101,6 +101,23 @@ class CsvReadersTest {
         assertArrayEquals(new double[] {0.04, 0.01, 0.01, 0.09}, cov.values());
     }
 
+    /** One mistyped date among calendar dates is an error naming its line, not a reason to stop checking order. */
+    @Test
+    void aMistypedDateAmongDatesIsNamed() {
+        StringBuilder text = new StringBuilder("date,A,B\n");
+        for (int d = 1; d <= 20; d++) {
+            text.append(d == 7 ? "2019-13-45" : String.format("2019-01-%02d", d)).append(",1.").append(d)
+                    .append(",2.").append(d).append('\n');
+        }
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> SeriesCsv.read(CsvTable.parse("typo.csv", text.toString()), SeriesCsv.Kind.PRICES));
+        assertTrue(e.getMessage().contains("line 8") && e.getMessage().contains("'2019-13-45' is not a calendar date"),
+                e.getMessage());
+        SeriesCsv.Series quarters = SeriesCsv.read(CsvTable.parse("q.csv", "period,A\nQ1-2020,1.5\nQ2-2020,1.6\n"),
+                SeriesCsv.Kind.PRICES);
+        assertEquals(1, quarters.notes().size(), "labels that are not dates at all: a note, in file order");
+    }
+
     @Test
     void numericCalendarDatesInOrderAreDatesWhateverTheHeaderSays() {
         SeriesCsv.Series named = SeriesCsv.read(CsvTable.parse("ff.csv", "caldt,NoDur,Durbl\n19260701,0.02,-0.28\n"
