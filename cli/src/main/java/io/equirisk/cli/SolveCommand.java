@@ -138,6 +138,14 @@ final class SolveCommand implements Runnable {
                 cov.requirePositiveDefinite();
             } catch (io.equirisk.error.NotPositiveDefiniteException e) {
                 Path file = source.cov != null ? source.cov : source.prices != null ? source.prices : source.returns;
+                String why = e.getMessage();
+                int advice = why.indexOf("; remove near-duplicate");
+                if (input.fromData() && advice > 0 && !estimation.estimator.equals("sample")
+                        && !estimation.estimator.startsWith("ewma")) { // shrinkage already: it cannot help more
+                    e = new io.equirisk.error.NotPositiveDefiniteException("the " + estimation.estimator
+                            + " estimate from " + input.observations() + " returns: " + why.substring(0, advice)
+                            + "; use more returns (a longer --window)");
+                }
                 throw io.equirisk.cli.io.Errors.inFile(file.toString(), e);
             }
             RiskBudgetingResult result;

@@ -51,6 +51,10 @@ class BadInputTest {
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--tol", "1"), "--tol 1.0 would accept",
                 "at most 0.01");
         assertUsageError(Cli.run("rolling", "--returns", cov.toString(), "--window", "3", "--tol", "0.5"), "--tol 0.5");
+        Path few = file("few.csv", "A,B,C\n0.01,0.02,-0.01\n0.02,-0.01,0.015\n0.005,0.01,0.02\n");
+        Cli.Result lw = assertUsageError(Cli.run("solve", "--returns", few.toString(), "--window", "2",
+                "--estimator", "ledoit-wolf"), "the ledoit-wolf estimate from 2 returns", "use more returns");
+        assertTrue(!lw.err().contains("use a shrinkage estimator"), lw.err());
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--missing", "pairwise"), "--missing",
                 "not to a covariance given with --cov");
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--returns-unit", "percent"), "--returns-unit");
