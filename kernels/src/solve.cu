@@ -86,6 +86,9 @@ __device__ __forceinline__ void prefetch_l2(const void* p, int64_t bytes) {
 constexpr int MAX_THREADS = 512;
 constexpr int OWN = 8;                  /* register-cached entries per thread in the CCD update (n ≤ OWN·T) */
 constexpr int NEWTON_MAX_STEPS = 200;   /* Newton's own cap (the Java engine's DampedNewton.MAX_STEPS) */
+/* full steps in a row that may fail to halve the best residual before Newton stops, at the limit double precision
+   shows on this Σ (the Java engine's DampedNewton.STALL_STEPS; 200 steps for nothing before) */
+constexpr int NEWTON_STALL_STEPS = 8;
 constexpr int NEWTON_ROWS = 8;          /* rows of the factorisation's trailing update whose loads go out together */
 constexpr int SCRATCH = 40;             /* doubles of reduction scratch (one per warp + broadcast slots) */
 
@@ -144,7 +147,9 @@ __device__ void sym_matvec(const Problem& P, const double* v, double* out) {
    variance (50 assets) it stalled at a residual of 2e-10 > tol for 200 steps where the Java engine, which
    evaluates its gradient and residual with compensated products on Σ (CompensatedProduct), converged in 24. The
    Hessian stays plain: it only shapes the step. Reads Σ by columns i_p at each row i_q (coalesced across p); x in
-   yw (free until the triangular solves). */
+   yw (free until the triangular solves). The loop is er_reduce.cuh's dot2_add written out: calling it moved 24 of
+   the batch kernel's instructions' registers (sm_90 cubin), and the measured kernels keep their code. The __d*_rn
+   operations keep nvcc from fusing the transformations. */
 __device__ void compensated_cy(const Problem& P) {
     const int na = P.na;
     for (int p = threadIdx.x; p < na; p += blockDim.x) P.yw[p] = P.y[p] / P.sig[p];
@@ -152,7 +157,16 @@ __device__ void compensated_cy(const Problem& P) {
     for (int p = threadIdx.x; p < na; p += blockDim.x) {
         const double* col = P.S + P.idx[p];
         double s = 0.0, c = 0.0;
-        for (int q = 0; q < na; q++) dot2_add(s, c, col[(int64_t)P.idx[q] * P.n], P.yw[q]);
+        for (int q = 0; q < na; q++) {
+            const double a = col[(int64_t)P.idx[q] * P.n];
+            const double x = P.yw[q];
+            const double pr = __dmul_rn(a, x);
+            const double e = fma(a, x, -pr); /* a·x − pr exactly */
+            const double t = __dadd_rn(s, pr);
+            const double z = __dsub_rn(t, s);
+            c += __dadd_rn(__dsub_rn(s, __dsub_rn(t, z)), __dsub_rn(pr, z)) + e; /* s + pr − t exactly, + e */
+            s = t;
+        }
         P.q[p] = (s + c) / P.sig[p];
     }
 }
@@ -533,12 +547,20 @@ __device__ __forceinline__ void warp_sweep(const Problem& P, double (&y)[R], dou
 }
 
 /* Damped Newton on f(y) = ½yᵀCy − Σb ln y from the current y. Returns steps taken; *ok = 0 when it stopped
-   without reaching tol/2 (cap, failed Cholesky, no positive step). *chol_failed = 1 on a failed factorisation. */
+   without reaching tol/2 (cap, failed Cholesky, no positive step, or with STALL NEWTON_STALL_STEPS full steps
+   that did not halve the best residual: it stops at its last point, where the Java engine goes back to its best,
+   both at what double precision shows). *chol_failed = 1 on a failed factorisation. The warp path's CCD stage
+   takes STALL = false, so that its instances, the batch's measured kernels, keep their code (their .text sections in
+   an sm_90 cubin are byte-identical to before the rule). */
+template <bool STALL = true>
 __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_failed) {
     const int na = P.na, T = blockDim.x, tid = threadIdx.x;
     int steps = 0;
     bool polishing = false; /* the step after reaching tol/2, kept only if it lowers the residual */
     double before = 0.0;
+    double best = INFINITY; /* STALL: the best residual so far, full steps since it last halved, the last step's t */
+    int stale = 0;
+    bool full = false;
     *ok = 0;
     *chol_failed = 0;
     for (;;) {
@@ -569,6 +591,10 @@ __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_
             before = r;
         } else if (steps >= cap || !(r == r)) {
             return steps;
+        } else if constexpr (STALL) { /* r, and so the branch, is the same in every thread */
+            stale = full && !(r < 0.5 * best) ? stale + 1 : 0;
+            best = fmin(best, r);
+            if (stale >= NEWTON_STALL_STEPS) return steps;
         }
         for (int p = tid; p < na; p += T) P.g[p] = P.q[p] - P.b[p] / P.y[p];
         /* H's upper triangle (all that the factorisation and the solves read), row by row with the threads along
@@ -649,6 +675,7 @@ __device__ int newton(const Problem& P, double tol, int cap, int* ok, int* chol_
             }
             t *= 0.5;
         }
+        full = t == 1.0;
         for (int p = tid; p < na; p += T) { /* d keeps the point before the step (a polishing step may be undone) */
             const double before_p = P.y[p];
             P.y[p] = before_p - t * P.d[p];
@@ -1500,6 +1527,7 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
        Newton stage holds no CCD (its CCD stage keeps the Cholesky Newton: see above) */
     constexpr bool WARP = BLOCK_MAX == 32;
     constexpr bool FINISH = STAGE == STAGE_NEWTON;
+    constexpr bool CHOLESKY_STALL = !(WARP && STAGE == STAGE_CCD); /* see newton() */
     ER_DYNAMIC_SHARED(double, smem);
     const int n = cfg.n, T = blockDim.x, tid = threadIdx.x;
     double* work = cfg.work + (int64_t)blockIdx.x * cfg.work_per_block;
@@ -1612,7 +1640,7 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
                 q_exact = false; /* reported unconverged from the point reached (the report makes q exact) */
             } else {
                 int ok;
-                steps += newton(P, cfg.tol, NEWTON_MAX_STEPS, &ok, &chol_failed);
+                steps += newton<true>(P, cfg.tol, NEWTON_MAX_STEPS, &ok, &chol_failed);
                 q_exact = true; /* Newton returns with q = C y at its last y, whatever stopped it */
                 q_offdiag = false;
             }
@@ -1638,16 +1666,17 @@ __global__ void __maxnreg__(MAX_REGS) solve_kernel(Config cfg) {
                 int ok;
                 /* under the truncated Newton the CCD stage's Newton takes no step (its exact Cy for the report, and
                    the Newton stage finishes) */
-                steps = newton(P, cfg.tol, STAGE == STAGE_CCD && cfg.newton_cg ? 0 : NEWTON_MAX_STEPS, &ok,
-                               &chol_failed);
+                steps = newton<CHOLESKY_STALL>(P, cfg.tol, STAGE == STAGE_CCD && cfg.newton_cg ? 0 : NEWTON_MAX_STEPS,
+                                               &ok, &chol_failed);
                 q_exact = true; /* Newton returns with q = C y at its last y, whatever stopped it */
                 q_offdiag = false;
             }
         } else {
             used = 2;
             int ok;
-            steps = newton(P, cfg.tol, cfg.max_iter < NEWTON_MAX_STEPS ? cfg.max_iter : NEWTON_MAX_STEPS, &ok,
-                           &chol_failed); /* as the Java engine: min(max_iter, 200) */
+            steps = newton<CHOLESKY_STALL>(P, cfg.tol, cfg.max_iter < NEWTON_MAX_STEPS ? cfg.max_iter
+                                                                                        : NEWTON_MAX_STEPS,
+                                           &ok, &chol_failed); /* as the Java engine: min(max_iter, 200) */
             q_exact = true;
             q_offdiag = false;
         }

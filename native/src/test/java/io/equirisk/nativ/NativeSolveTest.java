@@ -347,6 +347,25 @@ class NativeSolveTest {
     }
 
     /**
+     * Newton at the limit of double precision stops there on the block path too: on a correlation of condition 1e14
+     * with both signs (140 assets, more than a warp's 128), the kernels' Cholesky Newton reached a residual it could
+     * not halve (1.1e-9 in emulation) and gave up only at its cap of 200 steps; it stops after eight full steps that
+     * do not halve its best residual, as the Java engine's does, with an honest verdict.
+     */
+    @Test
+    void blockPathNewtonStopsAtWhatDoublePrecisionShows() {
+        int n = 140;
+        double[] s = io.equirisk.testing.RandomCovariances.illConditioned(n, 1e14, 0, 5).values();
+        double[] equal = TestMatrices.equalBudgets(n);
+        SolverOptions opts = SolverOptions.defaults().withMethod(SolverMethod.NEWTON);
+        BatchSolution got = backend.solve(CovarianceBatch.of(1, n, s, null), equal, opts);
+        double exact = io.equirisk.testing.ExactResidual.of(s, got.result(0).weights(), equal);
+        assertEquals(exact <= 1e-10, got.converged()[0], "exact residual " + exact + ", reported "
+                + got.residuals()[0]);
+        assertTrue(got.iterations()[0] < 60, got.iterations()[0] + " steps, exact residual " + exact);
+    }
+
+    /**
      * Budgets from ~1e-8 to ~0.5 of the total, Newton to 1e-12: after reaching tol/2 both engines take one polishing
      * step (kept only if it lowers the residual), which is what fixes a tiny budget's weight to full precision.
      * Without it on the native side a weight with budget 4e-8 differed from the CPU engine's by 1e-5 relative.
