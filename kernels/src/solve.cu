@@ -1949,6 +1949,7 @@ __global__ void certify_kernel(SolveArgs a) {
 cudaError_t launch_solve_paths(const SolveArgs& a, const SolvePlan& plan, cudaStream_t stream);
 
 cudaError_t launch_certify(const SolveArgs& a, cudaStream_t stream) {
+    if (a.batch <= 0) return cudaSuccess; /* an empty grid is a launch error */
     const int64_t grid = std::min<int64_t>(a.batch, 4096);
     ER_LAUNCH(certify_kernel, dim3((unsigned)grid), dim3(32), 0, stream, a);
     return cudaGetLastError();
