@@ -112,6 +112,8 @@ struct SolveArgs {
 };
 
 cudaError_t launch_solve(const SolveArgs& args, const SolvePlan& plan, cudaStream_t stream);
+/* The solve paths alone, without the certification of converged results that launch_solve adds after them. */
+cudaError_t launch_solve_paths(const SolveArgs& args, const SolvePlan& plan, cudaStream_t stream);
 
 /* The whole-device solve (solve_wide.cu). */
 /* the whole-device solve's block size: 512 threads (one row per warp, solve_wide.cu's WIDE_ROWS) ran N = 3000 in

@@ -1889,24 +1889,28 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
     return cudaSuccess;
 }
 
-/* Certifies each problem's residual at the weights returned, one warp (a 32-thread block) per problem:
+/* Certifies each converged problem's residual at the weights returned, one warp (a 32-thread block) per problem:
    `converged` is a claim about the weights the caller gets, so its residual must hold for them, not only for the
    solver's point. (Σw)_i is a sum of n products; on ill-conditioned Σ with correlations of both signs it is a small
    difference of large terms, and plain products, or rounding w = x/Σx, move it by up to (m + 2)·u·σ_i·S (m assets
    with a weight, S = σᵀw, |Σ_ij| ≤ σ_iσ_j), so the residual by up to 2(m + 4)·u·S²/V with V = wᵀΣw. Where that
-   bound leaves the verdict open (|residual − tol| ≤ bound), Σw is summed again at w as Dot2, and RC, the residual
-   and `converged` are rewritten from it: `converged` then says whether the weights returned meet the tolerance
-   (a finite residual means finite, non-negative weights: the report's residual is NaN otherwise). On condition-1e10 matrices the plain
-   figure was off by up to 50× (2.6e-11 reported, 1.4e-9 at the weights returned). The Java engine's report does
-   the same. A separate kernel, so the solve kernels keep their measured registers (inline in the report, the
+   bound leaves a convergence open (tol − residual ≤ bound), Σw is summed again at w as Dot2, and RC, the residual,
+   the volatility and `converged` are rewritten from it: converged then means that the weights returned meet the
+   tolerance. Only a convergence is certified, never an unconverged result turned converged (one may be
+   unconverged for another reason, a failed factorisation), so an engine may report unconverged weights whose
+   exact residual lies within the bound below tol; the Java engine's report applies the same rule. On
+   condition-1e10 matrices the plain figure was off by up to 50× (2.6e-11 reported, 1.4e-9 at the weights
+   returned). The residual is measured against the budgets the solve used (b/Σb, floored at MIN_BUDGET). A separate
+   kernel, so the solve kernels keep their measured registers (inline in the report, the
    check's code spilled 80 bytes in the batch's FP16 instance, which spills 4 without it). Its cost where nothing is
-   open: each problem's weights and Σ's diagonal read once (16 MB for 10,000 × 100). */
+   open: each problem's weights and Σ's diagonal read once (~24 MB of sectors for 10,000 × 100, the diagonal's
+   reads strided). */
 __global__ void certify_kernel(SolveArgs a) {
     const int lane = threadIdx.x;
     const int64_t n = a.n;
     for (int64_t k = blockIdx.x; k < a.batch; k += gridDim.x) {
+        if (a.report.converged[k] != 1) continue; /* only a convergence is certified (see above) */
         const double res = a.report.residual[k];
-        if (!isfinite(res)) continue;
         const double* S = a.cov + k * n * n;
         const double* w = a.report.weights + k * n;
         const double* b = a.budgets_shared ? a.budgets : a.budgets + k * n;
@@ -1922,7 +1926,7 @@ __global__ void certify_kernel(SolveArgs a) {
         m = warp_sum(m);
         const double vol = a.report.volatility[k];
         const double bound = 2.0 * (m + 4.0) * 0x1p-53 * s * s / (vol * vol);
-        if (!(fabs(res - a.tol) <= bound)) continue;
+        if (!(a.tol - res <= bound)) continue;
         double part = 0.0;
         for (int64_t i = lane; i < n; i += 32) { /* Σ's column i: across the lanes, one row's contiguous entries */
             double sw = 0.0, c = 0.0;
@@ -1932,21 +1936,25 @@ __global__ void certify_kernel(SolveArgs a) {
             part += w[i] * rc[i];
         }
         const double v = warp_sum(part);
-        double worst = 0.0;
+        /* the budgets the solve measured against: b/Σb, positive ones floored at MIN_BUDGET (the solve kernel's
+           sum, in its order) */
+        double bsum = 0.0;
+        for (int64_t i = 0; i < n; i++) bsum += b[i];
+        double worst = (v > 0.0 && isfinite(v)) ? 0.0 : NAN;
         for (int64_t i = lane; i < n; i += 32) {
             rc[i] = w[i] * rc[i] / v;
-            worst = nan_max(worst, fabs(rc[i] - b[i]));
+            const double bi = b[i] > 0.0 ? fmax(b[i] / bsum, MIN_BUDGET) : 0.0;
+            worst = nan_max(worst, fabs(rc[i] - bi));
         }
         worst = warp_max(worst);
         if (lane == 0) {
             a.report.residual[k] = worst;
             a.report.converged[k] = worst <= a.tol ? 1 : 0;
+            a.report.volatility[k] = sqrt(v);
         }
         __syncwarp();
     }
 }
-
-cudaError_t launch_solve_paths(const SolveArgs& a, const SolvePlan& plan, cudaStream_t stream);
 
 cudaError_t launch_certify(const SolveArgs& a, cudaStream_t stream) {
     if (a.batch <= 0) return cudaSuccess; /* an empty grid is a launch error */

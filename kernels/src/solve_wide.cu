@@ -665,7 +665,7 @@ cudaError_t launch_solve_wide(const SolveArgs& a, const SolvePlan& plan, cudaStr
             ak.budgets = a.budgets + (a.budgets_shared ? 0 : k * a.n);
             ak.batch = 1;
             ak.report = a.report.from(k, a.n);
-            e = launch_solve(ak, one, stream);
+            e = launch_solve_paths(ak, one, stream); /* certified with the batch, by launch_solve */
             if (e != cudaSuccess) return e;
         }
     }

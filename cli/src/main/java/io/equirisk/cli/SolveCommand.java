@@ -162,11 +162,13 @@ final class SolveCommand implements Runnable {
             if (!result.converged()) {
                 double limit = Double.isFinite(result.residual())
                         ? RiskContributions.roundingLimit(cov, result.weights()) : Double.NaN;
-                String remedy = result.residual() <= 10 * limit
-                        ? String.format(Locale.ROOT, "these weights are as close as double precision allows on this "
-                        + "covariance (rounding each weight alone moves the risk contributions by up to %.1e); "
-                        + "use --tol %.0e or more", limit, Math.pow(10, Math.ceil(Math.log10(result.residual()))))
-                        : solving.remedy();
+                double reachable = Math.pow(10, Math.ceil(Math.log10(result.residual())));
+                String remedy = !(result.residual() <= 10 * limit) ? solving.remedy()
+                        : String.format(Locale.ROOT, "these weights are as close as double precision allows on this "
+                        + "covariance (rounding each weight alone moves the risk contributions by up to %.1e); ",
+                        limit) + (reachable <= io.equirisk.solver.SolverOptions.MAX_TOLERANCE
+                        ? String.format(Locale.ROOT, "use --tol %.0e or more", reachable)
+                        : "it is too ill-conditioned for risk parity to be certified");
                 throw new ConvergenceException("solver " + result.solver() + " did not converge: residual "
                         + String.format(Locale.ROOT, "%.3g", result.residual()) + " > tolerance " + solving.tolerance
                         + " after " + result.iterations() + " iterations; " + remedy, result);

@@ -6,8 +6,9 @@ import io.equirisk.kernel.NumericKernels;
 
 /**
  * The covariance of one window of a T×N return table carried along as the window slides: moving it forward by s
- * rows replaces the s rows that leave by the s that enter with a rank-2s(+1) update of the matrix, 2s(+1)·N²/2
- * multiply-adds, instead of recomputing it from all T rows (T·N²/2). Daily windows of a year are so made about a
+ * rows replaces the s rows that leave by the s that enter with a rank-2s update of the matrix, 2s·N²/2
+ * multiply-adds (and N²/2 more for the sample covariance's mean term), instead of recomputing it from all T rows
+ * (T·N²/2). Daily windows of a year are so made about a
  * hundred times cheaper than afresh; the CPU engine uses it for rolling windows, a run of windows per task.
  *
  * <p>Sample covariance (C = (1/(T−1)) Σ (r − m)(r − m)ᵀ, m the window's mean) is carried about a fixed centre c,
@@ -228,7 +229,7 @@ public final class SlidingCovariance {
 
     /**
      * Room for {@code count} update rows, rounded up to a multiple of four: the rows past {@code count} are zeros of
-     * weight zero, so {@link #update} runs whole groups of four (one pass over C for a daily step's three rows).
+     * weight zero, so {@link #update} runs whole groups of four (one pass over C for a daily step's two rows).
      */
     private void ensureRows(int count) {
         int padded = (count + 3) & ~3;

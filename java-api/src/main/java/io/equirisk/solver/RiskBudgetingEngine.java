@@ -200,14 +200,16 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
      * it must hold for the weights returned, not only for the solver's x: (Σw)_i is a sum of n products, and on
      * ill-conditioned Σ with correlations of both signs it is a small difference of large terms, which a plain product
      * (and the rounding of w = x/Σx) gets wrong by up to ~(m + 2)·u·σ_i(σᵀw). So the residual is first taken from
-     * the products at hand, with that bound on its error carried to the risk contributions; when the bound leaves the
-     * verdict open (|residual − tol| ≤ bound, which well-diversified portfolios never meet), Σw is computed again at
-     * w itself with compensated products (twice the precision), and RC and the residual from it decide, either way:
-     * `converged` then says whether the weights returned meet the tolerance. On
+     * the products at hand, with that bound on its error carried to the risk contributions; when the bound leaves a
+     * convergence open (tol − residual ≤ bound, which well-diversified portfolios never meet), Σw is computed again
+     * at w itself with compensated products (twice the precision), and RC and the residual from it decide: converged
+     * then means that the weights returned meet the tolerance. Only a convergence is certified, never an unconverged
+     * result turned converged (the kernels cannot tell a residual above tol from another failure), so a result may
+     * be unconverged with an exact residual within the bound below tol. On
      * condition-1e10 matrices the plain figure was off by up to 50× (2.6e-11 reported, 1.4e-9 at the weights
      * returned); such a solve is now reported unconverged, as it is: rounding each weight to double moves its risk
      * contributions by more than the tolerance. The GPU's kernels apply the same rule (solve.cu's certify_kernel),
-     * so the engines agree on `converged`.
+     * so `converged` means the same on every engine.
      */
     private static RiskBudgetingResult report(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x,
                                               double[] sxOrNull, int iterations, String used, double tol) {
@@ -234,7 +236,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
         for (int i = 0; i < n; i++) {
             finite &= Double.isFinite(w[i]) && w[i] >= 0;
         }
-        if (finite && Math.abs(residual - tol) <= residualErrorBound(sigma, off, n, w, variance)) {
+        if (finite && residual <= tol && tol - residual <= residualErrorBound(sigma, off, n, w, variance)) {
             CompensatedProduct.multiply(sigma, off, n, w, sw);
             residual = contributions(w, sw, b, rc);
             variance = variance(w, sw);

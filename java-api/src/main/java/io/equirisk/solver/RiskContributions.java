@@ -2,6 +2,7 @@ package io.equirisk.solver;
 
 import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.InvalidInputException;
 
 /** Risk contributions of any weights: RC_i = w_i(Σw)_i / wᵀΣw, shares of portfolio variance that sum to one. */
 public final class RiskContributions {
@@ -33,6 +34,8 @@ public final class RiskContributions {
      * both signs, a portfolio variance far below the sum of its parts). O(n²).
      */
     public static double roundingLimit(CovarianceMatrix covariance, double[] weights) {
+        InvalidInputException.requireNonNull(covariance, "covariance");
+        InvalidInputException.requireNonNull(weights, "weights");
         int n = covariance.size();
         if (weights.length != n) {
             throw new DimensionMismatchException("weights have " + weights.length + " entries, covariance has " + n);
@@ -54,7 +57,7 @@ public final class RiskContributions {
         for (int i = 0; i < n; i++) {
             worst = Math.max(worst, gross[i]);
         }
-        return 0x1p-53 * worst / variance;
+        return variance > 0 ? 0x1p-53 * worst / variance : Double.NaN; // no portfolio variance: no limit to state
     }
 
     /** RC shares from weights (or any positive multiple of them) and Σ times them. */

@@ -261,9 +261,9 @@ class NativeSolveTest {
      * and residual need compensated products (the Java engine's CompensatedProduct; the kernels' compensated_cy).
      * With plain products the native Newton stalled at a residual of 2e-10 for 200 steps. Here, rounding the weights
      * to double alone moves the risk contributions by ~1e-10, so neither engine may claim 1e-10 unless the weights
-     * returned meet it: each must be converged exactly where the exact residual of its weights (BigDecimal) meets
-     * the tolerance (so the two verdicts may differ), and have reached weights whose exact residual is below 2e-10;
-     * and they must agree on the weights.
+     * returned meet it: a converged result's weights must meet it exactly (BigDecimal; the two verdicts may differ),
+     * and each engine must have reached weights whose exact residual is below 2e-10; and they must agree on the
+     * weights.
      */
     @Test
     void newtonReachesWhatDoublePrecisionAllowsWhereThePlainProductsCancellationSetAFloor() {
@@ -298,8 +298,8 @@ class NativeSolveTest {
                 String what = method + (r == ref ? ", CPU" : ", native");
                 double exact = io.equirisk.testing.ExactResidual.of(s, r.result(0).weights(), equal);
                 assertTrue(exact <= 2e-10, what + ": exact residual " + exact + " after " + r.iterations()[0]);
-                assertEquals(exact <= 1e-10, r.converged()[0], what + ": exact residual " + exact + ", reported "
-                        + r.residuals()[0]);
+                assertTrue(!r.converged()[0] || exact <= 1e-10, what + ": converged at exact residual " + exact
+                        + ", reported " + r.residuals()[0]);
             }
             assertWeightsClose(ref.result(0).weights(), got.result(0).weights(), 1e-9, method + " vs CPU");
         }
@@ -308,9 +308,9 @@ class NativeSolveTest {
     /**
      * `converged` is a claim about the weights returned, on every path of the kernels as in the Java engine: on
      * correlation matrices of condition 1e10 with both signs, 6 to 140 assets (warp and block paths), every method,
-     * each engine's result is converged exactly when its weights' residual, evaluated exactly (BigDecimal), meets the
-     * tolerance (solve.cu's certify_kernel and RiskBudgetingEngine.report apply one rule; plain products reported
-     * 2.6e-11 for an exact 1.4e-9 here). Some must converge, and some draws sit at the limit rounding sets.
+     * each engine's converged results have weights whose residual, evaluated exactly (BigDecimal), meets the
+     * tolerance, and its unconverged ones miss it or were measured above it (solve.cu's certify_kernel and
+     * RiskBudgetingEngine.report apply one rule; plain products reported 2.6e-11 for an exact 1.4e-9 here). Some must converge, and some draws sit at the limit rounding sets.
      */
     @Test
     void convergedMeansTheWeightsReturnedMeetTheToleranceOnEveryPath() {
@@ -334,10 +334,10 @@ class NativeSolveTest {
                         String what = "n " + n + ", seed " + seed + ", " + method + (r == ref ? ", CPU" : ", native");
                         double exact = io.equirisk.testing.ExactResidual.of(s, r.result(0).weights(), equal);
                         total++;
-                        if (Math.abs(exact - 1e-10) > 1e-14) {
-                            assertEquals(exact <= 1e-10, r.converged()[0], what + ": exact residual " + exact
-                                    + ", reported " + r.residuals()[0]);
-                        }
+                        assertTrue(!r.converged()[0] || exact <= 1e-10, what + ": converged at exact residual "
+                                + exact + ", reported " + r.residuals()[0]);
+                        assertTrue(r.converged()[0] || exact > 1e-10 || r.residuals()[0] > 1e-10, what
+                                + ": unconverged at exact residual " + exact + ", reported " + r.residuals()[0]);
                         converged += r.converged()[0] ? 1 : 0;
                     }
                 }
@@ -360,8 +360,7 @@ class NativeSolveTest {
         SolverOptions opts = SolverOptions.defaults().withMethod(SolverMethod.NEWTON);
         BatchSolution got = backend.solve(CovarianceBatch.of(1, n, s, null), equal, opts);
         double exact = io.equirisk.testing.ExactResidual.of(s, got.result(0).weights(), equal);
-        assertEquals(exact <= 1e-10, got.converged()[0], "exact residual " + exact + ", reported "
-                + got.residuals()[0]);
+        assertTrue(!got.converged()[0] || exact <= 1e-10, "converged at exact residual " + exact);
         assertTrue(got.iterations()[0] < 60, got.iterations()[0] + " steps, exact residual " + exact);
     }
 

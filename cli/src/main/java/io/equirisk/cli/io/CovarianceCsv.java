@@ -24,12 +24,22 @@ public final class CovarianceCsv {
         return read(CsvTable.read(path));
     }
 
+    private static boolean wholeNumbers(CsvTable.Row row) {
+        for (int j = 0; j < row.size(); j++) {
+            String cell = row.cell(j);
+            if (cell.isEmpty() || !cell.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static CovarianceMatrix read(CsvTable table) {
         List<CsvTable.Row> all = table.rows();
         CsvTable.Row first = all.get(0);
         // a header of numeric names (tickers such as 7203) is the one reading of N + 1 numeric rows of N cells
         boolean header = SeriesCsv.isHeader(first) || (all.size() == first.size() + 1 && all.size() > 2
-                && all.get(1).size() == first.size());
+                && all.get(1).size() == first.size() && wholeNumbers(first));
         List<CsvTable.Row> data = header ? all.subList(1, all.size()) : all;
         if (data.isEmpty()) {
             throw new DataFormatException(table.file() + ": has a header row (line " + first.line()

@@ -54,6 +54,10 @@ public final class SeriesCsv {
         AUTO, YES, NO
     }
 
+    /** A label shaped like a date (digits in three groups, or eight digits): a typo if it is not one. */
+    private static final java.util.regex.Pattern DATE_SHAPED =
+            java.util.regex.Pattern.compile("\\d{1,4}[-/.]\\d{1,2}[-/.]\\d{1,4}(?:[ T].*)?|\\d{8}");
+
     private static final Set<String> LABEL_HEADERS = Set.of("", "date", "dates", "time", "timestamp", "datetime",
             "period", "day", "month", "index");
 
@@ -171,13 +175,28 @@ public final class SeriesCsv {
     }
 
     /**
-     * A first row of distinct whole numbers (digits only) over a second row with a fraction in it, and no date column
-     * (whose first cell would not be a number): asset names, since prices or returns of a real table are not whole
-     * numbers in exactly their first row. Names must be distinct, so a row of 100s (prices indexed to 100) stays
-     * data.
+     * A first row of distinct whole numbers (digits only) over a second row with a fraction in it, where no date
+     * column holds yyyymmdd dates, and where some cell is no plausible neighbour of the number below it (outside half
+     * to twice it): asset names, since prices or returns of a real table are not whole numbers in exactly their first
+     * row, and tickers (7203 above 2200.5) are far from the prices below them. Names must be distinct, so a row of
+     * 100s (prices indexed to 100) stays data, as do whole prices near the next day's (yen, won: 2345 above 2351.5).
      */
     private static boolean wholeNumbersAboveFractions(CsvTable.Row first, List<CsvTable.Row> all) {
         if (all.size() < 2 || first.size() != all.get(1).size()) {
+            return false;
+        }
+        CsvTable.Row second = all.get(1);
+        if (first.size() > 1 && DateColumn.isDate(first.cell(0)) && DateColumn.isDate(second.cell(0))) {
+            return false; /* a date column of yyyymmdd numbers: the row is data */
+        }
+        boolean farFromNext = false;
+        for (int j = 0; j < first.size(); j++) {
+            if (Cells.isNumber(first.cell(j)) && Cells.isNumber(second.cell(j))) {
+                double ratio = Cells.parse(first.cell(j)) / Cells.parse(second.cell(j));
+                farFromNext |= !(ratio >= 0.5 && ratio <= 2);
+            }
+        }
+        if (!farFromNext) {
             return false;
         }
         Set<String> seen = new java.util.HashSet<>();
@@ -314,17 +333,24 @@ public final class SeriesCsv {
         List<DateColumn.Reading> readings = DateColumn.readings(dates);
         if (readings.isEmpty()) {
             int bad = -1;
+            int good = -1;
             int nonDates = 0;
             for (int t = 0; t < dates.size(); t++) {
                 if (!DateColumn.isDate(dates.get(t))) {
                     nonDates++;
-                    bad = bad < 0 ? t : bad;
+                    if (bad < 0 && DATE_SHAPED.matcher(dates.get(t)).matches()) {
+                        bad = t;
+                    }
+                } else if (good < 0) {
+                    good = t;
                 }
             }
-            if (bad >= 0 && nonDates * 10 <= dates.size()) { // a typo among dates: it would turn off the order checks
+            // a mistyped date among dates (shaped like one, not a footer such as "Source: …"): it would turn off the
+            // order checks
+            if (bad >= 0 && good >= 0 && nonDates * 10 <= dates.size()) {
                 throw new DataFormatException(table.where(data.get(bad).line(), 1) + ": '" + dates.get(bad) + "' is "
                         + "not a calendar date, unlike " + (dates.size() - nonDates) + " of the column's "
-                        + dates.size() + " labels (such as " + dates.get(bad == 0 ? 1 : 0) + "); correct it");
+                        + dates.size() + " labels (such as " + dates.get(good) + "); correct it");
             }
             notes.add(table.file() + ": the first column's labels are not all calendar dates (such as " + example(dates)
                     + "); rows are taken in file order");

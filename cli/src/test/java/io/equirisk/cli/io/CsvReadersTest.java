@@ -96,6 +96,12 @@ class CsvReadersTest {
                 SeriesCsv.HeaderRow.YES);
         assertEquals(List.of("1", "2"), told.assets());
         assertEquals(2, told.rows());
+        SeriesCsv.Series yen = SeriesCsv.read(CsvTable.parse("jpx.csv", "20240104,2345,5120,871\n"
+                + "20240105,2351.5,5130,873.5\n"), SeriesCsv.Kind.PRICES);
+        assertEquals(2, yen.rows(), "whole yen prices under yyyymmdd dates are data");
+        SeriesCsv.Series near = SeriesCsv.read(CsvTable.parse("n.csv", "2345,5120\n2351.5,5130.5\n"),
+                SeriesCsv.Kind.PRICES);
+        assertEquals(2, near.rows(), "whole prices near the next day's are data");
         CovarianceMatrix cov = CovarianceCsv.read(CsvTable.parse("c.csv", "7203,6758\n0.04,0.01\n0.01,0.09\n"));
         assertEquals(List.of("7203", "6758"), cov.assets());
         assertArrayEquals(new double[] {0.04, 0.01, 0.01, 0.09}, cov.values());
@@ -116,6 +122,9 @@ class CsvReadersTest {
         SeriesCsv.Series quarters = SeriesCsv.read(CsvTable.parse("q.csv", "period,A\nQ1-2020,1.5\nQ2-2020,1.6\n"),
                 SeriesCsv.Kind.PRICES);
         assertEquals(1, quarters.notes().size(), "labels that are not dates at all: a note, in file order");
+        String footer = text.toString().replace("2019-13-45", "2019-01-07") + "Source: vendor,,\n";
+        SeriesCsv.Series withFooter = SeriesCsv.read(CsvTable.parse("f.csv", footer), SeriesCsv.Kind.PRICES);
+        assertEquals(21, withFooter.rows(), "a footer label is not taken for a mistyped date");
     }
 
     @Test
