@@ -19,8 +19,9 @@ final class ReturnsOptions {
 
     @Option(names = "--header", paramLabel = "auto|yes|no", defaultValue = "auto",
             description = "Whether the first row of a --prices or --returns file holds asset names: auto guesses "
-                    + "(text cells are names; so are distinct whole numbers such as 7203 above fractional data, "
-                    + "with a note), yes, no. Default: ${DEFAULT-VALUE}.")
+                    + "(text cells are names; so are distinct whole numbers such as 7203 above fractional data far "
+                    + "from them, with no date column of yyyymmdd numbers, with a note), yes, no. "
+                    + "Default: ${DEFAULT-VALUE}.")
     String header;
 
     io.equirisk.cli.io.SeriesCsv.HeaderRow headerRow() {
