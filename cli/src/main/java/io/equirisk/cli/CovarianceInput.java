@@ -68,7 +68,9 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         MissingValuePolicy policy = options.missingPolicy();
         int observations = checkEnoughData(file, returns, policy);
         CovarianceEstimator estimator = CovarianceEstimators.parse(options.estimator);
-        if (estimator.name().equals("sample") && observations <= returns.assetCount()) {
+        if (estimator.name().equals("sample") && observations <= returns.assetCount()
+                && !(policy == MissingValuePolicy.PAIRWISE && returns.hasMissing())) { /* pairwise: repaired to
+                                                  positive definite, and the shrinkage estimators refuse that policy */
             err.println("equirisk: warning: " + returns.assetCount() + " assets but only " + observations
                     + " observations: the sample covariance is singular; use --estimator ledoit-wolf (or oas)");
         }

@@ -40,8 +40,10 @@ final class ConstantCorrelationEstimator implements CovarianceEstimator {
         double rBar = meanCorrelation(m, sd);
         double[] f = new double[n * n];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                f[i * n + j] = i == j ? s[i * n + i] : rBar * sd[i] * sd[j];
+            f[i * n + i] = s[i * n + i];
+            for (int j = i + 1; j < n; j++) { /* once per pair, mirrored: (i, j) and (j, i) are the same bits */
+                f[i * n + j] = rBar * sd[i] * sd[j];
+                f[j * n + i] = f[i * n + j];
             }
         }
         return f;
@@ -69,17 +71,18 @@ final class ConstantCorrelationEstimator implements CovarianceEstimator {
         int t = m.t;
         double[] s = m.s;
         double gamma = 0;
-        double diagSquares = 0;
+        double offSquares = 0; // Σ_{i≠j} s_ij²
         double crossWeighted = 0; // Σ_{i≠j} √(s_ii s_jj) s_ij
         double rBar = 0;
         for (int i = 0; i < n; i++) {
             double sii = s[i * n + i];
-            diagSquares += sii * sii;
             for (int j = 0; j < n; j++) {
                 if (i != j) {
-                    double d = f[i * n + j] - s[i * n + j];
+                    double sij = s[i * n + j];
+                    double d = f[i * n + j] - sij;
                     gamma += d * d;
-                    crossWeighted += Math.sqrt(sii * s[j * n + j]) * s[i * n + j];
+                    offSquares += sij * sij;
+                    crossWeighted += Math.sqrt(sii) * Math.sqrt(s[j * n + j]) * sij;
                 }
             }
         }
@@ -88,14 +91,14 @@ final class ConstantCorrelationEstimator implements CovarianceEstimator {
         }
         if (n >= 2) {
             // f_01 = r̄ √(s_00 s_11): recover r̄ from the target rather than recompute it
-            rBar = f[1] / Math.sqrt(s[0] * s[n + 1]);
+            rBar = f[1] / (Math.sqrt(s[0]) * Math.sqrt(s[n + 1]));
         }
-        double pi = m.sumSquaredNorms / t - m.frobenius2;
-        double piDiagonal = m.sumFourthPowers / t - diagSquares;
-        // Σ_{i≠j} √(s_jj/s_ii) θ̂_ii,ij  =  (1/T)Σ_t u_t z_t − (1/T)Σ_t Σ_i x_ti⁴ − Σ_{i≠j} √(s_ii s_jj) s_ij
-        double thetaSum = m.sumCubeCross / t - m.sumFourthPowers / t - crossWeighted;
-        double rho = piDiagonal + rBar * thetaSum;
-        double kappa = (pi - rho) / gamma;
+        // π̂ − ρ̂ without the diagonal terms, which it cancels (Σ_i π̂_ii is in both): the off-diagonal π̂_ij and
+        // Σ_{i≠j} √(s_jj/s_ii) θ̂_ii,ij = (1/T)Σ_t Σ_{i≠j} (√s_jj/√s_ii) x_ti³ x_tj − Σ_{i≠j} √(s_ii s_jj) s_ij
+        // (the pair sums' two halves, ii,ij and jj,ij, are the same sum with i and j swapped)
+        double piOff = m.sumCrossSquares / t - offSquares;
+        double thetaSum = m.sumCubeCross / t - crossWeighted;
+        double kappa = (piOff - rBar * thetaSum) / gamma;
         return Math.max(0, Math.min(1, kappa / t));
     }
 

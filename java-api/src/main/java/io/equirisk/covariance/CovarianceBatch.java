@@ -19,12 +19,14 @@ public final class CovarianceBatch {
     private final int n;
     private final double[] values;
     private final List<String> assets;
+    private final boolean exactlySymmetric;
 
-    private CovarianceBatch(int batch, int n, double[] values, List<String> assets) {
+    private CovarianceBatch(int batch, int n, double[] values, List<String> assets, boolean exactlySymmetric) {
         this.batch = batch;
         this.n = n;
         this.values = values;
         this.assets = assets;
+        this.exactlySymmetric = exactlySymmetric;
     }
 
     /** Wraps contiguous values (not copied) and validates every matrix as {@link CovarianceMatrix#of} does. */
@@ -44,7 +46,8 @@ public final class CovarianceBatch {
                     + need + " values, got " + values.length);
         }
         List<String> names = names(assets, n);
-        int bad = firstInvalid(batch, n, values, names);
+        boolean[] asymmetric = new boolean[1]; /* set, never cleared, by any thread: a benign race */
+        int bad = firstInvalid(batch, n, values, names, asymmetric);
         if (bad >= 0) {
             try {
                 CovarianceMatrix.validate(n, values, bad * n * n, names);
@@ -54,22 +57,25 @@ public final class CovarianceBatch {
             // found bad, now good: another thread is writing the array
             throw new InvalidInputException("batch matrix " + bad + " changed while it was being checked");
         }
-        return new CovarianceBatch(batch, n, values, names);
+        return new CovarianceBatch(batch, n, values, names, !asymmetric[0]);
     }
 
     /**
      * The lowest k whose matrix {@link CovarianceMatrix#validate} rejects, or -1. Matrices are checked in place, over
      * the common pool from {@link #PARALLEL_VALUES} values on (a batch made on a GPU in milliseconds took a quarter
-     * of a second to check on one core); the lowest index is found whatever the threads did.
+     * of a second to check on one core); the lowest index is found whatever the threads did. Sets
+     * {@code asymmetric[0]} if a valid matrix's triangles differ in any bit.
      */
-    private static int firstInvalid(int batch, int n, double[] values, List<String> names) {
+    private static int firstInvalid(int batch, int n, double[] values, List<String> names, boolean[] asymmetric) {
         IntStream ks = IntStream.range(0, batch);
         if ((long) batch * n * n >= PARALLEL_VALUES) {
             ks = ks.parallel();
         }
         return ks.filter(k -> {
             try {
-                CovarianceMatrix.validate(n, values, k * n * n, names);
+                if (!CovarianceMatrix.validate(n, values, k * n * n, names)) {
+                    asymmetric[0] = true;
+                }
                 return false;
             } catch (InvalidInputException e) {
                 return true;
@@ -79,7 +85,7 @@ public final class CovarianceBatch {
 
     /** The same matrices under other names (not checked again: the values were when this batch was made). */
     public CovarianceBatch withAssets(List<String> assets) {
-        return new CovarianceBatch(batch, n, values, names(assets, n));
+        return new CovarianceBatch(batch, n, values, names(assets, n), exactlySymmetric);
     }
 
     /** The given names (A1 … An when null), checked to be n. */
@@ -106,9 +112,9 @@ public final class CovarianceBatch {
                 throw new DimensionMismatchException("matrix " + k + " of the batch has " + m.size()
                         + " assets, the first has " + n);
             }
-            System.arraycopy(m.values(), 0, v, k * n * n, n * n);
+            System.arraycopy(m.symmetricValues(), 0, v, k * n * n, n * n); /* copied as the solvers read them */
         }
-        return new CovarianceBatch(matrices.size(), n, v, matrices.get(0).assets());
+        return new CovarianceBatch(matrices.size(), n, v, matrices.get(0).assets(), true);
     }
 
     public int batchSize() {
@@ -126,6 +132,14 @@ public final class CovarianceBatch {
 
     public List<String> assets() {
         return assets;
+    }
+
+    /**
+     * Whether every matrix's lower triangle equals its upper to the bit. The solvers read each Σ's upper triangle
+     * ({@link CovarianceMatrix}'s class comment); where this is false they mirror it first.
+     */
+    public boolean isExactlySymmetric() {
+        return exactlySymmetric;
     }
 
     /** Matrix k as its own (copied) {@link CovarianceMatrix}. */

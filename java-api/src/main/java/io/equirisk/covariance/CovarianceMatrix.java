@@ -15,6 +15,12 @@ import java.util.List;
  * <p>Construction checks what every consumer relies on: finite entries, symmetry within a relative tolerance, and a
  * strictly positive diagonal. Positive definiteness is checked where it matters (the solvers factor the matrix),
  * because testing it costs a Cholesky factorisation.
+ *
+ * <p>The solvers, on every engine, take Σ to be its <b>upper triangle</b> (row i from column i on), mirrored: the
+ * lower triangle is only checked to agree within the tolerance. A matrix symmetric only to rounding (a file written
+ * at 15 digits) is then the same problem everywhere; read in full rows, its two triangles had the CPU engine's
+ * sweeps converge on one matrix and its check fail on the other, and the GPU paths solve different ones (on a
+ * condition-1e9 matrix, weights 1e-5 apart at an asymmetry of 1e-11).
  */
 public final class CovarianceMatrix {
     /** Symmetry is checked relative to the larger of the two diagonal scales: |a_ij − a_ji| ≤ tol·sqrt(a_ii a_jj). */
@@ -23,11 +29,13 @@ public final class CovarianceMatrix {
     private final int n;
     private final double[] values;
     private final List<String> assets;
+    private final boolean exactlySymmetric;
 
-    private CovarianceMatrix(int n, double[] values, List<String> assets) {
+    private CovarianceMatrix(int n, double[] values, List<String> assets, boolean exactlySymmetric) {
         this.n = n;
         this.values = values;
         this.assets = assets;
+        this.exactlySymmetric = exactlySymmetric;
     }
 
     /**
@@ -52,8 +60,7 @@ public final class CovarianceMatrix {
             throw new DimensionMismatchException("covariance matrix has " + n + " assets but " + names.size()
                     + " names");
         }
-        validate(n, values, names);
-        return new CovarianceMatrix(n, values, names);
+        return new CovarianceMatrix(n, values, names, validate(n, values, names));
     }
 
     public static CovarianceMatrix of(int n, double[] values) {
@@ -79,15 +86,16 @@ public final class CovarianceMatrix {
         return of(rows, null);
     }
 
-    static void validate(int n, double[] v, List<String> names) {
-        validate(n, v, 0, names);
+    static boolean validate(int n, double[] v, List<String> names) {
+        return validate(n, v, 0, names);
     }
 
     /**
      * Checks the n × n matrix at {@code v[off …]}: every entry finite, every variance a positive normal double,
-     * symmetric within {@link #SYMMETRY_TOLERANCE} of √(Σ_ii Σ_jj); throws naming the first offence.
+     * symmetric within {@link #SYMMETRY_TOLERANCE} of √(Σ_ii Σ_jj); throws naming the first offence. Returns whether
+     * the two triangles are equal to the bit.
      */
-    static void validate(int n, double[] v, int off, List<String> names) {
+    static boolean validate(int n, double[] v, int off, List<String> names) {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double a = v[off + i * n + j];
@@ -109,6 +117,7 @@ public final class CovarianceMatrix {
             }
             vol[i] = Math.sqrt(d);
         }
+        boolean exact = true;
         for (int i = 0; i < n; i++) {
             int row = off + i * n;
             for (int j = i + 1; j < n; j++) {
@@ -120,8 +129,10 @@ public final class CovarianceMatrix {
                             + ", " + names.get(j) + ") = " + a + " but (" + names.get(j) + ", " + names.get(i)
                             + ") = " + b);
                 }
+                exact &= a == b;
             }
         }
+        return exact;
     }
 
     /** The names a matrix without names gets: A1 … An. */
@@ -148,6 +159,31 @@ public final class CovarianceMatrix {
 
     public List<String> assets() {
         return assets;
+    }
+
+    /** Whether the lower triangle equals the upper to the bit (the solvers read the upper; see the class comment). */
+    public boolean isExactlySymmetric() {
+        return exactlySymmetric;
+    }
+
+    /**
+     * The matrix the solvers solve: these values where the triangles are equal to the bit, else a new array with the
+     * lower triangle replaced by the upper's mirror.
+     */
+    public double[] symmetricValues() {
+        return exactlySymmetric ? values : mirrorUpper(values, 0, n);
+    }
+
+    /** A new n × n array: the upper triangle of the matrix at {@code v[off …]}, and its mirror below. */
+    public static double[] mirrorUpper(double[] v, int off, int n) {
+        double[] out = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(v, off + i * n + i, out, i * n + i, n - i);
+            for (int j = i + 1; j < n; j++) {
+                out[j * n + i] = out[i * n + j];
+            }
+        }
+        return out;
     }
 
     /**
@@ -223,7 +259,10 @@ public final class CovarianceMatrix {
         return total;
     }
 
-    /** The same matrix with the rows and columns in {@code keep} only (a new matrix). */
+    /**
+     * The same matrix with the rows and columns in {@code keep} only (a new matrix, in the given order), each entry
+     * from this matrix's upper triangle, so that it is exactly symmetric and the same problem to the solvers.
+     */
     public CovarianceMatrix subset(int[] keep) {
         int m = keep.length;
         double[] v = new double[m * m];
@@ -231,10 +270,12 @@ public final class CovarianceMatrix {
         for (int a = 0; a < m; a++) {
             names[a] = assets.get(keep[a]);
             for (int b = 0; b < m; b++) {
-                v[a * m + b] = values[keep[a] * n + keep[b]];
+                int i = Math.min(keep[a], keep[b]);
+                int j = Math.max(keep[a], keep[b]);
+                v[a * m + b] = values[i * n + j];
             }
         }
-        return new CovarianceMatrix(m, v, List.of(names));
+        return new CovarianceMatrix(m, v, List.of(names), true);
     }
 
     @Override

@@ -4,7 +4,10 @@ import io.equirisk.data.MissingValuePolicy;
 import io.equirisk.data.Returns;
 import io.equirisk.error.InsufficientDataException;
 import io.equirisk.error.InvalidInputException;
+import io.equirisk.error.NonFiniteValueException;
 import io.equirisk.error.ZeroVarianceException;
+
+import java.util.List;
 
 /** What the estimators share: applying the missing-value policy, and the checks every estimate needs. */
 final class Estimation {
@@ -79,15 +82,54 @@ final class Estimation {
         }
     }
 
-    /** Wraps a computed matrix, first turning a non-positive variance into an error that names the asset. */
+    /**
+     * Wraps a computed matrix, first turning a non-positive variance, or an entry that left double's range, into an
+     * error that names the asset (and says to rescale where the returns vary but their products do not fit).
+     */
     static CovarianceMatrix result(int n, double[] values, Returns x, String why) {
         for (int j = 0; j < n; j++) {
-            if (!(values[j * n + j] > 0)) {
+            double d = values[j * n + j];
+            if (!(d > 0) && !Double.isNaN(d)) {
                 throw new ZeroVarianceException("asset " + x.assets().get(j) + " (#" + (j + 1) + ") has "
-                        + "variance " + values[j * n + j] + " " + why + "; remove it");
+                        + "variance " + d + " " + why + (varies(x, j)
+                        ? ", though its returns vary: their (weighted) squares underflow double; rescale the returns (to"
+                        + " percent, say)" : "; remove it"));
+            }
+        }
+        for (int q = 0; q < values.length; q++) {
+            if (Double.isInfinite(values[q])) {
+                List<String> a = x.assets();
+                throw new NonFiniteValueException("covariance entry (" + a.get(q / n) + ", " + a.get(q % n) + ") is "
+                        + values[q] + ": products of the returns overflow double (returns above ~1e154); rescale"
+                        + " the returns");
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            if (Double.isNaN(values[j * n + j])) {
+                throw new ZeroVarianceException("asset " + x.assets().get(j) + " (#" + (j + 1) + ") has "
+                        + "variance NaN " + why + "; remove it");
             }
         }
         return CovarianceMatrix.of(n, values, x.assets());
+    }
+
+    /** Whether asset j's returns (missing ones skipped) take more than one value. */
+    private static boolean varies(Returns x, int j) {
+        int n = x.assetCount();
+        double[] v = x.values();
+        double first = Double.NaN;
+        for (int r = 0; r < x.observations(); r++) {
+            double a = v[r * n + j];
+            if (Double.isNaN(a)) {
+                continue;
+            }
+            if (Double.isNaN(first)) {
+                first = a;
+            } else if (a != first) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -32,7 +32,7 @@ final class LedoitWolfEstimator implements CovarianceEstimator {
     /** δ as in the class comment. */
     static double intensity(SampleMoments m) {
         double mu = m.trace / m.n;
-        double gamma = m.frobenius2 - m.n * mu * mu; // ‖S − μI‖² = ‖S‖² − 2μ tr S + Nμ²
+        double gamma = m.distanceFromScaledIdentity(); // ‖S − μI‖²
         double pi = m.sumSquaredNorms / m.t - m.frobenius2;
         if (!(gamma > 0)) {
             return 0;

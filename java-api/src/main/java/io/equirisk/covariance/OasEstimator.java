@@ -10,6 +10,9 @@ import io.equirisk.data.Returns;
  * <pre>
  *   α = ‖S‖²_F / N²,   ρ = min(1, (α + μ²) / ((T + 1)(α − μ²/N)))   (ρ = 1 when the denominator is 0)
  * </pre>
+ * α − μ²/N is ‖S − μI‖²_F / N², and it is summed in that form ({@link SampleMoments#distanceFromScaledIdentity}):
+ * as the difference, on returns whose S is close to μI, it came out negative about half the time, which gave
+ * ρ ≈ −1e15 and a matrix with invented correlations, or a negative variance.
  * The returned matrix is (T/(T−1))·((1 − ρ)S + ρμI), the unbiased scaling of the {@code sample} estimator
  * (scikit-learn returns the 1/T scaling).
  */
@@ -26,8 +29,8 @@ final class OasEstimator implements CovarianceEstimator {
         double mu = m.trace / m.n;
         double alpha = m.frobenius2 / ((double) m.n * m.n);
         double num = alpha + mu * mu;
-        double den = (m.t + 1) * (alpha - mu * mu / m.n);
-        return den == 0 ? 1.0 : Math.min(num / den, 1.0);
+        double den = (m.t + 1) * (m.distanceFromScaledIdentity() / ((double) m.n * m.n));
+        return den > 0 ? Math.min(num / den, 1.0) : 1.0;
     }
 
     @Override

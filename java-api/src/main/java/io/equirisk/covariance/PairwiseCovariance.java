@@ -56,31 +56,39 @@ final class PairwiseCovariance {
         return CovarianceMatrix.of(n, out, r.assets());
     }
 
-    /** RiskMetrics EWMA per pair: weights λ^(T−1−t) of the pair's rows, renormalised over those rows. */
+    /**
+     * RiskMetrics EWMA per pair: weights λ^(T−1−t) of the pair's rows, renormalised over those rows. The weights are
+     * taken relative to the pair's newest common row, λ^(last−t), which the renormalisation cancels: from the
+     * history's end, a pair seen only 1,100 rows back at λ = 0.5 had every weight underflow, and 0/0 for its entry.
+     */
     static CovarianceMatrix ewma(Returns r, double lambda) {
         int n = r.assetCount();
         Estimation.requireMatrixFits(n);
         int t = r.observations();
         double[] x = r.values();
-        double[] w = new double[t];
+        double[] w = new double[t]; /* w[k] = λ^k */
         double p = 1;
-        for (int s = t - 1; s >= 0; s--) {
-            w[s] = p;
+        for (int k = 0; k < t; k++) {
+            w[k] = p;
             p *= lambda;
         }
         double[] out = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = i; j < n; j++) {
+                int last = t - 1;
+                while (last >= 0 && (Double.isNaN(x[last * n + i]) || Double.isNaN(x[last * n + j]))) {
+                    last--;
+                }
                 int count = 0;
                 double norm = 0;
                 double c = 0;
-                for (int s = 0; s < t; s++) {
+                for (int s = 0; s <= last; s++) {
                     double a = x[s * n + i];
                     double b = x[s * n + j];
                     if (!Double.isNaN(a) && !Double.isNaN(b)) {
                         count++;
-                        norm += w[s];
-                        c += w[s] * a * b;
+                        norm += w[last - s];
+                        c += w[last - s] * a * b;
                     }
                 }
                 requireRows(r, i, j, count);

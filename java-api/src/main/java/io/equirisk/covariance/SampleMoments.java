@@ -8,9 +8,13 @@ import io.equirisk.data.Returns;
  * fourth-moment sums, each O(NT) because the double sums over pairs factor through per-row sums:
  * <ul>
  *   <li>{@code sumSquaredNorms} = Σ_t ‖x_t‖⁴ = Σ_t Σ_ij x_ti² x_tj²,</li>
- *   <li>{@code sumFourthPowers} = Σ_t Σ_i x_ti⁴,</li>
- *   <li>{@code sumCubeCross} = Σ_t (Σ_i x_ti³/√s_ii)(Σ_j √s_jj x_tj) = Σ_t Σ_ij (√s_jj/√s_ii) x_ti³ x_tj.</li>
+ *   <li>{@code sumCrossSquares} = Σ_t Σ_{i≠j} x_ti² x_tj²,</li>
+ *   <li>{@code sumCubeCross} = Σ_t Σ_{i≠j} (√s_jj/√s_ii) x_ti³ x_tj.</li>
  * </ul>
+ * The two sums over i ≠ j run over each row's pairs through prefix sums (pair (i, j) met at the later of the two),
+ * not as the whole row's product less its diagonal: where one asset's volatility is 10⁴ times the others', its
+ * x⁴ terms are 10¹⁶ times theirs, and the difference kept nothing of the pairs (the constant-correlation intensity
+ * went from δ = 0 to 1).
  * Fourth powers leave double's range for deviations beyond ~1e±76 (returns in basis points of basis points, or
  * mis-scaled data): 1e-80 underflowed to a 22% wrong intensity, 1e80 overflowed to NaN. So returns whose largest
  * deviation lies outside 2^±60 are taken times a power of two 2^k that brings it near one, every moment is of the
@@ -26,20 +30,20 @@ final class SampleMoments {
     final double trace;
     final double frobenius2;
     final double sumSquaredNorms;
-    final double sumFourthPowers;
+    final double sumCrossSquares;
     final double sumCubeCross;
     /** The moments are of the returns times 2^scale (see the class comment). */
     final int scale;
 
     private SampleMoments(int n, int t, double[] s, double trace, double frobenius2, double sumSquaredNorms,
-                          double sumFourthPowers, double sumCubeCross, int scale) {
+                          double sumCrossSquares, double sumCubeCross, int scale) {
         this.n = n;
         this.t = t;
         this.s = s;
         this.trace = trace;
         this.frobenius2 = frobenius2;
         this.sumSquaredNorms = sumSquaredNorms;
-        this.sumFourthPowers = sumFourthPowers;
+        this.sumCrossSquares = sumCrossSquares;
         this.sumCubeCross = sumCubeCross;
         this.scale = scale;
     }
@@ -72,27 +76,31 @@ final class SampleMoments {
             frob += v * v;
         }
         double norms = 0;
-        double fourth = 0;
+        double cross = 0;
         double cube = 0;
         for (int k = 0; k < t; k++) {
             int row = k * n;
-            double q = 0;
-            double f = 0;
-            double u = 0;
-            double z = 0;
+            double q = 0; /* Σ_{i<k} x_i², and at the end ‖x_t‖² */
+            double c = 0; /* Σ_{i<j} x_i² x_j² */
+            double a = 0; /* Σ_{i<k} x_i³/√s_ii */
+            double z = 0; /* Σ_{i<k} √s_ii x_i */
+            double m = 0; /* Σ_{i≠j, both < k} (x_i³/√s_ii)(√s_jj x_j) */
             for (int i = 0; i < n; i++) {
                 double v = r[row + i] - mean[i];
                 double v2 = v * v;
+                double ai = v2 * (v / sd[i]); /* v/σ first: v³ underflows for an asset ~1e-100 of the largest's scale */
+                double zi = sd[i] * v;
+                c += v2 * q;
+                m += ai * z + zi * a;
                 q += v2;
-                f += v2 * v2;
-                u += v2 * v / sd[i];
-                z += sd[i] * v;
+                a += ai;
+                z += zi;
             }
             norms += q * q;
-            fourth += f;
-            cube += u * z;
+            cross += 2 * c;
+            cube += m;
         }
-        return new SampleMoments(n, t, s, trace, frob, norms, fourth, cube, scale);
+        return new SampleMoments(n, t, s, trace, frob, norms, cross, cube, scale);
     }
 
     /**
@@ -127,6 +135,22 @@ final class SampleMoments {
             out[q] = Math.scalb(unbias * ((1 - delta) * s[q] + delta * target[q]), -2 * scale);
         }
         return out;
+    }
+
+    /**
+     * ‖S − μI‖²_F with μ = tr(S)/N, as a sum of squares, never negative: as ‖S‖²_F − Nμ² it is rounding noise where S
+     * is close to a multiple of the identity (whitened factor returns), and about half the time negative.
+     */
+    double distanceFromScaledIdentity() {
+        double mu = trace / n;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double d = s[i * n + j] - (i == j ? mu : 0);
+                sum += d * d;
+            }
+        }
+        return sum;
     }
 
     /** μI with μ = tr(S)/N. */

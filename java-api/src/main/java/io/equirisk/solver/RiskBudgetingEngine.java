@@ -35,7 +35,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
             throw new DimensionMismatchException("budgets have " + budgets.size() + " entries, covariance has " + n
                     + " assets");
         }
-        return solve(covariance.values(), 0, n, budgets.toArray(), options);
+        return solve(covariance.symmetricValues(), 0, n, budgets.toArray(), options);
     }
 
     @Override
@@ -49,6 +49,10 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
             throw new DimensionMismatchException("budgets have " + budgets.size() + " entries, covariance has " + n
                     + " assets");
         }
+        if (!batch.isExactlySymmetric()) { /* Σ is its upper triangle (CovarianceMatrix's class comment) */
+            return solve(CovarianceMatrix.mirrorUpper(batch.values(), index * n * n, n), 0, n, budgets.toArray(),
+                    options);
+        }
         return solve(batch.values(), index * n * n, n, budgets.toArray(), options);
     }
 
@@ -60,7 +64,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
             throw new DimensionMismatchException("budgets have " + budgets.size() + " entries, covariance has " + n
                     + " assets");
         }
-        return solve(covariance.values(), 0, n, budgets.toArray(), options, near);
+        return solve(covariance.symmetricValues(), 0, n, budgets.toArray(), options, near);
     }
 
     /**

@@ -210,6 +210,29 @@ class CovarianceEstimatorsTest {
         assertEquals(num / den, raw.get(0, 1), 1e-13 * Math.abs(num / den));
     }
 
+    /** A pair seen only long ago: every λ^(T−1−t) of its rows underflows, and the entry must still be the average. */
+    @Test
+    void pairwiseEwmaOfAPairSeenOnlyLongAgoIsFinite() {
+        int t = 1200;
+        double[] v = new double[t * 2];
+        for (int s = 0; s < t; s++) {
+            v[2 * s] = s < 100 ? 0.01 * Math.sin(s + 1.0) : Double.NaN;
+            v[2 * s + 1] = 0.02 * Math.cos(0.7 * s);
+        }
+        Returns r = Returns.of(t, 2, v, null, null);
+        CovarianceMatrix raw = PairwiseCovariance.ewma(r, 0.5);
+        for (int[] ij : new int[][] {{0, 0}, {0, 1}}) {
+            double num = 0;
+            double den = 0;
+            for (int s = 0; s < 100; s++) { // weights relative to the pair's newest row, 99
+                double w = Math.pow(0.5, 99 - s);
+                num += w * v[2 * s] * v[2 * s + ij[1]];
+                den += w;
+            }
+            assertEquals(num / den, raw.get(ij[0], ij[1]), 1e-13 * Math.abs(num / den));
+        }
+    }
+
     @Test
     void shrinkageRefusesPairwiseOnRaggedDataButAcceptsItOnCompleteData() {
         Returns r = withGaps();
@@ -250,6 +273,27 @@ class CovarianceEstimatorsTest {
                 () -> CovarianceEstimators.parse("ewma").estimate(Returns.of(4, 5, Reference.returns(4, 5, 3),
                         null, null)));
         CovarianceEstimators.parse("ledoit-wolf").estimate(r).requirePositiveDefinite();
+    }
+
+    /**
+     * Returns beyond the range where their squares or products are doubles: the asset varies, so the message must
+     * say to rescale, not to remove it.
+     */
+    @Test
+    void returnsOutsideDoublesRangeAreToldToRescale() {
+        for (String spec : new String[] {"sample", "ewma", "ledoit-wolf", "oas", "ledoit-wolf-cc"}) {
+            for (double scale : new double[] {1e-170, 1e160}) {
+                double[] x = Reference.returns(40, 3, 5);
+                for (int q = 0; q < x.length; q++) {
+                    x[q] *= scale;
+                }
+                Returns r = Returns.of(40, 3, x, List.of("A1", "A2", "A3"), null);
+                InvalidInputException e = assertThrows(InvalidInputException.class,
+                        () -> CovarianceEstimators.parse(spec).estimate(r), spec + " at " + scale);
+                assertTrue(e.getMessage().contains("rescale") && e.getMessage().contains("A1"),
+                        spec + " at " + scale + ": " + e.getMessage());
+            }
+        }
     }
 
     @Test

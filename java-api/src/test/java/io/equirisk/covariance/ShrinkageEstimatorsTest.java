@@ -193,6 +193,106 @@ class ShrinkageEstimatorsTest {
         }
     }
 
+    /**
+     * Returns whose sample covariance is a multiple of the identity to rounding (orthonormal demeaned columns × 0.01,
+     * as whitened factor returns are): every intensity in [0, 1] gives μI. The distance from μI is then rounding
+     * noise, which as the difference α − μ²/N came out negative on about a quarter of these draws: ρ ≈ −1e15, and a
+     * code review saw "asset A has variance 0.0 after shrinkage", or invented correlations of 0.1.
+     */
+    @Test
+    void oasOnWhitenedReturnsIsTheScaledIdentity() {
+        int t = 8;
+        int n = 3;
+        for (long seed = 0; seed < 60; seed++) {
+            java.util.Random rng = new java.util.Random(seed);
+            double[][] unit = new double[n][t];
+            for (int j = 0; j < n; j++) { // Gram-Schmidt on demeaned Gaussian columns
+                double[] c = new double[t];
+                double mean = 0;
+                for (int s = 0; s < t; s++) {
+                    c[s] = rng.nextGaussian();
+                    mean += c[s] / t;
+                }
+                for (int s = 0; s < t; s++) {
+                    c[s] -= mean;
+                }
+                for (int k = 0; k < j; k++) {
+                    double dot = 0;
+                    for (int s = 0; s < t; s++) {
+                        dot += c[s] * unit[k][s];
+                    }
+                    for (int s = 0; s < t; s++) {
+                        c[s] -= dot * unit[k][s];
+                    }
+                }
+                double norm = 0;
+                for (double v : c) {
+                    norm += v * v;
+                }
+                for (int s = 0; s < t; s++) {
+                    unit[j][s] = c[s] / Math.sqrt(norm);
+                }
+            }
+            double[][] x = new double[t][n];
+            for (int s = 0; s < t; s++) {
+                for (int j = 0; j < n; j++) {
+                    x[s][j] = 0.01 * unit[j][s];
+                }
+            }
+            Returns r = Returns.of(x);
+            double rho = OasEstimator.intensity(SampleMoments.of(r));
+            assertTrue(rho >= 0 && rho <= 1, "seed " + seed + ": ρ = " + rho);
+            double mu = 1e-4 / (t - 1); // each column's squared norm is 1e-4; the sample divides by T − 1
+            double[] got = CovarianceEstimators.parse("oas").estimate(r).values();
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(i == j ? mu : 0, got[i * n + j], 1e-12 * mu, "seed " + seed + " (" + i + ", " + j
+                            + ")");
+                }
+            }
+        }
+    }
+
+    /** The constant-correlation target's pair (i, j) is computed once: the estimate is symmetric to the bit. */
+    @Test
+    void constantCorrelationEstimateIsExactlySymmetric() {
+        Returns r = returns(250, 21, 3);
+        CovarianceMatrix got = CovarianceEstimators.parse("ledoit-wolf-cc").estimate(r);
+        for (int i = 0; i < 21; i++) {
+            for (int j = 0; j < i; j++) {
+                assertEquals(got.get(i, j), got.get(j, i), 0.0, "(" + i + ", " + j + ")");
+            }
+        }
+    }
+
+    /**
+     * Volatilities 1e100 apart: the one power-of-two scale for the moments leaves the small asset's cubes below
+     * double's range. The estimate must be what it is at moderate spreads, checked by scaling one asset (which moves
+     * δ only through that asset's weight in the sums, negligible here at either spread).
+     */
+    @Test
+    void constantCorrelationWithVolatilitiesFarApartKeepsItsIntensity() {
+        int t = 120;
+        double[] base = Reference.returns(t, 3, 17);
+        double[] near = base.clone();
+        double[] far = base.clone();
+        for (int s = 0; s < t; s++) {
+            near[s * 3] *= 1e-20;
+            far[s * 3] *= 1e-100;
+            near[s * 3 + 2] *= 1e10;
+            far[s * 3 + 2] *= 1e50;
+        }
+        CovarianceMatrix a = CovarianceEstimators.parse("ledoit-wolf-cc").estimate(Returns.of(t, 3, near, null, null));
+        CovarianceMatrix b = CovarianceEstimators.parse("ledoit-wolf-cc").estimate(Returns.of(t, 3, far, null, null));
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                double ca = a.get(i, j) / Math.sqrt(a.get(i, i) * a.get(j, j));
+                double cb = b.get(i, j) / Math.sqrt(b.get(i, i)) / Math.sqrt(b.get(j, j));
+                assertEquals(ca, cb, 1e-9, "correlation (" + i + ", " + j + ")");
+            }
+        }
+    }
+
     @Test
     void shrinkageGivesPositiveDefiniteEstimatesWithFewerRowsThanAssets() {
         Returns r = returns(20, 60, 99);

@@ -136,6 +136,48 @@ public final class RandomCovariances {
         return CovarianceMatrix.of(n, s);
     }
 
+    /**
+     * Correlation −(1 − 1e-6)/(n − 1) between every pair (as negative as a positive definite equicorrelation gets:
+     * condition ~1e9 at n = 100), volatilities over two decades in random order.
+     */
+    public static CovarianceMatrix negativeEquicorrelation(int n, long seed) {
+        Random r = new Random(seed);
+        double[] vol = new double[n];
+        for (int i = 0; i < n; i++) {
+            vol[i] = Math.pow(10, -2 + 2.0 * i / Math.max(1, n - 1));
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            double t = vol[i];
+            vol[i] = vol[j];
+            vol[j] = t;
+        }
+        double[] c = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                c[i * n + j] = i == j ? 1 : -(1 - 1e-6) / (n - 1);
+            }
+        }
+        return withVolatilities(n, c, vol);
+    }
+
+    /**
+     * A copy of {@code cov}'s values whose upper triangle is moved by ±rel·σ_iσ_j (random signs), the lower kept: the
+     * two triangles differ by as much as {@link CovarianceMatrix#SYMMETRY_TOLERANCE} allows at rel = 1e-10 (a file
+     * written at 11 digits, say).
+     */
+    public static double[] nearlySymmetric(CovarianceMatrix cov, double rel, long seed) {
+        int n = cov.size();
+        double[] v = cov.values().clone();
+        Random r = new Random(seed);
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                v[i * n + j] += (r.nextBoolean() ? 1 : -1) * rel * Math.sqrt(v[i * n + i] * v[j * n + j]);
+            }
+        }
+        return v;
+    }
+
     /** Random budgets > 0 summing to one, with {@code zeros} leading entries (after shuffling) set to zero. */
     public static double[] budgets(int n, int zeros, long seed) {
         Random r = new Random(seed);

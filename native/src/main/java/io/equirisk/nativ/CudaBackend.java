@@ -37,10 +37,10 @@ import java.util.concurrent.ExecutorService;
  * is closed), or ordinary off-heap memory where the system will not lock that much ({@link HostStaging}); the copies
  * into and out of it run on the common pool ({@link BulkCopy}), and with several chunks the next one is copied in
  * while the one before is on the device ({@link ChunkPipeline}). A staged solve sends each Σ's upper triangle
- * ({@code er_solve_packed}: half the bytes, expanded on the device), the triangle the CPU engine reads too; a Σ
- * that is symmetric only to rounding (as {@code CovarianceMatrix} allows) is then solved as its upper triangle's
- * mirror, which can differ in the last bits from the critical path's full matrix. A problem's result does not
- * depend on the other problems of its batch, so chunking does not change results.
+ * ({@code er_solve_packed}: half the bytes, expanded on the device), the triangle the CPU engine reads too; a batch
+ * with a Σ that is symmetric only to rounding (as {@code CovarianceMatrix} allows) always goes this way, so that it
+ * is solved as its upper triangle's mirror on every path and engine. A problem's result does not depend on the
+ * other problems of its batch, so chunking does not change results.
  *
  * <p><b>Threads.</b> One {@code er_context} per backend, used under a fair lock ({@link NativeContext}): safe from
  * any number of Java threads, which are served one after another, one whole call at a time. A call of several
@@ -304,7 +304,9 @@ public final class CudaBackend implements ComputeBackend {
         boolean shared = budgets.length == n;
         long perProblem = solveBytesPerProblem(n, shared);
         long sharedBytes = shared ? n * D : 0;
-        boolean critical = count * perProblem + sharedBytes <= criticalBytes;
+        // a Σ symmetric only to rounding goes staged, whatever its size: the staged path sends the upper triangle,
+        // the matrix every engine solves (CovarianceMatrix's class comment); the critical path's kernels read rows
+        boolean critical = batch.isExactlySymmetric() && count * perProblem + sharedBytes <= criticalBytes;
         if (critical) {
             NativeInputs.checkMatrices(batch); // the arrays themselves go down: every value first
         } // staged: each chunk's matrices are checked as they are copied, before the downcall that reads them

@@ -440,6 +440,38 @@ class NativeSolveTest {
     }
 
     /**
+     * A Σ whose triangles differ within the symmetry tolerance is its upper triangle's problem on every path: alone
+     * (small enough for the critical path, which passes the whole array), in a batch of four (staged: upper
+     * triangles), and mirrored (exactly symmetric, critical), to the bit; and the CPU engine's within 1e-9. Before,
+     * the critical path's kernels read Σ by rows and the staged path the upper triangle: on this condition-1e9 matrix
+     * at an asymmetry of 1e-11, two converged answers 1e-5 apart.
+     */
+    @Test
+    void aNearlySymmetricMatrixIsSolvedAsItsUpperTriangleOnEveryPath() {
+        int n = 100;
+        CovarianceMatrix exact = io.equirisk.testing.RandomCovariances.negativeEquicorrelation(n, 5);
+        double[] v = io.equirisk.testing.RandomCovariances.nearlySymmetric(exact, 1e-11, 7);
+        double[] b = TestMatrices.equalBudgets(n);
+        SolverOptions opts = SolverOptions.defaults();
+        BatchSolution alone = backend.solve(CovarianceBatch.of(1, n, v, null), b, opts);
+        double[] four = new double[4 * n * n];
+        for (int k = 0; k < 4; k++) {
+            System.arraycopy(v, 0, four, k * n * n, n * n);
+        }
+        BatchSolution staged = backend.solve(CovarianceBatch.of(4, n, four, null), b, opts);
+        BatchSolution mirrored = backend.solve(CovarianceBatch.of(1, n, CovarianceMatrix.mirrorUpper(v, 0, n), null),
+                b, opts);
+        BatchSolution cpu;
+        try (CpuBackend engine = new CpuBackend(1)) {
+            cpu = engine.solve(CovarianceBatch.of(1, n, v, null), b, opts);
+        }
+        assertTrue(alone.converged()[0] && staged.converged()[3] && cpu.converged()[0]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(mirrored.result(0).weights(), alone.result(0).weights());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(mirrored.result(0).weights(), staged.result(3).weights());
+        assertWeightsClose(cpu.result(0).weights(), alone.result(0).weights(), 1e-9, "against the CPU engine");
+    }
+
+    /**
      * One problem of 400 assets: the device's cost model gives it the whole-device solve (kernels/src/solve_wide.cu;
      * from about 240 assets for a lone problem, on the emulation as on a GPU), a truncated Newton that reports
      * "newton" where the block path's CCD reports "ccd". It must agree with the CPU engine as every path does, zero

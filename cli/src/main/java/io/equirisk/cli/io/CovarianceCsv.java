@@ -24,10 +24,12 @@ public final class CovarianceCsv {
         return read(CsvTable.read(path));
     }
 
+    /** Whether every cell is a whole number, optionally signed: names (7203, -1) rather than a row of covariances. */
     private static boolean wholeNumbers(CsvTable.Row row) {
         for (int j = 0; j < row.size(); j++) {
             String cell = row.cell(j);
-            if (cell.isEmpty() || !cell.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            String digits = cell.startsWith("-") || cell.startsWith("+") ? cell.substring(1) : cell;
+            if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 return false;
             }
         }
@@ -37,8 +39,9 @@ public final class CovarianceCsv {
     public static CovarianceMatrix read(CsvTable table) {
         List<CsvTable.Row> all = table.rows();
         CsvTable.Row first = all.get(0);
-        // a header of numeric names (tickers such as 7203) is the one reading of N + 1 numeric rows of N cells
-        boolean header = SeriesCsv.isHeader(first) || (all.size() == first.size() + 1 && all.size() > 2
+        // a header of numeric names (tickers such as 7203) is the one reading of N + 1 numeric rows of N cells (one
+        // asset included); fractional names are not told from a stray row of covariances, and stay an error
+        boolean header = SeriesCsv.isHeader(first) || (all.size() == first.size() + 1 && all.size() >= 2
                 && all.get(1).size() == first.size() && wholeNumbers(first));
         List<CsvTable.Row> data = header ? all.subList(1, all.size()) : all;
         if (data.isEmpty()) {
