@@ -1898,7 +1898,10 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
    the volatility and `converged` are rewritten from it: converged then means that the weights returned meet the
    tolerance. Only a convergence is certified, never an unconverged result turned converged (one may be
    unconverged for another reason, a failed factorisation), so an engine may report unconverged weights whose
-   exact residual lies within the bound below tol; the Java engine's report applies the same rule. On
+   exact residual lies within the bound below tol; the Java engine's report applies the same rule. An unconverged
+   result's residual within ten bounds is measured the same way, its verdict kept: RC and the volatility are
+   rewritten, and the residual becomes the larger of the two figures, so that it is never below the weights' own
+   (plain products had it up to 4× low) and stays above tol, as the verdict says. On
    condition-1e10 matrices the plain figure was off by up to 50× (2.6e-11 reported, 1.4e-9 at the weights
    returned). The residual is measured against the budgets the solve used (b/Σb, floored at MIN_BUDGET). A separate
    kernel, so the solve kernels keep their measured registers (inline in the report, the
@@ -1909,8 +1912,9 @@ __global__ void certify_kernel(SolveArgs a) {
     const int lane = threadIdx.x;
     const int64_t n = a.n;
     for (int64_t k = blockIdx.x; k < a.batch; k += gridDim.x) {
-        if (a.report.converged[k] != 1) continue; /* only a convergence is certified (see above) */
+        const bool claimed = a.report.converged[k] == 1;
         const double res = a.report.residual[k];
+        if (!claimed && !(res < INFINITY)) continue; /* a failure with no finite residual: nothing to measure */
         const double* S = a.cov + k * n * n;
         const double* w = a.report.weights + k * n;
         const double* b = a.budgets_shared ? a.budgets : a.budgets + k * n;
@@ -1926,7 +1930,9 @@ __global__ void certify_kernel(SolveArgs a) {
         m = warp_sum(m);
         const double vol = a.report.volatility[k];
         const double bound = 2.0 * (m + 4.0) * 0x1p-53 * s * s / (vol * vol);
-        if (!(a.tol - res <= bound)) continue;
+        /* a convergence the bound leaves open; or an unconverged residual within ten bounds, which the plain figure
+           understated by up to 4× (the command line names a reachable tolerance from it): measured, not judged */
+        if (claimed ? !(a.tol - res <= bound) : !(res <= 10.0 * bound)) continue;
         double part = 0.0;
         for (int64_t i = lane; i < n; i += 32) { /* Σ's column i: across the lanes, one row's contiguous entries */
             double sw = 0.0, c = 0.0;
@@ -1947,9 +1953,9 @@ __global__ void certify_kernel(SolveArgs a) {
             worst = nan_max(worst, fabs(rc[i] - bi));
         }
         worst = warp_max(worst);
-        if (lane == 0) {
-            a.report.residual[k] = worst;
-            a.report.converged[k] = worst <= a.tol ? 1 : 0;
+        if (lane == 0) { /* unconverged: the larger figure, so never below the weights' own nor below tol */
+            a.report.residual[k] = claimed ? worst : fmax(res, worst);
+            a.report.converged[k] = claimed && worst <= a.tol ? 1 : 0;
             a.report.volatility[k] = sqrt(v);
         }
         __syncwarp();

@@ -87,7 +87,7 @@ public final class Equirisk implements AutoCloseable {
         requireNonNull(kind, "kind");
         returns.requireComplete();
         ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
-                window, step);
+                window, step).withNames(returns.assets());
         FlatWindows.reject(returns, w, kind);
         return backend().covariance(w, kind, lambda).withAssets(returns.assets());
     }
@@ -111,7 +111,7 @@ public final class Equirisk implements AutoCloseable {
         requireNonNull(options, "options");
         returns.requireComplete();
         ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
-                window, step);
+                window, step).withNames(returns.assets());
         validateBudgets(returns.assetCount(), w.count(), budgets);
         FlatWindows.reject(returns, w, kind);
         return backend().covarianceAndSolve(w, kind, lambda, budgets, options);
@@ -141,9 +141,9 @@ public final class Equirisk implements AutoCloseable {
         requireNonNull(set, "scenario set");
         requireNonNull(kind, "kind");
         requireNonNull(options, "options");
-        if (set.rows() < 2) {
-            throw new io.equirisk.error.InsufficientDataException("a scenario's covariance needs at least 2 rows, got "
-                    + set.rows());
+        if (set.rows() <= set.assets()) { /* the command line's rule: NaN weights came back from 2 rows of 4 assets */
+            throw new io.equirisk.error.InsufficientDataException("a scenario of " + set.rows() + " rows over "
+                    + set.assets() + " assets has a singular covariance; draw more rows than assets");
         }
         validateBudgets(set.assets(), set.count(), budgets);
         return backend().scenarioRiskBudgeting(set, kind, lambda, budgets, options);

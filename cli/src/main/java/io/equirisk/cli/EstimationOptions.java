@@ -10,8 +10,11 @@ import java.util.Locale;
 /** How returns become a covariance matrix: the options {@code solve} and {@code cov} share. */
 final class EstimationOptions {
     @Option(names = "--estimator", paramLabel = "SPEC", defaultValue = "sample",
-            description = {"Covariance estimator: sample, ewma (λ = 0.94), ewma:LAMBDA, ewma-halflife:PERIODS, "
-                    + "ledoit-wolf (towards scaled identity), ledoit-wolf-cc (towards constant correlation), oas. "
+            description = {"Covariance estimator: sample (demeaned, divided by T − 1), ewma (λ = 0.94), "
+                    + "ewma:LAMBDA, ewma-halflife:PERIODS (RiskMetrics: zero mean, weights λ^age normalised to sum "
+                    + "to 1, the newest return weighted most), ledoit-wolf (towards scaled identity), "
+                    + "ledoit-wolf-cc (towards constant correlation), oas (the published intensities; the result "
+                    + "scaled by T/(T − 1) like sample, so scikit-learn's times T/(T − 1)). "
                     + "Default: ${DEFAULT-VALUE}."})
     String estimator;
 

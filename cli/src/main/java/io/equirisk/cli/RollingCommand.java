@@ -34,9 +34,10 @@ import java.util.Locale;
 /** {@code equirisk rolling}: risk-budgeting weights at every rebalance date of a rolling window. */
 @Command(name = "rolling", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Risk parity (ERC) or risk-budgeting weights at every rebalance date of a rolling window.", "",
-                "Window k holds rows k·STEP … k·STEP + WINDOW − 1 of the returns (by default only dates on which "
-                + "every asset has one: see --universe); its covariance is solved, and the weights are dated by the "
-                + "window's last row. On a GPU, sample and EWMA covariances are made and solved on the device in "
+                "The windows are laid back from the last date: the last holds the last WINDOW returns (by default "
+                + "only dates on which every asset has one: see --universe), each earlier one ends STEP rows before "
+                + "the next, and the returns before the first are left out (a note says how many). Each window's "
+                + "covariance is solved, and the weights are dated by the window's last row. On a GPU, sample and EWMA covariances are made and solved on the device in "
                 + "one call: only the returns go in.", ""},
         footer = {"", "Output (--output, or --format csv): one row per rebalance date: date, the weight of each "
                 + "asset, then converged, residual, iterations, the portfolio volatility per period and the number "
@@ -178,7 +179,7 @@ final class RollingCommand implements Runnable {
             Returns returns;
             int dropped;
             if (perWindow) {
-                members = WindowUniverse.of(all, window, step);
+                members = WindowUniverse.of(fromLastDate(all, true), window, step);
                 returns = members.returns();
                 dropped = members.dropped();
                 if (dropped > 0) {
@@ -186,8 +187,9 @@ final class RollingCommand implements Runnable {
                             + "for any asset and are dropped");
                 }
             } else {
-                returns = all.completeRows();
-                dropped = all.observations() - returns.observations();
+                Returns complete = all.completeRows();
+                returns = fromLastDate(complete, false);
+                dropped = all.observations() - complete.observations();
                 if (dropped > 0) {
                     err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates lack a return "
                             + "for some asset and are dropped" + costliest(all, dropped)
@@ -196,6 +198,11 @@ final class RollingCommand implements Runnable {
             }
             int n = returns.assetCount();
             int t = returns.observations();
+            if (leftBefore > 0) {
+                err.println("equirisk: note: the windows end on the last date, " + returns.dates().get(t - 1) + "; the "
+                        + leftBefore + " return" + (leftBefore == 1 ? "" : "s") + " before the first window "
+                        + (leftBefore == 1 ? "is" : "are") + " left out");
+            }
             if (window > t) {
                 throw new InsufficientDataException(file + ": --window " + window + " needs " + window + " dates"
                         + (perWindow ? "" : " with a return for every asset") + "; there are " + t
@@ -251,8 +258,9 @@ final class RollingCommand implements Runnable {
                     difference = solution.maxWeightDifference(reference);
                 }
             }
-            String input = (source.kind() == SeriesCsv.Kind.PRICES ? "prices " : "returns ") + file + " → " + t
-                    + (perWindow ? " dates" : " complete returns") + " × " + n + " assets";
+            String input = (source.kind() == SeriesCsv.Kind.PRICES ? "prices " : "returns ") + file + " → "
+                    + (t + leftBefore) + (perWindow ? " dates" : " complete returns") + " × " + n + " assets"
+                    + (leftBefore > 0 ? " (the first " + leftBefore + " before the first window)" : "");
             int[] sizes = perWindow ? members.sizes() : new int[count];
             if (!perWindow) {
                 java.util.Arrays.fill(sizes, n);
@@ -367,6 +375,36 @@ final class RollingCommand implements Runnable {
             }
         }
         return CovarianceMatrix.of(n, full, w.assets());
+    }
+
+    /** Returns before the first window, left out so that the last window ends on the last date. */
+    private int leftBefore;
+
+    /**
+     * The returns from the first row of the first window on, the windows laid back from the last date: with T
+     * usable rows (complete rows, or with {@code anyReturn} rows where some asset has a return, as --universe window
+     * counts them), the first (T − WINDOW) mod STEP are left out. Anchored at the first row instead, up to STEP − 1
+     * of the newest returns went unused and the last weights were as of an earlier date (the S&P 500 example: 62
+     * trading days before the data's end).
+     */
+    private Returns fromLastDate(Returns r, boolean anyReturn) {
+        int t = r.observations();
+        int[] usable = new int[t];
+        int count = 0;
+        for (int row = 0; row < t; row++) {
+            boolean keep = !anyReturn;
+            for (int j = 0; j < r.assetCount() && !keep; j++) {
+                keep = !Double.isNaN(r.get(row, j));
+            }
+            if (keep) {
+                usable[count++] = row;
+            }
+        }
+        if (count < window || step < 1) {
+            return r; /* too few rows: the caller's check says so */
+        }
+        leftBefore = (count - window) % step;
+        return leftBefore == 0 ? r : r.rows(usable[leftBefore], t);
     }
 
     /**

@@ -242,7 +242,7 @@ final class ScenariosCommand implements Runnable {
                         + " must be larger than the number of assets (" + n + "): each scenario's " + est.name()
                         + " covariance would be singular" + (horizon != null ? "" : "; give a longer --horizon"));
             }
-            if (first < 0 || first + scenarios > ScenarioSet.MAX_SCENARIOS) {
+            if (first < 0 || first > ScenarioSet.MAX_SCENARIOS - scenarios) { /* first + scenarios could overflow */
                 throw new InvalidInputException("--first " + first + " with --scenarios " + scenarios + " must stay "
                         + "within scenarios 0 … " + (ScenarioSet.MAX_SCENARIOS - 1));
             }

@@ -133,22 +133,26 @@ class RollingCommandTest {
         double[][] r = syntheticReturns(700, 11);
         Path in = writeReturns(r, -1);
         Path out = dir.resolve("w.csv");
-        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "250", "--step", "45",
+        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "250", "--step", "40",
                 "--output", out.toString());
         assertEquals(0, res.code(), res.toString());
         List<String[]> rows = rows(out);
-        assertEquals((700 - 250) / 45 + 1, rows.size(), "windows: floor((T − W)/step) + 1");
+        assertEquals((700 - 250) / 40 + 1, rows.size(), "windows: floor((T − W)/step) + 1");
+        // laid back from the last date: the last window ends on the last return, (700 − 250) mod 40 = 10 left out
+        assertTrue(res.err().contains("the 10 returns before the first window are left out"), res.toString());
         double[] equal = Checks.equal(ASSETS.length);
         for (int k = 0; k < rows.size(); k++) {
             String[] row = rows.get(k);
-            assertEquals(java.time.LocalDate.of(2020, 1, 1).plusDays(k * 45L + 249).toString(), row[0],
+            int start = 10 + 40 * k;
+            assertEquals(java.time.LocalDate.of(2020, 1, 1).plusDays(start + 249L).toString(), row[0],
                     "window " + k + " is dated by its last return");
             assertEquals("true", row[ASSETS.length + 1]);
             assertTrue(Double.parseDouble(row[ASSETS.length + 2]) <= 1e-10, "reported residual " + row[6]);
-            assertBudgetsMet(covariance(r, k * 45, 250, 0), weights(row), equal, 1e-9, "window " + k);
+            assertBudgetsMet(covariance(r, start, 250, 0), weights(row), equal, 1e-9, "window " + k);
         }
+        assertEquals(java.time.LocalDate.of(2020, 1, 1).plusDays(699).toString(), rows.get(rows.size() - 1)[0]);
         assertTrue(res.out().contains("converged:        " + rows.size() + " of " + rows.size()), res.out());
-        assertTrue(res.out().contains("rebalances:       " + rows.size() + " (2020-09-06 … "), res.out());
+        assertTrue(res.out().contains("rebalances:       " + rows.size() + " (2020-09-16 … "), res.out());
     }
 
     @Test
@@ -397,7 +401,7 @@ class RollingCommandTest {
         assertUsage(Cli.run("rolling", "--returns", f, "--window", "50", "--universe", "some"), "--universe");
         // Ledoit-Wolf's intensity is 0 from two returns: the rank-1 sample matrix, named instead of NaN weights
         assertUsage(Cli.run("rolling", "--returns", f, "--window", "2", "--estimator", "ledoit-wolf"),
-                "window 1 (ending 2020-01-02): the ledoit-wolf estimate from 2 returns: covariance matrix is not "
+                "window 1 (ending 2020-01-16): the ledoit-wolf estimate from 2 returns: covariance matrix is not "
                 + "positive definite");
         double[][] r = syntheticReturns(100, 2);
         for (int t = 60; t < 90; t++) {

@@ -83,7 +83,7 @@ public final class CpuBackend implements ComputeBackend {
                 }
             });
         }
-        return CovarianceBatch.of(count, n, out, null);
+        return CovarianceBatch.of(count, n, out, w.assetNames());
     }
 
     /**
@@ -102,7 +102,7 @@ public final class CpuBackend implements ComputeBackend {
         return solveEach(w.count(), w.assets(), rollingRun(w), () -> {
             SlidingCovariance s = sliding(w, kind, lambda);
             return (k, cov, first) -> s.moveTo(w.starts()[k], cov, 0, first);
-        }, w::describe, budgets, options);
+        }, w::describe, w.assetNames(), budgets, options);
     }
 
     /**
@@ -179,7 +179,7 @@ public final class CpuBackend implements ComputeBackend {
                     CovarianceKernels.ewma(drawn, n, 0, rows, lambda, cov, 0);
                 }
             };
-        }, set::describe, budgets, options);
+        }, set::describe, set.source().assets(), budgets, options);
     }
 
     /** Writes problem k's covariance (n × n) into {@code cov}; {@code first}: the first problem of a task's run. */
@@ -195,12 +195,12 @@ public final class CpuBackend implements ComputeBackend {
      * that {@link CovarianceMatrix#of} rejects fails the call, located by {@code describe}: the lowest such problem.
      */
     private BatchSolution solveEach(int count, int n, int run, Supplier<ProblemCovariance> sources,
-                                    java.util.function.IntFunction<String> describe, double[] budgets,
-                                    SolverOptions options) {
+                                    java.util.function.IntFunction<String> describe, java.util.List<String> names,
+                                    double[] budgets, SolverOptions options) {
+        io.equirisk.data.ArraySize.of("one covariance matrix of " + n + " assets", n, n); /* typed, before n·n wraps */
         ProblemBudgets perProblem = ProblemBudgets.of(budgets, n, count);
         BatchSolution out = BatchSolution.allocate(count, n);
         RiskBudgetingSolver solver = RiskBudgetingSolver.standard();
-        java.util.List<String> names = CovarianceMatrix.defaultNames(n);
         record Worker(double[] cov, ProblemCovariance source) {
         }
         Queue<Worker> workers = new ConcurrentLinkedQueue<>();
@@ -247,6 +247,7 @@ public final class CpuBackend implements ComputeBackend {
     public BatchSolution solve(CovarianceBatch batch, double[] budgets, SolverOptions options) {
         int n = batch.size();
         int count = batch.batchSize();
+        io.equirisk.data.ArraySize.of("one covariance matrix of " + n + " assets", n, n); /* typed, before n·n wraps */
         ProblemBudgets perProblem = ProblemBudgets.of(budgets, n, count);
         BatchSolution out = BatchSolution.allocate(count, n);
         RiskBudgetingSolver solver = RiskBudgetingSolver.standard();
@@ -297,6 +298,8 @@ public final class CpuBackend implements ComputeBackend {
         }
         try {
             pool.submit(() -> IntStream.range(0, count).parallel().forEach(task)).get();
+        } catch (java.util.concurrent.RejectedExecutionException e) { /* closed between the check and the submit */
+            throw new io.equirisk.error.BackendException("the CPU backend is closed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new io.equirisk.error.BackendException("interrupted", e);

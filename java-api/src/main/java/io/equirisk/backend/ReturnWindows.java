@@ -6,12 +6,20 @@ import io.equirisk.error.InsufficientDataException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.error.NonFiniteValueException;
 
+import java.util.List;
+
 /**
  * Windows over one T×N return table, each {@code window} rows long and starting at {@code starts[k]}: rolling
  * windows (starts 0, s, 2s, …) or stacked scenario sets (starts 0, W, 2W, …). One covariance matrix per window.
- * The returns must be complete (no NaN): handle missing values before batching.
+ * The returns must be complete (no NaN): handle missing values before batching. {@code names}, the assets' names
+ * (null: A1 … AN), and window numbers from 1 are what error messages use.
  */
-public record ReturnWindows(double[] returns, int rows, int assets, int[] starts, int window) {
+public record ReturnWindows(double[] returns, int rows, int assets, int[] starts, int window, List<String> names) {
+
+    /** Windows whose assets are named A1 … AN in messages. */
+    public ReturnWindows(double[] returns, int rows, int assets, int[] starts, int window) {
+        this(returns, rows, assets, starts, window, null);
+    }
 
     public ReturnWindows {
         if (assets < 1) {
@@ -26,6 +34,12 @@ public record ReturnWindows(double[] returns, int rows, int assets, int[] starts
         }
         if (starts.length == 0) {
             throw new InvalidInputException("no windows given");
+        }
+        if (names != null) {
+            names = List.copyOf(names);
+            if (names.size() != assets) {
+                throw new DimensionMismatchException(assets + " assets but " + names.size() + " names");
+            }
         }
         for (int k = 0; k < starts.length; k++) {
             if (starts[k] < 0 || (long) starts[k] + window > rows) {
@@ -85,6 +99,16 @@ public record ReturnWindows(double[] returns, int rows, int assets, int[] starts
         return starts.length;
     }
 
+    /** The same windows, their assets called {@code assetNames} in messages. */
+    public ReturnWindows withNames(List<String> assetNames) {
+        return new ReturnWindows(returns, rows, assets, starts, window, assetNames);
+    }
+
+    /** The assets' names: as given, or A1 … AN. */
+    public List<String> assetNames() {
+        return names != null ? names : io.equirisk.covariance.CovarianceMatrix.defaultNames(assets);
+    }
+
     /**
      * Window k's covariance (n × n, row-major) into {@code out} from {@code off}, made afresh from its rows: the
      * definition the backends are checked against. (The CPU engine's batch calls make rolling windows in runs, each
@@ -99,8 +123,12 @@ public record ReturnWindows(double[] returns, int rows, int assets, int[] starts
         }
     }
 
-    /** How messages name window k: "window k (rows a–b)", indices from 0 as in {@link #starts}. */
+    /**
+     * How messages name window k (index from 0, as in {@link #starts}): "window k + 1 of count (rows a–b)", counted
+     * from 1 as the facade and the command line count.
+     */
     public String describe(int k) {
-        return "window " + k + " (rows " + starts[k] + "–" + (starts[k] + window - 1) + ")";
+        return "window " + (k + 1) + " of " + starts.length + " (rows " + (starts[k] + 1) + "–" + (starts[k] + window)
+                + ")";
     }
 }

@@ -79,7 +79,7 @@ public final class SlidingCovariance {
         this.n = n;
         this.window = window;
         this.lambda = lambda;
-        this.c = new double[n * n];
+        this.c = new double[io.equirisk.data.ArraySize.of("a covariance matrix of " + n + " assets", n, n)];
         this.centre = lambda == 0 ? new double[n] : null;
         this.deviation = lambda == 0 ? new double[n] : null;
         this.ewmaWeights = lambda == 0 ? null : CovarianceKernels.ewmaWeights(window, lambda);

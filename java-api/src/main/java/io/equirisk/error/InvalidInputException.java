@@ -24,7 +24,7 @@ public class InvalidInputException extends EquiriskException {
     }
 
     /**
-     * This problem with {@code where} in front of its message ("batch matrix 3: asset A2 …", "window 7 (rows 7–258):
+     * This problem with {@code where} in front of its message ("batch matrix 3: asset A2 …", "window 8 of 20 (rows 8–259):
      * …", "cov.csv: …"), as the same kind of exception, so that a caller catching the kind still catches it.
      */
     public InvalidInputException located(String where) {

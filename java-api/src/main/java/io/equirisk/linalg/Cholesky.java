@@ -55,11 +55,24 @@ public final class Cholesky {
      * are split by columns; the result does not depend on the thread count).
      */
     public static void factor(double[] a, int n, List<String> names, int threads) {
+        factor(a, n, names, threads, Kernels.get());
+    }
+
+    /**
+     * {@link #factor(double[], int, List)} with the scalar kernels, whose sums run in one fixed order: the same bits
+     * on every machine, whatever its vector width (the vector kernels split sums over lanes, so L differed in the
+     * last bits between AVX2 and AVX-512 machines, and with it Monte Carlo draws documented as the same everywhere).
+     * The blocked algorithm still, so about half the vector kernels' speed at N = 100.
+     */
+    public static void factorReproducibly(double[] a, int n, List<String> names) {
+        factor(a, n, names, 1, Kernels.scalar());
+    }
+
+    private static void factor(double[] a, int n, List<String> names, int threads, NumericKernels k) {
         if (n < 1 || a.length < (long) n * n) {
             throw new DimensionMismatchException("Cholesky of " + n + " × " + n + " needs " + ((long) n * n)
                     + " values, got " + a.length);
         }
-        NumericKernels k = Kernels.get();
         double[] pt = new double[4 * n]; // a panel's four columns, transposed: pt[r·n + i] = L[i][p + r]
         for (int k0 = 0; k0 < n; k0 += BLOCK) {
             int k1 = Math.min(n, k0 + BLOCK);

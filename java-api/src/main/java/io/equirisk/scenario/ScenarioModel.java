@@ -54,9 +54,9 @@ public final class ScenarioModel implements ScenarioSource {
             }
             System.arraycopy(mean, 0, mu, 0, n);
         }
-        double[] l = covariance.values().clone();
+        double[] l = covariance.symmetricValues().clone();
         try {
-            Cholesky.factor(l, n, names);
+            Cholesky.factorReproducibly(l, n, names); /* L's bits are the draws': the same on every machine */
         } catch (io.equirisk.error.NotPositiveDefiniteException e) {
             throw new io.equirisk.error.NotPositiveDefiniteException("scenario covariance " + e.getMessage());
         }

@@ -21,8 +21,8 @@ public record ScenarioSet(ScenarioSource source, long seed, long first, int coun
         if (source == null) {
             throw new InvalidInputException("scenario source is null");
         }
-        if (first < 0 || count < 1 || first + count > MAX_SCENARIOS) {
-            throw new InvalidInputException("scenarios " + first + " … " + (first + count - 1) + " are outside 0 … "
+        if (first < 0 || count < 1 || first > MAX_SCENARIOS - count) { /* first + count could overflow a long */
+            throw new InvalidInputException(count + " scenarios from " + first + " are outside 0 … "
                     + (MAX_SCENARIOS - 1) + " (first ≥ 0, count ≥ 1)");
         }
         if (rows < 1) {

@@ -209,7 +209,9 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
      * at w itself with compensated products (twice the precision), and RC and the residual from it decide: converged
      * then means that the weights returned meet the tolerance. Only a convergence is certified, never an unconverged
      * result turned converged (the kernels cannot tell a residual above tol from another failure), so a result may
-     * be unconverged with an exact residual within the bound below tol. On
+     * be unconverged with an exact residual within the bound below tol; an unconverged residual within ten bounds is
+     * measured the same way, its verdict kept, and reported as the larger of the two figures: never below the
+     * weights' own (the plain figure was up to 4× low), and above tol, as the verdict says. On
      * condition-1e10 matrices the plain figure was off by up to 50× (2.6e-11 reported, 1.4e-9 at the weights
      * returned); such a solve is now reported unconverged, as it is: rounding each weight to double moves its risk
      * contributions by more than the tolerance. The GPU's kernels apply the same rule (solve.cu's certify_kernel),
@@ -240,13 +242,21 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
         for (int i = 0; i < n; i++) {
             finite &= Double.isFinite(w[i]) && w[i] >= 0;
         }
-        if (finite && residual <= tol && tol - residual <= residualErrorBound(sigma, off, n, w, variance)) {
-            CompensatedProduct.multiply(sigma, off, n, w, sw);
-            residual = contributions(w, sw, b, rc);
-            variance = variance(w, sw);
-            finite = Double.isFinite(variance) && variance > 0 && Double.isFinite(residual);
+        boolean claimed = finite && residual <= tol;
+        if (finite) {
+            // a convergence the bound leaves open; or an unconverged residual within ten bounds, which the plain
+            // figure understated by up to 4× (the command line names a reachable tolerance from it): measured again,
+            // and only a convergence judged again
+            double bound = residualErrorBound(sigma, off, n, w, variance);
+            if (claimed ? tol - residual <= bound : residual <= 10 * bound) {
+                CompensatedProduct.multiply(sigma, off, n, w, sw);
+                double measured = contributions(w, sw, b, rc);
+                residual = claimed ? measured : Math.max(residual, measured); // unconverged: never below its own
+                variance = variance(w, sw);
+                finite = Double.isFinite(variance) && variance > 0 && Double.isFinite(residual);
+            }
         }
-        boolean converged = finite && residual <= tol;
+        boolean converged = claimed && finite && residual <= tol;
         return new RiskBudgetingResult(w, rc, iterations, residual, converged, used, Math.sqrt(variance));
     }
 

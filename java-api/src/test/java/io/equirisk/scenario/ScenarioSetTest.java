@@ -200,12 +200,18 @@ class ScenarioSetTest {
         ScenarioModel model = ScenarioModel.gaussian(SIGMA);
         assertThrows(InvalidInputException.class, () -> new ScenarioSet(model, 1, (1L << 32) - 2, 3, 10));
         assertThrows(InvalidInputException.class, () -> new ScenarioSet(model, 1, -1, 3, 10));
+        // first + count past 2^63 wrapped below the limit: scenarios 2^32 − 1, 0, 1 under other labels
+        assertThrows(InvalidInputException.class, () -> new ScenarioSet(model, 1, Long.MAX_VALUE, 3, 10));
         assertThrows(InvalidInputException.class, () -> ScenarioSet.of(model, 1, 0, 10));
         assertThrows(InvalidInputException.class, () -> ScenarioSet.of(model, 1, 3, 0));
         assertThrows(InvalidInputException.class, () -> ScenarioSet.of(model, 1, 3, 10).slice(2, 2));
         try (Equirisk er = Equirisk.withBackend("cpu")) {
             assertThrows(InsufficientDataException.class, () -> er.scenarioRiskBudgeting(ScenarioSet.of(model, 1, 3,
                     1), CovarianceKind.SAMPLE, 0, RiskBudgets.equal(5).toArray(), SolverOptions.defaults()));
+            for (CovarianceKind kind : CovarianceKind.values()) { // no more rows than assets: singular, NaN weights
+                assertThrows(InsufficientDataException.class, () -> er.scenarioRiskBudgeting(ScenarioSet.of(model, 1,
+                        3, 5), kind, 0.97, RiskBudgets.equal(5).toArray(), SolverOptions.defaults()));
+            }
             assertThrows(DimensionMismatchException.class, () -> er.scenarioRiskBudgeting(ScenarioSet.of(model, 1, 3,
                     10), CovarianceKind.SAMPLE, 0, new double[7], SolverOptions.defaults()));
             assertThrows(InvalidInputException.class, () -> er.scenarioRiskBudgeting(ScenarioSet.of(model, 1, 3,

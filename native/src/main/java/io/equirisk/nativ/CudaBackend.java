@@ -776,7 +776,7 @@ public final class CudaBackend implements ComputeBackend {
         double[] cov = new double[set.assets() * set.assets()];
         w.covariance(0, kind, lambda, cov, 0);
         try {
-            io.equirisk.covariance.CovarianceMatrix.of(set.assets(), cov);
+            io.equirisk.covariance.CovarianceMatrix.of(set.assets(), cov, set.source().assets());
         } catch (InvalidInputException e) {
             throw e.located(set.describe(k));
         }
@@ -802,14 +802,15 @@ public final class CudaBackend implements ComputeBackend {
                 flat = r[t * n + i] == ref;
             }
             if (flat) {
-                throw new ZeroVarianceException(w.describe(k) + ": asset column " + (i + 1) + " has "
+                throw new ZeroVarianceException(w.describe(k) + ": asset " + w.assetNames().get(i) + " (#" + (i + 1)
+                        + ") has "
                         + (kind == CovarianceKind.SAMPLE ? "constant" : "all-zero") + " returns, variance 0");
             }
         }
         double[] cov = new double[n * n];
         w.covariance(k, kind, lambda, cov, 0);
         try {
-            io.equirisk.covariance.CovarianceMatrix.of(n, cov);
+            io.equirisk.covariance.CovarianceMatrix.of(n, cov, w.assetNames());
         } catch (InvalidInputException e) {
             throw e.located(w.describe(k));
         }

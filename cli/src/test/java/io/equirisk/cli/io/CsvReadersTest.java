@@ -105,6 +105,12 @@ class CsvReadersTest {
         CovarianceMatrix cov = CovarianceCsv.read(CsvTable.parse("c.csv", "7203,6758\n0.04,0.01\n0.01,0.09\n"));
         assertEquals(List.of("7203", "6758"), cov.assets());
         assertArrayEquals(new double[] {0.04, 0.01, 0.01, 0.09}, cov.values());
+        // what `cov` writes for one numeric ticker, or for signed whole-number names, reads back (a review's catch)
+        CovarianceMatrix one = CovarianceCsv.read(CsvTable.parse("c1.csv", "7203\n0.04\n"));
+        assertEquals(List.of("7203"), one.assets());
+        assertArrayEquals(new double[] {0.04}, one.values());
+        CovarianceMatrix signed = CovarianceCsv.read(CsvTable.parse("cs.csv", "-1,2\n0.04,0.01\n0.01,0.09\n"));
+        assertEquals(List.of("-1", "2"), signed.assets());
     }
 
     /** One mistyped date among calendar dates is an error naming its line, not a reason to stop checking order. */
