@@ -106,8 +106,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         s.notes().forEach(n -> err.println("equirisk: note: " + n));
         try {
             if (kind == SeriesCsv.Kind.PRICES) {
-                PriceHistory prices = PriceHistory.of(s.rows(), s.cols(), s.values(), s.assets(), s.dates());
-                return Returns.fromPrices(prices, options.returnKind());
+                return Returns.fromPrices(pricedDates(s, err), options.returnKind());
             }
             double[] values = s.values();
             double scale = options.returnsScale();
@@ -124,6 +123,41 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         } catch (InvalidInputException e) {
             throw Errors.inFile(file.toString(), e);
         }
+    }
+
+    /**
+     * The prices without the dates on which no asset has one (a holiday row of a merged calendar): a return then
+     * spans the gap, where taken across it the row cost every asset two returns, and the move over it.
+     */
+    private static PriceHistory pricedDates(SeriesCsv.Series s, PrintWriter err) {
+        int rows = s.rows();
+        int cols = s.cols();
+        double[] v = s.values();
+        int[] keep = new int[rows];
+        int kept = 0;
+        for (int t = 0; t < rows; t++) {
+            for (int j = 0; j < cols; j++) {
+                if (!Double.isNaN(v[t * cols + j])) {
+                    keep[kept++] = t;
+                    break;
+                }
+            }
+        }
+        if (kept == rows || kept == 0) {
+            return PriceHistory.of(rows, cols, v, s.assets(), s.dates());
+        }
+        double[] values = new double[kept * cols];
+        List<String> dates = s.dates() == null ? null : new java.util.ArrayList<>(kept);
+        for (int r = 0; r < kept; r++) {
+            System.arraycopy(v, keep[r] * cols, values, r * cols, cols);
+            if (dates != null) {
+                dates.add(s.dates().get(keep[r]));
+            }
+        }
+        int empty = rows - kept;
+        err.println("equirisk: note: " + empty + " date" + (empty == 1 ? " has" : "s have") + " no price for any "
+                + "asset and " + (empty == 1 ? "is" : "are") + " skipped: returns span " + (empty == 1 ? "it" : "them"));
+        return PriceHistory.of(kept, cols, values, s.assets(), dates);
     }
 
     /**

@@ -96,7 +96,8 @@ final class ScenariosCommand implements Runnable {
     @Option(names = "--bootstrap", paramLabel = "B",
             description = "Resample the input's own returns instead of drawing from a model: each scenario is "
                     + "blocks of B consecutive historical returns, each block starting at a random date (1: "
-                    + "independent days; 5–21 keeps volatility clustering). Needs --prices or --returns; not with "
+                    + "independent days; 5–21 keeps volatility clustering; consecutive among the complete dates, so "
+                    + "a block may join the returns either side of a dropped date). Needs --prices or --returns; not with "
                     + "--dof, --stress-vol, --stress-corr or --mean zero.")
     Integer bootstrap;
 
@@ -207,7 +208,13 @@ final class ScenariosCommand implements Runnable {
         } catch (InvalidInputException e) {
             throw new InvalidInputException("--dof: " + e.getMessage());
         }
-        CovarianceEstimator est = CovarianceEstimators.parse(scenarioEstimator);
+        CovarianceEstimator est;
+        try {
+            est = CovarianceEstimators.parse(scenarioEstimator);
+        } catch (InvalidInputException e) { /* its list of estimators names the shrinkage ones, refused here */
+            throw new InvalidInputException("--scenario-estimator must be sample or an EWMA (ewma, ewma:LAMBDA with "
+                    + "0 < λ < 1, ewma-halflife:PERIODS), got '" + scenarioEstimator + "'");
+        }
         double lambda = CovarianceEstimators.ewmaLambda(est);
         CovarianceKind kind;
         if (est.name().equals("sample")) {
@@ -230,7 +237,18 @@ final class ScenariosCommand implements Runnable {
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("--stress-vol / --stress-corr: " + e.getMessage());
             }
-            sigma.requirePositiveDefinite();
+            if (sigma == input.covariance()) {
+                sigma.requirePositiveDefinite();
+            } else {
+                try {
+                    sigma.requirePositiveDefinite();
+                } catch (io.equirisk.error.NotPositiveDefiniteException e) { /* the advice is about the stress */
+                    input.covariance().requirePositiveDefinite();
+                    throw new io.equirisk.error.NotPositiveDefiniteException("the stressed covariance is not positive "
+                            + "definite (correlations " + TextTable.percent(stressCorr) + " of the way to 1 leave no "
+                            + "asset distinct to working precision); lower --stress-corr");
+                }
+            }
             String modelText = input.source() + (sigma == input.covariance() ? "" : String.format(Locale.ROOT,
                     "; stressed: volatilities × %s, correlations %s of the way to 1", TextTable.fixed(stressVol, 2),
                     TextTable.percent(stressCorr)));
@@ -277,8 +295,22 @@ final class ScenariosCommand implements Runnable {
             try (Equirisk er = Equirisk.withBackend(backend)) {
                 backendName = er.backend().name();
                 reason = er.selectionReason();
-                model = er.solve(sigma, budgets, options);
-                solution = er.scenarioRiskBudgeting(set, kind, lambda, budgets.toArray(), options);
+                try {
+                    model = er.solve(sigma, budgets, options);
+                } catch (io.equirisk.error.ConvergenceException e) { /* before any scenario: say it is the model's */
+                    throw new io.equirisk.error.ConvergenceException("the model's own covariance (solved before the "
+                            + "scenarios, to score them): " + e.getMessage(), e.result());
+                }
+                try {
+                    solution = er.scenarioRiskBudgeting(set, kind, lambda, budgets.toArray(), options);
+                } catch (io.equirisk.error.ZeroVarianceException e) {
+                    if (bootstrap == null) {
+                        throw e;
+                    }
+                    throw new io.equirisk.error.ZeroVarianceException(e.getMessage() + " (its resampled rows are ones "
+                            + "where that asset did not move; a longer --horizon or --bootstrap blocks make that "
+                            + "unlikely)");
+                }
                 firstDraws = verify ? er.scenarioReturns(set.slice(0, 1)) : null;
             }
             double seconds = (System.nanoTime() - start) / 1e9;

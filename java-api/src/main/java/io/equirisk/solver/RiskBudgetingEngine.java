@@ -274,7 +274,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
         double variance = variance(w, sw);
         double residual = 0;
         for (int i = 0; i < w.length; i++) {
-            rc[i] = w[i] * sw[i] / variance;
+            rc[i] = w[i] == 0 ? 0.0 : w[i] * sw[i] / variance; /* not −0.0 where (Σw)_i < 0, as the kernels */
             double d = Math.abs(rc[i] - b[i]);
             residual = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(residual, d);
         }
