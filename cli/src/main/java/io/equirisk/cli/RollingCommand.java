@@ -361,8 +361,18 @@ final class RollingCommand implements Runnable {
                 values[t * m + a] = w.get(t, cols[a]);
             }
         }
-        CovarianceMatrix c = est.estimate(Returns.of(w.observations(), m, values, names, w.dates()),
-                MissingValuePolicy.DROP_INCOMPLETE_ROWS);
+        CovarianceMatrix c;
+        try {
+            c = est.estimate(Returns.of(w.observations(), m, values, names, w.dates()),
+                    MissingValuePolicy.DROP_INCOMPLETE_ROWS);
+        } catch (io.equirisk.error.ZeroVarianceException e) { /* the estimator numbers the members: say the column */
+            String message = e.getMessage();
+            for (int a = 0; a < m; a++) {
+                message = message.replace("asset " + names.get(a) + " (#" + (a + 1) + ")",
+                        "asset " + names.get(a) + " (#" + (cols[a] + 1) + ")");
+            }
+            throw new io.equirisk.error.ZeroVarianceException(message);
+        }
         double[] full = new double[n * n];
         for (int j = 0; j < n; j++) {
             if (!member[j]) {

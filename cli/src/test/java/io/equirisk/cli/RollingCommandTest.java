@@ -409,6 +409,19 @@ class RollingCommandTest {
         }
         assertUsage(Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "30", "--step", "10"),
                 "window 7 of 8 (rows 61–90, 2020-03-01 … 2020-03-30): asset OIL (#4) has the same return");
+        // with each window's own assets and a shrinkage estimator, the asset keeps its column's number (EQ, missing
+        // on one date of the window, is not a member there: OIL is the window's third member but column 4)
+        StringBuilder gap = new StringBuilder("date," + String.join(",", ASSETS) + "\n");
+        for (int t = 0; t < 100; t++) {
+            gap.append(java.time.LocalDate.of(2020, 1, 1).plusDays(t));
+            for (int j = 0; j < ASSETS.length; j++) {
+                gap.append(',').append(j == 0 && t == 65 ? "" : Double.toString(r[t][j]));
+            }
+            gap.append('\n');
+        }
+        assertUsage(Cli.run("rolling", "--returns", Cli.write(dir, "gap.csv", gap.toString()).toString(), "--window",
+                "30", "--step", "10", "--universe", "window", "--estimator", "ledoit-wolf"), "asset OIL (#4) has the "
+                + "same return");
     }
 
     private static void assertUsage(Cli.Result r, String text) {
