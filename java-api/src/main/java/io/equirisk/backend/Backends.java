@@ -71,8 +71,12 @@ public final class Backends {
     }
 
     private static Selection select(String choice, boolean oneProblem) {
+        return select(choice, oneProblem, providers());
+    }
+
+    /** {@link #select(String)} among the given providers (in priority order). */
+    static Selection select(String choice, boolean oneProblem, List<BackendProvider> all) {
         String want = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
-        List<BackendProvider> all = providers();
         if (want.equals("auto")) {
             StringBuilder why = new StringBuilder();
             for (BackendProvider p : all) {
@@ -86,7 +90,14 @@ public final class Backends {
                             + p.name() + " to use it anyway)");
                 }
                 if (a.available()) {
-                    return new Selection(p.open(), "auto: " + p.name() + " (" + a.reason() + ")");
+                    try {
+                        return new Selection(p.open(), "auto: " + p.name() + " (" + a.reason() + ")");
+                    } catch (RuntimeException | LinkageError e) { /* found but not opened: another process holds the
+                                                                     GPU exclusively, its memory is full, … */
+                        why.append(p.name()).append(" available but failed to open: ").append(e.getMessage())
+                                .append("; ");
+                        continue;
+                    }
                 }
                 why.append(p.name()).append(" unavailable: ").append(a.reason()).append("; ");
             }

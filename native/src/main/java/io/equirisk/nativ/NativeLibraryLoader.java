@@ -25,10 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Finds, extracts and loads the native libraries, once per JVM and kind.
  *
  * <p>The libraries travel as resources {@code io/equirisk/native/linux-x86_64/libequirisk_{cuda,emu}.so} of the
- * equirisk-kernels jar. A library is written to {@code ${java.io.tmpdir}/equirisk-<user>/} (a directory only its owner
- * may use) under a name carrying the SHA-256 of its content, by writing a temporary file and moving it atomically,
+ * equirisk-kernels jar. A library is written to {@code ${java.io.tmpdir}/equirisk-<uid>/} (a directory only its owner
+ * may use, named and checked by numeric user id: a container's user often has no name, and the JDK calls every such
+ * user "?") under a name carrying the SHA-256 of its content, by writing a temporary file and moving it atomically,
  * so concurrent JVMs never see half a file and a rebuilt library never reuses a stale one; an existing file with
- * the right content is reused. It is then loaded by path with {@link SymbolLookup#libraryLookup(Path, Arena)}.
+ * the right content is reused, and other versions' files and abandoned temporary files over an hour old are deleted
+ * (an upgrade left 18 MB behind each time; a process that has one loaded keeps its mapping). It is then loaded by
+ * path with {@link SymbolLookup#libraryLookup(Path, Arena)}.
  *
  * <p>The system property {@value #DIR_PROPERTY} names a directory to load the libraries from instead (a build tree,
  * or a GPU machine where they were built in place).
@@ -92,12 +95,33 @@ public final class NativeLibraryLoader {
                 bytes = in.readAllBytes();
             }
             Path path = extract(kind, bytes);
-            return bind(kind, path);
-        } catch (IOException | UncheckedIOException e) {
-            return Result.failed("could not extract " + kind.fileName() + ": " + e.getMessage());
+            Result r = bind(kind, path);
+            return r.loaded() ? r : Result.failed(r.reason() + WHERE_ELSE);
+        } catch (IOException e) {
+            return Result.failed("could not extract " + kind.fileName() + ": " + describe(e) + WHERE_ELSE);
+        } catch (UncheckedIOException e) {
+            return Result.failed("could not extract " + kind.fileName() + ": " + describe(e.getCause()) + WHERE_ELSE);
         } catch (RuntimeException | LinkageError e) {
             return Result.failed("could not load " + kind.fileName() + ": " + e);
         }
+    }
+
+    /** What a user can do where the temporary directory will not take or run the libraries. */
+    static final String WHERE_ELSE = " (a temporary directory that is missing, read-only or mounted noexec? give "
+            + "-Djava.io.tmpdir=DIR, or -D" + DIR_PROPERTY + "=DIR with the libraries in it)";
+
+    /** An I/O failure with its reason: a missing directory's exception carries only the path. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            return f.getFile() + " does not exist";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException f) {
+            return f.getFile() + ": permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** Loads {@code kind} from a directory (no caching, no extraction). Never throws. */
@@ -145,6 +169,7 @@ public final class NativeLibraryLoader {
         Path dir = privateDirectory();
         String stem = kind.fileName().substring(0, kind.fileName().length() - ".so".length());
         Path target = dir.resolve(stem + "-" + hash.substring(0, 24) + ".so");
+        removeStale(dir, stem, target);
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length
                 && sha256(Files.readAllBytes(target)).equals(hash)) {
             return target;
@@ -163,10 +188,59 @@ public final class NativeLibraryLoader {
         return target;
     }
 
-    /** {@code ${java.io.tmpdir}/equirisk-<user>}, created owner-only; refused if someone else owns it or it is a link. */
+    /** Files older than this that are not the library being loaded go: another version's, or a killed write's. */
+    static final java.time.Duration STALE = java.time.Duration.ofHours(1);
+
+    /**
+     * Deletes {@code stem}'s other files in {@code dir} last written over {@link #STALE} ago. Safe while another
+     * process runs one (its mapping stays; on Linux a file is freed when its last user closes it); a process that
+     * extracted its own within the hour finds it in place. Best effort: a file that will not go stays.
+     */
+    static void removeStale(Path dir, String stem, Path keep) {
+        java.nio.file.attribute.FileTime cutoff = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(STALE));
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, stem + "-*")) {
+            for (Path f : files) {
+                try {
+                    if (!f.equals(keep) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).compareTo(cutoff) < 0) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (IOException ignored) {
+                    // another JVM removed it first, or it is not ours to remove
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException ignored) {
+            // a listing that fails leaves the files: only disk space is at stake
+        }
+    }
+
+    /**
+     * This process's numeric user id: the owner of a file it has just created in {@code root} (Java has no call for
+     * it; the user's name is no substitute, "?" for every user without a passwd entry), or -1 without POSIX files.
+     */
+    static int userId(Path root) throws IOException {
+        if (!root.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+            return -1;
+        }
+        Path probe = Files.createTempFile(root, "equirisk-", ".uid");
+        try {
+            return (Integer) Files.getAttribute(probe, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
+
+    /**
+     * {@code ${java.io.tmpdir}/equirisk-<uid>}, created owner-only; refused if another user owns it or it is a link,
+     * and made owner-only again if its permissions were widened.
+     */
     static Path privateDirectory() throws IOException {
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "equirisk-" + user);
+        Path root = Path.of(System.getProperty("java.io.tmpdir"));
+        int uid = userId(root);
+        String user = uid >= 0 ? Integer.toString(uid)
+                : System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        Path dir = root.resolve("equirisk-" + user);
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             try {
@@ -183,12 +257,17 @@ public final class NativeLibraryLoader {
         if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(dir + " is not a directory (or is a symbolic link)");
         }
-        if (posix) {
-            String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
-            String me = System.getProperty("user.name");
-            if (me != null && !owner.equals(me)) {
-                throw new IOException(dir + " belongs to " + owner + ", not " + me
+        if (uid >= 0) {
+            int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            if (owner != uid) {
+                throw new IOException(dir + " belongs to user id " + owner + ", not " + uid
                         + "; refusing to load native code from it");
+            }
+        }
+        if (posix) { /* someone widened it (chmod 777): another user could swap a library between check and load */
+            var only = PosixFilePermissions.fromString("rwx------");
+            if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(only)) {
+                Files.setPosixFilePermissions(dir, only);
             }
         }
         return dir;

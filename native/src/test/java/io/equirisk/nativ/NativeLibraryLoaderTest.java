@@ -41,11 +41,53 @@ class NativeLibraryLoaderTest {
         Files.delete(pb);
     }
 
+    /**
+     * Named and checked by numeric user id (a container's user without a passwd entry is "?" to the JDK, and was
+     * refused its own folder), owner-only, and made so again when widened.
+     */
     @Test
     void extractionFolderIsPrivate() throws IOException {
         Path dir = NativeLibraryLoader.privateDirectory();
-        assertTrue(dir.getFileName().toString().startsWith("equirisk-"), dir.toString());
+        int uid = (Integer) Files.getAttribute(dir, "unix:uid");
+        assertEquals("equirisk-" + uid, dir.getFileName().toString());
+        assertEquals(uid, NativeLibraryLoader.userId(dir.getParent()));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals(dir, NativeLibraryLoader.privateDirectory());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    }
+
+    /** Another version's library and an abandoned write go after an hour; the one in use and recent ones stay. */
+    @Test
+    void staleExtractionsAreRemoved() throws IOException {
+        Path dir = Files.createTempDirectory("equirisk-stale-test");
+        Path keep = Files.writeString(dir.resolve("libequirisk_emu-aaaa.so"), "in use");
+        Path old = Files.writeString(dir.resolve("libequirisk_emu-bbbb.so"), "an older version");
+        Path tmp = Files.writeString(dir.resolve("libequirisk_emu-123.tmp"), "a killed write");
+        Path recent = Files.writeString(dir.resolve("libequirisk_emu-cccc.so"), "another JVM's, just written");
+        Path other = Files.writeString(dir.resolve("libequirisk_cuda-dddd.so"), "another kind");
+        var longAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
+        for (Path p : new Path[] {keep, old, tmp, other}) {
+            Files.setLastModifiedTime(p, longAgo);
+        }
+        NativeLibraryLoader.removeStale(dir, "libequirisk_emu", keep);
+        assertTrue(Files.exists(keep) && Files.exists(recent) && Files.exists(other));
+        assertTrue(!Files.exists(old) && !Files.exists(tmp));
+        for (Path p : new Path[] {keep, recent, other}) {
+            Files.delete(p);
+        }
+        Files.delete(dir);
+    }
+
+    /** An extraction that fails says why, and where else the libraries can go. */
+    @Test
+    void extractionFailuresSayWhy() {
+        assertEquals("/nonexistent/x does not exist",
+                NativeLibraryLoader.describe(new java.nio.file.NoSuchFileException("/nonexistent/x")));
+        assertEquals("/ro/x: permission denied",
+                NativeLibraryLoader.describe(new java.nio.file.AccessDeniedException("/ro/x")));
+        assertTrue(NativeLibraryLoader.WHERE_ELSE.contains("-Djava.io.tmpdir")
+                && NativeLibraryLoader.WHERE_ELSE.contains(NativeLibraryLoader.DIR_PROPERTY));
     }
 
     @Test

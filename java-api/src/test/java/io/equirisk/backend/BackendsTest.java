@@ -1,0 +1,52 @@
+package io.equirisk.backend;
+
+import io.equirisk.error.BackendException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link Backends#select} among providers made here, for the cases a machine of this kind cannot show. */
+class BackendsTest {
+
+    /** A GPU provider whose probe finds a device but whose open fails (held exclusively, out of memory, …). */
+    private static final class FoundButFails implements BackendProvider {
+        @Override
+        public String name() {
+            return "gpu";
+        }
+
+        @Override
+        public int priority() {
+            return 10;
+        }
+
+        @Override
+        public Availability probe() {
+            return new Availability(true, "one device");
+        }
+
+        @Override
+        public ComputeBackend open() {
+            throw new BackendException("cudaSetDevice: all CUDA-capable devices are busy or unavailable");
+        }
+    }
+
+    /** Under auto, a GPU that is found but cannot be opened leaves the CPU engine, with both reasons; asked for by
+     *  name it is an error carrying the device's. */
+    @Test
+    void autoFallsBackToTheCpuWhenAFoundGpuFailsToOpen() {
+        List<BackendProvider> providers = List.of(new FoundButFails(), new CpuBackendProvider());
+        try (Backends.Selection s = Backends.select("auto", false, providers)) {
+            assertEquals("cpu", s.backend().name(), s.reason());
+            assertTrue(s.reason().contains("gpu available but failed to open: cudaSetDevice: all CUDA-capable "
+                    + "devices are busy"), s.reason());
+        }
+        BackendException named = assertThrows(BackendException.class,
+                () -> Backends.select("gpu", false, providers));
+        assertTrue(named.getMessage().contains("busy"), named.getMessage());
+    }
+}
