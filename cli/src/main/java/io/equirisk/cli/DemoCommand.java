@@ -131,7 +131,7 @@ final class DemoCommand implements Runnable {
             shown.addAll(order.subList(n - 5, n));
         }
         out.println(all ? "Every asset, riskiest first:" : "The 5 riskiest and the 5 safest assets:");
-        TextTable assets = new TextTable("asset", "class", "vol", "EW weight", "IV weight", "ERC weight", "EW risk",
+        TextTable assets = new TextTable("asset", "class", "vol (annual)", "EW weight", "IV weight", "ERC weight", "EW risk",
                 "IV risk", "ERC risk");
         for (int k = 0; k < shown.size(); k++) {
             int i = shown.get(k);

@@ -11,6 +11,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The {@code equirisk} command. Exit status: 0 success, 2 bad usage or bad input (the message says what and where),
@@ -55,6 +56,13 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         boolean terminal = System.console() != null && System.console().isTerminal();
+        if (args.length > 0 && List.of("solve", "rolling", "scenarios", "cov", "bench", "demo").contains(args[0])
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            // `java -jar equirisk.jar` as a user types it: it works, on the scalar kernels, 6–60× slower (a review)
+            System.err.println("equirisk: note: the JVM runs without jdk.incubator.vector, so the CPU kernels are "
+                    + "scalar and several times slower; run java with --add-modules jdk.incubator.vector (the "
+                    + "equirisk script does)");
+        }
         int code = execute(args, System.out, System.err, terminal);
         System.exit(code);
     }

@@ -87,10 +87,11 @@ final class RollingCommand implements Runnable {
     @Mixin
     SolverChoice solving;
 
-    @Option(names = "--periods-per-year", paramLabel = "N", defaultValue = "252",
-            description = "Return periods per year, to annualise the volatility in the summary. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int periodsPerYear;
+    @Option(names = "--periods-per-year", paramLabel = "N",
+            description = "Return periods per year, to annualise the volatility in the summary. Default: read from "
+                    + "the dates' spacing (daily dates with weekends 365, without 252; weekly 52; monthly 12), else "
+                    + "252; the summary says which.")
+    Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
             description = "Compute backend; auto takes a GPU when one is usable, else the CPU engine. "
@@ -113,7 +114,7 @@ final class RollingCommand implements Runnable {
     /** Everything the outputs show. */
     record Report(String input, int droppedDates, List<String> assets, List<String> dates, int[] sizes,
                   boolean perWindow, BatchSolution solution, String estimator, int window, int step, double tolerance,
-                  int periodsPerYear, String backendName, String backendReason, double seconds,
+                  PeriodsPerYear periods, String backendName, String backendReason, double seconds,
                   Double verifyDifference) {
 
         int count() {
@@ -154,7 +155,7 @@ final class RollingCommand implements Runnable {
         if (step < 1) {
             throw new InvalidInputException("--step must be at least 1 row, got " + step);
         }
-        if (periodsPerYear < 1) {
+        if (periodsPerYear != null && periodsPerYear < 1) {
             throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
         }
         CovarianceEstimator est = CovarianceEstimators.parse(estimator);
@@ -266,7 +267,8 @@ final class RollingCommand implements Runnable {
                 java.util.Arrays.fill(sizes, n);
             }
             report = new Report(input, dropped, returns.assets(), dates, sizes, perWindow, solution, est.name(),
-                    window, step, solving.tolerance, periodsPerYear, backendName, reason, seconds, difference);
+                    window, step, solving.tolerance, PeriodsPerYear.of(periodsPerYear, returns.dates()), backendName,
+                    reason, seconds, difference);
         }
         Report r = report;
         ReportOutput.emit(output, fmt, out, w -> writeCsv(r, w), () -> json(r), o -> table(r, o));
@@ -498,9 +500,12 @@ final class RollingCommand implements Runnable {
             j.endArray();
             j.field("converged", s.converged()[k]).field("residual", s.residuals()[k])
                     .field("iterations", s.iterations()[k]).field("solver", s.solvers()[k])
-                    .field("volatility", s.volatilities()[k]).field("assets", r.sizes()[k]).endObject();
+                    .field("volatility", s.volatilities()[k]) /* per period, as in the CSV */
+                    .field("assets", r.sizes()[k]).endObject();
         }
         j.endArray();
+        j.field("volatility_per", "period").field("periods_per_year", r.periods().value())
+                .field("periods_per_year_from", r.periods().how());
         j.field("window", r.window()).field("step", r.step()).field("estimator", r.estimator())
                 .field("universe", r.perWindow() ? "window" : "complete")
                 .field("tolerance", r.tolerance()).field("unconverged", s.unconvergedCount())
@@ -550,8 +555,8 @@ final class RollingCommand implements Runnable {
         }
         ReportOutput.convergence(out, s, r.tolerance());
         out.println("turnover:         " + TextTable.percent(r.meanTurnover()) + " one-way per rebalance (mean)");
-        out.println("portfolio vol:    " + TextTable.percent(s.volatilities()[last] * Math.sqrt(r.periodsPerYear()))
-                + " annualised on " + r.dates().get(last) + " (" + r.periodsPerYear() + " periods/year)");
+        out.println("portfolio vol:    " + TextTable.percent(s.volatilities()[last] * Math.sqrt(r.periods().value()))
+                + " annualised on " + r.dates().get(last) + " (" + r.periods().describe() + ")");
         out.println("backend:          " + r.backendReason() + "; " + String.format(Locale.ROOT, "%.3f", r.seconds())
                 + " s");
         if (r.verifyDifference() != null) {

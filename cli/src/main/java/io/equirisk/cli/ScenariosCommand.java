@@ -127,10 +127,11 @@ final class ScenariosCommand implements Runnable {
     @Mixin
     SolverChoice solving;
 
-    @Option(names = "--periods-per-year", paramLabel = "N", defaultValue = "252",
-            description = "Return periods per year, to annualise volatilities in the summary. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int periodsPerYear;
+    @Option(names = "--periods-per-year", paramLabel = "N",
+            description = "Return periods per year, to annualise volatilities in the summary. Default: read from "
+                    + "the input's dates (daily dates with weekends 365, without 252; weekly 52; monthly 12), else "
+                    + "252; with --cov, per period unless given.")
+    Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
             description = "Compute backend; auto takes a GPU when one is usable, else the CPU engine. "
@@ -153,7 +154,7 @@ final class ScenariosCommand implements Runnable {
     /** Everything the outputs show; {@code modelVolatility} and {@code modelRcError} score each scenario under Σ. */
     record Report(String input, List<String> assets, ScenarioSet set, String scenarioEstimator, RiskBudgets budgets,
                   RiskBudgetingResult model, BatchSolution solution, double[] modelVolatility,
-                  double[] modelRcError, double tolerance, int periodsPerYear, String backendName,
+                  double[] modelRcError, double tolerance, PeriodsPerYear periods, String backendName,
                   String backendReason, double seconds, Double verifyDifference, Integer verifyDrawsDiffering) {
 
         int count() {
@@ -195,7 +196,7 @@ final class ScenariosCommand implements Runnable {
         if (scenarios < 1) {
             throw new InvalidInputException("--scenarios must be at least 1, got " + scenarios);
         }
-        if (periodsPerYear < 1) {
+        if (periodsPerYear != null && periodsPerYear < 1) {
             throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
         }
         String meanChoice = mean.trim().toLowerCase(Locale.ROOT);
@@ -346,7 +347,9 @@ final class ScenariosCommand implements Runnable {
                 modelRc[k] = e;
             }
             report = new Report(modelText, sigma.assets(), set, est.name(), budgets, model, solution, modelVol,
-                    modelRc, solving.tolerance, periodsPerYear, backendName, reason, seconds, difference,
+                    modelRc, solving.tolerance, !input.fromData() && periodsPerYear == null ? null /* per period */
+                            : PeriodsPerYear.of(periodsPerYear, input.fromData() ? input.returns().dates() : null),
+                    backendName, reason, seconds, difference,
                     drawsDiffering);
         }
         Report r = report;
@@ -397,8 +400,10 @@ final class ScenariosCommand implements Runnable {
         j.name("weight_quantiles").beginArray();
         for (int i = 0; i < r.n(); i++) {
             double[] sorted = r.sortedWeights(i);
-            j.beginObject().field("asset", r.assets().get(i)).field("p05", quantile(sorted, 0.05))
-                    .field("p50", quantile(sorted, 0.5)).field("p95", quantile(sorted, 0.95)).endObject();
+            double[] ms = meanAndSd(sorted);
+            j.beginObject().field("asset", r.assets().get(i)).field("mean", ms[0]).field("sd", ms[1])
+                    .field("p05", quantile(sorted, 0.05)).field("p50", quantile(sorted, 0.5))
+                    .field("p95", quantile(sorted, 0.95)).endObject();
         }
         j.endArray();
         j.name("scenarios").beginArray();
@@ -415,6 +420,10 @@ final class ScenariosCommand implements Runnable {
                     .field("model_rc_error", r.modelRcError()[k]).endObject();
         }
         j.endArray();
+        j.field("volatility_per", "period"); /* the three volatilities above */
+        if (r.periods() != null) {
+            j.field("periods_per_year", r.periods().value()).field("periods_per_year_from", r.periods().how());
+        }
         j.field("horizon", r.set().rows()).field("seed", r.set().seed()).field("first", r.set().first())
                 .field("scenario_source", r.set().source().describe())
                 .field("dof", r.set().source() instanceof ScenarioModel m ? m.distribution().degreesOfFreedom() : 0)
@@ -430,26 +439,32 @@ final class ScenariosCommand implements Runnable {
         return j.endObject().toString();
     }
 
+    /** The scenarios' mean weight and its standard deviation (divided by count − 1). */
+    static double[] meanAndSd(double[] w) {
+        double mean = 0;
+        for (double v : w) {
+            mean += v / w.length;
+        }
+        double var = 0;
+        for (double v : w) {
+            var += (v - mean) * (v - mean) / Math.max(1, w.length - 1);
+        }
+        return new double[] {mean, Math.sqrt(var)};
+    }
+
     static void table(Report r, PrintWriter out) {
         TextTable t = new TextTable("asset", "budget", "model weight", "mean", "sd", "p5", "median", "p95");
         for (int i = 0; i < r.n(); i++) {
             double[] sorted = r.sortedWeights(i);
-            double mean = 0;
-            for (double v : sorted) {
-                mean += v / sorted.length;
-            }
-            double var = 0;
-            for (double v : sorted) {
-                var += (v - mean) * (v - mean) / Math.max(1, sorted.length - 1);
-            }
+            double[] ms = meanAndSd(sorted);
             t.row(r.assets().get(i), TextTable.fixed(r.budgets().get(i), 4),
-                    TextTable.fixed(r.model().weights()[i], 6), TextTable.fixed(mean, 6),
-                    TextTable.fixed(Math.sqrt(var), 6), TextTable.fixed(quantile(sorted, 0.05), 6),
+                    TextTable.fixed(r.model().weights()[i], 6), TextTable.fixed(ms[0], 6),
+                    TextTable.fixed(ms[1], 6), TextTable.fixed(quantile(sorted, 0.05), 6),
                     TextTable.fixed(quantile(sorted, 0.5), 6), TextTable.fixed(quantile(sorted, 0.95), 6));
         }
         t.print(out);
         BatchSolution s = r.solution();
-        double annual = Math.sqrt(r.periodsPerYear());
+        double annual = r.periods() == null ? 1.0 : Math.sqrt(r.periods().value());
         double[] vol = r.modelVolatility().clone();
         Arrays.sort(vol);
         double[] rc = r.modelRcError().clone();
@@ -465,7 +480,8 @@ final class ScenariosCommand implements Runnable {
         out.println("under the model:  volatility " + TextTable.percent(r.model().volatility() * annual)
                 + " for the model's weights; the scenarios' weights: median " + TextTable.percent(
                 quantile(vol, 0.5) * annual) + ", p95 " + TextTable.percent(quantile(vol, 0.95) * annual)
-                + " (annualised, " + r.periodsPerYear() + " periods/year)");
+                + (r.periods() == null ? " (per period, the units of the covariance; give --periods-per-year to "
+                + "annualise)" : " (annualised, " + r.periods().describe() + ")"));
         out.println("                  max |RC − b| of the scenarios' weights: median " + TextTable.percent(
                 quantile(rc, 0.5)) + ", p95 " + TextTable.percent(quantile(rc, 0.95)));
         out.println("backend:          " + r.backendReason() + "; " + String.format(Locale.ROOT, "%.3f", r.seconds())

@@ -77,8 +77,10 @@ final class SolveCommand implements Runnable {
     Double volTarget;
 
     @Option(names = "--periods-per-year", paramLabel = "N",
-            description = "Return periods per year, to annualise volatilities (252 daily, 52 weekly, 12 monthly). "
-                    + "Default 252. Applies to --cov input only when given.")
+            description = "Return periods per year, to annualise volatilities (252 trading days, 365 calendar "
+                    + "days as crypto trades, 52 weekly, 12 monthly). Default: read from the dates' spacing (daily "
+                    + "dates with weekends 365, without 252; weekly 52; monthly 12; quarterly 4), else 252; the "
+                    + "report says which. Applies to --cov input only when given.")
     Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
@@ -102,11 +104,11 @@ final class SolveCommand implements Runnable {
 
     /** Everything the report shows. */
     record Report(CovarianceInput input, List<String> assets, double[] budgets, RiskBudgetingResult result,
-                  double tolerance, boolean annualised, int periodsPerYear, String backendName, String backendReason,
+                  double tolerance, boolean annualised, PeriodsPerYear periods, String backendName, String backendReason,
                   Double volTarget, double leverage, Double verifyDifference) {
 
         double scale() {
-            return annualised ? Math.sqrt(periodsPerYear) : 1.0;
+            return annualised ? Math.sqrt(periods.value()) : 1.0;
         }
     }
 
@@ -184,12 +186,13 @@ final class SolveCommand implements Runnable {
                 difference = d;
             }
             boolean annualised = input.fromData() || periodsPerYear != null;
-            int ppy = periodsPerYear == null ? 252 : periodsPerYear;
+            PeriodsPerYear periods = PeriodsPerYear.of(periodsPerYear,
+                    input.fromData() ? input.returns().dates() : null);
             double leverage = 1.0;
             if (volTarget != null) {
-                leverage = VolatilityTarget.scale(cov, result.weights(), volTarget, ppy).leverage();
+                leverage = VolatilityTarget.scale(cov, result.weights(), volTarget, periods.value()).leverage();
             }
-            report = new Report(input, cov.assets(), budgets.toArray(), result, solving.tolerance, annualised, ppy,
+            report = new Report(input, cov.assets(), budgets.toArray(), result, solving.tolerance, annualised, periods,
                     backendName, reason, volTarget, leverage, difference);
         }
         Report r = report;
@@ -232,7 +235,7 @@ final class SolveCommand implements Runnable {
                 .field("portfolio_volatility", res.volatility() * r.scale())
                 .field("volatility_annualised", r.annualised());
         if (r.annualised()) {
-            j.field("periods_per_year", r.periodsPerYear());
+            j.field("periods_per_year", r.periods().value()).field("periods_per_year_from", r.periods().how());
         }
         j.field("backend", r.backendName()).field("backend_reason", r.backendReason())
                 .field("input", r.input().source());
@@ -283,7 +286,7 @@ final class SolveCommand implements Runnable {
                 + String.format(Locale.ROOT, "%.0e", r.tolerance()) + ")");
         out.println("iterations:       " + res.iterations() + " (solver " + res.solver() + ")");
         out.println("portfolio vol:    " + TextTable.percent(res.volatility() * r.scale())
-                + (r.annualised() ? " annualised (" + r.periodsPerYear() + " periods/year)"
+                + (r.annualised() ? " annualised (" + r.periods().describe() + ")"
                 : " per period (units of the covariance; give --periods-per-year to annualise)"));
         if (scaled) {
             out.println("vol target:       " + TextTable.percent(r.volTarget()) + " annualised → leverage "

@@ -115,6 +115,29 @@ final class DateColumn {
         return out;
     }
 
+    /**
+     * The calendar days of date cells in ascending order (times of day dropped), or null where they are not all dates
+     * in one layout that ascends: the reading a file's date column was sorted by.
+     */
+    static List<LocalDate> days(List<String> cells) {
+        for (Reading r : readings(cells)) {
+            List<String> keys = r.keys();
+            boolean ascending = true;
+            for (int t = 1; t < keys.size() && ascending; t++) {
+                ascending = keys.get(t).compareTo(keys.get(t - 1)) >= 0;
+            }
+            if (ascending) {
+                List<LocalDate> out = new ArrayList<>(keys.size());
+                for (String k : keys) {
+                    out.add(LocalDate.of(Integer.parseInt(k.substring(0, 4)), Integer.parseInt(k.substring(4, 6)),
+                            Integer.parseInt(k.substring(6, 8))));
+                }
+                return out;
+            }
+        }
+        return null;
+    }
+
     /** The first layouts of {@link #LAYOUTS}, which put the year first. */
     private static final int YEAR_FIRST = 3;
 

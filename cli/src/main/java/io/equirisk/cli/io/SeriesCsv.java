@@ -64,6 +64,11 @@ public final class SeriesCsv {
     private SeriesCsv() {
     }
 
+    /** The calendar days of a series' dates, oldest first, or null where they are not calendar dates. */
+    public static List<java.time.LocalDate> calendarDays(List<String> dates) {
+        return dates == null || dates.isEmpty() ? null : DateColumn.days(dates);
+    }
+
     public static Series read(Path path, Kind kind) {
         return read(CsvTable.read(path), kind, HeaderRow.AUTO);
     }

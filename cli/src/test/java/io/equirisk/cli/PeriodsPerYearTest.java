@@ -1,0 +1,63 @@
+package io.equirisk.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Periods per year from the dates' spacing: the annualisation a demanding user checks first. */
+class PeriodsPerYearTest {
+
+    private static List<String> dates(LocalDate from, int count, java.util.function.UnaryOperator<LocalDate> next) {
+        List<String> out = new ArrayList<>();
+        LocalDate d = from;
+        for (int t = 0; t < count; t++) {
+            out.add(d.toString());
+            d = next.apply(d);
+        }
+        return out;
+    }
+
+    private static LocalDate nextWeekday(LocalDate d) {
+        LocalDate n = d.plusDays(1);
+        while (n.getDayOfWeek() == DayOfWeek.SATURDAY || n.getDayOfWeek() == DayOfWeek.SUNDAY) {
+            n = n.plusDays(1);
+        }
+        return n;
+    }
+
+    @Test
+    void theDatesSayHowOften() {
+        LocalDate start = LocalDate.of(2020, 1, 6);
+        assertEquals(252, PeriodsPerYear.of(null, dates(start, 300, PeriodsPerYearTest::nextWeekday)).value());
+        assertEquals(365, PeriodsPerYear.of(null, dates(start, 300, d -> d.plusDays(1))).value(), "every day");
+        assertEquals(52, PeriodsPerYear.of(null, dates(start, 100, d -> d.plusWeeks(1))).value());
+        assertEquals(12, PeriodsPerYear.of(null, dates(LocalDate.of(2000, 1, 31), 120, d -> d.plusMonths(1)
+                .withDayOfMonth(d.plusMonths(1).lengthOfMonth()))).value(), "month ends");
+        assertEquals(4, PeriodsPerYear.of(null, dates(start, 40, d -> d.plusMonths(3))).value());
+        assertEquals(1, PeriodsPerYear.of(null, dates(start, 20, d -> d.plusYears(1))).value());
+        // a trading calendar with holidays is still daily: most gaps are one day
+        List<String> holidays = dates(start, 300, PeriodsPerYearTest::nextWeekday);
+        holidays.removeIf(s -> s.endsWith("-01") || s.endsWith("-25"));
+        assertEquals(252, PeriodsPerYear.of(null, holidays).value());
+        // other layouts of the same dates
+        assertEquals(12, PeriodsPerYear.of(null, List.of("20200131", "20200228", "20200331", "20200430")).value());
+        assertEquals(52, PeriodsPerYear.of(null, List.of("01/06/2020", "01/13/2020", "01/20/2020", "01/27/2020"))
+                .value());
+    }
+
+    @Test
+    void givenWinsAndNoDatesAssume252() {
+        assertEquals(new PeriodsPerYear(12, "given"), PeriodsPerYear.of(12, List.of("2020-01-01", "2020-01-02")));
+        PeriodsPerYear none = PeriodsPerYear.of(null, null);
+        assertEquals(252, none.value());
+        assertEquals("252 periods/year, assumed: no calendar dates to read it from", none.describe());
+        assertEquals(252, PeriodsPerYear.of(null, List.of("r1", "r2", "r3", "r4")).value(), "labels, not dates");
+        assertEquals(252, PeriodsPerYear.of(null, List.of("2020-01-02 09:30", "2020-01-02 10:30",
+                "2020-01-02 11:30", "2020-01-02 12:30")).value(), "intraday: not guessed");
+    }
+}
