@@ -158,11 +158,12 @@ final class BenchCommand implements Runnable {
         Returns r = SyntheticMarket.mixed(covN, seed).simulate(covT);
         ReturnWindows windows = ReturnWindows.whole(r.values(), covT, covN);
         ComputeBackend e = engine;
+        CovarianceBatch[] made = new CovarianceBatch[1];
         timings.add(time("sample covariance", covT + " × " + covN, progress, () -> {
-            e.covariance(windows, CovarianceKind.SAMPLE, 0.0);
+            made[0] = e.covariance(windows, CovarianceKind.SAMPLE, 0.0);
             return null;
         }, ms -> String.format(Locale.ROOT, "%.1f GFLOP/s", (double) covN * covN * covT / (ms * 1e6)),
-                () -> "ok"));
+                () -> covarianceCheck(made[0], r.values(), covT, covN)));
 
         for (int n : singles) {
             progress.update("building a " + n + "-asset factor covariance");
@@ -219,6 +220,36 @@ final class BenchCommand implements Runnable {
             last[0] = engine.solve(one, budgets, SolverOptions.defaults());
             return null;
         }, ms -> String.format(Locale.ROOT, "%.0f solves/s", 1e3 / ms), () -> batchCheck(last[0]));
+    }
+
+    /**
+     * Entries of the timed covariance against a two-pass sum written out here (means first, then the products): the
+     * largest relative difference over a few entries spread over the matrix. Fails the run where it exceeds 1e-10.
+     */
+    private static String covarianceCheck(CovarianceBatch c, double[] r, int t, int n) {
+        int[][] at = {{0, 0}, {0, n - 1}, {n / 2, n / 3}, {n - 1, n - 1}, {n / 3, n / 2}};
+        double worst = 0;
+        for (int[] ij : at) {
+            double mi = 0;
+            double mj = 0;
+            for (int s = 0; s < t; s++) {
+                mi += r[s * n + ij[0]] / t;
+                mj += r[s * n + ij[1]] / t;
+            }
+            double sum = 0;
+            for (int s = 0; s < t; s++) {
+                sum += (r[s * n + ij[0]] - mi) * (r[s * n + ij[1]] - mj);
+            }
+            double ref = sum / (t - 1);
+            double got = c.values()[ij[0] * n + ij[1]];
+            double scale = Math.sqrt(c.values()[ij[0] * n + ij[0]] * c.values()[ij[1] * n + ij[1]]);
+            worst = Math.max(worst, Math.abs(got - ref) / scale);
+        }
+        if (!(worst <= 1e-10)) {
+            throw new io.equirisk.error.BackendException("the benchmark covariance is off by " + worst
+                    + " (relative to √(Σ_ii Σ_jj)) from a two-pass sum");
+        }
+        return String.format(Locale.ROOT, "5 entries within %.1e of a two-pass sum", worst);
     }
 
     private static String batchCheck(BatchSolution s) {
