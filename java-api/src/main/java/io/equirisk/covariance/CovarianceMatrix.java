@@ -117,19 +117,24 @@ public final class CovarianceMatrix {
             }
             vol[i] = Math.sqrt(d);
         }
+        /* equal pairs (every pair of a symmetric matrix) take one compare; only unequal ones are measured against
+           the tolerance: a compare added beside the tolerance test cost 13% of a 10,000 × 100 batch's check (JMH),
+           where this loop runs from cache; tested only where they differ, it costs nothing on symmetric input */
         boolean exact = true;
         for (int i = 0; i < n; i++) {
             int row = off + i * n;
             for (int j = i + 1; j < n; j++) {
                 double a = v[row + j];
                 double b = v[off + j * n + i];
-                double scale = vol[i] * vol[j]; /* no overflow above 1e154 */
-                if (Math.abs(a - b) > SYMMETRY_TOLERANCE * scale) {
-                    throw new NotSymmetricException("covariance matrix is not symmetric: entry (" + names.get(i)
-                            + ", " + names.get(j) + ") = " + a + " but (" + names.get(j) + ", " + names.get(i)
-                            + ") = " + b);
+                if (a != b) {
+                    double scale = vol[i] * vol[j]; /* no overflow above 1e154 */
+                    if (Math.abs(a - b) > SYMMETRY_TOLERANCE * scale) {
+                        throw new NotSymmetricException("covariance matrix is not symmetric: entry (" + names.get(i)
+                                + ", " + names.get(j) + ") = " + a + " but (" + names.get(j) + ", " + names.get(i)
+                                + ") = " + b);
+                    }
+                    exact = false;
                 }
-                exact &= a == b;
             }
         }
         return exact;
