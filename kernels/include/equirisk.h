@@ -32,7 +32,7 @@ typedef enum er_status {
     ER_NO_DEVICE = 2,        /* no CUDA device or no usable driver */
     ER_OUT_OF_MEMORY = 3,    /* device (or host staging) allocation failed */
     ER_CUDA_ERROR = 4,       /* any other CUDA runtime error; the text is in er_last_error() */
-    ER_INTERNAL = 5
+    ER_INTERNAL = 5          /* a failure inside the library (no exception ever crosses this interface) */
 } er_status;
 
 typedef enum er_cov_kind {
@@ -83,7 +83,7 @@ er_status er_device_count(int32_t* count);
 er_status er_device_info_get(int32_t device, er_device_info* info);
 
 /* A context owns a device, a stream and reusable device buffers. A context is used by one thread at a time;
-   separate contexts may be used concurrently. */
+   separate contexts may be used concurrently. Destroy it once: using or destroying it again is undefined. */
 er_status er_context_create(int32_t device, er_context** ctx);
 er_status er_context_destroy(er_context* ctx);
 
@@ -100,7 +100,8 @@ er_status er_context_staging(er_context* ctx, int64_t bytes, void** out);
 
 /*
  * One covariance per window: window k covers rows [starts[k], starts[k] + window) of returns (rows × n).
- * cov_out receives count × n × n values.
+ * cov_out receives count × n × n values. The returns are not scanned: a NaN or infinite return, or products that
+ * overflow, give NaN or infinite entries with ER_OK (the Java bindings check the returns before calling).
  */
 er_status er_covariance(er_context* ctx, const double* returns, int64_t rows, int64_t n,
                         const int64_t* starts, int64_t count, int64_t window,
@@ -112,6 +113,11 @@ er_status er_covariance(er_context* ctx, const double* returns, int64_t rows, in
  * with a zero budget gets weight exactly 0. tol: stop when max_i |RC_i - b_i| <= tol.
  * Outputs (each may not be NULL): weights_out, rc_out (batch × n), iterations_out, converged_out, solver_used_out
  * (batch), residual_out, volatility_out (batch).
+ * Each Σ must be symmetric positive semi-definite with positive finite variances, and is not checked for it (the
+ * Java bindings check every matrix first): the kernels read it by rows and by columns, so a matrix that is not
+ * symmetric is solved as its transpose (er_solve_packed takes the upper triangle as the whole), and a NaN, an
+ * infinity or a variance <= 0 comes back as that problem's converged_out = 0 with NaN weights, under ER_OK.
+ * ER_SOLVER_CCD runs to max_iter where coordinate descent stalls (ER_SOLVER_AUTO hands such a problem to Newton).
  */
 er_status er_solve(er_context* ctx, const double* cov, const double* budgets, int32_t budgets_shared,
                    int64_t batch, int64_t n, double tol, int32_t max_iter, int32_t solver,

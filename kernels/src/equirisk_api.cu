@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,21 @@ er_status fail(er_status s, const char* fmt, ...) {
 er_status ok() {
     last_error.clear();
     return ER_OK;
+}
+
+/* Every exported call runs its body through this: no C++ exception crosses the C ABI (one did, and aborted the
+   process: a host allocation of a 2³¹-row EWMA weight vector, before any size check), it becomes a status. */
+template <typename Body>
+er_status guarded(const char* fn, Body&& body) {
+    try {
+        return body();
+    } catch (const std::bad_alloc&) {
+        return fail(ER_OUT_OF_MEMORY, "%s: out of host memory", fn);
+    } catch (const std::exception& e) {
+        return fail(ER_INTERNAL, "%s: internal error: %s", fn, e.what());
+    } catch (...) {
+        return fail(ER_INTERNAL, "%s: internal error", fn);
+    }
 }
 
 /* Runtime errors that mean "no usable GPU here": no driver (35), stub libcuda (34), no device (100),
@@ -364,177 +381,189 @@ ER_EXPORT const char* er_library_kind(void) {
 ER_EXPORT const char* er_last_error(void) { return last_error.c_str(); }
 
 ER_EXPORT er_status er_device_count(int32_t* count) {
-    if (count == nullptr) return fail(ER_INVALID_ARGUMENT, "er_device_count: count is NULL");
-    *count = 0;
-    int n = 0;
-    cudaError_t e = cudaGetDeviceCount(&n);
-    if (e != cudaSuccess) {
-        const int code = static_cast<int>(e);
-        (void)cudaGetLastError();
-        if (means_no_device(code)) {
-            /* no GPU is an ordinary condition: count 0, ER_OK, and the reason for whoever asks */
-            fail(ER_OK, "no usable CUDA device: %s (CUDA error %d)", cudaGetErrorString(e), code);
+    return guarded("er_device_count", [&]() -> er_status {
+        if (count == nullptr) return fail(ER_INVALID_ARGUMENT, "er_device_count: count is NULL");
+        *count = 0;
+        int n = 0;
+        cudaError_t e = cudaGetDeviceCount(&n);
+        if (e != cudaSuccess) {
+            const int code = static_cast<int>(e);
+            (void)cudaGetLastError();
+            if (means_no_device(code)) {
+                /* no GPU is an ordinary condition: count 0, ER_OK, and the reason for whoever asks */
+                fail(ER_OK, "no usable CUDA device: %s (CUDA error %d)", cudaGetErrorString(e), code);
+                return ER_OK;
+            }
+            return from_cuda(e, "cudaGetDeviceCount");
+        }
+        *count = n;
+        if (n == 0) {
+            fail(ER_OK, "no CUDA device is present");
             return ER_OK;
         }
-        return from_cuda(e, "cudaGetDeviceCount");
-    }
-    *count = n;
-    if (n == 0) {
-        fail(ER_OK, "no CUDA device is present");
-        return ER_OK;
-    }
-    return ok();
+        return ok();
+    });
 }
 
 ER_EXPORT er_status er_device_info_get(int32_t device, er_device_info* info) {
-    if (info == nullptr) return fail(ER_INVALID_ARGUMENT, "er_device_info_get: info is NULL");
-    int32_t count = 0;
-    ER_TRY(er_device_count(&count));
-    if (device < 0 || device >= count)
-        return fail(count == 0 ? ER_NO_DEVICE : ER_INVALID_ARGUMENT,
-                    "er_device_info_get: device %d is out of range (%d device(s))", device, count);
-    cudaDeviceProp prop;
-    ER_CHECK(cudaGetDeviceProperties(&prop, device), "cudaGetDeviceProperties");
-    std::memset(info, 0, sizeof *info);
-    std::snprintf(info->name, sizeof info->name, "%s", prop.name);
-    info->compute_major = prop.major;
-    info->compute_minor = prop.minor;
-    info->multiprocessors = prop.multiProcessorCount;
-    int v = 0;
-    if (cudaDriverGetVersion(&v) == cudaSuccess) info->driver_version = v;
-    v = 0;
-    if (cudaRuntimeGetVersion(&v) == cudaSuccess) info->runtime_version = v;
-    info->shared_memory_per_block_optin = static_cast<int64_t>(prop.sharedMemPerBlockOptin);
-    int previous = 0;
-    ER_CHECK(cudaGetDevice(&previous), "cudaGetDevice");
-    ER_CHECK(cudaSetDevice(device), "cudaSetDevice");
-    size_t free_b = 0, total_b = 0;
-    cudaError_t e = cudaMemGetInfo(&free_b, &total_b);
-    cudaSetDevice(previous);
-    if (e != cudaSuccess) return from_cuda(e, "cudaMemGetInfo");
-    info->total_memory = static_cast<int64_t>(total_b);
-    info->free_memory = static_cast<int64_t>(free_b);
-    return ok();
+    return guarded("er_device_info_get", [&]() -> er_status {
+        if (info == nullptr) return fail(ER_INVALID_ARGUMENT, "er_device_info_get: info is NULL");
+        int32_t count = 0;
+        ER_TRY(er_device_count(&count));
+        if (device < 0 || device >= count)
+            return fail(count == 0 ? ER_NO_DEVICE : ER_INVALID_ARGUMENT,
+                        "er_device_info_get: device %d is out of range (%d device(s))", device, count);
+        cudaDeviceProp prop;
+        ER_CHECK(cudaGetDeviceProperties(&prop, device), "cudaGetDeviceProperties");
+        std::memset(info, 0, sizeof *info);
+        std::snprintf(info->name, sizeof info->name, "%s", prop.name);
+        info->compute_major = prop.major;
+        info->compute_minor = prop.minor;
+        info->multiprocessors = prop.multiProcessorCount;
+        int v = 0;
+        if (cudaDriverGetVersion(&v) == cudaSuccess) info->driver_version = v;
+        v = 0;
+        if (cudaRuntimeGetVersion(&v) == cudaSuccess) info->runtime_version = v;
+        info->shared_memory_per_block_optin = static_cast<int64_t>(prop.sharedMemPerBlockOptin);
+        int previous = 0;
+        ER_CHECK(cudaGetDevice(&previous), "cudaGetDevice");
+        ER_CHECK(cudaSetDevice(device), "cudaSetDevice");
+        size_t free_b = 0, total_b = 0;
+        cudaError_t e = cudaMemGetInfo(&free_b, &total_b);
+        cudaSetDevice(previous);
+        if (e != cudaSuccess) return from_cuda(e, "cudaMemGetInfo");
+        info->total_memory = static_cast<int64_t>(total_b);
+        info->free_memory = static_cast<int64_t>(free_b);
+        return ok();
+    });
 }
 
 ER_EXPORT er_status er_context_create(int32_t device, er_context** ctx) {
-    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "er_context_create: ctx is NULL");
-    *ctx = nullptr;
-    int32_t count = 0;
-    ER_TRY(er_device_count(&count));
-    if (count == 0) return fail(ER_NO_DEVICE, "er_context_create: %s", last_error.c_str());
-    if (device < 0 || device >= count)
-        return fail(ER_INVALID_ARGUMENT, "er_context_create: device %d is out of range (%d device(s))", device,
-                    count);
-    ER_CHECK(cudaSetDevice(device), "cudaSetDevice");
-    auto* c = new (std::nothrow) er_context();
-    if (c == nullptr) return fail(ER_OUT_OF_MEMORY, "er_context_create: host allocation failed");
-    c->device = device;
-    cudaError_t e = cudaStreamCreate(&c->stream);
-    if (e != cudaSuccess) {
-        delete c;
-        return from_cuda(e, "cudaStreamCreate");
-    }
-    *ctx = c;
-    return ok();
+    return guarded("er_context_create", [&]() -> er_status {
+        if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "er_context_create: ctx is NULL");
+        *ctx = nullptr;
+        int32_t count = 0;
+        ER_TRY(er_device_count(&count));
+        if (count == 0) return fail(ER_NO_DEVICE, "er_context_create: %s", last_error.c_str());
+        if (device < 0 || device >= count)
+            return fail(ER_INVALID_ARGUMENT, "er_context_create: device %d is out of range (%d device(s))", device,
+                        count);
+        ER_CHECK(cudaSetDevice(device), "cudaSetDevice");
+        auto* c = new (std::nothrow) er_context();
+        if (c == nullptr) return fail(ER_OUT_OF_MEMORY, "er_context_create: host allocation failed");
+        c->device = device;
+        cudaError_t e = cudaStreamCreate(&c->stream);
+        if (e != cudaSuccess) {
+            delete c;
+            return from_cuda(e, "cudaStreamCreate");
+        }
+        *ctx = c;
+        return ok();
+    });
 }
 
 ER_EXPORT er_status er_context_destroy(er_context* ctx) {
-    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "er_context_destroy: ctx is NULL");
-    cudaSetDevice(ctx->device);
-    cudaStreamSynchronize(ctx->stream);
-    ctx->release();
-    cudaFreeHost(ctx->staging.ptr);
-    cudaStreamDestroy(ctx->stream);
-    delete ctx;
-    return ok();
+    return guarded("er_context_destroy", [&]() -> er_status {
+        if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "er_context_destroy: ctx is NULL");
+        cudaSetDevice(ctx->device);
+        cudaStreamSynchronize(ctx->stream);
+        ctx->release();
+        cudaFreeHost(ctx->staging.ptr);
+        cudaStreamDestroy(ctx->stream);
+        delete ctx;
+        return ok();
+    });
 }
 
 ER_EXPORT er_status er_context_staging(er_context* ctx, int64_t bytes, void** out) {
-    const char* fn = "er_context_staging";
-    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
-    if (out == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: out is NULL", fn);
-    *out = nullptr;
-    if (bytes <= 0) return fail(ER_INVALID_ARGUMENT, "%s: bytes must be positive, got %lld", fn, (long long)bytes);
-    ER_TRY(use_device(ctx));
-    HostBuffer& h = ctx->staging;
-    if (h.capacity < (size_t)bytes) {
-        /* every call waits for its stream before it returns, but be sure nothing still reads the old area */
-        ER_CHECK(cudaStreamSynchronize(ctx->stream), "cudaStreamSynchronize");
-        cudaFreeHost(h.ptr);
-        h = HostBuffer{};
-        const size_t step = size_t{2} << 20; /* whole 2 MiB: a slightly larger call does not lock it all again */
-        const size_t want = ((size_t)bytes + step - 1) / step * step;
-        void* p = nullptr;
-        const cudaError_t e = cudaMallocHost(&p, want);
-        if (e != cudaSuccess) {
-            (void)cudaGetLastError(); /* allocation errors are not sticky */
-            return from_cuda(e, "er_context_staging: cudaMallocHost (page-locked host memory)");
+    return guarded("er_context_staging", [&]() -> er_status {
+        const char* fn = "er_context_staging";
+        if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+        if (out == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: out is NULL", fn);
+        *out = nullptr;
+        if (bytes <= 0) return fail(ER_INVALID_ARGUMENT, "%s: bytes must be positive, got %lld", fn, (long long)bytes);
+        ER_TRY(use_device(ctx));
+        HostBuffer& h = ctx->staging;
+        if (h.capacity < (size_t)bytes) {
+            /* every call waits for its stream before it returns, but be sure nothing still reads the old area */
+            ER_CHECK(cudaStreamSynchronize(ctx->stream), "cudaStreamSynchronize");
+            cudaFreeHost(h.ptr);
+            h = HostBuffer{};
+            const size_t step = size_t{2} << 20; /* whole 2 MiB: a slightly larger call does not lock it all again */
+            const size_t want = ((size_t)bytes + step - 1) / step * step;
+            void* p = nullptr;
+            const cudaError_t e = cudaMallocHost(&p, want);
+            if (e != cudaSuccess) {
+                (void)cudaGetLastError(); /* allocation errors are not sticky */
+                return from_cuda(e, "er_context_staging: cudaMallocHost (page-locked host memory)");
+            }
+            h = HostBuffer{p, want};
         }
-        h = HostBuffer{p, want};
-    }
-    *out = h.ptr;
-    return ok();
+        *out = h.ptr;
+        return ok();
+    });
 }
 
 ER_EXPORT er_status er_covariance(er_context* ctx, const double* returns, int64_t rows, int64_t n,
                                   const int64_t* starts, int64_t count, int64_t window, int32_t kind, double lambda,
                                   double* cov_out) {
-    const char* fn = "er_covariance";
-    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
-    if (returns == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns is NULL", fn);
-    if (starts == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: starts is NULL", fn);
-    if (cov_out == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: cov_out is NULL", fn);
-    ER_TRY(check_covariance(fn, rows, n, starts, count, window, kind, lambda));
-    ER_TRY(use_device(ctx));
+    return guarded("er_covariance", [&]() -> er_status {
+        const char* fn = "er_covariance";
+        if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+        if (returns == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns is NULL", fn);
+        if (starts == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: starts is NULL", fn);
+        if (cov_out == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: cov_out is NULL", fn);
+        ER_TRY(check_covariance(fn, rows, n, starts, count, window, kind, lambda));
+        ER_TRY(use_device(ctx));
 
-    const std::vector<double> weights = ewma_weights(kind, lambda, window);
-    size_t budget = 0;
-    ER_TRY(ctx->budget(&budget));
-    const size_t row_bytes = (size_t)n * 8;
-    const size_t per_window = (size_t)n * n * 8 + (size_t)n * 8 + 8;
-    const size_t fixed = (size_t)window * 8;
-    std::vector<int64_t> rel;
-    for (int64_t k0 = 0; k0 < count;) {
-        /* the longest run of windows whose row span, outputs and scratch fit the budget */
-        int64_t lo, hi;
-        const int64_t k1 = window_chunk(WindowStarts{starts, 0}, count, window, k0, fixed, row_bytes, per_window,
-                                        budget, &lo, &hi, rel);
-        if (k1 == k0)
-            return fail(ER_OUT_OF_MEMORY,
-                        "%s: one window (%lld rows × %lld assets and its %lld × %lld result) needs more device "
-                        "memory than is free (%zu bytes)",
-                        fn, (long long)window, (long long)n, (long long)n, (long long)n, budget);
-        const int64_t cnt = k1 - k0;
-        size_t bytes[SLOTS] = {};
-        bytes[IN] = (size_t)(hi - lo) * row_bytes;
-        bytes[AUX] = (size_t)cnt * 8;
-        bytes[OUT] = (size_t)cnt * n * n * 8;
-        bytes[TMP] = (size_t)cnt * n * 8;
-        bytes[OUT2] = kind == ER_COV_EWMA ? (size_t)window * 8 : 0;
-        ER_TRY(ctx->reserve(bytes));
-        double* d_r = ctx->at<double>(IN);
-        int64_t* d_starts = ctx->at<int64_t>(AUX);
-        double* d_out = ctx->at<double>(OUT);
-        double* d_means = ctx->at<double>(TMP);
-        double* d_w = kind == ER_COV_EWMA ? ctx->at<double>(OUT2) : nullptr;
-        ER_CHECK(cudaMemcpyAsync(d_r, returns + lo * n, (size_t)(hi - lo) * row_bytes, cudaMemcpyHostToDevice,
-                                 ctx->stream), "copying returns to the device");
-        ER_CHECK(cudaMemcpyAsync(d_starts, rel.data(), (size_t)cnt * 8, cudaMemcpyHostToDevice, ctx->stream),
-                 "copying window starts to the device");
-        if (d_w != nullptr)
-            ER_CHECK(cudaMemcpyAsync(d_w, weights.data(), (size_t)window * 8, cudaMemcpyHostToDevice, ctx->stream),
-                     "copying EWMA weights to the device");
-        KernelTimer timer(ctx->stream);
-        ER_CHECK(er::launch_covariance(d_r, n, d_starts, cnt, window, kind, d_w, d_means, d_out, ctx->stream),
-                 "launching the covariance kernels");
-        timer.stop(ctx->stream, "covariance", (long long)cnt);
-        ER_CHECK(cudaMemcpyAsync(cov_out + k0 * n * n, d_out, (size_t)cnt * n * n * 8, cudaMemcpyDeviceToHost,
-                                 ctx->stream), "copying covariance matrices from the device");
-        ER_CHECK(cudaStreamSynchronize(ctx->stream), "covariance kernels");
-        k0 = k1;
-    }
-    return ok();
+        const std::vector<double> weights = ewma_weights(kind, lambda, window);
+        size_t budget = 0;
+        ER_TRY(ctx->budget(&budget));
+        const size_t row_bytes = (size_t)n * 8;
+        const size_t per_window = (size_t)n * n * 8 + (size_t)n * 8 + 8;
+        const size_t fixed = (size_t)window * 8;
+        std::vector<int64_t> rel;
+        for (int64_t k0 = 0; k0 < count;) {
+            /* the longest run of windows whose row span, outputs and scratch fit the budget */
+            int64_t lo, hi;
+            const int64_t k1 = window_chunk(WindowStarts{starts, 0}, count, window, k0, fixed, row_bytes, per_window,
+                                            budget, &lo, &hi, rel);
+            if (k1 == k0)
+                return fail(ER_OUT_OF_MEMORY,
+                            "%s: one window (%lld rows × %lld assets and its %lld × %lld result) needs more device "
+                            "memory than is usable (%zu bytes)",
+                            fn, (long long)window, (long long)n, (long long)n, (long long)n, budget);
+            const int64_t cnt = k1 - k0;
+            size_t bytes[SLOTS] = {};
+            bytes[IN] = (size_t)(hi - lo) * row_bytes;
+            bytes[AUX] = (size_t)cnt * 8;
+            bytes[OUT] = (size_t)cnt * n * n * 8;
+            bytes[TMP] = (size_t)cnt * n * 8;
+            bytes[OUT2] = kind == ER_COV_EWMA ? (size_t)window * 8 : 0;
+            ER_TRY(ctx->reserve(bytes));
+            double* d_r = ctx->at<double>(IN);
+            int64_t* d_starts = ctx->at<int64_t>(AUX);
+            double* d_out = ctx->at<double>(OUT);
+            double* d_means = ctx->at<double>(TMP);
+            double* d_w = kind == ER_COV_EWMA ? ctx->at<double>(OUT2) : nullptr;
+            ER_CHECK(cudaMemcpyAsync(d_r, returns + lo * n, (size_t)(hi - lo) * row_bytes, cudaMemcpyHostToDevice,
+                                     ctx->stream), "copying returns to the device");
+            ER_CHECK(cudaMemcpyAsync(d_starts, rel.data(), (size_t)cnt * 8, cudaMemcpyHostToDevice, ctx->stream),
+                     "copying window starts to the device");
+            if (d_w != nullptr)
+                ER_CHECK(cudaMemcpyAsync(d_w, weights.data(), (size_t)window * 8, cudaMemcpyHostToDevice, ctx->stream),
+                         "copying EWMA weights to the device");
+            KernelTimer timer(ctx->stream);
+            ER_CHECK(er::launch_covariance(d_r, n, d_starts, cnt, window, kind, d_w, d_means, d_out, ctx->stream),
+                     "launching the covariance kernels");
+            timer.stop(ctx->stream, "covariance", (long long)cnt);
+            ER_CHECK(cudaMemcpyAsync(cov_out + k0 * n * n, d_out, (size_t)cnt * n * n * 8, cudaMemcpyDeviceToHost,
+                                     ctx->stream), "copying covariance matrices from the device");
+            ER_CHECK(cudaStreamSynchronize(ctx->stream), "covariance kernels");
+            k0 = k1;
+        }
+        return ok();
+    });
 }
 
 namespace {
@@ -546,7 +575,7 @@ er_status solve_batch(const char* fn, er_context* ctx, const double* cov, bool p
                       double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
                       int32_t* converged_out, int32_t* solver_used_out, double* volatility_out) {
     if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
-    if (cov == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: cov is NULL", fn);
+    if (cov == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: %s is NULL", fn, packed ? "cov_upper" : "cov");
     if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
     ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
                                volatility_out));
@@ -566,7 +595,7 @@ er_status solve_batch(const char* fn, er_context* ctx, const double* cov, bool p
     const size_t work_bytes = er::solve_work_bytes(plan);
     const size_t fixed = work_bytes + shared_budget;
     if (fixed + per_problem > budget)
-        return fail(ER_OUT_OF_MEMORY, "%s: one problem of %lld assets needs %zu bytes of device memory, %zu are free",
+        return fail(ER_OUT_OF_MEMORY, "%s: one problem of %lld assets needs %zu bytes of device memory, %zu are usable",
                     fn, (long long)n, fixed + per_problem, budget);
     int64_t chunk = (int64_t)((budget - fixed) / per_problem);
     if (chunk > batch) chunk = batch;
@@ -622,9 +651,11 @@ ER_EXPORT er_status er_solve(er_context* ctx, const double* cov, const double* b
                              int64_t batch, int64_t n, double tol, int32_t max_iter, int32_t solver,
                              double* weights_out, double* rc_out, int32_t* iterations_out, double* residual_out,
                              int32_t* converged_out, int32_t* solver_used_out, double* volatility_out) {
-    return solve_batch("er_solve", ctx, cov, false, budgets, budgets_shared, batch, n, tol, max_iter, solver,
-                       weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                       volatility_out);
+    return guarded("er_solve", [&]() -> er_status {
+        return solve_batch("er_solve", ctx, cov, false, budgets, budgets_shared, batch, n, tol, max_iter, solver,
+                           weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                           volatility_out);
+    });
 }
 
 ER_EXPORT er_status er_solve_packed(er_context* ctx, const double* cov_upper, const double* budgets,
@@ -632,9 +663,11 @@ ER_EXPORT er_status er_solve_packed(er_context* ctx, const double* cov_upper, co
                                     int32_t solver, double* weights_out, double* rc_out, int32_t* iterations_out,
                                     double* residual_out, int32_t* converged_out, int32_t* solver_used_out,
                                     double* volatility_out) {
-    return solve_batch("er_solve_packed", ctx, cov_upper, true, budgets, budgets_shared, batch, n, tol, max_iter,
-                       solver, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                       volatility_out);
+    return guarded("er_solve_packed", [&]() -> er_status {
+        return solve_batch("er_solve_packed", ctx, cov_upper, true, budgets, budgets_shared, batch, n, tol, max_iter,
+                           solver, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                           volatility_out);
+    });
 }
 
 namespace {
@@ -747,13 +780,19 @@ struct FusedCall {
    device by `src`, its covariances made and solved there, only the results (and covariances if asked) copied back. */
 er_status fused_chunks(er_context* ctx, const FusedCall& c, const RowSource& src) {
     const int64_t n = c.n, count = c.count, window = c.window;
-    const std::vector<double> weights = ewma_weights(c.kind, c.lambda, window);
     er::SolvePlan plan;
     ER_CHECK(er::plan_solve(ctx->device, n, count, c.solver, &plan), "planning the solve");
     size_t budget = 0;
     ER_TRY(ctx->budget(&budget));
     const size_t nn = (size_t)n * n;
     const size_t row_bytes = (size_t)n * 8;
+    /* one window's rows and its EWMA weights must fit before the weights are made on the host: a scenario set's
+       rows are drawn, not passed, so nothing else bounds them (2³¹ rows asked for 16 GiB of host memory here) */
+    if ((size_t)window > budget / (row_bytes + 8))
+        return fail(ER_OUT_OF_MEMORY,
+                    "%s: one window of %lld rows × %lld assets needs more device memory than is usable (%zu bytes)",
+                    c.fn, (long long)window, (long long)n, budget);
+    const std::vector<double> weights = ewma_weights(c.kind, c.lambda, window);
     const size_t own_budgets = c.budgets_shared ? 0 : (size_t)n * 8;
     /* per window: Σ, means, start, own budgets, weights + RC + residual + volatility, three int32 results */
     const size_t per_window = nn * 8 + (size_t)n * 8 + 8 + own_budgets + (size_t)(2 * n + 2) * 8 + 16;
@@ -775,7 +814,7 @@ er_status fused_chunks(er_context* ctx, const FusedCall& c, const RowSource& src
         if (k1 == k0)
             return fail(ER_OUT_OF_MEMORY,
                         "%s: one window (%lld rows × %lld assets, its covariance and the solve's workspace) needs "
-                        "more device memory than is free (%zu bytes)",
+                        "more device memory than is usable (%zu bytes)",
                         c.fn, (long long)window, (long long)n, budget);
         const int64_t cnt = k1 - k0;
         er::SolvePlan chunk_plan = plan;
@@ -908,66 +947,70 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
                                         int32_t max_iter, int32_t solver, double* weights_out, double* rc_out,
                                         int32_t* iterations_out, double* residual_out, int32_t* converged_out,
                                         int32_t* solver_used_out, double* volatility_out, double* cov_out) {
-    const char* fn = "er_covariance_solve";
-    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
-    if (returns == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns is NULL", fn);
-    if (starts == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: starts is NULL", fn);
-    if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
-    ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                               volatility_out));
-    ER_TRY(check_covariance(fn, rows, n, starts, count, window, kind, lambda));
-    ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
-    ER_TRY(use_device(ctx));
-    const FusedCall c{fn, n, WindowStarts{starts, 0}, count, window, kind, lambda, budgets, budgets_shared, tol,
-                      max_iter, solver, weights_out, rc_out, iterations_out, residual_out, converged_out,
-                      solver_used_out, volatility_out, cov_out};
-    return fused_chunks(ctx, c, CopiedRows(returns, n));
+    return guarded("er_covariance_solve", [&]() -> er_status {
+        const char* fn = "er_covariance_solve";
+        if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+        if (returns == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns is NULL", fn);
+        if (starts == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: starts is NULL", fn);
+        if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
+        ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                                   volatility_out));
+        ER_TRY(check_covariance(fn, rows, n, starts, count, window, kind, lambda));
+        ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
+        ER_TRY(use_device(ctx));
+        const FusedCall c{fn, n, WindowStarts{starts, 0}, count, window, kind, lambda, budgets, budgets_shared, tol,
+                          max_iter, solver, weights_out, rc_out, iterations_out, residual_out, converged_out,
+                          solver_used_out, volatility_out, cov_out};
+        return fused_chunks(ctx, c, CopiedRows(returns, n));
+    });
 }
 
 ER_EXPORT er_status er_scenarios(er_context* ctx, const double* chol, const double* mean, int64_t n, uint64_t seed,
                                  int64_t first, int64_t count, int64_t rows, int32_t dof, double* returns_out) {
-    const char* fn = "er_scenarios";
-    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
-    if (chol == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: chol is NULL", fn);
-    if (returns_out == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns_out is NULL", fn);
-    ER_TRY(check_scenarios(fn, chol, mean, n, first, count, rows, 1, dof, true));
-    ER_TRY(use_device(ctx));
+    return guarded("er_scenarios", [&]() -> er_status {
+        const char* fn = "er_scenarios";
+        if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+        if (chol == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: chol is NULL", fn);
+        if (returns_out == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns_out is NULL", fn);
+        ER_TRY(check_scenarios(fn, chol, mean, n, first, count, rows, 1, dof, true));
+        ER_TRY(use_device(ctx));
 
-    size_t budget = 0;
-    ER_TRY(ctx->budget(&budget));
-    const size_t row_bytes = (size_t)n * 8;
-    const size_t fixed = ((size_t)n * n + (mean != nullptr ? (size_t)n : 0)) * 8; /* L and μ, once */
-    if (fixed + row_bytes > budget)
-        return fail(ER_OUT_OF_MEMORY, "%s: L (%lld × %lld) and one row of returns need %zu bytes of device memory, "
-                    "%zu are free", fn, (long long)n, (long long)n, fixed + row_bytes, budget);
-    /* chunks of whole rows of the stacked output (within a scenario too): row g's numbers depend on g alone */
-    const int64_t total = count * rows;
-    const int64_t fit_rows = (int64_t)((budget - fixed) / row_bytes);
-    const int64_t chunk = total < fit_rows ? total : fit_rows;
-    size_t bytes[SLOTS] = {};
-    bytes[AUX] = fixed;
-    bytes[OUT] = (size_t)chunk * row_bytes;
-    ER_TRY(ctx->reserve(bytes));
-    double* d_chol = ctx->at<double>(AUX);
-    double* d_mean = mean != nullptr ? d_chol + (size_t)n * n : nullptr;
-    double* d_out = ctx->at<double>(OUT);
-    const cudaStream_t s = ctx->stream;
-    ER_CHECK(cudaMemcpyAsync(d_chol, chol, (size_t)n * n * 8, cudaMemcpyHostToDevice, s),
-             "copying the Cholesky factor to the device");
-    ER_CHECK(er::launch_mirror_lower(d_chol, n, s), "launching the Cholesky factor's mirror");
-    if (d_mean != nullptr)
-        ER_CHECK(cudaMemcpyAsync(d_mean, mean, row_bytes, cudaMemcpyHostToDevice, s), "copying the mean to the device");
-    for (int64_t g0 = 0; g0 < total; g0 += chunk) {
-        const int64_t cnt = total - g0 < chunk ? total - g0 : chunk;
-        KernelTimer timer(s);
-        ER_CHECK(er::launch_scenarios(d_chol, d_mean, n, seed, first, rows, g0, cnt, dof, d_out, s),
-                 "launching the scenario kernel");
-        timer.stop(s, "scenarios", (long long)cnt);
-        ER_CHECK(cudaMemcpyAsync(returns_out + g0 * n, d_out, (size_t)cnt * row_bytes, cudaMemcpyDeviceToHost, s),
-                 "copying scenario returns from the device");
-        ER_CHECK(cudaStreamSynchronize(s), "scenario kernel");
-    }
-    return ok();
+        size_t budget = 0;
+        ER_TRY(ctx->budget(&budget));
+        const size_t row_bytes = (size_t)n * 8;
+        const size_t fixed = ((size_t)n * n + (mean != nullptr ? (size_t)n : 0)) * 8; /* L and μ, once */
+        if (fixed + row_bytes > budget)
+            return fail(ER_OUT_OF_MEMORY, "%s: L (%lld × %lld) and one row of returns need %zu bytes of device memory, "
+                        "%zu are usable", fn, (long long)n, (long long)n, fixed + row_bytes, budget);
+        /* chunks of whole rows of the stacked output (within a scenario too): row g's numbers depend on g alone */
+        const int64_t total = count * rows;
+        const int64_t fit_rows = (int64_t)((budget - fixed) / row_bytes);
+        const int64_t chunk = total < fit_rows ? total : fit_rows;
+        size_t bytes[SLOTS] = {};
+        bytes[AUX] = fixed;
+        bytes[OUT] = (size_t)chunk * row_bytes;
+        ER_TRY(ctx->reserve(bytes));
+        double* d_chol = ctx->at<double>(AUX);
+        double* d_mean = mean != nullptr ? d_chol + (size_t)n * n : nullptr;
+        double* d_out = ctx->at<double>(OUT);
+        const cudaStream_t s = ctx->stream;
+        ER_CHECK(cudaMemcpyAsync(d_chol, chol, (size_t)n * n * 8, cudaMemcpyHostToDevice, s),
+                 "copying the Cholesky factor to the device");
+        ER_CHECK(er::launch_mirror_lower(d_chol, n, s), "launching the Cholesky factor's mirror");
+        if (d_mean != nullptr)
+            ER_CHECK(cudaMemcpyAsync(d_mean, mean, row_bytes, cudaMemcpyHostToDevice, s), "copying the mean to the device");
+        for (int64_t g0 = 0; g0 < total; g0 += chunk) {
+            const int64_t cnt = total - g0 < chunk ? total - g0 : chunk;
+            KernelTimer timer(s);
+            ER_CHECK(er::launch_scenarios(d_chol, d_mean, n, seed, first, rows, g0, cnt, dof, d_out, s),
+                     "launching the scenario kernel");
+            timer.stop(s, "scenarios", (long long)cnt);
+            ER_CHECK(cudaMemcpyAsync(returns_out + g0 * n, d_out, (size_t)cnt * row_bytes, cudaMemcpyDeviceToHost, s),
+                     "copying scenario returns from the device");
+            ER_CHECK(cudaStreamSynchronize(s), "scenario kernel");
+        }
+        return ok();
+    });
 }
 
 ER_EXPORT er_status er_scenario_solve(er_context* ctx, const double* chol, const double* mean, int64_t n,
@@ -977,21 +1020,23 @@ ER_EXPORT er_status er_scenario_solve(er_context* ctx, const double* chol, const
                                       double* rc_out, int32_t* iterations_out, double* residual_out,
                                       int32_t* converged_out, int32_t* solver_used_out, double* volatility_out,
                                       double* cov_out) {
-    const char* fn = "er_scenario_solve";
-    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
-    if (chol == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: chol is NULL", fn);
-    if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
-    ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                               volatility_out));
-    ER_TRY(check_scenarios(fn, chol, mean, n, first, count, rows, 2, dof, false));
-    ER_TRY(check_kind(fn, kind, lambda, rows));
-    ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
-    ER_TRY(use_device(ctx));
-    /* window k is scenario first + k: rows [k·rows, (k + 1)·rows) of the generated table */
-    const FusedCall c{fn, n, WindowStarts{nullptr, rows}, count, rows, kind, lambda, budgets, budgets_shared, tol,
-                      max_iter, solver, weights_out, rc_out, iterations_out, residual_out, converged_out,
-                      solver_used_out, volatility_out, cov_out};
-    return fused_chunks(ctx, c, ScenarioRows(chol, mean, n, seed, first, rows, dof));
+    return guarded("er_scenario_solve", [&]() -> er_status {
+        const char* fn = "er_scenario_solve";
+        if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+        if (chol == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: chol is NULL", fn);
+        if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
+        ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                                   volatility_out));
+        ER_TRY(check_scenarios(fn, chol, mean, n, first, count, rows, 2, dof, false));
+        ER_TRY(check_kind(fn, kind, lambda, rows));
+        ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
+        ER_TRY(use_device(ctx));
+        /* window k is scenario first + k: rows [k·rows, (k + 1)·rows) of the generated table */
+        const FusedCall c{fn, n, WindowStarts{nullptr, rows}, count, rows, kind, lambda, budgets, budgets_shared, tol,
+                          max_iter, solver, weights_out, rc_out, iterations_out, residual_out, converged_out,
+                          solver_used_out, volatility_out, cov_out};
+        return fused_chunks(ctx, c, ScenarioRows(chol, mean, n, seed, first, rows, dof));
+    });
 }
 
 ER_EXPORT er_status er_bootstrap_solve(er_context* ctx, const double* history, int64_t history_rows, int64_t n,
@@ -1001,20 +1046,22 @@ ER_EXPORT er_status er_bootstrap_solve(er_context* ctx, const double* history, i
                                        double* rc_out, int32_t* iterations_out, double* residual_out,
                                        int32_t* converged_out, int32_t* solver_used_out, double* volatility_out,
                                        double* cov_out) {
-    const char* fn = "er_bootstrap_solve";
-    if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
-    if (history == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: history is NULL", fn);
-    if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
-    ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                               volatility_out));
-    ER_TRY(check_scenario_set(fn, n, first, count, rows, 2));
-    ER_TRY(check_bootstrap(fn, history, history_rows, n, block, rows));
-    ER_TRY(check_kind(fn, kind, lambda, rows));
-    ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
-    ER_TRY(use_device(ctx));
-    /* window k is scenario first + k: rows [k·rows, (k + 1)·rows) of the gathered table */
-    const FusedCall c{fn, n, WindowStarts{nullptr, rows}, count, rows, kind, lambda, budgets, budgets_shared, tol,
-                      max_iter, solver, weights_out, rc_out, iterations_out, residual_out, converged_out,
-                      solver_used_out, volatility_out, cov_out};
-    return fused_chunks(ctx, c, BootstrapRows(history, history_rows, n, block, seed, first, rows));
+    return guarded("er_bootstrap_solve", [&]() -> er_status {
+        const char* fn = "er_bootstrap_solve";
+        if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
+        if (history == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: history is NULL", fn);
+        if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
+        ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
+                                   volatility_out));
+        ER_TRY(check_scenario_set(fn, n, first, count, rows, 2));
+        ER_TRY(check_bootstrap(fn, history, history_rows, n, block, rows));
+        ER_TRY(check_kind(fn, kind, lambda, rows));
+        ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
+        ER_TRY(use_device(ctx));
+        /* window k is scenario first + k: rows [k·rows, (k + 1)·rows) of the gathered table */
+        const FusedCall c{fn, n, WindowStarts{nullptr, rows}, count, rows, kind, lambda, budgets, budgets_shared, tol,
+                          max_iter, solver, weights_out, rc_out, iterations_out, residual_out, converged_out,
+                          solver_used_out, volatility_out, cov_out};
+        return fused_chunks(ctx, c, BootstrapRows(history, history_rows, n, block, seed, first, rows));
+    });
 }

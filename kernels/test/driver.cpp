@@ -1629,6 +1629,21 @@ void test_scenarios(er_context* ctx, bool expect_chunking) {
                 }
             }
         }
+        {
+            /* a horizon of 2³¹ − 1 rows of EWMA scenarios: a refusal, not an abort (the weights' 16 GiB host vector
+               was made before any size check, and its bad_alloc crossed the C ABI) */
+            const int64_t n = 3;
+            const Vec L3 = random_chol(n);
+            Vec w(n), rc(n), res(1), vol(1);
+            std::vector<int32_t> it(1), conv(1), used(1);
+            const Vec b3(n, 1.0 / n);
+            const er_status st = er_scenario_solve(ctx, L3.data(), nullptr, n, 1, 0, 1, INT32_MAX, 0, ER_COV_EWMA,
+                                                   0.94, b3.data(), 1, 1e-10, 100, ER_SOLVER_AUTO, w.data(),
+                                                   rc.data(), it.data(), res.data(), conv.data(), used.data(),
+                                                   vol.data(), nullptr);
+            CHECK(st == ER_OUT_OF_MEMORY && std::strstr(er_last_error(), "er_scenario_solve") != nullptr,
+                  "EWMA scenarios of 2^31 - 1 rows: status %d, %s", st, er_last_error());
+        }
         if (expect_chunking) {
             /* L alone larger than the device: a refusal that says so, not a crash */
             const int64_t big = 200;
