@@ -953,8 +953,8 @@ ER_EXPORT er_status er_covariance_solve(er_context* ctx, const double* returns, 
         if (returns == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: returns is NULL", fn);
         if (starts == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: starts is NULL", fn);
         if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
-        ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                                   volatility_out));
+        ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out,
+                                   solver_used_out, volatility_out));
         ER_TRY(check_covariance(fn, rows, n, starts, count, window, kind, lambda));
         ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
         ER_TRY(use_device(ctx));
@@ -980,7 +980,8 @@ ER_EXPORT er_status er_scenarios(er_context* ctx, const double* chol, const doub
         const size_t row_bytes = (size_t)n * 8;
         const size_t fixed = ((size_t)n * n + (mean != nullptr ? (size_t)n : 0)) * 8; /* L and μ, once */
         if (fixed + row_bytes > budget)
-            return fail(ER_OUT_OF_MEMORY, "%s: L (%lld × %lld) and one row of returns need %zu bytes of device memory, "
+            return fail(ER_OUT_OF_MEMORY,
+                        "%s: L (%lld × %lld) and one row of returns need %zu bytes of device memory, "
                         "%zu are usable", fn, (long long)n, (long long)n, fixed + row_bytes, budget);
         /* chunks of whole rows of the stacked output (within a scenario too): row g's numbers depend on g alone */
         const int64_t total = count * rows;
@@ -998,7 +999,8 @@ ER_EXPORT er_status er_scenarios(er_context* ctx, const double* chol, const doub
                  "copying the Cholesky factor to the device");
         ER_CHECK(er::launch_mirror_lower(d_chol, n, s), "launching the Cholesky factor's mirror");
         if (d_mean != nullptr)
-            ER_CHECK(cudaMemcpyAsync(d_mean, mean, row_bytes, cudaMemcpyHostToDevice, s), "copying the mean to the device");
+            ER_CHECK(cudaMemcpyAsync(d_mean, mean, row_bytes, cudaMemcpyHostToDevice, s),
+                     "copying the mean to the device");
         for (int64_t g0 = 0; g0 < total; g0 += chunk) {
             const int64_t cnt = total - g0 < chunk ? total - g0 : chunk;
             KernelTimer timer(s);
@@ -1025,8 +1027,8 @@ ER_EXPORT er_status er_scenario_solve(er_context* ctx, const double* chol, const
         if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
         if (chol == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: chol is NULL", fn);
         if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
-        ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                                   volatility_out));
+        ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out,
+                                   solver_used_out, volatility_out));
         ER_TRY(check_scenarios(fn, chol, mean, n, first, count, rows, 2, dof, false));
         ER_TRY(check_kind(fn, kind, lambda, rows));
         ER_TRY(check_solve(fn, budgets, budgets_shared, count, n, tol, max_iter, solver));
@@ -1051,8 +1053,8 @@ ER_EXPORT er_status er_bootstrap_solve(er_context* ctx, const double* history, i
         if (ctx == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: ctx is NULL", fn);
         if (history == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: history is NULL", fn);
         if (budgets == nullptr) return fail(ER_INVALID_ARGUMENT, "%s: budgets is NULL", fn);
-        ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out, solver_used_out,
-                                   volatility_out));
+        ER_TRY(check_solve_outputs(fn, weights_out, rc_out, iterations_out, residual_out, converged_out,
+                                   solver_used_out, volatility_out));
         ER_TRY(check_scenario_set(fn, n, first, count, rows, 2));
         ER_TRY(check_bootstrap(fn, history, history_rows, n, block, rows));
         ER_TRY(check_kind(fn, kind, lambda, rows));
