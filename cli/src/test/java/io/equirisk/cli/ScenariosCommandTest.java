@@ -191,14 +191,30 @@ class ScenariosCommandTest {
         }
         assertTrue(ercError(model(h, 0).covariance().values(), w) <= 1e-9);
         assertEquals(T, ((Number) j.get("horizon")).intValue(), "default horizon: the history's length");
-        for (Object o : (List<Object>) j.get("weight_quantiles")) {
-            Map<String, Object> q = (Map<String, Object>) o;
+        List<Object> scenarios = (List<Object>) j.get("scenarios");
+        List<Object> quantiles = (List<Object>) j.get("weight_quantiles");
+        for (int i = 0; i < N; i++) {
+            Map<String, Object> q = (Map<String, Object>) quantiles.get(i);
             double p05 = ((Number) q.get("p05")).doubleValue();
             double p50 = ((Number) q.get("p50")).doubleValue();
             double p95 = ((Number) q.get("p95")).doubleValue();
             assertTrue(p05 <= p50 && p50 <= p95 && p05 < p95, q.toString());
+            // the table's mean and sd (count − 1) are in the JSON too, of the scenarios' own weights
+            double sum = 0;
+            double squares = 0;
+            for (Object s : scenarios) {
+                double v = ((Number) ((List<Object>) ((Map<String, Object>) s).get("weights")).get(i)).doubleValue();
+                sum += v;
+                squares += v * v;
+            }
+            double mean = sum / scenarios.size();
+            double sd = Math.sqrt((squares - scenarios.size() * mean * mean) / (scenarios.size() - 1));
+            assertEquals(mean, ((Number) q.get("mean")).doubleValue(), 1e-12, q.toString());
+            assertEquals(sd, ((Number) q.get("sd")).doubleValue(), 1e-9 * Math.max(sd, 1e-3), q.toString());
         }
-        assertEquals(50, ((List<Object>) j.get("scenarios")).size());
+        assertEquals("period", j.get("volatility_per"), "the scenarios' volatilities are per period");
+        assertTrue(((Number) j.get("periods_per_year")).intValue() > 0 && j.containsKey("periods_per_year_from"));
+        assertEquals(50, scenarios.size());
         assertEquals(0, ((Number) j.get("unconverged")).intValue());
     }
 
