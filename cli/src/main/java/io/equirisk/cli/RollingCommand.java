@@ -396,8 +396,8 @@ final class RollingCommand implements Runnable {
      * The returns from the first row of the first window on, the windows laid back from the last date: with T
      * usable rows (complete rows, or with {@code anyReturn} rows where some asset has a return, as --universe window
      * counts them), the first (T − WINDOW) mod STEP are left out. Anchored at the first row instead, up to STEP − 1
-     * of the newest returns went unused and the last weights were as of an earlier date (the S&P 500 example: 62
-     * trading days before the data's end).
+     * of the newest returns went unused and the last weights were as of an earlier date (the S&P 500 example: its
+     * newest 61 returns).
      */
     private Returns fromLastDate(Returns r, boolean anyReturn) {
         int t = r.observations();

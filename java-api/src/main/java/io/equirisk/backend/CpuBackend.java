@@ -197,7 +197,7 @@ public final class CpuBackend implements ComputeBackend {
     private BatchSolution solveEach(int count, int n, int run, Supplier<ProblemCovariance> sources,
                                     java.util.function.IntFunction<String> describe, java.util.List<String> names,
                                     double[] budgets, SolverOptions options) {
-        io.equirisk.data.ArraySize.of("one covariance matrix of " + n + " assets", n, n); /* typed, before n·n wraps */
+        ArraySize.of("one covariance matrix of " + n + " assets", n, n); /* typed, before n·n wraps */
         ProblemBudgets perProblem = ProblemBudgets.of(budgets, n, count);
         BatchSolution out = BatchSolution.allocate(count, n);
         RiskBudgetingSolver solver = RiskBudgetingSolver.standard();
@@ -247,7 +247,6 @@ public final class CpuBackend implements ComputeBackend {
     public BatchSolution solve(CovarianceBatch batch, double[] budgets, SolverOptions options) {
         int n = batch.size();
         int count = batch.batchSize();
-        io.equirisk.data.ArraySize.of("one covariance matrix of " + n + " assets", n, n); /* typed, before n·n wraps */
         ProblemBudgets perProblem = ProblemBudgets.of(budgets, n, count);
         BatchSolution out = BatchSolution.allocate(count, n);
         RiskBudgetingSolver solver = RiskBudgetingSolver.standard();

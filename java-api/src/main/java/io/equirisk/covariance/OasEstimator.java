@@ -11,7 +11,7 @@ import io.equirisk.data.Returns;
  *   α = ‖S‖²_F / N²,   ρ = min(1, (α + μ²) / ((T + 1)(α − μ²/N)))   (ρ = 1 when the denominator is 0)
  * </pre>
  * α − μ²/N is ‖S − μI‖²_F / N², and it is summed in that form ({@link SampleMoments#distanceFromScaledIdentity}):
- * as the difference, on returns whose S is close to μI, it came out negative about half the time, which gave
+ * as the difference, on returns whose S is close to μI, it came out negative on about a quarter of the draws, giving
  * ρ ≈ −1e15 and a matrix with invented correlations, or a negative variance.
  * The returned matrix is (T/(T−1))·((1 − ρ)S + ρμI), the unbiased scaling of the {@code sample} estimator
  * (scikit-learn returns the 1/T scaling).

@@ -139,7 +139,7 @@ final class SampleMoments {
 
     /**
      * ‖S − μI‖²_F with μ = tr(S)/N, as a sum of squares, never negative: as ‖S‖²_F − Nμ² it is rounding noise where S
-     * is close to a multiple of the identity (whitened factor returns), and about half the time negative.
+     * is close to a multiple of the identity (whitened factor returns), and negative on about a quarter of such draws.
      */
     double distanceFromScaledIdentity() {
         double mu = trace / n;

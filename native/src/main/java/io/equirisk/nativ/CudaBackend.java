@@ -803,8 +803,7 @@ public final class CudaBackend implements ComputeBackend {
             }
             if (flat) {
                 throw new ZeroVarianceException(w.describe(k) + ": asset " + w.assetNames().get(i) + " (#" + (i + 1)
-                        + ") has "
-                        + (kind == CovarianceKind.SAMPLE ? "constant" : "all-zero") + " returns, variance 0");
+                        + ") has " + (kind == CovarianceKind.SAMPLE ? "constant" : "all-zero") + " returns, variance 0");
             }
         }
         double[] cov = new double[n * n];

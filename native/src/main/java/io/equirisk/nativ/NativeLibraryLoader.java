@@ -95,8 +95,7 @@ public final class NativeLibraryLoader {
                 bytes = in.readAllBytes();
             }
             Path path = extract(kind, bytes);
-            Result r = bind(kind, path);
-            return r.loaded() ? r : Result.failed(r.reason() + WHERE_ELSE);
+            return bind(kind, path, WHERE_ELSE);
         } catch (IOException e) {
             return Result.failed("could not extract " + kind.fileName() + ": " + describe(e) + WHERE_ELSE);
         } catch (UncheckedIOException e) {
@@ -131,18 +130,19 @@ public final class NativeLibraryLoader {
             return Result.failed(kind.fileName() + " not found in " + dir + " (" + DIR_PROPERTY + ")");
         }
         try {
-            return bind(kind, path);
+            return bind(kind, path, "");
         } catch (RuntimeException | LinkageError e) {
             return Result.failed("could not load " + path + ": " + e);
         }
     }
 
-    private static Result bind(LibraryKind kind, Path path) {
+    /** Loads and checks the library at {@code path}; {@code hint} follows a failure of the system loader itself. */
+    private static Result bind(LibraryKind kind, Path path, String hint) {
         SymbolLookup lookup;
         try {
             lookup = SymbolLookup.libraryLookup(path, Arena.global());
         } catch (IllegalArgumentException e) {
-            return Result.failed(kind.fileName() + " did not load from " + path + ": " + e.getMessage());
+            return Result.failed(kind.fileName() + " did not load from " + path + ": " + e.getMessage() + hint);
         }
         EquiriskH api;
         try {
