@@ -28,8 +28,11 @@
 #                block (`draw_variants`, sm_90), L mirrored and row-major ("Scenario draws, eight rows a block")
 #   draw-ncu     the same on the scenario draw kernel
 #   cov-N        compare_libs at N = 100, 50, 32: the covariance of the rolling windows and of the scenarios (10,000
-#                of 252 × N) on the one-window-per-block kernel (EQUIRISK_COV_KERNEL=window) against the tile kernel,
-#                alternating ("Covariance of many small windows, one block each" in RESULTS.md)
+#                of 252 × N) on the one-window-per-block kernel (EQUIRISK_COV_KERNEL=window; the default up to 32)
+#                against the tile kernel (=tiles), alternating ("Covariance of many small windows, one block each",
+#                "Tenth GPU session" in RESULTS.md)
+#   layout-N     compare_libs at N = 100, 50, 32: the scenario draw with L mirrored (the default) against L row-major
+#                (EQUIRISK_SCENARIO_L=rows), alternating
 #   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
 #                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
 #                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
@@ -282,8 +285,16 @@ run() {
     step draw 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 "$cmp" "${draw_libs[@]}"
     # the covariance of many small windows: one window per block against the tile kernel, by N (the same bits)
     for wn in 100 50 32; do
-        step "cov-$wn" 60 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_N="$wn" "$cmp" tiles="$base" \
-            window="$base,EQUIRISK_COV_KERNEL=window" tiles2="$base" window2="$base,EQUIRISK_COV_KERNEL=window"
+        step "cov-$wn" 60 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_N="$wn" "$cmp" \
+            tiles="$base,EQUIRISK_COV_KERNEL=tiles" window="$base,EQUIRISK_COV_KERNEL=window" \
+            tiles2="$base,EQUIRISK_COV_KERNEL=tiles" window2="$base,EQUIRISK_COV_KERNEL=window"
+    done
+    # the scenario draw's two layouts of L by N, alternating (the same bits; batch and rolling windows beside the
+    # point, the covariance left out)
+    for wn in 100 50 32; do
+        step "layout-$wn" 60 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_N="$wn" \
+            "$cmp" mirrored="$base" rows="$base,EQUIRISK_SCENARIO_L=rows" mirrored2="$base" \
+            rows2="$base,EQUIRISK_SCENARIO_L=rows"
     done
     # where the time goes (Nsight Compute, tools/kernel_ncu.sh; "Ninth GPU session"): the Newton stage on the
     # scenarios and on the windows, and the scenario draw, which is most of a scenario call whose covariances CCD
@@ -331,6 +342,9 @@ run() {
     excerpt draw "scenarios|cannot|failed" 16
     for wn in 100 50 32; do
         excerpt "cov-$wn" "scenarios|rolling|cannot|failed" 8
+    done
+    for wn in 100 50 32; do
+        excerpt "layout-$wn" "scenarios|cannot|failed" 4
     done
     excerpt newton-ncu "." 80
     excerpt draw-ncu "." 40

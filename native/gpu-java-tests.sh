@@ -26,8 +26,12 @@ dir="$(cd "$dir" && pwd)"
 tr ':' '\n' < "$dir/classpath.txt" | grep '\.jar$' | grep -v '/equirisk-' | while read -r jar; do
     cp "$jar" "$dir/lib/"
 done
-rm -rf "$dir/classes-api" "$dir/classes-kernels" "$dir/classes-native" "$dir/test-classes-native"
+rm -rf "$dir/classes-api" "$dir/test-classes-api" "$dir/classes-kernels" "$dir/classes-native" "$dir/test-classes-native"
 cp -r "$root/java-api/target/classes" "$dir/classes-api"
+# the native tests use java-api's test helpers (io.equirisk.testing, its test-jar), which the classpath's equirisk
+# jars above would have brought
+mkdir -p "$dir/test-classes-api/io/equirisk"
+cp -r "$root/java-api/target/test-classes/io/equirisk/testing" "$dir/test-classes-api/io/equirisk/"
 cp -r "$root/kernels/target/classes" "$dir/classes-kernels"
 cp -r "$root/native/target/classes" "$dir/classes-native"
 cp -r "$root/native/target/test-classes" "$dir/test-classes-native"
@@ -40,7 +44,7 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/java}"
 for j in "$here/../.jdk/bin/java" "./.jdk/bin/java"; do [[ -z "$java" && -x "$j" ]] && java="$j"; done
 [[ -z "$java" ]] && java="$(command -v java || true)"
 if [[ -z "$java" ]]; then echo "run.sh: no java (set JAVA_HOME or carry .jdk/)" >&2; exit 2; fi
-cp="$here/test-classes-native:$here/classes-native:$here/classes-kernels:$here/classes-api"
+cp="$here/test-classes-native:$here/classes-native:$here/classes-kernels:$here/classes-api:$here/test-classes-api"
 for jar in "$here"/lib/*.jar; do cp="$cp:$jar"; done
 exec "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m \
     -Xms256m -Xmx256m -XX:+AlwaysPreTouch \

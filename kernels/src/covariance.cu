@@ -7,12 +7,14 @@
  * A means kernel, then a symmetric rank-k product over the upper-triangle 64 × 64 tiles of each matrix, every entry
  * written to (i,j) and (j,i) from one value so the matrix is exactly symmetric. Grid: x over upper-triangle tiles,
  * y over windows; both grid-stride, so any grid size is correct. Two product kernels:
- * - syrk_tensor_kernel (default): FP64 tensor cores (DMMA, wmma m8n8k4, sm_80+; every architecture this library
- *   is built for has them): H100 SXM peaks at 67 TFLOP/s there against 34 on the FP64 CUDA cores.
+ * - syrk_tensor_kernel (the default above 32 assets): FP64 tensor cores (DMMA, wmma m8n8k4, sm_80+; every
+ *   architecture this library is built for has them): H100 SXM peaks at 67 TFLOP/s there against 34 on the FP64
+ *   CUDA cores.
  * - syrk_kernel (EQUIRISK_COV_KERNEL=simt): the CUDA-core version, 4 × 4 register blocks; kept to compare on a GPU
  *   and as the plainer statement of the same computation.
- * - syrk_window_kernel (EQUIRISK_COV_KERNEL=window, n ≤ 128): the tensor-core product with one window per block, for
- *   many small windows; the tile kernel's bits; an experiment until a GPU has timed it.
+ * - syrk_window_kernel (the default up to 32 assets; EQUIRISK_COV_KERNEL=window up to 128): the tensor-core product
+ *   with one window per block, for many small windows; the tile kernel's bits. Faster than the tiles only at n ≤ 32
+ *   on an H200 (cov_kernel says by how much).
  */
 #include <cstdlib>
 #include <cstring>
@@ -283,7 +285,7 @@ __global__ void __launch_bounds__(TC_THREADS) syrk_tensor_kernel(const double* _
    prefetch into registers, as the tile kernel's, made ptxas spill at its 168 registers (76 bytes). Every entry is
    the same sum in the same order as the tile kernel's (steps of WIN_KT = TC_KT rows, mma chunks of 4), so the two
    give the same bits (the driver compares them). Fragments past n are multiplied too (zeros): predicating them made
-   ptxas spill. Selected by EQUIRISK_COV_KERNEL=window until a GPU has timed it. */
+   ptxas spill. The default for n ≤ 32, where an H200 ran it 26–46% faster than the tile kernel (cov_kernel). */
 constexpr int WIN_BLOCKS = 4;                   /* nb ≤ 4: n ≤ 128 */
 constexpr int WIN_COLS = 32 * WIN_BLOCKS;       /* staged columns at most */
 constexpr int WIN_KT = TC_KT;                   /* rows staged per step */
@@ -396,14 +398,21 @@ syrk_window_kernel(const double* __restrict__ r, int64_t n, const int64_t* __res
     }
 }
 
-/* Which product kernel: EQUIRISK_COV_KERNEL=simt picks the CUDA-core one, =window the one-window-per-block one for
-   n ≤ 128 (the tile kernel beyond); read at each call, so a test can compare them in one process. */
+/* Which product kernel: one window per block for n ≤ WIN_DEFAULT_MAX, the tile kernel beyond. On an H200 (10,000
+   windows of 252 rows; RESULTS.md, "Tenth GPU session") the window kernel took 0.59 against 1.09 ms on the rolling
+   windows and 0.89 against 1.21 ms on the scenarios at n = 32, tied at 50 on the rolling windows and lost on the
+   scenarios (1.78 against 1.38 ms), and lost at 100 (7.35 against 3.81, 4.92 against 3.43 ms): above one block of
+   32 columns its single staged step per window is no longer hidden. EQUIRISK_COV_KERNEL overrides: =simt the
+   CUDA-core kernel, =window the window kernel up to n = 128, =tiles the tile kernel; read at each call, so a test
+   can compare them in one process. */
 enum class CovKernel { TILES, SIMT, WINDOW };
+constexpr int64_t WIN_DEFAULT_MAX = 32;
 CovKernel cov_kernel(int64_t n) {
     const char* v = std::getenv("EQUIRISK_COV_KERNEL");
     if (v != nullptr && std::strcmp(v, "simt") == 0) return CovKernel::SIMT;
-    if (v != nullptr && std::strcmp(v, "window") == 0 && n <= WIN_COLS) return CovKernel::WINDOW;
-    return CovKernel::TILES;
+    if (v != nullptr && std::strcmp(v, "window") == 0) return n <= WIN_COLS ? CovKernel::WINDOW : CovKernel::TILES;
+    if (v != nullptr && std::strcmp(v, "tiles") == 0) return CovKernel::TILES;
+    return n <= WIN_DEFAULT_MAX ? CovKernel::WINDOW : CovKernel::TILES;
 }
 
 }  // namespace

@@ -1889,8 +1889,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
     return cudaSuccess;
 }
 
-/* Certifies each converged problem's residual at the weights returned, one warp (a 32-thread block) per problem:
-   `converged` is a claim about the weights the caller gets, so its residual must hold for them, not only for the
+/* Certifies each converged problem's residual at the weights returned: `converged` is a claim about the weights the caller gets, so its residual must hold for them, not only for the
    solver's point. (Σw)_i is a sum of n products; on ill-conditioned Σ with correlations of both signs it is a small
    difference of large terms, and plain products, or rounding w = x/Σx, move it by up to (m + 2)·u·σ_i·S (m assets
    with a weight, S = σᵀw, |Σ_ij| ≤ σ_iσ_j), so the residual by up to 2(m + 4)·u·S²/V with V = wᵀΣw. Where that
@@ -1903,12 +1902,20 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
    rewritten, and the residual becomes the larger of the two figures, so that it is never below the weights' own
    (plain products had it up to 4× low) and stays above tol, as the verdict says. On
    condition-1e10 matrices the plain figure was off by up to 50× (2.6e-11 reported, 1.4e-9 at the weights
-   returned). The residual is measured against the budgets the solve used (b/Σb, floored at MIN_BUDGET). A separate
-   kernel, so the solve kernels keep their measured registers (inline in the report, the
-   check's code spilled 80 bytes in the batch's FP16 instance, which spills 4 without it). Its cost where nothing is
-   open: each problem's weights and Σ's diagonal read once (~24 MB of sectors for 10,000 × 100, the diagonal's
-   reads strided). */
-__global__ void certify_kernel(SolveArgs a) {
+   returned). The residual is measured against the budgets the solve used (b/Σb, floored at MIN_BUDGET).
+   Three kernels after the solve's, so the solve kernels keep their measured registers (inline in the report, the
+   check's code spilled 80 bytes in the batch's FP16 instance, which spills 4 without it): the bound, one warp per
+   problem; the Dot2 products of the problems it flags, a warp per 32 columns over the whole grid (a large problem's
+   n² products are most of the work, and one warp per problem streamed Σ at ~1 GB/s); the report, one warp per
+   flagged problem. The sums and their order are those of a warp per problem, so are the results. Its cost where
+   nothing is open: each problem's weights and Σ's diagonal read once (~24 MB of sectors for 10,000 × 100, the
+   diagonal's reads strided), and two launches that read the flags. */
+/* The converged flag's bit that marks a problem whose residual certify_bound_kernel left to be measured, between
+   it and certify_finish_kernel (bit 0 keeps the solve's verdict; the finish writes 0 or 1 over both). */
+constexpr int32_t CERTIFY_MEASURE = 2;
+
+/* Step 1, one warp per problem: the bound, and whether the residual must be measured (flagged CERTIFY_MEASURE). */
+__global__ void certify_bound_kernel(SolveArgs a) {
     const int lane = threadIdx.x;
     const int64_t n = a.n;
     for (int64_t k = blockIdx.x; k < a.batch; k += gridDim.x) {
@@ -1917,8 +1924,6 @@ __global__ void certify_kernel(SolveArgs a) {
         if (!claimed && !(res < INFINITY)) continue; /* a failure with no finite residual: nothing to measure */
         const double* S = a.cov + k * n * n;
         const double* w = a.report.weights + k * n;
-        const double* b = a.budgets_shared ? a.budgets : a.budgets + k * n;
-        double* rc = a.report.rc + k * n;
         double s = 0.0, m = 0.0;
         for (int64_t i = lane; i < n; i += 32) {
             if (w[i] != 0.0) {
@@ -1932,18 +1937,58 @@ __global__ void certify_kernel(SolveArgs a) {
         const double bound = 2.0 * (m + 4.0) * 0x1p-53 * s * s / (vol * vol);
         /* a convergence the bound leaves open; or an unconverged residual within ten bounds, which the plain figure
            understated by up to 4× (the command line names a reachable tolerance from it): measured, not judged */
-        if (claimed ? !(a.tol - res <= bound) : !(res <= 10.0 * bound)) continue;
-        double part = 0.0;
-        for (int64_t i = lane; i < n; i += 32) { /* Σ's column i: across the lanes, one row's contiguous entries */
-            double sw = 0.0, c = 0.0;
-            if (w[i] != 0.0)
-                for (int64_t j = 0; j < n; j++) dot2_add(sw, c, S[j * n + i], w[j]);
-            rc[i] = sw + c; /* (Σw)_i until the variance is known */
-            part += w[i] * rc[i];
+        const bool settled = claimed ? !(a.tol - res <= bound) : !(res <= 10.0 * bound);
+        if (!settled && lane == 0) a.report.converged[k] |= CERTIFY_MEASURE;
+    }
+}
+
+/* Step 2, one warp per 32 columns of a flagged problem, over the whole grid: (Σw)_i for its columns as Dot2 sums over
+   j in order, into rc (until the variance is known). Σ's column i across the lanes is one row's contiguous entries. A
+   warp per problem took 64 ms for one N = 3000 problem on an H200 (a lone warp streaming 72 MB), 30× the solve. */
+__global__ void certify_product_kernel(SolveArgs a) {
+    const int lane = threadIdx.x;
+    const int64_t n = a.n, blocks = (n + 31) / 32;
+    for (int64_t item = blockIdx.x; item < a.batch * blocks; item += gridDim.x) {
+        const int64_t k = item / blocks, i = (item - k * blocks) * 32 + lane;
+        if (!(a.report.converged[k] & CERTIFY_MEASURE)) continue;
+        const double* S = a.cov + k * n * n;
+        const double* w = a.report.weights + k * n;
+        if (i >= n) continue;
+        double sw = 0.0, c = 0.0;
+        if (w[i] != 0.0) {
+            int64_t j = 0;
+            for (; j + 8 <= n; j += 8) { /* eight rows' loads in flight before the dependent sums */
+                double sj[8], wj[8];
+#pragma unroll
+                for (int u = 0; u < 8; u++) {
+                    sj[u] = S[(j + u) * n + i];
+                    wj[u] = w[j + u];
+                }
+#pragma unroll
+                for (int u = 0; u < 8; u++) dot2_add(sw, c, sj[u], wj[u]);
+            }
+            for (; j < n; j++) dot2_add(sw, c, S[j * n + i], w[j]);
         }
+        a.report.rc[k * n + i] = sw + c;
+    }
+}
+
+/* Step 3, one warp per flagged problem: the variance, RC and the residual from (Σw), against the budgets the solve
+   used (b/Σb, positive ones floored at MIN_BUDGET: the solve kernel's sum, in its order); the verdict rewritten. */
+__global__ void certify_finish_kernel(SolveArgs a) {
+    const int lane = threadIdx.x;
+    const int64_t n = a.n;
+    for (int64_t k = blockIdx.x; k < a.batch; k += gridDim.x) {
+        const int32_t flag = a.report.converged[k];
+        if (!(flag & CERTIFY_MEASURE)) continue;
+        const bool claimed = (flag & 1) != 0;
+        const double res = a.report.residual[k];
+        const double* w = a.report.weights + k * n;
+        const double* b = a.budgets_shared ? a.budgets : a.budgets + k * n;
+        double* rc = a.report.rc + k * n;
+        double part = 0.0;
+        for (int64_t i = lane; i < n; i += 32) part += w[i] * rc[i];
         const double v = warp_sum(part);
-        /* the budgets the solve measured against: b/Σb, positive ones floored at MIN_BUDGET (the solve kernel's
-           sum, in its order) */
         double bsum = 0.0;
         for (int64_t i = 0; i < n; i++) bsum += b[i];
         double worst = (v > 0.0 && isfinite(v)) ? 0.0 : NAN;
@@ -1953,6 +1998,7 @@ __global__ void certify_kernel(SolveArgs a) {
             worst = nan_max(worst, fabs(rc[i] - bi));
         }
         worst = warp_max(worst);
+        __syncwarp(); /* every lane has read the flag before lane 0 rewrites it */
         if (lane == 0) { /* unconverged: the larger figure, so never below the weights' own nor below tol */
             a.report.residual[k] = claimed ? worst : fmax(res, worst);
             a.report.converged[k] = claimed && worst <= a.tol ? 1 : 0;
@@ -1965,7 +2011,14 @@ __global__ void certify_kernel(SolveArgs a) {
 cudaError_t launch_certify(const SolveArgs& a, cudaStream_t stream) {
     if (a.batch <= 0) return cudaSuccess; /* an empty grid is a launch error */
     const int64_t grid = std::min<int64_t>(a.batch, 4096);
-    ER_LAUNCH(certify_kernel, dim3((unsigned)grid), dim3(32), 0, stream, a);
+    ER_LAUNCH(certify_bound_kernel, dim3((unsigned)grid), dim3(32), 0, stream, a);
+    cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) return e;
+    const int64_t items = a.batch * ((a.n + 31) / 32);
+    ER_LAUNCH(certify_product_kernel, dim3((unsigned)std::min<int64_t>(items, 65536)), dim3(32), 0, stream, a);
+    e = cudaGetLastError();
+    if (e != cudaSuccess) return e;
+    ER_LAUNCH(certify_finish_kernel, dim3((unsigned)grid), dim3(32), 0, stream, a);
     return cudaGetLastError();
 }
 

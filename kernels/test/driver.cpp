@@ -314,20 +314,22 @@ void test_covariance(er_context* ctx, bool expect_chunking) {
         CHECK(worst <= 1e-12, "covariance kind=%d n=%lld window=%lld: relative error %.3g", c.kind,
               (long long)c.n, (long long)c.window, worst);
         CHECK(symmetric, "covariance kind=%d n=%lld: not exactly symmetric", c.kind, (long long)c.n);
-        /* up to 128 assets the one-window-per-block kernel (an experiment, EQUIRISK_COV_KERNEL=window) sums every
-           entry as the tile kernel does: the same bits, NaN-filled output and all (under the simt setting the
-           default run is the CUDA-core kernel's, whose sums differ: not compared) */
+        /* up to 128 assets the one-window-per-block kernel sums every entry as the tile kernel does: the same
+           bits, NaN-filled output and all. The default is the window kernel up to 32 assets and the tiles beyond,
+           so each is compared with the other (under the simt setting the default run is the CUDA-core kernel's,
+           whose sums differ: not compared) */
         const char* chosen = std::getenv("EQUIRISK_COV_KERNEL");
         if (c.n <= 128 && chosen == nullptr) {
+            const char* other = c.n <= 32 ? "tiles" : "window";
             Vec alt(count * c.n * c.n, NAN);
-            setenv("EQUIRISK_COV_KERNEL", "window", 1);
+            setenv("EQUIRISK_COV_KERNEL", other, 1);
             s = er_covariance(ctx, r.data(), c.rows, c.n, c.starts.data(), count, c.window, c.kind, c.lambda,
                               alt.data());
             unsetenv("EQUIRISK_COV_KERNEL");
-            CHECK(s == ER_OK, "covariance n=%lld, one window per block: %s", (long long)c.n, er_last_error());
+            CHECK(s == ER_OK, "covariance n=%lld, %s kernel: %s", (long long)c.n, other, er_last_error());
             CHECK(s != ER_OK || std::memcmp(alt.data(), got.data(), alt.size() * sizeof(double)) == 0,
-                  "covariance kind=%d n=%lld window=%lld: one window per block differs from the tile kernel",
-                  c.kind, (long long)c.n, (long long)c.window);
+                  "covariance kind=%d n=%lld window=%lld: the %s kernel differs from the default", c.kind,
+                  (long long)c.n, (long long)c.window, other);
         }
     }
     /* many windows: chunked when device memory is small */
@@ -1631,9 +1633,11 @@ void test_scenarios(er_context* ctx, bool expect_chunking) {
         }
         {
             /* a horizon of 2³¹ − 1 rows of EWMA scenarios: a refusal, not an abort (the weights' 16 GiB host vector
-               was made before any size check, and its bad_alloc crossed the C ABI) */
-            const int64_t n = 3;
-            const Vec L3 = random_chol(n);
+               was made before any size check, and its bad_alloc crossed the C ABI). 64 assets make one window
+               1.1 TB, more than any device holds; with 3 (51 GB) an H200 took the call and drew the rows. */
+            const int64_t n = 64;
+            Vec L3(n * n, 0.0); /* a diagonal L: the driver's random stream stays as the later groups expect */
+            for (int64_t i = 0; i < n; i++) L3[i * n + i] = 0.01;
             Vec w(n), rc(n), res(1), vol(1);
             std::vector<int32_t> it(1), conv(1), used(1);
             const Vec b3(n, 1.0 / n);

@@ -48,10 +48,13 @@ if [[ -n "$sanitize" ]]; then "$driver" --quick; else "$driver"; fi
 if [[ -z "$sanitize" ]]; then
     # settings the whole-device solve does not read: its group (the emulation's slowest, 512-thread blocks) is
     # left to the full run and the chunked one
-    echo "--- covariance on the CUDA-core product kernel (the tensor-core one is the default)"
+    echo "--- covariance on the CUDA-core product kernel (the tensor-core ones are the default)"
     EQUIRISK_COV_KERNEL=simt "$driver" --quick --skip wide
-    echo "--- covariance on the one-window-per-block kernel, alone and under the fused solves (an experiment)"
+    echo "--- covariance on the one-window-per-block kernel up to 128 assets (the default up to 32), alone and under"
+    echo "    the fused solves"
     EQUIRISK_COV_KERNEL=window "$driver" --quick --only covariance,fused,scenarios,bootstrap,newton
+    echo "--- covariance on the tile kernel at every size, alone and under the fused solves"
+    EQUIRISK_COV_KERNEL=tiles "$driver" --quick --only covariance,fused,scenarios,bootstrap,newton
     echo "--- solve on the warp path with the FP32 triangle (FP16 is the default)"
     EQUIRISK_SOLVE_TRI=fp32 "$driver" --quick --skip wide
     echo "--- solve on the warp path with the mixer's history in the workspace (shared memory where it fits)"

@@ -214,7 +214,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
      * weights' own (the plain figure was up to 4× low), and above tol, as the verdict says. On
      * condition-1e10 matrices the plain figure was off by up to 50× (2.6e-11 reported, 1.4e-9 at the weights
      * returned); such a solve is now reported unconverged, as it is: rounding each weight to double moves its risk
-     * contributions by more than the tolerance. The GPU's kernels apply the same rule (solve.cu's certify_kernel),
+     * contributions by more than the tolerance. The GPU's kernels apply the same rule (solve.cu's certify_* kernels),
      * so `converged` means the same on every engine.
      */
     private static RiskBudgetingResult report(NumericKernels k, double[] sigma, int off, int n, double[] b, double[] x,

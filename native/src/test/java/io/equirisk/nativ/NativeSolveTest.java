@@ -310,7 +310,7 @@ class NativeSolveTest {
      * correlation matrices of condition 1e10 with both signs, 6 to 140 assets (warp and block paths), every method,
      * each engine's converged results have weights whose residual, evaluated exactly (BigDecimal), meets the
      * tolerance, and its unconverged ones miss it or were measured above it, with a residual close to the exact one
-     * (solve.cu's certify_kernel and RiskBudgetingEngine.report apply one rule; plain products reported 2.6e-11 for
+     * (solve.cu's certify_* kernels and RiskBudgetingEngine.report apply one rule; plain products reported 2.6e-11 for
      * an exact 1.4e-9 here). Some must converge, and some draws sit at the limit rounding sets.
      */
     @Test
