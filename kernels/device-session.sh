@@ -27,10 +27,13 @@
 #                8 rows) against the baseline's (a block per row, EQUIRISK_BASE_REV) and against 4, 12 and 16 rows per
 #                block (`draw_variants`, sm_90), L mirrored and row-major ("Scenario draws, eight rows a block")
 #   draw-ncu     the same on the scenario draw kernel
+#   cov-big      compare_libs: the covariance N = 5000, T = 2520 on the tile kernel's tiles of 128 and of 64
+#                (EQUIRISK_COV_TILE; mma m16n8k4) against the baseline build (m8n8k4), alternating ("Eleventh GPU
+#                session" in RESULTS.md)
 #   cov-N        compare_libs at N = 100, 50, 32: the covariance of the rolling windows and of the scenarios (10,000
 #                of 252 × N) on the one-window-per-block kernel (EQUIRISK_COV_KERNEL=window; the default up to 32)
-#                against the tile kernel (=tiles), alternating ("Covariance of many small windows, one block each",
-#                "Tenth GPU session" in RESULTS.md)
+#                against the tile kernel's tiles of 64 and 128 and the baseline build's, alternating ("Covariance of
+#                many small windows, one block each", "Tenth" and "Eleventh GPU session" in RESULTS.md)
 #   layout-N     compare_libs at N = 100, 50, 32: the scenario draw with L mirrored (the default) against L row-major
 #                (EQUIRISK_SCENARIO_L=rows), alternating
 #   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
@@ -283,11 +286,22 @@ run() {
     done
     draw_libs+=(rows8-Lrows="$base,EQUIRISK_SCENARIO_L=rows" rows8-again="$base")
     step draw 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 "$cmp" "${draw_libs[@]}"
-    # the covariance of many small windows: one window per block against the tile kernel, by N (the same bits)
+    # the covariance N = 5000, T = 2520 (a batch of 10 solves beside it, rolling windows and scenarios left out): the
+    # tile kernel's 128 and 64 tiles (mma m16n8k4) against the baseline build (the m8n8k4 kernel), alternating
+    local cov_base=()
+    if [[ -f "$dev/base/libequirisk_cuda.so" ]] && ((!emulation)); then
+        cov_base=("base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so")
+    fi
+    ((emulation)) || step cov-big 90 env EQUIRISK_CMP_BATCH=10 EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_SCENARIOS=0 "$cmp" \
+        tiles128="$base,EQUIRISK_COV_TILE=128" "${cov_base[@]}" tiles64="$base,EQUIRISK_COV_TILE=64" \
+        tiles128-again="$base,EQUIRISK_COV_TILE=128" "${cov_base[@]/=/-again=}"
+    # the covariance of many small windows by N: the tile kernel's 64 and 128 tiles, one window per block, and the
+    # baseline build's tiles (the same bits within this build)
     for wn in 100 50 32; do
         step "cov-$wn" 60 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_N="$wn" "$cmp" \
-            tiles="$base,EQUIRISK_COV_KERNEL=tiles" window="$base,EQUIRISK_COV_KERNEL=window" \
-            tiles2="$base,EQUIRISK_COV_KERNEL=tiles" window2="$base,EQUIRISK_COV_KERNEL=window"
+            tiles64="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=64" window="$base,EQUIRISK_COV_KERNEL=window" \
+            tiles128="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=128" "${cov_base[@]}" \
+            tiles64-again="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=64"
     done
     # the scenario draw's two layouts of L by N, alternating (the same bits; batch and rolling windows beside the
     # point, the covariance left out)
@@ -315,7 +329,7 @@ run() {
         # the warp path shares memory between lanes with no barrier but its shuffles, the whole-device solve between
         # blocks through its last-block tails: racecheck and synccheck on the solves (their shared-memory kernels)
         step racecheck 150 "$sanitizer" --tool racecheck --racecheck-report all --error-exitcode 9 \
-            "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide,scenarios,bootstrap,newton
+            "$dev/bin/driver-lineinfo" --quick --only solve,lanes,wide,scenarios,bootstrap,newton,covariance,fused
         step synccheck 30 "$sanitizer" --tool synccheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
             --only solve,covariance,wide,scenarios,bootstrap,newton
         # the one-window-per-block covariance (an experiment, off by default): its staging barriers and fragment

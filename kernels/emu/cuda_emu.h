@@ -218,7 +218,7 @@ struct BlockState {
     Barrier* block_barrier = nullptr;
     std::vector<std::unique_ptr<Barrier>> warp_barriers;
     std::vector<uint64_t> warp_slots; /* 32 per warp: the shuffle exchange */
-    std::vector<uint32_t> wmma_calls; /* per thread: warp-collective wmma calls so far (sampled checks) */
+    std::vector<double> mma_slots;    /* 3 per thread: the operands of a warp's mma */
     unsigned char* dynamic_shared = nullptr;
 };
 
@@ -345,7 +345,7 @@ public:
             state.warp_barriers.push_back(std::make_unique<Barrier>(in_warp));
         }
         state.warp_slots.assign(nwarps * 32, 0);
-        state.wmma_calls.assign(nthreads, 0);
+        state.mma_slots.assign(nthreads * 3, 0.0);
         /* 16-byte aligned dynamic shared memory, filled with NaN bytes: a read before a write shows. */
         std::vector<unsigned char> smem(dynamic_bytes + 16, 0xff);
         state.dynamic_shared = smem.data() + ((16 - (reinterpret_cast<uintptr_t>(smem.data()) & 15)) & 15);
@@ -521,97 +521,37 @@ inline T __ldcg(const T* p) { return *p; }
    nvcc build's ordering (the whole-device solve's last-block tickets). */
 inline void __threadfence() { std::atomic_thread_fence(std::memory_order_seq_cst); }
 
-/* ---- nvcuda::wmma, the FP64 m8n8k4 subset ----
-   Operand fragments: every lane holds the whole 8×4 / 4×8 tile (row-major). Accumulators: every lane holds two of
-   the 64 entries, lane l the entries 2l and 2l+1 of the row-major tile, and computes only those, so an mma costs
-   each lane 8 FMAs, not 256, and a store writes every entry once (no racing identical stores). Results follow the
-   API's definition, not a register layout (which real code must not assume either). The warp-collective calls check
-   what the hardware requires and would otherwise fault on or silently mis-load: every lane passes the same pointer
-   and ldm, the pointer is 256-bit aligned, and ldm is a multiple of 16 bytes. */
-namespace nvcuda {
-namespace wmma {
-struct matrix_a {};
-struct matrix_b {};
-struct accumulator {};
-struct row_major {};
-struct col_major {};
-enum layout_t { mem_row_major, mem_col_major };
-
-template <class Use, int M, int N, int K, class T, class Layout = void>
-struct fragment;
-template <class Layout>
-struct fragment<matrix_a, 8, 8, 4, double, Layout> {
-    static constexpr int rows = 8, cols = 4;
-    double x[32];
-};
-template <class Layout>
-struct fragment<matrix_b, 8, 8, 4, double, Layout> {
-    static constexpr int rows = 4, cols = 8;
-    double x[32];
-};
-template <>
-struct fragment<accumulator, 8, 8, 4, double, void> {
-    static constexpr int num_elements = 2;
-    double x[2];
-};
-
-namespace detail {
-inline void check_collective(const void* p, unsigned ldm, const char* what) {
-    /* Every 8th call of each lane (the lanes of a warp make the same calls, so they agree on which): one exchange,
-       user-space pointers fitting in 48 bits with ldm above them. Sampled because an exchange is two warp barriers,
-       which made the emulated covariance ~8× slower when taken on every call; a lane-dependent argument is a
-       systematic bug and shows up on the sampled calls. */
-    const uint64_t mine = reinterpret_cast<uint64_t>(p) ^ (static_cast<uint64_t>(ldm) << 48);
-    if (::cuda_emu::tl_block->wmma_calls[::cuda_emu::tl_linear]++ % 8 == 0 && ::cuda_emu::exchange(mine, 0) != mine) {
-        std::fprintf(stderr, "cuda_emu: %s: lanes of one warp passed different pointers or ldm\n", what);
-        std::abort();
+/* ---- mma.sync.aligned.m16n8k4.row.col.f64 (er_mma.cuh's mma_16x8x4) ----
+   D = A·B + C for A 16 × 4, B 4 × 8, C and D 16 × 8, in the PTX ISA's register layout ("Matrix Fragments for
+   mma.m16n8k4", .f64): lane l = 4·g + t holds a0 = A(g, t), a1 = A(g + 8, t), b0 = B(t, g), and d[q] = D(g + 8·(q/2),
+   2t + q%2). Every lane publishes its operands, then computes its own four entries, each a chain of four FMAs in k
+   order. Emulating the registers (not a whole tile per lane) means a kernel that puts the wrong element in a lane
+   gets wrong results here, as it would on the device. Every lane of the warp must call it, as .aligned requires:
+   a lane that does not leaves the others waiting at the warp barrier (a hang the tests see). */
+namespace cuda_emu {
+inline void mma_m16n8k4_f64(double (&d)[4], double a0, double a1, double b0) {
+    const unsigned lane = tl_linear % 32;
+    double* slots = tl_block->mma_slots.data() + (tl_linear / 32) * 32 * 3;
+    slots[3 * lane] = a0;
+    slots[3 * lane + 1] = a1;
+    slots[3 * lane + 2] = b0;
+    sync_warp();
+    const unsigned g = lane / 4, t = lane % 4;
+    double out[4];
+    for (unsigned q = 0; q < 4; q++) {
+        const unsigned row = g + 8 * (q / 2), col = 2 * t + q % 2;
+        double s = d[q];
+        for (unsigned k = 0; k < 4; k++) {
+            const double a = slots[3 * (4 * (row % 8) + k) + row / 8]; /* A(row, k): lane 4·(row % 8) + k */
+            const double b = slots[3 * (4 * col + k) + 2];              /* B(k, col): lane 4·col + k */
+            s = std::fma(a, b, s);
+        }
+        out[q] = s;
     }
-    if (reinterpret_cast<uint64_t>(p) % 32 != 0 || ldm % 2 != 0) {
-        std::fprintf(stderr, "cuda_emu: %s: pointer %p not 256-bit aligned or ldm %u not a multiple of 16 bytes\n",
-                     what, p, ldm);
-        std::abort();
-    }
+    sync_warp(); /* nobody overwrites a slot before every lane has read */
+    for (unsigned q = 0; q < 4; q++) d[q] = out[q];
 }
-/* the accumulator entries (row, column) lane `lane` holds: e = 2·lane + i, row e / 8, column e % 8 */
-inline unsigned lane() { return ::cuda_emu::tl_linear % 32; }
-}  // namespace detail
-
-template <class Use, class L>
-inline void load_matrix_sync(fragment<Use, 8, 8, 4, double, L>& f, const double* p, unsigned ldm) {
-    using F = fragment<Use, 8, 8, 4, double, L>;
-    detail::check_collective(p, ldm, "load_matrix_sync");
-    constexpr bool col = std::is_same_v<L, col_major>;
-    for (int r = 0; r < F::rows; r++)
-        for (int c = 0; c < F::cols; c++) f.x[r * F::cols + c] = col ? p[(size_t)c * ldm + r] : p[(size_t)r * ldm + c];
-}
-inline void fill_fragment(fragment<accumulator, 8, 8, 4, double>& f, double v) { f.x[0] = f.x[1] = v; }
-/* d = a·b + c, each entry a chain of four FMAs in k order */
-template <class La, class Lb>
-inline void mma_sync(fragment<accumulator, 8, 8, 4, double>& d, const fragment<matrix_a, 8, 8, 4, double, La>& a,
-                     const fragment<matrix_b, 8, 8, 4, double, Lb>& b,
-                     const fragment<accumulator, 8, 8, 4, double>& c) {
-    const unsigned l = detail::lane();
-    double out[2];
-    for (unsigned i = 0; i < 2; i++) {
-        const unsigned e = 2 * l + i, r = e / 8, col = e % 8;
-        double s = c.x[i];
-        for (int k = 0; k < 4; k++) s = std::fma(a.x[r * 4 + k], b.x[k * 8 + col], s);
-        out[i] = s;
-    }
-    d.x[0] = out[0];
-    d.x[1] = out[1];
-}
-inline void store_matrix_sync(double* p, const fragment<accumulator, 8, 8, 4, double>& f, unsigned ldm,
-                              layout_t layout) {
-    detail::check_collective(p, ldm, "store_matrix_sync");
-    const unsigned l = detail::lane();
-    for (unsigned i = 0; i < 2; i++) {
-        const unsigned e = 2 * l + i, r = e / 8, c = e % 8;
-        (layout == mem_col_major ? p[(size_t)c * ldm + r] : p[(size_t)r * ldm + c]) = f.x[i];
-    } /* as on the device, other threads see the stores only after a barrier */
-}
-}  // namespace wmma
-}  // namespace nvcuda
+}  // namespace cuda_emu
 
 /* ---- runtime API over host memory ---- */
 enum cudaError_t {

@@ -4,14 +4,14 @@
  *   cov_k = scale · Σ_t w_t (r_t − m)(r_t − m)ᵀ over rows [start_k, start_k + window)
  *   sample: m = window mean, w_t = 1, scale = 1/(window − 1);  EWMA: m = 0, w_t = λ^(window−1−t)/Σλ^…, scale = 1.
  *
- * A means kernel, then a symmetric rank-k product over the upper-triangle 64 × 64 tiles of each matrix, every entry
+ * A means kernel, then a symmetric rank-k product over the upper-triangle tiles of each matrix, every entry
  * written to (i,j) and (j,i) from one value so the matrix is exactly symmetric. Grid: x over upper-triangle tiles,
- * y over windows; both grid-stride, so any grid size is correct. Two product kernels:
- * - syrk_tensor_kernel (the default above 32 assets): FP64 tensor cores (DMMA, wmma m8n8k4, sm_80+; every
- *   architecture this library is built for has them): H100 SXM peaks at 67 TFLOP/s there against 34 on the FP64
- *   CUDA cores.
- * - syrk_kernel (EQUIRISK_COV_KERNEL=simt): the CUDA-core version, 4 × 4 register blocks; kept to compare on a GPU
- *   and as the plainer statement of the same computation.
+ * y over windows; both grid-stride, so any grid size is correct. Three product kernels:
+ * - syrk_tensor_kernel (the default above 32 assets): FP64 tensor cores (mma m16n8k4 on sm_90, two m8n8k4 on
+ *   sm_80–89: er_mma.cuh), tiles of 128 × 128 (above 128 assets) or 64 × 64. H100 SXM peaks at 67 TFLOP/s there
+ *   against 34 on the FP64 CUDA cores.
+ * - syrk_kernel (EQUIRISK_COV_KERNEL=simt): the CUDA-core version, 64 × 64 tiles of 4 × 4 register blocks; kept to
+ *   compare on a GPU and as the plainer statement of the same computation.
  * - syrk_window_kernel (the default up to 32 assets; EQUIRISK_COV_KERNEL=window up to 128): the tensor-core product
  *   with one window per block, for many small windows; the tile kernel's bits. Faster than the tiles only at n ≤ 32
  *   on an H200 (cov_kernel says by how much).
@@ -20,12 +20,13 @@
 #include <cstring>
 
 #include "er_kernels.h"
+#include "er_mma.cuh"
 
 namespace er {
 namespace {
 
-constexpr int TILE = 64;          /* output tile edge */
-constexpr int KT = 16;            /* rows of returns staged per step */
+constexpr int TILE = 64;          /* the CUDA-core kernel's output tile edge */
+constexpr int KT = 16;            /* its rows of returns staged per step */
 constexpr int TX = 16, TY = 16;   /* 256 threads; each owns a 4 × 4 block of the tile */
 constexpr int MICRO = TILE / TX;  /* 4 */
 
@@ -149,41 +150,97 @@ __global__ void __launch_bounds__(TX * TY) syrk_kernel(const double* __restrict_
 
 
 /* ---- the tensor-core product ----
-   A 128-thread block computes one 64 × 64 tile; its four warps each own a 32 × 32 quadrant as 4 × 4 accumulator
-   fragments (8 × 8 each). Per step TC_KT rows of both column panels are staged in shared memory, demeaned (and
-   weighted on the i side) on the way in; the next step's rows are loaded into registers while the current step's
-   fragments are multiplied, so the global loads' latency hides behind the DMMAs.
-   Layouts: a_s[t][i] is the panel X_I as stored (t-major), which is Aᵀ for A = X_Iᵀ, i.e. A in column-major order;
-   b_s[t][j] is B = X_J in row-major order. Rows are TC_LD = 68 doubles (544 B) apart: a multiple of 32 B, as
-   load/store_matrix_sync require, and 8 banks of shift per row, so an 8 × 4 fragment load touches each bank twice
-   (2 wavefronts, the minimum for 256 B) where 64 would make it 4-way. */
-constexpr int TC_TILE = 64;
+   Both tensor-core kernels build a window's product from one warp-level piece: a warp computes a 32 × 32 block of
+   Σ_t a_t b_tᵀ over the TC_KT rows staged in shared memory, as 2 × 4 accumulators of 16 × 8 (mma_16x8x4, er_mma.cuh),
+   and writes its block straight from those registers. The staged panels are t-major, a_s[t][i] and b_s[t][j], so A
+   (16 × 4) is read column by column and B (4 × 8) row by row. Rows of a panel are ld doubles apart with ld ≡ 4
+   (mod 16): the lanes 4g + t of a half-warp read rows t and columns g (t, g < 4), 16 distinct bank pairs, so every
+   operand load is conflict-free. Each entry is the same sum in the same order in every kernel and tile size: steps
+   of TC_KT rows, within them chunks of four rows, a chain of four FMAs each (the tensor core's, or the emulation's),
+   so the kernels give the same bits (the driver compares them). */
 constexpr int TC_KT = 16;
-constexpr int TC_LD = TC_TILE + 4;
-constexpr int TC_THREADS = 128;
-constexpr int TC_ROWS_PER_THREAD = TC_KT * TC_TILE / TC_THREADS; /* 8 staged rows of each panel per thread */
-constexpr int TC_ROW_STEP = TC_THREADS / TC_TILE;                /* 2: thread tid stages column tid % 64 */
-constexpr int TC_FRAGS = 4;                                      /* 4 × 4 fragments of 8 × 8 per warp */
 
-namespace wmma = nvcuda::wmma;
-using FragA = wmma::fragment<wmma::matrix_a, 8, 8, 4, double, wmma::col_major>;
-using FragB = wmma::fragment<wmma::matrix_b, 8, 8, 4, double, wmma::row_major>;
-using FragC = wmma::fragment<wmma::accumulator, 8, 8, 4, double>;
+__device__ __forceinline__ void warp_product_32x32(double (&acc)[2][4][4], const double* a, const double* b, int ld,
+                                                   int lane) {
+    const int g = lane / 4, t = lane % 4;
+#pragma unroll
+    for (int kk = 0; kk < TC_KT; kk += 4) {
+        const double* ar = a + (kk + t) * ld + g;
+        const double* br = b + (kk + t) * ld + g;
+        double a0[2], a1[2], b0[4];
+#pragma unroll
+        for (int u = 0; u < 2; u++) {
+            a0[u] = ar[16 * u];
+            a1[u] = ar[16 * u + 8];
+        }
+#pragma unroll
+        for (int v = 0; v < 4; v++) b0[v] = br[8 * v];
+#pragma unroll
+        for (int u = 0; u < 2; u++)
+#pragma unroll
+            for (int v = 0; v < 4; v++) mma_16x8x4(acc[u][v], a0[u], a1[u], b0[v]);
+    }
+}
 
-__global__ void __launch_bounds__(TC_THREADS) syrk_tensor_kernel(const double* __restrict__ r, int64_t n,
-                                                                 const int64_t* __restrict__ starts, int64_t count,
-                                                                 int64_t window, const double* __restrict__ weights,
-                                                                 const double* __restrict__ means, double scale,
-                                                                 double* __restrict__ out) {
-    /* the two staged panels during the product, the finished 64 × 64 tile afterwards */
-    __align__(32) __shared__ double smem[TC_TILE * TC_LD];
-    double* const a_s = smem;
-    double* const b_s = smem + TC_KT * TC_LD;
-    double* const c_s = smem;
-    const int tid = threadIdx.x, warp = tid / 32;
-    const int wr = (warp / 2) * 32, wc = (warp % 2) * 32; /* the warp's quadrant */
-    const int col = tid % TC_TILE, row0 = tid / TC_TILE;
-    const int64_t nt = (n + TC_TILE - 1) / TC_TILE;
+/* The warp's 32 × 32 block at (i0, j0) of the window's matrix, scaled: only entries with i ≤ j, each to (i, j) and
+   (j, i) (on the diagonal (i, j) and (j, i) are different sums, the weight sitting on one side, and only one may be
+   used). A store instruction writes 8 rows × 4 entries of one accumulator, and the transposed one 4 rows × 8
+   consecutive entries: whole 32-byte sectors either way once both halves of a pair are written. */
+__device__ __forceinline__ void store_warp_block(const double (&acc)[2][4][4], double* ok, int64_t n, int64_t i0,
+                                                 int64_t j0, double scale, int lane) {
+    const int g = lane / 4, t = lane % 4;
+#pragma unroll
+    for (int u = 0; u < 2; u++)
+#pragma unroll
+        for (int v = 0; v < 4; v++)
+#pragma unroll
+            for (int q = 0; q < 4; q++) {
+                const int64_t i = i0 + 16 * u + g + 8 * (q / 2), j = j0 + 8 * v + 2 * t + q % 2;
+                if (i < n && j < n && i <= j) {
+                    const double val = acc[u][v][q] * scale;
+                    ok[i * n + j] = val;
+                    ok[j * n + i] = val;
+                }
+            }
+}
+
+__device__ __forceinline__ void zero(double (&acc)[2][4][4]) {
+#pragma unroll
+    for (int u = 0; u < 2; u++)
+#pragma unroll
+        for (int v = 0; v < 4; v++)
+#pragma unroll
+            for (int q = 0; q < 4; q++) acc[u][v][q] = 0.0;
+}
+
+/* ---- the tile kernel: one (32·WS) × (32·WS) tile of the upper triangle per block ----
+   WS × WS warps; warp w owns the 32 × 32 block (w / WS, w % WS). Per step TC_KT rows of both column panels are
+   staged, demeaned (and weighted on the i side) on the way in; the next step's rows are loaded into registers while
+   the current step's products run, so the global loads' latency hides behind the tensor cores. Thread tid stages
+   column tid % tile of both panels, rows tid / tile + WS·s.
+   Tile 128 (WS = 4, 512 threads) stages half the bytes per product that tile 64 (WS = 2, 128 threads) does: at
+   N = 5000 the tile-64 kernel reads its panels from L2 ~8 GB, as much as an H200's L2 serves in ~1.2 ms, once the
+   tensor cores run at twice the m8n8k4 rate. Tile 64 has four times the blocks for small or few matrices. */
+template <int WS>
+struct TileShape {
+    static constexpr int tile = 32 * WS, threads = 32 * WS * WS, ld = tile + 4, rows = TC_KT / WS;
+    static_assert(ld % 16 == 4, "conflict-free operand loads");
+};
+
+template <int WS>
+__global__ void __launch_bounds__(TileShape<WS>::threads) syrk_tensor_kernel(const double* __restrict__ r, int64_t n,
+                                                                            const int64_t* __restrict__ starts,
+                                                                            int64_t count, int64_t window,
+                                                                            const double* __restrict__ weights,
+                                                                            const double* __restrict__ means,
+                                                                            double scale, double* __restrict__ out) {
+    using S = TileShape<WS>;
+    __shared__ double a_s[TC_KT * S::ld];
+    __shared__ double b_s[TC_KT * S::ld];
+    const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
+    const int wr = 32 * (warp / WS), wc = 32 * (warp % WS); /* the warp's block */
+    const int col = tid % S::tile, row0 = tid / S::tile;
+    const int64_t nt = (n + S::tile - 1) / S::tile;
     const int64_t ntiles = nt * (nt + 1) / 2;
 
     for (int64_t k = blockIdx.y; k < count; k += gridDim.y) {
@@ -193,114 +250,66 @@ __global__ void __launch_bounds__(TC_THREADS) syrk_tensor_kernel(const double* _
         for (int64_t p = blockIdx.x; p < ntiles; p += gridDim.x) {
             int64_t ti, tj;
             tile_of(p, nt, &ti, &tj);
-            const int64_t i0 = ti * TC_TILE, j0 = tj * TC_TILE;
+            const int64_t i0 = ti * S::tile, j0 = tj * S::tile;
             const bool in_i = i0 + col < n, in_j = j0 + col < n;
             const double mi = in_i ? mk[i0 + col] : 0.0, mj = in_j ? mk[j0 + col] : 0.0;
-            double pa[TC_ROWS_PER_THREAD], pb[TC_ROWS_PER_THREAD], pw[TC_ROWS_PER_THREAD];
-            /* rows t0 + row0 + 2s of both panels into registers, raw: the demeaning and weighting wait for the
-               store, after the step's DMMAs, so nothing waits on these loads until then (done here, ptxas issued
+            double pa[S::rows], pb[S::rows], pw[S::rows];
+            /* rows t0 + row0 + WS·s of both panels into registers, raw: the demeaning and weighting wait for the
+               store, after the step's products, so nothing waits on these loads until then (done here, ptxas issued
                the arithmetic right behind the loads and the warps stalled on them: 42% of the stall samples on an
                H200). Past the window or the matrix edge the value is the mean itself, so the store makes it 0. */
             auto fetch = [&](int64_t t0) {
 #pragma unroll
-                for (int s = 0; s < TC_ROWS_PER_THREAD; s++) {
-                    const int64_t t = t0 + row0 + TC_ROW_STEP * s;
+                for (int s = 0; s < S::rows; s++) {
+                    const int64_t t = t0 + row0 + WS * s;
                     const bool live = t < window;
                     pw[s] = (live && weights != nullptr) ? weights[t] : 1.0;
                     pa[s] = (live && in_i) ? rk[t * n + i0 + col] : mi;
                     pb[s] = (live && in_j) ? rk[t * n + j0 + col] : mj;
                 }
             };
-            FragC acc[TC_FRAGS][TC_FRAGS];
-#pragma unroll
-            for (int u = 0; u < TC_FRAGS; u++)
-#pragma unroll
-                for (int v = 0; v < TC_FRAGS; v++) wmma::fill_fragment(acc[u][v], 0.0);
-
+            double acc[2][4][4];
+            zero(acc);
             fetch(0);
             for (int64_t t0 = 0; t0 < window; t0 += TC_KT) {
-                __syncthreads(); /* the previous step's fragments (or the previous tile's c_s) are read */
+                __syncthreads(); /* the previous step's operands (or the previous tile's) are read */
 #pragma unroll
-                for (int s = 0; s < TC_ROWS_PER_THREAD; s++) {
-                    a_s[(row0 + TC_ROW_STEP * s) * TC_LD + col] = (pa[s] - mi) * pw[s];
-                    b_s[(row0 + TC_ROW_STEP * s) * TC_LD + col] = pb[s] - mj;
+                for (int s = 0; s < S::rows; s++) {
+                    a_s[(row0 + WS * s) * S::ld + col] = (pa[s] - mi) * pw[s];
+                    b_s[(row0 + WS * s) * S::ld + col] = pb[s] - mj;
                 }
                 __syncthreads();
                 if (t0 + TC_KT < window) fetch(t0 + TC_KT);
-#pragma unroll
-                for (int kk = 0; kk < TC_KT; kk += 4) {
-                    FragA a[TC_FRAGS];
-                    FragB b[TC_FRAGS];
-#pragma unroll
-                    for (int u = 0; u < TC_FRAGS; u++) wmma::load_matrix_sync(a[u], a_s + kk * TC_LD + wr + 8 * u, TC_LD);
-#pragma unroll
-                    for (int v = 0; v < TC_FRAGS; v++) wmma::load_matrix_sync(b[v], b_s + kk * TC_LD + wc + 8 * v, TC_LD);
-#pragma unroll
-                    for (int u = 0; u < TC_FRAGS; u++)
-#pragma unroll
-                        for (int v = 0; v < TC_FRAGS; v++) wmma::mma_sync(acc[u][v], a[u], b[v], acc[u][v]);
-                }
+                warp_product_32x32(acc, a_s + wr, b_s + wc, S::ld, lane);
             }
-            /* The tile goes out through shared memory twice, so both writes are coalesced rows: first as computed
-               (row i of the tile → (i, j0..)), then transposed by storing the fragments column-major (row j →
-               (j, i0..)). Only entries with i ≤ j are written, each to both places: on a diagonal tile (i,j) and
-               (j,i) are different sums (the weight sits on one side) and must not both be used. */
-            __syncthreads();
-#pragma unroll
-            for (int u = 0; u < TC_FRAGS; u++)
-#pragma unroll
-                for (int v = 0; v < TC_FRAGS; v++)
-                    wmma::store_matrix_sync(c_s + (wr + 8 * u) * TC_LD + wc + 8 * v, acc[u][v], TC_LD,
-                                            wmma::mem_row_major);
-            __syncthreads();
-            for (int e = tid; e < TC_TILE * TC_TILE; e += TC_THREADS) {
-                const int a = e / TC_TILE, c = e % TC_TILE;
-                const int64_t i = i0 + a, j = j0 + c;
-                if (i < n && j < n && i <= j) ok[i * n + j] = c_s[a * TC_LD + c] * scale;
-            }
-            __syncthreads();
-#pragma unroll
-            for (int u = 0; u < TC_FRAGS; u++)
-#pragma unroll
-                for (int v = 0; v < TC_FRAGS; v++)
-                    wmma::store_matrix_sync(c_s + (wc + 8 * v) * TC_LD + wr + 8 * u, acc[u][v], TC_LD,
-                                            wmma::mem_col_major);
-            __syncthreads();
-            for (int e = tid; e < TC_TILE * TC_TILE; e += TC_THREADS) {
-                const int a = e / TC_TILE, c = e % TC_TILE; /* c_s[a][c] = tile entry (i0 + c, j0 + a) */
-                const int64_t i = i0 + c, j = j0 + a;
-                if (i < n && j < n && i <= j) ok[j * n + i] = c_s[a * TC_LD + c] * scale;
-            }
+            store_warp_block(acc, ok, n, i0 + wr, j0 + wc, scale, lane);
         }
     }
 }
 
-/* ---- the tensor-core product for small n: one window per block ----
+/* ---- the window kernel: one window per block, for small n ----
    The tile kernel gives a window of n = 65–128 three 64 × 64 blocks, each staging both of its column panels: at
    n = 100 they compute 12,288 entries for the upper triangle's 5,050, and stage the window's rows six times. Here
-   one block takes a whole window of n ≤ WIN_BLOCKS · 32: each step's WIN_KT rows are staged once, all of the
+   one block takes a whole window of n ≤ WIN_BLOCKS · 32: each step's TC_KT rows are staged once, all of the
    window's columns (demeaned; the i side weighted), and warp w < nb(nb + 1)/2 (nb = ⌈n/32⌉) computes the w-th upper
    32 × 32 block (row-major over the upper triangle of nb × nb); for n ≤ 64 a few more warps only help to stage, so
    that no thread stages more than WIN_STAGED values a step. The rows are staged straight from global memory: a
-   prefetch into registers, as the tile kernel's, made ptxas spill at its 168 registers (76 bytes). Every entry is
-   the same sum in the same order as the tile kernel's (steps of WIN_KT = TC_KT rows, mma chunks of 4), so the two
-   give the same bits (the driver compares them). Fragments past n are multiplied too (zeros): predicating them made
-   ptxas spill. The default for n ≤ 32, where an H200 ran it 26–46% faster than the tile kernel (cov_kernel). */
+   prefetch into registers, as the tile kernel's, made ptxas spill at its 168 registers (76 bytes). Blocks past n
+   are multiplied too (zeros): predicating them made ptxas spill. The default for n ≤ 32, where an H200 ran it
+   26–46% faster than the tile kernel (cov_kernel). */
 constexpr int WIN_BLOCKS = 4;                   /* nb ≤ 4: n ≤ 128 */
 constexpr int WIN_COLS = 32 * WIN_BLOCKS;       /* staged columns at most */
-constexpr int WIN_KT = TC_KT;                   /* rows staged per step */
 constexpr int WIN_STAGED = 8;                   /* staged values per thread and step, at most */
 
-/* The layout for NB blocks of 32 columns. A staged row's stride is 32·NB + 4 doubles, so rows stay 32 B-aligned
-   (as load_matrix_sync requires) and each is 8 banks further on than the one before. Warps: one per upper block,
-   and enough that each thread stages ≤ WIN_STAGED values a step. */
+/* The layout for NB blocks of 32 columns. A staged row's stride is 32·NB + 4 doubles (≡ 4 mod 16, as the operand
+   loads want). Warps: one per upper block, and enough that each thread stages ≤ WIN_STAGED values a step. */
 template <int NB>
 struct WindowLayout {
     static constexpr int cols = 32 * NB, ld = cols + 4, blocks = NB * (NB + 1) / 2;
-    static constexpr int stagers = (WIN_KT * cols + 32 * WIN_STAGED - 1) / (32 * WIN_STAGED);
+    static constexpr int stagers = (TC_KT * cols + 32 * WIN_STAGED - 1) / (32 * WIN_STAGED);
     static constexpr int warps = blocks > stagers ? blocks : stagers;
-    /* both panels and a 64-double scratch per warp */
-    static constexpr int doubles = 2 * WIN_KT * ld + 64 * warps;
+    static constexpr int doubles = 2 * TC_KT * ld; /* both panels */
+    static_assert(ld % 16 == 4, "conflict-free operand loads");
 };
 
 template <int NB>
@@ -311,11 +320,9 @@ syrk_window_kernel(const double* __restrict__ r, int64_t n, const int64_t* __res
     using W = WindowLayout<NB>;
     constexpr int nb = NB, cols = W::cols, blocks = W::blocks, ld = W::ld, threads = 32 * W::warps;
     const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
-    /* the two staged panels, then each warp's 8 × 8 fragment on its way out (static: 32 B-aligned for wmma) */
-    __align__(32) __shared__ double smem[W::doubles];
+    __shared__ double smem[W::doubles];
     double* const a_s = smem;
-    double* const b_s = smem + WIN_KT * ld;
-    double* const c_s = smem + 2 * WIN_KT * ld;
+    double* const b_s = smem + TC_KT * ld;
     /* warp → its block (bi, bj), bi ≤ bj; warps past the blocks only stage */
     int bi = 0, rest = warp < blocks ? warp : 0;
     while (rest >= nb - bi) {
@@ -328,14 +335,11 @@ syrk_window_kernel(const double* __restrict__ r, int64_t n, const int64_t* __res
         const double* rk = r + starts[k] * n;
         const double* mk = means + k * n;
         double* ok = out + k * n * n;
-        FragC acc[TC_FRAGS][TC_FRAGS];
-#pragma unroll
-        for (int u = 0; u < TC_FRAGS; u++)
-#pragma unroll
-            for (int v = 0; v < TC_FRAGS; v++) wmma::fill_fragment(acc[u][v], 0.0);
-        for (int64_t t0 = 0; t0 < window; t0 += WIN_KT) {
+        double acc[2][4][4];
+        zero(acc);
+        for (int64_t t0 = 0; t0 < window; t0 += TC_KT) {
             __syncthreads(); /* every warp is done with the previous step's panels (or the previous window's) */
-            for (int e = tid; e < WIN_KT * cols; e += threads) {
+            for (int e = tid; e < TC_KT * cols; e += threads) {
                 const int tt = e / cols, c = e - tt * cols;
                 const int64_t t = t0 + tt;
                 double a = 0.0, b = 0.0;
@@ -347,54 +351,9 @@ syrk_window_kernel(const double* __restrict__ r, int64_t n, const int64_t* __res
                 b_s[tt * ld + c] = b;
             }
             __syncthreads();
-            if (computes) {
-#pragma unroll
-                for (int kk = 0; kk < WIN_KT; kk += 4) {
-                    FragA fa[TC_FRAGS];
-                    FragB fb[TC_FRAGS];
-#pragma unroll
-                    for (int u = 0; u < TC_FRAGS; u++)
-                        wmma::load_matrix_sync(fa[u], a_s + kk * ld + i0 + 8 * u, ld);
-#pragma unroll
-                    for (int v = 0; v < TC_FRAGS; v++)
-                        wmma::load_matrix_sync(fb[v], b_s + kk * ld + j0 + 8 * v, ld);
-#pragma unroll
-                    for (int u = 0; u < TC_FRAGS; u++)
-#pragma unroll
-                        for (int v = 0; v < TC_FRAGS; v++) wmma::mma_sync(acc[u][v], fa[u], fb[v], acc[u][v]);
-                }
-            }
+            if (computes) warp_product_32x32(acc, a_s + i0, b_s + j0, ld, lane);
         }
-        if (!computes) continue;
-        /* Each fragment goes out through the warp's 8 × 8 scratch twice, as computed (row i → (i, j..j+7)) and
-           transposed (row j → (j, i..i+7)): 64-byte runs either way. Only entries with i ≤ j are written, each to both
-           places, as the tile kernel does. */
-        double* cw = c_s + 64 * warp;
-#pragma unroll
-        for (int u = 0; u < TC_FRAGS; u++)
-#pragma unroll
-            for (int v = 0; v < TC_FRAGS; v++) {
-                const int fi = i0 + 8 * u, fj = j0 + 8 * v;
-                if (fi >= n || fj >= n || fi > fj + 7) continue; /* uniform over the warp */
-#pragma unroll
-                for (int pass = 0; pass < 2; pass++) {
-                    __syncwarp();
-                    wmma::store_matrix_sync(cw, acc[u][v], 8, pass == 0 ? wmma::mem_row_major : wmma::mem_col_major);
-                    __syncwarp();
-#pragma unroll
-                    for (int h = 0; h < 2; h++) {
-                        const int e = lane + 32 * h, a = e / 8, c = e % 8;
-                        /* pass 0: cw[a][c] = entry (fi + a, fj + c); pass 1: cw[a][c] = entry (fi + c, fj + a) */
-                        const int64_t i = pass == 0 ? fi + a : fi + c, j = pass == 0 ? fj + c : fj + a;
-                        if (i < n && j < n && i <= j) {
-                            if (pass == 0)
-                                ok[i * n + j] = cw[e] * scale;
-                            else
-                                ok[j * n + i] = cw[e] * scale;
-                        }
-                    }
-                }
-            }
+        if (computes) store_warp_block(acc, ok, n, i0, j0, scale, lane);
     }
 }
 
@@ -407,6 +366,16 @@ syrk_window_kernel(const double* __restrict__ r, int64_t n, const int64_t* __res
    can compare them in one process. */
 enum class CovKernel { TILES, SIMT, WINDOW };
 constexpr int64_t WIN_DEFAULT_MAX = 32;
+
+/* The tile kernel's tile edge: 128 above TILE128_MIN assets, 64 below (provisional until measured on a GPU:
+   RESULTS.md, "Eleventh GPU session"); EQUIRISK_COV_TILE=64 or =128 overrides, read at each call. */
+constexpr int64_t TILE128_MIN = 129;
+int cov_tile(int64_t n) {
+    const char* v = std::getenv("EQUIRISK_COV_TILE");
+    if (v != nullptr && std::strcmp(v, "64") == 0) return 64;
+    if (v != nullptr && std::strcmp(v, "128") == 0) return 128;
+    return n >= TILE128_MIN ? 128 : 64;
+}
 CovKernel cov_kernel(int64_t n) {
     const char* v = std::getenv("EQUIRISK_COV_KERNEL");
     if (v != nullptr && std::strcmp(v, "simt") == 0) return CovKernel::SIMT;
@@ -431,16 +400,17 @@ cudaError_t launch_covariance(const double* d_returns, int64_t n, const int64_t*
               n, d_starts, count, window, kind, d_means);
     cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess) return e;
-    static_assert(TILE == TC_TILE, "both product kernels tile the same way");
-    const int64_t nt = (n + TILE - 1) / TILE;
-    const int64_t ntiles = nt * (nt + 1) / 2;
-    const unsigned gx = (unsigned)(ntiles < 65535 ? ntiles : 65535);
+    /* grid x over a matrix's upper-triangle tiles of edge `tile` */
+    auto tiles_grid = [n](int64_t tile) {
+        const int64_t nt = (n + tile - 1) / tile, ntiles = nt * (nt + 1) / 2;
+        return (unsigned)(ntiles < 65535 ? ntiles : 65535);
+    };
     const unsigned gy = (unsigned)(count < 65535 ? count : 65535);
     const double scale = kind == 0 ? 1.0 / (double)(window - 1) : 1.0;
     const double* w = kind == 0 ? nullptr : d_weights;
     const CovKernel which = cov_kernel(n);
     if (which == CovKernel::SIMT) {
-        ER_LAUNCH(syrk_kernel, dim3(gx, gy), dim3(TX, TY), 0, stream, d_returns, n, d_starts, count, window, w,
+        ER_LAUNCH(syrk_kernel, dim3(tiles_grid(TILE), gy), dim3(TX, TY), 0, stream, d_returns, n, d_starts, count, window, w,
                   d_means, scale, d_out);
     } else if (which == CovKernel::WINDOW) {
         const dim3 grid((unsigned)(count < 65535 ? count : 65535));
@@ -462,9 +432,12 @@ cudaError_t launch_covariance(const double* d_returns, int64_t n, const int64_t*
                           d_starts, count, window, w, d_means, scale, d_out);
                 break;
         }
+    } else if (cov_tile(n) == 128) {
+        ER_LAUNCH(syrk_tensor_kernel<4>, dim3(tiles_grid(128), gy), dim3(TileShape<4>::threads), 0, stream, d_returns,
+                  n, d_starts, count, window, w, d_means, scale, d_out);
     } else {
-        ER_LAUNCH(syrk_tensor_kernel, dim3(gx, gy), dim3(TC_THREADS), 0, stream, d_returns, n, d_starts, count,
-                  window, w, d_means, scale, d_out);
+        ER_LAUNCH(syrk_tensor_kernel<2>, dim3(tiles_grid(64), gy), dim3(TileShape<2>::threads), 0, stream, d_returns,
+                  n, d_starts, count, window, w, d_means, scale, d_out);
     }
     return cudaGetLastError();
 }

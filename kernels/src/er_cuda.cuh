@@ -8,7 +8,6 @@
 
 #ifdef __CUDACC__
 #include <cuda_runtime.h>
-#include <mma.h>
 #define ER_LAUNCH(kernel, grid, block, smem, stream, ...) kernel<<<(grid), (block), (smem), (stream)>>>(__VA_ARGS__)
 #define ER_DYNAMIC_SHARED(type, name)                                   \
     extern __shared__ __align__(16) unsigned char er_dynamic_shared_[]; \

@@ -279,6 +279,8 @@ void test_covariance(er_context* ctx, bool expect_chunking) {
         {97, 7, 97, {0}, ER_COV_SAMPLE, 0},
         {97, 65, 33, {64, 0, 31, 5}, ER_COV_SAMPLE, 0},
         {60, 130, 21, {39, 0, 12}, ER_COV_SAMPLE, 0},
+        {50, 300, 45, {5, 0}, ER_COV_SAMPLE, 0},  /* tiles of 128 with a partial last one (and of 64: compared) */
+        {70, 257, 64, {0, 6}, ER_COV_EWMA, 0.9},
         {50, 19, 50, {0}, ER_COV_EWMA, 0.94},
         {80, 66, 17, {63, 2, 40}, ER_COV_EWMA, 0.97},
         {30, 5, 1, {29, 0}, ER_COV_EWMA, 0.5},
@@ -330,6 +332,20 @@ void test_covariance(er_context* ctx, bool expect_chunking) {
             CHECK(s != ER_OK || std::memcmp(alt.data(), got.data(), alt.size() * sizeof(double)) == 0,
                   "covariance kind=%d n=%lld window=%lld: the %s kernel differs from the default", c.kind,
                   (long long)c.n, (long long)c.window, other);
+        }
+        /* the tile kernel's two tile edges (64 and 128) sum every entry alike: the same bits as the default */
+        if (c.n > 32 && chosen == nullptr) {
+            for (const char* tile : {"64", "128"}) {
+                Vec alt(count * c.n * c.n, NAN);
+                setenv("EQUIRISK_COV_TILE", tile, 1);
+                s = er_covariance(ctx, r.data(), c.rows, c.n, c.starts.data(), count, c.window, c.kind, c.lambda,
+                                  alt.data());
+                unsetenv("EQUIRISK_COV_TILE");
+                CHECK(s == ER_OK, "covariance n=%lld, tiles of %s: %s", (long long)c.n, tile, er_last_error());
+                CHECK(s != ER_OK || std::memcmp(alt.data(), got.data(), alt.size() * sizeof(double)) == 0,
+                      "covariance kind=%d n=%lld window=%lld: tiles of %s differ from the default", c.kind,
+                      (long long)c.n, (long long)c.window, tile);
+            }
         }
     }
     /* many windows: chunked when device memory is small */
