@@ -14,8 +14,8 @@
 # benchmarks/RESULTS.md:
 #   driver       every C driver check against the product CUDA library
 #   bench        gpu-check's table: covariance N = 5000, batched solve 10,000 × 100, N = 3000, rolling, and 10,000
-#                Student-t scenarios of 252 × 100 from a factor model with L mirrored (the default) and row-major
-#                (EQUIRISK_SCENARIO_L=rows, as first built; "Reproducible normals" in RESULTS.md), and from the
+#                Student-t scenarios of 252 × 100 from a factor model with L row-major (the default) and mirrored
+#                (EQUIRISK_SCENARIO_L=mirrored; "Reproducible normals" in RESULTS.md), and from the
 #                driver's numerically singular model (random triangular L); with the solve from page-locked staging
 #   java-vs-cuda the Java engine on all cores against the CUDA backend through the Java API, host side profiled
 #                (29.7 ms for the whole call on the H100's host at 13b6abb, against ~100 ms for the Java engine)
@@ -27,15 +27,16 @@
 #                8 rows) against the baseline's (a block per row, EQUIRISK_BASE_REV) and against 4, 12 and 16 rows per
 #                block (`draw_variants`, sm_90), L mirrored and row-major ("Scenario draws, eight rows a block")
 #   draw-ncu     the same on the scenario draw kernel
+#   cov-ncu      the same on the covariance N = 5000, T = 2520 (the tile kernel, its default tiles and stages)
 #   cov-big      compare_libs: the covariance N = 5000, T = 2520 on the tile kernel's tiles of 128 and of 64
-#                (EQUIRISK_COV_TILE; mma m16n8k4) against the baseline build (m8n8k4), alternating ("Eleventh GPU
-#                session" in RESULTS.md)
+#                (EQUIRISK_COV_TILE; mma m16n8k4), with one and two staged steps (EQUIRISK_COV_STAGES), against the
+#                baseline build (m8n8k4), alternating ("Eleventh GPU session" in RESULTS.md)
 #   cov-N        compare_libs at N = 100, 50, 32: the covariance of the rolling windows and of the scenarios (10,000
 #                of 252 × N) on the one-window-per-block kernel (EQUIRISK_COV_KERNEL=window; the default up to 32)
 #                against the tile kernel's tiles of 64 and 128 and the baseline build's, alternating ("Covariance of
 #                many small windows, one block each", "Tenth" and "Eleventh GPU session" in RESULTS.md)
-#   layout-N     compare_libs at N = 100, 50, 32: the scenario draw with L mirrored (the default) against L row-major
-#                (EQUIRISK_SCENARIO_L=rows), alternating
+#   layout-N     compare_libs at N = 100, 50, 32, 300, 600: the scenario draw with L row-major (the default) against L
+#                mirrored (EQUIRISK_SCENARIO_L=mirrored), alternating (1,000 scenarios at 300 assets, 300 at 600)
 #   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
 #                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
 #                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
@@ -52,7 +53,8 @@
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
 #   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves;
-#                window-sanitizers: all three on the covariance and fused groups with EQUIRISK_COV_KERNEL=window
+#                window-sanitizers: all three on the covariance and fused groups with EQUIRISK_COV_KERNEL=window;
+#                stages-sanitizers: the same with EQUIRISK_COV_STAGES=2
 # EQUIRISK_STEPS (comma-separated glob patterns, e.g. "driver,wide-*") runs only the steps it names. The summary
 # table comes last in the output, after the lines that matter from each log.
 set -euo pipefail
@@ -273,7 +275,7 @@ run() {
             truncated="$base" cholesky="$base,EQUIRISK_SOLVE_NEWTON=cholesky"
     fi
     # the scenario draw: a block per 8 rows against the baseline's block per row, other rows per block, and L
-    # row-major; the batch's timings in this step are beside the point (covariance and rolling windows left out)
+    # mirrored; the batch's timings in this step are beside the point (covariance and rolling windows left out)
     local draw_libs=()
     if [[ -f "$dev/base/libequirisk_cuda.so" ]] && ((!emulation)); then
         draw_libs+=("base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so")
@@ -284,7 +286,7 @@ run() {
             draw_libs+=("${variant%%=*}=$dev/variants/${variant%%=*}/libequirisk_cuda.so")
         fi
     done
-    draw_libs+=(rows8-Lrows="$base,EQUIRISK_SCENARIO_L=rows" rows8-again="$base")
+    draw_libs+=(rows8-Lmirrored="$base,EQUIRISK_SCENARIO_L=mirrored" rows8-again="$base")
     step draw 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 "$cmp" "${draw_libs[@]}"
     # the covariance N = 5000, T = 2520 (a batch of 10 solves beside it, rolling windows and scenarios left out): the
     # tile kernel's 128 and 64 tiles (mma m16n8k4) against the baseline build (the m8n8k4 kernel), alternating
@@ -294,21 +296,27 @@ run() {
     fi
     ((emulation)) || step cov-big 90 env EQUIRISK_CMP_BATCH=10 EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_SCENARIOS=0 "$cmp" \
         tiles128="$base,EQUIRISK_COV_TILE=128" "${cov_base[@]}" tiles64="$base,EQUIRISK_COV_TILE=64" \
+        tiles128-2stages="$base,EQUIRISK_COV_TILE=128,EQUIRISK_COV_STAGES=2" \
+        tiles64-2stages="$base,EQUIRISK_COV_TILE=64,EQUIRISK_COV_STAGES=2" \
         tiles128-again="$base,EQUIRISK_COV_TILE=128" "${cov_base[@]/=/-again=}"
-    # the covariance of many small windows by N: the tile kernel's 64 and 128 tiles, one window per block, and the
-    # baseline build's tiles (the same bits within this build)
+    # the covariance of many small windows by N: the tile kernel's 64 and 128 tiles (one and two staged steps), one
+    # window per block, and the baseline build's tiles (the same bits within this build)
     for wn in 100 50 32; do
         step "cov-$wn" 60 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_N="$wn" "$cmp" \
             tiles64="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=64" window="$base,EQUIRISK_COV_KERNEL=window" \
+            tiles64-2stages="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=64,EQUIRISK_COV_STAGES=2" \
             tiles128="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=128" "${cov_base[@]}" \
             tiles64-again="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=64"
     done
     # the scenario draw's two layouts of L by N, alternating (the same bits; batch and rolling windows beside the
     # point, the covariance left out)
-    for wn in 100 50 32; do
-        step "layout-$wn" 60 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_N="$wn" \
-            "$cmp" mirrored="$base" rows="$base,EQUIRISK_SCENARIO_L=rows" mirrored2="$base" \
-            rows2="$base,EQUIRISK_SCENARIO_L=rows"
+    for wn in 100 50 32 300 600; do
+        local layout_env=("${cmp_env[@]}")
+        ((wn == 300 && !emulation)) && layout_env=(env EQUIRISK_CMP_BATCH=1000)
+        ((wn == 600 && !emulation)) && layout_env=(env EQUIRISK_CMP_BATCH=300)
+        step "layout-$wn" 60 "${layout_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_N="$wn" \
+            "$cmp" rows="$base" mirrored="$base,EQUIRISK_SCENARIO_L=mirrored" rows2="$base" \
+            mirrored2="$base,EQUIRISK_SCENARIO_L=mirrored"
     done
     # where the time goes (Nsight Compute, tools/kernel_ncu.sh; "Ninth GPU session"): the Newton stage on the
     # scenarios and on the windows, and the scenario draw, which is most of a scenario call whose covariances CCD
@@ -318,6 +326,8 @@ run() {
             '$cmp' '$base' /tmp/ncu newton-scenarios Li4ELi2EE 5 &&
             bash '$here/tools/kernel_ncu.sh' '$cmp' '$base' /tmp/ncu newton-windows Li4ELi2EE 7"
         step draw-ncu 90 bash "$here/tools/kernel_ncu.sh" "$cmp" "$base" /tmp/ncu draw scenario_kernel 0
+        step cov-ncu 90 env EQUIRISK_CMP_COVARIANCE=1 EQUIRISK_CMP_BATCH=10 EQUIRISK_CMP_ROLLING=0 \
+            EQUIRISK_CMP_SCENARIOS=0 bash "$here/tools/kernel_ncu.sh" "$cmp" "$base" /tmp/ncu cov syrk_tensor 1
     fi
     if ((emulation)); then
         step java-tests 300 bash "$dev/java-tests/run.sh" emulation
@@ -338,6 +348,12 @@ run() {
             --racecheck-report all --error-exitcode 9 '$dev/bin/driver-lineinfo' --quick --only covariance,fused &&
             '$sanitizer' --tool synccheck --error-exitcode 9 '$dev/bin/driver-cuda' --quick --only covariance,fused &&
             '$sanitizer' --tool memcheck --error-exitcode 9 '$dev/bin/driver-cuda' --quick --only covariance,fused"
+        # the tile kernel's two staged steps (an experiment, off by default): one barrier a step, so the stage it
+        # stores into must be free; racecheck, synccheck and memcheck on the covariance and fused groups
+        step stages-sanitizers 90 env EQUIRISK_COV_STAGES=2 bash -c "'$sanitizer' --tool racecheck \
+            --racecheck-report all --error-exitcode 9 '$dev/bin/driver-lineinfo' --quick --only covariance,fused &&
+            '$sanitizer' --tool synccheck --error-exitcode 9 '$dev/bin/driver-cuda' --quick --only covariance,fused &&
+            '$sanitizer' --tool memcheck --error-exitcode 9 '$dev/bin/driver-cuda' --quick --only covariance,fused"
     fi
 
     if ((!emulation)); then
@@ -348,7 +364,7 @@ run() {
     echo
     excerpt machine "^prepared|NVIDIA|Driver Version"
     excerpt driver "checks|FAIL|library:|device 0"
-    excerpt bench "GPU call|covariance|solve|rolling|scenarios|row-major|page-locked|refused|failed"
+    excerpt bench "GPU call|covariance|solve|rolling|scenarios|mirrored|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
     excerpt java-rolling "windows|cpu|cuda" 6
     excerpt java-scenarios "scenarios of|cpu|cuda" 12
@@ -357,7 +373,7 @@ run() {
     for wn in 100 50 32; do
         excerpt "cov-$wn" "scenarios|rolling|cannot|failed" 8
     done
-    for wn in 100 50 32; do
+    for wn in 100 50 32 300 600; do
         excerpt "layout-$wn" "scenarios|cannot|failed" 4
     done
     excerpt newton-ncu "." 80
@@ -378,6 +394,9 @@ run() {
     excerpt racecheck "ERROR SUMMARY|RACECHECK SUMMARY|hazard|checks|Race reported|solve.cu:" 20
     excerpt synccheck "ERROR SUMMARY|Barrier|checks" 8
     excerpt window-sanitizers "ERROR SUMMARY|RACECHECK SUMMARY|hazard|Barrier|Invalid|checks" 12
+    excerpt stages-sanitizers "ERROR SUMMARY|RACECHECK SUMMARY|hazard|Barrier|Invalid|checks" 12
+    excerpt cov-ncu "." 40
+    excerpt cov-big "covariance|cannot|failed" 12
     echo
     printf '%-13s %-28s %6s  %s\n' step status s log
     printf '%s\n' "${steps[@]}"

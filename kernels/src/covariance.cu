@@ -224,10 +224,16 @@ __device__ __forceinline__ void zero(double (&acc)[2][4][4]) {
 template <int WS>
 struct TileShape {
     static constexpr int tile = 32 * WS, threads = 32 * WS * WS, ld = tile + 4, rows = TC_KT / WS;
+    static constexpr int stage_doubles = 2 * TC_KT * ld; /* both panels of one step */
     static_assert(ld % 16 == 4, "conflict-free operand loads");
 };
 
-template <int WS>
+/* STAGES = 1: one staged step, two barriers per step (store, barrier, products, barrier). STAGES = 2
+   (EQUIRISK_COV_STAGES=2, an experiment until timed on a GPU): two staged steps in turn, one barrier per step;
+   the next step's rows go into the other stage after this step's products, so no warp waits for the stores before
+   its products. The same sums in the same order either way. Panels in dynamic shared memory: 67.6 KB for two stages
+   of tile 128, above the 48 KB a block gets without asking (launch_covariance asks). */
+template <int WS, int STAGES>
 __global__ void __launch_bounds__(TileShape<WS>::threads) syrk_tensor_kernel(const double* __restrict__ r, int64_t n,
                                                                             const int64_t* __restrict__ starts,
                                                                             int64_t count, int64_t window,
@@ -235,8 +241,7 @@ __global__ void __launch_bounds__(TileShape<WS>::threads) syrk_tensor_kernel(con
                                                                             const double* __restrict__ means,
                                                                             double scale, double* __restrict__ out) {
     using S = TileShape<WS>;
-    __shared__ double a_s[TC_KT * S::ld];
-    __shared__ double b_s[TC_KT * S::ld];
+    ER_DYNAMIC_SHARED(double, smem); /* STAGES × (a panel, b panel) */
     const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
     const int wr = 32 * (warp / WS), wc = 32 * (warp % WS); /* the warp's block */
     const int col = tid % S::tile, row0 = tid / S::tile;
@@ -268,19 +273,42 @@ __global__ void __launch_bounds__(TileShape<WS>::threads) syrk_tensor_kernel(con
                     pb[s] = (live && in_j) ? rk[t * n + j0 + col] : mj;
                 }
             };
-            double acc[2][4][4];
-            zero(acc);
-            fetch(0);
-            for (int64_t t0 = 0; t0 < window; t0 += TC_KT) {
-                __syncthreads(); /* the previous step's operands (or the previous tile's) are read */
+            auto store = [&](int stage) {
+                double* a_s = smem + stage * S::stage_doubles;
+                double* b_s = a_s + TC_KT * S::ld;
 #pragma unroll
                 for (int s = 0; s < S::rows; s++) {
                     a_s[(row0 + WS * s) * S::ld + col] = (pa[s] - mi) * pw[s];
                     b_s[(row0 + WS * s) * S::ld + col] = pb[s] - mj;
                 }
+            };
+            auto product = [&](double (&acc)[2][4][4], int stage) {
+                const double* a_s = smem + stage * S::stage_doubles;
+                warp_product_32x32(acc, a_s + wr, a_s + TC_KT * S::ld + wc, S::ld, lane);
+            };
+            double acc[2][4][4];
+            zero(acc);
+            fetch(0);
+            if constexpr (STAGES == 1) {
+                for (int64_t t0 = 0; t0 < window; t0 += TC_KT) {
+                    __syncthreads(); /* the previous step's operands (or the previous tile's) are read */
+                    store(0);
+                    __syncthreads();
+                    if (t0 + TC_KT < window) fetch(t0 + TC_KT);
+                    product(acc, 0);
+                }
+            } else {
+                store(0); /* stage 0 is free: every warp passed the previous tile's last barrier after its products */
                 __syncthreads();
-                if (t0 + TC_KT < window) fetch(t0 + TC_KT);
-                warp_product_32x32(acc, a_s + wr, b_s + wc, S::ld, lane);
+                int cur = 0;
+                for (int64_t t0 = 0; t0 < window; t0 += TC_KT) {
+                    const bool more = t0 + TC_KT < window;
+                    if (more) fetch(t0 + TC_KT);
+                    product(acc, cur);
+                    if (more) store(cur ^ 1); /* read last in the step before this one's barrier */
+                    __syncthreads();
+                    cur ^= 1;
+                }
             }
             store_warp_block(acc, ok, n, i0 + wr, j0 + wc, scale, lane);
         }
@@ -376,6 +404,24 @@ int cov_tile(int64_t n) {
     if (v != nullptr && std::strcmp(v, "128") == 0) return 128;
     return n >= TILE128_MIN ? 128 : 64;
 }
+/* the tile kernel's staged steps: EQUIRISK_COV_STAGES=2 for two, else one (see syrk_tensor_kernel) */
+int cov_stages() {
+    const char* v = std::getenv("EQUIRISK_COV_STAGES");
+    return v != nullptr && std::strcmp(v, "2") == 0 ? 2 : 1;
+}
+
+template <int WS, int STAGES>
+cudaError_t launch_tiles(unsigned gx, unsigned gy, cudaStream_t stream, const double* d_returns, int64_t n,
+                         const int64_t* d_starts, int64_t count, int64_t window, const double* w,
+                         const double* d_means, double scale, double* d_out) {
+    const size_t bytes = (size_t)STAGES * TileShape<WS>::stage_doubles * sizeof(double);
+    const auto kernel = syrk_tensor_kernel<WS, STAGES>;
+    cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
+    if (e != cudaSuccess) return e;
+    ER_LAUNCH(kernel, dim3(gx, gy), dim3(TileShape<WS>::threads), bytes, stream, d_returns, n, d_starts, count, window,
+              w, d_means, scale, d_out);
+    return cudaGetLastError();
+}
 CovKernel cov_kernel(int64_t n) {
     const char* v = std::getenv("EQUIRISK_COV_KERNEL");
     if (v != nullptr && std::strcmp(v, "simt") == 0) return CovKernel::SIMT;
@@ -410,8 +456,8 @@ cudaError_t launch_covariance(const double* d_returns, int64_t n, const int64_t*
     const double* w = kind == 0 ? nullptr : d_weights;
     const CovKernel which = cov_kernel(n);
     if (which == CovKernel::SIMT) {
-        ER_LAUNCH(syrk_kernel, dim3(tiles_grid(TILE), gy), dim3(TX, TY), 0, stream, d_returns, n, d_starts, count, window, w,
-                  d_means, scale, d_out);
+        ER_LAUNCH(syrk_kernel, dim3(tiles_grid(TILE), gy), dim3(TX, TY), 0, stream, d_returns, n, d_starts, count,
+                  window, w, d_means, scale, d_out);
     } else if (which == CovKernel::WINDOW) {
         const dim3 grid((unsigned)(count < 65535 ? count : 65535));
         switch ((n + 31) / 32) {
@@ -433,11 +479,15 @@ cudaError_t launch_covariance(const double* d_returns, int64_t n, const int64_t*
                 break;
         }
     } else if (cov_tile(n) == 128) {
-        ER_LAUNCH(syrk_tensor_kernel<4>, dim3(tiles_grid(128), gy), dim3(TileShape<4>::threads), 0, stream, d_returns,
-                  n, d_starts, count, window, w, d_means, scale, d_out);
+        return cov_stages() == 2 ? launch_tiles<4, 2>(tiles_grid(128), gy, stream, d_returns, n, d_starts, count,
+                                                      window, w, d_means, scale, d_out)
+                                 : launch_tiles<4, 1>(tiles_grid(128), gy, stream, d_returns, n, d_starts, count,
+                                                      window, w, d_means, scale, d_out);
     } else {
-        ER_LAUNCH(syrk_tensor_kernel<2>, dim3(tiles_grid(64), gy), dim3(TileShape<2>::threads), 0, stream, d_returns,
-                  n, d_starts, count, window, w, d_means, scale, d_out);
+        return cov_stages() == 2 ? launch_tiles<2, 2>(tiles_grid(64), gy, stream, d_returns, n, d_starts, count,
+                                                      window, w, d_means, scale, d_out)
+                                 : launch_tiles<2, 1>(tiles_grid(64), gy, stream, d_returns, n, d_starts, count,
+                                                      window, w, d_means, scale, d_out);
     }
     return cudaGetLastError();
 }

@@ -8,10 +8,13 @@
  * The output stacks scenario first, first + 1, … one under the other, `rows` rows each; the kernel writes rows
  * g0 … g0 + cnt − 1 of that table, so a chunk may start and end anywhere, even inside a scenario.
  *
- * L is read as Lᵀ: launch_mirror_lower first copies the lower triangle into the upper one (L_ij to [j][i]; the upper
- * triangle of the device's copy is never otherwise read), so that at a given j the lanes of a warp, which hold
- * consecutive assets i, read consecutive addresses (j·n + i): one or two cache lines per warp load instead of a line
- * per lane, which row-major L[i][j] would cost (a stride of n between lanes). Each asset's sum is unchanged.
+ * L is read row-major, as given: each lane walks its own asset's row L[i][0..i], a cache line per lane at each j but
+ * the same line for eight j in turn. EQUIRISK_SCENARIO_L=mirrored reads it as Lᵀ instead: launch_mirror_lower first
+ * copies the lower triangle into the upper one (L_ij to [j][i]), so that at a given j the lanes of a warp, holding
+ * consecutive assets, read consecutive addresses (j·n + i). Mirroring paid when a block took one row (the ninth GPU
+ * session: −41%); with eight rows sharing each load, the lanes' own rows through L1 cost less than the mirror launch
+ * and the strided columns: row-major was 5–8% faster at n = 32, 50, 100 on an H200 (RESULTS.md, "Tenth GPU
+ * session"). Each asset's sum is the same either way, so the bits are (the driver compares them).
  *
  * Decomposition: a block per SCEN_ROWS rows at a time (grid-stride over groups of rows, one resident wave). The
  * rows' z are drawn on the fly, a tile of 2 · blockDim values of each row at a time into shared memory (draw_tile:
@@ -213,11 +216,11 @@ cudaError_t launch_bootstrap_gather(const double* d_history, int64_t history_row
     return cudaGetLastError();
 }
 
-/* EQUIRISK_SCENARIO_L=rows: L read row-major as first built (a line per lane), for timing the two layouts side by
-   side on a GPU; the same bits either way. */
+/* L row-major (the default), or mirrored with EQUIRISK_SCENARIO_L=mirrored, for timing the two layouts side by side
+   on a GPU; the same bits either way. */
 static bool scenario_rows_layout() {
     const char* v = std::getenv("EQUIRISK_SCENARIO_L");
-    return v != nullptr && std::strcmp(v, "rows") == 0;
+    return v == nullptr || std::strcmp(v, "mirrored") != 0;
 }
 
 cudaError_t launch_mirror_lower(double* d_chol, int64_t n, cudaStream_t stream) {
