@@ -27,10 +27,10 @@
 #                8 rows) against the baseline's (a block per row, EQUIRISK_BASE_REV) and against 4, 12 and 16 rows per
 #                block (`draw_variants`, sm_90), L mirrored and row-major ("Scenario draws, eight rows a block")
 #   draw-ncu     the same on the scenario draw kernel
-#   cov-ncu      the same on the covariance N = 5000, T = 2520 (the tile kernel, its default tiles and stages)
+#   cov-ncu      the same on the covariance N = 5000, T = 2520 (the tile kernel, its default tiles)
 #   cov-big      compare_libs: the covariance N = 5000, T = 2520 on the tile kernel's tiles of 128 and of 64
-#                (EQUIRISK_COV_TILE; mma m16n8k4), with one and two staged steps (EQUIRISK_COV_STAGES), against the
-#                baseline build (m8n8k4), alternating ("Eleventh GPU session" in RESULTS.md)
+#                (EQUIRISK_COV_TILE; mma m16n8k4) against the baseline build (EQUIRISK_BASE_REV), alternating
+#                ("Eleventh GPU session" in RESULTS.md)
 #   cov-N        compare_libs at N = 100, 50, 32: the covariance of the rolling windows and of the scenarios (10,000
 #                of 252 × N) on the one-window-per-block kernel (EQUIRISK_COV_KERNEL=window; the default up to 32)
 #                against the tile kernel's tiles of 64 and 128 and the baseline build's, alternating ("Covariance of
@@ -53,8 +53,7 @@
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
 #   java-tests   the native module's Java tests with the CUDA backend
 #   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves;
-#                window-sanitizers: all three on the covariance and fused groups with EQUIRISK_COV_KERNEL=window;
-#                stages-sanitizers: the same with EQUIRISK_COV_STAGES=2
+#                window-sanitizers: all three on the covariance and fused groups with EQUIRISK_COV_KERNEL=window
 # EQUIRISK_STEPS (comma-separated glob patterns, e.g. "driver,wide-*") runs only the steps it names. The summary
 # table comes last in the output, after the lines that matter from each log.
 set -euo pipefail
@@ -296,15 +295,12 @@ run() {
     fi
     ((emulation)) || step cov-big 90 env EQUIRISK_CMP_BATCH=10 EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_SCENARIOS=0 "$cmp" \
         tiles128="$base,EQUIRISK_COV_TILE=128" "${cov_base[@]}" tiles64="$base,EQUIRISK_COV_TILE=64" \
-        tiles128-2stages="$base,EQUIRISK_COV_TILE=128,EQUIRISK_COV_STAGES=2" \
-        tiles64-2stages="$base,EQUIRISK_COV_TILE=64,EQUIRISK_COV_STAGES=2" \
         tiles128-again="$base,EQUIRISK_COV_TILE=128" "${cov_base[@]/=/-again=}"
-    # the covariance of many small windows by N: the tile kernel's 64 and 128 tiles (one and two staged steps), one
-    # window per block, and the baseline build's tiles (the same bits within this build)
+    # the covariance of many small windows by N: the tile kernel's 64 and 128 tiles, one window per block, and the
+    # baseline build's tiles (the same bits within this build)
     for wn in 100 50 32; do
         step "cov-$wn" 60 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_N="$wn" "$cmp" \
             tiles64="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=64" window="$base,EQUIRISK_COV_KERNEL=window" \
-            tiles64-2stages="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=64,EQUIRISK_COV_STAGES=2" \
             tiles128="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=128" "${cov_base[@]}" \
             tiles64-again="$base,EQUIRISK_COV_KERNEL=tiles,EQUIRISK_COV_TILE=64"
     done
@@ -348,12 +344,6 @@ run() {
             --racecheck-report all --error-exitcode 9 '$dev/bin/driver-lineinfo' --quick --only covariance,fused &&
             '$sanitizer' --tool synccheck --error-exitcode 9 '$dev/bin/driver-cuda' --quick --only covariance,fused &&
             '$sanitizer' --tool memcheck --error-exitcode 9 '$dev/bin/driver-cuda' --quick --only covariance,fused"
-        # the tile kernel's two staged steps (an experiment, off by default): one barrier a step, so the stage it
-        # stores into must be free; racecheck, synccheck and memcheck on the covariance and fused groups
-        step stages-sanitizers 90 env EQUIRISK_COV_STAGES=2 bash -c "'$sanitizer' --tool racecheck \
-            --racecheck-report all --error-exitcode 9 '$dev/bin/driver-lineinfo' --quick --only covariance,fused &&
-            '$sanitizer' --tool synccheck --error-exitcode 9 '$dev/bin/driver-cuda' --quick --only covariance,fused &&
-            '$sanitizer' --tool memcheck --error-exitcode 9 '$dev/bin/driver-cuda' --quick --only covariance,fused"
     fi
 
     if ((!emulation)); then
@@ -394,7 +384,6 @@ run() {
     excerpt racecheck "ERROR SUMMARY|RACECHECK SUMMARY|hazard|checks|Race reported|solve.cu:" 20
     excerpt synccheck "ERROR SUMMARY|Barrier|checks" 8
     excerpt window-sanitizers "ERROR SUMMARY|RACECHECK SUMMARY|hazard|Barrier|Invalid|checks" 12
-    excerpt stages-sanitizers "ERROR SUMMARY|RACECHECK SUMMARY|hazard|Barrier|Invalid|checks" 12
     excerpt cov-ncu "." 40
     excerpt cov-big "covariance|cannot|failed" 12
     echo

@@ -224,16 +224,13 @@ __device__ __forceinline__ void zero(double (&acc)[2][4][4]) {
 template <int WS>
 struct TileShape {
     static constexpr int tile = 32 * WS, threads = 32 * WS * WS, ld = tile + 4, rows = TC_KT / WS;
-    static constexpr int stage_doubles = 2 * TC_KT * ld; /* both panels of one step */
+    static constexpr int shared_doubles = 2 * TC_KT * ld; /* both panels */
     static_assert(ld % 16 == 4, "conflict-free operand loads");
 };
 
-/* STAGES = 1: one staged step, two barriers per step (store, barrier, products, barrier). STAGES = 2
-   (EQUIRISK_COV_STAGES=2, an experiment until timed on a GPU): two staged steps in turn, one barrier per step;
-   the next step's rows go into the other stage after this step's products, so no warp waits for the stores before
-   its products. The same sums in the same order either way. Panels in dynamic shared memory: 67.6 KB for two stages
-   of tile 128, above the 48 KB a block gets without asking (launch_covariance asks). */
-template <int WS, int STAGES>
+/* Panels in dynamic shared memory (33.8 KB at tile 128; launch_tiles asks for it). Two staged steps in turn, one
+   barrier a step instead of two, measured no faster on an H200 (RESULTS.md, "Eleventh GPU session"): removed. */
+template <int WS>
 __global__ void __launch_bounds__(TileShape<WS>::threads) syrk_tensor_kernel(const double* __restrict__ r, int64_t n,
                                                                             const int64_t* __restrict__ starts,
                                                                             int64_t count, int64_t window,
@@ -241,12 +238,15 @@ __global__ void __launch_bounds__(TileShape<WS>::threads) syrk_tensor_kernel(con
                                                                             const double* __restrict__ means,
                                                                             double scale, double* __restrict__ out) {
     using S = TileShape<WS>;
-    ER_DYNAMIC_SHARED(double, smem); /* STAGES × (a panel, b panel) */
+    ER_DYNAMIC_SHARED(double, smem); /* the a panel, then the b panel */
+    double* const a_s = smem;
+    double* const b_s = smem + TC_KT * S::ld;
     const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
     const int wr = 32 * (warp / WS), wc = 32 * (warp % WS); /* the warp's block */
     const int col = tid % S::tile, row0 = tid / S::tile;
     const int64_t nt = (n + S::tile - 1) / S::tile;
     const int64_t ntiles = nt * (nt + 1) / 2;
+    const int64_t row_step = (int64_t)WS * n; /* between a thread's staged rows */
 
     for (int64_t k = blockIdx.y; k < count; k += gridDim.y) {
         const double* rk = r + starts[k] * n;
@@ -258,57 +258,51 @@ __global__ void __launch_bounds__(TileShape<WS>::threads) syrk_tensor_kernel(con
             const int64_t i0 = ti * S::tile, j0 = tj * S::tile;
             const bool in_i = i0 + col < n, in_j = j0 + col < n;
             const double mi = in_i ? mk[i0 + col] : 0.0, mj = in_j ? mk[j0 + col] : 0.0;
+            /* the thread's column of each panel at its first row; a step moves them TC_KT rows on. Outside the
+               matrix they point at column 0, never read. */
+            const double* ca = rk + row0 * n + (in_i ? i0 + col : 0);
+            const double* cb = rk + row0 * n + (in_j ? j0 + col : 0);
+            const double* cw = weights != nullptr ? weights + row0 : nullptr;
             double pa[S::rows], pb[S::rows], pw[S::rows];
             /* rows t0 + row0 + WS·s of both panels into registers, raw: the demeaning and weighting wait for the
                store, after the step's products, so nothing waits on these loads until then (done here, ptxas issued
                the arithmetic right behind the loads and the warps stalled on them: 42% of the stall samples on an
-               H200). Past the window or the matrix edge the value is the mean itself, so the store makes it 0. */
+               H200). Past the window or the matrix edge the value is the mean itself, so the store makes it 0. A
+               whole step inside the window (all but the last) tests nothing per row. */
             auto fetch = [&](int64_t t0) {
+                if (t0 + TC_KT <= window) {
 #pragma unroll
-                for (int s = 0; s < S::rows; s++) {
-                    const int64_t t = t0 + row0 + WS * s;
-                    const bool live = t < window;
-                    pw[s] = (live && weights != nullptr) ? weights[t] : 1.0;
-                    pa[s] = (live && in_i) ? rk[t * n + i0 + col] : mi;
-                    pb[s] = (live && in_j) ? rk[t * n + j0 + col] : mj;
+                    for (int s = 0; s < S::rows; s++) {
+                        pw[s] = cw != nullptr ? cw[WS * s] : 1.0;
+                        pa[s] = in_i ? ca[s * row_step] : mi;
+                        pb[s] = in_j ? cb[s * row_step] : mj;
+                    }
+                } else {
+#pragma unroll
+                    for (int s = 0; s < S::rows; s++) {
+                        const bool live = t0 + row0 + WS * s < window;
+                        pw[s] = (live && cw != nullptr) ? cw[WS * s] : 1.0;
+                        pa[s] = (live && in_i) ? ca[s * row_step] : mi;
+                        pb[s] = (live && in_j) ? cb[s * row_step] : mj;
+                    }
                 }
+                ca += TC_KT * n;
+                cb += TC_KT * n;
+                if (cw != nullptr) cw += TC_KT;
             };
-            auto store = [&](int stage) {
-                double* a_s = smem + stage * S::stage_doubles;
-                double* b_s = a_s + TC_KT * S::ld;
+            double acc[2][4][4];
+            zero(acc);
+            fetch(0);
+            for (int64_t t0 = 0; t0 < window; t0 += TC_KT) {
+                __syncthreads(); /* the previous step's operands (or the previous tile's) are read */
 #pragma unroll
                 for (int s = 0; s < S::rows; s++) {
                     a_s[(row0 + WS * s) * S::ld + col] = (pa[s] - mi) * pw[s];
                     b_s[(row0 + WS * s) * S::ld + col] = pb[s] - mj;
                 }
-            };
-            auto product = [&](double (&acc)[2][4][4], int stage) {
-                const double* a_s = smem + stage * S::stage_doubles;
-                warp_product_32x32(acc, a_s + wr, a_s + TC_KT * S::ld + wc, S::ld, lane);
-            };
-            double acc[2][4][4];
-            zero(acc);
-            fetch(0);
-            if constexpr (STAGES == 1) {
-                for (int64_t t0 = 0; t0 < window; t0 += TC_KT) {
-                    __syncthreads(); /* the previous step's operands (or the previous tile's) are read */
-                    store(0);
-                    __syncthreads();
-                    if (t0 + TC_KT < window) fetch(t0 + TC_KT);
-                    product(acc, 0);
-                }
-            } else {
-                store(0); /* stage 0 is free: every warp passed the previous tile's last barrier after its products */
                 __syncthreads();
-                int cur = 0;
-                for (int64_t t0 = 0; t0 < window; t0 += TC_KT) {
-                    const bool more = t0 + TC_KT < window;
-                    if (more) fetch(t0 + TC_KT);
-                    product(acc, cur);
-                    if (more) store(cur ^ 1); /* read last in the step before this one's barrier */
-                    __syncthreads();
-                    cur ^= 1;
-                }
+                if (t0 + TC_KT < window) fetch(t0 + TC_KT);
+                warp_product_32x32(acc, a_s + wr, b_s + wc, S::ld, lane);
             }
             store_warp_block(acc, ok, n, i0 + wr, j0 + wc, scale, lane);
         }
@@ -404,18 +398,12 @@ int cov_tile(int64_t n) {
     if (v != nullptr && std::strcmp(v, "128") == 0) return 128;
     return n >= TILE128_MIN ? 128 : 64;
 }
-/* the tile kernel's staged steps: EQUIRISK_COV_STAGES=2 for two, else one (see syrk_tensor_kernel) */
-int cov_stages() {
-    const char* v = std::getenv("EQUIRISK_COV_STAGES");
-    return v != nullptr && std::strcmp(v, "2") == 0 ? 2 : 1;
-}
-
-template <int WS, int STAGES>
+template <int WS>
 cudaError_t launch_tiles(unsigned gx, unsigned gy, cudaStream_t stream, const double* d_returns, int64_t n,
                          const int64_t* d_starts, int64_t count, int64_t window, const double* w,
                          const double* d_means, double scale, double* d_out) {
-    const size_t bytes = (size_t)STAGES * TileShape<WS>::stage_doubles * sizeof(double);
-    const auto kernel = syrk_tensor_kernel<WS, STAGES>;
+    const size_t bytes = (size_t)TileShape<WS>::shared_doubles * sizeof(double);
+    const auto kernel = syrk_tensor_kernel<WS>;
     cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
     if (e != cudaSuccess) return e;
     ER_LAUNCH(kernel, dim3(gx, gy), dim3(TileShape<WS>::threads), bytes, stream, d_returns, n, d_starts, count, window,
@@ -479,15 +467,11 @@ cudaError_t launch_covariance(const double* d_returns, int64_t n, const int64_t*
                 break;
         }
     } else if (cov_tile(n) == 128) {
-        return cov_stages() == 2 ? launch_tiles<4, 2>(tiles_grid(128), gy, stream, d_returns, n, d_starts, count,
-                                                      window, w, d_means, scale, d_out)
-                                 : launch_tiles<4, 1>(tiles_grid(128), gy, stream, d_returns, n, d_starts, count,
-                                                      window, w, d_means, scale, d_out);
+        return launch_tiles<4>(tiles_grid(128), gy, stream, d_returns, n, d_starts, count, window, w, d_means, scale,
+                               d_out);
     } else {
-        return cov_stages() == 2 ? launch_tiles<2, 2>(tiles_grid(64), gy, stream, d_returns, n, d_starts, count,
-                                                      window, w, d_means, scale, d_out)
-                                 : launch_tiles<2, 1>(tiles_grid(64), gy, stream, d_returns, n, d_starts, count,
-                                                      window, w, d_means, scale, d_out);
+        return launch_tiles<2>(tiles_grid(64), gy, stream, d_returns, n, d_starts, count, window, w, d_means, scale,
+                               d_out);
     }
     return cudaGetLastError();
 }

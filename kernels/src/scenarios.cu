@@ -8,13 +8,13 @@
  * The output stacks scenario first, first + 1, … one under the other, `rows` rows each; the kernel writes rows
  * g0 … g0 + cnt − 1 of that table, so a chunk may start and end anywhere, even inside a scenario.
  *
- * L is read row-major, as given: each lane walks its own asset's row L[i][0..i], a cache line per lane at each j but
- * the same line for eight j in turn. EQUIRISK_SCENARIO_L=mirrored reads it as Lᵀ instead: launch_mirror_lower first
- * copies the lower triangle into the upper one (L_ij to [j][i]), so that at a given j the lanes of a warp, holding
+ * Up to 384 assets L is read row-major, as given: each lane walks its own asset's row L[i][0..i], a cache line per
+ * lane at each j but the same line for eight j in turn. Above, it is read as Lᵀ: launch_mirror_lower first copies
+ * the lower triangle into the upper one (L_ij to [j][i]), so that at a given j the lanes of a warp, holding
  * consecutive assets, read consecutive addresses (j·n + i). Mirroring paid when a block took one row (the ninth GPU
  * session: −41%); with eight rows sharing each load, the lanes' own rows through L1 cost less than the mirror launch
- * and the strided columns: row-major was 5–8% faster at n = 32, 50, 100 on an H200 (RESULTS.md, "Tenth GPU
- * session"). Each asset's sum is the same either way, so the bits are (the driver compares them).
+ * and the strided columns, up to the sizes where a block has four warps (scenario_rows_layout has the timings).
+ * Each asset's sum is the same either way, so the bits are (the driver compares them).
  *
  * Decomposition: a block per SCEN_ROWS rows at a time (grid-stride over groups of rows, one resident wave). The
  * rows' z are drawn on the fly, a tile of 2 · blockDim values of each row at a time into shared memory (draw_tile:
@@ -216,15 +216,22 @@ cudaError_t launch_bootstrap_gather(const double* d_history, int64_t history_row
     return cudaGetLastError();
 }
 
-/* L row-major (the default), or mirrored with EQUIRISK_SCENARIO_L=mirrored, for timing the two layouts side by side
-   on a GPU; the same bits either way. */
-static bool scenario_rows_layout() {
+/* L row-major up to SCEN_ROWS_L_MAX assets, mirrored above; EQUIRISK_SCENARIO_L=rows or =mirrored overrides, for
+   timing the two side by side on a GPU. The same bits either way. On an H200 (draw kernel, eleventh GPU session)
+   row-major took 2.26 against 2.40 ms at n = 32, 3.38 against 3.65 at 50, 6.24 against 6.75 at 100 (10,000
+   scenarios of 252 rows) and 4.66–4.71 against 5.37–5.39 at 300 (1,000), but 7.33–7.36 against 7.28–7.30 at 600
+   (300): where a block has four warps (n > 384) the lanes' own rows no longer pay. Somewhere between 300 and 600
+   the two cross; 384, the kernel's own boundary, is a guess within that range. */
+constexpr int64_t SCEN_ROWS_L_MAX = 384;
+static bool scenario_rows_layout(int64_t n) {
     const char* v = std::getenv("EQUIRISK_SCENARIO_L");
-    return v == nullptr || std::strcmp(v, "mirrored") != 0;
+    if (v != nullptr && std::strcmp(v, "mirrored") == 0) return false;
+    if (v != nullptr && std::strcmp(v, "rows") == 0) return true;
+    return n <= SCEN_ROWS_L_MAX;
 }
 
 cudaError_t launch_mirror_lower(double* d_chol, int64_t n, cudaStream_t stream) {
-    if (scenario_rows_layout()) return cudaSuccess;
+    if (scenario_rows_layout(n)) return cudaSuccess;
     int64_t blocks = (n * n + MIRROR_THREADS - 1) / MIRROR_THREADS;
     if (blocks > MIRROR_GRID_MAX) blocks = MIRROR_GRID_MAX;
     if (blocks < 1) blocks = 1;
@@ -240,7 +247,7 @@ cudaError_t launch_scenarios(const double* d_chol, const double* d_mean, int64_t
     if (threads > SCEN_THREADS_MAX) threads = SCEN_THREADS_MAX;
     const size_t shared = (size_t)(2 * threads * SCEN_ROWS) * sizeof(double);
     /* one resident wave: every block takes the same rows' work in turn, so no block waits on a second wave */
-    const bool mirrored = !scenario_rows_layout();
+    const bool mirrored = !scenario_rows_layout(n);
     int device = 0, sms = 0, per_sm = 0;
     cudaError_t e = cudaGetDevice(&device);
     if (e == cudaSuccess) e = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);

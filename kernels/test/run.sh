@@ -55,10 +55,10 @@ if [[ -z "$sanitize" ]]; then
     EQUIRISK_COV_KERNEL=window "$driver" --quick --only covariance,fused,scenarios,bootstrap,newton
     echo "--- covariance on the tile kernel at every size, alone and under the fused solves"
     EQUIRISK_COV_KERNEL=tiles "$driver" --quick --only covariance,fused,scenarios,bootstrap,newton
-    echo "--- the tile kernel with two staged steps (one is the default), alone and under the fused solves"
-    EQUIRISK_COV_STAGES=2 "$driver" --quick --only covariance,fused,scenarios,bootstrap,newton
-    echo "--- scenarios drawn with L mirrored (row-major is the default)"
+    echo "--- scenarios drawn with L mirrored at every size, then row-major at every size (the default: row-major up"
+    echo "    to 384 assets)"
     EQUIRISK_SCENARIO_L=mirrored "$driver" --quick --only scenarios,bootstrap
+    EQUIRISK_SCENARIO_L=rows "$driver" --quick --only scenarios,bootstrap
     echo "--- solve on the warp path with the FP32 triangle (FP16 is the default)"
     EQUIRISK_SOLVE_TRI=fp32 "$driver" --quick --skip wide
     echo "--- solve on the warp path with the mixer's history in the workspace (shared memory where it fits)"
