@@ -288,7 +288,7 @@ run() {
     draw_libs+=(rows8-Lmirrored="$base,EQUIRISK_SCENARIO_L=mirrored" rows8-again="$base")
     step draw 120 "${cmp_env[@]}" EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 "$cmp" "${draw_libs[@]}"
     # the covariance N = 5000, T = 2520 (a batch of 10 solves beside it, rolling windows and scenarios left out): the
-    # tile kernel's 128 and 64 tiles (mma m16n8k4) against the baseline build (the m8n8k4 kernel), alternating
+    # tile kernel's 128 and 64 tiles (mma m16n8k4) against the baseline build (EQUIRISK_BASE_REV), alternating
     local cov_base=()
     if [[ -f "$dev/base/libequirisk_cuda.so" ]] && ((!emulation)); then
         cov_base=("base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so")

@@ -218,9 +218,9 @@ __device__ __forceinline__ void zero(double (&acc)[2][4][4]) {
    staged, demeaned (and weighted on the i side) on the way in; the next step's rows are loaded into registers while
    the current step's products run, so the global loads' latency hides behind the tensor cores. Thread tid stages
    column tid % tile of both panels, rows tid / tile + WS·s.
-   Tile 128 (WS = 4, 512 threads) stages half the bytes per product that tile 64 (WS = 2, 128 threads) does: at
-   N = 5000 the tile-64 kernel reads its panels from L2 ~8 GB, as much as an H200's L2 serves in ~1.2 ms, once the
-   tensor cores run at twice the m8n8k4 rate. Tile 64 has four times the blocks for small or few matrices. */
+   Tile 128 (WS = 4, 512 threads) stages half the bytes per product that tile 64 (WS = 2, 128 threads) does (at
+   N = 5000 the 64-tiles read ~8 GB of panels from L2); on an H200 that made it 1–4% faster there. Tile 64 has four
+   times the blocks for small or few matrices, and wins there by far (cov_tile). */
 template <int WS>
 struct TileShape {
     static constexpr int tile = 32 * WS, threads = 32 * WS * WS, ld = tile + 4, rows = TC_KT / WS;
@@ -380,17 +380,18 @@ syrk_window_kernel(const double* __restrict__ r, int64_t n, const int64_t* __res
 }
 
 /* Which product kernel: one window per block for n ≤ WIN_DEFAULT_MAX, the tile kernel beyond. On an H200 (10,000
-   windows of 252 rows; RESULTS.md, "Tenth GPU session") the window kernel took 0.59 against 1.09 ms on the rolling
-   windows and 0.89 against 1.21 ms on the scenarios at n = 32, tied at 50 on the rolling windows and lost on the
-   scenarios (1.78 against 1.38 ms), and lost at 100 (7.35 against 3.81, 4.92 against 3.43 ms): above one block of
-   32 columns its single staged step per window is no longer hidden. EQUIRISK_COV_KERNEL overrides: =simt the
-   CUDA-core kernel, =window the window kernel up to n = 128, =tiles the tile kernel; read at each call, so a test
-   can compare them in one process. */
+   windows of 252 rows, kernel ms; RESULTS.md, "Eleventh GPU session") the window kernel took 0.44 against 0.75 on the
+   rolling windows and 0.75 against 0.87 on the scenarios at n = 32; at 50 it lost (0.83 against 0.75, 1.30 against
+   0.93) and at 100 by far (3.65 against 2.09, 6.14 against 2.43): above one block of 32 columns its single staged
+   step per window is no longer hidden. EQUIRISK_COV_KERNEL overrides: =simt the CUDA-core kernel, =window the window
+   kernel up to n = 128, =tiles the tile kernel; read at each call, so a test can compare them in one process. */
 enum class CovKernel { TILES, SIMT, WINDOW };
 constexpr int64_t WIN_DEFAULT_MAX = 32;
 
-/* The tile kernel's tile edge: 128 above TILE128_MIN assets, 64 below (provisional until measured on a GPU:
-   RESULTS.md, "Eleventh GPU session"); EQUIRISK_COV_TILE=64 or =128 overrides, read at each call. */
+/* The tile kernel's tile edge: 128 from TILE128_MIN assets, 64 below; EQUIRISK_COV_TILE=64 or =128 overrides, read
+   at each call. On an H200 (RESULTS.md, "Eleventh GPU session"): N = 5000 1.83–1.85 ms with 128 against 1.85–1.90
+   with 64 (2.01 against 2.09–2.11 on another machine); 10,000 windows of 252 × 100 2.53 against 2.09 ms, × 50 2.22
+   against 0.75: one 512-thread block per small window leaves most of its tile idle. */
 constexpr int64_t TILE128_MIN = 129;
 int cov_tile(int64_t n) {
     const char* v = std::getenv("EQUIRISK_COV_TILE");
