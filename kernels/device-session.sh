@@ -31,6 +31,8 @@
 #   cov-big      compare_libs: the covariance N = 5000, T = 2520 on the tile kernel's tiles of 128 and of 64
 #                (EQUIRISK_COV_TILE; mma m16n8k4) against the baseline build (EQUIRISK_BASE_REV), alternating
 #                ("Eleventh GPU session" in RESULTS.md)
+#   mma-m8n8k4   the covariance's tensor-core step built in its sm_80–89 form (-DER_MMA_M8N8K4) and run on sm_90:
+#                the driver's covariance, fused and scenario groups, and its covariance N = 5000 against the product's
 #   cov-N        compare_libs at N = 100, 50, 32: the covariance of the rolling windows and of the scenarios (10,000
 #                of 252 × N) on the one-window-per-block kernel (EQUIRISK_COV_KERNEL=window; the default up to 32)
 #                against the tile kernel's tiles of 64 and 128 and the baseline build's, alternating ("Covariance of
@@ -66,6 +68,8 @@ native_rel="java-tests/classes-kernels/io/equirisk/native/linux-x86_64" # the pr
 variants=()
 # experiment builds for the step draw only: rows of scenario returns per block (the product takes 8)
 draw_variants=(rows4="-DER_SCEN_ROWS=4" rows12="-DER_SCEN_ROWS=12" rows16="-DER_SCEN_ROWS=16")
+# the build for the step mma-m8n8k4: the covariance's tensor-core step in its sm_80–89 form (two m8n8k4), on sm_90
+mma_variants=(m8n8k4="-DER_MMA_M8N8K4")
 
 prepare() {
     # shellcheck source=../scripts/jdk.sh
@@ -101,7 +105,7 @@ prepare() {
     # experiment builds of the working tree (sm_90), each timed against the product by the wide-* steps (variants) or
     # by the step draw (draw_variants)
     local variant
-    for variant in "${variants[@]}" "${draw_variants[@]}"; do
+    for variant in "${variants[@]}" "${draw_variants[@]}" "${mma_variants[@]}"; do
         echo "== variant ${variant%%=*}: ${variant#*=} (sm_90)"
         EQUIRISK_FORCE_BUILD=1 EQUIRISK_CUDA_ARCHS=90 EQUIRISK_NVCC_FLAGS="${variant#*=}" \
             bash "$here/build.sh" "$dev/variants/${variant%%=*}"
@@ -296,6 +300,16 @@ run() {
     ((emulation)) || step cov-big 90 env EQUIRISK_CMP_BATCH=10 EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_SCENARIOS=0 "$cmp" \
         tiles128="$base,EQUIRISK_COV_TILE=128" "${cov_base[@]}" tiles64="$base,EQUIRISK_COV_TILE=64" \
         tiles128-again="$base,EQUIRISK_COV_TILE=128" "${cov_base[@]/=/-again=}"
+    # the sm_80–89 form of the covariance's tensor-core step (two m8n8k4 where sm_90 takes one m16n8k4), checked on
+    # this GPU: the driver's covariance, fused and scenario groups against it (its library first on the search
+    # path), then its covariance N = 5000 against the product's (the same bits expected; m8n8k4's time)
+    local m8="$dev/variants/m8n8k4"
+    if [[ -f "$m8/libequirisk_cuda.so" ]] && ((!emulation)); then
+        step mma-m8n8k4 60 bash -c "LD_LIBRARY_PATH='$m8' ldd '$dev/bin/driver-cuda' | grep equirisk &&
+            LD_LIBRARY_PATH='$m8' '$dev/bin/driver-cuda' --only covariance,fused,scenarios &&
+            EQUIRISK_CMP_BATCH=10 EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_SCENARIOS=0 '$cmp' product='$base' \
+            m8n8k4='$m8/libequirisk_cuda.so' product2='$base'"
+    fi
     # the covariance of many small windows by N: the tile kernel's 64 and 128 tiles, one window per block, and the
     # baseline build's tiles (the same bits within this build)
     for wn in 100 50 32; do
@@ -386,6 +400,7 @@ run() {
     excerpt window-sanitizers "ERROR SUMMARY|RACECHECK SUMMARY|hazard|Barrier|Invalid|checks" 12
     excerpt cov-ncu "." 40
     excerpt cov-big "covariance|cannot|failed" 12
+    excerpt mma-m8n8k4 "equirisk_cuda|checks|library|covariance|cannot|failed" 12
     echo
     printf '%-13s %-28s %6s  %s\n' step status s log
     printf '%s\n' "${steps[@]}"

@@ -9,6 +9,8 @@
  * is sm_90 and later; on sm_80–89 the same registers make two m8n8k4 steps (rows 0–7, then 8–15: m8n8k4's layout
  * is the top half of this one), so every architecture runs the same code. Each entry adds a chain of four FMAs in k
  * order in either form. Under g++ the emulation's mma_m16n8k4_f64 computes the same from the same registers.
+ * -DER_MMA_M8N8K4 builds the sm_80–89 form for every architecture, so that a Hopper can check it (device-session.sh,
+ * step mma-m8n8k4): no A100 has been lent.
  */
 #ifndef EQUIRISK_ER_MMA_CUH
 #define EQUIRISK_ER_MMA_CUH
@@ -19,7 +21,7 @@ namespace er {
 
 __device__ __forceinline__ void mma_16x8x4(double (&d)[4], double a0, double a1, double b0) {
 #ifdef __CUDACC__
-#if __CUDA_ARCH__ >= 900
+#if __CUDA_ARCH__ >= 900 && !defined(ER_MMA_M8N8K4)
     asm volatile("mma.sync.aligned.m16n8k4.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};"
         : "+d"(d[0]), "+d"(d[1]), "+d"(d[2]), "+d"(d[3])
         : "d"(a0), "d"(a1), "d"(b0));
