@@ -228,8 +228,9 @@ struct TileShape {
     static_assert(ld % 16 == 4, "conflict-free operand loads");
 };
 
-/* Panels in dynamic shared memory (33.8 KB at tile 128; launch_tiles asks for it). Two staged steps in turn, one
-   barrier a step instead of two, measured no faster on an H200 (RESULTS.md, "Eleventh GPU session"): removed. */
+/* The panels in dynamic shared memory, 33.8 KB at tile 128 (under the 48 KB a block gets without asking): declared
+   as static arrays, they made ptxas spill 24 bytes in the tile-128 instance (sm_90), none this way. Two staged steps
+   in turn, one barrier a step instead of two, measured no faster on an H200 (RESULTS.md, "Eleventh GPU session"). */
 template <int WS>
 __global__ void __launch_bounds__(TileShape<WS>::threads) syrk_tensor_kernel(const double* __restrict__ r, int64_t n,
                                                                             const int64_t* __restrict__ starts,
@@ -403,12 +404,10 @@ template <int WS>
 cudaError_t launch_tiles(unsigned gx, unsigned gy, cudaStream_t stream, const double* d_returns, int64_t n,
                          const int64_t* d_starts, int64_t count, int64_t window, const double* w,
                          const double* d_means, double scale, double* d_out) {
-    const size_t bytes = (size_t)TileShape<WS>::shared_doubles * sizeof(double);
-    const auto kernel = syrk_tensor_kernel<WS>;
-    cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
-    if (e != cudaSuccess) return e;
-    ER_LAUNCH(kernel, dim3(gx, gy), dim3(TileShape<WS>::threads), bytes, stream, d_returns, n, d_starts, count, window,
-              w, d_means, scale, d_out);
+    constexpr size_t bytes = (size_t)TileShape<WS>::shared_doubles * sizeof(double);
+    static_assert(bytes <= 48 * 1024, "more dynamic shared memory needs cudaFuncSetAttribute");
+    ER_LAUNCH(syrk_tensor_kernel<WS>, dim3(gx, gy), dim3(TileShape<WS>::threads), bytes, stream, d_returns, n,
+              d_starts, count, window, w, d_means, scale, d_out);
     return cudaGetLastError();
 }
 CovKernel cov_kernel(int64_t n) {

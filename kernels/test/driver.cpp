@@ -317,37 +317,28 @@ void test_covariance(er_context* ctx, bool expect_chunking) {
         CHECK(worst <= 1e-12, "covariance kind=%d n=%lld window=%lld: relative error %.3g", c.kind,
               (long long)c.n, (long long)c.window, worst);
         CHECK(symmetric, "covariance kind=%d n=%lld: not exactly symmetric", c.kind, (long long)c.n);
-        /* up to 128 assets the one-window-per-block kernel sums every entry as the tile kernel does: the same
-           bits, NaN-filled output and all. The default is the window kernel up to 32 assets and the tiles beyond,
-           so each is compared with the other (under the simt setting the default run is the CUDA-core kernel's,
-           whose sums differ: not compared) */
-        const char* chosen = std::getenv("EQUIRISK_COV_KERNEL");
-        if (c.n <= 128 && chosen == nullptr) {
-            const char* other = c.n <= 32 ? "tiles" : "window";
+        /* the default's result against the same call with one setting changed: the same bits, NaN-filled output and
+           all */
+        auto same_bits_with = [&](const char* var, const char* value, const char* what) {
             Vec alt(count * c.n * c.n, NAN);
-            setenv("EQUIRISK_COV_KERNEL", other, 1);
+            setenv(var, value, 1);
             s = er_covariance(ctx, r.data(), c.rows, c.n, c.starts.data(), count, c.window, c.kind, c.lambda,
                               alt.data());
-            unsetenv("EQUIRISK_COV_KERNEL");
-            CHECK(s == ER_OK, "covariance n=%lld, %s kernel: %s", (long long)c.n, other, er_last_error());
+            unsetenv(var);
+            CHECK(s == ER_OK, "covariance n=%lld, %s %s: %s", (long long)c.n, what, value, er_last_error());
             CHECK(s != ER_OK || std::memcmp(alt.data(), got.data(), alt.size() * sizeof(double)) == 0,
-                  "covariance kind=%d n=%lld window=%lld: the %s kernel differs from the default", c.kind,
-                  (long long)c.n, (long long)c.window, other);
-        }
-        /* the tile kernel's two tile edges (64 and 128) sum every entry alike: the same bits as the default */
-        if (c.n > 32 && chosen == nullptr) {
-            for (const char* tile : {"64", "128"}) {
-                Vec alt(count * c.n * c.n, NAN);
-                setenv("EQUIRISK_COV_TILE", tile, 1);
-                s = er_covariance(ctx, r.data(), c.rows, c.n, c.starts.data(), count, c.window, c.kind, c.lambda,
-                                  alt.data());
-                unsetenv("EQUIRISK_COV_TILE");
-                CHECK(s == ER_OK, "covariance n=%lld, tiles of %s: %s", (long long)c.n, tile, er_last_error());
-                CHECK(s != ER_OK || std::memcmp(alt.data(), got.data(), alt.size() * sizeof(double)) == 0,
-                      "covariance kind=%d n=%lld window=%lld: tiles of %s differ from the default", c.kind,
-                      (long long)c.n, (long long)c.window, tile);
-            }
-        }
+                  "covariance kind=%d n=%lld window=%lld: %s %s differs from the default", c.kind, (long long)c.n,
+                  (long long)c.window, what, value);
+        };
+        /* up to 128 assets the one-window-per-block kernel sums every entry as the tile kernel does. The default is
+           the window kernel up to 32 assets and the tiles beyond, so each is compared with the other (under the simt
+           setting the default run is the CUDA-core kernel's, whose sums differ: not compared) */
+        const char* chosen = std::getenv("EQUIRISK_COV_KERNEL");
+        if (c.n <= 128 && chosen == nullptr)
+            same_bits_with("EQUIRISK_COV_KERNEL", c.n <= 32 ? "tiles" : "window", "kernel");
+        /* the tile kernel's two tile edges (64 and 128) sum every entry alike */
+        if (c.n > 32 && chosen == nullptr)
+            for (const char* tile : {"64", "128"}) same_bits_with("EQUIRISK_COV_TILE", tile, "tiles of");
     }
     /* many windows: chunked when device memory is small */
     const int64_t rows = 120, n = 40, window = 30, count = 60;
