@@ -41,8 +41,10 @@
 #                mirrored (EQUIRISK_SCENARIO_L=mirrored), alternating (1,000 scenarios at 300 assets, 300 at 600)
 #   wide-NxB     compare_libs: the whole-device solve (problems side by side, and one at a time) against the block
 #                path at N × batch from 3000 × 1 to 300 × 52, what the cost model picks, and any experiment builds in
-#                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md)
-#   wide-ncu     Nsight Compute: each whole-device solve kernel's device time in one N = 3000 solve
+#                `variants` (sm_90, built at prepare) ("Whole-device solve" in RESULTS.md); from N = 1000 also the
+#                certification's product with one warp per 32 columns (EQUIRISK_CERTIFY_WARPS=1)
+#   wide-ncu     Nsight Compute: each whole-device solve kernel's device time in one N = 3000 solve, and the
+#                certification's three kernels after it
 #   java-rolling 10,000 rolling windows of 252 × 100 through the Java API: the Java engine on all cores (window by
 #                window) against the CUDA backend's covariance and solve in one call per chunk
 #   java-scenarios 10,000 Monte Carlo scenarios of 252 × 100 (Student-t) drawn, estimated and solved: the Java engine
@@ -226,6 +228,10 @@ run() {
         read -r wn wb <<< "$size_nb"
         local libs=(model="$base" wide="$base,EQUIRISK_SOLVE_WIDE=on" single="$base,EQUIRISK_SOLVE_WIDE=on,EQUIRISK_SOLVE_WIDE_GROUP=1"
             block="$base,EQUIRISK_SOLVE_WIDE=off")
+        # the certification's product with one warp per 32 columns (before the split; the same answers to ~1 ulp),
+        # where the split applies (n ≥ 512); predicted 0.5–0.6 ms slower at N = 3000 ("Certification split" in
+        # RESULTS.md)
+        ((wn >= 1000)) && libs+=(certify1="$base,EQUIRISK_CERTIFY_WARPS=1" model-again="$base")
         for variant in "${variants[@]}"; do
             if [[ -f "$dev/variants/${variant%%=*}/libequirisk_cuda.so" ]] && ((!emulation)); then
                 libs+=("${variant%%=*}=$dev/variants/${variant%%=*}/libequirisk_cuda.so,EQUIRISK_SOLVE_WIDE=on")
@@ -239,7 +245,7 @@ run() {
         local ncu
         ncu="$(command -v ncu || echo /usr/local/cuda/bin/ncu)"
         step wide-ncu 90 env EQUIRISK_CMP_N=3000 EQUIRISK_CMP_BATCH=1 EQUIRISK_CMP_COVARIANCE=0 EQUIRISK_CMP_ROLLING=0 \
-            "$ncu" --metrics gpu__time_duration.sum -k regex:wide -c 150 "$cmp" product="$base"
+            "$ncu" --metrics gpu__time_duration.sum -k 'regex:wide|certify' -c 150 "$cmp" product="$base"
     fi
     # one problem through the Java API: the CUDA backend's whole call against the Java engine on one thread, by N
     # (Backends.GPU_ONE_PROBLEM_MIN_ASSETS: where auto sends one problem to an open GPU)
@@ -384,9 +390,9 @@ run() {
     excerpt draw-ncu "." 40
     for size_nb in "${sizes[@]}"; do
         read -r wn wb <<< "$size_nb"
-        excerpt "wide-${wn}x$wb" "solve [0-9]+x|cannot|failed" 6
+        excerpt "wide-${wn}x$wb" "solve [0-9]+x|cannot|failed" 8
     done
-    excerpt wide-ncu "wide_[a-z_<>0-9]+|gpu__time_duration|==PROF==|rror" 12
+    excerpt wide-ncu "wide_[a-z_<>0-9]+|certify_[a-z_]+|gpu__time_duration|==PROF==|rror" 16
     for wn in "${one_sizes[@]}"; do
         excerpt "java-one-$wn" "problems|^cpu|^cuda" 4
     done

@@ -1905,9 +1905,10 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
    returned). The residual is measured against the budgets the solve used (b/Σb, floored at MIN_BUDGET).
    Three kernels after the solve's, so the solve kernels keep their measured registers (inline in the report, the
    check's code spilled 80 bytes in the batch's FP16 instance, which spills 4 without it): the bound, one warp per
-   problem; the Dot2 products of the problems it flags, a warp per 32 columns over the whole grid (a large problem's
-   n² products are most of the work, and one warp per problem streamed Σ at ~1 GB/s); the report, one warp per
-   flagged problem. The sums and their order are those of a warp per problem, so are the results. Its cost where
+   problem; the Dot2 products of the problems it flags, one to eight warps per 32 columns over the whole grid (a
+   large problem's n² products are most of the work, and one warp per problem streamed Σ at ~1 GB/s); the report,
+   one warp per flagged problem. Below 512 assets the sums and their order are those of a warp per problem, so are
+   the results; above, the rows' partial Dot2 sums are merged error-free (as accurate, not the same bits). Its cost where
    nothing is open: each problem's weights and Σ's diagonal read once (~24 MB of sectors for 10,000 × 100, the
    diagonal's reads strided), and two launches that read the flags. */
 /* The converged flag's bit that marks a problem whose residual certify_bound_kernel left to be measured, between
@@ -1942,22 +1943,31 @@ __global__ void certify_bound_kernel(SolveArgs a) {
     }
 }
 
-/* Step 2, one warp per 32 columns of a flagged problem, over the whole grid: (Σw)_i for its columns as Dot2 sums over
-   j in order, into rc (until the variance is known). Σ's column i across the lanes is one row's contiguous entries. A
-   warp per problem took 64 ms for one N = 3000 problem on an H200 (a lone warp streaming 72 MB), 30× the solve. */
-__global__ void certify_product_kernel(SolveArgs a) {
-    const int lane = threadIdx.x;
+/* Step 2, a block of W warps per 32 columns of a flagged problem, over the whole grid: (Σw)_i for its columns as Dot2
+   sums, into rc (until the variance is known). Σ's column i across the lanes is one row's contiguous entries. Warp y
+   sums rows [y·len, (y + 1)·len) (len a multiple of 8), and warp 0 merges the W pairs (s, c) in warp order with
+   error-free additions, so the result is as accurate as one Dot2 sum over all rows (Ogita, Rump & Oishi's Sum2 on
+   the partial sums) and the same whatever the grid. A warp per problem took 64 ms for one N = 3000 problem on an
+   H200 (a lone warp streaming 72 MB), 30× the solve; a warp per 32 columns, 94 warps, ~0.7 ms of the 2.8; W warps
+   per 32 columns put W times as many loads in flight (certify_warps picks W). */
+constexpr int CERTIFY_MAX_WARPS = 8;
+constexpr int64_t CERTIFY_ROWS_PER_WARP = 256; /* fewer rows a warp and the eight-row batches barely fill */
+
+__global__ void __launch_bounds__(32 * CERTIFY_MAX_WARPS) certify_product_kernel(SolveArgs a) {
+    __shared__ double part_s[CERTIFY_MAX_WARPS][32], part_c[CERTIFY_MAX_WARPS][32];
+    const int lane = threadIdx.x, seg = threadIdx.y, segs = blockDim.y;
     const int64_t n = a.n, blocks = (n + 31) / 32;
+    const int64_t len = ((n + segs - 1) / segs + 7) / 8 * 8;
+    const int64_t j0 = seg * len < n ? seg * len : n, j1 = j0 + len < n ? j0 + len : n;
     for (int64_t item = blockIdx.x; item < a.batch * blocks; item += gridDim.x) {
         const int64_t k = item / blocks, i = (item - k * blocks) * 32 + lane;
-        if (!(a.report.converged[k] & CERTIFY_MEASURE)) continue;
+        if (!(a.report.converged[k] & CERTIFY_MEASURE)) continue; /* uniform over the block */
         const double* S = a.cov + k * n * n;
         const double* w = a.report.weights + k * n;
-        if (i >= n) continue;
         double sw = 0.0, c = 0.0;
-        if (w[i] != 0.0) {
-            int64_t j = 0;
-            for (; j + 8 <= n; j += 8) { /* eight rows' loads in flight before the dependent sums */
+        if (i < n && w[i] != 0.0) {
+            int64_t j = j0;
+            for (; j + 8 <= j1; j += 8) { /* eight rows' loads in flight before the dependent sums */
                 double sj[8], wj[8];
 #pragma unroll
                 for (int u = 0; u < 8; u++) {
@@ -1967,9 +1977,20 @@ __global__ void certify_product_kernel(SolveArgs a) {
 #pragma unroll
                 for (int u = 0; u < 8; u++) dot2_add(sw, c, sj[u], wj[u]);
             }
-            for (; j < n; j++) dot2_add(sw, c, S[j * n + i], w[j]);
+            for (; j < j1; j++) dot2_add(sw, c, S[j * n + i], w[j]);
         }
-        a.report.rc[k * n + i] = sw + c;
+        if (segs > 1) {
+            part_s[seg][lane] = sw;
+            part_c[seg][lane] = c;
+            __syncthreads();
+            if (seg == 0)
+                for (int y = 1; y < segs; y++) {
+                    dot2_add(sw, c, part_s[y][lane], 1.0); /* an exact product: TwoSum, its error into c */
+                    c += part_c[y][lane];
+                }
+            __syncthreads(); /* the next item's partials wait until these are read */
+        }
+        if (seg == 0 && i < n) a.report.rc[k * n + i] = sw + c;
     }
 }
 
@@ -2008,6 +2029,19 @@ __global__ void certify_finish_kernel(SolveArgs a) {
     }
 }
 
+/* Warps per 32 columns in certify_product_kernel: one per CERTIFY_ROWS_PER_WARP rows, at most CERTIFY_MAX_WARPS (one
+   up to n = 511, so the batch's small problems keep a warp each; 8 from n = 2048). EQUIRISK_CERTIFY_WARPS=1…8 forces
+   a count, read at each call (the driver's test of the merge at small n). */
+int certify_warps(int64_t n) {
+    const char* v = std::getenv("EQUIRISK_CERTIFY_WARPS");
+    if (v != nullptr) {
+        const int w = std::atoi(v);
+        if (w >= 1 && w <= CERTIFY_MAX_WARPS) return w;
+    }
+    const int64_t w = n / CERTIFY_ROWS_PER_WARP;
+    return (int)(w < 1 ? 1 : w > CERTIFY_MAX_WARPS ? CERTIFY_MAX_WARPS : w);
+}
+
 cudaError_t launch_certify(const SolveArgs& a, cudaStream_t stream) {
     if (a.batch <= 0) return cudaSuccess; /* an empty grid is a launch error */
     const int64_t grid = std::min<int64_t>(a.batch, 4096);
@@ -2015,7 +2049,8 @@ cudaError_t launch_certify(const SolveArgs& a, cudaStream_t stream) {
     cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess) return e;
     const int64_t items = a.batch * ((a.n + 31) / 32);
-    ER_LAUNCH(certify_product_kernel, dim3((unsigned)std::min<int64_t>(items, 65536)), dim3(32), 0, stream, a);
+    ER_LAUNCH(certify_product_kernel, dim3((unsigned)std::min<int64_t>(items, 65536)), dim3(32, certify_warps(a.n)), 0,
+              stream, a);
     e = cudaGetLastError();
     if (e != cudaSuccess) return e;
     ER_LAUNCH(certify_finish_kernel, dim3((unsigned)grid), dim3(32), 0, stream, a);
