@@ -27,10 +27,11 @@
 #                8 rows) against the baseline's (a block per row, EQUIRISK_BASE_REV) and against 4, 12 and 16 rows per
 #                block (`draw_variants`, sm_90), L mirrored and row-major ("Scenario draws, eight rows a block")
 #   draw-ncu     the same on the scenario draw kernel
-#   cov-ncu      the same on the covariance N = 5000, T = 2520 (the tile kernel, its default tiles)
-#   cov-big      compare_libs: the covariance N = 5000, T = 2520 on the tile kernel's tiles of 128 and of 64
-#                (EQUIRISK_COV_TILE; mma m16n8k4) against the baseline build (EQUIRISK_BASE_REV), alternating
-#                ("Eleventh GPU session" in RESULTS.md)
+#   cov-ncu      the same on the covariance N = 5000, T = 2520 (the tile kernel's 128-tiles)
+#   cov-big      compare_libs: the covariance N = 5000, T = 2520 as the default runs it (tiles of 128, the partial
+#                last wave as 64-tiles: cov_tail), with every tile at 128 (EQUIRISK_COV_TAIL=off), at 64
+#                (EQUIRISK_COV_TILE=64), and the baseline build (EQUIRISK_BASE_REV), alternating ("Eleventh GPU
+#                session" and "Twelfth session" in RESULTS.md)
 #   mma-m8n8k4   the covariance's tensor-core step built in its sm_80–89 form (-DER_MMA_M8N8K4) and run on sm_90:
 #                the driver's covariance, fused and scenario groups, and its covariance N = 5000 against the product's
 #   cov-N        compare_libs at N = 100, 50, 32: the covariance of the rolling windows and of the scenarios (10,000
@@ -303,9 +304,10 @@ run() {
     if [[ -f "$dev/base/libequirisk_cuda.so" ]] && ((!emulation)); then
         cov_base=("base-$(cat "$dev/base/REVISION")=$dev/base/libequirisk_cuda.so")
     fi
-    ((emulation)) || step cov-big 90 env EQUIRISK_CMP_BATCH=10 EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_SCENARIOS=0 "$cmp" \
-        tiles128="$base,EQUIRISK_COV_TILE=128" "${cov_base[@]}" tiles64="$base,EQUIRISK_COV_TILE=64" \
-        tiles128-again="$base,EQUIRISK_COV_TILE=128" "${cov_base[@]/=/-again=}"
+    # the default ends the 128-tiles' partial last wave as 64-tiles (cov_tail), against all 128 (EQUIRISK_COV_TAIL=off)
+    ((emulation)) || step cov-big 100 env EQUIRISK_CMP_BATCH=10 EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_SCENARIOS=0 "$cmp" \
+        default="$base" tail-off="$base,EQUIRISK_COV_TAIL=off" "${cov_base[@]}" tiles64="$base,EQUIRISK_COV_TILE=64" \
+        default-again="$base" tail-off-again="$base,EQUIRISK_COV_TAIL=off" "${cov_base[@]/=/-again=}"
     # the sm_80–89 form of the covariance's tensor-core step (two m8n8k4 where sm_90 takes one m16n8k4), checked on
     # this GPU: the driver's covariance, fused and scenario groups against it (its library first on the search
     # path), then its covariance N = 5000 against the product's (the same bits expected; m8n8k4's time)
@@ -343,7 +345,7 @@ run() {
             bash '$here/tools/kernel_ncu.sh' '$cmp' '$base' /tmp/ncu newton-windows Li4ELi2EE 7"
         step draw-ncu 90 bash "$here/tools/kernel_ncu.sh" "$cmp" "$base" /tmp/ncu draw scenario_kernel 0
         step cov-ncu 90 env EQUIRISK_CMP_COVARIANCE=1 EQUIRISK_CMP_BATCH=10 EQUIRISK_CMP_ROLLING=0 \
-            EQUIRISK_CMP_SCENARIOS=0 bash "$here/tools/kernel_ncu.sh" "$cmp" "$base" /tmp/ncu cov syrk_tensor 1
+            EQUIRISK_CMP_SCENARIOS=0 bash "$here/tools/kernel_ncu.sh" "$cmp" "$base" /tmp/ncu cov syrk_tensor_kernelILi4E 1
     fi
     if ((emulation)); then
         step java-tests 300 bash "$dev/java-tests/run.sh" emulation

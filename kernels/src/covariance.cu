@@ -8,8 +8,8 @@
  * written to (i,j) and (j,i) from one value so the matrix is exactly symmetric. Grid: x over upper-triangle tiles,
  * y over windows; both grid-stride, so any grid size is correct. Three product kernels:
  * - syrk_tensor_kernel (the default above 32 assets): FP64 tensor cores (mma m16n8k4 on sm_90, two m8n8k4 on
- *   sm_80–89: er_mma.cuh), tiles of 128 × 128 (above 128 assets) or 64 × 64. H100 SXM peaks at 67 TFLOP/s there
- *   against 34 on the FP64 CUDA cores.
+ *   sm_80–89: er_mma.cuh), tiles of 128 × 128 (above 128 assets) or 64 × 64, and one matrix's partial last wave of
+ *   128-tiles as 64-tiles (cov_tail). H100 SXM peaks at 67 TFLOP/s there against 34 on the FP64 CUDA cores.
  * - syrk_kernel (EQUIRISK_COV_KERNEL=simt): the CUDA-core version, 64 × 64 tiles of 4 × 4 register blocks; kept to
  *   compare on a GPU and as the plainer statement of the same computation.
  * - syrk_window_kernel (the default up to 32 assets; EQUIRISK_COV_KERNEL=window up to 128): the tensor-core product
@@ -221,6 +221,15 @@ __device__ __forceinline__ void zero(double (&acc)[2][4][4]) {
    Tile 128 (WS = 4, 512 threads) stages half the bytes per product that tile 64 (WS = 2, 128 threads) does (at
    N = 5000 the 64-tiles read ~8 GB of panels from L2); on an H200 that made it 1–4% faster there. Tile 64 has four
    times the blocks for small or few matrices, and wins there by far (cov_tile). */
+/* The tiles a launch of the tile kernel computes: `span` tiles of the upper triangle from index `first`, in the
+   row-major numbering of tiles `split` times the kernel's edge; each such tile is computed as its split × split
+   parts (the lower parts of a diagonal one skipped). split = 1: the kernel's own tiles. split = 2 with the 64 kernel:
+   a range of 128-tiles as 64-tiles (the last wave's, cov_tail). */
+struct TileRange {
+    int64_t first, span;
+    int split;
+};
+
 template <int WS>
 struct TileShape {
     static constexpr int tile = 32 * WS, threads = 32 * WS * WS, ld = tile + 4, rows = TC_KT / WS;
@@ -237,7 +246,8 @@ __global__ void __launch_bounds__(TileShape<WS>::threads) syrk_tensor_kernel(con
                                                                             int64_t count, int64_t window,
                                                                             const double* __restrict__ weights,
                                                                             const double* __restrict__ means,
-                                                                            double scale, double* __restrict__ out) {
+                                                                            double scale, double* __restrict__ out,
+                                                                            TileRange range) {
     using S = TileShape<WS>;
     ER_DYNAMIC_SHARED(double, smem); /* the a panel, then the b panel */
     double* const a_s = smem;
@@ -245,17 +255,24 @@ __global__ void __launch_bounds__(TileShape<WS>::threads) syrk_tensor_kernel(con
     const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
     const int wr = 32 * (warp / WS), wc = 32 * (warp % WS); /* the warp's block */
     const int col = tid % S::tile, row0 = tid / S::tile;
-    const int64_t nt = (n + S::tile - 1) / S::tile;
-    const int64_t ntiles = nt * (nt + 1) / 2;
+    const int64_t split = range.split, parts = split * split;
+    const int64_t nt = (n + split * S::tile - 1) / (split * S::tile); /* tiles of the range's numbering per edge */
+    const int64_t items = range.span * parts;
     const int64_t row_step = (int64_t)WS * n; /* between a thread's staged rows */
 
     for (int64_t k = blockIdx.y; k < count; k += gridDim.y) {
         const double* rk = r + starts[k] * n;
         const double* mk = means + k * n;
         double* ok = out + k * n * n;
-        for (int64_t p = blockIdx.x; p < ntiles; p += gridDim.x) {
+        for (int64_t p = blockIdx.x; p < items; p += gridDim.x) {
             int64_t ti, tj;
-            tile_of(p, nt, &ti, &tj);
+            tile_of(range.first + p / parts, nt, &ti, &tj);
+            const int64_t part = p % parts;
+            ti = ti * split + part / split;
+            tj = tj * split + part % split;
+            /* a split diagonal tile's lower part, or a part wholly past the matrix: nothing to compute (uniform over
+               the block, so no barrier is skipped by some threads only) */
+            if (ti > tj || tj * S::tile >= n) continue;
             const int64_t i0 = ti * S::tile, j0 = tj * S::tile;
             const bool in_i = i0 + col < n, in_j = j0 + col < n;
             const double mi = in_i ? mk[i0 + col] : 0.0, mj = in_j ? mk[j0 + col] : 0.0;
@@ -401,14 +418,48 @@ int cov_tile(int64_t n) {
     return n >= TILE128_MIN ? 128 : 64;
 }
 template <int WS>
-cudaError_t launch_tiles(unsigned gx, unsigned gy, cudaStream_t stream, const double* d_returns, int64_t n,
+cudaError_t launch_tiles(TileRange range, unsigned gy, cudaStream_t stream, const double* d_returns, int64_t n,
                          const int64_t* d_starts, int64_t count, int64_t window, const double* w,
                          const double* d_means, double scale, double* d_out) {
     constexpr size_t bytes = (size_t)TileShape<WS>::shared_doubles * sizeof(double);
     static_assert(bytes <= 48 * 1024, "more dynamic shared memory needs cudaFuncSetAttribute");
+    const int64_t items = range.span * range.split * range.split;
+    const unsigned gx = (unsigned)(items < 65535 ? items : 65535);
     ER_LAUNCH(syrk_tensor_kernel<WS>, dim3(gx, gy), dim3(TileShape<WS>::threads), bytes, stream, d_returns, n,
-              d_starts, count, window, w, d_means, scale, d_out);
+              d_starts, count, window, w, d_means, scale, d_out, range);
     return cudaGetLastError();
+}
+
+/* How many of the last 128-tiles (of `ntiles`) go to the 64 kernel as 64-tiles, launched after the others. A lone
+   matrix of 128-tiles ends in a partial wave: at N = 5000, 820 tiles on an H200's 132 SMs (one 512-thread block each)
+   are 6 full waves and 28 tiles, which keep 28 SMs busy for a whole tile's time while 104 idle (~11% of the product,
+   ncu in the eleventh GPU session). As 64-tiles those 28 are ~100 blocks of a quarter of the work, spread over the
+   SMs; a lone 64-tile has its four warps' tensor pipes to itself, so it is predicted to take 0.35–0.5 of a 128-tile's
+   time, −6 to −9% at N = 5000 (RESULTS.md, "Twelfth session"). Taken where the last wave is at most half full, for
+   one matrix only (with many, the tiles of later matrices fill the wave). Each entry is the same sum in the same
+   order at either edge, so the bits do not change. EQUIRISK_COV_TAIL=off keeps every tile at 128, =K sends the last
+   K tiles (any count of matrices; the driver's comparisons), read at each call. */
+cudaError_t cov_tail(int64_t ntiles, int64_t count, int64_t* tail) {
+    *tail = 0;
+    const char* v = std::getenv("EQUIRISK_COV_TAIL");
+    if (v != nullptr && std::strcmp(v, "off") == 0) return cudaSuccess;
+    if (v != nullptr && *v >= '0' && *v <= '9') {
+        const long long t = std::atoll(v);
+        *tail = t < ntiles ? t : ntiles;
+        return cudaSuccess;
+    }
+    if (count != 1) return cudaSuccess;
+    int device = 0, sms = 0, per_sm = 0;
+    cudaError_t e = cudaGetDevice(&device);
+    if (e == cudaSuccess) e = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
+    if (e == cudaSuccess)
+        e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, syrk_tensor_kernel<4>, TileShape<4>::threads,
+                                                          (size_t)TileShape<4>::shared_doubles * sizeof(double));
+    if (e != cudaSuccess) return e;
+    const int64_t wave = (int64_t)(per_sm < 1 ? 1 : per_sm) * sms;
+    const int64_t last = ntiles % wave;
+    if (2 * last <= wave) *tail = last;
+    return cudaSuccess;
 }
 CovKernel cov_kernel(int64_t n) {
     const char* v = std::getenv("EQUIRISK_COV_KERNEL");
@@ -467,11 +518,23 @@ cudaError_t launch_covariance(const double* d_returns, int64_t n, const int64_t*
                 break;
         }
     } else if (cov_tile(n) == 128) {
-        return launch_tiles<4>(tiles_grid(128), gy, stream, d_returns, n, d_starts, count, window, w, d_means, scale,
-                               d_out);
+        const int64_t nt = (n + 127) / 128, ntiles = nt * (nt + 1) / 2;
+        int64_t tail = 0;
+        e = cov_tail(ntiles, count, &tail);
+        if (e != cudaSuccess) return e;
+        if (tail < ntiles) {
+            e = launch_tiles<4>(TileRange{0, ntiles - tail, 1}, gy, stream, d_returns, n, d_starts, count, window, w,
+                                d_means, scale, d_out);
+            if (e != cudaSuccess) return e;
+        }
+        if (tail > 0)
+            return launch_tiles<2>(TileRange{ntiles - tail, tail, 2}, gy, stream, d_returns, n, d_starts, count,
+                                   window, w, d_means, scale, d_out);
+        return cudaSuccess;
     } else {
-        return launch_tiles<2>(tiles_grid(64), gy, stream, d_returns, n, d_starts, count, window, w, d_means, scale,
-                               d_out);
+        const int64_t nt = (n + 63) / 64;
+        return launch_tiles<2>(TileRange{0, nt * (nt + 1) / 2, 1}, gy, stream, d_returns, n, d_starts, count, window,
+                               w, d_means, scale, d_out);
     }
     return cudaGetLastError();
 }

@@ -281,6 +281,7 @@ void test_covariance(er_context* ctx, bool expect_chunking) {
         {60, 130, 21, {39, 0, 12}, ER_COV_SAMPLE, 0},
         {50, 300, 45, {5, 0}, ER_COV_SAMPLE, 0},  /* tiles of 128 with a partial last one (and of 64: compared) */
         {70, 257, 64, {0, 6}, ER_COV_EWMA, 0.9},
+        {50, 200, 40, {3}, ER_COV_SAMPLE, 0}, /* one matrix of three 128-tiles: the last as 64-tiles (2 emulated SMs) */
         {50, 19, 50, {0}, ER_COV_EWMA, 0.94},
         {80, 66, 17, {63, 2, 40}, ER_COV_EWMA, 0.97},
         {30, 5, 1, {29, 0}, ER_COV_EWMA, 0.5},
@@ -289,7 +290,7 @@ void test_covariance(er_context* ctx, bool expect_chunking) {
         {1200, 2, 5, {}, ER_COV_SAMPLE, 0},       /* 1,100 windows: its grid strides over windows (below) */
     };
     for (auto c : cases) {
-        if (expect_chunking && c.n > 200) continue; /* one window's result alone exceeds the 300 kB device */
+        if (expect_chunking && c.n >= 200) continue; /* one window's result alone exceeds the 300 kB device */
         if (c.starts.empty()) {
             if (quick) continue; /* ~3 s emulated; the means kernel is the same for both product kernels */
             for (int64_t k = 0; k < 1100; k++) c.starts.push_back(k);
@@ -339,6 +340,9 @@ void test_covariance(er_context* ctx, bool expect_chunking) {
         /* the tile kernel's two tile edges (64 and 128) sum every entry alike */
         if (c.n > 32 && chosen == nullptr)
             for (const char* tile : {"64", "128"}) same_bits_with("EQUIRISK_COV_TILE", tile, "tiles of");
+        /* the last 128-tiles computed as 64-tiles (one matrix's partial last wave): none, and two forced, alike */
+        if (c.n > 128 && chosen == nullptr)
+            for (const char* tail : {"off", "2"}) same_bits_with("EQUIRISK_COV_TAIL", tail, "last tiles as 64-tiles:");
     }
     /* many windows: chunked when device memory is small */
     const int64_t rows = 120, n = 40, window = 30, count = 60;

@@ -7,8 +7,8 @@
 #   newton-ncu step: the Newton stage (solve_kernel<…, 4, 2>, regex Li4ELi2EE) is launched once per call, five batch
 #   calls (no problem reaches it), two scenario calls, then the rolling windows' (skip 5: scenarios, 7: windows);
 #   draw-ncu: the scenario draw (scenario_kernel, skip 0); cov-ncu: the covariance N = 5000, T = 2520 (the tile
-#   kernel, skip 1, with EQUIRISK_CMP_COVARIANCE=1 and the other workloads made small or left out in the
-#   environment). On a GPU machine with ncu and python3.
+#   kernel's 128-tile instance, regex syrk_tensor_kernelILi4E, skip 1, with EQUIRISK_CMP_COVARIANCE=1 and the other
+#   workloads made small or left out in the environment). On a GPU machine with ncu and python3.
 set -euo pipefail
 cmp="$1" lib="$2" out="$3" name="$4" regex="$5" skip="$6"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
