@@ -34,6 +34,8 @@
 #                session" and "Twelfth session" in RESULTS.md)
 #   mma-m8n8k4   the covariance's tensor-core step built in its sm_80–89 form (-DER_MMA_M8N8K4) and run on sm_90:
 #                the driver's covariance, fused and scenario groups, and its covariance N = 5000 against the product's
+#   sweep-pairs  tools/sweep_pairs.cu at n = 100, 112, 72: the warp path's sweep alone with one problem per warp
+#                (the product's) against two per warp (16 lanes each, a prototype) at 8, 10 and 11 blocks per SM
 #   cov-N        compare_libs at N = 100, 50, 32: the covariance of the rolling windows and of the scenarios (10,000
 #                of 252 × N) on the one-window-per-block kernel (EQUIRISK_COV_KERNEL=window; the default up to 32)
 #                against the tile kernel's tiles of 64 and 128 and the baseline build's, alternating ("Covariance of
@@ -105,6 +107,12 @@ prepare() {
         g++ -O2 -std=c++20 -pthread -I"$here/include" "$here/tools/compare_libs.cpp" -L"$lib" \
             -l"equirisk_$flavour" -ldl -Wl,-rpath,'$ORIGIN/../'"$native_rel" -o "$dev/bin/compare_libs-$flavour"
     done
+    echo "== tools/sweep_pairs.cu (sm_90): the sweep with one problem per warp against two, for the step sweep-pairs"
+    local nvcc
+    nvcc="$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)"
+    [[ -x "$nvcc" ]] || nvcc=/usr/local/bin/nvcc
+    "$nvcc" -std=c++17 -O3 -arch=sm_90 -I"$here/include" -I"$here/src" -o "$dev/bin/sweep_pairs" \
+        "$here/tools/sweep_pairs.cu"
     # experiment builds of the working tree (sm_90), each timed against the product by the wide-* steps (variants) or
     # by the step draw (draw_variants)
     local variant
@@ -219,6 +227,12 @@ run() {
     else
         step driver 90 "$dev/bin/driver-cuda"
         step bench 90 "$dev/bin/driver-cuda" --bench
+    fi
+    # the sweep alone, one problem per warp (the product's warp_sweep) against two (16 lanes each, the prototype in
+    # tools/sweep_pairs.cu) at the occupancies each would have: whether two problems per warp pay before the warp path
+    # is rewritten for them ("Twelfth session" in RESULTS.md: predicted 1.3–1.7× the sweeps' throughput per SM)
+    if ((!emulation)); then
+        step sweep-pairs 60 bash -c "'$dev/bin/sweep_pairs' 100 && '$dev/bin/sweep_pairs' 112 && '$dev/bin/sweep_pairs' 72"
     fi
     # the whole-device solve against the block path for a few large problems, what the cost model chose, the
     # problems one at a time against side by side (the default group), and any experiment builds ("Whole-device
@@ -409,6 +423,7 @@ run() {
     excerpt cov-ncu "." 40
     excerpt cov-big "covariance|cannot|failed" 12
     excerpt mma-m8n8k4 "equirisk_cuda|checks|library|covariance|cannot|failed" 12
+    excerpt sweep-pairs "." 24
     echo
     printf '%-13s %-28s %6s  %s\n' step status s log
     printf '%s\n' "${steps[@]}"

@@ -482,8 +482,12 @@ struct Memory {
 /* ---- device built-ins ---- */
 inline void __syncthreads() { cuda_emu::sync_block(); }
 inline void __syncwarp(unsigned = 0xffffffffu) { cuda_emu::sync_warp(); }
+/* width < 32 splits the warp into segments of `width` lanes, each reading its own segment's lane src mod width */
 template <class T>
-inline T __shfl_sync(unsigned, T v, int src) { return cuda_emu::exchange(v, src & 31); }
+inline T __shfl_sync(unsigned, T v, int src, int width = 32) {
+    const int base = static_cast<int>(cuda_emu::tl_linear % 32) & ~(width - 1);
+    return cuda_emu::exchange(v, base + (src & (width - 1)));
+}
 template <class T>
 inline T __shfl_down_sync(unsigned, T v, unsigned delta) {
     return cuda_emu::exchange(v, static_cast<int>(cuda_emu::tl_linear % 32 + delta));

@@ -3,7 +3,8 @@
 #   run.sh                 emulation library: all checks; the covariance again on the CUDA-core product kernel; the
 #                          solve again with C (and then the vectors) in global memory; all checks again with 300 kB of emulated device memory so every batch is
 #                          chunked (--expect-chunking asserts it); the GPU tools (tools/*.cpp include the driver)
-#                          compiled, device-session.sh and phases.sh parsed, phase_clocks.py's anchors applied
+#                          compiled, device-session.sh and phases.sh parsed, phase_clocks.py's anchors applied,
+#                          tools/sweep_pairs.cu built over the emulation and run
 #   run.sh --lib cuda      the CUDA library (needs a GPU)
 #   run.sh --tsan          emulation library and driver built with ThreadSanitizer
 #   run.sh --asan          emulation library and driver built with AddressSanitizer + UBSan
@@ -87,5 +88,10 @@ if [[ "$lib" == emu && -z "$sanitize" ]]; then
     else
         echo "(no python3: phase_clocks.py's anchors not checked)"
     fi
+    # the two-problems-per-warp sweep prototype, run over the emulation: its sweeps must agree with the product's
+    echo "--- tools/sweep_pairs.cu under the emulation (the prototype's sweeps against the product's)"
+    g++ -std=c++20 -O2 -pthread -x c++ -I"$here/include" -I"$here/emu" -I"$here/src" "$here/tools/sweep_pairs.cu" \
+        -o "$out/sweep_pairs"
+    "$out/sweep_pairs" 100 8
     echo "tools: ok"
 fi
