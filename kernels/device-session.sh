@@ -31,7 +31,7 @@
 #   cov-big      compare_libs: the covariance N = 5000, T = 2520 as the default runs it (tiles of 128, the partial
 #                last wave as 64-tiles: cov_tail), with every tile at 128 (EQUIRISK_COV_TAIL=off), at 64
 #                (EQUIRISK_COV_TILE=64), and the baseline build (EQUIRISK_BASE_REV), alternating ("Eleventh GPU
-#                session" and "Twelfth session" in RESULTS.md)
+#                session" and "Prepared for the twelfth GPU session" in RESULTS.md)
 #   mma-m8n8k4   the covariance's tensor-core step built in its sm_80–89 form (-DER_MMA_M8N8K4) and run on sm_90:
 #                the driver's covariance, fused and scenario groups, and its covariance N = 5000 against the product's
 #   sweep-pairs  tools/sweep_pairs.cu at n = 100, 112, 72: the warp path's sweep alone with one problem per warp
@@ -230,9 +230,11 @@ run() {
     fi
     # the sweep alone, one problem per warp (the product's warp_sweep) against two (16 lanes each, the prototype in
     # tools/sweep_pairs.cu) at the occupancies each would have: whether two problems per warp pay before the warp path
-    # is rewritten for them ("Twelfth session" in RESULTS.md: predicted 1.3–1.7× the sweeps' throughput per SM)
+    # is rewritten for them (predicted 1.3–1.7× the sweeps' throughput per SM: "Prepared for the twelfth GPU
+    # session" in RESULTS.md)
     if ((!emulation)); then
-        step sweep-pairs 60 bash -c "'$dev/bin/sweep_pairs' 100 && '$dev/bin/sweep_pairs' 112 && '$dev/bin/sweep_pairs' 72"
+        step sweep-pairs 60 bash -c "'$dev/bin/sweep_pairs' 100 && '$dev/bin/sweep_pairs' 112 &&
+            '$dev/bin/sweep_pairs' 72"
     fi
     # the whole-device solve against the block path for a few large problems, what the cost model chose, the
     # problems one at a time against side by side (the default group), and any experiment builds ("Whole-device
@@ -244,8 +246,8 @@ run() {
         local libs=(model="$base" wide="$base,EQUIRISK_SOLVE_WIDE=on" single="$base,EQUIRISK_SOLVE_WIDE=on,EQUIRISK_SOLVE_WIDE_GROUP=1"
             block="$base,EQUIRISK_SOLVE_WIDE=off")
         # the certification's product with one warp per 32 columns (before the split; the same answers to ~1 ulp),
-        # where the split applies (n ≥ 512); predicted 0.5–0.6 ms slower at N = 3000 ("Certification split" in
-        # RESULTS.md)
+        # where the split applies (n ≥ 512); predicted 0.5–0.6 ms slower at N = 3000 ("Prepared for the twelfth
+        # GPU session" in RESULTS.md)
         ((wn >= 1000)) && libs+=(certify1="$base,EQUIRISK_CERTIFY_WARPS=1" model-again="$base")
         for variant in "${variants[@]}"; do
             if [[ -f "$dev/variants/${variant%%=*}/libequirisk_cuda.so" ]] && ((!emulation)); then

@@ -435,10 +435,10 @@ cudaError_t launch_tiles(TileRange range, unsigned gy, cudaStream_t stream, cons
    are 6 full waves and 28 tiles, which keep 28 SMs busy for a whole tile's time while 104 idle (~11% of the product,
    ncu in the eleventh GPU session). As 64-tiles those 28 are ~100 blocks of a quarter of the work, spread over the
    SMs; a lone 64-tile has its four warps' tensor pipes to itself, so it is predicted to take 0.35–0.5 of a 128-tile's
-   time, −6 to −9% at N = 5000 (RESULTS.md, "Twelfth session"). Taken where the last wave is at most half full, for
-   one matrix only (with many, the tiles of later matrices fill the wave). Each entry is the same sum in the same
-   order at either edge, so the bits do not change. EQUIRISK_COV_TAIL=off keeps every tile at 128, =K sends the last
-   K tiles (any count of matrices; the driver's comparisons), read at each call. */
+   time, −6 to −9% at N = 5000 (RESULTS.md, "Prepared for the twelfth GPU session"). Taken where the last wave is
+   at most half full, for one matrix only (with many, the tiles of later matrices fill the wave). Each entry is the
+   same sum in the same order at either edge, so the bits do not change. EQUIRISK_COV_TAIL=off keeps every tile at
+   128, =K sends the last K tiles (any count of matrices; the driver's comparisons), read at each call. */
 cudaError_t cov_tail(int64_t ntiles, int64_t count, int64_t* tail) {
     *tail = 0;
     const char* v = std::getenv("EQUIRISK_COV_TAIL");

@@ -1908,8 +1908,8 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
    problem; the Dot2 products of the problems it flags, one to eight warps per 32 columns over the whole grid (a
    large problem's n² products are most of the work, and one warp per problem streamed Σ at ~1 GB/s); the report,
    one warp per flagged problem. Below 512 assets the sums and their order are those of a warp per problem, so are
-   the results; above, the rows' partial Dot2 sums are merged error-free (as accurate, not the same bits). Its cost where
-   nothing is open: each problem's weights and Σ's diagonal read once (~24 MB of sectors for 10,000 × 100, the
+   the results; above, the rows' partial Dot2 sums are merged error-free (as accurate, not the same bits). Its cost
+   where nothing is open: each problem's weights and Σ's diagonal read once (~24 MB of sectors for 10,000 × 100, the
    diagonal's reads strided), and two launches that read the flags. */
 /* The converged flag's bit that marks a problem whose residual certify_bound_kernel left to be measured, between
    it and certify_finish_kernel (bit 0 keeps the solve's verdict; the finish writes 0 or 1 over both). */

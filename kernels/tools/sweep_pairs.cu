@@ -1,9 +1,9 @@
 /*
  * The warp path's CCD sweep with one problem per warp (the product's warp_sweep, included from solve.cu) against two
  * problems per warp, 16 lanes each (pair_sweep, a prototype here): how many sweeps an SM gets through with each, at
- * the occupancies each layout would have. The batch's 2 ms rests on it (benchmarks/RESULTS.md, "Twelfth session"):
- * two problems per warp share each coordinate step's FP64 root and shuffle, and were predicted to raise the sweeps'
- * throughput per SM ~1.7×. That is measured here, on the sweep alone, before the whole warp path (mixer, refreshes,
+ * the occupancies each layout would have. The batch's 2 ms rests on it (benchmarks/RESULTS.md, "Prepared for the
+ * twelfth GPU session"): two problems per warp share each coordinate step's FP64 root and shuffle, and were
+ * predicted to raise the sweeps' throughput per SM ~1.7×. That is measured here, on the sweep alone, before the whole warp path (mixer, refreshes,
  * stall test, hand-over) is rewritten for it.
  *
  * Each block is one warp; its problems' FP16 triangles (a one-factor correlation of n assets in the solve's packed
