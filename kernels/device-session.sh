@@ -157,10 +157,12 @@ prepare() {
     tar -C "$dev" -czf "$dev/jdk.tgz" jdk
     rm -rf "$dev/jdk"
     # the shared libraries (four of the CUDA library: the product's fat binary, sm_90 with line information, the phase
-    # counters' and the baseline) are most of .device and compress ~8× with xz: packed here, unpacked by run, which
-    # removes them again when it ends (a rehearsal here leaves .device as carried)
+    # counters' and the baseline) and sweep_pairs (5.6 MB, solve.cu's device code in it) are most of .device and
+    # compress ~4–8× with xz: packed here, unpacked by run, which removes them again when it ends (a rehearsal here
+    # leaves .device as carried)
     echo "== the shared libraries packed into libs.tar.xz"
-    (cd "$dev" && find . -name '*.so' -print0 | tar --null -T - -cJf libs.tar.xz && find . -name '*.so' -delete)
+    (cd "$dev" && find . \( -name '*.so' -o -name sweep_pairs \) -print0 | tar --null -T - -cJf libs.tar.xz &&
+        find . \( -name '*.so' -o -name sweep_pairs \) -delete)
     { echo "prepared $(date -u +%FT%TZ) from $(git -C "$root" describe --always --dirty)"; du -sh "$dev"/*; } \
         | tee "$dev/PREPARED"
     echo "carry: .device ($(du -sh "$dev" | cut -f1); the device tool carries up to 64 MiB)"
@@ -431,7 +433,7 @@ run() {
     printf '%s\n' "${steps[@]}"
     # the device tool brings back at most 8 files: the logs travel as one archive
     (cd "$logs" && tar -czf logs.tgz -- *.log && rm -f -- *.log)
-    find "$dev" -name '*.so' -delete # libs.tar.xz keeps them
+    find "$dev" \( -name '*.so' -o -name sweep_pairs \) -delete # libs.tar.xz keeps them
 }
 
 case "${1:-}" in
