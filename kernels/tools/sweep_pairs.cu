@@ -22,7 +22,6 @@
  *   g++ -std=c++20 -O2 -pthread -x c++ -Ikernels/include -Ikernels/emu -Ikernels/src \
  *       kernels/tools/sweep_pairs.cu -o /tmp/sweep_pairs && /tmp/sweep_pairs 100 8
  */
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
