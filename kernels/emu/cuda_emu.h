@@ -11,6 +11,8 @@
  * - Device memory is host memory; cudaMemGetInfo reports an emulated device size (EQUIRISK_EMU_DEVICE_MEMORY bytes,
  *   default 4 GiB) minus what is allocated, and cudaMalloc fails beyond it, so chunking code runs in CI.
  * - EQUIRISK_EMU_YIELD=1 yields around every barrier to shake out missing synchronisation.
+ * - A launch that breaks CUDA's rules (grid and block sizes; dynamic shared memory above the kernel's
+ *   cudaFuncAttributeMaxDynamicSharedMemorySize, 48 KB unless set) does not run, and cudaGetLastError says so.
  *
  * What it cannot show: warp-lockstep code without __syncwarp, grid-wide sync (blocks run in sequence), memory-fence
  * bugs, stream concurrency (everything is synchronous), occupancy.
@@ -434,8 +436,51 @@ private:
     bool stop_ = false;
 };
 
+/* CUDA's launch rules, applied as a GPU applies them: a launch that breaks one does not run, and the launching
+   thread's next cudaGetLastError returns the error. Dynamic shared memory above 48 KB needs the kernel's
+   cudaFuncAttributeMaxDynamicSharedMemorySize, which (as on a GPU) belongs to the kernel in the process, not to a
+   context or a call: a plan that lowered it under another thread's launch is a failure CI now sees. */
+constexpr int kDefaultDynamicShared = 48 * 1024;
+constexpr int kOptinDynamicShared = 227 * 1024; /* an H100's opt-in limit, cudaGetDeviceProperties' */
+inline thread_local int tl_last_error = 0;
+struct KernelAttributes {
+    std::mutex m;
+    std::vector<std::pair<const void*, int>> max_dynamic; /* a few kernels: a list does */
+    static KernelAttributes& instance() {
+        static KernelAttributes a;
+        return a;
+    }
+    int dynamic_limit(const void* kernel) {
+        std::lock_guard<std::mutex> lock(m);
+        for (const auto& [k, v] : max_dynamic)
+            if (k == kernel) return v;
+        return kDefaultDynamicShared;
+    }
+    void set_dynamic_limit(const void* kernel, int bytes) {
+        std::lock_guard<std::mutex> lock(m);
+        for (auto& [k, v] : max_dynamic)
+            if (k == kernel) {
+                v = bytes;
+                return;
+            }
+        max_dynamic.emplace_back(kernel, bytes);
+    }
+};
+/* cudaErrorInvalidConfiguration (9) for the grid and block, cudaErrorInvalidValue (1) for shared memory */
+inline int launch_error(dim3 grid, dim3 block, size_t dynamic_bytes, const void* kernel) {
+    const unsigned long long threads = (unsigned long long)block.x * block.y * block.z;
+    if (grid.x < 1 || grid.x > 2147483647u || grid.y < 1 || grid.y > 65535 || grid.z < 1 || grid.z > 65535) return 9;
+    if (threads < 1 || threads > 1024 || block.x > 1024 || block.y > 1024 || block.z > 64) return 9;
+    if (dynamic_bytes > (size_t)KernelAttributes::instance().dynamic_limit(kernel)) return 1;
+    return 0;
+}
+
 template <class... P, class... A>
 void launch(dim3 grid, dim3 block, size_t dynamic_bytes, void (*kernel)(P...), A&&... args) {
+    if (const int e = launch_error(grid, block, dynamic_bytes, reinterpret_cast<const void*>(kernel))) {
+        tl_last_error = e;
+        return;
+    }
     std::tuple<P...> bound(std::forward<A>(args)...);
     std::function<void()> body = [&] { std::apply(kernel, bound); };
     Pool::instance().launch(grid, block, dynamic_bytes, body);
@@ -562,6 +607,7 @@ enum cudaError_t {
     cudaSuccess = 0,
     cudaErrorInvalidValue = 1,
     cudaErrorMemoryAllocation = 2,
+    cudaErrorInvalidConfiguration = 9,
     cudaErrorInsufficientDriver = 35,
     cudaErrorNoDevice = 100,
     cudaErrorInvalidDevice = 101
@@ -587,13 +633,18 @@ inline const char* cudaGetErrorString(cudaError_t e) {
         case cudaSuccess: return "no error";
         case cudaErrorInvalidValue: return "invalid argument";
         case cudaErrorMemoryAllocation: return "out of memory";
+        case cudaErrorInvalidConfiguration: return "invalid configuration argument";
         case cudaErrorInsufficientDriver: return "CUDA driver version is insufficient for CUDA runtime version";
         case cudaErrorNoDevice: return "no CUDA-capable device is detected";
         case cudaErrorInvalidDevice: return "invalid device ordinal";
     }
     return "unknown error";
 }
-inline cudaError_t cudaGetLastError() { return cudaSuccess; }
+inline cudaError_t cudaGetLastError() { /* this thread's last launch error, cleared (launch_error) */
+    const int e = cuda_emu::tl_last_error;
+    cuda_emu::tl_last_error = 0;
+    return static_cast<cudaError_t>(e);
+}
 inline cudaError_t cudaGetDeviceCount(int* n) { *n = 1; return cudaSuccess; }
 inline cudaError_t cudaSetDevice(int d) { return d == 0 ? cudaSuccess : cudaErrorInvalidDevice; }
 inline cudaError_t cudaGetDevice(int* d) { *d = 0; return cudaSuccess; }
@@ -605,7 +656,7 @@ inline cudaError_t cudaGetDeviceProperties(cudaDeviceProp* p, int d) {
     std::strncpy(p->name, "CUDA emulation on the host CPU", sizeof p->name - 1);
     p->totalGlobalMem = cuda_emu::Memory::total();
     p->sharedMemPerBlock = 48 * 1024;
-    p->sharedMemPerBlockOptin = 227 * 1024;
+    p->sharedMemPerBlockOptin = cuda_emu::kOptinDynamicShared;
     p->sharedMemPerMultiprocessor = 228 * 1024; /* an H100's */
     p->reservedSharedMemPerBlock = 1024;
     p->maxThreadsPerBlock = 1024;
@@ -714,7 +765,12 @@ inline cudaError_t cudaEventDestroy(cudaEvent_t e) {
     return cudaSuccess;
 }
 template <class K>
-inline cudaError_t cudaFuncSetAttribute(K, cudaFuncAttribute, int) { return cudaSuccess; }
+inline cudaError_t cudaFuncSetAttribute(K kernel, cudaFuncAttribute attr, int value) {
+    if (attr != cudaFuncAttributeMaxDynamicSharedMemorySize || value < 0 || value > cuda_emu::kOptinDynamicShared)
+        return cudaErrorInvalidValue;
+    cuda_emu::KernelAttributes::instance().set_dynamic_limit(reinterpret_cast<const void*>(kernel), value);
+    return cudaSuccess;
+}
 template <class K>
 inline cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessor(int* blocks, K, int, size_t) {
     *blocks = 1;

@@ -40,6 +40,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <tuple>
+#include <vector>
 
 #include "er_kernels.h"
 #include "er_reduce.cuh"
@@ -1747,6 +1750,28 @@ void (*solve_kernel_for(int packed, int lanes, bool newton_stage = false))(Confi
 
 }  // namespace
 
+/* Lets `kernel` launch with `bytes` of dynamic shared memory on `device`. The limit
+   (cudaFuncAttributeMaxDynamicSharedMemorySize) belongs to the kernel in the process, not to a context or a call, so
+   it only ever rises: a plan that set it to its own size lowered it under another thread's launch of the same
+   kernel planned with more (two contexts solving n = 150 and n = 300 at once: "invalid argument" for the first; the
+   driver's `races` group). It bounds what a launch may ask for and nothing else: occupancy follows each launch's own
+   size. The lock also orders the raises, so a smaller one never lands after a larger. */
+cudaError_t allow_dynamic_shared(int device, void (*kernel)(Config), size_t bytes) {
+    static std::mutex lock;
+    static std::vector<std::tuple<int, void (*)(Config), size_t>> allowed; /* a few instances per device */
+    std::lock_guard<std::mutex> hold(lock);
+    for (auto& [d, k, b] : allowed)
+        if (d == device && k == kernel) {
+            if (bytes <= b) return cudaSuccess;
+            const cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
+            if (e == cudaSuccess) b = bytes;
+            return e;
+        }
+    const cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
+    if (e == cudaSuccess) allowed.emplace_back(device, kernel, bytes);
+    return e;
+}
+
 cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePlan* plan) {
     cudaDeviceProp prop;
     cudaError_t e = cudaGetDeviceProperties(&prop, device);
@@ -1840,7 +1865,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
                                          3 * WARP_MIX_DEPTH * n) * sizeof(double);
         int per_sm_mix = 0;
         if (with_mix <= limit) {
-            e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)with_mix);
+            e = allow_dynamic_shared(device, kernel, with_mix);
             if (e != cudaSuccess) return e;
             e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm_mix, kernel, plan->threads, with_mix);
             if (e != cudaSuccess) return e;
@@ -1859,11 +1884,11 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
             per_sm = per_sm_mix;
         }
     }
-    e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
+    e = allow_dynamic_shared(device, kernel, plan->shared_bytes);
     if (e != cudaSuccess) return e;
     if (plan->c_packed != 0) {
-        e = cudaFuncSetAttribute(solve_kernel_for(plan->c_packed, plan->lane_entries, true),
-                                 cudaFuncAttributeMaxDynamicSharedMemorySize, (int)plan->shared_bytes);
+        e = allow_dynamic_shared(device, solve_kernel_for(plan->c_packed, plan->lane_entries, true),
+                                 plan->shared_bytes);
         if (e != cudaSuccess) return e;
     }
     if (plan->c_packed == 0) {

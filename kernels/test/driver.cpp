@@ -8,11 +8,14 @@
  *   driver --quick              fewer, smaller cases (sanitizer builds)
  *   driver --only G[,G…]        only these groups: covariance, solve, packed, fused, invalid, staging, lanes, newton,
  *                               wide, scenarios, bootstrap, threads
- *                               (compute-sanitizer's slower tools on the kernels that matter to them)
+ *                               (compute-sanitizer's slower tools on the kernels that matter to them); and races,
+ *                               which runs only when named (two contexts planning at once; under the emulation it
+ *                               needs EQUIRISK_EMU_DEVICE_MEMORY ≤ 1 GB: run.sh gives it 80 MB)
  *   driver --skip G[,G…]        every group but these (run.sh's variants of settings a group does not read)
  *   driver --bench              timings for gpu-check.sh (GPU call vs one-thread C++ on the same host)
  */
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -2285,6 +2288,66 @@ void test_threads() {
     for (int t = 0; t < 4; t++) CHECK(same[t] == 1, "thread %d: results differ from the single-thread run", t);
 }
 
+/* Two contexts on two threads solving different sizes at once: every call of the first must succeed. A kernel's
+   dynamic shared memory limit is the process's, not the context's, and a plan that set it to its own size could
+   lower it between another thread's plan and launch ("launching the solve kernel: invalid argument"; the emulation
+   enforces the limit as a GPU does). Thread A solves n = 150 (the block path with C in shared memory, ~190 KB);
+   thread B plans the same kernel for n = 2000 (its one-problem fallback: a few KB) as fast as it can: on a GPU it
+   solves, under the emulation with little memory (run.sh: 80 MB) it is refused for memory right after planning, so
+   it plans thousands of times during A's calls. Opt-in (`--only races`): with the emulation's default memory B
+   would solve n = 2000 on the CPU. Without the fix A failed 19 of 20 calls. */
+void test_races(const er_device_info& info) {
+    const bool gpu = info.compute_major > 0;
+    if (!gpu && info.total_memory > (int64_t{1} << 30)) {
+        std::printf("races: SKIPPED (needs EQUIRISK_EMU_DEVICE_MEMORY of at most 1 GB under the emulation; run.sh "
+                    "gives 80 MB)\n");
+        return;
+    }
+    const int na = 150, nb = 2000, reps = gpu ? 200 : 20;
+    Vec Sa(na * na), ba(na, 1.0 / na), Sb((size_t)nb * nb), bb(nb, 1.0 / nb);
+    random_spd(na, Sa.data());
+    for (int i = 0; i < nb; i++) /* constant correlation 0.3, volatilities 0.1–0.3: cheap to build, easy to solve */
+        for (int j = 0; j < nb; j++) {
+            const double vi = 0.1 + 0.2 * i / nb, vj = 0.1 + 0.2 * j / nb;
+            Sb[(size_t)i * nb + j] = (i == j ? 1.0 : 0.3) * vi * vj;
+        }
+    std::atomic<bool> a_done{false};
+    int a_failed = 0, a_unconverged = 0, b_calls = 0, b_unexpected = 0;
+    std::string a_first, b_first;
+    std::thread tb([&] {
+        er_context* ctx;
+        if (er_context_create(0, &ctx) != ER_OK) {
+            b_unexpected = 1;
+            b_first = er_last_error();
+            return;
+        }
+        while (!a_done.load()) {
+            const Solved o = solve(ctx, Sb, bb, true, 1, nb, 1e-8, 1000, 0);
+            b_calls++;
+            if (o.status != ER_OK && o.status != ER_OUT_OF_MEMORY && b_unexpected++ == 0) b_first = er_last_error();
+        }
+        er_context_destroy(ctx);
+    });
+    {
+        er_context* ctx;
+        CHECK(er_context_create(0, &ctx) == ER_OK, "races: er_context_create: %s", er_last_error());
+        for (int r = 0; r < reps; r++) {
+            const Solved o = solve(ctx, Sa, ba, true, 1, na, 1e-10, 10000, 0);
+            if (o.status != ER_OK && a_failed++ == 0) a_first = er_last_error();
+            if (o.status == ER_OK && o.conv[0] != 1) a_unconverged++;
+        }
+        er_context_destroy(ctx);
+    }
+    a_done = true;
+    tb.join();
+    CHECK(a_failed == 0, "races: thread A (n = %d): %d of %d calls failed; first: %s", na, a_failed, reps,
+          a_first.c_str());
+    CHECK(a_unconverged == 0, "races: thread A (n = %d): %d calls unconverged", na, a_unconverged);
+    CHECK(b_unexpected == 0, "races: thread B (n = %d): %d calls failed other than for memory; first: %s", nb,
+          b_unexpected, b_first.c_str());
+    std::printf("races: %d calls of n = %d beside %d of n = %d\n", reps, na, b_calls, nb);
+}
+
 /* ---------------- bench (gpu-check.sh) ---------------- */
 
 /* The batch again with Σ, the budgets and every output in the context's page-locked staging area, as the Java
@@ -2536,7 +2599,8 @@ int main(int argc, char** argv) {
     bool expect_chunking = false, do_bench = false;
     std::string only, skip; /* ",a,b," or empty */
     const std::string groups =
-        ",covariance,solve,packed,fused,invalid,staging,lanes,newton,wide,scenarios,bootstrap,threads,";
+        ",covariance,solve,packed,fused,invalid,staging,lanes,newton,wide,scenarios,bootstrap,threads,races,";
+    const std::string opt_in = ",races,"; /* run only when --only names them */
     for (int i = 1; i < argc; i++) {
         if (std::strcmp(argv[i], "--expect-chunking") == 0) expect_chunking = true;
         else if (std::strcmp(argv[i], "--bench") == 0) do_bench = true;
@@ -2562,7 +2626,9 @@ int main(int argc, char** argv) {
     }
     const auto run = [&](const char* group) {
         const std::string g = std::string(",") + group + ",";
-        return (only.empty() || only.find(g) != std::string::npos) && skip.find(g) == std::string::npos;
+        const bool named = only.find(g) != std::string::npos;
+        if (opt_in.find(g) != std::string::npos) return named;
+        return (only.empty() || named) && skip.find(g) == std::string::npos;
     };
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     std::printf("library: %s, ABI %d\n", er_library_kind(), er_abi_version());
@@ -2632,6 +2698,11 @@ int main(int argc, char** argv) {
         t0 = std::chrono::steady_clock::now();
         test_threads();
         std::printf("threads: %.2f s\n", seconds_since(t0));
+    }
+    if (run("races")) {
+        t0 = std::chrono::steady_clock::now();
+        test_races(info);
+        std::printf("races: %.2f s\n", seconds_since(t0));
     }
     CHECK(er_context_destroy(ctx) == ER_OK, "er_context_destroy: %s", er_last_error());
     std::printf("%d checks, %d failures\n", checks, failures);

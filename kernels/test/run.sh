@@ -2,7 +2,8 @@
 # Builds the library and the C test driver, and runs the driver.
 #   run.sh                 emulation library: all checks; the covariance again on the CUDA-core product kernel; the
 #                          solve again with C (and then the vectors) in global memory; all checks again with 300 kB of emulated device memory so every batch is
-#                          chunked (--expect-chunking asserts it); the GPU tools (tools/*.cpp include the driver)
+#                          chunked (--expect-chunking asserts it); two contexts planning at once (--only races,
+#                          80 MB); the GPU tools (tools/*.cpp include the driver)
 #                          compiled, device-session.sh and phases.sh parsed, phase_clocks.py's anchors applied,
 #                          tools/sweep_pairs.cu built over the emulation and run
 #   run.sh --lib cuda      the CUDA library (needs a GPU)
@@ -73,6 +74,9 @@ fi
 if [[ "$lib" == emu && -z "$sanitize" ]]; then
     echo "--- again with 300 kB of emulated device memory (chunked batches)"
     EQUIRISK_EMU_DEVICE_MEMORY=300000 "$driver" --expect-chunking
+    echo "--- two contexts planning different sizes at once (80 MB of emulated memory: the racing thread's n = 2000"
+    echo "    is refused right after its plan, so it plans thousands of times during the other's solves)"
+    EQUIRISK_EMU_DEVICE_MEMORY=80000000 "$driver" --only races
     # the GPU session's tools include this driver: a change here must not surface first on a lent machine
     echo "--- the GPU session's tools still compile against the driver; device-session.sh parses"
     for tool in compare_libs phases sweep_variants newton_cg_model; do
