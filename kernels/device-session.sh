@@ -12,7 +12,8 @@
 # The steps, most important first, each under its own time limit and all within EQUIRISK_SESSION_SECONDS (default
 # 540, under the device tool's 600 s per call). What each one checks, and the predictions it measures, are in
 # benchmarks/RESULTS.md:
-#   driver       every C driver check against the product CUDA library
+#   driver       every C driver check against the product CUDA library, then its races group (two contexts solving
+#                n = 150 and n = 2000 at once: the dynamic shared memory limit only rises)
 #   bench        gpu-check's table: covariance N = 5000, batched solve 10,000 × 100, N = 3000, rolling, and 10,000
 #                Student-t scenarios of 252 × 100 from a factor model with L row-major (the default) and mirrored
 #                (EQUIRISK_SCENARIO_L=mirrored; "Reproducible normals" in RESULTS.md), and from the
@@ -227,7 +228,7 @@ run() {
     if ((emulation)); then
         step driver 240 "$dev/bin/driver-emu" --quick
     else
-        step driver 90 "$dev/bin/driver-cuda"
+        step driver 100 bash -c "'$dev/bin/driver-cuda' && '$dev/bin/driver-cuda' --only races"
         step bench 90 "$dev/bin/driver-cuda" --bench
     fi
     # the sweep alone, one problem per warp (the product's warp_sweep) against two (16 lanes each, the prototype in
@@ -393,7 +394,7 @@ run() {
     step lanes-32 30 "${cmp_env[@]}" EQUIRISK_CMP_N=32 "$cmp" by-n="$base" four="$base,EQUIRISK_SOLVE_LANES=4"
     echo
     excerpt machine "^prepared|NVIDIA|Driver Version"
-    excerpt driver "checks|FAIL|library:|device 0"
+    excerpt driver "checks|FAIL|library:|device 0|races"
     excerpt bench "GPU call|covariance|solve|rolling|scenarios|mirrored|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
     excerpt java-rolling "windows|cpu|cuda" 6
