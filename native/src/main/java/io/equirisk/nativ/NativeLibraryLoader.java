@@ -95,7 +95,13 @@ public final class NativeLibraryLoader {
                 bytes = in.readAllBytes();
             }
             Path path = extract(kind, bytes);
-            return bind(kind, path, WHERE_ELSE);
+            Result r = bind(kind, path, WHERE_ELSE);
+            if (!r.loaded() && !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                // removed between extraction and load by another version's clean-up of a copy it took for stale:
+                // written again, once (a failure cached here would leave this JVM without the library)
+                r = bind(kind, extract(kind, bytes), WHERE_ELSE);
+            }
+            return r;
         } catch (IOException e) {
             return Result.failed("could not extract " + kind.fileName() + ": " + describe(e) + WHERE_ELSE);
         } catch (UncheckedIOException e) {
@@ -170,9 +176,17 @@ public final class NativeLibraryLoader {
         String stem = kind.fileName().substring(0, kind.fileName().length() - ".so".length());
         Path target = dir.resolve(stem + "-" + hash.substring(0, 24) + ".so");
         removeStale(dir, stem, target);
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length
-                && sha256(Files.readAllBytes(target)).equals(hash)) {
-            return target;
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length) {
+            // renewed before it is checked and loaded: another version's JVM takes a copy last written over an hour
+            // ago for stale, and deleted one this JVM had checked before it could load it
+            try {
+                Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+            } catch (IOException ignored) {
+                // gone already: written again below
+            }
+            if (sha256(Files.readAllBytes(target)).equals(hash)) {
+                return target;
+            }
         }
         Path tmp = Files.createTempFile(dir, stem + "-", ".tmp");
         try {
@@ -194,7 +208,8 @@ public final class NativeLibraryLoader {
     /**
      * Deletes {@code stem}'s other files in {@code dir} last written over {@link #STALE} ago. Safe while another
      * process runs one (its mapping stays; on Linux a file is freed when its last user closes it); a process that
-     * extracted its own within the hour finds it in place. Best effort: a file that will not go stays.
+     * extracted or reused its own within the hour finds it in place ({@link #extract} renews a file it reuses, and a
+     * load that finds its file gone extracts it again). Best effort: a file that will not go stays.
      */
     static void removeStale(Path dir, String stem, Path keep) {
         java.nio.file.attribute.FileTime cutoff = java.nio.file.attribute.FileTime.from(

@@ -79,6 +79,24 @@ class NativeLibraryLoaderTest {
         Files.delete(dir);
     }
 
+    /**
+     * A library reused from an extraction over an hour old is renewed, so another version's JVM starting beside this
+     * one does not take it for stale and delete it between this JVM's check and its load (it did, and the failed
+     * load was cached for the JVM's life: `auto` fell back to the CPU engine).
+     */
+    @Test
+    void aReusedExtractionIsRenewed() throws IOException {
+        byte[] image = "a library image reused after two hours".getBytes();
+        Path p = NativeLibraryLoader.extract(LibraryKind.EMULATION, image);
+        var longAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
+        Files.setLastModifiedTime(p, longAgo);
+        assertEquals(p, NativeLibraryLoader.extract(LibraryKind.EMULATION, image), "reused");
+        String otherVersion = p.getFileName().toString().replaceFirst("-[0-9a-f]{24}", "-" + "0".repeat(24));
+        NativeLibraryLoader.removeStale(p.getParent(), "libequirisk_emu", p.resolveSibling(otherVersion));
+        assertTrue(Files.exists(p), "another version's clean-up must leave a copy just reused");
+        Files.delete(p);
+    }
+
     /** An extraction that fails says why, and where else the libraries can go. */
     @Test
     void extractionFailuresSayWhy() {
