@@ -9,7 +9,8 @@
  * - threadIdx/blockIdx/blockDim/gridDim are thread_local; __syncthreads is a real barrier over the block's
  *   threads; warp shuffles exchange through a per-warp slot array between two warp barriers.
  * - Device memory is host memory; cudaMemGetInfo reports an emulated device size (EQUIRISK_EMU_DEVICE_MEMORY bytes,
- *   default 4 GiB) minus what is allocated, and cudaMalloc fails beyond it, so chunking code runs in CI.
+ *   default 4 GiB, read at every call) minus what is allocated, and cudaMalloc fails beyond it, so chunking code runs
+ *   in CI.
  * - EQUIRISK_EMU_YIELD=1 yields around every barrier to shake out missing synchronisation.
  * - A launch that breaks CUDA's rules (grid and block sizes; dynamic shared memory above the kernel's
  *   cudaFuncAttributeMaxDynamicSharedMemorySize, 48 KB unless set) does not run, and cudaGetLastError says so.
@@ -513,12 +514,10 @@ struct Memory {
         static Memory mem;
         return mem;
     }
+    /* EQUIRISK_EMU_DEVICE_MEMORY bytes (default 4 GiB), read at every call, so a test can shrink the device */
     static size_t total() {
-        static const size_t bytes = [] {
-            const char* v = std::getenv("EQUIRISK_EMU_DEVICE_MEMORY");
-            return v != nullptr ? static_cast<size_t>(std::strtoull(v, nullptr, 10)) : (size_t{4} << 30);
-        }();
-        return bytes;
+        const char* v = std::getenv("EQUIRISK_EMU_DEVICE_MEMORY");
+        return v != nullptr ? static_cast<size_t>(std::strtoull(v, nullptr, 10)) : (size_t{4} << 30);
     }
 };
 

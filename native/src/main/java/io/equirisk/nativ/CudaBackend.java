@@ -33,8 +33,8 @@ import java.util.concurrent.ExecutorService;
  * critical downcall (no copy; GC waits for the call, which at that size is short). Larger calls stage their data in
  * chunks of at most about {@code chunkBytes} (whole windows or problems), so a huge batch never needs one giant
  * off-heap copy; the C side chunks again to fit device memory. The staging area is the context's page-locked host
- * memory, kept from call to call (so a backend holds up to about twice {@code chunkBytes} of locked memory until it
- * is closed), or ordinary off-heap memory where the system will not lock that much ({@link HostStaging}); the copies
+ * memory, kept from call to call (so the backends on a device hold up to about twice the largest {@code chunkBytes}
+ * of locked memory until the last of them is closed), or ordinary off-heap memory where the system will not lock that much ({@link HostStaging}); the copies
  * into and out of it run on the common pool ({@link BulkCopy}), and with several chunks the next one is copied in
  * while the one before is on the device ({@link ChunkPipeline}). A staged solve sends each Σ's upper triangle
  * ({@code er_solve_packed}: half the bytes, expanded on the device), the triangle the CPU engine reads too; a batch
@@ -42,9 +42,11 @@ import java.util.concurrent.ExecutorService;
  * is solved as its upper triangle's mirror on every path and engine. A problem's result does not depend on the
  * other problems of its batch, so chunking does not change results.
  *
- * <p><b>Threads.</b> One {@code er_context} per backend, used under a fair lock ({@link NativeContext}): safe from
- * any number of Java threads, which are served one after another, one whole call at a time. A call of several
- * chunks makes its downcalls on the backend's one downcall thread (started on demand, gone after 30 s idle).
+ * <p><b>Threads.</b> One {@code er_context} per device and library, shared by the backends open on it and used
+ * under a fair lock ({@link NativeContext}): safe from any number of Java threads and backends, which are served one
+ * after another, one whole call at a time, and an idle backend holds no device memory that another one on the same
+ * device cannot use. A call of several chunks makes its downcalls on the backend's one downcall thread (started on
+ * demand, gone after 30 s idle).
  */
 public final class CudaBackend implements ComputeBackend {
     /** Calls with at most this many bytes of inputs and outputs pass heap arrays without copying. */
@@ -83,6 +85,16 @@ public final class CudaBackend implements ComputeBackend {
      *                      off-heap memory, as they also do when the system will not lock it)
      */
     CudaBackend(NativeLibrary library, int device, long criticalBytes, long chunkBytes, boolean pinnedStaging) {
+        this(library, device, criticalBytes, chunkBytes, pinnedStaging, false);
+    }
+
+    /** A backend with a context of its own, shared with no other backend (tests of contexts' life and memory). */
+    static CudaBackend withOwnContext(NativeLibrary library, int device, long criticalBytes, long chunkBytes) {
+        return new CudaBackend(library, device, criticalBytes, chunkBytes, true, true);
+    }
+
+    private CudaBackend(NativeLibrary library, int device, long criticalBytes, long chunkBytes, boolean pinnedStaging,
+                        boolean ownContext) {
         if (criticalBytes < 0 || chunkBytes < 1) {
             throw new InvalidInputException("criticalBytes must be ≥ 0 and chunkBytes ≥ 1, got " + criticalBytes
                     + " and " + chunkBytes);
@@ -101,7 +113,7 @@ public final class CudaBackend implements ComputeBackend {
             this.description = "CUDA kernels on the CPU emulation layer: " + info.name() + " ("
                     + library.kind().fileName() + ")";
         }
-        this.context = NativeContext.create(api, device);
+        this.context = ownContext ? NativeContext.unshared(api, device) : NativeContext.open(api, device);
     }
 
     @Override
@@ -160,7 +172,7 @@ public final class CudaBackend implements ComputeBackend {
             return null;
         });
         long t1 = System.nanoTime();
-        CovarianceBatch batch = CovarianceBatch.of(count, n, out, null);
+        CovarianceBatch batch = CovarianceBatch.of(count, n, out, windows.assetNames());
         profile.results(System.nanoTime() - t1);
         profile.report(count);
         return batch;
@@ -627,7 +639,9 @@ public final class CudaBackend implements ComputeBackend {
      */
     @Override
     public double[] scenarioReturns(ScenarioSet set) {
+        HostProfile profile = new HostProfile("scenario returns");
         NativeInputs.checkScenarios(set);
+        profile.checked();
         if (!(set.source() instanceof ScenarioModel)) {
             return ComputeBackend.super.scenarioReturns(set);
         }
@@ -670,9 +684,10 @@ public final class CudaBackend implements ComputeBackend {
                     }
                 });
             }
-            runStaged(ctx, chunks, new HostProfile("scenario returns"));
+            runStaged(ctx, chunks, profile);
             return null;
         });
+        profile.report(set.count());
         return out;
     }
 
@@ -773,7 +788,8 @@ public final class CudaBackend implements ComputeBackend {
     private static void requireUsableScenario(ScenarioSet set, CovarianceKind kind, double lambda, int k) {
         ScenarioSet one = set.slice(k, 1);
         ReturnWindows w = ReturnWindows.whole(one.returns(), set.rows(), set.assets());
-        double[] cov = new double[set.assets() * set.assets()];
+        double[] cov = new double[io.equirisk.data.ArraySize.of(set.describe(k) + "'s covariance", set.assets(),
+                set.assets())];
         w.covariance(0, kind, lambda, cov, 0);
         try {
             io.equirisk.covariance.CovarianceMatrix.of(set.assets(), cov, set.source().assets());
@@ -806,7 +822,7 @@ public final class CudaBackend implements ComputeBackend {
                         + ") has " + (kind == CovarianceKind.SAMPLE ? "constant" : "all-zero") + " returns, variance 0");
             }
         }
-        double[] cov = new double[n * n];
+        double[] cov = new double[io.equirisk.data.ArraySize.of(w.describe(k) + "'s covariance", n, n)];
         w.covariance(k, kind, lambda, cov, 0);
         try {
             io.equirisk.covariance.CovarianceMatrix.of(n, cov, w.assetNames());

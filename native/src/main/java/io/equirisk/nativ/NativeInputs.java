@@ -168,8 +168,9 @@ final class NativeInputs {
         int base = k * n * n;
         for (int i = 0; i < n * n; i++) {
             if (!Double.isFinite(v[base + i])) {
-                throw new NonFiniteValueException("batch matrix " + k + ": covariance entry [row " + (i / n + 1)
-                        + ", column " + (i % n + 1) + "] is " + v[base + i]);
+                throw new NonFiniteValueException("batch matrix " + k + ": covariance entry (" + batch.assets()
+                        .get(i / n) + ", " + batch.assets().get(i % n) + ") [row " + (i / n + 1) + ", column "
+                        + (i % n + 1) + "] is " + v[base + i]);
             }
         }
         for (int i = 0; i < n; i++) {

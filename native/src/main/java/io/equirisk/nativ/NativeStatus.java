@@ -20,6 +20,9 @@ final class NativeStatus {
             return;
         }
         String text = api.er_last_error();
+        if (text.startsWith(call + ": ")) { // the library's texts mostly name their function: not twice
+            text = text.substring(call.length() + 2);
+        }
         String detail = text.isEmpty() ? "" : ": " + text;
         switch (status) {
             case EquiriskH.ER_INVALID_ARGUMENT ->

@@ -5,6 +5,7 @@ import io.equirisk.backend.CovarianceKind;
 import io.equirisk.backend.ReturnWindows;
 import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.solver.SolverOptions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,8 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Several Java threads sharing one backend get exactly what sequential calls get. */
+/** Several Java threads sharing one backend, or two backends on one device, get exactly what sequential calls get. */
 class NativeConcurrencyTest {
 
     @Test
@@ -53,6 +55,66 @@ class NativeConcurrencyTest {
                 }
             } finally {
                 pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Two backends called from two threads at once (they share the device's context) get what sequential calls get. */
+    @Test
+    void twoBackendsOnTwoThreadsMatchSequentialResults() throws Exception {
+        SolverOptions opts = SolverOptions.defaults();
+        NativeSolveTest.Mixed a = NativeSolveTest.mixedBatch(7, 301);
+        NativeSolveTest.Mixed b = NativeSolveTest.mixedBatch(12, 302);
+        try (CudaBackend first = NativeTestBackend.open(); CudaBackend second = NativeTestBackend.open()) {
+            double[] wa = solve(first, a, opts).weights();
+            double[] wb = solve(second, b, opts).weights();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 3; round++) {
+                    Future<double[]> fa = pool.submit(() -> solve(first, a, opts).weights());
+                    Future<double[]> fb = pool.submit(() -> solve(second, b, opts).weights());
+                    assertArrayEquals(wa, fa.get(), "first backend, round " + round);
+                    assertArrayEquals(wb, fb.get(), "second backend, round " + round);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            first.close();
+            assertArrayEquals(wb, solve(second, b, opts).weights(), "the second backend outlives the first");
+        }
+    }
+
+    /**
+     * A backend that has run a batch larger than the device, and is idle, leaves the device to another backend: with
+     * a context per backend, the first kept its buffers (a chunked call sizes itself to 31/32 of the memory it can
+     * get), and the second was refused even one problem of 8 assets until the first closed. The emulated device is
+     * shrunk to 60 kB beyond what is in use (EQUIRISK_EMU_DEVICE_MEMORY, read at every call).
+     */
+    @Test
+    void anIdleBackendLeavesTheDeviceToAnother() {
+        Assumptions.assumeTrue(NativeTestBackend.kind() == LibraryKind.EMULATION,
+                "the emulated device's size is the emulation library's (EQUIRISK_EMU_DEVICE_MEMORY)");
+        NativeLibrary lib = NativeTestBackend.library();
+        SolverOptions opts = SolverOptions.defaults();
+        Random rnd = new Random(303);
+        int n = 20;
+        int count = 60; // 192 kB of Σ alone: several chunks on a 60 kB device
+        double[] cov = new double[count * n * n];
+        for (int k = 0; k < count; k++) {
+            System.arraycopy(TestMatrices.factorModel(rnd, n, 3), 0, cov, k * n * n, n * n);
+        }
+        CovarianceBatch big = CovarianceBatch.of(count, n, cov, null);
+        CovarianceBatch one = CovarianceBatch.of(1, 8, TestMatrices.factorModel(rnd, 8, 2), null);
+        try (CudaBackend first = NativeTestBackend.open(); CudaBackend second = NativeTestBackend.open()) {
+            DeviceInfo d = lib.deviceInfo(0);
+            LibcEnvironment.set("EQUIRISK_EMU_DEVICE_MEMORY", Long.toString(d.totalMemory() - d.freeMemory() + 60_000));
+            try {
+                BatchSolution all = first.solve(big, TestMatrices.equalBudgets(n), opts);
+                assertEquals(0, all.unconvergedCount(), "the chunked batch");
+                BatchSolution alone = second.solve(one, TestMatrices.equalBudgets(8), opts);
+                assertEquals(0, alone.unconvergedCount(), "one problem on the second backend");
+            } finally {
+                LibcEnvironment.set("EQUIRISK_EMU_DEVICE_MEMORY", null);
             }
         }
     }

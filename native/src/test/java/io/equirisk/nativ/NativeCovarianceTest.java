@@ -4,6 +4,7 @@ import io.equirisk.backend.CovarianceKind;
 import io.equirisk.backend.CpuBackend;
 import io.equirisk.backend.ReturnWindows;
 import io.equirisk.covariance.CovarianceBatch;
+import io.equirisk.error.ZeroVarianceException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,9 +12,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Batched covariance through the native backend against the CPU engine and an independent double loop. */
@@ -61,6 +64,32 @@ class NativeCovarianceTest {
         int n = 7;
         double[] r = TestMatrices.returns(rnd, rows, n);
         checkAll(ReturnWindows.rolling(r, rows, n, 60, 1), kind, 0.94);
+    }
+
+    /**
+     * The windows' asset names go with the batch, and into the errors: a variance that underflows in one window is
+     * the same typed error, naming the same asset, on both engines (the native batch was named A1…AN).
+     */
+    @ParameterizedTest
+    @EnumSource(CovarianceKind.class)
+    void namedAssetsInTheBatchAndItsErrors(CovarianceKind kind) {
+        Random rnd = new Random(15);
+        int rows = 40;
+        int n = 4;
+        List<String> names = List.of("SPY", "TLT", "GLD", "MICRO");
+        double[] r = TestMatrices.returns(rnd, rows, n);
+        ReturnWindows good = new ReturnWindows(r, rows, n, new int[] {0, 20}, 20).withNames(names);
+        assertEquals(names, backend.covariance(good, kind, 0.94).assets());
+        double[] tiny = r.clone();
+        for (int t = 20; t < rows; t++) {
+            tiny[t * n + 3] *= 1e-170; // MICRO's variance underflows in the second window
+        }
+        ReturnWindows bad = new ReturnWindows(tiny, rows, n, new int[] {0, 20}, 20).withNames(names);
+        ZeroVarianceException onGpu = assertThrows(ZeroVarianceException.class,
+                () -> backend.covariance(bad, kind, 0.94));
+        ZeroVarianceException onCpu = assertThrows(ZeroVarianceException.class, () -> cpu.covariance(bad, kind, 0.94));
+        assertTrue(onGpu.getMessage().contains("asset MICRO (#4)"), onGpu.getMessage());
+        assertEquals(onCpu.getMessage(), onGpu.getMessage());
     }
 
     @ParameterizedTest

@@ -63,8 +63,8 @@ class NativeMemoryTest {
                     }
                     if (i % 100 == 0) {
                         // a context created, given its page-locked staging area (2 MiB: 100 of them leaked would
-                        // cross the bound), and destroyed
-                        try (CudaBackend fresh = NativeTestBackend.open(0, 1)) {
+                        // cross the bound), and destroyed (a backend's own: backends on a device share one)
+                        try (CudaBackend fresh = CudaBackend.withOwnContext(NativeTestBackend.library(), 0, 0, 1)) {
                             fresh.covariance(w, CovarianceKind.SAMPLE, 0);
                         }
                     }

@@ -9,12 +9,8 @@ import io.equirisk.solver.SolverOptions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -36,7 +32,7 @@ class NativeStagingTest {
     void pinnedSlotsAreAlignedDisjointAndGrow() {
         try (CudaBackend b = NativeTestBackend.open()) {
             EquiriskH api = b.library().api();
-            NativeContext context = NativeContext.create(api, 0);
+            NativeContext context = NativeContext.unshared(api, 0);
             try {
                 context.call(ctx -> {
                     long slotBytes = 3 * HostStaging.ALIGN + 100;
@@ -136,7 +132,7 @@ class NativeStagingTest {
     /**
      * Where the system will not lock the staging area, large calls stage in ordinary off-heap memory and give the
      * same bits. The emulation refuses page-locked requests above EQUIRISK_EMU_PINNED_MEMORY, which the library reads
-     * at every request; it is set here through libc's setenv (the JVM's own copy of the environment is read-only).
+     * at every request; it is set here through libc's setenv ({@link LibcEnvironment}).
      */
     @Test
     void refusedPageLockedMemoryFallsBackToPageable() {
@@ -154,12 +150,12 @@ class NativeStagingTest {
         try (CudaBackend critical = NativeTestBackend.open(Long.MAX_VALUE, Long.MAX_VALUE)) {
             BatchSolution ref = critical.solve(batch, equal, OPTS);
             EquiriskH api = critical.library().api();
-            setenv("EQUIRISK_EMU_PINNED_MEMORY", "4096");
+            LibcEnvironment.set("EQUIRISK_EMU_PINNED_MEMORY", "4096");
             try (CudaBackend refused = staged(true, 3L * n * n * Double.BYTES)) { // 4 chunks, refused a 2 MiB area
                 BatchSolution got = refused.solve(batch, equal, OPTS);
                 assertArrayEquals(ref.weights(), got.weights());
                 assertArrayEquals(ref.iterations(), got.iterations());
-                NativeContext context = NativeContext.create(api, 0);
+                NativeContext context = NativeContext.unshared(api, 0);
                 try {
                     context.call(ctx -> {
                         try (HostStaging staging = HostStaging.open(api, ctx, true, 1 << 20, 2)) {
@@ -172,29 +168,8 @@ class NativeStagingTest {
                     context.close();
                 }
             } finally {
-                setenv("EQUIRISK_EMU_PINNED_MEMORY", null);
+                LibcEnvironment.set("EQUIRISK_EMU_PINNED_MEMORY", null);
             }
-        }
-    }
-
-    /** libc's setenv (unsetenv for null), which the native library's getenv sees. */
-    private static void setenv(String name, String value) {
-        Linker linker = Linker.nativeLinker();
-        try (Arena arena = Arena.ofConfined()) {
-            int rc;
-            if (value == null) {
-                MethodHandle unset = linker.downcallHandle(linker.defaultLookup().find("unsetenv").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-                rc = (int) unset.invokeExact(arena.allocateFrom(name));
-            } else {
-                MethodHandle set = linker.downcallHandle(linker.defaultLookup().find("setenv").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                                ValueLayout.JAVA_INT));
-                rc = (int) set.invokeExact(arena.allocateFrom(name), arena.allocateFrom(value), 1);
-            }
-            assertEquals(0, rc, "setenv " + name);
-        } catch (Throwable t) {
-            throw new AssertionError("setenv " + name + " failed", t);
         }
     }
 
