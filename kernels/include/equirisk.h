@@ -83,7 +83,11 @@ er_status er_device_count(int32_t* count);
 er_status er_device_info_get(int32_t device, er_device_info* info);
 
 /* A context owns a device, a stream and reusable device buffers. A context is used by one thread at a time;
-   separate contexts may be used concurrently. Destroy it once: using or destroying it again is undefined. */
+   separate contexts may be used concurrently. Destroy it once: using or destroying it again is undefined.
+   Its buffers grow to fit its largest call and are kept until it is destroyed, and a call larger than the device
+   sizes its chunks to the free memory plus the context's own buffers: an idle context can so hold most of a device
+   that another context then lacks. Share one context per device among a process's callers (the Java backends do),
+   or destroy the idle one. */
 er_status er_context_create(int32_t device, er_context** ctx);
 er_status er_context_destroy(er_context* ctx);
 
