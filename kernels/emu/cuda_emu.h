@@ -14,8 +14,10 @@
  * - EQUIRISK_EMU_YIELD=1 yields around every barrier to shake out missing synchronisation.
  * - A launch that breaks CUDA's rules (grid and block sizes; dynamic shared memory above the kernel's
  *   cudaFuncAttributeMaxDynamicSharedMemorySize, 48 KB unless set) does not run, and cudaGetLastError says so.
+ * - Lanes of a warp that reach different __shfl_*_sync calls (CUDA requires the same one) are reported by call site,
+ *   and the launch fails as a GPU's would ("unspecified launch failure").
  *
- * What it cannot show: warp-lockstep code without __syncwarp, grid-wide sync (blocks run in sequence), memory-fence
+ * What it cannot show: warp-lockstep code without __syncwarp (shuffles are checked: see above), grid-wide sync (blocks run in sequence), memory-fence
  * bugs, stream concurrency (everything is synchronous), occupancy.
  */
 #ifndef EQUIRISK_CUDA_EMU_H
@@ -32,6 +34,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <source_location>
 #include <thread>
 #include <tuple>
 #include <type_traits>
@@ -221,6 +224,8 @@ struct BlockState {
     Barrier* block_barrier = nullptr;
     std::vector<std::unique_ptr<Barrier>> warp_barriers;
     std::vector<uint64_t> warp_slots; /* 32 per warp: the shuffle exchange */
+    std::vector<std::source_location> shuffle_sites; /* 32 per warp: where each lane's current shuffle is */
+    std::atomic<bool> diverged{false}; /* lanes of a warp met at different shuffles: the launch fails */
     std::vector<double> mma_slots;    /* 3 per thread: the operands of a warp's mma */
     unsigned char* dynamic_shared = nullptr;
 };
@@ -336,7 +341,8 @@ public:
     }
 
     /* Runs grid × block threads; body() is the kernel call with its arguments bound. Serialised. */
-    void launch(dim3 grid, dim3 block, size_t dynamic_bytes, const std::function<void()>& body) {
+    /* Returns false when lanes of a warp reached different shuffles (exchange). */
+    bool launch(dim3 grid, dim3 block, size_t dynamic_bytes, const std::function<void()>& body) {
         std::lock_guard<std::mutex> serial(launch_mutex_);
         unsigned nthreads = block.x * block.y * block.z;
         unsigned nwarps = (nthreads + 31) / 32;
@@ -348,13 +354,14 @@ public:
             state.warp_barriers.push_back(std::make_unique<Barrier>(in_warp));
         }
         state.warp_slots.assign(nwarps * 32, 0);
+        state.shuffle_sites.assign(nwarps * 32, std::source_location{});
         state.mma_slots.assign(nthreads * 3, 0.0);
         /* 16-byte aligned dynamic shared memory, filled with NaN bytes: a read before a write shows. */
         std::vector<unsigned char> smem(dynamic_bytes + 16, 0xff);
         state.dynamic_shared = smem.data() + ((16 - (reinterpret_cast<uintptr_t>(smem.data()) & 15)) & 15);
         if (!use_threads()) {
             run_fibers(grid, block, nthreads, state, body);
-            return;
+            return !state.diverged;
         }
         grow(nthreads);
         {
@@ -365,6 +372,7 @@ public:
             cv_work_.notify_all();
             cv_done_.wait(lock, [&] { return remaining_ == 0; });
         }
+        return !state.diverged;
     }
 
     unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
@@ -484,19 +492,33 @@ void launch(dim3 grid, dim3 block, size_t dynamic_bytes, void (*kernel)(P...), A
     }
     std::tuple<P...> bound(std::forward<A>(args)...);
     std::function<void()> body = [&] { std::apply(kernel, bound); };
-    Pool::instance().launch(grid, block, dynamic_bytes, body);
+    if (!Pool::instance().launch(grid, block, dynamic_bytes, body)) tl_last_error = 719; /* as a GPU's fault would */
 }
 
-/* Every lane publishes v, then reads lane `src` (its own value when src is outside the warp). */
+/* Where two lanes' shuffles are the same one: CUDA requires every lane a __shfl_sync names to execute the same
+   intrinsic, and lanes that meet at different ones (a shuffle inside a lane-dependent branch, or loops whose trip
+   counts differ by lane) exchange garbage on a GPU, or hang; the emulation's warp barrier would pair them silently. */
+inline bool same_site(const std::source_location& a, const std::source_location& b) {
+    return a.line() == b.line() && a.column() == b.column() && std::strcmp(a.file_name(), b.file_name()) == 0;
+}
+
+/* Every lane publishes v, then reads lane `src` (its own value when src is outside the warp). Lanes that reached
+   different shuffles are reported once, and the launch fails (cudaGetLastError: unspecified launch failure). */
 template <class T>
-T exchange(T v, int src) {
+T exchange(T v, int src, const std::source_location& at) {
     static_assert(sizeof(T) <= sizeof(uint64_t));
     unsigned lane = tl_linear % 32;
     uint64_t* slots = tl_block->warp_slots.data() + (tl_linear / 32) * 32;
+    std::source_location* sites = tl_block->shuffle_sites.data() + (tl_linear / 32) * 32;
     uint64_t bits = 0;
     std::memcpy(&bits, &v, sizeof(T));
     slots[lane] = bits;
+    sites[lane] = at;
     sync_warp();
+    if (!same_site(at, sites[0]) && !tl_block->diverged.exchange(true))
+        std::fprintf(stderr, "cuda_emu: lanes of warp %u in block (%u,%u,%u) at different shuffles: lane 0 at %s:%u, "
+                     "lane %u at %s:%u\n", tl_linear / 32, blockIdx.x, blockIdx.y, blockIdx.z, sites[0].file_name(),
+                     sites[0].line(), lane, at.file_name(), at.line());
     unsigned base = (tl_linear / 32) * 32;
     unsigned nthreads = blockDim.x * blockDim.y * blockDim.z;
     unsigned width = nthreads - base < 32 ? nthreads - base : 32; /* a last, partial warp */
@@ -528,17 +550,19 @@ inline void __syncthreads() { cuda_emu::sync_block(); }
 inline void __syncwarp(unsigned = 0xffffffffu) { cuda_emu::sync_warp(); }
 /* width < 32 splits the warp into segments of `width` lanes, each reading its own segment's lane src mod width */
 template <class T>
-inline T __shfl_sync(unsigned, T v, int src, int width = 32) {
+inline T __shfl_sync(unsigned, T v, int src, int width = 32,
+                     const std::source_location& at = std::source_location::current()) {
     const int base = static_cast<int>(cuda_emu::tl_linear % 32) & ~(width - 1);
-    return cuda_emu::exchange(v, base + (src & (width - 1)));
+    return cuda_emu::exchange(v, base + (src & (width - 1)), at);
 }
 template <class T>
-inline T __shfl_down_sync(unsigned, T v, unsigned delta) {
-    return cuda_emu::exchange(v, static_cast<int>(cuda_emu::tl_linear % 32 + delta));
+inline T __shfl_down_sync(unsigned, T v, unsigned delta,
+                          const std::source_location& at = std::source_location::current()) {
+    return cuda_emu::exchange(v, static_cast<int>(cuda_emu::tl_linear % 32 + delta), at);
 }
 template <class T>
-inline T __shfl_xor_sync(unsigned, T v, int mask) {
-    return cuda_emu::exchange(v, static_cast<int>((cuda_emu::tl_linear % 32) ^ static_cast<unsigned>(mask)));
+inline T __shfl_xor_sync(unsigned, T v, int mask, const std::source_location& at = std::source_location::current()) {
+    return cuda_emu::exchange(v, static_cast<int>((cuda_emu::tl_linear % 32) ^ static_cast<unsigned>(mask)), at);
 }
 template <class T>
 inline T atomicAdd(T* address, T v) { return std::atomic_ref<T>(*address).fetch_add(v); }
@@ -608,6 +632,7 @@ enum cudaError_t {
     cudaErrorMemoryAllocation = 2,
     cudaErrorInvalidConfiguration = 9,
     cudaErrorInsufficientDriver = 35,
+    cudaErrorLaunchFailure = 719,
     cudaErrorNoDevice = 100,
     cudaErrorInvalidDevice = 101
 };
@@ -633,6 +658,7 @@ inline const char* cudaGetErrorString(cudaError_t e) {
         case cudaErrorInvalidValue: return "invalid argument";
         case cudaErrorMemoryAllocation: return "out of memory";
         case cudaErrorInvalidConfiguration: return "invalid configuration argument";
+        case cudaErrorLaunchFailure: return "unspecified launch failure";
         case cudaErrorInsufficientDriver: return "CUDA driver version is insufficient for CUDA runtime version";
         case cudaErrorNoDevice: return "no CUDA-capable device is detected";
         case cudaErrorInvalidDevice: return "invalid device ordinal";

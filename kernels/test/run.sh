@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the library and the C test driver, and runs the driver.
-#   run.sh                 emulation library: all checks; the covariance again on the CUDA-core product kernel; the
+#   run.sh                 emulation library: its self-test (launch rules, shuffle sites); all checks; the covariance again on the CUDA-core product kernel; the
 #                          solve again with C (and then the vectors) in global memory; all checks again with 300 kB of emulated device memory so every batch is
 #                          chunked (--expect-chunking asserts it); two contexts planning at once (--only races,
 #                          80 MB); the GPU tools (tools/*.cpp include the driver)
@@ -37,6 +37,12 @@ elif [[ "$lib" == emu ]]; then
 else
     bash "$here/build.sh" "$out"
     [[ -f "$out/libequirisk_cuda.so" ]] || { echo "libequirisk_cuda.so was not built (see above)" >&2; exit 1; }
+fi
+if [[ "$lib" == emu ]]; then
+    # the emulation's own checks first: the launch rules and shuffle sites every result below relies on
+    # shellcheck disable=SC2086
+    g++ -O1 -std=c++20 -pthread $sanitize -I"$here/emu" "$here/test/emu_selftest.cpp" -o "$out/emu_selftest"
+    "$out/emu_selftest"
 fi
 driver="$out/driver"
 if [[ ! -f "$driver" || "$here/test/driver.cpp" -nt "$driver" || "$out/libequirisk_$lib.so" -nt "$driver" ]]; then

@@ -1,0 +1,95 @@
+/*
+ * Checks of the CUDA emulation itself (emu/cuda_emu.h), which CI trusts to run every kernel as a GPU would: the
+ * launch rules a GPU enforces, and lanes of a warp meeting at different shuffles. Built and run by test/run.sh.
+ *
+ *   g++ -O1 -std=c++20 -pthread -Ikernels/emu kernels/test/emu_selftest.cpp -o emu_selftest && ./emu_selftest
+ */
+#include "cuda_emu.h"
+
+#include <cstdio>
+
+namespace {
+
+int checks = 0, failures = 0;
+
+void check(bool ok, const char* what) {
+    checks++;
+    if (!ok) {
+        failures++;
+        std::printf("FAIL %s\n", what);
+    }
+}
+
+/* lane l of each warp gets Σ lanes by butterfly: 496 for a full warp */
+__global__ void warp_sum_kernel(int* out) {
+    int v = (int)(threadIdx.x % 32);
+    for (int m = 16; m > 0; m >>= 1) v += __shfl_xor_sync(0xffffffffu, v, m);
+    out[threadIdx.x] = v;
+}
+
+/* the first half-warp shuffles at one call, the second at another: undefined on a GPU */
+__global__ void divergent_shuffle_kernel(int* out) {
+    int v = (int)threadIdx.x;
+    if (threadIdx.x < 16) v = __shfl_sync(0xffffffffu, v, 0);
+    else v = __shfl_sync(0xffffffffu, v, 1);
+    out[threadIdx.x] = v;
+}
+
+/* 16-lane segments: lane l reads lane src of its own half */
+__global__ void segment_shuffle_kernel(int* out) {
+    out[threadIdx.x] = __shfl_sync(0xffffffffu, (int)threadIdx.x, 3, 16);
+}
+
+__global__ void dynamic_shared_kernel(int* out) {
+    ER_DYNAMIC_SHARED(int, buf);
+    buf[threadIdx.x] = (int)threadIdx.x;
+    __syncthreads();
+    out[threadIdx.x] = buf[blockDim.x - 1 - threadIdx.x];
+}
+
+}  // namespace
+
+int main() {
+    int out[1024] = {};
+    check(cudaGetLastError() == cudaSuccess, "no error before any launch");
+
+    ER_LAUNCH(warp_sum_kernel, dim3(1), dim3(64), 0, nullptr, out);
+    check(cudaGetLastError() == cudaSuccess, "a warp sum launches");
+    bool sums = true;
+    for (int t = 0; t < 64; t++) sums = sums && out[t] == 496;
+    check(sums, "every lane holds the warp's sum");
+
+    ER_LAUNCH(segment_shuffle_kernel, dim3(1), dim3(32), 0, nullptr, out);
+    check(cudaGetLastError() == cudaSuccess && out[5] == 3 && out[20] == 19, "width 16: each half reads its own lane 3");
+
+    std::fprintf(stderr, "(a divergent shuffle is reported next, on purpose)\n");
+    ER_LAUNCH(divergent_shuffle_kernel, dim3(1), dim3(32), 0, nullptr, out);
+    check(cudaGetLastError() == cudaErrorLaunchFailure, "lanes at different shuffles fail the launch");
+    check(cudaGetLastError() == cudaSuccess, "the error is cleared once read");
+
+    ER_LAUNCH(warp_sum_kernel, dim3(1, 65536), dim3(32), 0, nullptr, out);
+    check(cudaGetLastError() == cudaErrorInvalidConfiguration, "grid y above 65,535 is refused");
+    ER_LAUNCH(warp_sum_kernel, dim3(1), dim3(1025), 0, nullptr, out);
+    check(cudaGetLastError() == cudaErrorInvalidConfiguration, "1,025 threads a block are refused");
+    ER_LAUNCH(warp_sum_kernel, dim3(1), dim3(1, 1, 65), 0, nullptr, out);
+    check(cudaGetLastError() == cudaErrorInvalidConfiguration, "block z above 64 is refused");
+
+    const size_t big = 64 * 1024;
+    out[0] = -7;
+    ER_LAUNCH(dynamic_shared_kernel, dim3(1), dim3(256), big, nullptr, out);
+    check(cudaGetLastError() == cudaErrorInvalidValue && out[0] == -7,
+          "64 KB of dynamic shared memory without the attribute: refused, and the kernel does not run");
+    check(cudaFuncSetAttribute(dynamic_shared_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)big) ==
+              cudaSuccess, "the attribute is set");
+    ER_LAUNCH(dynamic_shared_kernel, dim3(1), dim3(256), big, nullptr, out);
+    check(cudaGetLastError() == cudaSuccess && out[0] == 255, "64 KB with the attribute: runs");
+    check(cudaFuncSetAttribute(dynamic_shared_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, 228 * 1024) ==
+              cudaErrorInvalidValue, "an attribute above the opt-in limit is refused");
+    check(cudaFuncSetAttribute(dynamic_shared_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024) ==
+              cudaSuccess, "the attribute lowered");
+    ER_LAUNCH(dynamic_shared_kernel, dim3(1), dim3(256), big, nullptr, out);
+    check(cudaGetLastError() == cudaErrorInvalidValue, "a launch above a lowered attribute is refused");
+
+    std::printf("emulation self-test: %d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
