@@ -14,8 +14,8 @@
  * - EQUIRISK_EMU_YIELD=1 yields around every barrier to shake out missing synchronisation.
  * - A launch that breaks CUDA's rules (grid and block sizes; dynamic shared memory above the kernel's
  *   cudaFuncAttributeMaxDynamicSharedMemorySize, 48 KB unless set) does not run, and cudaGetLastError says so.
- * - Lanes of a warp that reach different __shfl_*_sync calls (CUDA requires the same one) are reported by call site,
- *   and the launch fails as a GPU's would ("unspecified launch failure").
+ * - Lanes of a warp that reach different __shfl_*_sync calls, or threads of a block different __syncthreads (CUDA
+ *   requires the same one), are reported by call site, and the launch fails ("unspecified launch failure").
  *
  * What it cannot show: warp-lockstep code without __syncwarp (shuffles are checked: see above), grid-wide sync (blocks run in sequence), memory-fence
  * bugs, stream concurrency (everything is synchronous), occupancy.
@@ -225,17 +225,40 @@ struct BlockState {
     std::vector<std::unique_ptr<Barrier>> warp_barriers;
     std::vector<uint64_t> warp_slots; /* 32 per warp: the shuffle exchange */
     std::vector<std::source_location> shuffle_sites; /* 32 per warp: where each lane's current shuffle is */
-    std::atomic<bool> diverged{false}; /* lanes of a warp met at different shuffles: the launch fails */
+    std::vector<std::source_location> barrier_sites[2]; /* per thread, by the block barrier's generation's parity */
+    std::atomic<bool> diverged{false}; /* lanes at different shuffles, or threads at different barriers: fails */
     std::vector<double> mma_slots;    /* 3 per thread: the operands of a warp's mma */
     unsigned char* dynamic_shared = nullptr;
+    size_t dynamic_bytes = 0;
+
+    /* Dynamic shared memory filled with NaN bytes before each block, as a GPU's holds the last block's leftovers: a
+       read before a write shows as NaN rather than as the block before's values. */
+    void poison_dynamic_shared() { std::memset(dynamic_shared, 0xff, dynamic_bytes); }
 };
 
 inline thread_local BlockState* tl_block = nullptr;
 inline thread_local unsigned tl_linear = 0; /* linear thread index within the block */
 
-inline void sync_block() {
+/* Whether two calls are the same one (file, line and column): CUDA requires the threads a __syncthreads or a
+   __shfl_sync waits for to execute the same one. Threads that meet at different ones (a barrier or a shuffle inside
+   a thread-dependent branch, or loops whose trip counts differ by thread) hang or exchange garbage on a GPU; the
+   emulation's barriers count arrivals and would pair them silently. */
+inline bool same_site(const std::source_location& a, const std::source_location& b) {
+    return a.line() == b.line() && a.column() == b.column() && std::strcmp(a.file_name(), b.file_name()) == 0;
+}
+
+/* __syncthreads at `at`: threads of the block that reach different ones are reported once, and the launch fails.
+   A thread writes its site under the barrier's generation's parity, so one already at the next barrier never
+   overwrites a site another is still comparing. */
+inline void sync_block(const std::source_location& at = std::source_location::current()) {
     if (yield_enabled() && tl_fibers == nullptr) std::this_thread::yield();
+    std::source_location* sites = tl_block->barrier_sites[tl_block->block_barrier->generation() & 1].data();
+    sites[tl_linear] = at;
     tl_block->block_barrier->arrive_and_wait();
+    if (!same_site(at, sites[0]) && !tl_block->diverged.exchange(true))
+        std::fprintf(stderr, "cuda_emu: threads of block (%u,%u,%u) at different __syncthreads: thread 0 at %s:%u, "
+                     "thread %u at %s:%u\n", blockIdx.x, blockIdx.y, blockIdx.z, sites[0].file_name(),
+                     sites[0].line(), tl_linear, at.file_name(), at.line());
     if (yield_enabled() && tl_fibers == nullptr) std::this_thread::yield();
 }
 
@@ -306,6 +329,7 @@ inline void run_fibers(dim3 grid, dim3 block, unsigned nthreads, BlockState& sta
         for (unsigned by = 0; by < grid.y; by++)
             for (unsigned bx = 0; bx < grid.x; bx++) {
                 blockIdx = uint3{bx, by, bz};
+                state.poison_dynamic_shared();
                 for (unsigned t = 0; t < nthreads; t++) {
                     init_fiber(set.fibers[t], stacks[t].get(), STACK);
                 }
@@ -355,10 +379,13 @@ public:
         }
         state.warp_slots.assign(nwarps * 32, 0);
         state.shuffle_sites.assign(nwarps * 32, std::source_location{});
+        for (auto& sites : state.barrier_sites) sites.assign(nthreads, std::source_location{});
         state.mma_slots.assign(nthreads * 3, 0.0);
-        /* 16-byte aligned dynamic shared memory, filled with NaN bytes: a read before a write shows. */
+        /* 16-byte aligned dynamic shared memory, filled with NaN bytes before each block: a read before a write
+           shows */
         std::vector<unsigned char> smem(dynamic_bytes + 16, 0xff);
         state.dynamic_shared = smem.data() + ((16 - (reinterpret_cast<uintptr_t>(smem.data()) & 15)) & 15);
+        state.dynamic_bytes = dynamic_bytes;
         if (!use_threads()) {
             run_fibers(grid, block, nthreads, state, body);
             return !state.diverged;
@@ -427,7 +454,9 @@ private:
                     for (unsigned bx = 0; bx < job.grid.x; bx++) {
                         blockIdx = uint3{bx, by, bz};
                         (*job.body)();
-                        sync_block(); /* the next block reuses the shared memory */
+                        sync_block(); /* the next block reuses the shared memory: poisoned first */
+                        if (id == 0) job.state->poison_dynamic_shared();
+                        sync_block();
                     }
             tl_block = nullptr;
             std::lock_guard<std::mutex> lock(m_);
@@ -495,13 +524,6 @@ void launch(dim3 grid, dim3 block, size_t dynamic_bytes, void (*kernel)(P...), A
     if (!Pool::instance().launch(grid, block, dynamic_bytes, body)) tl_last_error = 719; /* as a GPU's fault would */
 }
 
-/* Where two lanes' shuffles are the same one: CUDA requires every lane a __shfl_sync names to execute the same
-   intrinsic, and lanes that meet at different ones (a shuffle inside a lane-dependent branch, or loops whose trip
-   counts differ by lane) exchange garbage on a GPU, or hang; the emulation's warp barrier would pair them silently. */
-inline bool same_site(const std::source_location& a, const std::source_location& b) {
-    return a.line() == b.line() && a.column() == b.column() && std::strcmp(a.file_name(), b.file_name()) == 0;
-}
-
 /* Every lane publishes v, then reads lane `src` (its own value when src is outside the warp). Lanes that reached
    different shuffles are reported once, and the launch fails (cudaGetLastError: unspecified launch failure). */
 template <class T>
@@ -546,7 +568,9 @@ struct Memory {
 }  // namespace cuda_emu
 
 /* ---- device built-ins ---- */
-inline void __syncthreads() { cuda_emu::sync_block(); }
+inline void __syncthreads(const std::source_location& at = std::source_location::current()) {
+    cuda_emu::sync_block(at);
+}
 inline void __syncwarp(unsigned = 0xffffffffu) { cuda_emu::sync_warp(); }
 /* width < 32 splits the warp into segments of `width` lanes, each reading its own segment's lane src mod width */
 template <class T>

@@ -1964,6 +1964,7 @@ __global__ void certify_bound_kernel(SolveArgs a) {
         /* a convergence the bound leaves open; or an unconverged residual within ten bounds, which the plain figure
            understated by up to 4× (the command line names a reachable tolerance from it): measured, not judged */
         const bool settled = claimed ? !(a.tol - res <= bound) : !(res <= 10.0 * bound);
+        __syncwarp(); /* every lane has read the flag before lane 0 rewrites it (the shuffles above imply it today) */
         if (!settled && lane == 0) a.report.converged[k] |= CERTIFY_MEASURE;
     }
 }

@@ -1,6 +1,7 @@
 /*
  * Checks of the CUDA emulation itself (emu/cuda_emu.h), which CI trusts to run every kernel as a GPU would: the
- * launch rules a GPU enforces, and lanes of a warp meeting at different shuffles. Built and run by test/run.sh.
+ * launch rules a GPU enforces, and lanes of a warp meeting at different shuffles or threads of a block at different
+ * barriers. Built and run by test/run.sh.
  *
  *   g++ -O1 -std=c++20 -pthread -Ikernels/emu kernels/test/emu_selftest.cpp -o emu_selftest && ./emu_selftest
  */
@@ -35,6 +36,17 @@ __global__ void divergent_shuffle_kernel(int* out) {
     out[threadIdx.x] = v;
 }
 
+/* the first warp waits at one barrier, the second at another: undefined on a GPU */
+__global__ void divergent_barrier_kernel(int* out) {
+    if (threadIdx.x < 32) {
+        out[threadIdx.x] = 1;
+        __syncthreads();
+    } else {
+        __syncthreads();
+        out[threadIdx.x] = 2;
+    }
+}
+
 /* 16-lane segments: lane l reads lane src of its own half */
 __global__ void segment_shuffle_kernel(int* out) {
     out[threadIdx.x] = __shfl_sync(0xffffffffu, (int)threadIdx.x, 3, 16);
@@ -45,6 +57,16 @@ __global__ void dynamic_shared_kernel(int* out) {
     buf[threadIdx.x] = (int)threadIdx.x;
     __syncthreads();
     out[threadIdx.x] = buf[blockDim.x - 1 - threadIdx.x];
+}
+
+/* reads its dynamic shared memory before writing it: every block must find it poisoned (all bits set), not the
+   block before's values */
+__global__ void read_before_write_kernel(int* out) {
+    ER_DYNAMIC_SHARED(int, buf);
+    const int seen = buf[threadIdx.x];
+    __syncthreads();
+    buf[threadIdx.x] = 1000 + (int)blockIdx.x;
+    out[blockIdx.x * blockDim.x + threadIdx.x] = seen;
 }
 
 }  // namespace
@@ -66,6 +88,10 @@ int main() {
     ER_LAUNCH(divergent_shuffle_kernel, dim3(1), dim3(32), 0, nullptr, out);
     check(cudaGetLastError() == cudaErrorLaunchFailure, "lanes at different shuffles fail the launch");
     check(cudaGetLastError() == cudaSuccess, "the error is cleared once read");
+
+    std::fprintf(stderr, "(threads at different barriers are reported next, on purpose)\n");
+    ER_LAUNCH(divergent_barrier_kernel, dim3(2), dim3(64), 0, nullptr, out);
+    check(cudaGetLastError() == cudaErrorLaunchFailure, "threads at different __syncthreads fail the launch");
 
     ER_LAUNCH(warp_sum_kernel, dim3(1, 65536), dim3(32), 0, nullptr, out);
     check(cudaGetLastError() == cudaErrorInvalidConfiguration, "grid y above 65,535 is refused");
@@ -89,6 +115,11 @@ int main() {
               cudaSuccess, "the attribute lowered");
     ER_LAUNCH(dynamic_shared_kernel, dim3(1), dim3(256), big, nullptr, out);
     check(cudaGetLastError() == cudaErrorInvalidValue, "a launch above a lowered attribute is refused");
+
+    ER_LAUNCH(read_before_write_kernel, dim3(3), dim3(32), 32 * sizeof(int), nullptr, out);
+    bool poisoned = cudaGetLastError() == cudaSuccess;
+    for (int t = 0; t < 96; t++) poisoned = poisoned && out[t] == -1;
+    check(poisoned, "each block finds its dynamic shared memory poisoned, not the last block's values");
 
     std::printf("emulation self-test: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the library and the C test driver, and runs the driver.
-#   run.sh                 emulation library: its self-test (launch rules, shuffle sites); all checks; the covariance again on the CUDA-core product kernel; the
+#   run.sh                 emulation library: its self-test (launch rules, shuffle and barrier sites, poisoned
+#                          shared memory); all checks; the covariance again on the CUDA-core product kernel; the
 #                          solve again with C (and then the vectors) in global memory; all checks again with 300 kB of emulated device memory so every batch is
 #                          chunked (--expect-chunking asserts it); two contexts planning at once (--only races,
 #                          80 MB); the GPU tools (tools/*.cpp include the driver)
