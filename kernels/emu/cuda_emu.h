@@ -16,9 +16,11 @@
  *   cudaFuncAttributeMaxDynamicSharedMemorySize, 48 KB unless set) does not run, and cudaGetLastError says so.
  * - Lanes of a warp that reach different __shfl_*_sync calls, or threads of a block different __syncthreads (CUDA
  *   requires the same one), are reported by call site, and the launch fails ("unspecified launch failure").
+ * - Dynamic shared memory is filled with NaN bytes before every block, so a read before a write shows.
  *
- * What it cannot show: warp-lockstep code without __syncwarp (shuffles are checked: see above), grid-wide sync (blocks run in sequence), memory-fence
- * bugs, stream concurrency (everything is synchronous), occupancy.
+ * What it cannot show: warp-lockstep code that reads another lane's shared or global writes without __syncwarp,
+ * grid-wide sync and blocks waiting on each other (blocks run in sequence), memory-fence bugs, stream concurrency
+ * (everything is synchronous), occupancy; static __shared__ variables keep the block before's values.
  */
 #ifndef EQUIRISK_CUDA_EMU_H
 #define EQUIRISK_CUDA_EMU_H
