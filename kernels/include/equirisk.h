@@ -84,10 +84,11 @@ er_status er_device_info_get(int32_t device, er_device_info* info);
 
 /* A context owns a device, a stream and reusable device buffers. A context is used by one thread at a time;
    separate contexts may be used concurrently. Destroy it once: using or destroying it again is undefined.
-   Its buffers grow to fit its largest call and are kept until it is destroyed, and a call larger than the device
-   sizes its chunks to the free memory plus the context's own buffers: an idle context can so hold most of a device
-   that another context then lacks. Share one context per device among a process's callers (the Java backends do),
-   or destroy the idle one. */
+   Its device buffers grow to fit a call and are kept for the next one while they take at most a quarter of the
+   device; a call larger than that (one larger than the device sizes its chunks to the free memory plus the
+   context's own buffers) gives them back at its end, so an idle context leaves the device to other contexts, here
+   or in other processes. Contexts of one process still compete while they compute: share one per device among a
+   process's callers (the Java backends do). */
 er_status er_context_create(int32_t device, er_context** ctx);
 er_status er_context_destroy(er_context* ctx);
 
