@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # On a machine with an NVIDIA GPU: builds libequirisk_cuda.so, runs the C test driver against it (every check of
-# test/run.sh), then prints the timing table (GPU call vs the same work in one-thread C++ on this host):
+# test/run.sh), then prints the timing table (the median GPU call vs the driver's one-thread C++ reference on this
+# host, an unblocked product and plain CCD: a check and an order of magnitude, not a tuned CPU baseline):
 #   covariance N = 5000, T = 2520 · batched solve B = 10,000 × N = 100 · one solve N = 3000
 # the Java tests with the CUDA backend when a folder prepared by native/gpu-java-tests.sh is present, and the Java
 # engine on all cores against the CUDA backend on the same batch when a JDK and the benchmarks jar are (see the

@@ -37,8 +37,11 @@ fi
 [[ $run == 1 ]] || exit 0
 "$out/phases"
 if [[ $ncu_too == 1 ]]; then
-    # the second solve launch (the first is the one-problem warm-up)
-    ncu --clock-control none --set full -k regex:solve_kernel --launch-skip 1 -c 1 -o "$out/solve" -f \
+    # the batch's CCD stage: solve_kernel<…, R = 4, STAGE_CCD = 1> by its mangled name, its second launch (the first
+    # is the one-problem warm-up's). Every warp-path solve also launches the Newton stage (…Li4ELi2EE), which a
+    # plain regex:solve_kernel with --launch-skip 1 picked: the warm-up's, one block with nothing to do
+    ncu --clock-control none --set full --kernel-name-base mangled -k regex:Li4ELi1EE --launch-skip 1 -c 1 \
+        -o "$out/solve" -f \
         "$out/phases" > "$out/ncu.log" 2>&1
     ncu -i "$out/solve.ncu-rep" --page source --csv --print-source sass > "$out/solve_sass.csv"
     python3 "$here/ncu_regions.py" "$out/solve_sass.csv"

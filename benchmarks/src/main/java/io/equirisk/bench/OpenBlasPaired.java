@@ -165,7 +165,8 @@ public final class OpenBlasPaired {
         Arrays.sort(s);
         int k = s.length;
         System.out.printf("%-40s speed per round: median %.1f%%, quartiles %.1f%%–%.1f%%, range %.1f%%–%.1f%%%n",
-                what, 100 * s[k / 2], 100 * s[k / 4], 100 * s[3 * k / 4], 100 * s[0], 100 * s[k - 1]);
+                what, 100 * CovarianceCpuTime.median(s), 100 * s[k / 4], 100 * s[3 * k / 4], 100 * s[0],
+                100 * s[k - 1]);
     }
 
     private static double time(Runnable r) {
@@ -178,7 +179,7 @@ public final class OpenBlasPaired {
         double[] s = ms.clone();
         Arrays.sort(s);
         System.out.printf("%-46s min %6.1f ms (%5.1f GFLOP/s)  median %6.1f ms (%5.1f GFLOP/s)%n", what, s[0],
-                flops / s[0] / 1e6, s[s.length / 2], flops / s[s.length / 2] / 1e6);
+                flops / s[0] / 1e6, CovarianceCpuTime.median(s), flops / CovarianceCpuTime.median(s) / 1e6);
     }
 
     /** Both must compute the same matrix (ours scaled by 1/(T−1)) before their speeds mean anything. */

@@ -74,7 +74,9 @@ public final class CpuBackend implements ComputeBackend {
                 count, n, n)];
         int run = rollingRun(w);
         if (run == 1) { /* nothing slides: each window straight into its place, no state to carry */
-            run(count, k -> w.covariance(k, kind, lambda, out, k * n * n));
+            // the backend's threads bound the product's too: a one-window call runs on the caller, where the kernels
+            // would otherwise take every core (`equirisk bench --threads 1` timed its covariance on all of them)
+            run(count, k -> w.covariance(k, kind, lambda, out, k * n * n, threads));
         } else {
             runs(count, run, (from, to) -> {
                 SlidingCovariance s = sliding(w, kind, lambda);

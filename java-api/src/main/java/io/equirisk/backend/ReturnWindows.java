@@ -116,10 +116,15 @@ public record ReturnWindows(double[] returns, int rows, int assets, int[] starts
      * and this to the bit at the start of each run.)
      */
     public void covariance(int k, CovarianceKind kind, double lambda, double[] out, int off) {
+        covariance(k, kind, lambda, out, off, CovarianceKernels.defaultThreads());
+    }
+
+    /** {@link #covariance(int, CovarianceKind, double, double[], int)} on up to {@code threads} threads. */
+    public void covariance(int k, CovarianceKind kind, double lambda, double[] out, int off, int threads) {
         if (kind == CovarianceKind.SAMPLE) {
-            CovarianceKernels.sample(returns, assets, starts[k], window, out, off);
+            CovarianceKernels.sample(returns, assets, starts[k], window, out, off, threads);
         } else {
-            CovarianceKernels.ewma(returns, assets, starts[k], window, lambda, out, off);
+            CovarianceKernels.ewma(returns, assets, starts[k], window, lambda, out, off, threads);
         }
     }
 
