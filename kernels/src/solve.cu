@@ -1753,7 +1753,7 @@ void (*solve_kernel_for(int packed, int lanes, bool newton_stage = false))(Confi
 /* Lets `kernel` launch with `bytes` of dynamic shared memory on `device`. The limit
    (cudaFuncAttributeMaxDynamicSharedMemorySize) belongs to the kernel in the process, not to a context or a call, so
    it only ever rises: a plan that set it to its own size lowered it under another thread's launch of the same
-   kernel planned with more (two contexts solving n = 150 and n = 300 at once: "invalid argument" for the first; the
+   kernel planned with more (two contexts solving n = 150 and n = 2000 at once: "invalid argument" for the first; the
    driver's `races` group). It bounds what a launch may ask for and nothing else: occupancy follows each launch's own
    size. The lock also orders the raises, so a smaller one never lands after a larger. */
 cudaError_t allow_dynamic_shared(int device, void (*kernel)(Config), size_t bytes) {

@@ -40,8 +40,8 @@ import java.util.function.Supplier;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time the standard workloads (covariance, single and batched solves) on this machine.", "",
                 "Workloads: sample covariance (T = 2520 × N = 1000), single "
-                + "ERC solves at N = 100, 1000, 3000 (a synthetic mixed market: crypto, equities, bonds and commodities with "
-                + "market and sector factors), a batch of 1000 solves at N = 100 "
+                + "ERC solves at N = 100, 1000, 3000 (a synthetic mixed market: crypto, equities, bonds and "
+                + "commodities with market and sector factors), a batch of 1000 solves at N = 100 "
                 + "on all cores, rolling rebalancing (1000 daily windows of 252 × 100 returns, covariance and "
                 + "solve in one call), and Monte Carlo (1000 Student-t scenarios of 252 × 100 drawn, estimated and "
                 + "solved). Reports median and minimum over repetitions after warm-up.", ""},

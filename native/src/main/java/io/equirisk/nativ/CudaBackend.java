@@ -34,13 +34,15 @@ import java.util.concurrent.ExecutorService;
  * chunks of at most about {@code chunkBytes} (whole windows or problems), so a huge batch never needs one giant
  * off-heap copy; the C side chunks again to fit device memory. The staging area is the context's page-locked host
  * memory, kept from call to call (so the backends on a device hold up to about twice the largest {@code chunkBytes}
- * of locked memory until the last of them is closed), or ordinary off-heap memory where the system will not lock that much ({@link HostStaging}); the copies
- * into and out of it run on the common pool ({@link BulkCopy}), and with several chunks the next one is copied in
- * while the one before is on the device ({@link ChunkPipeline}). A staged solve sends each Σ's upper triangle
- * ({@code er_solve_packed}: half the bytes, expanded on the device), the triangle the CPU engine reads too; a batch
- * with a Σ that is symmetric only to rounding (as {@code CovarianceMatrix} allows) always goes this way, so that it
- * is solved as its upper triangle's mirror on every path and engine. A problem's result does not depend on the
- * other problems of its batch, so chunking does not change results.
+ * of locked memory until the last of them is closed), or ordinary off-heap memory where the system will not lock
+ * that much ({@link HostStaging}); the copies into and out of it run on the common pool ({@link BulkCopy}), and with
+ * several chunks the next one is copied in while the one before is on the device ({@link ChunkPipeline}). A staged
+ * solve sends each Σ's upper triangle ({@code er_solve_packed}: half the bytes, expanded on the device), the triangle
+ * the CPU engine reads too; a batch with a Σ that is symmetric only to rounding (as {@code CovarianceMatrix}
+ * allows) always goes this way, so that it is solved as its upper triangle's mirror on every path and engine. A
+ * problem's result does not depend on the other problems of its batch, so chunking does not change results, with one
+ * exception: above 128 assets each chunk's path (a block per problem, or the whole-device solve for a few) is chosen
+ * for the chunk's own size, and the two paths agree to the tolerance, not to the bit.
  *
  * <p><b>Threads.</b> One {@code er_context} per device and library, shared by the backends open on it and used
  * under a fair lock ({@link NativeContext}): safe from any number of Java threads and backends, which are served one

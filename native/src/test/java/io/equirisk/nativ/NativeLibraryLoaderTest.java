@@ -88,8 +88,8 @@ class NativeLibraryLoaderTest {
     void aReusedExtractionIsRenewed() throws IOException {
         byte[] image = "a library image reused after two hours".getBytes();
         Path p = NativeLibraryLoader.extract(LibraryKind.EMULATION, image);
-        var longAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
-        Files.setLastModifiedTime(p, longAgo);
+        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
         assertEquals(p, NativeLibraryLoader.extract(LibraryKind.EMULATION, image), "reused");
         String otherVersion = p.getFileName().toString().replaceFirst("-[0-9a-f]{24}", "-" + "0".repeat(24));
         NativeLibraryLoader.removeStale(p.getParent(), "libequirisk_emu", p.resolveSibling(otherVersion));
