@@ -16,7 +16,8 @@
  *   cudaFuncAttributeMaxDynamicSharedMemorySize, 48 KB unless set) does not run, and cudaGetLastError says so.
  * - Lanes of a warp that reach different __shfl_*_sync calls, or threads of a block different __syncthreads (CUDA
  *   requires the same one), are reported by call site, and the launch fails ("unspecified launch failure").
- * - Dynamic shared memory is filled with NaN bytes before every block, so a read before a write shows.
+ * - Dynamic shared memory is filled with NaN bytes before every block, so a read before a write shows; so is
+ *   every cudaMalloc and cudaMallocHost block when it is handed out (a GPU's holds whatever was there before).
  *
  * What it cannot show: warp-lockstep code that reads another lane's shared or global writes without __syncwarp,
  * grid-wide sync and blocks waiting on each other (blocks run in sequence), memory-fence bugs, stream concurrency
@@ -741,6 +742,10 @@ inline cudaError_t cudaMalloc(void** p, size_t bytes) {
     std::memcpy(raw, &bytes, sizeof bytes);
     mem.used += bytes;
     *p = raw + 256;
+    /* NaN bytes (all bits set: NaN as a double or float, −1 as an integer): a fresh allocation on a GPU often
+       reads as zeros and a reused one as its last owner's data, so code that reads before it writes must not
+       pass here by finding zeros */
+    std::memset(*p, 0xff, bytes);
     return cudaSuccess;
 }
 inline cudaError_t cudaFree(void* p) {
@@ -757,7 +762,8 @@ inline cudaError_t cudaFree(void* p) {
     return cudaSuccess;
 }
 /* Page-locked host memory is ordinary host memory here, touched throughout as locking does (so it is resident, and
-   a leak of it shows in the process's resident set as it would on a GPU machine). EQUIRISK_EMU_PINNED_MEMORY=BYTES
+   a leak of it shows in the process's resident set as it would on a GPU machine): filled with NaN bytes, as device
+   memory is, since cudaMallocHost does not clear it either. EQUIRISK_EMU_PINNED_MEMORY=BYTES
    refuses larger requests, as a system short of lockable memory does; read at every call, so a test can set it. */
 inline cudaError_t cudaMallocHost(void** p, size_t bytes) {
     *p = nullptr;
@@ -766,7 +772,7 @@ inline cudaError_t cudaMallocHost(void** p, size_t bytes) {
         return cudaErrorMemoryAllocation;
     *p = std::aligned_alloc(256, ((bytes + 255) / 256) * 256);
     if (*p == nullptr) return cudaErrorMemoryAllocation;
-    std::memset(*p, 0, bytes);
+    std::memset(*p, 0xff, bytes);
     return cudaSuccess;
 }
 inline cudaError_t cudaFreeHost(void* p) {

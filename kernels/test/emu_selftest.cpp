@@ -1,7 +1,7 @@
 /*
  * Checks of the CUDA emulation itself (emu/cuda_emu.h), which CI trusts to run every kernel as a GPU would: the
- * launch rules a GPU enforces, and lanes of a warp meeting at different shuffles or threads of a block at different
- * barriers. Built and run by test/run.sh.
+ * launch rules a GPU enforces, lanes of a warp meeting at different shuffles or threads of a block at different
+ * barriers, and memory that a kernel reads before writing it (poisoned). Built and run by test/run.sh.
  *
  *   g++ -O1 -std=c++20 -pthread -Ikernels/emu kernels/test/emu_selftest.cpp -o emu_selftest && ./emu_selftest
  */
@@ -120,6 +120,30 @@ int main() {
     bool poisoned = cudaGetLastError() == cudaSuccess;
     for (int t = 0; t < 96; t++) poisoned = poisoned && out[t] == -1;
     check(poisoned, "each block finds its dynamic shared memory poisoned, not the last block's values");
+
+    /* device and page-locked memory handed out poisoned, also when the allocator reuses a block just freed with
+       data in it (a kernel that reads workspace it never wrote must see NaN, not zeros or the last call's data) */
+    for (const bool host : {false, true}) {
+        bool all_poisoned = true;
+        for (int round = 0; round < 3; round++) {
+            void* p = nullptr;
+            const size_t bytes = 4096 + 8 * (size_t)round;
+            if ((host ? cudaMallocHost(&p, bytes) : cudaMalloc(&p, bytes)) != cudaSuccess) {
+                all_poisoned = false;
+                break;
+            }
+            const auto* b = static_cast<const unsigned char*>(p);
+            for (size_t i = 0; i < bytes; i++) all_poisoned = all_poisoned && b[i] == 0xff;
+            double nan_check;
+            std::memcpy(&nan_check, p, sizeof nan_check);
+            all_poisoned = all_poisoned && std::isnan(nan_check);
+            std::memset(p, 0, bytes); /* data for the next round's allocation to find, if it reuses the block */
+            if (host) cudaFreeHost(p);
+            else cudaFree(p);
+        }
+        check(all_poisoned, host ? "cudaMallocHost hands out NaN bytes, also a reused block"
+                                 : "cudaMalloc hands out NaN bytes, also a reused block");
+    }
 
     std::printf("emulation self-test: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
