@@ -12,8 +12,9 @@
 # The steps, most important first, each under its own time limit and all within EQUIRISK_SESSION_SECONDS (default
 # 540, under the device tool's 600 s per call). What each one checks, and the predictions it measures, are in
 # benchmarks/RESULTS.md:
-#   driver       every C driver check against the product CUDA library, then its races group (two contexts solving
-#                n = 150 and n = 2000 at once: the dynamic shared memory limit only rises)
+#   driver       every C driver check against the product CUDA library (with its repeats: every path's bits again
+#                after other data and on a fresh context, and the whole-device solve over ~6 waves), then its races
+#                group (two contexts solving n = 150 and n = 2000 at once: the dynamic shared memory limit only rises)
 #   bench        gpu-check's table: covariance N = 5000, batched solve 10,000 × 100, N = 3000, rolling, and 10,000
 #                Student-t scenarios of 252 × 100 from a factor model with L row-major (the default) and mirrored
 #                (EQUIRISK_SCENARIO_L=mirrored; "Reproducible normals" in RESULTS.md), and from the
@@ -228,7 +229,7 @@ run() {
     if ((emulation)); then
         step driver 240 "$dev/bin/driver-emu" --quick
     else
-        step driver 100 bash -c "'$dev/bin/driver-cuda' && '$dev/bin/driver-cuda' --only races"
+        step driver 120 bash -c "'$dev/bin/driver-cuda' && '$dev/bin/driver-cuda' --only races"
         step bench 90 "$dev/bin/driver-cuda" --bench
     fi
     # the sweep alone, one problem per warp (the product's warp_sweep) against two (16 lanes each, the prototype in
@@ -372,7 +373,8 @@ run() {
         step java-tests 120 bash "$dev/java-tests/run.sh" cuda
         local sanitizer
         sanitizer="$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)"
-        step memcheck 60 "$sanitizer" --tool memcheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick
+        step memcheck 60 "$sanitizer" --tool memcheck --error-exitcode 9 "$dev/bin/driver-cuda" --quick \
+            --skip repeat,waves
         # the warp path shares memory between lanes with no barrier but its shuffles, the whole-device solve between
         # blocks through its last-block tails: racecheck and synccheck on the solves (their shared-memory kernels)
         step racecheck 150 "$sanitizer" --tool racecheck --racecheck-report all --error-exitcode 9 \

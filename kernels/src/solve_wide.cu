@@ -600,7 +600,7 @@ cudaError_t launch_solve_wide(const SolveArgs& a, const SolvePlan& plan, cudaStr
        launch for a problem whose CG has finished returns at once, but still costs its launch), then half that again
        while CG runs on */
     int expect = WIDE_CG_GROUP;
-    WideState h[WIDE_GROUP_MAX];
+    WideState h[WIDE_GROUP_MAX], before[WIDE_GROUP_MAX];
     for (int64_t k0 = 0; k0 < a.batch; k0 += G) {
         const int count = (int)std::min<int64_t>(G, a.batch - k0);
         const WideGroup g{a, k0, (int64_t)plan.work_doubles_per_block};
@@ -618,11 +618,20 @@ cudaError_t launch_solve_wide(const SolveArgs& a, const SolvePlan& plan, cudaStr
         for (int i = 0; i < expect; i++) ER_LAUNCH(wide_cg, grid, block, 0, stream, g);
         cudaError_t e = cudaGetLastError();
         if (e != cudaSuccess) return e;
-        for (;;) {
+        for (int round = 0;; round++) {
             for (int j = 0; j < count && e == cudaSuccess; j++)
                 e = cudaMemcpyAsync(&h[j], wide_member(g, j).st, sizeof h[j], cudaMemcpyDeviceToHost, stream);
             if (e == cudaSuccess) e = cudaStreamSynchronize(stream);
             if (e != cudaSuccess) return e;
+            /* every round's launches move some running member on (a CG iteration, a step, a stop), and steps and
+               CG iterations are bounded, so the loop ends; a round that moved none means a kernel went wrong (a
+               tail that never ran), and it fails rather than hangs */
+            if (round > 0 && std::equal(h, h + count, before, [](const WideState& x, const WideState& y) {
+                    return x.stop == y.stop && x.cg_done == y.cg_done && x.cg_iters == y.cg_iters &&
+                           x.cg_total == y.cg_total && x.steps == y.steps;
+                }))
+                return cudaErrorLaunchFailure;
+            std::copy(h, h + count, before);
             bool running = false, stepping = false;
             int last_cg = 0, cg_so_far = 0;
             for (int j = 0; j < count; j++) {

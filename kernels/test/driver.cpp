@@ -7,7 +7,8 @@
  *                               EQUIRISK_EMU_DEVICE_MEMORY, so the chunked paths are the ones checked)
  *   driver --quick              fewer, smaller cases (sanitizer builds)
  *   driver --only G[,G…]        only these groups: covariance, solve, packed, fused, invalid, staging, lanes, newton,
- *                               wide, scenarios, bootstrap, threads
+ *                               wide, scenarios, bootstrap, threads, repeat (every path's bits again after other
+ *                               data, and on a fresh context), waves (the whole-device solve over several waves)
  *                               (compute-sanitizer's slower tools on the kernels that matter to them); and races,
  *                               which runs only when named (two contexts planning at once; under the emulation it
  *                               needs EQUIRISK_EMU_DEVICE_MEMORY ≤ 1 GB: run.sh gives it 80 MB)
@@ -2296,6 +2297,231 @@ void test_threads() {
     for (int t = 0; t < 4; t++) CHECK(same[t] == 1, "thread %d: results differ from the single-thread run", t);
 }
 
+/* ---------------- repeats and many waves ---------------- */
+
+/* One set of inputs for test_repeat: every path the library chooses by size, on data drawn from the driver's stream
+   (two sets, X and Y, of the same shapes and different values). */
+struct RepeatInputs {
+    static constexpr int n_warp = 100, n_lanes = 24, n_shared = 150, n_global = 200, n_cov = 200, n_fused = 30,
+                         n_scen = 20;
+    int64_t b_warp, b_lanes, b_block;
+    Vec S_warp, b_warp_own, S_lanes, S_shared, S_global, r_cov, r_fused, chol;
+    std::vector<int64_t> starts_cov, starts_fused;
+
+    RepeatInputs() : b_warp(quick ? 6 : 12), b_lanes(quick ? 4 : 8), b_block(1) {
+        S_warp.resize(b_warp * n_warp * n_warp);
+        for (int64_t k = 0; k < b_warp; k++) { /* every sixth ill-conditioned: Newton finishes it */
+            if (k % 6 == 5) ill_conditioned(n_warp, 6.0, S_warp.data() + k * n_warp * n_warp);
+            else random_spd(n_warp, S_warp.data() + k * n_warp * n_warp);
+            const Vec bk = random_budgets(n_warp, 0.2);
+            b_warp_own.insert(b_warp_own.end(), bk.begin(), bk.end());
+        }
+        S_lanes.resize(b_lanes * n_lanes * n_lanes);
+        for (int64_t k = 0; k < b_lanes; k++) random_spd(n_lanes, S_lanes.data() + k * n_lanes * n_lanes);
+        S_shared.resize(b_block * n_shared * n_shared);
+        S_global.resize(b_block * n_global * n_global);
+        for (int64_t k = 0; k < b_block; k++) {
+            random_spd(n_shared, S_shared.data() + k * n_shared * n_shared);
+            random_spd(n_global, S_global.data() + k * n_global * n_global);
+        }
+        r_cov = factor_returns(300, n_cov);
+        starts_cov = {0, 40};
+        r_fused = factor_returns(160, n_fused);
+        starts_fused = {0, 13, 60, 7};
+        chol = factor_model_chol(n_scen);
+    }
+};
+
+using Bytes = std::vector<unsigned char>;
+
+template <class T> void append(Bytes& out, const std::vector<T>& v) {
+    const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+    out.insert(out.end(), p, p + v.size() * sizeof(T));
+}
+
+Bytes bytes_of(const Solved& o) {
+    Bytes out;
+    const int32_t st = o.status;
+    out.insert(out.end(), reinterpret_cast<const unsigned char*>(&st), reinterpret_cast<const unsigned char*>(&st + 1));
+    append(out, o.w);
+    append(out, o.rc);
+    append(out, o.res);
+    append(out, o.vol);
+    append(out, o.it);
+    append(out, o.conv);
+    append(out, o.used);
+    return out;
+}
+
+constexpr int REPEAT_PATHS = 11;
+
+/* Path `which`'s outputs on `in`, as bytes (NaN patterns included), and its name for the messages. */
+std::pair<const char*, Bytes> repeat_output(er_context* ctx, const RepeatInputs& in, int which) {
+    constexpr double tol = 1e-10;
+    using I = RepeatInputs;
+    std::vector<std::pair<const char*, Bytes>> out; /* one entry: path `which`'s */
+    int path = 0;
+    const auto want = [&] { return path++ == which; };
+    const Vec eq_warp(I::n_warp, 1.0 / I::n_warp), eq_lanes(I::n_lanes, 1.0 / I::n_lanes),
+        eq_shared(I::n_shared, 1.0 / I::n_shared), eq_global(I::n_global, 1.0 / I::n_global),
+        eq_fused(I::n_fused, 1.0 / I::n_fused), eq_scen(I::n_scen, 1.0 / I::n_scen);
+    if (want())
+        out.emplace_back("warp path, n = 100, own budgets, every sixth problem ill-conditioned",
+                         bytes_of(solve(ctx, in.S_warp, in.b_warp_own, false, in.b_warp, I::n_warp, tol, 10000,
+                                        ER_SOLVER_AUTO)));
+    if (want())
+        out.emplace_back("warp path, n = 100, Newton only",
+                         bytes_of(solve(ctx, in.S_warp, eq_warp, true, in.b_warp, I::n_warp, tol, 10000,
+                                        ER_SOLVER_NEWTON)));
+    if (want())
+        out.emplace_back("lanes, n = 24", bytes_of(solve(ctx, in.S_lanes, eq_lanes, true, in.b_lanes, I::n_lanes, tol,
+                                                        10000, ER_SOLVER_AUTO)));
+    if (want()) {
+        Solved o(in.b_warp, I::n_warp);
+        const Vec up = pack_upper(in.S_warp, in.b_warp, I::n_warp);
+        o.status = er_solve_packed(ctx, up.data(), eq_warp.data(), 1, in.b_warp, I::n_warp, tol, 10000,
+                                   ER_SOLVER_AUTO, o.w.data(), o.rc.data(), o.it.data(), o.res.data(), o.conv.data(),
+                                   o.used.data(), o.vol.data());
+        out.emplace_back("packed, n = 100", bytes_of(o));
+    }
+    if (want())
+        out.emplace_back("block path, C in shared memory, n = 150",
+                         bytes_of(solve(ctx, in.S_shared, eq_shared, true, in.b_block, I::n_shared, tol, 10000,
+                                        ER_SOLVER_AUTO)));
+    if (want())
+        out.emplace_back("block path, C in global memory, n = 200",
+                         bytes_of(solve(ctx, in.S_global, eq_global, true, in.b_block, I::n_global, tol, 10000,
+                                        ER_SOLVER_AUTO)));
+    if (want()) {
+        const char* was = std::getenv("EQUIRISK_SOLVE_WIDE");
+        const std::string saved = was != nullptr ? was : "";
+        setenv("EQUIRISK_SOLVE_WIDE", "on", 1);
+        out.emplace_back("whole-device solve, n = 24",
+                         bytes_of(solve(ctx, in.S_lanes, eq_lanes, true, std::min<int64_t>(in.b_lanes, 3),
+                                        I::n_lanes, tol, 10000, ER_SOLVER_AUTO)));
+        if (was != nullptr) setenv("EQUIRISK_SOLVE_WIDE", saved.c_str(), 1);
+        else unsetenv("EQUIRISK_SOLVE_WIDE");
+    }
+    for (int kind : {ER_COV_SAMPLE, ER_COV_EWMA}) {
+        if (!want()) continue;
+        const int64_t n = I::n_cov, count = (int64_t)in.starts_cov.size();
+        Bytes b;
+        Vec cov(count * n * n, NAN);
+        const int32_t st = er_covariance(ctx, in.r_cov.data(), 300, n, in.starts_cov.data(), count, 260, kind, 0.97,
+                                         cov.data());
+        b.insert(b.end(), reinterpret_cast<const unsigned char*>(&st),
+                 reinterpret_cast<const unsigned char*>(&st + 1));
+        append(b, cov);
+        out.emplace_back(kind == ER_COV_SAMPLE ? "covariance, sample, n = 200" : "covariance, EWMA, n = 200",
+                         std::move(b));
+    }
+    if (want()) {
+        const int64_t n = I::n_fused, count = (int64_t)in.starts_fused.size();
+        Solved o(count, n);
+        Vec cov(count * n * n, NAN);
+        o.status = er_covariance_solve(ctx, in.r_fused.data(), 160, n, in.starts_fused.data(), count, 100,
+                                       ER_COV_EWMA, 0.97, eq_fused.data(), 1, tol, 10000, ER_SOLVER_AUTO, o.w.data(),
+                                       o.rc.data(), o.it.data(), o.res.data(), o.conv.data(), o.used.data(),
+                                       o.vol.data(), cov.data());
+        Bytes b = bytes_of(o);
+        append(b, cov);
+        out.emplace_back("covariance and solve, n = 30", std::move(b));
+    }
+    if (want()) {
+        const int64_t n = I::n_scen, count = quick ? 3 : 6, rows = 60;
+        Solved o(count, n);
+        o.status = er_scenario_solve(ctx, in.chol.data(), nullptr, n, 20261128, 5, count, rows, 5, ER_COV_SAMPLE, 0,
+                                     eq_scen.data(), 1, tol, 10000, ER_SOLVER_AUTO, o.w.data(), o.rc.data(),
+                                     o.it.data(), o.res.data(), o.conv.data(), o.used.data(), o.vol.data(), nullptr);
+        out.emplace_back("scenarios and solve, n = 20, Student-t", bytes_of(o));
+    }
+    if (out.size() != 1) std::abort(); /* REPEAT_PATHS names more paths than there are */
+    return out[0];
+}
+
+/* Every path's result again, to the bit: right after other data of the same shapes went through the same context
+   (its buffers then hold that data's values), and on a fresh context (the emulation hands its buffers out as NaN
+   bytes). The GPU-hazard review's suggestion: a race between blocks or lanes, a missing fence, or a read of
+   workspace the call did not write moves bits between runs on a GPU; under the emulation the last shows, and
+   every call must at least succeed. */
+void test_repeat(er_context* ctx) {
+    const RepeatInputs x, y;
+    for (int i = 0; i < REPEAT_PATHS; i++) {
+        const auto [what, first] = repeat_output(ctx, x, i);
+        int32_t st;
+        std::memcpy(&st, first.data(), sizeof st);
+        CHECK(st == ER_OK, "repeat, %s: status %d (%s)", what, st, er_last_error());
+        const Bytes other = repeat_output(ctx, y, i).second;
+        const Bytes again = repeat_output(ctx, x, i).second;
+        er_context* fresh = nullptr;
+        CHECK(er_context_create(0, &fresh) == ER_OK, "repeat: a second context: %s", er_last_error());
+        const Bytes on_fresh = fresh != nullptr ? repeat_output(fresh, x, i).second : first;
+        if (fresh != nullptr) er_context_destroy(fresh);
+        CHECK(first == again, "repeat, %s: other bits right after other data went through the context", what);
+        CHECK(first == on_fresh, "repeat, %s: other bits on a fresh context", what);
+        CHECK(first != other, "repeat, %s: the other data gave the same bits (not a test)", what);
+    }
+}
+
+/* The whole-device solve with more blocks than the device holds at once. Its grid is sized to one resident wave,
+   and its design needs none of it resident at once (no block waits for another: the last block to take a ticket
+   does the follow-up work), so a group of G problems side by side in G × (row blocks) blocks, several waves, must
+   give each problem the answer it gets alone, bit for bit. Under the emulation blocks run one after another, so
+   every launch is many waves; on a GPU G is chosen so that the grid is at least three waves of the most blocks an
+   SM could hold (WIDE_BLOCKS_PER_SM = 4; two are resident on an H100 or H200: ~6 waves at n = 1000). */
+void test_waves(er_context* ctx, const er_device_info& info) {
+    const bool gpu = info.compute_major > 0;
+    const int n = gpu ? (quick ? 300 : 1000) : quick ? 24 : 48;
+    const int64_t row_blocks = (n + 15) / 16; /* solve_wide.cu: WIDE_ROWS × 16 warps of rows per block */
+    const int64_t G = gpu ? std::clamp<int64_t>((3 * 4 * (int64_t)info.multiprocessors + row_blocks - 1) / row_blocks,
+                                                2, 32)
+                          : 6;
+    constexpr double tol = 1e-10;
+    /* one factor model, rescaled per problem (volatilities over a decade and a ridge): G different problems in
+       O(n²) each, where G factor models of n = 1000 would take the host seconds */
+    Vec base(n * n), S(G * n * n);
+    random_spd(n, base.data());
+    for (int64_t k = 0; k < G; k++) {
+        Vec d(n);
+        for (auto& v : d) v = std::exp(uniform(std::log(0.3), std::log(3.0)));
+        const double ridge = uniform(0.0, 0.05) * base[0];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                S[k * n * n + i * n + j] = d[i] * d[j] * (base[i * n + j] + (i == j ? ridge : 0.0));
+    }
+    Vec b(G * n);
+    for (int64_t k = 0; k < G; k++) {
+        const Vec bk = random_budgets(n, 0.1);
+        std::copy(bk.begin(), bk.end(), b.begin() + k * n);
+    }
+    const char* was_wide = std::getenv("EQUIRISK_SOLVE_WIDE");
+    const char* was_group = std::getenv("EQUIRISK_SOLVE_WIDE_GROUP");
+    const std::string saved_wide = was_wide != nullptr ? was_wide : "", saved_group = was_group ? was_group : "";
+    setenv("EQUIRISK_SOLVE_WIDE", "on", 1);
+    setenv("EQUIRISK_SOLVE_WIDE_GROUP", "1", 1);
+    const Solved one = solve(ctx, S, b, false, G, n, tol, 10000, ER_SOLVER_AUTO);
+    setenv("EQUIRISK_SOLVE_WIDE_GROUP", std::to_string(G).c_str(), 1);
+    const Solved all = solve(ctx, S, b, false, G, n, tol, 10000, ER_SOLVER_AUTO);
+    const Solved all_again = solve(ctx, S, b, false, G, n, tol, 10000, ER_SOLVER_AUTO);
+    if (was_wide != nullptr) setenv("EQUIRISK_SOLVE_WIDE", saved_wide.c_str(), 1);
+    else unsetenv("EQUIRISK_SOLVE_WIDE");
+    if (was_group != nullptr) setenv("EQUIRISK_SOLVE_WIDE_GROUP", saved_group.c_str(), 1);
+    else unsetenv("EQUIRISK_SOLVE_WIDE_GROUP");
+    std::printf("waves: %lld problems of %d side by side, %lld blocks%s\n", (long long)G, n,
+                (long long)(G * row_blocks), gpu ? "" : " (the emulation runs them one after another)");
+    CHECK(one.status == ER_OK && all.status == ER_OK && all_again.status == ER_OK, "waves: %s", er_last_error());
+    if (one.status != ER_OK || all.status != ER_OK || all_again.status != ER_OK) return;
+    CHECK(same_results(all, one), "waves: a group of %lld gave other answers than one problem at a time",
+          (long long)G);
+    CHECK(same_results(all, all_again), "waves: the group's second run gave other bits");
+    for (int64_t k = 0; k < G; k++) {
+        const double exact = exact_residual(S.data() + k * n * n, all.w.data() + k * n,
+                                            Vec(b.begin() + k * n, b.begin() + (k + 1) * n), n);
+        CHECK(all.conv[k] == 1 && exact <= tol, "waves, problem %lld: converged %d, exact residual %.3g",
+              (long long)k, all.conv[k], exact);
+    }
+}
+
 /* Two contexts on two threads solving different sizes at once: every call of the first must succeed. A kernel's
    dynamic shared memory limit is the process's, not the context's, and a plan that set it to its own size could
    lower it between another thread's plan and launch ("launching the solve kernel: invalid argument"; the emulation
@@ -2620,7 +2846,7 @@ int main(int argc, char** argv) {
     bool expect_chunking = false, do_bench = false;
     std::string only, skip; /* ",a,b," or empty */
     const std::string groups =
-        ",covariance,solve,packed,fused,invalid,staging,lanes,newton,wide,scenarios,bootstrap,threads,races,";
+        ",covariance,solve,packed,fused,invalid,staging,lanes,newton,wide,scenarios,bootstrap,threads,repeat,waves,races,";
     const std::string opt_in = ",races,"; /* run only when --only names them */
     for (int i = 1; i < argc; i++) {
         if (std::strcmp(argv[i], "--expect-chunking") == 0) expect_chunking = true;
@@ -2719,6 +2945,17 @@ int main(int argc, char** argv) {
         t0 = std::chrono::steady_clock::now();
         test_threads();
         std::printf("threads: %.2f s\n", seconds_since(t0));
+    }
+    /* last, so the other groups' data stay as they were; sized for a whole device, not the chunked run's 300 kB */
+    if (!expect_chunking && run("repeat")) {
+        t0 = std::chrono::steady_clock::now();
+        test_repeat(ctx);
+        std::printf("repeat: %.2f s\n", seconds_since(t0));
+    }
+    if (!expect_chunking && run("waves")) {
+        t0 = std::chrono::steady_clock::now();
+        test_waves(ctx, info);
+        std::printf("waves: %.2f s\n", seconds_since(t0));
     }
     if (run("races")) {
         t0 = std::chrono::steady_clock::now();

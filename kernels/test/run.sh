@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the library and the C test driver, and runs the driver.
 #   run.sh                 emulation library: its self-test (launch rules, shuffle and barrier sites, poisoned
-#                          shared memory); all checks; the covariance again on the CUDA-core product kernel; the
-#                          solve again with C (and then the vectors) in global memory; all checks again with 300 kB of emulated device memory so every batch is
-#                          chunked (--expect-chunking asserts it); two contexts planning at once (--only races,
+#                          shared, device and page-locked memory); all checks (with every path's bits again after
+#                          other data and on a fresh context, and the whole-device solve over many waves); the
+#                          covariance again on the CUDA-core product kernel; the solve again with C (and then the
+#                          vectors) in global memory; all checks again with 300 kB of emulated device memory so
+#                          every batch is chunked (--expect-chunking asserts it); two contexts planning at once (--only races,
 #                          80 MB); the GPU tools (tools/*.cpp include the driver)
 #                          compiled, device-session.sh and phases.sh parsed, phase_clocks.py's anchors applied,
 #                          tools/sweep_pairs.cu built over the emulation and run
@@ -56,9 +58,10 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 if [[ -n "$sanitize" ]]; then "$driver" --quick; else "$driver"; fi
 if [[ -z "$sanitize" ]]; then
     # settings the whole-device solve does not read: its group (the emulation's slowest, 512-thread blocks) is
-    # left to the full run and the chunked one
+    # left to the full run and the chunked one, and the repeats and waves (every path's bits again; ~10 s) to
+    # the full run
     echo "--- covariance on the CUDA-core product kernel (the tensor-core ones are the default)"
-    EQUIRISK_COV_KERNEL=simt "$driver" --quick --skip wide
+    EQUIRISK_COV_KERNEL=simt "$driver" --quick --skip wide,repeat,waves
     echo "--- covariance on the one-window-per-block kernel up to 128 assets (the default up to 32), alone and under"
     echo "    the fused solves"
     EQUIRISK_COV_KERNEL=window "$driver" --quick --only covariance,fused,scenarios,bootstrap,newton
@@ -69,14 +72,14 @@ if [[ -z "$sanitize" ]]; then
     EQUIRISK_SCENARIO_L=mirrored "$driver" --quick --only scenarios,bootstrap
     EQUIRISK_SCENARIO_L=rows "$driver" --quick --only scenarios,bootstrap
     echo "--- solve on the warp path with the FP32 triangle (FP16 is the default)"
-    EQUIRISK_SOLVE_TRI=fp32 "$driver" --quick --skip wide
+    EQUIRISK_SOLVE_TRI=fp32 "$driver" --quick --skip wide,repeat,waves
     echo "--- solve on the warp path with the mixer's history in the workspace (shared memory where it fits)"
-    EQUIRISK_SOLVE_MIX=global "$driver" --quick --skip wide
+    EQUIRISK_SOLVE_MIX=global "$driver" --quick --skip wide,repeat,waves
     echo "--- solve one block per problem with C in shared memory (the path for 128 < n ≤ ~165)"
-    EQUIRISK_SOLVE_C=block "$driver" --quick --skip wide
-    echo "--- solve with C in global memory (the path for n > ~165), then with the vectors there too (n > ~3,400)"
-    EQUIRISK_SOLVE_C=global "$driver" --quick --skip wide
-    EQUIRISK_SOLVE_C=global-all "$driver" --quick --skip wide
+    EQUIRISK_SOLVE_C=block "$driver" --quick --skip wide,repeat,waves
+    echo "--- solve with C in global memory (the path for n > ~165), then with the vectors there too (n > ~3,870)"
+    EQUIRISK_SOLVE_C=global "$driver" --quick --skip wide,repeat,waves
+    EQUIRISK_SOLVE_C=global-all "$driver" --quick --skip wide,repeat,waves
 fi
 if [[ "$lib" == emu && -z "$sanitize" ]]; then
     echo "--- again with 300 kB of emulated device memory (chunked batches)"
