@@ -31,6 +31,11 @@ if up_to_date "$emu" && [[ -z "${EQUIRISK_EMU_CXXFLAGS:-}" ]]; then
     echo "equirisk: $emu is up to date"
 else
     cxx="${CXX:-g++}"
+    if ! command -v "$cxx" > /dev/null; then
+        echo "equirisk: no C++ compiler '$cxx' for the emulation library: install g++ 11 or later (C++20), for" \
+             "example 'sudo apt-get install g++', or name another in CXX" >&2
+        exit 1
+    fi
     # shellcheck disable=SC2086
     "$cxx" -O2 -std=c++20 -fPIC -pthread -fvisibility=hidden -Wall -Wextra -Wno-unknown-pragmas \
         ${EQUIRISK_EMU_CXXFLAGS:-} -x c++ -I"$here/include" -I"$here/emu" -I"$here/src" \

@@ -1,8 +1,9 @@
 /*
- * equirisk C ABI: batched covariance, batched risk-budgeting solves and Monte Carlo scenario returns (drawn from a
- * model or resampled from history) on a CUDA device, or on the host through the CUDA emulation layer (same sources,
- * built by g++). Plain C types; every function returns an er_status and, on failure, leaves a message for the
- * calling thread in er_last_error().
+ * equirisk C ABI: batched covariance, batched risk-budgeting solves, Monte Carlo scenario returns drawn from a model,
+ * and scenario sets (drawn, or resampled from a history) estimated and solved in one call, on a CUDA device, or on
+ * the host through the CUDA emulation layer (same sources, built by g++). Plain C types; every function but the
+ * three queries (er_abi_version, er_library_kind, er_last_error) returns an er_status and, on failure, leaves a
+ * message for the calling thread in er_last_error().
  *
  * Layouts (all row-major, contiguous, float64):
  *   returns      rows × n                       row t, asset j at returns[t*n + j]
@@ -155,7 +156,7 @@ er_status er_covariance_solve(er_context* ctx, const double* returns, int64_t ro
 
 /*
  * Monte Carlo scenario returns (ABI 6), by one definition shared with the Java engine: for a given seed, scenario s,
- * row t and asset i the same number on every engine (to libm rounding), whatever count, first or chunking produced
+ * row t and asset i the same number, to the bit, on every engine, whatever count, first or chunking produced
  * it. With z_j = normal(s, t, j, 0), standard normals from Philox4x32-10 (key = the seed's low and high 32 bits,
  * counter = (j/2, t, s, domain), one Box-Muller pair per call):
  *   r_{t,i} = mean_i + scale · Σ_{j ≤ i} L_ij z_j

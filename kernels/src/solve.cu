@@ -20,7 +20,7 @@
  *   which hands back to this path what it cannot finish; plan_solve decides by its cost model.
  * - The correlation matrix C (na × na FP64) lives in dynamic shared memory while it fits the opt-in limit with the
  *   vectors (n ≤ ~165 on H100/H200 at 227 KiB); otherwise in the block's global workspace, where it stays L2-resident
- *   for moderate n. The vectors (y, Cy, b, σ, …: 7n doubles) live in shared memory up to n ≈ 3,400.
+ *   for moderate n. The vectors (y, Cy, b, σ, …: 7n doubles) live in shared memory up to n ≈ 3,870.
  * - Every sweep is Anderson-mixed (anderson_mix, depth 5).
  * - CCD is sequential over coordinates: one barrier per coordinate; each thread owns the entries j ≡ tid (mod T)
  *   of the rank-1 update and prefetches its part of the next row of C into registers while the current
@@ -1808,7 +1808,7 @@ cudaError_t plan_solve(int device, int64_t n, int64_t batch, int solver, SolvePl
     /* EQUIRISK_SOLVE_C=global: keep C in the (L2-resident) workspace even where shared memory would hold it, so
        more problems are resident per SM; a tuning experiment for the GPU session (see README) */
     if (placement != nullptr && std::strncmp(placement, "global", 6) == 0) plan->c_in_shared = 0;
-    /* global-all: the vectors too (the path for n ≳ 3,400), so that CI covers it at small n */
+    /* global-all: the vectors too (the path for n ≳ 3,870), so that CI covers it at small n */
     if (placement != nullptr && std::strcmp(placement, "global-all") == 0) plan->vec_in_shared = 0;
     /* n ≤ 128: a warp per problem with C's upper triangle packed in FP16 (or FP32) in shared memory (n = 100:
        10.6 KB with the reduction scratch, 12 problems per SM; FP32 20.6 KB and 10), the CCD state in registers, the

@@ -119,8 +119,8 @@ public final class Equirisk implements AutoCloseable {
 
     /**
      * The returns of a Monte Carlo scenario set, drawn on the backend: count × rows × N values, scenario first + k's
-     * row t, asset i at {@code (k·rows + t)·N + i}. Every engine draws the same numbers from the same seed (the GPU
-     * to within an ulp of its logarithm and sine).
+     * row t, asset i at {@code (k·rows + t)·N + i}. Every engine draws the same numbers, to the bit, from the same
+     * seed.
      */
     public double[] scenarioReturns(ScenarioSet set) {
         requireNonNull(set, "scenario set");

@@ -32,13 +32,14 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * {@code equirisk bench}: times the standard workloads (sample covariance, single ERC solves, a batch of solves) on
- * the chosen backend. Each workload is warmed up, then repeated; the median and the minimum are reported, with the
+ * {@code equirisk bench}: times the standard workloads (sample covariance, single ERC solves, a batch of solves,
+ * rolling rebalancing, Monte Carlo scenarios) on the chosen backend. Each workload is warmed up, then repeated; the median and the minimum are reported, with the
  * solver's convergence so that a fast wrong answer cannot pass. For rigorous numbers use the JMH suite in
  * benchmarks/.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time the standard workloads (covariance, single and batched solves) on this machine.", "",
+        description = {"Time the standard workloads (covariance, single and batched solves, rolling windows, Monte Carlo) on "
+                + "this machine.", "",
                 "Workloads: sample covariance (T = 2520 × N = 1000), single "
                 + "ERC solves at N = 100, 1000, 3000 (a synthetic mixed market: crypto, equities, bonds and "
                 + "commodities with market and sector factors), a batch of 1000 solves at N = 100 "

@@ -56,7 +56,8 @@ final class RollingCommand implements Runnable {
     SeriesSource source;
 
     @Option(names = "--window", paramLabel = "N", required = true,
-            description = "Returns per window (252: a year of daily returns); more than the number of assets.")
+            description = "Returns per window (252: a year of daily returns); more than the number of assets for the "
+                    + "sample and EWMA estimators.")
     int window;
 
     @Option(names = "--step", paramLabel = "N", defaultValue = "21",

@@ -45,7 +45,7 @@ final class SolveCommand implements Runnable {
 
     static final class Source {
         @Option(names = "--prices", paramLabel = "FILE", required = true,
-                description = "Prices CSV (rows are dates, oldest first; columns are assets).")
+                description = "Prices CSV (rows are dates, oldest or newest first; columns are assets).")
         Path prices;
         @Option(names = "--returns", paramLabel = "FILE", required = true,
                 description = "Returns CSV (per-period returns; rows are dates).")

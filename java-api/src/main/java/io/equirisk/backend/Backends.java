@@ -49,8 +49,8 @@ public final class Backends {
     /**
      * Under {@code auto}, one problem of at least this many assets goes to an already open GPU backend
      * ({@link io.equirisk.Equirisk#solve}); smaller ones go to the CPU engine. Measured through the Java API on an
-     * H200 host (benchmarks/RESULTS.md, eighth GPU session), the whole CUDA call against the Java engine on one core:
-     * N = 500 2.4 against 3.1 ms, N = 1000 4.6 against 7.2 ms, N = 3000 10.4 against 40.7 ms; at N = 100 the GPU's
+     * H200 host (benchmarks/RESULTS.md, eighth GPU session, the kept build), the whole CUDA call against the Java engine
+     * on one core: N = 500 1.69 against 2.44 ms, N = 1000 2.34 against 4.72 ms, N = 3000 6.96 against 28.7 ms; at N = 100 the GPU's
      * kernel alone takes 0.33 ms against 0.071 ms for the whole Java solve.
      */
     public static final int GPU_ONE_PROBLEM_MIN_ASSETS = 500;

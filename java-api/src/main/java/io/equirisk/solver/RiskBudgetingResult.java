@@ -10,7 +10,7 @@ import io.equirisk.error.ConvergenceException;
  * @param iterations        CCD sweeps plus Newton steps taken
  * @param residual          max_i |RC_i − b_i|, recomputed from the final weights
  * @param converged         residual ≤ tolerance and every weight finite and ≥ 0
- * @param solver            what ran: "ccd", "newton", "ccd+newton", "inverse-volatility" or "diagonal"
+ * @param solver            what ran: "ccd", "newton", "ccd+newton" or "diagonal"
  * @param volatility        portfolio volatility sqrt(wᵀΣw), in the units of Σ (not annualised)
  */
 public record RiskBudgetingResult(double[] weights, double[] riskContributions, int iterations, double residual,

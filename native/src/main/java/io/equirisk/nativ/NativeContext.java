@@ -16,7 +16,8 @@ import java.util.function.Function;
 /**
  * A lease on an {@code er_context} (a device, a stream, reusable device buffers, a page-locked staging area). The
  * backends open on one device of one library share a context: its device buffers grow to fit the largest call and
- * are kept for the next, and a chunked call sizes itself to all the memory its context can get (free memory plus
+ * are kept for the next while they take at most a quarter of the device (larger ones go back at the call's end),
+ * and a chunked call sizes itself to all the memory its context can get (free memory plus
  * its own buffers), so with a context per backend an idle backend kept up to 31/32 of the device and a second one
  * was refused even one small problem until the first closed. The C side allows one thread at a time per context, so
  * every use goes through {@link #call}, which holds the context's fair lock: concurrent callers, of one backend or
