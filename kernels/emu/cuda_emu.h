@@ -16,12 +16,13 @@
  *   cudaFuncAttributeMaxDynamicSharedMemorySize, 48 KB unless set) does not run, and cudaGetLastError says so.
  * - Lanes of a warp that reach different __shfl_*_sync calls, or threads of a block different __syncthreads (CUDA
  *   requires the same one), are reported by call site, and the launch fails ("unspecified launch failure").
- * - Dynamic shared memory is filled with NaN bytes before every block, so a read before a write shows; so is
- *   every cudaMalloc and cudaMallocHost block when it is handed out (a GPU's holds whatever was there before).
+ * - Shared memory, dynamic and static, is filled with NaN bytes before every block, so a read before a write
+ *   shows; so is every cudaMalloc and cudaMallocHost block when it is handed out (a GPU's holds whatever was there
+ *   before).
  *
  * What it cannot show: warp-lockstep code that reads another lane's shared or global writes without __syncwarp,
  * grid-wide sync and blocks waiting on each other (blocks run in sequence), memory-fence bugs, stream concurrency
- * (everything is synchronous), occupancy; static __shared__ variables keep the block before's values.
+ * (everything is synchronous), occupancy.
  */
 #ifndef EQUIRISK_CUDA_EMU_H
 #define EQUIRISK_CUDA_EMU_H
@@ -53,7 +54,13 @@
 #define __launch_bounds__(...)
 #define __maxnreg__(...)
 #define __align__(n) alignas(n)
-#define __shared__ static
+/* Static shared variables are function-scope statics, all in one section of their library or program, so that the
+   emulation can poison them before every block as a GPU's leftovers would be (the linker names the section's ends) */
+#define __shared__ static __attribute__((section("er_emu_static_shared")))
+extern "C" {
+extern unsigned char __start_er_emu_static_shared[] __attribute__((weak, visibility("hidden")));
+extern unsigned char __stop_er_emu_static_shared[] __attribute__((weak, visibility("hidden")));
+}
 
 struct dim3 {
     unsigned x, y, z;
@@ -234,9 +241,15 @@ struct BlockState {
     unsigned char* dynamic_shared = nullptr;
     size_t dynamic_bytes = 0;
 
-    /* Dynamic shared memory filled with NaN bytes before each block, as a GPU's holds the last block's leftovers: a
-       read before a write shows as NaN rather than as the block before's values. */
-    void poison_dynamic_shared() { std::memset(dynamic_shared, 0xff, dynamic_bytes); }
+    /* Shared memory, dynamic and static, filled with NaN bytes before each block, as a GPU's holds the last block's
+       leftovers: a read before a write shows as NaN rather than as the block before's values. The static variables
+       of every kernel share one section; launches are serialised, so no other block is using it. */
+    void poison_shared() {
+        std::memset(dynamic_shared, 0xff, dynamic_bytes);
+        if (__start_er_emu_static_shared != nullptr)
+            std::memset(__start_er_emu_static_shared, 0xff,
+                        static_cast<size_t>(__stop_er_emu_static_shared - __start_er_emu_static_shared));
+    }
 };
 
 inline thread_local BlockState* tl_block = nullptr;
@@ -332,7 +345,7 @@ inline void run_fibers(dim3 grid, dim3 block, unsigned nthreads, BlockState& sta
         for (unsigned by = 0; by < grid.y; by++)
             for (unsigned bx = 0; bx < grid.x; bx++) {
                 blockIdx = uint3{bx, by, bz};
-                state.poison_dynamic_shared();
+                state.poison_shared();
                 for (unsigned t = 0; t < nthreads; t++) {
                     init_fiber(set.fibers[t], stacks[t].get(), STACK);
                 }
@@ -389,6 +402,7 @@ public:
         std::vector<unsigned char> smem(dynamic_bytes + 16, 0xff);
         state.dynamic_shared = smem.data() + ((16 - (reinterpret_cast<uintptr_t>(smem.data()) & 15)) & 15);
         state.dynamic_bytes = dynamic_bytes;
+        state.poison_shared(); /* the first block's (threads: the others' after each block) */
         if (!use_threads()) {
             run_fibers(grid, block, nthreads, state, body);
             return !state.diverged;
@@ -458,7 +472,7 @@ private:
                         blockIdx = uint3{bx, by, bz};
                         (*job.body)();
                         sync_block(); /* the next block reuses the shared memory: poisoned first */
-                        if (id == 0) job.state->poison_dynamic_shared();
+                        if (id == 0) job.state->poison_shared();
                         sync_block();
                     }
             tl_block = nullptr;

@@ -1,7 +1,8 @@
 /*
  * Checks of the CUDA emulation itself (emu/cuda_emu.h), which CI trusts to run every kernel as a GPU would: the
  * launch rules a GPU enforces, lanes of a warp meeting at different shuffles or threads of a block at different
- * barriers, and memory that a kernel reads before writing it (poisoned). Built and run by test/run.sh.
+ * barriers, and memory that a kernel reads before writing it (poisoned: dynamic and static shared, device and
+ * page-locked memory). Built and run by test/run.sh.
  *
  *   g++ -O1 -std=c++20 -pthread -Ikernels/emu kernels/test/emu_selftest.cpp -o emu_selftest && ./emu_selftest
  */
@@ -69,6 +70,16 @@ __global__ void read_before_write_kernel(int* out) {
     out[blockIdx.x * blockDim.x + threadIdx.x] = seen;
 }
 
+/* the same with a static __shared__ array: a GPU gives each block the last block's leftovers, not its own values
+   kept from a launch before */
+__global__ void static_read_before_write_kernel(int* out) {
+    __shared__ int buf[32];
+    const int seen = buf[threadIdx.x];
+    __syncthreads();
+    buf[threadIdx.x] = 2000 + (int)blockIdx.x;
+    out[blockIdx.x * blockDim.x + threadIdx.x] = seen;
+}
+
 }  // namespace
 
 int main() {
@@ -120,6 +131,13 @@ int main() {
     bool poisoned = cudaGetLastError() == cudaSuccess;
     for (int t = 0; t < 96; t++) poisoned = poisoned && out[t] == -1;
     check(poisoned, "each block finds its dynamic shared memory poisoned, not the last block's values");
+    for (int launch = 0; launch < 2; launch++) { /* the second launch must not find the first's last block's values */
+        ER_LAUNCH(static_read_before_write_kernel, dim3(3), dim3(32), 0, nullptr, out);
+        poisoned = cudaGetLastError() == cudaSuccess;
+        for (int t = 0; t < 96; t++) poisoned = poisoned && out[t] == -1;
+        check(poisoned, launch == 0 ? "each block finds its static shared memory poisoned"
+                                    : "each block of a second launch finds its static shared memory poisoned");
+    }
 
     /* device and page-locked memory handed out poisoned, also when the allocator reuses a block just freed with
        data in it (a kernel that reads workspace it never wrote must see NaN, not zeros or the last call's data) */
