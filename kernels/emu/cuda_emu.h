@@ -11,7 +11,9 @@
  * - Device memory is host memory; cudaMemGetInfo reports an emulated device size (EQUIRISK_EMU_DEVICE_MEMORY bytes,
  *   default 4 GiB, read at every call) minus what is allocated, and cudaMalloc fails beyond it, so chunking code runs
  *   in CI.
- * - EQUIRISK_EMU_YIELD=1 yields around every barrier to shake out missing synchronisation.
+ * - EQUIRISK_EMU_YIELD=1 yields around every barrier to shake out missing synchronisation (OS threads);
+ *   EQUIRISK_EMU_ORDER=reverse runs a block's fibers last to first between barriers (a read of another thread's
+ *   write with no barrier between finds the old value in one order or the other).
  * - A launch that breaks CUDA's rules (grid and block sizes; dynamic shared memory above the kernel's
  *   cudaFuncAttributeMaxDynamicSharedMemorySize, 48 KB unless set) does not run, and cudaGetLastError says so.
  * - Lanes of a warp that reach different __shfl_*_sync calls, or threads of a block different __syncthreads (CUDA
@@ -290,6 +292,15 @@ inline void set_thread_index(dim3 block, unsigned id) {
     tl_linear = id;
 }
 
+/* EQUIRISK_EMU_ORDER=reverse: between two barriers a block's fibers run from the last thread to the first, not
+   first to last. A GPU may take either order, and a read of another thread's write with no barrier or shuffle
+   between (each suspends the fiber) finds the old value in one of them: forward shows a thread reading a later thread's write, reverse an earlier one's.
+   Read at every launch. */
+inline bool reverse_order() {
+    const char* v = std::getenv("EQUIRISK_EMU_ORDER");
+    return v != nullptr && std::strcmp(v, "reverse") == 0;
+}
+
 /* Body of one fiber: the kernel for the thread the scheduler chose, then back to the scheduler. */
 inline thread_local const std::function<void()>* tl_fiber_body = nullptr;
 inline void fiber_entry() {
@@ -341,6 +352,7 @@ inline void run_fibers(dim3 grid, dim3 block, unsigned nthreads, BlockState& sta
     tl_fiber_body = &body;
     blockDim = block;
     gridDim = grid;
+    const bool reverse = reverse_order();
     for (unsigned bz = 0; bz < grid.z; bz++)
         for (unsigned by = 0; by < grid.y; by++)
             for (unsigned bx = 0; bx < grid.x; bx++) {
@@ -351,7 +363,8 @@ inline void run_fibers(dim3 grid, dim3 block, unsigned nthreads, BlockState& sta
                 }
                 for (unsigned finished = 0; finished < nthreads;) {
                     bool progress = false;
-                    for (unsigned t = 0; t < nthreads; t++) {
+                    for (unsigned i = 0; i < nthreads; i++) {
+                        const unsigned t = reverse ? nthreads - 1 - i : i;
                         auto& f = set.fibers[t];
                         if (f.done || (f.waiting != nullptr && f.waiting->generation() == f.wait_generation)) continue;
                         f.waiting = nullptr;

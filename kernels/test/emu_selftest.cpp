@@ -80,6 +80,16 @@ __global__ void static_read_before_write_kernel(int* out) {
     out[blockIdx.x * blockDim.x + threadIdx.x] = seen;
 }
 
+/* thread 0 writes what thread 1 reads and thread 1 what thread 0 reads, with no barrier between: races, one of
+   which each order of running the threads shows (the reader finds the poison) */
+__global__ void missing_barrier_kernel(int* out) {
+    ER_DYNAMIC_SHARED(int, buf);
+    if (threadIdx.x == 0) buf[0] = 7;
+    if (threadIdx.x == 1) out[0] = buf[0];
+    if (threadIdx.x == 1) buf[1] = 9;
+    if (threadIdx.x == 0) out[1] = buf[1];
+}
+
 }  // namespace
 
 int main() {
@@ -137,6 +147,18 @@ int main() {
         for (int t = 0; t < 96; t++) poisoned = poisoned && out[t] == -1;
         check(poisoned, launch == 0 ? "each block finds its static shared memory poisoned"
                                     : "each block of a second launch finds its static shared memory poisoned");
+    }
+
+    /* fibers run first to last between barriers, or last to first (EQUIRISK_EMU_ORDER=reverse, read at each launch) */
+    if (!cuda_emu::use_threads()) { /* OS threads run in any order */
+        ER_LAUNCH(missing_barrier_kernel, dim3(1), dim3(32), 2 * sizeof(int), nullptr, out);
+        check(cudaGetLastError() == cudaSuccess && out[0] == 7 && out[1] == -1,
+              "first to last: thread 0 reads thread 1's write before it is made");
+        setenv("EQUIRISK_EMU_ORDER", "reverse", 1);
+        ER_LAUNCH(missing_barrier_kernel, dim3(1), dim3(32), 2 * sizeof(int), nullptr, out);
+        unsetenv("EQUIRISK_EMU_ORDER");
+        check(cudaGetLastError() == cudaSuccess && out[0] == -1 && out[1] == 9,
+              "EQUIRISK_EMU_ORDER=reverse: thread 1 reads thread 0's write before it is made");
     }
 
     /* device and page-locked memory handed out poisoned, also when the allocator reuses a block just freed with

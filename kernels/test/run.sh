@@ -2,7 +2,8 @@
 # Builds the library and the C test driver, and runs the driver.
 #   run.sh                 emulation library: its self-test (launch rules, shuffle and barrier sites, poisoned
 #                          shared, device and page-locked memory); all checks (with every path's bits again after
-#                          other data and on a fresh context, and the whole-device solve over many waves); the
+#                          other data and on a fresh context, and the whole-device solve over many waves); again
+#                          with each block's threads run last to first between barriers; the
 #                          covariance again on the CUDA-core product kernel; the solve again with C (and then the
 #                          vectors) in global memory; all checks again with 300 kB of emulated device memory so
 #                          every batch is chunked (--expect-chunking asserts it); two contexts planning at once (--only races,
@@ -60,6 +61,9 @@ if [[ -z "$sanitize" ]]; then
     # settings the whole-device solve does not read: its group (the emulation's slowest, 512-thread blocks) is
     # left to the full run and the chunked one, and the repeats and waves (every path's bits again; ~10 s) to
     # the full run
+    echo "--- every group again with each block's threads run last to first between barriers (first to last above):"
+    echo "    a read of another thread's write with no barrier between shows in one order or the other"
+    EQUIRISK_EMU_ORDER=reverse "$driver" --quick --skip repeat,waves
     echo "--- covariance on the CUDA-core product kernel (the tensor-core ones are the default)"
     EQUIRISK_COV_KERNEL=simt "$driver" --quick --skip wide,repeat,waves
     echo "--- covariance on the one-window-per-block kernel up to 128 assets (the default up to 32), alone and under"
