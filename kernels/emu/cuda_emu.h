@@ -415,11 +415,11 @@ public:
         std::vector<unsigned char> smem(dynamic_bytes + 16, 0xff);
         state.dynamic_shared = smem.data() + ((16 - (reinterpret_cast<uintptr_t>(smem.data()) & 15)) & 15);
         state.dynamic_bytes = dynamic_bytes;
-        state.poison_shared(); /* the first block's (threads: the others' after each block) */
-        if (!use_threads()) {
+        if (!use_threads()) { /* poisons before each block */
             run_fibers(grid, block, nthreads, state, body);
             return !state.diverged;
         }
+        state.poison_shared(); /* the first block's; the threads poison before each later one */
         grow(nthreads);
         {
             std::unique_lock<std::mutex> lock(m_);
