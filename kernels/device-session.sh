@@ -258,8 +258,10 @@ run() {
                 libs+=("${variant%%=*}=$dev/variants/${variant%%=*}/libequirisk_cuda.so,EQUIRISK_SOLVE_WIDE=on")
             fi
         done
+        # no scenarios: compare_libs draws 252 rows a scenario, a singular sample covariance at these sizes (at
+        # N = 3000 the block path then ran out the step's 60 s on it, 2026-11-28)
         step "wide-${wn}x$wb" 60 env EQUIRISK_CMP_N="$wn" EQUIRISK_CMP_BATCH="$wb" EQUIRISK_CMP_COVARIANCE=0 \
-            EQUIRISK_CMP_ROLLING=0 "$cmp" "${libs[@]}"
+            EQUIRISK_CMP_ROLLING=0 EQUIRISK_CMP_SCENARIOS=0 "$cmp" "${libs[@]}"
     done
     # each kernel's device time in one N = 3000 solve (Nsight Compute): where the whole-device solve's time goes
     if ((!emulation)); then
