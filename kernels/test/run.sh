@@ -13,21 +13,26 @@
 #   run.sh --lib cuda      the CUDA library (needs a GPU)
 #   run.sh --tsan          emulation library and driver built with ThreadSanitizer
 #   run.sh --asan          emulation library and driver built with AddressSanitizer + UBSan
+#   run.sh --tsan -- ARGS  a sanitizer run's driver gets ARGS after --quick (say --skip repeat,waves: the two
+#                          groups take most of a sanitizer run's time under its OS threads)
 # Builds go to kernels/target/test-<variant>.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 lib=emu
 sanitize=""
+driver_args=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --lib) lib="$2"; shift 2 ;;
         --tsan) sanitize="-fsanitize=thread"; shift ;;
         --asan) sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined"; shift ;;
-        *) echo "usage: $0 [--lib emu|cuda] [--tsan|--asan]" >&2; exit 2 ;;
+        --) shift; driver_args=("$@"); break ;;
+        *) echo "usage: $0 [--lib emu|cuda] [--tsan|--asan] [-- DRIVER_ARGS]" >&2; exit 2 ;;
     esac
 done
 [[ "$lib" == emu || "$lib" == cuda ]] || { echo "--lib must be emu or cuda" >&2; exit 2; }
 [[ -z "$sanitize" || "$lib" == emu ]] || { echo "sanitizers apply to the emulation library only" >&2; exit 2; }
+[[ ${#driver_args[@]} -eq 0 || -n "$sanitize" ]] || { echo "driver arguments after -- apply to sanitizer runs only" >&2; exit 2; }
 
 variant="$lib"
 [[ "$sanitize" == *thread* ]] && variant="$lib-tsan"
@@ -56,7 +61,7 @@ if [[ ! -f "$driver" || "$here/test/driver.cpp" -nt "$driver" || "$out/libequiri
 fi
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
-if [[ -n "$sanitize" ]]; then "$driver" --quick; else "$driver"; fi
+if [[ -n "$sanitize" ]]; then "$driver" --quick "${driver_args[@]}"; else "$driver"; fi
 if [[ -z "$sanitize" ]]; then
     # settings the whole-device solve does not read: its group (the emulation's slowest, 512-thread blocks) is
     # left to the full run and the chunked one, and the repeats and waves (every path's bits again; ~10 s) to
