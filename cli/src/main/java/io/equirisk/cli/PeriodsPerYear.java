@@ -51,7 +51,9 @@ record PeriodsPerYear(int value, String how) {
             return new PeriodsPerYear(TRADING_DAYS, "assumed: several returns a day");
         }
         if (median == 1) {
-            return weekend >= days.size() / 10
+            /* a tenth of the dates on weekends; weekend > 0 as well, or with under 10 dates the integer tenth is 0
+               and a week of weekday dates read as 365 a year (a review's find) */
+            return weekend > 0 && weekend * 10 >= days.size()
                     ? new PeriodsPerYear(365, "daily dates, weekends included")
                     : new PeriodsPerYear(TRADING_DAYS, "daily dates, trading days");
         }

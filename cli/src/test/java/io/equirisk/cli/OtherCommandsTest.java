@@ -154,4 +154,29 @@ class OtherCommandsTest {
         assertTrue(r.err().contains("warning") && r.err().contains("ledoit-wolf"), r.toString());
         assertTrue(r.code() != 0, "a singular sample covariance cannot be solved: " + r);
     }
+
+    /** --returns-kind log takes ln(p_t/p_{t−1}); the default, simple, p_t/p_{t−1} − 1 (figures from numpy.cov). */
+    @Test
+    void covFromPricesUsesTheRequestedReturnKind() {
+        Path prices = Cli.write(dir, "p.csv", "date,A,B\n2020-01-01,100,50\n2020-01-02,101,49\n"
+                + "2020-01-03,99.5,50.5\n2020-01-06,102,51\n2020-01-07,104,50\n2020-01-08,103,52.5\n"
+                + "2020-01-09,105,52\n");
+        Path logCov = dir.resolve("log.csv");
+        Cli.Result log = Cli.run("cov", "--prices", prices.toString(), "--returns-kind", "log", "-o",
+                logCov.toString());
+        assertEquals(0, log.code(), log.toString());
+        double[] l = Checks.cov(logCov).values();
+        double[] expectLog = {0.00027644048741513487, -0.0003533226083868294, -0.0003533226083868294,
+            0.0008044488018602631};
+        Path simpleCov = dir.resolve("simple.csv");
+        Cli.Result simple = Cli.run("cov", "--prices", prices.toString(), "-o", simpleCov.toString());
+        assertEquals(0, simple.code(), simple.toString());
+        double[] s = Checks.cov(simpleCov).values();
+        double[] expectSimple = {0.0002788814752260438, -0.0003597402821483641, -0.0003597402821483641,
+            0.0008249807420407558};
+        for (int q = 0; q < 4; q++) {
+            assertEquals(expectLog[q], l[q], 1e-12 * Math.abs(expectLog[q]), "log, entry " + q);
+            assertEquals(expectSimple[q], s[q], 1e-12 * Math.abs(expectSimple[q]), "simple, entry " + q);
+        }
+    }
 }

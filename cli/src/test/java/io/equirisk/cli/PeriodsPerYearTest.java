@@ -60,4 +60,26 @@ class PeriodsPerYearTest {
         assertEquals(252, PeriodsPerYear.of(null, List.of("2020-01-02 09:30", "2020-01-02 10:30",
                 "2020-01-02 11:30", "2020-01-02 12:30")).value(), "intraday: not guessed");
     }
+
+    /** Spacings with no name round 365.25/gap to the nearest whole count (not down). */
+    @Test
+    void otherSpacingsRoundToTheNearestCount() {
+        LocalDate start = LocalDate.of(2020, 1, 6);
+        assertEquals(37, PeriodsPerYear.of(null, dates(start, 40, d -> d.plusDays(10))).value(), "365.25/10 = 36.525");
+        assertEquals(122, PeriodsPerYear.of(null, dates(start, 40, d -> d.plusDays(3))).value(), "365.25/3 = 121.75");
+        assertEquals(26, PeriodsPerYear.of(null, dates(start, 40, d -> d.plusDays(14))).value(), "fortnightly");
+    }
+
+    /**
+     * A short weekday-only daily history is trading days: with 3–9 dates the weekend share's integer threshold was 0,
+     * so it read as calendar-daily and volatilities were annualised with √365 instead of √252 (20% too high).
+     */
+    @Test
+    void shortWeekdayHistoryIsTradingDays() {
+        LocalDate monday = LocalDate.of(2020, 1, 6);
+        for (int count = 3; count <= 12; count++) {
+            assertEquals(252, PeriodsPerYear.of(null, dates(monday, count, PeriodsPerYearTest::nextWeekday)).value(),
+                    count + " weekday dates");
+        }
+    }
 }

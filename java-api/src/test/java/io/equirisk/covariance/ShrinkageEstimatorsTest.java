@@ -165,6 +165,20 @@ class ShrinkageEstimatorsTest {
     }
 
     @Test
+    void ledoitWolfIntensityIsClippedAtOne() {
+        // Rows (1,0), (0,1), (−1,−1): means 0, S (1/T) = [[2,1],[1,2]]/3, μ = 2/3, d² = ‖S − μI‖² = 2/9;
+        // Σ_t ‖x_t‖⁴ = 1 + 1 + 4 = 6, so b̄² = (6/3 − ‖S‖²_F)/T = (2 − 10/9)/3 = 8/27 and b̄²/d² = 4/3 > 1:
+        // δ = min(b̄², d²)/d² = 1 (Ledoit & Wolf 2004, lemma 3.3), the estimate is the target μI times T/(T−1) = 3/2,
+        // i.e. exactly the identity. Unclipped (δ = 4/3) the off-diagonal would be −1/6.
+        Returns r = Returns.of(new double[][] {{1, 0}, {0, 1}, {-1, -1}});
+        double[] got = CovarianceEstimators.parse("ledoit-wolf").estimate(r).values();
+        assertEquals(1.0, got[0], 1e-15);
+        assertEquals(1.0, got[3], 1e-15);
+        assertEquals(0.0, got[1], 1e-15);
+        assertEquals(0.0, got[2], 1e-15);
+    }
+
+    @Test
     void constantCorrelationMatchesThePublishedFormula() {
         for (int[] shape : new int[][] {{60, 15}, {12, 20}, {300, 4}, {9, 2}}) {
             Returns r = returns(shape[0], shape[1], 7 * shape[0] + shape[1]);

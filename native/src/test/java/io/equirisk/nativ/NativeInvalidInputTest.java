@@ -93,6 +93,19 @@ class NativeInvalidInputTest {
         rejected(DimensionMismatchException.class, "window 0", () -> backend.covariance(w3, CovarianceKind.SAMPLE, 0));
     }
 
+    /** The first and the last row are checked like any other (a NaN there reaches no downcall either). */
+    @Test
+    void covarianceRejectsANonFiniteValueInTheFirstOrLastRow() {
+        ReturnWindows last = windows(); // 30 rows × 4 assets; the last window (starts[4] = 20) ends on row 30
+        last.returns()[29 * 4 + 3] = Double.NaN;
+        rejected(NonFiniteValueException.class, "row 30, asset column 4",
+                () -> backend.covariance(last, CovarianceKind.SAMPLE, 0));
+        ReturnWindows first = windows();
+        first.returns()[0] = Double.POSITIVE_INFINITY;
+        rejected(NonFiniteValueException.class, "row 1, asset column 1",
+                () -> backend.covariance(first, CovarianceKind.EWMA, 0.94));
+    }
+
     @Test
     void covarianceTooLargeForOneArray() {
         int n = 2000;

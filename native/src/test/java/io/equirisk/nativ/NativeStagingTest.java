@@ -117,8 +117,12 @@ class NativeStagingTest {
              CudaBackend pinned = staged(true, CudaBackend.DEFAULT_CHUNK_BYTES);
              CudaBackend pageable = staged(false, CudaBackend.DEFAULT_CHUNK_BYTES);
              CudaBackend pinnedPipeline = staged(true, 40_000); // about 4 windows per chunk
-             CudaBackend pageablePipeline = staged(false, 60_000)) {
+             CudaBackend pageablePipeline = staged(false, 60_000);
+             /* one window a chunk (100 × 30 returns, a start and a 30 × 30 result: 31,208 bytes; two: 38,896), so
+                each chunk's rows are exactly its window's, ending on the window's last row */
+             CudaBackend oneWindow = staged(true, 32_000)) {
             double[] ref = critical.covariance(w, CovarianceKind.EWMA, 0.97).values();
+            assertArrayEquals(ref, oneWindow.covariance(w, CovarianceKind.EWMA, 0.97).values());
             BatchSolution refSolved = critical.covarianceAndSolve(w, CovarianceKind.SAMPLE, 0, equal, OPTS);
             for (CudaBackend b : new CudaBackend[] {pinned, pageable, pinnedPipeline, pageablePipeline}) {
                 assertArrayEquals(ref, b.covariance(w, CovarianceKind.EWMA, 0.97).values());

@@ -215,6 +215,15 @@ class CsvReadersTest {
         assertEquals(1, s.notes().size());
     }
 
+    /** An even number of rows has a middle pair to swap too; every row's values travel with its date. */
+    @Test
+    void newestFirstWithAnEvenRowCountIsReversedRowForRow() {
+        SeriesCsv.Series s = SeriesCsv.read(CsvTable.parse("rev4.csv", "date,A,B\n2020-01-09,4,40\n"
+                + "2020-01-08,3,30\n2020-01-07,2,20\n2020-01-06,1,10\n"), SeriesCsv.Kind.PRICES);
+        assertEquals(List.of("2020-01-06", "2020-01-07", "2020-01-08", "2020-01-09"), s.dates());
+        assertArrayEquals(new double[] {1, 10, 2, 20, 3, 30, 4, 40}, s.values());
+    }
+
     @Test
     void covarianceLayouts() {
         double[] expected = {0.04, 0.01, 0.01, 0.09};
