@@ -39,18 +39,23 @@ final class ReportOutput {
      * name (not a directory) in a directory that exists and can be written. Returns it unchanged; null passes.
      */
     static Path checkOutput(Path output) {
+        return checkOutput(output, "--output");
+    }
+
+    /** {@link #checkOutput(Path)} for the file of another option. */
+    static Path checkOutput(Path output, String option) {
         if (output == null) {
             return null;
         }
         if (output.toString().isEmpty() || Files.isDirectory(output)) {
-            throw new InvalidInputException("--output '" + output + "' is a directory; give a file name");
+            throw new InvalidInputException(option + " '" + output + "' is a directory; give a file name");
         }
         Path dir = output.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new InvalidInputException("--output " + output + ": directory " + dir + " does not exist");
+            throw new InvalidInputException(option + " " + output + ": directory " + dir + " does not exist");
         }
         if (Files.exists(output) ? !Files.isWritable(output) : !Files.isWritable(dir)) {
-            throw new InvalidInputException("--output " + output + ": permission denied");
+            throw new InvalidInputException(option + " " + output + ": permission denied");
         }
         return output;
     }

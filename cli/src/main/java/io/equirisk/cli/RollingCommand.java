@@ -2,6 +2,8 @@ package io.equirisk.cli;
 
 import io.equirisk.Equirisk;
 import io.equirisk.backend.BatchSolution;
+import io.equirisk.backtest.HeldPortfolio;
+import io.equirisk.backtest.PerformanceSummary;
 import io.equirisk.backend.CovarianceKind;
 import io.equirisk.cli.io.Errors;
 import io.equirisk.cli.io.SeriesCsv;
@@ -10,6 +12,7 @@ import io.equirisk.covariance.CovarianceBatch;
 import io.equirisk.covariance.CovarianceEstimators;
 import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.data.MissingValuePolicy;
+import io.equirisk.data.ReturnKind;
 import io.equirisk.data.Returns;
 import io.equirisk.error.ConvergenceException;
 import io.equirisk.error.InsufficientDataException;
@@ -42,6 +45,10 @@ import java.util.Locale;
         footer = {"", "Output (--output, or --format csv): one row per rebalance date: date, the weight of each "
                 + "asset, then converged, residual, iterations, the portfolio volatility per period and the number "
                 + "of assets in the window.",
+                "", "Out of sample (table and JSON): each date's weights held to the next date, drifting with their "
+                + "assets and without costs, and equal weights held the same way: annualised return (compounded), "
+                + "volatility, return/volatility and maximum drawdown. A --returns file is taken as simple returns "
+                + "here.",
                 "", "Exit status 1 when any window did not converge (the outputs are written first and say which).",
                 "", "Examples:",
                 "  equirisk rolling --prices prices.csv --window 252 --step 21 --output weights.csv",
@@ -112,11 +119,21 @@ final class RollingCommand implements Runnable {
                     + "CSV (csv). Default: ${DEFAULT-VALUE}.")
     String format;
 
+    @Option(names = "--chart", paramLabel = "FILE.html",
+            description = "Also write an HTML page of charts: the weights at every date (the " + CHART_ASSETS
+                    + " largest by mean weight, the rest summed), the out-of-sample growth of 1 against equal "
+                    + "weights, and the portfolio's volatility at each date. It embeds its data and Apache ECharts, "
+                    + "so it opens offline in a browser.")
+    Path chart;
+
+    /** Assets drawn one by one in the weights chart; the others are summed into one area. */
+    static final int CHART_ASSETS = 12;
+
     /** Everything the outputs show. */
     record Report(String input, int droppedDates, List<String> assets, List<String> dates, int[] sizes,
                   boolean perWindow, BatchSolution solution, String estimator, int window, int step, double tolerance,
                   PeriodsPerYear periods, String backendName, String backendReason, double seconds,
-                  Double verifyDifference) {
+                  Double verifyDifference, OutOfSample outOfSample) {
 
         int count() {
             return dates.size();
@@ -141,10 +158,50 @@ final class RollingCommand implements Runnable {
         }
     }
 
+    /**
+     * Each date's weights held to the next date (drifting, no costs), and equal weights over the same assets held
+     * the same way: what the weights would have returned after the data they were estimated from. Null with one
+     * rebalance, which is the last date.
+     */
+    record OutOfSample(String from, String to, HeldPortfolio weights, HeldPortfolio equal,
+                       PerformanceSummary weightsSummary, PerformanceSummary equalSummary, int datesLeftOut,
+                       List<String> dates) {
+
+        /**
+         * @param all the file's returns before incomplete dates were dropped (--universe complete), to count those
+         *            in the held span; null when none were
+         */
+        static OutOfSample of(Returns simple, int[] rebalanceRows, double[] weights, double[] budgets, int periods,
+                              Returns all) {
+            if (rebalanceRows.length < 2) {
+                return null;
+            }
+            int n = simple.assetCount();
+            int count = rebalanceRows.length;
+            double[] equal = new double[count * n]; /* 1/m over the assets with a budget in the window */
+            for (int k = 0; k < count; k++) {
+                int base = budgets.length == n ? 0 : k * n;
+                for (int i = 0; i < n; i++) {
+                    equal[k * n + i] = budgets[base + i] > 0 ? 1.0 : 0.0;
+                }
+            }
+            HeldPortfolio held = HeldPortfolio.of(simple, rebalanceRows, weights);
+            HeldPortfolio heldEqual = HeldPortfolio.of(simple, rebalanceRows, equal);
+            String from = simple.dates().get(held.firstRow());
+            String to = simple.dates().get(simple.observations() - 1);
+            int leftOut = all == null ? 0
+                    : all.dates().indexOf(to) - all.dates().indexOf(from) + 1 - held.returns().length;
+            return new OutOfSample(from, to, held, heldEqual, PerformanceSummary.of(held.returns(), periods),
+                    PerformanceSummary.of(heldEqual.returns(), periods), leftOut,
+                    simple.dates().subList(held.firstRow() - 1, simple.observations()));
+        }
+    }
+
     @Override
     public void run() {
         String fmt = ReportOutput.format(format);
         ReportOutput.checkOutput(output);
+        ReportOutput.checkOutput(chart, "--chart");
         if (window < 2) {
             throw new InvalidInputException("--window must be at least 2 returns, got " + window);
         }
@@ -267,11 +324,20 @@ final class RollingCommand implements Runnable {
             if (!perWindow) {
                 java.util.Arrays.fill(sizes, n);
             }
+            PeriodsPerYear periods = PeriodsPerYear.of(periodsPerYear, returns.dates());
+            int[] rebalanceRows = new int[count];
+            for (int k = 0; k < count; k++) {
+                rebalanceRows[k] = k * step + window - 1;
+            }
+            OutOfSample outOfSample = OutOfSample.of(simpleReturns(returns), rebalanceRows, solution.weights(),
+                    budgets, periods.value(), perWindow || dropped == 0 ? null : all);
             report = new Report(input, dropped, returns.assets(), dates, sizes, perWindow, solution, est.name(),
-                    window, step, solving.tolerance, PeriodsPerYear.of(periodsPerYear, returns.dates()), backendName,
-                    reason, seconds, difference);
+                    window, step, solving.tolerance, periods, backendName, reason, seconds, difference, outOfSample);
         }
         Report r = report;
+        if (chart != null) {
+            chartPage(r).write(chart);
+        }
         ReportOutput.emit(output, fmt, out, w -> writeCsv(r, w), () -> json(r), o -> table(r, o));
         int failed = report.solution().unconvergedCount();
         if (failed > 0) {
@@ -284,6 +350,18 @@ final class RollingCommand implements Runnable {
                     report.solution().residuals()[first]) + " > tolerance " + solving.tolerance + "); their rows say "
                     + "converged=false; " + solving.remedy(), report.solution());
         }
+    }
+
+    /** The returns as simple returns: log returns from prices are turned back; a returns file is taken as simple. */
+    private Returns simpleReturns(Returns r) {
+        if (source.kind() != SeriesCsv.Kind.PRICES || returnsOptions.returnKind() != ReturnKind.LOG) {
+            return r;
+        }
+        double[] v = r.values().clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.expm1(v[i]); /* NaN stays NaN */
+        }
+        return Returns.of(r.observations(), r.assetCount(), v, r.assets(), r.dates());
     }
 
     /** Doubles of host-estimated covariances solved per batch (64 MB): bounds memory for long histories. */
@@ -516,7 +594,94 @@ final class RollingCommand implements Runnable {
         if (r.verifyDifference() != null) {
             j.field("verify_max_weight_difference", r.verifyDifference());
         }
+        OutOfSample o = r.outOfSample();
+        if (o != null) {
+            j.name("out_of_sample").beginObject().field("from", o.from()).field("to", o.to())
+                    .field("returns", o.weightsSummary().periods())
+                    .field("missing_returns_as_zero", o.weights().missingAsZero())
+                    .field("incomplete_dates_left_out", o.datesLeftOut());
+            summaryJson(j.name("weights"), o.weightsSummary());
+            summaryJson(j.name("equal_weight"), o.equalSummary());
+            j.endObject();
+        }
         return j.endObject().toString();
+    }
+
+    private static void summaryJson(Json j, PerformanceSummary s) {
+        j.beginObject().field("annualised_return", s.annualisedReturn())
+                .field("annualised_volatility", s.annualisedVolatility())
+                .field("return_to_volatility", s.returnToVolatility()).field("max_drawdown", s.maxDrawdown())
+                .field("total_return", s.totalReturn()).endObject();
+    }
+
+    /** The --chart page. */
+    static ChartPage chartPage(Report r) {
+        int n = r.assets().size();
+        int count = r.count();
+        double[] mean = new double[n];
+        for (int k = 0; k < count; k++) {
+            for (int i = 0; i < n; i++) {
+                mean[i] += r.weight(k, i) / count;
+            }
+        }
+        List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, n).boxed().toList());
+        order.sort((a, b) -> Double.compare(mean[b], mean[a]));
+        int shown = n <= CHART_ASSETS + 1 ? n : CHART_ASSETS; /* never an "other" of one asset */
+        List<String> names = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        for (int s = 0; s < shown; s++) {
+            int i = order.get(s);
+            names.add(r.assets().get(i));
+            double[] v = new double[count];
+            for (int k = 0; k < count; k++) {
+                v[k] = 100 * r.weight(k, i);
+            }
+            values.add(v);
+        }
+        if (shown < n) {
+            names.add("the other " + (n - shown));
+            double[] v = new double[count];
+            for (int s = shown; s < n; s++) {
+                for (int k = 0; k < count; k++) {
+                    v[k] += 100 * r.weight(k, order.get(s));
+                }
+            }
+            values.add(v);
+        }
+        ChartPage page = new ChartPage("equirisk rolling: " + r.input(), count + " rebalances, windows of "
+                + r.window() + " returns every " + r.step() + ", " + r.estimator() + " covariance; " + r.backendReason());
+        page.add("Weights at each rebalance date (held until the next)",
+                ChartPage.lineChart(r.dates(), "weight, %", true, true, names, values));
+        OutOfSample o = r.outOfSample();
+        if (o != null) {
+            page.add("Out of sample: growth of 1 held from " + o.dates().get(0) + " (drifting between dates, no costs)",
+                    ChartPage.lineChart(o.dates(), "growth of 1", false, false, List.of("these weights",
+                            "equal weight"), List.of(growth(o.weights()), growth(o.equal()))));
+        }
+        double[] vol = new double[count];
+        for (int k = 0; k < count; k++) {
+            vol[k] = 100 * r.solution().volatilities()[k] * Math.sqrt(r.periods().value());
+        }
+        page.add("Portfolio volatility at each date, annualised (" + r.periods().describe() + ")",
+                ChartPage.lineChart(r.dates(), "volatility, %", false, true, List.of("from the window's covariance"),
+                        List.of(vol)));
+        return page;
+    }
+
+    /** Wealth from 1 before the first held return, then after each. */
+    private static double[] growth(HeldPortfolio h) {
+        double[] w = new double[h.returns().length + 1];
+        w[0] = 1;
+        for (int t = 0; t < h.returns().length; t++) {
+            w[t + 1] = w[t] * (1 + h.returns()[t]);
+        }
+        return w;
+    }
+
+    private static String summaryLine(PerformanceSummary s) {
+        return "return " + TextTable.percent(s.annualisedReturn()) + "/yr, vol "
+                + TextTable.percent(s.annualisedVolatility()) + "/yr, return/vol "
+                + TextTable.fixed(s.returnToVolatility(), 2) + ", max drawdown " + TextTable.percent(s.maxDrawdown());
     }
 
     static void table(Report r, PrintWriter out) {
@@ -558,6 +723,19 @@ final class RollingCommand implements Runnable {
         out.println("turnover:         " + TextTable.percent(r.meanTurnover()) + " one-way per rebalance (mean)");
         out.println("portfolio vol:    " + TextTable.percent(s.volatilities()[last] * Math.sqrt(r.periods().value()))
                 + " annualised on " + r.dates().get(last) + " (" + r.periods().describe() + ")");
+        OutOfSample o = r.outOfSample();
+        if (o != null) {
+            out.println("out of sample:    each date's weights held to the next date (drifting, no costs): "
+                    + o.weightsSummary().periods() + " returns, " + o.from() + " … " + o.to()
+                    + (o.datesLeftOut() > 0 ? " (not the " + o.datesLeftOut() + " incomplete dates dropped in this "
+                    + "span)" : ""));
+            out.println("  these weights:  " + summaryLine(o.weightsSummary()));
+            out.println("  equal weight:   " + summaryLine(o.equalSummary()));
+            if (o.weights().missingAsZero() > 0) {
+                out.println("  note:           " + o.weights().missingAsZero() + " missing returns of held assets "
+                        + "counted as 0 (the price carried forward)");
+            }
+        }
         out.println("backend:          " + r.backendReason() + "; " + String.format(Locale.ROOT, "%.3f", r.seconds())
                 + " s");
         if (r.verifyDifference() != null) {

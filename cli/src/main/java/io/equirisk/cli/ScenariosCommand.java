@@ -151,6 +151,12 @@ final class ScenariosCommand implements Runnable {
                     + "CSV (csv). Default: ${DEFAULT-VALUE}.")
     String format;
 
+    @Option(names = "--chart", paramLabel = "FILE.html",
+            description = "Also write an HTML page with a box plot of each asset's weight across the scenarios (5th, "
+                    + "25th, 50th, 75th and 95th percentile) beside the model's weight. It embeds its data and Apache "
+                    + "ECharts, so it opens offline in a browser.")
+    Path chart;
+
     /** Everything the outputs show; {@code modelVolatility} and {@code modelRcError} score each scenario under Σ. */
     record Report(String input, List<String> assets, ScenarioSet set, String scenarioEstimator, RiskBudgets budgets,
                   RiskBudgetingResult model, BatchSolution solution, double[] modelVolatility,
@@ -192,6 +198,7 @@ final class ScenariosCommand implements Runnable {
     public void run() {
         String fmt = ReportOutput.format(format);
         ReportOutput.checkOutput(output);
+        ReportOutput.checkOutput(chart, "--chart");
         SolverOptions options = solving.options();
         if (scenarios < 1) {
             throw new InvalidInputException("--scenarios must be at least 1, got " + scenarios);
@@ -353,6 +360,9 @@ final class ScenariosCommand implements Runnable {
                     drawsDiffering);
         }
         Report r = report;
+        if (chart != null) {
+            chartPage(r).write(chart);
+        }
         ReportOutput.emit(output, fmt, out, wr -> writeCsv(r, wr), () -> json(r), o -> table(r, o));
         int failed = report.solution().unconvergedCount();
         if (failed > 0) {
@@ -437,6 +447,23 @@ final class ScenariosCommand implements Runnable {
             j.field("verify_first_scenario_returns_differing", r.verifyDrawsDiffering());
         }
         return j.endObject().toString();
+    }
+
+    /** The --chart page: each asset's weights across the scenarios as a box plot, the model's weight beside. */
+    static ChartPage chartPage(Report r) {
+        double[][] boxes = new double[r.n()][];
+        double[] model = new double[r.n()];
+        for (int i = 0; i < r.n(); i++) {
+            double[] sorted = r.sortedWeights(i);
+            boxes[i] = new double[] {100 * quantile(sorted, 0.05), 100 * quantile(sorted, 0.25),
+                100 * quantile(sorted, 0.5), 100 * quantile(sorted, 0.75), 100 * quantile(sorted, 0.95)};
+            model[i] = 100 * r.model().weights()[i];
+        }
+        return new ChartPage("equirisk scenarios: " + r.input(), r.count() + " scenarios of " + r.set().rows()
+                + " returns, " + r.set().source().describe() + ", " + r.scenarioEstimator() + " covariance each; "
+                + r.backendReason())
+                .add("Weights across the scenarios (box: 25th–75th percentile, whiskers: 5th–95th)",
+                        ChartPage.boxChart(r.assets(), "weight, %", "scenarios", boxes, "the model's Σ", model));
     }
 
     /** The scenarios' mean weight and its standard deviation (divided by count − 1). */

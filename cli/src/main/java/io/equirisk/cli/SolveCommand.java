@@ -102,6 +102,12 @@ final class SolveCommand implements Runnable {
             description = "What to print on stdout. Default: ${DEFAULT-VALUE}.")
     String format;
 
+    @Option(names = "--chart", paramLabel = "FILE.html",
+            description = "Also write an HTML page with each asset's weight beside its risk contribution (and its "
+                    + "budget, when the budgets differ). It embeds its data and Apache ECharts, so it opens offline "
+                    + "in a browser.")
+    Path chart;
+
     /** Everything the report shows. */
     record Report(CovarianceInput input, List<String> assets, double[] budgets, RiskBudgetingResult result,
                   double tolerance, boolean annualised, PeriodsPerYear periods, String backendName, String backendReason,
@@ -116,6 +122,7 @@ final class SolveCommand implements Runnable {
     public void run() {
         String fmt = ReportOutput.format(format);
         ReportOutput.checkOutput(output);
+        ReportOutput.checkOutput(chart, "--chart");
         SolverOptions options = solving.options();
         if (volTarget != null && !(volTarget > 0 && Double.isFinite(volTarget))) {
             throw new InvalidInputException("--vol-target must be a positive annualised volatility such as 0.10, got "
@@ -196,6 +203,9 @@ final class SolveCommand implements Runnable {
                     backendName, reason, volTarget, leverage, difference);
         }
         Report r = report;
+        if (chart != null) {
+            chartPage(r).write(chart);
+        }
         ReportOutput.emit(output, fmt, out, w -> writeCsv(r, w), () -> json(r), o -> table(r, o));
     }
 
@@ -246,6 +256,26 @@ final class SolveCommand implements Runnable {
             j.field("verify_max_weight_difference", r.verifyDifference());
         }
         return j.endObject().toString();
+    }
+
+    /** The --chart page: weights beside risk contributions (and budgets when they differ), in percent. */
+    static ChartPage chartPage(Report r) {
+        int n = r.assets().size();
+        double[] w = new double[n];
+        double[] rc = new double[n];
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = 100 * r.result().weights()[i];
+            rc[i] = 100 * r.result().riskContributions()[i];
+            b[i] = 100 * r.budgets()[i];
+        }
+        boolean budgets = !RiskBudgets.of(r.budgets()).isEqual();
+        return new ChartPage("equirisk solve: " + r.input().source(), (r.result().converged() ? "converged"
+                : "NOT converged") + " (residual max|RC − b| = " + String.format(Locale.ROOT, "%.2e",
+                r.result().residual()) + "); " + r.backendReason())
+                .add("Weight and risk contribution by asset", ChartPage.barChart(r.assets(), "%",
+                        budgets ? List.of("weight", "risk contribution", "budget") : List.of("weight",
+                                "risk contribution"), budgets ? List.of(w, rc, b) : List.of(w, rc)));
     }
 
     static void table(Report r, PrintWriter out) {

@@ -189,6 +189,245 @@ class RollingCommandTest {
         assertEquals(Files.readString(out), csv.out());
     }
 
+    /**
+     * What each CSV row's weights, bought as units at that date's prices and held to the next row's date (the last
+     * to the last price), return on each later price date: a second bookkeeping, in units and prices, of what the
+     * command computes from returns and drifting weights.
+     */
+    private static double[] heldReturns(double[][] price, List<String> priceDates, List<double[]> weights,
+                                        List<String> dates) {
+        int n = price[0].length;
+        int first = priceDates.indexOf(dates.get(0));
+        double[] out = new double[price.length - 1 - first];
+        double wealth = 1;
+        double[] units = new double[n];
+        int k = 0;
+        for (int s = first; s < price.length; s++) {
+            if (s > first) {
+                double v = 0;
+                for (int i = 0; i < n; i++) {
+                    v += units[i] * price[s][i];
+                }
+                out[s - first - 1] = v / wealth - 1;
+                wealth = v;
+            }
+            if (k < dates.size() && priceDates.get(s).equals(dates.get(k))) {
+                for (int i = 0; i < n; i++) {
+                    units[i] = weights.get(k)[i] * wealth / price[s][i];
+                }
+                k++;
+            }
+        }
+        assertEquals(dates.size(), k, "every rebalance date is a price date");
+        return out;
+    }
+
+    /** The JSON summary's figures against those of the wealth path of r: compounded, sample deviation, peaks. */
+    private static void assertSummary(Map<String, Object> json, double[] r, double periods, String what) {
+        double wealth = 1;
+        double peak = 1;
+        double drawdown = 0;
+        double mean = 0;
+        for (double x : r) {
+            wealth *= 1 + x;
+            peak = Math.max(peak, wealth);
+            drawdown = Math.max(drawdown, 1 - wealth / peak);
+            mean += x / r.length;
+        }
+        double squares = 0;
+        for (double x : r) {
+            squares += (x - mean) * (x - mean);
+        }
+        double annual = Math.pow(wealth, periods / r.length) - 1;
+        double vol = Math.sqrt(squares / (r.length - 1) * periods);
+        assertEquals(wealth - 1, (Double) json.get("total_return"), 1e-12, what + ": total return");
+        assertEquals(annual, (Double) json.get("annualised_return"), 1e-12, what + ": annualised return");
+        assertEquals(vol, (Double) json.get("annualised_volatility"), 1e-12 * vol, what + ": volatility");
+        assertEquals(drawdown, (Double) json.get("max_drawdown"), 1e-12, what + ": max drawdown");
+        assertEquals(annual / vol, (Double) json.get("return_to_volatility"), 1e-10, what + ": return/vol");
+        assertTrue(drawdown > 0.01 && vol > 0.01, what + ": a path that moves (" + drawdown + ", " + vol + ")");
+    }
+
+    @Test
+    void outOfSampleEachDatesWeightsAreHeldToTheNextDate() throws Exception {
+        double[][] r = syntheticReturns(400, 9);
+        double[][] price = new double[r.length][ASSETS.length];
+        List<String> priceDates = new java.util.ArrayList<>();
+        for (int t = 0; t < r.length; t++) {
+            priceDates.add(java.time.LocalDate.of(2020, 1, 1).plusDays(t).toString());
+            for (int j = 0; j < ASSETS.length; j++) {
+                price[t][j] = (t == 0 ? 100 : price[t - 1][j]) * (1 + r[t][j]);
+            }
+        }
+        Path out = dir.resolve("w.csv");
+        Cli.Result res = Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "120", "--step",
+                "70", "--output", out.toString(), "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        List<String[]> rows = rows(out);
+        assertEquals(5, rows.size(), "rebalances at rows 120, 190, 260, 330 and 400");
+        List<String> dates = rows.stream().map(row -> row[0]).toList();
+        List<double[]> weights = rows.stream().map(RollingCommandTest::weights).toList();
+        List<double[]> equal = rows.stream().map(row -> {
+            double[] e = new double[ASSETS.length];
+            java.util.Arrays.fill(e, 1.0 / ASSETS.length);
+            return e;
+        }).toList();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(res.out());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) doc.get("out_of_sample");
+        double periods = (Double) doc.get("periods_per_year");
+        assertEquals(365.0, periods, "calendar-day dates");
+        assertEquals(280.0, o.get("returns"), "rows 121 … 400");
+        assertEquals(priceDates.get(120), o.get("from"));
+        assertEquals(priceDates.get(399), o.get("to"));
+        assertEquals(0.0, o.get("missing_returns_as_zero"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> held = (Map<String, Object>) o.get("weights");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> heldEqual = (Map<String, Object>) o.get("equal_weight");
+        assertSummary(held, heldReturns(price, priceDates, weights, dates), periods, "the weights");
+        assertSummary(heldEqual, heldReturns(price, priceDates, equal, dates), periods, "equal weight");
+        Cli.Result table = Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "120",
+                "--step", "70");
+        assertTrue(table.out().contains("out of sample:    each date's weights held to the next date (drifting, no "
+                + "costs): 280 returns, " + priceDates.get(120) + " … " + priceDates.get(399)), table.out());
+        assertTrue(table.out().contains("  these weights:  return " + TextTable.percent((Double) held.get(
+                "annualised_return")) + "/yr, vol " + TextTable.percent((Double) held.get("annualised_volatility"))
+                + "/yr"), table.out());
+    }
+
+    @Test
+    void outOfSampleFromLogReturnsOfPricesIsWhatThePricesReturn() throws Exception {
+        double[][] r = syntheticReturns(300, 13);
+        StringBuilder csv = new StringBuilder("date," + String.join(",", ASSETS) + "\n");
+        double[][] price = new double[r.length][ASSETS.length];
+        List<String> priceDates = new java.util.ArrayList<>();
+        for (int t = 0; t < r.length; t++) {
+            priceDates.add(java.time.LocalDate.of(2021, 3, 1).plusDays(t).toString());
+            csv.append(priceDates.get(t));
+            for (int j = 0; j < ASSETS.length; j++) {
+                price[t][j] = t == 0 ? 50 + 10 * j : price[t - 1][j] * Math.exp(r[t][j]);
+                csv.append(',').append(price[t][j]);
+            }
+            csv.append('\n');
+        }
+        Path prices = Cli.write(dir, "prices.csv", csv.toString());
+        Path out = dir.resolve("w.csv");
+        Cli.Result res = Cli.run("rolling", "--prices", prices.toString(), "--returns-kind", "log", "--window", "100",
+                "--step", "33", "--output", out.toString(), "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        List<String[]> rows = rows(out);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(res.out());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) doc.get("out_of_sample");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> held = (Map<String, Object>) o.get("weights");
+        assertSummary(held, heldReturns(price, priceDates, rows.stream().map(RollingCommandTest::weights).toList(),
+                rows.stream().map(row -> row[0]).toList()), (Double) doc.get("periods_per_year"), "log returns");
+        Cli.Result one = Cli.run("rolling", "--prices", prices.toString(), "--window", "299", "--format", "json");
+        assertEquals(0, one.code(), one.toString());
+        assertTrue(!((Map<?, ?>) MiniJson.parse(one.out())).containsKey("out_of_sample"),
+                "one rebalance, on the last date: nothing held after it");
+    }
+
+    @Test
+    void theChartPageDrawsWhatTheOutputsHold() throws Exception {
+        int n = 15; /* more than the chart draws one by one: the smallest three are summed */
+        Random rnd = new Random(21);
+        StringBuilder csv = new StringBuilder("date");
+        for (int j = 0; j < n; j++) {
+            csv.append(",A").append(j);
+        }
+        csv.append('\n');
+        for (int t = 0; t < 260; t++) {
+            csv.append(java.time.LocalDate.of(2019, 1, 1).plusDays(t));
+            double f = rnd.nextGaussian();
+            for (int j = 0; j < n; j++) {
+                csv.append(',').append(0.002 * (1 + j) * (0.5 * f + rnd.nextGaussian()));
+            }
+            csv.append('\n');
+        }
+        Path in = Cli.write(dir, "r15.csv", csv.toString());
+        Path out = dir.resolve("w.csv");
+        Path page = dir.resolve("rolling.html");
+        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "40", "--output",
+                out.toString(), "--chart", page.toString(), "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        List<String> lines = Files.readAllLines(out);
+        List<String> header = List.of(lines.get(0).split(","));
+        List<String[]> rows = lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(res.out());
+        double periods = (Double) doc.get("periods_per_year");
+
+        List<Map<String, Object>> options = ChartPages.options(page);
+        assertEquals(3, options.size(), "weights, out-of-sample growth, volatility");
+        List<Map<String, Object>> areas = ChartPages.series(options.get(0));
+        assertEquals(13, areas.size(), "12 assets and the rest");
+        assertEquals("the other 3", areas.get(12).get("name"));
+        assertEquals(rows.stream().map(r -> r[0]).toList(), ChartPages.categories(options.get(0)));
+        double[] mean = new double[n];
+        for (String[] r : rows) {
+            for (int j = 0; j < n; j++) {
+                mean[j] += Double.parseDouble(r[1 + j]);
+            }
+        }
+        java.util.Set<Integer> drawn = new java.util.HashSet<>();
+        for (int s = 0; s < 12; s++) {
+            int j = header.indexOf((String) areas.get(s).get("name")) - 1;
+            assertTrue(j >= 0 && drawn.add(j), "a distinct asset of the file: " + areas.get(s).get("name"));
+            for (int k = 0; k < rows.size(); k++) {
+                assertEquals(100 * Double.parseDouble(rows.get(k)[1 + j]), (Double) ChartPages.data(areas.get(s))
+                        .get(k), 1e-12, "weight of " + areas.get(s).get("name") + " at " + rows.get(k)[0]);
+            }
+            if (s > 0) {
+                int before = header.indexOf((String) areas.get(s - 1).get("name")) - 1;
+                assertTrue(mean[before] >= mean[j], "largest mean weight first");
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            if (!drawn.contains(j)) {
+                for (int s = 0; s < 12; s++) {
+                    int d = header.indexOf((String) areas.get(s).get("name")) - 1;
+                    assertTrue(mean[d] >= mean[j], "A" + j + " summed, " + areas.get(s).get("name") + " drawn");
+                }
+            }
+        }
+        for (int k = 0; k < rows.size(); k++) {
+            double total = 0;
+            for (Map<String, Object> area : areas) {
+                total += (Double) ChartPages.data(area).get(k);
+            }
+            assertEquals(100, total, 1e-9, "the areas stack to 100% at " + rows.get(k)[0]);
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) doc.get("out_of_sample");
+        List<Map<String, Object>> growth = ChartPages.series(options.get(1));
+        List<Object> days = ChartPages.categories(options.get(1));
+        assertEquals(rows.get(0)[0], days.get(0), "growth starts at 1 on the first rebalance date");
+        assertEquals(o.get("to"), days.get(days.size() - 1));
+        assertEquals(((Double) o.get("returns")).intValue() + 1, days.size());
+        String[] keys = {"weights", "equal_weight"};
+        for (int s = 0; s < 2; s++) {
+            List<Object> g = ChartPages.data(growth.get(s));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> summary = (Map<String, Object>) o.get(keys[s]);
+            assertEquals(1.0, (Double) g.get(0), 0.0);
+            assertEquals(1 + (Double) summary.get("total_return"), (Double) g.get(g.size() - 1), 1e-12, keys[s]);
+        }
+        List<Object> vol = ChartPages.data(ChartPages.series(options.get(2)).get(0));
+        int volColumn = header.indexOf("volatility");
+        for (int k = 0; k < rows.size(); k++) {
+            assertEquals(100 * Double.parseDouble(rows.get(k)[volColumn]) * Math.sqrt(periods), (Double) vol.get(k),
+                    1e-12, "annualised volatility at " + rows.get(k)[0]);
+        }
+        assertUsage(Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--chart",
+                dir.resolve("missing/x.html").toString()), "--chart");
+    }
+
     @Test
     void incompleteDatesAreDroppedAndSaidSo() throws Exception {
         double[][] r = syntheticReturns(300, 3);
@@ -427,5 +666,50 @@ class RollingCommandTest {
     private static void assertUsage(Cli.Result r, String text) {
         assertEquals(Main.EXIT_USAGE, r.code(), r.toString());
         assertTrue(r.err().toLowerCase(Locale.ROOT).contains(text.toLowerCase(Locale.ROOT)), r.toString());
+    }
+
+    /**
+     * The summary's turnover is the mean of ½ Σ_i |w_i(k) − w_i(k−1)| over consecutive rebalances, and its portfolio
+     * volatility the last window's per-period figure times √(periods per year): both recomputed here from the CSV.
+     */
+    @Test
+    void summaryTurnoverAndAnnualisedVolatilityFollowFromTheWeights() throws Exception {
+        double[][] r = syntheticReturns(400, 7);
+        Path in = writeReturns(r, -1); // daily dates, weekends included: 365 periods a year
+        Path out = dir.resolve("w.csv");
+        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "120", "--step", "30",
+                "--output", out.toString());
+        assertEquals(0, res.code(), res.toString());
+        List<String[]> rows = rows(out);
+        assertTrue(rows.size() >= 5, "several rebalances");
+        double sum = 0;
+        for (int k = 1; k < rows.size(); k++) {
+            double[] a = weights(rows.get(k - 1));
+            double[] b = weights(rows.get(k));
+            for (int j = 0; j < a.length; j++) {
+                sum += Math.abs(b[j] - a[j]);
+            }
+        }
+        double turnover = 0.5 * sum / (rows.size() - 1);
+        assertTrue(res.out().contains("turnover:         " + TextTable.percent(turnover) + " one-way"), res.out());
+        String[] last = rows.get(rows.size() - 1);
+        double[] w = weights(last);
+        int start = 400 - 120;
+        double[][] cov = covariance(r, start, 120, 0);
+        double var = 0;
+        for (int i = 0; i < w.length; i++) {
+            for (int j = 0; j < w.length; j++) {
+                var += w[i] * cov[i][j] * w[j];
+            }
+        }
+        assertEquals(Math.sqrt(var), Double.parseDouble(last[ASSETS.length + 4]), 1e-12, "per-period volatility");
+        String annual = TextTable.percent(Math.sqrt(var) * Math.sqrt(365));
+        assertTrue(res.out().contains("portfolio vol:    " + annual + " annualised"), res.out());
+        Cli.Result json = Cli.run("rolling", "--returns", in.toString(), "--window", "120", "--step", "30",
+                "--format", "json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(json.out());
+        assertEquals(turnover, ((Number) doc.get("mean_turnover")).doubleValue(), 1e-15);
+        assertEquals(365, ((Number) doc.get("periods_per_year")).intValue());
     }
 }

@@ -218,6 +218,41 @@ class ScenariosCommandTest {
         assertEquals(0, ((Number) j.get("unconverged")).intValue());
     }
 
+    /** The chart's boxes are the JSON's quantiles, its quartiles numpy's linear ones, and its markers the model's. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theChartPageDrawsTheScenariosQuantilesAndTheModel() throws Exception {
+        double[][] h = history();
+        Path page = dir.resolve("scenarios.html");
+        Cli.Result res = Cli.run("scenarios", "--returns", returnsFile(h).toString(), "--scenarios", "41",
+                "--backend", "cpu", "--format", "json", "--chart", page.toString());
+        assertEquals(0, res.code(), res.toString());
+        Map<String, Object> j = (Map<String, Object>) MiniJson.parse(res.out());
+        List<Map<String, Object>> options = ChartPages.options(page);
+        assertEquals(1, options.size());
+        assertEquals(j.get("assets"), ChartPages.categories(options.get(0)));
+        List<Object> boxes = ChartPages.data(ChartPages.series(options.get(0)).get(0));
+        List<Object> markers = ChartPages.data(ChartPages.series(options.get(0)).get(1));
+        List<Object> scenarios = (List<Object>) j.get("scenarios");
+        for (int i = 0; i < N; i++) {
+            List<Object> box = (List<Object>) boxes.get(i);
+            Map<String, Object> q = (Map<String, Object>) ((List<Object>) j.get("weight_quantiles")).get(i);
+            assertEquals(100 * (Double) q.get("p05"), (Double) box.get(0), 1e-12);
+            assertEquals(100 * (Double) q.get("p50"), (Double) box.get(2), 1e-12);
+            assertEquals(100 * (Double) q.get("p95"), (Double) box.get(4), 1e-12);
+            double[] w = new double[scenarios.size()];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = (Double) ((List<Object>) ((Map<String, Object>) scenarios.get(k)).get("weights")).get(i);
+            }
+            java.util.Arrays.sort(w);
+            /* 41 scenarios: the quartiles fall on order statistics 10 and 30 (numpy's linear rule, exact here) */
+            assertEquals(100 * w[10], (Double) box.get(1), 1e-12, "25th percentile");
+            assertEquals(100 * w[30], (Double) box.get(3), 1e-12, "75th percentile");
+            assertEquals(100 * (Double) ((List<Object>) j.get("model_weights")).get(i), (Double) markers.get(i),
+                    1e-12);
+        }
+    }
+
     /** A stressed model: its weights are ERC of Σ with volatilities and correlations moved as asked (done here). */
     @Test
     @SuppressWarnings("unchecked")
@@ -356,5 +391,22 @@ class ScenariosCommandTest {
             assertEquals(2, res.code(), res.toString());
             assertTrue(res.err().contains((String) c[1]), res.toString());
         }
+    }
+
+    /** numpy.quantile's default (linear) method: position q·(n − 1) between order statistics. */
+    @Test
+    void quantileInterpolatesLinearlyBetweenOrderStatistics() {
+        double[] s = {0.1, 0.2, 0.3, 0.4};
+        assertEquals(0.115, ScenariosCommand.quantile(s, 0.05), 1e-15); // np.quantile(s, 0.05)
+        assertEquals(0.25, ScenariosCommand.quantile(s, 0.5), 1e-15);   // the median of an even count
+        assertEquals(0.385, ScenariosCommand.quantile(s, 0.95), 1e-15);
+        double[] r = new double[21];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = i;
+        }
+        assertEquals(1.0, ScenariosCommand.quantile(r, 0.05), 0.0);
+        assertEquals(10.0, ScenariosCommand.quantile(r, 0.5), 0.0);
+        assertEquals(19.0, ScenariosCommand.quantile(r, 0.95), 0.0);
+        assertEquals(7.0, ScenariosCommand.quantile(new double[] {7.0}, 0.95), 0.0);
     }
 }

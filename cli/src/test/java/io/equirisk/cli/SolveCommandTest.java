@@ -41,6 +41,33 @@ class SolveCommandTest {
         assertTrue(r.out().contains("per period"), "a given covariance is not annualised unless asked: " + r.out());
     }
 
+    @Test
+    void theChartPageDrawsTheWeightsRiskContributionsAndBudgets() throws Exception {
+        Path cov = Cli.write(dir, "c.csv", COV4);
+        Path budgets = Cli.write(dir, "b.csv", "0.4,0.3,0.2,0.1\n");
+        Path out = dir.resolve("w.csv");
+        Path page = dir.resolve("solve.html");
+        Cli.Result r = Cli.run("solve", "--cov", cov.toString(), "--budgets", budgets.toString(), "--output",
+                out.toString(), "--chart", page.toString());
+        assertEquals(0, r.code(), r.toString());
+        Checks.Weights w = Checks.readWeights(out);
+        List<Map<String, Object>> options = ChartPages.options(page);
+        assertEquals(1, options.size());
+        assertEquals(List.of("EQ", "BOND", "GOLD", "OIL"), ChartPages.categories(options.get(0)));
+        List<Map<String, Object>> bars = ChartPages.series(options.get(0));
+        assertEquals(List.of("weight", "risk contribution", "budget"), bars.stream().map(b -> b.get("name")).toList());
+        double[] b = {0.4, 0.3, 0.2, 0.1};
+        for (int i = 0; i < 4; i++) {
+            assertEquals(100 * w.weights()[i], (Double) ChartPages.data(bars.get(0)).get(i), 1e-12);
+            assertEquals(100 * w.rc()[i], (Double) ChartPages.data(bars.get(1)).get(i), 1e-12);
+            assertEquals(100 * b[i], (Double) ChartPages.data(bars.get(2)).get(i), 1e-12);
+            assertEquals(100 * b[i], (Double) ChartPages.data(bars.get(1)).get(i), 1e-6, "risk contribution on budget");
+        }
+        assertEquals(0, Cli.run("solve", "--cov", cov.toString(), "--chart", page.toString()).code());
+        assertEquals(List.of("weight", "risk contribution"), ChartPages.series(ChartPages.options(page).get(0))
+                .stream().map(x -> x.get("name")).toList(), "equal budgets: no budget bars");
+    }
+
     /**
      * A date with no price for any asset (a holiday in a merged calendar) is skipped before returns are taken: the
      * return spans it, and the answer is the file's without that row, to the bit. Taken across it, the row cost

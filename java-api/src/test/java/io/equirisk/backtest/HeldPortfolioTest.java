@@ -1,0 +1,127 @@
+package io.equirisk.backtest;
+
+import io.equirisk.data.Returns;
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The held portfolio against a hand-worked example and against units bought at prices (a second bookkeeping). */
+class HeldPortfolioTest {
+
+    private static Returns returns(double[][] r) {
+        return Returns.of(r, null, null);
+    }
+
+    @Test
+    void aHandWorkedExampleDriftsBetweenRebalancesAndHoldsTheLastWeightsToTheEnd() {
+        Returns r = returns(new double[][]{{0.0, 0.0}, {0.10, -0.05}, {0.20, 0.0}, {-0.10, 0.10}, {0.05, 0.02}});
+        HeldPortfolio h = HeldPortfolio.of(r, new int[]{0, 2}, new double[]{0.5, 0.5, 0.25, 0.75});
+        /* row 1: ½·0.10 + ½·(−0.05) = 0.025, holdings (0.55, 0.475); row 2: 0.55·0.20 / 1.025 = 22/205;
+           rebalanced at row 2's close to (¼, ¾): row 3: −0.025 + 0.075 = 0.05, holdings (0.225, 0.825);
+           row 4: (0.225·0.05 + 0.825·0.02) / 1.05 = 111/4200 */
+        assertArrayEquals(new double[]{0.025, 22.0 / 205, 0.05, 111.0 / 4200}, h.returns(), 1e-16);
+        assertEquals(1, h.firstRow());
+        assertEquals(0, h.missingAsZero());
+    }
+
+    @Test
+    void agreesWithUnitsBoughtAtPricesOnRandomData() {
+        Random rnd = new Random(11);
+        int t = 300;
+        int n = 6;
+        double[][] r = new double[t][n];
+        for (double[] row : r) {
+            for (int i = 0; i < n; i++) {
+                row[i] = 0.02 * rnd.nextGaussian() + 0.0003 * i;
+            }
+        }
+        int[] rows = {17, 40, 41, 100, 230, 299};
+        double[] w = new double[rows.length * n];
+        for (int k = 0; k < rows.length; k++) {
+            for (int i = 0; i < n; i++) {
+                w[k * n + i] = i == k ? 0 : rnd.nextDouble(); /* each date leaves one asset out; not normalised */
+            }
+        }
+        HeldPortfolio h = HeldPortfolio.of(returns(r), rows, w);
+
+        /* prices from the returns; at each rebalance the wealth buys units w_i·V/Σw / P_i, held to the next */
+        double[][] price = new double[t][n];
+        for (int s = 0; s < t; s++) {
+            for (int i = 0; i < n; i++) {
+                price[s][i] = (s == 0 ? 100.0 : price[s - 1][i]) * (1 + r[s][i]);
+            }
+        }
+        double wealth = 1;
+        double[] units = new double[n];
+        double compounded = 1;
+        int k = 0;
+        for (int s = rows[0]; s < t; s++) {
+            if (s > rows[0]) {
+                double v = 0;
+                for (int i = 0; i < n; i++) {
+                    v += units[i] * price[s][i];
+                }
+                compounded *= 1 + h.returns()[s - rows[0] - 1];
+                assertEquals(v, compounded, 1e-12 * v, "wealth after row " + s);
+                wealth = v;
+            }
+            if (k < rows.length && s == rows[k]) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += w[k * n + i];
+                }
+                for (int i = 0; i < n; i++) {
+                    units[i] = w[k * n + i] / sum * wealth / price[s][i];
+                }
+                k++;
+            }
+        }
+        assertEquals(t - rows[0] - 1, h.returns().length);
+        assertTrue(wealth > 0);
+    }
+
+    @Test
+    void aMissingReturnCountsAsZeroOnlyWhereTheAssetIsHeld() {
+        double nan = Double.NaN;
+        Returns r = returns(new double[][]{{0, 0, 0}, {0.1, nan, nan}, {0.2, 0.1, 0.3}});
+        HeldPortfolio h = HeldPortfolio.of(r, new int[]{0}, new double[]{0.5, 0.5, 0.0});
+        assertEquals(1, h.missingAsZero(), "asset 2 is held and lacks row 1; asset 3 is not held");
+        assertEquals(0.05, h.returns()[0], 1e-16);
+        assertEquals((0.55 * 0.2 + 0.5 * 0.1) / 1.05, h.returns()[1], 1e-16);
+    }
+
+    @Test
+    void aTotalLossLeavesNothingToLose() {
+        Returns r = returns(new double[][]{{0}, {-1.0}, {0.5}});
+        assertArrayEquals(new double[]{-1.0, 0.0}, HeldPortfolio.of(r, new int[]{0}, new double[]{1}).returns());
+    }
+
+    @Test
+    void badInputIsRefusedNamingTheProblem() {
+        Returns r = Returns.of(new double[][]{{0, 0}, {0.1, -1.5}, {0, 0}}, List.of("A", "B"),
+                List.of("d1", "d2", "d3"));
+        assertTrue(assertThrows(DimensionMismatchException.class, () -> HeldPortfolio.of(r, new int[]{0, 1},
+                new double[]{1, 0})).getMessage().contains("need 4 weights, got 2"));
+        assertTrue(assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, new int[]{1, 1},
+                new double[]{1, 0, 1, 0})).getMessage().contains("rebalance 2 is at row 1 after row 1"));
+        assertTrue(assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, new int[]{3},
+                new double[]{1, 0})).getMessage().contains("within 0 … 2"));
+        assertTrue(assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, new int[]{0},
+                new double[]{1, -0.1})).getMessage().contains("weight of asset B at rebalance 1 (d1) is -0.1"));
+        assertTrue(assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, new int[]{0},
+                new double[]{0, 0})).getMessage().contains("are all 0"));
+        assertTrue(assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, new int[]{0},
+                new double[]{0.5, 0.5})).getMessage().contains("asset B on d2 (row 2) is -1.5"));
+        /* the same return is not held, so it does not matter */
+        assertEquals(0.1, HeldPortfolio.of(r, new int[]{0}, new double[]{1, 0}).returns()[0], 0.0);
+        assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, new int[0], new double[0]));
+    }
+}
