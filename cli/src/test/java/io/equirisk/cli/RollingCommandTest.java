@@ -712,4 +712,39 @@ class RollingCommandTest {
         assertEquals(turnover, ((Number) doc.get("mean_turnover")).doubleValue(), 1e-15);
         assertEquals(365, ((Number) doc.get("periods_per_year")).intValue());
     }
+
+    /** With CHART_ASSETS + 1 assets every one is drawn by itself: never a summed area "the other 1". */
+    @Test
+    void theChartDrawsOneAssetMoreThanItsLimitByItself() throws Exception {
+        int n = RollingCommand.CHART_ASSETS + 1;
+        Random rnd = new Random(5);
+        StringBuilder csv = new StringBuilder("date");
+        for (int j = 0; j < n; j++) {
+            csv.append(",A").append(j);
+        }
+        csv.append('\n');
+        for (int t = 0; t < 160; t++) {
+            csv.append(java.time.LocalDate.of(2019, 1, 1).plusDays(t));
+            double f = rnd.nextGaussian();
+            for (int j = 0; j < n; j++) {
+                csv.append(',').append(0.002 * (1 + j) * (0.5 * f + rnd.nextGaussian()));
+            }
+            csv.append('\n');
+        }
+        Path in = Cli.write(dir, "r13.csv", csv.toString());
+        Path page = dir.resolve("rolling13.html");
+        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "30", "--chart",
+                page.toString());
+        assertEquals(0, res.code(), res.toString());
+        List<Map<String, Object>> areas = ChartPages.series(ChartPages.options(page).get(0));
+        java.util.Set<Object> names = new java.util.HashSet<>();
+        for (Map<String, Object> a : areas) {
+            names.add(a.get("name"));
+        }
+        java.util.Set<Object> assets = new java.util.HashSet<>();
+        for (int j = 0; j < n; j++) {
+            assets.add("A" + j);
+        }
+        assertEquals(assets, names, "each of the " + n + " assets its own area");
+    }
 }

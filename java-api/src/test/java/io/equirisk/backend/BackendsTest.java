@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,5 +49,49 @@ class BackendsTest {
         BackendException named = assertThrows(BackendException.class,
                 () -> Backends.select("gpu", false, providers));
         assertTrue(named.getMessage().contains("busy"), named.getMessage());
+    }
+
+    /** One problem goes to the GPU from GPU_ONE_PROBLEM_MIN_ASSETS assets on; below it (documented) to the CPU. */
+    @Test
+    void oneProblemGoesToTheGpuFromTheThresholdOn() {
+        int min = Backends.GPU_ONE_PROBLEM_MIN_ASSETS;
+        assertTrue(min > 1, "a threshold, not every problem");
+        assertFalse(Backends.oneProblemOnTheGpu(1));
+        assertFalse(Backends.oneProblemOnTheGpu(min - 1));
+        assertTrue(Backends.oneProblemOnTheGpu(min));
+        assertTrue(Backends.oneProblemOnTheGpu(min + 1));
+    }
+
+    /** A provider that is installed but finds nothing to run on. */
+    private record Unavailable(String name, String why) implements BackendProvider {
+        @Override
+        public int priority() {
+            return 5;
+        }
+
+        @Override
+        public Availability probe() {
+            return new Availability(false, why);
+        }
+
+        @Override
+        public ComputeBackend open() {
+            throw new AssertionError("an unavailable provider is never opened");
+        }
+    }
+
+    /** The reason auto gives for the CPU names every GPU provider it tried, separated by "; ", and nothing after. */
+    @Test
+    void autoReasonNamesEachProviderTriedAndEndsCleanly() {
+        List<BackendProvider> two = List.of(new Unavailable("gpu", "no CUDA device"),
+                new Unavailable("emulation", "library not found"), new CpuBackendProvider());
+        try (Backends.Selection s = Backends.select("auto", false, two)) {
+            assertEquals("cpu", s.backend().name());
+            assertEquals("auto: cpu (gpu unavailable: no CUDA device; emulation unavailable: library not found)",
+                    s.reason());
+        }
+        try (Backends.Selection s = Backends.select("auto", false, List.of(new CpuBackendProvider()))) {
+            assertEquals("auto: cpu (no GPU backend is installed)", s.reason());
+        }
     }
 }

@@ -344,4 +344,72 @@ class CpuBackendTest {
         assertEquals(0.25, b.maxWeightDifference(a));
         assertThrows(DimensionMismatchException.class, () -> a.maxWeightDifference(BatchSolution.allocate(3, 2)));
     }
+
+    /** The largest difference is found wherever it is: every weight of every problem, the last one included. */
+    @Test
+    void maxWeightDifferenceReadsEveryWeight() {
+        for (int e = 0; e < 6; e++) {
+            BatchSolution a = BatchSolution.allocate(2, 3);
+            BatchSolution b = BatchSolution.allocate(2, 3);
+            java.util.Arrays.fill(a.weights(), 0.25);
+            java.util.Arrays.fill(b.weights(), 0.25);
+            b.weights()[e] = 0.625;
+            assertEquals(0.375, a.maxWeightDifference(b), 0.0, "difference at weight " + e);
+            assertEquals(0.375, b.maxWeightDifference(a), 0.0, "difference at weight " + e);
+        }
+    }
+
+    /** put then result gives back every field of the result put, at its own index, the others untouched. */
+    @Test
+    void aResultPutIsTheResultReadBack() {
+        BatchSolution s = BatchSolution.allocate(3, 2);
+        RiskBudgetingResult one = new RiskBudgetingResult(new double[] {0.25, 0.75}, new double[] {0.4, 0.6}, 7,
+                3e-11, true, "ccd", 0.125);
+        RiskBudgetingResult two = new RiskBudgetingResult(new double[] {0.5, 0.5}, new double[] {0.3, 0.7}, 40,
+                2e-3, false, "ccd+newton", 0.0625);
+        s.put(1, one);
+        s.put(2, two);
+        for (int k = 1; k <= 2; k++) {
+            RiskBudgetingResult want = k == 1 ? one : two;
+            RiskBudgetingResult got = s.result(k);
+            assertArrayEquals(want.weights(), got.weights(), 0.0, "weights " + k);
+            assertArrayEquals(want.riskContributions(), got.riskContributions(), 0.0, "risk contributions " + k);
+            assertEquals(want.iterations(), got.iterations());
+            assertEquals(want.residual(), got.residual(), 0.0);
+            assertEquals(want.converged(), got.converged());
+            assertEquals(want.solver(), got.solver());
+            assertEquals(want.volatility(), got.volatility(), 0.0);
+        }
+        assertArrayEquals(new double[] {0, 0}, s.result(0).weights(), 0.0, "problem 0 untouched");
+        assertEquals(2, s.unconvergedCount(), "problem 0 (never put) and problem 2");
+        assertEquals(2e-3, s.maxResidual(), 0.0);
+    }
+
+    /**
+     * Windows that follow each other without sharing a row (step = window) do not roll: each is made afresh and
+     * solved cold, so the fused call gives exactly covariance-then-solve's bits, however many windows there are (130
+     * here: windows that overlapped would go in runs of 130/64 = 2, each run's second window warm-started).
+     */
+    @Test
+    void adjacentWindowsDoNotRollEvenInALongBatch() {
+        int n = 4;
+        int window = 6;
+        int rows = 130 * window;
+        double[] r = returns(rows, n, 29);
+        ReturnWindows adjacent = ReturnWindows.rolling(r, rows, n, window, window);
+        assertEquals(130, adjacent.count());
+        assertEquals(1, CpuBackend.rollingRun(adjacent), "adjacent windows share no row");
+        assertEquals(2, CpuBackend.rollingRun(ReturnWindows.rolling(r, rows, n, window, window - 1)),
+                "overlapping by one row: runs of 130/64");
+        double[] budgets = RiskBudgets.equal(n).toArray();
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            BatchSolution twoSteps = cpu.solve(cpu.covariance(adjacent, CovarianceKind.SAMPLE, 0), budgets,
+                    SolverOptions.defaults());
+            BatchSolution fused = cpu.covarianceAndSolve(adjacent, CovarianceKind.SAMPLE, 0, budgets,
+                    SolverOptions.defaults());
+            assertEquals(0, fused.unconvergedCount());
+            assertArrayEquals(twoSteps.weights(), fused.weights(), 0.0);
+            assertArrayEquals(twoSteps.iterations(), fused.iterations());
+        }
+    }
 }

@@ -83,4 +83,27 @@ class NearestPositiveDefiniteTest {
         assertThrows(InvalidInputException.class, () -> NearestPositiveDefinite.clipEigenvalues(new double[] {-1}, 1,
                 1e-6));
     }
+
+    /**
+     * A matrix that is positive definite but whose smallest eigenvalue is below the floor is repaired too, not
+     * passed through. Correlation ρ = 1 − 10⁻¹² has eigenvalues 1 ± ρ with vectors (1, ±1)/√2; the default floor
+     * f = 10⁻¹⁰·(1 + ρ) replaces 1 − ρ, so V diag(f, 1 + ρ) Vᵀ has diagonal (1 + ρ + f)/2 and off-diagonal
+     * (1 + ρ − f)/2, and rescaled to unit diagonal ρ' = (1 − 10⁻¹⁰)/(1 + 10⁻¹⁰) (by hand); its eigenvalue ratio
+     * (1 − ρ')/(1 + ρ') is exactly the floor 10⁻¹⁰. Left unrepaired, ρ would stay 1 − 10⁻¹² (ratio 5·10⁻¹³).
+     */
+    @Test
+    void aPositiveDefiniteMatrixBelowTheFloorIsRepairedToTheFloor() {
+        double rho = 1 - 1e-12;
+        double[][] cov = {{0.01, 0.02 * rho}, {0.02 * rho, 0.04}};
+        CovarianceMatrix tight = CovarianceMatrix.of(cov, List.of("A", "B"));
+        tight.requirePositiveDefinite(); // positive definite already, only below the floor
+        CovarianceMatrix fixed = NearestPositiveDefinite.repair(tight);
+        double want = (1 - 1e-10) / (1 + 1e-10);
+        assertEquals(0.01, fixed.get(0, 0), 1e-17); // σ² back from σ = √0.01: within an ulp or two
+        assertEquals(0.04, fixed.get(1, 1), 1e-17);
+        assertEquals(0.02 * want, fixed.get(0, 1), 1e-14 * 0.02);
+        assertEquals(0.02 * want, fixed.get(1, 0), 1e-14 * 0.02);
+        double[] ev = SymmetricEigen.of(fixed.correlation(), 2).values();
+        assertTrue(ev[0] >= 0.99e-10 * ev[1], Arrays.toString(ev));
+    }
 }

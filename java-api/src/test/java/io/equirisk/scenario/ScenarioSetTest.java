@@ -218,4 +218,28 @@ class ScenarioSetTest {
                     10), CovarianceKind.EWMA, 1.5, RiskBudgets.equal(5).toArray(), SolverOptions.defaults()));
         }
     }
+
+    /**
+     * A slice of a set that does not start at scenario 0 (a --first continuation) holds the scenarios it names:
+     * slice(2, 3) of the set from scenario 10 is scenarios 12 … 14, the same bits as the set drawn from 12 and as
+     * the parent's own scenarios 2 … 4.
+     */
+    @Test
+    void aSliceOfAContinuedSetHoldsItsOwnScenarios() {
+        ScenarioModel model = ScenarioModel.of(SIGMA, MU, ScenarioDistribution.studentT(5));
+        ScenarioSet continued = new ScenarioSet(model, -42, 10, 6, 7);
+        ScenarioSet slice = continued.slice(2, 3);
+        assertEquals(12, slice.first());
+        assertEquals("scenario 12", slice.describe(0));
+        double[] direct = new ScenarioSet(model, -42, 12, 3, 7).returns();
+        double[] parent = continued.returns();
+        double[] part = slice.returns();
+        int per = 7 * 5;
+        assertEquals(direct.length, part.length);
+        for (int i = 0; i < part.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(direct[i]), Double.doubleToRawLongBits(part[i]), "value " + i);
+            assertEquals(Double.doubleToRawLongBits(parent[2 * per + i]), Double.doubleToRawLongBits(part[i]),
+                    "value " + i);
+        }
+    }
 }
