@@ -41,22 +41,12 @@ final class ChartPage {
      */
     static Json lineChart(List<String> x, String yName, boolean stacked, boolean stepped, List<String> names,
                           List<double[]> values) {
-        Json j = new Json().beginObject();
-        j.name("tooltip").beginObject().field("trigger", "axis").endObject();
-        j.name("legend").beginObject().field("type", "scroll").field("top", 0).endObject();
-        j.name("grid").beginObject().field("top", 40).field("left", 70).field("right", 30).field("bottom", 80)
-                .endObject();
-        j.name("xAxis").beginObject().field("type", "category").field("boundaryGap", false).name("data").beginArray();
-        x.forEach(j::value);
-        j.endArray().endObject();
+        Json j = axes("axis", true, x, false);
         j.name("yAxis").beginObject().field("type", "value").field("name", yName).field("scale", !stacked);
         if (stacked) {
             j.field("max", 100);
         }
-        j.endObject();
-        j.name("dataZoom").beginArray().beginObject().field("type", "inside").endObject().beginObject()
-                .field("type", "slider").endObject().endArray();
-        j.name("series").beginArray();
+        j.endObject().name("series").beginArray();
         for (int s = 0; s < names.size(); s++) {
             j.beginObject().field("name", names.get(s)).field("type", "line").field("showSymbol", false);
             if (stacked) {
@@ -65,35 +55,18 @@ final class ChartPage {
             if (stepped) {
                 j.field("step", "end");
             }
-            j.name("data").beginArray();
-            for (double v : values.get(s)) {
-                j.value(v);
-            }
-            j.endArray().endObject();
+            values(j, values.get(s)).endObject();
         }
         return j.endArray().endObject();
     }
 
     /** Bars side by side per category (assets), one series per name, values in y units. */
     static Json barChart(List<String> categories, String yName, List<String> names, List<double[]> values) {
-        Json j = new Json().beginObject();
-        j.name("tooltip").beginObject().field("trigger", "axis").endObject();
-        j.name("legend").beginObject().field("top", 0).endObject();
-        j.name("grid").beginObject().field("top", 40).field("left", 70).field("right", 30).field("bottom", 80)
-                .endObject();
-        j.name("xAxis").beginObject().field("type", "category").name("data").beginArray();
-        categories.forEach(j::value);
-        j.endArray().endObject();
+        Json j = axes("axis", false, categories, true);
         j.name("yAxis").beginObject().field("type", "value").field("name", yName).endObject();
-        j.name("dataZoom").beginArray().beginObject().field("type", "inside").endObject().beginObject()
-                .field("type", "slider").endObject().endArray();
         j.name("series").beginArray();
         for (int s = 0; s < names.size(); s++) {
-            j.beginObject().field("name", names.get(s)).field("type", "bar").name("data").beginArray();
-            for (double v : values.get(s)) {
-                j.value(v);
-            }
-            j.endArray().endObject();
+            values(j.beginObject().field("name", names.get(s)).field("type", "bar"), values.get(s)).endObject();
         }
         return j.endArray().endObject();
     }
@@ -104,17 +77,8 @@ final class ChartPage {
      */
     static Json boxChart(List<String> categories, String yName, String boxName, double[][] boxes, String markerName,
                          double[] markers) {
-        Json j = new Json().beginObject();
-        j.name("tooltip").beginObject().field("trigger", "item").endObject();
-        j.name("legend").beginObject().field("top", 0).endObject();
-        j.name("grid").beginObject().field("top", 40).field("left", 70).field("right", 30).field("bottom", 80)
-                .endObject();
-        j.name("xAxis").beginObject().field("type", "category").name("data").beginArray();
-        categories.forEach(j::value);
-        j.endArray().endObject();
+        Json j = axes("item", false, categories, true);
         j.name("yAxis").beginObject().field("type", "value").field("name", yName).endObject();
-        j.name("dataZoom").beginArray().beginObject().field("type", "inside").endObject().beginObject()
-                .field("type", "slider").endObject().endArray();
         j.name("series").beginArray();
         j.beginObject().field("name", boxName).field("type", "boxplot").name("data").beginArray();
         for (double[] box : boxes) {
@@ -125,12 +89,44 @@ final class ChartPage {
             j.endArray();
         }
         j.endArray().endObject();
-        j.beginObject().field("name", markerName).field("type", "scatter").field("symbol", "diamond")
-                .field("symbolSize", 10).name("data").beginArray();
-        for (double v : markers) {
-            j.value(v);
+        values(j.beginObject().field("name", markerName).field("type", "scatter").field("symbol", "diamond")
+                .field("symbolSize", 10), markers).endObject();
+        return j.endArray().endObject();
+    }
+
+    /**
+     * An option's common part, left open for its y axis and series: the tooltip ({@code trigger}: "axis" or
+     * "item"), a legend (scrolling for many series), the plot's margins, the category axis, and zooming on it.
+     */
+    private static Json axes(String trigger, boolean scrollingLegend, List<String> categories, boolean boundaryGap) {
+        Json j = new Json().beginObject();
+        j.name("tooltip").beginObject().field("trigger", trigger).endObject();
+        j.name("legend").beginObject();
+        if (scrollingLegend) {
+            j.field("type", "scroll");
         }
-        return j.endArray().endObject().endArray().endObject();
+        j.field("top", 0).endObject();
+        j.name("grid").beginObject().field("top", 40).field("left", 70).field("right", 30).field("bottom", 80)
+                .endObject();
+        j.name("xAxis").beginObject().field("type", "category");
+        if (!boundaryGap) {
+            j.field("boundaryGap", false);
+        }
+        j.name("data").beginArray();
+        categories.forEach(j::value);
+        j.endArray().endObject();
+        j.name("dataZoom").beginArray().beginObject().field("type", "inside").endObject().beginObject()
+                .field("type", "slider").endObject().endArray();
+        return j;
+    }
+
+    /** A series' "data" array. */
+    private static Json values(Json series, double[] values) {
+        series.name("data").beginArray();
+        for (double v : values) {
+            series.value(v);
+        }
+        return series.endArray();
     }
 
     /** The whole page. */
