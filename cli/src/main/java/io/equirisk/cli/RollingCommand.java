@@ -329,8 +329,15 @@ final class RollingCommand implements Runnable {
             for (int k = 0; k < count; k++) {
                 rebalanceRows[k] = k * step + window - 1;
             }
-            OutOfSample outOfSample = OutOfSample.of(simpleReturns(returns), rebalanceRows, solution.weights(),
-                    budgets, periods.value(), perWindow || dropped == 0 ? null : all);
+            OutOfSample outOfSample;
+            try {
+                outOfSample = OutOfSample.of(simpleReturns(returns), rebalanceRows, solution.weights(), budgets,
+                        periods.value(), perWindow || dropped == 0 ? null : all);
+            } catch (InvalidInputException e) { /* a held return below −1 (log returns given as --returns): the
+                                                    weights stand; only their out-of-sample summary cannot be made */
+                err.println("equirisk: note: no out-of-sample summary: " + e.getMessage());
+                outOfSample = null;
+            }
             report = new Report(input, dropped, returns.assets(), dates, sizes, perWindow, solution, est.name(),
                     window, step, solving.tolerance, periods, backendName, reason, seconds, difference, outOfSample);
         }
