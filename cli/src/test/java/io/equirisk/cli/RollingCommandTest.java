@@ -326,22 +326,29 @@ class RollingCommandTest {
         Map<String, Object> held = (Map<String, Object>) o.get("weights");
         assertSummary(held, heldReturns(price, priceDates, rows.stream().map(RollingCommandTest::weights).toList(),
                 rows.stream().map(row -> row[0]).toList()), (Double) doc.get("periods_per_year"), "log returns");
+        double[][] logs = syntheticReturns(300, 13);
+        logs[250][1] = -1.5; /* a log return below −1 in a held period: not a simple return anyone can hold */
+        Cli.Result below = Cli.run("rolling", "--returns", writeReturns(logs, -1).toString(), "--window", "100",
+                "--step", "33", "--format", "json");
+        assertEquals(0, below.code(), below.toString());
+        assertTrue(below.err().contains("no out-of-sample summary: return of asset BOND on 2020-09-07")
+                && below.err().contains("is -1.5"), below.err());
+        assertTrue(!((Map<?, ?>) MiniJson.parse(below.out())).containsKey("out_of_sample"), "the weights stand");
         Cli.Result one = Cli.run("rolling", "--prices", prices.toString(), "--window", "299", "--format", "json");
         assertEquals(0, one.code(), one.toString());
         assertTrue(!((Map<?, ?>) MiniJson.parse(one.out())).containsKey("out_of_sample"),
                 "one rebalance, on the last date: nothing held after it");
     }
 
-    @Test
-    void theChartPageDrawsWhatTheOutputsHold() throws Exception {
-        int n = 15; /* more than the chart draws one by one: the smallest three are summed */
-        Random rnd = new Random(21);
+    /** A returns CSV of assets A0 … A(n−1), daily from 2019-01-01: one common factor, volatilities rising with j. */
+    private Path manyAssets(int n, int rows, long seed) {
+        Random rnd = new Random(seed);
         StringBuilder csv = new StringBuilder("date");
         for (int j = 0; j < n; j++) {
             csv.append(",A").append(j);
         }
         csv.append('\n');
-        for (int t = 0; t < 260; t++) {
+        for (int t = 0; t < rows; t++) {
             csv.append(java.time.LocalDate.of(2019, 1, 1).plusDays(t));
             double f = rnd.nextGaussian();
             for (int j = 0; j < n; j++) {
@@ -349,7 +356,13 @@ class RollingCommandTest {
             }
             csv.append('\n');
         }
-        Path in = Cli.write(dir, "r15.csv", csv.toString());
+        return Cli.write(dir, "r" + n + ".csv", csv.toString());
+    }
+
+    @Test
+    void theChartPageDrawsWhatTheOutputsHold() throws Exception {
+        int n = 15; /* more than the chart draws one by one: the smallest three are summed */
+        Path in = manyAssets(n, 260, 21);
         Path out = dir.resolve("w.csv");
         Path page = dir.resolve("rolling.html");
         Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "40", "--output",
@@ -717,21 +730,7 @@ class RollingCommandTest {
     @Test
     void theChartDrawsOneAssetMoreThanItsLimitByItself() throws Exception {
         int n = RollingCommand.CHART_ASSETS + 1;
-        Random rnd = new Random(5);
-        StringBuilder csv = new StringBuilder("date");
-        for (int j = 0; j < n; j++) {
-            csv.append(",A").append(j);
-        }
-        csv.append('\n');
-        for (int t = 0; t < 160; t++) {
-            csv.append(java.time.LocalDate.of(2019, 1, 1).plusDays(t));
-            double f = rnd.nextGaussian();
-            for (int j = 0; j < n; j++) {
-                csv.append(',').append(0.002 * (1 + j) * (0.5 * f + rnd.nextGaussian()));
-            }
-            csv.append('\n');
-        }
-        Path in = Cli.write(dir, "r13.csv", csv.toString());
+        Path in = manyAssets(n, 160, 5);
         Path page = dir.resolve("rolling13.html");
         Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "30", "--chart",
                 page.toString());
