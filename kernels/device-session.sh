@@ -60,6 +60,8 @@
 #   phases       where the batched solve's time goes: tools/phases.sh's cycle counters per phase and Nsight
 #                Compute's stall samples by code region, on the product's code ("Sixth GPU session" in RESULTS.md)
 #   lanes-50/32  compare_libs at N = 50 and 32: entries per lane by n against four ("Entries per lane by n")
+#   cli          the equirisk command's jar on real data: each workload on the CUDA backend with --verify and on the
+#                CPU engine, devices, bench on each backend (cli/gpu-cli-check.sh)
 #   java-tests   the native module's Java tests with the CUDA backend
 #   memcheck     compute-sanitizer memcheck over driver --quick; then racecheck and synccheck over its solves;
 #                window-sanitizers: all three on the covariance and fused groups with EQUIRISK_COV_KERNEL=window
@@ -87,8 +89,12 @@ prepare() {
     mkdir -p "$dev/bin" "$dev/lineinfo"
     echo "== Java: the native module's tests (this also builds both product libraries), the benchmarks jar"
     bash "$root/native/gpu-java-tests.sh" prepare "$dev/java-tests"
-    (cd "$root" && mvn -B -q -DskipTests package -pl benchmarks -am)
+    (cd "$root" && mvn -B -q -DskipTests package -pl benchmarks,cli -am)
     cp "$root/benchmarks/target/benchmarks.jar" "$dev/"
+    # its Java steps load the libraries from -Dequirisk.native.dir (the java-tests tree): without its copies (~7 MB)
+    # .device stays under the device tool's 64 MiB with the command's jar beside it
+    zip -q -d "$dev/benchmarks.jar" 'io/equirisk/native/*'
+    cp "$root/cli/target/equirisk.jar" "$dev/" # the command as users get it, both native libraries inside
     local lib="$dev/$native_rel"
     [[ -f "$lib/libequirisk_cuda.so" ]] || { echo "prepare: no libequirisk_cuda.so was built (nvcc?)" >&2; exit 1; }
     echo "== the phase counters' build of the solve (sm_90), for the step phases"
@@ -152,9 +158,9 @@ prepare() {
         fi
     done
     echo "== a Java runtime for the device (java.base, java.logging, jdk.incubator.vector; JMH needs the management"
-    echo "   modules and jdk.unsupported)"
+    echo "   modules and jdk.unsupported, the command's jar java.sql)"
     "$JAVA_HOME/bin/jlink" --strip-debug \
-        --add-modules java.base,java.logging,java.management,jdk.management,jdk.incubator.vector,jdk.unsupported \
+        --add-modules java.base,java.logging,java.management,jdk.management,jdk.incubator.vector,jdk.unsupported,java.sql \
         --no-header-files --no-man-pages --compress=zip-9 --output "$dev/jdk"
     tar -C "$dev" -czf "$dev/jdk.tgz" jdk
     rm -rf "$dev/jdk"
@@ -278,6 +284,14 @@ run() {
         step "java-one-$wn" 60 "${java[@]}" io.equirisk.bench.GpuBatchComparison 1 "$wn" 7
     done
     step java-vs-cuda 75 "${java[@]}" io.equirisk.bench.GpuBatchComparison "$size" 100 5
+    # the equirisk command as users run it (its jar, its packed libraries): the CUDA backend with --verify against the
+    # CPU engine on real data, devices, and bench on each backend (cli/gpu-cli-check.sh)
+    if [[ -n "${EQUIRISK_SHARED:-}" ]]; then
+        local cli_backend=cuda
+        ((emulation)) && cli_backend=emulation
+        step cli 240 env -u EQUIRISK_PROFILE bash "$root/cli/gpu-cli-check.sh" "$dev/equirisk.jar" "$EQUIRISK_SHARED/data" "$logs/cli" \
+            "$cli_backend"
+    fi
     # rolling rebalancing through the Java API: the Java engine on all cores, window by window (each sliding from
     # the last and solved from its weights), against the CUDA backend's one call per chunk (only the returns go in);
     # predicted 12–15× ("Rolling windows start from the window before" in RESULTS.md)
@@ -401,6 +415,7 @@ run() {
     excerpt driver "checks|FAIL|library:|device 0|races"
     excerpt bench "GPU call|covariance|solve|rolling|scenarios|mirrored|page-locked|refused|failed"
     excerpt java-vs-cuda "problems|cpu|cuda|profile" 24
+    excerpt cli "^cli |converged|FAIL|^(sample covariance|single ERC|batch ERC|rolling ERC|Monte Carlo|machine|backend) " 60
     excerpt java-rolling "windows|cpu|cuda" 6
     excerpt java-scenarios "scenarios of|cpu|cuda" 12
     excerpt newton "solve|rolling|scenarios|cannot|failed" 16
@@ -437,7 +452,7 @@ run() {
     printf '%-13s %-28s %6s  %s\n' step status s log
     printf '%s\n' "${steps[@]}"
     # the device tool brings back at most 8 files: the logs travel as one archive
-    (cd "$logs" && tar -czf logs.tgz -- *.log && rm -f -- *.log)
+    (cd "$logs" && tar -czf logs.tgz -- *.log $([[ -d cli ]] && echo cli) && rm -rf -- *.log cli)
     find "$dev" \( -name '*.so' -o -name sweep_pairs \) -delete # libs.tar.xz keeps them
 }
 

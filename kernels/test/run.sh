@@ -8,7 +8,7 @@
 #                          vectors) in global memory; all checks again with 300 kB of emulated device memory so
 #                          every batch is chunked (--expect-chunking asserts it); two contexts planning at once (--only races,
 #                          80 MB); the GPU tools (tools/*.cpp include the driver)
-#                          compiled, device-session.sh and phases.sh parsed, phase_clocks.py's anchors applied,
+#                          compiled, device-session.sh, phases.sh and cli/gpu-cli-check.sh parsed, phase_clocks.py's anchors applied,
 #                          tools/sweep_pairs.cu built over the emulation and run
 #   run.sh --lib cuda      the CUDA library (needs a GPU)
 #   run.sh --tsan          emulation library and driver built with ThreadSanitizer
@@ -104,6 +104,7 @@ if [[ "$lib" == emu && -z "$sanitize" ]]; then
     bash -n "$here/device-session.sh"
     bash -n "$here/tools/phases.sh"
     bash -n "$here/tools/kernel_ncu.sh"
+    bash -n "$here/../cli/gpu-cli-check.sh"
     # phases.sh instruments a copy of solve.cu at exact lines: the anchors must follow the code
     if command -v python3 > /dev/null; then
         cp "$here/src/solve.cu" "$out/solve_phases.cu"
