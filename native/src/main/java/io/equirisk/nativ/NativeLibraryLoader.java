@@ -65,6 +65,28 @@ public final class NativeLibraryLoader {
         return LOADED.computeIfAbsent(kind, NativeLibraryLoader::loadOnce);
     }
 
+    /**
+     * Whether {@code kind} is there to load, without loading it: in {@value #DIR_PROPERTY} when that is set, else among
+     * this platform's resources. Cheap: nothing is read or extracted (a probe that needs no library asks this first).
+     */
+    public static boolean packaged(LibraryKind kind) {
+        return packaged(kind, System.getProperty(DIR_PROPERTY));
+    }
+
+    /** {@link #packaged(LibraryKind)} with {@code dir} as the value of {@value #DIR_PROPERTY} (null: unset). */
+    static boolean packaged(LibraryKind kind, String dir) {
+        if (dir != null && !dir.isBlank()) {
+            try {
+                return Files.isRegularFile(Path.of(dir).toAbsolutePath().resolve(kind.fileName()));
+            } catch (java.nio.file.InvalidPathException e) {
+                return true; // load says what is wrong with it
+            }
+        }
+        String platform = platform();
+        return platform != null && NativeLibraryLoader.class.getClassLoader()
+                .getResource(RESOURCE_ROOT + platform + "/" + kind.fileName()) != null;
+    }
+
     /** The platform folder of the resources, or null where no library is built for this platform. */
     static String platform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);

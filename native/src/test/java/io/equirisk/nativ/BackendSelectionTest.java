@@ -63,22 +63,62 @@ class BackendSelectionTest {
         assertTrue(e.getMessage().contains(cuda.reason()), e.getMessage());
     }
 
-    /** On a machine where the CUDA library was built but no driver is installed, the reason says so. */
+    /** What is missing on this machine, the library, the driver or a device, is what the reason names. */
     @Test
     void cudaReasonNamesWhatIsMissing() {
         BackendProvider.Availability cuda = new CudaBackendProvider().probe();
-        NativeLibraryLoader.Result lib = NativeLibraryLoader.load(LibraryKind.CUDA);
-        if (!lib.loaded()) {
+        boolean driver = java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/dev/dxg"));
+        if (!NativeLibraryLoader.packaged(LibraryKind.CUDA)) {
+            assertFalse(cuda.available());
             assertTrue(cuda.reason().contains("libequirisk_cuda.so"), cuda.reason());
-        } else if (!cuda.available()) {
-            /* error 35 without device nodes is reported as no driver; any other failure names the device */
-            boolean noDriver = cuda.reason().contains("CUDA error 35")
-                    && !java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"));
-            assertTrue(cuda.reason().startsWith("no ") && cuda.reason().contains(noDriver
-                    ? "no NVIDIA GPU driver on this machine" : "CUDA device"), cuda.reason());
-            assertEquals(0, lib.library().deviceCount().count());
+        } else if (!driver) {
+            assertEquals("no NVIDIA GPU driver on this machine (no /dev/nvidiactl; the CUDA library was not loaded)",
+                    cuda.reason());
         } else {
-            assertTrue(cuda.reason().matches(".+, compute \\d+\\.\\d+, [0-9.]+ GiB, driver .+"), cuda.reason());
+            NativeLibraryLoader.Result lib = NativeLibraryLoader.load(LibraryKind.CUDA);
+            if (!lib.loaded()) {
+                assertTrue(cuda.reason().contains("libequirisk_cuda.so"), cuda.reason());
+            } else if (!cuda.available()) {
+                assertTrue(cuda.reason().startsWith("no ") && cuda.reason().contains("CUDA device"), cuda.reason());
+                assertEquals(0, lib.library().deviceCount().count());
+            } else {
+                assertTrue(cuda.reason().matches(".+, compute \\d+\\.\\d+, [0-9.]+ GiB, driver .+"), cuda.reason());
+            }
+        }
+    }
+
+    /**
+     * Without the driver's device nodes the probe answers without loading the library (~0.5 s of a command's start
+     * where there is no GPU); with either node, or without the library to load, it asks the loader, whose reason it
+     * gives.
+     */
+    @Test
+    void withoutTheDriversDeviceNodesTheLibraryIsNotLoaded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dev)
+            throws java.io.IOException {
+        java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<NativeLibraryLoader.Result> loader = () -> {
+            loads.incrementAndGet();
+            return NativeLibraryLoader.Result.failed("libequirisk_cuda.so: the test loader's answer");
+        };
+        BackendProvider.Availability none = new CudaBackendProvider(dev, () -> true, loader).probe();
+        assertFalse(none.available());
+        assertEquals("no NVIDIA GPU driver on this machine (no " + dev.resolve("nvidiactl")
+                + "; the CUDA library was not loaded)", none.reason());
+        assertEquals(0, loads.get(), "no device nodes: the library is not loaded");
+
+        BackendProvider.Availability notBuilt = new CudaBackendProvider(dev, () -> false, loader).probe();
+        assertEquals("libequirisk_cuda.so: the test loader's answer", notBuilt.reason(),
+                "a library that is not there is named, driver or not");
+        assertEquals(1, loads.get());
+
+        for (String node : CudaBackendProvider.DRIVER_NODES) {
+            java.nio.file.Path p = java.nio.file.Files.createFile(dev.resolve(node));
+            int before = loads.get();
+            BackendProvider.Availability a = new CudaBackendProvider(dev, () -> true, loader).probe();
+            assertEquals(before + 1, loads.get(), "/dev/" + node + " present: the library is loaded");
+            assertEquals("libequirisk_cuda.so: the test loader's answer", a.reason());
+            java.nio.file.Files.delete(p);
         }
     }
 

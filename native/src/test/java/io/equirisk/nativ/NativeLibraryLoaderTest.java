@@ -13,6 +13,7 @@ import java.util.Arrays;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +96,23 @@ class NativeLibraryLoaderTest {
         NativeLibraryLoader.removeStale(p.getParent(), "libequirisk_emu", p.resolveSibling(otherVersion));
         assertTrue(Files.exists(p), "another version's clean-up must leave a copy just reused");
         Files.delete(p);
+    }
+
+    /**
+     * Whether a library is there to load is answered without loading it: from the named directory when one is given
+     * (the file, not the folder), else from the resources, where the emulation library always is.
+     */
+    @Test
+    void packagedLooksWithoutLoading(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        assertFalse(NativeLibraryLoader.packaged(LibraryKind.EMULATION, dir.toString()));
+        Files.createDirectory(dir.resolve(LibraryKind.EMULATION.fileName()));
+        assertFalse(NativeLibraryLoader.packaged(LibraryKind.EMULATION, dir.toString()), "a folder is no library");
+        Path cuda = Files.writeString(dir.resolve(LibraryKind.CUDA.fileName()), "not even a library");
+        assertTrue(NativeLibraryLoader.packaged(LibraryKind.CUDA, dir.toString()), "there to load (load judges it)");
+        assertTrue(Files.exists(cuda));
+        assertTrue(NativeLibraryLoader.packaged(LibraryKind.EMULATION, null), "the emulation library is always built");
+        assertEquals(NativeLibraryLoader.packaged(LibraryKind.EMULATION, null),
+                NativeLibraryLoader.packaged(LibraryKind.EMULATION, "  "), "a blank directory is none");
     }
 
     /** An extraction that fails says why, and where else the libraries can go. */
