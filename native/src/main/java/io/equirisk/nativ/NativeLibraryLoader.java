@@ -14,12 +14,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 
 /**
  * Finds, extracts and loads the native libraries, once per JVM and kind.
@@ -27,10 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The libraries travel as resources {@code io/equirisk/native/linux-x86_64/libequirisk_{cuda,emu}.so} of the
  * equirisk-kernels jar. A library is written to {@code ${java.io.tmpdir}/equirisk-<uid>/} (a directory only its owner
  * may use, named and checked by numeric user id: a container's user often has no name, and the JDK calls every such
- * user "?") under a name carrying the SHA-256 of its content, by writing a temporary file and moving it atomically,
- * so concurrent JVMs never see half a file and a rebuilt library never reuses a stale one; an existing file with
- * the right content is reused, and other versions' files and abandoned temporary files over an hour old are deleted
- * (an upgrade left 18 MB behind each time; a process that has one loaded keeps its mapping). It is then loaded by
+ * user "?") under a name carrying its size and CRC-32 ({@link Image}), by writing a temporary file and moving it
+ * atomically, so concurrent JVMs never see half a file and a rebuilt library does not reuse a stale one; an existing
+ * file with the right content is reused (found from the jar's directory, without reading the resource), and other
+ * versions' files and abandoned temporary files over an hour old are deleted (an upgrade left 18 MB behind each
+ * time; a process that has one loaded keeps its mapping). It is then loaded by
  * path with {@link SymbolLookup#libraryLookup(Path, Arena)}.
  *
  * <p>The system property {@value #DIR_PROPERTY} names a directory to load the libraries from instead (a build tree,
@@ -109,19 +109,16 @@ public final class NativeLibraryLoader {
                         + System.getProperty("os.arch") + " (built for linux-x86_64 only)");
             }
             String resource = RESOURCE_ROOT + platform + "/" + kind.fileName();
-            byte[] bytes;
-            try (InputStream in = NativeLibraryLoader.class.getClassLoader().getResourceAsStream(resource)) {
-                if (in == null) {
-                    return Result.failed(kind.fileName() + " not built (" + kind.whyUsuallyMissing() + ")");
-                }
-                bytes = in.readAllBytes();
+            ClassLoader loader = NativeLibraryLoader.class.getClassLoader();
+            if (loader.getResource(resource) == null) {
+                return Result.failed(kind.fileName() + " not built (" + kind.whyUsuallyMissing() + ")");
             }
-            Path path = extract(kind, bytes);
+            Path path = extractResource(kind, loader, resource);
             Result r = bind(kind, path, WHERE_ELSE);
             if (!r.loaded() && !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
                 // removed between extraction and load by another version's clean-up of a copy it took for stale:
                 // written again, once (a failure cached here would leave this JVM without the library)
-                r = bind(kind, extract(kind, bytes), WHERE_ELSE);
+                r = bind(kind, extract(kind, readResource(loader, resource)), WHERE_ELSE);
             }
             return r;
         } catch (IOException e) {
@@ -191,26 +188,96 @@ public final class NativeLibraryLoader {
         return new Result(new NativeLibrary(kind, path, api), "loaded from " + path);
     }
 
-    /** Writes the library under a content-hashed name in the user's private temp folder, or reuses it. */
-    static Path extract(LibraryKind kind, byte[] bytes) throws IOException {
-        String hash = sha256(bytes);
-        Path dir = privateDirectory();
-        String stem = kind.fileName().substring(0, kind.fileName().length() - ".so".length());
-        Path target = dir.resolve(stem + "-" + hash.substring(0, 24) + ".so");
-        removeStale(dir, stem, target);
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length) {
-            // renewed before it is checked and loaded: another version's JVM takes a copy last written over an hour
-            // ago for stale, and deleted one this JVM had checked before it could load it
-            try {
-                Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
-            } catch (IOException ignored) {
-                // gone already: written again below
+    /**
+     * The identity of a library image: its size and CRC-32, which a jar's directory lists for every entry, so that a
+     * copy extracted before is found without inflating the resource (~0.2 s for the CUDA library's 18 MB in a fresh
+     * JVM) or hashing it twice with SHA-256 (another ~0.2 s). Two builds of the same size whose CRCs collide (a chance
+     * of 2⁻³²) would share a name; the loaded library's ABI version and kind are checked all the same.
+     */
+    record Image(long size, long crc) {
+        static Image of(byte[] bytes) {
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            return new Image(bytes.length, crc.getValue());
+        }
+
+        String fileName(String stem) {
+            return stem + "-" + HexFormat.of().toHexDigits((int) crc) + "-" + size + ".so";
+        }
+
+        /** Whether the file at {@code path} holds this image (its size, then its CRC-32 read in 1 MiB blocks). */
+        boolean isAt(Path path) throws IOException {
+            if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.size(path) != size) {
+                return false;
             }
-            if (sha256(Files.readAllBytes(target)).equals(hash)) {
+            CRC32 crc32 = new CRC32();
+            byte[] block = new byte[1 << 20];
+            try (InputStream in = Files.newInputStream(path)) {
+                for (int k; (k = in.read(block)) > 0; ) {
+                    crc32.update(block, 0, k);
+                }
+            }
+            return crc32.getValue() == crc;
+        }
+    }
+
+    /** How many times a library resource was read whole (lets tests prove that a reuse reads none). */
+    static final java.util.concurrent.atomic.AtomicLong RESOURCE_READS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The library resource extracted: the copy already in the private folder when the jar's directory names its
+     * image and the copy holds it, else the resource read and {@linkplain #extract written}.
+     */
+    static Path extractResource(LibraryKind kind, ClassLoader loader, String resource) throws IOException {
+        Image listed = listedImage(loader, resource);
+        if (listed != null) {
+            Path target = target(kind, listed);
+            if (reusable(target, listed)) {
                 return target;
             }
         }
-        Path tmp = Files.createTempFile(dir, stem + "-", ".tmp");
+        return extract(kind, readResource(loader, resource));
+    }
+
+    /** The resource's size and CRC-32 from its jar's directory, or null (not in a jar, or not listed there). */
+    static Image listedImage(ClassLoader loader, String resource) {
+        java.net.URL url = loader.getResource(resource);
+        if (url == null || !"jar".equals(url.getProtocol())) {
+            return null;
+        }
+        try {
+            if (!(url.openConnection() instanceof java.net.JarURLConnection connection)) {
+                return null;
+            }
+            connection.setUseCaches(false); // a JarFile of our own, closed here
+            try (java.util.jar.JarFile jar = connection.getJarFile()) {
+                java.util.jar.JarEntry entry = jar.getJarEntry(connection.getEntryName());
+                return entry == null || entry.getSize() < 0 || entry.getCrc() < 0 ? null
+                        : new Image(entry.getSize(), entry.getCrc());
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // read and extracted the long way
+        }
+    }
+
+    static byte[] readResource(ClassLoader loader, String resource) throws IOException {
+        RESOURCE_READS.incrementAndGet();
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new java.nio.file.NoSuchFileException(resource);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** Writes the library under a name carrying its size and CRC-32 in the user's private temp folder, or reuses it. */
+    static Path extract(LibraryKind kind, byte[] bytes) throws IOException {
+        Image image = Image.of(bytes);
+        Path target = target(kind, image);
+        if (reusable(target, image)) {
+            return target;
+        }
+        Path tmp = Files.createTempFile(target.getParent(), stem(kind) + "-", ".tmp");
         try {
             Files.write(tmp, bytes);
             try {
@@ -222,6 +289,37 @@ public final class NativeLibraryLoader {
             Files.deleteIfExists(tmp);
         }
         return target;
+    }
+
+    private static String stem(LibraryKind kind) {
+        return kind.fileName().substring(0, kind.fileName().length() - ".so".length());
+    }
+
+    /** Where {@code image} of {@code kind} goes in the private folder; other versions' stale files are removed. */
+    private static Path target(LibraryKind kind, Image image) throws IOException {
+        Path dir = privateDirectory();
+        Path target = dir.resolve(image.fileName(stem(kind)));
+        removeStale(dir, stem(kind), target);
+        return target;
+    }
+
+    /** Whether {@code target} holds {@code image}; a copy that does is renewed first, then checked. */
+    private static boolean reusable(Path target, Image image) throws IOException {
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) || Files.size(target) != image.size()) {
+            return false;
+        }
+        // renewed before it is checked and loaded: another version's JVM takes a copy last written over an hour ago
+        // for stale, and deleted one this JVM had checked before it could load it
+        try {
+            Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        } catch (IOException ignored) {
+            return false; // gone already: written again
+        }
+        try {
+            return image.isAt(target);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
+        }
     }
 
     /** Files older than this that are not the library being loaded go: another version's, or a killed write's. */
@@ -308,13 +406,5 @@ public final class NativeLibraryLoader {
             }
         }
         return dir;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
     }
 }

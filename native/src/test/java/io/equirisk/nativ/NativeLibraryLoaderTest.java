@@ -28,11 +28,17 @@ class NativeLibraryLoaderTest {
         Path pa = NativeLibraryLoader.extract(LibraryKind.EMULATION, a);
         Path pb = NativeLibraryLoader.extract(LibraryKind.EMULATION, b);
         assertNotEquals(pa, pb, "different content, different file");
-        assertTrue(pa.getFileName().toString().matches("libequirisk_emu-[0-9a-f]{24}\\.so"), pa.toString());
+        assertEquals("libequirisk_emu-" + String.format("%08x", crc32(a)) + "-" + a.length + ".so",
+                pa.getFileName().toString());
         assertArrayEquals(a, Files.readAllBytes(pa));
         assertEquals(pa, NativeLibraryLoader.extract(LibraryKind.EMULATION, a), "same content is reused");
-        // a damaged file under the right name is replaced, not trusted
+        // a damaged file under the right name is replaced, not trusted: shorter, or as long with a byte changed
         Files.write(pa, Arrays.copyOf(a, a.length - 3));
+        assertEquals(pa, NativeLibraryLoader.extract(LibraryKind.EMULATION, a));
+        assertArrayEquals(a, Files.readAllBytes(pa));
+        byte[] flipped = a.clone();
+        flipped[5] ^= 1;
+        Files.write(pa, flipped);
         assertEquals(pa, NativeLibraryLoader.extract(LibraryKind.EMULATION, a));
         assertArrayEquals(a, Files.readAllBytes(pa));
         try (var left = Files.list(pa.getParent())) {
@@ -92,7 +98,8 @@ class NativeLibraryLoaderTest {
         Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(
                 java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
         assertEquals(p, NativeLibraryLoader.extract(LibraryKind.EMULATION, image), "reused");
-        String otherVersion = p.getFileName().toString().replaceFirst("-[0-9a-f]{24}", "-" + "0".repeat(24));
+        String otherVersion = p.getFileName().toString().replaceFirst("-[0-9a-f]{8}-", "-00000000-");
+        assertNotEquals(p.getFileName().toString(), otherVersion);
         NativeLibraryLoader.removeStale(p.getParent(), "libequirisk_emu", p.resolveSibling(otherVersion));
         assertTrue(Files.exists(p), "another version's clean-up must leave a copy just reused");
         Files.delete(p);
@@ -113,6 +120,57 @@ class NativeLibraryLoaderTest {
         assertTrue(NativeLibraryLoader.packaged(LibraryKind.EMULATION, null), "the emulation library is always built");
         assertEquals(NativeLibraryLoader.packaged(LibraryKind.EMULATION, null),
                 NativeLibraryLoader.packaged(LibraryKind.EMULATION, "  "), "a blank directory is none");
+    }
+
+    /**
+     * From a jar, a copy extracted before is found by the size and CRC-32 the jar's directory lists, without reading
+     * the resource; a copy damaged since is written again from it; a resource not in a jar is read each time.
+     */
+    @Test
+    void aJarsLibraryIsReusedWithoutReadingTheResource(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        byte[] image = ("a library image in a jar, " + System.nanoTime()).getBytes();
+        String resource = "io/equirisk/native/test/" + LibraryKind.EMULATION.fileName();
+        Path jar = dir.resolve("lib.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry(resource));
+            out.write(image);
+            out.closeEntry();
+        }
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, null)) {
+            assertEquals(new NativeLibraryLoader.Image(image.length, crc32(image)),
+                    NativeLibraryLoader.listedImage(loader, resource), "the jar's directory lists size and CRC-32");
+            long reads = NativeLibraryLoader.RESOURCE_READS.get();
+            Path p = NativeLibraryLoader.extractResource(LibraryKind.EMULATION, loader, resource);
+            assertArrayEquals(image, Files.readAllBytes(p));
+            assertEquals(reads + 1, NativeLibraryLoader.RESOURCE_READS.get(), "first time: read and written");
+            assertEquals(p, NativeLibraryLoader.extractResource(LibraryKind.EMULATION, loader, resource));
+            assertEquals(reads + 1, NativeLibraryLoader.RESOURCE_READS.get(), "reused: the resource is not read");
+            byte[] damaged = image.clone();
+            damaged[0] ^= 1;
+            Files.write(p, damaged);
+            assertEquals(p, NativeLibraryLoader.extractResource(LibraryKind.EMULATION, loader, resource));
+            assertArrayEquals(image, Files.readAllBytes(p), "a damaged copy is written again");
+            assertEquals(reads + 2, NativeLibraryLoader.RESOURCE_READS.get());
+            assertEquals(p, NativeLibraryLoader.extract(LibraryKind.EMULATION, image), "the same name either way");
+            Files.delete(p);
+        }
+        Path classes = Files.createDirectories(dir.resolve("classes").resolve(resource).getParent());
+        Files.write(classes.resolve(LibraryKind.EMULATION.fileName()), image);
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.resolve("classes").toUri().toURL()},
+                null)) {
+            assertEquals(null, NativeLibraryLoader.listedImage(loader, resource), "a folder lists no CRC");
+            long reads = NativeLibraryLoader.RESOURCE_READS.get();
+            Path p = NativeLibraryLoader.extractResource(LibraryKind.EMULATION, loader, resource);
+            assertArrayEquals(image, Files.readAllBytes(p));
+            assertEquals(reads + 1, NativeLibraryLoader.RESOURCE_READS.get());
+            Files.delete(p);
+        }
+    }
+
+    private static long crc32(byte[] bytes) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        return crc.getValue();
     }
 
     /** An extraction that fails says why, and where else the libraries can go. */

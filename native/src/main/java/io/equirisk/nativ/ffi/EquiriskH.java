@@ -85,27 +85,27 @@ public final class EquiriskH {
             C_POINTER, C_INT, C_DOUBLE, C_INT, C_INT,
             C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
 
-    private final MethodHandle erAbiVersion;
-    private final MethodHandle erLibraryKind;
-    private final MethodHandle erLastError;
-    private final MethodHandle erDeviceCount;
-    private final MethodHandle erDeviceInfoGet;
-    private final MethodHandle erContextCreate;
-    private final MethodHandle erContextDestroy;
-    private final MethodHandle erContextStaging;
-    private final MethodHandle erCovariance;
-    private final MethodHandle erCovarianceCritical;
-    private final MethodHandle erSolve;
-    private final MethodHandle erSolveCritical;
-    private final MethodHandle erSolvePacked;
-    private final MethodHandle erCovarianceSolve;
-    private final MethodHandle erScenarios;
-    private final MethodHandle erScenarioSolve;
-    private final MethodHandle erBootstrapSolve;
+    private final Downcall erAbiVersion;
+    private final Downcall erLibraryKind;
+    private final Downcall erLastError;
+    private final Downcall erDeviceCount;
+    private final Downcall erDeviceInfoGet;
+    private final Downcall erContextCreate;
+    private final Downcall erContextDestroy;
+    private final Downcall erContextStaging;
+    private final Downcall erCovariance;
+    private final Downcall erCovarianceCritical;
+    private final Downcall erSolve;
+    private final Downcall erSolveCritical;
+    private final Downcall erSolvePacked;
+    private final Downcall erCovarianceSolve;
+    private final Downcall erScenarios;
+    private final Downcall erScenarioSolve;
+    private final Downcall erBootstrapSolve;
     private final AtomicLong downcalls = new AtomicLong();
 
     /**
-     * Binds every function of the header in {@code lookup}.
+     * Binds every function of the header in {@code lookup} (each symbol found now, its handle made on first use).
      *
      * @throws java.util.NoSuchElementException if the library lacks one of them
      */
@@ -132,10 +132,37 @@ public final class EquiriskH {
         erBootstrapSolve = bind(lookup, "er_bootstrap_solve", ER_BOOTSTRAP_SOLVE_DESC);
     }
 
-    private static MethodHandle bind(SymbolLookup lookup, String name, FunctionDescriptor d, Linker.Option... opts) {
+    private static Downcall bind(SymbolLookup lookup, String name, FunctionDescriptor d, Linker.Option... opts) {
         MemorySegment address = lookup.find(name).orElseThrow(
                 () -> new java.util.NoSuchElementException("symbol " + name + " not found in the library"));
-        return LINKER.downcallHandle(address, d, opts);
+        return new Downcall(address, d, opts);
+    }
+
+    /**
+     * A function's downcall handle, made on its first call: making all seventeen when the library loaded took
+     * ~0.13 s of a fresh JVM's start, most of it for functions a command never calls. The symbol is looked up at
+     * load, so a library that lacks one is still refused there. Two threads may both make it; either handle serves.
+     */
+    private static final class Downcall {
+        private final MemorySegment address;
+        private final FunctionDescriptor descriptor;
+        private final Linker.Option[] options;
+        private volatile MethodHandle handle;
+
+        Downcall(MemorySegment address, FunctionDescriptor descriptor, Linker.Option... options) {
+            this.address = address;
+            this.descriptor = descriptor;
+            this.options = options;
+        }
+
+        MethodHandle handle() {
+            MethodHandle h = handle;
+            if (h == null) {
+                h = LINKER.downcallHandle(address, descriptor, options);
+                handle = h;
+            }
+            return h;
+        }
     }
 
     /** How many downcalls these bindings have made (lets tests prove that rejected input never reached C). */
@@ -148,7 +175,7 @@ public final class EquiriskH {
     public int er_abi_version() {
         downcalls.incrementAndGet();
         try {
-            return (int) erAbiVersion.invokeExact();
+            return (int) erAbiVersion.handle().invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -159,7 +186,7 @@ public final class EquiriskH {
     public String er_library_kind() {
         downcalls.incrementAndGet();
         try {
-            return cString((MemorySegment) erLibraryKind.invokeExact());
+            return cString((MemorySegment) erLibraryKind.handle().invokeExact());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -171,7 +198,7 @@ public final class EquiriskH {
     public String er_last_error() {
         downcalls.incrementAndGet();
         try {
-            return cString((MemorySegment) erLastError.invokeExact());
+            return cString((MemorySegment) erLastError.handle().invokeExact());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -182,7 +209,7 @@ public final class EquiriskH {
     public int er_device_count(MemorySegment count) {
         downcalls.incrementAndGet();
         try {
-            return (int) erDeviceCount.invokeExact(count);
+            return (int) erDeviceCount.handle().invokeExact(count);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -193,7 +220,7 @@ public final class EquiriskH {
     public int er_device_info_get(int device, MemorySegment info) {
         downcalls.incrementAndGet();
         try {
-            return (int) erDeviceInfoGet.invokeExact(device, info);
+            return (int) erDeviceInfoGet.handle().invokeExact(device, info);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -204,7 +231,7 @@ public final class EquiriskH {
     public int er_context_create(int device, MemorySegment ctxOut) {
         downcalls.incrementAndGet();
         try {
-            return (int) erContextCreate.invokeExact(device, ctxOut);
+            return (int) erContextCreate.handle().invokeExact(device, ctxOut);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -215,7 +242,7 @@ public final class EquiriskH {
     public int er_context_destroy(MemorySegment ctx) {
         downcalls.incrementAndGet();
         try {
-            return (int) erContextDestroy.invokeExact(ctx);
+            return (int) erContextDestroy.handle().invokeExact(ctx);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -226,7 +253,7 @@ public final class EquiriskH {
     public int er_context_staging(MemorySegment ctx, long bytes, MemorySegment areaOut) {
         downcalls.incrementAndGet();
         try {
-            return (int) erContextStaging.invokeExact(ctx, bytes, areaOut);
+            return (int) erContextStaging.handle().invokeExact(ctx, bytes, areaOut);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -249,12 +276,12 @@ public final class EquiriskH {
         return covariance(erCovarianceCritical, ctx, returns, rows, n, starts, count, window, kind, lambda, covOut);
     }
 
-    private int covariance(MethodHandle h, MemorySegment ctx, MemorySegment returns, long rows, long n,
+    private int covariance(Downcall h, MemorySegment ctx, MemorySegment returns, long rows, long n,
                            MemorySegment starts, long count, long window, int kind, double lambda,
                            MemorySegment covOut) {
         downcalls.incrementAndGet();
         try {
-            return (int) h.invokeExact(ctx, returns, rows, n, starts, count, window, kind, lambda, covOut);
+            return (int) h.handle().invokeExact(ctx, returns, rows, n, starts, count, window, kind, lambda, covOut);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -295,14 +322,14 @@ public final class EquiriskH {
                 weightsOut, rcOut, iterationsOut, residualOut, convergedOut, solverUsedOut, volatilityOut);
     }
 
-    private int solve(MethodHandle h, MemorySegment ctx, MemorySegment cov, MemorySegment budgets, int budgetsShared,
+    private int solve(Downcall h, MemorySegment ctx, MemorySegment cov, MemorySegment budgets, int budgetsShared,
                       long batch, long n, double tol, int maxIter, int solver, MemorySegment weightsOut,
                       MemorySegment rcOut, MemorySegment iterationsOut, MemorySegment residualOut,
                       MemorySegment convergedOut, MemorySegment solverUsedOut, MemorySegment volatilityOut) {
         downcalls.incrementAndGet();
         try {
-            return (int) h.invokeExact(ctx, cov, budgets, budgetsShared, batch, n, tol, maxIter, solver, weightsOut,
-                    rcOut, iterationsOut, residualOut, convergedOut, solverUsedOut, volatilityOut);
+            return (int) h.handle().invokeExact(ctx, cov, budgets, budgetsShared, batch, n, tol, maxIter, solver,
+                    weightsOut, rcOut, iterationsOut, residualOut, convergedOut, solverUsedOut, volatilityOut);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -323,8 +350,8 @@ public final class EquiriskH {
                                    MemorySegment volatilityOut, MemorySegment covOut) {
         downcalls.incrementAndGet();
         try {
-            return (int) erCovarianceSolve.invokeExact(ctx, returns, rows, n, starts, count, window, kind, lambda,
-                    budgets, budgetsShared, tol, maxIter, solver, weightsOut, rcOut, iterationsOut, residualOut,
+            return (int) erCovarianceSolve.handle().invokeExact(ctx, returns, rows, n, starts, count, window, kind,
+                    lambda, budgets, budgetsShared, tol, maxIter, solver, weightsOut, rcOut, iterationsOut, residualOut,
                     convergedOut, solverUsedOut, volatilityOut, covOut);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -339,7 +366,8 @@ public final class EquiriskH {
                             long count, long rows, int dof, MemorySegment returnsOut) {
         downcalls.incrementAndGet();
         try {
-            return (int) erScenarios.invokeExact(ctx, chol, mean, n, seed, first, count, rows, dof, returnsOut);
+            return (int) erScenarios.handle().invokeExact(ctx, chol, mean, n, seed, first, count, rows, dof,
+                    returnsOut);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -360,8 +388,8 @@ public final class EquiriskH {
                                  MemorySegment volatilityOut, MemorySegment covOut) {
         downcalls.incrementAndGet();
         try {
-            return (int) erScenarioSolve.invokeExact(ctx, chol, mean, n, seed, first, count, rows, dof, kind, lambda,
-                    budgets, budgetsShared, tol, maxIter, solver, weightsOut, rcOut, iterationsOut, residualOut,
+            return (int) erScenarioSolve.handle().invokeExact(ctx, chol, mean, n, seed, first, count, rows, dof, kind,
+                    lambda, budgets, budgetsShared, tol, maxIter, solver, weightsOut, rcOut, iterationsOut, residualOut,
                     convergedOut, solverUsedOut, volatilityOut, covOut);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -383,8 +411,8 @@ public final class EquiriskH {
                                   MemorySegment volatilityOut, MemorySegment covOut) {
         downcalls.incrementAndGet();
         try {
-            return (int) erBootstrapSolve.invokeExact(ctx, history, historyRows, n, block, seed, first, count, rows,
-                    kind, lambda, budgets, budgetsShared, tol, maxIter, solver, weightsOut, rcOut, iterationsOut,
+            return (int) erBootstrapSolve.handle().invokeExact(ctx, history, historyRows, n, block, seed, first, count,
+                    rows, kind, lambda, budgets, budgetsShared, tol, maxIter, solver, weightsOut, rcOut, iterationsOut,
                     residualOut, convergedOut, solverUsedOut, volatilityOut, covOut);
         } catch (Throwable t) {
             throw rethrow(t);
