@@ -391,17 +391,28 @@ final class RollingCommand implements Runnable {
         for (int k0 = 0; k0 < count; k0 += per) {
             int k1 = Math.min(count, k0 + per);
             progress.update("estimating and solving windows " + (k0 + 1) + "–" + k1 + " of " + count);
-            List<CovarianceMatrix> covariances = new ArrayList<>(k1 - k0);
-            for (int k = k0; k < k1; k++) {
+            // the chunk's windows estimated side by side (a window's own product uses the same pool, so the machine is
+            // not oversubscribed); a failure is reported for the earliest window, as one after another would
+            CovarianceMatrix[] estimated = new CovarianceMatrix[k1 - k0];
+            InvalidInputException[] failed = new InvalidInputException[k1 - k0];
+            int first = k0;
+            java.util.stream.IntStream.range(k0, k1).parallel().forEach(k -> {
                 try {
                     Returns w = returns.rows(k * step, k * step + window);
-                    covariances.add(members == null ? est.estimate(w, MissingValuePolicy.DROP_INCOMPLETE_ROWS)
-                            : membersCovariance(w, members.members()[k], est));
+                    estimated[k - first] = members == null
+                            ? est.estimate(w, MissingValuePolicy.DROP_INCOMPLETE_ROWS)
+                            : membersCovariance(w, members.members()[k], est);
                 } catch (InvalidInputException e) {
-                    throw new InvalidInputException("window " + (k + 1) + " (ending " + returns.dates().get(k * step
-                            + window - 1) + "): " + e.getMessage());
+                    failed[k - first] = new InvalidInputException("window " + (k + 1) + " (ending "
+                            + returns.dates().get(k * step + window - 1) + "): " + e.getMessage());
+                }
+            });
+            for (InvalidInputException e : failed) {
+                if (e != null) {
+                    throw e;
                 }
             }
+            List<CovarianceMatrix> covariances = List.of(estimated);
             double[] b = budgets.length == n ? budgets
                     : java.util.Arrays.copyOfRange(budgets, k0 * n, k1 * n); /* per-window budgets: this chunk's */
             BatchSolution part = er.solveBatch(CovarianceBatch.of(covariances), b, options);

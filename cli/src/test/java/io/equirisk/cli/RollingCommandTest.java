@@ -502,6 +502,13 @@ class RollingCommandTest {
         Path flat = writeReturns(r, -1);
         assertUsage(Cli.run("rolling", "--returns", flat.toString(), "--window", "4", "--step", "43", "--estimator",
                 "ledoit-wolf"), "window 2 (ending 2020-02-16): asset BOND");
+        /* the windows are estimated side by side: with the last one flat too, the earliest is still the one named */
+        for (int t = 86; t < 90; t++) {
+            r[t][2] = -0.002;
+        }
+        Path twoFlat = writeReturns(r, -1);
+        assertUsage(Cli.run("rolling", "--returns", twoFlat.toString(), "--window", "4", "--step", "43",
+                "--estimator", "ledoit-wolf"), "window 2 (ending 2020-02-16): asset BOND");
     }
 
     @Test
