@@ -231,7 +231,9 @@ final class RollingCommand implements Runnable {
         PrintWriter out = main.spec.commandLine().getOut();
         PrintWriter err = main.spec.commandLine().getErr();
         Report report;
-        try (Progress progress = Progress.start(err, main.errIsTerminal, "rolling")) {
+        // the backend opens while the input is read (EarlyBackend: ~0.4 s for CUDA)
+        try (EarlyBackend<Equirisk> early = EarlyBackend.open(backend);
+             Progress progress = Progress.start(err, main.errIsTerminal, "rolling")) {
             Path file = source.file();
             Returns all = CovarianceInput.readReturns(file, source.kind(), returnsOptions, err, progress);
             WindowUniverse members = null; /* --universe window */
@@ -302,7 +304,7 @@ final class RollingCommand implements Runnable {
             String backendName;
             String reason;
             long start = System.nanoTime();
-            try (Equirisk er = Equirisk.withBackend(backend)) {
+            try (Equirisk er = early.take()) {
                 backendName = er.backend().name();
                 reason = er.selectionReason();
                 solution = solveWindows(er, returns, members, count, kind, lambda, est, budgets, options, progress);

@@ -237,7 +237,9 @@ final class ScenariosCommand implements Runnable {
         PrintWriter out = main.spec.commandLine().getOut();
         PrintWriter err = main.spec.commandLine().getErr();
         Report report;
-        try (Progress progress = Progress.start(err, main.errIsTerminal, "scenarios")) {
+        // the backend opens while the input is read (EarlyBackend: ~0.4 s for CUDA)
+        try (EarlyBackend<Equirisk> early = EarlyBackend.open(backend);
+             Progress progress = Progress.start(err, main.errIsTerminal, "scenarios")) {
             CovarianceInput input = CovarianceInput.load(source, estimation, err, progress);
             CovarianceMatrix sigma;
             try {
@@ -300,7 +302,7 @@ final class ScenariosCommand implements Runnable {
             String backendName;
             String reason;
             long start = System.nanoTime();
-            try (Equirisk er = Equirisk.withBackend(backend)) {
+            try (Equirisk er = early.take()) {
                 backendName = er.backend().name();
                 reason = er.selectionReason();
                 try {

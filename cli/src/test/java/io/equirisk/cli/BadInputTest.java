@@ -85,6 +85,21 @@ class BadInputTest {
                 "does not exist");
     }
 
+    /**
+     * The backend opens while the input is read (EarlyBackend), yet a fault in the input is still the error reported,
+     * whether or not the named backend could open here (cuda, on a machine without a GPU, could not).
+     */
+    @Test
+    void anInputErrorIsReportedBeforeTheBackendsOwn() {
+        Path empty = file("empty-for-backend.csv", "");
+        for (String backend : new String[] {"cuda", "cpu"}) {
+            assertUsageError(Cli.run("rolling", "--prices", empty.toString(), "--window", "2", "--backend", backend),
+                    "empty-for-backend.csv");
+            assertUsageError(Cli.run("scenarios", "--prices", empty.toString(), "--backend", backend),
+                    "empty-for-backend.csv");
+        }
+    }
+
     @Test
     void headerOnly() {
         Path p = file("header.csv", "date,A,B\n");
