@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two builds of the equirisk command's jar, alternating on the same machine: what a command costs at start-up and
-# on small and host-estimated workloads (benchmarks/RESULTS.md, "The CUDA probe's cost at start-up").
+# on small and host-estimated workloads (benchmarks/RESULTS.md, "Thirteenth GPU session").
 #
 #   JAVA_HOME=… bash benchmarks/cli-startup-ab.sh OLD_JAR NEW_JAR DATA_DIR [ROUNDS] [BACKENDS] [WORKLOADS]
 #

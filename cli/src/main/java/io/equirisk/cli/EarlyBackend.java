@@ -8,8 +8,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * A command's backend, opened on a thread of its own while the command reads and checks its input. Opening the CUDA
- * backend (its library, a device context, page-locked staging) took ~0.4 s of a short command on the H200's host,
- * about as long as reading a file of prices (benchmarks/RESULTS.md, "Thirteenth GPU session").
+ * backend (its library, a device context, page-locked staging) took ~0.15–0.2 s of a short command on the H200's
+ * host; overlapping it with reading the prices took ~0.1 s off the whole command (benchmarks/RESULTS.md,
+ * "Thirteenth GPU session").
  *
  * <p>The command {@linkplain #take takes} the backend once its input is ready, and from then on closes it itself. A
  * command that stops before (bad input) reports its own error as before; {@link #close} then waits for the opening

@@ -237,7 +237,7 @@ final class ScenariosCommand implements Runnable {
         PrintWriter out = main.spec.commandLine().getOut();
         PrintWriter err = main.spec.commandLine().getErr();
         Report report;
-        // the backend opens while the input is read (EarlyBackend: ~0.4 s for CUDA)
+        // the backend opens while the input is read (EarlyBackend: CUDA's context and staging take ~0.15–0.2 s)
         try (EarlyBackend<Equirisk> early = EarlyBackend.open(backend);
              Progress progress = Progress.start(err, main.errIsTerminal, "scenarios")) {
             CovarianceInput input = CovarianceInput.load(source, estimation, err, progress);

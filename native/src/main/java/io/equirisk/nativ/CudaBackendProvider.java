@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  *
  * <p>Without the NVIDIA driver's device nodes no CUDA call can find a GPU, so the probe says so without loading the
  * library: extracting and binding its 18 MB took ~0.5 s of every command's start on machines without a GPU, the
- * default {@code auto} included (benchmarks/RESULTS.md, "The CUDA probe's cost at start-up").
+ * default {@code auto} included (benchmarks/RESULTS.md, "Thirteenth GPU session").
  */
 public final class CudaBackendProvider implements BackendProvider {
     /** Device index to open (default 0). */

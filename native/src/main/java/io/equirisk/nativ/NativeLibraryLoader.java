@@ -84,7 +84,12 @@ public final class NativeLibraryLoader {
         }
         String platform = platform();
         return platform != null && NativeLibraryLoader.class.getClassLoader()
-                .getResource(RESOURCE_ROOT + platform + "/" + kind.fileName()) != null;
+                .getResource(resource(kind, platform)) != null;
+    }
+
+    /** The library's resource name for {@code platform}. */
+    private static String resource(LibraryKind kind, String platform) {
+        return RESOURCE_ROOT + platform + "/" + kind.fileName();
     }
 
     /** The platform folder of the resources, or null where no library is built for this platform. */
@@ -108,7 +113,7 @@ public final class NativeLibraryLoader {
                 return Result.failed("no native libraries for " + System.getProperty("os.name") + "/"
                         + System.getProperty("os.arch") + " (built for linux-x86_64 only)");
             }
-            String resource = RESOURCE_ROOT + platform + "/" + kind.fileName();
+            String resource = resource(kind, platform);
             ClassLoader loader = NativeLibraryLoader.class.getClassLoader();
             if (loader.getResource(resource) == null) {
                 return Result.failed(kind.fileName() + " not built (" + kind.whyUsuallyMissing() + ")");
@@ -205,11 +210,8 @@ public final class NativeLibraryLoader {
             return stem + "-" + HexFormat.of().toHexDigits((int) crc) + "-" + size + ".so";
         }
 
-        /** Whether the file at {@code path} holds this image (its size, then its CRC-32 read in 1 MiB blocks). */
+        /** Whether the file at {@code path}, of this image's size, has its CRC-32 (read in 1 MiB blocks). */
         boolean isAt(Path path) throws IOException {
-            if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.size(path) != size) {
-                return false;
-            }
             CRC32 crc32 = new CRC32();
             byte[] block = new byte[1 << 20];
             try (InputStream in = Files.newInputStream(path)) {
