@@ -18,6 +18,8 @@ import java.util.Properties;
  */
 final class ChartPage {
     private static final String WEBJAR = "META-INF/maven/org.webjars.npm/echarts/pom.properties";
+    /** Categories (assets, dates) an axis shows without a zoom slider: six ETFs' bars need none, 500 do. */
+    static final int SLIDER_CATEGORIES = 30;
 
     private final String title;
     private final String note;
@@ -96,9 +98,11 @@ final class ChartPage {
 
     /**
      * An option's common part, left open for its y axis and series: the tooltip ({@code trigger}: "axis" or
-     * "item"), a legend (scrolling for many series), the plot's margins, the category axis, and zooming on it.
+     * "item"), a legend (scrolling for many series), the plot's margins, the category axis, and zooming on it: by
+     * wheel or pinch always, and with a slider under the axis when it has more than {@link #SLIDER_CATEGORIES}.
      */
     private static Json axes(String trigger, boolean scrollingLegend, List<String> categories, boolean boundaryGap) {
+        boolean slider = categories.size() > SLIDER_CATEGORIES;
         Json j = new Json().beginObject();
         j.name("tooltip").beginObject().field("trigger", trigger).endObject();
         j.name("legend").beginObject();
@@ -106,8 +110,8 @@ final class ChartPage {
             j.field("type", "scroll");
         }
         j.field("top", 0).endObject();
-        j.name("grid").beginObject().field("top", 40).field("left", 70).field("right", 30).field("bottom", 80)
-                .endObject();
+        j.name("grid").beginObject().field("top", 40).field("left", 70).field("right", 30)
+                .field("bottom", slider ? 80 : 40).endObject();
         j.name("xAxis").beginObject().field("type", "category");
         if (!boundaryGap) {
             j.field("boundaryGap", false);
@@ -115,9 +119,11 @@ final class ChartPage {
         j.name("data").beginArray();
         categories.forEach(j::value);
         j.endArray().endObject();
-        j.name("dataZoom").beginArray().beginObject().field("type", "inside").endObject().beginObject()
-                .field("type", "slider").endObject().endArray();
-        return j;
+        j.name("dataZoom").beginArray().beginObject().field("type", "inside").endObject();
+        if (slider) {
+            j.beginObject().field("type", "slider").endObject();
+        }
+        return j.endArray();
     }
 
     /** A series' "data" array. */

@@ -126,7 +126,11 @@ final class RollingCommand implements Runnable {
                     + "so it opens offline in a browser.")
     Path chart;
 
-    /** Assets drawn one by one in the weights chart; the others are summed into one area. */
+    /**
+     * Assets drawn one by one in the weights chart; the others are summed into one area on top, unless they hold
+     * most of the weight (hundreds of assets near equal risk), when the drawn assets are lines and the rest is left
+     * out: an area of 95% would leave the others a sliver.
+     */
     static final int CHART_ASSETS = 12;
 
     /** Everything the outputs show. */
@@ -658,20 +662,29 @@ final class RollingCommand implements Runnable {
             }
             values.add(v);
         }
-        if (shown < n) {
-            names.add("the other " + (n - shown));
-            double[] v = new double[count];
-            for (int s = shown; s < n; s++) {
-                for (int k = 0; k < count; k++) {
-                    v[k] += 100 * r.weight(k, order.get(s));
-                }
+        double[] others = new double[count];
+        for (int s = shown; s < n; s++) {
+            for (int k = 0; k < count; k++) {
+                others[k] += 100 * r.weight(k, order.get(s));
             }
-            values.add(v);
         }
+        double othersMean = java.util.Arrays.stream(others).sum() / count;
         ChartPage page = new ChartPage("equirisk rolling: " + r.input(), count + " rebalances, windows of "
                 + r.window() + " returns every " + r.step() + ", " + r.estimator() + " covariance; " + r.backendReason());
-        page.add("Weights at each rebalance date (held until the next)",
-                ChartPage.lineChart(r.dates(), "weight, %", true, true, names, values));
+        if (othersMean <= 50) {
+            if (shown < n) {
+                names.add("the other " + (n - shown));
+                values.add(others);
+            }
+            page.add("Weights at each rebalance date (held until the next)",
+                    ChartPage.lineChart(r.dates(), "weight, %", true, true, names, values));
+        } else {
+            /* A large universe near equal risk: stacked, the summed rest would fill the chart and hide the rest. */
+            page.add(String.format(java.util.Locale.ROOT, "Weights of the %d largest assets by mean weight at each "
+                            + "rebalance date (held until the next; the other %d, not drawn, hold %.1f%% on average)",
+                            shown, n - shown, othersMean),
+                    ChartPage.lineChart(r.dates(), "weight, %", false, true, names, values));
+        }
         OutOfSample o = r.outOfSample();
         if (o != null) {
             page.add("Out of sample: growth of 1 held from " + o.dates().get(0) + " (drifting between dates, no costs)",

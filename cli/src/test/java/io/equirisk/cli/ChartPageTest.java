@@ -41,4 +41,22 @@ class ChartPageTest {
                 .get(0)));
         assertTrue(html.contains("Apache ECharts " + ChartPage.echartsVersion()));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aZoomSliderOnlyUnderALongAxis() throws Exception {
+        for (int n : new int[] {ChartPage.SLIDER_CATEGORIES, ChartPage.SLIDER_CATEGORIES + 1}) {
+            List<String> assets = java.util.stream.IntStream.range(0, n).mapToObj(i -> "A" + i).toList();
+            Path file = dir.resolve("bars" + n + ".html");
+            new ChartPage("t", "n").add("h", ChartPage.barChart(assets, "%", List.of("weight"),
+                    List.of(new double[n]))).write(file);
+            Map<String, Object> option = ChartPages.options(file).get(0);
+            List<Object> zoom = (List<Object>) option.get("dataZoom");
+            List<Object> kinds = zoom.stream().map(z -> ((Map<String, Object>) z).get("type")).toList();
+            boolean slider = n > ChartPage.SLIDER_CATEGORIES;
+            assertEquals(slider ? List.of("inside", "slider") : List.of("inside"), kinds, n + " categories");
+            assertEquals(slider ? 80.0 : 40.0, ((Map<String, Object>) option.get("grid")).get("bottom"),
+                    "room under the plot for the slider");
+        }
+    }
 }

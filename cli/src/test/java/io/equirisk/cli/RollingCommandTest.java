@@ -340,23 +340,55 @@ class RollingCommandTest {
                 "one rebalance, on the last date: nothing held after it");
     }
 
-    /** A returns CSV of assets A0 … A(n−1), daily from 2019-01-01: one common factor, volatilities rising with j. */
-    private Path manyAssets(int n, int rows, long seed) {
-        Random rnd = new Random(seed);
-        StringBuilder csv = new StringBuilder("date");
-        for (int j = 0; j < n; j++) {
-            csv.append(",A").append(j);
-        }
-        csv.append('\n');
-        for (int t = 0; t < rows; t++) {
-            csv.append(java.time.LocalDate.of(2019, 1, 1).plusDays(t));
-            double f = rnd.nextGaussian();
+    @Test
+    void aLargeUniverseNearEqualWeightsDrawsItsLargestAssetsAsLines() throws Exception {
+        int n = 40; /* alike: the 12 drawn hold ~30%, and an area of the other 28 would fill the chart */
+        Path in = SyntheticReturns.write(dir, n, 200, 33, 0);
+        Path out = dir.resolve("w40.csv");
+        Path page = dir.resolve("rolling40.html");
+        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "120", "--step", "20", "--output",
+                out.toString(), "--chart", page.toString());
+        assertEquals(0, res.code(), res.toString());
+        List<String> lines = Files.readAllLines(out);
+        List<String> header = List.of(lines.get(0).split(","));
+        List<String[]> rows = lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
+        List<Map<String, Object>> drawn = ChartPages.series(ChartPages.options(page).get(0));
+        assertEquals(12, drawn.size(), "the 12 largest, and no series for the rest");
+        assertTrue(drawn.stream().noneMatch(a -> a.containsKey("stack") || a.containsKey("areaStyle")), "lines");
+        double[] mean = new double[n];
+        for (String[] r : rows) {
             for (int j = 0; j < n; j++) {
-                csv.append(',').append(0.002 * (1 + j) * (0.5 * f + rnd.nextGaussian()));
+                mean[j] += Double.parseDouble(r[1 + j]) / rows.size();
             }
-            csv.append('\n');
         }
-        return Cli.write(dir, "r" + n + ".csv", csv.toString());
+        double drawnMean = 0;
+        double smallestDrawn = Double.POSITIVE_INFINITY;
+        for (Map<String, Object> line : drawn) {
+            int j = header.indexOf((String) line.get("name")) - 1;
+            assertTrue(j >= 0, "an asset of the file: " + line.get("name"));
+            drawnMean += mean[j];
+            smallestDrawn = Math.min(smallestDrawn, mean[j]);
+            assertEquals(100 * Double.parseDouble(rows.get(0)[1 + j]), (Double) ChartPages.data(line).get(0), 1e-12);
+        }
+        double largestLeft = 0;
+        for (int j = 0; j < n; j++) {
+            if (!drawnNames(drawn).contains(header.get(1 + j))) {
+                largestLeft = Math.max(largestLeft, mean[j]);
+            }
+        }
+        assertTrue(smallestDrawn >= largestLeft, "the largest by mean weight are drawn");
+        String others = String.format(java.util.Locale.ROOT, "the other 28, not drawn, hold %.1f%% on average",
+                100 * (1 - drawnMean));
+        assertTrue(drawnMean < 0.5 && Files.readString(page).contains(others), others);
+    }
+
+    private static List<Object> drawnNames(List<Map<String, Object>> series) {
+        return series.stream().map(s -> s.get("name")).toList();
+    }
+
+    /** Returns of n assets whose volatilities rise with j ({@link SyntheticReturns}). */
+    private Path manyAssets(int n, int rows, long seed) {
+        return SyntheticReturns.write(dir, n, rows, seed, 1);
     }
 
     @Test
@@ -380,6 +412,7 @@ class RollingCommandTest {
         List<Map<String, Object>> areas = ChartPages.series(options.get(0));
         assertEquals(13, areas.size(), "12 assets and the rest");
         assertEquals("the other 3", areas.get(12).get("name"));
+        assertTrue(areas.stream().allMatch(a -> "total".equals(a.get("stack"))), "stacked areas");
         assertEquals(rows.stream().map(r -> r[0]).toList(), ChartPages.categories(options.get(0)));
         double[] mean = new double[n];
         for (String[] r : rows) {
