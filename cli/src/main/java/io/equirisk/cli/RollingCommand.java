@@ -46,9 +46,11 @@ import java.util.Locale;
                 + "asset, then converged, residual, iterations, the portfolio volatility per period and the number "
                 + "of assets in the window.",
                 "", "Out of sample (table and JSON): each date's weights held to the next date, drifting with their "
-                + "assets and without costs, and equal weights held the same way: annualised return (compounded), "
-                + "volatility, return/volatility and maximum drawdown. A --returns file is taken as simple returns "
-                + "here.",
+                + "assets and without costs, and equal weights over the same assets (those with a positive budget, "
+                + "in the window's universe) held the same way: annualised return (compounded), volatility, "
+                + "return/volatility and maximum drawdown. A --returns file is taken as simple returns here. The "
+                + "turnover is one-way, ½ Σ |new weight − drifted weight| at each rebalance after the first: the "
+                + "trades that take the drifted holdings to the new weights.",
                 "", "Exit status 1 when any window did not converge (the outputs are written first and say which).",
                 "", "Examples:",
                 "  equirisk rolling --prices prices.csv --window 252 --step 21 --output weights.csv",
@@ -147,18 +149,12 @@ final class RollingCommand implements Runnable {
             return solution.weights()[k * assets.size() + i];
         }
 
-        /** Mean over rebalances of the one-way turnover ½ Σ_i |w_i(k) − w_i(k−1)|; 0 for a single date. */
+        /**
+         * Mean over the rebalances after the first of the one-way turnover from the drifted holdings to the new
+         * weights ({@link HeldPortfolio#turnover()}); NaN without an out-of-sample series (one rebalance).
+         */
         double meanTurnover() {
-            if (count() < 2) {
-                return 0;
-            }
-            double sum = 0;
-            for (int k = 1; k < count(); k++) {
-                for (int i = 0; i < assets.size(); i++) {
-                    sum += Math.abs(weight(k, i) - weight(k - 1, i));
-                }
-            }
-            return 0.5 * sum / (count() - 1);
+            return outOfSample == null ? Double.NaN : outOfSample.weights().meanTurnover();
         }
     }
 
@@ -264,7 +260,8 @@ final class RollingCommand implements Runnable {
             int n = returns.assetCount();
             int t = returns.observations();
             if (leftBefore > 0) {
-                err.println("equirisk: note: the windows end on the last date, " + returns.dates().get(t - 1) + "; the "
+                err.println("equirisk: note: the windows end on the last " + (perWindow ? "" : "complete ") + "date, "
+                        + returns.dates().get(t - 1) + "; the "
                         + leftBefore + " return" + (leftBefore == 1 ? "" : "s") + " before the first window "
                         + (leftBefore == 1 ? "is" : "are") + " left out");
             }
@@ -337,7 +334,9 @@ final class RollingCommand implements Runnable {
             }
             OutOfSample outOfSample;
             try {
-                outOfSample = OutOfSample.of(simpleReturns(returns), rebalanceRows, solution.weights(), budgets,
+                /* held assets earn what was read: in a window universe, not the fillers (WindowUniverse) */
+                outOfSample = OutOfSample.of(simpleReturns(perWindow ? members.observed() : returns), rebalanceRows,
+                        solution.weights(), budgets,
                         periods.value(), perWindow || dropped == 0 ? null : all);
             } catch (InvalidInputException e) { /* a held return below −1 (log returns given as --returns): the
                                                     weights stand; only their out-of-sample summary cannot be made */
@@ -612,7 +611,8 @@ final class RollingCommand implements Runnable {
         j.field("window", r.window()).field("step", r.step()).field("estimator", r.estimator())
                 .field("universe", r.perWindow() ? "window" : "complete")
                 .field("tolerance", r.tolerance()).field("unconverged", s.unconvergedCount())
-                .field("mean_turnover", r.meanTurnover()).field("dropped_dates", r.droppedDates())
+                .field("mean_turnover", r.meanTurnover()) /* NaN is written as null */
+                .field("dropped_dates", r.droppedDates())
                 .field("backend", r.backendName()).field("backend_reason", r.backendReason())
                 .field("seconds", r.seconds()).field("input", r.input());
         if (r.verifyDifference() != null) {
@@ -753,17 +753,24 @@ final class RollingCommand implements Runnable {
                     + " assets (a return on every date of the window)");
         }
         ReportOutput.convergence(out, s, r.tolerance());
-        out.println("turnover:         " + TextTable.percent(r.meanTurnover()) + " one-way per rebalance (mean)");
+        out.println("turnover:         " + (Double.isNaN(r.meanTurnover()) ? "n/a (no out-of-sample series)"
+                : TextTable.percent(r.meanTurnover()) + " one-way per rebalance (mean; from the drifted holdings)"));
         out.println("portfolio vol:    " + TextTable.percent(s.volatilities()[last] * Math.sqrt(r.periods().value()))
                 + " annualised on " + r.dates().get(last) + " (" + r.periods().describe() + ")");
         OutOfSample o = r.outOfSample();
-        if (o != null) {
+        if (o == null) {
+            out.println("out of sample:    none (" + (r.count() < 2 ? "one rebalance, on the last date: nothing is "
+                    + "held after it" : "see the note above") + ")");
+        } else {
             out.println("out of sample:    each date's weights held to the next date (drifting, no costs): "
                     + o.weightsSummary().periods() + " returns, " + o.from() + " … " + o.to()
                     + (o.datesLeftOut() > 0 ? " (not the " + o.datesLeftOut() + " incomplete dates dropped in this "
                     + "span)" : ""));
             out.println("  these weights:  " + summaryLine(o.weightsSummary()));
             out.println("  equal weight:   " + summaryLine(o.equalSummary()));
+            if (Double.isNaN(o.weightsSummary().annualisedVolatility())) {
+                out.println("  note:           one held return: no volatility from it");
+            }
             if (o.weights().missingAsZero() > 0) {
                 out.println("  note:           " + o.weights().missingAsZero() + " missing returns of held assets "
                         + "counted as 0 (the price carried forward)");

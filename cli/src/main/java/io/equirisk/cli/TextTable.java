@@ -76,11 +76,13 @@ final class TextTable {
         }
     }
 
+    /** A share as a percentage, two decimals; "n/a" for NaN (a statistic that the data do not define). */
     static String percent(double share) {
-        return String.format(java.util.Locale.ROOT, "%.2f%%", 100 * share);
+        return Double.isNaN(share) ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f%%", 100 * share);
     }
 
+    /** A number with fixed decimals; "n/a" for NaN. */
     static String fixed(double v, int decimals) {
-        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
+        return Double.isNaN(v) ? "n/a" : String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
     }
 }

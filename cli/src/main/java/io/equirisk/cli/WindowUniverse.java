@@ -16,11 +16,13 @@ import java.util.List;
  * only keeps that asset's variance positive, which the engines require of every asset.
  *
  * @param returns  the returns with the fillers (dates on which no asset has one dropped)
+ * @param observed the same dates' returns as read, missing ones NaN: what a held asset earned (the fillers are not
+ *                 returns)
  * @param dropped  dates dropped because no asset has a return on them
  * @param members  members[k][j]: asset j belongs to window k
  * @param sizes    members per window
  */
-record WindowUniverse(Returns returns, int dropped, boolean[][] members, int[] sizes) {
+record WindowUniverse(Returns returns, Returns observed, int dropped, boolean[][] members, int[] sizes) {
 
     static final double FILLER = 1e-4;
 
@@ -37,6 +39,7 @@ record WindowUniverse(Returns returns, int dropped, boolean[][] members, int[] s
         }
         int rows = keep.size();
         double[] values = new double[rows * n];
+        double[] observed = new double[rows * n];
         List<String> dates = new ArrayList<>(rows);
         /* missing[(t · n) + j]: missing returns of asset j in rows before t, so a window's count is a difference */
         int[] missing = new int[(rows + 1) * n];
@@ -45,6 +48,7 @@ record WindowUniverse(Returns returns, int dropped, boolean[][] members, int[] s
             dates.add(all.dates().get(t));
             for (int j = 0; j < n; j++) {
                 double v = all.get(t, j);
+                observed[r * n + j] = v;
                 missing[(r + 1) * n + j] = missing[r * n + j];
                 if (Double.isNaN(v)) {
                     missing[(r + 1) * n + j]++;
@@ -66,7 +70,8 @@ record WindowUniverse(Returns returns, int dropped, boolean[][] members, int[] s
             }
         }
         Returns filled = Returns.of(rows, n, values, all.assets(), dates);
-        return new WindowUniverse(filled, all.observations() - rows, members, sizes);
+        Returns read = Returns.of(rows, n, observed, all.assets(), dates);
+        return new WindowUniverse(filled, read, all.observations() - rows, members, sizes);
     }
 
     /** Window k's budgets: the members' shares of {@code budgets}, rescaled to sum to 1; 0 for the others. */

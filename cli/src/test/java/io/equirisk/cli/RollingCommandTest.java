@@ -722,8 +722,9 @@ class RollingCommandTest {
     }
 
     /**
-     * The summary's turnover is the mean of ½ Σ_i |w_i(k) − w_i(k−1)| over consecutive rebalances, and its portfolio
-     * volatility the last window's per-period figure times √(periods per year): both recomputed here from the CSV.
+     * The summary's turnover is the mean over the rebalances after the first of ½ Σ_i |w_i(k) − w̃_i(k)|, w̃(k) the
+     * weights of the rebalance before drifted with their assets' returns up to this one, and its portfolio volatility
+     * the last window's per-period figure times √(periods per year): both recomputed here from the CSV.
      */
     @Test
     void summaryTurnoverAndAnnualisedVolatilityFollowFromTheWeights() throws Exception {
@@ -736,14 +737,27 @@ class RollingCommandTest {
         List<String[]> rows = rows(out);
         assertTrue(rows.size() >= 5, "several rebalances");
         double sum = 0;
+        double targetToTarget = 0;
         for (int k = 1; k < rows.size(); k++) {
             double[] a = weights(rows.get(k - 1));
             double[] b = weights(rows.get(k));
+            int from = row(rows.get(k - 1)[0]);
+            int to = row(rows.get(k)[0]);
+            double[] drifted = a.clone();
+            double total = 0;
             for (int j = 0; j < a.length; j++) {
-                sum += Math.abs(b[j] - a[j]);
+                for (int t = from + 1; t <= to; t++) {
+                    drifted[j] *= 1 + r[t][j];
+                }
+                total += drifted[j];
+            }
+            for (int j = 0; j < a.length; j++) {
+                sum += Math.abs(b[j] - drifted[j] / total);
+                targetToTarget += Math.abs(b[j] - a[j]);
             }
         }
         double turnover = 0.5 * sum / (rows.size() - 1);
+        assertTrue(Math.abs(turnover - 0.5 * targetToTarget / (rows.size() - 1)) > 1e-4, "the drift matters here");
         assertTrue(res.out().contains("turnover:         " + TextTable.percent(turnover) + " one-way"), res.out());
         String[] last = rows.get(rows.size() - 1);
         double[] w = weights(last);
@@ -764,6 +778,84 @@ class RollingCommandTest {
         Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(json.out());
         assertEquals(turnover, ((Number) doc.get("mean_turnover")).doubleValue(), 1e-15);
         assertEquals(365, ((Number) doc.get("periods_per_year")).intValue());
+    }
+
+    /** The row of writeReturns' file that carries a date (daily from 2020-01-01). */
+    private static int row(String date) {
+        return (int) java.time.temporal.ChronoUnit.DAYS.between(java.time.LocalDate.of(2020, 1, 1),
+                java.time.LocalDate.parse(date));
+    }
+
+    /**
+     * In a window universe an asset that stops trading while held earns 0 until the next rebalance drops it (its
+     * price carried forward), and the summary counts those returns; the fillers that keep the engines' Σ positive are
+     * not returns. Recomputed here from the file and the CSV's weights.
+     */
+    @Test
+    void aWindowUniverseHoldsAnAssetThatStopsAtReturnZeroAndCountsIt() throws Exception {
+        double[][] r = syntheticReturns(300, 17);
+        int stop = 250; /* GOLD has no return from row 250 on */
+        StringBuilder csv = new StringBuilder("date," + String.join(",", ASSETS) + "\n");
+        for (int t = 0; t < r.length; t++) {
+            csv.append(java.time.LocalDate.of(2020, 1, 1).plusDays(t));
+            for (int j = 0; j < ASSETS.length; j++) {
+                csv.append(',').append(j == 2 && t >= stop ? "" : Double.toString(r[t][j]));
+            }
+            csv.append('\n');
+        }
+        Path in = Cli.write(dir, "stops.csv", csv.toString());
+        Path out = dir.resolve("w.csv");
+        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "25",
+                "--universe", "window", "--output", out.toString(), "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        List<String[]> rows = rows(out);
+        double wealth = 1;
+        double[] money = new double[ASSETS.length];
+        int missing = 0;
+        int k = 0;
+        for (int t = row(rows.get(0)[0]) + 1; t < r.length; t++) {
+            if (k < rows.size() && t - 1 == row(rows.get(k)[0])) {
+                double[] w = weights(rows.get(k++));
+                for (int j = 0; j < w.length; j++) {
+                    money[j] = w[j] * wealth;
+                }
+            }
+            wealth = 0;
+            for (int j = 0; j < money.length; j++) {
+                boolean gone = j == 2 && t >= stop;
+                if (gone && money[j] > 0) {
+                    missing++;
+                }
+                money[j] *= 1 + (gone ? 0 : r[t][j]);
+                wealth += money[j];
+            }
+        }
+        assertEquals(25, missing, "held from the window ending on row 249 through rows 250 … 274");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) ((Map<String, Object>) MiniJson.parse(res.out()))
+                .get("out_of_sample");
+        assertEquals((double) missing, o.get("missing_returns_as_zero"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> held = (Map<String, Object>) o.get("weights");
+        assertEquals(wealth - 1, (Double) held.get("total_return"), 1e-12);
+        Cli.Result table = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "25",
+                "--universe", "window");
+        assertTrue(table.out().contains("25 missing returns of held assets counted as 0"), table.out());
+    }
+
+    @Test
+    void oneRebalanceHasNoOutOfSampleSeriesAndNoTurnover() throws Exception {
+        Path in = writeReturns(syntheticReturns(150, 3), -1);
+        Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "120", "--step", "100");
+        assertEquals(0, res.code(), res.toString());
+        assertTrue(res.out().contains("turnover:         n/a") && res.out().contains("out of sample:    none (one "
+                + "rebalance, on the last date: nothing is held after it)"), res.out());
+        Cli.Result json = Cli.run("rolling", "--returns", in.toString(), "--window", "120", "--step", "100",
+                "--format", "json");
+        Map<?, ?> doc = (Map<?, ?>) MiniJson.parse(json.out());
+        assertTrue(doc.containsKey("mean_turnover") && doc.get("mean_turnover") == null, json.out());
+        Cli.Result oneReturn = Cli.run("rolling", "--returns", in.toString(), "--window", "149", "--step", "1");
+        assertTrue(oneReturn.out().contains("vol n/a/yr") && !oneReturn.out().contains("NaN"), oneReturn.out());
     }
 
     /** With CHART_ASSETS + 1 assets every one is drawn by itself: never a summed area "the other 1". */

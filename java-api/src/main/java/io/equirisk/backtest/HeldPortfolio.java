@@ -14,11 +14,26 @@ import io.equirisk.error.InvalidInputException;
  * price were carried forward, and {@link #missingAsZero()} says how many there were; an asset it does not hold may
  * have any.
  *
+ * <p>Each rebalance after the first trades the drifted holdings back to the new weights; its one-way turnover is
+ * ½ Σ_i |w_i(k) − w̃_i(k)|, with w(k) the new weights (normalised) and w̃(k) the weights set at the rebalance before,
+ * drifted to the close of row t_k. Between target weights alone (½ Σ |w(k) − w(k−1)|) it would miss the trades that
+ * undo the drift.
+ *
  * @param returns       the portfolio's return in each held period, oldest first
  * @param firstRow      the row of {@code simpleReturns} that {@code returns[0]} belongs to
  * @param missingAsZero held (asset, row) cells whose missing return counted as 0
+ * @param turnover      the one-way turnover at each rebalance after the first (one fewer than the rebalances)
  */
-public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero) {
+public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero, double[] turnover) {
+
+    /** The mean of {@link #turnover()}; NaN with a single rebalance, which trades nothing held. */
+    public double meanTurnover() {
+        double sum = 0;
+        for (double t : turnover) {
+            sum += t;
+        }
+        return turnover.length == 0 ? Double.NaN : sum / turnover.length;
+    }
 
     /**
      * @param simpleReturns  T × N simple returns
@@ -65,16 +80,14 @@ public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero) {
         int first = rebalanceRows[0] + 1;
         double[] out = new double[t - first];
         double[] held = new double[n];
+        double[] turnover = new double[count - 1];
         int missing = 0;
         int k = 0;
         for (int row = first; row < t; row++) {
             if (row == rebalanceRows[k] + 1) { /* the weights set at the close of the row before */
-                double sum = 0;
-                for (int i = 0; i < n; i++) {
-                    sum += weights[k * n + i];
-                }
-                for (int i = 0; i < n; i++) {
-                    held[i] = weights[k * n + i] / sum;
+                double traded = trade(held, weights, k);
+                if (k > 0) {
+                    turnover[k - 1] = traded;
                 }
                 if (k + 1 < count) {
                     k++;
@@ -92,7 +105,7 @@ public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero) {
                     r = 0;
                 } else if (r < -1) {
                     throw new InvalidInputException("return of asset " + simpleReturns.assets().get(i) + " on "
-                            + simpleReturns.dates().get(row) + " (row " + (row + 1) + ") is " + r + ": a simple "
+                            + simpleReturns.dates().get(row) + " is " + r + ": a simple "
                             + "return below −1 (a loss of more than everything) cannot be held");
                 }
                 before += held[i];
@@ -101,6 +114,27 @@ public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero) {
             }
             out[row - first] = before > 0 ? gain / before : 0; /* nothing left to lose after a total loss */
         }
-        return new HeldPortfolio(out, first, missing);
+        if (count > 1 && rebalanceRows[count - 1] == t - 1) { /* the last rebalance, on the last row, trades too */
+            turnover[count - 2] = trade(held, weights, count - 1);
+        }
+        return new HeldPortfolio(out, first, missing, turnover);
+    }
+
+    /** Sets {@code held} to rebalance k's weights (normalised); returns the one-way turnover from the drifted ones. */
+    private static double trade(double[] held, double[] weights, int k) {
+        int n = held.length;
+        double sum = 0;
+        double drifted = 0;
+        for (int i = 0; i < n; i++) {
+            sum += weights[k * n + i];
+            drifted += held[i];
+        }
+        double traded = 0;
+        for (int i = 0; i < n; i++) {
+            double before = drifted > 0 ? held[i] / drifted : 0; /* after a total loss, nothing is held */
+            held[i] = weights[k * n + i] / sum;
+            traded += Math.abs(held[i] - before);
+        }
+        return 0.5 * traded;
     }
 }

@@ -30,6 +30,12 @@ class HeldPortfolioTest {
         assertArrayEquals(new double[]{0.025, 22.0 / 205, 0.05, 111.0 / 4200}, h.returns(), 1e-16);
         assertEquals(1, h.firstRow());
         assertEquals(0, h.missingAsZero());
+        /* at row 2's close the holdings (0.66, 0.475) weigh (132/227, 95/227): trading them to (¼, ¾) moves
+           132/227 − ¼ = 301/908 one way; target to target it would be ¼ */
+        assertArrayEquals(new double[]{301.0 / 908}, h.turnover(), 1e-16);
+        assertEquals(301.0 / 908, h.meanTurnover(), 1e-16);
+        assertTrue(Double.isNaN(HeldPortfolio.of(r, new int[]{0}, new double[]{1, 1}).meanTurnover()),
+                "one rebalance trades nothing held");
     }
 
     @Test
@@ -78,6 +84,13 @@ class HeldPortfolioTest {
                 for (int i = 0; i < n; i++) {
                     sum += w[k * n + i];
                 }
+                if (k > 0) { /* the trades from the units held to the units bought, as a share of the wealth */
+                    double traded = 0;
+                    for (int i = 0; i < n; i++) {
+                        traded += Math.abs(w[k * n + i] / sum * wealth - units[i] * price[s][i]);
+                    }
+                    assertEquals(0.5 * traded / wealth, h.turnover()[k - 1], 1e-12, "turnover at row " + s);
+                }
                 for (int i = 0; i < n; i++) {
                     units[i] = w[k * n + i] / sum * wealth / price[s][i];
                 }
@@ -85,6 +98,7 @@ class HeldPortfolioTest {
             }
         }
         assertEquals(t - rows[0] - 1, h.returns().length);
+        assertEquals(rows.length - 1, h.turnover().length, "the last rebalance, on the last row, counted too");
         assertTrue(wealth > 0);
     }
 
@@ -119,7 +133,7 @@ class HeldPortfolioTest {
         assertTrue(assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, new int[]{0},
                 new double[]{0, 0})).getMessage().contains("are all 0"));
         assertTrue(assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, new int[]{0},
-                new double[]{0.5, 0.5})).getMessage().contains("asset B on d2 (row 2) is -1.5"));
+                new double[]{0.5, 0.5})).getMessage().contains("asset B on d2 is -1.5"));
         /* the same return is not held, so it does not matter */
         assertEquals(0.1, HeldPortfolio.of(r, new int[]{0}, new double[]{1, 0}).returns()[0], 0.0);
         assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, new int[0], new double[0]));

@@ -31,11 +31,18 @@ public final class BudgetsCsv {
     public static double[] read(CsvTable table, List<String> assets) {
         List<CsvTable.Row> rows = table.rows();
         CsvTable.Row first = rows.get(0);
-        boolean header = SeriesCsv.isHeader(first) && rows.size() > 1;
+        boolean pairsBelow = rows.size() > 1;
+        for (CsvTable.Row r : rows.subList(1, rows.size())) {
+            pairsBelow &= isPair(r);
+        }
+        /* a first row that names an asset above more 'asset,budget' rows is one of them (a bad budget there is
+           reported at its cell), not a header such as 'asset,budget' */
+        boolean header = SeriesCsv.isHeader(first) && rows.size() > 1
+                && !(pairsBelow && isPair(first) && assets.contains(first.cell(0)));
         List<CsvTable.Row> data = header ? rows.subList(1, rows.size()) : rows;
         boolean pairs = true;
         for (CsvTable.Row r : data) {
-            pairs &= r.size() == 2 && !Cells.isNumeric(r.cell(0));
+            pairs &= isPair(r);
         }
         if (pairs) {
             return named(table, data, assets);
@@ -74,6 +81,10 @@ public final class BudgetsCsv {
         throw new DataFormatException(table.file() + ": budgets must be one row of " + assets.size()
                 + " numbers, or rows 'asset,budget' (line " + data.get(0).line() + " has " + data.get(0).size()
                 + " cells and the file has " + data.size() + " data rows)");
+    }
+
+    private static boolean isPair(CsvTable.Row r) {
+        return r.size() == 2 && !Cells.isNumeric(r.cell(0));
     }
 
     private static double[] positional(CsvTable table, CsvTable.Row r, int from, int count, List<String> assets) {

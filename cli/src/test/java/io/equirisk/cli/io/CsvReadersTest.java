@@ -2,6 +2,7 @@ package io.equirisk.cli.io;
 
 import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.error.DataFormatException;
+import io.equirisk.error.InvalidBudgetException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -267,6 +268,17 @@ class CsvReadersTest {
         for (String text : layouts) {
             assertArrayEquals(expected, BudgetsCsv.read(CsvTable.parse("b.csv", text), assets), text);
         }
+        /* two assets' names over their budgets: a header, though its first row looks like an 'asset,budget' row */
+        assertArrayEquals(new double[] {0.75, 0.25}, BudgetsCsv.read(CsvTable.parse("b.csv", "B,A\n0.25,0.75\n"),
+                List.of("A", "B")));
+    }
+
+    @Test
+    void aBadBudgetOnTheFirstOfTheAssetRowsIsReportedAtItsCell() {
+        InvalidBudgetException e = assertThrows(InvalidBudgetException.class, () -> BudgetsCsv.read(
+                CsvTable.parse("b.csv", "A,abc\nB,0.3\nC,0.2\n"), List.of("A", "B", "C")));
+        assertTrue(e.getMessage().contains("line 1, column 2") && e.getMessage().contains("'abc' is not a finite "
+                + "number"), e.getMessage());
     }
 
     @Test
