@@ -115,9 +115,14 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 for (int i = 0; i < values.length; i++) {
                     values[i] *= scale;
                 }
-            } else if (looksLikePercent(values)) {
-                err.println("equirisk: warning: the median absolute return in " + file + " is above 20% per "
-                        + "period; if the file is in percent, add --returns-unit percent");
+            } else {
+                List<String> percent = percentLikeColumns(values, s.cols(), s.assets());
+                if (!percent.isEmpty()) {
+                    err.println("equirisk: warning: the median absolute return of " + (percent.size() == s.cols()
+                            ? "every asset" : String.join(", ", percent.subList(0, Math.min(5, percent.size())))
+                            + (percent.size() > 5 ? " and " + (percent.size() - 5) + " more" : "")) + " in " + file
+                            + " is above 20% per period; if the file is in percent, add --returns-unit percent");
+                }
             }
             return Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates());
         } catch (InvalidInputException e) {
@@ -184,11 +189,29 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         return sum;
     }
 
-    /** Median |r| over the present, non-zero cells above 0.2: typical of returns written in percent. */
-    static boolean looksLikePercent(double[] values) {
-        double[] a = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v) && v != 0).map(Math::abs)
-                .sorted().toArray();
-        return a.length > 0 && a[a.length / 2] > 0.2;
+    /**
+     * The assets whose median |r| over their present, non-zero returns is above 0.2: typical of returns written in
+     * percent. Asset by asset, since one quiet column (a risk-free rate of 0.01% a day) would pull a median over the
+     * whole file below the line, as in the Fama-French factors file.
+     */
+    static List<String> percentLikeColumns(double[] values, int cols, List<String> assets) {
+        List<String> out = new java.util.ArrayList<>();
+        int rows = values.length / cols;
+        double[] a = new double[rows];
+        for (int j = 0; j < cols; j++) {
+            int m = 0;
+            for (int t = 0; t < rows; t++) {
+                double v = values[t * cols + j];
+                if (!Double.isNaN(v) && v != 0) {
+                    a[m++] = Math.abs(v);
+                }
+            }
+            java.util.Arrays.sort(a, 0, m);
+            if (m > 0 && a[m / 2] > 0.2) {
+                out.add(assets.get(j));
+            }
+        }
+        return out;
     }
 
     /**

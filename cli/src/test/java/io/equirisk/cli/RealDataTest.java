@@ -79,6 +79,12 @@ class RealDataTest {
                 "-o", wRaw.toString());
         assertEquals(0, raw.code(), raw.err());
         assertTrue(raw.err().contains("--returns-unit percent"), raw.err());
+        /* the factors file: a risk-free column of ~0.01 (%) a day pulled the whole file's median below the line */
+        Path factors = SharedData.resolve("data/fama_french_industry/ff3_factors_daily.csv");
+        Cli.Result ff3 = Cli.run("solve", "--returns", factors.toString(), "--window", "756");
+        assertEquals(0, ff3.code(), ff3.toString());
+        assertTrue(ff3.err().contains("the median absolute return of Mkt-RF, SMB, HML in ") && ff3.err().contains(
+                "--returns-unit percent"), ff3.err());
         Cli.Result pct = Cli.run("solve", "--returns", returns.toString(), "--window", "756", "--returns-unit",
                 "percent", "--format", "json", "-o", wPct.toString());
         assertEquals(0, pct.code(), pct.err());

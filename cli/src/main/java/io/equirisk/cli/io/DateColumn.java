@@ -138,6 +138,23 @@ final class DateColumn {
         return null;
     }
 
+    /**
+     * The first cell that no layout reads together with the first cell (dates written two ways: 2020-01-02 and
+     * 01/03/2020), or −1.
+     */
+    static int firstInAnotherLayout(List<String> cells) {
+        for (int t = 1; t < cells.size(); t++) {
+            boolean shared = false;
+            for (Layout l : LAYOUTS) {
+                shared |= l.key(cells.get(0)) != null && l.key(cells.get(t)) != null;
+            }
+            if (!shared) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
     /** The first layouts of {@link #LAYOUTS}, which put the year first. */
     private static final int YEAR_FIRST = 3;
 

@@ -337,18 +337,26 @@ public final class SeriesCsv {
                                    int cols, List<String> notes) {
         List<DateColumn.Reading> readings = DateColumn.readings(dates);
         if (readings.isEmpty()) {
-            int bad = -1;
             int good = -1;
+            for (int t = 0; t < dates.size() && good < 0; t++) {
+                good = DateColumn.isDate(dates.get(t)) ? t : -1;
+            }
+            int bad = -1;
             int nonDates = 0;
             for (int t = 0; t < dates.size(); t++) {
                 if (!DateColumn.isDate(dates.get(t))) {
                     nonDates++;
-                    if (bad < 0 && DATE_SHAPED.matcher(dates.get(t)).matches()) {
+                    if (bad < 0 && (DATE_SHAPED.matcher(dates.get(t)).matches()
+                            || good >= 0 && typoOf(dates.get(t), dates.get(good)))) {
                         bad = t;
                     }
-                } else if (good < 0) {
-                    good = t;
                 }
+            }
+            if (nonDates == 0) { /* every label a date, but not all in one layout */
+                int other = DateColumn.firstInAnotherLayout(dates);
+                throw new DataFormatException(table.where(data.get(other).line(), 1) + ": date " + dates.get(other)
+                        + " is not written like " + dates.get(0) + " (line " + data.get(0).line() + "); write the "
+                        + "dates one way, ISO (2020-01-31) for one");
             }
             // a mistyped date among dates (shaped like one, not a footer such as "Source: …"): it would turn off the
             // order checks
@@ -363,6 +371,7 @@ public final class SeriesCsv {
         }
         int n = dates.size();
         int direction = 0;
+        List<String> fitting = new ArrayList<>(); /* layouts in which the dates run in order */
         for (DateColumn.Reading r : readings) {
             int d = DateColumn.direction(r.keys());
             if (d != 0 && direction != 0 && d != direction) {
@@ -371,6 +380,14 @@ public final class SeriesCsv {
                         + "as ISO dates (2020-01-31)");
             }
             direction = d != 0 ? d : direction;
+            if (d != 0) {
+                fitting.add(r.layout());
+            }
+        }
+        if (fitting.size() > 1) { /* 01/02/2020, 01/03/2020, …: no day above 12 tells */
+            notes.add(table.file() + ": dates such as " + dates.get(Math.min(1, n - 1)) + " are read as "
+                    + fitting.get(0) + ", as in the US; they read as " + fitting.get(1) + " too (no day is above 12): "
+                    + "if that is what they are, write them as ISO dates (2020-01-31)");
         }
         if (direction > 0 || n < 2) {
             return;
@@ -400,6 +417,18 @@ public final class SeriesCsv {
                         : "sort the file by date (oldest first)"));
             }
         }
+    }
+
+    /**
+     * A label that looks like a mistyped date of the column: as long as a good one (at least six characters), and
+     * digits but for one or two characters (19671x among 196712 and 196801).
+     */
+    private static boolean typoOf(String label, String date) {
+        if (label.length() != date.length() || label.length() < 6) {
+            return false;
+        }
+        long digits = label.chars().filter(Character::isDigit).count();
+        return digits >= label.length() - 2;
     }
 
     private static String example(List<String> dates) {

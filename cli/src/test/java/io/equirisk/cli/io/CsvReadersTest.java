@@ -132,6 +132,40 @@ class CsvReadersTest {
         String footer = text.toString().replace("2019-13-45", "2019-01-07") + "Source: vendor,,\n";
         SeriesCsv.Series withFooter = SeriesCsv.read(CsvTable.parse("f.csv", footer), SeriesCsv.Kind.PRICES);
         assertEquals(21, withFooter.rows(), "a footer label is not taken for a mistyped date");
+        /* a month (yyyymm) mistyped: not shaped like a day, but like its neighbours */
+        StringBuilder months = new StringBuilder("date,A\n");
+        for (int m = 1; m <= 12; m++) {
+            months.append(m == 5 ? "19670x" : String.format("1967%02d", m)).append(",0.").append(m).append('\n');
+        }
+        e = assertThrows(DataFormatException.class, () -> SeriesCsv.read(CsvTable.parse("m.csv", months.toString()),
+                SeriesCsv.Kind.RETURNS));
+        assertTrue(e.getMessage().contains("line 6") && e.getMessage().contains("'19670x' is not a calendar date"),
+                e.getMessage());
+    }
+
+    @Test
+    void datesWrittenTwoWaysAreAnErrorNamingTheLine() {
+        String text = "date,A\n2020-01-01,1\n2020-01-02,2\n01/03/2020,3\n01/04/2020,4\n";
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> SeriesCsv.read(CsvTable.parse("mixed.csv", text), SeriesCsv.Kind.PRICES));
+        assertTrue(e.getMessage().contains("line 4") && e.getMessage().contains("01/03/2020 is not written like "
+                + "2020-01-01"), e.getMessage());
+    }
+
+    /** 01/02/2020 … 01/12/2020: January 2–12 (US) or the first of each month (Europe); the reading is said. */
+    @Test
+    void dayAndMonthThatBothFitAreReadAsInTheUsWithANote() {
+        StringBuilder text = new StringBuilder("date,A\n");
+        for (int m = 1; m <= 12; m++) {
+            text.append(String.format("01/%02d/2020", m)).append(",1.").append(m).append('\n');
+        }
+        SeriesCsv.Series s = SeriesCsv.read(CsvTable.parse("ambiguous.csv", text.toString()), SeriesCsv.Kind.PRICES);
+        assertEquals(List.of(java.time.LocalDate.of(2020, 1, 2)), SeriesCsv.calendarDays(s.dates()).subList(1, 2));
+        assertTrue(s.notes().stream().anyMatch(n -> n.contains("month/day/year") && n.contains("day/month/year too")),
+                s.notes().toString());
+        String plain = text.toString().replace("01/12/2020", "01/13/2020");
+        assertTrue(SeriesCsv.read(CsvTable.parse("us.csv", plain), SeriesCsv.Kind.PRICES).notes().isEmpty(),
+                "a day above 12 settles it");
     }
 
     @Test
@@ -178,7 +212,8 @@ class CsvReadersTest {
         SeriesCsv.Series intraday = SeriesCsv.read(CsvTable.parse("i.csv", "Date,A\n1/6/2020 9:30,1\n"
                 + "1/6/2020 10:30,2\n1/6/2020 11:00,3\n"), SeriesCsv.Kind.PRICES);
         assertEquals(List.of("1/6/2020 9:30", "1/6/2020 10:30", "1/6/2020 11:00"), intraday.dates());
-        assertTrue(intraday.notes().isEmpty(), intraday.notes().toString());
+        assertEquals(1, intraday.notes().size(), "1/6 is January 6 or June 1: " + intraday.notes());
+        assertTrue(intraday.notes().get(0).contains("read as month/day/year"), intraday.notes().toString());
         // year-first layouts may mix: newest first is still reversed, and one day written twice is refused
         SeriesCsv.Series mixed = SeriesCsv.read(CsvTable.parse("m.csv", "date,A\n2020-01-08,3\n20200107,2\n"
                 + "2020-01-06,1\n"), SeriesCsv.Kind.PRICES);
