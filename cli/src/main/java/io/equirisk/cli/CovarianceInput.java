@@ -67,6 +67,14 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         }
         MissingValuePolicy policy = options.missingPolicy();
         int observations = checkEnoughData(file, returns, policy);
+        int dropped = returns.observations() - observations;
+        if (policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS && dropped * 10 > returns.observations()) {
+            List<String> used = returns.completeRows().dates();
+            err.println("equirisk: note: " + dropped + " of " + returns.observations() + " returns lack a value for "
+                    + "some asset and are dropped: the estimate uses " + observations + ", " + used.get(0) + " … "
+                    + used.get(used.size() - 1) + RollingCommand.costliest(returns, dropped)
+                    + " (or keep every asset's own dates with --missing pairwise)");
+        }
         CovarianceEstimator estimator = CovarianceEstimators.parse(options.estimator);
         if (estimator.name().equals("sample") && observations <= returns.assetCount()
                 && !(policy == MissingValuePolicy.PAIRWISE && returns.hasMissing())) { /* pairwise: repaired to
@@ -85,7 +93,8 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         String what = kind == SeriesCsv.Kind.PRICES ? "prices" : "returns";
         boolean pairwise = policy == MissingValuePolicy.PAIRWISE && returns.hasMissing();
         String source = what + " " + file + " → " + (pairwise ? returns.observations() + " returns (pairwise: each "
-                + "pair over the dates both have; " + returns.completeRows().observations() + " complete)"
+                + "pair over the dates both have; " + returns.completeRows().observations() + " complete; made "
+                + "positive definite where it was not)"
                 : observations + " returns" + (policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS
                 && observations < returns.observations() ? " (of " + returns.observations()
                 + "; incomplete dates dropped)" : ""))

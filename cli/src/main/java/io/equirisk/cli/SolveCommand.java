@@ -154,6 +154,10 @@ final class SolveCommand implements Runnable {
                     e = new io.equirisk.error.NotPositiveDefiniteException("the " + estimation.estimator
                             + " estimate from " + input.observations() + " returns: " + why.substring(0, advice)
                             + "; use more returns (a longer --window)");
+                } else if (!input.fromData() && advice > 0) { // --estimator does not apply to a given matrix
+                    e = new io.equirisk.error.NotPositiveDefiniteException(why.substring(0, advice) + "; remove "
+                            + "near-duplicate assets, or make the matrix from returns (--prices or --returns) with a "
+                            + "shrinkage estimator (--estimator ledoit-wolf or oas)");
                 }
                 throw io.equirisk.cli.io.Errors.inFile(file.toString(), e);
             }

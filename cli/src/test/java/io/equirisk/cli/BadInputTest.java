@@ -189,7 +189,7 @@ class BadInputTest {
         // B and C are the same asset twice: singular.
         Path p = file("singular.csv", "A,B,C\n0.04,0.01,0.01\n0.01,0.09,0.09\n0.01,0.09,0.09\n");
         assertUsageError(Cli.run("solve", "--cov", p.toString()), "not positive definite", "asset C",
-                "ledoit-wolf");
+                "from returns (--prices or --returns) with a shrinkage estimator (--estimator ledoit-wolf");
     }
 
     @Test

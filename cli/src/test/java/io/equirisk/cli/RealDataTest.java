@@ -104,6 +104,9 @@ class RealDataTest {
         Path prices = SharedData.resolve("data/crypto_yahoo_14coins_2020_2023/crypto_prices.csv");
         Checks.Weights drop = pricesToWeights(prices, "--missing", "drop");
         assertEquals(14, drop.assets().size());
+        Cli.Result said = Cli.run("solve", "--prices", prices.toString(), "--format", "json");
+        assertTrue(said.err().contains("1076 of 1460 returns lack a value for some asset and are dropped: the "
+                + "estimate uses 384, 2021-09-21 … 2022-10-09; without the columns of SOL1-USD"), said.err());
         pricesToWeights(prices, "--missing", "pairwise");
     }
 

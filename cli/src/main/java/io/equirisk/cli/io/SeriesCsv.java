@@ -98,6 +98,11 @@ public final class SeriesCsv {
                             + " --header no to read it as data");
                     yield true;
                 }
+                if (wholeNumbersFarFromNext(first, all, false)) {
+                    notes.add("line " + first.line() + " of " + table.file() + " holds distinct whole numbers far "
+                            + "from the row below (" + first.cell(0) + " above " + all.get(1).cell(0) + "): read as "
+                            + "data; if they are asset names (tickers such as 7203), pass --header yes");
+                }
                 yield false;
             }
         };
@@ -187,6 +192,15 @@ public final class SeriesCsv {
      * 100s (prices indexed to 100) stays data, as do whole prices near the next day's (yen, won: 2345 above 2351.5).
      */
     private static boolean wholeNumbersAboveFractions(CsvTable.Row first, List<CsvTable.Row> all) {
+        return wholeNumbersFarFromNext(first, all, true);
+    }
+
+    /**
+     * As {@link #wholeNumbersAboveFractions}, the fraction below aside ({@code fractionBelow} false): whole prices
+     * under whole numbers (7203 above 2150 yen) could be names or data, and no rule tells.
+     */
+    private static boolean wholeNumbersFarFromNext(CsvTable.Row first, List<CsvTable.Row> all,
+                                                   boolean fractionBelow) {
         if (all.size() < 2 || first.size() != all.get(1).size()) {
             return false;
         }
@@ -217,7 +231,7 @@ public final class SeriesCsv {
                 return true;
             }
         }
-        return false;
+        return !fractionBelow;
     }
 
     /**

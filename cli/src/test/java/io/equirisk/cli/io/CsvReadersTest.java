@@ -103,6 +103,12 @@ class CsvReadersTest {
         SeriesCsv.Series near = SeriesCsv.read(CsvTable.parse("n.csv", "2345,5120\n2351.5,5130.5\n"),
                 SeriesCsv.Kind.PRICES);
         assertEquals(2, near.rows(), "whole prices near the next day's are data");
+        assertTrue(near.notes().isEmpty(), near.notes().toString());
+        SeriesCsv.Series whole = SeriesCsv.read(CsvTable.parse("w.csv", "7203,6758,9984\n2150,4800,6100\n"
+                + "2160,4810,6090\n"), SeriesCsv.Kind.PRICES);
+        assertEquals(3, whole.rows(), "whole numbers over whole prices: no rule tells, so data");
+        assertTrue(whole.notes().size() == 1 && whole.notes().get(0).contains("7203 above 2150")
+                && whole.notes().get(0).contains("--header yes"), whole.notes().toString());
         CovarianceMatrix cov = CovarianceCsv.read(CsvTable.parse("c.csv", "7203,6758\n0.04,0.01\n0.01,0.09\n"));
         assertEquals(List.of("7203", "6758"), cov.assets());
         assertArrayEquals(new double[] {0.04, 0.01, 0.01, 0.09}, cov.values());
