@@ -60,6 +60,10 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 if (options.window < 2) {
                     throw new InvalidInputException("--window must be at least 2 returns, got " + options.window);
                 }
+                if (options.window > returns.observations()) {
+                    err.println("equirisk: note: --window " + options.window + " is longer than the "
+                            + returns.observations() + " returns in " + file + ": all of them are used");
+                }
                 returns = returns.lastRows(options.window);
             } catch (InvalidInputException e) {
                 throw Errors.inFile(file.toString(), e);
@@ -251,11 +255,19 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             }
         }
         List<String> assets = r.assets();
+        List<String> empty = new java.util.ArrayList<>(); /* all of them, so that one run finds every column */
         for (int j = 0; j < n; j++) {
             if (count[j] < 2) {
-                throw new InsufficientDataException(file + ": asset " + assets.get(j) + " has " + count[j]
-                        + " return" + (count[j] == 1 ? "" : "s") + " in the data used; remove the column");
+                empty.add(assets.get(j) + " (" + count[j] + " return" + (count[j] == 1 ? ")" : "s)"));
             }
+        }
+        if (!empty.isEmpty()) {
+            int shown = Math.min(empty.size(), 20);
+            throw new InsufficientDataException(file + ": " + (empty.size() == 1 ? "asset " + empty.get(0) + " has"
+                    : empty.size() + " assets have") + " fewer than the 2 returns needed in the data used"
+                    + (empty.size() == 1 ? "" : ": " + String.join(", ", empty.subList(0, shown))
+                    + (shown < empty.size() ? " and " + (empty.size() - shown) + " more" : ""))
+                    + "; remove " + (empty.size() == 1 ? "the column" : "those columns"));
         }
         if (policy == MissingValuePolicy.PAIRWISE) {
             int min = Integer.MAX_VALUE;

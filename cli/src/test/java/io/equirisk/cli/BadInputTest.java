@@ -185,6 +185,26 @@ class BadInputTest {
     }
 
     @Test
+    void anUnknownSeparatorOrADecimalCommaIsNamed() {
+        Path pipes = file("pipes.csv", "date|A|B\n2020-01-01|1|2\n2020-01-02|1.1|2.1\n2020-01-03|1.2|2.2\n");
+        assertUsageError(Cli.run("solve", "--prices", pipes.toString()), "no asset columns",
+                "separated by '|', and only ',', ';' and tab separate cells");
+        Path commas = file("eu.csv", "date;A;B\n2020-01-01;20,5;2\n2020-01-02;20,6;2,1\n2020-01-03;20,7;2,2\n");
+        assertUsageError(Cli.run("solve", "--prices", commas.toString()), "line 2, column 2",
+                "'20,5' is not a number (a decimal comma: write 20.5)");
+    }
+
+    @Test
+    void everyColumnWithoutReturnsIsNamedInOneRun() {
+        Path one = file("one.csv", "date,A,B,C\n2020-01-01,1,,2\n2020-01-02,1.1,,2.1\n2020-01-03,1.2,,2.2\n");
+        assertUsageError(Cli.run("solve", "--prices", one.toString()), "asset B (0 returns) has fewer than the 2 returns needed",
+                "remove the column");
+        Path two = file("two.csv", "date,A,B,C,D\n2020-01-01,1,,2,\n2020-01-02,1.1,,2.1,3\n2020-01-03,1.2,,2.2,\n");
+        assertUsageError(Cli.run("solve", "--prices", two.toString()), "2 assets have fewer than the 2 returns "
+                + "needed in the data used: B (0 returns), D (0 returns)", "remove those columns");
+    }
+
+    @Test
     void covarianceNotPositiveDefinite() {
         // B and C are the same asset twice: singular.
         Path p = file("singular.csv", "A,B,C\n0.04,0.01,0.01\n0.01,0.09,0.09\n0.01,0.09,0.09\n");

@@ -42,6 +42,15 @@ class SolveCommandTest {
     }
 
     @Test
+    void aWindowLongerThanTheHistorySaysAllIsUsed() throws Exception {
+        Path in = SyntheticReturns.write(dir, 3, 50, 1, 1);
+        Cli.Result r = Cli.run("solve", "--returns", in.toString(), "--window", "100");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("--window 100 is longer than the 50 returns in " + in + ": all of them are used"),
+                r.err());
+    }
+
+    @Test
     void theChartPageDrawsTheWeightsRiskContributionsAndBudgets() throws Exception {
         Path cov = Cli.write(dir, "c.csv", COV4);
         Path budgets = Cli.write(dir, "b.csv", "0.4,0.3,0.2,0.1\n");

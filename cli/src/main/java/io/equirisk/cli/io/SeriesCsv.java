@@ -55,6 +55,7 @@ public final class SeriesCsv {
     }
 
     /** A label shaped like a date (digits in three groups, or eight digits): a typo if it is not one. */
+    private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?\\d+,\\d+");
     private static final java.util.regex.Pattern DATE_SHAPED =
             java.util.regex.Pattern.compile("\\d{1,4}[-/.]\\d{1,2}[-/.]\\d{1,4}(?:[ T].*)?|\\d{8}");
 
@@ -123,7 +124,10 @@ public final class SeriesCsv {
         int off = labels ? 1 : 0;
         int cols = width - off;
         if (cols < 1) {
-            throw new DataFormatException(table.file() + ": no asset columns, only the date column");
+            String line = first.cell(0);
+            String other = line.contains("|") ? "'|'" : line.contains(" ") ? "spaces" : null;
+            throw new DataFormatException(table.file() + ": no asset columns, only the date column" + (other == null
+                    ? "" : "; its cells are separated by " + other + ", and only ',', ';' and tab separate cells"));
         }
         List<String> assets = assetNames(table, header ? first : null, off, cols);
         int rows = data.size();
@@ -156,7 +160,8 @@ public final class SeriesCsv {
                             + ", " + date + "): " + kind.noun + " '" + cell + "' is infinite");
                 } else {
                     throw new DataFormatException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
-                            + ", " + date + "): '" + cell + "' is not a number");
+                            + ", " + date + "): '" + cell + "' is not a number" + (DECIMAL_COMMA.matcher(cell)
+                            .matches() ? " (a decimal comma: write " + cell.replace(',', '.') + ")" : ""));
                 }
                 if (kind == Kind.PRICES && v <= 0) {
                     throw new InvalidInputException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
