@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * solver's convergence so that a fast wrong answer cannot pass. For rigorous numbers use the JMH suite in
  * benchmarks/.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
         description = {"Time the standard workloads (covariance, single and batched solves, rolling windows, Monte Carlo) on "
                 + "this machine.", "",
                 "Workloads: sample covariance (T = 2520 × N = 1000), single "

@@ -16,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code equirisk cov}: estimate a covariance matrix from prices or returns and write it as CSV. */
-@Command(name = "cov", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "cov", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
         description = {"Estimate a covariance matrix from prices or returns and write it as CSV.", "",
                 "The covariance of per-period returns, written as a header row of asset names, then N rows, at full precision (readable by "
                 + "'equirisk solve --cov').", ""},
@@ -24,7 +24,7 @@ import java.nio.file.Path;
                 "  equirisk cov --prices prices.csv --output cov.csv",
                 "  equirisk cov --prices prices.csv --window 500 --returns-kind log -o cov.csv",
                 "  equirisk cov --prices prices.csv --estimator ewma:0.97 -o cov.csv",
-                "  equirisk cov --returns returns.csv --missing pairwise --estimator ewma-halflife:63"})
+                "  equirisk cov --returns returns.csv --missing pairwise \\", "      --estimator ewma-halflife:63"})
 final class CovCommand implements Runnable {
 
     @ParentCommand

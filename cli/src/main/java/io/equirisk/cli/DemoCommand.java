@@ -29,7 +29,7 @@ import java.util.Locale;
  * universe, to show what risk parity does: equal weights let the volatile assets carry the risk, inverse volatility
  * ignores correlation, ERC gives every asset the same share of risk.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
         description = {"Compare equal weight, inverse volatility and ERC on a synthetic universe (no files needed).",
                 "", "A seeded universe of 50 assets: crypto (60-120%% annualised vol), equities in 4 sectors "
                 + "(15-35%%), bonds (3-8%%) and commodities (20-35%%), driven by market and sector factors with "

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /** {@code equirisk devices}: the compute backends found, whether each can run here, and why (not). */
-@Command(name = "devices", mixinStandardHelpOptions = true,
+@Command(name = "devices", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {"List the compute backends and whether each can run here.", "",
                 "The backends (CPU engine, CUDA, emulation) with their availability: the GPU found (name, driver, memory) or why none can be used, and which one --backend auto picks.", ""},
         footer = {"", "Example:", "  equirisk devices"})

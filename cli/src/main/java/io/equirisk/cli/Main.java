@@ -26,7 +26,7 @@ import java.util.List;
                 "  equirisk demo",
                 "  equirisk solve --prices prices.csv --estimator ledoit-wolf",
                 "  equirisk solve --cov cov.csv --budgets budgets.csv --output weights.csv",
-                "  equirisk rolling --prices prices.csv --window 252 --step 21 --output weights.csv",
+                "  equirisk rolling --prices prices.csv --window 252 --step 21 \\", "      --output weights.csv",
                 "  equirisk scenarios --prices prices.csv --scenarios 10000 --dof 5",
                 "  equirisk cov --prices prices.csv --window 500 --output cov.csv",
                 "  equirisk bench --quick",

@@ -35,7 +35,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code equirisk rolling}: risk-budgeting weights at every rebalance date of a rolling window. */
-@Command(name = "rolling", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "rolling", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
         description = {"Risk parity (ERC) or risk-budgeting weights at every rebalance date of a rolling window.", "",
                 "The windows are laid back from the last date: the last holds the last WINDOW returns (by default "
                 + "only dates on which every asset has one: see --universe), each earlier one ends STEP rows before "
@@ -53,8 +53,8 @@ import java.util.Locale;
                 + "trades that take the drifted holdings to the new weights.",
                 "", "Exit status 1 when any window did not converge (the outputs are written first and say which).",
                 "", "Examples:",
-                "  equirisk rolling --prices prices.csv --window 252 --step 21 --output weights.csv",
-                "  equirisk rolling --returns returns.csv --window 500 --estimator ewma-halflife:63 --format json",
+                "  equirisk rolling --prices prices.csv --window 252 --step 21 \\", "      --output weights.csv",
+                "  equirisk rolling --returns returns.csv --window 500 \\", "      --estimator ewma-halflife:63 --format json",
                 "  equirisk rolling --prices prices.csv --window 252 --backend cuda --verify"})
 final class RollingCommand implements Runnable {
 

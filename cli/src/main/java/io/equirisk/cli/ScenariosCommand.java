@@ -36,7 +36,7 @@ import java.util.Locale;
  * {@code equirisk scenarios}: risk-parity weights in every scenario of a Monte Carlo set drawn from one covariance
  * model, against the model's own weights.
  */
-@Command(name = "scenarios", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "scenarios", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
         description = {"Risk parity (ERC) or risk-budgeting weights in each of many Monte Carlo scenarios, and how "
                 + "far they spread around the weights of the model itself.", "",
                 "The model is Σ (estimated from the input, or given with --cov; stressed with --stress-vol and "
@@ -55,8 +55,8 @@ import java.util.Locale;
                 "", "Exit status 1 when any scenario did not converge (the outputs are written first and say which).",
                 "", "Examples:",
                 "  equirisk scenarios --prices prices.csv --scenarios 10000",
-                "  equirisk scenarios --returns returns.csv --horizon 63 --dof 4 --seed 7 --output weights.csv",
-                "  equirisk scenarios --prices prices.csv --stress-vol 1.5 --stress-corr 0.5 --dof 4",
+                "  equirisk scenarios --returns returns.csv --horizon 63 --dof 4 --seed 7 \\", "      --output weights.csv",
+                "  equirisk scenarios --prices prices.csv --stress-vol 1.5 \\", "      --stress-corr 0.5 --dof 4",
                 "  equirisk scenarios --prices prices.csv --bootstrap 10 --horizon 252",
                 "  equirisk scenarios --cov cov.csv --horizon 252 --backend cuda --verify"})
 final class ScenariosCommand implements Runnable {

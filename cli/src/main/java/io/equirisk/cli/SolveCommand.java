@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code equirisk solve}: risk-budgeting weights from prices, returns or a covariance matrix. */
-@Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "solve", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
         description = {"Solve for risk parity (ERC) or risk-budgeting weights.", "",
                 "Long-only weights summing to 1 such that every asset carries its budget's share of "
                 + "portfolio risk (equal shares by default: the equal-risk-contribution portfolio).", ""},

@@ -280,5 +280,23 @@ class SolveCommandTest {
         assertEquals(0, v.code());
         assertTrue(v.out().startsWith("equirisk "), v.out());
         assertTrue(v.out().contains("Java "), v.out());
+        for (String cmd : new String[] {"", "solve", "rolling", "scenarios", "cov", "demo", "bench", "devices"}) {
+            String out = (cmd.isEmpty() ? Cli.run("--help") : Cli.run(cmd, "--help")).out();
+            List<String> lines = out.lines().toList();
+            int at = Math.max(lines.indexOf("Examples:"), lines.indexOf("Example:"));
+            assertTrue(at >= 0, cmd + ": " + out);
+            /* an example wrapped by the help's width would run without its last options when pasted */
+            for (int i = at + 1; i < lines.size() && !lines.get(i).isBlank(); i++) {
+                String line = lines.get(i);
+                boolean continued = lines.get(i - 1).endsWith(" \\") && line.startsWith("      --");
+                assertTrue(line.length() <= 80 && (line.startsWith("  equirisk ") || continued),
+                        cmd + " --help: example line '" + line + "' is not a command or its continuation");
+            }
+        }
+        for (String cmd : new String[] {"solve", "rolling", "scenarios", "cov", "demo", "bench", "devices"}) {
+            Cli.Result sub = Cli.run(cmd, "-V");
+            assertEquals(0, sub.code(), cmd);
+            assertEquals(v.out(), sub.out(), cmd + " -V: the same version as equirisk --version");
+        }
     }
 }
