@@ -89,6 +89,11 @@ public final class Main implements Runnable {
             String sub = ex.getCommandLine().getCommandName();
             String help = ex.getCommandLine() == cmd ? "equirisk --help" : "equirisk " + sub + " --help";
             String message = oneLine(ex.getMessage()).replaceFirst("^Error: ", "");
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && ex.getCommandLine() == cmd
+                    && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+                message = "unknown command '" + u.getUnmatched().get(0) + "': choose one of "
+                        + String.join(", ", cmd.getSubcommands().keySet());
+            }
             errWriter.println("equirisk: error: " + message + " (see " + help + ")");
             errWriter.flush();
             return EXIT_USAGE;

@@ -76,7 +76,8 @@ final class ScenariosCommand implements Runnable {
 
     @Option(names = "--horizon", paramLabel = "N",
             description = "Periods of returns per scenario; more than the number of assets. Default: the number of "
-                    + "returns the model was estimated from (252 with --cov).")
+                    + "returns the model was estimated from (with --missing pairwise, the shortest asset's; 252 with "
+                    + "--cov).")
     Integer horizon;
 
     @Option(names = "--dof", paramLabel = "NU", defaultValue = "0",
@@ -116,9 +117,9 @@ final class ScenariosCommand implements Runnable {
                     + "ewma-halflife:PERIODS. Default: ${DEFAULT-VALUE}.")
     String scenarioEstimator;
 
-    @Option(names = "--mean", paramLabel = "history|zero", defaultValue = "history",
+    @Option(names = "--mean", paramLabel = "history|zero",
             description = "Mean returns of the model: the input history's, or zero (always zero with --cov). "
-                    + "Default: ${DEFAULT-VALUE}.")
+                    + "Default: history (zero with --cov).")
     String mean;
 
     @Mixin
@@ -161,7 +162,8 @@ final class ScenariosCommand implements Runnable {
     record Report(String input, List<String> assets, ScenarioSet set, String scenarioEstimator, RiskBudgets budgets,
                   RiskBudgetingResult model, BatchSolution solution, double[] modelVolatility,
                   double[] modelRcError, double tolerance, PeriodsPerYear periods, String backendName,
-                  String backendReason, double seconds, Double verifyDifference, Integer verifyDrawsDiffering) {
+                  String backendReason, double seconds, Double verifyDifference, Integer verifyDrawsDiffering,
+                  String mean, double stressVol, double stressCorr) {
 
         int count() {
             return set.count();
@@ -206,9 +208,14 @@ final class ScenariosCommand implements Runnable {
         if (periodsPerYear != null && periodsPerYear < 1) {
             throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
         }
-        String meanChoice = mean.trim().toLowerCase(Locale.ROOT);
+        String meanChoice = mean == null ? (source.cov != null ? "zero" : "history")
+                : mean.trim().toLowerCase(Locale.ROOT);
         if (!meanChoice.equals("history") && !meanChoice.equals("zero")) {
             throw new InvalidInputException("--mean must be history or zero, got '" + mean + "'");
+        }
+        if (meanChoice.equals("history") && source.cov != null) {
+            throw new InvalidInputException("--mean history needs a history: a --cov file has none, so its model's "
+                    + "mean is zero");
         }
         ScenarioDistribution distribution;
         try {
@@ -245,7 +252,8 @@ final class ScenariosCommand implements Runnable {
             try {
                 sigma = CovarianceStress.apply(input.covariance(), stressVol, stressCorr);
             } catch (InvalidInputException e) {
-                throw new InvalidInputException("--stress-vol / --stress-corr: " + e.getMessage());
+                throw new InvalidInputException((e.getMessage().startsWith("volatility") ? "--stress-vol: "
+                        : "--stress-corr: ") + e.getMessage());
             }
             if (sigma == input.covariance()) {
                 sigma.requirePositiveDefinite();
@@ -359,7 +367,7 @@ final class ScenariosCommand implements Runnable {
                     modelRc, solving.tolerance, !input.fromData() && periodsPerYear == null ? null /* per period */
                             : PeriodsPerYear.of(periodsPerYear, input.fromData() ? input.returns().dates() : null),
                     backendName, reason, seconds, difference,
-                    drawsDiffering);
+                    drawsDiffering, bootstrap != null ? null : meanChoice, stressVol, stressCorr);
         }
         Report r = report;
         if (chart != null) {
@@ -441,6 +449,11 @@ final class ScenariosCommand implements Runnable {
                 .field("dof", r.set().source() instanceof ScenarioModel m ? m.distribution().degreesOfFreedom() : 0)
                 .field("bootstrap_block", r.set().source() instanceof HistoricalBootstrap h ? h.block() : 0)
                 .field("scenario_estimator", r.scenarioEstimator()).field("model_volatility", r.model().volatility())
+                .field("stress_vol", r.stressVol()).field("stress_corr", r.stressCorr());
+        if (r.mean() != null) { /* a model's; a bootstrap resamples the history as it is */
+            j.field("mean_returns", r.mean());
+        }
+        j
                 .field("tolerance", r.tolerance()).field("unconverged", s.unconvergedCount())
                 .field("backend", r.backendName()).field("backend_reason", r.backendReason())
                 .field("seconds", r.seconds()).field("input", r.input());
@@ -468,7 +481,7 @@ final class ScenariosCommand implements Runnable {
                         ChartPage.boxChart(r.assets(), "weight, %", "scenarios", boxes, "the model's Σ", model));
     }
 
-    /** The scenarios' mean weight and its standard deviation (divided by count − 1). */
+    /** The scenarios' mean weight and its standard deviation (divided by count − 1; NaN for one scenario). */
     static double[] meanAndSd(double[] w) {
         double mean = 0;
         for (double v : w) {
@@ -477,6 +490,9 @@ final class ScenariosCommand implements Runnable {
         double var = 0;
         for (double v : w) {
             var += (v - mean) * (v - mean) / Math.max(1, w.length - 1);
+        }
+        if (w.length < 2) {
+            var = Double.NaN;
         }
         return new double[] {mean, Math.sqrt(var)};
     }
@@ -501,7 +517,8 @@ final class ScenariosCommand implements Runnable {
         ScenarioSet set = r.set();
         out.println();
         out.println("model:            " + r.input());
-        out.println("drawn from:       " + set.source().describe());
+        out.println("drawn from:       " + set.source().describe() + (r.mean() == null ? ""
+                : r.mean().equals("zero") ? ", zero mean" : ", the history's mean returns"));
         out.println("scenarios:        " + r.count() + " (numbers " + set.first() + " … " + (set.first() + r.count() - 1)
                 + ", seed " + set.seed() + ") of " + set.rows() + " returns, " + r.scenarioEstimator()
                 + " covariance each");

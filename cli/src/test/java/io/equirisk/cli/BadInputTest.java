@@ -269,7 +269,7 @@ class BadInputTest {
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--format", "xml"), "--format");
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--tol", "abc"), "--tol");
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--backend", "quantum"), "unknown backend");
-        assertUsageError(Cli.run("frobnicate"), "frobnicate");
+        assertUsageError(Cli.run("frobnicate"), "unknown command 'frobnicate': choose one of solve, rolling");
         assertUsageError(Cli.run(), "missing command");
     }
 

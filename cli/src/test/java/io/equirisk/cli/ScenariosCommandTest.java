@@ -281,6 +281,9 @@ class ScenariosCommandTest {
         assertTrue(ercError(sigma, w) > 1e-3, "not ERC of the unstressed Σ");
         assertTrue(((String) j.get("input")).contains("stressed: volatilities × 2.00, correlations 50.00% of the way "
                 + "to 1"), res.out());
+        assertEquals(2.0, j.get("stress_vol"));
+        assertEquals(0.5, j.get("stress_corr"));
+        assertEquals("history", j.get("mean_returns"));
     }
 
     /** Bootstrap: every scenario row is a row of the input, in blocks of consecutive dates; weights are its ERC. */
@@ -363,6 +366,17 @@ class ScenariosCommandTest {
         Cli.Result bad = Cli.run("scenarios", "--cov", cov.toString(), "--estimator", "oas", "--backend", "cpu");
         assertEquals(2, bad.code(), bad.toString());
         assertTrue(bad.err().contains("not to a covariance given with --cov"), bad.toString());
+        assertTrue(res.out().contains(", zero mean"), "the mean is said: " + res.out());
+        Cli.Result history = Cli.run("scenarios", "--cov", cov.toString(), "--mean", "history", "--backend", "cpu");
+        assertEquals(2, history.code(), history.toString());
+        assertTrue(history.err().contains("--mean history needs a history"), history.toString());
+        Cli.Result one = Cli.run("scenarios", "--cov", cov.toString(), "--scenarios", "1", "--backend", "cpu",
+                "--format", "json");
+        @SuppressWarnings("unchecked")
+        List<Object> quantiles = (List<Object>) ((Map<String, Object>) MiniJson.parse(one.out()))
+                .get("weight_quantiles");
+        assertTrue(quantiles.stream().allMatch(q -> ((Map<?, ?>) q).containsKey("sd") && ((Map<?, ?>) q).get("sd")
+                == null), "one scenario has no standard deviation: " + one.out());
     }
 
     @Test
@@ -376,8 +390,8 @@ class ScenariosCommandTest {
                 {new String[] {"--mean", "median"}, "--mean"},
                 {new String[] {"--scenarios", "0"}, "--scenarios"},
                 {new String[] {"--first", "4294967295", "--scenarios", "2"}, "--first"},
-                {new String[] {"--stress-corr", "1"}, "--stress-corr"},
-                {new String[] {"--stress-vol", "0"}, "--stress-vol"},
+                {new String[] {"--stress-corr", "1"}, "error: --stress-corr: correlation shift"},
+                {new String[] {"--stress-vol", "0"}, "error: --stress-vol: volatility multiplier"},
         };
         for (Object[] c : cases) {
             String[] extra = (String[]) c[0];
