@@ -278,6 +278,7 @@ final class ScenariosCommand implements Runnable {
                         + " must be larger than the number of assets (" + n + "): each scenario's " + est.name()
                         + " covariance would be singular" + (horizon != null ? "" : "; give a longer --horizon"));
             }
+            checkMemory(n, rows);
             if (first < 0 || first > ScenarioSet.MAX_SCENARIOS - scenarios) { /* first + scenarios could overflow */
                 throw new InvalidInputException("--first " + first + " with --scenarios " + scenarios + " must stay "
                         + "within scenarios 0 … " + (ScenarioSet.MAX_SCENARIOS - 1));
@@ -479,6 +480,26 @@ final class ScenariosCommand implements Runnable {
                 + r.backendReason())
                 .add("Weights across the scenarios (box: 25th–75th percentile, whiskers: 5th–95th)",
                         ChartPage.boxChart(r.assets(), "weight, %", "scenarios", boxes, "the model's Σ", model));
+    }
+
+    /**
+     * Refuses, before any work, a run whose results and draws cannot fit this JVM's heap: it would otherwise fail
+     * with "out of memory" after solving for a while. Results: per scenario its weights and risk contributions (16 B
+     * an asset) and ~64 B of statistics and scores; draws: one scenario's returns per CPU thread (the CPU engine, and
+     * --verify). The 80% leaves room for the rest.
+     */
+    private void checkMemory(int n, int rows) {
+        int threads = Runtime.getRuntime().availableProcessors();
+        double results = (16.0 * n + 64) * scenarios;
+        double draws = 8.0 * rows * n * threads;
+        double max = Runtime.getRuntime().maxMemory();
+        if (results + draws > 0.8 * max) {
+            throw new InvalidInputException(String.format(Locale.ROOT, "--scenarios %d of --horizon %d × %d assets "
+                    + "need about %.1f GB (results %.1f GB, and %.1f GB of draws for %d threads) of this JVM's %.1f "
+                    + "GB: run fewer scenarios per call (--first continues the stream) or a shorter --horizon, or "
+                    + "give the JVM more memory (EQUIRISK_JAVA_OPTS=-Xmx…)", scenarios, rows, n,
+                    (results + draws) / 1e9, results / 1e9, draws / 1e9, threads, max / 1e9));
+        }
     }
 
     /** The scenarios' mean weight and its standard deviation (divided by count − 1; NaN for one scenario). */

@@ -392,6 +392,9 @@ class ScenariosCommandTest {
                 {new String[] {"--first", "4294967295", "--scenarios", "2"}, "--first"},
                 {new String[] {"--stress-corr", "1"}, "error: --stress-corr: correlation shift"},
                 {new String[] {"--stress-vol", "0"}, "error: --stress-vol: volatility multiplier"},
+                /* refused before any work, not "out of memory" after a while (on any heap below ~100 GB) */
+                {new String[] {"--scenarios", "1000000000"}, "run fewer scenarios per call (--first continues"},
+                {new String[] {"--horizon", "1000000000"}, "GB of draws for"},
         };
         for (Object[] c : cases) {
             String[] extra = (String[]) c[0];
