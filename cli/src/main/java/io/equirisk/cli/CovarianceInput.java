@@ -70,6 +70,9 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             }
         }
         MissingValuePolicy policy = options.missingPolicy();
+        if (policy == MissingValuePolicy.REJECT) {
+            requireComplete(file, kind, returns);
+        }
         int observations = checkEnoughData(file, returns, policy);
         int dropped = returns.observations() - observations;
         if (policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS && dropped * 10 > returns.observations()) {
@@ -225,6 +228,20 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             }
         }
         return out;
+    }
+
+    /** --missing reject: the first missing return, by date and asset, and what was missing in the file. */
+    private static void requireComplete(Path file, SeriesCsv.Kind kind, Returns r) {
+        for (int t = 0; t < r.observations(); t++) {
+            for (int j = 0; j < r.assetCount(); j++) {
+                if (Double.isNaN(r.get(t, j))) {
+                    throw new io.equirisk.error.NonFiniteValueException(file + ": asset " + r.assets().get(j)
+                            + " has no return on " + r.dates().get(t) + " (" + (kind == SeriesCsv.Kind.PRICES
+                            ? "its price is missing on that date or the one before" : "the cell is empty")
+                            + "), and --missing reject refuses a missing value; use --missing drop or pairwise");
+                }
+            }
+        }
     }
 
     /**

@@ -185,6 +185,15 @@ class BadInputTest {
     }
 
     @Test
+    void missingRejectNamesTheAssetAndTheDate() {
+        Path p = file("gap.csv", "date,A,B\n2020-01-01,1,2\n2020-01-02,1.1,\n2020-01-03,1.2,2.2\n"
+                + "2020-01-06,1.3,2.3\n");
+        assertUsageError(Cli.run("solve", "--prices", p.toString(), "--missing", "reject"), "gap.csv: asset B has no "
+                + "return on 2020-01-02 (its price is missing on that date or the one before), and --missing reject "
+                + "refuses a missing value");
+    }
+
+    @Test
     void anUnknownSeparatorOrADecimalCommaIsNamed() {
         Path pipes = file("pipes.csv", "date|A|B\n2020-01-01|1|2\n2020-01-02|1.1|2.1\n2020-01-03|1.2|2.2\n");
         assertUsageError(Cli.run("solve", "--prices", pipes.toString()), "no asset columns",
