@@ -61,8 +61,8 @@ final class BenchCommand implements Runnable {
     Integer threads;
 
     @Option(names = "--quick", description = "Smaller sizes and fewer repetitions (a few seconds): a smoke test. "
-            + "Its short workloads are not at the JIT's steady state (the 504 × 200 covariance: 4–37 ms here, 0.7 ms "
-            + "after 100 warm-up runs); time with the full bench, or add --warmup 100.")
+            + "Its short workloads are not at the JIT's steady state (the 504 × 200 covariance took 4–37 ms on a "
+            + "2-core VM, and 0.7 ms after 100 warm-up runs); time with the full bench, or add --warmup 100.")
     boolean quick;
 
     @Option(names = "--repetitions", paramLabel = "N", description = "Timed repetitions per workload (default 10, "
