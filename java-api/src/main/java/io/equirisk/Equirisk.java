@@ -80,6 +80,8 @@ public final class Equirisk implements AutoCloseable {
      * @throws io.equirisk.error.ZeroVarianceException when an asset's returns are constant (sample) or all zero
      *                                                 (EWMA) in some window: the first such asset by column, at its
      *                                                 first such window, with the window's rows and dates
+     * @throws io.equirisk.error.InsufficientDataException when a window has no more rows than assets: its
+     *                                                     covariance would be singular
      */
     public CovarianceBatch rollingCovariance(Returns returns, int window, int step, CovarianceKind kind,
                                              double lambda) {
@@ -88,6 +90,7 @@ public final class Equirisk implements AutoCloseable {
         returns.requireComplete();
         ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
                 window, step).withNames(returns.assets());
+        requireMoreRowsThanAssets(w, null);
         FlatWindows.reject(returns, w, kind);
         return backend().covariance(w, kind, lambda).withAssets(returns.assets());
     }
@@ -103,6 +106,9 @@ public final class Equirisk implements AutoCloseable {
      * @param step    rows between window starts
      * @param budgets N values shared by every window, or one set of N per window
      * @throws io.equirisk.error.ZeroVarianceException as {@link #rollingCovariance} does
+     * @throws io.equirisk.error.InsufficientDataException when a window has no more rows than assets with a
+     *                                                     positive budget (the assets its solve weighs): their
+     *                                                     covariance would be singular
      */
     public BatchSolution rollingRiskBudgeting(Returns returns, int window, int step, CovarianceKind kind,
                                               double lambda, double[] budgets, SolverOptions options) {
@@ -113,8 +119,30 @@ public final class Equirisk implements AutoCloseable {
         ReturnWindows w = ReturnWindows.rolling(returns.values(), returns.observations(), returns.assetCount(),
                 window, step).withNames(returns.assets());
         validateBudgets(returns.assetCount(), w.count(), budgets);
+        requireMoreRowsThanAssets(w, budgets);
         FlatWindows.reject(returns, w, kind);
         return backend().covarianceAndSolve(w, kind, lambda, budgets, options);
+    }
+
+    /**
+     * A covariance of W rows has rank at most W (W − 1 demeaned), so its solve needs more rows than the assets it
+     * weighs: all of them without budgets, else window k's assets with a positive budget (a zero budget's asset gets
+     * weight 0 and leaves the solve). The rule {@link #scenarioRiskBudgeting} and the command line keep.
+     */
+    private static void requireMoreRowsThanAssets(ReturnWindows w, double[] budgets) {
+        int n = w.assets();
+        for (int k = 0; k < (budgets == null || budgets.length == n ? 1 : w.count()); k++) {
+            int weighed = 0;
+            for (int i = 0; i < n; i++) {
+                weighed += budgets == null || budgets[(budgets.length == n ? 0 : k * n) + i] > 0 ? 1 : 0;
+            }
+            if (w.window() <= weighed) {
+                throw new io.equirisk.error.InsufficientDataException("a window of " + w.window() + " rows over "
+                        + weighed + " assets" + (budgets == null || budgets.length == n ? "" : " with a positive budget "
+                        + "(window " + (k + 1) + " of " + w.count() + ")") + " has a singular covariance; use windows "
+                        + "of more rows than assets, or estimate each window with a shrinkage estimator");
+            }
+        }
     }
 
     /**
@@ -146,7 +174,51 @@ public final class Equirisk implements AutoCloseable {
                     + set.assets() + " assets has a singular covariance; draw more rows than assets");
         }
         validateBudgets(set.assets(), set.count(), budgets);
+        if (set.source() instanceof io.equirisk.scenario.HistoricalBootstrap history) {
+            requireResampleable(history, kind, budgets);
+        }
         return backend().scenarioRiskBudgeting(set, kind, lambda, budgets, options);
+    }
+
+    /**
+     * A bootstrap's scenarios are rows of its history, so the history decides what no scenario can escape: with no
+     * more rows than weighed assets (a positive budget in some scenario) every scenario's covariance is singular, and
+     * an asset whose every historical return is the same (sample) or 0 (EWMA) has variance 0 in every scenario. The
+     * computed variance of such a column can round to a tiny positive number (the mean of 0.0001 taken 252 times is
+     * not exactly 0.0001), which a solve would take for a riskless asset and load with all the weight, so the test
+     * is on the returns themselves, exactly, as {@link FlatWindows} does for rolling windows.
+     */
+    private static void requireResampleable(io.equirisk.scenario.HistoricalBootstrap history, CovarianceKind kind,
+                                            double[] budgets) {
+        int n = history.size();
+        int t = history.historyRows();
+        boolean[] weighed = new boolean[n];
+        int count = 0;
+        for (int e = 0; e < budgets.length; e++) {
+            if (budgets[e] > 0 && !weighed[e % n]) {
+                weighed[e % n] = true;
+                count++;
+            }
+        }
+        if (t <= count) {
+            throw new io.equirisk.error.InsufficientDataException("a bootstrap of " + t + " historical rows over "
+                    + count + " assets with a positive budget gives every scenario a singular covariance (its rows "
+                    + "are among those " + t + "); give a history of more rows than assets");
+        }
+        double[] h = history.history();
+        for (int j = 0; j < n; j++) {
+            boolean flat = weighed[j];
+            for (int r = 0; r < t && flat; r++) {
+                flat = kind == CovarianceKind.SAMPLE ? h[r * n + j] == h[j] : h[r * n + j] == 0.0;
+            }
+            if (flat) {
+                throw new io.equirisk.error.ZeroVarianceException("bootstrap history: asset "
+                        + history.assets().get(j) + " (#" + (j + 1) + ") has " + (kind == CovarianceKind.SAMPLE
+                        ? "the same return (" + h[j] + ") on every one of its " + t + " rows" : "a return of 0 on "
+                        + "every one of its " + t + " rows (EWMA is zero-mean)") + ", so every scenario gives it "
+                        + "variance zero; remove the asset, or give it a zero budget");
+            }
+        }
     }
 
     /** Risk-budgeting weights with the default options (tolerance 1e-10, AUTO solver). */

@@ -7,6 +7,8 @@ import io.equirisk.covariance.CovarianceEstimators;
 import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.data.Returns;
 import io.equirisk.data.SyntheticMarket;
+import io.equirisk.scenario.HistoricalBootstrap;
+import io.equirisk.scenario.ScenarioSet;
 import io.equirisk.error.ConvergenceException;
 import io.equirisk.error.InvalidBudgetException;
 import io.equirisk.error.NotPositiveDefiniteException;
@@ -121,7 +123,7 @@ class EquiriskTest {
      */
     @Test
     void aWindowWithConstantReturnsIsRefusedNamingWindowDatesAndAsset() {
-        Returns base = SyntheticMarket.demo(6).simulate(200);
+        Returns base = SyntheticMarket.mixed(8, 6).simulate(200); /* fewer assets than a window's 30 rows */
         int n = base.assetCount();
         double[] v = base.values().clone();
         for (int t = 120; t < 150; t++) {
@@ -152,6 +154,81 @@ class EquiriskTest {
                     () -> er.rollingRiskBudgeting(stale, 30, 10, CovarianceKind.EWMA, 0.97, equal,
                             SolverOptions.defaults()));
             assertTrue(ze.getMessage().startsWith("window 5 of 18 (rows 41–70"), ze.getMessage());
+        }
+    }
+
+    /**
+     * A window of no more rows than the assets its solve weighs has a singular covariance: refused, as one scenario of
+     * too few rows is, and counted over the positive budgets (a zero budget's asset leaves the solve).
+     */
+    @Test
+    void windowsOfNoMoreRowsThanWeighedAssetsAreRefused() {
+        Returns r = SyntheticMarket.demo(3).simulate(120);
+        int n = r.assetCount();
+        double[] equal = RiskBudgets.equal(n).toArray();
+        try (Equirisk er = Equirisk.withBackend("cpu")) {
+            io.equirisk.error.InsufficientDataException e = assertThrows(
+                    io.equirisk.error.InsufficientDataException.class, () -> er.rollingRiskBudgeting(r, n, 10,
+                            CovarianceKind.SAMPLE, 0, equal, SolverOptions.defaults()));
+            assertTrue(e.getMessage().contains("a window of " + n + " rows over " + n + " assets"), e.getMessage());
+            assertThrows(io.equirisk.error.InsufficientDataException.class,
+                    () -> er.rollingCovariance(r, n, 10, CovarianceKind.EWMA, 0.97));
+            int count = (120 - 10) / 10 + 1;
+            double[] perWindow = new double[count * n];
+            for (int k = 0; k < count; k++) {
+                for (int i = 0; i < 9; i++) {
+                    perWindow[k * n + i] = 1.0 / 9; /* nine assets weighed: ten rows are enough */
+                }
+            }
+            assertEquals(0, er.rollingRiskBudgeting(r, 10, 10, CovarianceKind.SAMPLE, 0, perWindow,
+                    SolverOptions.defaults()).unconvergedCount());
+            perWindow[3 * n + 9] = 0.1; /* window 4 weighs ten */
+            perWindow[3 * n] = 1.0 / 9 - 0.1;
+            e = assertThrows(io.equirisk.error.InsufficientDataException.class, () -> er.rollingRiskBudgeting(r, 10,
+                    10, CovarianceKind.SAMPLE, 0, perWindow, SolverOptions.defaults()));
+            assertTrue(e.getMessage().contains("(window 4 of " + count + ")"), e.getMessage());
+        }
+    }
+
+    /**
+     * A bootstrap can only resample its history: an asset with the same return on every historical row has variance
+     * 0 in every scenario (its computed variance rounds to a tiny positive number, which a solve would load with all
+     * the weight), and a history of no more rows than assets leaves every scenario's covariance singular.
+     */
+    @Test
+    void aBootstrapOfAFlatAssetOrOfTooShortAHistoryIsRefused() {
+        Returns base = SyntheticMarket.demo(4).simulate(300);
+        int n = base.assetCount();
+        double[] v = base.values().clone();
+        for (int t = 0; t < 300; t++) {
+            v[t * n + 3] = 1e-4; /* asset 4 accrues the same return every day */
+        }
+        Returns accrual = Returns.of(300, n, v, base.assets(), base.dates());
+        ScenarioSet set = ScenarioSet.of(HistoricalBootstrap.of(accrual, 5), 42, 20, 252);
+        double[] equal = RiskBudgets.equal(n).toArray();
+        for (String backend : new String[] {"cpu"}) { /* the facade's check, before any engine */
+            try (Equirisk er = Equirisk.withBackend(backend)) {
+                io.equirisk.error.ZeroVarianceException e = assertThrows(io.equirisk.error.ZeroVarianceException.class,
+                        () -> er.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, equal,
+                                SolverOptions.defaults()), backend);
+                assertTrue(e.getMessage().startsWith("bootstrap history: asset " + base.assets().get(3) + " (#4) has "
+                        + "the same return (1.0E-4) on every one of its 300 rows"), e.getMessage());
+                double[] without = equal.clone();
+                without[3] = 0;
+                without[0] += equal[3];
+                BatchSolution s = er.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, without,
+                        SolverOptions.defaults());
+                assertEquals(0, s.unconvergedCount(), backend + ": a zero budget leaves the asset out");
+                assertEquals(0.0, s.weights()[3], 0.0);
+                /* EWMA is zero-mean: the accrual has a variance there */
+                assertEquals(0, er.scenarioRiskBudgeting(set, CovarianceKind.EWMA, 0.97, equal,
+                        SolverOptions.defaults()).unconvergedCount(), backend);
+                Returns shortHistory = Returns.of(n, n, java.util.Arrays.copyOf(base.values(), n * n), base.assets(),
+                        null);
+                assertThrows(io.equirisk.error.InsufficientDataException.class, () -> er.scenarioRiskBudgeting(
+                        ScenarioSet.of(HistoricalBootstrap.of(shortHistory, 1), 1, 5, 252), CovarianceKind.SAMPLE, 0,
+                        equal, SolverOptions.defaults()));
+            }
         }
     }
 

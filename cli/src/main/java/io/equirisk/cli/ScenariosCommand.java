@@ -323,7 +323,7 @@ final class ScenariosCommand implements Runnable {
                 try {
                     solution = er.scenarioRiskBudgeting(set, kind, lambda, budgets.toArray(), options);
                 } catch (io.equirisk.error.ZeroVarianceException e) {
-                    if (bootstrap == null) {
+                    if (bootstrap == null || e.getMessage().startsWith("bootstrap history")) { /* the whole history */
                         throw e;
                     }
                     throw new io.equirisk.error.ZeroVarianceException(e.getMessage() + " (its resampled rows are ones "
