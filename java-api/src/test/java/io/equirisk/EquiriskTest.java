@@ -251,6 +251,27 @@ class EquiriskTest {
             assertThrows(io.equirisk.error.InvalidInputException.class, () -> Returns.of((double[][]) null));
             assertThrows(io.equirisk.error.InvalidInputException.class,
                     () -> io.equirisk.covariance.CovarianceEstimators.parse("oas").estimate(null));
+            /* a review's list: each was a NullPointerException from the JDK */
+            Class<io.equirisk.error.InvalidInputException> bad = io.equirisk.error.InvalidInputException.class;
+            assertThrows(bad, () -> io.equirisk.data.PriceHistory.of(2, 2, null, null, null));
+            assertThrows(bad, () -> Returns.fromPrices(null, io.equirisk.data.ReturnKind.SIMPLE));
+            assertThrows(bad, () -> Returns.fromPrices(io.equirisk.data.PriceHistory.of(2, 1, new double[] {1, 2},
+                    null, null), null));
+            assertTrue(assertThrows(bad, () -> io.equirisk.data.PriceHistory.of(2, 1, new double[] {1, 2}, null,
+                    java.util.Arrays.asList("d1", null))).getMessage().contains("row 2"));
+            assertThrows(bad, () -> Returns.of(2, 1, new double[] {0.1, 0.2}, null,
+                    java.util.Arrays.asList(null, "d2")));
+            assertTrue(assertThrows(bad, () -> CovarianceMatrix.of(2, new double[] {1, 0, 0, 1},
+                    java.util.Arrays.asList("a", null))).getMessage().contains("column 2 is empty"));
+            assertTrue(assertThrows(bad, () -> CovarianceMatrix.of(2, new double[] {1, 0, 0, 1}, List.of("a", "a")))
+                    .getMessage().contains("duplicate asset name 'a'"));
+            assertThrows(bad, () -> CovarianceBatch.of(java.util.Arrays.asList(cov, null)));
+            assertThrows(bad, () -> io.equirisk.solver.RiskContributions.of(cov, null));
+            assertThrows(bad, () -> io.equirisk.covariance.NearestCorrelation.repair(null));
+            assertThrows(bad, () -> io.equirisk.covariance.NearestPositiveDefinite.repair(null));
+            BatchSolution two = BatchSolution.allocate(2, 3);
+            assertTrue(assertThrows(IndexOutOfBoundsException.class, () -> two.result(99)).getMessage()
+                    .contains("99 out of bounds for length 2"));
             Returns r = Returns.of(40, 3, new java.util.Random(1).doubles(120, -0.01, 0.01).toArray(), null, null);
             io.equirisk.error.InsufficientDataException tiny = assertThrows(
                     io.equirisk.error.InsufficientDataException.class,

@@ -17,6 +17,7 @@ public record BatchSolution(int batch, int n, double[] weights, double[] riskCon
 
     /** Problem k as a standalone result (arrays copied). */
     public RiskBudgetingResult result(int k) {
+        java.util.Objects.checkIndex(k, batch); /* "index 99 out of bounds for length 40", not arraycopy's words */
         double[] w = new double[n];
         double[] rc = new double[n];
         System.arraycopy(weights, k * n, w, 0, n);

@@ -88,20 +88,18 @@ public final class CovarianceBatch {
         return new CovarianceBatch(batch, n, values, names(assets, n), exactlySymmetric);
     }
 
-    /** The given names (A1 … An when null), checked to be n. */
+    /** The given names (A1 … An when null), checked ({@link io.equirisk.data.AssetNames}). */
     private static List<String> names(List<String> assets, int n) {
-        List<String> names = assets == null ? CovarianceMatrix.defaultNames(n) : List.copyOf(assets);
-        if (names.size() != n) {
-            throw new DimensionMismatchException("covariance batch has " + n + " assets but " + names.size()
-                    + " names");
-        }
-        return names;
+        return io.equirisk.data.AssetNames.check(assets, n);
     }
 
     /** Copies single matrices (all of the same size) into one contiguous batch. */
     public static CovarianceBatch of(List<CovarianceMatrix> matrices) {
         if (InvalidInputException.requireNonNull(matrices, "covariance matrices").isEmpty()) {
             throw new DimensionMismatchException("a covariance batch needs at least one matrix");
+        }
+        for (int k = 0; k < matrices.size(); k++) {
+            InvalidInputException.requireNonNull(matrices.get(k), "matrix " + k + " of the batch");
         }
         int n = matrices.get(0).size();
         double[] v = new double[io.equirisk.data.ArraySize.of("a batch of " + matrices.size() + " covariance matrices of "

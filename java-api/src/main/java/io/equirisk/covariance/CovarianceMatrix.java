@@ -55,11 +55,7 @@ public final class CovarianceMatrix {
             throw new DimensionMismatchException("covariance matrix of " + n + " assets needs " + ((long) n * n)
                     + " values, got " + values.length);
         }
-        List<String> names = assets == null ? defaultNames(n) : List.copyOf(assets);
-        if (names.size() != n) {
-            throw new DimensionMismatchException("covariance matrix has " + n + " assets but " + names.size()
-                    + " names");
-        }
+        List<String> names = io.equirisk.data.AssetNames.check(assets, n);
         return new CovarianceMatrix(n, values, names, validate(n, values, names));
     }
 

@@ -36,6 +36,7 @@ public final class NearestCorrelation {
 
     /** The nearest correlation matrix of a covariance's correlation, with the defaults, as a covariance again. */
     public static CovarianceMatrix repair(CovarianceMatrix sigma) {
+        io.equirisk.error.InvalidInputException.requireNonNull(sigma, "covariance to repair");
         int n = sigma.size();
         double[] r = of(sigma.correlation(), n, DEFAULT_FLOOR, DEFAULT_TOLERANCE, DEFAULT_MAX_ITERATIONS).matrix;
         double[] vol = sigma.volatilities();

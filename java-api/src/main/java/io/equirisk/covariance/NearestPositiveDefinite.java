@@ -34,6 +34,7 @@ public final class NearestPositiveDefinite {
      * {@code relativeFloor}·λ_max; {@code sigma} itself when that holds already.
      */
     public static CovarianceMatrix repair(CovarianceMatrix sigma, double relativeFloor) {
+        InvalidInputException.requireNonNull(sigma, "covariance to repair");
         checkFloor(relativeFloor);
         int n = sigma.size();
         double[] r = sigma.correlation();

@@ -31,6 +31,7 @@ public final class PriceHistory {
      * @throws InvalidInputException naming the asset and row of a zero or negative price
      */
     public static PriceHistory of(int rows, int cols, double[] values, List<String> assets, List<String> dates) {
+        InvalidInputException.requireNonNull(values, "price values");
         if (rows < 0 || cols < 1) {
             throw new DimensionMismatchException("prices need at least one asset, got " + rows + " × " + cols);
         }
@@ -39,10 +40,7 @@ public final class PriceHistory {
                     + ((long) rows * cols) + " values, got " + values.length);
         }
         List<String> names = Returns.checkNames(assets, cols);
-        List<String> labels = dates == null ? Returns.rowNumbers(rows) : List.copyOf(dates);
-        if (labels.size() != rows) {
-            throw new DimensionMismatchException("prices have " + rows + " rows but " + labels.size() + " dates");
-        }
+        List<String> labels = Returns.checkLabels(dates, rows, "prices");
         for (int t = 0; t < rows; t++) {
             for (int j = 0; j < cols; j++) {
                 double p = values[t * cols + j];

@@ -46,10 +46,7 @@ public final class Returns {
                     + ((long) rows * cols) + " values, got " + values.length);
         }
         List<String> names = checkNames(assets, cols);
-        List<String> labels = dates == null ? rowNumbers(rows) : List.copyOf(dates);
-        if (labels.size() != rows) {
-            throw new DimensionMismatchException("returns have " + rows + " rows but " + labels.size() + " dates");
-        }
+        List<String> labels = checkLabels(dates, rows, "returns");
         for (int t = 0; t < rows; t++) {
             for (int j = 0; j < cols; j++) {
                 double v = values[t * cols + j];
@@ -89,6 +86,8 @@ public final class Returns {
      * later date). A return is missing (NaN) when either price is missing. Prices must be positive where present.
      */
     public static Returns fromPrices(PriceHistory prices, ReturnKind kind) {
+        InvalidInputException.requireNonNull(prices, "prices");
+        InvalidInputException.requireNonNull(kind, "return kind");
         int t = prices.observations();
         int n = prices.assetCount();
         if (t < 2) {
@@ -114,27 +113,23 @@ public final class Returns {
     }
 
     static List<String> checkNames(List<String> assets, int cols) {
-        if (assets == null) {
-            List<String> s = new ArrayList<>(cols);
-            for (int i = 0; i < cols; i++) {
-                s.add("A" + (i + 1));
-            }
-            return List.copyOf(s);
+        return AssetNames.check(assets, cols);
+    }
+
+    /** Row labels: "row 1" … for null; else one non-null label per row (a null one named by its row). */
+    static List<String> checkLabels(List<String> dates, int rows, String what) {
+        if (dates == null) {
+            return rowNumbers(rows);
         }
-        if (assets.size() != cols) {
-            throw new DimensionMismatchException(cols + " columns of data but " + assets.size() + " asset names");
+        if (dates.size() != rows) {
+            throw new DimensionMismatchException(what + " have " + rows + " rows but " + dates.size() + " dates");
         }
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < assets.size(); i++) {
-            String a = assets.get(i);
-            if (a == null || a.isBlank()) {
-                throw new DataFormatException("asset name in column " + (i + 1) + " is empty");
-            }
-            if (!seen.add(a)) {
-                throw new DataFormatException("duplicate asset name '" + a + "' (column " + (i + 1) + ")");
+        for (int t = 0; t < rows; t++) {
+            if (dates.get(t) == null) {
+                throw new DataFormatException("the date (row label) of row " + (t + 1) + " is null");
             }
         }
-        return List.copyOf(assets);
+        return List.copyOf(dates);
     }
 
     static List<String> rowNumbers(int rows) {

@@ -11,6 +11,8 @@ public final class RiskContributions {
 
     /** The risk-contribution shares of {@code weights} under {@code covariance}. */
     public static double[] of(CovarianceMatrix covariance, double[] weights) {
+        io.equirisk.error.InvalidInputException.requireNonNull(covariance, "covariance");
+        io.equirisk.error.InvalidInputException.requireNonNull(weights, "weights");
         int n = covariance.size();
         if (weights.length != n) {
             throw new DimensionMismatchException("weights have " + weights.length + " entries, covariance has " + n);

@@ -58,7 +58,7 @@ class CovarianceMatrixValidationTest {
             }
         }
         CovarianceBatch ok = assertDoesNotThrow(() -> CovarianceBatch.of(batch, n, v, null));
-        assertSame(v, ok.withAssets(java.util.Collections.nCopies(n, "x")).values());
+        assertSame(v, ok.withAssets(java.util.stream.IntStream.range(0, n).mapToObj(i -> "x" + i).toList()).values());
         v[(317 * n + 5) * n + 9] = 0.31;                 // matrix 317: (6, 10) ≠ (10, 6)
         v[(912 * n + 2) * n + 2] = 0.0;                  // matrix 912: a zero variance
         v[(640 * n + 7) * n + 1] = Double.NaN;           // matrix 640: a NaN
