@@ -44,28 +44,56 @@ public final class Equirisk implements AutoCloseable {
         this.automatic = automatic;
     }
 
-    /** Chooses the backend automatically (CUDA when a usable GPU is present, otherwise the CPU engine). */
+    /**
+     * Chooses the backend automatically (CUDA when a usable GPU is present, otherwise the CPU engine).
+     *
+     * @return a facade holding the opened backend; close it when done
+     */
     public static Equirisk create() {
         return withBackend("auto");
     }
 
-    /** Chooses the backend by name: "auto", "cpu", "cuda", "emulation". */
+    /**
+     * Chooses the backend by name: "auto", "cpu", "cuda", "emulation".
+     *
+     * @param choice the name, in any case; null means "auto"
+     * @return a facade holding the opened backend; close it when done
+     * @throws io.equirisk.error.BackendException      when the named backend cannot run here
+     * @throws io.equirisk.error.InvalidInputException when no backend has that name
+     */
     public static Equirisk withBackend(String choice) {
         boolean automatic = choice == null || choice.trim().equalsIgnoreCase("auto");
         return new Equirisk(Backends.select(choice), automatic);
     }
 
-    /** The backend in use. */
+    /**
+     * The backend in use.
+     *
+     * @return the backend, owned by this object: {@link #close()} closes it
+     */
     public ComputeBackend backend() {
         return selection.backend();
     }
 
-    /** Why that backend was chosen (for logs and users). */
+    /**
+     * Why that backend was chosen (for logs and users).
+     *
+     * @return one line, e.g. "auto: cpu (cuda unavailable: …)"
+     */
     public String selectionReason() {
         return selection.reason();
     }
 
-    /** Σ estimated from returns; missing values dropped row-wise (see {@link MissingValuePolicy}). */
+    /**
+     * Σ estimated from returns; missing values dropped row-wise (see {@link MissingValuePolicy}). The estimator runs
+     * in Java, whatever the backend.
+     *
+     * @param returns   per-period returns, NaN where missing
+     * @param estimator e.g. from {@link io.equirisk.covariance.CovarianceEstimators#parse}
+     * @return Σ of the per-period returns (not annualised), under the returns' asset names
+     * @throws io.equirisk.error.InvalidInputException when an argument is null, or (a subclass) as
+     *                                                 {@link CovarianceEstimator#estimate} throws
+     */
     public CovarianceMatrix covariance(Returns returns, CovarianceEstimator estimator) {
         requireNonNull(returns, "returns");
         requireNonNull(estimator, "estimator");
@@ -75,13 +103,22 @@ public final class Equirisk implements AutoCloseable {
     /**
      * One covariance matrix per rolling window of complete returns (rebalance dates), on the backend.
      *
-     * @param window rows per window
-     * @param step   rows between window starts
+     * @param returns per-period returns, complete (no NaN)
+     * @param window  rows per window
+     * @param step    rows between window starts
+     * @param kind    SAMPLE or EWMA
+     * @param lambda  the EWMA decay, in (0, 1); ignored for SAMPLE
+     * @return matrix k for the window starting at row k·step, under the returns' asset names; the newest
+     *         (T − window) mod step rows fall in no window ({@link ReturnWindows#rolling})
      * @throws io.equirisk.error.ZeroVarianceException when an asset's returns are constant (sample) or all zero
      *                                                 (EWMA) in some window: the first such asset by column, at its
      *                                                 first such window, with the window's rows and dates
      * @throws io.equirisk.error.InsufficientDataException when a window has no more rows than assets: its
-     *                                                     covariance would be singular
+     *                                                     covariance would be singular; or when the window is
+     *                                                     shorter than 2 rows or longer than the returns
+     * @throws io.equirisk.error.NonFiniteValueException   naming the first missing return
+     * @throws io.equirisk.error.InvalidInputException     when an argument is null, step is below 1, or λ is
+     *                                                     outside (0, 1) for EWMA
      */
     public CovarianceBatch rollingCovariance(Returns returns, int window, int step, CovarianceKind kind,
                                              double lambda) {
@@ -102,13 +139,23 @@ public final class Equirisk implements AutoCloseable {
      * the one before and its solve started from the one before's weights: the same answers as
      * {@link #rollingCovariance} followed by {@link #solveBatch}, within the solver's tolerance, in less time.
      *
+     * @param returns per-period returns, complete (no NaN)
      * @param window  rows per window
      * @param step    rows between window starts
+     * @param kind    SAMPLE or EWMA
+     * @param lambda  the EWMA decay, in (0, 1); ignored for SAMPLE
      * @param budgets N values shared by every window, or one set of N per window
+     * @param options tolerance, iteration cap and method, for every window
+     * @return window k's result as problem k, the windows as {@link #rollingCovariance} lays them; an unconverged
+     *         window is flagged there, not thrown
      * @throws io.equirisk.error.ZeroVarianceException as {@link #rollingCovariance} does
      * @throws io.equirisk.error.InsufficientDataException when a window has no more rows than assets with a
      *                                                     positive budget (the assets its solve weighs): their
-     *                                                     covariance would be singular
+     *                                                     covariance would be singular; or when the window is
+     *                                                     shorter than 2 rows or longer than the returns
+     * @throws io.equirisk.error.InvalidBudgetException    when the budgets, or one window's set, are invalid
+     * @throws DimensionMismatchException                  when the budgets have neither N nor windows·N values
+     * @throws io.equirisk.error.InvalidInputException     as {@link #rollingCovariance} throws
      */
     public BatchSolution rollingRiskBudgeting(Returns returns, int window, int step, CovarianceKind kind,
                                               double lambda, double[] budgets, SolverOptions options) {
@@ -149,6 +196,11 @@ public final class Equirisk implements AutoCloseable {
      * The returns of a Monte Carlo scenario set, drawn on the backend: count × rows × N values, scenario first + k's
      * row t, asset i at {@code (k·rows + t)·N + i}. Every engine draws the same numbers, to the bit, from the same
      * seed.
+     *
+     * @param set the scenarios to draw
+     * @return a new array of count × rows × N per-period returns
+     * @throws DimensionMismatchException              when that is more than one Java array holds
+     * @throws io.equirisk.error.InvalidInputException when {@code set} is null
      */
     public double[] scenarioReturns(ScenarioSet set) {
         requireNonNull(set, "scenario set");
@@ -162,7 +214,20 @@ public final class Equirisk implements AutoCloseable {
      * regime does. No engine holds all the scenarios' returns: the CPU engine draws each on the thread that solves
      * it, the CUDA backend on the device.
      *
+     * @param set     the scenarios, scenario first + k solved as problem k
+     * @param kind    SAMPLE or EWMA, the covariance of each scenario's rows
+     * @param lambda  the EWMA decay, in (0, 1); ignored for SAMPLE
      * @param budgets N values shared by every scenario, or one set of N per scenario
+     * @param options tolerance, iteration cap and method, for every scenario
+     * @return scenario first + k's result as problem k; an unconverged scenario is flagged there, not thrown
+     * @throws io.equirisk.error.InsufficientDataException when a scenario has no more rows than assets, or a
+     *                                                     bootstrap's history no more rows than the assets with a
+     *                                                     positive budget
+     * @throws io.equirisk.error.ZeroVarianceException     when a bootstrap's history gives a weighed asset the
+     *                                                     same return (SAMPLE) or 0 (EWMA) on every row
+     * @throws io.equirisk.error.InvalidBudgetException    when the budgets, or one scenario's set, are invalid
+     * @throws DimensionMismatchException                  when the budgets have neither N nor count·N values
+     * @throws io.equirisk.error.InvalidInputException     when an argument is null, or λ is outside (0, 1) for EWMA
      */
     public BatchSolution scenarioRiskBudgeting(ScenarioSet set, CovarianceKind kind, double lambda, double[] budgets,
                                                SolverOptions options) {
@@ -221,7 +286,16 @@ public final class Equirisk implements AutoCloseable {
         }
     }
 
-    /** Risk-budgeting weights with the default options (tolerance 1e-10, AUTO solver). */
+    /**
+     * Risk-budgeting weights with the default options (tolerance 1e-10, AUTO solver).
+     *
+     * @param covariance Σ of per-period returns
+     * @param budgets    one budget per asset of Σ
+     * @return the converged result
+     * @throws io.equirisk.error.NotPositiveDefiniteException if Σ is not positive definite
+     * @throws ConvergenceException                          if the solver does not meet the tolerance
+     * @throws DimensionMismatchException                    if budgets and Σ differ in size
+     */
     public RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets) {
         return solve(covariance, budgets, SolverOptions.defaults());
     }
@@ -231,8 +305,15 @@ public final class Equirisk implements AutoCloseable {
      * problem has fewer than {@link Backends#GPU_ONE_PROBLEM_MIN_ASSETS} assets: then on the CPU engine, one thread,
      * where such a problem solves faster than on a GPU (larger ones take the GPU's whole-device solve).
      *
+     * @param covariance Σ of per-period returns
+     * @param budgets    one budget per asset of Σ; an asset with budget 0 gets weight exactly 0
+     * @param options    tolerance, iteration cap and method
+     * @return the converged result: weights ≥ 0 summing to one, risk contributions within the tolerance of the
+     *         budgets
      * @throws io.equirisk.error.NotPositiveDefiniteException if Σ is not positive definite
      * @throws ConvergenceException                          if the solver does not meet the tolerance
+     * @throws DimensionMismatchException                    if budgets and Σ differ in size
+     * @throws io.equirisk.error.InvalidInputException       if an argument is null
      */
     public RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets, SolverOptions options) {
         requireNonNull(covariance, "covariance");
@@ -255,6 +336,15 @@ public final class Equirisk implements AutoCloseable {
     /**
      * Solves every problem of a batch on the backend. Budgets: N values shared by all problems, or batch·N.
      * Positive definiteness is the caller's to ensure (checking costs N³/3 per matrix).
+     *
+     * @param batch   the covariance matrices
+     * @param budgets N values shared by all problems, or batch·N (problem k's at [k·N, (k+1)·N))
+     * @param options tolerance, iteration cap and method, for every problem
+     * @return problem k's result as problem k; an unconverged problem is flagged there, not thrown
+     *         ({@link BatchSolution#unconvergedCount()})
+     * @throws io.equirisk.error.InvalidBudgetException when the budgets, or one problem's set, are invalid
+     * @throws DimensionMismatchException              when the budgets have neither N nor batch·N values
+     * @throws io.equirisk.error.InvalidInputException  when the batch or the options are null
      */
     public BatchSolution solveBatch(CovarianceBatch batch, double[] budgets, SolverOptions options) {
         requireNonNull(batch, "batch");
@@ -266,7 +356,12 @@ public final class Equirisk implements AutoCloseable {
     /**
      * Runs the batch on this backend and on the pure-Java engine and compares them.
      *
-     * @return the backend's solution and the largest absolute weight difference
+     * @param batch   the covariance matrices
+     * @param budgets N values shared by all problems, or batch·N
+     * @param options tolerance, iteration cap and method, for every problem
+     * @return the backend's solution, the CPU engine's (the same object when the backend is the CPU engine), and the
+     *         largest absolute weight difference
+     * @throws io.equirisk.error.InvalidInputException as {@link #solveBatch} throws
      */
     public Verification verify(CovarianceBatch batch, double[] budgets, SolverOptions options) {
         requireNonNull(batch, "batch");
@@ -284,7 +379,13 @@ public final class Equirisk implements AutoCloseable {
         return new Verification(mine, reference, mine.maxWeightDifference(reference));
     }
 
-    /** Result of {@link #verify}: the backend's answer, the CPU engine's, and their largest weight difference. */
+    /**
+     * Result of {@link #verify}: the backend's answer, the CPU engine's, and their largest weight difference.
+     *
+     * @param backend             the backend's solution
+     * @param cpu                 the pure-Java engine's solution of the same batch
+     * @param maxWeightDifference max |w − w'| over every weight ({@link BatchSolution#maxWeightDifference})
+     */
     public record Verification(BatchSolution backend, BatchSolution cpu, double maxWeightDifference) {
     }
 
@@ -321,6 +422,7 @@ public final class Equirisk implements AutoCloseable {
         io.equirisk.error.InvalidInputException.requireNonNull(value, name);
     }
 
+    /** Closes the backend ({@link ComputeBackend#close()}). */
     @Override
     public void close() {
         selection.close();

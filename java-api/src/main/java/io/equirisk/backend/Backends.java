@@ -18,7 +18,12 @@ public final class Backends {
     private Backends() {
     }
 
-    /** A chosen, opened backend and why it was chosen. Close it when done. */
+    /**
+     * A chosen, opened backend and why it was chosen. Close it when done.
+     *
+     * @param backend the opened backend; {@link #close()} closes it
+     * @param reason  one line for users and logs, e.g. "auto: cpu (cuda unavailable: …)" or "cuda (requested; …)"
+     */
     public record Selection(ComputeBackend backend, String reason) implements AutoCloseable {
         @Override
         public void close() {
@@ -26,7 +31,12 @@ public final class Backends {
         }
     }
 
-    /** Every registered provider, highest priority first (the CPU provider is always among them). */
+    /**
+     * Every registered provider, highest priority first (the CPU provider is always among them).
+     *
+     * @return a new list of the providers {@link ServiceLoader} finds, with {@link CpuBackendProvider} added when
+     *         none is named "cpu"
+     */
     public static List<BackendProvider> providers() {
         List<BackendProvider> list = new ArrayList<>();
         boolean cpu = false;
@@ -41,7 +51,14 @@ public final class Backends {
         return list;
     }
 
-    /** Selects by name: "auto", "cpu", "cuda", or another registered provider's name. */
+    /**
+     * Selects by name: "auto", "cpu", "cuda", or another registered provider's name.
+     *
+     * @param choice the name, in any case, blanks around it ignored; null means "auto"
+     * @return the opened backend and why it was chosen
+     * @throws BackendException      when a named backend is not available here
+     * @throws InvalidInputException when no provider has that name
+     */
     public static Selection select(String choice) {
         return select(choice, false);
     }
@@ -55,7 +72,12 @@ public final class Backends {
      */
     public static final int GPU_ONE_PROBLEM_MIN_ASSETS = 500;
 
-    /** Whether {@code auto}, with a GPU backend already open, sends one problem of {@code n} assets to it. */
+    /**
+     * Whether {@code auto}, with a GPU backend already open, sends one problem of {@code n} assets to it.
+     *
+     * @param n the problem's number of assets
+     * @return whether {@code n} is at least {@link #GPU_ONE_PROBLEM_MIN_ASSETS}
+     */
     public static boolean oneProblemOnTheGpu(int n) {
         return n >= GPU_ONE_PROBLEM_MIN_ASSETS;
     }
@@ -65,6 +87,11 @@ public final class Backends {
      * A named backend is honoured; under {@code auto} the problem goes to the CPU engine even where a GPU is usable
      * (which is then not opened), and the reason says so: opening the GPU (its driver, a context, the library) costs
      * more than the Java engine takes for one problem of the sizes a command line is given.
+     *
+     * @param choice as for {@link #select(String)}
+     * @return the opened backend and why it was chosen
+     * @throws BackendException      when a named backend is not available here
+     * @throws InvalidInputException when no provider has that name
      */
     public static Selection selectForOneProblem(String choice) {
         return select(choice, true);

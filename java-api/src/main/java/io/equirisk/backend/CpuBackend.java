@@ -42,6 +42,13 @@ public final class CpuBackend implements ComputeBackend {
     /** The most threads one pool can run (ForkJoinPool's limit). */
     public static final int MAX_THREADS = 32767;
 
+    /**
+     * An engine with a fork-join pool of {@code threads} workers: a batch's problems run on up to that many threads
+     * at once; with 1, on the calling thread.
+     *
+     * @param threads the pool's size, 1 … {@link #MAX_THREADS}
+     * @throws InvalidInputException when {@code threads} is outside 1 … {@link #MAX_THREADS}
+     */
     public CpuBackend(int threads) {
         if (threads < 1 || threads > MAX_THREADS) {
             throw new InvalidInputException("thread count must be from 1 to " + MAX_THREADS + ", got " + threads);
@@ -50,6 +57,11 @@ public final class CpuBackend implements ComputeBackend {
         this.pool = new ForkJoinPool(threads);
     }
 
+    /**
+     * The pool's size, as given to the constructor.
+     *
+     * @return the most problems this engine runs at once
+     */
     public int threads() {
         return threads;
     }
@@ -74,8 +86,8 @@ public final class CpuBackend implements ComputeBackend {
                 count, n, n)];
         int run = rollingRun(w);
         if (run == 1) { /* nothing slides: each window straight into its place, no state to carry */
-            // the backend's threads bound the product's too: a one-window call runs on the caller, where the kernels
-            // would otherwise take every core (`equirisk bench --threads 1` timed its covariance on all of them)
+            // the backend's threads bound the product's too (`equirisk bench --threads 1` once timed its covariance
+            // on every core)
             run(count, k -> w.covariance(k, kind, lambda, out, k * n * n, threads));
         } else {
             runs(count, run, (from, to) -> {
@@ -292,9 +304,15 @@ public final class CpuBackend implements ComputeBackend {
             throw new io.equirisk.error.BackendException("the CPU backend is closed");
         }
         if (count == 1 || threads == 1) {
-            for (int k = 0; k < count; k++) {
-                task.accept(k);
-            }
+            /* on the caller's thread (callers of one engine run side by side), the kernels a task calls without a
+               thread count kept to this engine's threads: from outside a fork-join pool they would take every
+               processor (a review found CpuBackend(1) running a large window's product on all of them); inside the
+               pool below they split over its workers */
+            io.equirisk.kernel.TriangleRows.withThreads(threads, () -> {
+                for (int k = 0; k < count; k++) {
+                    task.accept(k);
+                }
+            });
             return;
         }
         try {
@@ -315,6 +333,7 @@ public final class CpuBackend implements ComputeBackend {
         }
     }
 
+    /** Shuts the pool down; later calls throw {@link io.equirisk.error.BackendException}. */
     @Override
     public void close() {
         pool.shutdown();

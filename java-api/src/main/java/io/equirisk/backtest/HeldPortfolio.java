@@ -19,6 +19,8 @@ import io.equirisk.error.InvalidInputException;
  * drifted to the close of row t_k. Between target weights alone (½ Σ |w(k) − w(k−1)|) it would miss the trades that
  * undo the drift.
  *
+ * <p>The record holds the arrays it is given and returns them, not copies.
+ *
  * @param returns       the portfolio's return in each held period, oldest first
  * @param firstRow      the row of {@code simpleReturns} that {@code returns[0]} belongs to
  * @param missingAsZero held (asset, row) cells whose missing return counted as 0
@@ -26,7 +28,11 @@ import io.equirisk.error.InvalidInputException;
  */
 public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero, double[] turnover) {
 
-    /** The mean of {@link #turnover()}; NaN with a single rebalance, which trades nothing held. */
+    /**
+     * The mean of {@link #turnover()}; NaN with a single rebalance, which trades nothing held.
+     *
+     * @return the mean one-way turnover per rebalance after the first, as a fraction of the portfolio
+     */
     public double meanTurnover() {
         double sum = 0;
         for (double t : turnover) {
@@ -36,10 +42,18 @@ public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero, d
     }
 
     /**
+     * The returns of the portfolio set to {@code weights} at each rebalance row and held to the next.
+     *
      * @param simpleReturns  T × N simple returns
      * @param rebalanceRows  strictly increasing rows in [0, T) at whose close the weights are set
      * @param weights        row-major, one row of N non-negative weights per rebalance, each summing to more than 0
      *                       (normalised here, so weights that sum to 1 up to rounding are held exactly as given)
+     * @return the returns of rows rebalanceRows[0] + 1 … T − 1 (none when the first rebalance is on the last row),
+     *         with the turnover at each later rebalance
+     * @throws InvalidInputException      when an argument is null, there is no rebalance row, the rows do not
+     *                                    increase strictly within [0, T), a weight is negative, NaN or infinite, a
+     *                                    rebalance's weights are all 0, or a held asset's return is below −1
+     * @throws DimensionMismatchException when the weights are not rebalances × N
      */
     public static HeldPortfolio of(Returns simpleReturns, int[] rebalanceRows, double[] weights) {
         InvalidInputException.requireNonNull(simpleReturns, "returns");

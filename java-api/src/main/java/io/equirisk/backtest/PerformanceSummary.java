@@ -17,11 +17,24 @@ import io.equirisk.error.InvalidInputException;
 public record PerformanceSummary(int periods, double totalReturn, double annualisedReturn,
                                  double annualisedVolatility, double maxDrawdown, double periodsPerYear) {
 
-    /** {@code annualisedReturn / annualisedVolatility} (no risk-free rate); NaN when the volatility is 0 or NaN. */
+    /**
+     * {@code annualisedReturn / annualisedVolatility} (no risk-free rate); NaN when the volatility is 0 or NaN.
+     *
+     * @return the annualised return per unit of annualised volatility
+     */
     public double returnToVolatility() {
         return annualisedVolatility > 0 ? annualisedReturn / annualisedVolatility : Double.NaN;
     }
 
+    /**
+     * The summary of a return series.
+     *
+     * @param returns        simple per-period returns, oldest first, each finite and at least −1 (not modified)
+     * @param periodsPerYear P, the returns' periods in a year (252 for trading days, 12 for months)
+     * @return the summary; its volatility is NaN for a single return
+     * @throws InvalidInputException when the returns are null or empty, a return is NaN, infinite or below −1, or P
+     *                               is not positive and finite
+     */
     public static PerformanceSummary of(double[] returns, double periodsPerYear) {
         InvalidInputException.requireNonNull(returns, "returns");
         if (!(periodsPerYear > 0) || Double.isInfinite(periodsPerYear)) {

@@ -29,7 +29,20 @@ public final class CovarianceBatch {
         this.exactlySymmetric = exactlySymmetric;
     }
 
-    /** Wraps contiguous values (not copied) and validates every matrix as {@link CovarianceMatrix#of} does. */
+    /**
+     * Wraps contiguous values (not copied) and validates every matrix as {@link CovarianceMatrix#of} does.
+     *
+     * @param batch  B, the number of matrices, at least 1
+     * @param n      N, assets per matrix, at least 1
+     * @param values B·N² values, matrix k row-major from k·N²; shared, not copied: do not modify
+     * @param assets N names, or null for A1 … AN
+     * @return the batch
+     * @throws DimensionMismatchException when B or N is below 1, B·N² is more than one Java array holds, the length
+     *                                    is not B·N², or the names are not N
+     * @throws InvalidInputException      for the lowest invalid matrix, of the kind {@link CovarianceMatrix#of}
+     *                                    throws, its message prefixed with "batch matrix k"; or when values are null
+     *                                    or a name is blank or repeated
+     */
     public static CovarianceBatch of(int batch, int n, double[] values, List<String> assets) {
         InvalidInputException.requireNonNull(values, "covariance batch values");
         if (batch < 1 || n < 1) {
@@ -83,7 +96,14 @@ public final class CovarianceBatch {
         }).min().orElse(-1);
     }
 
-    /** The same matrices under other names (not checked again: the values were when this batch was made). */
+    /**
+     * The same matrices under other names (not checked again: the values were when this batch was made).
+     *
+     * @param assets N names, or null for A1 … AN
+     * @return a batch sharing this one's values
+     * @throws DimensionMismatchException when the names are not N
+     * @throws InvalidInputException      (a subclass) when a name is null, blank or repeated
+     */
     public CovarianceBatch withAssets(List<String> assets) {
         return new CovarianceBatch(batch, n, values, names(assets, n), exactlySymmetric);
     }
@@ -93,7 +113,16 @@ public final class CovarianceBatch {
         return io.equirisk.data.AssetNames.check(assets, n);
     }
 
-    /** Copies single matrices (all of the same size) into one contiguous batch. */
+    /**
+     * Copies single matrices (all of the same size) into one contiguous batch, each as the solvers read it (its upper
+     * triangle, mirrored), so the batch is exactly symmetric.
+     *
+     * @param matrices at least one matrix, all of the same N
+     * @return a new batch, under the first matrix's asset names
+     * @throws DimensionMismatchException when the list is empty, the sizes differ, or the batch is more than one
+     *                                    Java array holds
+     * @throws InvalidInputException      when the list or a matrix in it is null
+     */
     public static CovarianceBatch of(List<CovarianceMatrix> matrices) {
         if (InvalidInputException.requireNonNull(matrices, "covariance matrices").isEmpty()) {
             throw new DimensionMismatchException("a covariance batch needs at least one matrix");
@@ -115,19 +144,38 @@ public final class CovarianceBatch {
         return new CovarianceBatch(matrices.size(), n, v, matrices.get(0).assets(), true);
     }
 
+    /**
+     * The number of matrices.
+     *
+     * @return B
+     */
     public int batchSize() {
         return batch;
     }
 
+    /**
+     * The number of assets of every matrix.
+     *
+     * @return N
+     */
     public int size() {
         return n;
     }
 
-    /** The contiguous values. Shared, not copied: do not modify. */
+    /**
+     * The contiguous values. Shared, not copied: do not modify.
+     *
+     * @return B·N² values, matrix k row-major from k·N²
+     */
     public double[] values() {
         return values;
     }
 
+    /**
+     * The asset names every matrix shares.
+     *
+     * @return N names, immutable
+     */
     public List<String> assets() {
         return assets;
     }
@@ -135,12 +183,20 @@ public final class CovarianceBatch {
     /**
      * Whether every matrix's lower triangle equals its upper to the bit. The solvers read each Σ's upper triangle
      * ({@link CovarianceMatrix}'s class comment); where this is false they mirror it first.
+     *
+     * @return whether no matrix's triangles differ in any bit
      */
     public boolean isExactlySymmetric() {
         return exactlySymmetric;
     }
 
-    /** Matrix k as its own (copied) {@link CovarianceMatrix}. */
+    /**
+     * Matrix k as its own (copied) {@link CovarianceMatrix}.
+     *
+     * @param k the matrix, in [0, B)
+     * @return a new matrix under the batch's asset names, its values as stored (both triangles)
+     * @throws IndexOutOfBoundsException when k is outside [0, B)
+     */
     public CovarianceMatrix matrix(int k) {
         double[] one = new double[n * n];
         System.arraycopy(values, k * n * n, one, 0, n * n);

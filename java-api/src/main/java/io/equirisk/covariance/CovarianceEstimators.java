@@ -20,6 +20,8 @@ public final class CovarianceEstimators {
      * "ledoit-wolf" (towards the scaled identity), "ledoit-wolf-cc" (towards constant correlation), "oas".
      * Case and surrounding blanks are ignored.
      *
+     * @param spec the specification
+     * @return the estimator, immutable and thread-safe
      * @throws InvalidInputException naming the bad specification and listing the valid ones
      */
     public static CovarianceEstimator parse(String spec) {
@@ -67,12 +69,21 @@ public final class CovarianceEstimators {
     /**
      * The decay λ of an EWMA estimator (from {@link #parse} or {@link #ewma}), or NaN for any other estimator: what
      * the backends' rolling kernels need ({@code CovarianceKind.EWMA} with λ).
+     *
+     * @param estimator any estimator
+     * @return λ in (0, 1), or NaN
      */
     public static double ewmaLambda(CovarianceEstimator estimator) {
         return estimator instanceof EwmaCovarianceEstimator e ? e.lambda() : Double.NaN;
     }
 
-    /** RiskMetrics EWMA with decay λ in (0, 1). */
+    /**
+     * RiskMetrics EWMA with decay λ in (0, 1).
+     *
+     * @param lambda the weight of a row relative to the next newer one (0.94 for daily returns, as RiskMetrics)
+     * @return the estimator, named "ewma:λ"
+     * @throws InvalidInputException when λ is not in (0, 1)
+     */
     public static CovarianceEstimator ewma(double lambda) {
         if (!(lambda > 0 && lambda < 1)) {
             throw new InvalidInputException("EWMA decay λ must be in (0, 1), got " + lambda);

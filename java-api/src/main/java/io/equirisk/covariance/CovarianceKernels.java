@@ -22,7 +22,11 @@ public final class CovarianceKernels {
     private CovarianceKernels() {
     }
 
-    /** The number of threads used when none is given: every available processor. */
+    /**
+     * The number of threads used when none is given: every available processor.
+     *
+     * @return the JVM's available processors
+     */
     public static int defaultThreads() {
         return TriangleRows.defaultThreads();
     }
@@ -30,6 +34,15 @@ public final class CovarianceKernels {
     /**
      * Demeaned, unbiased sample covariance of rows [start, start+window) into {@code out[outOff, outOff+N²)}, using up
      * to {@link #defaultThreads()} threads.
+     *
+     * @param returns the T×N table, row-major, complete (read in place, not modified)
+     * @param n       N, the table's columns
+     * @param start   the window's first row
+     * @param window  the window's rows, at least 2
+     * @param out     receives the N×N matrix, row-major, both triangles
+     * @param outOff  where in {@code out} it starts
+     * @throws DimensionMismatchException when the rows lie outside the table or {@code out} is too short
+     * @throws InsufficientDataException  when the window has fewer than 2 rows
      */
     public static void sample(double[] returns, int n, int start, int window, double[] out, int outOff) {
         sample(returns, n, start, window, out, outOff, defaultThreads());
@@ -38,6 +51,17 @@ public final class CovarianceKernels {
     /**
      * Demeaned, unbiased sample covariance (1/(T−1)) Σ_t (r_t − r̄)(r_t − r̄)ᵀ of rows [start, start+window) into
      * {@code out[outOff, outOff+N²)}, using at most {@code threads} threads (1: the calling thread only).
+     *
+     * @param returns the T×N table, row-major, complete (read in place, not modified)
+     * @param n       N, the table's columns
+     * @param start   the window's first row
+     * @param window  the window's rows, at least 2
+     * @param out     receives the N×N matrix, row-major, both triangles
+     * @param outOff  where in {@code out} it starts
+     * @param threads at least 1; the result is the same for any count
+     * @throws DimensionMismatchException when the rows lie outside the table or {@code out} is too short
+     * @throws InsufficientDataException  when the window has fewer than 2 rows
+     * @throws InvalidInputException      when threads is below 1
      */
     public static void sample(double[] returns, int n, int start, int window, double[] out, int outOff, int threads) {
         check(returns, n, start, window, out, outOff, threads);
@@ -48,7 +72,19 @@ public final class CovarianceKernels {
         product(returns, n, start, window, mean, null, 1.0 / (window - 1), out, outOff, threads);
     }
 
-    /** EWMA covariance with up to {@link #defaultThreads()} threads; see the overload with a thread count. */
+    /**
+     * EWMA covariance with up to {@link #defaultThreads()} threads; see the overload with a thread count.
+     *
+     * @param returns the T×N table, row-major, complete (read in place, not modified)
+     * @param n       N, the table's columns
+     * @param start   the window's first row
+     * @param window  the window's rows
+     * @param lambda  the decay, in (0, 1)
+     * @param out     receives the N×N matrix, row-major, both triangles
+     * @param outOff  where in {@code out} it starts
+     * @throws DimensionMismatchException when the rows lie outside the table or {@code out} is too short
+     * @throws InvalidInputException      when λ is not in (0, 1)
+     */
     public static void ewma(double[] returns, int n, int start, int window, double lambda, double[] out, int outOff) {
         ewma(returns, n, start, window, lambda, out, outOff, defaultThreads());
     }
@@ -56,6 +92,17 @@ public final class CovarianceKernels {
     /**
      * EWMA covariance (zero mean, RiskMetrics): Σ_t w_t r_t r_tᵀ with w_t ∝ λ^(window−1−t), Σw_t = 1, so the newest
      * row weighs most.
+     *
+     * @param returns the T×N table, row-major, complete (read in place, not modified)
+     * @param n       N, the table's columns
+     * @param start   the window's first row
+     * @param window  the window's rows
+     * @param lambda  the decay, in (0, 1)
+     * @param out     receives the N×N matrix, row-major, both triangles
+     * @param outOff  where in {@code out} it starts
+     * @param threads at least 1 (1: the calling thread only); the result is the same for any count
+     * @throws DimensionMismatchException when the rows lie outside the table or {@code out} is too short
+     * @throws InvalidInputException      when λ is not in (0, 1), or threads is below 1
      */
     public static void ewma(double[] returns, int n, int start, int window, double lambda, double[] out, int outOff,
                             int threads) {
@@ -66,7 +113,13 @@ public final class CovarianceKernels {
         product(returns, n, start, window, null, ewmaWeights(window, lambda), 1.0, out, outOff, threads);
     }
 
-    /** RiskMetrics weights λ^(window−1−t) normalised to sum to one; the last (newest) is the largest. */
+    /**
+     * RiskMetrics weights λ^(window−1−t) normalised to sum to one; the last (newest) is the largest.
+     *
+     * @param window the number of rows
+     * @param lambda the decay, in (0, 1) (not checked here)
+     * @return a new array of {@code window} weights, oldest row first
+     */
     public static double[] ewmaWeights(int window, double lambda) {
         double[] w = new double[window];
         double p = 1;

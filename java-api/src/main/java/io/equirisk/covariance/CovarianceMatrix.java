@@ -41,10 +41,17 @@ public final class CovarianceMatrix {
     /**
      * Wraps {@code values} (row-major N×N; not copied) after validating it. Names default to {@code A1..AN}.
      *
-     * @throws DimensionMismatchException if the length is not N² or the names are not N
+     * @param n      N, at least 1
+     * @param values N² values, row-major, both triangles, in squared units of the returns; shared, not copied: do
+     *               not modify them afterwards
+     * @param assets N names, or null
+     * @return the matrix
+     * @throws DimensionMismatchException if N is below 1, the length is not N² or the names are not N
      * @throws NonFiniteValueException    naming the first NaN/Inf entry
      * @throws NotSymmetricException      naming the first asymmetric pair
-     * @throws ZeroVarianceException      naming the first asset with variance ≤ 0
+     * @throws ZeroVarianceException      naming the first asset with variance ≤ 0, or below the smallest normal
+     *                                    double
+     * @throws InvalidInputException      if values are null, or (a subclass) a name is null, blank or repeated
      */
     public static CovarianceMatrix of(int n, double[] values, List<String> assets) {
         InvalidInputException.requireNonNull(values, "covariance values");
@@ -59,11 +66,27 @@ public final class CovarianceMatrix {
         return new CovarianceMatrix(n, values, names, validate(n, values, names));
     }
 
+    /**
+     * {@link #of(int, double[], List)} with the assets named A1 … AN.
+     *
+     * @param n      N, at least 1
+     * @param values N² values, row-major, both triangles; shared, not copied: do not modify them afterwards
+     * @return the matrix
+     * @throws InvalidInputException as {@link #of(int, double[], List)} throws
+     */
     public static CovarianceMatrix of(int n, double[] values) {
         return of(n, values, null);
     }
 
-    /** From a square array of rows (copied). */
+    /**
+     * From a square array of rows (copied).
+     *
+     * @param rows   N rows of N values
+     * @param assets N names, or null for A1 … AN
+     * @return the matrix
+     * @throws DimensionMismatchException if there are no rows or a row is not N long
+     * @throws InvalidInputException      if the array or a row is null, or as {@link #of(int, double[], List)} throws
+     */
     public static CovarianceMatrix of(double[][] rows, List<String> assets) {
         int n = InvalidInputException.requireNonNull(rows, "covariance rows").length;
         double[] v = new double[n * n];
@@ -78,6 +101,13 @@ public final class CovarianceMatrix {
         return of(n, v, assets);
     }
 
+    /**
+     * From a square array of rows (copied), the assets named A1 … AN.
+     *
+     * @param rows N rows of N values
+     * @return the matrix
+     * @throws InvalidInputException as {@link #of(double[][], List)} throws
+     */
     public static CovarianceMatrix of(double[][] rows) {
         return of(rows, null);
     }
@@ -136,7 +166,12 @@ public final class CovarianceMatrix {
         return exact;
     }
 
-    /** The names a matrix without names gets: A1 … An. */
+    /**
+     * The names a matrix without names gets: A1 … An.
+     *
+     * @param n the number of assets
+     * @return n names, immutable
+     */
     public static List<String> defaultNames(int n) {
         String[] s = new String[n];
         for (int i = 0; i < n; i++) {
@@ -145,24 +180,49 @@ public final class CovarianceMatrix {
         return List.of(s);
     }
 
+    /**
+     * The number of assets.
+     *
+     * @return N
+     */
     public int size() {
         return n;
     }
 
-    /** The row-major values. Shared, not copied: do not modify. */
+    /**
+     * The row-major values. Shared, not copied: do not modify.
+     *
+     * @return the N² values as given, both triangles (the solvers read {@link #symmetricValues()})
+     */
     public double[] values() {
         return values;
     }
 
+    /**
+     * One entry as stored: below the diagonal it may differ from its mirror within {@link #SYMMETRY_TOLERANCE}.
+     *
+     * @param i row, from 0
+     * @param j column, from 0
+     * @return Σ_ij
+     */
     public double get(int i, int j) {
         return values[i * n + j];
     }
 
+    /**
+     * The asset names, in row order.
+     *
+     * @return N names, immutable
+     */
     public List<String> assets() {
         return assets;
     }
 
-    /** Whether the lower triangle equals the upper to the bit (the solvers read the upper; see the class comment). */
+    /**
+     * Whether the lower triangle equals the upper to the bit (the solvers read the upper; see the class comment).
+     *
+     * @return whether every pair (i, j), (j, i) is equal
+     */
     public boolean isExactlySymmetric() {
         return exactlySymmetric;
     }
@@ -170,12 +230,21 @@ public final class CovarianceMatrix {
     /**
      * The matrix the solvers solve: these values where the triangles are equal to the bit, else a new array with the
      * lower triangle replaced by the upper's mirror.
+     *
+     * @return N² values, row-major; when they are {@link #values()} themselves, shared: do not modify
      */
     public double[] symmetricValues() {
         return exactlySymmetric ? values : mirrorUpper(values, 0, n);
     }
 
-    /** A new n × n array: the upper triangle of the matrix at {@code v[off …]}, and its mirror below. */
+    /**
+     * A new n × n array: the upper triangle of the matrix at {@code v[off …]}, and its mirror below.
+     *
+     * @param v   holds the matrix, row-major (not modified; its lower triangle is not read)
+     * @param off where the matrix starts in {@code v}
+     * @param n   the matrix's size
+     * @return the exactly symmetric copy
+     */
     public static double[] mirrorUpper(double[] v, int off, int n) {
         double[] out = new double[n * n];
         for (int i = 0; i < n; i++) {
@@ -223,7 +292,11 @@ public final class CovarianceMatrix {
         return this;
     }
 
-    /** Per-asset volatilities sqrt(Σ_ii), in the units of the returns (not annualised). */
+    /**
+     * Per-asset volatilities sqrt(Σ_ii), in the units of the returns (not annualised).
+     *
+     * @return a new array of N volatilities
+     */
     public double[] volatilities() {
         double[] s = new double[n];
         for (int i = 0; i < n; i++) {
@@ -232,7 +305,11 @@ public final class CovarianceMatrix {
         return s;
     }
 
-    /** The correlation matrix D⁻¹ΣD⁻¹ (row-major, a new array), unit diagonal exactly. */
+    /**
+     * The correlation matrix D⁻¹ΣD⁻¹ (row-major, a new array), unit diagonal exactly.
+     *
+     * @return N² values, from both triangles as stored
+     */
     public double[] correlation() {
         double[] s = volatilities();
         double[] c = new double[n * n];
@@ -244,7 +321,13 @@ public final class CovarianceMatrix {
         return c;
     }
 
-    /** Portfolio variance wᵀΣw. */
+    /**
+     * Portfolio variance wᵀΣw.
+     *
+     * @param w N weights (any sum; not modified)
+     * @return the variance per period, in squared units of the returns
+     * @throws DimensionMismatchException when w does not have N entries
+     */
     public double variance(double[] w) {
         if (w.length != n) {
             throw new DimensionMismatchException("weights have " + w.length + " entries, covariance has " + n);
@@ -263,6 +346,9 @@ public final class CovarianceMatrix {
     /**
      * The same matrix with the rows and columns in {@code keep} only (a new matrix, in the given order), each entry
      * from this matrix's upper triangle, so that it is exactly symmetric and the same problem to the solvers.
+     *
+     * @param keep indices of the assets to keep, from 0, distinct (not checked), in the order wanted
+     * @return a new matrix of {@code keep.length} assets with their names
      */
     public CovarianceMatrix subset(int[] keep) {
         int m = keep.length;

@@ -17,9 +17,13 @@ public final class CovarianceStress {
     }
 
     /**
+     * Σ stressed as the class comment says.
+     *
+     * @param sigma                the covariance to stress
      * @param volatilityMultiplier m &gt; 0 (1.5: volatilities half as large again)
      * @param correlationShift     s in [0, 1) (0: correlations unchanged; 0.5: half way to 1)
      * @return Σ itself when m = 1 and s = 0, else the stressed matrix with the same asset names
+     * @throws InvalidInputException when sigma is null, m is not positive and finite, or s is outside [0, 1)
      */
     public static CovarianceMatrix apply(CovarianceMatrix sigma, double volatilityMultiplier,
                                          double correlationShift) {

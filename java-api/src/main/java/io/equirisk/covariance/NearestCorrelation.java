@@ -34,7 +34,16 @@ public final class NearestCorrelation {
         this.iterations = iterations;
     }
 
-    /** The nearest correlation matrix of a covariance's correlation, with the defaults, as a covariance again. */
+    /**
+     * The nearest correlation matrix of a covariance's correlation, with the defaults, as a covariance again.
+     *
+     * @param sigma the covariance to repair
+     * @return a new covariance with sigma's variances and asset names, its correlation the nearest one whose
+     *         eigenvalues are all ≥ about {@link #DEFAULT_FLOOR}
+     * @throws ConvergenceException  if {@link #DEFAULT_MAX_ITERATIONS} iterations do not reach
+     *                               {@link #DEFAULT_TOLERANCE}
+     * @throws InvalidInputException if sigma is null
+     */
     public static CovarianceMatrix repair(CovarianceMatrix sigma) {
         io.equirisk.error.InvalidInputException.requireNonNull(sigma, "covariance to repair");
         int n = sigma.size();
@@ -50,14 +59,20 @@ public final class NearestCorrelation {
     }
 
     /**
+     * The nearest correlation matrix to {@code a}, by the alternating projections of the class comment.
+     *
      * @param a             symmetric row-major n×n matrix (not modified), typically a correlation matrix estimated
      *                      pairwise; its diagonal is ignored (the result's is 1)
-     * @throws NonFiniteValueException naming a NaN or infinite entry
-     * @throws NotSymmetricException   naming the first pair that differs by more than 1e-12 (relative)
+     * @param n             the matrix's size, at least 1
      * @param floor         δ in (0, 1): every eigenvalue of the result is ≥ about δ
      * @param tolerance     stop when an iteration changes the unit-diagonal iterate by less than this, relative
      * @param maxIterations iteration cap
-     * @throws ConvergenceException if the cap is reached first (it carries the last iterate, made valid)
+     * @return the result and the iterations it took
+     * @throws NonFiniteValueException    naming a NaN or infinite entry
+     * @throws NotSymmetricException      naming the first pair that differs by more than 1e-12·max(1, |a_ij|)
+     * @throws DimensionMismatchException if n is below 1 or {@code a} does not hold n² values
+     * @throws InvalidInputException      if floor is outside (0, 1), tolerance is not positive, or the cap is below 1
+     * @throws ConvergenceException       if the cap is reached first (it carries the last iterate, made valid)
      */
     public static NearestCorrelation of(double[] a, int n, double floor, double tolerance, int maxIterations) {
         if (n < 1 || a.length != (long) n * n) {
@@ -118,12 +133,20 @@ public final class NearestCorrelation {
                 + maxIterations + " iterations", new NearestCorrelation(unitDiagonalCongruence(x, n), maxIterations));
     }
 
-    /** The result: symmetric positive definite with unit diagonal, row-major n×n (a copy). */
+    /**
+     * The result: symmetric positive definite with unit diagonal, row-major n×n (a copy).
+     *
+     * @return a new array of n² values
+     */
     public double[] matrix() {
         return matrix.clone();
     }
 
-    /** Alternating-projection iterations used. */
+    /**
+     * Alternating-projection iterations used.
+     *
+     * @return the iterations, 1 … maxIterations
+     */
     public int iterations() {
         return iterations;
     }

@@ -24,7 +24,13 @@ public final class NearestPositiveDefinite {
     private NearestPositiveDefinite() {
     }
 
-    /** {@link #repair(CovarianceMatrix, double)} with {@link #DEFAULT_RELATIVE_FLOOR}. */
+    /**
+     * {@link #repair(CovarianceMatrix, double)} with {@link #DEFAULT_RELATIVE_FLOOR}.
+     *
+     * @param sigma the covariance to repair
+     * @return {@code sigma} itself when it passes the floor test, else a new covariance with its variances and names
+     * @throws InvalidInputException if sigma is null
+     */
     public static CovarianceMatrix repair(CovarianceMatrix sigma) {
         return repair(sigma, DEFAULT_RELATIVE_FLOOR);
     }
@@ -32,6 +38,12 @@ public final class NearestPositiveDefinite {
     /**
      * The covariance with the same variances whose correlation matrix has every eigenvalue ≥ about
      * {@code relativeFloor}·λ_max; {@code sigma} itself when that holds already.
+     *
+     * @param sigma         the covariance to repair
+     * @param relativeFloor the floor, relative to the largest eigenvalue of the correlation matrix, in (0, 1)
+     * @return {@code sigma} itself when a Cholesky test proves the floor holds, else a new covariance with its
+     *         variances and names (a matrix that holds the floor only barely may be clipped, changing little)
+     * @throws InvalidInputException if sigma is null or the floor is outside (0, 1)
      */
     public static CovarianceMatrix repair(CovarianceMatrix sigma, double relativeFloor) {
         InvalidInputException.requireNonNull(sigma, "covariance to repair");
@@ -58,7 +70,14 @@ public final class NearestPositiveDefinite {
      * V max(Λ, floor·λ_max) Vᵀ for a symmetric row-major matrix (not modified; a new array). If even the largest
      * eigenvalue is ≤ 0 there is nothing to scale a floor by, and that is an error.
      *
-     * @throws InvalidInputException if the largest eigenvalue is not positive
+     * @param a             symmetric matrix, row-major n×n (only the lower triangle is read; not modified)
+     * @param n             the matrix's size
+     * @param relativeFloor the floor, relative to the largest eigenvalue, in (0, 1)
+     * @return a new symmetric n×n array
+     * @throws InvalidInputException                        if the largest eigenvalue is not positive, or the floor is
+     *                                                      outside (0, 1)
+     * @throws io.equirisk.error.NonFiniteValueException    if an entry is NaN or infinite
+     * @throws io.equirisk.error.DimensionMismatchException if {@code a} does not hold n² values
      */
     public static double[] clipEigenvalues(double[] a, int n, double relativeFloor) {
         checkFloor(relativeFloor);

@@ -86,12 +86,30 @@ public final class SlidingCovariance {
         this.mass = new double[n];
     }
 
-    /** Sample covariance (demeaned, 1/(T−1)) of windows of {@code window} rows of a row-major T×N table. */
+    /**
+     * Sample covariance (demeaned, 1/(T−1)) of windows of {@code window} rows of a row-major T×N table.
+     *
+     * @param returns the table, complete; read at each move, not copied: it must not change while this is in use
+     * @param n       N, the table's columns
+     * @param window  rows per window, 2 … T
+     * @return an instance with no window made yet
+     * @throws InvalidInputException when n is below 1 or the window is shorter than 2 rows or longer than the table
+     */
     public static SlidingCovariance sample(double[] returns, int n, int window) {
         return new SlidingCovariance(returns, n, window, 0);
     }
 
-    /** EWMA covariance (zero mean, RiskMetrics weights) of windows of {@code window} rows, decay λ in (0, 1). */
+    /**
+     * EWMA covariance (zero mean, RiskMetrics weights) of windows of {@code window} rows, decay λ in (0, 1).
+     *
+     * @param returns the table, complete; read at each move, not copied: it must not change while this is in use
+     * @param n       N, the table's columns
+     * @param window  rows per window, 2 … T
+     * @param lambda  the decay, in (0, 1)
+     * @return an instance with no window made yet
+     * @throws InvalidInputException when λ is outside (0, 1), n is below 1, or the window is shorter than 2 rows or
+     *                               longer than the table
+     */
     public static SlidingCovariance ewma(double[] returns, int n, int window, double lambda) {
         if (!(lambda > 0 && lambda < 1)) {
             throw new InvalidInputException("EWMA decay λ must be in (0, 1), got " + lambda);
@@ -102,6 +120,10 @@ public final class SlidingCovariance {
     /**
      * Whether moving a window of {@code window} rows forward by {@code step} rows is cheaper as an update than afresh:
      * while the update's 2·step + 1 rows are at most a quarter of the window's.
+     *
+     * @param step   rows moved forward
+     * @param window rows per window
+     * @return whether step is positive and 4·(2·step + 1) ≤ window
      */
     public static boolean pays(int step, int window) {
         return step > 0 && (long) ROWS_PER_UPDATE_ROW * (2L * step + 1) <= window;
@@ -111,6 +133,12 @@ public final class SlidingCovariance {
      * Writes the covariance of rows [start, start + window) into {@code out[off, off + N²)} (full, row-major), by an
      * update of the current window when it lies {@link #pays a short step} behind, else afresh (always when
      * {@code restart}).
+     *
+     * @param start   the window's first row
+     * @param out     receives N² values (its length is not checked)
+     * @param off     where in {@code out} they start
+     * @param restart make this window afresh, whatever the last one was
+     * @throws InvalidInputException when the window's rows lie outside the table
      */
     public void moveTo(int start, double[] out, int off, boolean restart) {
         if (start < 0 || (long) start + window > returns.length / n) {
@@ -125,12 +153,20 @@ public final class SlidingCovariance {
         this.start = start;
     }
 
-    /** Windows computed afresh so far. */
+    /**
+     * Windows computed afresh so far.
+     *
+     * @return the count since construction
+     */
     public int directCount() {
         return direct;
     }
 
-    /** Windows computed by an update so far. */
+    /**
+     * Windows computed by an update so far.
+     *
+     * @return the count since construction
+     */
     public int updateCount() {
         return updated;
     }

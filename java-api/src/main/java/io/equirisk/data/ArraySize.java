@@ -18,8 +18,10 @@ public final class ArraySize {
     /**
      * The product of the factors as an int length.
      *
-     * @param what what the array holds, for the message ("a batch of 2048 covariance matrices of 1024 assets")
-     * @throws DimensionMismatchException when the product is negative or more than {@link #MAX}
+     * @param what    what the array holds, for the message ("a batch of 2048 covariance matrices of 1024 assets")
+     * @param factors the sizes to multiply, each ≥ 0
+     * @return their product, 0 … {@link #MAX} (1 for no factors)
+     * @throws DimensionMismatchException when a factor is negative or the product is more than {@link #MAX}
      */
     public static int of(String what, long... factors) {
         long p = 1;

@@ -16,6 +16,12 @@ public final class AssetNames {
     /**
      * The names of {@code count} assets, checked: null gives A1 … A{count}; a list must hold {@code count} names,
      * none null, blank or repeated (a repeat would make "asset X" ambiguous in every message and output).
+     *
+     * @param names the names, or null
+     * @param count the number of assets
+     * @return an immutable copy of the names, or A1 … A{count}
+     * @throws DimensionMismatchException when the list does not hold {@code count} names
+     * @throws DataFormatException        naming the column of a null, blank or repeated name
      */
     public static List<String> check(List<String> names, int count) {
         if (names == null) {

@@ -28,7 +28,16 @@ public final class PriceHistory {
     /**
      * Wraps row-major prices (not copied) after checking them.
      *
-     * @throws InvalidInputException naming the asset and row of a zero or negative price
+     * @param rows   T, the number of dates, ≥ 0
+     * @param cols   N, the number of assets, ≥ 1
+     * @param values T·N prices, row-major, oldest date first, NaN where missing; shared, not copied: do not modify
+     * @param assets N names, or null for A1 … AN
+     * @param dates  T row labels, or null for "row 1" … "row T"
+     * @return the checked prices
+     * @throws InvalidInputException      naming the asset and row of a zero or negative price; or when values are
+     *                                    null, or (a subclass) a name is blank or repeated or a date is null
+     * @throws NonFiniteValueException    naming the asset and row of an infinite price
+     * @throws DimensionMismatchException when the sizes disagree with each other or with the names or dates
      */
     public static PriceHistory of(int rows, int cols, double[] values, List<String> assets, List<String> dates) {
         InvalidInputException.requireNonNull(values, "price values");
@@ -61,23 +70,47 @@ public final class PriceHistory {
         return new PriceHistory(rows, cols, values, names, labels);
     }
 
+    /**
+     * The number of dates.
+     *
+     * @return T
+     */
     public int observations() {
         return rows;
     }
 
+    /**
+     * The number of assets.
+     *
+     * @return N
+     */
     public int assetCount() {
         return cols;
     }
 
-    /** Row-major values. Shared, not copied: do not modify. */
+    /**
+     * Row-major values. Shared, not copied: do not modify.
+     *
+     * @return T·N prices, NaN where missing
+     */
     public double[] values() {
         return values;
     }
 
+    /**
+     * The asset names, in column order.
+     *
+     * @return N names, immutable
+     */
     public List<String> assets() {
         return assets;
     }
 
+    /**
+     * The row labels, oldest first.
+     *
+     * @return T labels, immutable: as given, or "row 1" … "row T"
+     */
     public List<String> dates() {
         return dates;
     }

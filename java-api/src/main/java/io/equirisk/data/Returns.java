@@ -33,8 +33,16 @@ public final class Returns {
     /**
      * Wraps row-major values (not copied). NaN is allowed and means missing.
      *
+     * @param rows   T, the number of dates, ≥ 0
+     * @param cols   N, the number of assets, ≥ 1
+     * @param values T·N per-period returns, row-major, oldest date first; shared, not copied: do not modify
      * @param assets names, unique; null for A1..AN
-     * @param dates  row labels; null for 1..T
+     * @param dates  row labels; null for "row 1" … "row T"
+     * @return the checked returns
+     * @throws DimensionMismatchException when the sizes disagree with each other or with the names or dates
+     * @throws NonFiniteValueException    naming the asset and row of an infinite return
+     * @throws InvalidInputException      when values are null, or (a subclass) a name is blank or repeated or a date
+     *                                    is null
      */
     public static Returns of(int rows, int cols, double[] values, List<String> assets, List<String> dates) {
         InvalidInputException.requireNonNull(values, "return values");
@@ -59,13 +67,24 @@ public final class Returns {
         return new Returns(rows, cols, values, names, labels);
     }
 
-    /** From an array of rows (copied); every row must have the same length. */
+    /**
+     * From an array of rows (copied); every row must have the same length.
+     *
+     * @param data   T rows of N per-period returns, oldest first, NaN where missing
+     * @param assets names, unique; null for A1..AN
+     * @param dates  row labels; null for "row 1" … "row T"
+     * @return the checked returns
+     * @throws InsufficientDataException  when there are no rows
+     * @throws DimensionMismatchException when a row's length differs from the first's
+     * @throws InvalidInputException      as {@link #of(int, int, double[], List, List)} throws, or when the array
+     *                                    or a row after the first is null
+     */
     public static Returns of(double[][] data, List<String> assets, List<String> dates) {
         int t = InvalidInputException.requireNonNull(data, "return rows").length;
         if (t == 0) {
             throw new InsufficientDataException("returns table is empty");
         }
-        int n = data[0].length;
+        int n = InvalidInputException.requireNonNull(data[0], "returns row 1").length;
         double[] v = new double[t * n];
         for (int i = 0; i < t; i++) {
             if (InvalidInputException.requireNonNull(data[i], "returns row " + (i + 1)).length != n) {
@@ -77,6 +96,13 @@ public final class Returns {
         return of(t, n, v, assets, dates);
     }
 
+    /**
+     * From an array of rows (copied), the assets named A1 … AN and the rows "row 1" … "row T".
+     *
+     * @param data T rows of N per-period returns, oldest first, NaN where missing
+     * @return the checked returns
+     * @throws InvalidInputException as {@link #of(double[][], List, List)} throws
+     */
     public static Returns of(double[][] data) {
         return of(data, null, null);
     }
@@ -84,6 +110,13 @@ public final class Returns {
     /**
      * Returns from prices: row t is the return from date t−1 to date t, for T prices → T−1 returns (labelled with the
      * later date). A return is missing (NaN) when either price is missing. Prices must be positive where present.
+     *
+     * @param prices the prices, T ≥ 2 rows
+     * @param kind   simple or log returns
+     * @return T − 1 rows of new values, under the prices' asset names
+     * @throws InsufficientDataException when there are fewer than 2 rows of prices
+     * @throws NonFiniteValueException   when two prices are too far apart for their ratio to be finite
+     * @throws InvalidInputException     when an argument is null
      */
     public static Returns fromPrices(PriceHistory prices, ReturnKind kind) {
         InvalidInputException.requireNonNull(prices, "prices");
@@ -140,32 +173,67 @@ public final class Returns {
         return List.copyOf(s);
     }
 
+    /**
+     * The number of dates.
+     *
+     * @return T
+     */
     public int observations() {
         return rows;
     }
 
+    /**
+     * The number of assets.
+     *
+     * @return N
+     */
     public int assetCount() {
         return cols;
     }
 
-    /** Row-major T×N values, NaN for missing. Shared, not copied: do not modify. */
+    /**
+     * Row-major T×N values, NaN for missing. Shared, not copied: do not modify.
+     *
+     * @return the values, row t at [t·N, (t+1)·N)
+     */
     public double[] values() {
         return values;
     }
 
+    /**
+     * One return.
+     *
+     * @param row   the date's row, from 0
+     * @param asset the asset's column, from 0
+     * @return the return, NaN when missing
+     */
     public double get(int row, int asset) {
         return values[row * cols + asset];
     }
 
+    /**
+     * The asset names, in column order.
+     *
+     * @return N names, immutable
+     */
     public List<String> assets() {
         return assets;
     }
 
+    /**
+     * The row labels, oldest first.
+     *
+     * @return T labels, immutable: as given, or "row 1" … "row T"
+     */
     public List<String> dates() {
         return dates;
     }
 
-    /** True when any cell is missing (NaN). */
+    /**
+     * True when any cell is missing (NaN).
+     *
+     * @return whether some value is NaN
+     */
     public boolean hasMissing() {
         for (double v : values) {
             if (Double.isNaN(v)) {
@@ -175,7 +243,12 @@ public final class Returns {
         return false;
     }
 
-    /** The rows in which every asset has a return (DROP_INCOMPLETE_ROWS). */
+    /**
+     * The rows in which every asset has a return (DROP_INCOMPLETE_ROWS).
+     *
+     * @return this object when no value is missing, else new returns of the complete rows (values copied) and their
+     *         dates; possibly none
+     */
     public Returns completeRows() {
         int kept = 0;
         boolean[] keep = new boolean[rows];
@@ -205,7 +278,13 @@ public final class Returns {
         return new Returns(kept, cols, v, assets, List.copyOf(d));
     }
 
-    /** The last {@code window} rows (all rows if fewer). */
+    /**
+     * The last {@code window} rows (all rows if fewer).
+     *
+     * @param window the number of rows, at least 1
+     * @return this object when it has no more rows, else new returns of copies of the last rows and their dates
+     * @throws InvalidInputException when window is below 1
+     */
     public Returns lastRows(int window) {
         if (window < 1) {
             throw new InvalidInputException("window must be at least 1, got " + window);
@@ -219,7 +298,14 @@ public final class Returns {
         return new Returns(window, cols, v, assets, dates.subList(from, rows));
     }
 
-    /** Rows [from, to). */
+    /**
+     * Rows [from, to).
+     *
+     * @param from the first row, from 0
+     * @param to   the row after the last
+     * @return new returns of copies of those rows and their dates
+     * @throws InvalidInputException unless 0 ≤ from ≤ to ≤ T
+     */
     public Returns rows(int from, int to) {
         if (from < 0 || to > rows || from > to) {
             throw new InvalidInputException("row range [" + from + ", " + to + ") is outside 0.." + rows);

@@ -25,11 +25,15 @@ public final class SyntheticMarket {
     /** Degrees of freedom of the Student-t shocks (kurtosis is infinite at ν = 4: heavy tails, finite variance). */
     public static final int TAIL_DEGREES_OF_FREEDOM = 4;
 
-    /** The asset classes, with the ranges their parameters are drawn from. */
+    /** The asset classes: the ranges their parameters are drawn from (uniformly, per asset), and their sectors. */
     public enum AssetClass {
+        /** Crypto-like: volatility 60–120% a year, market loading 0.15–0.30, sector loading 0.65–0.85; CRY. */
         CRYPTO(0.60, 1.20, 0.15, 0.30, 0.65, 0.85, "CRY"),
+        /** Equities: volatility 15–35%, market loading 0.55–0.75, sector 0.25–0.45; TECH, FIN, HEALTH, ENERGY. */
         EQUITY(0.15, 0.35, 0.55, 0.75, 0.25, 0.45, "TECH", "FIN", "HEALTH", "ENERGY"),
+        /** Bonds: volatility 3–8%, market loading −0.25 to 0, sector 0.60–0.85; GOVT, CORP. */
         BOND(0.03, 0.08, -0.25, 0.00, 0.60, 0.85, "GOVT", "CORP"),
+        /** Commodities: volatility 20–35%, market loading 0.15–0.35, sector 0.45–0.65; METAL, AGRI. */
         COMMODITY(0.20, 0.35, 0.15, 0.35, 0.45, 0.65, "METAL", "AGRI");
 
         private final double volLow;
@@ -51,17 +55,29 @@ public final class SyntheticMarket {
             this.sectors = sectors;
         }
 
-        /** Lowest annualised volatility an asset of this class gets. */
+        /**
+         * Lowest annualised volatility an asset of this class gets.
+         *
+         * @return the volatility as a fraction (0.15 is 15% a year)
+         */
         public double minAnnualVolatility() {
             return volLow;
         }
 
-        /** Highest annualised volatility an asset of this class gets. */
+        /**
+         * Highest annualised volatility an asset of this class gets.
+         *
+         * @return the volatility as a fraction (0.35 is 35% a year)
+         */
         public double maxAnnualVolatility() {
             return volHigh;
         }
 
-        /** The sector names (name prefixes) of this class. */
+        /**
+         * The sector names (name prefixes) of this class.
+         *
+         * @return the names, immutable
+         */
         public List<String> sectors() {
             return List.of(sectors);
         }
@@ -116,7 +132,12 @@ public final class SyntheticMarket {
         this.sectorNames = List.copyOf(sectorList);
     }
 
-    /** The demo universe: 50 assets (6 crypto, 24 equities in 4 sectors, 12 bonds, 8 commodities). */
+    /**
+     * The demo universe: 50 assets (6 crypto, 24 equities in 4 sectors, 12 bonds, 8 commodities).
+     *
+     * @param seed chooses the assets' parameters and the simulated returns
+     * @return the universe
+     */
     public static SyntheticMarket demo(long seed) {
         return new SyntheticMarket(seed, 6, 24, 12, 8);
     }
@@ -124,6 +145,11 @@ public final class SyntheticMarket {
     /**
      * A universe of {@code n} assets in roughly the demo's proportions (12% crypto, 48% equities, 24% bonds, 16%
      * commodities), for benchmarks at any size.
+     *
+     * @param n    the number of assets, at least 1
+     * @param seed chooses the assets' parameters and the simulated returns
+     * @return the universe
+     * @throws InvalidInputException when n is below 1
      */
     public static SyntheticMarket mixed(int n, long seed) {
         if (n < 1) {
@@ -136,7 +162,17 @@ public final class SyntheticMarket {
         return new SyntheticMarket(seed, crypto, equity, bond, commodity);
     }
 
-    /** A universe with exactly these class counts (each ≥ 0, at least one asset in all). */
+    /**
+     * A universe with exactly these class counts (each ≥ 0, at least one asset in all).
+     *
+     * @param crypto    crypto-like assets
+     * @param equity    equities
+     * @param bond      bonds
+     * @param commodity commodities
+     * @param seed      chooses the assets' parameters and the simulated returns
+     * @return the universe, its assets in the order crypto, equities, bonds, commodities
+     * @throws InvalidInputException when a count is negative or all are 0
+     */
     public static SyntheticMarket of(int crypto, int equity, int bond, int commodity, long seed) {
         if (crypto < 0 || equity < 0 || bond < 0 || commodity < 0 || crypto + equity + bond + commodity < 1) {
             throw new InvalidInputException("asset class counts must be ≥ 0 with at least one asset, got " + crypto
@@ -149,33 +185,67 @@ public final class SyntheticMarket {
         return lo + (hi - lo) * rng.nextDouble();
     }
 
+    /**
+     * The seed this universe was made from.
+     *
+     * @return the seed
+     */
     public long seed() {
         return seed;
     }
 
+    /**
+     * The number of assets.
+     *
+     * @return N
+     */
     public int size() {
         return assets.size();
     }
 
+    /**
+     * The asset names: sector and number, e.g. "TECH03".
+     *
+     * @return N names, immutable
+     */
     public List<String> assets() {
         return assets;
     }
 
+    /**
+     * The class of asset i.
+     *
+     * @param i the asset, from 0
+     * @return its class
+     */
     public AssetClass assetClass(int i) {
         return classes[i];
     }
 
-    /** The sector name of asset i (e.g. "TECH"). */
+    /**
+     * The sector name of asset i (e.g. "TECH").
+     *
+     * @param i the asset, from 0
+     * @return its sector's name
+     */
     public String sector(int i) {
         return sectorNames.get(sector[i]);
     }
 
-    /** Annualised volatilities of the model (a copy). */
+    /**
+     * Annualised volatilities of the model (a copy).
+     *
+     * @return N volatilities as fractions; the per-period ones are these / √{@link #PERIODS_PER_YEAR}
+     */
     public double[] annualVolatilities() {
         return annualVol.clone();
     }
 
-    /** The model's per-period (daily) covariance, exactly (not estimated). Positive definite. */
+    /**
+     * The model's per-period (daily) covariance, exactly (not estimated). Positive definite.
+     *
+     * @return a new matrix under the asset names, exactly symmetric
+     */
     public CovarianceMatrix modelCovariance() {
         int n = size();
         double[] s = periodVolatilities();
@@ -213,6 +283,11 @@ public final class SyntheticMarket {
     /**
      * Simulates {@code periods} daily returns (rows labelled day 1..T), Student-t shocks scaled to unit variance.
      * Deterministic: the same market and length give the same table.
+     *
+     * @param periods the number of rows, at least 1
+     * @return periods × N per-period returns, no value missing
+     * @throws InvalidInputException when periods is below 1
+     * @throws ArithmeticException   when periods × N overflows an int
      */
     public Returns simulate(int periods) {
         if (periods < 1) {

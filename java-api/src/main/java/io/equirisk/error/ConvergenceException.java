@@ -8,12 +8,24 @@ public class ConvergenceException extends EquiriskException {
     private static final long serialVersionUID = 1L;
     private final transient Object result;
 
+    /**
+     * A stop short of the tolerance.
+     *
+     * @param message what did not converge, and how far it got
+     * @param result  the final state (see {@link #result()}), or null where there is none to offer
+     */
     public ConvergenceException(String message, Object result) {
         super(message);
         this.result = result;
     }
 
-    /** The unconverged result (a {@code RiskBudgetingResult}), for inspection. */
+    /**
+     * The unconverged result, for inspection: a {@code RiskBudgetingResult} from a risk-budgeting solve, a
+     * {@code NearestCorrelation} (its last iterate, made valid) from the nearest-correlation iteration, null from the
+     * eigen-decomposition. Not serialised: null in a deserialised copy.
+     *
+     * @return the result, to be cast to the type its thrower gives, or null
+     */
     public Object result() {
         return result;
     }

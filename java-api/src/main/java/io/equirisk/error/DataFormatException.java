@@ -4,6 +4,11 @@ package io.equirisk.error;
 public class DataFormatException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Malformed data, described by {@code message}.
+     *
+     * @param message what is wrong and where: file, line and column, or the column of a bad name
+     */
     public DataFormatException(String message) {
         super(message);
     }

@@ -4,6 +4,11 @@ package io.equirisk.error;
 public class InsufficientDataException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Too few rows, described by {@code message}.
+     *
+     * @param message how many rows there are and how many are needed, and what to do about it
+     */
     public InsufficientDataException(String message) {
         super(message);
     }

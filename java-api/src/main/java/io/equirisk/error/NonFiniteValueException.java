@@ -4,6 +4,11 @@ package io.equirisk.error;
 public class NonFiniteValueException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A NaN or infinity where a number is needed, described by {@code message}.
+     *
+     * @param message the value and where it is (asset and row, or matrix entry)
+     */
     public NonFiniteValueException(String message) {
         super(message);
     }

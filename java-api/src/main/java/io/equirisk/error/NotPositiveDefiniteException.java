@@ -4,6 +4,11 @@ package io.equirisk.error;
 public class NotPositiveDefiniteException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A matrix that is not positive definite, described by {@code message}.
+     *
+     * @param message the asset whose Cholesky pivot failed, the pivot, and what to do about it
+     */
     public NotPositiveDefiniteException(String message) {
         super(message);
     }

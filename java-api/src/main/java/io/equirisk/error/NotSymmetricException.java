@@ -4,6 +4,11 @@ package io.equirisk.error;
 public class NotSymmetricException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An asymmetric matrix, described by {@code message}.
+     *
+     * @param message the first pair of entries that disagree, with both values
+     */
     public NotSymmetricException(String message) {
         super(message);
     }

@@ -4,6 +4,11 @@ package io.equirisk.error;
 public class ZeroVarianceException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An asset without variance, described by {@code message}.
+     *
+     * @param message the asset, its variance or its constant return, and what to do about it
+     */
     public ZeroVarianceException(String message) {
         super(message);
     }

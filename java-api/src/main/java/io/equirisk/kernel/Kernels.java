@@ -11,12 +11,20 @@ public final class Kernels {
     private Kernels() {
     }
 
-    /** The implementation in use. */
+    /**
+     * The implementation in use.
+     *
+     * @return the implementation chosen when this class was loaded, shared by every caller
+     */
     public static NumericKernels get() {
         return ACTIVE;
     }
 
-    /** The scalar implementation, always available (a reference for tests). */
+    /**
+     * The scalar implementation, always available (a reference for tests).
+     *
+     * @return the scalar implementation, whose sums run in one fixed order on every machine
+     */
     public static NumericKernels scalar() {
         return ScalarKernels.INSTANCE;
     }

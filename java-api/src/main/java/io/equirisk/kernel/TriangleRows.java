@@ -22,20 +22,62 @@ public final class TriangleRows {
     /** What runs on one range of rows. */
     @FunctionalInterface
     public interface Range {
+        /**
+         * Does the work of rows [from, to); ranges run at once must write disjoint entries.
+         *
+         * @param from the first row
+         * @param to   the row after the last
+         */
         void run(int from, int to);
     }
 
     private TriangleRows() {
     }
 
-    /** The number of threads used when none is given: every available processor. */
+    /** The thread budget of work started on this thread, where a caller set one ({@link #withThreads}). */
+    private static final ThreadLocal<Integer> BUDGET = new ThreadLocal<>();
+
+    /**
+     * The number of threads used when none is given: every available processor, or the budget of the caller that
+     * runs this thread's work ({@link #withThreads}).
+     *
+     * @return the JVM's available processors, or the budget in force on this thread
+     */
     public static int defaultThreads() {
-        return Runtime.getRuntime().availableProcessors();
+        Integer budget = BUDGET.get();
+        return budget != null ? budget : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Runs {@code work} on this thread with {@link #defaultThreads()} at {@code threads}, so the kernels it calls
+     * without a thread count (the covariance product, the Cholesky update) keep to a caller's budget: a CPU engine of
+     * one thread runs a lone problem on the caller's thread, where they would otherwise take every processor.
+     *
+     * @param threads the budget, at least 1
+     * @param work    what to run
+     */
+    public static void withThreads(int threads, Runnable work) {
+        Integer before = BUDGET.get();
+        BUDGET.set(Math.max(1, threads));
+        try {
+            work.run();
+        } finally {
+            if (before == null) {
+                BUDGET.remove();
+            } else {
+                BUDGET.set(before);
+            }
+        }
     }
 
     /**
      * Runs {@code body} over ranges covering [0, n) of a triangle whose entries each cost {@code depth}
      * multiply-adds, on up to {@code threads} threads; returns when all are done.
+     *
+     * @param n       the triangle's rows
+     * @param depth   multiply-adds per entry (the product's inner dimension)
+     * @param threads the most threads wanted; at most 1, or a small triangle, runs {@code body} once on the caller
+     * @param body    the work of one range; an exception it throws is rethrown here
      */
     public static void run(int n, long depth, int threads, Range body) {
         int[] cuts = cuts(n, depth, threads);
@@ -78,6 +120,11 @@ public final class TriangleRows {
      * Cuts [0, n) into row ranges of about equal work (row i costs n − i), aligned to the kernel's row tile; a
      * single range when the product is small or one thread is asked for. Twice as many ranges as threads, so that
      * a thread slowed by other load does not hold up the rest.
+     *
+     * @param n       the triangle's rows
+     * @param depth   multiply-adds per entry
+     * @param threads the threads the ranges are for
+     * @return ascending cut points from 0 to n, range p being [cuts[p], cuts[p + 1]); {0, n} for a single range
      */
     public static int[] cuts(int n, long depth, int threads) {
         long work = (long) n * (n + 1) / 2 * depth;

@@ -33,7 +33,14 @@ public final class Cholesky {
     private Cholesky() {
     }
 
-    /** {@link #factor(double[], int, List)} with assets named by their 1-based index. */
+    /**
+     * {@link #factor(double[], int, List)} with assets named by their 1-based index.
+     *
+     * @param a the matrix, row-major n×n (only the lower triangle is read), overwritten with L
+     * @param n the matrix's size
+     * @throws NotPositiveDefiniteException naming the asset whose pivot is not positive
+     * @throws DimensionMismatchException   if n is below 1 or {@code a} holds fewer than n² values
+     */
     public static void factor(double[] a, int n) {
         factor(a, n, null);
     }
@@ -42,9 +49,12 @@ public final class Cholesky {
      * Overwrites the lower triangle of {@code a} (row-major n×n) with L and zeroes the strict upper triangle, so the
      * array then holds L exactly.
      *
+     * @param a     the matrix, row-major n×n (only the lower triangle is read), overwritten with L
+     * @param n     the matrix's size
      * @param names asset names for the error message, or null
      * @throws NotPositiveDefiniteException naming the asset whose pivot is not positive (the matrix is then left
      *                                      partly overwritten)
+     * @throws DimensionMismatchException   if n is below 1 or {@code a} holds fewer than n² values
      */
     public static void factor(double[] a, int n, List<String> names) {
         factor(a, n, names, TriangleRows.defaultThreads());
@@ -53,6 +63,13 @@ public final class Cholesky {
     /**
      * {@link #factor(double[], int, List)} on up to {@code threads} threads (the trailing updates of large matrices
      * are split by columns; the result does not depend on the thread count).
+     *
+     * @param a       the matrix, row-major n×n (only the lower triangle is read), overwritten with L
+     * @param n       the matrix's size
+     * @param names   asset names for the error message, or null
+     * @param threads the most threads to use; 1 or less: the calling thread only
+     * @throws NotPositiveDefiniteException as {@link #factor(double[], int, List)} throws
+     * @throws DimensionMismatchException   if n is below 1 or {@code a} holds fewer than n² values
      */
     public static void factor(double[] a, int n, List<String> names, int threads) {
         factor(a, n, names, threads, Kernels.get());
@@ -63,6 +80,12 @@ public final class Cholesky {
      * on every machine, whatever its vector width (the vector kernels split sums over lanes, so L differed in the
      * last bits between AVX2 and AVX-512 machines, and with it Monte Carlo draws documented as the same everywhere).
      * The blocked algorithm still, so about half the vector kernels' speed at N = 100.
+     *
+     * @param a     the matrix, row-major n×n (only the lower triangle is read), overwritten with L
+     * @param n     the matrix's size
+     * @param names asset names for the error message, or null
+     * @throws NotPositiveDefiniteException as {@link #factor(double[], int, List)} throws
+     * @throws DimensionMismatchException   if n is below 1 or {@code a} holds fewer than n² values
      */
     public static void factorReproducibly(double[] a, int n, List<String> names) {
         factor(a, n, names, 1, Kernels.scalar());
@@ -188,7 +211,14 @@ public final class Cholesky {
         }
     }
 
-    /** Solves (LLᵀ)x = b in place ({@code b} becomes x), with L as {@link #factor} leaves it. */
+    /**
+     * Solves (LLᵀ)x = b in place ({@code b} becomes x), with L as {@link #factor} leaves it.
+     *
+     * @param l the factor, row-major n×n (its strict upper triangle is not read)
+     * @param n the matrix's size
+     * @param b the right-hand side, n values, overwritten with x
+     * @throws DimensionMismatchException if b is not n long or {@code l} holds fewer than n² values
+     */
     public static void solve(double[] l, int n, double[] b) {
         if (b.length != n || l.length < (long) n * n) {
             throw new DimensionMismatchException("solve with an " + n + " × " + n + " factor needs a right-hand "
@@ -206,7 +236,14 @@ public final class Cholesky {
         }
     }
 
-    /** True when {@code a} (row-major, only the lower triangle read, not modified) is positive definite. */
+    /**
+     * True when {@code a} (row-major, only the lower triangle read, not modified) is positive definite.
+     *
+     * @param a the matrix, row-major n×n
+     * @param n the matrix's size
+     * @return whether every Cholesky pivot is positive (an exact test of the rounded factorisation, no margin)
+     * @throws DimensionMismatchException if n is below 1 or {@code a} holds fewer than n² values
+     */
     public static boolean isPositiveDefinite(double[] a, int n) {
         try {
             factor(a.clone(), n);

@@ -29,8 +29,12 @@ public final class SymmetricEigen {
     /**
      * Decomposes {@code a} (row-major n×n, symmetric; only the lower triangle is read; not modified).
      *
-     * @throws NonFiniteValueException if an entry is NaN or infinite
-     * @throws ConvergenceException    if the QL iteration fails to converge (not seen for finite input)
+     * @param a the matrix
+     * @param n its size, at least 1
+     * @return the eigenvalues and eigenvectors
+     * @throws DimensionMismatchException if n is below 1 or {@code a} does not hold n² values
+     * @throws NonFiniteValueException    if an entry is NaN or infinite
+     * @throws ConvergenceException       if the QL iteration fails to converge (not seen for finite input)
      */
     public static SymmetricEigen of(double[] a, int n) {
         if (n < 1 || a.length != (long) n * n) {
@@ -57,21 +61,40 @@ public final class SymmetricEigen {
         return new SymmetricEigen(n, d, transpose(vt, n));
     }
 
+    /**
+     * The matrix's size.
+     *
+     * @return n
+     */
     public int size() {
         return n;
     }
 
-    /** Eigenvalues in ascending order (a copy). */
+    /**
+     * Eigenvalues in ascending order (a copy).
+     *
+     * @return n values, the smallest first
+     */
     public double[] values() {
         return values.clone();
     }
 
-    /** Orthonormal eigenvectors as the columns of a row-major n×n matrix, in the order of {@link #values()}. */
+    /**
+     * Orthonormal eigenvectors as the columns of a row-major n×n matrix, in the order of {@link #values()}.
+     *
+     * @return a new array of n² values: column m is the eigenvector of value m
+     */
     public double[] vectors() {
         return vectors.clone();
     }
 
-    /** V f(Λ) Vᵀ for eigenvalues replaced by {@code newValues} (same order as {@link #values()}): a new array. */
+    /**
+     * V f(Λ) Vᵀ for eigenvalues replaced by {@code newValues} (same order as {@link #values()}): a new array.
+     *
+     * @param newValues n values, one per eigenvector
+     * @return the symmetric n×n matrix, row-major
+     * @throws DimensionMismatchException if there are not n values
+     */
     public double[] reconstruct(double[] newValues) {
         if (newValues.length != n) {
             throw new DimensionMismatchException("need " + n + " eigenvalues, got " + newValues.length);

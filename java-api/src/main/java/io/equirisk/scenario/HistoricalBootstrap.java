@@ -34,8 +34,15 @@ public final class HistoricalBootstrap implements ScenarioSource {
     }
 
     /**
+     * A bootstrap of the rows of {@code history} (its values copied).
+     *
      * @param history complete returns (no missing values: use {@link Returns#completeRows()} first)
      * @param block   rows per block, 1 (independent days) … the history's length
+     * @return the bootstrap
+     * @throws io.equirisk.error.NonFiniteValueException naming the first missing return
+     * @throws InsufficientDataException                when the history has no rows
+     * @throws InvalidInputException                    when the history is null or the block length is outside
+     *                                                  [1, T]
      */
     public static HistoricalBootstrap of(Returns history, int block) {
         if (history == null) {
@@ -63,16 +70,29 @@ public final class HistoricalBootstrap implements ScenarioSource {
         return assets;
     }
 
+    /**
+     * The block length.
+     *
+     * @return consecutive historical rows per block
+     */
     public int block() {
         return block;
     }
 
-    /** A copy of the history, rows × N row-major (what a device copies once per call). */
+    /**
+     * A copy of the history, rows × N row-major (what a device copies once per call).
+     *
+     * @return a new array of {@link #historyRows()} × N returns
+     */
     public double[] history() {
         return history.clone();
     }
 
-    /** Rows of history resampled. */
+    /**
+     * Rows of history resampled.
+     *
+     * @return T, the history's rows
+     */
     public int historyRows() {
         return rows;
     }
@@ -82,7 +102,14 @@ public final class HistoricalBootstrap implements ScenarioSource {
         return "block bootstrap of " + rows + " historical returns (blocks of " + block + ")";
     }
 
-    /** The first historical row of block b of scenario s. */
+    /**
+     * The first historical row of block b of scenario s.
+     *
+     * @param seed     the set's seed (the generator's key)
+     * @param scenario s; only its low 32 bits count
+     * @param b        the block, from 0: it covers scenario rows b·block … b·block + block − 1
+     * @return a row in [0, T − block], as the class comment defines it
+     */
     public int blockStart(long seed, long scenario, int b) {
         int[] p = new int[4];
         Philox4x32.block(b, 0, (int) scenario, BOOTSTRAP_DOMAIN, (int) seed, (int) (seed >>> 32), p);

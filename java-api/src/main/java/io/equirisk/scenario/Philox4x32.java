@@ -16,7 +16,17 @@ public final class Philox4x32 {
     private Philox4x32() {
     }
 
-    /** The block for counter (c0, c1, c2, c3) and key (k0, k1), written to {@code out[0..3]}. */
+    /**
+     * The block for counter (c0, c1, c2, c3) and key (k0, k1), written to {@code out[0..3]}.
+     *
+     * @param c0  counter word 0
+     * @param c1  counter word 1
+     * @param c2  counter word 2
+     * @param c3  counter word 3
+     * @param k0  key word 0
+     * @param k1  key word 1
+     * @param out receives the four output words in out[0..3], 32 bits each (to be read as unsigned)
+     */
     public static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
         for (int r = 0; r < ROUNDS; r++) {
             if (r > 0) {

@@ -15,6 +15,11 @@ public record ScenarioDistribution(int degreesOfFreedom) {
     /** Beyond this the t law is Gaussian to within sampling error (and each row's χ² costs ν normals). */
     public static final int MAX_DOF = 1000;
 
+    /**
+     * Checks ν.
+     *
+     * @throws InvalidInputException when ν is neither 0 nor in [{@value #MIN_DOF}, {@value #MAX_DOF}]
+     */
     public ScenarioDistribution {
         if (degreesOfFreedom != 0 && (degreesOfFreedom < MIN_DOF || degreesOfFreedom > MAX_DOF)) {
             throw new InvalidInputException("Student-t degrees of freedom must be in [" + MIN_DOF + ", " + MAX_DOF
@@ -22,10 +27,22 @@ public record ScenarioDistribution(int degreesOfFreedom) {
         }
     }
 
+    /**
+     * The Gaussian law.
+     *
+     * @return the law with {@code degreesOfFreedom} 0
+     */
     public static ScenarioDistribution gaussian() {
         return new ScenarioDistribution(0);
     }
 
+    /**
+     * The multivariate Student-t law with ν degrees of freedom, scaled to the model's covariance.
+     *
+     * @param degreesOfFreedom ν in [{@value #MIN_DOF}, {@value #MAX_DOF}]; smaller is fatter-tailed
+     * @return the law
+     * @throws InvalidInputException when ν is outside that range (0 included)
+     */
     public static ScenarioDistribution studentT(int degreesOfFreedom) {
         if (degreesOfFreedom == 0) {
             throw new InvalidInputException("Student-t degrees of freedom must be in [" + MIN_DOF + ", " + MAX_DOF
@@ -34,6 +51,11 @@ public record ScenarioDistribution(int degreesOfFreedom) {
         return new ScenarioDistribution(degreesOfFreedom);
     }
 
+    /**
+     * Whether this is the Gaussian law.
+     *
+     * @return whether {@code degreesOfFreedom} is 0
+     */
     public boolean isGaussian() {
         return degreesOfFreedom == 0;
     }

@@ -28,8 +28,16 @@ public final class ScenarioModel implements ScenarioSource {
     }
 
     /**
-     * @param mean per-period mean of each asset (N values), or null for zero
+     * A model of Σ, μ and a law; Σ is factored once here.
+     *
+     * @param covariance   Σ of per-period returns (its upper triangle, as the solvers read it)
+     * @param mean         per-period mean of each asset (N values, copied), or null for zero
+     * @param distribution Gaussian or Student-t
+     * @return the model
      * @throws io.equirisk.error.NotPositiveDefiniteException naming the asset whose Cholesky pivot is not positive
+     * @throws DimensionMismatchException                    when the means are not N
+     * @throws NonFiniteValueException                       naming a NaN or infinite mean
+     * @throws InvalidInputException                         when the covariance or the distribution is null
      */
     public static ScenarioModel of(CovarianceMatrix covariance, double[] mean, ScenarioDistribution distribution) {
         if (covariance == null) {
@@ -63,7 +71,13 @@ public final class ScenarioModel implements ScenarioSource {
         return new ScenarioModel(covariance, mu, l, distribution);
     }
 
-    /** Gaussian returns with zero mean and covariance Σ. */
+    /**
+     * Gaussian returns with zero mean and covariance Σ.
+     *
+     * @param covariance Σ of per-period returns
+     * @return the model
+     * @throws InvalidInputException as {@link #of} throws
+     */
     public static ScenarioModel gaussian(CovarianceMatrix covariance) {
         return of(covariance, null, ScenarioDistribution.gaussian());
     }
@@ -83,20 +97,38 @@ public final class ScenarioModel implements ScenarioSource {
         return distribution + " returns of a covariance model";
     }
 
+    /**
+     * The model's Σ, as given.
+     *
+     * @return Σ of per-period returns
+     */
     public CovarianceMatrix covariance() {
         return covariance;
     }
 
+    /**
+     * The law of each row.
+     *
+     * @return Gaussian or Student-t
+     */
     public ScenarioDistribution distribution() {
         return distribution;
     }
 
-    /** A copy of μ (N values; zeros when none was given). */
+    /**
+     * A copy of μ (N values; zeros when none was given).
+     *
+     * @return a new array of N per-period means
+     */
     public double[] mean() {
         return mean.clone();
     }
 
-    /** A copy of L, row-major N × N, zero above the diagonal. */
+    /**
+     * A copy of L, row-major N × N, zero above the diagonal.
+     *
+     * @return a new array of N² values, Σ = LLᵀ
+     */
     public double[] cholesky() {
         return cholesky.clone();
     }

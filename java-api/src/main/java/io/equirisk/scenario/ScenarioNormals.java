@@ -23,7 +23,17 @@ public final class ScenarioNormals {
     private ScenarioNormals() {
     }
 
-    /** The normal at {@code index} of (scenario, row, domain). */
+    /**
+     * The normal at {@code index} of (scenario, row, domain).
+     *
+     * @param seed     the key
+     * @param scenario the scenario's number (its low 32 bits count)
+     * @param row      the row in the scenario
+     * @param index    the draw's index in the row, ≥ 0
+     * @param domain   {@link #ASSET_DOMAIN} or {@link #MIXING_DOMAIN}
+     * @return a standard normal draw
+     * @throws InvalidInputException when index is negative
+     */
     public static double normal(long seed, long scenario, int row, int index, int domain) {
         double[] pair = new double[2];
         fill(seed, scenario, row, domain, index & ~1, pair, 0, 2);
@@ -34,6 +44,15 @@ public final class ScenarioNormals {
      * The normals at indices {@code from} … {@code from + count − 1} of (scenario, row, domain) into
      * {@code out[off …]}. {@code from} must be even and non-negative (draws come in pairs), or this throws
      * {@link InvalidInputException}.
+     *
+     * @param seed     the key
+     * @param scenario the scenario's number (its low 32 bits count)
+     * @param row      the row in the scenario
+     * @param domain   {@link #ASSET_DOMAIN} or {@link #MIXING_DOMAIN}
+     * @param from     the first index, even and ≥ 0
+     * @param out      receives the normals
+     * @param off      where in {@code out} they start
+     * @param count    the number of normals, ≥ 0 (odd is allowed: the last pair's sine is dropped)
      */
     public static void fill(long seed, long scenario, int row, int domain, int from, double[] out, int off,
                             int count) {

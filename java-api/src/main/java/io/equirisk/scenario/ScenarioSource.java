@@ -10,11 +10,24 @@ import java.util.List;
  */
 public sealed interface ScenarioSource permits ScenarioModel, HistoricalBootstrap {
 
-    /** Number of assets. */
+    /**
+     * Number of assets.
+     *
+     * @return N, the values in each scenario row
+     */
     int size();
 
+    /**
+     * The assets' names, in the order of each scenario row's values.
+     *
+     * @return N names, immutable
+     */
     List<String> assets();
 
-    /** One line for reports: what the scenarios are drawn from. */
+    /**
+     * One line for reports: what the scenarios are drawn from.
+     *
+     * @return e.g. "Student-t, ν = 5 returns of a covariance model"
+     */
     String describe();
 }

@@ -3,7 +3,7 @@ package io.equirisk.solver;
 import io.equirisk.error.ConvergenceException;
 
 /**
- * The answer of one risk-budgeting solve.
+ * The answer of one risk-budgeting solve. The record holds the arrays it is given and returns them, not copies.
  *
  * @param weights           long-only weights summing to one
  * @param riskContributions RC_i = w_i(Σw)_i / wᵀΣw, shares of portfolio variance summing to one
@@ -16,7 +16,13 @@ import io.equirisk.error.ConvergenceException;
 public record RiskBudgetingResult(double[] weights, double[] riskContributions, int iterations, double residual,
                                   boolean converged, String solver, double volatility) {
 
-    /** This result, or a {@link ConvergenceException} carrying it when it did not converge. */
+    /**
+     * This result, or a {@link ConvergenceException} carrying it when it did not converge.
+     *
+     * @return this result, converged
+     * @throws ConvergenceException when {@link #converged()} is false, with this result as its
+     *                              {@link ConvergenceException#result()}
+     */
     public RiskBudgetingResult requireConverged() {
         if (!converged) {
             throw new ConvergenceException("risk-budgeting solve (" + solver + ") did not converge: residual "

@@ -12,6 +12,7 @@ import java.util.Arrays;
  * mistake; {@link #normalized} rescales on purpose.
  */
 public final class RiskBudgets {
+    /** How far from one the budgets given to {@link #of} may sum. */
     public static final double SUM_TOLERANCE = 1e-8;
     private final double[] b;
 
@@ -19,7 +20,13 @@ public final class RiskBudgets {
         this.b = b;
     }
 
-    /** Equal budgets 1/N: the equal-risk-contribution (ERC) portfolio. */
+    /**
+     * Equal budgets 1/N: the equal-risk-contribution (ERC) portfolio.
+     *
+     * @param n N, the number of assets
+     * @return N budgets of 1/N
+     * @throws InvalidBudgetException when n is below 1
+     */
     public static RiskBudgets equal(int n) {
         if (n < 1) {
             throw new InvalidBudgetException("need at least one asset, got " + n);
@@ -33,6 +40,11 @@ public final class RiskBudgets {
      * Budgets as given; they must sum to one within {@link #SUM_TOLERANCE}. The stored budgets are divided by their
      * sum, so that they sum to one to the last bit: risk contributions do, and budgets rounded in a file (three times
      * 0.333333333) would otherwise leave a residual no solver can remove.
+     *
+     * @param budgets one per asset, each finite and ≥ 0, not all 0 (copied)
+     * @return the budgets, divided by their sum
+     * @throws InvalidBudgetException when the budgets are null or empty, one is NaN, infinite or negative, all are 0,
+     *                                or their sum is more than {@link #SUM_TOLERANCE} from one
      */
     public static RiskBudgets of(double... budgets) {
         double sum = check(budgets);
@@ -43,7 +55,14 @@ public final class RiskBudgets {
         return normalized(budgets);
     }
 
-    /** Budgets rescaled to sum to one (copied). */
+    /**
+     * Budgets rescaled to sum to one (copied).
+     *
+     * @param budgets one per asset, each finite and ≥ 0, not all 0; any positive sum
+     * @return the budgets, divided by their sum
+     * @throws InvalidBudgetException when the budgets are null or empty, one is NaN, infinite or negative, or all
+     *                                are 0
+     */
     public static RiskBudgets normalized(double... budgets) {
         double sum = check(budgets);
         double[] b = new double[budgets.length];
@@ -88,20 +107,39 @@ public final class RiskBudgets {
         return sum;
     }
 
+    /**
+     * The number of assets.
+     *
+     * @return N
+     */
     public int size() {
         return b.length;
     }
 
+    /**
+     * One asset's budget.
+     *
+     * @param i the asset, from 0
+     * @return b_i, a share of portfolio risk
+     */
     public double get(int i) {
         return b[i];
     }
 
-    /** A copy of the budgets. */
+    /**
+     * A copy of the budgets.
+     *
+     * @return a new array of N budgets summing to one
+     */
     public double[] toArray() {
         return b.clone();
     }
 
-    /** True when every budget is 1/N (exactly as {@link #equal} makes them, or within 1e-15). */
+    /**
+     * True when every budget is 1/N (exactly as {@link #equal} makes them, or within 1e-15).
+     *
+     * @return whether these are equal budgets
+     */
     public boolean isEqual() {
         double e = 1.0 / b.length;
         for (double v : b) {

@@ -9,7 +9,15 @@ public final class RiskContributions {
     private RiskContributions() {
     }
 
-    /** The risk-contribution shares of {@code weights} under {@code covariance}. */
+    /**
+     * The risk-contribution shares of {@code weights} under {@code covariance}.
+     *
+     * @param covariance Σ (both triangles as stored are read)
+     * @param weights    N weights, any positive multiple of a portfolio (not modified)
+     * @return a new array of N shares summing to one (not finite when wᵀΣw is 0)
+     * @throws DimensionMismatchException when the weights are not N
+     * @throws InvalidInputException      when an argument is null
+     */
     public static double[] of(CovarianceMatrix covariance, double[] weights) {
         io.equirisk.error.InvalidInputException.requireNonNull(covariance, "covariance");
         io.equirisk.error.InvalidInputException.requireNonNull(weights, "weights");
@@ -34,6 +42,12 @@ public final class RiskContributions {
      * u·max_i w_i·Σ_j |Σ_ij w_j| / wᵀΣw (u = 2⁻⁵³). A residual near it is as small as double-precision weights may
      * get on this Σ; it exceeds 1e-10 only where long positions hedge one another almost exactly (correlations of
      * both signs, a portfolio variance far below the sum of its parts). O(n²).
+     *
+     * @param covariance Σ
+     * @param weights    N weights (not modified)
+     * @return the limit, a share of portfolio risk; NaN when wᵀΣw is not positive
+     * @throws DimensionMismatchException when the weights are not N
+     * @throws InvalidInputException      when an argument is null
      */
     public static double roundingLimit(CovarianceMatrix covariance, double[] weights) {
         InvalidInputException.requireNonNull(covariance, "covariance");

@@ -9,12 +9,18 @@ public enum SolverMethod {
     AUTO,
     /** Cyclical coordinate descent only (may stop unconverged at its iteration cap on ill-conditioned Σ). */
     CCD,
-    /** Damped Newton only: O(N³) per step, < 20 steps even where CCD stalls. */
+    /** Damped Newton only: O(N³) per step, &lt; 20 steps even where CCD stalls. */
     NEWTON;
 
-    /** Parses "auto", "ccd", "newton" (any case). */
+    /**
+     * Parses "auto", "ccd", "newton" (any case).
+     *
+     * @param s the name, blanks around it ignored; not null
+     * @return the method
+     * @throws io.equirisk.error.InvalidInputException for any other name
+     */
     public static SolverMethod parse(String s) {
-        return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (io.equirisk.error.InvalidInputException.requireNonNull(s, "solver method").trim().toLowerCase(java.util.Locale.ROOT)) {
             case "auto" -> AUTO;
             case "ccd" -> CCD;
             case "newton" -> NEWTON;

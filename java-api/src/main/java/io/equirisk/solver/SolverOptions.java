@@ -10,7 +10,9 @@ import io.equirisk.error.InvalidInputException;
  * @param method        the algorithm
  */
 public record SolverOptions(double tolerance, int maxIterations, SolverMethod method) {
+    /** The tolerance of {@link #defaults()}. */
     public static final double DEFAULT_TOLERANCE = 1e-10;
+    /** The iteration cap of {@link #defaults()}. */
     public static final int DEFAULT_MAX_ITERATIONS = 10_000;
     /**
      * The loosest tolerance accepted. Risk contributions are shares of one, so a tolerance near a budget accepts
@@ -19,6 +21,12 @@ public record SolverOptions(double tolerance, int maxIterations, SolverMethod me
      */
     public static final double MAX_TOLERANCE = 1e-2;
 
+    /**
+     * Checks the settings.
+     *
+     * @throws InvalidInputException when the tolerance is not in [1e-15, {@link #MAX_TOLERANCE}], maxIterations is
+     *                               below 1, or the method is null
+     */
     public SolverOptions {
         if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
             throw new InvalidInputException("tolerance must be a positive number, got " + tolerance);
@@ -39,18 +47,44 @@ public record SolverOptions(double tolerance, int maxIterations, SolverMethod me
         }
     }
 
+    /**
+     * The defaults: tolerance 1e-10, 10,000 iterations, {@link SolverMethod#AUTO}.
+     *
+     * @return the default options
+     */
     public static SolverOptions defaults() {
         return new SolverOptions(DEFAULT_TOLERANCE, DEFAULT_MAX_ITERATIONS, SolverMethod.AUTO);
     }
 
+    /**
+     * These options with another tolerance.
+     *
+     * @param tol the largest max_i |RC_i − b_i| accepted, in [1e-15, {@link #MAX_TOLERANCE}]
+     * @return new options
+     * @throws InvalidInputException when tol is outside that range
+     */
     public SolverOptions withTolerance(double tol) {
         return new SolverOptions(tol, maxIterations, method);
     }
 
+    /**
+     * These options with another method.
+     *
+     * @param m the algorithm
+     * @return new options
+     * @throws InvalidInputException when m is null
+     */
     public SolverOptions withMethod(SolverMethod m) {
         return new SolverOptions(tolerance, maxIterations, m);
     }
 
+    /**
+     * These options with another iteration cap.
+     *
+     * @param max sweeps (CCD) or steps (Newton), at least 1
+     * @return new options
+     * @throws InvalidInputException when max is below 1
+     */
     public SolverOptions withMaxIterations(int max) {
         return new SolverOptions(tolerance, max, method);
     }
