@@ -302,8 +302,8 @@ public final class Equirisk implements AutoCloseable {
 
     /**
      * Risk-budgeting weights for one covariance matrix. On the backend, unless it was chosen automatically and the
-     * problem has fewer than {@link Backends#GPU_ONE_PROBLEM_MIN_ASSETS} assets: then on the CPU engine, one thread,
-     * where such a problem solves faster than on a GPU (larger ones take the GPU's whole-device solve).
+     * problem has fewer than {@link Backends#GPU_ONE_PROBLEM_MIN_ASSETS} assets: then on the CPU engine, on the
+     * calling thread, where such a problem solves faster than on a GPU (larger ones take the GPU's whole-device solve).
      *
      * @param covariance Σ of per-period returns
      * @param budgets    one budget per asset of Σ; an asset with budget 0 gets weight exactly 0
@@ -326,7 +326,9 @@ public final class Equirisk implements AutoCloseable {
         covariance.requirePositiveDefinite();
         CovarianceBatch one = CovarianceBatch.of(java.util.List.of(covariance));
         if (automatic && !(backend() instanceof CpuBackend) && !Backends.oneProblemOnTheGpu(covariance.size())) {
-            try (CpuBackend cpu = new CpuBackend(1)) { // the same answer as an Equirisk on the CPU engine
+            // the same answer as an Equirisk on the CPU engine; one problem runs on this thread, its kernels (the
+            // Newton step's Cholesky) on every processor as they would there (the pool's workers start only if used)
+            try (CpuBackend cpu = new CpuBackend()) {
                 return cpu.solve(one, budgets.toArray(), options).result(0).requireConverged();
             }
         }
