@@ -246,8 +246,8 @@ public final class Equirisk implements AutoCloseable {
     }
 
     /**
-     * A bootstrap's scenarios are rows of its history, so the history decides what no scenario can escape: with no
-     * more rows than weighed assets (a positive budget in some scenario) every scenario's covariance is singular, and
+     * A bootstrap's scenarios are rows of its history, so the history decides what no scenario can escape: with too
+     * few rows for the assets one scenario weighs (positive budgets) every scenario's covariance is singular, and
      * an asset whose every historical return is the same (sample) or 0 (EWMA) has variance 0 in every scenario. The
      * computed variance of such a column can round to a tiny positive number (the mean of 0.0001 taken 252 times is
      * not exactly 0.0001), which a solve would take for a riskless asset and load with all the weight, so the test
@@ -257,15 +257,20 @@ public final class Equirisk implements AutoCloseable {
                                             double[] budgets) {
         int n = history.size();
         int t = history.historyRows();
-        boolean[] weighed = new boolean[n];
-        int count = 0;
-        for (int e = 0; e < budgets.length; e++) {
-            if (budgets[e] > 0 && !weighed[e % n]) {
-                weighed[e % n] = true;
-                count++;
+        boolean[] weighed = new boolean[n]; /* in some scenario */
+        int count = 0; /* the most weighed in one scenario */
+        for (int k = 0; k < budgets.length / n; k++) {
+            int here = 0;
+            for (int i = 0; i < n; i++) {
+                if (budgets[k * n + i] > 0) {
+                    weighed[i] = true;
+                    here++;
+                }
             }
+            count = Math.max(count, here);
         }
-        if (t <= count) {
+        /* rank: at most t − 1 demeaned (sample), t (EWMA, zero-mean) */
+        if (kind == CovarianceKind.SAMPLE ? t <= count : t < count) {
             throw new io.equirisk.error.InsufficientDataException("a bootstrap of " + t + " historical rows over "
                     + count + " assets with a positive budget gives every scenario a singular covariance (its rows "
                     + "are among those " + t + "); give a history of more rows than assets");

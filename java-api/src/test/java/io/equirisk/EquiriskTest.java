@@ -228,6 +228,20 @@ class EquiriskTest {
                 assertThrows(io.equirisk.error.InsufficientDataException.class, () -> er.scenarioRiskBudgeting(
                         ScenarioSet.of(HistoricalBootstrap.of(shortHistory, 1), 1, 5, 252), CovarianceKind.SAMPLE, 0,
                         equal, SolverOptions.defaults()));
+                /* counted per scenario: two scenarios weighing different halves each fit a history of n/2 + 1 rows */
+                int half = n / 2;
+                Returns halfHistory = Returns.of(half + 1, n, java.util.Arrays.copyOf(base.values(), (half + 1) * n),
+                        base.assets(), null);
+                double[] halves = new double[2 * n];
+                for (int i = 0; i < half; i++) {
+                    halves[i] = 1.0 / half;
+                    halves[n + half + i] = 1.0 / (n - half);
+                }
+                for (int i = 2 * half; i < n; i++) {
+                    halves[n + i] = 1.0 / (n - half);
+                }
+                assertEquals(2, er.scenarioRiskBudgeting(ScenarioSet.of(HistoricalBootstrap.of(halfHistory, 1), 1, 2,
+                        n + 1), CovarianceKind.SAMPLE, 0, halves, SolverOptions.defaults()).batch(), backend);
             }
         }
     }

@@ -116,13 +116,27 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
      */
     static Returns readReturns(Path file, SeriesCsv.Kind kind, ReturnsOptions options, PrintWriter err,
                                Progress progress) {
+        return readReturnsToHold(file, kind, options, err, progress).returns();
+    }
+
+    /**
+     * The returns (as {@link #readReturns}), and what a portfolio held through the file earns: for prices, simple
+     * returns with a missing price carried forward ({@link Returns#fromPricesCarried}), so a gap's move lands on the
+     * date after it instead of being lost; for a returns file, the returns themselves (null: the same).
+     */
+    record Read(Returns returns, Returns held) {
+    }
+
+    static Read readReturnsToHold(Path file, SeriesCsv.Kind kind, ReturnsOptions options, PrintWriter err,
+                                  Progress progress) {
         options.requireApplies(kind);
         progress.update("reading " + file);
         SeriesCsv.Series s = SeriesCsv.read(file, kind, options.headerRow());
         s.notes().forEach(n -> err.println("equirisk: note: " + n));
         try {
             if (kind == SeriesCsv.Kind.PRICES) {
-                return Returns.fromPrices(pricedDates(s, err), options.returnKind());
+                PriceHistory prices = pricedDates(s, err);
+                return new Read(Returns.fromPrices(prices, options.returnKind()), Returns.fromPricesCarried(prices));
             }
             double[] values = s.values();
             double scale = options.returnsScale();
@@ -132,15 +146,18 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                     values[i] *= scale;
                 }
             } else {
-                List<String> percent = percentLikeColumns(values, s.cols(), s.assets());
+                /* a month of crypto can move 20–50% as a fraction: the line is 100% for dates a week apart or more */
+                double line = PeriodsPerYear.of(null, s.dates()).value() >= 100 ? 0.2 : 1.0;
+                List<String> percent = percentLikeColumns(values, s.cols(), s.assets(), line);
                 if (!percent.isEmpty()) {
                     err.println("equirisk: warning: the median absolute return of " + (percent.size() == s.cols()
                             ? "every asset" : String.join(", ", percent.subList(0, Math.min(5, percent.size())))
                             + (percent.size() > 5 ? " and " + (percent.size() - 5) + " more" : "")) + " in " + file
-                            + " is above 20% per period; if the file is in percent, add --returns-unit percent");
+                            + " is above " + Math.round(100 * line) + "% per period; if the file is in percent, add "
+                            + "--returns-unit percent");
                 }
             }
-            return Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates());
+            return new Read(Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates()), null);
         } catch (InvalidInputException e) {
             throw Errors.inFile(file.toString(), e);
         }
@@ -206,11 +223,11 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     }
 
     /**
-     * The assets whose median |r| over their present, non-zero returns is above 0.2: typical of returns written in
-     * percent. Asset by asset, since one quiet column (a risk-free rate of 0.01% a day) would pull a median over the
-     * whole file below the line, as in the Fama-French factors file.
+     * The assets whose median |r| over their present, non-zero returns is above {@code line} (0.2 for daily returns):
+     * typical of returns written in percent. Asset by asset, since one quiet column (a risk-free rate of 0.01% a day)
+     * would pull a median over the whole file below the line, as in the Fama-French factors file.
      */
-    static List<String> percentLikeColumns(double[] values, int cols, List<String> assets) {
+    static List<String> percentLikeColumns(double[] values, int cols, List<String> assets, double line) {
         List<String> out = new java.util.ArrayList<>();
         int rows = values.length / cols;
         double[] a = new double[rows];
@@ -223,7 +240,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 }
             }
             java.util.Arrays.sort(a, 0, m);
-            if (m > 0 && a[m / 2] > 0.2) {
+            if (m > 0 && a[m / 2] > line) {
                 out.add(assets.get(j));
             }
         }

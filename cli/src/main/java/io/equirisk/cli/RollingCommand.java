@@ -235,12 +235,17 @@ final class RollingCommand implements Runnable {
         try (EarlyBackend<Equirisk> early = EarlyBackend.open(backend);
              Progress progress = Progress.start(err, main.errIsTerminal, "rolling")) {
             Path file = source.file();
-            Returns all = CovarianceInput.readReturns(file, source.kind(), returnsOptions, err, progress);
+            CovarianceInput.Read read = CovarianceInput.readReturnsToHold(file, source.kind(), returnsOptions, err,
+                    progress);
+            Returns all = read.returns();
             WindowUniverse members = null; /* --universe window */
             Returns returns;
             int dropped;
             if (perWindow) {
-                members = WindowUniverse.of(fromLastDate(all, true), window, step);
+                Returns trimmed = fromLastDate(all, true);
+                Returns held = read.held() == null ? trimmed
+                        : read.held().rows(all.observations() - trimmed.observations(), all.observations());
+                members = WindowUniverse.of(trimmed, held, window, step);
                 returns = members.returns();
                 dropped = members.dropped();
                 if (dropped > 0) {
@@ -334,8 +339,10 @@ final class RollingCommand implements Runnable {
             }
             OutOfSample outOfSample;
             try {
-                /* held assets earn what was read: in a window universe, not the fillers (WindowUniverse) */
-                outOfSample = OutOfSample.of(simpleReturns(perWindow ? members.observed() : returns), rebalanceRows,
+                /* held assets earn what was read: in a window universe, not the fillers (WindowUniverse), and for
+                   prices the move over a gap (simple returns already) */
+                outOfSample = OutOfSample.of(perWindow && read.held() != null ? members.observed()
+                        : simpleReturns(perWindow ? members.observed() : returns), rebalanceRows,
                         solution.weights(), budgets,
                         periods.value(), perWindow || dropped == 0 ? null : all);
             } catch (InvalidInputException e) { /* a held return below −1 (log returns given as --returns): the
@@ -773,7 +780,7 @@ final class RollingCommand implements Runnable {
             }
             if (o.weights().missingAsZero() > 0) {
                 out.println("  note:           " + o.weights().missingAsZero() + " missing returns of held assets "
-                        + "counted as 0 (the price carried forward)");
+                        + "counted as 0 (the price carried forward; a move over a gap counts on the date after it)");
             }
         }
         out.println("backend:          " + r.backendReason() + "; " + String.format(Locale.ROOT, "%.3f", r.seconds())

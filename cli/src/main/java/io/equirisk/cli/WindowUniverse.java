@@ -16,8 +16,8 @@ import java.util.List;
  * only keeps that asset's variance positive, which the engines require of every asset.
  *
  * @param returns  the returns with the fillers (dates on which no asset has one dropped)
- * @param observed the same dates' returns as read, missing ones NaN: what a held asset earned (the fillers are not
- *                 returns)
+ * @param observed the same dates' returns to hold, missing ones NaN: what a held asset earned (the fillers are not
+ *                 returns); for prices, a gap's move on the date after it
  * @param dropped  dates dropped because no asset has a return on them
  * @param members  members[k][j]: asset j belongs to window k
  * @param sizes    members per window
@@ -27,6 +27,14 @@ record WindowUniverse(Returns returns, Returns observed, int dropped, boolean[][
     static final double FILLER = 1e-4;
 
     static WindowUniverse of(Returns all, int window, int step) {
+        return of(all, all, window, step);
+    }
+
+    /**
+     * As {@link #of(Returns, int, int)}, {@code observed} taken from {@code held} (the same rows as {@code all}):
+     * what a held asset earns, which for prices spans a gap ({@link Returns#fromPricesCarried}).
+     */
+    static WindowUniverse of(Returns all, Returns held, int window, int step) {
         int n = all.assetCount();
         List<Integer> keep = new ArrayList<>();
         for (int t = 0; t < all.observations(); t++) {
@@ -48,7 +56,7 @@ record WindowUniverse(Returns returns, Returns observed, int dropped, boolean[][
             dates.add(all.dates().get(t));
             for (int j = 0; j < n; j++) {
                 double v = all.get(t, j);
-                observed[r * n + j] = v;
+                observed[r * n + j] = held.get(t, j);
                 missing[(r + 1) * n + j] = missing[r * n + j];
                 if (Double.isNaN(v)) {
                     missing[(r + 1) * n + j]++;

@@ -201,6 +201,10 @@ class BadInputTest {
         Path commas = file("eu.csv", "date;A;B\n2020-01-01;20,5;2\n2020-01-02;20,6;2,1\n2020-01-03;20,7;2,2\n");
         assertUsageError(Cli.run("solve", "--prices", commas.toString()), "line 2, column 2",
                 "'20,5' is not a number (a decimal comma: write 20.5)");
+        Path thousands = file("k.csv", "date,A,B\n2020-01-01,\"2,345\",2\n2020-01-02,2350,2.1\n"
+                + "2020-01-03,2360,2.2\n");
+        assertUsageError(Cli.run("solve", "--prices", thousands.toString()), "'2,345' is not a number (a thousands "
+                + "separator or a decimal comma: write 2345 or 2.345, as the file means)");
     }
 
     @Test

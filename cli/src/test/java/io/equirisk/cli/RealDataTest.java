@@ -85,6 +85,21 @@ class RealDataTest {
         assertEquals(0, ff3.code(), ff3.toString());
         assertTrue(ff3.err().contains("the median absolute return of Mkt-RF, SMB, HML in ") && ff3.err().contains(
                 "--returns-unit percent"), ff3.err());
+        /* monthly returns as fractions: a month of crypto moves 20–50%, so the line for monthly dates is 100% */
+        Path monthly = dir.resolve("monthly.csv");
+        StringBuilder m = new StringBuilder("date,ETH,BTC\n");
+        java.util.Random rnd = new java.util.Random(4);
+        for (int t = 0; t < 60; t++) {
+            m.append(java.time.YearMonth.of(2017, 1).plusMonths(t).atEndOfMonth()).append(',')
+                    .append(0.45 * rnd.nextGaussian()).append(',').append(0.3 * rnd.nextGaussian()).append('\n');
+        }
+        java.nio.file.Files.writeString(monthly, m.toString());
+        Cli.Result crypto = Cli.run("solve", "--returns", monthly.toString());
+        assertEquals(0, crypto.code(), crypto.toString());
+        assertTrue(!crypto.err().contains("warning"), crypto.err());
+        Path ff49 = SharedData.resolve("data/fama_french_industry/49ind__average_value_weighted_returns_monthly.csv");
+        Cli.Result pctMonthly = Cli.run("solve", "--returns", ff49.toString(), "--window", "120");
+        assertTrue(pctMonthly.err().contains("above 100% per period; if the file is in percent"), pctMonthly.err());
         Cli.Result pct = Cli.run("solve", "--returns", returns.toString(), "--window", "756", "--returns-unit",
                 "percent", "--format", "json", "-o", wPct.toString());
         assertEquals(0, pct.code(), pct.err());

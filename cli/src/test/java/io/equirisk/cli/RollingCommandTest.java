@@ -843,6 +843,60 @@ class RollingCommandTest {
         assertTrue(table.out().contains("25 missing returns of held assets counted as 0"), table.out());
     }
 
+    /**
+     * From prices, an asset held through a one-day gap earns the move over the gap on the date after it (its price
+     * carried forward), not 0 on both dates whose returns the gap removes. Recomputed here from units bought at
+     * carried-forward prices.
+     */
+    @Test
+    void aWindowUniverseHoldsAPriceGapsMoveOnTheDateAfterIt() throws Exception {
+        double[][] r = syntheticReturns(300, 23);
+        int gap = 260; /* GOLD has no price on row 260 */
+        double[][] price = new double[r.length][ASSETS.length];
+        StringBuilder csv = new StringBuilder("date," + String.join(",", ASSETS) + "\n");
+        for (int t = 0; t < r.length; t++) {
+            csv.append(java.time.LocalDate.of(2020, 1, 1).plusDays(t));
+            for (int j = 0; j < ASSETS.length; j++) {
+                price[t][j] = (t == 0 ? 100 : price[t - 1][j]) * (1 + r[t][j]);
+                csv.append(',').append(j == 2 && t == gap ? "" : Double.toString(price[t][j]));
+            }
+            csv.append('\n');
+        }
+        Path in = Cli.write(dir, "gap.csv", csv.toString());
+        Path out = dir.resolve("w.csv");
+        Cli.Result res = Cli.run("rolling", "--prices", in.toString(), "--window", "100", "--step", "25",
+                "--universe", "window", "--output", out.toString(), "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        List<String[]> rows = rows(out);
+        double wealth = 1;
+        double[] units = new double[ASSETS.length];
+        int k = 0;
+        boolean heldOverGap = false;
+        for (int t = row(rows.get(0)[0]); t < r.length; t++) {
+            if (t > row(rows.get(0)[0])) {
+                wealth = 0;
+                for (int j = 0; j < ASSETS.length; j++) {
+                    wealth += units[j] * (j == 2 && t == gap ? price[t - 1][j] : price[t][j]);
+                }
+            }
+            if (k < rows.size() && t == row(rows.get(k)[0])) {
+                double[] w = weights(rows.get(k++));
+                for (int j = 0; j < w.length; j++) {
+                    units[j] = w[j] * wealth / price[t][j];
+                }
+                heldOverGap |= t < gap && (k == rows.size() || row(rows.get(k)[0]) > gap) && w[2] > 0;
+            }
+        }
+        assertTrue(heldOverGap, "GOLD is held across its gap");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) ((Map<String, Object>) MiniJson.parse(res.out()))
+                .get("out_of_sample");
+        assertEquals(1.0, o.get("missing_returns_as_zero"), "the gap's day only; the day after has its return");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> held = (Map<String, Object>) o.get("weights");
+        assertEquals(wealth - 1, (Double) held.get("total_return"), 1e-12);
+    }
+
     @Test
     void oneRebalanceHasNoOutOfSampleSeriesAndNoTurnover() throws Exception {
         Path in = writeReturns(syntheticReturns(150, 3), -1);

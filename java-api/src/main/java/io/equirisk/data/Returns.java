@@ -145,6 +145,45 @@ public final class Returns {
         return new Returns(t - 1, n, r, prices.assets(), prices.dates().subList(1, t));
     }
 
+    /**
+     * Simple returns for holding through gaps: where P_t is present, r_t = P_t / P_s − 1 with s the last earlier row
+     * with a price, so the move over a gap lands on the first date after it, as if the price had been carried
+     * forward through the gap; NaN where P_t is missing (held, it earns 0) or no earlier price exists. For a held
+     * portfolio ({@link io.equirisk.backtest.HeldPortfolio}), not for estimation: its returns span unequal periods.
+     *
+     * @param prices the prices, T ≥ 2 rows
+     * @return T − 1 rows, row t the return to date t, as {@link #fromPrices} lays them
+     * @throws InsufficientDataException when there are fewer than 2 rows of prices
+     * @throws NonFiniteValueException   when two prices are too far apart for their ratio to be finite
+     * @throws InvalidInputException     when the prices are null
+     */
+    public static Returns fromPricesCarried(PriceHistory prices) {
+        Returns plain = fromPrices(prices, ReturnKind.SIMPLE); /* its checks; its values where no gap precedes */
+        int t = prices.observations();
+        int n = prices.assetCount();
+        double[] p = prices.values();
+        double[] r = plain.values;
+        for (int j = 0; j < n; j++) {
+            double last = Double.NaN;
+            for (int i = 0; i < t; i++) {
+                double now = p[i * n + j];
+                if (i > 0 && !Double.isNaN(now) && Double.isNaN(p[(i - 1) * n + j]) && !Double.isNaN(last)) {
+                    double v = ReturnKind.SIMPLE.of(last, now);
+                    if (Double.isInfinite(v)) {
+                        throw new NonFiniteValueException("return of asset " + prices.assets().get(j) + " on "
+                                + prices.dates().get(i) + " across a gap is " + v + ": its prices " + last + " and "
+                                + now + " are too far apart for double precision");
+                    }
+                    r[(i - 1) * n + j] = v;
+                }
+                if (!Double.isNaN(now)) {
+                    last = now;
+                }
+            }
+        }
+        return plain;
+    }
+
     static List<String> checkNames(List<String> assets, int cols) {
         return AssetNames.check(assets, cols);
     }

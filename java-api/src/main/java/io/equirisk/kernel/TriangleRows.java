@@ -86,14 +86,18 @@ public final class TriangleRows {
             body.run(0, n);
             return;
         }
-        List<RecursiveAction> tasks = new ArrayList<>(pieces);
-        for (int p = 0; p < pieces; p++) {
-            int from = cuts[p];
-            int to = cuts[p + 1];
+        /* at most `threads` tasks, each taking the next range until none is left: the ranges (twice the threads, for
+           balance) never run on more threads than asked, whatever pool they run in */
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        int workers = Math.min(threads, pieces);
+        List<RecursiveAction> tasks = new ArrayList<>(workers);
+        for (int w = 0; w < workers; w++) {
             tasks.add(new RecursiveAction() {
                 @Override
                 protected void compute() {
-                    body.run(from, to);
+                    for (int p = next.getAndIncrement(); p < pieces; p = next.getAndIncrement()) {
+                        body.run(cuts[p], cuts[p + 1]);
+                    }
                 }
             });
         }

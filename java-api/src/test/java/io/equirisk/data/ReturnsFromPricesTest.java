@@ -33,4 +33,25 @@ class ReturnsFromPricesTest {
         assertEquals(-0.2231435513142097, log[1], 1e-16);   // ln 0.8
         assertEquals(-0.10536051565782628, log[2], 1e-16);  // ln 0.9
     }
+
+    /** Held through a gap: the move over it lands on the first date after it, as if the price were carried forward. */
+    @Test
+    void carriedReturnsPutAGapsMoveOnTheDateAfterIt() {
+        double nan = Double.NaN;
+        PriceHistory p = PriceHistory.of(5, 2, new double[] {
+                100, nan,
+                nan, 50,
+                110, nan,
+                121, nan,
+                nan, 60}, List.of("A", "B"), null);
+        double[] plain = Returns.fromPrices(p, ReturnKind.SIMPLE).values();
+        double[] held = Returns.fromPricesCarried(p).values();
+        /* A: 100, gap, 110, 121, gone; B: none, 50, gap, gap, 60 */
+        double[] expected = {nan, nan, 0.10, nan, 0.10, nan, nan, 0.20};
+        for (int e = 0; e < expected.length; e++) {
+            assertEquals(expected[e], held[e], 1e-15, "entry " + e);
+        }
+        assertTrue(Double.isNaN(plain[2]) && Double.isNaN(plain[7]), "the plain returns leave both gaps out");
+        assertEquals(plain[4], held[4], 0.0, "no gap before: the same return");
+    }
 }

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * an optional time after a space or T), compact (20200131), month (202001, 2020-01), or a day and a month before the
  * year (01/31/2020 as spreadsheets in the US write it, 31/01/2020 or 31.01.2020 as most of Europe does). The reading
  * is chosen for the whole column: a cell such as 03/04/2020 is April 3 in a column that also holds 25/04/2020.
+ * Dotted dates (31.01.2020) are read day first only: the US does not write dates with dots.
  *
  * <p>Only calendar dates count (month 1–12, a day the month has) in years 1800–2200, so that a column of numbers is
  * taken for dates only when every one of them is one.
@@ -61,7 +62,8 @@ final class DateColumn {
                     1, 2, 3, 4),
             new Layout("yyyymmdd", Pattern.compile("(\\d{4})(\\d{2})(\\d{2})"), 1, 2, 3, 0),
             new Layout("year-month", Pattern.compile("(\\d{4})-?(\\d{2})"), 1, 2, 0, 0),
-            new Layout("month/day/year", Pattern.compile("(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4})" + TIME),
+            /* no dots: 01.02.2020 is February 1 wherever dates are written with them */
+            new Layout("month/day/year", Pattern.compile("(\\d{1,2})[/-](\\d{1,2})[/-](\\d{4})" + TIME),
                     3, 1, 2, 4),
             new Layout("day/month/year", Pattern.compile("(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4})" + TIME),
                     3, 2, 1, 4));
@@ -139,20 +141,32 @@ final class DateColumn {
     }
 
     /**
-     * The first cell that no layout reads together with the first cell (dates written two ways: 2020-01-02 and
-     * 01/03/2020), or −1.
+     * Where dates written two ways part (2020-01-02 then 01/03/2020; 13/02/2020 then 02/25/2020): the first cell that
+     * the layout reading the most cells from the top cannot read (year-first layouts count as one, as
+     * {@link #readings} lets them mix). At least 1; the size when one layout reads every cell.
      */
-    static int firstInAnotherLayout(List<String> cells) {
-        for (int t = 1; t < cells.size(); t++) {
-            boolean shared = false;
-            for (Layout l : LAYOUTS) {
-                shared |= l.key(cells.get(0)) != null && l.key(cells.get(t)) != null;
+    static int firstOutOfLayout(List<String> cells) {
+        int best = 0;
+        for (int l = -1; l < LAYOUTS.size(); l++) { /* −1: the year-first layouts together */
+            int t = 0;
+            while (t < cells.size() && readsCell(l, cells.get(t))) {
+                t++;
             }
-            if (!shared) {
-                return t;
+            best = Math.max(best, t);
+        }
+        return Math.max(1, best);
+    }
+
+    private static boolean readsCell(int layout, String cell) {
+        if (layout >= 0) {
+            return LAYOUTS.get(layout).key(cell) != null;
+        }
+        for (int l = 0; l < YEAR_FIRST; l++) {
+            if (LAYOUTS.get(l).key(cell) != null) {
+                return true;
             }
         }
-        return -1;
+        return false;
     }
 
     /** The first layouts of {@link #LAYOUTS}, which put the year first. */

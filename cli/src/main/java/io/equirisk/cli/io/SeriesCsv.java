@@ -56,6 +56,7 @@ public final class SeriesCsv {
 
     /** A label shaped like a date (digits in three groups, or eight digits): a typo if it is not one. */
     private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?\\d+,\\d+");
+    private static final java.util.regex.Pattern THOUSANDS = java.util.regex.Pattern.compile("[-+]?\\d{1,3}(,\\d{3})+");
     private static final java.util.regex.Pattern DATE_SHAPED =
             java.util.regex.Pattern.compile("\\d{1,4}[-/.]\\d{1,2}[-/.]\\d{1,4}(?:[ T].*)?|\\d{8}");
 
@@ -160,8 +161,7 @@ public final class SeriesCsv {
                             + ", " + date + "): " + kind.noun + " '" + cell + "' is infinite");
                 } else {
                     throw new DataFormatException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
-                            + ", " + date + "): '" + cell + "' is not a number" + (DECIMAL_COMMA.matcher(cell)
-                            .matches() ? " (a decimal comma: write " + cell.replace(',', '.') + ")" : ""));
+                            + ", " + date + "): '" + cell + "' is not a number" + commaHint(cell));
                 }
                 if (kind == Kind.PRICES && v <= 0) {
                     throw new InvalidInputException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
@@ -372,10 +372,10 @@ public final class SeriesCsv {
                 }
             }
             if (nonDates == 0) { /* every label a date, but not all in one layout */
-                int other = DateColumn.firstInAnotherLayout(dates);
+                int other = Math.min(DateColumn.firstOutOfLayout(dates), dates.size() - 1);
                 throw new DataFormatException(table.where(data.get(other).line(), 1) + ": date " + dates.get(other)
-                        + " is not written like " + dates.get(0) + " (line " + data.get(0).line() + "); write the "
-                        + "dates one way, ISO (2020-01-31) for one");
+                        + " is not written like the dates above it (such as " + dates.get(other - 1) + "); write "
+                        + "the dates one way, ISO (2020-01-31) for one");
             }
             // a mistyped date among dates (shaped like one, not a footer such as "Source: …"): it would turn off the
             // order checks
@@ -439,16 +439,33 @@ public final class SeriesCsv {
     }
 
     /**
+     * What a number with a comma in it may be: 2,345 reads as a thousands separator as well as a decimal comma
+     * (1000× apart), so both are named; 20,5 only as a decimal comma.
+     */
+    private static String commaHint(String cell) {
+        if (THOUSANDS.matcher(cell).matches()) {
+            return " (a thousands separator or a decimal comma: write " + cell.replace(",", "") + " or "
+                    + cell.replace(',', '.') + ", as the file means)";
+        }
+        return DECIMAL_COMMA.matcher(cell).matches() ? " (a decimal comma: write " + cell.replace(',', '.') + ")" : "";
+    }
+
+    /**
      * A label that looks like a mistyped date of the column: as long as a good one (at least six characters), and
-     * digits but for one or two characters (19671x among 196712 and 196801).
+     * digits but for at most one character (196713 or 19671x among 196712 and 196801), and no period label such as
+     * 2015Q4 (a summary row, taken in file order with a note, as before).
      */
     private static boolean typoOf(String label, String date) {
-        if (label.length() != date.length() || label.length() < 6) {
+        if (label.length() != date.length() || label.length() < 6 || PERIOD_LABEL.matcher(label).matches()) {
             return false;
         }
         long digits = label.chars().filter(Character::isDigit).count();
-        return digits >= label.length() - 2;
+        return digits >= label.length() - 1;
     }
+
+    /** Labels of periods, not mistyped dates: 2015Q4, 2020H1, FY2020, 2020FY. */
+    private static final java.util.regex.Pattern PERIOD_LABEL =
+            java.util.regex.Pattern.compile("(?i)\\d{4}[QH]\\d|FY\\d{2,4}|\\d{4}FY");
 
     private static String example(List<String> dates) {
         for (String d : dates) {

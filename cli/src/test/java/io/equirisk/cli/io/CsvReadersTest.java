@@ -147,6 +147,11 @@ class CsvReadersTest {
                 SeriesCsv.Kind.RETURNS));
         assertTrue(e.getMessage().contains("line 6") && e.getMessage().contains("'19670x' is not a calendar date"),
                 e.getMessage());
+        /* a summary row labelled as a period is no mistyped date: the labels are taken in file order, with a note */
+        SeriesCsv.Series summary = SeriesCsv.read(CsvTable.parse("q.csv", months.toString().replace("19670x",
+                "1967Q1")), SeriesCsv.Kind.RETURNS);
+        assertEquals(12, summary.rows());
+        assertTrue(summary.notes().get(0).contains("not all calendar dates"), summary.notes().toString());
     }
 
     @Test
@@ -155,7 +160,15 @@ class CsvReadersTest {
         DataFormatException e = assertThrows(DataFormatException.class,
                 () -> SeriesCsv.read(CsvTable.parse("mixed.csv", text), SeriesCsv.Kind.PRICES));
         assertTrue(e.getMessage().contains("line 4") && e.getMessage().contains("01/03/2020 is not written like "
-                + "2020-01-01"), e.getMessage());
+                + "the dates above it (such as 2020-01-02)"), e.getMessage());
+        /* a European file half converted by a spreadsheet: the first date reads either way (a review's crash) */
+        e = assertThrows(DataFormatException.class, () -> SeriesCsv.read(CsvTable.parse("excel.csv", "date,A\n"
+                + "01/02/2020,1\n13/02/2020,2\n02/25/2020,3\n03/01/2020,4\n"), SeriesCsv.Kind.PRICES));
+        assertTrue(e.getMessage().contains("line 4") && e.getMessage().contains("02/25/2020"), e.getMessage());
+        /* year-first layouts may mix; the day-first date is the one out of line */
+        e = assertThrows(DataFormatException.class, () -> SeriesCsv.read(CsvTable.parse("y.csv", "date,A\n"
+                + "2020-01-02,1\n20200103,2\n01/06/2020,3\n"), SeriesCsv.Kind.PRICES));
+        assertTrue(e.getMessage().contains("line 4") && e.getMessage().contains("01/06/2020"), e.getMessage());
     }
 
     /** 01/02/2020 … 01/12/2020: January 2–12 (US) or the first of each month (Europe); the reading is said. */
@@ -169,6 +182,11 @@ class CsvReadersTest {
         assertEquals(List.of(java.time.LocalDate.of(2020, 1, 2)), SeriesCsv.calendarDays(s.dates()).subList(1, 2));
         assertTrue(s.notes().stream().anyMatch(n -> n.contains("month/day/year") && n.contains("day/month/year too")),
                 s.notes().toString());
+        SeriesCsv.Series dotted = SeriesCsv.read(CsvTable.parse("de.csv", text.toString().replace('/', '.')),
+                SeriesCsv.Kind.PRICES);
+        assertEquals(java.time.LocalDate.of(2020, 2, 1), SeriesCsv.calendarDays(dotted.dates()).get(1),
+                "dots: day first, as where dates are written with them");
+        assertTrue(dotted.notes().isEmpty(), dotted.notes().toString());
         String plain = text.toString().replace("01/12/2020", "01/13/2020");
         assertTrue(SeriesCsv.read(CsvTable.parse("us.csv", plain), SeriesCsv.Kind.PRICES).notes().isEmpty(),
                 "a day above 12 settles it");
