@@ -116,7 +116,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
      */
     static Returns readReturns(Path file, SeriesCsv.Kind kind, ReturnsOptions options, PrintWriter err,
                                Progress progress) {
-        return readReturnsToHold(file, kind, options, err, progress).returns();
+        return read(file, kind, options, err, progress, false).returns();
     }
 
     /**
@@ -129,6 +129,11 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
 
     static Read readReturnsToHold(Path file, SeriesCsv.Kind kind, ReturnsOptions options, PrintWriter err,
                                   Progress progress) {
+        return read(file, kind, options, err, progress, true);
+    }
+
+    private static Read read(Path file, SeriesCsv.Kind kind, ReturnsOptions options, PrintWriter err,
+                             Progress progress, boolean hold) {
         options.requireApplies(kind);
         progress.update("reading " + file);
         SeriesCsv.Series s = SeriesCsv.read(file, kind, options.headerRow());
@@ -136,7 +141,8 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         try {
             if (kind == SeriesCsv.Kind.PRICES) {
                 PriceHistory prices = pricedDates(s, err);
-                return new Read(Returns.fromPrices(prices, options.returnKind()), Returns.fromPricesCarried(prices));
+                return new Read(Returns.fromPrices(prices, options.returnKind()),
+                        hold ? Returns.fromPricesCarried(prices) : null);
             }
             double[] values = s.values();
             double scale = options.returnsScale();
