@@ -210,8 +210,8 @@ class BadInputTest {
     @Test
     void everyColumnWithoutReturnsIsNamedInOneRun() {
         Path one = file("one.csv", "date,A,B,C\n2020-01-01,1,,2\n2020-01-02,1.1,,2.1\n2020-01-03,1.2,,2.2\n");
-        assertUsageError(Cli.run("solve", "--prices", one.toString()), "asset B (0 returns) has fewer than the 2 returns needed",
-                "remove the column");
+        assertUsageError(Cli.run("solve", "--prices", one.toString()),
+                "asset B (0 returns) has fewer than the 2 returns needed", "remove the column");
         Path two = file("two.csv", "date,A,B,C,D\n2020-01-01,1,,2,\n2020-01-02,1.1,,2.1,3\n2020-01-03,1.2,,2.2,\n");
         assertUsageError(Cli.run("solve", "--prices", two.toString()), "2 assets have fewer than the 2 returns "
                 + "needed in the data used: B (0 returns), D (0 returns)", "remove those columns");

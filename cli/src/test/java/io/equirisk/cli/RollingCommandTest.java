@@ -45,16 +45,21 @@ class RollingCommandTest {
     }
 
     private Path writeReturns(double[][] r, int blankRow) {
+        return writeDated("returns.csv", r, (t, j) -> t == blankRow && j == 2);
+    }
+
+    /** A file of ASSETS' values (returns or prices), daily from 2020-01-01, the cells {@code blank} names empty. */
+    private Path writeDated(String name, double[][] v, java.util.function.BiPredicate<Integer, Integer> blank) {
         StringBuilder sb = new StringBuilder("date," + String.join(",", ASSETS) + "\n");
         java.time.LocalDate d = java.time.LocalDate.of(2020, 1, 1);
-        for (int t = 0; t < r.length; t++) {
+        for (int t = 0; t < v.length; t++) {
             sb.append(d.plusDays(t));
             for (int j = 0; j < ASSETS.length; j++) {
-                sb.append(',').append(t == blankRow && j == 2 ? "" : Double.toString(r[t][j]));
+                sb.append(',').append(blank.test(t, j) ? "" : Double.toString(v[t][j]));
             }
             sb.append('\n');
         }
-        return Cli.write(dir, "returns.csv", sb.toString());
+        return Cli.write(dir, name, sb.toString());
     }
 
     /** The window's covariance, computed here: sample (demeaned, 1/(W−1)) or EWMA (zero mean, λ^(W−1−t)/Σ). */
@@ -795,15 +800,7 @@ class RollingCommandTest {
     void aWindowUniverseHoldsAnAssetThatStopsAtReturnZeroAndCountsIt() throws Exception {
         double[][] r = syntheticReturns(300, 17);
         int stop = 250; /* GOLD has no return from row 250 on */
-        StringBuilder csv = new StringBuilder("date," + String.join(",", ASSETS) + "\n");
-        for (int t = 0; t < r.length; t++) {
-            csv.append(java.time.LocalDate.of(2020, 1, 1).plusDays(t));
-            for (int j = 0; j < ASSETS.length; j++) {
-                csv.append(',').append(j == 2 && t >= stop ? "" : Double.toString(r[t][j]));
-            }
-            csv.append('\n');
-        }
-        Path in = Cli.write(dir, "stops.csv", csv.toString());
+        Path in = writeDated("stops.csv", r, (t, j) -> j == 2 && t >= stop);
         Path out = dir.resolve("w.csv");
         Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "25",
                 "--universe", "window", "--output", out.toString(), "--format", "json");
@@ -853,16 +850,12 @@ class RollingCommandTest {
         double[][] r = syntheticReturns(300, 23);
         int gap = 260; /* GOLD has no price on row 260 */
         double[][] price = new double[r.length][ASSETS.length];
-        StringBuilder csv = new StringBuilder("date," + String.join(",", ASSETS) + "\n");
         for (int t = 0; t < r.length; t++) {
-            csv.append(java.time.LocalDate.of(2020, 1, 1).plusDays(t));
             for (int j = 0; j < ASSETS.length; j++) {
                 price[t][j] = (t == 0 ? 100 : price[t - 1][j]) * (1 + r[t][j]);
-                csv.append(',').append(j == 2 && t == gap ? "" : Double.toString(price[t][j]));
             }
-            csv.append('\n');
         }
-        Path in = Cli.write(dir, "gap.csv", csv.toString());
+        Path in = writeDated("gap.csv", price, (t, j) -> j == 2 && t == gap);
         Path out = dir.resolve("w.csv");
         Cli.Result res = Cli.run("rolling", "--prices", in.toString(), "--window", "100", "--step", "25",
                 "--universe", "window", "--output", out.toString(), "--format", "json");

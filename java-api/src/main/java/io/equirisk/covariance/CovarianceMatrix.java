@@ -173,11 +173,7 @@ public final class CovarianceMatrix {
      * @return n names, immutable
      */
     public static List<String> defaultNames(int n) {
-        String[] s = new String[n];
-        for (int i = 0; i < n; i++) {
-            s[i] = "A" + (i + 1);
-        }
-        return List.of(s);
+        return io.equirisk.data.AssetNames.check(null, n);
     }
 
     /**
