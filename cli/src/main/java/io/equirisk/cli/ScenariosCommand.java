@@ -321,7 +321,7 @@ final class ScenariosCommand implements Runnable {
                             + "scenarios, to score them): " + e.getMessage(), e.result());
                 }
                 try {
-                    solution = er.scenarioRiskBudgeting(set, kind, lambda, budgets.toArray(), options);
+                    solution = solveInParts(er, set, kind, lambda, budgets.toArray(), options, progress::update);
                 } catch (io.equirisk.error.ZeroVarianceException e) {
                     if (bootstrap == null || e.getMessage().startsWith("bootstrap history")) { /* the whole history */
                         throw e;
@@ -480,6 +480,38 @@ final class ScenariosCommand implements Runnable {
                 + r.backendReason())
                 .add("Weights across the scenarios (box: 25th–75th percentile, whiskers: 5th–95th)",
                         ChartPage.boxChart(r.assets(), "weight, %", "scenarios", boxes, "the model's Σ", model));
+    }
+
+    /** Parts a long scenario run is solved in on the CPU engines, so the progress line can count them. */
+    static final int PROGRESS_PARTS = 50;
+
+    /**
+     * The scenarios solved on the engine: on a GPU in one call (a run of thousands takes under a second there, and
+     * parts would leave the device part-empty); on the CPU engines in up to {@link #PROGRESS_PARTS} slices, each
+     * scenario drawn from its own counter, so the results are the same bits either way and the progress line can
+     * say how many are done.
+     */
+    static BatchSolution solveInParts(Equirisk er, ScenarioSet set, CovarianceKind kind, double lambda,
+                                      double[] budgets, SolverOptions options,
+                                      java.util.function.Consumer<String> progress) {
+        int count = set.count();
+        /* at least a few scenarios per thread in each part, so no part leaves cores idle */
+        int per = Math.max(4 * Runtime.getRuntime().availableProcessors(),
+                (count + PROGRESS_PARTS - 1) / PROGRESS_PARTS);
+        if (er.backend().name().equals("cuda") || per >= count) {
+            return er.scenarioRiskBudgeting(set, kind, lambda, budgets, options);
+        }
+        BatchSolution out = BatchSolution.allocate(count, set.assets());
+        for (int k0 = 0; k0 < count; k0 += per) {
+            int k1 = Math.min(count, k0 + per);
+            progress.accept("solving scenarios " + (k0 + 1) + "–" + k1 + " of " + count + " (" + set.rows()
+                    + " returns × " + set.assets() + " assets each)");
+            BatchSolution part = er.scenarioRiskBudgeting(set.slice(k0, k1 - k0), kind, lambda, budgets, options);
+            for (int k = k0; k < k1; k++) {
+                out.put(k, part.result(k - k0));
+            }
+        }
+        return out;
     }
 
     /**

@@ -158,6 +158,27 @@ class ScenariosCommandTest {
     }
 
     @Test
+    void scenariosSolvedInPartsAreTheSameBitsAsOneCallAndTheProgressCountsThem() {
+        ScenarioSet set = ScenarioSet.of(model(history(), 5), 7, 1000, 30);
+        double[] budgets = {0.1, 0.2, 0.3, 0.4};
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.equirisk.backend.BatchSolution whole;
+        io.equirisk.backend.BatchSolution parts;
+        try (io.equirisk.Equirisk er = io.equirisk.Equirisk.withBackend("cpu")) {
+            whole = er.scenarioRiskBudgeting(set, io.equirisk.backend.CovarianceKind.SAMPLE, 0, budgets,
+                    io.equirisk.solver.SolverOptions.defaults());
+            parts = ScenariosCommand.solveInParts(er, set, io.equirisk.backend.CovarianceKind.SAMPLE, 0, budgets,
+                    io.equirisk.solver.SolverOptions.defaults(), seen::add);
+        }
+        assertTrue(java.util.Arrays.equals(whole.weights(), parts.weights()), "weights differ");
+        assertTrue(java.util.Arrays.equals(whole.iterations(), parts.iterations()), "iterations differ");
+        int per = Math.max(4 * Runtime.getRuntime().availableProcessors(), 1000 / ScenariosCommand.PROGRESS_PARTS);
+        assertEquals((1000 + per - 1) / per, seen.size(), seen.toString());
+        assertEquals("solving scenarios 1–" + per + " of 1000 (30 returns × 4 assets each)", seen.get(0));
+        assertTrue(seen.getLast().endsWith("–1000 of 1000 (30 returns × 4 assets each)"), seen.getLast());
+    }
+
+    @Test
     void firstContinuesTheStreamAndTheSeedChangesIt() throws IOException {
         Path in = returnsFile(history());
         Path all = dir.resolve("all.csv");
