@@ -66,6 +66,8 @@ class EquiriskTest {
             ConvergenceException e = assertThrows(ConvergenceException.class, () -> er.solve(cov,
                     RiskBudgets.equal(40), new SolverOptions(1e-12, 2, SolverMethod.CCD)));
             assertTrue(((RiskBudgetingResult) e.result()).residual() > 1e-12);
+            assertTrue(e.result(RiskBudgetingResult.class).orElseThrow().residual() > 1e-12);
+            assertTrue(e.result(io.equirisk.covariance.NearestCorrelation.class).isEmpty());
         }
     }
 

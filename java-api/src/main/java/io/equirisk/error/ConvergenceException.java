@@ -29,4 +29,16 @@ public class ConvergenceException extends EquiriskException {
     public Object result() {
         return result;
     }
+
+    /**
+     * The unconverged result as the type the caller expects, without a cast:
+     * {@code e.result(RiskBudgetingResult.class).map(RiskBudgetingResult::weights)}.
+     *
+     * @param type the result's expected type
+     * @param <T>  that type
+     * @return the result when there is one of that type, else empty
+     */
+    public <T> java.util.Optional<T> result(Class<T> type) {
+        return type.isInstance(result) ? java.util.Optional.of(type.cast(result)) : java.util.Optional.empty();
+    }
 }
