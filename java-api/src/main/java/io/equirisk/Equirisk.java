@@ -224,7 +224,8 @@ public final class Equirisk implements AutoCloseable {
      *                                                     bootstrap's history no more rows than the assets with a
      *                                                     positive budget
      * @throws io.equirisk.error.ZeroVarianceException     when a bootstrap's history gives a weighed asset the
-     *                                                     same return (SAMPLE) or 0 (EWMA) on every row
+     *                                                     same return (SAMPLE) or 0 (EWMA) on every row, or
+     *                                                     one scenario resamples only such rows of that asset
      * @throws io.equirisk.error.InvalidBudgetException    when the budgets, or one scenario's set, are invalid
      * @throws DimensionMismatchException                  when the budgets have neither N nor count·N values
      * @throws io.equirisk.error.InvalidInputException     when an argument is null, or λ is outside (0, 1) for EWMA
@@ -241,6 +242,7 @@ public final class Equirisk implements AutoCloseable {
         validateBudgets(set.assets(), set.count(), budgets);
         if (set.source() instanceof io.equirisk.scenario.HistoricalBootstrap history) {
             requireResampleable(history, kind, budgets);
+            FlatScenarios.reject(set, history, kind, budgets);
         }
         return backend().scenarioRiskBudgeting(set, kind, lambda, budgets, options);
     }

@@ -248,6 +248,75 @@ class EquiriskTest {
         }
     }
 
+    /**
+     * An asset that accrues one return on most days can be drawn only on those days: that scenario's variance of it
+     * is zero (computed, ~1e-40), and the solve would load it with all the weight. The lowest such scenario is named,
+     * found here by drawing every scenario's returns and looking; a zero budget there, or EWMA where the accrual is
+     * not 0, lets the set through.
+     */
+    @Test
+    void aBootstrapScenarioInWhichAWeighedAssetNeverMovesIsNamed() {
+        Returns base = SyntheticMarket.demo(4).simulate(200);
+        int n = 6; /* the first six assets: a scenario of 12 rows estimates their covariance */
+        double[] v = new double[200 * n];
+        for (int t = 0; t < 200; t++) {
+            System.arraycopy(base.values(), t * base.assetCount(), v, t * n, n);
+            v[t * n + 2] = t % 5 == 2 ? 3e-4 : 1e-4; /* a money-market fund: one return, a coupon now and then */
+        }
+        Returns history = Returns.of(200, n, v, base.assets().subList(0, n), base.dates());
+        for (int block : new int[] {1, 3}) {
+            ScenarioSet set = ScenarioSet.of(HistoricalBootstrap.of(history, block), 5, 200, 12);
+            int flat = -1;
+            for (int k = 0; k < set.count() && flat < 0; k++) {
+                double[] r = set.slice(k, 1).returns();
+                boolean same = true;
+                for (int t = 1; t < set.rows(); t++) {
+                    same &= r[t * n + 2] == r[2];
+                }
+                flat = same ? k : -1;
+            }
+            assertTrue(flat > 0, "the case needs a flat scenario after the first, block " + block + ": " + flat);
+            double[] equal = RiskBudgets.equal(n).toArray();
+            try (Equirisk er = Equirisk.withBackend("cpu")) {
+                io.equirisk.error.ZeroVarianceException e = assertThrows(io.equirisk.error.ZeroVarianceException.class,
+                        () -> er.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, equal,
+                                SolverOptions.defaults()));
+                assertTrue(e.getMessage().startsWith("scenario " + flat + ": asset " + base.assets().get(2)
+                        + " (#3) has the same return on every one of its 12 rows"), e.getMessage());
+                /* the scenarios before it solve, and the flat one's variance of the asset is not 0 to the bit */
+                BatchSolution before = er.scenarioRiskBudgeting(set.slice(0, flat), CovarianceKind.SAMPLE, 0, equal,
+                        SolverOptions.defaults());
+                assertEquals(0, before.unconvergedCount());
+                double[] per = new double[set.count() * n]; /* that scenario alone gives the asset a zero budget */
+                for (int k = 0; k < set.count(); k++) {
+                    System.arraycopy(equal, 0, per, k * n, n);
+                }
+                java.util.Arrays.fill(per, flat * n, flat * n + n, 1.0 / (n - 1));
+                per[flat * n + 2] = 0;
+                int next = -1;
+                for (int k = flat + 1; k < set.count() && next < 0; k++) {
+                    double[] r = set.slice(k, 1).returns();
+                    boolean same = true;
+                    for (int t = 1; t < set.rows(); t++) {
+                        same &= r[t * n + 2] == r[2];
+                    }
+                    next = same ? k : -1;
+                }
+                if (next < 0) {
+                    assertEquals(set.count(), er.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, per,
+                            SolverOptions.defaults()).batch());
+                } else {
+                    String m = assertThrows(io.equirisk.error.ZeroVarianceException.class,
+                            () -> er.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, per,
+                                    SolverOptions.defaults())).getMessage();
+                    assertTrue(m.startsWith("scenario " + next + ": "), m);
+                }
+                assertEquals(0, er.scenarioRiskBudgeting(set, CovarianceKind.EWMA, 0.9, equal,
+                        SolverOptions.defaults()).unconvergedCount(), "EWMA: a non-zero accrual moves");
+            }
+        }
+    }
+
     /** Nulls are bad input with a name; a closed CPU backend says so; budgets near the top of the range rescale. */
     @Test
     void nullsClosedBackendsAndHugeBudgetsAreHandled() {

@@ -323,12 +323,11 @@ final class ScenariosCommand implements Runnable {
                 try {
                     solution = solveInParts(er, set, kind, lambda, budgets.toArray(), options, progress::update);
                 } catch (io.equirisk.error.ZeroVarianceException e) {
-                    if (bootstrap == null || e.getMessage().startsWith("bootstrap history")) { /* the whole history */
+                    if (!e.getMessage().startsWith("scenario ")) { /* the whole history: said as it is */
                         throw e;
                     }
-                    throw new io.equirisk.error.ZeroVarianceException(e.getMessage() + " (its resampled rows are ones "
-                            + "where that asset did not move; a longer --horizon or --bootstrap blocks make that "
-                            + "unlikely)");
+                    throw new io.equirisk.error.ZeroVarianceException(e.getMessage() + " (--horizon sets a "
+                            + "scenario's rows, --bootstrap its blocks' length)");
                 }
                 firstDraws = verify ? er.scenarioReturns(set.slice(0, 1)) : null;
             }
