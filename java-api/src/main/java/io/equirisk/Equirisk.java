@@ -38,6 +38,7 @@ public final class Equirisk implements AutoCloseable {
     private final Backends.Selection selection;
     /** Chosen by "auto": then single problems below {@link Backends#GPU_ONE_PROBLEM_MIN_ASSETS} go to the CPU engine. */
     private final boolean automatic;
+    private volatile boolean closed;
 
     private Equirisk(Backends.Selection selection, boolean automatic) {
         this.selection = selection;
@@ -64,6 +65,11 @@ public final class Equirisk implements AutoCloseable {
     public static Equirisk withBackend(String choice) {
         boolean automatic = choice == null || choice.trim().equalsIgnoreCase("auto");
         return new Equirisk(Backends.select(choice), automatic);
+    }
+
+    /** A facade over a selection made elsewhere (tests: a stand-in GPU backend chosen "automatically"). */
+    static Equirisk of(Backends.Selection selection, boolean automatic) {
+        return new Equirisk(selection, automatic);
     }
 
     /**
@@ -333,6 +339,9 @@ public final class Equirisk implements AutoCloseable {
         covariance.requirePositiveDefinite();
         CovarianceBatch one = CovarianceBatch.of(java.util.List.of(covariance));
         if (automatic && !(backend() instanceof CpuBackend) && !Backends.oneProblemOnTheGpu(covariance.size())) {
+            if (closed) { /* the GPU backend would say so; this problem does not reach it */
+                throw new io.equirisk.error.BackendException("this Equirisk is closed (" + backend().name() + ")");
+            }
             // the same answer as an Equirisk on the CPU engine; one problem runs on this thread, its kernels (the
             // Newton step's Cholesky) on every processor as they would there (the pool's workers start only if used)
             try (CpuBackend cpu = new CpuBackend()) {
@@ -434,6 +443,7 @@ public final class Equirisk implements AutoCloseable {
     /** Closes the backend ({@link ComputeBackend#close()}). */
     @Override
     public void close() {
+        closed = true;
         selection.close();
     }
 }

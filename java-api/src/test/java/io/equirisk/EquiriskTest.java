@@ -317,6 +317,54 @@ class EquiriskTest {
         }
     }
 
+    /**
+     * Chosen automatically, a GPU backend leaves small single problems to the CPU engine; once the facade is closed
+     * they fail as every other call does, instead of being solved by an engine the caller closed.
+     */
+    @Test
+    void aClosedFacadeRefusesSmallSolvesThatAGpuBackendLeavesToTheCpu() {
+        io.equirisk.backend.CpuBackend inner = new io.equirisk.backend.CpuBackend();
+        io.equirisk.backend.ComputeBackend standIn = new io.equirisk.backend.ComputeBackend() {
+            private volatile boolean open = true;
+
+            @Override
+            public String name() {
+                return "gpu-stand-in";
+            }
+
+            @Override
+            public String description() {
+                return "a GPU backend, for this test";
+            }
+
+            @Override
+            public CovarianceBatch covariance(io.equirisk.backend.ReturnWindows w, CovarianceKind kind, double l) {
+                return inner.covariance(w, kind, l);
+            }
+
+            @Override
+            public BatchSolution solve(CovarianceBatch batch, double[] budgets, SolverOptions options) {
+                if (!open) {
+                    throw new io.equirisk.error.BackendException("the stand-in is closed");
+                }
+                return inner.solve(batch, budgets, options);
+            }
+
+            @Override
+            public void close() {
+                open = false;
+                inner.close();
+            }
+        };
+        CovarianceMatrix cov = RandomCovariances.factorModel(8, 2, 3);
+        Equirisk er = Equirisk.of(new io.equirisk.backend.Backends.Selection(standIn, "auto: gpu-stand-in"), true);
+        assertEquals(8, er.solve(cov, RiskBudgets.equal(8)).weights().length);
+        er.close();
+        io.equirisk.error.BackendException e = assertThrows(io.equirisk.error.BackendException.class,
+                () -> er.solve(cov, RiskBudgets.equal(8)));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
     /** Nulls are bad input with a name; a closed CPU backend says so; budgets near the top of the range rescale. */
     @Test
     void nullsClosedBackendsAndHugeBudgetsAreHandled() {
