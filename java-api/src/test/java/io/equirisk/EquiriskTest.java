@@ -413,6 +413,22 @@ class EquiriskTest {
             io.equirisk.error.InvalidInputException loose = assertThrows(io.equirisk.error.InvalidInputException.class,
                     () -> SolverOptions.defaults().withTolerance(1.0));
             assertTrue(loose.getMessage().contains("at most 0.01"), loose.getMessage());
+            /* the engine and the solver reached directly (a second review's list): typed, as the native backends */
+            io.equirisk.backend.ComputeBackend cpu = er.backend();
+            CovarianceBatch one = CovarianceBatch.of(List.of(cov));
+            double[] b = RiskBudgets.equal(8).toArray();
+            assertThrows(InvalidBudgetException.class, () -> cpu.solve(one, null, SolverOptions.defaults()));
+            assertEquals("solver options are null", assertThrows(bad, () -> cpu.solve(one, b, null)).getMessage());
+            assertEquals("covariance batch is null", assertThrows(bad, () -> cpu.solve(null, b,
+                    SolverOptions.defaults())).getMessage());
+            assertThrows(bad, () -> cpu.scenarioReturns(null));
+            assertThrows(bad, () -> cpu.covariance(null, CovarianceKind.SAMPLE, 0));
+            io.equirisk.solver.RiskBudgetingSolver solver = io.equirisk.solver.RiskBudgetingSolver.standard();
+            assertThrows(bad, () -> solver.solve((CovarianceMatrix) null, RiskBudgets.equal(8),
+                    SolverOptions.defaults()));
+            assertThrows(InvalidBudgetException.class, () -> solver.solve(cov, null, SolverOptions.defaults()));
+            assertThrows(bad, () -> solver.solve(one, 0, RiskBudgets.equal(8), null));
+            assertEquals(8, solver.solve(cov, RiskBudgets.equal(8), SolverOptions.defaults(), null).weights().length);
         }
         assertThrows(io.equirisk.error.InvalidInputException.class, () -> new io.equirisk.backend.CpuBackend(40_000));
         io.equirisk.data.PriceHistory extremes = io.equirisk.data.PriceHistory.of(3, 1,

@@ -79,6 +79,7 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public CovarianceBatch covariance(ReturnWindows w, CovarianceKind kind, double lambda) {
+        requireNonNull(w, "return windows");
         checkKind(kind, lambda);
         int n = w.assets();
         int count = w.count();
@@ -112,6 +113,8 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public BatchSolution covarianceAndSolve(ReturnWindows w, CovarianceKind kind, double lambda, double[] budgets,
                                             SolverOptions options) {
+        requireNonNull(w, "return windows");
+        checkSolveArguments(budgets, options);
         checkKind(kind, lambda);
         return solveEach(w.count(), w.assets(), rollingRun(w), () -> {
             SlidingCovariance s = sliding(w, kind, lambda);
@@ -151,6 +154,7 @@ public final class CpuBackend implements ComputeBackend {
     /** Scenarios drawn in parallel, one scenario per task; the same values as {@link ScenarioSet#returns()}. */
     @Override
     public double[] scenarioReturns(ScenarioSet set) {
+        requireNonNull(set, "scenario set");
         int n = set.assets();
         int rows = set.rows();
         double[] out = new double[ArraySize.of(set.count() + " scenarios of " + rows + " rows × " + n + " assets",
@@ -175,6 +179,8 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public BatchSolution scenarioRiskBudgeting(ScenarioSet set, CovarianceKind kind, double lambda, double[] budgets,
                                                SolverOptions options) {
+        requireNonNull(set, "scenario set");
+        checkSolveArguments(budgets, options);
         checkKind(kind, lambda);
         if (set.rows() < 2) {
             throw new InsufficientDataException("a scenario's covariance needs at least 2 rows, got " + set.rows());
@@ -248,6 +254,22 @@ public final class CpuBackend implements ComputeBackend {
         return out;
     }
 
+    /** The typed errors the API promises for null arguments (as the native backends give), not NPEs. */
+    private static void requireNonNull(Object argument, String what) {
+        if (argument == null) {
+            throw new InvalidInputException(what + " is null");
+        }
+    }
+
+    private static void checkSolveArguments(double[] budgets, SolverOptions options) {
+        if (budgets == null) {
+            throw new io.equirisk.error.InvalidBudgetException("risk budgets are null");
+        }
+        if (options == null) {
+            throw new InvalidInputException("solver options are null");
+        }
+    }
+
     private static void checkKind(CovarianceKind kind, double lambda) {
         if (kind == null) {
             throw new InvalidInputException("covariance kind is null (SAMPLE or EWMA)");
@@ -259,6 +281,8 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public BatchSolution solve(CovarianceBatch batch, double[] budgets, SolverOptions options) {
+        requireNonNull(batch, "covariance batch");
+        checkSolveArguments(budgets, options);
         int n = batch.size();
         int count = batch.batchSize();
         ProblemBudgets perProblem = ProblemBudgets.of(budgets, n, count);

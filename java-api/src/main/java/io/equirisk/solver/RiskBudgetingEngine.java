@@ -30,6 +30,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
 
     @Override
     public RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets, SolverOptions options) {
+        requireArguments(covariance, "covariance", budgets, options);
         int n = covariance.size();
         if (budgets.size() != n) {
             throw new DimensionMismatchException("budgets have " + budgets.size() + " entries, covariance has " + n
@@ -40,6 +41,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
 
     @Override
     public RiskBudgetingResult solve(CovarianceBatch batch, int index, RiskBudgets budgets, SolverOptions options) {
+        requireArguments(batch, "covariance batch", budgets, options);
         int n = batch.size();
         if (index < 0 || index >= batch.batchSize()) {
             throw new DimensionMismatchException("problem " + index + " is outside the batch of "
@@ -59,12 +61,26 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
     @Override
     public RiskBudgetingResult solve(CovarianceMatrix covariance, RiskBudgets budgets, SolverOptions options,
                                      RiskBudgetingResult near) {
+        requireArguments(covariance, "covariance", budgets, options); /* near may be null: a cold start */
         int n = covariance.size();
         if (budgets.size() != n) {
             throw new DimensionMismatchException("budgets have " + budgets.size() + " entries, covariance has " + n
                     + " assets");
         }
         return solve(covariance.symmetricValues(), 0, n, budgets.toArray(), options, near);
+    }
+
+    /** The typed error the API promises for a null argument, not the JDK's NullPointerException. */
+    private static void requireArguments(Object covariance, String what, RiskBudgets budgets, SolverOptions options) {
+        if (covariance == null) {
+            throw new io.equirisk.error.InvalidInputException(what + " is null");
+        }
+        if (budgets == null) {
+            throw new io.equirisk.error.InvalidBudgetException("risk budgets are null");
+        }
+        if (options == null) {
+            throw new io.equirisk.error.InvalidInputException("solver options are null");
+        }
     }
 
     /**
