@@ -129,7 +129,8 @@ public final class Backends {
                 why.append(p.name()).append(" unavailable: ").append(a.reason()).append("; ");
             }
             CpuBackend cpu = new CpuBackend();
-            String reason = why.isEmpty() ? "auto: cpu (no GPU backend is installed)"
+            String reason = why.isEmpty() ? "auto: cpu (no GPU backend is installed: equirisk-native is not on the "
+                    + "class path)"
                     : "auto: cpu (" + why.substring(0, why.length() - 2) + ")";
             return new Selection(cpu, reason);
         }
@@ -143,6 +144,11 @@ public final class Backends {
             }
         }
         List<String> names = all.stream().map(BackendProvider::name).toList();
+        if (want.equals("cuda") || want.equals("emulation")) { /* a known name: the deployment lacks its jar */
+            throw new BackendException("backend '" + want + "' is in the equirisk-native jar, which is not on the "
+                    + "class path (or module path); add equirisk-native and equirisk-kernels (backends here: "
+                    + names + ")");
+        }
         throw new InvalidInputException("unknown backend '" + choice + "'; choose auto or one of " + names);
     }
 

@@ -91,7 +91,20 @@ class BackendsTest {
                     s.reason());
         }
         try (Backends.Selection s = Backends.select("auto", false, List.of(new CpuBackendProvider()))) {
-            assertEquals("auto: cpu (no GPU backend is installed)", s.reason());
+            assertEquals("auto: cpu (no GPU backend is installed: equirisk-native is not on the class path)",
+                    s.reason());
         }
+    }
+
+    /** The GPU backends' own names, where their jar is missing, say so; a typo is still a typo. */
+    @Test
+    void aKnownBackendWhoseJarIsMissingIsNamedAsMissingNotUnknown() {
+        List<BackendProvider> cpuOnly = List.of(new CpuBackendProvider());
+        for (String name : List.of("cuda", "EMULATION")) {
+            BackendException e = assertThrows(BackendException.class, () -> Backends.select(name, false, cpuOnly));
+            assertTrue(e.getMessage().startsWith("backend '" + name.toLowerCase(java.util.Locale.ROOT)
+                    + "' is in the equirisk-native jar, which is not on the class path"), e.getMessage());
+        }
+        assertThrows(io.equirisk.error.InvalidInputException.class, () -> Backends.select("cudaa", false, cpuOnly));
     }
 }

@@ -92,6 +92,23 @@ public final class NativeLibraryLoader {
         return RESOURCE_ROOT + platform + "/" + kind.fileName();
     }
 
+    /**
+     * Why {@code kind}'s library is not among the resources: the kernels jar holds both builds and always the
+     * emulation's, so with neither present the jar is missing from the deployment (a build without nvcc would have
+     * left the emulation's), and with the other present this build was not made.
+     */
+    static String whyMissing(LibraryKind kind, String platform, java.util.function.Predicate<String> present) {
+        boolean anyBuilt = false;
+        for (LibraryKind k : LibraryKind.values()) {
+            anyBuilt |= present.test(resource(k, platform));
+        }
+        if (!anyBuilt) {
+            return kind.fileName() + " is not on the class path: the equirisk-kernels jar, which holds "
+                    + RESOURCE_ROOT + platform + "/, is missing; add it beside equirisk-native";
+        }
+        return kind.fileName() + " not built (" + kind.whyUsuallyMissing() + ")";
+    }
+
     /** The platform folder of the resources, or null where no library is built for this platform. */
     static String platform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
@@ -116,7 +133,7 @@ public final class NativeLibraryLoader {
             String resource = resource(kind, platform);
             ClassLoader loader = NativeLibraryLoader.class.getClassLoader();
             if (loader.getResource(resource) == null) {
-                return Result.failed(kind.fileName() + " not built (" + kind.whyUsuallyMissing() + ")");
+                return Result.failed(whyMissing(kind, platform, r -> loader.getResource(r) != null));
             }
             Path path = extractResource(kind, loader, resource);
             Result r = bind(kind, path, WHERE_ELSE);

@@ -246,4 +246,17 @@ class NativeLibraryLoaderTest {
     private static long offset(String field) {
         return ErDeviceInfo.LAYOUT.byteOffset(groupElement(field));
     }
+
+    /** A missing library is told apart: the kernels jar missing (neither build present) or this build not made. */
+    @Test
+    void aMissingLibraryIsToldFromAMissingJar() {
+        String cudaRes = "io/equirisk/native/linux-x86_64/libequirisk_cuda.so";
+        String emuRes = "io/equirisk/native/linux-x86_64/libequirisk_emu.so";
+        String noJar = NativeLibraryLoader.whyMissing(LibraryKind.CUDA, "linux-x86_64", r -> false);
+        assertTrue(noJar.contains("the equirisk-kernels jar") && noJar.contains("is missing"), noJar);
+        String noNvcc = NativeLibraryLoader.whyMissing(LibraryKind.CUDA, "linux-x86_64", emuRes::equals);
+        assertEquals("libequirisk_cuda.so not built (nvcc absent at build time)", noNvcc);
+        assertTrue(NativeLibraryLoader.whyMissing(LibraryKind.EMULATION, "linux-x86_64", cudaRes::equals)
+                .startsWith("libequirisk_emu.so not built"));
+    }
 }
