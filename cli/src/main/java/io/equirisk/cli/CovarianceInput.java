@@ -148,6 +148,9 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             double scale = options.returnsScale();
             if (scale != 1.0) {
                 values = values.clone();
+                if (scale == 0.01) {
+                    frenchMarkersAsMissing(values, s, file, err);
+                }
                 for (int i = 0; i < values.length; i++) {
                     values[i] *= scale;
                 }
@@ -163,10 +166,67 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                             + "--returns-unit percent");
                 }
             }
+            warnBelowTotalLoss(values, s, file, err);
             return new Read(Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates()), null);
         } catch (InvalidInputException e) {
             throw Errors.inFile(file.toString(), e);
         }
+    }
+
+    /** Kenneth French's data library marks a missing return as −99.99 or −999 (its files' headers say so). */
+    static final double[] FRENCH_MISSING_MARKERS = {-99.99, -999};
+
+    /**
+     * In a file of percent returns, the cells holding exactly a missing-value marker of the Fama-French files are
+     * read as missing, with a note: as returns they are −99.99% or −999% (a 100% loss and more), which took an
+     * industry's weight from 6.8% to 1.1% in a review. No real return in percent is one of them to the digit.
+     */
+    private static void frenchMarkersAsMissing(double[] percent, SeriesCsv.Series s, Path file, PrintWriter err) {
+        int count = 0;
+        java.util.Set<String> assets = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < percent.length; i++) {
+            for (double marker : FRENCH_MISSING_MARKERS) {
+                if (percent[i] == marker) {
+                    percent[i] = Double.NaN;
+                    count++;
+                    assets.add(s.assets().get(i % s.cols()));
+                }
+            }
+        }
+        if (count > 0) {
+            err.println("equirisk: note: " + count + " cell" + (count == 1 ? "" : "s") + " of " + file + " hold"
+                    + (count == 1 ? "s" : "") + " −99.99 or −999, the Fama-French files' mark of a missing return, "
+                    + "and " + (count == 1 ? "is" : "are") + " read as missing (" + listed(List.copyOf(assets)) + ")");
+        }
+    }
+
+    /**
+     * Warns of returns below −100%: impossible for simple returns, so usually a number standing for "missing" or a
+     * unit mix-up; a file of log returns can hold them (a 65% loss is −1.05), so it is a warning, naming the first.
+     */
+    private static void warnBelowTotalLoss(double[] values, SeriesCsv.Series s, Path file, PrintWriter err) {
+        int count = 0;
+        int first = -1;
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < -1) {
+                count++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        int t = first / s.cols();
+        String date = s.dates() == null ? "row " + (t + 1) : s.dates().get(t);
+        err.println("equirisk: warning: " + file + " has " + count + " return" + (count == 1 ? "" : "s") + " below "
+                + "−100% (" + s.assets().get(first % s.cols()) + " on " + date + ": " + values[first] + " as a "
+                + "fraction), a loss of more than everything for a simple return; if such numbers mark missing "
+                + "values, blank those cells");
+    }
+
+    private static String listed(List<String> names) {
+        return String.join(", ", names.subList(0, Math.min(5, names.size())))
+                + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
     }
 
     /**

@@ -14,7 +14,8 @@ final class ReturnsOptions {
 
     @Option(names = "--returns-unit", paramLabel = "fraction|percent", defaultValue = "fraction",
             description = "Unit of a --returns file: fraction (0.01 = 1%%, default) or percent (1.0 = 1%%, as in the "
-                    + "Fama-French files). Percent returns are divided by 100.")
+                    + "Fama-French files). Percent returns are divided by 100; -99.99 and -999, those files' "
+                    + "marks of a missing return, are read as missing.")
     String returnsUnit;
 
     @Option(names = "--header", paramLabel = "auto|yes|no", defaultValue = "auto",

@@ -91,7 +91,8 @@ class RealDataTest {
         java.util.Random rnd = new java.util.Random(4);
         for (int t = 0; t < 60; t++) {
             m.append(java.time.YearMonth.of(2017, 1).plusMonths(t).atEndOfMonth()).append(',')
-                    .append(0.45 * rnd.nextGaussian()).append(',').append(0.3 * rnd.nextGaussian()).append('\n');
+                    .append(Math.expm1(0.45 * rnd.nextGaussian())).append(',')
+                    .append(Math.expm1(0.3 * rnd.nextGaussian())).append('\n');
         }
         java.nio.file.Files.writeString(monthly, m.toString());
         Cli.Result crypto = Cli.run("solve", "--returns", monthly.toString());
@@ -112,6 +113,45 @@ class RealDataTest {
             double wb = Double.parseDouble(b.get(i).split(",")[1]);
             assertEquals(wa, wb, 1e-9 * wa, "weight of " + a.get(i).split(",")[0]);
         }
+    }
+
+    /**
+     * French's files mark a missing return −99.99 (or −999); the shared copy has them blank. Written back as
+     * published, in percent they are read as missing (the same weights as the blank file), and a marker that is left
+     * in a file of fractions draws a warning of a return below −100%.
+     */
+    @Test
+    void famaFrenchMissingMarkersAreMissingAndReturnsBelowATotalLossAreWarned(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path ff49 = SharedData.resolve("data/fama_french_industry/49ind__average_value_weighted_returns_monthly.csv");
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(ff49);
+        StringBuilder marked = new StringBuilder(lines.get(0)).append('\n');
+        for (String line : lines.subList(1, lines.size())) {
+            marked.append(line.replace(",,", ",-99.99,").replace(",,", ",-99.99,")
+                    .replaceAll(",$", ",-999")).append('\n');
+        }
+        Path published = Cli.write(dir, "ff49_marked.csv", marked.toString());
+        Path blank = dir.resolve("blank.csv");
+        Path read = dir.resolve("read.csv");
+        Cli.Result a = Cli.run("solve", "--returns", ff49.toString(), "--returns-unit", "percent", "-o",
+                blank.toString());
+        Cli.Result b = Cli.run("solve", "--returns", published.toString(), "--returns-unit", "percent", "-o",
+                read.toString());
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.err().contains("hold −99.99 or −999, the Fama-French files' mark of a missing return, and are "
+                + "read as missing (Soda, Hlth,"), b.err());
+        assertEquals(java.nio.file.Files.readAllLines(blank), java.nio.file.Files.readAllLines(read));
+        /* one marker left in a file of fractions */
+        java.util.List<String> fractions = new java.util.ArrayList<>(java.util.List.of("date,A,B,C"));
+        java.util.Random rnd = new java.util.Random(8);
+        for (int t = 0; t < 60; t++) {
+            fractions.add(java.time.YearMonth.of(2015, 1).plusMonths(t).atEndOfMonth() + "," + (t == 17 ? "-999"
+                    : 0.05 * rnd.nextGaussian()) + "," + 0.03 * rnd.nextGaussian() + "," + 0.02 * rnd.nextGaussian());
+        }
+        Path f = Cli.write(dir, "fractions.csv", String.join("\n", fractions) + "\n");
+        Cli.Result c = Cli.run("solve", "--returns", f.toString());
+        assertTrue(c.err().contains("has 1 return below −100% (A on 2016-06-30: -999.0 as a fraction)"), c.err());
     }
 
     @Test

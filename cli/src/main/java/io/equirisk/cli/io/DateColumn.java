@@ -22,7 +22,11 @@ final class DateColumn {
     record Reading(String layout, List<String> keys) {
     }
 
-    /** A layout: its pattern and where year, month and day are among the groups (day 0: the 1st). */
+    /**
+     * A layout: its pattern and where year, month and day are among the groups (day 0: the 1st). A month group may
+     * hold an English month name (Jan, January); a two-digit year is read as Excel reads it, 00–29 as 2000–2029 and
+     * 30–99 as 1930–1999.
+     */
     private record Layout(String name, Pattern pattern, int year, int month, int day, int rest) {
         String key(String cell) {
             Matcher m = pattern.matcher(cell);
@@ -30,7 +34,10 @@ final class DateColumn {
                 return null;
             }
             int y = Integer.parseInt(m.group(year));
-            int mo = Integer.parseInt(m.group(month));
+            if (m.group(year).length() == 2) {
+                y += y < 30 ? 2000 : 1900;
+            }
+            int mo = monthNumber(m.group(month));
             int d = day == 0 ? 1 : Integer.parseInt(m.group(day));
             if (y < 1800 || y > 2200) {
                 return null;
@@ -45,7 +52,32 @@ final class DateColumn {
         }
     }
 
-    private static final String TIME = "([ T].*)?";
+    private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+            "nov", "dec"};
+
+    /** A month's number from its digits or its English name (three letters or in full, any case); 0 if neither. */
+    private static int monthNumber(String text) {
+        if (Character.isDigit(text.charAt(0))) {
+            return Integer.parseInt(text);
+        }
+        String t = text.toLowerCase(java.util.Locale.ROOT);
+        for (int i = 0; i < MONTHS.length; i++) {
+            if (t.startsWith(MONTHS[i]) && ("sept".equals(t) || java.time.Month.of(i + 1).name()
+                    .toLowerCase(java.util.Locale.ROOT).startsWith(t))) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A time of day after the date (a space or T between): 16:00, 09:30:00.000, 4:00 PM, with a zone (Z, +01:00,
+     * UTC, America/New_York) or none. Only a clock: "2020-05-15 Total" (a spreadsheet's subtotal row) is no date.
+     */
+    private static final String TIME =
+            "([ T]\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:\\s*[AaPp]\\.?[Mm]\\.?)?(?:\\s*(?:Z|[+-]\\d{2}(?::?\\d{2})?"
+            + "|[A-Za-z][A-Za-z0-9_/+-]*))?)?";
+    private static final String MONTH_NAME = "([A-Za-z]{3,9})\\.?";
     private static final Pattern CLOCK = Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(.*)");
 
     /** A time of day as a sortable key: 9:30 before 10:30 (as text "10" sorts first); other text as it is. */
@@ -66,7 +98,15 @@ final class DateColumn {
             new Layout("month/day/year", Pattern.compile("(\\d{1,2})[/-](\\d{1,2})[/-](\\d{4})" + TIME),
                     3, 1, 2, 4),
             new Layout("day/month/year", Pattern.compile("(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4})" + TIME),
-                    3, 2, 1, 4));
+                    3, 2, 1, 4),
+            /* as spreadsheets and data vendors write them: 03-Jan-2006, 3 Jan 2006, 03-Jan-06; Jan 3, 2006 */
+            new Layout("day-month name-year", Pattern.compile("(\\d{1,2})[-/ ]" + MONTH_NAME + "[-/ ](\\d{4}|\\d{2})"
+                    + TIME), 3, 2, 1, 4),
+            new Layout("month name day, year", Pattern.compile(MONTH_NAME + " (\\d{1,2}),? (\\d{4})" + TIME),
+                    3, 1, 2, 4),
+            /* two-digit years (1/3/06): read as month first or day first, as the four-digit ones */
+            new Layout("month/day/yy", Pattern.compile("(\\d{1,2})/(\\d{1,2})/(\\d{2})" + TIME), 3, 1, 2, 4),
+            new Layout("day/month/yy", Pattern.compile("(\\d{1,2})[/.](\\d{1,2})[/.](\\d{2})" + TIME), 3, 2, 1, 4));
 
     private DateColumn() {
     }

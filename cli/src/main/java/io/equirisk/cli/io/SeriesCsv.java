@@ -25,8 +25,11 @@ import java.util.Set;
  * 192607, whatever the header calls it). Empty, NaN, null, NA, N/A cells are missing.
  *
  * <p>Dates must be unique. When every date is a calendar date in one layout ({@link DateColumn}: ISO, 20200131,
- * 01/31/2020, 31.01.2020, …) they must be in order: a file sorted newest first is reversed, with a note; one out
- * of order is an error naming the line. Other labels (Q1-2020) are taken in file order, with a note.
+ * 01/31/2020, 31.01.2020, 03-Jan-2020, …; Excel serial day numbers are turned into ISO dates first) they must be in
+ * order: a file sorted newest first is reversed, with a note; one out of order is an error naming the line. A row
+ * with neither a date nor a number (a footer) is skipped, with a note; a label that is no date among dates (Total,
+ * 2015Q4, a typo) is an error naming its line, since its numbers would be read as one more date's. Labels that are
+ * not dates at all (Q1-2020, Q2-2020) are taken in file order, with a note.
  */
 public final class SeriesCsv {
     /** What the numbers are: prices must be positive where present. */
@@ -171,6 +174,44 @@ public final class SeriesCsv {
                 values[t * cols + j] = v;
             }
         }
+        if (labels) { /* a footer such as "Source: vendor" with no numbers: skipped, so the dates stay in order */
+            List<Integer> skip = new ArrayList<>();
+            boolean anyDate = false;
+            for (int t = 0; t < rows; t++) {
+                boolean date = DateColumn.isDate(dates.get(t));
+                anyDate |= date;
+                if (!date && allMissing(values, t, cols)) {
+                    skip.add(t);
+                }
+            }
+            if (anyDate && !skip.isEmpty()) {
+                CsvTable.Row at = data.get(skip.getFirst());
+                notes.add(table.file() + ": line " + at.line() + " ('" + dates.get(skip.getFirst()) + "')"
+                        + (skip.size() > 1 ? " and " + (skip.size() - 1) + " more" : "") + " with no date and no "
+                        + "numbers skipped");
+                double[] kept = new double[(rows - skip.size()) * cols];
+                List<CsvTable.Row> keptRows = new ArrayList<>(rows - skip.size());
+                List<String> keptDates = new ArrayList<>(rows - skip.size());
+                for (int t = 0, k = 0, next = 0; t < rows; t++) {
+                    if (next < skip.size() && skip.get(next) == t) {
+                        next++;
+                        continue;
+                    }
+                    System.arraycopy(values, t * cols, kept, k++ * cols, cols);
+                    keptRows.add(data.get(t));
+                    keptDates.add(dates.get(t));
+                }
+                values = kept;
+                data = keptRows;
+                dates = keptDates;
+                rows = keptRows.size();
+            }
+        }
+        if (labels && excelSerialDates(data, false)) {
+            notes.add(table.file() + ": the first column's whole numbers (" + dates.get(0) + ", …) are read as Excel "
+                    + "serial dates (" + dates.get(0) + " = " + excelSerialToIso(dates.get(0)) + ")");
+            dates.replaceAll(SeriesCsv::excelSerialToIso);
+        }
         if (labels) {
             orderDates(table, data, dates, values, cols, notes);
         }
@@ -270,7 +311,49 @@ public final class SeriesCsv {
         if (header != null && !Cells.isNumeric(header.cell(0)) && eightDigitDates(data)) {
             return true; /* a text header (trade_date, caldt, Code) over yyyymmdd dates: whatever their order */
         }
-        return numericDates(data);
+        return numericDates(data) || excelSerialDates(data, true);
+    }
+
+    /** Excel's serial day numbers that {@link #excelSerialDates} reads: 1950-01-01 … 2099-12-31. */
+    private static final int EXCEL_SERIAL_MIN = 18264;
+    private static final int EXCEL_SERIAL_MAX = 73050;
+
+    /**
+     * Whether every first cell is an Excel serial date (a whole number 18264 … 73050, 1950 to 2099) and, where
+     * {@code inOrder}, they run strictly one way a day to a quarter apart (1–92), as a date column exported without
+     * its format does (38720 = 2006-01-03). A price column is never whole numbers stepping so, row after row;
+     * under a date header ({@code inOrder} false) the order is checked later, as any dates' is.
+     */
+    private static boolean excelSerialDates(List<CsvTable.Row> data, boolean inOrder) {
+        if (data.size() < 3) {
+            return false;
+        }
+        int before = 0;
+        int direction = 0;
+        for (CsvTable.Row r : data) {
+            String c = r.cell(0);
+            if (c.length() != 5 || !c.chars().allMatch(Character::isDigit)) {
+                return false;
+            }
+            int v = Integer.parseInt(c);
+            if (v < EXCEL_SERIAL_MIN || v > EXCEL_SERIAL_MAX) {
+                return false;
+            }
+            if (inOrder && before != 0) {
+                int step = v - before;
+                if (step == 0 || Math.abs(step) > 92 || direction != 0 && Integer.signum(step) != direction) {
+                    return false;
+                }
+                direction = Integer.signum(step);
+            }
+            before = v;
+        }
+        return true;
+    }
+
+    /** Excel's serial day n as an ISO date: day 0 is 1899-12-30 after its 1900 leap-year slip (from day 61 on). */
+    private static String excelSerialToIso(String serial) {
+        return java.time.LocalDate.of(1899, 12, 30).plusDays(Integer.parseInt(serial)).toString();
     }
 
     /** Every first cell a calendar date written yyyymmdd (a price never is one: 20200106). */
@@ -377,12 +460,16 @@ public final class SeriesCsv {
                         + " is not written like the dates above it (such as " + dates.get(other - 1) + "); write "
                         + "the dates one way, ISO (2020-01-31) for one");
             }
-            // a mistyped date among dates (shaped like one, not a footer such as "Source: …"): it would turn off the
-            // order checks
-            if (bad >= 0 && good >= 0 && nonDates * 10 <= dates.size()) {
-                throw new DataFormatException(table.where(data.get(bad).line(), 1) + ": '" + dates.get(bad) + "' is "
+            // a few labels that are no dates among dates: a mistyped date (shaped like one) or a summary row (Total,
+            // Average, 2015Q4) that would be read as one more date's prices and turn off the order checks
+            if (good >= 0 && (nonDates * 10 <= dates.size() || nonDates == 1 && dates.size() >= 3)) {
+                boolean typo = bad >= 0;
+                int at = typo ? bad : firstNonDate(dates);
+                throw new DataFormatException(table.where(data.get(at).line(), 1) + ": '" + dates.get(at) + "' is "
                         + "not a calendar date, unlike " + (dates.size() - nonDates) + " of the column's "
-                        + dates.size() + " labels (such as " + dates.get(good) + "); correct it");
+                        + dates.size() + " labels (such as " + dates.get(good) + "); " + (typo ? "correct it"
+                        : "a summary row (a total, an average) or a note? remove it: its numbers would be read as "
+                        + "one more date's"));
             }
             notes.add(table.file() + ": the first column's labels are not all calendar dates (such as " + example(dates)
                     + "); rows are taken in file order");
@@ -466,6 +553,24 @@ public final class SeriesCsv {
     /** Labels of periods, not mistyped dates: 2015Q4, 2020H1, FY2020, 2020FY. */
     private static final java.util.regex.Pattern PERIOD_LABEL =
             java.util.regex.Pattern.compile("(?i)\\d{4}[QH]\\d|FY\\d{2,4}|\\d{4}FY");
+
+    private static boolean allMissing(double[] values, int t, int cols) {
+        for (int j = 0; j < cols; j++) {
+            if (!Double.isNaN(values[t * cols + j])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int firstNonDate(List<String> dates) {
+        for (int t = 0; t < dates.size(); t++) {
+            if (!DateColumn.isDate(dates.get(t))) {
+                return t;
+            }
+        }
+        return 0;
+    }
 
     private static String example(List<String> dates) {
         for (String d : dates) {

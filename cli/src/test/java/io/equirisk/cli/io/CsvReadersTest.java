@@ -137,7 +137,9 @@ class CsvReadersTest {
         assertEquals(1, quarters.notes().size(), "labels that are not dates at all: a note, in file order");
         String footer = text.toString().replace("2019-13-45", "2019-01-07") + "Source: vendor,,\n";
         SeriesCsv.Series withFooter = SeriesCsv.read(CsvTable.parse("f.csv", footer), SeriesCsv.Kind.PRICES);
-        assertEquals(21, withFooter.rows(), "a footer label is not taken for a mistyped date");
+        assertEquals(20, withFooter.rows(), "a footer without numbers is skipped, not taken for a mistyped date");
+        assertTrue(withFooter.notes().toString().contains("line 22 ('Source: vendor') with no date and no numbers "
+                + "skipped"), withFooter.notes().toString());
         /* a month (yyyymm) mistyped: not shaped like a day, but like its neighbours */
         StringBuilder months = new StringBuilder("date,A\n");
         for (int m = 1; m <= 12; m++) {
@@ -147,11 +149,11 @@ class CsvReadersTest {
                 SeriesCsv.Kind.RETURNS));
         assertTrue(e.getMessage().contains("line 6") && e.getMessage().contains("'19670x' is not a calendar date"),
                 e.getMessage());
-        /* a summary row labelled as a period is no mistyped date: the labels are taken in file order, with a note */
-        SeriesCsv.Series summary = SeriesCsv.read(CsvTable.parse("q.csv", months.toString().replace("19670x",
-                "1967Q1")), SeriesCsv.Kind.RETURNS);
-        assertEquals(12, summary.rows());
-        assertTrue(summary.notes().get(0).contains("not all calendar dates"), summary.notes().toString());
+        /* a summary row labelled as a period is no mistyped date, but its numbers are no month's returns either */
+        e = assertThrows(DataFormatException.class, () -> SeriesCsv.read(CsvTable.parse("q.csv",
+                months.toString().replace("19670x", "1967Q1")), SeriesCsv.Kind.RETURNS));
+        assertTrue(e.getMessage().contains("line 6, column 1: '1967Q1' is not a calendar date, unlike 11 of the "
+                + "column's 12 labels") && e.getMessage().contains("a summary row"), e.getMessage());
     }
 
     @Test
