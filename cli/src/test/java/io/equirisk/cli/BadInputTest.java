@@ -167,7 +167,8 @@ class BadInputTest {
 
     @Test
     void covarianceMissingEntry() {
-        Path p = file("hole.csv", "A,B\n0.04,\n0.01,0.09\n");
+        /* not one of the triangles (those read as symmetric): a hole */
+        Path p = file("hole.csv", "A,B,C\n0.04,,0.002\n0.01,0.09,0.001\n0.002,0.001,0.0225\n");
         assertUsageError(Cli.run("solve", "--cov", p.toString()), "hole.csv", "line 2", "column 2", "(A, B)",
                 "missing");
     }

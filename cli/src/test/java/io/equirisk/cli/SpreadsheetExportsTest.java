@@ -114,4 +114,81 @@ class SpreadsheetExportsTest {
         Cli.Result total = solve(file("total.csv", "date", LocalDate::toString, false, "Total,1,2,3,4"));
         assertTrue(total.err().contains("a summary row (a total, an average) or a note? remove it"), total.err());
     }
+
+    /** The same prices in the encodings and shapes Excel writes: the weights of the plain UTF-8 file. */
+    @Test
+    void excelEncodingsAndLayoutsReadAsThePlainFile() throws Exception {
+        Path plain = file("plain.csv", "date", LocalDate::toString, false);
+        Cli.Result expected = solve(plain);
+        assertEquals(0, expected.code(), expected.err());
+        String text = java.nio.file.Files.readString(plain);
+        java.util.Map<String, byte[]> variants = new java.util.LinkedHashMap<>();
+        byte[] le = text.getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        variants.put("utf16le-bom.csv", concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, le));
+        variants.put("utf16le.csv", le);
+        variants.put("utf16be-bom.csv", text.getBytes(java.nio.charset.StandardCharsets.UTF_16)); /* FE FF first */
+        variants.put("sep.csv", ("sep=,\r\n" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        /* rows a spreadsheet cleared inside its used range: separators only */
+        variants.put("cleared.csv", text.replaceFirst("\r\n", "\r\n,,,,\r\n").concat(",,,,\r\n,,,,\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (var v : variants.entrySet()) {
+            Path f = dir.resolve(v.getKey());
+            java.nio.file.Files.write(f, v.getValue());
+            Cli.Result r = solve(f);
+            assertEquals(0, r.code(), v.getKey() + ": " + r.err());
+            assertEquals(expected.out(), r.out(), v.getKey());
+        }
+        /* Bloomberg's missing marks read as missing: the weights of the same cells left empty */
+        String[] lines = text.split("\r\n");
+        lines[5] = lines[5].replaceFirst(",[^,]*$", ",#N/A N/A");
+        Path bbg = Cli.write(dir, "bbg.csv", String.join("\n", lines) + "\n");
+        lines[5] = lines[5].replace("#N/A N/A", "");
+        Path empty = Cli.write(dir, "empty.csv", String.join("\n", lines) + "\n");
+        assertEquals(solve(empty).out(), solve(bbg).out());
+    }
+
+    /** What Excel or a vendor writes that cannot be read: one line naming the cell and what to do. */
+    @Test
+    void unreadableExportsSayWhatToDo() {
+        String text = "date,AGG,DBC\n2020-01-02,63.27,23.12\n2020-01-03,63.42,23.33\n2020-01-06,63.5,23.2\n";
+        Cli.Result title = solve(Cli.write(dir, "title.csv", "Adjusted close prices,,\n" + text));
+        assertEquals(2, title.code());
+        assertTrue(title.err().contains("line 1, column 1: 'Adjusted close prices' looks like a title above the "
+                + "table (one cell, and 3 on the next line): delete the lines above the header row"), title.err());
+        Cli.Result dash = solve(Cli.write(dir, "dash.csv", text.replace("63.42", "-")));
+        assertEquals(2, dash.code());
+        assertTrue(dash.err().contains("'-' is not a number (if it means no value, leave the cell empty"),
+                dash.err());
+        Cli.Result thousands = solve(Cli.write(dir, "k.csv", text.replace("63.42", "\"6,327.2469\"")));
+        assertTrue(thousands.err().contains("'6,327.2469' is not a number (a thousands separator: write "
+                + "6327.2469)"), thousands.err());
+    }
+
+    /** A covariance written as its lower triangle (Excel's Analysis ToolPak) or its upper: the full matrix's weights. */
+    @Test
+    void aCovarianceWrittenAsOneTriangleIsReadAsSymmetric() {
+        String full = "A,B,C\n0.04,0.006,0.002\n0.006,0.01,0.001\n0.002,0.001,0.0225\n";
+        String lower = "A,B,C\n0.04,,\n0.006,0.01,\n0.002,0.001,0.0225\n";
+        String upper = "A,B,C\n0.04,0.006,0.002\n,0.01,0.001\n,,0.0225\n";
+        Cli.Result f = Cli.run("solve", "--cov", Cli.write(dir, "full.csv", full).toString(), "--format", "csv");
+        assertEquals(0, f.code(), f.err());
+        for (String tri : List.of(lower, upper)) {
+            Cli.Result r = Cli.run("solve", "--cov", Cli.write(dir, "tri.csv", tri).toString(), "--format", "csv");
+            assertEquals(f.out(), r.out(), r.err());
+        }
+        Cli.Result hole = Cli.run("solve", "--cov", Cli.write(dir, "hole.csv", full.replace("0.001,0.0225",
+                ",0.0225")).toString());
+        assertEquals(2, hole.code());
+        assertTrue(hole.err().contains("covariance entry is missing"), hole.err());
+        Cli.Result trailing = Cli.run("solve", "--cov", Cli.write(dir, "trail.csv", full.replace("\n", ",\n"))
+                .toString());
+        assertTrue(trailing.err().contains("the last column is empty on every row: remove the separator that ends "
+                + "each line"), trailing.err());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -18,9 +18,19 @@ final class Cells {
         return NUMBER.matcher(cell).matches();
     }
 
-    /** Empty, NaN, null, NA, N/A, #N/A, None (any case). */
+    /** Empty, NaN, null, NA, N/A, #N/A, None (any case), and Bloomberg's #N/A with a reason (#N/A N/A). */
     static boolean isMissing(String cell) {
-        return MISSING.contains(cell.toLowerCase(Locale.ROOT));
+        String c = cell.toLowerCase(Locale.ROOT);
+        return MISSING.contains(c) || c.startsWith("#n/a ");
+    }
+
+    /**
+     * What to say of a cell that is neither a number nor a missing marker but holds no digit (-, ., n.a., #DIV/0!):
+     * some tool's own way of writing "no value".
+     */
+    static String missingHint(String cell) {
+        return cell.chars().anyMatch(Character::isDigit) ? "" : " (if it means no value, leave the cell empty: "
+                + "empty, NaN, NA, N/A, #N/A, null and None are read as missing)";
     }
 
     static boolean isInfinite(String cell) {

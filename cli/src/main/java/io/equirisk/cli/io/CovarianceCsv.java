@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * Reads and writes a covariance matrix as CSV. Accepted layouts: a bare N×N block; a header row of N asset names
  * (optionally with a blank or label cell first) above the block; a first column of names beside it; or both, in
- * which case the names must agree. Written: a header row of names, then N rows of numbers at full precision.
+ * which case the names must agree. A matrix written as one triangle, the other half left empty (Excel's Analysis
+ * ToolPak writes the lower), is read as symmetric. Written: a header row of names, then N rows of numbers at full
+ * precision.
  */
 public final class CovarianceCsv {
     private CovarianceCsv() {
@@ -63,8 +65,13 @@ public final class CovarianceCsv {
         int n = data.size();
         int cols = width - off;
         if (cols != n) {
+            boolean lastEmpty = true;
+            for (CsvTable.Row r : data) {
+                lastEmpty &= r.cell(width - 1).isEmpty();
+            }
             throw new DimensionMismatchException(table.file() + ": covariance matrix is not square: " + n + " rows × "
-                    + cols + " columns" + (rowNames ? " (after the column of names)" : ""));
+                    + cols + " columns" + (rowNames ? " (after the column of names)" : "") + (lastEmpty ? "; the "
+                    + "last column is empty on every row: remove the separator that ends each line" : ""));
         }
         List<String> names = null;
         if (header) {
@@ -93,10 +100,11 @@ public final class CovarianceCsv {
             names = fromRows;
         }
         double[] v = new double[Math.multiplyExact(n, n)];
+        int triangle = oneTriangle(data, off, n);
         for (int i = 0; i < n; i++) {
             CsvTable.Row r = data.get(i);
             for (int j = 0; j < n; j++) {
-                String cell = r.cell(j + off);
+                String cell = triangle * Integer.signum(j - i) < 0 ? data.get(j).cell(i + off) : r.cell(j + off);
                 if (!Cells.isNumber(cell)) {
                     String what = Cells.isMissing(cell) ? "is missing" : Cells.isInfinite(cell) ? "is infinite"
                             : "'" + cell + "' is not a number";
@@ -111,6 +119,27 @@ public final class CovarianceCsv {
         } catch (InvalidInputException e) {
             throw Errors.inFile(table.file(), e);
         }
+    }
+
+    /**
+     * +1 when the matrix is written as its upper triangle with every cell below the diagonal empty, −1 for the lower
+     * triangle with the cells above it empty (Excel's Analysis ToolPak writes that), 0 otherwise: the empty half is
+     * then read from the written one.
+     */
+    private static int oneTriangle(List<CsvTable.Row> data, int off, int n) {
+        if (n < 2) {
+            return 0;
+        }
+        boolean upperEmpty = true;
+        boolean lowerEmpty = true;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                boolean empty = data.get(i).cell(j + off).isEmpty();
+                upperEmpty &= j <= i || empty;
+                lowerEmpty &= j >= i || empty;
+            }
+        }
+        return lowerEmpty == upperEmpty ? 0 : lowerEmpty ? 1 : -1;
     }
 
     private static String where(List<String> names, int i, int j) {

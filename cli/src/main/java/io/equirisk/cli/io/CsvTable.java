@@ -59,15 +59,49 @@ public final class CsvTable {
         } catch (IOException e) {
             throw new DataFormatException(name + ": cannot read: " + e.getMessage());
         }
+        java.nio.charset.Charset charset = charset(bytes);
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new DataFormatException(name + ": not a UTF-8 text file (is it a spreadsheet? export it as CSV)");
+            throw new DataFormatException(name + ": not a " + charset.name() + " text file (is it a spreadsheet? "
+                    + "export it as CSV)");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new DataFormatException(name + ": holds NUL characters, so it is not a text file (is it a "
+                    + "spreadsheet? export it as CSV)");
         }
         return parse(name, text);
+    }
+
+    /**
+     * UTF-8, or UTF-16 where the bytes say so: a byte-order mark (FF FE, FE FF), or no mark and NULs at every other
+     * byte, as Excel's "Unicode Text" and "CSV UTF-16" exports are (ASCII text in UTF-16 is its bytes with a NUL
+     * beside each; read as UTF-8 it looked like text with invisible NULs, 'AGG' named as 'A\0G\0G').
+     */
+    static java.nio.charset.Charset charset(byte[] b) {
+        if (b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE) {
+            return StandardCharsets.UTF_16; /* reads the mark, then little-endian */
+        }
+        if (b.length >= 2 && (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF) {
+            return StandardCharsets.UTF_16;
+        }
+        int pairs = Math.min(b.length / 2, 512);
+        int evenNul = 0;
+        int oddNul = 0;
+        for (int i = 0; i < pairs; i++) {
+            evenNul += b[2 * i] == 0 ? 1 : 0;
+            oddNul += b[2 * i + 1] == 0 ? 1 : 0;
+        }
+        if (pairs >= 2 && oddNul * 10 >= pairs * 9 && evenNul == 0) {
+            return StandardCharsets.UTF_16LE;
+        }
+        if (pairs >= 2 && evenNul * 10 >= pairs * 9 && oddNul == 0) {
+            return StandardCharsets.UTF_16BE;
+        }
+        return StandardCharsets.UTF_8;
     }
 
     /** Parses CSV text; {@code name} is used in messages. */
@@ -75,7 +109,13 @@ public final class CsvTable {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        char delimiter = detectDelimiter(text);
+        Character told = null;
+        java.util.regex.Matcher sep = SEP_LINE.matcher(text);
+        if (sep.lookingAt()) { /* Excel's "sep=;" first line: the separator, said; the line's break keeps the count */
+            told = sep.group(1).charAt(0);
+            text = text.substring(sep.end(1));
+        }
+        char delimiter = told != null ? told : detectDelimiter(text);
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true)
                 .setTrim(true).get();
         List<Row> rows = new ArrayList<>();
@@ -98,8 +138,8 @@ public final class CsvTable {
                 for (int i = 0; i < cells.length; i++) {
                     cells[i] = r.get(i);
                 }
-                if (cells.length == 1 && cells[0].isEmpty()) {
-                    continue; // a line of blanks
+                if (java.util.Arrays.stream(cells).allMatch(String::isEmpty)) {
+                    continue; // a line of blanks, or of separators only (a row a spreadsheet cleared)
                 }
                 rows.add(new Row(line, cells));
             }
@@ -118,6 +158,8 @@ public final class CsvTable {
     }
 
     /** The separator used most on the first non-blank line, outside quotes: ';', tab, or ',' (the default). */
+    private static final java.util.regex.Pattern SEP_LINE = java.util.regex.Pattern.compile("sep=([,;\t|])(?=\r?\n)");
+
     static char detectDelimiter(String text) {
         int comma = 0;
         int semicolon = 0;

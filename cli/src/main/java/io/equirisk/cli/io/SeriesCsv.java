@@ -60,6 +60,8 @@ public final class SeriesCsv {
     /** A label shaped like a date (digits in three groups, or eight digits): a typo if it is not one. */
     private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?\\d+,\\d+");
     private static final java.util.regex.Pattern THOUSANDS = java.util.regex.Pattern.compile("[-+]?\\d{1,3}(,\\d{3})+");
+    private static final java.util.regex.Pattern THOUSANDS_AND_DECIMALS =
+            java.util.regex.Pattern.compile("[-+]?\\d{1,3}(,\\d{3})+\\.\\d*");
     private static final java.util.regex.Pattern DATE_SHAPED =
             java.util.regex.Pattern.compile("\\d{1,4}[-/.]\\d{1,2}[-/.]\\d{1,4}(?:[ T].*)?|\\d{8}");
 
@@ -89,6 +91,7 @@ public final class SeriesCsv {
     public static Series read(CsvTable table, Kind kind, HeaderRow headerRow) {
         List<CsvTable.Row> all = table.rows();
         CsvTable.Row first = all.get(0);
+        requireNoTitle(table, all);
         List<String> notes = new ArrayList<>();
         boolean header = switch (headerRow) {
             case YES -> true;
@@ -164,7 +167,8 @@ public final class SeriesCsv {
                             + ", " + date + "): " + kind.noun + " '" + cell + "' is infinite");
                 } else {
                     throw new DataFormatException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
-                            + ", " + date + "): '" + cell + "' is not a number" + commaHint(cell));
+                            + ", " + date + "): '" + cell + "' is not a number" + commaHint(cell)
+                            + Cells.missingHint(cell));
                 }
                 if (kind == Kind.PRICES && v <= 0) {
                     throw new InvalidInputException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
@@ -216,6 +220,32 @@ public final class SeriesCsv {
             orderDates(table, data, dates, values, cols, notes);
         }
         return new Series(table.file(), rows, cols, values, assets, List.copyOf(dates), List.copyOf(notes));
+    }
+
+    /**
+     * A first line of one filled cell of text ("Adjusted close prices", padded with separators or not) above wider
+     * rows is a title, not the header: it was called the header of a ragged file, or, padded, turned the real header
+     * into a row of data ("'AGG' is not a number").
+     */
+    private static void requireNoTitle(CsvTable table, List<CsvTable.Row> all) {
+        if (all.size() < 2) {
+            return;
+        }
+        CsvTable.Row first = all.get(0);
+        int filled = 0;
+        for (int j = 0; j < first.size(); j++) {
+            filled += first.cell(j).isEmpty() ? 0 : 1;
+        }
+        int below = 0;
+        for (int j = 0; j < all.get(1).size(); j++) {
+            below += all.get(1).cell(j).isEmpty() ? 0 : 1;
+        }
+        String cell = first.cell(0);
+        if (filled == 1 && !cell.isEmpty() && below >= 2 && !Cells.isNumeric(cell) && !DateColumn.isDate(cell)) {
+            throw new DataFormatException(table.where(first.line(), 1) + ": '" + cell + "' looks like a title above "
+                    + "the table (one cell, and " + below + " on the next line): delete the lines above the header "
+                    + "row");
+        }
     }
 
     static boolean isHeader(CsvTable.Row first) {
@@ -533,6 +563,9 @@ public final class SeriesCsv {
         if (THOUSANDS.matcher(cell).matches()) {
             return " (a thousands separator or a decimal comma: write " + cell.replace(",", "") + " or "
                     + cell.replace(',', '.') + ", as the file means)";
+        }
+        if (THOUSANDS_AND_DECIMALS.matcher(cell).matches()) {
+            return " (a thousands separator: write " + cell.replace(",", "") + ")";
         }
         return DECIMAL_COMMA.matcher(cell).matches() ? " (a decimal comma: write " + cell.replace(',', '.') + ")" : "";
     }
