@@ -69,8 +69,9 @@ class ModulePathTest {
                 "--add-modules", "jdk.incubator.vector", "-d", classes.toString(),
                 dir.resolve("src/app/module-info.java").toString(), src.resolve("Main.java").toString());
         assertEquals(0, javac, javacOut.toString(StandardCharsets.UTF_8));
+        String path = modulePath + java.io.File.pathSeparator + classes;
         for (String backend : List.of("cpu", "emulation")) {
-            String out = run(modulePath + java.io.File.pathSeparator + classes, backend);
+            String out = run(path, backend, true);
             String[] f = out.strip().split(" ");
             assertEquals(3, f.length, out);
             assertEquals(backend, f[0], out);
@@ -78,13 +79,24 @@ class ModulePathTest {
             assertEquals(1.0 / 3, Double.parseDouble(f[1]), 1e-12, out);
             assertEquals(2.0 / 3, Double.parseDouble(f[2]), 1e-12, out);
         }
+        /* without the Vector API module the answer is the same, and a warning says the kernels run scalar */
+        String scalar = run(path, "cpu", false);
+        assertTrue(scalar.contains("the Java Vector API module is not present, so equirisk's CPU kernels run scalar; "
+                + "for their vector speed pass --add-modules jdk.incubator.vector"), scalar);
+        String[] last = scalar.strip().lines().reduce((a, b) -> b).orElseThrow().split(" ");
+        assertEquals("cpu", last[0], scalar);
+        assertEquals(1.0 / 3, Double.parseDouble(last[1]), 1e-12, scalar);
     }
 
-    private static String run(String modulePath, String backend) throws IOException, InterruptedException {
+    private static String run(String modulePath, String backend, boolean vector)
+            throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "--module-path", modulePath, "--add-modules",
-                "jdk.incubator.vector", "--enable-native-access=io.equirisk.nativ", "-m", "app/app.Main", backend)
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java.toString(), "--module-path", modulePath));
+        if (vector) {
+            command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        }
+        command.addAll(List.of("--enable-native-access=io.equirisk.nativ", "-m", "app/app.Main", backend));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the application did not finish");
         String text = new String(out, StandardCharsets.UTF_8).lines()
