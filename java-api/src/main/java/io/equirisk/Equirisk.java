@@ -345,10 +345,33 @@ public final class Equirisk implements AutoCloseable {
             // the same answer as an Equirisk on the CPU engine; one problem runs on this thread, its kernels (the
             // Newton step's Cholesky) on every processor as they would there (the pool's workers start only if used)
             try (CpuBackend cpu = new CpuBackend()) {
-                return cpu.solve(one, budgets.toArray(), options).result(0).requireConverged();
+                return requireConverged(cpu.solve(one, budgets.toArray(), options).result(0), covariance);
             }
         }
-        return backend().solve(one, budgets.toArray(), options).result(0).requireConverged();
+        return requireConverged(backend().solve(one, budgets.toArray(), options).result(0), covariance);
+    }
+
+    /**
+     * The result, or the {@link ConvergenceException} that says why not: where the residual is within 10× of what
+     * rounding the weights to double alone can move the risk contributions by ({@link
+     * io.equirisk.solver.RiskContributions#roundingLimit}), no solver can do better on this Σ, and the message names
+     * a tolerance that can be met instead of leaving the caller to guess at iterations.
+     */
+    private static RiskBudgetingResult requireConverged(RiskBudgetingResult r, CovarianceMatrix covariance) {
+        if (r.converged() || !Double.isFinite(r.residual())) {
+            return r.requireConverged();
+        }
+        double limit = io.equirisk.solver.RiskContributions.roundingLimit(covariance, r.weights());
+        if (!(r.residual() <= 10 * limit)) {
+            return r.requireConverged();
+        }
+        double reachable = Math.pow(10, Math.ceil(Math.log10(r.residual())));
+        throw new ConvergenceException(String.format(java.util.Locale.ROOT, "risk-budgeting solve (%s) did not "
+                + "converge: residual %.3g after %d iterations, as close as double precision allows on this "
+                + "covariance (rounding each weight alone moves the risk contributions by up to %.1e); %s", r.solver(),
+                r.residual(), r.iterations(), limit, reachable <= SolverOptions.MAX_TOLERANCE
+                        ? String.format(java.util.Locale.ROOT, "a tolerance of %.0e or more can be met", reachable)
+                        : "it is too ill-conditioned for risk parity to be certified"), r);
     }
 
     /**

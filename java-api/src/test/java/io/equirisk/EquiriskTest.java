@@ -365,6 +365,28 @@ class EquiriskTest {
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 
+    /**
+     * On a correlation matrix of condition 1e10 whose ERC portfolio nearly hedges, rounding each weight to double
+     * moves the risk contributions by more than 1e-10: the exception says no solver can do better there and names a
+     * tolerance that can be met, which then converges; a plain iteration cap is not called a precision limit.
+     */
+    @Test
+    void aSolveAtTheLimitOfDoublePrecisionSaysSoAndNamesAToleranceThatCanBeMet() {
+        CovarianceMatrix hedged = RandomCovariances.illConditioned(6, 1e10, 0, 4);
+        try (Equirisk er = Equirisk.withBackend("cpu")) {
+            ConvergenceException e = assertThrows(ConvergenceException.class,
+                    () -> er.solve(hedged, RiskBudgets.equal(6)));
+            assertTrue(e.getMessage().contains("as close as double precision allows on this covariance")
+                    && e.getMessage().contains("a tolerance of 1e-09 or more can be met"), e.getMessage());
+            assertTrue(er.solve(hedged, RiskBudgets.equal(6), SolverOptions.defaults().withTolerance(1e-9))
+                    .converged());
+            ConvergenceException capped = assertThrows(ConvergenceException.class, () -> er.solve(
+                    RandomCovariances.illConditioned(40, 1e7, 3, 9), RiskBudgets.equal(40),
+                    new SolverOptions(1e-12, 2, SolverMethod.CCD)));
+            assertTrue(!capped.getMessage().contains("double precision"), capped.getMessage());
+        }
+    }
+
     /** Nulls are bad input with a name; a closed CPU backend says so; budgets near the top of the range rescale. */
     @Test
     void nullsClosedBackendsAndHugeBudgetsAreHandled() {
