@@ -104,7 +104,8 @@ public record BatchSolution(int batch, int n, double[] weights, double[] riskCon
     /**
      * Largest residual over the batch.
      *
-     * @return the largest of {@link #residuals()}
+     * @return the largest of {@link #residuals()}; NaN when a problem has none (its Σ not positive definite: see
+     *         {@link RiskBudgetingResult#residual()})
      */
     public double maxResidual() {
         double m = 0;

@@ -273,7 +273,10 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
             }
         }
         boolean converged = claimed && finite && residual <= tol;
-        return new RiskBudgetingResult(w, rc, iterations, residual, converged, used, Math.sqrt(variance));
+        /* no residual where wᵀΣw ≤ 0 (Σ not positive definite) or a weight is not finite and ≥ 0: NaN, as the
+           kernels report it, so every engine says the same of such a problem */
+        return new RiskBudgetingResult(w, rc, iterations, finite ? residual : Double.NaN, converged, used,
+                Math.sqrt(variance));
     }
 
     /** wᵀ(Σw). */

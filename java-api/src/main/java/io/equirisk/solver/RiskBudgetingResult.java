@@ -8,7 +8,8 @@ import io.equirisk.error.ConvergenceException;
  * @param weights           long-only weights summing to one
  * @param riskContributions RC_i = w_i(Σw)_i / wᵀΣw, shares of portfolio variance summing to one
  * @param iterations        CCD sweeps plus Newton steps taken
- * @param residual          max_i |RC_i − b_i|, recomputed from the final weights
+ * @param residual          max_i |RC_i − b_i|, recomputed from the final weights; NaN where there is none (a
+ *                          weight not finite or negative, or wᵀΣw ≤ 0: Σ not positive definite), never converged
  * @param converged         residual ≤ tolerance and every weight finite and ≥ 0
  * @param solver            what ran: "ccd", "newton", "ccd+newton" or "diagonal"
  * @param volatility        portfolio volatility sqrt(wᵀΣw), in the units of Σ (not annualised)

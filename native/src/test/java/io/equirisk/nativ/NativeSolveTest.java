@@ -244,6 +244,45 @@ class NativeSolveTest {
     }
 
     /** Budgets that sum to 1 only within 1e-8 (rounded in a file) must still converge to 1e-10 on the device. */
+    /**
+     * A batch matrix that is not positive definite (eigenvalues −1e-12, 0.5, 1, scaled; the batch does not factor
+     * each Σ): no engine may call it converged, and neither has a residual to report, since wᵀΣw is not positive
+     * there: NaN on both (the CPU engine reported a finite figure beside the kernels' NaN, a review found).
+     */
+    @Test
+    void aBatchMatrixThatIsNotPositiveDefiniteHasNoResidualOnEitherEngine() {
+        double[] lam = {-1e-12, 0.5, 1.0};
+        double r3 = 1 / Math.sqrt(3);
+        double r2 = 1 / Math.sqrt(2);
+        double r6 = 1 / Math.sqrt(6);
+        double[][] v = {{r3, r3, r3}, {r2, -r2, 0}, {r6, r6, -2 * r6}};
+        double[] s = new double[9];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                for (int k = 0; k < 3; k++) {
+                    s[i * 3 + j] += lam[k] * v[k][i] * v[k][j] * 4e-4;
+                }
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < i; j++) {
+                s[i * 3 + j] = s[j * 3 + i];
+            }
+        }
+        CovarianceBatch batch = CovarianceBatch.of(1, 3, s, null);
+        double[] b = {1.0 / 3, 1.0 / 3, 1.0 / 3};
+        BatchSolution gpu = backend.solve(batch, b, SolverOptions.defaults());
+        BatchSolution cpu;
+        try (CpuBackend engine = new CpuBackend(1)) {
+            cpu = engine.solve(batch, b, SolverOptions.defaults());
+        }
+        for (BatchSolution got : List.of(gpu, cpu)) {
+            assertTrue(!got.converged()[0], "converged on a Σ that is not positive definite");
+            assertTrue(Double.isNaN(got.residuals()[0]), "residual " + got.residuals()[0]);
+            assertTrue(Double.isNaN(got.maxResidual()));
+        }
+    }
+
     @Test
     void roundedBudgetsConvergeOnTheDevice() {
         double[] s = {0.04, 0.006, 0.002, 0.006, 0.09, 0.003, 0.002, 0.003, 0.01};
