@@ -177,14 +177,16 @@ final class SolveCommand implements Runnable {
                         ? RiskContributions.roundingLimit(cov, result.weights()) : Double.NaN;
                 double reachable = Math.pow(10, Math.ceil(Math.log10(result.residual())));
                 String remedy = !(result.residual() <= 10 * limit) ? solving.remedy()
-                        : String.format(Locale.ROOT, "these weights are as close as double precision allows on this "
-                        + "covariance (rounding each weight alone moves the risk contributions by up to %.1e); ",
+                        : String.format(Locale.ROOT, "the weights it reached are as close as double precision "
+                        + "allows on this covariance (rounding each weight alone moves the risk contributions by up "
+                        + "to %.1e); ",
                         limit) + (reachable <= io.equirisk.solver.SolverOptions.MAX_TOLERANCE
                         ? String.format(Locale.ROOT, "use --tol %.0e or more", reachable)
                         : "it is too ill-conditioned for risk parity to be certified");
                 throw new ConvergenceException("solver " + result.solver() + " did not converge: residual "
                         + String.format(Locale.ROOT, "%.3g", result.residual()) + " > tolerance " + solving.tolerance
-                        + " after " + result.iterations() + " iterations; " + remedy, result);
+                        + " after " + result.iterations() + " iterations; " + remedy + " (a solve that does not "
+                        + "converge writes no weights)", result);
             }
             Double difference = null;
             if (verify) {

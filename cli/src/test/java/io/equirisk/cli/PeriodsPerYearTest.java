@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Periods per year from the dates' spacing: the annualisation a demanding user checks first. */
 class PeriodsPerYearTest {
@@ -61,10 +62,22 @@ class PeriodsPerYearTest {
                 "2020-01-02 11:30", "2020-01-02 12:30")).value(), "intraday: not guessed");
     }
 
-    /** Spacings with no name round 365.25/gap to the nearest whole count (not down). */
+    /**
+     * Spacings with no name: the dates' count over their span, to the nearest whole count (not down); regular
+     * spacings give 365.25/gap, and weekday samplings their own rate, not 365.25 over the median gap (every other
+     * weekday is 2 or 4 days apart, a median of 2: read as 183 a year, not ~130).
+     */
     @Test
     void otherSpacingsRoundToTheNearestCount() {
         LocalDate start = LocalDate.of(2020, 1, 6);
+        java.util.function.UnaryOperator<LocalDate> otherWeekday = d -> nextWeekday(nextWeekday(d));
+        assertEquals(131, PeriodsPerYear.of(null, dates(start, 500, otherWeekday)).value(),
+                "every other weekday: 499 gaps over 1396 days, 130.6");
+        java.util.function.UnaryOperator<LocalDate> monWedFri = d -> d.plusDays(d.getDayOfWeek().getValue() == 5
+                ? 3 : 2);
+        assertEquals(157, PeriodsPerYear.of(null, dates(start, 500, monWedFri)).value(), "3 × 52.18 weeks");
+        assertTrue(PeriodsPerYear.of(null, dates(start, 500, monWedFri)).how().contains("a median 2 days apart, 157 "
+                + "a year over their span"));
         assertEquals(37, PeriodsPerYear.of(null, dates(start, 40, d -> d.plusDays(10))).value(), "365.25/10 = 36.525");
         assertEquals(122, PeriodsPerYear.of(null, dates(start, 40, d -> d.plusDays(3))).value(), "365.25/3 = 121.75");
         assertEquals(26, PeriodsPerYear.of(null, dates(start, 40, d -> d.plusDays(14))).value(), "fortnightly");
