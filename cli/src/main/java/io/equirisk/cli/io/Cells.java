@@ -7,15 +7,58 @@ import java.util.regex.Pattern;
 /** How the readers classify a cell: a number, a missing-value marker, or text. */
 final class Cells {
     /** Plain decimal numbers only: no hex, no Java suffixes (1d, 2f), no "Infinity". */
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    /** The language of a number cell (the scanner in {@link #isNumber} is checked against it). */
+    static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Set<String> MISSING = Set.of("", "nan", "null", "na", "n/a", "#n/a", "none", "-nan");
     private static final Set<String> INFINITE = Set.of("inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
 
     private Cells() {
     }
 
+    /**
+     * Whether the cell is a plain decimal number: {@link #NUMBER}'s language, scanned by hand (a regex per cell was
+     * a tenth of reading a 3000-asset covariance file).
+     */
     static boolean isNumber(String cell) {
-        return NUMBER.matcher(cell).matches();
+        int n = cell.length();
+        int i = 0;
+        if (i < n && (cell.charAt(i) == '+' || cell.charAt(i) == '-')) {
+            i++;
+        }
+        int digits = 0;
+        while (i < n && isDigit(cell.charAt(i))) {
+            i++;
+            digits++;
+        }
+        if (i < n && cell.charAt(i) == '.') {
+            i++;
+            while (i < n && isDigit(cell.charAt(i))) {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < n && (cell.charAt(i) == 'e' || cell.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (cell.charAt(i) == '+' || cell.charAt(i) == '-')) {
+                i++;
+            }
+            int exponent = 0;
+            while (i < n && isDigit(cell.charAt(i))) {
+                i++;
+                exponent++;
+            }
+            if (exponent == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Empty, NaN, null, NA, N/A, #N/A, None (any case), and Bloomberg's #N/A with a reason (#N/A N/A). */
@@ -42,7 +85,11 @@ final class Cells {
         return isNumber(cell) || isMissing(cell) || isInfinite(cell);
     }
 
+    /**
+     * A cell {@link #isNumber} accepted, as the nearest double: the same bits as {@link Double#parseDouble} (both
+     * round correctly), ~4× faster on the 17-digit numbers a full-precision covariance file holds.
+     */
     static double parse(String cell) {
-        return Double.parseDouble(cell);
+        return ch.randelshofer.fastdoubleparser.JavaDoubleParser.parseDouble(cell);
     }
 }

@@ -60,14 +60,21 @@ public final class CsvTable {
             throw new DataFormatException(name + ": cannot read: " + e.getMessage());
         }
         java.nio.charset.Charset charset = charset(bytes);
-        String text;
-        try {
-            text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new DataFormatException(name + ": not a " + charset.name() + " text file (is it a spreadsheet? "
-                    + "export it as CSV)");
+        String text = null;
+        if (charset == StandardCharsets.UTF_8) { /* the JDK's fast path; a replacement character means bad bytes, or
+                                                   one in the file: the strict decoder below tells which */
+            text = new String(bytes, StandardCharsets.UTF_8);
+            text = text.indexOf('\uFFFD') < 0 ? text : null;
+        }
+        if (text == null) {
+            try {
+                text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                throw new DataFormatException(name + ": not a " + charset.name() + " text file (is it a "
+                        + "spreadsheet? export it as CSV)");
+            }
         }
         if (text.indexOf('\0') >= 0) {
             throw new DataFormatException(name + ": holds NUL characters, so it is not a text file (is it a "
@@ -118,11 +125,54 @@ public final class CsvTable {
         char delimiter = told != null ? told : detectDelimiter(text);
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true)
                 .setTrim(true).get();
+        List<Row> rows = text.length() >= PARALLEL_MIN_CHARS && text.indexOf('"') < 0
+                ? parseInParts(name, text, format) : parseRecords(name, text, 1, format);
+        if (rows.isEmpty()) {
+            throw new DataFormatException(name + ": file is empty");
+        }
+        return new CsvTable(name, delimiter, List.copyOf(rows));
+    }
+
+    /** Files this long without a quote are split at line breaks and their parts parsed side by side. */
+    static final int PARALLEL_MIN_CHARS = 1 << 22;
+
+    /**
+     * Rows of a file without quotes, parsed in parts cut at line breaks, each part's line numbers counted from its
+     * own first line: every record is one line there, so the parts are independent (a 3000-asset covariance file of
+     * 210 MB took 8 s to read on one core). Quoted files, whose records may span lines, are read in one pass.
+     */
+    private static List<Row> parseInParts(String name, String text, CSVFormat format) {
+        int parts = (int) Math.min(4L * Runtime.getRuntime().availableProcessors(), text.length() / (1 << 20));
+        List<Integer> cuts = new ArrayList<>(List.of(0));
+        for (int p = 1; p < parts; p++) {
+            int at = text.indexOf('\n', Math.max(cuts.getLast(), (int) ((long) text.length() * p / parts)));
+            if (at < 0) {
+                break;
+            }
+            cuts.add(at + 1);
+        }
+        cuts.add(text.length());
+        int[] firstLine = new int[cuts.size() - 1];
+        firstLine[0] = 1;
+        for (int p = 1; p < firstLine.length; p++) {
+            firstLine[p] = firstLine[p - 1] + (int) text.substring(cuts.get(p - 1), cuts.get(p)).chars()
+                    .filter(c -> c == '\n').count();
+        }
+        List<List<Row>> parsed = java.util.stream.IntStream.range(0, firstLine.length).parallel()
+                .mapToObj(p -> parseRecords(name, text.substring(cuts.get(p), cuts.get(p + 1)), firstLine[p], format))
+                .toList();
+        List<Row> rows = new ArrayList<>();
+        parsed.forEach(rows::addAll);
+        return rows;
+    }
+
+    /** The rows of {@code text}, its first line numbered {@code firstLine}; blank rows skipped. */
+    private static List<Row> parseRecords(String name, String text, int firstLine, CSVFormat format) {
         List<Row> rows = new ArrayList<>();
         try (CSVParser parser = CSVParser.parse(new StringReader(text), format)) {
             // Messages need the line a record starts on: count newlines up to its first character, incrementally.
             int scanned = 0;
-            int line = 1;
+            int line = firstLine;
             for (CSVRecord r : parser) {
                 int start = (int) Math.min(r.getCharacterPosition(), text.length());
                 // The reported position can be that of empty lines skipped before the record: step over them.
@@ -151,10 +201,7 @@ public final class CsvTable {
             }
             throw new DataFormatException(name + ": malformed CSV: " + why.getMessage());
         }
-        if (rows.isEmpty()) {
-            throw new DataFormatException(name + ": file is empty");
-        }
-        return new CsvTable(name, delimiter, List.copyOf(rows));
+        return rows;
     }
 
     /** The separator used most on the first non-blank line, outside quotes: ';', tab, or ',' (the default). */

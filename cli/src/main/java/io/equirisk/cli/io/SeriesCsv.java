@@ -155,6 +155,34 @@ public final class SeriesCsv {
                 }
             }
             dates.add(date);
+        }
+        /* the cells parsed side by side (millions in a wide file); should one not be a number, a missing mark or a
+           positive price, the loop below, in file order, names the first */
+        final List<CsvTable.Row> rowsOf = data;
+        final int offset = off;
+        final double[] into = values;
+        boolean parsed = java.util.stream.IntStream.range(0, rows).parallel().allMatch(t -> {
+            CsvTable.Row r = rowsOf.get(t);
+            for (int j = 0; j < cols; j++) {
+                String cell = r.cell(j + offset);
+                double v;
+                if (Cells.isNumber(cell)) {
+                    v = Cells.parse(cell);
+                } else if (Cells.isMissing(cell)) {
+                    v = Double.NaN;
+                } else {
+                    return false;
+                }
+                if (kind == Kind.PRICES && v <= 0) {
+                    return false;
+                }
+                into[t * cols + j] = v;
+            }
+            return true;
+        });
+        for (int t = 0; t < rows && !parsed; t++) {
+            CsvTable.Row r = data.get(t);
+            String date = dates.get(t);
             for (int j = 0; j < cols; j++) {
                 String cell = r.cell(j + off);
                 double v;

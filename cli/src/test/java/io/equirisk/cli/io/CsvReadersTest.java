@@ -348,4 +348,72 @@ class CsvReadersTest {
                 () -> BudgetsCsv.read(CsvTable.parse("b.csv", "0.5,0.5\n0.5,0.5\n"), List.of("A", "B")));
         assertTrue(e.getMessage().contains("one row of 2 numbers"), e.getMessage());
     }
+
+    /** The hand-written number scanner accepts exactly the regular language it replaced, on random cells. */
+    @Test
+    void theNumberScannerAcceptsTheNumberLanguage() {
+        java.util.Random rnd = new java.util.Random(3);
+        String alphabet = "0123456789+-.eE x";
+        int accepted = 0;
+        for (int k = 0; k < 200_000; k++) {
+            StringBuilder sb = new StringBuilder();
+            for (int len = rnd.nextInt(9); len > 0; len--) {
+                sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            String cell = sb.toString();
+            boolean expected = Cells.NUMBER.matcher(cell).matches();
+            assertEquals(expected, Cells.isNumber(cell), "'" + cell + "'");
+            accepted += expected ? 1 : 0;
+        }
+        assertTrue(accepted > 1000, "the sample holds numbers: " + accepted);
+        for (String cell : new String[] {"1", "-2.5", ".5", "5.", "1e-3", "+1E+10", "0.12345678901234567"}) {
+            assertTrue(Cells.isNumber(cell), cell);
+        }
+    }
+
+    /** The fast parser gives the JDK's bits: random doubles at full and short precision, and the edges. */
+    @Test
+    void cellsParseToTheJdksBits() {
+        java.util.Random rnd = new java.util.Random(17);
+        List<String> cells = new java.util.ArrayList<>(List.of("1e400", "-1e400", "4.9e-324", "2.4703282292062328e-324",
+                "2.4703282292062327e-324", "1.7976931348623157e308", "1.7976931348623158e308", "0", "-0.0", "5.",
+                ".5", "9007199254740993", "0.1", "123456789012345678901234567890"));
+        for (int k = 0; k < 100_000; k++) {
+            double v = Double.longBitsToDouble(rnd.nextLong());
+            if (Double.isFinite(v)) {
+                cells.add(Double.toString(v));
+                cells.add(String.format(java.util.Locale.ROOT, "%.17g", v));
+            }
+            cells.add(String.format(java.util.Locale.ROOT, "%.6f", rnd.nextGaussian() * 100));
+        }
+        for (String c : cells) {
+            assertEquals(Double.doubleToRawLongBits(Double.parseDouble(c)), Double.doubleToRawLongBits(Cells.parse(c)),
+                    c);
+        }
+    }
+
+    /** A long file without quotes is read in parts: the same rows, line numbers and cells as in one pass. */
+    @Test
+    void aLongFileReadInPartsIsTheSameAsInOnePass() {
+        StringBuilder sb = new StringBuilder("date,A,B\n");
+        java.util.Random rnd = new java.util.Random(9);
+        java.time.LocalDate d = java.time.LocalDate.of(1990, 1, 1);
+        while (sb.length() < CsvTable.PARALLEL_MIN_CHARS + 100_000) {
+            sb.append(d).append(',').append(rnd.nextDouble()).append(',').append(rnd.nextDouble()).append(
+                    rnd.nextInt(50) == 0 ? "\r\n\n" : "\n"); /* now and then a blank line after a CRLF */
+            d = d.plusDays(1);
+        }
+        String text = sb.toString();
+        CsvTable parts = CsvTable.parse("long.csv", text);
+        CsvTable whole = CsvTable.parse("long.csv", text + "\"q\",1,2\n"); /* a quote: one pass */
+        assertEquals(whole.rows().size() - 1, parts.rows().size());
+        for (int r = 0; r < parts.rows().size(); r++) {
+            CsvTable.Row a = parts.rows().get(r);
+            CsvTable.Row b = whole.rows().get(r);
+            assertEquals(b.line(), a.line(), "row " + r);
+            for (int j = 0; j < 3; j++) {
+                assertEquals(b.cell(j), a.cell(j));
+            }
+        }
+    }
 }
