@@ -238,9 +238,24 @@ public final class Equirisk implements AutoCloseable {
      */
     public BatchSolution scenarioRiskBudgeting(ScenarioSet set, CovarianceKind kind, double lambda, double[] budgets,
                                                SolverOptions options) {
+        requireNonNull(options, "options");
+        checkScenarios(set, kind, budgets);
+        return backend().scenarioRiskBudgeting(set, kind, lambda, budgets, options);
+    }
+
+    /**
+     * The checks {@link #scenarioRiskBudgeting} makes of a set before any engine sees it, on their own: for a caller
+     * that solves a large set slice by slice (to report progress) and wants a bad scenario anywhere in it named before
+     * the first slice is solved.
+     *
+     * @param set     the scenarios
+     * @param kind    SAMPLE or EWMA
+     * @param budgets N values shared by every scenario, or one set of N per scenario
+     * @throws io.equirisk.error.InvalidInputException as {@link #scenarioRiskBudgeting} throws them
+     */
+    public void checkScenarios(ScenarioSet set, CovarianceKind kind, double[] budgets) {
         requireNonNull(set, "scenario set");
         requireNonNull(kind, "kind");
-        requireNonNull(options, "options");
         if (set.rows() <= set.assets()) { /* the command line's rule: NaN weights came back from 2 rows of 4 assets */
             throw new io.equirisk.error.InsufficientDataException("a scenario of " + set.rows() + " rows over "
                     + set.assets() + " assets has a singular covariance; draw more rows than assets");
@@ -250,7 +265,6 @@ public final class Equirisk implements AutoCloseable {
             requireResampleable(history, kind, budgets);
             FlatScenarios.reject(set, history, kind, budgets);
         }
-        return backend().scenarioRiskBudgeting(set, kind, lambda, budgets, options);
     }
 
     /**

@@ -497,9 +497,10 @@ final class ScenariosCommand implements Runnable {
         /* at least a few scenarios per thread in each part, so no part leaves cores idle */
         int per = Math.max(4 * Runtime.getRuntime().availableProcessors(),
                 (count + PROGRESS_PARTS - 1) / PROGRESS_PARTS);
-        if (er.backend().name().equals("cuda") || per >= count) {
+        if (er.backend().name().equals("cuda") || per >= count || budgets.length != set.assets()) {
             return er.scenarioRiskBudgeting(set, kind, lambda, budgets, options);
         }
+        er.checkScenarios(set, kind, budgets); /* a bad scenario anywhere named before the first part is solved */
         BatchSolution out = BatchSolution.allocate(count, set.assets());
         for (int k0 = 0; k0 < count; k0 += per) {
             int k1 = Math.min(count, k0 + per);

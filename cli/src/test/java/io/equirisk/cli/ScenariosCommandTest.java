@@ -178,6 +178,29 @@ class ScenariosCommandTest {
         assertTrue(seen.getLast().endsWith("–1000 of 1000 (30 returns × 4 assets each)"), seen.getLast());
     }
 
+    /** A bootstrap scenario in which a weighed asset never moves is named before any part is solved. */
+    @Test
+    void aFlatBootstrapScenarioIsNamedBeforeThePartsAreSolved() {
+        double[][] h = history();
+        double[] v = new double[T * N];
+        for (int t = 0; t < T; t++) {
+            for (int j = 0; j < N; j++) {
+                v[t * N + j] = j == 1 ? (t % 5 == 2 ? 3e-4 : 1e-4) : h[t][j]; /* a money-market fund */
+            }
+        }
+        io.equirisk.data.Returns returns = io.equirisk.data.Returns.of(T, N, v, null, null);
+        ScenarioSet set = ScenarioSet.of(io.equirisk.scenario.HistoricalBootstrap.of(returns, 1), 3, 2000, 12);
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (io.equirisk.Equirisk er = io.equirisk.Equirisk.withBackend("cpu")) {
+            io.equirisk.error.ZeroVarianceException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.equirisk.error.ZeroVarianceException.class, () -> ScenariosCommand.solveInParts(er, set,
+                            io.equirisk.backend.CovarianceKind.SAMPLE, 0, new double[] {0.25, 0.25, 0.25, 0.25},
+                            io.equirisk.solver.SolverOptions.defaults(), seen::add));
+            assertTrue(e.getMessage().startsWith("scenario "), e.getMessage());
+        }
+        assertEquals(List.of(), seen, "no part solved before the flat scenario was named");
+    }
+
     @Test
     void firstContinuesTheStreamAndTheSeedChangesIt() throws IOException {
         Path in = returnsFile(history());

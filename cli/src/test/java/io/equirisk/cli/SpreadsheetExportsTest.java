@@ -180,10 +180,80 @@ class SpreadsheetExportsTest {
                 ",0.0225")).toString());
         assertEquals(2, hole.code());
         assertTrue(hole.err().contains("covariance entry is missing"), hole.err());
+        /* a bad cell of the written half is named where it is, not at its blank mirror */
+        Cli.Result bad = Cli.run("solve", "--cov", Cli.write(dir, "bad.csv", lower.replace("0.002,0.001,", "0.002,zz,"))
+                .toString());
+        assertTrue(bad.err().contains("line 4, column 2 (C, B): covariance entry 'zz' is not a number"), bad.err());
         Cli.Result trailing = Cli.run("solve", "--cov", Cli.write(dir, "trail.csv", full.replace("\n", ",\n"))
                 .toString());
         assertTrue(trailing.err().contains("the last column is empty on every row: remove the separator that ends "
                 + "each line"), trailing.err());
+    }
+
+    /**
+     * A second review's cases: serial dates with a footer or a Total row; timestamps as ZonedDateTime writes them;
+     * pandas' row numbers; whole-number prices that rise; a first period with no values; a month-name typo.
+     */
+    @Test
+    void datesTheFirstChangesMisreadAreReadAsBefore() {
+        Cli.Result iso = solve(file("iso.csv", "date", LocalDate::toString, false));
+        Function<LocalDate, String> serial = d -> Long.toString(d.toEpochDay() - LocalDate.of(1899, 12, 30)
+                .toEpochDay());
+        Cli.Result footer = solve(file("serial_footer.csv", "Datum", serial, true, "Source: vendor,,,,"));
+        assertEquals(iso.out(), footer.out(), footer.err());
+        Cli.Result total = solve(file("serial_total.csv", "Datum", serial, false, "Total,1,2,3,4"));
+        assertEquals(2, total.code(), total.out() + total.err());
+        assertTrue(total.err().contains("'Total' is not a calendar date"), total.err());
+        Cli.Result zoned = solve(file("zoned.csv", "date", d -> d + "T16:00-05:00[America/New_York]", true));
+        assertEquals(iso.out(), zoned.out(), zoned.err());
+        Cli.Result weekday = solve(file("weekday.csv", "date", d -> d + " " + d.getDayOfWeek().toString()
+                .substring(0, 3), true));
+        assertEquals(iso.out(), weekday.out(), weekday.err());
+        /* pandas' index (header "") numbers rows: not dates, so no 365 a year from consecutive "days" */
+        List<String> pandas = new ArrayList<>(List.of(",A,B,C"));
+        Random rnd = new Random(2);
+        for (int t = 0; t < 300; t++) {
+            pandas.add((20000 + t) + "," + (100 + t + rnd.nextDouble()) + "," + (50 + rnd.nextDouble()) + ","
+                    + (70 - 0.1 * t + rnd.nextDouble()));
+        }
+        Cli.Result index = Cli.run("solve", "--prices", Cli.write(dir, "pandas.csv", String.join("\n", pandas)
+                + "\n").toString());
+        assertEquals(0, index.code(), index.err());
+        assertTrue(!index.err().contains("Excel serial") && index.out().contains("252 periods/year"),
+                index.out() + index.err());
+        /* a short file of whole-number index levels rising: an asset, not dates */
+        Cli.Result levels = Cli.run("solve", "--prices", Cli.write(dir, "levels.csv", "N225,SPX,TOPIX\n"
+                + "38720,4700.5,2600.1\n38755,4710.2,2590.3\n38790,4690.1,2610.7\n38830,4720.9,2605.2\n"
+                + "38870,4705.3,2620.4\n38900,4730.8,2615.9\n38955,4712.6,2630.1\n").toString(), "--format",
+                "csv");
+        assertEquals(0, levels.code(), levels.err());
+        assertTrue(levels.out().contains("N225,"), levels.out());
+        /* headerless, the first period without values: data, not a title */
+        Cli.Result quarters = Cli.run("solve", "--returns", Cli.write(dir, "q.csv", "Q1-2020,,\n"
+                + "Q2-2020,0.01,0.02\nQ3-2020,-0.02,0.01\nQ4-2020,0.03,-0.01\nQ1-2021,0.01,0.03\n").toString());
+        assertEquals(0, quarters.code(), quarters.err());
+        /* a mistyped month-name date is a typo to correct, not a summary row to remove */
+        DateTimeFormatter dMmmY = DateTimeFormatter.ofPattern("dd-MMM-yyyy", Locale.ENGLISH);
+        Path typo = file("typo.csv", "Date", d -> d.equals(LocalDate.of(2006, 2, 28)) ? "30-Feb-2006"
+                : dMmmY.format(d), false);
+        Cli.Result t = solve(typo);
+        assertEquals(2, t.code());
+        assertTrue(t.err().contains("'30-Feb-2006' is not a calendar date") && t.err().contains("correct it"),
+                t.err());
+    }
+
+    /** UTF-16 without a mark, asset names in Japanese (一 is U+4E00: a NUL on the other side of its pair). */
+    @Test
+    void utf16WithoutAMarkAndCjkNamesIsRead() throws Exception {
+        String text = "date,AGG,\u7B2C\u4E00\u751F\u547D\n2020-01-02,63.27,23.12\n2020-01-03,63.42,23.33\n"
+                + "2020-01-06,63.5,23.2\n2020-01-07,63.1,23.6\n";
+        Path utf8 = Cli.write(dir, "cjk8.csv", text);
+        Path utf16 = dir.resolve("cjk16.csv");
+        java.nio.file.Files.write(utf16, text.getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        Cli.Result a = Cli.run("solve", "--prices", utf8.toString(), "--format", "csv");
+        Cli.Result b = Cli.run("solve", "--prices", utf16.toString(), "--format", "csv");
+        assertEquals(0, b.code(), b.err());
+        assertEquals(a.out(), b.out());
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

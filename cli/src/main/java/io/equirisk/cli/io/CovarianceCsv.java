@@ -117,14 +117,16 @@ public final class CovarianceCsv {
             return true;
         });
         for (int i = 0; i < n && !allNumbers; i++) {
-            CsvTable.Row r = data.get(i);
             for (int j = 0; j < n; j++) {
-                String cell = triangle * Integer.signum(j - i) < 0 ? data.get(j).cell(i + off) : r.cell(j + off);
+                boolean mirrored = triangle * Integer.signum(j - i) < 0; /* read from the written half */
+                int row = mirrored ? j : i;
+                int col = mirrored ? i : j;
+                String cell = data.get(row).cell(col + off);
                 if (!Cells.isNumber(cell)) {
                     String what = Cells.isMissing(cell) ? "is missing" : Cells.isInfinite(cell) ? "is infinite"
                             : "'" + cell + "' is not a number";
-                    throw new DataFormatException(table.where(r.line(), j + off + 1) + where(names, i, j) + ": "
-                            + "covariance entry " + what);
+                    throw new DataFormatException(table.where(data.get(row).line(), col + off + 1)
+                            + where(names, row, col) + ": covariance entry " + what);
                 }
                 v[i * n + j] = Cells.parse(cell);
             }

@@ -102,10 +102,11 @@ public final class CsvTable {
             evenNul += b[2 * i] == 0 ? 1 : 0;
             oddNul += b[2 * i + 1] == 0 ? 1 : 0;
         }
-        if (pairs >= 2 && oddNul * 10 >= pairs * 9 && evenNul == 0) {
+        /* mostly ASCII: NULs on one side; a few on the other are characters such as 一 (U+4E00) in asset names */
+        if (pairs >= 2 && oddNul * 10 >= pairs * 7 && evenNul * 20 <= pairs) {
             return StandardCharsets.UTF_16LE;
         }
-        if (pairs >= 2 && evenNul * 10 >= pairs * 9 && oddNul == 0) {
+        if (pairs >= 2 && evenNul * 10 >= pairs * 7 && oddNul * 20 <= pairs) {
             return StandardCharsets.UTF_16BE;
         }
         return StandardCharsets.UTF_8;

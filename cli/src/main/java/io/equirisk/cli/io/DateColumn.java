@@ -71,12 +71,11 @@ final class DateColumn {
     }
 
     /**
-     * A time of day after the date (a space or T between): 16:00, 09:30:00.000, 4:00 PM, with a zone (Z, +01:00,
-     * UTC, America/New_York) or none. Only a clock: "2020-05-15 Total" (a spreadsheet's subtotal row) is no date.
+     * What may follow a date (after a space or T): a time of day, 16:00 or 09:30:00.000, and after it anything (a
+     * zone: Z, +01:00, UTC, [America/New_York] as {@code ZonedDateTime} writes it; AM/PM); or a weekday's name
+     * (2020-01-02 Thu). Not any text: "2020-05-15 Total" (a spreadsheet's subtotal row) is no date.
      */
-    private static final String TIME =
-            "([ T]\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:\\s*[AaPp]\\.?[Mm]\\.?)?(?:\\s*(?:Z|[+-]\\d{2}(?::?\\d{2})?"
-            + "|[A-Za-z][A-Za-z0-9_/+-]*))?)?";
+    private static final String TIME = "([ T]\\d{1,2}:\\d{2}.*|[ ](?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?)?";
     private static final String MONTH_NAME = "([A-Za-z]{3,9})\\.?";
     private static final Pattern CLOCK = Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(.*)");
 
@@ -109,6 +108,19 @@ final class DateColumn {
             new Layout("day/month/yy", Pattern.compile("(\\d{1,2})[/.](\\d{1,2})[/.](\\d{2})" + TIME), 3, 2, 1, 4));
 
     private DateColumn() {
+    }
+
+    /**
+     * Whether a cell is written in some layout's shape, its numbers aside: 2019-13-45 and 30-Feb-2006 are, as
+     * mistyped dates; Total is not.
+     */
+    static boolean isDateShaped(String cell) {
+        for (Layout l : LAYOUTS) {
+            if (l.pattern().matcher(cell).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether one cell is a date in some layout (the first row's test: a header cell is not). */

@@ -210,7 +210,7 @@ public final class SeriesCsv {
             List<Integer> skip = new ArrayList<>();
             boolean anyDate = false;
             for (int t = 0; t < rows; t++) {
-                boolean date = DateColumn.isDate(dates.get(t));
+                boolean date = DateColumn.isDate(dates.get(t)) || isSerial(dates.get(t));
                 anyDate |= date;
                 if (!date && allMissing(values, t, cols)) {
                     skip.add(t);
@@ -239,10 +239,11 @@ public final class SeriesCsv {
                 rows = keptRows.size();
             }
         }
-        if (labels && excelSerialDates(data, false)) {
-            notes.add(table.file() + ": the first column's whole numbers (" + dates.get(0) + ", …) are read as Excel "
-                    + "serial dates (" + dates.get(0) + " = " + excelSerialToIso(dates.get(0)) + ")");
-            dates.replaceAll(SeriesCsv::excelSerialToIso);
+        if (labels && serialDates(dates, header ? first.cell(0) : null)) {
+            String one = dates.stream().filter(SeriesCsv::isSerial).findFirst().orElseThrow();
+            notes.add(table.file() + ": the first column's whole numbers (" + one + ", …) are read as Excel serial "
+                    + "dates (" + one + " = " + excelSerialToIso(one) + ")");
+            dates.replaceAll(d -> isSerial(d) ? excelSerialToIso(d) : d);
         }
         if (labels) {
             orderDates(table, data, dates, values, cols, notes);
@@ -269,7 +270,8 @@ public final class SeriesCsv {
             below += all.get(1).cell(j).isEmpty() ? 0 : 1;
         }
         String cell = first.cell(0);
-        if (filled == 1 && !cell.isEmpty() && below >= 2 && !Cells.isNumeric(cell) && !DateColumn.isDate(cell)) {
+        if (filled == 1 && !cell.isEmpty() && below >= 2 && !Cells.isNumeric(cell) && !DateColumn.isDate(cell)
+                && isHeader(all.get(1))) { /* a header below it: names, not numbers (a first period with no values) */
             throw new DataFormatException(table.where(first.line(), 1) + ": '" + cell + "' looks like a title above "
                     + "the table (one cell, and " + below + " on the next line): delete the lines above the header "
                     + "row");
@@ -369,44 +371,81 @@ public final class SeriesCsv {
         if (header != null && !Cells.isNumeric(header.cell(0)) && eightDigitDates(data)) {
             return true; /* a text header (trade_date, caldt, Code) over yyyymmdd dates: whatever their order */
         }
-        return numericDates(data) || excelSerialDates(data, true);
+        List<String> first = new ArrayList<>(data.size());
+        data.forEach(r -> first.add(r.cell(0)));
+        return numericDates(data) || serialDates(first, header == null ? null : header.cell(0));
     }
 
-    /** Excel's serial day numbers that {@link #excelSerialDates} reads: 1950-01-01 … 2099-12-31. */
+    /** Excel's serial day numbers that {@link #serialDates} reads: 1950-01-01 … 2099-12-31. */
     private static final int EXCEL_SERIAL_MIN = 18264;
     private static final int EXCEL_SERIAL_MAX = 73050;
 
-    /**
-     * Whether every first cell is an Excel serial date (a whole number 18264 … 73050, 1950 to 2099) and, where
-     * {@code inOrder}, they run strictly one way a day to a quarter apart (1–92), as a date column exported without
-     * its format does (38720 = 2006-01-03). A price column is never whole numbers stepping so, row after row;
-     * under a date header ({@code inOrder} false) the order is checked later, as any dates' is.
-     */
-    private static boolean excelSerialDates(List<CsvTable.Row> data, boolean inOrder) {
-        if (data.size() < 3) {
+    /** Headers that say the first column holds dates ("" and "index" do not: pandas writes them above row numbers). */
+    private static final Set<String> DATE_HEADERS = Set.of("date", "dates", "time", "timestamp", "datetime", "period",
+            "day", "month");
+
+    private static boolean isSerial(String c) {
+        if (c.length() != 5 || !c.chars().allMatch(Character::isDigit)) {
             return false;
         }
-        int before = 0;
-        int direction = 0;
-        for (CsvTable.Row r : data) {
-            String c = r.cell(0);
-            if (c.length() != 5 || !c.chars().allMatch(Character::isDigit)) {
-                return false;
-            }
-            int v = Integer.parseInt(c);
-            if (v < EXCEL_SERIAL_MIN || v > EXCEL_SERIAL_MAX) {
-                return false;
-            }
-            if (inOrder && before != 0) {
-                int step = v - before;
-                if (step == 0 || Math.abs(step) > 92 || direction != 0 && Integer.signum(step) != direction) {
-                    return false;
-                }
-                direction = Integer.signum(step);
-            }
-            before = v;
+        int v = Integer.parseInt(c);
+        return v >= EXCEL_SERIAL_MIN && v <= EXCEL_SERIAL_MAX;
+    }
+
+    /**
+     * Whether first-column labels are Excel serial dates (whole numbers 18264 … 73050, 1950 to 2099; 38720 =
+     * 2006-01-03), as a date column exported without its format is: at least three, and besides them only a few text
+     * labels (a Total row, which {@link #orderDates} then refuses as among dates). Under a header that names dates
+     * that is enough (their order is checked later, as any dates'). Under another header ({@code headerCell}: "Datum",
+     * "As of", ""), or none, the numbers must also step like dates: at least ten, strictly one way, every step in one
+     * band (1–4 days, 6–8, 28–31 or 89–92); and under "", "index" or no header not all by exactly 1, which is what a
+     * row number does (pandas' index).
+     */
+    static boolean serialDates(List<String> labels, String headerCell) {
+        String named = headerCell == null ? null : headerCell.toLowerCase(Locale.ROOT);
+        if ("index".equals(named)) {
+            return false;
         }
-        return true;
+        List<Integer> serials = new ArrayList<>(labels.size());
+        int others = 0;
+        for (String c : labels) {
+            if (isSerial(c)) {
+                serials.add(Integer.parseInt(c));
+            } else if (Cells.isNumeric(c) || DateColumn.isDate(c)) {
+                return false;
+            } else {
+                others++;
+            }
+        }
+        if (serials.size() < 3 || others > 0 && others * 10 > labels.size() && others > 1) {
+            return false;
+        }
+        if (named != null && DATE_HEADERS.contains(named)) {
+            return true;
+        }
+        if (serials.size() < 10) {
+            return false;
+        }
+        int[][] bands = {{1, 4}, {6, 8}, {28, 31}, {89, 92}};
+        int direction = Integer.signum(serials.get(1) - serials.get(0));
+        boolean aboveOne = false;
+        int[] band = null;
+        for (int t = 1; t < serials.size(); t++) {
+            int step = (serials.get(t) - serials.get(t - 1)) * direction;
+            if (step <= 0) {
+                return false;
+            }
+            if (band == null) {
+                for (int[] b : bands) {
+                    band = step >= b[0] && step <= b[1] ? b : band;
+                }
+            }
+            if (band == null || step < band[0] || step > band[1]) {
+                return false;
+            }
+            aboveOne |= step > 1;
+        }
+        return aboveOne || !(named == null || named.isEmpty());
     }
 
     /** Excel's serial day n as an ISO date: day 0 is 1899-12-30 after its 1900 leap-year slip (from day 61 on). */
@@ -506,8 +545,9 @@ public final class SeriesCsv {
             for (int t = 0; t < dates.size(); t++) {
                 if (!DateColumn.isDate(dates.get(t))) {
                     nonDates++;
-                    if (bad < 0 && (DATE_SHAPED.matcher(dates.get(t)).matches()
-                            || good >= 0 && typoOf(dates.get(t), dates.get(good)))) {
+                    String label = dates.get(t);
+                    if (bad < 0 && (DATE_SHAPED.matcher(label).matches() || DateColumn.isDateShaped(label)
+                            || good >= 0 && typoOf(label, dates.get(good)))) {
                         bad = t;
                     }
                 }
