@@ -219,15 +219,16 @@ class SpreadsheetExportsTest {
         Cli.Result index = Cli.run("solve", "--prices", Cli.write(dir, "pandas.csv", String.join("\n", pandas)
                 + "\n").toString());
         assertEquals(0, index.code(), index.err());
-        assertTrue(!index.err().contains("Excel serial") && index.out().contains("252 periods/year"),
-                index.out() + index.err());
-        /* a short file of whole-number index levels rising: an asset, not dates */
+        assertTrue(index.err().contains("step by 1 like row numbers (pandas' index), so they are not read as Excel "
+                + "serial dates") && index.out().contains("252 periods/year"), index.out() + index.err());
+        /* a short file of whole-number index levels rising a few dozen points a row: read as serial dates (a date
+           column read as an asset took 99% of the weight; the rarer mistake), with a note naming the column */
         Cli.Result levels = Cli.run("solve", "--prices", Cli.write(dir, "levels.csv", "N225,SPX,TOPIX\n"
                 + "38720,4700.5,2600.1\n38755,4710.2,2590.3\n38790,4690.1,2610.7\n38830,4720.9,2605.2\n"
                 + "38870,4705.3,2620.4\n38900,4730.8,2615.9\n38955,4712.6,2630.1\n").toString(), "--format",
                 "csv");
         assertEquals(0, levels.code(), levels.err());
-        assertTrue(levels.out().contains("N225,"), levels.out());
+        assertTrue(levels.err().contains("(38720, …, headed 'N225') are read as Excel serial dates"), levels.err());
         /* headerless, the first period without values: data, not a title */
         Cli.Result quarters = Cli.run("solve", "--returns", Cli.write(dir, "q.csv", "Q1-2020,,\n"
                 + "Q2-2020,0.01,0.02\nQ3-2020,-0.02,0.01\nQ4-2020,0.03,-0.01\nQ1-2021,0.01,0.03\n").toString());
@@ -254,6 +255,79 @@ class SpreadsheetExportsTest {
         Cli.Result b = Cli.run("solve", "--prices", utf16.toString(), "--format", "csv");
         assertEquals(0, b.code(), b.err());
         assertEquals(a.out(), b.out());
+    }
+
+    /**
+     * A third review's cases: serial dates with a holiday gap of 5 days, under "Datum" and with no header, read as
+     * dates (a step rule had made the column an asset with 99% of the weight); calendar-daily serials without a
+     * header too; a title above a header of numeric tickers; bad cells named in file order; upper-case weekdays,
+     * 12-hour clocks and old Mac line ends.
+     */
+    @Test
+    void serialDatesAcrossHolidaysAndOtherThirdReviewCases() throws Exception {
+        List<String> iso = java.nio.file.Files.readAllLines(file("gap.csv", "date", LocalDate::toString, false));
+        List<String> kept = new ArrayList<>(iso);
+        int monday = 101;
+        while (LocalDate.parse(kept.get(monday).split(",")[0]).getDayOfWeek() != java.time.DayOfWeek.MONDAY) {
+            monday++;
+        }
+        kept.remove(monday); /* a Monday and a Tuesday closed: Friday to Wednesday is 5 days */
+        kept.remove(monday);
+        assertEquals(5, LocalDate.parse(kept.get(monday).split(",")[0]).toEpochDay()
+                - LocalDate.parse(kept.get(monday - 1).split(",")[0]).toEpochDay());
+        Function<String, String> toSerial = line -> {
+            String[] c = line.split(",", 2);
+            return (LocalDate.parse(c[0]).toEpochDay() - LocalDate.of(1899, 12, 30).toEpochDay()) + "," + c[1];
+        };
+        Path isoGap = Cli.write(dir, "iso_gap.csv", String.join("\n", kept) + "\n");
+        List<String> serial = new ArrayList<>(kept.subList(1, kept.size()).stream().map(toSerial).toList());
+        Path datum = Cli.write(dir, "datum_gap.csv", "Datum,AGG,DBC,GLD,SPY\n" + String.join("\n", serial) + "\n");
+        Path none = Cli.write(dir, "none_gap.csv", String.join("\n", serial) + "\n");
+        String expected = solve(isoGap).out();
+        for (Path f : List.of(datum, none)) {
+            Cli.Result r = solve(f);
+            assertEquals(0, r.code(), f + ": " + r.err());
+            assertTrue(r.err().contains("read as Excel serial dates"), r.err());
+            String[] want = expected.split("\n");
+            String[] got = r.out().split("\n");
+            assertEquals(want.length, got.length, r.out());
+            for (int k = 1; k < want.length; k++) { /* headerless: the assets are A1 … A4 */
+                assertEquals(want[k].substring(want[k].indexOf(',')), got[k].substring(got[k].indexOf(',')));
+            }
+        }
+        /* calendar-daily serials (crypto), no header: dates, every step 1 notwithstanding */
+        StringBuilder daily = new StringBuilder();
+        Random rnd = new Random(6);
+        for (int t = 0; t < 60; t++) {
+            daily.append(44000 + t).append(',').append(100 + t + rnd.nextDouble()).append(',')
+                    .append(50 + rnd.nextDouble()).append('\n');
+        }
+        Cli.Result crypto = Cli.run("solve", "--prices", Cli.write(dir, "daily.csv", daily.toString()).toString());
+        assertEquals(0, crypto.code(), crypto.err());
+        assertTrue(crypto.out().contains("365 periods/year") && !crypto.out().contains("A3"), crypto.out());
+        /* a title above a header of numeric tickers */
+        Cli.Result title = Cli.run("solve", "--prices", Cli.write(dir, "tse.csv", "Close prices TSE\n"
+                + "Date,7203,6758,9984\n2020-01-06,2000.5,3000.5,4000.5\n2020-01-07,2010.5,3010.5,4040.5\n"
+                + "2020-01-08,2005.5,3030.5,4020.5\n2020-01-09,2020.5,3020.5,4050.5\n").toString());
+        assertTrue(title.err().contains("'Close prices TSE' looks like a title"), title.err());
+        /* the first bad thing in file order: a bad cell above a duplicate date */
+        Cli.Result order = Cli.run("solve", "--prices", Cli.write(dir, "order.csv", "date,A,B\n2020-01-01,1,2\n"
+                + "2020-01-02,abc,2\n2020-01-03,1,2\n2020-01-03,1,2\n2020-01-06,1,2\n").toString());
+        assertTrue(order.err().contains("line 3, column 2 (asset A, 2020-01-02): 'abc' is not a number"),
+                order.err());
+        Cli.Result lower = Cli.run("solve", "--cov", Cli.write(dir, "lower2.csv", ",A,B,C,D\nA,0.04,,,\n"
+                + "B,0.01,y,,\nC,0.002,0.003,0.16,\nD,x,0.004,0.005,0.25\n").toString());
+        assertTrue(lower.err().contains("line 3, column 3 (B, B): covariance entry 'y'"), lower.err());
+        /* upper-case weekdays; a 12-hour clock sorted on 24 hours; old Mac line ends numbered */
+        Cli.Result upper = solve(file("upper.csv", "date", d -> d + " " + d.getDayOfWeek(), true));
+        assertEquals(solve(file("iso2.csv", "date", LocalDate::toString, false)).out(), upper.out(), upper.err());
+        Cli.Result ampm = Cli.run("solve", "--returns", Cli.write(dir, "ampm.csv", "date,A,B\n"
+                + "1/2/2020 11:30 AM,0.01,0.02\n1/2/2020 12:30 PM,-0.01,0.01\n1/2/2020 1:00 PM,0.02,-0.01\n"
+                + "1/2/2020 2:00 PM,0.01,0.01\n").toString());
+        assertEquals(0, ampm.code(), ampm.err());
+        Cli.Result mac = Cli.run("solve", "--prices", Cli.write(dir, "mac.csv", "date,A,B\r2020-01-01,1,2\r"
+                + "2020-01-02,1,x\r").toString());
+        assertTrue(mac.err().contains("line 3, column 3"), mac.err());
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

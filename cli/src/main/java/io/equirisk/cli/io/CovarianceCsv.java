@@ -116,11 +116,11 @@ public final class CovarianceCsv {
             }
             return true;
         });
-        for (int i = 0; i < n && !allNumbers; i++) {
-            for (int j = 0; j < n; j++) {
-                boolean mirrored = triangle * Integer.signum(j - i) < 0; /* read from the written half */
-                int row = mirrored ? j : i;
-                int col = mirrored ? i : j;
+        for (int row = 0; row < n && !allNumbers; row++) { /* in file order: the first bad cell is named */
+            for (int col = 0; col < n; col++) {
+                if (triangle * Integer.signum(col - row) < 0) {
+                    continue; /* the empty half: filled from the written one */
+                }
                 String cell = data.get(row).cell(col + off);
                 if (!Cells.isNumber(cell)) {
                     String what = Cells.isMissing(cell) ? "is missing" : Cells.isInfinite(cell) ? "is infinite"
@@ -128,7 +128,10 @@ public final class CovarianceCsv {
                     throw new DataFormatException(table.where(data.get(row).line(), col + off + 1)
                             + where(names, row, col) + ": covariance entry " + what);
                 }
-                v[i * n + j] = Cells.parse(cell);
+                v[row * n + col] = Cells.parse(cell);
+                if (triangle != 0) {
+                    v[col * n + row] = v[row * n + col];
+                }
             }
         }
         try {

@@ -156,8 +156,7 @@ public final class CsvTable {
         int[] firstLine = new int[cuts.size() - 1];
         firstLine[0] = 1;
         for (int p = 1; p < firstLine.length; p++) {
-            firstLine[p] = firstLine[p - 1] + (int) text.substring(cuts.get(p - 1), cuts.get(p)).chars()
-                    .filter(c -> c == '\n').count();
+            firstLine[p] = firstLine[p - 1] + lineBreaks(text, cuts.get(p - 1), cuts.get(p));
         }
         List<List<Row>> parsed = java.util.stream.IntStream.range(0, firstLine.length).parallel()
                 .mapToObj(p -> parseRecords(name, text.substring(cuts.get(p), cuts.get(p + 1)), firstLine[p], format))
@@ -165,6 +164,18 @@ public final class CsvTable {
         List<Row> rows = new ArrayList<>();
         parsed.forEach(rows::addAll);
         return rows;
+    }
+
+    /** Line ends in text[from, to): \n, \r\n and a lone \r (old Mac files) each end a line. */
+    private static int lineBreaks(String text, int from, int to) {
+        int breaks = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n')) {
+                breaks++;
+            }
+        }
+        return breaks;
     }
 
     /** The rows of {@code text}, its first line numbered {@code firstLine}; blank rows skipped. */
@@ -180,11 +191,8 @@ public final class CsvTable {
                 while (start < text.length() && (text.charAt(start) == '\n' || text.charAt(start) == '\r')) {
                     start++;
                 }
-                for (; scanned < start; scanned++) {
-                    if (text.charAt(scanned) == '\n') {
-                        line++;
-                    }
-                }
+                line += lineBreaks(text, scanned, start);
+                scanned = Math.max(scanned, start);
                 String[] cells = new String[r.size()];
                 for (int i = 0; i < cells.length; i++) {
                     cells[i] = r.get(i);

@@ -75,17 +75,26 @@ final class DateColumn {
      * zone: Z, +01:00, UTC, [America/New_York] as {@code ZonedDateTime} writes it; AM/PM); or a weekday's name
      * (2020-01-02 Thu). Not any text: "2020-05-15 Total" (a spreadsheet's subtotal row) is no date.
      */
-    private static final String TIME = "([ T]\\d{1,2}:\\d{2}.*|[ ](?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?)?";
+    private static final String TIME = "([ T]\\d{1,2}:\\d{2}.*|[ ](?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?))?";
     private static final String MONTH_NAME = "([A-Za-z]{3,9})\\.?";
     private static final Pattern CLOCK = Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(.*)");
+    private static final Pattern TWELVE_HOUR = Pattern.compile("(?i)\\s*([ap])\\.?m\\.?\\b.*");
 
-    /** A time of day as a sortable key: 9:30 before 10:30 (as text "10" sorts first); other text as it is. */
+    /**
+     * A time of day as a sortable key: 9:30 before 10:30 (as text "10" sorts first), 12:30 PM before 1:00 PM (a
+     * 12-hour clock is keyed on 24 hours); other text as it is.
+     */
     private static String timeKey(String time) {
         Matcher m = CLOCK.matcher(time);
         if (!m.matches()) {
             return time;
         }
-        return String.format(java.util.Locale.ROOT, "%02d:%s:%s%s", Integer.parseInt(m.group(1)), m.group(2),
+        int hour = Integer.parseInt(m.group(1));
+        Matcher half = TWELVE_HOUR.matcher(m.group(4));
+        if (half.matches() && hour >= 1 && hour <= 12) {
+            hour = hour % 12 + (Character.toLowerCase(half.group(1).charAt(0)) == 'p' ? 12 : 0);
+        }
+        return String.format(java.util.Locale.ROOT, "%02d:%s:%s%s", hour, m.group(2),
                 m.group(3) == null ? "00" : m.group(3), m.group(4));
     }
     private static final List<Layout> LAYOUTS = List.of(

@@ -141,17 +141,17 @@ public final class SeriesCsv {
         double[] values = new double[Math.multiplyExact(rows, cols)];
         List<String> dates = new ArrayList<>(rows);
         Map<String, Integer> dateLine = new HashMap<>();
+        DataFormatException dateError = null; /* thrown after any bad cell above its row: the first in file order */
+        int dateErrorRow = rows;
         for (int t = 0; t < rows; t++) {
             CsvTable.Row r = data.get(t);
             String date = labels ? r.cell(0) : "row " + (t + 1);
-            if (labels) {
-                if (date.isEmpty()) {
-                    throw new DataFormatException(table.where(r.line(), 1) + ": empty date");
-                }
-                Integer before = dateLine.putIfAbsent(date, r.line());
-                if (before != null) {
-                    throw new DataFormatException(table.where(r.line(), 1) + ": duplicate date " + date
-                            + " (also on line " + before + ")");
+            if (labels && dateError == null) {
+                Integer before = date.isEmpty() ? null : dateLine.putIfAbsent(date, r.line());
+                if (date.isEmpty() || before != null) {
+                    dateError = new DataFormatException(table.where(r.line(), 1) + (date.isEmpty() ? ": empty date"
+                            : ": duplicate date " + date + " (also on line " + before + ")"));
+                    dateErrorRow = t;
                 }
             }
             dates.add(date);
@@ -161,7 +161,7 @@ public final class SeriesCsv {
         final List<CsvTable.Row> rowsOf = data;
         final int offset = off;
         final double[] into = values;
-        boolean parsed = java.util.stream.IntStream.range(0, rows).parallel().allMatch(t -> {
+        boolean parsed = dateError == null && java.util.stream.IntStream.range(0, rows).parallel().allMatch(t -> {
             CsvTable.Row r = rowsOf.get(t);
             for (int j = 0; j < cols; j++) {
                 String cell = r.cell(j + offset);
@@ -181,6 +181,9 @@ public final class SeriesCsv {
             return true;
         });
         for (int t = 0; t < rows && !parsed; t++) {
+            if (t == dateErrorRow) {
+                throw dateError;
+            }
             CsvTable.Row r = data.get(t);
             String date = dates.get(t);
             for (int j = 0; j < cols; j++) {
@@ -239,11 +242,18 @@ public final class SeriesCsv {
                 rows = keptRows.size();
             }
         }
-        if (labels && serialDates(dates, header ? first.cell(0) : null)) {
+        String headerCell = header ? first.cell(0) : null;
+        if (labels && serialDates(dates, headerCell)) {
             String one = dates.stream().filter(SeriesCsv::isSerial).findFirst().orElseThrow();
-            notes.add(table.file() + ": the first column's whole numbers (" + one + ", …) are read as Excel serial "
-                    + "dates (" + one + " = " + excelSerialToIso(one) + ")");
+            notes.add(table.file() + ": the first column's whole numbers (" + one + ", …" + (headerCell == null
+                    || headerCell.isEmpty() || DATE_HEADERS.contains(headerCell.toLowerCase(Locale.ROOT)) ? ""
+                    : ", headed '" + headerCell + "'") + ") are read as Excel serial dates (" + one + " = "
+                    + excelSerialToIso(one) + ")");
             dates.replaceAll(d -> isSerial(d) ? excelSerialToIso(d) : d);
+        } else if (labels && serialLike(dates, headerCell)) {
+            notes.add(table.file() + ": the first column's whole numbers (" + dates.get(0) + ", …) step by 1 like row "
+                    + "numbers (pandas' index), so they are not read as Excel serial dates; if they are dates, head "
+                    + "the column 'date'");
         }
         if (labels) {
             orderDates(table, data, dates, values, cols, notes);
@@ -271,7 +281,8 @@ public final class SeriesCsv {
         }
         String cell = first.cell(0);
         if (filled == 1 && !cell.isEmpty() && below >= 2 && !Cells.isNumeric(cell) && !DateColumn.isDate(cell)
-                && isHeader(all.get(1))) { /* a header below it: names, not numbers (a first period with no values) */
+                && (isHeader(all.get(1)) || all.size() > 2 && namesTheDateColumn(all.get(1), all.subList(1,
+                all.size())))) { /* a header below it (tickers such as 7203 too), not a first period without values */
             throw new DataFormatException(table.where(first.line(), 1) + ": '" + cell + "' looks like a title above "
                     + "the table (one cell, and " + below + " on the next line): delete the lines above the header "
                     + "row");
@@ -373,7 +384,7 @@ public final class SeriesCsv {
         }
         List<String> first = new ArrayList<>(data.size());
         data.forEach(r -> first.add(r.cell(0)));
-        return numericDates(data) || serialDates(first, header == null ? null : header.cell(0));
+        return numericDates(data) || serialLike(first, header == null ? null : header.cell(0));
     }
 
     /** Excel's serial day numbers that {@link #serialDates} reads: 1950-01-01 … 2099-12-31. */
@@ -393,59 +404,71 @@ public final class SeriesCsv {
     }
 
     /**
-     * Whether first-column labels are Excel serial dates (whole numbers 18264 … 73050, 1950 to 2099; 38720 =
-     * 2006-01-03), as a date column exported without its format is: at least three, and besides them only a few text
-     * labels (a Total row, which {@link #orderDates} then refuses as among dates). Under a header that names dates
-     * that is enough (their order is checked later, as any dates'). Under another header ({@code headerCell}: "Datum",
-     * "As of", ""), or none, the numbers must also step like dates: at least ten, strictly one way, every step in one
-     * band (1–4 days, 6–8, 28–31 or 89–92); and under "", "index" or no header not all by exactly 1, which is what a
-     * row number does (pandas' index).
+     * Whether first-column labels look like Excel serial dates (whole numbers 18264 … 73050, 1950 to 2099; 38720 =
+     * 2006-01-03), as a date column exported without its format does: at least three, besides them only a few text
+     * labels (a Total row, which {@link #orderDates} then refuses as among dates), and, unless the header names dates
+     * (whose order is checked later, as any dates'), strictly one way, 1 to 92 days apart (holidays, month-ends and
+     * quarters included). Such a column is never an asset: whole prices that step so every row are too rare to take
+     * a date column for one (it took 99% of the weight).
+     */
+    static boolean serialLike(List<String> labels, String headerCell) {
+        String named = headerCell == null ? null : headerCell.toLowerCase(Locale.ROOT);
+        List<Integer> serials = serials(labels);
+        if (serials == null) {
+            return false;
+        }
+        if (named != null && DATE_HEADERS.contains(named)) {
+            return true;
+        }
+        int direction = Integer.signum(serials.get(1) - serials.get(0));
+        for (int t = 1; t < serials.size(); t++) {
+            int step = (serials.get(t) - serials.get(t - 1)) * direction;
+            if (step <= 0 || step > 92) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether serial-like labels ({@link #serialLike}) are read as dates: not under "index", nor under "" when every
+     * step is exactly 1, as pandas writes its row numbers; those stay labels in file order, with a note that says so.
+     * With no header at all, steps of 1 are calendar days (crypto), and read as dates.
      */
     static boolean serialDates(List<String> labels, String headerCell) {
+        if (!serialLike(labels, headerCell)) {
+            return false;
+        }
         String named = headerCell == null ? null : headerCell.toLowerCase(Locale.ROOT);
         if ("index".equals(named)) {
             return false;
         }
+        return !"".equals(named) || !rowNumbers(serials(labels));
+    }
+
+    private static boolean rowNumbers(List<Integer> serials) {
+        for (int t = 1; t < serials.size(); t++) {
+            if (Math.abs(serials.get(t) - serials.get(t - 1)) != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The serials among the labels, or null where they are fewer than three or other labels are more than a few. */
+    private static List<Integer> serials(List<String> labels) {
         List<Integer> serials = new ArrayList<>(labels.size());
         int others = 0;
         for (String c : labels) {
             if (isSerial(c)) {
                 serials.add(Integer.parseInt(c));
             } else if (Cells.isNumeric(c) || DateColumn.isDate(c)) {
-                return false;
+                return null;
             } else {
                 others++;
             }
         }
-        if (serials.size() < 3 || others > 0 && others * 10 > labels.size() && others > 1) {
-            return false;
-        }
-        if (named != null && DATE_HEADERS.contains(named)) {
-            return true;
-        }
-        if (serials.size() < 10) {
-            return false;
-        }
-        int[][] bands = {{1, 4}, {6, 8}, {28, 31}, {89, 92}};
-        int direction = Integer.signum(serials.get(1) - serials.get(0));
-        boolean aboveOne = false;
-        int[] band = null;
-        for (int t = 1; t < serials.size(); t++) {
-            int step = (serials.get(t) - serials.get(t - 1)) * direction;
-            if (step <= 0) {
-                return false;
-            }
-            if (band == null) {
-                for (int[] b : bands) {
-                    band = step >= b[0] && step <= b[1] ? b : band;
-                }
-            }
-            if (band == null || step < band[0] || step > band[1]) {
-                return false;
-            }
-            aboveOne |= step > 1;
-        }
-        return aboveOne || !(named == null || named.isEmpty());
+        return serials.size() < 3 || others > 1 && others * 10 > labels.size() ? null : serials;
     }
 
     /** Excel's serial day n as an ISO date: day 0 is 1899-12-30 after its 1900 leap-year slip (from day 61 on). */
