@@ -305,6 +305,21 @@ class SpreadsheetExportsTest {
         Cli.Result crypto = Cli.run("solve", "--prices", Cli.write(dir, "daily.csv", daily.toString()).toString());
         assertEquals(0, crypto.code(), crypto.err());
         assertTrue(crypto.out().contains("365 periods/year") && !crypto.out().contains("A3"), crypto.out());
+        /* a fourth review's: a won ETF's whole prices rising a few won a row, no date column: an asset, whether its
+           prices would be dates to come (51,000: 2039) or past ones on every day of the week (41,000: 2012) */
+        for (int base : new int[] {51_000, 41_000}) {
+            StringBuilder won = new StringBuilder("KODEX,AAA,BBB\n");
+            int price = base;
+            for (int t = 0; t < 40; t++) {
+                price += 3 + rnd.nextInt(10);
+                won.append(price).append(',').append(100 + rnd.nextDouble()).append(',').append(50 + rnd.nextDouble())
+                        .append('\n');
+            }
+            Cli.Result r = Cli.run("solve", "--prices", Cli.write(dir, "won.csv", won.toString()).toString(),
+                    "--format", "csv");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("KODEX,") && !r.err().contains("Excel serial"), base + ": " + r.out() + r.err());
+        }
         /* a title above a header of numeric tickers */
         Cli.Result title = Cli.run("solve", "--prices", Cli.write(dir, "tse.csv", "Close prices TSE\n"
                 + "Date,7203,6758,9984\n2020-01-06,2000.5,3000.5,4000.5\n2020-01-07,2010.5,3010.5,4040.5\n"

@@ -251,9 +251,10 @@ public final class SeriesCsv {
                     + excelSerialToIso(one) + ")");
             dates.replaceAll(d -> isSerial(d) ? excelSerialToIso(d) : d);
         } else if (labels && serialLike(dates, headerCell)) {
-            notes.add(table.file() + ": the first column's whole numbers (" + dates.get(0) + ", …) step by 1 like row "
-                    + "numbers (pandas' index), so they are not read as Excel serial dates; if they are dates, head "
-                    + "the column 'date'");
+            notes.add(table.file() + ": the first column's whole numbers (" + dates.get(0) + ", …) " + ("index"
+                    .equalsIgnoreCase(headerCell) ? "are headed 'index', as pandas heads its row numbers"
+                    : "step by 1 like row numbers (pandas' index)") + ", so they are not read as Excel serial dates; "
+                    + "if they are dates, head the column 'date'");
         }
         if (labels) {
             orderDates(table, data, dates, values, cols, notes);
@@ -408,8 +409,9 @@ public final class SeriesCsv {
      * 2006-01-03), as a date column exported without its format does: at least three, besides them only a few text
      * labels (a Total row, which {@link #orderDates} then refuses as among dates), and, unless the header names dates
      * (whose order is checked later, as any dates'), strictly one way, 1 to 92 days apart (holidays, month-ends and
-     * quarters included). Such a column is never an asset: whole prices that step so every row are too rare to take
-     * a date column for one (it took 99% of the weight).
+     * quarters included), none after next week; trading days (steps of a few days) on weekdays but for a tenth,
+     * weekly dates mostly on one weekday. Such a column is never an asset: whole prices that step like dates every
+     * row are too rare to take a date column for one (it took 99% of the weight).
      */
     static boolean serialLike(List<String> labels, String headerCell) {
         String named = headerCell == null ? null : headerCell.toLowerCase(Locale.ROOT);
@@ -421,13 +423,33 @@ public final class SeriesCsv {
             return true;
         }
         int direction = Integer.signum(serials.get(1) - serials.get(0));
-        for (int t = 1; t < serials.size(); t++) {
-            int step = (serials.get(t) - serials.get(t - 1)) * direction;
-            if (step <= 0 || step > 92) {
-                return false;
+        int[] steps = new int[serials.size() - 1];
+        int[] weekdays = new int[8];
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        for (int t = 0; t < serials.size(); t++) {
+            if (t > 0) {
+                steps[t - 1] = (serials.get(t) - serials.get(t - 1)) * direction;
+                if (steps[t - 1] <= 0 || steps[t - 1] > 92) {
+                    return false;
+                }
             }
+            java.time.LocalDate day = java.time.LocalDate.of(1899, 12, 30).plusDays(serials.get(t));
+            if (day.isAfter(today.plusDays(7))) {
+                return false; /* no history is dated after today: whole prices rising (51,000 won read as 2039) */
+            }
+            weekdays[day.getDayOfWeek().getValue()]++;
         }
-        return true;
+        int[] sorted = steps.clone();
+        java.util.Arrays.sort(sorted);
+        int median = sorted[sorted.length / 2];
+        int n = serials.size();
+        if (median <= 4 && sorted[sorted.length - 1] > 1) { /* trading days: on weekdays but for a tenth */
+            return (weekdays[6] + weekdays[7]) * 10 <= n;
+        }
+        if (median >= 5 && median <= 9) { /* weekly: most on one weekday */
+            return java.util.Arrays.stream(weekdays).max().orElse(0) * 10 >= n * 7;
+        }
+        return true; /* calendar days (every step 1), months, quarters */
     }
 
     /**
