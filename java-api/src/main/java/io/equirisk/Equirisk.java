@@ -372,19 +372,16 @@ public final class Equirisk implements AutoCloseable {
      * a tolerance that can be met instead of leaving the caller to guess at iterations.
      */
     private static RiskBudgetingResult requireConverged(RiskBudgetingResult r, CovarianceMatrix covariance) {
-        if (r.converged() || !Double.isFinite(r.residual())) {
+        io.equirisk.solver.RiskContributions.PrecisionLimit at =
+                io.equirisk.solver.RiskContributions.precisionLimit(covariance, r);
+        if (at == null) {
             return r.requireConverged();
         }
-        double limit = io.equirisk.solver.RiskContributions.roundingLimit(covariance, r.weights());
-        if (!(r.residual() <= 10 * limit)) {
-            return r.requireConverged();
-        }
-        double reachable = Math.pow(10, Math.ceil(Math.log10(r.residual())));
         throw new ConvergenceException(String.format(java.util.Locale.ROOT, "risk-budgeting solve (%s) did not "
                 + "converge: residual %.3g after %d iterations, as close as double precision allows on this "
                 + "covariance (rounding each weight alone moves the risk contributions by up to %.1e); %s", r.solver(),
-                r.residual(), r.iterations(), limit, reachable <= SolverOptions.MAX_TOLERANCE
-                        ? String.format(java.util.Locale.ROOT, "a tolerance of %.0e or more can be met", reachable)
+                r.residual(), r.iterations(), at.limit(), at.certifiable()
+                        ? String.format(java.util.Locale.ROOT, "a tolerance of %.0e or more can be met", at.reachable())
                         : "it is too ill-conditioned for risk parity to be certified"), r);
     }
 

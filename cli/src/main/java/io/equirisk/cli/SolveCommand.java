@@ -173,15 +173,12 @@ final class SolveCommand implements Runnable {
                 result = batch.result(0);
             }
             if (!result.converged()) {
-                double limit = Double.isFinite(result.residual())
-                        ? RiskContributions.roundingLimit(cov, result.weights()) : Double.NaN;
-                double reachable = Math.pow(10, Math.ceil(Math.log10(result.residual())));
-                String remedy = !(result.residual() <= 10 * limit) ? solving.remedy()
+                RiskContributions.PrecisionLimit at = RiskContributions.precisionLimit(cov, result);
+                String remedy = at == null ? solving.remedy()
                         : String.format(Locale.ROOT, "the weights it reached are as close as double precision "
                         + "allows on this covariance (rounding each weight alone moves the risk contributions by up "
-                        + "to %.1e); ",
-                        limit) + (reachable <= io.equirisk.solver.SolverOptions.MAX_TOLERANCE
-                        ? String.format(Locale.ROOT, "use --tol %.0e or more", reachable)
+                        + "to %.1e); ", at.limit()) + (at.certifiable()
+                        ? String.format(Locale.ROOT, "use --tol %.0e or more", at.reachable())
                         : "it is too ill-conditioned for risk parity to be certified");
                 throw new ConvergenceException("solver " + result.solver() + " did not converge: residual "
                         + String.format(Locale.ROOT, "%.3g", result.residual()) + " > tolerance " + solving.tolerance

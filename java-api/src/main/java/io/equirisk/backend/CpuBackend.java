@@ -256,9 +256,7 @@ public final class CpuBackend implements ComputeBackend {
 
     /** The typed errors the API promises for null arguments (as the native backends give), not NPEs. */
     private static void requireNonNull(Object argument, String what) {
-        if (argument == null) {
-            throw new InvalidInputException(what + " is null");
-        }
+        InvalidInputException.requireNonNull(argument, what);
     }
 
     private static void checkSolveArguments(double[] budgets, SolverOptions options) {

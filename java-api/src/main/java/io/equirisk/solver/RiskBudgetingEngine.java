@@ -72,9 +72,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
 
     /** The typed error the API promises for a null argument, not the JDK's NullPointerException. */
     private static void requireArguments(Object covariance, String what, RiskBudgets budgets, SolverOptions options) {
-        if (covariance == null) {
-            throw new io.equirisk.error.InvalidInputException(what + " is null");
-        }
+        io.equirisk.error.InvalidInputException.requireNonNull(covariance, what);
         if (budgets == null) {
             throw new io.equirisk.error.InvalidBudgetException("risk budgets are null");
         }

@@ -76,6 +76,45 @@ public final class RiskContributions {
         return variance > 0 ? 0x1p-53 * worst / variance : Double.NaN; // no portfolio variance: no limit to state
     }
 
+    /**
+     * Why an unconverged solve stopped, where the reason is double precision itself: its residual within 10× of
+     * {@link #roundingLimit}, so no solver could do better on this Σ.
+     *
+     * @param limit     what rounding each weight alone can move a risk contribution by
+     * @param reachable the smallest power of ten at or above the residual: a tolerance the solve meets
+     */
+    public record PrecisionLimit(double limit, double reachable) {
+        /**
+         * Whether {@link #reachable} is a tolerance the solver accepts.
+         *
+         * @return reachable ≤ {@link SolverOptions#MAX_TOLERANCE}
+         */
+        public boolean certifiable() {
+            return reachable <= SolverOptions.MAX_TOLERANCE;
+        }
+    }
+
+    /**
+     * The double-precision limit an unconverged result stopped at, if that is why it stopped: the verdict the facade
+     * and the command line both give such a solve (instead of "more iterations").
+     *
+     * @param covariance the Σ solved
+     * @param result     its result
+     * @return the limit, or null when the result converged, has no residual, or stopped short of the limit
+     * @throws InvalidInputException when an argument is null
+     */
+    public static PrecisionLimit precisionLimit(CovarianceMatrix covariance, RiskBudgetingResult result) {
+        InvalidInputException.requireNonNull(result, "result");
+        if (result.converged() || !Double.isFinite(result.residual())) {
+            return null;
+        }
+        double limit = roundingLimit(covariance, result.weights());
+        if (!(result.residual() <= 10 * limit)) {
+            return null;
+        }
+        return new PrecisionLimit(limit, Math.pow(10, Math.ceil(Math.log10(result.residual()))));
+    }
+
     /** RC shares from weights (or any positive multiple of them) and Σ times them. */
     static double[] shares(double[] x, double[] sx) {
         double total = 0;

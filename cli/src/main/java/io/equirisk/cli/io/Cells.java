@@ -21,40 +21,40 @@ final class Cells {
      */
     static boolean isNumber(String cell) {
         int n = cell.length();
-        int i = 0;
-        if (i < n && (cell.charAt(i) == '+' || cell.charAt(i) == '-')) {
-            i++;
-        }
-        int digits = 0;
-        while (i < n && isDigit(cell.charAt(i))) {
-            i++;
-            digits++;
-        }
+        int i = afterSign(cell, 0);
+        int whole = digitsAt(cell, i);
+        i += whole;
+        int fraction = 0;
         if (i < n && cell.charAt(i) == '.') {
-            i++;
-            while (i < n && isDigit(cell.charAt(i))) {
-                i++;
-                digits++;
-            }
+            fraction = digitsAt(cell, i + 1);
+            i += 1 + fraction;
         }
-        if (digits == 0) {
+        if (whole + fraction == 0) {
             return false;
         }
         if (i < n && (cell.charAt(i) == 'e' || cell.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (cell.charAt(i) == '+' || cell.charAt(i) == '-')) {
-                i++;
-            }
-            int exponent = 0;
-            while (i < n && isDigit(cell.charAt(i))) {
-                i++;
-                exponent++;
-            }
+            i = afterSign(cell, i + 1);
+            int exponent = digitsAt(cell, i);
             if (exponent == 0) {
                 return false;
             }
+            i += exponent;
         }
         return i == n;
+    }
+
+    /** Where the text goes on after an optional sign at {@code i}. */
+    private static int afterSign(String cell, int i) {
+        return i < cell.length() && (cell.charAt(i) == '+' || cell.charAt(i) == '-') ? i + 1 : i;
+    }
+
+    /** How many digits run from {@code i}. */
+    private static int digitsAt(String cell, int i) {
+        int j = i;
+        while (j < cell.length() && isDigit(cell.charAt(j))) {
+            j++;
+        }
+        return j - i;
     }
 
     private static boolean isDigit(char c) {

@@ -213,9 +213,10 @@ public final class CsvTable {
         return rows;
     }
 
-    /** The separator used most on the first non-blank line, outside quotes: ';', tab, or ',' (the default). */
+    /** Excel's first line naming the separator ("sep=;"), which it writes for files meant for other locales. */
     private static final java.util.regex.Pattern SEP_LINE = java.util.regex.Pattern.compile("sep=([,;\t|])(?=\r?\n)");
 
+    /** The separator used most on the first non-blank line, outside quotes: ';', tab, or ',' (the default). */
     static char detectDelimiter(String text) {
         int comma = 0;
         int semicolon = 0;

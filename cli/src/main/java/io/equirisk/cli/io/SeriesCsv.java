@@ -243,14 +243,15 @@ public final class SeriesCsv {
             }
         }
         String headerCell = header ? first.cell(0) : null;
-        if (labels && serialDates(dates, headerCell)) {
+        boolean serialLabels = labels && serialLike(dates, headerCell);
+        if (serialLabels && serialDates(dates, headerCell)) {
             String one = dates.stream().filter(SeriesCsv::isSerial).findFirst().orElseThrow();
             notes.add(table.file() + ": the first column's whole numbers (" + one + ", …" + (headerCell == null
                     || headerCell.isEmpty() || DATE_HEADERS.contains(headerCell.toLowerCase(Locale.ROOT)) ? ""
                     : ", headed '" + headerCell + "'") + ") are read as Excel serial dates (" + one + " = "
                     + excelSerialToIso(one) + ")");
             dates.replaceAll(d -> isSerial(d) ? excelSerialToIso(d) : d);
-        } else if (labels && serialLike(dates, headerCell)) {
+        } else if (serialLabels) {
             notes.add(table.file() + ": the first column's whole numbers (" + dates.get(0) + ", …) " + ("index"
                     .equalsIgnoreCase(headerCell) ? "are headed 'index', as pandas heads its row numbers"
                     : "step by 1 like row numbers (pandas' index)") + ", so they are not read as Excel serial dates; "
@@ -391,6 +392,8 @@ public final class SeriesCsv {
     /** Excel's serial day numbers that {@link #serialDates} reads: 1950-01-01 … 2099-12-31. */
     private static final int EXCEL_SERIAL_MIN = 18264;
     private static final int EXCEL_SERIAL_MAX = 73050;
+    /** Excel's day 0 in its 1900 date system, after its 1900 leap-year slip (from day 61 on). */
+    private static final java.time.LocalDate EXCEL_DAY_ZERO = java.time.LocalDate.of(1899, 12, 30);
 
     /** Headers that say the first column holds dates ("" and "index" do not: pandas writes them above row numbers). */
     private static final Set<String> DATE_HEADERS = Set.of("date", "dates", "time", "timestamp", "datetime", "period",
@@ -433,7 +436,7 @@ public final class SeriesCsv {
                     return false;
                 }
             }
-            java.time.LocalDate day = java.time.LocalDate.of(1899, 12, 30).plusDays(serials.get(t));
+            java.time.LocalDate day = EXCEL_DAY_ZERO.plusDays(serials.get(t));
             if (day.isAfter(today.plusDays(7))) {
                 return false; /* no history is dated after today: whole prices rising (51,000 won read as 2039) */
             }
@@ -453,14 +456,11 @@ public final class SeriesCsv {
     }
 
     /**
-     * Whether serial-like labels ({@link #serialLike}) are read as dates: not under "index", nor under "" when every
-     * step is exactly 1, as pandas writes its row numbers; those stay labels in file order, with a note that says so.
-     * With no header at all, steps of 1 are calendar days (crypto), and read as dates.
+     * Whether labels {@link #serialLike} accepted are read as dates: not under "index", nor under "" when every step
+     * is exactly 1, as pandas writes its row numbers; those stay labels in file order, with a note that says so. With
+     * no header at all, steps of 1 are calendar days (crypto), and read as dates.
      */
     static boolean serialDates(List<String> labels, String headerCell) {
-        if (!serialLike(labels, headerCell)) {
-            return false;
-        }
         String named = headerCell == null ? null : headerCell.toLowerCase(Locale.ROOT);
         if ("index".equals(named)) {
             return false;
@@ -493,9 +493,9 @@ public final class SeriesCsv {
         return serials.size() < 3 || others > 1 && others * 10 > labels.size() ? null : serials;
     }
 
-    /** Excel's serial day n as an ISO date: day 0 is 1899-12-30 after its 1900 leap-year slip (from day 61 on). */
+    /** Excel's serial day n as an ISO date. */
     private static String excelSerialToIso(String serial) {
-        return java.time.LocalDate.of(1899, 12, 30).plusDays(Integer.parseInt(serial)).toString();
+        return EXCEL_DAY_ZERO.plusDays(Integer.parseInt(serial)).toString();
     }
 
     /** Every first cell a calendar date written yyyymmdd (a price never is one: 20200106). */
