@@ -6,8 +6,10 @@ import java.util.regex.Pattern;
 
 /** How the readers classify a cell: a number, a missing-value marker, or text. */
 final class Cells {
-    /** Plain decimal numbers only: no hex, no Java suffixes (1d, 2f), no "Infinity". */
-    /** The language of a number cell (the scanner in {@link #isNumber} is checked against it). */
+    /**
+     * The language of a number cell, plain decimal numbers only: no hex, no Java suffixes (1d, 2f), no "Infinity"
+     * (the scanner in {@link #isNumber} is checked against it).
+     */
     static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Set<String> MISSING = Set.of("", "nan", "null", "na", "n/a", "#n/a", "none", "-nan");
     private static final Set<String> INFINITE = Set.of("inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
@@ -20,38 +22,42 @@ final class Cells {
      * a tenth of reading a 3000-asset covariance file).
      */
     static boolean isNumber(String cell) {
-        int n = cell.length();
-        int i = afterSign(cell, 0);
-        int whole = digitsAt(cell, i);
+        return isNumber(cell, 0, cell.length());
+    }
+
+    /** {@link #isNumber(String)} of the characters [from, to) of {@code text}, without cutting them out. */
+    static boolean isNumber(CharSequence text, int from, int to) {
+        int i = afterSign(text, from, to);
+        int whole = digitsAt(text, i, to);
         i += whole;
         int fraction = 0;
-        if (i < n && cell.charAt(i) == '.') {
-            fraction = digitsAt(cell, i + 1);
+        if (i < to && text.charAt(i) == '.') {
+            fraction = digitsAt(text, i + 1, to);
             i += 1 + fraction;
         }
         if (whole + fraction == 0) {
             return false;
         }
-        if (i < n && (cell.charAt(i) == 'e' || cell.charAt(i) == 'E')) {
-            i = afterSign(cell, i + 1);
-            int exponent = digitsAt(cell, i);
+        if (i < to && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            i = afterSign(text, i + 1, to);
+            int exponent = digitsAt(text, i, to);
             if (exponent == 0) {
                 return false;
             }
             i += exponent;
         }
-        return i == n;
+        return i == to;
     }
 
     /** Where the text goes on after an optional sign at {@code i}. */
-    private static int afterSign(String cell, int i) {
-        return i < cell.length() && (cell.charAt(i) == '+' || cell.charAt(i) == '-') ? i + 1 : i;
+    private static int afterSign(CharSequence text, int i, int to) {
+        return i < to && (text.charAt(i) == '+' || text.charAt(i) == '-') ? i + 1 : i;
     }
 
     /** How many digits run from {@code i}. */
-    private static int digitsAt(String cell, int i) {
+    private static int digitsAt(CharSequence text, int i, int to) {
         int j = i;
-        while (j < cell.length() && isDigit(cell.charAt(j))) {
+        while (j < to && isDigit(text.charAt(j))) {
             j++;
         }
         return j - i;
@@ -91,5 +97,10 @@ final class Cells {
      */
     static double parse(String cell) {
         return ch.randelshofer.fastdoubleparser.JavaDoubleParser.parseDouble(cell);
+    }
+
+    /** {@link #parse(String)} of the characters [from, to) of {@code text}, which {@link #isNumber} accepted. */
+    static double parse(CharSequence text, int from, int to) {
+        return ch.randelshofer.fastdoubleparser.JavaDoubleParser.parseDouble(text, from, to - from);
     }
 }

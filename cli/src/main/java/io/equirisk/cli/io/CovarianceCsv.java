@@ -108,11 +108,10 @@ public final class CovarianceCsv {
         boolean allNumbers = triangle == 0 && java.util.stream.IntStream.range(0, n).parallel().allMatch(i -> {
             CsvTable.Row r = rowsOf.get(i);
             for (int j = 0; j < n; j++) {
-                String cell = r.cell(j + offset);
-                if (!Cells.isNumber(cell)) {
+                if (!r.isNumber(j + offset)) {
                     return false;
                 }
-                v[i * n + j] = Cells.parse(cell);
+                v[i * n + j] = r.number(j + offset);
             }
             return true;
         });
@@ -154,7 +153,7 @@ public final class CovarianceCsv {
         boolean lowerEmpty = true;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                boolean empty = data.get(i).cell(j + off).isEmpty();
+                boolean empty = data.get(i).isEmpty(j + off);
                 upperEmpty &= j <= i || empty;
                 lowerEmpty &= j >= i || empty;
             }

@@ -164,11 +164,10 @@ public final class SeriesCsv {
         boolean parsed = dateError == null && java.util.stream.IntStream.range(0, rows).parallel().allMatch(t -> {
             CsvTable.Row r = rowsOf.get(t);
             for (int j = 0; j < cols; j++) {
-                String cell = r.cell(j + offset);
                 double v;
-                if (Cells.isNumber(cell)) {
-                    v = Cells.parse(cell);
-                } else if (Cells.isMissing(cell)) {
+                if (r.isNumber(j + offset)) {
+                    v = r.number(j + offset);
+                } else if (Cells.isMissing(r.cell(j + offset))) {
                     v = Double.NaN;
                 } else {
                     return false;

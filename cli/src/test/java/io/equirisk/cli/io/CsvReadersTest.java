@@ -416,4 +416,55 @@ class CsvReadersTest {
             }
         }
     }
+    /**
+     * Files without quotes are split by our own reader, quoted ones by commons-csv: on random quote-free texts (cells
+     * with spaces, tabs and non-ASCII letters, every line end, blank lines, rows of separators, ragged rows) both give
+     * the same rows, cells and line numbers. A quoted line appended sends the text to commons-csv.
+     */
+    @Test
+    void filesWithoutQuotesReadAsCommonsCsvReadsThem() {
+        java.util.Random rnd = new java.util.Random(33);
+        String[] cells = {"", "1", " 2.5 ", "\tx", "a b", "AGG", "é", "一", "-0.01 ", "  ", "#N/A N/A", "1e-3"};
+        String[] ends = {"\n", "\r\n", "\r", "\n\n", "\r\n\r\n", " \n", "\t\n"};
+        String[] separators = {",", ";", "\t"};
+        int compared = 0;
+        for (int k = 0; k < 3000; k++) {
+            StringBuilder sb = new StringBuilder();
+            String sep = separators[rnd.nextInt(separators.length)];
+            int lines = 1 + rnd.nextInt(6);
+            for (int l = 0; l < lines; l++) {
+                int n = 1 + rnd.nextInt(4);
+                for (int j = 0; j < n; j++) {
+                    sb.append(j > 0 ? (rnd.nextInt(10) == 0 ? separators[rnd.nextInt(3)] : sep) : "")
+                            .append(cells[rnd.nextInt(cells.length)]);
+                }
+                if (l < lines - 1 || rnd.nextBoolean()) {
+                    sb.append(ends[rnd.nextInt(ends.length)]);
+                }
+            }
+            String text = sb.toString();
+            CsvTable library = CsvTable.parse("t.csv", text + "\n\"q\"\n");
+            List<CsvTable.Row> expected = library.rows().subList(0, library.rows().size() - 1);
+            if (expected.isEmpty()) {
+                assertThrows(io.equirisk.error.DataFormatException.class, () -> CsvTable.parse("t.csv", text), text);
+                continue;
+            }
+            CsvTable ours = CsvTable.parse("t.csv", text);
+            assertEquals(library.delimiter(), ours.delimiter(), text);
+            assertEquals(expected.size(), ours.rows().size(), text);
+            for (int r = 0; r < expected.size(); r++) {
+                CsvTable.Row a = ours.rows().get(r);
+                CsvTable.Row b = expected.get(r);
+                assertEquals(b.line(), a.line(), text);
+                assertEquals(b.size(), a.size(), text);
+                for (int j = 0; j < b.size(); j++) {
+                    assertEquals(b.cell(j), a.cell(j), text);
+                    assertEquals(b.cell(j).isEmpty(), a.isEmpty(j), text);
+                    assertEquals(Cells.isNumber(b.cell(j)), a.isNumber(j), text);
+                }
+                compared++;
+            }
+        }
+        assertTrue(compared > 5000, "rows compared: " + compared);
+    }
 }
