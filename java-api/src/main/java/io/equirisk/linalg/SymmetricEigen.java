@@ -15,6 +15,8 @@ import io.equirisk.kernel.NumericKernels;
  */
 public final class SymmetricEigen {
     private static final int MAX_SWEEPS_PER_VALUE = 60;
+    /** Sweeps for one eigenvalue after which deflation is judged against the matrix's norm too ({@link #ql}). */
+    private static final int ABSOLUTE_AFTER = 20;
 
     private final int n;
     private final double[] values;
@@ -34,7 +36,8 @@ public final class SymmetricEigen {
      * @return the eigenvalues and eigenvectors
      * @throws DimensionMismatchException if n is below 1 or {@code a} does not hold n² values
      * @throws NonFiniteValueException    if an entry is NaN or infinite
-     * @throws ConvergenceException       if the QL iteration fails to converge (not seen for finite input)
+     * @throws ConvergenceException       if the QL iteration fails to converge (not seen for finite input since
+     *                                    deflation is also judged against the norm: rank-deficient matrices failed)
      */
     public static SymmetricEigen of(double[] a, int n) {
         if (n < 1 || a.length != (long) n * n) {
@@ -217,13 +220,22 @@ public final class SymmetricEigen {
      */
     static void ql(double[] d, double[] e, double[] vt, int n) {
         final double eps = Math.ulp(1.0);
+        double norm = 0; /* the tridiagonal's size, |d_i| + |e_i| at most: what rotations leave as rounding in e */
+        for (int i = 0; i < n; i++) {
+            norm = Math.max(norm, Math.abs(d[i]) + (i < n - 1 ? Math.abs(e[i]) : 0));
+        }
         for (int l = 0; l < n; l++) {
             int iterations = 0;
             while (true) {
                 int m = l;
+                /* relative to the pair, which keeps small eigenvalues' digits; but between eigenvalues that are all
+                   ~0 (a rank-deficient matrix: the sample covariance of fewer returns than assets, what the repairs
+                   exist for) each sweep leaves rounding of eps·‖T‖ in e, which that test never passes: after
+                   ABSOLUTE_AFTER sweeps, relative to the matrix, all the accuracy a ~0 eigenvalue has */
+                double floor = iterations >= ABSOLUTE_AFTER ? eps * norm : 0;
                 for (; m < n - 1; m++) {
                     double dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-                    if (Math.abs(e[m]) <= eps * dd) {
+                    if (Math.abs(e[m]) <= Math.max(eps * dd, floor)) {
                         break;
                     }
                 }

@@ -79,6 +79,7 @@ final class RiskBudgetingEngine implements RiskBudgetingSolver {
         if (options == null) {
             throw new io.equirisk.error.InvalidInputException("solver options are null");
         }
+        budgets.requireAboveTolerance(options.tolerance(), null);
     }
 
     /**

@@ -108,6 +108,42 @@ public final class RiskBudgets {
     }
 
     /**
+     * Checks that every positive budget is above the solver's tolerance. The convergence test is absolute,
+     * max_i |RC_i − b_i| ≤ tol: for a budget at or below tol it leaves that asset's risk contribution free to be zero
+     * or negative (the asset a hedge), and a solver may stop at a portfolio that is not the risk-budgeting one, the
+     * other assets' weights off by percents (a review found Newton doing so from its first point). Every engine
+     * refuses such budgets rather than answer that way; a zero budget leaves an asset out.
+     *
+     * @param tolerance the solver tolerance ({@link SolverOptions#tolerance()})
+     * @param names     asset names for the message, or null to name assets by position
+     * @return these budgets
+     * @throws InvalidBudgetException naming the asset with the smallest positive budget when it is ≤ tolerance
+     */
+    public RiskBudgets requireAboveTolerance(double tolerance, java.util.List<String> names) {
+        int smallest = -1;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] > 0 && (smallest < 0 || b[i] < b[smallest])) {
+                smallest = i;
+            }
+        }
+        if (smallest >= 0 && b[smallest] <= tolerance) {
+            double reachable = b[smallest] / 10;
+            String asset = names != null && smallest < names.size() ? names.get(smallest) : "#" + (smallest + 1);
+            throw new InvalidBudgetException("risk budget of asset " + asset + " (" + decimal(b[smallest])
+                    + ") is not above the solver tolerance " + decimal(tolerance) + ": the test max|RC − b| ≤ tolerance would leave "
+                    + "its risk contribution free to be zero or negative, and the weights far from risk parity; "
+                    + "give the asset 0 to leave it out" + (reachable >= SolverOptions.MIN_TOLERANCE
+                    ? String.format(java.util.Locale.ROOT, ", or a tolerance of %.0e or less", reachable) : ""));
+        }
+        return this;
+    }
+
+    /** A double as its shortest decimal, in e-notation where Java uses it: 1e-10, 1.5e-10, 0.005. */
+    private static String decimal(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toString().replace("E", "e");
+    }
+
+    /**
      * The number of assets.
      *
      * @return N

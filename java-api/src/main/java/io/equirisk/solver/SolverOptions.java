@@ -12,6 +12,8 @@ import io.equirisk.error.InvalidInputException;
 public record SolverOptions(double tolerance, int maxIterations, SolverMethod method) {
     /** The tolerance of {@link #defaults()}. */
     public static final double DEFAULT_TOLERANCE = 1e-10;
+    /** The tightest tolerance accepted: what double precision can certify. */
+    public static final double MIN_TOLERANCE = 1e-15;
     /** The iteration cap of {@link #defaults()}. */
     public static final int DEFAULT_MAX_ITERATIONS = 10_000;
     /**
@@ -31,7 +33,7 @@ public record SolverOptions(double tolerance, int maxIterations, SolverMethod me
         if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
             throw new InvalidInputException("tolerance must be a positive number, got " + tolerance);
         }
-        if (tolerance < 1e-15) {
+        if (tolerance < MIN_TOLERANCE) {
             throw new InvalidInputException("tolerance " + tolerance + " is below what double precision can "
                     + "certify (1e-15)");
         }

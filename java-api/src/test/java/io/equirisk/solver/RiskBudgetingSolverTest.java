@@ -72,6 +72,31 @@ class RiskBudgetingSolverTest {
         }
     }
 
+    /**
+     * A positive budget at or below the tolerance is refused: the absolute test max|RC − b| ≤ tol cannot keep its
+     * risk contribution above zero, and Newton stopped at its first point with a hedge's RC negative and the other
+     * weight a third off (2 assets, ρ = −0.5, budgets 1 − 1e-11 and 1e-11; the solution is (2/3, 1/3)).
+     */
+    @Test
+    void aPositiveBudgetAtOrBelowTheToleranceIsRefused() {
+        CovarianceMatrix hedge = CovarianceMatrix.of(2, new double[] {0.04, -0.02, -0.02, 0.04});
+        for (SolverMethod method : SolverMethod.values()) {
+            InvalidBudgetException e = assertThrows(InvalidBudgetException.class, () -> SOLVER.solve(hedge,
+                    RiskBudgets.of(1 - 1e-11, 1e-11), SolverOptions.defaults().withMethod(method)));
+            assertTrue(e.getMessage().contains("asset #2 (1e-11) is not above the solver tolerance 1e-10")
+                    && e.getMessage().contains("a tolerance of 1e-12 or less"), e.getMessage());
+        }
+        assertThrows(InvalidBudgetException.class, () -> SOLVER.solve(hedge, RiskBudgets.of(0.99, 0.01),
+                SolverOptions.defaults().withTolerance(0.01)), "at the tolerance itself");
+        /* just above it, and a zero budget, solve; the tighter tolerance the message names gives the solution */
+        RiskBudgetingResult zero = SOLVER.solve(hedge, RiskBudgets.of(1, 0), SolverOptions.defaults());
+        assertArrayEquals(new double[] {1, 0}, zero.weights());
+        RiskBudgetingResult tiny = SOLVER.solve(hedge, RiskBudgets.of(1 - 1e-11, 1e-11), SolverOptions.defaults()
+                .withTolerance(1e-12).withMethod(SolverMethod.NEWTON));
+        assertTrue(tiny.converged() && Math.abs(tiny.weights()[1] - 1.0 / 3) < 1e-3, tiny.toString());
+        assertTrue(tiny.riskContributions()[1] > 0, "a positive budget's risk contribution is positive");
+    }
+
     @Test
     void defaultToleranceIsMetAndReported() {
         CovarianceMatrix cov = RandomCovariances.factorModel(300, 5, 7);

@@ -201,7 +201,7 @@ final class NativeInputs {
         for (int k = 0; k < sets; k++) {
             System.arraycopy(budgets, k * n, one, 0, n);
             try {
-                RiskBudgets.of(one);
+                RiskBudgets.of(one).requireAboveTolerance(options.tolerance(), null);
             } catch (InvalidBudgetException e) {
                 throw new InvalidBudgetException((shared ? "" : "problem " + k + ": ") + e.getMessage());
             }

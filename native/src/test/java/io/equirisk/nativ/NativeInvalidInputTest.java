@@ -140,6 +140,10 @@ class NativeInvalidInputTest {
                 () -> backend.solve(b, new double[] {0.5, Double.NaN, 0.25, 0.25}, o));
         rejected(InvalidBudgetException.class, "sum to", () -> backend.solve(b, new double[] {0.5, 0.2, 0.2, 0.2}, o));
         rejected(InvalidBudgetException.class, "all zero", () -> backend.solve(b, new double[4], o));
+        /* a positive budget at or below the tolerance: its risk contribution could be negative at a "converged"
+           point, as the CPU engine refuses it too */
+        rejected(InvalidBudgetException.class, "asset #4 (1e-11) is not above the solver tolerance 1e-10",
+                () -> backend.solve(b, new double[] {0.5, 0.25, 0.25 - 1e-11, 1e-11}, o));
         double[] perProblem = new double[12];
         java.util.Arrays.fill(perProblem, 0.25);
         perProblem[9] = 0.3; // problem 2 sums to 1.05

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -442,18 +443,25 @@ class NativeSolveTest {
     /**
      * A tiny budget's coordinate is the small root of y(y + c) = b with b ≪ c²: the plain (√(c² + 4b) − c)/2 left
      * only rounding there (a weight of −4.8e-19 for b = 1e-20, reported as converged, since its RC is within any
-     * tolerance). Against the CPU engine's cancellation-free root, relative to each weight, tiny ones included.
+     * tolerance). Against the CPU engine's cancellation-free root, relative to each weight, tiny ones included:
+     * budgets from just above the tightest tolerance (those at or below it are refused on every engine, as their
+     * risk contribution is not pinned away from zero).
      */
     @Test
     void tinyBudgetsGetTheirSmallRootNotRounding() {
         double[] s = {0.04, 0.006, 0.002, 0.006, 0.09, 0.009, 0.002, 0.009, 0.01};
         CovarianceBatch batch = CovarianceBatch.of(1, 3, s, null);
-        for (double tiny : new double[] {1e-300, 1e-100, 1e-20, 1e-17, 1e-14, 1e-9}) {
+        SolverOptions tight = SolverOptions.defaults().withTolerance(SolverOptions.MIN_TOLERANCE);
+        for (double refused : new double[] {1e-300, 1e-20, 1e-15}) {
+            double[] b = {refused, 0.5, 0.5 - refused};
+            assertThrows(io.equirisk.error.InvalidBudgetException.class, () -> backend.solve(batch, b, tight));
+        }
+        for (double tiny : new double[] {2e-15, 1e-14, 1e-12, 1e-9}) {
             double[] b = {tiny, 0.5, 0.5 - tiny};
-            BatchSolution got = backend.solve(batch, b, SolverOptions.defaults().withTolerance(1e-12));
+            BatchSolution got = backend.solve(batch, b, tight);
             BatchSolution ref;
             try (CpuBackend cpu = new CpuBackend(1)) {
-                ref = cpu.solve(batch, b, SolverOptions.defaults().withTolerance(1e-12));
+                ref = cpu.solve(batch, b, tight);
             }
             assertTrue(got.converged()[0] && ref.converged()[0], "b0 = " + tiny);
             assertTrue(got.weights()[0] > 0, "b0 = " + tiny + ": w0 = " + got.weights()[0]);
