@@ -21,25 +21,28 @@ final class BudgetOptions {
             description = "Rescale budgets to sum to 1 (otherwise budgets that do not sum to 1 are an error).")
     boolean normalize;
 
-    /** Equal budgets, or the budgets file matched to the assets (rescaled to sum to 1 only when asked). */
-    RiskBudgets load(List<String> assets) {
+    /**
+     * Equal budgets, or the budgets file matched to the assets (rescaled to sum to 1 only when asked); every positive
+     * budget above the solver's {@code tolerance} ({@link RiskBudgets#requireAboveTolerance}), named.
+     */
+    RiskBudgets load(List<String> assets, double tolerance) {
         if (file == null) {
-            return RiskBudgets.equal(assets.size());
+            return RiskBudgets.equal(assets.size()).requireAboveTolerance(tolerance, assets);
         }
         double[] b = BudgetsCsv.read(file, assets);
         try {
             if (normalize) {
-                return RiskBudgets.normalized(b);
+                return RiskBudgets.normalized(b).requireAboveTolerance(tolerance, assets);
             }
             double sum = 0;
             for (double v : b) {
                 sum += v;
             }
-            if (Math.abs(sum - 1.0) > RiskBudgets.SUM_TOLERANCE) {
+            if (sum > 0 && Math.abs(sum - 1.0) > RiskBudgets.SUM_TOLERANCE) { /* all zero: of() says so */
                 throw new InvalidBudgetException("risk budgets sum to " + sum + ", not 1; pass --normalize-budgets "
                         + "to rescale them");
             }
-            return RiskBudgets.of(b);
+            return RiskBudgets.of(b).requireAboveTolerance(tolerance, assets);
         } catch (InvalidInputException e) {
             throw Errors.inFile(file.toString(), e);
         }

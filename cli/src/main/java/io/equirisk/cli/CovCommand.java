@@ -37,19 +37,19 @@ final class CovCommand implements Runnable {
     EstimationOptions estimation;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write the matrix here (default: stdout).")
+            description = "Write the matrix here (default, or -: stdout).")
     Path output;
 
     @Override
     public void run() {
         PrintWriter out = main.spec.commandLine().getOut();
         PrintWriter err = main.spec.commandLine().getErr();
-        ReportOutput.checkOutput(output);
+        ReportOutput.checkOutputs(output, null, source.prices, source.returns);
         CovarianceInput input;
         try (Progress progress = Progress.start(err, main.errIsTerminal, "cov")) {
             input = CovarianceInput.fromSeriesFile(source.file(), source.kind(), estimation, err, progress);
         }
-        if (output == null) {
+        if (output == null || ReportOutput.isStdout(output)) {
             try {
                 CovarianceCsv.write(input.covariance(), out);
             } catch (IOException e) {

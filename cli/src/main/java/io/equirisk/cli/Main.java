@@ -32,11 +32,15 @@ import java.util.List;
                 "  equirisk bench --quick",
                 "  equirisk devices",
                 "",
-                "Exit status: 0 success, 2 bad usage or input, 1 other failure."})
+                "Exit status: 0 success, 2 bad usage or input, 1 other failure (a failed write to standard output "
+                        + "too); 141 when the reader of standard output closed it (| head), quietly, as for a Unix "
+                        + "tool."})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+    /** 128 + SIGPIPE, what a shell reports for a Unix tool whose reader went away. */
+    public static final int EXIT_READER_CLOSED = 141;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors (otherwise each error is one line).")
@@ -63,7 +67,8 @@ public final class Main implements Runnable {
                     + "scalar and several times slower; run java with --add-modules jdk.incubator.vector (the "
                     + "equirisk script does)");
         }
-        int code = execute(args, System.out, System.err, terminal);
+        /* the file descriptor, not System.out: a PrintStream hides write failures from the recorder in execute */
+        int code = execute(args, new java.io.FileOutputStream(java.io.FileDescriptor.out), System.err, terminal);
         System.exit(code);
     }
 
@@ -73,7 +78,8 @@ public final class Main implements Runnable {
     }
 
     static int execute(String[] args, OutputStream out, OutputStream err, boolean errIsTerminal) {
-        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        WriteFailureRecorder stdout = new WriteFailureRecorder(out);
+        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         boolean debug = Arrays.asList(args).contains("--debug");
         Main main = new Main();
@@ -117,6 +123,12 @@ public final class Main implements Runnable {
             code = EXIT_FAILURE;
         }
         outWriter.flush();
+        if (stdout.readerClosed()) {
+            code = code == 0 ? EXIT_READER_CLOSED : code; /* quietly, as a Unix tool that SIGPIPE ended */
+        } else if (stdout.failure() != null) {
+            errWriter.println("equirisk: error: cannot write standard output: " + stdout.failure().getMessage());
+            code = code == 0 ? EXIT_FAILURE : code;
+        }
         errWriter.flush();
         return code;
     }

@@ -44,8 +44,8 @@ final class ReportOutput {
 
     /** {@link #checkOutput(Path)} for the file of another option. */
     static Path checkOutput(Path output, String option) {
-        if (output == null) {
-            return null;
+        if (output == null || isStdout(output)) {
+            return output;
         }
         if (output.toString().isEmpty() || Files.isDirectory(output)) {
             throw new InvalidInputException(option + " '" + output + "' is a directory; give a file name");
@@ -60,15 +60,79 @@ final class ReportOutput {
         return output;
     }
 
+    /**
+     * Checks a command's output files before any work ({@link #checkOutput(Path)}), and that neither names one of
+     * its input files (which it would overwrite) nor the other.
+     *
+     * @param inputs the input files, nulls for options not given
+     */
+    static void checkOutputs(Path output, Path chart, Path... inputs) {
+        checkOutput(output, "--output");
+        checkOutput(chart, "--chart");
+        for (Path input : inputs) {
+            for (Path written : new Path[] {output, chart}) {
+                if (sameFile(written, input)) {
+                    throw new InvalidInputException((written == output ? "--output " : "--chart ") + written
+                            + " is the input file " + input + ": writing it would destroy the input; choose "
+                            + "another name");
+                }
+            }
+        }
+        if (sameFile(output, chart) && !isStdout(output)) {
+            throw new InvalidInputException("--output and --chart name the same file, " + output + ": one would "
+                    + "overwrite the other");
+        }
+    }
+
+    /** Whether two paths, either possibly null or missing, are one existing file (links and relative paths too). */
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return a != null && b != null && Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code --output} names standard output: {@code -}, {@code /dev/stdout}, or the file standard output is
+     * redirected to. The CSV then goes to standard output once, in place of the {@code --format} output (written to
+     * it as a file, the two overwrote each other).
+     */
+    static boolean isStdout(Path output) {
+        return output != null && (output.toString().equals("-") || sameFile(output, Path.of("/dev/stdout")));
+    }
+
+    /**
+     * Warns when the CSV will have an asset column named as one of its fixed columns ({@code fixed}): readers such
+     * as pandas rename the later one ("converged.1"), so {@code df["converged"]} would be the asset's weights.
+     */
+    static void warnColumnClash(PrintWriter err, Path output, String fmt, java.util.List<String> assets,
+                                java.util.List<String> fixed) {
+        if (output == null && !fmt.equals("csv")) {
+            return;
+        }
+        java.util.List<String> clash = assets.stream().filter(fixed::contains).toList();
+        if (!clash.isEmpty()) {
+            err.println("equirisk: warning: asset" + (clash.size() > 1 ? "s " : " ") + String.join(", ", clash)
+                    + " share" + (clash.size() > 1 ? "" : "s") + " a name with a fixed column of the CSV ("
+                    + String.join(",", fixed) + "); readers such as pandas rename the later column");
+        }
+    }
+
     /** A batch's "converged" and "iterations" summary lines (the tables of rolling and scenarios). */
     static void convergence(PrintWriter out, BatchSolution s, double tolerance) {
         int count = s.batch();
         out.println("converged:        " + (count - s.unconvergedCount()) + " of " + count
                 + " (largest residual max|RC − b| = " + String.format(Locale.ROOT, "%.2e", s.maxResidual())
-                + ", tolerance " + String.format(Locale.ROOT, "%.0e", tolerance) + ")");
+                + ", tolerance " + tolerance(tolerance) + ")");
         out.println("iterations:       mean " + String.format(Locale.ROOT, "%.1f",
                 java.util.Arrays.stream(s.iterations()).average().orElse(0)) + ", max "
                 + java.util.Arrays.stream(s.iterations()).max().orElse(0));
+    }
+
+    /** A tolerance as given, in its shortest decimal (1e-10, 1.5e-10; "%.0e" rounded 1.5e-10 to 2e-10). */
+    static String tolerance(double tol) {
+        return new java.math.BigDecimal(Double.toString(tol)).stripTrailingZeros().toString().replace("E", "e");
     }
 
     /** An I/O failure's reason in words (a NoSuchFileException's message is only the path). */
@@ -80,10 +144,12 @@ final class ReportOutput {
                 : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
     }
 
-    /** The CSV to {@code output} when given, then stdout in {@code fmt}. */
+    /** The CSV to {@code output} when given, then stdout in {@code fmt} (only the CSV when the output is stdout). */
     static void emit(Path output, String fmt, PrintWriter out, Csv csv, Supplier<String> json,
                      Consumer<PrintWriter> table) {
-        if (output != null) {
+        if (isStdout(output)) {
+            fmt = "csv";
+        } else if (output != null) {
             try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
                 csv.write(w);
             } catch (IOException e) {

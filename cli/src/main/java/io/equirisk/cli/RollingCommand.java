@@ -113,7 +113,8 @@ final class RollingCommand implements Runnable {
     boolean verify;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write the weights at every rebalance date (full precision) to this CSV file.")
+            description = "Write the weights at every rebalance date (full precision) to this CSV file (- or /dev/stdout: to "
+                    + "standard output, in place of --format).")
     Path output;
 
     @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
@@ -200,8 +201,7 @@ final class RollingCommand implements Runnable {
     @Override
     public void run() {
         String fmt = ReportOutput.format(format);
-        ReportOutput.checkOutput(output);
-        ReportOutput.checkOutput(chart, "--chart");
+        ReportOutput.checkOutputs(output, chart, source.prices, source.returns, budgetOptions.file);
         if (window < 2) {
             throw new InvalidInputException("--window must be at least 2 returns, got " + window);
         }
@@ -264,6 +264,7 @@ final class RollingCommand implements Runnable {
             }
             int n = returns.assetCount();
             int t = returns.observations();
+            CovarianceInput.warnEwmaRank(err, est, window, n);
             if (leftBefore > 0) {
                 err.println("equirisk: note: the windows end on the last " + (perWindow ? "" : "complete ") + "date, "
                         + returns.dates().get(t - 1) + "; the "
@@ -291,7 +292,7 @@ final class RollingCommand implements Runnable {
                     }
                 }
             }
-            RiskBudgets shared = budgetOptions.load(returns.assets());
+            RiskBudgets shared = budgetOptions.load(returns.assets(), solving.tolerance);
             double[] budgets = perWindow ? members.budgets(shared.toArray()) : shared.toArray();
             if (perWindow) {
                 for (int k = 0; k < count; k++) {
@@ -357,6 +358,7 @@ final class RollingCommand implements Runnable {
         if (chart != null) {
             chartPage(r).write(chart);
         }
+        ReportOutput.warnColumnClash(main.spec.commandLine().getErr(), output, fmt, r.assets(), FIXED_COLUMNS);
         ReportOutput.emit(output, fmt, out, w -> writeCsv(r, w), () -> json(r), o -> table(r, o));
         int failed = report.solution().unconvergedCount();
         if (failed > 0) {
@@ -366,7 +368,7 @@ final class RollingCommand implements Runnable {
             }
             throw new ConvergenceException(failed + " of " + report.count() + " windows did not converge (the first "
                     + "on " + report.dates().get(first) + ": residual " + String.format(Locale.ROOT, "%.3g",
-                    report.solution().residuals()[first]) + " > tolerance " + solving.tolerance + "); their rows say "
+                    report.solution().residuals()[first]) + " > tolerance " + ReportOutput.tolerance(solving.tolerance) + "); their rows say "
                     + "converged=false; " + solving.remedy(), report.solution());
         }
     }
@@ -574,12 +576,16 @@ final class RollingCommand implements Runnable {
                 + String.join(", ", names) + ", " + kept + " would be kept";
     }
 
+    /** The CSV's columns besides the assets': the first, then those after the weights. */
+    static final List<String> FIXED_COLUMNS = List.of("date", "converged", "residual", "iterations", "volatility",
+            "assets");
+
     static void writeCsv(Report r, Writer w) throws IOException {
         StringBuilder header = new StringBuilder("date");
         for (String a : r.assets()) {
             header.append(',').append(Errors.csvText(a));
         }
-        w.write(header + ",converged,residual,iterations,volatility,assets\n");
+        w.write(header + "," + String.join(",", FIXED_COLUMNS.subList(1, FIXED_COLUMNS.size())) + "\n");
         BatchSolution s = r.solution();
         for (int k = 0; k < r.count(); k++) {
             StringBuilder row = new StringBuilder(Errors.csvText(r.dates().get(k)));

@@ -144,7 +144,8 @@ final class ScenariosCommand implements Runnable {
     boolean verify;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write every scenario's weights (full precision) to this CSV file.")
+            description = "Write every scenario's weights (full precision) to this CSV file (- or /dev/stdout: to standard "
+                    + "output, in place of --format).")
     Path output;
 
     @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
@@ -199,8 +200,7 @@ final class ScenariosCommand implements Runnable {
     @Override
     public void run() {
         String fmt = ReportOutput.format(format);
-        ReportOutput.checkOutput(output);
-        ReportOutput.checkOutput(chart, "--chart");
+        ReportOutput.checkOutputs(output, chart, source.prices, source.returns, source.cov, budgetOptions.file);
         SolverOptions options = solving.options();
         if (scenarios < 1) {
             throw new InvalidInputException("--scenarios must be at least 1, got " + scenarios);
@@ -303,7 +303,7 @@ final class ScenariosCommand implements Runnable {
                         distribution);
             }
             ScenarioSet set = new ScenarioSet(drawFrom, seed, first, scenarios, rows);
-            RiskBudgets budgets = budgetOptions.load(sigma.assets());
+            RiskBudgets budgets = budgetOptions.load(sigma.assets(), solving.tolerance);
             progress.update("solving " + scenarios + " scenarios of " + rows + " returns × " + n + " assets");
             BatchSolution solution;
             double[] firstDraws;
@@ -373,6 +373,7 @@ final class ScenariosCommand implements Runnable {
         if (chart != null) {
             chartPage(r).write(chart);
         }
+        ReportOutput.warnColumnClash(main.spec.commandLine().getErr(), output, fmt, r.assets(), FIXED_COLUMNS);
         ReportOutput.emit(output, fmt, out, wr -> writeCsv(r, wr), () -> json(r), o -> table(r, o));
         int failed = report.solution().unconvergedCount();
         if (failed > 0) {
@@ -382,17 +383,21 @@ final class ScenariosCommand implements Runnable {
             }
             throw new ConvergenceException(failed + " of " + report.count() + " scenarios did not converge (the "
                     + "first: " + report.set().describe(k) + ", residual " + String.format(Locale.ROOT, "%.3g",
-                    report.solution().residuals()[k]) + " > tolerance " + solving.tolerance + "); their rows say "
+                    report.solution().residuals()[k]) + " > tolerance " + ReportOutput.tolerance(solving.tolerance) + "); their rows say "
                     + "converged=false; " + solving.remedy(), report.solution());
         }
     }
+
+    /** The CSV's columns besides the assets': the first, then those after the weights. */
+    static final List<String> FIXED_COLUMNS = List.of("scenario", "converged", "residual", "iterations",
+            "volatility", "model_volatility", "model_rc_error");
 
     static void writeCsv(Report r, Writer w) throws IOException {
         StringBuilder header = new StringBuilder("scenario");
         for (String a : r.assets()) {
             header.append(',').append(Errors.csvText(a));
         }
-        w.write(header + ",converged,residual,iterations,volatility,model_volatility,model_rc_error\n");
+        w.write(header + "," + String.join(",", FIXED_COLUMNS.subList(1, FIXED_COLUMNS.size())) + "\n");
         BatchSolution s = r.solution();
         for (int k = 0; k < r.count(); k++) {
             StringBuilder row = new StringBuilder(Long.toString(r.set().first() + k));
@@ -555,7 +560,7 @@ final class ScenariosCommand implements Runnable {
         for (int i = 0; i < r.n(); i++) {
             double[] sorted = r.sortedWeights(i);
             double[] ms = meanAndSd(sorted);
-            t.row(r.assets().get(i), TextTable.fixed(r.budgets().get(i), 4),
+            t.row(r.assets().get(i), TextTable.fixed(r.budgets().get(i), 6),
                     TextTable.fixed(r.model().weights()[i], 6), TextTable.fixed(ms[0], 6),
                     TextTable.fixed(ms[1], 6), TextTable.fixed(quantile(sorted, 0.05), 6),
                     TextTable.fixed(quantile(sorted, 0.5), 6), TextTable.fixed(quantile(sorted, 0.95), 6));

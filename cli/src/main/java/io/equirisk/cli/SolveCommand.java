@@ -95,7 +95,7 @@ final class SolveCommand implements Runnable {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Write asset,weight,risk_contribution (full precision; with --vol-target also "
-                    + "scaled_weight) to this CSV file.")
+                    + "scaled_weight) to this CSV file (- or /dev/stdout: to standard output, in place of --format).")
     Path output;
 
     @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
@@ -121,12 +121,16 @@ final class SolveCommand implements Runnable {
     @Override
     public void run() {
         String fmt = ReportOutput.format(format);
-        ReportOutput.checkOutput(output);
-        ReportOutput.checkOutput(chart, "--chart");
+        ReportOutput.checkOutputs(output, chart, source.prices, source.returns, source.cov, budgetOptions.file);
         SolverOptions options = solving.options();
         if (volTarget != null && !(volTarget > 0 && Double.isFinite(volTarget))) {
             throw new InvalidInputException("--vol-target must be a positive annualised volatility such as 0.10, got "
                     + volTarget);
+        }
+        if (volTarget != null && volTarget > 1) { /* 10 meant as 10%: a leverage of ~30 on a balanced portfolio */
+            main.spec.commandLine().getErr().println("equirisk: warning: --vol-target " + volTarget + " is "
+                    + String.format(Locale.ROOT, "%.0f", volTarget * 100) + "% a year; it is a fraction (0.10 for "
+                    + "10%)");
         }
         if (periodsPerYear != null && periodsPerYear < 1) {
             throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
@@ -141,7 +145,7 @@ final class SolveCommand implements Runnable {
                         + "give --periods-per-year (252 for a covariance of daily returns, 12 monthly, 1 annual)");
             }
             CovarianceMatrix cov = input.covariance();
-            RiskBudgets budgets = budgetOptions.load(cov.assets());
+            RiskBudgets budgets = budgetOptions.load(cov.assets(), solving.tolerance);
             progress.update("checking the covariance matrix is positive definite");
             try {
                 cov.requirePositiveDefinite();
@@ -181,7 +185,7 @@ final class SolveCommand implements Runnable {
                         ? String.format(Locale.ROOT, "use --tol %.0e or more", at.reachable())
                         : "it is too ill-conditioned for risk parity to be certified");
                 throw new ConvergenceException("solver " + result.solver() + " did not converge: residual "
-                        + String.format(Locale.ROOT, "%.3g", result.residual()) + " > tolerance " + solving.tolerance
+                        + String.format(Locale.ROOT, "%.3g", result.residual()) + " > tolerance " + ReportOutput.tolerance(solving.tolerance)
                         + " after " + result.iterations() + " iterations; " + remedy + " (a solve that does not "
                         + "converge writes no weights)", result);
             }
@@ -305,9 +309,9 @@ final class SolveCommand implements Runnable {
                 row.add(TextTable.fixed(res.weights()[i] * r.leverage(), 6));
             }
             row.add(TextTable.percent(vol[i] * r.scale()));
-            row.add(TextTable.percent(res.riskContributions()[i]));
+            row.add(TextTable.share(res.riskContributions()[i]));
             if (showBudget) {
-                row.add(TextTable.percent(r.budgets()[i]));
+                row.add(TextTable.share(r.budgets()[i]));
             }
             t.row(row.toArray(String[]::new));
         }
@@ -316,7 +320,7 @@ final class SolveCommand implements Runnable {
         out.println("input:            " + r.input().source());
         out.println("converged:        " + (res.converged() ? "yes" : "NO") + " (residual max|RC − b| = "
                 + String.format(Locale.ROOT, "%.2e", res.residual()) + ", tolerance "
-                + String.format(Locale.ROOT, "%.0e", r.tolerance()) + ")");
+                + ReportOutput.tolerance(r.tolerance()) + ")");
         out.println("iterations:       " + res.iterations() + " (solver " + res.solver() + ")");
         out.println("portfolio vol:    " + TextTable.percent(res.volatility() * r.scale())
                 + (r.annualised() ? " annualised (" + r.periods().describe() + ")"

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads risk budgets and lines them up with the assets. Accepted layouts:
@@ -31,18 +32,21 @@ public final class BudgetsCsv {
     public static double[] read(CsvTable table, List<String> assets) {
         List<CsvTable.Row> rows = table.rows();
         CsvTable.Row first = rows.get(0);
+        Set<String> known = Set.copyOf(assets);
         boolean pairsBelow = rows.size() > 1;
         for (CsvTable.Row r : rows.subList(1, rows.size())) {
-            pairsBelow &= isPair(r);
+            pairsBelow &= isPair(r, known);
         }
         /* a first row that names an asset above more 'asset,budget' rows is one of them (a bad budget there is
-           reported at its cell), not a header such as 'asset,budget' */
-        boolean header = SeriesCsv.isHeader(first) && rows.size() > 1
-                && !(pairsBelow && isPair(first) && assets.contains(first.cell(0)));
+           reported at its cell), not a header such as 'asset,budget'; a first row of asset names only (tickers such
+           as 7203 too) above one row is a header */
+        boolean header = (SeriesCsv.isHeader(first) || namesAssets(first, known) || !Cells.isNumeric(first.cell(0))
+                && first.size() > 1 && !pairsBelow) && rows.size() > 1
+                && !(pairsBelow && isPair(first, known) && assets.contains(first.cell(0)));
         List<CsvTable.Row> data = header ? rows.subList(1, rows.size()) : rows;
         boolean pairs = true;
         for (CsvTable.Row r : data) {
-            pairs &= isPair(r);
+            pairs &= isPair(r, known);
         }
         if (pairs) {
             return named(table, data, assets);
@@ -83,8 +87,19 @@ public final class BudgetsCsv {
                 + " cells and the file has " + data.size() + " data rows)");
     }
 
-    private static boolean isPair(CsvTable.Row r) {
-        return r.size() == 2 && !Cells.isNumeric(r.cell(0));
+    /** A row 'asset,budget': two cells, the first text or the name of an asset (tickers such as 7203). */
+    private static boolean isPair(CsvTable.Row r, Set<String> assets) {
+        return r.size() == 2 && (!Cells.isNumeric(r.cell(0)) || assets.contains(r.cell(0)));
+    }
+
+    /** Whether every cell names an asset: a header of names above one row of budgets, numeric tickers included. */
+    private static boolean namesAssets(CsvTable.Row r, Set<String> assets) {
+        for (int j = 0; j < r.size(); j++) {
+            if (!assets.contains(r.cell(j))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double[] positional(CsvTable table, CsvTable.Row r, int from, int count, List<String> assets) {
@@ -121,8 +136,10 @@ public final class BudgetsCsv {
             int at = headerLine < 0 ? r.line() : headerLine;
             Integer i = index.get(name);
             if (i == null) {
+                String near = assets.stream().filter(a -> a.equalsIgnoreCase(name)).findFirst().orElse(null);
                 throw new InvalidBudgetException(table.where(at, column) + ": budget for unknown asset '" + name
-                        + "' (the assets are " + preview(assets) + ")");
+                        + "' (" + (near != null ? "did you mean '" + near + "'? names match exactly, case too"
+                        : "the assets are " + preview(assets)) + ")");
             }
             if (line[i] != 0) {
                 throw new InvalidBudgetException(table.where(at, column) + ": second budget for asset '" + name

@@ -26,12 +26,15 @@ public final class CovarianceCsv {
         return read(CsvTable.read(path));
     }
 
-    /** Whether every cell is a whole number, optionally signed: names (7203, -1) rather than a row of covariances. */
-    private static boolean wholeNumbers(CsvTable.Row row) {
+    /**
+     * Whether every cell is a whole number, optionally signed, or not a number at all (NA, INF): names (7203, -1, NA)
+     * rather than a row of covariances, which would hold fractions and no missing marks.
+     */
+    private static boolean namesOnly(CsvTable.Row row) {
         for (int j = 0; j < row.size(); j++) {
             String cell = row.cell(j);
             String digits = cell.startsWith("-") || cell.startsWith("+") ? cell.substring(1) : cell;
-            if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (Cells.isNumber(cell) && !digits.chars().allMatch(c -> c >= '0' && c <= '9') || cell.isEmpty()) {
                 return false;
             }
         }
@@ -41,20 +44,28 @@ public final class CovarianceCsv {
     public static CovarianceMatrix read(CsvTable table) {
         List<CsvTable.Row> all = table.rows();
         CsvTable.Row first = all.get(0);
-        // a header of numeric names (tickers such as 7203) is the one reading of N + 1 numeric rows of N cells (one
-        // asset included); fractional names are not told from a stray row of covariances, and stay an error
-        boolean header = SeriesCsv.isHeader(first) || (all.size() == first.size() + 1 && all.size() >= 2
-                && all.get(1).size() == first.size() && wholeNumbers(first));
+        // a header of numeric names (tickers such as 7203, or NA and INF, which read as marks) is the one reading of
+        // N + 1 rows of N cells; fractional names are not told from a stray row of covariances, and stay an error.
+        // A first name of text above a number (SPY, 7203, … written by 'cov') is a header too.
+        boolean header = SeriesCsv.isHeader(first) || SeriesCsv.namesTheDateColumn(first, all)
+                || (all.size() == first.size() + 1 && all.size() >= 2 && all.get(1).size() == first.size()
+                && namesOnly(first));
         List<CsvTable.Row> data = header ? all.subList(1, all.size()) : all;
         if (data.isEmpty()) {
             throw new DataFormatException(table.file() + ": has a header row (line " + first.line()
                     + ") but no matrix rows");
         }
-        boolean rowNames = false;
-        for (CsvTable.Row r : data) {
-            rowNames |= !Cells.isNumeric(r.cell(0));
-        }
         int width = data.get(0).size();
+        /* a column of names makes the rows one cell longer than the matrix is tall: some name that is text, or a
+           header with a corner cell above it (numeric tickers); one bad cell in the first column of an N × N block
+           is not a column of names, and is named below as the bad cell it is */
+        boolean rowNames = false;
+        if (width == data.size() + 1) {
+            for (CsvTable.Row r : data) {
+                rowNames |= !Cells.isNumeric(r.cell(0));
+            }
+            rowNames |= header && first.size() == width;
+        }
         for (CsvTable.Row r : data) {
             if (r.size() != width) {
                 throw new DataFormatException(table.file() + ", line " + r.line() + ": row has " + r.size()
@@ -112,6 +123,9 @@ public final class CovarianceCsv {
                     return false;
                 }
                 v[i * n + j] = r.number(j + offset);
+                if (Double.isInfinite(v[i * n + j])) {
+                    return false; /* 1e400: named below */
+                }
             }
             return true;
         });
@@ -121,8 +135,9 @@ public final class CovarianceCsv {
                     continue; /* the empty half: filled from the written one */
                 }
                 String cell = data.get(row).cell(col + off);
-                if (!Cells.isNumber(cell)) {
+                if (!Cells.isNumber(cell) || Double.isInfinite(Cells.parse(cell))) {
                     String what = Cells.isMissing(cell) ? "is missing" : Cells.isInfinite(cell) ? "is infinite"
+                            : Cells.isNumber(cell) ? "'" + cell + "' is beyond the range of a double (±1.8e308)"
                             : "'" + cell + "' is not a number";
                     throw new DataFormatException(table.where(data.get(row).line(), col + off + 1)
                             + where(names, row, col) + ": covariance entry " + what);

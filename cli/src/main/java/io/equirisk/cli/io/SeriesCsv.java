@@ -167,6 +167,9 @@ public final class SeriesCsv {
                 double v;
                 if (r.isNumber(j + offset)) {
                     v = r.number(j + offset);
+                    if (Double.isInfinite(v)) {
+                        return false; /* 1e400: named below */
+                    }
                 } else if (Cells.isMissing(r.cell(j + offset))) {
                     v = Double.NaN;
                 } else {
@@ -190,6 +193,10 @@ public final class SeriesCsv {
                 double v;
                 if (Cells.isMissing(cell)) {
                     v = Double.NaN;
+                } else if (Cells.isNumber(cell) && Double.isInfinite(Cells.parse(cell))) {
+                    throw new DataFormatException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
+                            + ", " + date + "): " + kind.noun + " '" + cell + "' is beyond the range of a double "
+                            + "(±1.8e308)");
                 } else if (Cells.isNumber(cell)) {
                     v = Cells.parse(cell);
                 } else if (Cells.isInfinite(cell)) {
@@ -354,9 +361,10 @@ public final class SeriesCsv {
 
     /**
      * A first row whose other cells are all numbers is still a header when its first cell names the date column
-     * (date, time, …) or is text above a calendar date: the numbers are then asset names (7203, 6758 on Tokyo).
+     * (date, time, …) or is text above a calendar date, or is text above a number, where there is no date column
+     * and the first cell names an asset (SPY above 431.2): the numbers are then asset names (7203, 6758 on Tokyo).
      */
-    private static boolean namesTheDateColumn(CsvTable.Row first, List<CsvTable.Row> all) {
+    static boolean namesTheDateColumn(CsvTable.Row first, List<CsvTable.Row> all) {
         if (first.size() < 2 || all.size() < 2 || Cells.isNumber(first.cell(0)) || Cells.isInfinite(first.cell(0))) {
             return false;
         }
@@ -364,7 +372,9 @@ public final class SeriesCsv {
         if (!cell.isEmpty() && LABEL_HEADERS.contains(cell.toLowerCase(Locale.ROOT))) {
             return true;
         }
-        return !DateColumn.isDate(cell) && DateColumn.isDate(all.get(1).cell(0));
+        String below = all.get(1).cell(0);
+        return !DateColumn.isDate(cell) && (DateColumn.isDate(below)
+                || !Cells.isNumeric(cell) && Cells.isNumber(below) && all.get(1).size() == first.size());
     }
 
     private static boolean hasLabelColumn(CsvTable.Row header, List<CsvTable.Row> data) {
