@@ -387,7 +387,8 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             }
         }
         if (!empty.isEmpty()) {
-            int shown = Math.min(empty.size(), 20);
+            int shown = Math.min(empty.size(), 200); /* every one a real file has (31 of the 440 ETFs), so the user
+                                                        removes them in one edit; a line, however long, not a flood */
             throw new InsufficientDataException(file + ": " + (empty.size() == 1 ? "asset " + empty.get(0) + " has"
                     : empty.size() + " assets have") + " fewer than the 2 returns needed in the data used"
                     + (empty.size() == 1 ? "" : ": " + String.join(", ", empty.subList(0, shown))

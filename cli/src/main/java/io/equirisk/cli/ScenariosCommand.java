@@ -276,7 +276,8 @@ final class ScenariosCommand implements Runnable {
                 throw new InvalidInputException((horizon != null ? "--horizon " : "the horizon (the "
                         + (input.fromData() ? "number of returns in the input" : "default with --cov") + ") ") + rows
                         + " must be larger than the number of assets (" + n + "): each scenario's " + est.name()
-                        + " covariance would be singular" + (horizon != null ? "" : "; give a longer --horizon"));
+                        + " covariance would be singular (scenarios are estimated with sample or ewma, which need "
+                        + "more returns than assets)" + (horizon != null ? "" : "; give a longer --horizon"));
             }
             checkMemory(n, rows);
             if (first < 0 || first > ScenarioSet.MAX_SCENARIOS - scenarios) { /* first + scenarios could overflow */
@@ -581,6 +582,10 @@ final class ScenariosCommand implements Runnable {
                 + ", seed " + set.seed() + ") of " + set.rows() + " returns, " + r.scenarioEstimator()
                 + " covariance each");
         ReportOutput.convergence(out, s, r.tolerance());
+        if (s.unconvergedCount() > 0) { /* the table's figures are over every scenario: say so where some failed */
+            out.println("                  the statistics above include the " + s.unconvergedCount()
+                    + " unconverged scenarios (their rows in the CSV say converged=false)");
+        }
         out.println("under the model:  volatility " + TextTable.percent(r.model().volatility() * annual)
                 + " for the model's weights; the scenarios' weights: median " + TextTable.percent(
                 quantile(vol, 0.5) * annual) + ", p95 " + TextTable.percent(quantile(vol, 0.95) * annual)

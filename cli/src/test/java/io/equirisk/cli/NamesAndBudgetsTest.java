@@ -126,6 +126,11 @@ class NamesAndBudgetsTest {
         Cli.Result overflowP = Cli.run("solve", "--prices", prices.toString());
         assertTrue(overflowP.err().contains("line 3, column 2 (asset A, 2020-01-02)")
                 && overflowP.err().contains("'1e400' is beyond"), overflowP.err());
+        Path series = Cli.write(dir, "series.csv", "date,A,B\n2020-01-01,1,2\n2020-01-02,1.1,2.1\n2020-01-03,1.2,2\n"
+                + "2020-01-06,1.1,2.2\n2020-01-07,1.3,2.1\n");
+        Cli.Result asCov = Cli.run("solve", "--cov", series.toString());
+        assertTrue(asCov.err().contains("5 rows × 2 columns (after the column of names); its rows are dated")
+                && asCov.err().contains("give it with --prices or --returns"), asCov.err());
         assertEquals("0.0333%", TextTable.share(1.0 / 3000));
         assertEquals("25.00%", TextTable.share(0.25));
         assertEquals("0.00%", TextTable.share(0));

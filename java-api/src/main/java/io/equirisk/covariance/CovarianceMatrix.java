@@ -269,21 +269,31 @@ public final class CovarianceMatrix {
      */
     public CovarianceMatrix requirePositiveDefinite() {
         double[] l = correlation();
+        int factored = n;
+        io.equirisk.error.NotPositiveDefiniteException failed = null;
         try {
             io.equirisk.linalg.Cholesky.factor(l, n, assets);
         } catch (io.equirisk.error.NotPositiveDefiniteException e) {
-            throw new io.equirisk.error.NotPositiveDefiniteException("covariance " + e.getMessage()
-                    + "; remove near-duplicate assets, or use a shrinkage estimator (ledoit-wolf, oas)");
+            if (e.asset() < 0) {
+                throw e;
+            }
+            factored = e.asset(); /* the rows before it are factored: an earlier pivot below the floor is the first
+                                     dependent asset, which the failing one (two further on, in a review) is not */
+            failed = new io.equirisk.error.NotPositiveDefiniteException("covariance " + e.getMessage()
+                    + "; remove near-duplicate assets, or use a shrinkage estimator (ledoit-wolf, oas)", e.asset());
         }
-        for (int j = 0; j < n; j++) {
+        for (int j = 0; j < factored; j++) {
             double pivot = l[j * n + j] * l[j * n + j];
             if (pivot < PIVOT_FLOOR) {
                 throw new io.equirisk.error.NotPositiveDefiniteException("covariance matrix is not positive "
                         + "definite to working precision: asset " + assets.get(j) + " (#" + (j + 1)
                         + ") is a linear combination of the assets before it (Cholesky pivot "
                         + String.format(java.util.Locale.ROOT, "%.3g", pivot) + " on the correlation scale); remove "
-                        + "near-duplicate assets, or use a shrinkage estimator (ledoit-wolf, oas)");
+                        + "near-duplicate assets, or use a shrinkage estimator (ledoit-wolf, oas)", j);
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
         return this;
     }

@@ -139,7 +139,7 @@ public final class Cholesky {
                 String who = names == null ? "asset " + (r + 1) : "asset " + names.get(r) + " (" + (r + 1) + ")";
                 throw new NotPositiveDefiniteException("matrix is not positive definite: the pivot of " + who
                         + " is " + d + " after eliminating the " + r + " asset" + (r == 1 ? "" : "s")
-                        + " before it, so it is (numerically) a combination of them");
+                        + " before it, so it is (numerically) a combination of them", r);
             }
             a[ri + r] = Math.sqrt(d);
         }

@@ -73,4 +73,48 @@ class CovarianceMatrixValidationTest {
                 () -> CovarianceBatch.of(batch, n, v, null));
         assertTrue(nan.getMessage().startsWith("batch matrix 640: covariance entry (A8, A2)"), nan.getMessage());
     }
+    /**
+     * A rank-deficient Σ (the sample covariance of 40 assets from 12 returns: rank 11) names the first asset that is
+     * a combination of those before it, #12, whatever the sign rounding gives the later pivots: the factorisation
+     * stops at the first non-positive one, which a review found two assets further on (and a user who removed it met
+     * the same error again).
+     */
+    @Test
+    void aRankDeficientMatrixNamesTheFirstDependentAsset() {
+        int n = 40;
+        int t = 12;
+        for (long seed = 1; seed <= 20; seed++) {
+            java.util.Random rnd = new java.util.Random(seed);
+            double[] x = new double[t * n];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextGaussian();
+            }
+            double[] v = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double mi = 0;
+                    double mj = 0;
+                    for (int r = 0; r < t; r++) {
+                        mi += x[r * n + i] / t;
+                        mj += x[r * n + j] / t;
+                    }
+                    double c = 0;
+                    for (int r = 0; r < t; r++) {
+                        c += (x[r * n + i] - mi) * (x[r * n + j] - mj);
+                    }
+                    v[i * n + j] = c / (t - 1);
+                }
+            }
+            for (int i = 0; i < n; i++) { /* exactly symmetric */
+                for (int j = 0; j < i; j++) {
+                    v[i * n + j] = v[j * n + i];
+                }
+            }
+            CovarianceMatrix m = CovarianceMatrix.of(n, v);
+            io.equirisk.error.NotPositiveDefiniteException e = assertThrows(
+                    io.equirisk.error.NotPositiveDefiniteException.class, m::requirePositiveDefinite);
+            assertTrue(e.asset() == t - 1, "seed " + seed + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains("(#12)") || e.getMessage().contains("(12)"), e.getMessage());
+        }
+    }
 }

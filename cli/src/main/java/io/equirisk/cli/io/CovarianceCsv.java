@@ -59,12 +59,19 @@ public final class CovarianceCsv {
         /* a column of names makes the rows one cell longer than the matrix is tall: some name that is text, or a
            header with a corner cell above it (numeric tickers); one bad cell in the first column of an N × N block
            is not a column of names, and is named below as the bad cell it is */
-        boolean rowNames = false;
+        int named = 0;
+        for (CsvTable.Row r : data) {
+            named += Cells.isNumeric(r.cell(0)) ? 0 : 1;
+        }
+        boolean rowNames;
         if (width == data.size() + 1) {
+            boolean trailing = true; /* a separator ending every line leaves a last column of blanks, not names */
             for (CsvTable.Row r : data) {
-                rowNames |= !Cells.isNumeric(r.cell(0));
+                trailing &= r.isEmpty(r.size() - 1);
             }
-            rowNames |= header && first.size() == width;
+            rowNames = named > 0 || header && first.size() == width && !trailing;
+        } else { /* square without them: names only if every row has one; otherwise (not square) for the message */
+            rowNames = width == data.size() ? named == data.size() : named > 0;
         }
         for (CsvTable.Row r : data) {
             if (r.size() != width) {
@@ -81,7 +88,9 @@ public final class CovarianceCsv {
                 lastEmpty &= r.cell(width - 1).isEmpty();
             }
             throw new DimensionMismatchException(table.file() + ": covariance matrix is not square: " + n + " rows × "
-                    + cols + " columns" + (rowNames ? " (after the column of names)" : "") + (lastEmpty ? "; the "
+                    + cols + " columns" + (rowNames ? " (after the column of names)" : "") + (rowNames && n > 2 * cols
+                    && DateColumn.isDate(data.get(0).cell(0)) ? "; its rows are dated, as a series of prices or "
+                    + "returns is: give it with --prices or --returns" : "") + (lastEmpty ? "; the "
                     + "last column is empty on every row: remove the separator that ends each line" : ""));
         }
         List<String> names = null;
