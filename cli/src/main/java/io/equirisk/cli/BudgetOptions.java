@@ -27,7 +27,15 @@ final class BudgetOptions {
      */
     RiskBudgets load(List<String> assets, double tolerance) {
         if (file == null) {
-            return RiskBudgets.equal(assets.size()).requireAboveTolerance(tolerance, assets);
+            RiskBudgets equal = RiskBudgets.equal(assets.size());
+            if (equal.get(0) <= tolerance) { /* no asset is special: the remedy is the tolerance */
+                throw new InvalidBudgetException("equal budgets of " + assets.size() + " assets are 1/"
+                        + assets.size() + " = " + String.format(java.util.Locale.ROOT, "%.3g", equal.get(0))
+                        + ", not above --tol " + ReportOutput.tolerance(tolerance) + ", so the test max|RC − b| ≤ "
+                        + "tol would not pin any of them; use --tol " + String.format(java.util.Locale.ROOT,
+                        "%.0e", equal.get(0) / 10) + " or less");
+            }
+            return equal;
         }
         double[] b = BudgetsCsv.read(file, assets);
         try {

@@ -67,6 +67,10 @@ final class ReportOutput {
      * @param inputs the input files, nulls for options not given
      */
     static void checkOutputs(Path output, Path chart, Path... inputs) {
+        if (chart != null && isStdout(chart)) {
+            throw new InvalidInputException("--chart writes an HTML page to a file; give it a file name, not "
+                    + chart);
+        }
         checkOutput(output, "--output");
         checkOutput(chart, "--chart");
         for (Path input : inputs) {

@@ -12,8 +12,8 @@ final class SolverChoice {
     String solver;
 
     @Option(names = "--tol", paramLabel = "TOL", defaultValue = "1e-10",
-            description = "Stop when max |RC_i − b_i| ≤ TOL (risk contributions as shares), 1e-15 to 1e-2. "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "Stop when max |RC_i − b_i| ≤ TOL (risk contributions as shares), 1e-15 to 1e-2, and "
+                    + "below every positive budget (1/N with equal budgets). Default: ${DEFAULT-VALUE}.")
     double tolerance;
 
     @Option(names = "--max-iter", paramLabel = "N", defaultValue = "10000",

@@ -171,4 +171,52 @@ class NamesAndBudgetsTest {
         assertTrue(ewma.err().contains("weighs only the newest") && ewma.err().contains("numerically singular"),
                 ewma.err());
     }
+    /**
+     * The layouts of a covariance a last review tried: a bad first cell is named (it had been read as a header, and
+     * the smaller block solved with numbers for names); rows named SPY, 7203, 6758 without a header; pandas' blank
+     * corner above numeric tickers; a file missing its last row; an integer matrix. And equal budgets above a loose
+     * tolerance are refused as what they are, and a chart is a file.
+     */
+    @Test
+    void covarianceLayoutsAreReadOneWayEach() {
+        String block = "0.04,0.006,0.002\n0.006,0.09,0.003\n0.002,0.003,0.01\n";
+        Cli.Result ref = Cli.run("solve", "--cov", Cli.write(dir, "ref.csv", "#REF!" + block.substring(4)).toString());
+        assertEquals(Main.EXIT_USAGE, ref.code(), ref.toString());
+        assertTrue(ref.err().contains("line 1, column 1: covariance entry '#REF!' is not a number"), ref.err());
+        String[] rows = block.split("\n");
+        Cli.Result tokyo = Cli.run("solve", "--cov", Cli.write(dir, "tokyo.csv", "SPY," + rows[0] + "\n7203,"
+                + rows[1] + "\n6758," + rows[2] + "\n").toString(), "--format", "csv");
+        assertEquals(List.of("SPY", "7203", "6758"), column(tokyo.out(), 0), tokyo.toString());
+        Cli.Result pandas = Cli.run("solve", "--cov", Cli.write(dir, "pandas.csv", ",7203,6758,9984\n7203," + rows[0]
+                + "\n6758," + rows[1] + "\n9984," + rows[2] + "\n").toString(), "--format", "csv");
+        assertEquals(List.of("7203", "6758", "9984"), column(pandas.out(), 0), pandas.toString());
+        Cli.Result shortFile = Cli.run("solve", "--cov", Cli.write(dir, "short.csv", "a,b,c\n" + rows[0] + "\n"
+                + rows[1] + "\n").toString());
+        assertTrue(shortFile.err().contains("not square: 2 rows × 3 columns"), shortFile.err());
+        Cli.Result identity = Cli.run("solve", "--cov", Cli.write(dir, "id.csv", "1,0,0\n0,1,0\n0,0,1\n").toString(),
+                "--format", "csv");
+        assertEquals(0, identity.code(), identity.toString());
+        Path returns = Cli.write(dir, "ret.csv", "#VALUE!,0.0082,0.0033\n0.001,0.002,-0.003\n-0.002,0.001,0.004\n"
+                + "0.003,-0.001,0.002\n0.0015,0.003,-0.001\n");
+        Cli.Result bad = Cli.run("solve", "--returns", returns.toString());
+        assertEquals(Main.EXIT_USAGE, bad.code(), "a bad cell above returns is neither a header nor a label: " + bad);
+        assertTrue(bad.err().contains("line 1, column 1") && bad.err().contains("'#VALUE!' is not a number"),
+                bad.err());
+        StringBuilder wide = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            for (int j = 0; j < 150; j++) {
+                wide.append(j > 0 ? "," : "").append(i == j ? "0.04" : "0.001");
+            }
+            wide.append('\n');
+        }
+        Cli.Result loose = Cli.run("solve", "--cov", Cli.write(dir, "c150.csv", wide.toString()).toString(), "--tol",
+                "0.01");
+        assertEquals(Main.EXIT_USAGE, loose.code(), loose.toString());
+        assertTrue(loose.err().contains("equal budgets of 150 assets are 1/150 = 0.00667, not above --tol 0.01")
+                && loose.err().contains("use --tol 7e-04 or less"), loose.err());
+        Cli.Result chart = Cli.run("solve", "--cov", Cli.write(dir, "c.csv", "A,B\n0.04,0.01\n0.01,0.09\n")
+                .toString(), "--chart", "-");
+        assertEquals(Main.EXIT_USAGE, chart.code(), chart.toString());
+        assertTrue(chart.err().contains("--chart writes an HTML page to a file"), chart.err());
+    }
 }

@@ -27,29 +27,54 @@ public final class CovarianceCsv {
     }
 
     /**
-     * Whether every cell is a whole number, optionally signed, or not a number at all (NA, INF): names (7203, -1, NA)
-     * rather than a row of covariances, which would hold fractions and no missing marks.
+     * Whether the rows' first cells are the header's names from {@code from} (1 after a corner, as pandas writes;
+     * 0 without one): numeric tickers naming the rows.
      */
-    private static boolean namesOnly(CsvTable.Row row) {
-        for (int j = 0; j < row.size(); j++) {
-            String cell = row.cell(j);
-            String digits = cell.startsWith("-") || cell.startsWith("+") ? cell.substring(1) : cell;
-            if (Cells.isNumber(cell) && !digits.chars().allMatch(c -> c >= '0' && c <= '9') || cell.isEmpty()) {
+    private static boolean namesMatch(CsvTable.Row header, int from, List<CsvTable.Row> data) {
+        if (from < 0 || from > 1 || header.size() - from != data.size()) {
+            return false;
+        }
+        for (int i = 0; i < data.size(); i++) {
+            if (!data.get(i).cell(0).equals(header.cell(i + from))) {
                 return false;
             }
         }
         return true;
     }
 
+    /**
+     * Whether the rows below {@code first} are N rows of N cells under N names, or of N + 1 cells (a column of names)
+     * under N names or under a corner and N names.
+     */
+    private static boolean squareBelow(CsvTable.Row first, List<CsvTable.Row> all) {
+        int rows = all.size() - 1;
+        int width = all.get(1).size();
+        for (CsvTable.Row r : all.subList(1, all.size())) {
+            if (r.size() != width) {
+                return false;
+            }
+        }
+        /* a corner is blank or a word (pandas' "", an index name): a number there is a row of an integer matrix */
+        boolean corner = first.size() == rows + 1 && (first.isEmpty(0) || !Cells.isNumeric(first.cell(0)));
+        boolean plain = width == rows && first.size() == rows;
+        boolean named = width == rows + 1 && (first.size() == rows || corner);
+        for (int j = corner ? 1 : 0; j < first.size(); j++) {
+            if (first.isEmpty(j)) {
+                return false; /* only the corner may be blank */
+            }
+        }
+        return plain || named;
+    }
+
     public static CovarianceMatrix read(CsvTable table) {
         List<CsvTable.Row> all = table.rows();
         CsvTable.Row first = all.get(0);
-        // a header of numeric names (tickers such as 7203, or NA and INF, which read as marks) is the one reading of
-        // N + 1 rows of N cells; fractional names are not told from a stray row of covariances, and stay an error.
-        // A first name of text above a number (SPY, 7203, … written by 'cov') is a header too.
-        boolean header = SeriesCsv.isHeader(first) || SeriesCsv.namesTheDateColumn(first, all)
-                || (all.size() == first.size() + 1 && all.size() >= 2 && all.get(1).size() == first.size()
-                && namesOnly(first));
+        // a first row of names that read as numbers or marks (SPY beside 7203, as 'cov' writes them; NA, INF; a
+        // blank corner above a column of names, as pandas writes it) is a header where the rows below then form the
+        // square block, with or without a column of names; a fraction in it makes it a row of covariances (a bad
+        // first cell such as #REF! above an N × N block is named as the bad cell it is, not read as a header)
+        boolean header = SeriesCsv.isHeader(first) || all.size() >= 2 && SeriesCsv.tickersOnly(first, 0)
+                && squareBelow(first, all);
         List<CsvTable.Row> data = header ? all.subList(1, all.size()) : all;
         if (data.isEmpty()) {
             throw new DataFormatException(table.file() + ": has a header row (line " + first.line()
@@ -69,7 +94,7 @@ public final class CovarianceCsv {
             for (CsvTable.Row r : data) {
                 trailing &= r.isEmpty(r.size() - 1);
             }
-            rowNames = named > 0 || header && first.size() == width && !trailing;
+            rowNames = named > 0 || header && !trailing && namesMatch(first, first.size() - (width - 1), data);
         } else { /* square without them: names only if every row has one; otherwise (not square) for the message */
             rowNames = width == data.size() ? named == data.size() : named > 0;
         }

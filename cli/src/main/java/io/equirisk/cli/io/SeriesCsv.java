@@ -374,7 +374,28 @@ public final class SeriesCsv {
         }
         String below = all.get(1).cell(0);
         return !DateColumn.isDate(cell) && (DateColumn.isDate(below)
-                || !Cells.isNumeric(cell) && Cells.isNumber(below) && all.get(1).size() == first.size());
+                || !Cells.isNumeric(cell) && Cells.isNumber(below) && all.get(1).size() == first.size()
+                && tickersOnly(first, 1));
+    }
+
+    /**
+     * Whether the cells from {@code from} on could be asset names: text, or whole numbers (tickers such as 7203);
+     * a fraction is a price or a return, so a row with one is data (a first row "#VALUE!,0.0082,0.0033" is a bad
+     * cell above returns, not a header).
+     */
+    static boolean tickersOnly(CsvTable.Row row, int from) {
+        for (int j = from; j < row.size(); j++) {
+            if (isFraction(row.cell(j))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A number that is not a whole one (0.0082, 1e-3): a price or a return, never a ticker. */
+    private static boolean isFraction(String cell) {
+        String digits = cell.startsWith("-") || cell.startsWith("+") ? cell.substring(1) : cell;
+        return Cells.isNumber(cell) && !digits.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     private static boolean hasLabelColumn(CsvTable.Row header, List<CsvTable.Row> data) {
@@ -385,10 +406,17 @@ public final class SeriesCsv {
                 && LABEL_HEADERS.contains(header.cell(0).toLowerCase(Locale.ROOT))) {
             return true;
         }
+        int text = 0;
+        int fractions = 0;
         for (CsvTable.Row r : data) {
-            if (r.size() > 0 && !Cells.isNumeric(r.cell(0))) {
-                return true;
-            }
+            String cell = r.size() > 0 ? r.cell(0) : "";
+            text += Cells.isNumeric(cell) ? 0 : 1;
+            fractions += isFraction(cell) ? 1 : 0;
+        }
+        /* text among the first cells makes them labels, unless most are fractions: prices or returns of an asset,
+           with a bad cell (#VALUE!) that the reading below names, not a column of labels that hid the asset */
+        if (text > 0 && fractions * 2 <= data.size()) {
+            return true;
         }
         if (header != null && !Cells.isNumeric(header.cell(0)) && eightDigitDates(data)) {
             return true; /* a text header (trade_date, caldt, Code) over yyyymmdd dates: whatever their order */
