@@ -84,32 +84,7 @@ class CovarianceMatrixValidationTest {
         int n = 40;
         int t = 12;
         for (long seed = 1; seed <= 20; seed++) {
-            java.util.Random rnd = new java.util.Random(seed);
-            double[] x = new double[t * n];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rnd.nextGaussian();
-            }
-            double[] v = new double[n * n];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    double mi = 0;
-                    double mj = 0;
-                    for (int r = 0; r < t; r++) {
-                        mi += x[r * n + i] / t;
-                        mj += x[r * n + j] / t;
-                    }
-                    double c = 0;
-                    for (int r = 0; r < t; r++) {
-                        c += (x[r * n + i] - mi) * (x[r * n + j] - mj);
-                    }
-                    v[i * n + j] = c / (t - 1);
-                }
-            }
-            for (int i = 0; i < n; i++) { /* exactly symmetric */
-                for (int j = 0; j < i; j++) {
-                    v[i * n + j] = v[j * n + i];
-                }
-            }
+            double[] v = io.equirisk.testing.RandomCovariances.sampleOfFewReturns(n, t, seed);
             CovarianceMatrix m = CovarianceMatrix.of(n, v);
             io.equirisk.error.NotPositiveDefiniteException e = assertThrows(
                     io.equirisk.error.NotPositiveDefiniteException.class, m::requirePositiveDefinite);

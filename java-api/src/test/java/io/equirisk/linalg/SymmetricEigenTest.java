@@ -156,28 +156,8 @@ class SymmetricEigenTest {
         for (int[] shape : new int[][] {{100, 20}, {200, 50}, {150, 3}}) {
             int n = shape[0];
             int t = shape[1];
-            Random rnd = new Random(n + t);
-            double[] x = new double[t * n];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rnd.nextGaussian();
-            }
-            double[] a = new double[n * n];
+            double[] a = io.equirisk.testing.RandomCovariances.sampleOfFewReturns(n, t, n + t);
             double[] sd = new double[n];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    double mi = 0;
-                    double mj = 0;
-                    for (int r = 0; r < t; r++) {
-                        mi += x[r * n + i] / t;
-                        mj += x[r * n + j] / t;
-                    }
-                    double c = 0;
-                    for (int r = 0; r < t; r++) {
-                        c += (x[r * n + i] - mi) * (x[r * n + j] - mj);
-                    }
-                    a[i * n + j] = c;
-                }
-            }
             for (int i = 0; i < n; i++) {
                 sd[i] = Math.sqrt(a[i * n + i]);
             }

@@ -14,6 +14,39 @@ public final class RandomCovariances {
     }
 
     /**
+     * The sample covariance (divided by t − 1, exactly symmetric) of t independent standard normal returns of n
+     * assets: with t ≤ n, of rank t − 1, the matrix the repairs and the positive-definiteness check meet when a
+     * history is shorter than the universe is wide.
+     *
+     * @return n² values, row-major
+     */
+    public static double[] sampleOfFewReturns(int n, int t, long seed) {
+        Random rnd = new Random(seed);
+        double[] x = new double[t * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextGaussian();
+        }
+        double[] mean = new double[n];
+        for (int r = 0; r < t; r++) {
+            for (int j = 0; j < n; j++) {
+                mean[j] += x[r * n + j] / t;
+            }
+        }
+        double[] s = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                double c = 0;
+                for (int r = 0; r < t; r++) {
+                    c += (x[r * n + i] - mean[i]) * (x[r * n + j] - mean[j]);
+                }
+                s[i * n + j] = c / (t - 1);
+                s[j * n + i] = s[i * n + j];
+            }
+        }
+        return s;
+    }
+
+    /**
      * k-factor model: Σ = D (B Bᵀ + diag(ψ)) D rescaled to vols spread in [volLo, volHi], loadings mostly positive
      * (a market factor) with sector factors of both signs.
      */
