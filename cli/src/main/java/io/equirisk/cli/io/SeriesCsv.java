@@ -364,7 +364,7 @@ public final class SeriesCsv {
      * (date, time, …) or is text above a calendar date, or is text above a number, where there is no date column
      * and the first cell names an asset (SPY above 431.2): the numbers are then asset names (7203, 6758 on Tokyo).
      */
-    static boolean namesTheDateColumn(CsvTable.Row first, List<CsvTable.Row> all) {
+    private static boolean namesTheDateColumn(CsvTable.Row first, List<CsvTable.Row> all) {
         if (first.size() < 2 || all.size() < 2 || Cells.isNumber(first.cell(0)) || Cells.isInfinite(first.cell(0))) {
             return false;
         }
