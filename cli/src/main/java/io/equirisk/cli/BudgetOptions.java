@@ -22,6 +22,50 @@ final class BudgetOptions {
     boolean normalize;
 
     /**
+     * The budgets of the assets Σ holds when {@code --missing drop-assets} left some of the file's assets out: a
+     * budgets file still names (or lists) every asset of the file, as it would without the option, and the kept
+     * assets' budgets are rescaled to sum to 1, with a note of the share the others held; equal budgets are equal
+     * over the kept assets.
+     *
+     * @param input     Σ and the file's assets
+     * @param tolerance the solver's tolerance, below which no positive budget may be
+     * @param err       where the note goes
+     */
+    RiskBudgets load(CovarianceInput input, double tolerance, java.io.PrintWriter err) {
+        List<String> kept = input.covariance().assets();
+        if (file == null || input.leftOut().isEmpty()) {
+            return load(kept, tolerance);
+        }
+        List<String> all = input.fileAssets();
+        RiskBudgets everyAsset = load(all, Math.ulp(0.0)); /* the tolerance is checked on the rescaled budgets */
+        java.util.Map<String, Integer> column = new java.util.HashMap<>();
+        for (int j = 0; j < all.size(); j++) {
+            column.put(all.get(j), j);
+        }
+        double[] b = new double[kept.size()];
+        double sum = 0;
+        for (int i = 0; i < b.length; i++) {
+            b[i] = everyAsset.get(column.get(kept.get(i)));
+            sum += b[i];
+        }
+        try {
+            if (!(sum > 0)) {
+                throw new InvalidBudgetException("every asset with a positive budget was left out (--missing "
+                        + "drop-assets): " + String.join(", ", input.leftOut().subList(0,
+                        Math.min(20, input.leftOut().size()))) + (input.leftOut().size() > 20 ? " …" : ""));
+            }
+            if (sum < 1 - RiskBudgets.SUM_TOLERANCE) {
+                err.println("equirisk: note: the assets left out held " + TextTable.share(1 - sum) + " of the "
+                        + "risk budget; the " + kept.size() + " kept assets' "
+                        + "budgets are rescaled to sum to 1");
+            }
+            return RiskBudgets.normalized(b).requireAboveTolerance(tolerance, kept);
+        } catch (InvalidInputException e) {
+            throw Errors.inFile(file.toString(), e);
+        }
+    }
+
+    /**
      * Equal budgets, or the budgets file matched to the assets (rescaled to sum to 1 only when asked); every positive
      * budget above the solver's {@code tolerance} ({@link RiskBudgets#requireAboveTolerance}), named.
      */

@@ -25,9 +25,11 @@ import java.util.List;
  * @param source       one line saying where Σ came from, for the summary
  * @param means        each asset's mean return over the dates used (null for a given Σ)
  * @param returns      the returns Σ was estimated from, after --window (null for a given Σ)
+ * @param fileAssets   every asset of the input file, in its order (Σ's own for a given Σ)
+ * @param leftOut      the file's assets left out of Σ by {@code --missing drop-assets}, in the file's order
  */
 record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observations, String source,
-                       double[] means, Returns returns) {
+                       double[] means, Returns returns, List<String> fileAssets, List<String> leftOut) {
 
     /** Σ from the one input given: a covariance file, or estimated from a prices or returns file. */
     static CovarianceInput load(SolveCommand.Source source, EstimationOptions estimation, PrintWriter err,
@@ -72,7 +74,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     static CovarianceInput fromCovarianceFile(Path file) {
         CovarianceMatrix cov = CovarianceCsv.read(file);
         return new CovarianceInput(cov, false, 0, "covariance " + file + " (" + cov.size() + " assets)",
-                null, null);
+                null, null, cov.assets(), List.of());
     }
 
     static CovarianceInput fromSeriesFile(Path file, SeriesCsv.Kind kind, EstimationOptions options,
@@ -93,6 +95,29 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             }
         }
         MissingValuePolicy policy = options.missingPolicy();
+        List<String> fileAssets = returns.assets();
+        List<String> leftOut = List.of();
+        if (options.dropsAssets()) {
+            Returns all = returns;
+            try {
+                returns = all.completeAssets();
+            } catch (InsufficientDataException e) {
+                throw Errors.inFile(file.toString(), new InsufficientDataException(e.getMessage()
+                        + (options.window != null ? " of the --window" : "") + " (--missing drop-assets); use a "
+                        + "shorter --window, or --missing pairwise"));
+            }
+            leftOut = leftOut(all, returns);
+            if (!leftOut.isEmpty() || returns.observations() < all.observations()) {
+                err.println("equirisk: note: " + (leftOut.isEmpty() ? "no asset is" : leftOut.size() + " of "
+                        + all.assetCount() + " assets lack a return on some of the " + returns.observations()
+                        + " dates used and are") + " left out (--missing drop-assets)"
+                        + (all.observations() > returns.observations() ? "; " + (all.observations()
+                        - returns.observations()) + " dates without any return are dropped" : "")
+                        + (leftOut.isEmpty() ? "" : ": " + String.join(", ", leftOut.subList(0,
+                        Math.min(200, leftOut.size()))) + (leftOut.size() > 200 ? " and " + (leftOut.size() - 200)
+                        + " more" : "")));
+            }
+        }
         if (policy == MissingValuePolicy.REJECT) {
             requireComplete(file, kind, returns);
         }
@@ -103,7 +128,8 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             err.println("equirisk: note: " + dropped + " of " + returns.observations() + " returns lack a value for "
                     + "some asset and are dropped: the estimate uses " + observations + ", " + used.get(0) + " … "
                     + used.get(used.size() - 1) + RollingCommand.costliest(returns, dropped)
-                    + " (or keep every asset's own dates with --missing pairwise)");
+                    + " (or keep every asset's own dates with --missing pairwise, or the dates and only the "
+                    + "assets with a return on each with --missing drop-assets)");
         }
         CovarianceEstimator estimator = CovarianceEstimators.parse(options.estimator);
         if (estimator.name().equals("sample") && observations <= returns.assetCount()
@@ -130,8 +156,16 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 : observations + " returns" + (policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS
                 && observations < returns.observations() ? " (of " + returns.observations()
                 + "; incomplete dates dropped)" : ""))
-                + " × " + cov.size() + " assets, " + estimator.name() + " covariance";
-        return new CovarianceInput(cov, true, observations, source, means(returns, policy), returns);
+                + " × " + cov.size() + " assets" + (leftOut.isEmpty() ? "" : " (" + leftOut.size() + " of "
+                + fileAssets.size() + " left out: a return missing)") + ", " + estimator.name() + " covariance";
+        return new CovarianceInput(cov, true, observations, source, means(returns, policy), returns, fileAssets,
+                leftOut);
+    }
+
+    /** The assets of {@code all} that {@code kept} does not hold, in their order. */
+    private static List<String> leftOut(Returns all, Returns kept) {
+        java.util.Set<String> in = java.util.Set.copyOf(kept.assets());
+        return all.assets().stream().filter(a -> !in.contains(a)).toList();
     }
 
     /**
@@ -393,7 +427,9 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                     : empty.size() + " assets have") + " fewer than the 2 returns needed in the data used"
                     + (empty.size() == 1 ? "" : ": " + String.join(", ", empty.subList(0, shown))
                     + (shown < empty.size() ? " and " + (empty.size() - shown) + " more" : ""))
-                    + "; remove " + (empty.size() == 1 ? "the column" : "those columns"));
+                    + "; remove " + (empty.size() == 1 ? "the column" : "those columns") + (policy
+                    == MissingValuePolicy.DROP_INCOMPLETE_ROWS && t >= 2 ? " (or leave out every asset without a "
+                    + "return on each date with --missing drop-assets)" : ""));
         }
         if (policy == MissingValuePolicy.PAIRWISE) {
             int min = Integer.MAX_VALUE;
@@ -412,7 +448,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             throw new InsufficientDataException(file + ": only " + complete + " date" + (complete == 1 ? "" : "s")
                     + " have a return for every asset (--missing drop); asset " + assets.get(late)
                     + " starts latest (" + r.dates().get(first[late]) + "); use --missing pairwise, a later start, "
-                    + "or remove assets with short or gappy histories");
+                    + "or leave out assets with short or gappy histories (--missing drop-assets)");
         }
         return policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS ? complete : t;
     }

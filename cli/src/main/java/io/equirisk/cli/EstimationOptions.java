@@ -18,9 +18,11 @@ final class EstimationOptions {
                     + "Default: ${DEFAULT-VALUE}."})
     String estimator;
 
-    @Option(names = "--missing", paramLabel = "drop|pairwise|reject", defaultValue = "drop",
+    @Option(names = "--missing", paramLabel = "drop|drop-assets|pairwise|reject", defaultValue = "drop",
             description = {"Missing values (empty, NaN, NA cells): drop = keep only dates where every asset has a "
-                    + "return; pairwise = estimate each pair from the dates both have, then repair to positive "
+                    + "return; drop-assets = keep every date and only the assets with a return on each (after "
+                    + "--window: late listings and delisted assets are left out, named; dates on which no asset has "
+                    + "a return are dropped; named budgets of the others are rescaled to sum to 1); pairwise = estimate each pair from the dates both have, then repair to positive "
                     + "definite (uses all data of ragged histories; sample and EWMA only); reject = fail naming "
                     + "the first missing cell. "
                     + "Default: ${DEFAULT-VALUE}."})
@@ -35,11 +37,17 @@ final class EstimationOptions {
 
     MissingValuePolicy missingPolicy() {
         return switch (missing.trim().toLowerCase(Locale.ROOT)) {
-            case "drop" -> MissingValuePolicy.DROP_INCOMPLETE_ROWS;
+            case "drop", "drop-assets" -> MissingValuePolicy.DROP_INCOMPLETE_ROWS; /* drop-assets: none left */
             case "pairwise" -> MissingValuePolicy.PAIRWISE;
             case "reject" -> MissingValuePolicy.REJECT;
-            default -> throw new InvalidInputException("--missing must be drop, pairwise or reject, got '" + missing
-                    + "'");
+            default -> throw new InvalidInputException("--missing must be drop, drop-assets, pairwise or reject, got '"
+                    + missing + "'");
         };
+    }
+
+    /** {@code --missing drop-assets}: the assets lacking a return in the window are left out (not the dates). */
+    boolean dropsAssets() {
+        missingPolicy(); /* an unknown value is reported as such first */
+        return missing.trim().equalsIgnoreCase("drop-assets");
     }
 }

@@ -304,7 +304,7 @@ final class ScenariosCommand implements Runnable {
                         distribution);
             }
             ScenarioSet set = new ScenarioSet(drawFrom, seed, first, scenarios, rows);
-            RiskBudgets budgets = budgetOptions.load(sigma.assets(), solving.tolerance);
+            RiskBudgets budgets = budgetOptions.load(input, solving.tolerance, err);
             progress.update("solving " + scenarios + " scenarios of " + rows + " returns × " + n + " assets");
             BatchSolution solution;
             double[] firstDraws;

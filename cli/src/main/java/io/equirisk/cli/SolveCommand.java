@@ -145,7 +145,7 @@ final class SolveCommand implements Runnable {
                         + "give --periods-per-year (252 for a covariance of daily returns, 12 monthly, 1 annual)");
             }
             CovarianceMatrix cov = input.covariance();
-            RiskBudgets budgets = budgetOptions.load(cov.assets(), solving.tolerance);
+            RiskBudgets budgets = budgetOptions.load(input, solving.tolerance, err);
             progress.update("checking the covariance matrix is positive definite");
             try {
                 cov.requirePositiveDefinite();
@@ -256,6 +256,9 @@ final class SolveCommand implements Runnable {
         }
         j.field("backend", r.backendName()).field("backend_reason", r.backendReason())
                 .field("input", r.input().source());
+        j.name("left_out").beginArray(); /* --missing drop-assets: the file's assets without weight */
+        r.input().leftOut().forEach(j::value);
+        j.endArray();
         if (r.volTarget() != null) {
             j.field("target_volatility", r.volTarget()).field("leverage", r.leverage());
         }
@@ -318,6 +321,12 @@ final class SolveCommand implements Runnable {
         t.print(out);
         out.println();
         out.println("input:            " + r.input().source());
+        List<String> left = r.input().leftOut();
+        if (!left.isEmpty()) {
+            out.println("left out:         " + left.size() + " assets without a return on every date used (--missing "
+                    + "drop-assets): " + String.join(", ", left.subList(0, Math.min(10, left.size())))
+                    + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
+        }
         out.println("converged:        " + (res.converged() ? "yes" : "NO") + " (residual max|RC − b| = "
                 + String.format(Locale.ROOT, "%.2e", res.residual()) + ", tolerance "
                 + ReportOutput.tolerance(r.tolerance()) + ")");

@@ -318,6 +318,66 @@ public final class Returns {
     }
 
     /**
+     * The assets with a return on every date on which some asset has one: the other way round from
+     * {@link #completeRows()}, which keeps every asset and drops dates. For a ragged history (late listings, delisted
+     * assets) over a recent window this keeps the dates and leaves out the assets that do not cover them. Dates on
+     * which no asset has a return (an empty row, a holiday) are dropped first, or they would leave out every asset.
+     *
+     * @return this object when no value is missing, else new returns of the complete assets (values copied), in their
+     *         order, over the dates on which some asset has a return
+     * @throws InsufficientDataException when no asset has a return on every such date (or there is none)
+     */
+    public Returns completeAssets() {
+        if (!hasMissing()) {
+            return this;
+        }
+        boolean[] anyOnRow = new boolean[rows];
+        int kept = 0;
+        for (int t = 0; t < rows; t++) {
+            for (int j = 0; j < cols && !anyOnRow[t]; j++) {
+                anyOnRow[t] = !Double.isNaN(values[t * cols + j]);
+            }
+            kept += anyOnRow[t] ? 1 : 0;
+        }
+        boolean[] complete = new boolean[cols];
+        int members = 0;
+        for (int j = 0; j < cols; j++) {
+            boolean ok = kept > 0;
+            for (int t = 0; t < rows && ok; t++) {
+                ok = !anyOnRow[t] || !Double.isNaN(values[t * cols + j]);
+            }
+            complete[j] = ok;
+            members += ok ? 1 : 0;
+        }
+        if (members == 0) {
+            throw new InsufficientDataException("no asset has a return on every one of the " + kept + " dates on "
+                    + "which some asset has one");
+        }
+        double[] v = new double[kept * members];
+        List<String> names = new ArrayList<>(members);
+        List<String> d = new ArrayList<>(kept);
+        for (int j = 0; j < cols; j++) {
+            if (complete[j]) {
+                names.add(assets.get(j));
+            }
+        }
+        int k = 0;
+        for (int t = 0; t < rows; t++) {
+            if (anyOnRow[t]) {
+                d.add(dates.get(t));
+                int c = 0;
+                for (int j = 0; j < cols; j++) {
+                    if (complete[j]) {
+                        v[k * members + c++] = values[t * cols + j];
+                    }
+                }
+                k++;
+            }
+        }
+        return new Returns(kept, members, v, List.copyOf(names), List.copyOf(d));
+    }
+
+    /**
      * The last {@code window} rows (all rows if fewer).
      *
      * @param window the number of rows, at least 1

@@ -1,0 +1,169 @@
+package io.equirisk.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code --missing drop-assets}: a ragged history (late listings, delistings, gaps) over a window keeps its dates and
+ * leaves out the assets that do not cover them. Checked against the same command on a file written without those
+ * columns, which is what a user does by hand without the option.
+ */
+class DropAssetsTest {
+    private static final String[] NAMES = {"OLD", "LATE_IN", "GAPPY", "GONE", "LATE_OUT", "BOND"};
+    private static final int DATES = 200;
+    private static final int WINDOW = 120;
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Dated prices: OLD and BOND on every date; LATE_IN lists before the window (row 40), LATE_OUT inside it (row
+     * 150), GONE is delisted inside it (after row 160), GAPPY misses one price inside it (row 170). With
+     * {@code only}, just those columns.
+     */
+    private Path prices(String name, List<String> only) {
+        java.util.Random rnd = new java.util.Random(11);
+        double[] p = {100, 50, 20, 80, 10, 100};
+        StringBuilder sb = new StringBuilder("date");
+        for (String a : NAMES) {
+            if (only == null || only.contains(a)) {
+                sb.append(',').append(a);
+            }
+        }
+        sb.append('\n');
+        java.time.LocalDate d = java.time.LocalDate.of(2021, 1, 4);
+        for (int t = 0; t < DATES; t++, d = d.plusDays(d.getDayOfWeek() == java.time.DayOfWeek.FRIDAY ? 3 : 1)) {
+            sb.append(d);
+            for (int j = 0; j < NAMES.length; j++) {
+                p[j] *= Math.exp(0.004 * (j + 1) * rnd.nextGaussian() + 0.002 * rnd.nextGaussian());
+                boolean present = switch (NAMES[j]) {
+                    case "LATE_IN" -> t >= 40;
+                    case "LATE_OUT" -> t >= 150;
+                    case "GONE" -> t <= 160;
+                    case "GAPPY" -> t != 170;
+                    default -> true;
+                };
+                if (only == null || only.contains(NAMES[j])) {
+                    sb.append(',').append(present ? Double.toString(p[j]) : "");
+                }
+            }
+            sb.append('\n');
+        }
+        return Cli.write(dir, name, sb.toString());
+    }
+
+    private static final List<String> KEPT = List.of("OLD", "LATE_IN", "BOND");
+
+    @Test
+    void theAssetsWithoutAReturnOnEveryDateOfTheWindowAreLeftOutAndTheRestSolvedAsIfAlone() {
+        Path ragged = prices("ragged.csv", null);
+        Path reduced = prices("reduced.csv", KEPT);
+        Cli.Result r = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
+                "drop-assets", "--format", "csv");
+        assertEquals(0, r.code(), r.toString());
+        Cli.Result byHand = Cli.run("solve", "--prices", reduced.toString(), "--window", "" + WINDOW, "--format",
+                "csv");
+        assertEquals(0, byHand.code(), byHand.toString());
+        assertEquals(byHand.out(), r.out(), "the same weights as the file without those columns, to the bit");
+        assertTrue(r.err().contains("3 of 6 assets lack a return on some of the 120 dates used and are left out "
+                + "(--missing drop-assets): GAPPY, GONE, LATE_OUT"), r.err());
+
+        Cli.Result json = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
+                "drop-assets", "--format", "json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(json.out());
+        assertEquals(List.of("GAPPY", "GONE", "LATE_OUT"), doc.get("left_out"));
+        assertEquals(3, ((List<?>) doc.get("assets")).size());
+        Cli.Result table = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
+                "drop-assets");
+        assertTrue(table.out().contains("left out:         3 assets without a return on every date used"),
+                table.out());
+        assertTrue(table.out().contains("× 3 assets (3 of 6 left out: a return missing)"), table.out());
+    }
+
+    @Test
+    void withoutTheOptionTheDatesGoAndTheHintNamesIt() {
+        Path ragged = prices("ragged.csv", null);
+        Cli.Result r = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW);
+        assertEquals(0, r.code(), r.toString()); /* on the few dates every asset has a return */
+        Cli.Result json = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW, "--format", "json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(json.out());
+        assertEquals(List.of(), doc.get("left_out"), "nothing is left out under --missing drop");
+        assertTrue(r.err().contains("--missing drop-assets"), r.err());
+    }
+
+    @Test
+    void namedBudgetsOfTheFileAreRescaledOverTheKeptAssets() {
+        Path ragged = prices("ragged.csv", null);
+        Path reduced = prices("reduced.csv", KEPT);
+        Path all = Cli.write(dir, "all.csv", "asset,budget\nOLD,0.2\nLATE_IN,0.1\nGAPPY,0.2\nGONE,0.1\n"
+                + "LATE_OUT,0.2\nBOND,0.2\n");
+        Path kept = Cli.write(dir, "kept.csv", "asset,budget\nOLD,0.4\nLATE_IN,0.2\nBOND,0.4\n");
+        Cli.Result r = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
+                "drop-assets", "--budgets", all.toString(), "--format", "csv");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("the assets left out held 50.00% of the risk budget; the 3 kept assets' budgets "
+                + "are rescaled to sum to 1"), r.err());
+        Cli.Result byHand = Cli.run("solve", "--prices", reduced.toString(), "--window", "" + WINDOW, "--budgets",
+                kept.toString(), "--format", "csv");
+        assertEquals(0, byHand.code(), byHand.toString());
+        List<String> got = r.out().lines().toList();
+        List<String> want = byHand.out().lines().toList();
+        assertEquals(want.size(), got.size());
+        for (int i = 1; i < got.size(); i++) {
+            String[] g = got.get(i).split(",");
+            String[] w = want.get(i).split(",");
+            assertEquals(w[0], g[0]);
+            for (int c = 1; c < 3; c++) { /* the rescaled 0.2/0.5 may differ from 0.4 in the last bit */
+                double a = Double.parseDouble(g[c]);
+                double b = Double.parseDouble(w[c]);
+                assertEquals(b, a, 1e-12 * Math.abs(b), "row " + i + " column " + c);
+            }
+        }
+    }
+
+    @Test
+    void budgetsOnlyOnLeftOutAssetsAreRefused() {
+        Path ragged = prices("ragged.csv", null);
+        Path gone = Cli.write(dir, "gone.csv", "asset,budget\nOLD,0\nLATE_IN,0\nGAPPY,0.5\nGONE,0.5\n"
+                + "LATE_OUT,0\nBOND,0\n");
+        Cli.Result r = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
+                "drop-assets", "--budgets", gone.toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("every asset with a positive budget was left out (--missing drop-assets)"),
+                r.err());
+    }
+
+    @Test
+    void covWritesTheKeptAssetsMatrix() {
+        Path ragged = prices("ragged.csv", null);
+        Path reduced = prices("reduced.csv", KEPT);
+        Cli.Result r = Cli.run("cov", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
+                "drop-assets", "--estimator", "ledoit-wolf");
+        Cli.Result byHand = Cli.run("cov", "--prices", reduced.toString(), "--window", "" + WINDOW, "--estimator",
+                "ledoit-wolf");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(byHand.out(), r.out(), "the shrinkage target sees only the kept assets");
+    }
+
+    @Test
+    void noCompleteAssetIsAnErrorNamingTheWayOut() {
+        Path staggered = Cli.write(dir, "staggered.csv", "date,A,B\n2021-01-04,1,\n2021-01-05,1.1,\n"
+                + "2021-01-06,1.2,2\n2021-01-07,,2.1\n2021-01-08,,2.2\n");
+        Cli.Result r = Cli.run("solve", "--prices", staggered.toString(), "--missing", "drop-assets");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("no asset has a return on every one of the 4 dates"), r.err());
+        assertTrue(r.err().contains("--missing pairwise"), r.err());
+        Cli.Result cov = Cli.run("solve", "--cov", staggered.toString(), "--missing", "drop-assets");
+        assertEquals(2, cov.code(), cov.toString());
+        assertTrue(cov.err().contains("apply to --prices and --returns"), cov.err());
+    }
+}
