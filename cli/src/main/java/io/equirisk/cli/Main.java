@@ -139,10 +139,22 @@ public final class Main implements Runnable {
             return oneLine(ex.getMessage());
         }
         if (ex instanceof OutOfMemoryError) {
-            return "out of memory; give Java more with EQUIRISK_JAVA_OPTS=-Xmx8g (or a smaller problem)";
+            return outOfMemory(Runtime.getRuntime().maxMemory());
         }
         return "internal error: " + ex.getClass().getName() + (ex.getMessage() == null ? "" : ": "
                 + oneLine(ex.getMessage())) + " (run with --debug for the stack trace)";
+    }
+
+    /**
+     * What to do when the heap ran out: twice the heap this JVM had, in whole GiB (a fixed 8g was less than the
+     * default heap of a 32 GB machine, and six times what a 3000-asset covariance file needs).
+     */
+    static String outOfMemory(long maxHeapBytes) {
+        double gib = maxHeapBytes / (double) (1L << 30);
+        String heap = gib < 1 ? Math.round(maxHeapBytes / (double) (1L << 20)) + " MB"
+                : String.format(java.util.Locale.ROOT, "%.1f GB", gib);
+        return "out of memory (the Java heap is " + heap + "); give Java more with EQUIRISK_JAVA_OPTS=-Xmx"
+                + (long) Math.ceil(2 * gib) + "g (or a smaller problem)";
     }
 
     static String oneLine(String s) {

@@ -76,8 +76,19 @@ class OtherCommandsTest {
                 "--backend", "cpu").redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(Main.EXIT_FAILURE, p.waitFor(), text);
-        assertTrue(text.contains("equirisk: error: out of memory; give Java more with EQUIRISK_JAVA_OPTS"), text);
+        assertTrue(text.contains("equirisk: error: out of memory (the Java heap is "), text);
+        assertTrue(text.contains(" MB); give Java more with EQUIRISK_JAVA_OPTS=-Xmx1g"), text);
         assertTrue(!text.contains("\tat "), "no stack trace: " + text);
+    }
+
+    @Test
+    void theOutOfMemoryHintDoublesTheHeapItRanOutOf() {
+        assertEquals("out of memory (the Java heap is 5.8 GB); give Java more with EQUIRISK_JAVA_OPTS=-Xmx12g (or a "
+                + "smaller problem)", Main.outOfMemory(5_900L << 20));
+        assertEquals("out of memory (the Java heap is 16.0 GB); give Java more with EQUIRISK_JAVA_OPTS=-Xmx32g (or a "
+                + "smaller problem)", Main.outOfMemory(16L << 30));
+        assertTrue(Main.outOfMemory(700L << 20).startsWith("out of memory (the Java heap is 700 MB); give Java more "
+                + "with EQUIRISK_JAVA_OPTS=-Xmx2g"), Main.outOfMemory(700L << 20));
     }
 
     @Test
