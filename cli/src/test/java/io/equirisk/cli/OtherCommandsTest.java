@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -107,6 +108,29 @@ class OtherCommandsTest {
                         + column + ": " + line);
             }
         }
+    }
+
+    @Test
+    void devicesAsJsonSaysTheSameAsTheTable() {
+        Cli.Result table = Cli.run("devices");
+        Cli.Result r = Cli.run("devices", "--format", "json");
+        assertEquals(0, r.code(), r.toString());
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> doc = (java.util.Map<String, Object>) MiniJson.parse(r.out());
+        @SuppressWarnings("unchecked")
+        List<java.util.Map<String, Object>> backends = (List<java.util.Map<String, Object>>) doc.get("backends");
+        java.util.Map<String, Object> cpu = backends.stream().filter(b -> b.get("name").equals("cpu")).findFirst()
+                .orElseThrow();
+        assertEquals(Boolean.TRUE, cpu.get("available"));
+        for (java.util.Map<String, Object> b : backends) {
+            assertTrue(table.out().contains((String) b.get("details")), b + " in\n" + table.out());
+        }
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> auto = (java.util.Map<String, Object>) doc.get("auto");
+        assertTrue(table.out().contains("--backend auto selects: " + auto.get("reason")), r.out());
+        Cli.Result bad = Cli.run("devices", "--format", "csv");
+        assertEquals(Main.EXIT_USAGE, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--format must be table or json, got 'csv'"), bad.err());
     }
 
     @Test
