@@ -84,7 +84,8 @@ final class RollingCommand implements Runnable {
     @Option(names = "--universe", paramLabel = "complete|window", defaultValue = "complete",
             description = {"complete: every window holds every asset, so dates on which any asset lacks a return are "
                     + "dropped. window: each window holds the assets with a return on every one of its dates (late "
-                    + "listings join when they have a full window, delisted assets leave); the others get weight 0 "
+                    + "listings join when they have a full window, delisted assets leave), not all the same (a "
+                    + "stale price or a suspension is left out where it is flat); the others get weight 0 "
                     + "and the members' budgets are rescaled to sum to 1. Default: ${DEFAULT-VALUE}."})
     String universe;
 
@@ -245,12 +246,20 @@ final class RollingCommand implements Runnable {
                 Returns trimmed = fromLastDate(all, true);
                 Returns held = read.held() == null ? trimmed
                         : read.held().rows(all.observations() - trimmed.observations(), all.observations());
-                members = WindowUniverse.of(trimmed, held, window, step);
+                members = WindowUniverse.of(trimmed, held, window, step, kind == CovarianceKind.EWMA);
                 returns = members.returns();
                 dropped = members.dropped();
                 if (dropped > 0) {
                     err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates have no return "
                             + "for any asset and are dropped");
+                }
+                if (members.anyFlat()) {
+                    List<String> flat = members.flatAssets();
+                    err.println("equirisk: note: left out of the windows in which every return is "
+                            + (kind == CovarianceKind.EWMA ? "0 (EWMA is zero-mean)" : "the same") + " (a stale "
+                            + "price, a suspension: variance 0), as if the returns were missing: "
+                            + String.join(", ", flat.subList(0, Math.min(20, flat.size())))
+                            + (flat.size() > 20 ? " and " + (flat.size() - 20) + " more" : ""));
                 }
             } else {
                 Returns complete = all.completeRows();
@@ -302,7 +311,8 @@ final class RollingCommand implements Runnable {
                     }
                     if (!(sum > 0)) {
                         throw new InsufficientDataException(file + ": the window ending " + dates.get(k) + " has no "
-                                + "asset with a positive budget and a return on each of its " + window + " dates");
+                                + "asset with a positive budget and a return on each of its " + window + " dates "
+                                + "(not all the same)");
                     }
                 }
             }
@@ -311,18 +321,28 @@ final class RollingCommand implements Runnable {
             String backendName;
             String reason;
             long start = System.nanoTime();
+            /* a window with a flat non-member: its column has variance 0 there, which the backends' own estimates
+               refuse, so every window is estimated on the host, on its members only (membersCovariance) */
+            CovarianceKind onBackend = members != null && members.anyFlat() ? null : kind;
             try (Equirisk er = early.take()) {
                 backendName = er.backend().name();
                 reason = er.selectionReason();
-                solution = solveWindows(er, returns, members, count, kind, lambda, est, budgets, options, progress);
+                solution = solveWindows(er, returns, members, count, onBackend, lambda, est, budgets, options,
+                        progress);
+            } catch (io.equirisk.error.ZeroVarianceException e) {
+                if (perWindow) {
+                    throw e;
+                }
+                throw new io.equirisk.error.ZeroVarianceException(e.getMessage() + " (or --universe window, which "
+                        + "leaves it out of the windows where it is flat)");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Double difference = null;
             if (verify) {
                 progress.update("verifying with the CPU engine");
                 try (Equirisk cpu = Equirisk.withBackend("cpu")) {
-                    BatchSolution reference = solveWindows(cpu, returns, members, count, kind, lambda, est, budgets,
-                            options, progress);
+                    BatchSolution reference = solveWindows(cpu, returns, members, count, onBackend, lambda, est,
+                            budgets, options, progress);
                     difference = solution.maxWeightDifference(reference);
                 }
             }
@@ -417,8 +437,11 @@ final class RollingCommand implements Runnable {
                             ? est.estimate(w, MissingValuePolicy.DROP_INCOMPLETE_ROWS)
                             : membersCovariance(w, members.members()[k], est);
                 } catch (InvalidInputException e) {
-                    failed[k - first] = new InvalidInputException("window " + (k + 1) + " (ending "
-                            + returns.dates().get(k * step + window - 1) + "): " + e.getMessage());
+                    String where = "window " + (k + 1) + " (ending " + returns.dates().get(k * step + window - 1)
+                            + "): ";
+                    failed[k - first] = e instanceof io.equirisk.error.ZeroVarianceException
+                            ? new io.equirisk.error.ZeroVarianceException(where + e.getMessage())
+                            : new InvalidInputException(where + e.getMessage());
                 }
             });
             for (InvalidInputException e : failed) {
@@ -763,7 +786,7 @@ final class RollingCommand implements Runnable {
                 max = Math.max(max, size);
             }
             out.println("universe:         each window's own: " + (min == max ? min : min + "–" + max) + " of " + n
-                    + " assets (a return on every date of the window)");
+                    + " assets (a return on every date of the window, not all the same)");
         }
         ReportOutput.convergence(out, s, r.tolerance());
         out.println("turnover:         " + (Double.isNaN(r.meanTurnover()) ? "n/a (no out-of-sample series)"

@@ -706,19 +706,58 @@ class RollingCommandTest {
         }
         assertUsage(Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "30", "--step", "10"),
                 "window 7 of 8 (rows 61–90, 2020-03-01 … 2020-03-30): asset OIL (#4) has the same return");
-        // with each window's own assets and a shrinkage estimator, the asset keeps its column's number (EQ, missing
-        // on one date of the window, is not a member there: OIL is the window's third member but column 4)
-        StringBuilder gap = new StringBuilder("date," + String.join(",", ASSETS) + "\n");
-        for (int t = 0; t < 100; t++) {
-            gap.append(java.time.LocalDate.of(2020, 1, 1).plusDays(t));
-            for (int j = 0; j < ASSETS.length; j++) {
-                gap.append(',').append(j == 0 && t == 65 ? "" : Double.toString(r[t][j]));
-            }
-            gap.append('\n');
+    }
+
+    /**
+     * Under --universe window an asset whose price went stale for a whole window (returns 0) is out of that window,
+     * as if its returns were missing there, on every estimator and on the emulated kernels; under complete the
+     * error says so. Checked here: OIL's weight is 0 in the stale window and positive in the others, and every
+     * window's members meet their budgets on the members' own sample covariance, computed here.
+     */
+    @Test
+    void aStalePriceIsLeftOutOfTheWindowsWhereItIsFlat() throws Exception {
+        double[][] r = syntheticReturns(100, 4);
+        for (int t = 60; t < 90; t++) {
+            r[t][3] = 0.0; /* OIL's price stale over rows 60–89: exactly window 7 of 30 returns every 10 */
         }
-        assertUsage(Cli.run("rolling", "--returns", Cli.write(dir, "gap.csv", gap.toString()).toString(), "--window",
-                "30", "--step", "10", "--universe", "window", "--estimator", "ledoit-wolf"), "asset OIL (#4) has the "
-                + "same return");
+        Path in = writeReturns(r, -1);
+        Cli.Result complete = Cli.run("rolling", "--returns", in.toString(), "--window", "30", "--step", "10");
+        assertUsage(complete, "(or --universe window, which leaves it out of the windows where it is flat)");
+        for (String estimator : List.of("sample", "ewma", "ledoit-wolf")) {
+            Path out = dir.resolve("w-" + estimator + ".csv");
+            Cli.Result res = Cli.run("rolling", "--returns", in.toString(), "--window", "30", "--step", "10",
+                    "--universe", "window", "--estimator", estimator, "--output", out.toString());
+            assertEquals(0, res.code(), estimator + ": " + res);
+            assertTrue(res.err().contains("as if the returns were missing: OIL (1 window)"), res.err());
+            List<String[]> rows = rows(out);
+            assertEquals(8, rows.size());
+            for (int k = 0; k < rows.size(); k++) {
+                double oil = weights(rows.get(k))[3];
+                assertTrue(k == 6 ? oil == 0.0 : oil > 0.01, estimator + ", window " + k + ": OIL " + oil);
+                if (estimator.equals("sample")) {
+                    int[] cols = k == 6 ? new int[] {0, 1, 2, 4} : new int[] {0, 1, 2, 3, 4};
+                    double[][] cov = membersCovariance(r, 10 * k, 30, cols);
+                    double[] w = weights(rows.get(k));
+                    double[] wm = new double[cols.length];
+                    double[] equal = new double[cols.length];
+                    for (int a = 0; a < cols.length; a++) {
+                        wm[a] = w[cols[a]];
+                        equal[a] = 1.0 / cols.length;
+                    }
+                    assertBudgetsMet(cov, wm, equal, 1e-9, "window " + k);
+                }
+            }
+        }
+        Cli.Result emu = Cli.run("rolling", "--returns", in.toString(), "--window", "30", "--step", "10",
+                "--universe", "window", "--backend", "emulation", "--verify");
+        if (emu.code() != 0 && emu.err().contains("backend 'emulation' is not available")
+                && !Boolean.getBoolean("equirisk.requireEmulation")) {
+            Assumptions.abort("CPU part checked; emulation library unavailable here: " + emu.err());
+        }
+        assertEquals(0, emu.code(), emu.toString());
+        Matcher m = Pattern.compile("max \\|w − w_cpu\\| = (\\S+)").matcher(emu.out());
+        assertTrue(m.find(), emu.out());
+        assertTrue(Double.parseDouble(m.group(1)) <= 1e-9, emu.out());
     }
 
     private static void assertUsage(Cli.Result r, String text) {

@@ -50,4 +50,41 @@ class WindowUniverseTest {
                 "window 1");
         assertArrayEquals(new double[] {0.5, 0.3, 0.2}, java.util.Arrays.copyOfRange(b, 12, 15), 1e-15, "window 4");
     }
+
+    /**
+     * An asset whose returns in a window are all equal (sample) or all 0 (the zero-mean EWMA) is no member there: 6
+     * rows, window 3, step 1. B is 0 on rows 1–3 (a stale price): out of window 1 under both rules. C is 0.002 on
+     * rows 2–5 (a constant accrual): out of windows 2 and 3 under the sample rule, a member under the EWMA rule.
+     */
+    @Test
+    void aFlatRunLeavesTheAssetOutOfTheWindowsItCovers() {
+        double[] v = {
+            0.01, 0.02, 0.001,
+            -0.01, 0.0, 0.003,
+            0.02, 0.0, 0.002,
+            0.00, 0.0, 0.002,
+            0.01, 0.01, 0.002,
+            -0.02, 0.03, 0.002};
+        Returns r = Returns.of(6, 3, v, List.of("A", "B", "C"), null);
+        WindowUniverse sample = WindowUniverse.of(r, r, 3, 1, false);
+        boolean[][] want = {
+            {true, true, true},
+            {true, false, true},
+            {true, true, false},
+            {true, true, false}};
+        for (int k = 0; k < want.length; k++) {
+            assertArrayEquals(want[k], sample.members()[k], "sample: members of window " + k);
+            for (int j = 0; j < 3; j++) {
+                assertEquals(!want[k][j], sample.flat()[k][j], "sample: flat " + k + "," + j);
+            }
+        }
+        assertEquals(List.of("B (1 window)", "C (2 windows)"), sample.flatAssets());
+        WindowUniverse ewma = WindowUniverse.of(r, r, 3, 1, true);
+        for (int k = 0; k < want.length; k++) {
+            assertArrayEquals(new boolean[] {true, k != 1, true}, ewma.members()[k], "EWMA: members of window " + k);
+        }
+        assertEquals(List.of("B (1 window)"), ewma.flatAssets());
+        assertEquals(true, ewma.anyFlat());
+        assertEquals(false, WindowUniverse.of(r.rows(0, 3), 3, 1).anyFlat(), "rows 0–2: nothing flat");
+    }
 }
