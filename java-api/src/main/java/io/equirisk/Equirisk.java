@@ -243,6 +243,80 @@ public final class Equirisk implements AutoCloseable {
         return backend().scenarioRiskBudgeting(set, kind, lambda, budgets, options);
     }
 
+    /** Covariances a host-estimated scenario part holds at once: bounds its memory (N = 2000: 8 matrices, 256 MB). */
+    static final long HOST_SCENARIO_BYTES = 256L << 20;
+
+    /**
+     * As {@link #scenarioRiskBudgeting(ScenarioSet, CovarianceKind, double, double[], SolverOptions)}, each scenario's
+     * covariance made by {@code estimator}: sample and EWMA go to the backend as there (on a GPU drawn, estimated and
+     * solved on the device); the shrinkage estimators (Ledoit-Wolf, OAS) are estimated on the host, scenario by
+     * scenario on all cores, and the covariances solved on the backend in parts of at most
+     * {@link #HOST_SCENARIO_BYTES}. Shrinkage is what a horizon shorter than the number of assets needs: a year of
+     * daily returns against a thousand assets, where the sample estimate is singular.
+     *
+     * @param set       the scenarios, scenario first + k solved as problem k
+     * @param estimator each scenario's covariance estimator ({@link io.equirisk.covariance.CovarianceEstimators})
+     * @param budgets   N values shared by every scenario, or one set of N per scenario
+     * @param options   tolerance, iteration cap and method, for every scenario
+     * @return scenario first + k's result as problem k; an unconverged scenario is flagged there, not thrown
+     * @throws io.equirisk.error.InsufficientDataException as the sample and EWMA path throws; for shrinkage, when a
+     *                                                     scenario has fewer than 2 rows
+     * @throws io.equirisk.error.ZeroVarianceException     when a bootstrap's history gives a weighed asset the
+     *                                                     same return on every row, or one scenario only such rows
+     * @throws io.equirisk.error.InvalidInputException     as the sample and EWMA path throws
+     */
+    public BatchSolution scenarioRiskBudgeting(ScenarioSet set, CovarianceEstimator estimator, double[] budgets,
+                                               SolverOptions options) {
+        requireNonNull(estimator, "estimator");
+        double lambda = io.equirisk.covariance.CovarianceEstimators.ewmaLambda(estimator);
+        if (estimator.name().equals("sample")) {
+            return scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0.0, budgets, options);
+        }
+        if (!Double.isNaN(lambda)) {
+            return scenarioRiskBudgeting(set, CovarianceKind.EWMA, lambda, budgets, options);
+        }
+        requireNonNull(options, "options");
+        checkScenarios(set, estimator, budgets);
+        int n = set.assets();
+        int count = set.count();
+        int threads = Runtime.getRuntime().availableProcessors();
+        int per = (int) Math.max(1, Math.min(count, Math.max(threads, HOST_SCENARIO_BYTES / (8L * n * n))));
+        BatchSolution out = BatchSolution.allocate(count, n);
+        ThreadLocal<double[][]> buffers = ThreadLocal.withInitial(() -> new double[][] {
+                new double[io.equirisk.data.ArraySize.of("a scenario of " + set.rows() + " rows × " + n + " assets",
+                        1, set.rows(), n)], new double[set.scratchLength()]});
+        for (int k0 = 0; k0 < count; k0 += per) {
+            int k1 = Math.min(count, k0 + per);
+            CovarianceMatrix[] estimated = new CovarianceMatrix[k1 - k0];
+            RuntimeException[] failed = new RuntimeException[k1 - k0];
+            int from = k0;
+            java.util.stream.IntStream.range(k0, k1).parallel().forEach(k -> {
+                double[][] b = buffers.get();
+                set.returns(k, b[0], 0, b[1]);
+                try {
+                    /* wrapped, not copied: the estimate is made before this thread draws its next scenario */
+                    estimated[k - from] = estimator.estimate(Returns.of(set.rows(), n, b[0],
+                            set.source().assets(), null), MissingValuePolicy.DROP_INCOMPLETE_ROWS);
+                } catch (io.equirisk.error.InvalidInputException e) {
+                    failed[k - from] = e instanceof io.equirisk.error.ZeroVarianceException
+                            ? new io.equirisk.error.ZeroVarianceException(set.describe(k) + ": " + e.getMessage())
+                            : new io.equirisk.error.InvalidInputException(set.describe(k) + ": " + e.getMessage());
+                }
+            });
+            for (RuntimeException e : failed) {
+                if (e != null) {
+                    throw e; /* the earliest scenario's, as one after another would report it */
+                }
+            }
+            double[] b = budgets.length == n ? budgets : java.util.Arrays.copyOfRange(budgets, k0 * n, k1 * n);
+            BatchSolution part = backend().solve(CovarianceBatch.of(java.util.List.of(estimated)), b, options);
+            for (int k = k0; k < k1; k++) {
+                out.put(k, part.result(k - k0));
+            }
+        }
+        return out;
+    }
+
     /**
      * The checks {@link #scenarioRiskBudgeting} makes of a set before any engine sees it, on their own: for a caller
      * that solves a large set slice by slice (to report progress) and wants a bad scenario anywhere in it named before
@@ -264,6 +338,34 @@ public final class Equirisk implements AutoCloseable {
         if (set.source() instanceof io.equirisk.scenario.HistoricalBootstrap history) {
             requireResampleable(history, kind, budgets);
             FlatScenarios.reject(set, history, kind, budgets);
+        }
+    }
+
+    /**
+     * The checks {@link #scenarioRiskBudgeting(ScenarioSet, CovarianceEstimator, double[], SolverOptions)} makes of a
+     * set before any engine sees it, on their own (as {@link #checkScenarios(ScenarioSet, CovarianceKind, double[])}
+     * for sample and EWMA; for shrinkage at least 2 rows, the budgets, and a bootstrap's flat assets).
+     *
+     * @param set       the scenarios
+     * @param estimator each scenario's covariance estimator
+     * @param budgets   N values shared by every scenario, or one set of N per scenario
+     * @throws io.equirisk.error.InvalidInputException as that method throws them
+     */
+    public void checkScenarios(ScenarioSet set, CovarianceEstimator estimator, double[] budgets) {
+        requireNonNull(set, "scenario set");
+        requireNonNull(estimator, "estimator");
+        double lambda = io.equirisk.covariance.CovarianceEstimators.ewmaLambda(estimator);
+        if (estimator.name().equals("sample") || !Double.isNaN(lambda)) {
+            checkScenarios(set, Double.isNaN(lambda) ? CovarianceKind.SAMPLE : CovarianceKind.EWMA, budgets);
+            return;
+        }
+        if (set.rows() < 2) {
+            throw new io.equirisk.error.InsufficientDataException("a scenario of " + set.rows() + " row has no "
+                    + "covariance; draw at least 2 rows");
+        }
+        validateBudgets(set.assets(), set.count(), budgets);
+        if (set.source() instanceof io.equirisk.scenario.HistoricalBootstrap history) {
+            FlatScenarios.reject(set, history, CovarianceKind.SAMPLE, budgets); /* shrinkage is demeaned as sample */
         }
     }
 

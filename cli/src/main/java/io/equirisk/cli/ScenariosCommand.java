@@ -2,7 +2,6 @@ package io.equirisk.cli;
 
 import io.equirisk.Equirisk;
 import io.equirisk.backend.BatchSolution;
-import io.equirisk.backend.CovarianceKind;
 import io.equirisk.cli.io.Errors;
 import io.equirisk.covariance.CovarianceEstimator;
 import io.equirisk.covariance.CovarianceEstimators;
@@ -114,7 +113,10 @@ final class ScenariosCommand implements Runnable {
 
     @Option(names = "--scenario-estimator", paramLabel = "SPEC", defaultValue = "sample",
             description = "How each scenario's covariance is estimated: sample, ewma (λ = 0.94), ewma:LAMBDA, "
-                    + "ewma-halflife:PERIODS. Default: ${DEFAULT-VALUE}.")
+                    + "ewma-halflife:PERIODS (made by the backend: on a GPU on the device, with the draws and "
+                    + "solves; they need a horizon longer than the number of assets), or ledoit-wolf, "
+                    + "ledoit-wolf-cc, oas (estimated on the host scenario by scenario, then solved as batches; "
+                    + "these allow a horizon shorter than the number of assets). Default: ${DEFAULT-VALUE}.")
     String scenarioEstimator;
 
     @Option(names = "--mean", paramLabel = "history|zero",
@@ -226,21 +228,11 @@ final class ScenariosCommand implements Runnable {
         CovarianceEstimator est;
         try {
             est = CovarianceEstimators.parse(scenarioEstimator);
-        } catch (InvalidInputException e) { /* its list of estimators names the shrinkage ones, refused here */
-            throw new InvalidInputException("--scenario-estimator must be sample or an EWMA (ewma, ewma:LAMBDA with "
-                    + "0 < λ < 1, ewma-halflife:PERIODS), got '" + scenarioEstimator + "'");
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("--scenario-estimator: " + e.getMessage());
         }
-        double lambda = CovarianceEstimators.ewmaLambda(est);
-        CovarianceKind kind;
-        if (est.name().equals("sample")) {
-            kind = CovarianceKind.SAMPLE;
-            lambda = 0;
-        } else if (!Double.isNaN(lambda)) {
-            kind = CovarianceKind.EWMA;
-        } else {
-            throw new InvalidInputException("--scenario-estimator must be sample or an EWMA (ewma, ewma:LAMBDA, "
-                    + "ewma-halflife:PERIODS), got '" + scenarioEstimator + "'");
-        }
+        /* sample and EWMA are made by the backend and need more rows than assets; shrinkage, on the host, does not */
+        boolean shrinkage = !est.name().equals("sample") && Double.isNaN(CovarianceEstimators.ewmaLambda(est));
         PrintWriter out = main.spec.commandLine().getOut();
         PrintWriter err = main.spec.commandLine().getErr();
         Report report;
@@ -272,12 +264,16 @@ final class ScenariosCommand implements Runnable {
                     TextTable.percent(stressCorr)));
             int n = sigma.size();
             int rows = horizon != null ? horizon : input.fromData() ? input.observations() : 252;
-            if (rows <= n) {
+            if (!shrinkage && rows <= n) {
                 throw new InvalidInputException((horizon != null ? "--horizon " : "the horizon (the "
                         + (input.fromData() ? "number of returns in the input" : "default with --cov") + ") ") + rows
                         + " must be larger than the number of assets (" + n + "): each scenario's " + est.name()
-                        + " covariance would be singular (scenarios are estimated with sample or ewma, which need "
-                        + "more returns than assets)" + (horizon != null ? "" : "; give a longer --horizon"));
+                        + " covariance would be singular; give a longer --horizon, or estimate each scenario with "
+                        + "shrinkage (--scenario-estimator ledoit-wolf or oas)");
+            }
+            if (rows < 2) {
+                throw new InvalidInputException("--horizon " + rows + " must be at least 2 returns: a scenario of "
+                        + rows + " has no covariance");
             }
             checkMemory(n, rows);
             if (first < 0 || first > ScenarioSet.MAX_SCENARIOS - scenarios) { /* first + scenarios could overflow */
@@ -322,7 +318,7 @@ final class ScenariosCommand implements Runnable {
                             + "scenarios, to score them): " + e.getMessage(), e.result());
                 }
                 try {
-                    solution = solveInParts(er, set, kind, lambda, budgets.toArray(), options, progress::update);
+                    solution = solveInParts(er, set, est, budgets.toArray(), options, progress::update);
                 } catch (io.equirisk.error.ZeroVarianceException e) {
                     if (!e.getMessage().startsWith("scenario ")) { /* the whole history: said as it is */
                         throw e;
@@ -338,8 +334,7 @@ final class ScenariosCommand implements Runnable {
             if (verify) {
                 progress.update("verifying with the CPU engine");
                 try (Equirisk cpu = Equirisk.withBackend("cpu")) {
-                    BatchSolution reference = cpu.scenarioRiskBudgeting(set, kind, lambda, budgets.toArray(),
-                            options);
+                    BatchSolution reference = cpu.scenarioRiskBudgeting(set, est, budgets.toArray(), options);
                     difference = solution.maxWeightDifference(reference);
                     /* the first scenario's returns: every engine draws the same bits (DESIGN.md §4) */
                     double[] cpuDraws = cpu.scenarioReturns(set.slice(0, 1));
@@ -496,23 +491,24 @@ final class ScenariosCommand implements Runnable {
      * scenario drawn from its own counter, so the results are the same bits either way and the progress line can
      * say how many are done.
      */
-    static BatchSolution solveInParts(Equirisk er, ScenarioSet set, CovarianceKind kind, double lambda,
-                                      double[] budgets, SolverOptions options,
-                                      java.util.function.Consumer<String> progress) {
+    static BatchSolution solveInParts(Equirisk er, ScenarioSet set, CovarianceEstimator est, double[] budgets,
+                                      SolverOptions options, java.util.function.Consumer<String> progress) {
         int count = set.count();
+        /* shrinkage is estimated on the host whatever the backend (so in parts on a GPU too), a part at a time */
+        boolean onHost = !est.name().equals("sample") && Double.isNaN(CovarianceEstimators.ewmaLambda(est));
         /* at least a few scenarios per thread in each part, so no part leaves cores idle */
-        int per = Math.max(4 * Runtime.getRuntime().availableProcessors(),
+        int per = Math.max((onHost ? 1 : 4) * Runtime.getRuntime().availableProcessors(),
                 (count + PROGRESS_PARTS - 1) / PROGRESS_PARTS);
-        if (er.backend().name().equals("cuda") || per >= count || budgets.length != set.assets()) {
-            return er.scenarioRiskBudgeting(set, kind, lambda, budgets, options);
+        if (!onHost && er.backend().name().equals("cuda") || per >= count || budgets.length != set.assets()) {
+            return er.scenarioRiskBudgeting(set, est, budgets, options);
         }
-        er.checkScenarios(set, kind, budgets); /* a bad scenario anywhere named before the first part is solved */
+        er.checkScenarios(set, est, budgets); /* a bad scenario anywhere named before the first part is solved */
         BatchSolution out = BatchSolution.allocate(count, set.assets());
         for (int k0 = 0; k0 < count; k0 += per) {
             int k1 = Math.min(count, k0 + per);
             progress.accept("solving scenarios " + (k0 + 1) + "–" + k1 + " of " + count + " (" + set.rows()
                     + " returns × " + set.assets() + " assets each)");
-            BatchSolution part = er.scenarioRiskBudgeting(set.slice(k0, k1 - k0), kind, lambda, budgets, options);
+            BatchSolution part = er.scenarioRiskBudgeting(set.slice(k0, k1 - k0), est, budgets, options);
             for (int k = k0; k < k1; k++) {
                 out.put(k, part.result(k - k0));
             }
