@@ -243,8 +243,11 @@ public final class Equirisk implements AutoCloseable {
         return backend().scenarioRiskBudgeting(set, kind, lambda, budgets, options);
     }
 
-    /** Covariances a host-estimated scenario part holds at once: bounds its memory (N = 2000: 8 matrices, 256 MB). */
-    static final long HOST_SCENARIO_BYTES = 256L << 20;
+    /**
+     * Bytes of covariances a part of host-estimated scenarios holds at once (N = 2000: 8 matrices, 256 MiB), or
+     * one matrix per core where that is more.
+     */
+    public static final long HOST_SCENARIO_BYTES = 256L << 20;
 
     /**
      * As {@link #scenarioRiskBudgeting(ScenarioSet, CovarianceKind, double, double[], SolverOptions)}, each scenario's

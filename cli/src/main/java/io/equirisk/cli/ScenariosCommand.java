@@ -275,7 +275,7 @@ final class ScenariosCommand implements Runnable {
                 throw new InvalidInputException("--horizon " + rows + " must be at least 2 returns: a scenario of "
                         + rows + " has no covariance");
             }
-            checkMemory(n, rows);
+            checkMemory(n, rows, shrinkage);
             if (first < 0 || first > ScenarioSet.MAX_SCENARIOS - scenarios) { /* first + scenarios could overflow */
                 throw new InvalidInputException("--first " + first + " with --scenarios " + scenarios + " must stay "
                         + "within scenarios 0 … " + (ScenarioSet.MAX_SCENARIOS - 1));
@@ -522,17 +522,21 @@ final class ScenariosCommand implements Runnable {
      * an asset) and ~64 B of statistics and scores; draws: one scenario's returns per CPU thread (the CPU engine, and
      * --verify). The 80% leaves room for the rest.
      */
-    private void checkMemory(int n, int rows) {
+    private void checkMemory(int n, int rows, boolean shrinkage) {
         int threads = Runtime.getRuntime().availableProcessors();
         double results = (16.0 * n + 64) * scenarios;
-        double draws = 8.0 * rows * n * threads;
+        double matrix = 8.0 * n * n;
+        /* shrinkage: a part's covariances, estimated on the host (Equirisk.HOST_SCENARIO_BYTES, or one per core) */
+        double draws = 8.0 * rows * n * threads + (shrinkage ? matrix * Math.min(scenarios,
+                Math.max(threads, Math.floor(Equirisk.HOST_SCENARIO_BYTES / matrix))) : 0);
         double max = Runtime.getRuntime().maxMemory();
         if (results + draws > 0.8 * max) {
             throw new InvalidInputException(String.format(Locale.ROOT, "--scenarios %d of --horizon %d × %d assets "
-                    + "need about %.1f GB (results %.1f GB, and %.1f GB of draws for %d threads) of this JVM's %.1f "
-                    + "GB: run fewer scenarios per call (--first continues the stream) or a shorter --horizon, or "
-                    + "give the JVM more memory (EQUIRISK_JAVA_OPTS=-Xmx…)", scenarios, rows, n,
-                    (results + draws) / 1e9, results / 1e9, draws / 1e9, threads, max / 1e9));
+                    + "need about %.1f GB (results %.1f GB, and %.1f GB of draws%s for %d threads) of this JVM's "
+                    + "%.1f GB: run fewer scenarios per call (--first continues the stream) or a shorter --horizon, "
+                    + "or give the JVM more memory (EQUIRISK_JAVA_OPTS=-Xmx…)", scenarios, rows, n,
+                    (results + draws) / 1e9, results / 1e9, draws / 1e9, shrinkage ? " and covariances" : "",
+                    threads, max / 1e9));
         }
     }
 
