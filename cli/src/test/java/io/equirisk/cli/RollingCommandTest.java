@@ -302,6 +302,65 @@ class RollingCommandTest {
                 + "/yr"), table.out());
     }
 
+    /**
+     * Under --universe complete the windows skip a date on which one asset lacks a price, but the portfolio is held
+     * through it: its other assets moved that day, and the blank one moves over the gap (a review: five blank GLD
+     * prices took the held equal-weight return from 34.9% to 48.3% when those dates were skipped). Checked in units
+     * and prices, the blank price carried forward here.
+     */
+    @Test
+    void outOfSampleUnderCompleteHoldsThroughTheDatesTheWindowsDrop() throws Exception {
+        double[][] r = syntheticReturns(300, 17);
+        java.util.Set<Integer> blank = java.util.Set.of(30, 150, 151, 222, 260); /* GOLD's price, none a rebalance */
+        StringBuilder csv = new StringBuilder("date," + String.join(",", ASSETS) + "\n");
+        double[][] price = new double[r.length][ASSETS.length];
+        List<String> priceDates = new java.util.ArrayList<>();
+        for (int t = 0; t < r.length; t++) {
+            priceDates.add(java.time.LocalDate.of(2021, 3, 1).plusDays(t).toString());
+            csv.append(priceDates.get(t));
+            for (int j = 0; j < ASSETS.length; j++) {
+                price[t][j] = t == 0 ? 50 + 10 * j : price[t - 1][j] * (1 + 3 * r[t][j]);
+                csv.append(',').append(j == 2 && blank.contains(t) ? "" : Double.toString(price[t][j]));
+            }
+            csv.append('\n');
+        }
+        double[][] carried = new double[r.length][];
+        for (int t = 0; t < r.length; t++) {
+            carried[t] = price[t].clone();
+            if (blank.contains(t)) {
+                carried[t][2] = carried[t - 1][2];
+            }
+        }
+        Path prices = Cli.write(dir, "gaps.csv", csv.toString());
+        Path out = dir.resolve("w.csv");
+        Cli.Result res = Cli.run("rolling", "--prices", prices.toString(), "--window", "60", "--step", "20",
+                "--output", out.toString(), "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        List<String[]> rows = rows(out);
+        List<String> dates = rows.stream().map(row -> row[0]).toList();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(res.out());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) doc.get("out_of_sample");
+        int first = priceDates.indexOf(dates.get(0));
+        assertEquals((double) (r.length - 1 - first), o.get("returns"), "every date after the first rebalance");
+        assertEquals(4.0, o.get("missing_returns_as_zero"), "GOLD's blanks after the first rebalance: 150, 151, "
+                + "222, 260 (its move over each gap lands on the next date)");
+        double periods = (Double) doc.get("periods_per_year");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> held = (Map<String, Object>) o.get("weights");
+        assertSummary(held, heldReturns(carried, priceDates, rows.stream().map(RollingCommandTest::weights).toList(),
+                dates), periods, "the weights");
+        List<double[]> equal = rows.stream().map(row -> {
+            double[] e = new double[ASSETS.length];
+            java.util.Arrays.fill(e, 1.0 / ASSETS.length);
+            return e;
+        }).toList();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> heldEqual = (Map<String, Object>) o.get("equal_weight");
+        assertSummary(heldEqual, heldReturns(carried, priceDates, equal, dates), periods, "equal weight");
+    }
+
     @Test
     void outOfSampleFromLogReturnsOfPricesIsWhatThePricesReturn() throws Exception {
         double[][] r = syntheticReturns(300, 13);
