@@ -341,6 +341,7 @@ public final class Equirisk implements AutoCloseable {
         if (set.source() instanceof io.equirisk.scenario.HistoricalBootstrap history) {
             requireResampleable(history, kind, budgets);
             FlatScenarios.reject(set, history, kind, budgets);
+            ResampledRank.reject(set, history, kind, budgets);
         }
     }
 

@@ -230,7 +230,8 @@ class EquiriskTest {
                 assertThrows(io.equirisk.error.InsufficientDataException.class, () -> er.scenarioRiskBudgeting(
                         ScenarioSet.of(HistoricalBootstrap.of(shortHistory, 1), 1, 5, 252), CovarianceKind.SAMPLE, 0,
                         equal, SolverOptions.defaults()));
-                /* counted per scenario: two scenarios weighing different halves each fit a history of n/2 + 1 rows */
+                /* counted per scenario: two scenarios weighing different halves each fit a history of n/2 + 1 rows
+                   (drawn long enough to resample every one of its rows: fewer distinct rows are singular) */
                 int half = n / 2;
                 Returns halfHistory = Returns.of(half + 1, n, java.util.Arrays.copyOf(base.values(), (half + 1) * n),
                         base.assets(), null);
@@ -243,7 +244,10 @@ class EquiriskTest {
                     halves[n + i] = 1.0 / (n - half);
                 }
                 assertEquals(2, er.scenarioRiskBudgeting(ScenarioSet.of(HistoricalBootstrap.of(halfHistory, 1), 1, 2,
-                        n + 1), CovarianceKind.SAMPLE, 0, halves, SolverOptions.defaults()).batch(), backend);
+                        2000), CovarianceKind.SAMPLE, 0, halves, SolverOptions.defaults()).batch(), backend);
+                assertThrows(io.equirisk.error.InsufficientDataException.class, () -> er.scenarioRiskBudgeting(
+                        ScenarioSet.of(HistoricalBootstrap.of(halfHistory, 1), 1, 2, n + 1), CovarianceKind.SAMPLE,
+                        0, halves, SolverOptions.defaults()), "51 draws of 26 rows leave some out: singular");
             }
         }
     }

@@ -23,9 +23,9 @@ final class BudgetOptions {
 
     /**
      * The budgets of the assets Σ holds when {@code --missing drop-assets} left some of the file's assets out: a
-     * budgets file still names (or lists) every asset of the file, as it would without the option, and the kept
-     * assets' budgets are rescaled to sum to 1, with a note of the share the others held; equal budgets are equal
-     * over the kept assets.
+     * budgets file that names (or lists) every asset of the file, as it would without the option, gives the kept
+     * assets' budgets rescaled to sum to 1, with a note of the share the others held; one of the kept assets only is
+     * taken as it is; equal budgets are equal over the kept assets.
      *
      * @param input     Σ and the file's assets
      * @param tolerance the solver's tolerance, below which no positive budget may be
@@ -37,7 +37,16 @@ final class BudgetOptions {
             return load(kept, tolerance);
         }
         List<String> all = input.fileAssets();
-        RiskBudgets everyAsset = load(all, Math.ulp(0.0)); /* the tolerance is checked on the rescaled budgets */
+        RiskBudgets everyAsset;
+        try {
+            everyAsset = load(all, Math.ulp(0.0)); /* the tolerance is checked on the rescaled budgets */
+        } catch (InvalidInputException e) {
+            try { /* a file of the kept assets' budgets only is what the user means too (a review) */
+                return load(kept, tolerance);
+            } catch (InvalidInputException ignored) {
+                throw e; /* neither: the error against the file's assets, which the option's help names */
+            }
+        }
         java.util.Map<String, Integer> column = new java.util.HashMap<>();
         for (int j = 0; j < all.size(); j++) {
             column.put(all.get(j), j);

@@ -61,12 +61,16 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         if (Double.isNaN(lambda)) {
             return;
         }
-        long effective = Math.min(rows, (long) Math.ceil(Math.log(Math.ulp(1.0)) / Math.log(lambda)));
-        if (effective <= assets) {
-            err.println("equirisk: warning: " + estimator.name() + " weighs only the newest " + effective
-                    + " returns above double rounding, no more than the " + assets + " assets: the estimate is "
-                    + "numerically singular (rank at most " + effective + "); use λ nearer 1 (ewma:0.99 counts "
+        long horizon = (long) Math.ceil(Math.log(Math.ulp(1.0)) / Math.log(lambda));
+        if (horizon < rows && horizon < assets) { /* zero-mean: rank = the rows that count, which rounding cuts */
+            err.println("equirisk: warning: " + estimator.name() + " weighs only the newest " + horizon
+                    + " returns above double rounding, fewer than the " + assets + " assets: the estimate is "
+                    + "numerically singular (rank at most " + horizon + "); use λ nearer 1 (ewma:0.99 counts "
                     + (long) Math.ceil(Math.log(Math.ulp(1.0)) / Math.log(0.99)) + ") or a shrinkage estimator "
+                    + "(ledoit-wolf, oas)");
+        } else if (rows < assets) {
+            err.println("equirisk: warning: " + assets + " assets but only " + rows + " returns: the " + estimator.name()
+                    + " estimate is singular (rank at most " + rows + "); use more returns or a shrinkage estimator "
                     + "(ledoit-wolf, oas)");
         }
     }
@@ -111,11 +115,11 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 err.println("equirisk: note: " + (leftOut.isEmpty() ? "no asset is" : leftOut.size() + " of "
                         + all.assetCount() + " assets lack a return on some of the " + returns.observations()
                         + " dates used and are") + " left out (--missing drop-assets)"
-                        + (all.observations() > returns.observations() ? "; " + (all.observations()
-                        - returns.observations()) + " dates without any return are dropped" : "")
                         + (leftOut.isEmpty() ? "" : ": " + String.join(", ", leftOut.subList(0,
                         Math.min(200, leftOut.size()))) + (leftOut.size() > 200 ? " and " + (leftOut.size() - 200)
-                        + " more" : "")));
+                        + " more" : ""))
+                        + (all.observations() > returns.observations() ? "; " + (all.observations()
+                        - returns.observations()) + " dates without any return are dropped" : ""));
             }
         }
         if (policy == MissingValuePolicy.REJECT) {
@@ -380,7 +384,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                     throw new io.equirisk.error.NonFiniteValueException(file + ": asset " + r.assets().get(j)
                             + " has no return on " + r.dates().get(t) + " (" + (kind == SeriesCsv.Kind.PRICES
                             ? "its price is missing on that date or the one before" : "the cell is empty")
-                            + "), and --missing reject refuses a missing value; use --missing drop or pairwise");
+                            + "), and --missing reject refuses a missing value; use --missing drop, drop-assets or pairwise");
                 }
             }
         }

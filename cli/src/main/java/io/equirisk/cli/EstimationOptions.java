@@ -13,8 +13,9 @@ final class EstimationOptions {
             description = {"Covariance estimator: sample (demeaned, divided by T − 1), ewma (λ = 0.94), "
                     + "ewma:LAMBDA, ewma-halflife:PERIODS (RiskMetrics: zero mean, weights λ^age normalised to sum "
                     + "to 1, the newest return weighted most), ledoit-wolf (towards scaled identity), "
-                    + "ledoit-wolf-cc (towards constant correlation), oas (the published intensities; the result "
-                    + "scaled by T/(T − 1) like sample, so scikit-learn's times T/(T − 1)). "
+                    + "ledoit-wolf-cc (towards constant correlation), oas (Chen et al.'s intensity in "
+                    + "scikit-learn's form, without the paper's 2/N terms); the shrinkage results scaled by "
+                    + "T/(T − 1) like sample, so scikit-learn's times T/(T − 1). "
                     + "Default: ${DEFAULT-VALUE}."})
     String estimator;
 
@@ -22,7 +23,7 @@ final class EstimationOptions {
             description = {"Missing values (empty, NaN, NA cells): drop = keep only dates where every asset has a "
                     + "return; drop-assets = keep every date and only the assets with a return on each (after "
                     + "--window: late listings and delisted assets are left out, named; dates on which no asset has "
-                    + "a return are dropped; named budgets of the others are rescaled to sum to 1); pairwise = estimate each pair from the dates both have, then repair to positive "
+                    + "a return are dropped; in solve and scenarios the kept assets' budgets are rescaled to sum to 1); pairwise = estimate each pair from the dates both have, then repair to positive "
                     + "definite (uses all data of ragged histories; sample and EWMA only); reject = fail naming "
                     + "the first missing cell. "
                     + "Default: ${DEFAULT-VALUE}."})

@@ -82,7 +82,7 @@ final class ReportOutput {
                 }
             }
         }
-        if (sameFile(output, chart) && !isStdout(output)) {
+        if ((sameFile(output, chart) || sameNewFile(output, chart)) && !isStdout(output)) {
             throw new InvalidInputException("--output and --chart name the same file, " + output + ": one would "
                     + "overwrite the other");
         }
@@ -94,6 +94,23 @@ final class ReportOutput {
             return a != null && b != null && Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Whether two paths not yet written name one file: the same name in the same (real) folder. Two new outputs
+     * pass {@link #sameFile}, which needs both to exist; written one after the other, the second replaced the first.
+     */
+    private static boolean sameNewFile(Path a, Path b) {
+        if (a == null || b == null || a.getFileName() == null || !a.getFileName().equals(b.getFileName())) {
+            return false;
+        }
+        Path pa = a.toAbsolutePath().getParent();
+        Path pb = b.toAbsolutePath().getParent();
+        try {
+            return Files.isSameFile(pa, pb);
+        } catch (IOException e) {
+            return pa.normalize().equals(pb.normalize());
         }
     }
 

@@ -99,9 +99,10 @@ final class RollingCommand implements Runnable {
     SolverChoice solving;
 
     @Option(names = "--periods-per-year", paramLabel = "N",
-            description = "Return periods per year, to annualise the volatility in the summary. Default: read from "
-                    + "the dates' spacing (daily dates with weekends 365, without 252; weekly 52; monthly 12), else "
-                    + "252; the summary says which.")
+            description = "Return periods per year, to annualise the volatilities and the out-of-sample returns. "
+                    + "Default: read from the dates' spacing (daily dates with weekends 365, without 252; weekly 52; "
+                    + "monthly 12; quarterly 4; annual 1), otherwise the dates per year over their span, 252 "
+                    + "without calendar dates; the summary says which.")
     Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
@@ -292,8 +293,9 @@ final class RollingCommand implements Runnable {
                     if (window <= size) {
                         throw new InvalidInputException("--window " + window + " must be larger than the number of "
                                 + "assets (" + size + (perWindow ? " in the window ending " + dates.get(k) : "")
-                                + "): a " + est.name() + " covariance from fewer returns than assets is singular; "
-                                + "use a longer window or --estimator ledoit-wolf (or oas)");
+                                + "): the engines take a " + est.name() + " covariance from more returns than "
+                                + "assets only (the sample one from fewer is singular); use a longer window or "
+                                + "--estimator ledoit-wolf (or oas)");
                     }
                 }
             }

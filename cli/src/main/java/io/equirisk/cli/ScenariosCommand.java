@@ -132,8 +132,9 @@ final class ScenariosCommand implements Runnable {
 
     @Option(names = "--periods-per-year", paramLabel = "N",
             description = "Return periods per year, to annualise volatilities in the summary. Default: read from "
-                    + "the input's dates (daily dates with weekends 365, without 252; weekly 52; monthly 12), else "
-                    + "252; with --cov, per period unless given.")
+                    + "the input's dates (daily dates with weekends 365, without 252; weekly 52; monthly 12; "
+                    + "quarterly 4; annual 1), otherwise the dates per year over their span, 252 without calendar "
+                    + "dates; with --cov, per period unless given.")
     Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
@@ -166,7 +167,7 @@ final class ScenariosCommand implements Runnable {
                   RiskBudgetingResult model, BatchSolution solution, double[] modelVolatility,
                   double[] modelRcError, double tolerance, PeriodsPerYear periods, String backendName,
                   String backendReason, double seconds, Double verifyDifference, Integer verifyDrawsDiffering,
-                  String mean, double stressVol, double stressCorr) {
+                  String mean, double stressVol, double stressCorr, List<String> leftOut) {
 
         int count() {
             return set.count();
@@ -243,9 +244,11 @@ final class ScenariosCommand implements Runnable {
             CovarianceMatrix sigma;
             try {
                 sigma = CovarianceStress.apply(input.covariance(), stressVol, stressCorr);
-            } catch (InvalidInputException e) {
-                throw new InvalidInputException((e.getMessage().startsWith("volatility") ? "--stress-vol: "
-                        : "--stress-corr: ") + e.getMessage());
+            } catch (InvalidInputException e) { /* the shift keeps every variance: the rest is the multiplier's */
+                throw new InvalidInputException(e.getMessage().startsWith("correlation shift") ? "--stress-corr: "
+                        + e.getMessage() : e.getMessage().startsWith("volatility") ? "--stress-vol: " + e.getMessage()
+                        : "--stress-vol " + stressVol + " takes the stressed covariance out of the range of doubles: "
+                        + e.getMessage().replaceFirst("; rescale the returns.*$", ""));
             }
             if (sigma == input.covariance()) {
                 sigma.requirePositiveDefinite();
@@ -275,6 +278,14 @@ final class ScenariosCommand implements Runnable {
                 throw new InvalidInputException("--horizon " + rows + " must be at least 2 returns: a scenario of "
                         + rows + " has no covariance");
             }
+            if (rows == 2 && est.name().startsWith("ledoit-wolf")) { /* ±v once demeaned: b̄² = 0, so δ = 0 */
+                throw new InvalidInputException("--horizon 2 with " + est.name() + ": two returns are each other's "
+                        + "negative once demeaned, so Ledoit-Wolf's intensity is 0 and the estimate the singular "
+                        + "sample one; draw at least 3, or use --scenario-estimator oas");
+            }
+            if (!shrinkage) {
+                CovarianceInput.warnEwmaRank(err, est, rows, n);
+            }
             checkMemory(n, rows, shrinkage);
             if (first < 0 || first > ScenarioSet.MAX_SCENARIOS - scenarios) { /* first + scenarios could overflow */
                 throw new InvalidInputException("--first " + first + " with --scenarios " + scenarios + " must stay "
@@ -289,6 +300,12 @@ final class ScenariosCommand implements Runnable {
                 if (dof != 0 || stressVol != 1 || stressCorr != 0 || meanChoice.equals("zero")) {
                     throw new InvalidInputException("--bootstrap resamples the history as it is: --dof, "
                             + "--stress-vol, --stress-corr and --mean zero apply to a model");
+                }
+                if (estimation.missingPolicy() == io.equirisk.data.MissingValuePolicy.PAIRWISE
+                        && input.returns().hasMissing()) { /* the scores would compare other dates' Σ (a review) */
+                    throw new InvalidInputException("--bootstrap resamples the complete dates, and --missing pairwise "
+                            + "makes the model (which scores the scenarios) from every date: they would describe "
+                            + "different periods; use --missing drop or drop-assets with --bootstrap");
                 }
                 try {
                     drawFrom = HistoricalBootstrap.of(input.returns().completeRows(), bootstrap);
@@ -363,7 +380,7 @@ final class ScenariosCommand implements Runnable {
                     modelRc, solving.tolerance, !input.fromData() && periodsPerYear == null ? null /* per period */
                             : PeriodsPerYear.of(periodsPerYear, input.fromData() ? input.returns().dates() : null),
                     backendName, reason, seconds, difference,
-                    drawsDiffering, bootstrap != null ? null : meanChoice, stressVol, stressCorr);
+                    drawsDiffering, bootstrap != null ? null : meanChoice, stressVol, stressCorr, input.leftOut());
         }
         Report r = report;
         if (chart != null) {
@@ -412,6 +429,9 @@ final class ScenariosCommand implements Runnable {
         Json j = new Json().beginObject();
         j.name("assets").beginArray();
         r.assets().forEach(j::value);
+        j.endArray();
+        j.name("left_out").beginArray(); /* --missing drop-assets: the file's assets without weight */
+        r.leftOut().forEach(j::value);
         j.endArray();
         j.name("model_weights").beginArray();
         for (double v : r.model().weights()) {
@@ -576,6 +596,12 @@ final class ScenariosCommand implements Runnable {
         ScenarioSet set = r.set();
         out.println();
         out.println("model:            " + r.input());
+        if (!r.leftOut().isEmpty()) {
+            List<String> left = r.leftOut();
+            out.println("left out:         " + left.size() + " assets without a return on every date used (--missing "
+                    + "drop-assets): " + String.join(", ", left.subList(0, Math.min(10, left.size())))
+                    + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
+        }
         out.println("drawn from:       " + set.source().describe() + (r.mean() == null ? ""
                 : r.mean().equals("zero") ? ", zero mean" : ", the history's mean returns"));
         out.println("scenarios:        " + r.count() + " (numbers " + set.first() + " … " + (set.first() + r.count() - 1)

@@ -131,6 +131,40 @@ class DropAssetsTest {
     }
 
     @Test
+    void aBudgetsFileOfTheKeptAssetsOnlyIsTakenAsItIs() {
+        Path ragged = prices("ragged.csv", null);
+        Path reduced = prices("reduced.csv", KEPT);
+        Path kept = Cli.write(dir, "kept.csv", "asset,budget\nOLD,0.5\nLATE_IN,0.3\nBOND,0.2\n");
+        Cli.Result r = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
+                "drop-assets", "--budgets", kept.toString(), "--format", "csv");
+        assertEquals(0, r.code(), r.toString());
+        Cli.Result byHand = Cli.run("solve", "--prices", reduced.toString(), "--window", "" + WINDOW, "--budgets",
+                kept.toString(), "--format", "csv");
+        assertEquals(byHand.out(), r.out());
+        Path neither = Cli.write(dir, "neither.csv", "asset,budget\nOLD,0.5\nBOND,0.5\n");
+        Cli.Result bad = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
+                "drop-assets", "--budgets", neither.toString());
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("LATE_IN"), "the error against the file's assets: " + bad.err());
+    }
+
+    @Test
+    void scenariosNameTheLeftOutAssetsToo() {
+        Path ragged = prices("ragged.csv", null);
+        Cli.Result r = Cli.run("scenarios", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
+                "drop-assets", "--scenarios", "5", "--backend", "cpu", "--format", "json");
+        assertEquals(0, r.code(), r.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(r.out());
+        assertEquals(List.of("GAPPY", "GONE", "LATE_OUT"), doc.get("left_out"));
+        assertEquals(KEPT, doc.get("assets"));
+        Cli.Result table = Cli.run("scenarios", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
+                "drop-assets", "--scenarios", "5", "--backend", "cpu");
+        assertTrue(table.out().contains("left out:         3 assets without a return on every date used (--missing "
+                + "drop-assets): GAPPY, GONE, LATE_OUT"), table.out());
+    }
+
+    @Test
     void budgetsOnlyOnLeftOutAssetsAreRefused() {
         Path ragged = prices("ragged.csv", null);
         Path gone = Cli.write(dir, "gone.csv", "asset,budget\nOLD,0\nLATE_IN,0\nGAPPY,0.5\nGONE,0.5\n"

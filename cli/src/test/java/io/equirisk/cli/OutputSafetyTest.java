@@ -90,6 +90,16 @@ class OutputSafetyTest {
         Cli.Result both = Cli.run("solve", "--cov", cov.toString(), "-o", out.toString(), "--chart", out.toString());
         assertEquals(Main.EXIT_USAGE, both.code(), both.toString());
         assertTrue(both.err().contains("--output and --chart name the same file"), both.err());
+        Path fresh = dir.resolve("new.out"); /* neither written yet: the same name in the same folder */
+        Path freshToo = dir.resolve("sub").resolve("..").resolve("new.out");
+        Cli.Result bothNew = Cli.run("solve", "--cov", cov.toString(), "-o", fresh.toString(), "--chart",
+                freshToo.toString());
+        assertEquals(Main.EXIT_USAGE, bothNew.code(), bothNew.toString());
+        assertTrue(bothNew.err().contains("--output and --chart name the same file"), bothNew.err());
+        assertTrue(!Files.exists(fresh), "refused before any work");
+        Cli.Result apart = Cli.run("solve", "--cov", cov.toString(), "-o", fresh.toString(), "--chart",
+                dir.resolve("sub").resolve("new.out").toString());
+        assertEquals(0, apart.code(), "the same name in another folder: " + apart);
         Cli.Result ok = Cli.run("solve", "--cov", cov.toString(), "-o", out.toString());
         assertEquals(0, ok.code(), ok.toString());
         assertTrue(Files.readString(out).startsWith("asset,weight"), "an existing output file is replaced");

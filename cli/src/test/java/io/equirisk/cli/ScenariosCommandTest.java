@@ -522,6 +522,9 @@ class ScenariosCommandTest {
                 {new String[] {"--horizon", "4"}, "larger than the number of assets (4)"},
                 {new String[] {"--scenario-estimator", "gaussian"}, "--scenario-estimator"},
                 {new String[] {"--horizon", "1", "--scenario-estimator", "oas"}, "--horizon 1 must be at least 2"},
+                {new String[] {"--horizon", "2", "--scenario-estimator", "ledoit-wolf"}, "Ledoit-Wolf's intensity is 0"},
+                {new String[] {"--stress-vol", "1e160"}, "error: --stress-vol 1.0E160 takes the stressed covariance "
+                        + "out of the range of doubles"},
                 {new String[] {"--mean", "median"}, "--mean"},
                 {new String[] {"--scenarios", "0"}, "--scenarios"},
                 {new String[] {"--first", "4294967295", "--scenarios", "2"}, "--first"},
@@ -543,6 +546,37 @@ class ScenariosCommandTest {
             assertEquals(2, res.code(), res.toString());
             assertTrue(res.err().contains((String) c[1]), res.toString());
         }
+    }
+
+    /**
+     * The scenarios' own estimator is held to the rules of the model's: an EWMA that weighs fewer returns above
+     * rounding than there are assets is warned of; a bootstrap of a ragged history is refused with --missing pairwise,
+     * whose model would come from other dates than the resampled complete ones.
+     */
+    @Test
+    void theScenarioEstimatorAndTheBootstrapAreHeldToTheModelsRules() {
+        double[][] h = history();
+        Path in = returnsFile(h);
+        Cli.Result ewma = Cli.run("scenarios", "--returns", in.toString(), "--scenarios", "2", "--backend", "cpu",
+                "--scenario-estimator", "ewma:0.000001");
+        assertTrue(ewma.err().contains("weighs only the newest 3 returns above double rounding, fewer than the 4 "
+                + "assets"), ewma.toString());
+        StringBuilder gap = new StringBuilder("date,EQ,BOND,GOLD,OIL\n");
+        for (int t = 0; t < h.length; t++) {
+            gap.append(java.time.LocalDate.of(2021, 1, 1).plusDays(t));
+            for (int j = 0; j < N; j++) {
+                gap.append(',').append(t < 50 && j == 3 ? "" : Double.toString(h[t][j]));
+            }
+            gap.append('\n');
+        }
+        Path ragged = Cli.write(dir, "ragged.csv", gap.toString());
+        Cli.Result pairwise = Cli.run("scenarios", "--returns", ragged.toString(), "--missing", "pairwise",
+                "--bootstrap", "5", "--scenarios", "2", "--backend", "cpu");
+        assertEquals(2, pairwise.code(), pairwise.toString());
+        assertTrue(pairwise.err().contains("use --missing drop or drop-assets with --bootstrap"), pairwise.err());
+        Cli.Result drop = Cli.run("scenarios", "--returns", ragged.toString(), "--bootstrap", "5", "--scenarios",
+                "2", "--backend", "cpu");
+        assertEquals(0, drop.code(), drop.toString());
     }
 
     /** numpy.quantile's default (linear) method: position q·(n − 1) between order statistics. */

@@ -138,4 +138,54 @@ class HistoricalBootstrapTest {
         assertThrows(InvalidInputException.class, () -> HistoricalBootstrap.of(labelled(5), 6));
         assertThrows(InvalidInputException.class, () -> HistoricalBootstrap.of(null, 1));
     }
+
+    /**
+     * A scenario's covariance has rank at most its distinct resampled rows − 1 (sample): with 40 assets from a
+     * 60-row history in blocks of 21, many scenarios cover too few rows and the set is refused, the first such
+     * scenario named with its count of distinct rows, which this test counts itself from the drawn returns.
+     */
+    @Test
+    void scenariosOfTooFewDistinctRowsAreRefusedAsSingular() {
+        int t = 60;
+        int n = 40;
+        Random rnd = new Random(3);
+        double[] v = new double[t * n];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 0.01 * rnd.nextGaussian();
+        }
+        HistoricalBootstrap history = HistoricalBootstrap.of(Returns.of(t, n, v, null, null), 21);
+        ScenarioSet set = ScenarioSet.of(history, 5, 200, 63);
+        double[] equal = RiskBudgets.equal(n).toArray();
+        try (io.equirisk.Equirisk er = io.equirisk.Equirisk.withBackend("cpu")) {
+            io.equirisk.error.InsufficientDataException e = assertThrows(
+                    io.equirisk.error.InsufficientDataException.class,
+                    () -> er.scenarioRiskBudgeting(set, CovarianceKind.SAMPLE, 0, equal, SolverOptions.defaults()));
+            int first = -1;
+            int singular = 0;
+            int firstDistinct = 0;
+            double[] drawn = new double[63 * n];
+            for (int k = 0; k < set.count(); k++) {
+                set.returns(k, drawn, 0, new double[0]);
+                java.util.Set<String> rows = new java.util.HashSet<>();
+                for (int r = 0; r < 63; r++) {
+                    rows.add(Arrays.toString(Arrays.copyOfRange(drawn, r * n, (r + 1) * n)));
+                }
+                if (rows.size() - 1 < n) {
+                    singular++;
+                    if (first < 0) {
+                        first = k;
+                        firstDistinct = rows.size();
+                    }
+                }
+            }
+            assertTrue(singular > 0 && singular < set.count(), "a mixed set: " + singular);
+            assertTrue(e.getMessage().startsWith("scenario " + first + " resamples " + firstDistinct + " distinct "
+                    + "rows of the 60-row history"), e.getMessage());
+            assertTrue(e.getMessage().contains("(" + singular + " of the 200 scenarios are)"), e.getMessage());
+            /* the zero-mean EWMA has one rank more; shrinkage has no such limit */
+            BatchSolution shrunk = er.scenarioRiskBudgeting(set.slice(0, 20),
+                    io.equirisk.covariance.CovarianceEstimators.parse("ledoit-wolf"), equal, SolverOptions.defaults());
+            assertEquals(0, shrunk.unconvergedCount());
+        }
+    }
 }
