@@ -37,8 +37,9 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         if (source.cov != null) {
             if (estimation.window != null || !estimation.estimator.equals("sample")
                     || !estimation.missing.trim().equalsIgnoreCase("drop") || estimation.returns.anySet()) {
-                throw new InvalidInputException("--window, --estimator, --missing, --returns-kind, --returns-unit "
-                        + "and --header apply to --prices and --returns, not to a covariance given with --cov");
+                throw new InvalidInputException("--window, --estimator, --missing, --returns-kind, --returns-unit, "
+                        + "--calendar and --header apply to --prices and --returns, not to a covariance given with "
+                        + "--cov");
             }
             progress.update("reading " + source.cov);
             return fromCovarianceFile(source.cov);
@@ -83,7 +84,8 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
 
     static CovarianceInput fromSeriesFile(Path file, SeriesCsv.Kind kind, EstimationOptions options,
                                           PrintWriter err, Progress progress) {
-        Returns returns = readReturns(file, kind, options.returns, err, progress);
+        Read read = read(file, kind, options.returns, err, progress, false);
+        Returns returns = read.returns();
         if (options.window != null) {
             try {
                 if (options.window < 2) {
@@ -133,7 +135,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                     + "some asset and are dropped: the estimate uses " + observations + ", " + used.get(0) + " … "
                     + used.get(used.size() - 1) + RollingCommand.costliest(returns, dropped)
                     + " (or keep every asset's own dates with --missing pairwise, or the dates and only the "
-                    + "assets with a return on each with --missing drop-assets)");
+                    + "assets with a return on each with --missing drop-assets)" + read.commonCalendarHint());
         }
         CovarianceEstimator estimator = CovarianceEstimators.parse(options.estimator);
         if (estimator.name().equals("sample") && observations <= returns.assetCount()
@@ -187,7 +189,21 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
      * returns with a missing price carried forward ({@link Returns#fromPricesCarried}), so a gap's move lands on the
      * date after it instead of being lost; for a returns file, the returns themselves (null: the same).
      */
-    record Read(Returns returns, Returns held) {
+    record Read(Returns returns, Returns held, int everyPrice) {
+
+        /**
+         * A hint to use --calendar common where it would keep more returns than each date's own dropping keeps:
+         * dates on which every asset has a price though not on the date before (an equity's Monday beside crypto's
+         * weekend). Empty for returns files and under common.
+         *
+         * @param everyPrice dates of the prices file on which every asset has a price; −1 when not counted
+         */
+        String commonCalendarHint() {
+            int complete = returns.completeRows().observations();
+            return everyPrice - 1 > complete ? "; " + (everyPrice - 1 - complete) + " more returns run between the "
+                    + everyPrice + " dates on which every asset has a price (another market's weekends or "
+                    + "holidays between them?): --calendar common" : "";
+        }
     }
 
     static Read readReturnsToHold(Path file, SeriesCsv.Kind kind, ReturnsOptions options, PrintWriter err,
@@ -204,8 +220,13 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         try {
             if (kind == SeriesCsv.Kind.PRICES) {
                 PriceHistory prices = pricedDates(s, err);
+                int everyPrice = completeRows(prices);
+                if (options.commonCalendar()) {
+                    prices = commonDates(prices, everyPrice, err);
+                    everyPrice = -1;
+                }
                 return new Read(Returns.fromPrices(prices, options.returnKind()),
-                        hold ? Returns.fromPricesCarried(prices) : null);
+                        hold ? Returns.fromPricesCarried(prices) : null, everyPrice);
             }
             double[] values = s.values();
             double scale = options.returnsScale();
@@ -230,7 +251,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 }
             }
             warnBelowTotalLoss(values, s, file, err);
-            return new Read(Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates()), null);
+            return new Read(Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates()), null, -1);
         } catch (InvalidInputException e) {
             throw Errors.inFile(file.toString(), e);
         }
@@ -290,6 +311,69 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     private static String listed(List<String> names) {
         return String.join(", ", names.subList(0, Math.min(5, names.size())))
                 + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
+    }
+
+    /** The dates on which every asset has a price. */
+    private static int completeRows(PriceHistory p) {
+        int count = 0;
+        double[] v = p.values();
+        int cols = p.assetCount();
+        for (int t = 0; t < p.observations(); t++) {
+            boolean all = true;
+            for (int j = 0; j < cols && all; j++) {
+                all = !Double.isNaN(v[t * cols + j]);
+            }
+            count += all ? 1 : 0;
+        }
+        return count;
+    }
+
+    /**
+     * --calendar common: the prices of the dates on which every asset has one, so each return runs from one such
+     * date to the next (a weekend of crypto beside equities joins Monday's return). Fails, naming the asset with the
+     * fewest prices, when fewer than 2 such dates remain.
+     */
+    private static PriceHistory commonDates(PriceHistory p, int complete, PrintWriter err) {
+        int rows = p.observations();
+        int cols = p.assetCount();
+        double[] v = p.values();
+        if (complete < 2) {
+            int fewest = 0;
+            int least = Integer.MAX_VALUE;
+            for (int j = 0; j < cols; j++) {
+                int c = 0;
+                for (int t = 0; t < rows; t++) {
+                    c += Double.isNaN(v[t * cols + j]) ? 0 : 1;
+                }
+                if (c < least) {
+                    least = c;
+                    fewest = j;
+                }
+            }
+            throw new InsufficientDataException("--calendar common: only " + complete + " date" + (complete == 1
+                    ? " has" : "s have") + " a price for every asset, and returns need 2; asset "
+                    + p.assets().get(fewest) + " has the fewest prices (" + least + ")");
+        }
+        if (complete == rows) {
+            return p;
+        }
+        double[] values = new double[complete * cols];
+        List<String> dates = new java.util.ArrayList<>(complete);
+        int k = 0;
+        for (int t = 0; t < rows; t++) {
+            boolean all = true;
+            for (int j = 0; j < cols && all; j++) {
+                all = !Double.isNaN(v[t * cols + j]);
+            }
+            if (all) {
+                System.arraycopy(v, t * cols, values, k * cols, cols);
+                dates.add(p.dates().get(t));
+                k++;
+            }
+        }
+        err.println("equirisk: note: --calendar common: " + complete + " of " + rows + " dates have a price for "
+                + "every asset; the returns run between them");
+        return PriceHistory.of(complete, cols, values, p.assets(), dates);
     }
 
     /**

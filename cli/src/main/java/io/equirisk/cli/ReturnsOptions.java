@@ -12,6 +12,15 @@ final class ReturnsOptions {
             description = "Returns from prices: simple (p1/p0 − 1) or log (ln p1/p0). Default: ${DEFAULT-VALUE}.")
     String returnsKind;
 
+    @Option(names = "--calendar", paramLabel = "each|common", defaultValue = "each",
+            description = "Which dates a --prices file's returns run between: each (a row's return from the row "
+                    + "before, so a date on which an asset has no price costs every asset that return and the next), "
+                    + "or common (only the dates on which every asset has a price, as pandas' "
+                    + "prices.dropna().pct_change(): crypto beside equities then moves its weekend into Monday's "
+                    + "return, where each loses every Monday and the equities' weekend moves). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String calendar;
+
     @Option(names = "--returns-unit", paramLabel = "fraction|percent", defaultValue = "fraction",
             description = "Unit of a --returns file: fraction (0.01 = 1%%, default) or percent (1.0 = 1%%, as in the "
                     + "Fama-French files). Percent returns are divided by 100; -99.99 and -999, those files' "
@@ -45,12 +54,25 @@ final class ReturnsOptions {
         if (kind == io.equirisk.cli.io.SeriesCsv.Kind.PRICES && !returnsUnit.trim().equalsIgnoreCase("fraction")) {
             throw new InvalidInputException("--returns-unit applies to --returns, not to --prices");
         }
+        if (kind == io.equirisk.cli.io.SeriesCsv.Kind.RETURNS && commonCalendar()) {
+            throw new InvalidInputException("--calendar applies to --prices (a --returns file's returns are given "
+                    + "between its own dates)");
+        }
+    }
+
+    /** {@code --calendar common}: returns only between the dates on which every asset has a price. */
+    boolean commonCalendar() {
+        return switch (calendar.trim().toLowerCase(Locale.ROOT)) {
+            case "each" -> false;
+            case "common" -> true;
+            default -> throw new InvalidInputException("--calendar must be each or common, got '" + calendar + "'");
+        };
     }
 
     /** Whether any option here was set away from its default (none applies to a covariance file). */
     boolean anySet() {
         return !returnsKind.trim().equalsIgnoreCase("simple") || !returnsUnit.trim().equalsIgnoreCase("fraction")
-                || !header.trim().equalsIgnoreCase("auto");
+                || !header.trim().equalsIgnoreCase("auto") || !calendar.trim().equalsIgnoreCase("each");
     }
 
     ReturnKind returnKind() {

@@ -208,6 +208,10 @@ final class RollingCommand implements Runnable {
             throw new InvalidInputException("--universe must be complete or window, got '" + universe + "'");
         }
         boolean perWindow = uni.equals("window");
+        if (perWindow && returnsOptions.commonCalendar()) {
+            throw new InvalidInputException("--calendar common keeps only the dates on which every asset has a "
+                    + "price, so every window would hold every asset: use it with --universe complete");
+        }
         if (step < 1) {
             throw new InvalidInputException("--step must be at least 1 row, got " + step);
         }
@@ -250,6 +254,25 @@ final class RollingCommand implements Runnable {
                     err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates have no return "
                             + "for any asset and are dropped");
                 }
+                List<String> never = new ArrayList<>();
+                for (int j = 0; j < trimmed.assetCount(); j++) {
+                    boolean in = false;
+                    for (boolean[] m : members.members()) {
+                        in |= m[j];
+                    }
+                    if (!in) {
+                        never.add(trimmed.assets().get(j));
+                    }
+                }
+                if (!never.isEmpty()) { /* weight 0 at every rebalance: said, not only counted */
+                    err.println("equirisk: note: " + never.size() + " of " + trimmed.assetCount() + " assets are in no "
+                            + "window (in none of the windows of " + window + " returns has each a return on every "
+                            + "date): "
+                            + String.join(", ", never.subList(0, Math.min(20, never.size())))
+                            + (never.size() > 20 ? " and " + (never.size() - 20) + " more" : "")
+                            + (source.kind() == SeriesCsv.Kind.PRICES ? "; prices on another market's calendar "
+                            + "(weekdays beside crypto's every day) need --universe complete --calendar common" : ""));
+                }
                 if (members.anyFlat()) {
                     List<String> flat = members.flatAssets();
                     err.println("equirisk: note: left out of the windows in which every return is "
@@ -265,7 +288,8 @@ final class RollingCommand implements Runnable {
                 if (dropped > 0) {
                     err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates lack a return "
                             + "for some asset and are dropped" + costliest(all, dropped)
-                            + " (or give each window its own assets with --universe window)");
+                            + " (or give each window its own assets with --universe window)"
+                            + read.commonCalendarHint());
                 }
             }
             int n = returns.assetCount();

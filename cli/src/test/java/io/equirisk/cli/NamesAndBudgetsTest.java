@@ -168,8 +168,12 @@ class NamesAndBudgetsTest {
         assertEquals(0, pairwise.code(), pairwise.toString());
         Cli.Result ewma = Cli.run("cov", "--prices", prices.toString(), "--estimator", "ewma:0.5", "--missing",
                 "pairwise");
-        assertTrue(ewma.err().contains("weighs only the newest") && ewma.err().contains("numerically singular"),
-                ewma.err());
+        assertTrue(ewma.err().contains("100 assets but only ") && ewma.err().contains("returns: the ewma:0.5 "
+                + "estimate is singular"), ewma.err()); /* the rows bind, not rounding (λ = 0.5 weighs 52 above it) */
+        Cli.Result rounding = Cli.run("cov", "--prices", prices.toString(), "--estimator", "ewma:0.1", "--missing",
+                "pairwise");
+        assertTrue(rounding.err().contains("ewma:0.1 weighs only the newest 16 returns above double rounding, fewer "
+                + "than the 100 assets"), rounding.err());
     }
     /**
      * The layouts of a covariance a last review tried: a bad first cell is named (it had been read as a header, and

@@ -1,0 +1,90 @@
+package io.equirisk.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code --calendar common}: crypto (every day) beside equities (weekdays) in one prices file. Returns run between
+ * the dates on which every asset has a price, as if the file held only those dates, which is what the test writes
+ * to compare with; the default drops every Monday (the equities' Sunday has no price), and says so.
+ */
+class CommonCalendarTest {
+    @TempDir
+    Path dir;
+
+    /** 200 calendar days from a Friday: BTC and ETH every day, SPY and TLT on weekdays only (or with weekdaysOnly). */
+    private Path mixed(String name, boolean weekdaysOnly) {
+        java.util.Random rnd = new java.util.Random(21);
+        double[] p = {30000, 2000, 400, 140};
+        StringBuilder sb = new StringBuilder("date,BTC,ETH,SPY,TLT\n");
+        java.time.LocalDate d = java.time.LocalDate.of(2021, 1, 1);
+        for (int t = 0; t < 200; t++, d = d.plusDays(1)) {
+            boolean weekend = d.getDayOfWeek().getValue() >= 6;
+            for (int j = 0; j < 4; j++) {
+                if (j < 2 || !weekend) { /* equities do not move while closed */
+                    p[j] *= Math.exp((j < 2 ? 0.03 : 0.01) * rnd.nextGaussian());
+                }
+            }
+            if (weekend && weekdaysOnly) {
+                continue;
+            }
+            sb.append(d);
+            for (int j = 0; j < 4; j++) {
+                sb.append(',').append(j >= 2 && weekend ? "" : Double.toString(p[j]));
+            }
+            sb.append('\n');
+        }
+        return Cli.write(dir, name, sb.toString());
+    }
+
+    @Test
+    void returnsRunBetweenTheDatesEveryAssetHasAPrice() {
+        Path file = mixed("mixed.csv", false);
+        Path weekdays = mixed("weekdays.csv", true);
+        Cli.Result each = Cli.run("solve", "--prices", file.toString(), "--format", "json");
+        assertEquals(0, each.code(), each.toString());
+        assertTrue(each.err().contains("29 more returns run between the 142 dates on which every asset has a price "
+                + "(another market's weekends or holidays between them?): --calendar common"), each.err());
+        Cli.Result common = Cli.run("solve", "--prices", file.toString(), "--calendar", "common", "--format", "csv");
+        assertEquals(0, common.code(), common.toString());
+        assertTrue(common.err().contains("--calendar common: 142 of 200 dates have a price for every asset"),
+                common.err());
+        Cli.Result byHand = Cli.run("solve", "--prices", weekdays.toString(), "--format", "csv");
+        assertEquals(byHand.out(), common.out(), "as the file of the common dates alone, to the bit");
+        Cli.Result cov = Cli.run("cov", "--prices", file.toString(), "--calendar", "common");
+        Cli.Result covByHand = Cli.run("cov", "--prices", weekdays.toString());
+        assertEquals(covByHand.out(), cov.out());
+    }
+
+    @Test
+    void itAppliesToPricesWithTheCompleteUniverseOnly() {
+        Path file = mixed("mixed.csv", false);
+        Path returns = Cli.write(dir, "r.csv", "date,A,B\n2021-01-04,0.01,0.02\n2021-01-05,-0.01,0.01\n"
+                + "2021-01-06,0.02,-0.02\n");
+        Cli.Result r = Cli.run("solve", "--returns", returns.toString(), "--calendar", "common");
+        assertEquals(Main.EXIT_USAGE, r.code(), r.toString());
+        assertTrue(r.err().contains("--calendar applies to --prices"), r.err());
+        Cli.Result w = Cli.run("rolling", "--prices", file.toString(), "--window", "30", "--universe", "window",
+                "--calendar", "common");
+        assertEquals(Main.EXIT_USAGE, w.code(), w.toString());
+        assertTrue(w.err().contains("use it with --universe complete"), w.err());
+        Cli.Result never = Cli.run("rolling", "--prices", file.toString(), "--window", "30", "--step", "10",
+                "--universe", "window");
+        assertEquals(0, never.code(), never.toString());
+        assertTrue(never.err().contains("2 of 4 assets are in no window (in none of the windows of 30 returns has "
+                + "each a return on every date): SPY, TLT; prices on another market's calendar"), never.err());
+        Cli.Result rolling = Cli.run("rolling", "--prices", file.toString(), "--window", "30", "--step", "10",
+                "--calendar", "common");
+        assertEquals(0, rolling.code(), rolling.toString());
+        assertTrue(rolling.out().contains("252 periods/year"), "the common dates are trading days: "
+                + rolling.out());
+        Cli.Result bad = Cli.run("solve", "--prices", file.toString(), "--calendar", "union");
+        assertEquals(Main.EXIT_USAGE, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--calendar must be each or common, got 'union'"), bad.err());
+    }
+}
