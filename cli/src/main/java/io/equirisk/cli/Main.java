@@ -112,6 +112,17 @@ public final class Main implements Runnable {
             errWriter.flush();
             return ex instanceof InvalidInputException ? EXIT_USAGE : EXIT_FAILURE;
         });
+        for (String a : args) { /* the first word is the command: a typo is an error also beside --help */
+            if (!a.startsWith("-")) {
+                if (!cmd.getSubcommands().containsKey(a)) {
+                    errWriter.println("equirisk: error: unknown command '" + a + "': choose one of "
+                            + String.join(", ", cmd.getSubcommands().keySet()) + " (see equirisk --help)");
+                    errWriter.flush();
+                    return EXIT_USAGE;
+                }
+                break;
+            }
+        }
         int code;
         try {
             code = cmd.execute(args);

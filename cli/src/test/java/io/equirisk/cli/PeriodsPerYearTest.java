@@ -34,7 +34,17 @@ class PeriodsPerYearTest {
     @Test
     void theDatesSayHowOften() {
         LocalDate start = LocalDate.of(2020, 1, 6);
-        assertEquals(252, PeriodsPerYear.of(null, dates(start, 300, PeriodsPerYearTest::nextWeekday)).value());
+        assertEquals(252, PeriodsPerYear.of(null, dates(start, 200, PeriodsPerYearTest::nextWeekday)).value(),
+                "weekdays over less than a year: not enough to tell filled holidays from a calendar without any");
+        PeriodsPerYear filled = PeriodsPerYear.of(null, dates(start, 800, PeriodsPerYearTest::nextWeekday));
+        assertEquals(261, filled.value(), "every weekday for three years: holidays filled, 261 a year");
+        assertEquals("261 periods/year, daily dates, every weekday (holidays kept), 261 a year over their span",
+                filled.describe());
+        List<String> nyse = dates(start, 800, PeriodsPerYearTest::nextWeekday); /* about 9 holidays a year */
+        nyse.removeIf(s -> s.endsWith("-01-01") || s.endsWith("-12-25") || s.endsWith("-07-04")
+                || s.endsWith("-01-20") || s.endsWith("-02-17") || s.endsWith("-05-26") || s.endsWith("-09-01")
+                || s.endsWith("-11-27") || s.endsWith("-04-10"));
+        assertEquals(252, PeriodsPerYear.of(null, nyse).value(), "an exchange calendar: " + nyse.size());
         assertEquals(365, PeriodsPerYear.of(null, dates(start, 300, d -> d.plusDays(1))).value(), "every day");
         assertEquals(52, PeriodsPerYear.of(null, dates(start, 100, d -> d.plusWeeks(1))).value());
         assertEquals(12, PeriodsPerYear.of(null, dates(LocalDate.of(2000, 1, 31), 120, d -> d.plusMonths(1)
