@@ -352,11 +352,10 @@ final class RollingCommand implements Runnable {
                 solution = solveWindows(er, returns, members, count, onBackend, lambda, est, budgets, options,
                         progress);
             } catch (io.equirisk.error.ZeroVarianceException e) {
-                if (perWindow) {
-                    throw e;
-                }
-                throw new io.equirisk.error.ZeroVarianceException(e.getMessage() + " (or --universe window, which "
-                        + "leaves it out of the windows where it is flat)");
+                /* the library's rows count the complete returns, not the file's lines: the dates say where */
+                String message = e.getMessage().replaceFirst("\\(rows \\d+–\\d+, ", "(");
+                throw new io.equirisk.error.ZeroVarianceException(message + (perWindow ? "" : " (or --universe "
+                        + "window, which leaves it out of the windows where it is flat)"));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Double difference = null;

@@ -764,7 +764,7 @@ class RollingCommandTest {
             r[t][3] = 2e-4; /* OIL accrues a constant return */
         }
         assertUsage(Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "30", "--step", "10"),
-                "window 7 of 8 (rows 61–90, 2020-03-01 … 2020-03-30): asset OIL (#4) has the same return");
+                "window 7 of 8 (2020-03-01 … 2020-03-30): asset OIL (#4) has the same return");
     }
 
     /**
