@@ -33,7 +33,9 @@ import java.util.Locale;
                 "Long-only weights summing to 1 such that every asset carries its budget's share of "
                 + "portfolio risk (equal shares by default: the equal-risk-contribution portfolio).", ""},
         footer = {"", "Input CSV files: a header row of asset names is optional (detected); prices and returns may "
-                + "have a first date column; ',' or ';' separated; empty, NaN, NA or null cells are missing.",
+                + "have a first date column; ',', ';' or tab separated (a 'sep=' first line honoured), UTF-8 or UTF-16; "
+                + "empty, NaN, NA, N/A, null, None, #N/A and #N/A N/A cells are missing; numbers take a decimal "
+                + "point (a decimal comma is refused, named).",
                 "", "Examples:",
                 "  equirisk solve --prices prices.csv",
                 "  equirisk solve --prices prices.csv --window 756 --estimator ledoit-wolf",
