@@ -98,6 +98,12 @@ final class RollingCommand implements Runnable {
     @Mixin
     SolverChoice solving;
 
+    @Option(names = "--vol-target", paramLabel = "VOL",
+            description = "Also scale each rebalance's weights to this annualised volatility (e.g. 0.10) under its "
+                    + "window's covariance: the leverage per date (a CSV column, in the JSON), and the out-of-sample "
+                    + "summary of that book (financed at 0, no costs).")
+    Double volTarget;
+
     @Option(names = "--periods-per-year", paramLabel = "N",
             description = "Return periods per year, to annualise the volatilities and the out-of-sample returns. "
                     + "Default: read from the dates' spacing (daily dates with weekends 365, without 252; weekly 52; "
@@ -142,7 +148,7 @@ final class RollingCommand implements Runnable {
     record Report(String input, int droppedDates, List<String> assets, List<String> dates, int[] sizes,
                   boolean perWindow, BatchSolution solution, String estimator, int window, int step, double tolerance,
                   PeriodsPerYear periods, String backendName, String backendReason, double seconds,
-                  Double verifyDifference, OutOfSample outOfSample) {
+                  Double verifyDifference, OutOfSample outOfSample, Double volTarget, double[] leverage) {
 
         int count() {
             return dates.size();
@@ -167,13 +173,48 @@ final class RollingCommand implements Runnable {
      * rebalance, which is the last date.
      */
     record OutOfSample(String from, String to, HeldPortfolio weights, HeldPortfolio equal,
-                       PerformanceSummary weightsSummary, PerformanceSummary equalSummary, List<String> dates) {
+                       PerformanceSummary weightsSummary, PerformanceSummary equalSummary, List<String> dates,
+                       PerformanceSummary targetedSummary) {
+
+        /**
+         * The vol-targeted book: at each rebalance the weights bought with {@code leverage[k]} times the equity, the
+         * rest borrowed (or, below 1, kept in cash) at 0, then held: the exposure drifts with the portfolio, the debt
+         * stays, so the equity's return on a date is exposure × r / equity. A book that loses its equity earns
+         * nothing after.
+         */
+        static double[] levered(HeldPortfolio held, int[] rebalanceRows, double[] leverage) {
+            double[] r = held.returns();
+            double[] out = new double[r.length];
+            double equity = 1;
+            double exposure = 0;
+            double debt = 0;
+            int k = 0;
+            for (int i = 0; i < r.length; i++) {
+                int row = held.firstRow() + i;
+                if (row == rebalanceRows[k] + 1) {
+                    exposure = leverage[k] * equity;
+                    debt = exposure - equity;
+                    if (k + 1 < rebalanceRows.length) {
+                        k++;
+                    }
+                }
+                if (equity <= 0) {
+                    continue;
+                }
+                double next = exposure * (1 + r[i]) - debt;
+                out[i] = Math.max(-1, (next - equity) / equity);
+                exposure *= 1 + r[i];
+                equity = next;
+            }
+            return out;
+        }
 
         /**
          * @param simple        simple returns of every date held (a missing one counts as 0, counted)
          * @param rebalanceRows the rows of {@code simple} on which the weights are set, ascending
          */
-        static OutOfSample of(Returns simple, int[] rebalanceRows, double[] weights, double[] budgets, int periods) {
+        static OutOfSample of(Returns simple, int[] rebalanceRows, double[] weights, double[] budgets, int periods,
+                              double[] leverage) {
             if (rebalanceRows.length < 2) {
                 return null;
             }
@@ -192,7 +233,8 @@ final class RollingCommand implements Runnable {
             String to = simple.dates().get(simple.observations() - 1);
             return new OutOfSample(from, to, held, heldEqual, PerformanceSummary.of(held.returns(), periods),
                     PerformanceSummary.of(heldEqual.returns(), periods),
-                    simple.dates().subList(held.firstRow() - 1, simple.observations()));
+                    simple.dates().subList(held.firstRow() - 1, simple.observations()),
+                    leverage == null ? null : PerformanceSummary.of(levered(held, rebalanceRows, leverage), periods));
         }
     }
 
@@ -217,6 +259,15 @@ final class RollingCommand implements Runnable {
         }
         if (periodsPerYear != null && periodsPerYear < 1) {
             throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
+        }
+        if (volTarget != null && !(volTarget > 0 && Double.isFinite(volTarget))) {
+            throw new InvalidInputException("--vol-target must be a positive annualised volatility such as 0.10, got "
+                    + volTarget);
+        }
+        if (volTarget != null && volTarget > 1) { /* 10 meant as 10% */
+            main.spec.commandLine().getErr().println("equirisk: warning: --vol-target " + volTarget + " is "
+                    + String.format(Locale.ROOT, "%.0f", volTarget * 100) + "% a year; it is a fraction (0.10 for "
+                    + "10%)");
         }
         CovarianceEstimator est = CovarianceEstimators.parse(estimator);
         double lambda = CovarianceEstimators.ewmaLambda(est);
@@ -398,16 +449,26 @@ final class RollingCommand implements Runnable {
                     heldRows[k] = row.get(returns.dates().get(rebalanceRows[k]));
                 }
             }
+            double[] leverage = null; /* --vol-target: each rebalance's, from its window's own volatility */
+            if (volTarget != null) {
+                leverage = new double[count];
+                for (int k = 0; k < count; k++) {
+                    double vol = solution.volatilities()[k] * Math.sqrt(periods.value());
+                    leverage[k] = solution.converged()[k] && vol > 0 ? volTarget / vol : Double.NaN;
+                }
+            }
             OutOfSample outOfSample;
             try {
-                outOfSample = OutOfSample.of(heldReturns, heldRows, solution.weights(), budgets, periods.value());
+                outOfSample = OutOfSample.of(heldReturns, heldRows, solution.weights(), budgets, periods.value(),
+                        leverage);
             } catch (InvalidInputException e) { /* a held return below −1 (log returns given as --returns): the
                                                     weights stand; only their out-of-sample summary cannot be made */
                 err.println("equirisk: note: no out-of-sample summary: " + e.getMessage());
                 outOfSample = null;
             }
             report = new Report(input, dropped, returns.assets(), dates, sizes, perWindow, solution, est.name(),
-                    window, step, solving.tolerance, periods, backendName, reason, seconds, difference, outOfSample);
+                    window, step, solving.tolerance, periods, backendName, reason, seconds, difference, outOfSample,
+                    volTarget, leverage);
         }
         Report r = report;
         if (chart != null) {
@@ -643,7 +704,8 @@ final class RollingCommand implements Runnable {
         for (String a : r.assets()) {
             header.append(',').append(Errors.csvText(a));
         }
-        w.write(header + "," + String.join(",", FIXED_COLUMNS.subList(1, FIXED_COLUMNS.size())) + "\n");
+        w.write(header + "," + String.join(",", FIXED_COLUMNS.subList(1, FIXED_COLUMNS.size()))
+                + (r.leverage() != null ? ",leverage" : "") + "\n");
         BatchSolution s = r.solution();
         for (int k = 0; k < r.count(); k++) {
             StringBuilder row = new StringBuilder(Errors.csvText(r.dates().get(k)));
@@ -653,6 +715,9 @@ final class RollingCommand implements Runnable {
             row.append(',').append(s.converged()[k]).append(',').append(s.residuals()[k]).append(',')
                     .append(s.iterations()[k]).append(',').append(s.volatilities()[k]).append(',')
                     .append(r.sizes()[k]);
+            if (r.leverage() != null) {
+                row.append(',').append(r.leverage()[k]);
+            }
             w.write(row + "\n");
         }
     }
@@ -674,7 +739,11 @@ final class RollingCommand implements Runnable {
             j.field("converged", s.converged()[k]).field("residual", s.residuals()[k])
                     .field("iterations", s.iterations()[k]).field("solver", s.solvers()[k])
                     .field("volatility", s.volatilities()[k]) /* per period, as in the CSV */
-                    .field("assets", r.sizes()[k]).endObject();
+                    .field("assets", r.sizes()[k]);
+            if (r.leverage() != null) {
+                j.field("leverage", r.leverage()[k]); /* NaN (unconverged) is written as null */
+            }
+            j.endObject();
         }
         j.endArray();
         j.field("volatility_per", "period").field("periods_per_year", r.periods().value())
@@ -689,6 +758,9 @@ final class RollingCommand implements Runnable {
         if (r.verifyDifference() != null) {
             j.field("verify_max_weight_difference", r.verifyDifference());
         }
+        if (r.volTarget() != null) {
+            j.field("target_volatility", r.volTarget());
+        }
         OutOfSample o = r.outOfSample();
         if (o != null) {
             j.name("out_of_sample").beginObject().field("from", o.from()).field("to", o.to())
@@ -696,6 +768,9 @@ final class RollingCommand implements Runnable {
                     .field("missing_returns_as_zero", o.weights().missingAsZero());
             summaryJson(j.name("weights"), o.weightsSummary());
             summaryJson(j.name("equal_weight"), o.equalSummary());
+            if (o.targetedSummary() != null) {
+                summaryJson(j.name("vol_targeted"), o.targetedSummary());
+            }
             j.endObject();
         }
         return j.endObject().toString();
@@ -827,6 +902,20 @@ final class RollingCommand implements Runnable {
                 : TextTable.percent(r.meanTurnover()) + " one-way per rebalance (mean; from the drifted holdings)"));
         out.println("portfolio vol:    " + TextTable.percent(s.volatilities()[last] * Math.sqrt(r.periods().value()))
                 + " annualised on " + r.dates().get(last) + " (" + r.periods().describe() + ")");
+        if (r.leverage() != null) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (double l : r.leverage()) {
+                if (!Double.isNaN(l)) {
+                    lo = Math.min(lo, l);
+                    hi = Math.max(hi, l);
+                }
+            }
+            out.println("vol target:       " + TextTable.percent(r.volTarget()) + " annualised → leverage "
+                    + TextTable.fixed(r.leverage()[last], 4) + " on " + r.dates().get(last) + " (" + (lo <= hi
+                    ? TextTable.fixed(lo, 4) + "–" + TextTable.fixed(hi, 4) : "n/a") + " over the rebalances; in "
+                    + "the CSV's leverage column)");
+        }
         OutOfSample o = r.outOfSample();
         if (o == null) {
             out.println("out of sample:    none (" + (r.count() < 2 ? "one rebalance, on the last date: nothing is "
@@ -837,6 +926,10 @@ final class RollingCommand implements Runnable {
                     + (r.droppedDates() > 0 && !r.perWindow() ? " (every date, also those the windows drop)" : ""));
             out.println("  these weights:  " + summaryLine(o.weightsSummary()));
             out.println("  equal weight:   " + summaryLine(o.equalSummary()));
+            if (o.targetedSummary() != null) {
+                out.println("  vol-targeted:   " + summaryLine(o.targetedSummary()) + " (these weights × each date's "
+                        + "leverage, financed at 0)");
+            }
             if (Double.isNaN(o.weightsSummary().annualisedVolatility())) {
                 out.println("  note:           one held return: no volatility from it");
             }

@@ -361,6 +361,59 @@ class RollingCommandTest {
         assertSummary(heldEqual, heldReturns(carried, priceDates, equal, dates), periods, "equal weight");
     }
 
+    /**
+     * --vol-target: each rebalance's leverage is the target over its window's annualised volatility, and the
+     * targeted book is checked in units, cash and prices here: at each rebalance the equity buys leverage × weight of
+     * each asset, the rest borrowed at 0, then held.
+     */
+    @Test
+    void aVolTargetLeversEachRebalanceAndItsBookIsHeldInUnits() throws Exception {
+        double[][] r = syntheticReturns(400, 23);
+        double[][] price = new double[r.length][ASSETS.length];
+        List<String> priceDates = new java.util.ArrayList<>();
+        for (int t = 0; t < r.length; t++) {
+            priceDates.add(java.time.LocalDate.of(2020, 1, 1).plusDays(t).toString());
+            for (int j = 0; j < ASSETS.length; j++) {
+                price[t][j] = (t == 0 ? 100 : price[t - 1][j]) * (1 + r[t][j]);
+            }
+        }
+        Path out = dir.resolve("w.csv");
+        Cli.Result res = Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "120", "--step",
+                "70", "--vol-target", "0.1", "--output", out.toString(), "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        List<String> lines = Files.readAllLines(out);
+        assertTrue(lines.get(0).endsWith(",volatility,assets,leverage"), lines.get(0));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(res.out());
+        double periods = (Double) doc.get("periods_per_year");
+        List<String> dates = new java.util.ArrayList<>();
+        List<double[]> levered = new java.util.ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",");
+            double vol = Double.parseDouble(c[ASSETS.length + 4]);
+            double leverage = Double.parseDouble(c[ASSETS.length + 6]);
+            assertEquals(0.1 / (vol * Math.sqrt(periods)), leverage, 1e-15 * leverage, c[0]);
+            dates.add(c[0]);
+            double[] w = new double[ASSETS.length + 1]; /* leverage × weights, and the cash: 1 − leverage */
+            for (int j = 0; j < ASSETS.length; j++) {
+                w[j] = leverage * Double.parseDouble(c[1 + j]);
+            }
+            w[ASSETS.length] = 1 - leverage;
+            levered.add(w);
+        }
+        double[][] withCash = new double[price.length][];
+        for (int t = 0; t < price.length; t++) {
+            withCash[t] = java.util.Arrays.copyOf(price[t], ASSETS.length + 1);
+            withCash[t][ASSETS.length] = 1.0; /* cash (or debt) at 0 */
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) doc.get("out_of_sample");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> targeted = (Map<String, Object>) o.get("vol_targeted");
+        assertSummary(targeted, heldReturns(withCash, priceDates, levered, dates), periods, "vol-targeted");
+        assertEquals(0.1, (Double) doc.get("target_volatility"));
+    }
+
     @Test
     void outOfSampleFromLogReturnsOfPricesIsWhatThePricesReturn() throws Exception {
         double[][] r = syntheticReturns(300, 13);
