@@ -97,6 +97,15 @@ final class ReportOutput {
         }
     }
 
+    /** The table's line naming the assets {@code --missing drop-assets} left out (none: no line). */
+    static void printLeftOut(PrintWriter out, java.util.List<String> left) {
+        if (!left.isEmpty()) {
+            out.println("left out:         " + left.size() + " assets without a return on every date used (--missing "
+                    + "drop-assets): " + String.join(", ", left.subList(0, Math.min(10, left.size())))
+                    + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
+        }
+    }
+
     /**
      * Whether two paths not yet written name one file: the same name in the same (real) folder. Two new outputs
      * pass {@link #sameFile}, which needs both to exist; written one after the other, the second replaced the first.

@@ -596,12 +596,7 @@ final class ScenariosCommand implements Runnable {
         ScenarioSet set = r.set();
         out.println();
         out.println("model:            " + r.input());
-        if (!r.leftOut().isEmpty()) {
-            List<String> left = r.leftOut();
-            out.println("left out:         " + left.size() + " assets without a return on every date used (--missing "
-                    + "drop-assets): " + String.join(", ", left.subList(0, Math.min(10, left.size())))
-                    + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
-        }
+        ReportOutput.printLeftOut(out, r.leftOut());
         out.println("drawn from:       " + set.source().describe() + (r.mean() == null ? ""
                 : r.mean().equals("zero") ? ", zero mean" : ", the history's mean returns"));
         out.println("scenarios:        " + r.count() + " (numbers " + set.first() + " … " + (set.first() + r.count() - 1)

@@ -324,12 +324,7 @@ final class SolveCommand implements Runnable {
         t.print(out);
         out.println();
         out.println("input:            " + r.input().source());
-        List<String> left = r.input().leftOut();
-        if (!left.isEmpty()) {
-            out.println("left out:         " + left.size() + " assets without a return on every date used (--missing "
-                    + "drop-assets): " + String.join(", ", left.subList(0, Math.min(10, left.size())))
-                    + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
-        }
+        ReportOutput.printLeftOut(out, r.input().leftOut());
         out.println("converged:        " + (res.converged() ? "yes" : "NO") + " (residual max|RC − b| = "
                 + String.format(Locale.ROOT, "%.2e", res.residual()) + ", tolerance "
                 + ReportOutput.tolerance(r.tolerance()) + ")");
