@@ -22,6 +22,28 @@ final class BudgetOptions {
     boolean normalize;
 
     /**
+     * The assets a budgets file gives exactly 0, matched to {@code assets}; none without a file, or where the file
+     * does not match them (the error is reported where the budgets are loaded).
+     */
+    java.util.Set<String> zeroBudgets(List<String> assets) {
+        if (file == null) {
+            return java.util.Set.of();
+        }
+        try {
+            double[] b = BudgetsCsv.read(file, assets);
+            java.util.Set<String> zero = new java.util.HashSet<>();
+            for (int i = 0; i < b.length; i++) {
+                if (b[i] == 0) {
+                    zero.add(assets.get(i));
+                }
+            }
+            return zero;
+        } catch (InvalidInputException e) {
+            return java.util.Set.of();
+        }
+    }
+
+    /**
      * The budgets of the assets Σ holds when {@code --missing drop-assets} left some of the file's assets out: a
      * budgets file that names (or lists) every asset of the file, as it would without the option, gives the kept
      * assets' budgets rescaled to sum to 1, with a note of the share the others held; one of the kept assets only is

@@ -26,14 +26,29 @@ import java.util.List;
  * @param means        each asset's mean return over the dates used (null for a given Σ)
  * @param returns      the returns Σ was estimated from, after --window (null for a given Σ)
  * @param fileAssets   every asset of the input file, in its order (Σ's own for a given Σ)
- * @param leftOut      the file's assets left out of Σ by {@code --missing drop-assets}, in the file's order
+ * @param leftOut      the file's assets left out of Σ, in the file's order: by {@code --missing drop-assets}, or with
+ *                     budget 0 and no variance (a cash line)
+ * @param leftOutWhy   why, for the table: "without a return on every date used (--missing drop-assets)", …
  */
 record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observations, String source,
-                       double[] means, Returns returns, List<String> fileAssets, List<String> leftOut) {
+                       double[] means, Returns returns, List<String> fileAssets, List<String> leftOut,
+                       String leftOutWhy) {
 
     /** Σ from the one input given: a covariance file, or estimated from a prices or returns file. */
     static CovarianceInput load(SolveCommand.Source source, EstimationOptions estimation, PrintWriter err,
                                 Progress progress) {
+        return load(source, estimation, err, progress, null);
+    }
+
+    /**
+     * As {@link #load(SolveCommand.Source, EstimationOptions, PrintWriter, Progress)}, an asset whose budget is 0
+     * ({@code unbudgeted}: the names among the file's assets) and whose returns are all equal left out of the
+     * estimate: a cash line or a stale price that the budgets already exclude, which would otherwise stop the run
+     * as a zero variance.
+     */
+    static CovarianceInput load(SolveCommand.Source source, EstimationOptions estimation, PrintWriter err,
+                                Progress progress, java.util.function.Function<List<String>, java.util.Set<String>>
+                                        unbudgeted) {
         if (source.cov != null) {
             if (estimation.window != null || !estimation.estimator.equals("sample")
                     || !estimation.missing.trim().equalsIgnoreCase("drop") || estimation.returns.anySet()) {
@@ -45,9 +60,9 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             return fromCovarianceFile(source.cov);
         }
         if (source.prices != null) {
-            return fromSeriesFile(source.prices, SeriesCsv.Kind.PRICES, estimation, err, progress);
+            return fromSeriesFile(source.prices, SeriesCsv.Kind.PRICES, estimation, err, progress, unbudgeted);
         }
-        return fromSeriesFile(source.returns, SeriesCsv.Kind.RETURNS, estimation, err, progress);
+        return fromSeriesFile(source.returns, SeriesCsv.Kind.RETURNS, estimation, err, progress, unbudgeted);
     }
 
     /**
@@ -79,11 +94,18 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     static CovarianceInput fromCovarianceFile(Path file) {
         CovarianceMatrix cov = CovarianceCsv.read(file);
         return new CovarianceInput(cov, false, 0, "covariance " + file + " (" + cov.size() + " assets)",
-                null, null, cov.assets(), List.of());
+                null, null, cov.assets(), List.of(), "");
     }
 
     static CovarianceInput fromSeriesFile(Path file, SeriesCsv.Kind kind, EstimationOptions options,
                                           PrintWriter err, Progress progress) {
+        return fromSeriesFile(file, kind, options, err, progress, null);
+    }
+
+    static CovarianceInput fromSeriesFile(Path file, SeriesCsv.Kind kind, EstimationOptions options,
+                                          PrintWriter err, Progress progress,
+                                          java.util.function.Function<List<String>, java.util.Set<String>>
+                                                  unbudgeted) {
         Read read = read(file, kind, options.returns, err, progress, false);
         Returns returns = read.returns();
         if (options.window != null) {
@@ -124,6 +146,19 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                         - returns.observations()) + " dates without any return are dropped" : ""));
             }
         }
+        String why = leftOut.isEmpty() ? "" : "without a return on every date used (--missing drop-assets)";
+        List<String> idle = unbudgeted == null ? List.of() : flatUnbudgeted(returns, unbudgeted.apply(returns.assets()));
+        if (!idle.isEmpty() && idle.size() < returns.assetCount()) {
+            err.println("equirisk: note: budget 0 and the same return on every date (no variance: a cash line, a "
+                    + "stale price), so left out of the estimate: " + String.join(", ", idle.subList(0,
+                    Math.min(20, idle.size()))) + (idle.size() > 20 ? " and " + (idle.size() - 20) + " more" : ""));
+            java.util.Set<String> out = new java.util.HashSet<>(leftOut);
+            out.addAll(idle);
+            returns = without(returns, java.util.Set.copyOf(idle));
+            leftOut = fileAssets.stream().filter(out::contains).toList();
+            why = why.isEmpty() ? "with budget 0 and no variance" : "without a return on every date used "
+                    + "(--missing drop-assets), or with budget 0 and no variance";
+        }
         if (policy == MissingValuePolicy.REJECT) {
             requireComplete(file, kind, returns);
         }
@@ -151,6 +186,10 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         CovarianceMatrix cov;
         try {
             cov = estimator.estimate(returns, policy);
+        } catch (io.equirisk.error.ZeroVarianceException e) {
+            throw Errors.inFile(file.toString(), unbudgeted == null ? Errors.inFlags(e)
+                    : new io.equirisk.error.ZeroVarianceException(Errors.inFlags(e).getMessage() + " (or give it a "
+                    + "budget of 0 with --budgets, which leaves it out)"));
         } catch (InvalidInputException e) {
             throw Errors.inFile(file.toString(), Errors.inFlags(e));
         }
@@ -163,9 +202,47 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 && observations < returns.observations() ? " (of " + returns.observations()
                 + "; incomplete dates dropped)" : ""))
                 + " × " + cov.size() + " assets" + (leftOut.isEmpty() ? "" : " (" + leftOut.size() + " of "
-                + fileAssets.size() + " left out: a return missing)") + ", " + estimator.name() + " covariance";
+                + fileAssets.size() + " left out: " + why + ")") + ", " + estimator.name() + " covariance";
         return new CovarianceInput(cov, true, observations, source, means(returns, policy), returns, fileAssets,
-                leftOut);
+                leftOut, why);
+    }
+
+    /** The assets of {@code zeroBudget} whose present returns are all one value (at least one present). */
+    private static List<String> flatUnbudgeted(Returns r, java.util.Set<String> zeroBudget) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int j = 0; j < r.assetCount(); j++) {
+            if (!zeroBudget.contains(r.assets().get(j))) {
+                continue;
+            }
+            double first = Double.NaN;
+            boolean flat = true;
+            for (int t = 0; t < r.observations() && flat; t++) {
+                double v = r.get(t, j);
+                if (!Double.isNaN(v)) {
+                    flat = Double.isNaN(first) || v == first;
+                    first = v;
+                }
+            }
+            if (flat && !Double.isNaN(first)) {
+                out.add(r.assets().get(j));
+            }
+        }
+        return out;
+    }
+
+    /** The returns without the columns named in {@code drop}. */
+    private static Returns without(Returns r, java.util.Set<String> drop) {
+        int[] cols = java.util.stream.IntStream.range(0, r.assetCount())
+                .filter(j -> !drop.contains(r.assets().get(j))).toArray();
+        int m = cols.length;
+        double[] v = new double[r.observations() * m];
+        for (int t = 0; t < r.observations(); t++) {
+            for (int a = 0; a < m; a++) {
+                v[t * m + a] = r.get(t, cols[a]);
+            }
+        }
+        return Returns.of(r.observations(), m, v, java.util.Arrays.stream(cols).mapToObj(r.assets()::get).toList(),
+                r.dates());
     }
 
     /** The assets of {@code all} that {@code kept} does not hold, in their order. */

@@ -97,11 +97,11 @@ final class ReportOutput {
         }
     }
 
-    /** The table's line naming the assets {@code --missing drop-assets} left out (none: no line). */
-    static void printLeftOut(PrintWriter out, java.util.List<String> left) {
+    /** The table's line naming the assets left out of Σ and why (none: no line). */
+    static void printLeftOut(PrintWriter out, java.util.List<String> left, String why) {
         if (!left.isEmpty()) {
-            out.println("left out:         " + left.size() + " assets without a return on every date used (--missing "
-                    + "drop-assets): " + String.join(", ", left.subList(0, Math.min(10, left.size())))
+            out.println("left out:         " + left.size() + (left.size() == 1 ? " asset " : " assets ")
+                    + why + ": " + String.join(", ", left.subList(0, Math.min(10, left.size())))
                     + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
         }
     }

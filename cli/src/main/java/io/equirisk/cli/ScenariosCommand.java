@@ -167,7 +167,7 @@ final class ScenariosCommand implements Runnable {
                   RiskBudgetingResult model, BatchSolution solution, double[] modelVolatility,
                   double[] modelRcError, double tolerance, PeriodsPerYear periods, String backendName,
                   String backendReason, double seconds, Double verifyDifference, Integer verifyDrawsDiffering,
-                  String mean, double stressVol, double stressCorr, List<String> leftOut) {
+                  String mean, double stressVol, double stressCorr, List<String> leftOut, String leftOutWhy) {
 
         int count() {
             return set.count();
@@ -240,7 +240,8 @@ final class ScenariosCommand implements Runnable {
         // the backend opens while the input is read (EarlyBackend: CUDA's context and staging take ~0.15–0.2 s)
         try (EarlyBackend<Equirisk> early = EarlyBackend.open(backend);
              Progress progress = Progress.start(err, main.errIsTerminal, "scenarios")) {
-            CovarianceInput input = CovarianceInput.load(source, estimation, err, progress);
+            CovarianceInput input = CovarianceInput.load(source, estimation, err, progress,
+                    budgetOptions::zeroBudgets);
             CovarianceMatrix sigma;
             try {
                 sigma = CovarianceStress.apply(input.covariance(), stressVol, stressCorr);
@@ -380,7 +381,8 @@ final class ScenariosCommand implements Runnable {
                     modelRc, solving.tolerance, !input.fromData() && periodsPerYear == null ? null /* per period */
                             : PeriodsPerYear.of(periodsPerYear, input.fromData() ? input.returns().dates() : null),
                     backendName, reason, seconds, difference,
-                    drawsDiffering, bootstrap != null ? null : meanChoice, stressVol, stressCorr, input.leftOut());
+                    drawsDiffering, bootstrap != null ? null : meanChoice, stressVol, stressCorr, input.leftOut(),
+                    input.leftOutWhy());
         }
         Report r = report;
         if (chart != null) {
@@ -596,7 +598,7 @@ final class ScenariosCommand implements Runnable {
         ScenarioSet set = r.set();
         out.println();
         out.println("model:            " + r.input());
-        ReportOutput.printLeftOut(out, r.leftOut());
+        ReportOutput.printLeftOut(out, r.leftOut(), r.leftOutWhy());
         out.println("drawn from:       " + set.source().describe() + (r.mean() == null ? ""
                 : r.mean().equals("zero") ? ", zero mean" : ", the history's mean returns"));
         out.println("scenarios:        " + r.count() + " (numbers " + set.first() + " … " + (set.first() + r.count() - 1)

@@ -142,7 +142,8 @@ final class SolveCommand implements Runnable {
         PrintWriter err = main.spec.commandLine().getErr();
         Report report;
         try (Progress progress = Progress.start(err, main.errIsTerminal, "solve")) {
-            CovarianceInput input = load(err, progress);
+            CovarianceInput input = CovarianceInput.load(source, estimation, err, progress,
+                    budgetOptions::zeroBudgets);
             if (volTarget != null && !input.fromData() && periodsPerYear == null) { /* before the solve, not after */
                 throw new InvalidInputException("--vol-target is annualised, and a --cov file's periods are unknown: "
                         + "give --periods-per-year (252 for a covariance of daily returns, 12 monthly, 1 annual)");
@@ -217,10 +218,6 @@ final class SolveCommand implements Runnable {
             chartPage(r).write(chart);
         }
         ReportOutput.emit(output, fmt, out, w -> writeCsv(r, w), () -> json(r), o -> table(r, o));
-    }
-
-    private CovarianceInput load(PrintWriter err, Progress progress) {
-        return CovarianceInput.load(source, estimation, err, progress);
     }
 
     static void writeCsv(Report r, Writer w) throws IOException {
@@ -324,7 +321,7 @@ final class SolveCommand implements Runnable {
         t.print(out);
         out.println();
         out.println("input:            " + r.input().source());
-        ReportOutput.printLeftOut(out, r.input().leftOut());
+        ReportOutput.printLeftOut(out, r.input().leftOut(), r.input().leftOutWhy());
         out.println("converged:        " + (res.converged() ? "yes" : "NO") + " (residual max|RC − b| = "
                 + String.format(Locale.ROOT, "%.2e", res.residual()) + ", tolerance "
                 + ReportOutput.tolerance(r.tolerance()) + ")");

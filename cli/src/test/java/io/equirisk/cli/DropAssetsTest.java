@@ -85,7 +85,8 @@ class DropAssetsTest {
                 "drop-assets");
         assertTrue(table.out().contains("left out:         3 assets without a return on every date used"),
                 table.out());
-        assertTrue(table.out().contains("× 3 assets (3 of 6 left out: a return missing)"), table.out());
+        assertTrue(table.out().contains("× 3 assets (3 of 6 left out: without a return on every date used "
+                + "(--missing drop-assets))"), table.out());
     }
 
     @Test
@@ -186,6 +187,45 @@ class DropAssetsTest {
                 "ledoit-wolf");
         assertEquals(0, r.code(), r.toString());
         assertEquals(byHand.out(), r.out(), "the shrinkage target sees only the kept assets");
+    }
+
+    /**
+     * A cash line (a constant price) has no variance: refused with the way out named; given budget 0 it is left out
+     * of the estimate and the others are solved as if it were not in the file.
+     */
+    @Test
+    void aCashLineWithBudgetZeroIsLeftOut() {
+        StringBuilder sb = new StringBuilder("date,A,CASH,B,C\n");
+        StringBuilder without = new StringBuilder("date,A,B,C\n");
+        java.util.Random rnd = new java.util.Random(8);
+        double[] p = {100, 50, 20};
+        java.time.LocalDate d = java.time.LocalDate.of(2022, 1, 3);
+        for (int t = 0; t < 150; t++, d = d.plusDays(1)) {
+            for (int j = 0; j < 3; j++) {
+                p[j] *= Math.exp(0.01 * (j + 1) * rnd.nextGaussian());
+            }
+            sb.append(d).append(',').append(p[0]).append(",1.0,").append(p[1]).append(',').append(p[2]).append('\n');
+            without.append(d).append(',').append(p[0]).append(',').append(p[1]).append(',').append(p[2]).append('\n');
+        }
+        Path withCash = Cli.write(dir, "cash.csv", sb.toString());
+        Path noCash = Cli.write(dir, "nocash.csv", without.toString());
+        Cli.Result refused = Cli.run("solve", "--prices", withCash.toString());
+        assertEquals(2, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("asset CASH (#2) has the same return (0.0)") && refused.err().contains(
+                "(or give it a budget of 0 with --budgets, which leaves it out)"), refused.err());
+        Path budgets = Cli.write(dir, "b.csv", "A,0.5\nCASH,0\nB,0.25\nC,0.25\n");
+        Path kept = Cli.write(dir, "k.csv", "A,0.5\nB,0.25\nC,0.25\n");
+        Cli.Result r = Cli.run("solve", "--prices", withCash.toString(), "--budgets", budgets.toString(), "--format",
+                "csv");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("budget 0 and the same return on every date (no variance: a cash line, a stale "
+                + "price), so left out of the estimate: CASH"), r.err());
+        Cli.Result byHand = Cli.run("solve", "--prices", noCash.toString(), "--budgets", kept.toString(), "--format",
+                "csv");
+        assertEquals(byHand.out(), r.out());
+        Cli.Result json = Cli.run("solve", "--prices", withCash.toString(), "--budgets", budgets.toString(),
+                "--format", "json");
+        assertEquals(List.of("CASH"), ((Map<?, ?>) MiniJson.parse(json.out())).get("left_out"));
     }
 
     @Test
