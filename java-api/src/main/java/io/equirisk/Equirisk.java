@@ -263,7 +263,8 @@ public final class Equirisk implements AutoCloseable {
      * @param options   tolerance, iteration cap and method, for every scenario
      * @return scenario first + k's result as problem k; an unconverged scenario is flagged there, not thrown
      * @throws io.equirisk.error.InsufficientDataException as the sample and EWMA path throws; for shrinkage, when a
-     *                                                     scenario has fewer than 2 rows
+     *                                                     scenario has fewer than 2 rows (3 for Ledoit-Wolf, whose
+     *                                                     intensity is 0 from 2)
      * @throws io.equirisk.error.ZeroVarianceException     when a bootstrap's history gives a weighed asset the
      *                                                     same return on every row, or one scenario only such rows
      * @throws io.equirisk.error.InvalidInputException     as the sample and EWMA path throws
@@ -366,6 +367,11 @@ public final class Equirisk implements AutoCloseable {
         if (set.rows() < 2) {
             throw new io.equirisk.error.InsufficientDataException("a scenario of " + set.rows() + " row has no "
                     + "covariance; draw at least 2 rows");
+        }
+        if (set.rows() == 2 && estimator.name().startsWith("ledoit-wolf")) { /* ±v demeaned: b̄² = 0, so δ = 0 */
+            throw new io.equirisk.error.InsufficientDataException("a scenario of 2 rows gives " + estimator.name()
+                    + " an intensity of 0 (the two returns are each other's negative once demeaned), so the singular "
+                    + "sample estimate; draw at least 3 rows, or use oas");
         }
         validateBudgets(set.assets(), set.count(), budgets);
         if (set.source() instanceof io.equirisk.scenario.HistoricalBootstrap history) {

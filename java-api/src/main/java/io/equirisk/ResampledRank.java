@@ -65,7 +65,7 @@ final class ResampledRank {
                     + (kind == CovarianceKind.SAMPLE ? firstDistinct - 1 : firstDistinct) + ", below the "
                     + firstWeighed + " assets weighed: singular (" + singular + " of the " + set.count()
                     + " scenarios are); estimate the scenarios with shrinkage (ledoit-wolf, oas), or draw longer "
-                    + "scenarios or longer blocks");
+                    + "scenarios (longer blocks do not help: they cover no more rows on average, and spread more)");
         }
     }
 }

@@ -85,9 +85,9 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                     + (long) Math.ceil(Math.log(Math.ulp(1.0)) / Math.log(0.99)) + ") or a shrinkage estimator "
                     + "(ledoit-wolf, oas)");
         } else if (rows < assets) {
-            err.println("equirisk: warning: " + assets + " assets but only " + rows + " returns: the " + estimator.name()
-                    + " estimate is singular (rank at most " + rows + "); use more returns or a shrinkage estimator "
-                    + "(ledoit-wolf, oas)");
+            err.println("equirisk: warning: " + assets + " assets but only " + rows + " returns: the "
+                    + estimator.name() + " estimate is singular (rank at most " + rows + "); use more returns or a "
+                    + "shrinkage estimator (ledoit-wolf, oas)");
         }
     }
 
@@ -147,7 +147,8 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             }
         }
         String why = leftOut.isEmpty() ? "" : "without a return on every date used (--missing drop-assets)";
-        List<String> idle = unbudgeted == null ? List.of() : flatUnbudgeted(returns, unbudgeted.apply(returns.assets()));
+        List<String> idle = unbudgeted == null ? List.of()
+                : flatUnbudgeted(returns, unbudgeted.apply(returns.assets()));
         if (!idle.isEmpty() && idle.size() < returns.assetCount()) {
             err.println("equirisk: note: budget 0 and the same return on every date (no variance: a cash line, a "
                     + "stale price), so left out of the estimate: " + String.join(", ", idle.subList(0,
@@ -170,7 +171,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                     + "some asset and are dropped: the estimate uses " + observations + ", " + used.get(0) + " … "
                     + used.get(used.size() - 1) + RollingCommand.costliest(returns, dropped)
                     + " (or keep every asset's own dates with --missing pairwise, or the dates and only the "
-                    + "assets with a return on each with --missing drop-assets)" + read.commonCalendarHint());
+                    + "assets with a return on each with --missing drop-assets)" + read.commonCalendarHint(returns));
         }
         CovarianceEstimator estimator = CovarianceEstimators.parse(options.estimator);
         if (estimator.name().equals("sample") && observations <= returns.assetCount()
@@ -266,20 +267,27 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
      * returns with a missing price carried forward ({@link Returns#fromPricesCarried}), so a gap's move lands on the
      * date after it instead of being lost; for a returns file, the returns themselves (null: the same).
      */
-    record Read(Returns returns, Returns held, int everyPrice) {
+    record Read(Returns returns, Returns held, java.util.Set<String> everyPrice) {
 
         /**
-         * A hint to use --calendar common where it would keep more returns than each date's own dropping keeps:
-         * dates on which every asset has a price though not on the date before (an equity's Monday beside crypto's
-         * weekend). Empty for returns files and under common.
+         * A hint to use --calendar common where it would keep more of {@code used}'s returns than dropping its
+         * incomplete dates keeps: dates on which every asset has a price though not on the date before (an equity's
+         * Monday beside crypto's weekend). Empty for returns files and under common.
          *
-         * @param everyPrice dates of the prices file on which every asset has a price; −1 when not counted
+         * @param used the returns the estimate is made from (after --window)
          */
-        String commonCalendarHint() {
-            int complete = returns.completeRows().observations();
-            return everyPrice - 1 > complete ? "; " + (everyPrice - 1 - complete) + " more returns run between the "
-                    + everyPrice + " dates on which every asset has a price (another market's weekends or "
-                    + "holidays between them?): --calendar common" : "";
+        String commonCalendarHint(Returns used) {
+            if (everyPrice == null) {
+                return "";
+            }
+            int dates = 0;
+            for (String d : used.dates()) {
+                dates += everyPrice.contains(d) ? 1 : 0;
+            }
+            int complete = used.completeRows().observations();
+            return dates - 1 > complete ? "; " + (dates - 1 - complete) + " more returns run between the " + dates
+                    + " of these dates on which every asset has a price (another market's weekends or holidays "
+                    + "between them?): --calendar common" : "";
         }
     }
 
@@ -297,10 +305,10 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         try {
             if (kind == SeriesCsv.Kind.PRICES) {
                 PriceHistory prices = pricedDates(s, err);
-                int everyPrice = completeRows(prices);
+                java.util.Set<String> everyPrice = completeDates(prices);
                 if (options.commonCalendar()) {
-                    prices = commonDates(prices, everyPrice, err);
-                    everyPrice = -1;
+                    prices = commonDates(prices, everyPrice.size(), err);
+                    everyPrice = null;
                 }
                 return new Read(Returns.fromPrices(prices, options.returnKind()),
                         hold ? Returns.fromPricesCarried(prices) : null, everyPrice);
@@ -328,7 +336,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 }
             }
             warnBelowTotalLoss(values, s, file, err);
-            return new Read(Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates()), null, -1);
+            return new Read(Returns.of(s.rows(), s.cols(), values, s.assets(), s.dates()), null, null);
         } catch (InvalidInputException e) {
             throw Errors.inFile(file.toString(), e);
         }
@@ -391,8 +399,8 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     }
 
     /** The dates on which every asset has a price. */
-    private static int completeRows(PriceHistory p) {
-        int count = 0;
+    private static java.util.Set<String> completeDates(PriceHistory p) {
+        java.util.Set<String> out = new java.util.HashSet<>();
         double[] v = p.values();
         int cols = p.assetCount();
         for (int t = 0; t < p.observations(); t++) {
@@ -400,9 +408,11 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             for (int j = 0; j < cols && all; j++) {
                 all = !Double.isNaN(v[t * cols + j]);
             }
-            count += all ? 1 : 0;
+            if (all) {
+                out.add(p.dates().get(t));
+            }
         }
-        return count;
+        return out;
     }
 
     /**
@@ -545,7 +555,8 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                     throw new io.equirisk.error.NonFiniteValueException(file + ": asset " + r.assets().get(j)
                             + " has no return on " + r.dates().get(t) + " (" + (kind == SeriesCsv.Kind.PRICES
                             ? "its price is missing on that date or the one before" : "the cell is empty")
-                            + "), and --missing reject refuses a missing value; use --missing drop, drop-assets or pairwise");
+                            + "), and --missing reject refuses a missing value; use --missing drop, drop-assets or "
+                            + "pairwise");
                 }
             }
         }

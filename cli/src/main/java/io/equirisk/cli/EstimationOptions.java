@@ -22,10 +22,11 @@ final class EstimationOptions {
     @Option(names = "--missing", paramLabel = "drop|drop-assets|pairwise|reject", defaultValue = "drop",
             description = {"Missing values (empty, NaN, NA cells): drop = keep only dates where every asset has a "
                     + "return; drop-assets = keep every date and only the assets with a return on each (after "
-                    + "--window: late listings and delisted assets are left out, named; dates on which no asset has "
-                    + "a return are dropped; in solve and scenarios the kept assets' budgets are rescaled to sum to 1); pairwise = estimate each pair from the dates both have, then repair to positive "
-                    + "definite (uses all data of ragged histories; sample and EWMA only); reject = fail naming "
-                    + "the first missing cell. "
+                    + "--window: late listings and delisted assets are left out, named; dates on which no asset has a "
+                    + "return are dropped; in solve and scenarios the kept assets' budgets are rescaled to sum to 1); "
+                    + "pairwise = estimate each pair from the dates both have, then repair to positive definite (uses "
+                    + "all data of ragged histories; sample and EWMA only); reject = fail naming the first missing "
+                    + "cell. "
                     + "Default: ${DEFAULT-VALUE}."})
     String missing;
 

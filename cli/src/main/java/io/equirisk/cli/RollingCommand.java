@@ -106,9 +106,9 @@ final class RollingCommand implements Runnable {
 
     @Option(names = "--periods-per-year", paramLabel = "N",
             description = "Return periods per year, to annualise the volatilities and the out-of-sample returns. "
-                    + "Default: read from the dates' spacing (daily dates with weekends 365, without 252; weekly 52; "
-                    + "monthly 12; quarterly 4; annual 1), otherwise the dates per year over their span, 252 "
-                    + "without calendar dates; the summary says which.")
+                    + "Default: read from the dates' spacing (daily dates with weekends 365, without 252 (261 where "
+                    + "every weekday is there); weekly 52; monthly 12; quarterly 4; annual 1), otherwise the dates "
+                    + "per year over their span, 252 without calendar dates; the summary says which.")
     Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
@@ -305,24 +305,31 @@ final class RollingCommand implements Runnable {
                     err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates have no return "
                             + "for any asset and are dropped");
                 }
-                List<String> never = new ArrayList<>();
+                List<String> never = new ArrayList<>(); /* no window with a return on each of its dates */
+                boolean[] weekend = weekendRows(trimmed);
+                boolean calendarHint = source.kind() == SeriesCsv.Kind.PRICES && weekend != null;
                 for (int j = 0; j < trimmed.assetCount(); j++) {
                     boolean in = false;
-                    for (boolean[] m : members.members()) {
-                        in |= m[j];
+                    for (int k = 0; k < members.members().length && !in; k++) {
+                        in = members.members()[k][j] || members.flat()[k][j]; /* flat ones: the flat note */
                     }
                     if (!in) {
                         never.add(trimmed.assets().get(j));
+                        calendarHint &= !tradesOnWeekends(trimmed, j, weekend);
                     }
                 }
                 if (!never.isEmpty()) { /* weight 0 at every rebalance: said, not only counted */
+                    /* the calendar hint only where it fits: these assets never trade at weekends, others do */
+                    boolean others = false;
+                    for (int j = 0; j < trimmed.assetCount() && calendarHint && !others; j++) {
+                        others = !never.contains(trimmed.assets().get(j)) && tradesOnWeekends(trimmed, j, weekend);
+                    }
                     err.println("equirisk: note: " + never.size() + " of " + trimmed.assetCount() + " assets are in no "
                             + "window (in none of the windows of " + window + " returns has each a return on every "
-                            + "date): "
-                            + String.join(", ", never.subList(0, Math.min(20, never.size())))
+                            + "date): " + String.join(", ", never.subList(0, Math.min(20, never.size())))
                             + (never.size() > 20 ? " and " + (never.size() - 20) + " more" : "")
-                            + (source.kind() == SeriesCsv.Kind.PRICES ? "; prices on another market's calendar "
-                            + "(weekdays beside crypto's every day) need --universe complete --calendar common" : ""));
+                            + (calendarHint && others ? "; they have no weekend prices and others do: a weekday "
+                            + "market beside one open every day needs --universe complete --calendar common" : ""));
                 }
                 if (members.anyFlat()) {
                     List<String> flat = members.flatAssets();
@@ -340,7 +347,7 @@ final class RollingCommand implements Runnable {
                     err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates lack a return "
                             + "for some asset and are dropped" + costliest(all, dropped)
                             + " (or give each window its own assets with --universe window)"
-                            + read.commonCalendarHint());
+                            + read.commonCalendarHint(all));
                 }
             }
             int n = returns.assetCount();
@@ -425,7 +432,9 @@ final class RollingCommand implements Runnable {
             if (!perWindow) {
                 java.util.Arrays.fill(sizes, n);
             }
-            PeriodsPerYear periods = PeriodsPerYear.of(periodsPerYear, returns.dates());
+            /* the file's calendar, not the complete dates the windows use: the portfolio is held on every date,
+               and a few blank prices took an every-weekday file from 261 to 252 (a review) */
+            PeriodsPerYear periods = PeriodsPerYear.of(periodsPerYear, all.dates());
             int[] rebalanceRows = new int[count];
             for (int k = 0; k < count; k++) {
                 rebalanceRows[k] = k * step + window - 1;
@@ -487,6 +496,30 @@ final class RollingCommand implements Runnable {
                     report.solution().residuals()[first]) + " > tolerance " + ReportOutput.tolerance(solving.tolerance) + "); their rows say "
                     + "converged=false; " + solving.remedy(), report.solution());
         }
+    }
+
+    /** Which rows fall on a Saturday or Sunday; null without calendar dates. */
+    private static boolean[] weekendRows(Returns r) {
+        List<java.time.LocalDate> days = io.equirisk.cli.io.SeriesCsv.calendarDays(r.dates());
+        if (days == null) {
+            return null;
+        }
+        boolean[] out = new boolean[r.observations()];
+        for (int t = 0; t < out.length; t++) {
+            java.time.DayOfWeek d = days.get(t).getDayOfWeek();
+            out[t] = d == java.time.DayOfWeek.SATURDAY || d == java.time.DayOfWeek.SUNDAY;
+        }
+        return out;
+    }
+
+    /** Whether asset j has a return on one of the {@code weekend} rows (false without them). */
+    private static boolean tradesOnWeekends(Returns r, int j, boolean[] weekend) {
+        for (int t = 0; weekend != null && t < weekend.length; t++) {
+            if (weekend[t] && !Double.isNaN(r.get(t, j))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The returns as simple returns: log returns from prices are turned back; a returns file is taken as simple. */

@@ -132,9 +132,9 @@ final class ScenariosCommand implements Runnable {
 
     @Option(names = "--periods-per-year", paramLabel = "N",
             description = "Return periods per year, to annualise volatilities in the summary. Default: read from "
-                    + "the input's dates (daily dates with weekends 365, without 252; weekly 52; monthly 12; "
-                    + "quarterly 4; annual 1), otherwise the dates per year over their span, 252 without calendar "
-                    + "dates; with --cov, per period unless given.")
+                    + "the input's dates (daily dates with weekends 365, without 252 (261 where every weekday is "
+                    + "there); weekly 52; monthly 12; quarterly 4; annual 1), otherwise the dates per year over their "
+                    + "span, 252 without calendar dates; with --cov, per period unless given.")
     Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",

@@ -33,9 +33,9 @@ import java.util.Locale;
                 "Long-only weights summing to 1 such that every asset carries its budget's share of "
                 + "portfolio risk (equal shares by default: the equal-risk-contribution portfolio).", ""},
         footer = {"", "Input CSV files: a header row of asset names is optional (detected); prices and returns may "
-                + "have a first date column; ',', ';' or tab separated (a 'sep=' first line honoured), UTF-8 or UTF-16; "
-                + "empty, NaN, NA, N/A, null, None, #N/A and #N/A N/A cells are missing; numbers take a decimal "
-                + "point (a decimal comma is refused, named).",
+                + "have a first date column; ',', ';' or tab separated (a 'sep=' first line honoured), UTF-8 or "
+                + "UTF-16; empty, NaN, NA, N/A, null, None, #N/A and #N/A N/A cells are missing; numbers take a "
+                + "decimal point (a decimal comma is refused, named).",
                 "", "Examples:",
                 "  equirisk solve --prices prices.csv",
                 "  equirisk solve --prices prices.csv --window 756 --estimator ledoit-wolf",
@@ -81,9 +81,9 @@ final class SolveCommand implements Runnable {
     @Option(names = "--periods-per-year", paramLabel = "N",
             description = "Return periods per year, to annualise volatilities (252 trading days, 365 calendar "
                     + "days as crypto trades, 52 weekly, 12 monthly). Default: read from the dates' spacing (daily "
-                    + "dates with weekends 365, without 252; weekly 52; monthly 12; quarterly 4; annual 1), "
-                    + "otherwise the dates per year over their span, 252 without calendar dates; the report says "
-                    + "which. Applies to --cov input only when given.")
+                    + "dates with weekends 365, without 252 (261 where every weekday is there); weekly 52; monthly "
+                    + "12; quarterly 4; annual 1), otherwise the dates per year over their span, 252 without calendar "
+                    + "dates; the report says which. Applies to --cov input only when given.")
     Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",

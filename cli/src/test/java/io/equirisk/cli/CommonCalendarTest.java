@@ -48,8 +48,11 @@ class CommonCalendarTest {
         Path weekdays = mixed("weekdays.csv", true);
         Cli.Result each = Cli.run("solve", "--prices", file.toString(), "--format", "json");
         assertEquals(0, each.code(), each.toString());
-        assertTrue(each.err().contains("29 more returns run between the 142 dates on which every asset has a price "
-                + "(another market's weekends or holidays between them?): --calendar common"), each.err());
+        assertTrue(each.err().contains("28 more returns run between the 141 of these dates on which every asset has "
+                + "a price (another market's weekends or holidays between them?): --calendar common"), each.err());
+        Cli.Result window = Cli.run("solve", "--prices", file.toString(), "--window", "70");
+        assertTrue(window.err().contains("more returns run between the 50 of these dates"), "counted in the window: "
+                + window.err());
         Cli.Result common = Cli.run("solve", "--prices", file.toString(), "--calendar", "common", "--format", "csv");
         assertEquals(0, common.code(), common.toString());
         assertTrue(common.err().contains("--calendar common: 142 of 200 dates have a price for every asset"),
@@ -77,12 +80,20 @@ class CommonCalendarTest {
                 "--universe", "window");
         assertEquals(0, never.code(), never.toString());
         assertTrue(never.err().contains("2 of 4 assets are in no window (in none of the windows of 30 returns has "
-                + "each a return on every date): SPY, TLT; prices on another market's calendar"), never.err());
+                + "each a return on every date): SPY, TLT; they have no weekend prices and others do: a weekday "
+                + "market beside one open every day needs --universe complete --calendar common"), never.err());
+        Path late = Cli.write(dir, "late.csv", "date,A,B\n" + java.util.stream.IntStream.range(0, 80).mapToObj(t ->
+                java.time.LocalDate.of(2021, 1, 1).plusDays(t) + "," + (100 + Math.sin(t)) + ","
+                + (t < 60 ? "" : Double.toString(50 + Math.cos(t)))).collect(java.util.stream.Collectors.joining("\n")));
+        Cli.Result listing = Cli.run("rolling", "--prices", late.toString(), "--window", "30", "--universe",
+                "window");
+        assertTrue(listing.err().contains("1 of 2 assets are in no window") && !listing.err().contains(
+                "--calendar"), "a late listing is not a calendar matter: " + listing.err());
         Cli.Result rolling = Cli.run("rolling", "--prices", file.toString(), "--window", "30", "--step", "10",
                 "--calendar", "common");
         assertEquals(0, rolling.code(), rolling.toString());
-        assertTrue(rolling.out().contains("252 periods/year"), "the common dates are trading days: "
-                + rolling.out());
+        assertTrue(rolling.out().contains("261 periods/year, daily dates, every weekday"), "the common dates are "
+                + "the weekdays (this file's have no holidays): " + rolling.out());
         Cli.Result bad = Cli.run("solve", "--prices", file.toString(), "--calendar", "union");
         assertEquals(Main.EXIT_USAGE, bad.code(), bad.toString());
         assertTrue(bad.err().contains("--calendar must be each or common, got 'union'"), bad.err());
