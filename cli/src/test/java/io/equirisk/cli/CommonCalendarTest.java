@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,25 @@ class CommonCalendarTest {
         Cli.Result cov = Cli.run("cov", "--prices", file.toString(), "--calendar", "common");
         Cli.Result covByHand = Cli.run("cov", "--prices", weekdays.toString());
         assertEquals(covByHand.out(), cov.out());
+    }
+
+    /**
+     * An every-weekday file is annualised by 261 in rolling too, also when a few blank prices drop dates from the
+     * windows: the held portfolio runs on every date, so the file's calendar decides (it had read 252 from the
+     * complete dates, a review found).
+     */
+    @Test
+    void rollingAnnualisesByTheFilesCalendarNotTheCompleteDates() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(mixed("weekdays.csv", true)));
+        for (int t : new int[] {20, 45, 70, 95}) { /* a blank SPY price on four dates */
+            String[] c = lines.get(t).split(",", -1);
+            c[3] = "";
+            lines.set(t, String.join(",", c));
+        }
+        Path gappy = Cli.write(dir, "gappy.csv", String.join("\n", lines) + "\n");
+        Cli.Result r = Cli.run("rolling", "--prices", gappy.toString(), "--window", "30", "--step", "10");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("(261 periods/year, daily dates, every weekday (holidays kept))"), r.out());
     }
 
     @Test
