@@ -22,32 +22,41 @@ final class BudgetOptions {
     boolean normalize;
 
     /**
-     * The assets a budgets file gives exactly 0, matched to {@code assets}; none without a file, or where the file
-     * does not match them (the error is reported where the budgets are loaded).
+     * The assets among {@code current} that a budgets file gives exactly 0: the file read against the file's assets
+     * ({@code all}; a named file may leave out those already left out, absent from {@code current}), else against
+     * {@code current}; none without a file, or where it matches neither (the error is reported where the budgets
+     * are loaded).
      */
-    java.util.Set<String> zeroBudgets(List<String> assets) {
+    java.util.Set<String> zeroBudgets(List<String> all, List<String> current) {
         if (file == null) {
             return java.util.Set.of();
         }
-        try {
-            double[] b = BudgetsCsv.read(file, assets);
-            java.util.Set<String> zero = new java.util.HashSet<>();
-            for (int i = 0; i < b.length; i++) {
-                if (b[i] == 0) {
-                    zero.add(assets.get(i));
+        java.util.Set<String> present = java.util.Set.copyOf(current);
+        for (List<String> against : List.of(all, current)) {
+            try {
+                java.util.Set<String> optional = new java.util.HashSet<>(all);
+                optional.removeAll(present);
+                double[] b = BudgetsCsv.read(file, against, optional);
+                java.util.Set<String> zero = new java.util.HashSet<>();
+                for (int i = 0; i < b.length; i++) {
+                    if (b[i] == 0 && present.contains(against.get(i))) {
+                        zero.add(against.get(i));
+                    }
                 }
+                return zero;
+            } catch (InvalidInputException e) {
+                /* the next reading, or none */
             }
-            return zero;
-        } catch (InvalidInputException e) {
-            return java.util.Set.of();
         }
+        return java.util.Set.of();
     }
 
     /**
-     * The budgets of the assets Σ holds when {@code --missing drop-assets} left some of the file's assets out: a
-     * budgets file that names (or lists) every asset of the file, as it would without the option, gives the kept
-     * assets' budgets rescaled to sum to 1, with a note of the share the others held; one of the kept assets only is
-     * taken as it is; equal budgets are equal over the kept assets.
+     * The budgets of the assets Σ holds when some of the file's assets were left out (by {@code --missing
+     * drop-assets}, or as a zero-budget asset without variance): a budgets file read against the file's assets, a
+     * named one allowed to leave out those left out, or one of the kept assets' budgets alone; the kept assets'
+     * budgets rescaled to sum to 1, with a note of the share the others held. Equal budgets are equal over the kept
+     * assets.
      *
      * @param input     Σ and the file's assets
      * @param tolerance the solver's tolerance, below which no positive budget may be
@@ -59,36 +68,41 @@ final class BudgetOptions {
             return load(kept, tolerance);
         }
         List<String> all = input.fileAssets();
-        RiskBudgets everyAsset;
+        double[] every;
         try {
-            everyAsset = load(all, Math.ulp(0.0)); /* the tolerance is checked on the rescaled budgets */
+            every = BudgetsCsv.read(file, all, java.util.Set.copyOf(input.leftOut()));
         } catch (InvalidInputException e) {
-            try { /* a file of the kept assets' budgets only is what the user means too (a review) */
+            try { /* one row of the kept assets' budgets is what the user means too (a review) */
                 return load(kept, tolerance);
             } catch (InvalidInputException ignored) {
                 throw e; /* neither: the error against the file's assets, which the option's help names */
             }
         }
         java.util.Map<String, Integer> column = new java.util.HashMap<>();
+        double total = 0;
         for (int j = 0; j < all.size(); j++) {
             column.put(all.get(j), j);
+            total += every[j];
         }
         double[] b = new double[kept.size()];
         double sum = 0;
         for (int i = 0; i < b.length; i++) {
-            b[i] = everyAsset.get(column.get(kept.get(i)));
+            b[i] = every[column.get(kept.get(i))];
             sum += b[i];
         }
         try {
+            if (!normalize && total > 0 && Math.abs(total - 1.0) > RiskBudgets.SUM_TOLERANCE) {
+                throw new InvalidBudgetException("risk budgets sum to " + total + ", not 1; pass "
+                        + "--normalize-budgets to rescale them");
+            }
             if (!(sum > 0)) {
-                throw new InvalidBudgetException("every asset with a positive budget was left out (--missing "
-                        + "drop-assets): " + String.join(", ", input.leftOut().subList(0,
+                throw new InvalidBudgetException("every asset with a positive budget was left out, " + input
+                        .leftOutWhy() + ": " + String.join(", ", input.leftOut().subList(0,
                         Math.min(20, input.leftOut().size()))) + (input.leftOut().size() > 20 ? " …" : ""));
             }
-            if (sum < 1 - RiskBudgets.SUM_TOLERANCE) {
-                err.println("equirisk: note: the assets left out held " + TextTable.share(1 - sum) + " of the "
-                        + "risk budget; the " + kept.size() + " kept assets' "
-                        + "budgets are rescaled to sum to 1");
+            if (sum < total * (1 - RiskBudgets.SUM_TOLERANCE)) {
+                err.println("equirisk: note: the assets left out held " + TextTable.share(1 - sum / total) + " of "
+                        + "the risk budget; the " + kept.size() + " kept assets' budgets are rescaled to sum to 1");
             }
             return RiskBudgets.normalized(b).requireAboveTolerance(tolerance, kept);
         } catch (InvalidInputException e) {

@@ -29,10 +29,12 @@ import java.util.List;
  * @param leftOut      the file's assets left out of Σ, in the file's order: by {@code --missing drop-assets}, or with
  *                     budget 0 and no variance (a cash line)
  * @param leftOutWhy   why, for the table: "without a return on every date used (--missing drop-assets)", …
+ * @param calendar     the dates of the file's returns before --window, whose spacing says the periods per year (a
+ *                     short window of an every-weekday file cannot tell it from trading days); null for a given Σ
  */
 record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observations, String source,
                        double[] means, Returns returns, List<String> fileAssets, List<String> leftOut,
-                       String leftOutWhy) {
+                       String leftOutWhy, List<String> calendar) {
 
     /** Σ from the one input given: a covariance file, or estimated from a prices or returns file. */
     static CovarianceInput load(SolveCommand.Source source, EstimationOptions estimation, PrintWriter err,
@@ -47,7 +49,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
      * as a zero variance.
      */
     static CovarianceInput load(SolveCommand.Source source, EstimationOptions estimation, PrintWriter err,
-                                Progress progress, java.util.function.Function<List<String>, java.util.Set<String>>
+                                Progress progress, java.util.function.BiFunction<List<String>, List<String>, java.util.Set<String>>
                                         unbudgeted) {
         if (source.cov != null) {
             if (estimation.window != null || !estimation.estimator.equals("sample")
@@ -94,7 +96,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     static CovarianceInput fromCovarianceFile(Path file) {
         CovarianceMatrix cov = CovarianceCsv.read(file);
         return new CovarianceInput(cov, false, 0, "covariance " + file + " (" + cov.size() + " assets)",
-                null, null, cov.assets(), List.of(), "");
+                null, null, cov.assets(), List.of(), "", null);
     }
 
     static CovarianceInput fromSeriesFile(Path file, SeriesCsv.Kind kind, EstimationOptions options,
@@ -104,10 +106,11 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
 
     static CovarianceInput fromSeriesFile(Path file, SeriesCsv.Kind kind, EstimationOptions options,
                                           PrintWriter err, Progress progress,
-                                          java.util.function.Function<List<String>, java.util.Set<String>>
+                                          java.util.function.BiFunction<List<String>, List<String>, java.util.Set<String>>
                                                   unbudgeted) {
         Read read = read(file, kind, options.returns, err, progress, false);
         Returns returns = read.returns();
+        List<String> calendar = returns.dates();
         if (options.window != null) {
             try {
                 if (options.window < 2) {
@@ -147,8 +150,9 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             }
         }
         String why = leftOut.isEmpty() ? "" : "without a return on every date used (--missing drop-assets)";
-        List<String> idle = unbudgeted == null ? List.of()
-                : flatUnbudgeted(returns, unbudgeted.apply(returns.assets()));
+        List<String> idle = unbudgeted == null ? List.of() : flatUnbudgeted(
+                policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS ? returns.completeRows() : returns,
+                unbudgeted.apply(fileAssets, returns.assets()));
         if (!idle.isEmpty() && idle.size() < returns.assetCount()) {
             err.println("equirisk: note: budget 0 and the same return on every date (no variance: a cash line, a "
                     + "stale price), so left out of the estimate: " + String.join(", ", idle.subList(0,
@@ -188,9 +192,9 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         try {
             cov = estimator.estimate(returns, policy);
         } catch (io.equirisk.error.ZeroVarianceException e) {
-            throw Errors.inFile(file.toString(), unbudgeted == null ? Errors.inFlags(e)
-                    : new io.equirisk.error.ZeroVarianceException(Errors.inFlags(e).getMessage() + " (or give it a "
-                    + "budget of 0 with --budgets, which leaves it out)"));
+            String message = fileColumns(Errors.inFlags(e).getMessage(), returns.assets(), fileAssets);
+            throw Errors.inFile(file.toString(), new io.equirisk.error.ZeroVarianceException(message
+                    + (unbudgeted == null ? "" : " (or give it a budget of 0 with --budgets, which leaves it out)")));
         } catch (InvalidInputException e) {
             throw Errors.inFile(file.toString(), Errors.inFlags(e));
         }
@@ -205,10 +209,13 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 + " × " + cov.size() + " assets" + (leftOut.isEmpty() ? "" : " (" + leftOut.size() + " of "
                 + fileAssets.size() + " left out: " + why + ")") + ", " + estimator.name() + " covariance";
         return new CovarianceInput(cov, true, observations, source, means(returns, policy), returns, fileAssets,
-                leftOut, why);
+                leftOut, why, calendar);
     }
 
-    /** The assets of {@code zeroBudget} whose present returns are all one value (at least one present). */
+    /**
+     * The assets of {@code zeroBudget} whose present returns are all one value (at least one present), in the rows
+     * the estimate uses (the complete ones under drop: a cash line that moved only on a dropped date is flat there).
+     */
     private static List<String> flatUnbudgeted(Returns r, java.util.Set<String> zeroBudget) {
         List<String> out = new java.util.ArrayList<>();
         for (int j = 0; j < r.assetCount(); j++) {
@@ -229,6 +236,27 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             }
         }
         return out;
+    }
+
+    /**
+     * An estimator's "asset NAME (#k)", k counted among the assets it was given, with k the asset's column in the
+     * file, where assets were left out before it (a review: SP_500 was called #2 in a file where it is #3).
+     */
+    private static String fileColumns(String message, List<String> given, List<String> file) {
+        if (given.size() == file.size()) {
+            return message;
+        }
+        java.util.Map<String, Integer> column = new java.util.HashMap<>();
+        for (int j = 0; j < file.size(); j++) {
+            column.put(file.get(j), j);
+        }
+        for (int a = 0; a < given.size(); a++) {
+            String was = "asset " + given.get(a) + " (#" + (a + 1) + ")";
+            if (message.contains(was)) {
+                return message.replace(was, "asset " + given.get(a) + " (#" + (column.get(given.get(a)) + 1) + ")");
+            }
+        }
+        return message;
     }
 
     /** The returns without the columns named in {@code drop}. */

@@ -234,7 +234,17 @@ final class RollingCommand implements Runnable {
             return new OutOfSample(from, to, held, heldEqual, PerformanceSummary.of(held.returns(), periods),
                     PerformanceSummary.of(heldEqual.returns(), periods),
                     simple.dates().subList(held.firstRow() - 1, simple.observations()),
-                    leverage == null ? null : PerformanceSummary.of(levered(held, rebalanceRows, leverage), periods));
+                    leverage == null || !allFinite(leverage) ? null
+                            : PerformanceSummary.of(levered(held, rebalanceRows, leverage), periods));
+        }
+
+        private static boolean allFinite(double[] v) {
+            for (double x : v) {
+                if (!Double.isFinite(x)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -462,8 +472,10 @@ final class RollingCommand implements Runnable {
             if (volTarget != null) {
                 leverage = new double[count];
                 for (int k = 0; k < count; k++) {
+                    /* an unconverged window's weights are held all the same (its row says converged=false), so its
+                       leverage is theirs; NaN only where they have no volatility */
                     double vol = solution.volatilities()[k] * Math.sqrt(periods.value());
-                    leverage[k] = solution.converged()[k] && vol > 0 ? volTarget / vol : Double.NaN;
+                    leverage[k] = vol > 0 && Double.isFinite(vol) ? volTarget / vol : Double.NaN;
                 }
             }
             OutOfSample outOfSample;
@@ -962,6 +974,8 @@ final class RollingCommand implements Runnable {
             if (o.targetedSummary() != null) {
                 out.println("  vol-targeted:   " + summaryLine(o.targetedSummary()) + " (these weights × each date's "
                         + "leverage, financed at 0)");
+            } else if (r.leverage() != null) {
+                out.println("  vol-targeted:   n/a (a rebalance has no leverage: its weights have no volatility)");
             }
             if (Double.isNaN(o.weightsSummary().annualisedVolatility())) {
                 out.println("  note:           one held return: no volatility from it");

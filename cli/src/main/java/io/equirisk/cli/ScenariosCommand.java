@@ -379,7 +379,7 @@ final class ScenariosCommand implements Runnable {
             }
             report = new Report(modelText, sigma.assets(), set, est.name(), budgets, model, solution, modelVol,
                     modelRc, solving.tolerance, !input.fromData() && periodsPerYear == null ? null /* per period */
-                            : PeriodsPerYear.of(periodsPerYear, input.fromData() ? input.returns().dates() : null),
+                            : PeriodsPerYear.of(periodsPerYear, input.calendar()),
                     backendName, reason, seconds, difference,
                     drawsDiffering, bootstrap != null ? null : meanChoice, stressVol, stressCorr, input.leftOut(),
                     input.leftOutWhy());

@@ -204,8 +204,7 @@ final class SolveCommand implements Runnable {
                 difference = d;
             }
             boolean annualised = input.fromData() || periodsPerYear != null;
-            PeriodsPerYear periods = PeriodsPerYear.of(periodsPerYear,
-                    input.fromData() ? input.returns().dates() : null);
+            PeriodsPerYear periods = PeriodsPerYear.of(periodsPerYear, input.calendar());
             double leverage = 1.0;
             if (volTarget != null) {
                 leverage = VolatilityTarget.scale(cov, result.weights(), volTarget, periods.value()).leverage();

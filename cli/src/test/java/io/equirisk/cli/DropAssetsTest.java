@@ -173,7 +173,8 @@ class DropAssetsTest {
         Cli.Result r = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
                 "drop-assets", "--budgets", gone.toString());
         assertEquals(2, r.code(), r.toString());
-        assertTrue(r.err().contains("every asset with a positive budget was left out (--missing drop-assets)"),
+        assertTrue(r.err().contains("every asset with a positive budget was left out, without a return on every "
+                + "date used (--missing drop-assets)"),
                 r.err());
     }
 
@@ -226,6 +227,58 @@ class DropAssetsTest {
         Cli.Result json = Cli.run("solve", "--prices", withCash.toString(), "--budgets", budgets.toString(),
                 "--format", "json");
         assertEquals(List.of("CASH"), ((Map<?, ?>) MiniJson.parse(json.out())).get("left_out"));
+    }
+
+    /**
+     * A cash line beside a late listing under --missing drop-assets: both left out, whichever form the budgets file
+     * takes (every asset, or the kept ones and the cash line); another flat asset with a positive budget is named by
+     * its column in the file.
+     */
+    @Test
+    void aCashLineAndALateListingAreLeftOutTogether() {
+        StringBuilder sb = new StringBuilder("date,A,CASH,LATE,B,C\n");
+        StringBuilder without = new StringBuilder("date,A,B,C\n");
+        java.util.Random rnd = new java.util.Random(9);
+        double[] p = {100, 70, 50, 20};
+        java.time.LocalDate d = java.time.LocalDate.of(2022, 1, 3);
+        for (int t = 0; t < 150; t++, d = d.plusDays(1)) {
+            for (int j = 0; j < 4; j++) {
+                p[j] *= Math.exp(0.01 * (j + 1) * rnd.nextGaussian());
+            }
+            sb.append(d).append(',').append(p[0]).append(",1.0,").append(t < 100 ? "" : Double.toString(p[1]))
+                    .append(',').append(p[2]).append(',').append(p[3]).append('\n');
+            without.append(d).append(',').append(p[0]).append(',').append(p[2]).append(',').append(p[3])
+                    .append('\n');
+        }
+        Path file = Cli.write(dir, "cashlate.csv", sb.toString());
+        Path reduced = Cli.write(dir, "reduced.csv", without.toString());
+        Path kept = Cli.write(dir, "kept.csv", "A,0.5\nB,0.25\nC,0.25\n");
+        Cli.Result byHand = Cli.run("solve", "--prices", reduced.toString(), "--budgets", kept.toString(), "--format",
+                "csv");
+        for (String budgets : List.of("A,0.5\nCASH,0\nLATE,0\nB,0.25\nC,0.25\n", "A,0.5\nCASH,0\nB,0.25\nC,0.25\n",
+                "0.5,0,0,0.25,0.25\n")) {
+            Path b = Cli.write(dir, "b.csv", budgets);
+            Cli.Result r = Cli.run("solve", "--prices", file.toString(), "--missing", "drop-assets", "--budgets",
+                    b.toString(), "--format", "csv");
+            assertEquals(0, r.code(), budgets + ": " + r);
+            assertEquals(byHand.out(), r.out(), budgets);
+        }
+        /* the cash line moves once, on a date the estimate drops (LATE has no price then): flat where it counts */
+        Path blip = Cli.write(dir, "blip.csv", sb.toString().replaceFirst("(?m)^(2022-02-01,[^,]+,)1\\.0,",
+                "$11.001,"));
+        assertTrue(!sb.toString().equals(sb.toString().replaceFirst("(?m)^(2022-02-01,[^,]+,)1\\.0,", "$11.001,")),
+                "the blip is in the file");
+        Cli.Result dropped = Cli.run("solve", "--prices", blip.toString(), "--budgets",
+                Cli.write(dir, "b1.csv", "A,0.5\nCASH,0\nLATE,0\nB,0.25\nC,0.25\n").toString(), "--format", "json");
+        assertEquals(0, dropped.code(), dropped.toString());
+        assertEquals(List.of("CASH"), ((Map<?, ?>) MiniJson.parse(dropped.out())).get("left_out"));
+        Path flatB = Cli.write(dir, "flatb.csv", /* B's price constant on every date, its name kept */
+                sb.toString().replaceAll("(?m)^(\\d[^,]*,[^,]+,[^,]+,[^,]*,)[^,]+,", "$11.5,"));
+        Cli.Result named = Cli.run("solve", "--prices", flatB.toString(), "--missing", "drop-assets", "--budgets",
+                Cli.write(dir, "b2.csv", "A,0.5\nCASH,0\nLATE,0\nB,0.25\nC,0.25\n").toString());
+        assertEquals(2, named.code(), named.toString());
+        assertTrue(named.err().contains("asset B (#4) has the same return"), "B is the file's column 4: "
+                + named.err());
     }
 
     @Test

@@ -412,6 +412,15 @@ class RollingCommandTest {
         Map<String, Object> targeted = (Map<String, Object>) o.get("vol_targeted");
         assertSummary(targeted, heldReturns(withCash, priceDates, levered, dates), periods, "vol-targeted");
         assertEquals(0.1, (Double) doc.get("target_volatility"));
+        /* windows that do not converge are held all the same: their weights' leverage, and every summary stays */
+        Cli.Result capped = Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "120",
+                "--step", "70", "--vol-target", "0.1", "--solver", "ccd", "--max-iter", "2", "--format", "json");
+        assertEquals(Main.EXIT_FAILURE, capped.code(), "unconverged windows: " + capped);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cappedOut = (Map<String, Object>) ((Map<String, Object>) MiniJson.parse(capped.out()))
+                .get("out_of_sample");
+        assertTrue(cappedOut.containsKey("weights") && cappedOut.containsKey("equal_weight")
+                && cappedOut.containsKey("vol_targeted"), capped.toString());
     }
 
     @Test

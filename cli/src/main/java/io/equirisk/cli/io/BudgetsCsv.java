@@ -26,10 +26,22 @@ public final class BudgetsCsv {
     }
 
     public static double[] read(Path path, List<String> assets) {
-        return read(CsvTable.read(path), assets);
+        return read(CsvTable.read(path), assets, Set.of());
+    }
+
+    /**
+     * As {@link #read(Path, List)}, a named file allowed to leave out the assets of {@code optional} (their budget
+     * 0): the assets a command left out of the estimate, which a file of the kept ones need not name.
+     */
+    public static double[] read(Path path, List<String> assets, Set<String> optional) {
+        return read(CsvTable.read(path), assets, optional);
     }
 
     public static double[] read(CsvTable table, List<String> assets) {
+        return read(table, assets, Set.of());
+    }
+
+    private static double[] read(CsvTable table, List<String> assets, Set<String> optional) {
         List<CsvTable.Row> rows = table.rows();
         CsvTable.Row first = rows.get(0);
         Set<String> known = Set.copyOf(assets);
@@ -49,7 +61,7 @@ public final class BudgetsCsv {
             pairs &= isPair(r, known);
         }
         if (pairs) {
-            return named(table, data, assets);
+            return named(table, data, assets, -1, optional);
         }
         if (data.size() == 1) {
             if (header) {
@@ -64,7 +76,7 @@ public final class BudgetsCsv {
                     value(table, r, j, names.get(j)); // reports a bad cell at its own column
                     asPairs.add(new CsvTable.Row(r.line(), new String[] {names.get(j), r.cell(j)}));
                 }
-                return named(table, asPairs, assets, first.line());
+                return named(table, asPairs, assets, first.line(), optional);
             }
             return positional(table, data.get(0), 0, data.get(0).size(), assets);
         }
@@ -118,11 +130,8 @@ public final class BudgetsCsv {
         }
     }
 
-    private static double[] named(CsvTable table, List<CsvTable.Row> data, List<String> assets) {
-        return named(table, data, assets, -1);
-    }
-
-    private static double[] named(CsvTable table, List<CsvTable.Row> data, List<String> assets, int headerLine) {
+    private static double[] named(CsvTable table, List<CsvTable.Row> data, List<String> assets, int headerLine,
+                                  Set<String> optional) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < assets.size(); i++) {
             index.put(assets.get(i), i);
@@ -149,7 +158,7 @@ public final class BudgetsCsv {
             b[i] = value(table, r, 1, name);
         }
         for (int i = 0; i < assets.size(); i++) {
-            if (line[i] == 0) {
+            if (line[i] == 0 && !optional.contains(assets.get(i))) {
                 throw new InvalidBudgetException(table.file() + ": no budget for asset '" + assets.get(i)
                         + "' (every asset needs one; give 0 to leave it out)");
             }
