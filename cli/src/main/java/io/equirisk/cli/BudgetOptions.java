@@ -63,14 +63,22 @@ final class BudgetOptions {
      * @param err       where the note goes
      */
     RiskBudgets load(CovarianceInput input, double tolerance, java.io.PrintWriter err) {
-        List<String> kept = input.covariance().assets();
-        if (file == null || input.leftOut().isEmpty()) {
+        return load(input.fileAssets(), input.covariance().assets(), input.leftOut(), input.leftOutWhy(), tolerance,
+                err);
+    }
+
+    /**
+     * As {@link #load(CovarianceInput, double, java.io.PrintWriter)}: {@code kept} of the file's assets {@code all}
+     * estimated, {@code leftOut} (in the file's order) left out for the reason {@code why}.
+     */
+    RiskBudgets load(List<String> all, List<String> kept, List<String> leftOut, String why, double tolerance,
+                     java.io.PrintWriter err) {
+        if (file == null || leftOut.isEmpty()) {
             return load(kept, tolerance);
         }
-        List<String> all = input.fileAssets();
         double[] every;
         try {
-            every = BudgetsCsv.read(file, all, java.util.Set.copyOf(input.leftOut()));
+            every = BudgetsCsv.read(file, all, java.util.Set.copyOf(leftOut));
         } catch (InvalidInputException e) {
             try { /* one row of the kept assets' budgets is what the user means too (a review) */
                 return load(kept, tolerance);
@@ -96,9 +104,9 @@ final class BudgetOptions {
                         + "--normalize-budgets to rescale them");
             }
             if (!(sum > 0)) {
-                throw new InvalidBudgetException("every asset with a positive budget was left out, " + input
-                        .leftOutWhy() + ": " + String.join(", ", input.leftOut().subList(0,
-                        Math.min(20, input.leftOut().size()))) + (input.leftOut().size() > 20 ? " …" : ""));
+                throw new InvalidBudgetException("every asset with a positive budget was left out, " + why + ": "
+                        + String.join(", ", leftOut.subList(0, Math.min(20, leftOut.size())))
+                        + (leftOut.size() > 20 ? " …" : ""));
             }
             if (sum < total * (1 - RiskBudgets.SUM_TOLERANCE)) {
                 err.println("equirisk: note: the assets left out held " + TextTable.share(1 - sum / total) + " of "

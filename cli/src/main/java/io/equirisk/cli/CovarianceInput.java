@@ -216,7 +216,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
      * The assets of {@code zeroBudget} whose present returns are all one value (at least one present), in the rows
      * the estimate uses (the complete ones under drop: a cash line that moved only on a dropped date is flat there).
      */
-    private static List<String> flatUnbudgeted(Returns r, java.util.Set<String> zeroBudget) {
+    static List<String> flatUnbudgeted(Returns r, java.util.Set<String> zeroBudget) {
         List<String> out = new java.util.ArrayList<>();
         for (int j = 0; j < r.assetCount(); j++) {
             if (!zeroBudget.contains(r.assets().get(j))) {
@@ -260,7 +260,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     }
 
     /** The returns without the columns named in {@code drop}. */
-    private static Returns without(Returns r, java.util.Set<String> drop) {
+    static Returns without(Returns r, java.util.Set<String> drop) {
         int[] cols = java.util.stream.IntStream.range(0, r.assetCount())
                 .filter(j -> !drop.contains(r.assets().get(j))).toArray();
         int m = cols.length;

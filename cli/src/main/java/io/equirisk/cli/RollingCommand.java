@@ -148,7 +148,8 @@ final class RollingCommand implements Runnable {
     record Report(String input, int droppedDates, List<String> assets, List<String> dates, int[] sizes,
                   boolean perWindow, BatchSolution solution, String estimator, int window, int step, double tolerance,
                   PeriodsPerYear periods, String backendName, String backendReason, double seconds,
-                  Double verifyDifference, OutOfSample outOfSample, Double volTarget, double[] leverage) {
+                  Double verifyDifference, OutOfSample outOfSample, Double volTarget, double[] leverage,
+                  List<String> leftOut) {
 
         int count() {
             return dates.size();
@@ -301,6 +302,22 @@ final class RollingCommand implements Runnable {
             CovarianceInput.Read read = CovarianceInput.readReturnsToHold(file, source.kind(), returnsOptions, err,
                     progress);
             Returns all = read.returns();
+            /* a budget-0 asset without variance (a cash line) is left out, as solve does; flat on the rows the
+               windows use: the complete ones, or each asset's own under --universe window */
+            List<String> idle = CovarianceInput.flatUnbudgeted(perWindow ? all : all.completeRows(),
+                    budgetOptions.zeroBudgets(all.assets(), all.assets()));
+            List<String> fileAssets = all.assets();
+            if (!idle.isEmpty() && idle.size() < all.assetCount()) {
+                err.println("equirisk: note: budget 0 and the same return on every date (no variance: a cash line, "
+                        + "a stale price), so left out of the windows: " + String.join(", ", idle.subList(0,
+                        Math.min(20, idle.size()))) + (idle.size() > 20 ? " and " + (idle.size() - 20) + " more" : ""));
+                java.util.Set<String> drop = java.util.Set.copyOf(idle);
+                all = CovarianceInput.without(all, drop);
+                read = new CovarianceInput.Read(all, read.held() == null ? null
+                        : CovarianceInput.without(read.held(), drop), read.everyPrice());
+            } else {
+                idle = List.of();
+            }
             WindowUniverse members = null; /* --universe window */
             Returns returns;
             int dropped;
@@ -391,7 +408,8 @@ final class RollingCommand implements Runnable {
                     }
                 }
             }
-            RiskBudgets shared = budgetOptions.load(returns.assets(), solving.tolerance);
+            RiskBudgets shared = budgetOptions.load(fileAssets, returns.assets(), idle, "with budget 0 and no "
+                    + "variance", solving.tolerance, err);
             double[] budgets = perWindow ? members.budgets(shared.toArray()) : shared.toArray();
             if (perWindow) {
                 for (int k = 0; k < count; k++) {
@@ -489,7 +507,7 @@ final class RollingCommand implements Runnable {
             }
             report = new Report(input, dropped, returns.assets(), dates, sizes, perWindow, solution, est.name(),
                     window, step, solving.tolerance, periods, backendName, reason, seconds, difference, outOfSample,
-                    volTarget, leverage);
+                    volTarget, leverage, idle);
         }
         Report r = report;
         if (chart != null) {
@@ -773,6 +791,9 @@ final class RollingCommand implements Runnable {
         j.name("assets").beginArray();
         r.assets().forEach(j::value);
         j.endArray();
+        j.name("left_out").beginArray(); /* budget 0 and no variance: the file's assets without a column */
+        r.leftOut().forEach(j::value);
+        j.endArray();
         j.name("rebalances").beginArray();
         for (int k = 0; k < r.count(); k++) {
             j.beginObject().field("date", r.dates().get(k));
@@ -929,6 +950,7 @@ final class RollingCommand implements Runnable {
         out.println();
         out.println("input:            " + r.input() + (r.droppedDates() > 0 ? " (" + r.droppedDates()
                 + " incomplete dates dropped)" : ""));
+        ReportOutput.printLeftOut(out, r.leftOut(), "with budget 0 and no variance");
         out.println("rebalances:       " + r.count() + " (" + r.dates().get(0) + " … " + r.dates().get(last)
                 + "), windows of " + r.window() + " returns every " + r.step() + ", " + r.estimator()
                 + " covariance");

@@ -227,6 +227,17 @@ class DropAssetsTest {
         Cli.Result json = Cli.run("solve", "--prices", withCash.toString(), "--budgets", budgets.toString(),
                 "--format", "json");
         assertEquals(List.of("CASH"), ((Map<?, ?>) MiniJson.parse(json.out())).get("left_out"));
+        for (String universe : List.of("complete", "window")) { /* rolling the same way, both universes */
+            Cli.Result rolled = Cli.run("rolling", "--prices", withCash.toString(), "--budgets", budgets.toString(),
+                    "--window", "60", "--step", "20", "--universe", universe, "--format", "csv");
+            assertEquals(0, rolled.code(), universe + ": " + rolled);
+            Cli.Result rolledByHand = Cli.run("rolling", "--prices", noCash.toString(), "--budgets", kept.toString(),
+                    "--window", "60", "--step", "20", "--universe", universe, "--format", "csv");
+            assertEquals(rolledByHand.out(), rolled.out(), universe);
+            Cli.Result rolledJson = Cli.run("rolling", "--prices", withCash.toString(), "--budgets",
+                    budgets.toString(), "--window", "60", "--step", "20", "--universe", universe, "--format", "json");
+            assertEquals(List.of("CASH"), ((Map<?, ?>) MiniJson.parse(rolledJson.out())).get("left_out"));
+        }
     }
 
     /**
