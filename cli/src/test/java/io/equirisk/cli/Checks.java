@@ -18,6 +18,26 @@ final class Checks {
     private Checks() {
     }
 
+    /**
+     * A run with {@code --backend emulation --verify} against the CPU engine: skipped visibly where the emulation
+     * library cannot load (unless {@code equirisk.requireEmulation}, as CI sets), else exit 0 and the reported
+     * largest weight difference at most 1e-9, which it returns.
+     *
+     * @param before what the test already checked on the CPU engine, for the skip's message ("" if nothing)
+     */
+    static double assertEmulationAgrees(Cli.Result r, String before) {
+        if (r.code() != 0 && r.err().contains("backend 'emulation' is not available")
+                && !Boolean.getBoolean("equirisk.requireEmulation")) {
+            org.junit.jupiter.api.Assumptions.abort(before + "emulation library unavailable here: " + r.err());
+        }
+        assertEquals(0, r.code(), r.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("max \\|w − w_cpu\\| = (\\S+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        double diff = Double.parseDouble(m.group(1));
+        assertTrue(diff <= 1e-9, "emulated kernels vs CPU engine: " + diff + "\n" + r.out());
+        return diff;
+    }
+
     /** A weights CSV as written by --output: header, then asset,weight,risk_contribution rows. */
     record Weights(List<String> assets, double[] weights, double[] rc) {
     }

@@ -1,7 +1,6 @@
 package io.equirisk.cli;
 
 import io.equirisk.testing.SharedData;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,6 +39,23 @@ class RollingCommandTest {
             }
         }
         return r;
+    }
+
+    /** Prices from 100 compounding the simple returns r, row 0's return included. */
+    private static double[][] pricesOf(double[][] r) {
+        double[][] price = new double[r.length][ASSETS.length];
+        for (int t = 0; t < r.length; t++) {
+            for (int j = 0; j < ASSETS.length; j++) {
+                price[t][j] = (t == 0 ? 100 : price[t - 1][j]) * (1 + r[t][j]);
+            }
+        }
+        return price;
+    }
+
+    /** n calendar days from 2020-01-01, the dates {@link #writeReturns} gives its rows. */
+    private static List<String> daysFrom2020(int n) {
+        return java.util.stream.IntStream.range(0, n)
+                .mapToObj(t -> java.time.LocalDate.of(2020, 1, 1).plusDays(t).toString()).toList();
     }
 
     private Path writeReturns(double[][] r, int blankRow) {
@@ -256,14 +270,8 @@ class RollingCommandTest {
     @Test
     void outOfSampleEachDatesWeightsAreHeldToTheNextDate() throws Exception {
         double[][] r = syntheticReturns(400, 9);
-        double[][] price = new double[r.length][ASSETS.length];
-        List<String> priceDates = new java.util.ArrayList<>();
-        for (int t = 0; t < r.length; t++) {
-            priceDates.add(java.time.LocalDate.of(2020, 1, 1).plusDays(t).toString());
-            for (int j = 0; j < ASSETS.length; j++) {
-                price[t][j] = (t == 0 ? 100 : price[t - 1][j]) * (1 + r[t][j]);
-            }
-        }
+        double[][] price = pricesOf(r);
+        List<String> priceDates = daysFrom2020(r.length);
         Path out = dir.resolve("w.csv");
         Cli.Result res = Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "120", "--step",
                 "70", "--output", out.toString(), "--format", "json");
@@ -369,14 +377,8 @@ class RollingCommandTest {
     @Test
     void aVolTargetLeversEachRebalanceAndItsBookIsHeldInUnits() throws Exception {
         double[][] r = syntheticReturns(400, 23);
-        double[][] price = new double[r.length][ASSETS.length];
-        List<String> priceDates = new java.util.ArrayList<>();
-        for (int t = 0; t < r.length; t++) {
-            priceDates.add(java.time.LocalDate.of(2020, 1, 1).plusDays(t).toString());
-            for (int j = 0; j < ASSETS.length; j++) {
-                price[t][j] = (t == 0 ? 100 : price[t - 1][j]) * (1 + r[t][j]);
-            }
-        }
+        double[][] price = pricesOf(r);
+        List<String> priceDates = daysFrom2020(r.length);
         Path out = dir.resolve("w.csv");
         Cli.Result res = Cli.run("rolling", "--returns", writeReturns(r, -1).toString(), "--window", "120", "--step",
                 "70", "--vol-target", "0.1", "--output", out.toString(), "--format", "json");
@@ -774,14 +776,7 @@ class RollingCommandTest {
         /* the same windows through the emulated GPU kernels (fillers and per-window budgets cross the C ABI) */
         Cli.Result emu = Cli.run("rolling", "--returns", in.toString(), "--window", "100", "--step", "20",
                 "--universe", "window", "--budgets", budgets.toString(), "--backend", "emulation", "--verify");
-        if (emu.code() != 0 && emu.err().contains("backend 'emulation' is not available")
-                && !Boolean.getBoolean("equirisk.requireEmulation")) {
-            Assumptions.abort("CPU part checked; emulation library unavailable here: " + emu.err());
-        }
-        assertEquals(0, emu.code(), emu.toString());
-        Matcher m = Pattern.compile("max \\|w − w_cpu\\| = (\\S+)").matcher(emu.out());
-        assertTrue(m.find(), emu.out());
-        assertTrue(Double.parseDouble(m.group(1)) <= 1e-9, emu.out());
+        Checks.assertEmulationAgrees(emu, "CPU part checked; ");
         assertTrue(emu.out().contains("universe:         each window's own: 3–5 of 5 assets"), emu.out());
     }
 
@@ -790,16 +785,8 @@ class RollingCommandTest {
         Path prices = SharedData.resolve("data/etf_6_yahoo_2006_2020/adj_close_wide.csv");
         Cli.Result res = Cli.run("rolling", "--prices", prices.toString(), "--window", "252", "--step", "63",
                 "--backend", "emulation", "--verify");
-        if (res.code() != 0 && res.err().contains("backend 'emulation' is not available")
-                && !Boolean.getBoolean("equirisk.requireEmulation")) {
-            Assumptions.abort("emulation library unavailable here: " + res.err());
-        }
-        assertEquals(0, res.code(), res.toString());
+        Checks.assertEmulationAgrees(res, "");
         assertTrue(res.out().contains("converged:        51 of 51"), res.out());
-        Matcher m = Pattern.compile("max \\|w − w_cpu\\| = (\\S+)").matcher(res.out());
-        assertTrue(m.find(), res.out());
-        double diff = Double.parseDouble(m.group(1));
-        assertTrue(diff <= 1e-9, "emulated kernels vs CPU engine: " + diff);
         assertTrue(res.out().contains("backend:          emulation"), res.out());
     }
 
@@ -871,14 +858,7 @@ class RollingCommandTest {
         }
         Cli.Result emu = Cli.run("rolling", "--returns", in.toString(), "--window", "30", "--step", "10",
                 "--universe", "window", "--backend", "emulation", "--verify");
-        if (emu.code() != 0 && emu.err().contains("backend 'emulation' is not available")
-                && !Boolean.getBoolean("equirisk.requireEmulation")) {
-            Assumptions.abort("CPU part checked; emulation library unavailable here: " + emu.err());
-        }
-        assertEquals(0, emu.code(), emu.toString());
-        Matcher m = Pattern.compile("max \\|w − w_cpu\\| = (\\S+)").matcher(emu.out());
-        assertTrue(m.find(), emu.out());
-        assertTrue(Double.parseDouble(m.group(1)) <= 1e-9, emu.out());
+        Checks.assertEmulationAgrees(emu, "CPU part checked; ");
     }
 
     private static void assertUsage(Cli.Result r, String text) {
@@ -1009,12 +989,7 @@ class RollingCommandTest {
     void aWindowUniverseHoldsAPriceGapsMoveOnTheDateAfterIt() throws Exception {
         double[][] r = syntheticReturns(300, 23);
         int gap = 260; /* GOLD has no price on row 260 */
-        double[][] price = new double[r.length][ASSETS.length];
-        for (int t = 0; t < r.length; t++) {
-            for (int j = 0; j < ASSETS.length; j++) {
-                price[t][j] = (t == 0 ? 100 : price[t - 1][j]) * (1 + r[t][j]);
-            }
-        }
+        double[][] price = pricesOf(r);
         Path in = writeDated("gap.csv", price, (t, j) -> j == 2 && t == gap);
         Path out = dir.resolve("w.csv");
         Cli.Result res = Cli.run("rolling", "--prices", in.toString(), "--window", "100", "--step", "25",

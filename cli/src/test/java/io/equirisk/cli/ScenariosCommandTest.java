@@ -4,7 +4,6 @@ import io.equirisk.covariance.CovarianceMatrix;
 import io.equirisk.scenario.ScenarioDistribution;
 import io.equirisk.scenario.ScenarioModel;
 import io.equirisk.scenario.ScenarioSet;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,8 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -378,14 +375,7 @@ class ScenariosCommandTest {
         Path in = returnsFile(history());
         Cli.Result res = Cli.run("scenarios", "--returns", in.toString(), "--scenarios", "5", "--horizon", "30",
                 "--dof", "4", "--scenario-estimator", "ewma-halflife:10", "--backend", "emulation", "--verify");
-        if (res.code() != 0 && res.err().contains("backend 'emulation' is not available")
-                && !Boolean.getBoolean("equirisk.requireEmulation")) {
-            Assumptions.abort("emulation library unavailable here: " + res.err());
-        }
-        assertEquals(0, res.code(), res.toString());
-        Matcher m = Pattern.compile("max \\|w − w_cpu\\| = (\\S+)").matcher(res.out());
-        assertTrue(m.find(), res.out());
-        assertTrue(Double.parseDouble(m.group(1)) <= 1e-9, res.out());
+        Checks.assertEmulationAgrees(res, "");
         /* the device's draws are the Java engine's, to the bit: 30 rows × 6 assets */
         assertTrue(res.out().contains("returns: the same bits on both engines (" + 30 * N + " values)"), res.out());
     }
@@ -503,14 +493,7 @@ class ScenariosCommandTest {
         }
         Cli.Result emu = Cli.run("scenarios", "--returns", in.toString(), "--scenarios", "40", "--horizon", "3",
                 "--scenario-estimator", "oas", "--backend", "emulation", "--verify");
-        if (emu.code() != 0 && emu.err().contains("backend 'emulation' is not available")
-                && !Boolean.getBoolean("equirisk.requireEmulation")) {
-            Assumptions.abort("CPU part checked; emulation library unavailable here: " + emu.err());
-        }
-        assertEquals(0, emu.code(), emu.toString());
-        Matcher m = Pattern.compile("max \\|w − w_cpu\\| = (\\S+)").matcher(emu.out());
-        assertTrue(m.find(), emu.out());
-        assertTrue(Double.parseDouble(m.group(1)) <= 1e-9, emu.out());
+        Checks.assertEmulationAgrees(emu, "CPU part checked; ");
     }
 
     @Test
