@@ -46,11 +46,11 @@ import java.util.Locale;
                 + "asset, then converged, residual, iterations, the portfolio volatility per period and the number "
                 + "of assets in the window.",
                 "", "Out of sample (table and JSON): each date's weights held to the next date, drifting with their "
-                + "assets and without costs, and equal weights over the same assets (those with a positive budget, "
-                + "in the window's universe) held the same way: annualised return (compounded), volatility, "
-                + "return/volatility and maximum drawdown. A --returns file is taken as simple returns here. The "
-                + "turnover is one-way, ½ Σ |new weight − drifted weight| at each rebalance after the first: the "
-                + "trades that take the drifted holdings to the new weights.",
+                + "assets (without costs unless --cost-bps), and equal weights over the same assets (those with a "
+                + "positive budget, in the window's universe) held the same way: annualised return (compounded), "
+                + "volatility, return/volatility and maximum drawdown. A --returns file is taken as simple returns "
+                + "here. The turnover is one-way, ½ Σ |new weight − drifted weight| at each rebalance after the "
+                + "first: the trades that take the drifted holdings to the new weights.",
                 "", "Exit status 1 when any window did not converge (the outputs are written first and say which).",
                 "", "Examples:",
                 "  equirisk rolling --prices prices.csv --window 252 --step 21 \\", "      --output weights.csv",
@@ -101,8 +101,15 @@ final class RollingCommand implements Runnable {
     @Option(names = "--vol-target", paramLabel = "VOL",
             description = "Also scale each rebalance's weights to this annualised volatility (e.g. 0.10) under its "
                     + "window's covariance: the leverage per date (a CSV column, in the JSON), and the out-of-sample "
-                    + "summary of that book (financed at 0, no costs).")
+                    + "summary of that book (financed at 0).")
     Double volTarget;
+
+    @Option(names = "--cost-bps", paramLabel = "BPS", defaultValue = "0",
+            description = "Trading costs in the out-of-sample summaries: each trade pays BPS basis points of the "
+                    + "value traded, buys and sells alike (10 = 0.10%), from the book's equity; the first rebalance "
+                    + "buys from cash, and every book (these weights, equal weight, vol-targeted) pays the same rate. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double costBps;
 
     @Option(names = "--periods-per-year", paramLabel = "N",
             description = "Return periods per year, to annualise the volatilities and the out-of-sample returns. "
@@ -133,7 +140,8 @@ final class RollingCommand implements Runnable {
     @Option(names = "--chart", paramLabel = "FILE.html",
             description = "Also write an HTML page of charts: the weights at every date (the " + CHART_ASSETS
                     + " largest by mean weight, the rest summed), the out-of-sample growth of 1 against equal "
-                    + "weights, and the portfolio's volatility at each date. It embeds its data and Apache ECharts, "
+                    + "weights (and of the vol-targeted book, with --vol-target), and the portfolio's volatility at "
+                    + "each date. It embeds its data and Apache ECharts, "
                     + "so it opens offline in a browser.")
     Path chart;
 
@@ -169,53 +177,26 @@ final class RollingCommand implements Runnable {
     }
 
     /**
-     * Each date's weights held to the next date (drifting, no costs), and equal weights over the same assets held
-     * the same way: what the weights would have returned after the data they were estimated from. Null with one
-     * rebalance, which is the last date.
+     * Each date's weights held to the next date (drifting, paying {@code costRate} of each trade's value), and equal
+     * weights over the same assets held the same way: what the weights would have returned after the data they were
+     * estimated from. Null with one rebalance, which is the last date.
+     *
+     * @param targeted        with --vol-target, the weights × each rebalance's leverage, financed at 0; null without
+     *                        one or where a rebalance has no leverage
+     * @param targetedSummary its summary, null with it
      */
     record OutOfSample(String from, String to, HeldPortfolio weights, HeldPortfolio equal,
                        PerformanceSummary weightsSummary, PerformanceSummary equalSummary, List<String> dates,
-                       PerformanceSummary targetedSummary) {
-
-        /**
-         * The vol-targeted book: at each rebalance the weights bought with {@code leverage[k]} times the equity, the
-         * rest borrowed (or, below 1, kept in cash) at 0, then held: the exposure drifts with the portfolio, the debt
-         * stays, so the equity's return on a date is exposure × r / equity. A book that loses its equity earns
-         * nothing after.
-         */
-        static double[] levered(HeldPortfolio held, int[] rebalanceRows, double[] leverage) {
-            double[] r = held.returns();
-            double[] out = new double[r.length];
-            double equity = 1;
-            double exposure = 0;
-            double debt = 0;
-            int k = 0;
-            for (int i = 0; i < r.length; i++) {
-                int row = held.firstRow() + i;
-                if (row == rebalanceRows[k] + 1) {
-                    exposure = leverage[k] * equity;
-                    debt = exposure - equity;
-                    if (k + 1 < rebalanceRows.length) {
-                        k++;
-                    }
-                }
-                if (equity <= 0) {
-                    continue;
-                }
-                double next = exposure * (1 + r[i]) - debt;
-                out[i] = Math.max(-1, (next - equity) / equity);
-                exposure *= 1 + r[i];
-                equity = next;
-            }
-            return out;
-        }
+                       HeldPortfolio targeted, PerformanceSummary targetedSummary, double costRate) {
 
         /**
          * @param simple        simple returns of every date held (a missing one counts as 0, counted)
          * @param rebalanceRows the rows of {@code simple} on which the weights are set, ascending
+         * @param leverage      each rebalance's, or null
+         * @param costRate      the cost per unit of value traded
          */
         static OutOfSample of(Returns simple, int[] rebalanceRows, double[] weights, double[] budgets, int periods,
-                              double[] leverage) {
+                              double[] leverage, double costRate) {
             if (rebalanceRows.length < 2) {
                 return null;
             }
@@ -228,15 +209,16 @@ final class RollingCommand implements Runnable {
                     equal[k * n + i] = budgets[base + i] > 0 ? 1.0 : 0.0;
                 }
             }
-            HeldPortfolio held = HeldPortfolio.of(simple, rebalanceRows, weights);
-            HeldPortfolio heldEqual = HeldPortfolio.of(simple, rebalanceRows, equal);
+            HeldPortfolio held = HeldPortfolio.of(simple, rebalanceRows, weights, null, costRate);
+            HeldPortfolio heldEqual = HeldPortfolio.of(simple, rebalanceRows, equal, null, costRate);
+            HeldPortfolio targeted = leverage == null || !allFinite(leverage) ? null
+                    : HeldPortfolio.of(simple, rebalanceRows, weights, leverage, costRate);
             String from = simple.dates().get(held.firstRow());
             String to = simple.dates().get(simple.observations() - 1);
             return new OutOfSample(from, to, held, heldEqual, PerformanceSummary.of(held.returns(), periods),
                     PerformanceSummary.of(heldEqual.returns(), periods),
-                    simple.dates().subList(held.firstRow() - 1, simple.observations()),
-                    leverage == null || !allFinite(leverage) ? null
-                            : PerformanceSummary.of(levered(held, rebalanceRows, leverage), periods));
+                    simple.dates().subList(held.firstRow() - 1, simple.observations()), targeted,
+                    targeted == null ? null : PerformanceSummary.of(targeted.returns(), periods), costRate);
         }
 
         private static boolean allFinite(double[] v) {
@@ -279,6 +261,14 @@ final class RollingCommand implements Runnable {
             main.spec.commandLine().getErr().println("equirisk: warning: --vol-target " + volTarget + " is "
                     + String.format(Locale.ROOT, "%.0f", volTarget * 100) + "% a year; it is a fraction (0.10 for "
                     + "10%)");
+        }
+        if (!(costBps >= 0 && costBps <= 1000)) {
+            throw new InvalidInputException("--cost-bps must be between 0 and 1000 basis points of the value traded "
+                    + "(10 = 0.10%), got " + costBps);
+        }
+        if (costBps > 0 && costBps < 0.1) { /* 0.001 meant as 10 bps */
+            main.spec.commandLine().getErr().println("equirisk: warning: --cost-bps " + costBps + " is "
+                    + costBps / 100 + "% of the value traded; it is in basis points (10 for 0.10%)");
         }
         CovarianceEstimator est = CovarianceEstimators.parse(estimator);
         double lambda = CovarianceEstimators.ewmaLambda(est);
@@ -499,7 +489,7 @@ final class RollingCommand implements Runnable {
             OutOfSample outOfSample;
             try {
                 outOfSample = OutOfSample.of(heldReturns, heldRows, solution.weights(), budgets, periods.value(),
-                        leverage);
+                        leverage, costBps / 10_000);
             } catch (InvalidInputException e) { /* a held return below −1 (log returns given as --returns): the
                                                     weights stand; only their out-of-sample summary cannot be made */
                 err.println("equirisk: note: no out-of-sample summary: " + e.getMessage());
@@ -831,22 +821,24 @@ final class RollingCommand implements Runnable {
         if (o != null) {
             j.name("out_of_sample").beginObject().field("from", o.from()).field("to", o.to())
                     .field("returns", o.weightsSummary().periods())
-                    .field("missing_returns_as_zero", o.weights().missingAsZero());
-            summaryJson(j.name("weights"), o.weightsSummary());
-            summaryJson(j.name("equal_weight"), o.equalSummary());
+                    .field("missing_returns_as_zero", o.weights().missingAsZero())
+                    .field("cost_bps", o.costRate() * 10_000);
+            summaryJson(j.name("weights"), o.weightsSummary(), o.weights());
+            summaryJson(j.name("equal_weight"), o.equalSummary(), o.equal());
             if (o.targetedSummary() != null) {
-                summaryJson(j.name("vol_targeted"), o.targetedSummary());
+                summaryJson(j.name("vol_targeted"), o.targetedSummary(), o.targeted());
             }
             j.endObject();
         }
         return j.endObject().toString();
     }
 
-    private static void summaryJson(Json j, PerformanceSummary s) {
+    private static void summaryJson(Json j, PerformanceSummary s, HeldPortfolio book) {
         j.beginObject().field("annualised_return", s.annualisedReturn())
                 .field("annualised_volatility", s.annualisedVolatility())
                 .field("return_to_volatility", s.returnToVolatility()).field("max_drawdown", s.maxDrawdown())
-                .field("total_return", s.totalReturn()).endObject();
+                .field("total_return", s.totalReturn())
+                .field("costs_per_year", book.costsPerYear(s.periodsPerYear())).endObject();
     }
 
     /** The --chart page. */
@@ -898,9 +890,15 @@ final class RollingCommand implements Runnable {
         }
         OutOfSample o = r.outOfSample();
         if (o != null) {
-            page.add("Out of sample: growth of 1 held from " + o.dates().get(0) + " (drifting between dates, no costs)",
-                    ChartPage.lineChart(o.dates(), "growth of 1", false, false, List.of("these weights",
-                            "equal weight"), List.of(growth(o.weights()), growth(o.equal()))));
+            List<String> books = new ArrayList<>(List.of("these weights", "equal weight"));
+            List<double[]> paths = new ArrayList<>(List.of(growth(o.weights()), growth(o.equal())));
+            if (o.targeted() != null) {
+                books.add("vol-targeted (" + TextTable.percent(r.volTarget()) + ")");
+                paths.add(growth(o.targeted()));
+            }
+            page.add("Out of sample: growth of 1 held from " + o.dates().get(0) + " (drifting between dates, "
+                            + costs(o) + ")",
+                    ChartPage.lineChart(o.dates(), "growth of 1", false, false, books, paths));
         }
         double[] vol = new double[count];
         for (int k = 0; k < count; k++) {
@@ -922,10 +920,18 @@ final class RollingCommand implements Runnable {
         return w;
     }
 
-    private static String summaryLine(PerformanceSummary s) {
+    /** What the held books pay to trade, in words. */
+    private static String costs(OutOfSample o) {
+        return o.costRate() > 0 ? "paying " + TextTable.fixed(o.costRate() * 10_000, 1) + " bps of each trade's value"
+                : "no costs";
+    }
+
+    private static String summaryLine(PerformanceSummary s, HeldPortfolio book, OutOfSample o) {
         return "return " + TextTable.percent(s.annualisedReturn()) + "/yr, vol "
                 + TextTable.percent(s.annualisedVolatility()) + "/yr, return/vol "
-                + TextTable.fixed(s.returnToVolatility(), 2) + ", max drawdown " + TextTable.percent(s.maxDrawdown());
+                + TextTable.fixed(s.returnToVolatility(), 2) + ", max drawdown " + TextTable.percent(s.maxDrawdown())
+                + (o.costRate() > 0 ? ", costs " + TextTable.percent(book.costsPerYear(s.periodsPerYear())) + "/yr"
+                : "");
     }
 
     static void table(Report r, PrintWriter out) {
@@ -988,14 +994,14 @@ final class RollingCommand implements Runnable {
             out.println("out of sample:    none (" + (r.count() < 2 ? "one rebalance, on the last date: nothing is "
                     + "held after it" : "see the note above") + ")");
         } else {
-            out.println("out of sample:    each date's weights held to the next date (drifting, no costs): "
+            out.println("out of sample:    each date's weights held to the next date (drifting, " + costs(o) + "): "
                     + o.weightsSummary().periods() + " returns, " + o.from() + " … " + o.to()
                     + (r.droppedDates() > 0 && !r.perWindow() ? " (every date, also those the windows drop)" : ""));
-            out.println("  these weights:  " + summaryLine(o.weightsSummary()));
-            out.println("  equal weight:   " + summaryLine(o.equalSummary()));
+            out.println("  these weights:  " + summaryLine(o.weightsSummary(), o.weights(), o));
+            out.println("  equal weight:   " + summaryLine(o.equalSummary(), o.equal(), o));
             if (o.targetedSummary() != null) {
-                out.println("  vol-targeted:   " + summaryLine(o.targetedSummary()) + " (these weights × each date's "
-                        + "leverage, financed at 0)");
+                out.println("  vol-targeted:   " + summaryLine(o.targetedSummary(), o.targeted(), o) + " (these "
+                        + "weights × each date's leverage, financed at 0)");
             } else if (r.leverage() != null) {
                 out.println("  vol-targeted:   n/a (a rebalance has no leverage: its weights have no volatility)");
             }

@@ -131,11 +131,14 @@ class RollingCommandTest {
         }
     }
 
-    /** The output CSV: header, then date, N weights, converged, residual, iterations, volatility, assets. */
+    /**
+     * The output CSV: header, then date, N weights, converged, residual, iterations, volatility, assets, and the
+     * leverage with --vol-target.
+     */
     private static List<String[]> rows(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("date," + String.join(",", ASSETS) + ",converged,residual,iterations,volatility,assets",
-                lines.get(0));
+        String header = "date," + String.join(",", ASSETS) + ",converged,residual,iterations,volatility,assets";
+        assertTrue(lines.get(0).equals(header) || lines.get(0).equals(header + ",leverage"), lines.get(0));
         return lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
     }
 
@@ -423,6 +426,133 @@ class RollingCommandTest {
                 .get("out_of_sample");
         assertTrue(cappedOut.containsKey("weights") && cappedOut.containsKey("equal_weight")
                 && cappedOut.containsKey("vol_targeted"), capped.toString());
+    }
+
+    /**
+     * A ledger of units and cash that pays {@code costRate} of the value of each trade from the equity: the equity
+     * left after a trade, E′, buys leverage × E′ of the weights once the trade is paid, found here by bisection.
+     * Returns the held returns, and the costs (each as a share of the equity before its trade) summed in
+     * {@code costs[0]}.
+     */
+    private static double[] ledgerWithCosts(double[][] price, List<String> priceDates, List<double[]> weights,
+                                            double[] leverage, List<String> dates, double costRate, double[] costs) {
+        int n = price[0].length;
+        int first = priceDates.indexOf(dates.get(0));
+        double[] out = new double[price.length - 1 - first];
+        double[] units = new double[n];
+        double cash = 1;
+        double before = 1;
+        int k = 0;
+        for (int s = first; s < price.length; s++) {
+            double equity = cash;
+            for (int i = 0; i < n; i++) {
+                equity += units[i] * price[s][i];
+            }
+            if (s > first) {
+                out[s - first - 1] = equity / before - 1;
+            }
+            if (k < dates.size() && priceDates.get(s).equals(dates.get(k))) {
+                double[] w = weights.get(k);
+                double sum = java.util.Arrays.stream(w).sum();
+                double lev = leverage == null ? 1 : leverage[k];
+                double lo = 0;
+                double hi = equity;
+                for (int it = 0; it < 200; it++) {
+                    double mid = 0.5 * (lo + hi);
+                    double traded = 0;
+                    for (int i = 0; i < n; i++) {
+                        traded += Math.abs(lev * mid * w[i] / sum - units[i] * price[s][i]);
+                    }
+                    if (mid + costRate * traded > equity) {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                double after = 0.5 * (lo + hi);
+                if (s < price.length - 1) { /* a trade after the last return is not paid within the series */
+                    costs[0] += (equity - after) / equity;
+                }
+                for (int i = 0; i < n; i++) {
+                    units[i] = lev * after * w[i] / sum / price[s][i];
+                }
+                cash = after * (1 - lev);
+                k++;
+            }
+            before = equity;
+        }
+        assertEquals(dates.size(), k, "every rebalance date is a price date");
+        return out;
+    }
+
+    /**
+     * --cost-bps: every book pays the rate on the value it trades (the first rebalance buys from cash), checked
+     * against a ledger of units and cash; costs only ever lower the return.
+     */
+    @Test
+    void tradingCostsArePaidByEveryBookAsALedgerPaysThem() throws Exception {
+        double[][] r = syntheticReturns(400, 31);
+        double[][] price = pricesOf(r);
+        List<String> priceDates = daysFrom2020(r.length);
+        Path out = dir.resolve("w.csv");
+        String returns = writeReturns(r, -1).toString();
+        Cli.Result res = Cli.run("rolling", "--returns", returns, "--window", "120", "--step", "35", "--vol-target",
+                "0.1", "--cost-bps", "25", "--output", out.toString(), "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        List<String[]> rows = rows(out);
+        List<String> dates = rows.stream().map(row -> row[0]).toList();
+        List<double[]> weights = rows.stream().map(RollingCommandTest::weights).toList();
+        double[] leverage = rows.stream().mapToDouble(row -> Double.parseDouble(row[ASSETS.length + 6])).toArray();
+        List<double[]> equal = rows.stream().map(row -> {
+            double[] e = new double[ASSETS.length];
+            java.util.Arrays.fill(e, 1.0 / ASSETS.length);
+            return e;
+        }).toList();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(res.out());
+        double periods = (Double) doc.get("periods_per_year");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) doc.get("out_of_sample");
+        assertEquals(25.0, (Double) o.get("cost_bps"), 1e-12);
+        String[] books = {"weights", "equal_weight", "vol_targeted"};
+        List<List<double[]>> held = List.of(weights, equal, weights);
+        for (int b = 0; b < books.length; b++) {
+            double[] costs = new double[1];
+            double[] ledger = ledgerWithCosts(price, priceDates, held.get(b), b == 2 ? leverage : null, dates,
+                    0.0025, costs);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> summary = (Map<String, Object>) o.get(books[b]);
+            assertSummary(summary, ledger, periods, books[b]);
+            assertEquals(costs[0] * periods / ledger.length, (Double) summary.get("costs_per_year"),
+                    1e-12 * costs[0], books[b] + ": costs per year");
+            assertTrue(costs[0] > 0.0025, books[b] + ": at least the first purchase's cost: " + costs[0]);
+        }
+        /* the same run without costs returns more, book by book, and pays nothing */
+        @SuppressWarnings("unchecked")
+        Map<String, Object> free = (Map<String, Object>) ((Map<String, Object>) MiniJson.parse(Cli.run("rolling",
+                "--returns", returns, "--window", "120", "--step", "35", "--vol-target", "0.1", "--format", "json")
+                .out())).get("out_of_sample");
+        for (String book : books) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> paid = (Map<String, Object>) o.get(book);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> gross = (Map<String, Object>) free.get(book);
+            assertTrue((Double) paid.get("total_return") < (Double) gross.get("total_return"), book);
+            assertEquals(0.0, (Double) gross.get("costs_per_year"), 0.0, book);
+        }
+        Cli.Result table = Cli.run("rolling", "--returns", returns, "--window", "120", "--step", "35",
+                "--cost-bps", "25", "--vol-target", "0.1", "--chart", dir.resolve("c.html").toString());
+        assertEquals(0, table.code(), table.toString());
+        assertTrue(table.out().contains("(drifting, paying 25.0 bps of each trade's value)"), table.out());
+        assertTrue(table.out().matches("(?s).*these weights: .*, costs \\d+\\.\\d\\d%/yr\\n.*"), table.out());
+        String page = Files.readString(dir.resolve("c.html"));
+        assertTrue(page.contains("paying 25.0 bps of each trade") && page.contains("vol-targeted (10.00%)"), page);
+        Cli.Result negative = Cli.run("rolling", "--returns", returns, "--window", "120", "--cost-bps", "-1");
+        assertEquals(Main.EXIT_USAGE, negative.code(), negative.toString());
+        assertTrue(negative.err().contains("--cost-bps must be between 0 and 1000 basis points"), negative.err());
+        Cli.Result fraction = Cli.run("rolling", "--returns", returns, "--window", "120", "--cost-bps", "0.001");
+        assertEquals(0, fraction.code(), fraction.toString());
+        assertTrue(fraction.err().contains("it is in basis points (10 for 0.10%)"), fraction.err());
     }
 
     @Test
