@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -67,24 +68,43 @@ final class ReportOutput {
      * @param inputs the input files, nulls for options not given
      */
     static void checkOutputs(Path output, Path chart, Path... inputs) {
-        if (chart != null && isStdout(chart)) {
-            throw new InvalidInputException("--chart writes an HTML page to a file; give it a file name, not "
-                    + chart);
+        checkOutputs(List.of(new Written("--output", output, null), new Written("--chart", chart, "an HTML page")),
+                inputs);
+    }
+
+    /**
+     * An output file option: its name, its path (null when not given) and, for an option that cannot write to
+     * standard output, what it writes (null: it may).
+     */
+    record Written(String option, Path path, String fileOnly) {
+    }
+
+    /** {@link #checkOutputs(Path, Path, Path...)} for any number of output options. */
+    static void checkOutputs(List<Written> files, Path... inputs) {
+        for (Written f : files) {
+            if (f.path() != null && f.fileOnly() != null && isStdout(f.path())) {
+                throw new InvalidInputException(f.option() + " writes " + f.fileOnly() + " to a file; give it a file "
+                        + "name, not " + f.path());
+            }
+            checkOutput(f.path(), f.option());
         }
-        checkOutput(output, "--output");
-        checkOutput(chart, "--chart");
         for (Path input : inputs) {
-            for (Path written : new Path[] {output, chart}) {
-                if (sameFile(written, input)) {
-                    throw new InvalidInputException((written == output ? "--output " : "--chart ") + written
-                            + " is the input file " + input + ": writing it would destroy the input; choose "
-                            + "another name");
+            for (Written f : files) {
+                if (sameFile(f.path(), input)) {
+                    throw new InvalidInputException(f.option() + " " + f.path() + " is the input file " + input
+                            + ": writing it would destroy the input; choose another name");
                 }
             }
         }
-        if ((sameFile(output, chart) || sameNewFile(output, chart)) && !isStdout(output)) {
-            throw new InvalidInputException("--output and --chart name the same file, " + output + ": one would "
-                    + "overwrite the other");
+        for (int a = 0; a < files.size(); a++) {
+            for (int b = a + 1; b < files.size(); b++) {
+                Path pa = files.get(a).path();
+                Path pb = files.get(b).path();
+                if ((sameFile(pa, pb) || sameNewFile(pa, pb)) && !isStdout(pa)) {
+                    throw new InvalidInputException(files.get(a).option() + " and " + files.get(b).option() + " name "
+                            + "the same file, " + pa + ": one would overwrite the other");
+                }
+            }
         }
     }
 

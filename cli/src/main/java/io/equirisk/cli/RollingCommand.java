@@ -15,6 +15,7 @@ import io.equirisk.data.MissingValuePolicy;
 import io.equirisk.data.ReturnKind;
 import io.equirisk.data.Returns;
 import io.equirisk.error.ConvergenceException;
+import io.equirisk.error.EquiriskException;
 import io.equirisk.error.InsufficientDataException;
 import io.equirisk.error.InvalidInputException;
 import io.equirisk.error.NotPositiveDefiniteException;
@@ -137,6 +138,13 @@ final class RollingCommand implements Runnable {
                     + "CSV (csv). Default: ${DEFAULT-VALUE}.")
     String format;
 
+    @Option(names = "--out-of-sample", paramLabel = "FILE.csv",
+            description = "Also write the out-of-sample returns to this CSV file: one row per held date, with "
+                    + "the date's return of these weights, of equal weight and, with --vol-target, of the "
+                    + "vol-targeted book (simple returns, net of --cost-bps; header date,weights,equal_weight"
+                    + "[,vol_targeted]).")
+    Path outOfSampleFile;
+
     @Option(names = "--chart", paramLabel = "FILE.html",
             description = "Also write an HTML page of charts: the weights at every date (the " + CHART_ASSETS
                     + " largest by mean weight, the rest summed), the out-of-sample growth of 1 against equal "
@@ -234,7 +242,10 @@ final class RollingCommand implements Runnable {
     @Override
     public void run() {
         String fmt = ReportOutput.format(format);
-        ReportOutput.checkOutputs(output, chart, source.prices, source.returns, budgetOptions.file);
+        ReportOutput.checkOutputs(List.of(new ReportOutput.Written("--output", output, null),
+                new ReportOutput.Written("--chart", chart, "an HTML page"),
+                new ReportOutput.Written("--out-of-sample", outOfSampleFile, "its series")),
+                source.prices, source.returns, budgetOptions.file);
         if (window < 2) {
             throw new InvalidInputException("--window must be at least 2 returns, got " + window);
         }
@@ -502,6 +513,17 @@ final class RollingCommand implements Runnable {
         Report r = report;
         if (chart != null) {
             chartPage(r).write(chart);
+        }
+        if (outOfSampleFile != null) {
+            if (r.outOfSample() == null) {
+                err.println("equirisk: note: " + outOfSampleFile + " holds only its header: no out-of-sample series");
+            }
+            try (Writer w = java.nio.file.Files.newBufferedWriter(outOfSampleFile,
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                writeOutOfSample(r, w);
+            } catch (IOException e) {
+                throw new EquiriskException("cannot write " + outOfSampleFile + ": " + ReportOutput.reason(e));
+            }
         }
         ReportOutput.warnColumnClash(main.spec.commandLine().getErr(), output, fmt, r.assets(), FIXED_COLUMNS);
         ReportOutput.emit(output, fmt, out, w -> writeCsv(r, w), () -> json(r), o -> table(r, o));
@@ -772,6 +794,22 @@ final class RollingCommand implements Runnable {
                 row.append(',').append(r.leverage()[k]);
             }
             w.write(row + "\n");
+        }
+    }
+
+    /** The --out-of-sample CSV: each held date's return of every book (the header alone without a series). */
+    static void writeOutOfSample(Report r, Writer w) throws IOException {
+        OutOfSample o = r.outOfSample();
+        boolean targeted = o != null ? o.targeted() != null : r.leverage() != null;
+        w.write("date,weights,equal_weight" + (targeted ? ",vol_targeted" : "") + "\n");
+        if (o == null) {
+            return;
+        }
+        double[] weights = o.weights().returns();
+        for (int t = 0; t < weights.length; t++) {
+            /* o.dates() starts on the rebalance date before the first held return */
+            w.write(Errors.csvText(o.dates().get(t + 1)) + "," + weights[t] + "," + o.equal().returns()[t]
+                    + (targeted ? "," + o.targeted().returns()[t] : "") + "\n");
         }
     }
 

@@ -103,6 +103,20 @@ class OutputSafetyTest {
         Cli.Result ok = Cli.run("solve", "--cov", cov.toString(), "-o", out.toString());
         assertEquals(0, ok.code(), ok.toString());
         assertTrue(Files.readString(out).startsWith("asset,weight"), "an existing output file is replaced");
+        /* rolling's third output file: not an input, not another output, not standard output */
+        Path returns = Cli.write(dir, "r.csv", "A,B\n0.01,0.02\n-0.01,0.01\n0.02,-0.01\n0.00,0.01\n");
+        Cli.Result series = Cli.run("rolling", "--returns", returns.toString(), "--window", "3", "--out-of-sample",
+                returns.toString());
+        assertEquals(Main.EXIT_USAGE, series.code(), series.toString());
+        assertTrue(series.err().contains("--out-of-sample " + returns + " is the input file"), series.err());
+        Cli.Result twice = Cli.run("rolling", "--returns", returns.toString(), "--window", "3", "--chart",
+                fresh.toString(), "--out-of-sample", freshToo.toString());
+        assertTrue(twice.code() == Main.EXIT_USAGE
+                && twice.err().contains("--chart and --out-of-sample name the same file"), twice.toString());
+        Cli.Result dash = Cli.run("rolling", "--returns", returns.toString(), "--window", "3", "--out-of-sample",
+                "-");
+        assertTrue(dash.code() == Main.EXIT_USAGE && dash.err().contains("--out-of-sample writes its series to a "
+                + "file; give it a file name, not -"), dash.toString());
     }
 
     @Test

@@ -540,9 +540,24 @@ class RollingCommandTest {
             assertTrue((Double) paid.get("total_return") < (Double) gross.get("total_return"), book);
             assertEquals(0.0, (Double) gross.get("costs_per_year"), 0.0, book);
         }
+        Path series = dir.resolve("oos.csv");
         Cli.Result table = Cli.run("rolling", "--returns", returns, "--window", "120", "--step", "35",
-                "--cost-bps", "25", "--vol-target", "0.1", "--chart", dir.resolve("c.html").toString());
+                "--cost-bps", "25", "--vol-target", "0.1", "--chart", dir.resolve("c.html").toString(),
+                "--out-of-sample", series.toString());
         assertEquals(0, table.code(), table.toString());
+        /* the series file: each held date's return of each book, the ledgers' to rounding */
+        List<String> lines = Files.readAllLines(series);
+        assertEquals("date,weights,equal_weight,vol_targeted", lines.get(0));
+        for (int b = 0; b < books.length; b++) {
+            double[] ledger = ledgerWithCosts(price, priceDates, held.get(b), b == 2 ? leverage : null, dates,
+                    0.0025, new double[1]);
+            assertEquals(ledger.length, lines.size() - 1, "one row per held date");
+            for (int t = 0; t < ledger.length; t++) {
+                String[] c = lines.get(t + 1).split(",");
+                assertEquals(priceDates.get(priceDates.size() - ledger.length + t), c[0], "row " + t);
+                assertEquals(ledger[t], Double.parseDouble(c[1 + b]), 1e-13, books[b] + " on " + c[0]);
+            }
+        }
         assertTrue(table.out().contains("(drifting, paying 25.0 bps of each trade's value)"), table.out());
         assertTrue(table.out().matches("(?s).*these weights: .*, costs \\d+\\.\\d\\d%/yr\\n.*"), table.out());
         String page = Files.readString(dir.resolve("c.html"));
