@@ -18,14 +18,16 @@ import java.util.List;
  * 1 any other failure. Errors are one line on stderr unless {@code --debug} asks for the stack trace.
  */
 @Command(name = "equirisk", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
-        subcommands = {SolveCommand.class, RollingCommand.class, ScenariosCommand.class, CovCommand.class,
-                DemoCommand.class, BenchCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SolveCommand.class, BatchCommand.class, RollingCommand.class, ScenariosCommand.class,
+                CovCommand.class, DemoCommand.class, BenchCommand.class, DevicesCommand.class,
+                CommandLine.HelpCommand.class},
         description = {"Risk parity (equal risk contribution) and risk budgeting portfolios, on the CPU or a GPU.",
                 ""},
         footer = {"", "Examples:",
                 "  equirisk demo",
                 "  equirisk solve --prices prices.csv --estimator ledoit-wolf",
                 "  equirisk solve --cov cov.csv --budgets budgets.csv --output weights.csv",
+                "  equirisk batch --cov stress/*.csv --output weights.csv",
                 "  equirisk rolling --prices prices.csv --window 252 --step 21 \\", "      --output weights.csv",
                 "  equirisk scenarios --prices prices.csv --scenarios 10000 --dof 5",
                 "  equirisk cov --prices prices.csv --window 500 --output cov.csv",

@@ -283,7 +283,7 @@ class BadInputTest {
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--format", "xml"), "--format");
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--tol", "abc"), "--tol");
         assertUsageError(Cli.run("solve", "--cov", cov.toString(), "--backend", "quantum"), "unknown backend");
-        assertUsageError(Cli.run("frobnicate"), "unknown command 'frobnicate': choose one of solve, rolling");
+        assertUsageError(Cli.run("frobnicate"), "unknown command 'frobnicate': choose one of solve, batch, rolling");
         assertUsageError(Cli.run("backtest", "--help"), "unknown command 'backtest'"); /* not the help, exit 0 */
         assertUsageError(Cli.run("--debug", "backtest"), "unknown command 'backtest'");
         assertUsageError(Cli.run(), "missing command");

@@ -1,0 +1,399 @@
+package io.equirisk.cli;
+
+import io.equirisk.Equirisk;
+import io.equirisk.backend.BatchSolution;
+import io.equirisk.cli.io.CovarianceCsv;
+import io.equirisk.cli.io.Errors;
+import io.equirisk.covariance.CovarianceBatch;
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.error.DimensionMismatchException;
+import io.equirisk.error.EquiriskException;
+import io.equirisk.error.InvalidInputException;
+import io.equirisk.solver.RiskBudgets;
+import io.equirisk.solver.SolverOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code equirisk batch}: risk-budgeting weights for many covariance matrices of the same assets (stress scenarios
+ * from a risk system, one per regime or date), solved in one call.
+ */
+@Command(name = "batch", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class, sortOptions = false,
+        description = {"Risk parity (ERC) or risk-budgeting weights for many covariance matrices of the same "
+                + "assets, solved in one call (on a GPU when one is usable).", "",
+                "Each --cov file is one problem, named by its file name: stress scenarios from a risk system, a "
+                + "matrix per regime or per date. The files may list the assets in different orders: they are "
+                + "matched by name to the first file's order (by position when a file has no names).", ""},
+        footer = {"", "Output (--output, or --format csv): one row per matrix: name, the weight of each asset, then "
+                + "converged, residual, iterations and the portfolio volatility per period.",
+                "", "Exit status 1 when any problem did not converge (the outputs are written first and say which).",
+                "", "Examples:",
+                "  equirisk batch --cov base.csv --cov crisis-2008.csv --cov covid-2020.csv",
+                "  equirisk batch --cov scenarios/ --budgets budgets.csv --output weights.csv",
+                "  equirisk batch --cov stress/*.csv --periods-per-year 252 --format json"})
+final class BatchCommand implements Runnable {
+
+    /** The CSV's columns besides the assets'; an asset of the same name is warned about. */
+    static final List<String> FIXED_COLUMNS = List.of("name", "converged", "residual", "iterations", "volatility");
+
+    /** Problems shown side by side, a weight column each, in the table; more get the mean, min and max. */
+    static final int SIDE_BY_SIDE = 6;
+
+    /** Problems listed one line each in the table; more are counted, the unconverged ones named. */
+    static final int LISTED = 20;
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--cov", paramLabel = "FILE|DIR", required = true, arity = "1..*",
+            description = "Covariance matrices, one CSV file each (the layouts 'solve --cov' reads), or a folder: "
+                    + "every .csv file in it, by name. Repeat the option or give several files after it "
+                    + "(--cov stress/*.csv).")
+    List<Path> covFiles;
+
+    @Mixin
+    BudgetOptions budgetOptions;
+
+    @Mixin
+    SolverChoice solving;
+
+    @Option(names = "--periods-per-year", paramLabel = "N",
+            description = "Return periods per year of the matrices (252 for daily returns, 12 monthly), to "
+                    + "annualise the volatilities. Default: per period.")
+    Integer periodsPerYear;
+
+    @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
+            description = "Compute backend; auto takes a GPU when one is usable, else the CPU engine. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--verify", description = "Also solve every problem on the pure-Java CPU engine and report the "
+            + "largest weight difference.")
+    boolean verify;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the weights of every problem (full precision) to this CSV file (- or /dev/stdout: "
+                    + "to standard output, in place of --format).")
+    Path output;
+
+    @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+            description = "What to print on stdout: the weights and a line per problem (table), everything "
+                    + "(json), or the output CSV (csv). Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    /** Everything the outputs show. */
+    record Report(List<String> names, List<Path> files, List<String> assets, double[] budgets,
+                  BatchSolution solution, double tolerance, Integer periodsPerYear, String backendName,
+                  String backendReason, double seconds, Double verifyDifference) {
+
+        int count() {
+            return names.size();
+        }
+
+        /** Per-period volatilities × this: √P when annualised, else 1. */
+        double scale() {
+            return periodsPerYear == null ? 1.0 : Math.sqrt(periodsPerYear);
+        }
+
+        String volatilityIs() {
+            return periodsPerYear == null ? "per period" : "annualised (" + periodsPerYear + " periods/year)";
+        }
+    }
+
+    @Override
+    public void run() {
+        String fmt = ReportOutput.format(format);
+        List<Path> files = expand(covFiles);
+        List<Path> inputs = new ArrayList<>(files);
+        inputs.add(budgetOptions.file);
+        ReportOutput.checkOutputs(output, null, inputs.toArray(Path[]::new));
+        SolverOptions options = solving.options();
+        if (periodsPerYear != null && periodsPerYear < 1) {
+            throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
+        }
+        PrintWriter out = main.spec.commandLine().getOut();
+        PrintWriter err = main.spec.commandLine().getErr();
+        Report report;
+        try (EarlyBackend<Equirisk> early = EarlyBackend.open(backend);
+             Progress progress = Progress.start(err, main.errIsTerminal, "batch")) {
+            List<CovarianceMatrix> matrices = new ArrayList<>(files.size());
+            for (int k = 0; k < files.size(); k++) {
+                progress.update("reading " + (k + 1) + " of " + files.size() + ": " + files.get(k));
+                CovarianceMatrix cov = CovarianceCsv.read(files.get(k));
+                if (!matrices.isEmpty()) {
+                    cov = aligned(cov, files.get(k), matrices.get(0), files.get(0));
+                }
+                try {
+                    cov.requirePositiveDefinite();
+                } catch (InvalidInputException e) {
+                    throw Errors.inFile(files.get(k).toString(), e);
+                }
+                matrices.add(cov);
+            }
+            List<String> assets = matrices.get(0).assets();
+            RiskBudgets budgets = budgetOptions.load(assets, solving.tolerance);
+            progress.update("solving " + files.size() + " problems of " + assets.size() + " assets");
+            BatchSolution solution;
+            String backendName;
+            String reason;
+            long start = System.nanoTime();
+            CovarianceBatch batch = CovarianceBatch.of(matrices);
+            try (Equirisk er = early.take()) {
+                backendName = er.backend().name();
+                reason = er.selectionReason();
+                solution = er.solveBatch(batch, budgets.toArray(), options);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Double difference = null;
+            if (verify) {
+                progress.update("verifying with the CPU engine");
+                try (Equirisk cpu = Equirisk.withBackend("cpu")) {
+                    difference = solution.maxWeightDifference(cpu.solveBatch(batch, budgets.toArray(), options));
+                }
+            }
+            report = new Report(names(files), files, assets, budgets.toArray(), solution, solving.tolerance,
+                    periodsPerYear, backendName, reason, seconds, difference);
+        }
+        Report r = report;
+        ReportOutput.warnColumnClash(err, output, fmt, r.assets(), FIXED_COLUMNS);
+        ReportOutput.emit(output, fmt, out, w -> writeCsv(r, w), () -> json(r), o -> table(r, o));
+        int failed = r.solution().unconvergedCount();
+        if (failed > 0) {
+            int first = firstUnconverged(r.solution());
+            throw new io.equirisk.error.ConvergenceException(failed + " of " + r.count() + " problems did not "
+                    + "converge (the first, " + r.names().get(first) + ": residual " + String.format(Locale.ROOT,
+                    "%.3g", r.solution().residuals()[first]) + " > tolerance " + ReportOutput.tolerance(r.tolerance())
+                    + "); their rows say converged=false; " + solving.remedy(), r.solution());
+        }
+    }
+
+    /** The files of the --cov arguments: a folder gives its .csv files, by name. */
+    static List<Path> expand(List<Path> given) {
+        List<Path> files = new ArrayList<>();
+        for (Path p : given) {
+            if (!Files.isDirectory(p)) {
+                files.add(p);
+                continue;
+            }
+            try (Stream<Path> in = Files.list(p)) {
+                List<Path> csv = in.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")
+                        && Files.isRegularFile(f)).sorted().toList();
+                if (csv.isEmpty()) {
+                    throw new InvalidInputException("--cov " + p + ": the folder holds no .csv files");
+                }
+                files.addAll(csv);
+            } catch (IOException e) {
+                throw new EquiriskException("cannot list " + p + ": " + ReportOutput.reason(e));
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Each file's name without ".csv"; where two files share one (the same name in two folders), every file is
+     * named by its path as given.
+     */
+    static List<String> names(List<Path> files) {
+        List<String> stems = new ArrayList<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            stems.add(name.toLowerCase(Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4) : name);
+        }
+        return stems.stream().distinct().count() == stems.size() ? stems
+                : files.stream().map(Path::toString).toList();
+    }
+
+    /**
+     * {@code cov} with its assets in the order of {@code first}'s: matched by name where both files name them,
+     * else by position.
+     */
+    static CovarianceMatrix aligned(CovarianceMatrix cov, Path file, CovarianceMatrix first, Path firstFile) {
+        int n = first.size();
+        boolean named = !cov.assets().equals(CovarianceMatrix.defaultNames(cov.size()))
+                && !first.assets().equals(CovarianceMatrix.defaultNames(n));
+        if (!named || cov.assets().equals(first.assets())) {
+            if (cov.size() != n) {
+                throw new DimensionMismatchException(file + ": " + cov.size() + " assets, but " + firstFile + " has "
+                        + n + (named ? "" : " (matched by position: a file has no asset names)"));
+            }
+            return cov;
+        }
+        Map<String, Integer> at = new HashMap<>();
+        for (int i = 0; i < cov.size(); i++) {
+            at.put(cov.assets().get(i), i);
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            Integer j = at.remove(first.assets().get(i));
+            if (j == null) {
+                throw new DimensionMismatchException(file + ": has no asset " + first.assets().get(i) + ", which "
+                        + firstFile + " has; every matrix must hold the same assets");
+            }
+            order[i] = j;
+        }
+        if (!at.isEmpty()) {
+            String extra = at.keySet().stream().sorted().findFirst().orElseThrow();
+            throw new DimensionMismatchException(file + ": asset " + extra + " is not in " + firstFile
+                    + (at.size() > 1 ? " (nor " + (at.size() - 1) + " more)" : "") + "; every matrix must hold the "
+                    + "same assets");
+        }
+        return cov.subset(order);
+    }
+
+    private static int firstUnconverged(BatchSolution s) {
+        for (int k = 0; k < s.batch(); k++) {
+            if (!s.converged()[k]) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    static void writeCsv(Report r, Writer w) throws IOException {
+        StringBuilder header = new StringBuilder("name");
+        for (String a : r.assets()) {
+            header.append(',').append(Errors.csvText(a));
+        }
+        w.write(header + "," + String.join(",", FIXED_COLUMNS.subList(1, FIXED_COLUMNS.size())) + "\n");
+        BatchSolution s = r.solution();
+        int n = r.assets().size();
+        for (int k = 0; k < r.count(); k++) {
+            StringBuilder row = new StringBuilder(Errors.csvText(r.names().get(k)));
+            for (int i = 0; i < n; i++) {
+                row.append(',').append(s.weights()[k * n + i]);
+            }
+            row.append(',').append(s.converged()[k]).append(',').append(s.residuals()[k]).append(',')
+                    .append(s.iterations()[k]).append(',').append(s.volatilities()[k]);
+            w.write(row + "\n");
+        }
+    }
+
+    static String json(Report r) {
+        BatchSolution s = r.solution();
+        int n = r.assets().size();
+        Json j = new Json().beginObject();
+        j.name("assets").beginArray();
+        r.assets().forEach(j::value);
+        j.endArray();
+        j.name("budgets").beginArray();
+        for (double b : r.budgets()) {
+            j.value(b);
+        }
+        j.endArray();
+        j.name("problems").beginArray();
+        for (int k = 0; k < r.count(); k++) {
+            j.beginObject().field("name", r.names().get(k)).field("file", r.files().get(k).toString());
+            j.name("weights").beginArray();
+            for (int i = 0; i < n; i++) {
+                j.value(s.weights()[k * n + i]);
+            }
+            j.endArray();
+            j.name("risk_contributions").beginArray();
+            for (int i = 0; i < n; i++) {
+                j.value(s.riskContributions()[k * n + i]);
+            }
+            j.endArray();
+            j.field("converged", s.converged()[k]).field("residual", s.residuals()[k])
+                    .field("iterations", s.iterations()[k]).field("solver", s.solvers()[k])
+                    .field("volatility", s.volatilities()[k] * r.scale());
+            j.endObject();
+        }
+        j.endArray();
+        j.field("volatility_annualised", r.periodsPerYear() != null);
+        if (r.periodsPerYear() != null) {
+            j.field("periods_per_year", r.periodsPerYear());
+        }
+        j.field("tolerance", r.tolerance()).field("unconverged", s.unconvergedCount())
+                .field("backend", r.backendName()).field("backend_reason", r.backendReason())
+                .field("seconds", r.seconds());
+        if (r.verifyDifference() != null) {
+            j.field("verify_max_weight_difference", r.verifyDifference());
+        }
+        return j.endObject().toString();
+    }
+
+    static void table(Report r, PrintWriter out) {
+        BatchSolution s = r.solution();
+        int n = r.assets().size();
+        int count = r.count();
+        boolean sideBySide = count <= SIDE_BY_SIDE;
+        List<String> header = new ArrayList<>(List.of("asset"));
+        if (sideBySide) {
+            header.addAll(r.names());
+        } else {
+            header.addAll(List.of("mean weight", "min", "max"));
+        }
+        boolean showBudget = !RiskBudgets.of(r.budgets()).isEqual();
+        if (showBudget) {
+            header.add("budget");
+        }
+        TextTable t = new TextTable(header.toArray(String[]::new));
+        for (int i = 0; i < n; i++) {
+            List<String> row = new ArrayList<>(List.of(r.assets().get(i)));
+            double mean = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < count; k++) {
+                double w = s.weights()[k * n + i];
+                if (sideBySide) {
+                    row.add(TextTable.fixed(w, 6));
+                }
+                mean += w / count;
+                min = Math.min(min, w);
+                max = Math.max(max, w);
+            }
+            if (!sideBySide) {
+                row.addAll(List.of(TextTable.fixed(mean, 6), TextTable.fixed(min, 6), TextTable.fixed(max, 6)));
+            }
+            if (showBudget) {
+                row.add(TextTable.share(r.budgets()[i]));
+            }
+            t.row(row.toArray(String[]::new));
+        }
+        t.print(out);
+        out.println();
+        TextTable problems = new TextTable("problem", "converged", "iterations", "residual",
+                "vol (" + (r.periodsPerYear() == null ? "per period" : "annualised") + ")");
+        int listed = 0;
+        for (int k = 0; k < count && listed < LISTED; k++) {
+            if (count <= LISTED || !s.converged()[k]) {
+                problems.row(r.names().get(k), s.converged()[k] ? "yes" : "NO", Integer.toString(s.iterations()[k]),
+                        String.format(Locale.ROOT, "%.2e", s.residuals()[k]),
+                        TextTable.percent(s.volatilities()[k] * r.scale()));
+                listed++;
+            }
+        }
+        if (listed > 0) {
+            problems.print(out);
+            out.println();
+        }
+        out.println("input:            " + count + " covariance matrices × " + n + " assets ("
+                + r.files().get(0) + (count > 1 ? " … " + r.files().get(count - 1) : "") + ")"
+                + (count > LISTED ? (listed > 0 ? "; the unconverged listed above" : "") : ""));
+        ReportOutput.convergence(out, s, r.tolerance());
+        out.println("volatility:       " + r.volatilityIs()
+                + (r.periodsPerYear() == null ? " (units of the covariance; give --periods-per-year to annualise)"
+                : ""));
+        out.println("backend:          " + r.backendReason() + "; " + String.format(Locale.ROOT, "%.3f", r.seconds())
+                + " s");
+        if (r.verifyDifference() != null) {
+            out.println("verify:           max |w − w_cpu| = "
+                    + String.format(Locale.ROOT, "%.2e", r.verifyDifference()) + " over every problem (pure-Java "
+                    + "CPU engine)");
+        }
+    }
+}

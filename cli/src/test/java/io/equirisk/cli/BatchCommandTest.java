@@ -1,0 +1,192 @@
+package io.equirisk.cli;
+
+import io.equirisk.covariance.CovarianceMatrix;
+import io.equirisk.testing.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code equirisk batch}: many covariance matrices solved in one call, checked against an independent peer's ERC
+ * weights through two properties of risk budgeting: scaling Σ leaves the weights alone, and reordering the assets
+ * reorders them.
+ */
+class BatchCommandTest {
+    @TempDir
+    Path dir;
+
+    /** Σ with a header of names, its rows and columns in {@code order}, times {@code scale}. */
+    private static String named(CovarianceMatrix cov, int[] order, double scale) {
+        int n = cov.size();
+        StringBuilder s = new StringBuilder();
+        for (int a = 0; a < n; a++) {
+            s.append(a == 0 ? "" : ",").append("S").append(order[a] + 1);
+        }
+        s.append('\n');
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                s.append(b == 0 ? "" : ",").append(scale * cov.get(order[a], order[b]));
+            }
+            s.append('\n');
+        }
+        return s.toString();
+    }
+
+    private static int[] identity(int n) {
+        return java.util.stream.IntStream.range(0, n).toArray();
+    }
+
+    @Test
+    void scaledAndReorderedCopiesOfAPeerSolvedMatrixGiveThePeersWeights() throws Exception {
+        CovarianceMatrix cov = Checks.cov(SharedData.resolve("reference/erc/fm_n50/cov.csv"));
+        double[] reference = SharedData.readVector(SharedData.resolve("reference/erc/fm_n50/weights.txt"));
+        int n = cov.size();
+        int[] reversed = new int[n];
+        for (int i = 0; i < n; i++) {
+            reversed[i] = n - 1 - i;
+        }
+        Path scenarios = Files.createDirectories(dir.resolve("scenarios"));
+        Cli.write(scenarios, "a-base.csv", named(cov, identity(n), 1));
+        Cli.write(scenarios, "b-stressed.csv", named(cov, identity(n), 4)); /* every volatility doubled */
+        Cli.write(scenarios, "c-reordered.csv", named(cov, reversed, 0.25));
+        Cli.write(scenarios, "notes.txt", "not a matrix");
+        Path out = dir.resolve("w.csv");
+        Cli.Result r = Cli.run("batch", "--cov", scenarios.toString(), "--output", out.toString(), "--format",
+                "json");
+        assertEquals(0, r.code(), r.toString());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(4, lines.size(), "a header and the three .csv files, by name: " + lines);
+        assertTrue(lines.get(0).startsWith("name,S1,S2,") && lines.get(0).endsWith(
+                ",S50,converged,residual,iterations,volatility"), lines.get(0));
+        String[] names = {"a-base", "b-stressed", "c-reordered"};
+        double[] vols = new double[3];
+        for (int k = 0; k < 3; k++) {
+            String[] c = lines.get(k + 1).split(",");
+            assertEquals(names[k], c[0]);
+            double[] w = new double[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = Double.parseDouble(c[1 + i]);
+                /* in the first file's order, whatever the file's own */
+                assertEquals(reference[i], w[i], 1e-8 * reference[i], names[k] + ": weight of S" + (i + 1));
+            }
+            assertEquals("true", c[n + 1]);
+            vols[k] = Double.parseDouble(c[n + 4]);
+            double var = cov.variance(w);
+            assertEquals(Math.sqrt(var * (k == 0 ? 1 : k == 1 ? 4 : 0.25)), vols[k], 1e-12 * vols[k], names[k]);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(r.out());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> problems = (List<Map<String, Object>>) doc.get("problems");
+        assertEquals(3, problems.size());
+        for (int k = 0; k < 3; k++) {
+            Map<String, Object> p = problems.get(k);
+            assertEquals(names[k], p.get("name"));
+            assertTrue(((String) p.get("file")).endsWith(names[k] + ".csv"), p.toString());
+            @SuppressWarnings("unchecked")
+            List<Double> rc = (List<Double>) p.get("risk_contributions");
+            for (double v : rc) {
+                assertEquals(1.0 / n, v, 1e-10, names[k]);
+            }
+            assertEquals(vols[k], (Double) p.get("volatility"), 0.0, "per period without --periods-per-year");
+        }
+        assertEquals(false, doc.get("volatility_annualised"));
+        assertEquals(0.0, (Double) doc.get("unconverged"), 0.0);
+    }
+
+    @Test
+    void theTableShowsFewProblemsSideBySideAndManyAsARange() throws Exception {
+        String cov = "EQ,BOND,GOLD\n0.04,0.001,0.002\n0.001,0.0025,0.0005\n0.002,0.0005,0.0225\n";
+        String reordered = "GOLD,EQ,BOND\n0.0225,0.002,0.0005\n0.002,0.04,0.001\n0.0005,0.001,0.0025\n";
+        Path a = Cli.write(dir, "calm.csv", cov);
+        Path b = Cli.write(dir, "shock.csv", reordered);
+        Cli.Result two = Cli.run("batch", "--cov", a.toString(), b.toString(), "--periods-per-year", "252");
+        assertEquals(0, two.code(), two.toString());
+        assertTrue(two.out().lines().findFirst().orElseThrow().matches("asset\\s+calm\\s+shock"), two.out());
+        String eq = two.out().lines().filter(l -> l.startsWith("EQ ")).findFirst().orElseThrow();
+        String[] cells = eq.trim().split("\\s+");
+        assertEquals(cells[1], cells[2], "the same matrix, reordered: the same weight for EQ");
+        assertTrue(two.out().contains("vol (annualised)"), two.out());
+        assertTrue(two.out().contains("input:            2 covariance matrices × 3 assets"), two.out());
+        /* eight problems: the weights' mean, min and max, and a line each */
+        StringBuilder args = new StringBuilder();
+        for (int k = 0; k < 8; k++) {
+            double s = 1 + k;
+            String m = "EQ,BOND,GOLD\n" + 0.04 * s + ",0.001,0.002\n0.001,0.0025,0.0005\n0.002,0.0005,0.0225\n";
+            args.append(Cli.write(dir, "s" + k + ".csv", m)).append(' ');
+        }
+        Cli.Result eight = Cli.run(("batch --cov " + args).trim().split(" "));
+        assertEquals(0, eight.code(), eight.toString());
+        assertTrue(eight.out().lines().findFirst().orElseThrow().matches("asset\\s+mean weight\\s+min\\s+max"),
+                eight.out());
+        assertEquals(8, eight.out().lines().filter(l -> l.matches("s\\d\\s+yes\\s.*")).count(), eight.out());
+    }
+
+    @Test
+    void mismatchedAssetsAndBadMatricesAreNamedByFile() throws Exception {
+        Path a = Cli.write(dir, "a.csv", "EQ,BOND\n0.04,0.001\n0.001,0.0025\n");
+        Path other = Cli.write(dir, "b.csv", "EQ,GOLD\n0.04,0.001\n0.001,0.0225\n");
+        Cli.Result missing = Cli.run("batch", "--cov", a.toString(), "--cov", other.toString());
+        assertEquals(Main.EXIT_USAGE, missing.code(), missing.toString());
+        assertTrue(missing.err().contains(other + ": has no asset BOND, which " + a + " has"), missing.err());
+        Path bigger = Cli.write(dir, "c.csv", "0.04,0.001,0\n0.001,0.0025,0\n0,0,0.01\n");
+        Cli.Result size = Cli.run("batch", "--cov", a.toString(), "--cov", bigger.toString());
+        assertEquals(Main.EXIT_USAGE, size.code(), size.toString());
+        assertTrue(size.err().contains(bigger + ": 3 assets, but " + a + " has 2 (matched by position"),
+                size.err());
+        Path notPd = Cli.write(dir, "d.csv", "EQ,BOND\n0.04,0.05\n0.05,0.0025\n");
+        Cli.Result pd = Cli.run("batch", "--cov", a.toString(), "--cov", notPd.toString());
+        assertEquals(Main.EXIT_USAGE, pd.code(), pd.toString());
+        assertTrue(pd.err().contains(notPd.toString()) && pd.err().contains("not positive definite"), pd.err());
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Cli.Result none = Cli.run("batch", "--cov", empty.toString());
+        assertEquals(Main.EXIT_USAGE, none.code(), none.toString());
+        assertTrue(none.err().contains("--cov " + empty + ": the folder holds no .csv files"), none.err());
+        Cli.Result self = Cli.run("batch", "--cov", a.toString(), "--output", a.toString());
+        assertEquals(Main.EXIT_USAGE, self.code(), self.toString());
+        assertTrue(self.err().contains("is the input file"), self.err());
+    }
+
+    @Test
+    void budgetsApplyToEveryProblemAndUnconvergedOnesAreWrittenThenFail() throws Exception {
+        CovarianceMatrix cov = Checks.cov(SharedData.resolve("reference/erc/budget_n200/cov.csv"));
+        double[] reference = SharedData.readVector(SharedData.resolve("reference/erc/budget_n200/weights.txt"));
+        Path budgets = SharedData.resolve("reference/erc/budget_n200/budget.csv");
+        int n = cov.size();
+        Path one = Cli.write(dir, "one.csv", named(cov, identity(n), 1));
+        Path two = Cli.write(dir, "two.csv", named(cov, identity(n), 9));
+        Path out = dir.resolve("w.csv");
+        Cli.Result r = Cli.run("batch", "--cov", one.toString(), two.toString(), "--budgets", budgets.toString(),
+                "--output", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        List<String> lines = Files.readAllLines(out);
+        for (int k = 1; k <= 2; k++) {
+            String[] c = lines.get(k).split(",");
+            for (int i = 0; i < n; i++) {
+                assertEquals(reference[i], Double.parseDouble(c[1 + i]), 1e-8 * reference[i], "weight " + i);
+            }
+        }
+        Cli.Result capped = Cli.run("batch", "--cov", one.toString(), two.toString(), "--solver", "ccd",
+                "--max-iter", "1", "--output", out.toString());
+        assertEquals(Main.EXIT_FAILURE, capped.code(), capped.toString());
+        assertTrue(capped.err().contains("2 of 2 problems did not converge (the first, one: residual"),
+                capped.err());
+        assertTrue(Files.readAllLines(out).get(1).contains(",false,"), "written before the failure");
+    }
+
+    @Test
+    void theEmulatedKernelsAgreeWithTheCpuEngine() {
+        String cov = "EQ,BOND,GOLD\n0.04,0.001,0.002\n0.001,0.0025,0.0005\n0.002,0.0005,0.0225\n";
+        String other = "EQ,BOND,GOLD\n0.09,0.003,0.002\n0.003,0.0025,-0.0005\n0.002,-0.0005,0.0225\n";
+        Cli.Result r = Cli.run("batch", "--cov", Cli.write(dir, "a.csv", cov).toString(),
+                Cli.write(dir, "b.csv", other).toString(), "--backend", "emulation", "--verify");
+        Checks.assertEmulationAgrees(r, "");
+    }
+}
