@@ -123,6 +123,17 @@ fi
 [[ -f "$etf" ]] && workload scenarios-etf scenarios --prices "$etf" --scenarios "$scenarios" --horizon 252
 [[ -f "$sp" ]] && workload scenarios-sp500 scenarios --prices "$sp" --missing pairwise \
     --scenarios "$sp_scenarios" --horizon 756
+# your own stress matrices as one batch: the ETFs' covariance by four estimators over three windows (`batch`)
+if [[ -f "$etf" ]]; then
+    mkdir -p "$out/batch"
+    for est in sample ewma ledoit-wolf oas; do
+        for w in 252 504 756; do
+            run_cli "cov-$est-$w" cov --prices "$etf" --window "$w" --estimator "$est" \
+                --output "$out/batch/etf-$est-$w.csv" > /dev/null || true
+        done
+    done
+    workload batch-etf batch --cov "$out/batch"
+fi
 [[ -f "$sp" && -f "$etf" && -f "$crypto" ]] || echo "note: some data files are missing under $data: their workloads were not run"
 
 # the standard workloads of `equirisk bench` on each backend (the emulation's only as a smoke test)
