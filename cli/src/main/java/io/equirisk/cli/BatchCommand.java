@@ -56,6 +56,9 @@ final class BatchCommand implements Runnable {
     /** Problems listed one line each in the table; more are counted, the unconverged ones named. */
     static final int LISTED = 20;
 
+    /** Problems drawn as bars side by side in the chart; more are drawn as a box per asset. */
+    static final int CHART_BARS = 12;
+
     @ParentCommand
     Main main;
 
@@ -90,6 +93,13 @@ final class BatchCommand implements Runnable {
                     + "to standard output, in place of --format).")
     Path output;
 
+    @Option(names = "--chart", paramLabel = "FILE.html",
+            description = "Also write an HTML page of charts: each asset's weight in every problem (bars side by "
+                    + "side for up to " + CHART_BARS + " problems; more: a box of the weights across them beside "
+                    + "the first file's), and the portfolio's volatility in each problem. It embeds its data and "
+                    + "Apache ECharts, so it opens offline in a browser.")
+    Path chart;
+
     @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
             description = "What to print on stdout: the weights and a line per problem (table), everything "
                     + "(json), or the output CSV (csv). Default: ${DEFAULT-VALUE}.")
@@ -120,7 +130,7 @@ final class BatchCommand implements Runnable {
         List<Path> files = expand(covFiles);
         List<Path> inputs = new ArrayList<>(files);
         inputs.add(budgetOptions.file);
-        ReportOutput.checkOutputs(output, null, inputs.toArray(Path[]::new));
+        ReportOutput.checkOutputs(output, chart, inputs.toArray(Path[]::new));
         SolverOptions options = solving.options();
         if (periodsPerYear != null && periodsPerYear < 1) {
             throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
@@ -169,6 +179,9 @@ final class BatchCommand implements Runnable {
                     periodsPerYear, backendName, reason, seconds, difference);
         }
         Report r = report;
+        if (chart != null) {
+            chartPage(r).write(chart);
+        }
         ReportOutput.warnColumnClash(err, output, fmt, r.assets(), FIXED_COLUMNS);
         ReportOutput.emit(output, fmt, out, w -> writeCsv(r, w), () -> json(r), o -> table(r, o));
         int failed = r.solution().unconvergedCount();
@@ -324,6 +337,50 @@ final class BatchCommand implements Runnable {
             j.field("verify_max_weight_difference", r.verifyDifference());
         }
         return j.endObject().toString();
+    }
+
+    /** The --chart page: the weights by asset and problem, and each problem's volatility, in percent. */
+    static ChartPage chartPage(Report r) {
+        BatchSolution s = r.solution();
+        int n = r.assets().size();
+        int count = r.count();
+        ChartPage page = new ChartPage("equirisk batch: " + count + " covariance matrices × " + n + " assets",
+                (count - s.unconvergedCount()) + " of " + count + " converged; " + r.backendReason());
+        if (count <= CHART_BARS) {
+            List<double[]> weights = new ArrayList<>();
+            for (int k = 0; k < count; k++) {
+                double[] w = new double[n];
+                for (int i = 0; i < n; i++) {
+                    w[i] = 100 * s.weights()[k * n + i];
+                }
+                weights.add(w);
+            }
+            page.add("Weight by asset in each problem", ChartPage.barChart(r.assets(), "weight, %", r.names(),
+                    weights));
+        } else {
+            double[][] boxes = new double[n][];
+            double[] first = new double[n];
+            for (int i = 0; i < n; i++) {
+                double[] sorted = new double[count];
+                for (int k = 0; k < count; k++) {
+                    sorted[k] = s.weights()[k * n + i];
+                }
+                java.util.Arrays.sort(sorted);
+                boxes[i] = new double[] {100 * ScenariosCommand.quantile(sorted, 0.05),
+                    100 * ScenariosCommand.quantile(sorted, 0.25), 100 * ScenariosCommand.quantile(sorted, 0.5),
+                    100 * ScenariosCommand.quantile(sorted, 0.75), 100 * ScenariosCommand.quantile(sorted, 0.95)};
+                first[i] = 100 * s.weights()[i];
+            }
+            page.add("Weights across the " + count + " problems (box: 25th–75th percentile, whiskers: 5th–95th)",
+                    ChartPage.boxChart(r.assets(), "weight, %", "problems", boxes, r.names().get(0), first));
+        }
+        double[] vol = new double[count];
+        for (int k = 0; k < count; k++) {
+            vol[k] = 100 * s.volatilities()[k] * r.scale();
+        }
+        page.add("Portfolio volatility in each problem, " + r.volatilityIs(), ChartPage.barChart(r.names(),
+                "volatility, %", List.of("the problem's weights under its own Σ"), List.of(vol)));
+        return page;
     }
 
     static void table(Report r, PrintWriter out) {

@@ -80,6 +80,25 @@ class ChartBrowserTest {
         assertDrawn(page, 1);
     }
 
+    @Test
+    void theBatchPagesDrawBarsForFewProblemsAndBoxesForMany() throws Exception {
+        StringBuilder files = new StringBuilder();
+        for (int k = 0; k < 14; k++) {
+            double s = 1 + 0.3 * k;
+            files.append(Cli.write(dir, "m" + k + ".csv", "EQ,BOND,GOLD\n" + 0.04 * s + ",0.001,0.002\n"
+                    + "0.001,0.0025,0.0005\n0.002,0.0005," + 0.0225 / s + "\n")).append(' ');
+        }
+        String[] all = files.toString().trim().split(" ");
+        Path bars = dir.resolve("bars.html");
+        run("batch", "--cov", all[0], all[1], all[2], "--chart", bars.toString());
+        assertDrawn(bars, 2);
+        Path boxes = dir.resolve("boxes.html");
+        List<String> args = new java.util.ArrayList<>(List.of("batch", "--chart", boxes.toString(), "--cov"));
+        args.addAll(List.of(all));
+        run(args.toArray(String[]::new));
+        assertDrawn(boxes, 2);
+    }
+
     private static void run(String... args) {
         Cli.Result r = Cli.run(args);
         assertEquals(0, r.code(), r.toString());
