@@ -107,7 +107,7 @@ final class RollingCommand implements Runnable {
 
     @Option(names = "--cost-bps", paramLabel = "BPS", defaultValue = "0",
             description = "Trading costs in the out-of-sample summaries: each trade pays BPS basis points of the "
-                    + "value traded, buys and sells alike (10 = 0.10%), from the book's equity; the first rebalance "
+                    + "value traded, buys and sells alike (10 = 0.10%%), from the book's equity; the first rebalance "
                     + "buys from cash, and every book (these weights, equal weight, vol-targeted) pays the same rate. "
                     + "Default: ${DEFAULT-VALUE}.")
     double costBps;
@@ -187,15 +187,17 @@ final class RollingCommand implements Runnable {
     /**
      * Each date's weights held to the next date (drifting, paying {@code costRate} of each trade's value), and equal
      * weights over the same assets held the same way: what the weights would have returned after the data they were
-     * estimated from. Null with one rebalance, which is the last date.
+     * estimated from. Null when the first rebalance is on the last date held: nothing is held after it.
      *
      * @param targeted        with --vol-target, the weights × each rebalance's leverage, financed at 0; null without
-     *                        one or where a rebalance has no leverage
+     *                        one, or where it cannot be held ({@code targetedWhy})
      * @param targetedSummary its summary, null with it
+     * @param targetedWhy     why a vol-targeted book has no summary; null otherwise
      */
     record OutOfSample(String from, String to, HeldPortfolio weights, HeldPortfolio equal,
                        PerformanceSummary weightsSummary, PerformanceSummary equalSummary, List<String> dates,
-                       HeldPortfolio targeted, PerformanceSummary targetedSummary, double costRate) {
+                       HeldPortfolio targeted, PerformanceSummary targetedSummary, String targetedWhy,
+                       double costRate) {
 
         /**
          * @param simple        simple returns of every date held (a missing one counts as 0, counted)
@@ -205,7 +207,7 @@ final class RollingCommand implements Runnable {
          */
         static OutOfSample of(Returns simple, int[] rebalanceRows, double[] weights, double[] budgets, int periods,
                               double[] leverage, double costRate) {
-            if (rebalanceRows.length < 2) {
+            if (rebalanceRows[0] >= simple.observations() - 1) {
                 return null;
             }
             int n = simple.assetCount();
@@ -219,14 +221,23 @@ final class RollingCommand implements Runnable {
             }
             HeldPortfolio held = HeldPortfolio.of(simple, rebalanceRows, weights, null, costRate);
             HeldPortfolio heldEqual = HeldPortfolio.of(simple, rebalanceRows, equal, null, costRate);
-            HeldPortfolio targeted = leverage == null || !allFinite(leverage) ? null
-                    : HeldPortfolio.of(simple, rebalanceRows, weights, leverage, costRate);
+            HeldPortfolio targeted = null;
+            String why = null;
+            if (leverage != null && !allFinite(leverage)) {
+                why = "a rebalance has no leverage: its weights have no volatility";
+            } else if (leverage != null) {
+                try {
+                    targeted = HeldPortfolio.of(simple, rebalanceRows, weights, leverage, costRate);
+                } catch (InvalidInputException e) { /* leverage × cost near 1: the other books stand */
+                    why = e.getMessage();
+                }
+            }
             String from = simple.dates().get(held.firstRow());
             String to = simple.dates().get(simple.observations() - 1);
             return new OutOfSample(from, to, held, heldEqual, PerformanceSummary.of(held.returns(), periods),
                     PerformanceSummary.of(heldEqual.returns(), periods),
                     simple.dates().subList(held.firstRow() - 1, simple.observations()), targeted,
-                    targeted == null ? null : PerformanceSummary.of(targeted.returns(), periods), costRate);
+                    targeted == null ? null : PerformanceSummary.of(targeted.returns(), periods), why, costRate);
         }
 
         private static boolean allFinite(double[] v) {
@@ -477,7 +488,9 @@ final class RollingCommand implements Runnable {
             if (perWindow) {
                 heldReturns = read.held() != null ? members.observed() : simpleReturns(members.observed());
             } else {
-                heldReturns = read.held() != null ? read.held() : simpleReturns(all);
+                /* a date with no return for any asset is not a held period of 0 (a review: a blank row of a
+                   returns file was, under complete only); prices already skip such dates */
+                heldReturns = read.held() != null ? read.held() : withoutBlankRows(simpleReturns(all));
                 java.util.Map<String, Integer> row = new java.util.HashMap<>();
                 for (int i = 0; i < heldReturns.observations(); i++) {
                     row.put(heldReturns.dates().get(i), i);
@@ -704,6 +717,32 @@ final class RollingCommand implements Runnable {
      * of the newest returns went unused and the last weights were as of an earlier date (the S&P 500 example: its
      * newest 61 returns).
      */
+    /** {@code r} without its rows in which every value is missing; {@code r} itself when it has none. */
+    static Returns withoutBlankRows(Returns r) {
+        int n = r.assetCount();
+        List<Integer> kept = new ArrayList<>();
+        for (int row = 0; row < r.observations(); row++) {
+            for (int j = 0; j < n; j++) {
+                if (!Double.isNaN(r.get(row, j))) {
+                    kept.add(row);
+                    break;
+                }
+            }
+        }
+        if (kept.size() == r.observations()) {
+            return r;
+        }
+        double[] values = new double[kept.size() * n];
+        List<String> dates = new ArrayList<>(kept.size());
+        for (int k = 0; k < kept.size(); k++) {
+            for (int j = 0; j < n; j++) {
+                values[k * n + j] = r.get(kept.get(k), j);
+            }
+            dates.add(r.dates().get(kept.get(k)));
+        }
+        return Returns.of(kept.size(), n, values, r.assets(), dates);
+    }
+
     private Returns fromLastDate(Returns r, boolean anyReturn) {
         int t = r.observations();
         int[] usable = new int[t];
@@ -865,6 +904,8 @@ final class RollingCommand implements Runnable {
             summaryJson(j.name("equal_weight"), o.equalSummary(), o.equal());
             if (o.targetedSummary() != null) {
                 summaryJson(j.name("vol_targeted"), o.targetedSummary(), o.targeted());
+            } else if (o.targetedWhy() != null) {
+                j.field("vol_targeted_unavailable", o.targetedWhy());
             }
             j.endObject();
         }
@@ -1040,8 +1081,8 @@ final class RollingCommand implements Runnable {
             if (o.targetedSummary() != null) {
                 out.println("  vol-targeted:   " + summaryLine(o.targetedSummary(), o.targeted(), o) + " (these "
                         + "weights × each date's leverage, financed at 0)");
-            } else if (r.leverage() != null) {
-                out.println("  vol-targeted:   n/a (a rebalance has no leverage: its weights have no volatility)");
+            } else if (o.targetedWhy() != null) {
+                out.println("  vol-targeted:   n/a (" + o.targetedWhy() + ")");
             }
             if (Double.isNaN(o.weightsSummary().annualisedVolatility())) {
                 out.println("  note:           one held return: no volatility from it");

@@ -570,6 +570,51 @@ class RollingCommandTest {
         assertTrue(fraction.err().contains("it is in basis points (10 for 0.10%)"), fraction.err());
     }
 
+    /**
+     * A vol-targeted book whose leverage × cost rate is refused (a review: stablecoins took the leverage to 154 at
+     * 60 bps) leaves only itself out; and one rebalance on the last complete date is held over the dates after it.
+     */
+    @Test
+    void aBookThatCannotBeHeldLeavesTheOthersAndOneRebalanceIsHeldToTheFilesEnd() throws Exception {
+        double[][] r = syntheticReturns(300, 37);
+        String returns = writeReturns(r, -1).toString();
+        Cli.Result res = Cli.run("rolling", "--returns", returns, "--window", "120", "--step", "60", "--vol-target",
+                "5", "--cost-bps", "1000", "--format", "json");
+        assertEquals(0, res.code(), res.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) ((Map<String, Object>) MiniJson.parse(res.out()))
+                .get("out_of_sample");
+        assertTrue(o != null && o.containsKey("weights") && o.containsKey("equal_weight")
+                && !o.containsKey("vol_targeted"), res.out());
+        assertTrue(((String) o.get("vol_targeted_unavailable")).contains("could cost about as much as it buys"),
+                res.out());
+        Cli.Result table = Cli.run("rolling", "--returns", returns, "--window", "120", "--step", "60",
+                "--vol-target", "5", "--cost-bps", "1000");
+        assertTrue(table.out().contains("  vol-targeted:   n/a (leverage ") && table.out().contains("  these "
+                + "weights:  return "), table.out());
+        /* the last row lacks a return of GOLD: the one window ends on the row before, and is held over the last */
+        Cli.Result one = Cli.run("rolling", "--returns", writeReturns(r, r.length - 1).toString(), "--window",
+                Integer.toString(r.length - 1), "--format", "json");
+        assertEquals(0, one.code(), one.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> held = (Map<String, Object>) ((Map<String, Object>) MiniJson.parse(one.out()))
+                .get("out_of_sample");
+        assertTrue(held != null && (Double) held.get("returns") == 1.0, one.out());
+        /* a date without any return is not held as a flat day (it was, under complete only) */
+        Path blankDay = writeDated("blank.csv", r, (t, j) -> t == 250);
+        for (String universe : new String[] {"complete", "window"}) {
+            Cli.Result b = Cli.run("rolling", "--returns", blankDay.toString(), "--window", "120", "--step", "60",
+                    "--universe", universe, "--format", "json");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> bo = (Map<String, Object>) ((Map<String, Object>) MiniJson.parse(b.out()))
+                    .get("out_of_sample");
+            /* 299 dates with returns, windows of 120 laid back every 60: the first ends on the 179th, and the
+               120 after it are held (121 with the blank date held as 0) */
+            assertEquals(120, (Double) bo.get("returns"), 0.0, universe + ": " + b.out());
+            assertEquals(0.0, (Double) bo.get("missing_returns_as_zero"), 0.0, universe);
+        }
+    }
+
     @Test
     void outOfSampleFromLogReturnsOfPricesIsWhatThePricesReturn() throws Exception {
         double[][] r = syntheticReturns(300, 13);

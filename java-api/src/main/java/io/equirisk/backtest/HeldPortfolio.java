@@ -25,7 +25,9 @@ import io.equirisk.error.InvalidInputException;
  * rebalance buys from cash. The equity after a trade, E′, is the one whose positions L_k·E′·w(k) leave exactly E′
  * once the trade from the drifted positions p is paid: E′ = E − c Σ_i |L_k E′ w_i(k) − p_i|, solved by fixed-point
  * iteration (a contraction while c·L_k < 1). A trade on the last row, after the last return, is in the turnover but
- * not in the costs. A levered book that loses all its equity earns nothing after (that return is −1).
+ * not in the costs. A levered book that loses all its equity earns nothing after (that return is −1), as does one
+ * whose trade would cost all the equity left (c Σ_i |p_i| ≥ E: even selling everything costs it all; the equation's
+ * root would be a short book).
  *
  * <p>The record holds the arrays it is given and returns them, not copies.
  *
@@ -177,7 +179,8 @@ public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero, d
                     double lev = leverage == null ? 1 : leverage[k];
                     double after = trade(held, weights, k, lev, costRate, equity);
                     cost = equity - after;
-                    cash = after * (1 - lev); /* exactly 0 unlevered, so a total loss leaves exactly nothing */
+                    cash = after * (1 - lev); /* exactly 0 unlevered, so a total loss leaves exactly nothing; and
+                                                 0 where the trade cost all the equity */
                     costs += cost / equity;
                 }
                 if (k + 1 < count) {
@@ -228,12 +231,15 @@ public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero, d
         int n = held.length;
         double target = 0;
         double drifted = sum(held);
+        if (!(drifted > 0)) { /* nothing held, nothing to trade from (nor anything to buy with) */
+            return 0;
+        }
         for (int i = 0; i < n; i++) {
             target += weights[k * n + i];
         }
         double traded = 0;
         for (int i = 0; i < n; i++) {
-            double before = drifted > 0 ? held[i] / drifted : 0;
+            double before = held[i] / drifted;
             traded += Math.abs(weights[k * n + i] / target - before);
         }
         return 0.5 * traded;
@@ -250,6 +256,16 @@ public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero, d
             target += weights[k * n + i];
         }
         double after = equity;
+        double closing = 0; /* what selling everything held would cost */
+        for (double p : held) {
+            closing += costRate * Math.abs(p);
+        }
+        if (closing >= equity) {
+            /* E′ + c Σ |L E′ w_i − p_i| rises from c Σ |p_i| at E′ = 0: no equity is left after any trade (the
+               equation's root is negative, a short book): the trade takes all of it, and nothing is held after */
+            java.util.Arrays.fill(held, 0);
+            return 0;
+        }
         if (costRate > 0) {
             /* E′ ↦ E − c Σ |L E′ w_i − p_i| is a contraction by c·L < 0.9 (c·L ~ 1e-3 in practice: 5 or 6 steps) */
             for (int it = 0; it < COST_ITERATIONS; it++) {

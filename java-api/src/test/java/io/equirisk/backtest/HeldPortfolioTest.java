@@ -226,6 +226,17 @@ class HeldPortfolioTest {
         Returns r = returns(new double[][]{{0}, {-0.6}, {0.5}, {0.5}});
         HeldPortfolio h = HeldPortfolio.of(r, new int[]{0, 2}, new double[]{1, 1}, new double[]{2, 2}, 0);
         assertArrayEquals(new double[]{-1.0, 0.0, 0.0}, h.returns(), 0.0);
+        /* eight times the equity at 10% a trade (a review's case): the first purchase leaves E′ = 1/1.8, A's 10% fall
+           leaves 0.111 of equity against 4.0 held, and selling that alone would cost 0.4: the switch to B takes all
+           the equity (its root E′ < 0 held B short, which B's fall then turned into a gain of 680%) */
+        Returns ab = returns(new double[][]{{0, 0}, {-0.10, 0}, {0, -0.20}, {0.05, 0.05}});
+        HeldPortfolio bankrupt = HeldPortfolio.of(ab, new int[]{0, 1}, new double[]{1, 0, 0, 1},
+                new double[]{8, 8}, 0.10);
+        /* row 1: E′ + 8E′·(−0.10) = 0.2/1.8 of the 1 before the purchase */
+        assertArrayEquals(new double[]{0.2 / 1.8 - 1, -1.0, 0.0}, bankrupt.returns(), 1e-15);
+        assertEquals(0.8 / 1.8 + 1, bankrupt.costs(), 1e-15, "the first purchase's cost, then all the equity");
+        assertArrayEquals(new double[]{0.0}, HeldPortfolio.of(returns(new double[][]{{0}, {-1.0}, {0.5}}),
+                new int[]{0, 1}, new double[]{1, 1}).turnover(), 0.0, "nothing held after a total loss: no trade");
         /* below 1, the rest is cash: 0.4 in the asset and 0.6 kept */
         HeldPortfolio half = HeldPortfolio.of(r, new int[]{0}, new double[]{1}, new double[]{0.4}, 0);
         assertArrayEquals(new double[]{-0.24, 0.5 * 0.16 / 0.76, 0.5 * 0.24 / 0.84}, half.returns(), 1e-15);
