@@ -43,7 +43,45 @@ record PeriodsPerYear(int value, String how) {
         if (days == null || days.size() < 3) {
             return new PeriodsPerYear(TRADING_DAYS, "assumed: no calendar dates to read it from");
         }
-        return fromDays(days);
+        PeriodsPerYear daily = fromDays(days);
+        if (daily.how().equals(SEVERAL_A_DAY)) {
+            PeriodsPerYear intraday = fromTimes(SeriesCsv.calendarTimes(dates));
+            return intraday != null ? intraday : daily;
+        }
+        return daily;
+    }
+
+    private static final String SEVERAL_A_DAY = "assumed: several returns a day, too few weeks of them to count; give "
+            + "--periods-per-year";
+
+    /** The shortest span of intraday times whose rate counts: four weeks, their nights and weekends averaged. */
+    static final long INTRADAY_MIN_DAYS = 28;
+
+    /**
+     * Bars within a day (hourly, every 4 hours, an exchange's session in minutes): their own rate over their span,
+     * which counts the hours a market is shut as the days between weekly dates do (hourly bars of a market open every
+     * hour: 8766 a year; of a 6.5-hour session: about 1640). Before, 252 was assumed: hourly crypto's volatility came
+     * out 6× low, and a vol target's leverage 6× high (a review). Null where the times do not step forward, or span
+     * under {@link #INTRADAY_MIN_DAYS} (a morning's bars would count its hours as if the market never shut).
+     */
+    static PeriodsPerYear fromTimes(List<java.time.LocalDateTime> times) {
+        if (times == null || times.size() < 3) {
+            return null;
+        }
+        long[] steps = new long[times.size() - 1];
+        for (int t = 1; t < times.size(); t++) {
+            steps[t - 1] = ChronoUnit.SECONDS.between(times.get(t - 1), times.get(t));
+        }
+        long span = ChronoUnit.SECONDS.between(times.getFirst(), times.getLast());
+        Arrays.sort(steps);
+        long median = steps[steps.length / 2];
+        if (median <= 0 || span < INTRADAY_MIN_DAYS * 86_400) {
+            return null;
+        }
+        int n = (int) Math.max(1, Math.round((times.size() - 1) * 365.25 * 86_400 / span));
+        String step = median % 3600 == 0 ? median / 3600 + " h" : median % 60 == 0 ? median / 60 + " min"
+                : median + " s";
+        return new PeriodsPerYear(n, "intraday times a median " + step + " apart, " + n + " a year over their span");
     }
 
     /** The median gap between consecutive dates names the frequency; daily dates say by their weekends which. */
@@ -60,7 +98,7 @@ record PeriodsPerYear(int value, String how) {
         Arrays.sort(gaps);
         long median = gaps[gaps.length / 2];
         if (median == 0) {
-            return new PeriodsPerYear(TRADING_DAYS, "assumed: several returns a day");
+            return new PeriodsPerYear(TRADING_DAYS, SEVERAL_A_DAY);
         }
         if (median == 1) {
             /* a tenth of the dates on weekends; weekend > 0 as well, or with under 10 dates the integer tenth is 0

@@ -116,7 +116,8 @@ final class RollingCommand implements Runnable {
             description = "Return periods per year, to annualise the volatilities and the out-of-sample returns. "
                     + "Default: read from the dates' spacing (daily dates with weekends 365, without 252 (261 where "
                     + "every weekday is there); weekly 52; monthly 12; quarterly 4; annual 1), otherwise the dates "
-                    + "per year over their span, 252 without calendar dates; the summary says which.")
+                    + "per year over their span (bars within a day too, over four weeks or more: hourly 24/7 8766), "
+                    + "252 without calendar dates; the summary says which.")
     Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",

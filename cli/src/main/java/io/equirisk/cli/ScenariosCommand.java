@@ -134,7 +134,8 @@ final class ScenariosCommand implements Runnable {
             description = "Return periods per year, to annualise volatilities in the summary. Default: read from "
                     + "the input's dates (daily dates with weekends 365, without 252 (261 where every weekday is "
                     + "there); weekly 52; monthly 12; quarterly 4; annual 1), otherwise the dates per year over their "
-                    + "span, 252 without calendar dates; with --cov, per period unless given.")
+                    + "span (bars within a day too, over four weeks or more: hourly 24/7 8766), 252 without calendar "
+                    + "dates; with --cov, per period unless given.")
     Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",

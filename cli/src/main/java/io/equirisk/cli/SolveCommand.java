@@ -82,8 +82,9 @@ final class SolveCommand implements Runnable {
             description = "Return periods per year, to annualise volatilities (252 trading days, 365 calendar "
                     + "days as crypto trades, 52 weekly, 12 monthly). Default: read from the dates' spacing (daily "
                     + "dates with weekends 365, without 252 (261 where every weekday is there); weekly 52; monthly "
-                    + "12; quarterly 4; annual 1), otherwise the dates per year over their span, 252 without calendar "
-                    + "dates; the report says which. Applies to --cov input only when given.")
+                    + "12; quarterly 4; annual 1), otherwise the dates per year over their span (bars within a day "
+                    + "too, over four weeks or more: hourly 24/7 8766), 252 without calendar dates; the report says "
+                    + "which. Applies to --cov input only when given.")
     Integer periodsPerYear;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",

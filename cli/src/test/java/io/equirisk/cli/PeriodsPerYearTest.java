@@ -74,8 +74,50 @@ class PeriodsPerYearTest {
         assertEquals(252, none.value());
         assertEquals("252 periods/year, assumed: no calendar dates to read it from", none.describe());
         assertEquals(252, PeriodsPerYear.of(null, List.of("r1", "r2", "r3", "r4")).value(), "labels, not dates");
-        assertEquals(252, PeriodsPerYear.of(null, List.of("2020-01-02 09:30", "2020-01-02 10:30",
-                "2020-01-02 11:30", "2020-01-02 12:30")).value(), "intraday: not guessed");
+        PeriodsPerYear morning = PeriodsPerYear.of(null, List.of("2020-01-02 09:30", "2020-01-02 10:30",
+                "2020-01-02 11:30", "2020-01-02 12:30"));
+        assertEquals(252, morning.value(), "a morning's bars: too short to count");
+        assertTrue(morning.how().contains("give --periods-per-year"), morning.how());
+    }
+
+    private static List<String> bars(java.time.LocalDateTime from, int count,
+                                     java.util.function.UnaryOperator<java.time.LocalDateTime> next) {
+        List<String> out = new ArrayList<>();
+        java.time.LocalDateTime t = from;
+        for (int k = 0; k < count; k++) {
+            out.add(t.toString().replace('T', ' '));
+            t = next.apply(t);
+        }
+        return out;
+    }
+
+    /**
+     * Bars within a day count at their own rate over a span of four weeks or more (a review: hourly crypto was
+     * annualised by 252, its volatility 6× low): a market open every hour 24 × 365.25 a year, every 4 hours a sixth of
+     * that, and a 9:30–16:00 session's hourly bars about 7 per weekday.
+     */
+    @Test
+    void intradayBarsCountAtTheirOwnRate() {
+        java.time.LocalDateTime start = java.time.LocalDateTime.of(2022, 1, 1, 0, 0);
+        PeriodsPerYear hourly = PeriodsPerYear.of(null, bars(start, 60 * 24, t -> t.plusHours(1)));
+        assertEquals(8766, hourly.value(), hourly.describe());
+        assertEquals("8766 periods/year, intraday times a median 1 h apart, 8766 a year over their span",
+                hourly.describe());
+        assertEquals(2192, PeriodsPerYear.of(null, bars(start, 6 * 90, t -> t.plusHours(4))).value(), "4-hourly");
+        java.util.function.UnaryOperator<java.time.LocalDateTime> session = t -> { /* 09:30, 10:30, … 15:30 */
+            java.time.LocalDateTime n = t.plusHours(1);
+            if (n.getHour() < 16) {
+                return n;
+            }
+            LocalDate d = nextWeekday(t.toLocalDate());
+            return d.atTime(9, 30);
+        };
+        int perYear = PeriodsPerYear.of(null, bars(java.time.LocalDateTime.of(2020, 1, 6, 9, 30), 7 * 130,
+                session)).value();
+        /* over half a year the span misses the last weekend, 2.75 of 182 days: 1.4% above 7 × 261 */
+        assertTrue(Math.abs(perYear - 7 * 261) <= 0.02 * 7 * 261, "7 bars on each weekday: " + perYear);
+        assertEquals(105192, PeriodsPerYear.of(null, bars(start, 12 * 24 * 30, t -> t.plusMinutes(5))).value(),
+                "5-minute bars of a market never shut: 12 × 24 × 365.25");
     }
 
     /**

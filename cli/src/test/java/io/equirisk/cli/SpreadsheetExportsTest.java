@@ -90,7 +90,12 @@ class SpreadsheetExportsTest {
                 /* Excel serial day numbers under a header the reader does not know, newest first */
                 file("serial.csv", "Datum", d -> Long.toString(d.toEpochDay() - LocalDate.of(1899, 12, 30)
                         .toEpochDay()), true),
-                file("clock.csv", "date", d -> d + " 16:00:00 America/New_York", false));
+                file("clock.csv", "date", d -> d + " 16:00:00 America/New_York", false),
+                /* Unix times as exchange APIs write them: milliseconds newest first, seconds oldest first */
+                file("epoch-ms.csv", "open_time", d -> Long.toString(d.atStartOfDay(java.time.ZoneOffset.UTC)
+                        .toEpochSecond() * 1000), true),
+                file("epoch-s.csv", "timestamp", d -> Long.toString(d.atStartOfDay(java.time.ZoneOffset.UTC)
+                        .toEpochSecond()), false));
         for (Path v : variants) {
             Cli.Result r = solve(v);
             assertEquals(0, r.code(), v + ": " + r.err());
@@ -99,6 +104,9 @@ class SpreadsheetExportsTest {
         Cli.Result serial = solve(dir.resolve("serial.csv"));
         assertTrue(serial.err().contains("are read as Excel serial dates (39083 = 2007-01-01)"), serial.err());
         assertTrue(serial.err().contains("dates run newest first; reversed"), serial.err());
+        Cli.Result epoch = solve(dir.resolve("epoch-ms.csv"));
+        assertTrue(epoch.err().contains("(1167609600000, …) are read as Unix times in milliseconds, UTC (1167609600000 = 2007-01-01)")
+                && epoch.err().contains("dates run newest first; reversed"), epoch.err());
     }
 
     @Test

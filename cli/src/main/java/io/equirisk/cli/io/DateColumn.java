@@ -202,6 +202,36 @@ final class DateColumn {
     }
 
     /**
+     * As {@link #days}, with each cell's time of day where it gives one as hours and minutes (midnight where it does
+     * not): the instants of an intraday series, in the zone it was written in. Null as there.
+     */
+    static List<java.time.LocalDateTime> times(List<String> cells) {
+        for (Reading r : readings(cells)) {
+            List<String> keys = r.keys();
+            boolean ascending = true;
+            for (int t = 1; t < keys.size() && ascending; t++) {
+                ascending = keys.get(t).compareTo(keys.get(t - 1)) >= 0;
+            }
+            if (ascending) {
+                List<java.time.LocalDateTime> out = new ArrayList<>(keys.size());
+                for (String k : keys) {
+                    LocalDate day = LocalDate.of(Integer.parseInt(k.substring(0, 4)),
+                            Integer.parseInt(k.substring(4, 6)), Integer.parseInt(k.substring(6, 8)));
+                    Matcher clock = KEYED_CLOCK.matcher(k.substring(9));
+                    out.add(clock.lookingAt() ? day.atTime(Integer.parseInt(clock.group(1)) % 24,
+                            Integer.parseInt(clock.group(2)), Integer.parseInt(clock.group(3)) % 60)
+                            : day.atStartOfDay());
+                }
+                return out;
+            }
+        }
+        return null;
+    }
+
+    /** A time of day as {@link #timeKey} writes it: HH:MM:SS, then whatever followed (a zone, fractions). */
+    private static final Pattern KEYED_CLOCK = Pattern.compile("(\\d{2}):(\\d{2}):(\\d{2})");
+
+    /**
      * Where dates written two ways part (2020-01-02 then 01/03/2020; 13/02/2020 then 02/25/2020): the first cell that
      * the layout reading the most cells from the top cannot read (year-first layouts count as one, as
      * {@link #readings} lets them mix). At least 1; the size when one layout reads every cell.

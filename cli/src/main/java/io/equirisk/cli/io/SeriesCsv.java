@@ -76,6 +76,11 @@ public final class SeriesCsv {
         return dates == null || dates.isEmpty() ? null : DateColumn.days(dates);
     }
 
+    /** The instants of a series' dates (a date alone is its midnight), oldest first, or null as there. */
+    public static List<java.time.LocalDateTime> calendarTimes(List<String> dates) {
+        return dates == null || dates.isEmpty() ? null : DateColumn.times(dates);
+    }
+
     public static Series read(Path path, Kind kind) {
         return read(CsvTable.read(path), kind, HeaderRow.AUTO);
     }
@@ -249,6 +254,13 @@ public final class SeriesCsv {
             }
         }
         String headerCell = header ? first.cell(0) : null;
+        if (labels && epochLike(dates)) {
+            String one = dates.get(0);
+            notes.add(table.file() + ": the first column's whole numbers (" + one + ", …) are read as Unix times in "
+                    + (one.length() == 13 ? "milliseconds" : "seconds") + ", UTC (" + one + " = " + epochToIso(one)
+                    + ")");
+            dates.replaceAll(SeriesCsv::epochToIso);
+        }
         boolean serialLabels = labels && serialLike(dates, headerCell);
         if (serialLabels && serialDates(dates, headerCell)) {
             String one = dates.stream().filter(SeriesCsv::isSerial).findFirst().orElseThrow();
@@ -423,7 +435,58 @@ public final class SeriesCsv {
         }
         List<String> first = new ArrayList<>(data.size());
         data.forEach(r -> first.add(r.cell(0)));
-        return numericDates(data) || serialLike(first, header == null ? null : header.cell(0));
+        return numericDates(data) || serialLike(first, header == null ? null : header.cell(0)) || epochLike(first);
+    }
+
+    /** Unix times {@link #epochLike} reads: 2000-01-01 on (946684800 s), at most a week after today. */
+    private static final long EPOCH_MIN_SECONDS = 946_684_800L;
+
+    /**
+     * Whether first-column labels are Unix times, as exchange APIs write them (Binance, CCXT: milliseconds; others:
+     * seconds): at least three, all 13 digits or all 10, from 2000 to a week after today, strictly one way. Before,
+     * they were labels taken in file order, so a newest-first file was used backwards (a review) and the periods per
+     * year were assumed.
+     */
+    static boolean epochLike(List<String> labels) {
+        if (labels.size() < 3) {
+            return false;
+        }
+        int length = labels.get(0).length();
+        if (length != 10 && length != 13) {
+            return false;
+        }
+        long max = java.time.Instant.now().plus(java.time.Duration.ofDays(7)).getEpochSecond();
+        int direction = 0;
+        long before = 0;
+        for (int t = 0; t < labels.size(); t++) {
+            String c = labels.get(t);
+            if (c.length() != length || !c.chars().allMatch(Character::isDigit)) {
+                return false;
+            }
+            long v = Long.parseLong(c);
+            long seconds = length == 13 ? v / 1000 : v;
+            if (seconds < EPOCH_MIN_SECONDS || seconds > max) {
+                return false;
+            }
+            if (t > 0) {
+                int step = Long.signum(v - before);
+                if (step == 0 || direction != 0 && step != direction) {
+                    return false;
+                }
+                direction = step;
+            }
+            before = v;
+        }
+        return true;
+    }
+
+    /** A Unix time in seconds or milliseconds as UTC: the ISO date at midnight, else the date and time. */
+    static String epochToIso(String c) {
+        long v = Long.parseLong(c);
+        java.time.LocalDateTime t = java.time.LocalDateTime.ofInstant(c.length() == 13
+                ? java.time.Instant.ofEpochMilli(v) : java.time.Instant.ofEpochSecond(v), java.time.ZoneOffset.UTC);
+        return t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? t.toLocalDate().toString()
+                : t.toLocalDate() + " " + t.toLocalTime().withNano(0);
     }
 
     /** Excel's serial day numbers that {@link #serialDates} reads: 1950-01-01 … 2099-12-31. */
