@@ -167,6 +167,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
         if (policy == MissingValuePolicy.REJECT) {
             requireComplete(file, kind, returns);
         }
+        warnStale(err, returns);
         int observations = checkEnoughData(file, returns, policy);
         int dropped = returns.observations() - observations;
         if (policy == MissingValuePolicy.DROP_INCOMPLETE_ROWS && dropped * 10 > returns.observations()) {
@@ -210,6 +211,105 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 + fileAssets.size() + " left out: " + why + ")") + ", " + estimator.name() + " covariance";
         return new CovarianceInput(cov, true, observations, source, means(returns, policy), returns, fileAssets,
                 leftOut, why, calendar);
+    }
+
+    /** Fewest returns an asset needs before its zeros say anything. */
+    private static final int STALE_MIN_RETURNS = 20;
+
+    /**
+     * Warns of assets whose price looks stale: the last returns exactly 0 for at least 10 dates and a twentieth of
+     * them (a delisted coin carried forward: LUNA's price after 2022-10-09 took 73% of a review's book, as the
+     * least volatile asset), or a quarter or more of its returns exactly 0 (a price rounded coarsely: SHIB at 1e-6).
+     * Prices that trade are rarely unchanged to the last digit; an asset flat throughout is refused elsewhere.
+     */
+    static void warnStale(PrintWriter err, Returns r) {
+        List<String> stale = new java.util.ArrayList<>();
+        int t = r.observations();
+        for (int j = 0; j < r.assetCount(); j++) {
+            int present = 0;
+            int zeros = 0;
+            int trailing = 0;
+            boolean inRun = true;
+            int lastMove = -1;
+            for (int row = t - 1; row >= 0; row--) {
+                double v = r.get(row, j);
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                present++;
+                zeros += v == 0 ? 1 : 0;
+                if (inRun && v == 0) {
+                    trailing++;
+                } else if (inRun) {
+                    inRun = false;
+                    lastMove = row;
+                }
+            }
+            if (present < STALE_MIN_RETURNS || zeros == present) {
+                continue;
+            }
+            if (trailing >= 10 && trailing * 20 >= present) {
+                stale.add(r.assets().get(j) + " (the last " + trailing + " of its " + present + " returns are 0: "
+                        + "unchanged since " + r.dates().get(lastMove) + ")");
+            } else if (zeros * 4 >= present) {
+                stale.add(r.assets().get(j) + " (" + zeros + " of its " + present + " returns are 0)");
+            }
+        }
+        if (!stale.isEmpty()) {
+            err.println("equirisk: warning: a stale or coarsely rounded price looks less volatile than it is, and "
+                    + "risk parity gives it more weight: " + String.join(", ", stale.subList(0, Math.min(10,
+                    stale.size()))) + (stale.size() > 10 ? " and " + (stale.size() - 10) + " more" : "")
+                    + "; leave the cells of a price carried forward empty, so they are missing, or remove the asset");
+        }
+    }
+
+    /**
+     * The assets of the returns used that have none on a weekend date where others have some: a weekday market
+     * beside one open every day, whose dates count 365 a year although its own returns are trading days'.
+     */
+    static List<String> weekdayOnly(Returns returns) {
+        List<java.time.LocalDate> days = returns == null ? null : SeriesCsv.calendarDays(returns.dates());
+        if (days == null) {
+            return List.of();
+        }
+        int n = returns.assetCount();
+        boolean[] weekendValue = new boolean[n];
+        for (int t = 0; t < days.size(); t++) {
+            if (days.get(t).getDayOfWeek().getValue() >= 6) {
+                for (int j = 0; j < n; j++) {
+                    weekendValue[j] |= !Double.isNaN(returns.get(t, j));
+                }
+            }
+        }
+        List<String> out = new java.util.ArrayList<>();
+        boolean any = false;
+        for (int j = 0; j < n; j++) {
+            any |= weekendValue[j];
+            if (!weekendValue[j]) {
+                out.add(returns.assets().get(j));
+            }
+        }
+        return any ? out : List.of();
+    }
+
+    /**
+     * Warns where the dates count 365 a year (read from them, not given) but some assets trade on weekdays only:
+     * their volatilities are annualised as if they traded every day, √(365/252) = 1.2 times too high (a review: SPY
+     * 18.6% beside crypto, 15.7% on its own calendar), and a vol target's leverage follows.
+     */
+    static void warnWeekdayAnnualised(PrintWriter err, Returns returns, PeriodsPerYear periods, Integer given) {
+        if (given != null || returns == null || periods == null || periods.value() != 365) {
+            return;
+        }
+        List<String> weekday = weekdayOnly(returns);
+        if (!weekday.isEmpty()) {
+            err.println("equirisk: warning: " + weekday.size() + " of " + returns.assetCount() + " assets "
+                    + "have no weekend returns while others do (" + String.join(", ", weekday.subList(0,
+                    Math.min(10, weekday.size()))) + (weekday.size() > 10 ? ", …" : "") + "), so the dates count "
+                    + "365 a year and their volatilities are annualised as if they traded every day (about 1.2 "
+                    + "times their trading-day volatility); --calendar common puts every asset on the dates all "
+                    + "trade, or give --periods-per-year");
+        }
     }
 
     /**

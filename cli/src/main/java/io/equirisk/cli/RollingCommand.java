@@ -476,6 +476,8 @@ final class RollingCommand implements Runnable {
             /* the file's calendar, not the complete dates the windows use: the portfolio is held on every date,
                and a few blank prices took an every-weekday file from 261 to 252 (a review) */
             PeriodsPerYear periods = PeriodsPerYear.of(periodsPerYear, all.dates());
+            CovarianceInput.warnWeekdayAnnualised(err, all, periods, periodsPerYear);
+            CovarianceInput.warnStale(err, all);
             int[] rebalanceRows = new int[count];
             for (int k = 0; k < count; k++) {
                 rebalanceRows[k] = k * step + window - 1;

@@ -243,6 +243,10 @@ final class ScenariosCommand implements Runnable {
              Progress progress = Progress.start(err, main.errIsTerminal, "scenarios")) {
             CovarianceInput input = CovarianceInput.load(source, estimation, err, progress,
                     budgetOptions::zeroBudgets);
+            if (input.fromData()) {
+                CovarianceInput.warnWeekdayAnnualised(err, input.returns(), PeriodsPerYear.of(periodsPerYear,
+                        input.calendar()), periodsPerYear);
+            }
             CovarianceMatrix sigma;
             try {
                 sigma = CovarianceStress.apply(input.covariance(), stressVol, stressCorr);

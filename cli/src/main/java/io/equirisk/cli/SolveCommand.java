@@ -206,6 +206,7 @@ final class SolveCommand implements Runnable {
             }
             boolean annualised = input.fromData() || periodsPerYear != null;
             PeriodsPerYear periods = PeriodsPerYear.of(periodsPerYear, input.calendar());
+            CovarianceInput.warnWeekdayAnnualised(err, input.returns(), periods, periodsPerYear);
             double leverage = 1.0;
             if (volTarget != null) {
                 leverage = VolatilityTarget.scale(cov, result.weights(), volTarget, periods.value()).leverage();

@@ -1,0 +1,56 @@
+package io.equirisk.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A price carried forward after its asset stopped trading, or rounded so coarsely that most days do not move it,
+ * looks less volatile than it is, and risk parity gives it the most weight (a review: LUNA carried forward for 448
+ * days took 73% of a crypto book): the commands warn, naming the asset and the date its price last moved.
+ */
+class StalePriceTest {
+    @TempDir
+    Path dir;
+
+    /** 300 daily prices of A…E; C frozen over the last {@code frozen} dates, D rounded to {@code tick}. */
+    private Path prices(int frozen, double tick) {
+        java.util.Random rnd = new java.util.Random(5);
+        double[] p = {100, 50, 20, 1.0, 70};
+        StringBuilder sb = new StringBuilder("date,A,B,C,D,E\n");
+        java.time.LocalDate d = java.time.LocalDate.of(2022, 1, 1);
+        for (int t = 0; t < 300; t++, d = d.plusDays(1)) {
+            sb.append(d);
+            for (int j = 0; j < 5; j++) {
+                if (!(j == 2 && t >= 300 - frozen)) {
+                    p[j] *= Math.exp(0.02 * rnd.nextGaussian());
+                }
+                double v = j == 3 && tick > 0 ? Math.max(tick, Math.round(p[j] / tick) * tick) : p[j];
+                sb.append(',').append(v);
+            }
+            sb.append('\n');
+        }
+        return Cli.write(dir, "p" + frozen + "-" + tick + ".csv", sb.toString());
+    }
+
+    @Test
+    void aFrozenOrCoarselyRoundedPriceIsNamed() {
+        Cli.Result stale = Cli.run("solve", "--prices", prices(40, 0).toString());
+        assertEquals(0, stale.code(), stale.toString());
+        assertTrue(stale.err().contains("warning: a stale or coarsely rounded price looks less volatile than it is")
+                && stale.err().contains("C (the last 40 of its 299 returns are 0: unchanged since 2022-09-17)"),
+                stale.err());
+        assertFalse(stale.err().contains(" D ("), stale.err());
+        /* D at 1.0 rounded to 0.05: a 2% daily move is mostly within a tick */
+        Cli.Result rounded = Cli.run("rolling", "--prices", prices(0, 0.05).toString(), "--window", "100");
+        assertEquals(0, rounded.code(), rounded.toString());
+        assertTrue(rounded.err().matches("(?s).*D \\(\\d+ of its 299 returns are 0\\).*"), rounded.err());
+        Cli.Result clean = Cli.run("solve", "--prices", prices(5, 0).toString());
+        assertFalse(clean.err().contains("stale"), "five flat days are not a stale price: " + clean.err());
+    }
+}
