@@ -64,6 +64,8 @@ final class CovCommand implements Runnable {
             throw new EquiriskException("cannot write " + output + ": " + ReportOutput.reason(e));
         }
         err.println("equirisk: wrote " + input.covariance().size() + " × " + input.covariance().size()
-                + " covariance to " + output + " (" + input.source() + ")");
+                + " covariance to " + output + " (" + input.source() + "; per period: "
+                + PeriodsPerYear.of(null, input.calendar()).describe() + ", which 'solve --cov' needs as "
+                + "--periods-per-year to annualise)");
     }
 }

@@ -111,6 +111,14 @@ record PeriodsPerYear(int value, String how) {
                where every exchange closes on 3 or more of its ~126 weekdays (97.6%); the rate itself is not used,
                as over a short span it is noisy (a review: 262 or 263 from a year of weekdays) */
             long span = ChronoUnit.DAYS.between(days.getFirst(), days.getLast());
+            if (weekend > 0) {
+                /* some weekend dates, too few for a market open every day: a six-day week in part of the span (the
+                   Fama-French daily files trade Saturdays until 1952, then weekdays without holidays: "every
+                   weekday" described neither, a review) or a few weekend sessions; their rate over the span */
+                int n = (int) Math.round((days.size() - 1) * 365.25 / span);
+                return new PeriodsPerYear(n, "daily dates, " + weekend + " of them on weekends, " + n + " a year "
+                        + "over their span");
+            }
             long weekdays = weekdaysBetween(days.getFirst(), days.getLast());
             if (span >= 182 && days.size() >= 0.99 * weekdays) {
                 return new PeriodsPerYear(EVERY_WEEKDAY, "daily dates, every weekday (holidays kept)");

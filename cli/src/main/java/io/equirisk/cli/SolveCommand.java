@@ -147,7 +147,8 @@ final class SolveCommand implements Runnable {
                     budgetOptions::zeroBudgets);
             if (volTarget != null && !input.fromData() && periodsPerYear == null) { /* before the solve, not after */
                 throw new InvalidInputException("--vol-target is annualised, and a --cov file's periods are unknown: "
-                        + "give --periods-per-year (252 for a covariance of daily returns, 12 monthly, 1 annual)");
+                        + "give --periods-per-year (252 for a covariance of trading days' returns, 365 for a market open "
+                        + "every day such as crypto, 52 weekly, 12 monthly; 'equirisk cov' says which it read)");
             }
             CovarianceMatrix cov = input.covariance();
             RiskBudgets budgets = budgetOptions.load(input, solving.tolerance, err);

@@ -89,6 +89,14 @@ class CommonCalendarTest {
         }
         Cli.Result given = Cli.run("solve", "--prices", file, "--periods-per-year", "365");
         assertTrue(!given.err().contains("no weekend returns"), given.err());
+        /* a covariance written to a file says the periods its dates gave, which solve --cov then needs */
+        Path cov = dir.resolve("cov.csv");
+        Cli.Result written = Cli.run("cov", "--prices", file, "--output", cov.toString());
+        assertTrue(written.err().contains("per period: 365 periods/year, daily dates, weekends included, which "
+                + "'solve --cov' needs as --periods-per-year"), written.err());
+        Cli.Result target = Cli.run("solve", "--cov", cov.toString(), "--vol-target", "0.1");
+        assertTrue(target.code() == Main.EXIT_USAGE && target.err().contains("365 for a market open every day"),
+                target.toString());
     }
 
     /**

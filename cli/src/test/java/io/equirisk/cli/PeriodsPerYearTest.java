@@ -61,6 +61,15 @@ class PeriodsPerYearTest {
         List<String> holidays = dates(start, 300, PeriodsPerYearTest::nextWeekday);
         holidays.removeIf(s -> s.endsWith("-01") || s.endsWith("-25"));
         assertEquals(252, PeriodsPerYear.of(null, holidays).value());
+        // a six-day week for a fifth of the span, then every weekday (as the Fama-French daily files): their rate
+        List<String> saturdays = dates(LocalDate.of(1948, 1, 5), 300, d -> d.plusDays(d.getDayOfWeek()
+                == DayOfWeek.SATURDAY ? 2 : 1));
+        LocalDate after = LocalDate.parse(saturdays.getLast());
+        saturdays.addAll(dates(nextWeekday(after), 1200, PeriodsPerYearTest::nextWeekday));
+        PeriodsPerYear mixedWeek = PeriodsPerYear.of(null, saturdays);
+        /* 300 dates at 6 a week (313 a year), then 1200 at 261 a year: 1500 dates over 5.6 years */
+        assertTrue(mixedWeek.value() >= 265 && mixedWeek.value() <= 272, mixedWeek.describe());
+        assertTrue(mixedWeek.how().contains("of them on weekends"), mixedWeek.describe());
         // other layouts of the same dates
         assertEquals(12, PeriodsPerYear.of(null, List.of("20200131", "20200228", "20200331", "20200430")).value());
         assertEquals(52, PeriodsPerYear.of(null, List.of("01/06/2020", "01/13/2020", "01/20/2020", "01/27/2020"))
