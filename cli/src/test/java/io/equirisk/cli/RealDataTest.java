@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,6 +173,14 @@ class RealDataTest {
         pricesToWeights(prices, "--missing", "pairwise");
     }
 
+    private static List<String> readLines(Path file) {
+        try {
+            return java.nio.file.Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void rawCryptoFileWithZeroPricesIsRejectedNamingTheCell() {
         Path prices = SharedData.resolve("data/crypto_yahoo_26coins_2014_2022/crypto_prices.csv");
@@ -179,6 +188,20 @@ class RealDataTest {
         assertEquals(Main.EXIT_USAGE, r.code(), r.toString());
         assertTrue(r.err().contains("SHIB-USD") && r.err().contains("price is 0") && r.err().contains("line ")
                 && r.err().contains("column 21"), r.err());
+        /* counted, against the file read here: every later 0 of the column, and the last one's date */
+        List<String> lines = readLines(prices);
+        int zeros = 0;
+        String last = null;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",", -1);
+            if (!c[20].isEmpty() && Double.parseDouble(c[20]) <= 0) {
+                zeros++;
+                last = c[0];
+            }
+        }
+        assertTrue(zeros > 100, "the file's zeros: " + zeros);
+        assertTrue(r.err().contains("; " + (zeros - 1) + " more of its prices are 0 or below, the last on " + last),
+                r.err());
     }
 
     @Test
