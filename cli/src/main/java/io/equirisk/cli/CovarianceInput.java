@@ -587,8 +587,69 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             }
         }
         err.println("equirisk: note: --calendar common: " + complete + " of " + rows + " dates have a price for "
-                + "every asset; the returns run between them");
+                + "every asset; the returns run between them" + bounds(p) + longestSpan(dates));
         return PriceHistory.of(complete, cols, values, p.assets(), dates);
+    }
+
+    /**
+     * Where some asset's prices start or end well inside the file (a tenth of its dates or more), the latest first
+     * price (a late listing) and the earliest last one (a delisting), whose asset the user may rather leave out (a
+     * review: 149 of 1825 dates kept, and no word of which coins cost them).
+     */
+    private static String bounds(PriceHistory p) {
+        int rows = p.observations();
+        int cols = p.assetCount();
+        double[] v = p.values();
+        int latestFirst = -1;
+        int firstRow = -1;
+        int earliestLast = -1;
+        int lastRow = rows;
+        for (int j = 0; j < cols; j++) {
+            int first = 0;
+            while (first < rows && Double.isNaN(v[first * cols + j])) {
+                first++;
+            }
+            int last = rows - 1;
+            while (last >= 0 && Double.isNaN(v[last * cols + j])) {
+                last--;
+            }
+            if (first > firstRow) {
+                firstRow = first;
+                latestFirst = j;
+            }
+            if (last < lastRow) {
+                lastRow = last;
+                earliestLast = j;
+            }
+        }
+        String out = "";
+        if (firstRow * 10 >= rows) {
+            out += "; the latest first price is " + p.assets().get(latestFirst) + "'s, on " + p.dates().get(firstRow);
+        }
+        if ((rows - 1 - lastRow) * 10 >= rows) {
+            out += "; the earliest last price is " + p.assets().get(earliestLast) + "'s, on "
+                    + p.dates().get(lastRow);
+        }
+        return out.isEmpty() ? "" : out + " (leave such an asset out to keep more dates)";
+    }
+
+    /** The longest return between common dates, where over a week (a gap in some asset's data, not a weekend). */
+    private static String longestSpan(List<String> common) {
+        List<java.time.LocalDate> days = SeriesCsv.calendarDays(common);
+        if (days == null) {
+            return "";
+        }
+        long longest = 0;
+        int at = 0;
+        for (int t = 1; t < days.size(); t++) {
+            long gap = java.time.temporal.ChronoUnit.DAYS.between(days.get(t - 1), days.get(t));
+            if (gap > longest) {
+                longest = gap;
+                at = t;
+            }
+        }
+        return longest > 7 ? "; the longest return spans " + longest + " days, " + common.get(at - 1) + " … "
+                + common.get(at) + " (a gap in some asset's prices?)" : "";
     }
 
     /**

@@ -65,6 +65,25 @@ class CommonCalendarTest {
         assertEquals(covByHand.out(), cov.out());
     }
 
+    /** The common dates' note names the latest listing that cut them, and a return spanning a gap in the data. */
+    @Test
+    void theNoteNamesTheLatestListingAndTheLongestReturn() {
+        StringBuilder sb = new StringBuilder("date,A,B,C\n");
+        java.util.Random rnd = new java.util.Random(3);
+        java.time.LocalDate d = java.time.LocalDate.of(2021, 1, 1);
+        for (int t = 0; t < 120; t++, d = d.plusDays(1)) {
+            sb.append(d).append(',').append(100 + rnd.nextGaussian()).append(',')
+                    .append(t >= 60 && t < 76 ? "" : Double.toString(50 + rnd.nextGaussian())).append(',')
+                    .append(t < 30 ? "" : Double.toString(20 + rnd.nextGaussian())).append('\n');
+        }
+        Cli.Result r = Cli.run("solve", "--prices", Cli.write(dir, "late.csv", sb.toString()).toString(),
+                "--calendar", "common");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("74 of 120 dates have a price for every asset; the returns run between them; the "
+                + "latest first price is C's, on 2021-01-31 (leave such an asset out to keep more dates); the longest "
+                + "return spans 17 days, 2021-03-01 … 2021-03-18"), r.err());
+    }
+
     /**
      * Where the dates count 365 a year but SPY and TLT have no weekend prices, their volatilities are annualised as
      * if they traded every day: said, in solve, scenarios and rolling (a review: SPY 18.6% beside crypto, 15.7% on
