@@ -142,8 +142,8 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 err.println("equirisk: note: " + (leftOut.isEmpty() ? "no asset is" : leftOut.size() + " of "
                         + all.assetCount() + " assets lack a return on some of the " + returns.observations()
                         + " dates used and are") + " left out (--missing drop-assets)"
-                        + (leftOut.isEmpty() ? "" : ": " + String.join(", ", leftOut.subList(0,
-                        Math.min(200, leftOut.size()))) + (leftOut.size() > 200 ? " and " + (leftOut.size() - 200)
+                        + (leftOut.isEmpty() ? "" : ": " + String.join(", ", why(all, leftOut.subList(0,
+                        Math.min(200, leftOut.size())))) + (leftOut.size() > 200 ? " and " + (leftOut.size() - 200)
                         + " more" : ""))
                         + (all.observations() > returns.observations() ? "; " + (all.observations()
                         - returns.observations()) + " dates without any return are dropped" : ""));
@@ -375,6 +375,31 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     }
 
     /** The assets of {@code all} that {@code kept} does not hold, in their order. */
+    /**
+     * Each asset named with why it lacks returns among {@code r}'s dates: "SOL (from 2020-04-10)" for a late listing,
+     * "(until …)" for one that stopped, "(none)" for a column without any, "(gaps)" otherwise; a delisting told from
+     * a gap in the data at a glance (a review).
+     */
+    static List<String> why(Returns r, List<String> assets) {
+        List<String> out = new java.util.ArrayList<>(assets.size());
+        int t = r.observations();
+        for (String a : assets) {
+            int j = r.assets().indexOf(a);
+            int first = 0;
+            while (first < t && Double.isNaN(r.get(first, j))) {
+                first++;
+            }
+            int last = t - 1;
+            while (last >= 0 && Double.isNaN(r.get(last, j))) {
+                last--;
+            }
+            String reason = first == t ? "none" : (first > 0 ? "from " + r.dates().get(first) : "")
+                    + (first > 0 && last < t - 1 ? ", " : "") + (last < t - 1 ? "until " + r.dates().get(last) : "");
+            out.add(a + " (" + (reason.isEmpty() ? "gaps" : reason) + ")");
+        }
+        return out;
+    }
+
     private static List<String> leftOut(Returns all, Returns kept) {
         java.util.Set<String> in = java.util.Set.copyOf(kept.assets());
         return all.assets().stream().filter(a -> !in.contains(a)).toList();

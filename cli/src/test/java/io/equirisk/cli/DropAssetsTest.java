@@ -73,7 +73,7 @@ class DropAssetsTest {
         assertEquals(0, byHand.code(), byHand.toString());
         assertEquals(byHand.out(), r.out(), "the same weights as the file without those columns, to the bit");
         assertTrue(r.err().contains("3 of 6 assets lack a return on some of the 120 dates used and are left out "
-                + "(--missing drop-assets): GAPPY, GONE, LATE_OUT"), r.err());
+                + "(--missing drop-assets): GAPPY (gaps), GONE (until 2021-08-16), LATE_OUT (from 2021-08-03)"), r.err());
 
         Cli.Result json = Cli.run("solve", "--prices", ragged.toString(), "--window", "" + WINDOW, "--missing",
                 "drop-assets", "--format", "json");
