@@ -127,7 +127,7 @@ final class BatchCommand implements Runnable {
     @Override
     public void run() {
         String fmt = ReportOutput.format(format);
-        List<Path> files = expand(covFiles);
+        List<Path> files = expand(covFiles, output, chart);
         List<Path> inputs = new ArrayList<>(files);
         inputs.add(budgetOptions.file);
         ReportOutput.checkOutputs(output, chart, inputs.toArray(Path[]::new));
@@ -141,11 +141,17 @@ final class BatchCommand implements Runnable {
         try (EarlyBackend<Equirisk> early = EarlyBackend.open(backend);
              Progress progress = Progress.start(err, main.errIsTerminal, "batch")) {
             List<CovarianceMatrix> matrices = new ArrayList<>(files.size());
+            int reference = -1; /* the first file that names its assets: every named file takes its order */
             for (int k = 0; k < files.size(); k++) {
                 progress.update("reading " + (k + 1) + " of " + files.size() + ": " + files.get(k));
                 CovarianceMatrix cov = CovarianceCsv.read(files.get(k));
-                if (!matrices.isEmpty()) {
-                    cov = aligned(cov, files.get(k), matrices.get(0), files.get(0));
+                boolean named = !cov.assets().equals(CovarianceMatrix.defaultNames(cov.size()));
+                if (k > 0) {
+                    int to = reference >= 0 && named ? reference : 0;
+                    cov = aligned(cov, files.get(k), matrices.get(to), files.get(to), named && reference >= 0);
+                }
+                if (reference < 0 && named) {
+                    reference = k;
                 }
                 try {
                     cov.requirePositiveDefinite();
@@ -154,7 +160,7 @@ final class BatchCommand implements Runnable {
                 }
                 matrices.add(cov);
             }
-            List<String> assets = matrices.get(0).assets();
+            List<String> assets = matrices.get(Math.max(reference, 0)).assets();
             RiskBudgets budgets = budgetOptions.load(assets, solving.tolerance);
             progress.update("solving " + files.size() + " problems of " + assets.size() + " assets");
             BatchSolution solution;
@@ -195,18 +201,35 @@ final class BatchCommand implements Runnable {
     }
 
     /** The files of the --cov arguments: a folder gives its .csv files, by name. */
-    static List<Path> expand(List<Path> given) {
+    static List<Path> expand(List<Path> given, Path... written) {
         List<Path> files = new ArrayList<>();
+        java.util.Set<Path> outputs = new java.util.HashSet<>();
+        for (Path w : written) {
+            if (w != null) {
+                outputs.add(w.toAbsolutePath().normalize());
+            }
+        }
+        java.util.Set<Path> seen = new java.util.HashSet<>();
         for (Path p : given) {
             if (!Files.isDirectory(p)) {
+                if (!seen.add(p.toAbsolutePath().normalize())) {
+                    throw new InvalidInputException("--cov: " + p + " is given twice");
+                }
                 files.add(p);
                 continue;
             }
             try (Stream<Path> in = Files.list(p)) {
+                /* an output written into the folder (by a run before this one) is not an input */
                 List<Path> csv = in.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")
-                        && Files.isRegularFile(f)).sorted().toList();
+                        && Files.isRegularFile(f) && !outputs.contains(f.toAbsolutePath().normalize()))
+                        .sorted().toList();
                 if (csv.isEmpty()) {
                     throw new InvalidInputException("--cov " + p + ": the folder holds no .csv files");
+                }
+                for (Path f : csv) {
+                    if (!seen.add(f.toAbsolutePath().normalize())) {
+                        throw new InvalidInputException("--cov: " + f + " is given twice (in " + p + " too)");
+                    }
                 }
                 files.addAll(csv);
             } catch (IOException e) {
@@ -231,13 +254,13 @@ final class BatchCommand implements Runnable {
     }
 
     /**
-     * {@code cov} with its assets in the order of {@code first}'s: matched by name where both files name them,
-     * else by position.
+     * {@code cov} with its assets in the order of {@code first}'s: matched by name where both files name them (the
+     * caller passes the first named file then, so two named files in different orders are never matched by position
+     * through an unnamed one between them), else by position.
      */
-    static CovarianceMatrix aligned(CovarianceMatrix cov, Path file, CovarianceMatrix first, Path firstFile) {
+    static CovarianceMatrix aligned(CovarianceMatrix cov, Path file, CovarianceMatrix first, Path firstFile,
+                                    boolean named) {
         int n = first.size();
-        boolean named = !cov.assets().equals(CovarianceMatrix.defaultNames(cov.size()))
-                && !first.assets().equals(CovarianceMatrix.defaultNames(n));
         if (!named || cov.assets().equals(first.assets())) {
             if (cov.size() != n) {
                 throw new DimensionMismatchException(file + ": " + cov.size() + " assets, but " + firstFile + " has "
@@ -440,7 +463,8 @@ final class BatchCommand implements Runnable {
         }
         out.println("input:            " + count + " covariance matrices × " + n + " assets ("
                 + r.files().get(0) + (count > 1 ? " … " + r.files().get(count - 1) : "") + ")"
-                + (count > LISTED ? (listed > 0 ? "; the unconverged listed above" : "") : ""));
+                + (count > LISTED && listed > 0 ? "; " + (listed < s.unconvergedCount() ? "the first " + listed
+                + " of the " + s.unconvergedCount() : "the") + " unconverged listed above" : ""));
         ReportOutput.convergence(out, s, r.tolerance());
         out.println("volatility:       " + r.volatilityIs()
                 + (r.periodsPerYear() == null ? " (units of the covariance; give --periods-per-year to annualise)"

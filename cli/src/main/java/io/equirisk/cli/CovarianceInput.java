@@ -219,8 +219,10 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     /**
      * Warns of assets whose price looks stale: the last returns exactly 0 for at least 10 dates and a twentieth of
      * them (a delisted coin carried forward: LUNA's price after 2022-10-09 took 73% of a review's book, as the
-     * least volatile asset), or a quarter or more of its returns exactly 0 (a price rounded coarsely: SHIB at 1e-6).
-     * Prices that trade are rarely unchanged to the last digit; an asset flat throughout is refused elsewhere.
+     * least volatile asset), or a quarter or more of its returns exactly 0 where its smallest move is half a percent
+     * or more (a price rounded to steps that coarse: SHIB at 1e-6 moved 11–100% when it moved). A cash-like fund
+     * that moves a cent a day is neither (a review: BIL, 38% of its days flat, its ticks 0.001%). Prices that trade
+     * are rarely unchanged to the last digit; an asset flat throughout is refused elsewhere.
      */
     static void warnStale(PrintWriter err, Returns r) {
         List<String> stale = new java.util.ArrayList<>();
@@ -229,6 +231,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             int present = 0;
             int zeros = 0;
             int trailing = 0;
+            double smallest = Double.POSITIVE_INFINITY; /* the smallest move: the price's step where rounded */
             boolean inRun = true;
             int lastMove = -1;
             for (int row = t - 1; row >= 0; row--) {
@@ -238,6 +241,7 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 }
                 present++;
                 zeros += v == 0 ? 1 : 0;
+                smallest = v == 0 ? smallest : Math.min(smallest, Math.abs(v));
                 if (inRun && v == 0) {
                     trailing++;
                 } else if (inRun) {
@@ -251,15 +255,18 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             if (trailing >= 10 && trailing * 20 >= present) {
                 stale.add(r.assets().get(j) + " (the last " + trailing + " of its " + present + " returns are 0: "
                         + "unchanged since " + r.dates().get(lastMove) + ")");
-            } else if (zeros * 4 >= present) {
-                stale.add(r.assets().get(j) + " (" + zeros + " of its " + present + " returns are 0)");
+            } else if (zeros * 4 >= present && smallest >= 0.005) {
+                stale.add(r.assets().get(j) + " (" + zeros + " of its " + present + " returns are 0, and it moves "
+                        + String.format(java.util.Locale.ROOT, "%.1f", 100 * smallest) + "% or more when it moves: a coarsely "
+                        + "rounded price)");
             }
         }
         if (!stale.isEmpty()) {
             err.println("equirisk: warning: a stale or coarsely rounded price looks less volatile than it is, and "
                     + "risk parity gives it more weight: " + String.join(", ", stale.subList(0, Math.min(10,
                     stale.size()))) + (stale.size() > 10 ? " and " + (stale.size() - 10) + " more" : "")
-                    + "; leave the cells of a price carried forward empty, so they are missing, or remove the asset");
+                    + "; leave the cells of a price carried forward empty, so they are missing, and give a rounded "
+                    + "price more digits, or remove the asset");
         }
     }
 

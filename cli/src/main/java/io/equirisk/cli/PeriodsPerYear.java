@@ -43,12 +43,16 @@ record PeriodsPerYear(int value, String how) {
         if (days == null || days.size() < 3) {
             return new PeriodsPerYear(TRADING_DAYS, "assumed: no calendar dates to read it from");
         }
-        PeriodsPerYear daily = fromDays(days);
-        if (daily.how().equals(SEVERAL_A_DAY)) {
-            PeriodsPerYear intraday = fromTimes(SeriesCsv.calendarTimes(dates));
-            return intraday != null ? intraday : daily;
+        boolean repeats = false; /* a day with two dates or more: bars within a day, however few (12-hourly bars
+                                    alternate day gaps of 0 and 1, a median of 1: read as daily, a review found) */
+        for (int t = 1; t < days.size() && !repeats; t++) {
+            repeats = days.get(t).equals(days.get(t - 1));
         }
-        return daily;
+        if (repeats) {
+            PeriodsPerYear intraday = fromTimes(SeriesCsv.calendarTimes(dates));
+            return intraday != null ? intraday : new PeriodsPerYear(TRADING_DAYS, SEVERAL_A_DAY);
+        }
+        return fromDays(days);
     }
 
     private static final String SEVERAL_A_DAY = "assumed: several returns a day, too few weeks of them to count; give "
@@ -60,7 +64,7 @@ record PeriodsPerYear(int value, String how) {
     /**
      * Bars within a day (hourly, every 4 hours, an exchange's session in minutes): their own rate over their span,
      * which counts the hours a market is shut as the days between weekly dates do (hourly bars of a market open every
-     * hour: 8766 a year; of a 6.5-hour session: about 1640). Before, 252 was assumed: hourly crypto's volatility came
+     * hour: 8766 a year; of a 6.5-hour session, 7 a weekday: about 7 × 261). Before, 252 was assumed: hourly crypto's volatility came
      * out 6× low, and a vol target's leverage 6× high (a review). Null where the times do not step forward, or span
      * under {@link #INTRADAY_MIN_DAYS} (a morning's bars would count its hours as if the market never shut).
      */

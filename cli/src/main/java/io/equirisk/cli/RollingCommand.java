@@ -291,7 +291,8 @@ final class RollingCommand implements Runnable {
         }
         if (costBps > 0 && costBps < 0.1) { /* 0.001 meant as 10 bps */
             main.spec.commandLine().getErr().println("equirisk: warning: --cost-bps " + costBps + " is "
-                    + costBps / 100 + "% of the value traded; it is in basis points (10 for 0.10%)");
+                    + java.math.BigDecimal.valueOf(costBps / 100).stripTrailingZeros().toPlainString() + "% of the "
+                    + "value traded; it is in basis points (10 for 0.10%)");
         }
         CovarianceEstimator est = CovarianceEstimators.parse(estimator);
         double lambda = CovarianceEstimators.ewmaLambda(est);

@@ -149,6 +149,19 @@ class BatchCommandTest {
         Cli.Result none = Cli.run("batch", "--cov", empty.toString());
         assertEquals(Main.EXIT_USAGE, none.code(), none.toString());
         assertTrue(none.err().contains("--cov " + empty + ": the folder holds no .csv files"), none.err());
+        /* a first file without names: the named ones after it still meet by name (a review: by position, mixed) */
+        Path bare = Cli.write(dir, "bare.csv", "0.04,0.001\n0.001,0.0025\n");
+        Path swapped = Cli.write(dir, "swapped.csv", "BOND,EQ\n0.0025,0.001\n0.001,0.04\n");
+        Cli.Result mixed = Cli.run("batch", "--cov", bare.toString(), a.toString(), swapped.toString(), "--format",
+                "csv");
+        assertEquals(0, mixed.code(), mixed.toString());
+        List<String> rows = mixed.out().lines().toList();
+        assertTrue(rows.get(0).startsWith("name,EQ,BOND,"), "the first named file's names: " + rows.get(0));
+        for (String row : rows.subList(2, 4)) {
+            assertEquals(rows.get(1).split(",")[1], row.split(",")[1], "EQ's weight in every file: " + rows);
+        }
+        Cli.Result twice = Cli.run("batch", "--cov", dir.toString(), "--cov", a.toString());
+        assertTrue(twice.code() == Main.EXIT_USAGE && twice.err().contains(a + " is given twice"), twice.toString());
         Cli.Result self = Cli.run("batch", "--cov", a.toString(), "--output", a.toString());
         assertEquals(Main.EXIT_USAGE, self.code(), self.toString());
         assertTrue(self.err().contains("is the input file"), self.err());
@@ -179,6 +192,30 @@ class BatchCommandTest {
         assertTrue(capped.err().contains("2 of 2 problems did not converge (the first, one: residual"),
                 capped.err());
         assertTrue(Files.readAllLines(out).get(1).contains(",false,"), "written before the failure");
+        /* the weights written into the folder of the matrices are not read back as one of them the next time */
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        Files.copy(one, folder.resolve("one.csv"));
+        Files.copy(two, folder.resolve("two.csv"));
+        Path inside = folder.resolve("weights.csv");
+        for (int run = 0; run < 2; run++) {
+            Cli.Result again = Cli.run("batch", "--cov", folder.toString(), "--budgets", budgets.toString(),
+                    "--output", inside.toString());
+            assertEquals(0, again.code(), "run " + run + ": " + again);
+            assertEquals(3, Files.readAllLines(inside).size(), "two problems, run " + run);
+        }
+    }
+
+    @Test
+    void manyUnconvergedProblemsAreCountedWhereNotAllAreListed() throws Exception {
+        CovarianceMatrix cov = Checks.cov(SharedData.resolve("reference/erc/fm_n50/cov.csv"));
+        Path many = Files.createDirectories(dir.resolve("many"));
+        for (int k = 0; k < 24; k++) {
+            Cli.write(many, String.format("m%02d.csv", k), named(cov, identity(cov.size()), 1 + k));
+        }
+        Cli.Result r = Cli.run("batch", "--cov", many.toString(), "--solver", "ccd", "--max-iter", "1");
+        assertEquals(Main.EXIT_FAILURE, r.code(), r.toString());
+        assertTrue(r.out().contains("input:            24 covariance matrices × 50 assets (") && r.out().contains(
+                "; the first 20 of the 24 unconverged listed above"), r.out());
     }
 
     @Test

@@ -113,6 +113,10 @@ class PeriodsPerYearTest {
         assertEquals("8766 periods/year, intraday times a median 1 h apart, 8766 a year over their span",
                 hourly.describe());
         assertEquals(2192, PeriodsPerYear.of(null, bars(start, 6 * 90, t -> t.plusHours(4))).value(), "4-hourly");
+        /* two a day: day gaps of 0 and 1, a median of 1, read as daily before (a review) */
+        assertEquals(731, PeriodsPerYear.of(null, bars(start, 2 * 200, t -> t.plusHours(12))).value(), "12-hourly");
+        assertEquals(731, PeriodsPerYear.of(null, bars(start.plusHours(12), 2 * 200, t -> t.plusHours(12)))
+                .value(), "12-hourly from noon");
         java.util.function.UnaryOperator<java.time.LocalDateTime> session = t -> { /* 09:30, 10:30, … 15:30 */
             java.time.LocalDateTime n = t.plusHours(1);
             if (n.getHour() < 16) {

@@ -104,6 +104,20 @@ class SpreadsheetExportsTest {
         Cli.Result serial = solve(dir.resolve("serial.csv"));
         assertTrue(serial.err().contains("are read as Excel serial dates (39083 = 2007-01-01)"), serial.err());
         assertTrue(serial.err().contains("dates run newest first; reversed"), serial.err());
+        /* seconds before 2001-09-09 have 9 digits; hourly bars keep one layout, midnight's time written too */
+        Cli.Result early = Cli.run("solve", "--prices", Cli.write(dir, "early.csv", "t,A,B\n959817600,1,2\n"
+                + "959904000,1.01,2.1\n959990400,1.02,2.05\n960076800,0.99,2.2\n").toString(), "--format", "json");
+        assertTrue(early.err().contains("(959817600, …) are read as Unix times in seconds, UTC (959817600 = "
+                + "2000-06-01)"), early.err());
+        StringBuilder bars = new StringBuilder("t,A,B\n"); /* 21:00 … 03:00 */
+        for (int h = 0; h < 7; h++) {
+            bars.append(1672520400L + 3600L * h).append(',').append(1 + 0.01 * (h % 3)).append(',')
+                    .append(2 + 0.05 * ((h * 7) % 5)).append('\n');
+        }
+        Cli.Result hourly = Cli.run("rolling", "--prices", Cli.write(dir, "hourly.csv", bars.toString()).toString(),
+                "--window", "3", "--step", "1", "-o", "-");
+        assertTrue(hourly.out().contains("\n2023-01-01 00:00:00,") && hourly.out().contains("\n2023-01-01 01:00:00,"),
+                hourly.toString());
         Cli.Result epoch = solve(dir.resolve("epoch-ms.csv"));
         assertTrue(epoch.err().contains("(1167609600000, …) are read as Unix times in milliseconds, UTC (1167609600000 = 2007-01-01)")
                 && epoch.err().contains("dates run newest first; reversed"), epoch.err());

@@ -49,8 +49,23 @@ class StalePriceTest {
         /* D at 1.0 rounded to 0.05: a 2% daily move is mostly within a tick */
         Cli.Result rounded = Cli.run("rolling", "--prices", prices(0, 0.05).toString(), "--window", "100");
         assertEquals(0, rounded.code(), rounded.toString());
-        assertTrue(rounded.err().matches("(?s).*D \\(\\d+ of its 299 returns are 0\\).*"), rounded.err());
+        assertTrue(rounded.err().matches("(?s).*D \\(\\d+ of its 299 returns are 0, and it moves \\d\\.\\d% or more "
+                + "when it moves: a coarsely rounded price\\).*"), rounded.err());
         Cli.Result clean = Cli.run("solve", "--prices", prices(5, 0).toString());
         assertFalse(clean.err().contains("stale"), "five flat days are not a stale price: " + clean.err());
+        /* a cash-like fund: a cent a day on 90, so many days flat, but its moves are its ticks (a review: BIL) */
+        StringBuilder sb = new StringBuilder("date,BILL,EQ\n");
+        java.util.Random rnd = new java.util.Random(8);
+        double bill = 90;
+        double eq = 100;
+        java.time.LocalDate d = java.time.LocalDate.of(2022, 1, 3);
+        for (int t = 0; t < 300; t++, d = d.plusDays(1)) {
+            bill += 0.003 + 0.006 * rnd.nextGaussian();
+            eq *= Math.exp(0.01 * rnd.nextGaussian());
+            sb.append(d).append(',').append(Math.round(bill * 100) / 100.0).append(',').append(eq).append('\n');
+        }
+        Cli.Result cash = Cli.run("solve", "--prices", Cli.write(dir, "bill.csv", sb.toString()).toString());
+        assertEquals(0, cash.code(), cash.toString());
+        assertFalse(cash.err().contains("stale"), cash.err());
     }
 }

@@ -273,10 +273,13 @@ public final class SeriesCsv {
         String headerCell = header ? first.cell(0) : null;
         if (labels && epochLike(dates)) {
             String one = dates.get(0);
+            boolean millis = Long.parseLong(one) >= EPOCH_MILLIS_FROM;
+            boolean midnights = dates.stream().allMatch(d -> epochToUtc(d).toLocalTime().equals(
+                    java.time.LocalTime.MIDNIGHT));
             notes.add(table.file() + ": the first column's whole numbers (" + one + ", …) are read as Unix times in "
-                    + (one.length() == 13 ? "milliseconds" : "seconds") + ", UTC (" + one + " = " + epochToIso(one)
+                    + (millis ? "milliseconds" : "seconds") + ", UTC (" + one + " = " + epochToIso(one, midnights)
                     + ")");
-            dates.replaceAll(SeriesCsv::epochToIso);
+            dates.replaceAll(d -> epochToIso(d, midnights));
         }
         boolean serialLabels = labels && serialLike(dates, headerCell);
         if (serialLabels && serialDates(dates, headerCell)) {
@@ -458,9 +461,13 @@ public final class SeriesCsv {
     /** Unix times {@link #epochLike} reads: 2000-01-01 on (946684800 s), at most a week after today. */
     private static final long EPOCH_MIN_SECONDS = 946_684_800L;
 
+    /** Where milliseconds start: 2000-01-01 in them (946684800000); seconds stay below 10¹⁰ until 2286. */
+    private static final long EPOCH_MILLIS_FROM = EPOCH_MIN_SECONDS * 1000;
+
     /**
      * Whether first-column labels are Unix times, as exchange APIs write them (Binance, CCXT: milliseconds; others:
-     * seconds): at least three, all 13 digits or all 10, from 2000 to a week after today, strictly one way. Before,
+     * seconds): at least three whole numbers, all in seconds (9 or 10 digits) or all in milliseconds (12 or 13), from
+     * 2000 to a week after today, strictly one way. Before,
      * they were labels taken in file order, so a newest-first file was used backwards (a review) and the periods per
      * year were assumed.
      */
@@ -468,20 +475,22 @@ public final class SeriesCsv {
         if (labels.size() < 3) {
             return false;
         }
-        int length = labels.get(0).length();
-        if (length != 10 && length != 13) {
-            return false;
-        }
         long max = java.time.Instant.now().plus(java.time.Duration.ofDays(7)).getEpochSecond();
         int direction = 0;
         long before = 0;
+        Boolean millis = null;
         for (int t = 0; t < labels.size(); t++) {
             String c = labels.get(t);
-            if (c.length() != length || !c.chars().allMatch(Character::isDigit)) {
+            if (c.length() < 9 || c.length() > 13 || !c.chars().allMatch(Character::isDigit)) {
                 return false;
             }
             long v = Long.parseLong(c);
-            long seconds = length == 13 ? v / 1000 : v;
+            boolean ms = v >= EPOCH_MILLIS_FROM;
+            if (millis != null && ms != millis) {
+                return false;
+            }
+            millis = ms;
+            long seconds = ms ? v / 1000 : v;
             if (seconds < EPOCH_MIN_SECONDS || seconds > max) {
                 return false;
             }
@@ -497,13 +506,21 @@ public final class SeriesCsv {
         return true;
     }
 
-    /** A Unix time in seconds or milliseconds as UTC: the ISO date at midnight, else the date and time. */
-    static String epochToIso(String c) {
+    /** A Unix time in seconds or milliseconds, in UTC. */
+    private static java.time.LocalDateTime epochToUtc(String c) {
         long v = Long.parseLong(c);
-        java.time.LocalDateTime t = java.time.LocalDateTime.ofInstant(c.length() == 13
-                ? java.time.Instant.ofEpochMilli(v) : java.time.Instant.ofEpochSecond(v), java.time.ZoneOffset.UTC);
-        return t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? t.toLocalDate().toString()
-                : t.toLocalDate() + " " + t.toLocalTime().withNano(0);
+        return java.time.LocalDateTime.ofInstant(v >= EPOCH_MILLIS_FROM ? java.time.Instant.ofEpochMilli(v)
+                : java.time.Instant.ofEpochSecond(v), java.time.ZoneOffset.UTC);
+    }
+
+    /**
+     * A Unix time as UTC: the ISO date where every time of the column is a midnight, else "yyyy-MM-dd HH:mm:ss" (one
+     * layout for the whole column: a review found the midnights written without a time among bars with one).
+     */
+    static String epochToIso(String c, boolean midnights) {
+        java.time.LocalDateTime t = epochToUtc(c);
+        return midnights ? t.toLocalDate().toString()
+                : t.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
     }
 
     /** Excel's serial day numbers that {@link #serialDates} reads: 1950-01-01 … 2099-12-31. */
