@@ -123,7 +123,7 @@ class BadInputTest {
     void infiniteCell() {
         Path p = file("inf.csv", "A,B\n0.01,0.02\n0.01,inf\n");
         assertUsageError(Cli.run("solve", "--returns", p.toString()), "inf.csv", "line 3", "column 2", "asset B",
-                "infinite");
+                "infinite", "leave the cell empty to mark it missing");
     }
 
     @Test

@@ -223,7 +223,8 @@ public final class SeriesCsv {
                     v = Cells.parse(cell);
                 } else if (Cells.isInfinite(cell)) {
                     throw new DataFormatException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
-                            + ", " + date + "): " + kind.noun + " '" + cell + "' is infinite");
+                            + ", " + date + "): " + kind.noun + " '" + cell + "' is infinite (a division by zero or "
+                            + "an overflow where the file was made?); leave the cell empty to mark it missing");
                 } else {
                     throw new DataFormatException(table.where(r.line(), j + off + 1) + " (asset " + assets.get(j)
                             + ", " + date + "): '" + cell + "' is not a number" + commaHint(cell)
