@@ -39,7 +39,9 @@ import java.util.stream.Stream;
                 + "matrix per regime or per date. The files may list the assets in different orders: they are "
                 + "matched by name to the first file's order (by position when a file has no names).", ""},
         footer = {"", "Output (--output, or --format csv): one row per matrix: name, the weight of each asset, then "
-                + "converged, residual, iterations and the portfolio volatility per period.",
+                + "converged, residual, iterations and the portfolio volatility per period; then the base case's "
+                + "(the first file's weights held under this Σ) volatility per period and max |RC − b|, and the "
+                + "one-way turnover from the base weights to these.",
                 "", "Exit status 1 when any problem did not converge (the outputs are written first and say which).",
                 "", "Examples:",
                 "  equirisk batch --cov base.csv --cov crisis-2008.csv --cov covid-2020.csv",
@@ -48,7 +50,8 @@ import java.util.stream.Stream;
 final class BatchCommand implements Runnable {
 
     /** The CSV's columns besides the assets'; an asset of the same name is warned about. */
-    static final List<String> FIXED_COLUMNS = List.of("name", "converged", "residual", "iterations", "volatility");
+    static final List<String> FIXED_COLUMNS = List.of("name", "converged", "residual", "iterations", "volatility",
+            "base_volatility", "base_rc_error", "turnover_from_base");
 
     /** Problems shown side by side, a weight column each, in the table; more get the mean, min and max. */
     static final int SIDE_BY_SIDE = 6;
@@ -96,7 +99,8 @@ final class BatchCommand implements Runnable {
     @Option(names = "--chart", paramLabel = "FILE.html",
             description = "Also write an HTML page of charts: each asset's weight in every problem (bars side by "
                     + "side for up to " + CHART_BARS + " problems; more: a box of the weights across them beside "
-                    + "the first file's), and the portfolio's volatility in each problem. It embeds its data and "
+                    + "the first file's), and the portfolio's volatility in each problem, its own weights' beside the "
+                    + "first file's. It embeds its data and "
                     + "Apache ECharts, so it opens offline in a browser.")
     Path chart;
 
@@ -107,7 +111,7 @@ final class BatchCommand implements Runnable {
 
     /** Everything the outputs show. */
     record Report(List<String> names, List<Path> files, List<String> assets, double[] budgets,
-                  BatchSolution solution, double tolerance, Integer periodsPerYear, String backendName,
+                  BatchSolution solution, Base base, double tolerance, Integer periodsPerYear, String backendName,
                   String backendReason, double seconds, Double verifyDifference) {
 
         int count() {
@@ -121,6 +125,37 @@ final class BatchCommand implements Runnable {
 
         String volatilityIs() {
             return periodsPerYear == null ? "per period" : "annualised (" + periodsPerYear + " periods/year)";
+        }
+    }
+
+    /**
+     * The first problem's weights (the base case, such as today's calm Σ) held under every problem's Σ: what a
+     * stress does to the portfolio one holds, beside the weights it would take to restore risk parity there.
+     *
+     * @param volatility per problem, the base weights' volatility per period under its Σ
+     * @param rcError    per problem, max |RC_i − b_i| of the base weights under its Σ
+     * @param turnover   per problem, the one-way trade from the base weights to its own, ½ Σ |w_i − w_base,i|
+     */
+    record Base(double[] volatility, double[] rcError, double[] turnover) {
+
+        static Base of(List<CovarianceMatrix> matrices, BatchSolution s, double[] budgets) {
+            int n = s.n();
+            int count = s.batch();
+            double[] base = java.util.Arrays.copyOf(s.weights(), n);
+            double[] vol = new double[count];
+            double[] error = new double[count];
+            double[] turnover = new double[count];
+            for (int k = 0; k < count; k++) {
+                PortfolioRisk risk = PortfolioRisk.of(matrices.get(k), base);
+                vol[k] = risk.volatility;
+                double traded = 0;
+                for (int i = 0; i < n; i++) {
+                    error[k] = Math.max(error[k], Math.abs(risk.shares[i] - budgets[i]));
+                    traded += Math.abs(s.weights()[k * n + i] - base[i]);
+                }
+                turnover[k] = 0.5 * traded;
+            }
+            return new Base(vol, error, turnover);
         }
     }
 
@@ -181,8 +216,9 @@ final class BatchCommand implements Runnable {
                     difference = solution.maxWeightDifference(cpu.solveBatch(batch, budgets.toArray(), options));
                 }
             }
-            report = new Report(names(files), files, assets, budgets.toArray(), solution, solving.tolerance,
-                    periodsPerYear, backendName, reason, seconds, difference);
+            report = new Report(names(files), files, assets, budgets.toArray(), solution,
+                    Base.of(matrices, solution, budgets.toArray()), solving.tolerance, periodsPerYear, backendName,
+                    reason, seconds, difference);
         }
         Report r = report;
         if (chart != null) {
@@ -313,7 +349,9 @@ final class BatchCommand implements Runnable {
                 row.append(',').append(s.weights()[k * n + i]);
             }
             row.append(',').append(s.converged()[k]).append(',').append(s.residuals()[k]).append(',')
-                    .append(s.iterations()[k]).append(',').append(s.volatilities()[k]);
+                    .append(s.iterations()[k]).append(',').append(s.volatilities()[k]).append(',')
+                    .append(r.base().volatility()[k]).append(',').append(r.base().rcError()[k]).append(',')
+                    .append(r.base().turnover()[k]);
             w.write(row + "\n");
         }
     }
@@ -345,7 +383,10 @@ final class BatchCommand implements Runnable {
             j.endArray();
             j.field("converged", s.converged()[k]).field("residual", s.residuals()[k])
                     .field("iterations", s.iterations()[k]).field("solver", s.solvers()[k])
-                    .field("volatility", s.volatilities()[k] * r.scale());
+                    .field("volatility", s.volatilities()[k] * r.scale())
+                    .field("base_volatility", r.base().volatility()[k] * r.scale())
+                    .field("base_rc_error", r.base().rcError()[k])
+                    .field("turnover_from_base", r.base().turnover()[k]);
             j.endObject();
         }
         j.endArray();
@@ -398,11 +439,14 @@ final class BatchCommand implements Runnable {
                     ChartPage.boxChart(r.assets(), "weight, %", "problems", boxes, r.names().get(0), first));
         }
         double[] vol = new double[count];
+        double[] base = new double[count];
         for (int k = 0; k < count; k++) {
             vol[k] = 100 * s.volatilities()[k] * r.scale();
+            base[k] = 100 * r.base().volatility()[k] * r.scale();
         }
         page.add("Portfolio volatility in each problem, " + r.volatilityIs(), ChartPage.barChart(r.names(),
-                "volatility, %", List.of("the problem's weights under its own Σ"), List.of(vol)));
+                "volatility, %", List.of("the problem's own weights", r.names().get(0) + "'s weights (the base)"),
+                List.of(vol, base)));
         return page;
     }
 
@@ -446,14 +490,17 @@ final class BatchCommand implements Runnable {
         }
         t.print(out);
         out.println();
-        TextTable problems = new TextTable("problem", "converged", "iterations", "residual",
-                "vol (" + (r.periodsPerYear() == null ? "per period" : "annualised") + ")");
+        String per = r.periodsPerYear() == null ? "per period" : "annualised";
+        TextTable problems = new TextTable("problem", "converged", "iterations", "residual", "vol (" + per + ")",
+                "base's vol", "base's max|RC − b|", "turnover from base");
         int listed = 0;
         for (int k = 0; k < count && listed < LISTED; k++) {
             if (count <= LISTED || !s.converged()[k]) {
                 problems.row(r.names().get(k), s.converged()[k] ? "yes" : "NO", Integer.toString(s.iterations()[k]),
                         String.format(Locale.ROOT, "%.2e", s.residuals()[k]),
-                        TextTable.percent(s.volatilities()[k] * r.scale()));
+                        TextTable.percent(s.volatilities()[k] * r.scale()),
+                        TextTable.percent(r.base().volatility()[k] * r.scale()),
+                        TextTable.percent(r.base().rcError()[k]), TextTable.percent(r.base().turnover()[k]));
                 listed++;
             }
         }
@@ -466,6 +513,9 @@ final class BatchCommand implements Runnable {
                 + (count > LISTED && listed > 0 ? "; " + (listed < s.unconvergedCount() ? "the first " + listed
                 + " of the " + s.unconvergedCount() : "the") + " unconverged listed above" : ""));
         ReportOutput.convergence(out, s, r.tolerance());
+        out.println("base:             " + r.names().get(0) + "'s weights held under each problem's Σ (its "
+                + "volatility, how far its risk contributions are from the budgets), and the one-way trade from them "
+                + "to the problem's own");
         out.println("volatility:       " + r.volatilityIs()
                 + (r.periodsPerYear() == null ? " (units of the covariance; give --periods-per-year to annualise)"
                 : ""));

@@ -63,8 +63,8 @@ class BatchCommandTest {
         assertEquals(0, r.code(), r.toString());
         List<String> lines = Files.readAllLines(out);
         assertEquals(4, lines.size(), "a header and the three .csv files, by name: " + lines);
-        assertTrue(lines.get(0).startsWith("name,S1,S2,") && lines.get(0).endsWith(
-                ",S50,converged,residual,iterations,volatility"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("name,S1,S2,") && lines.get(0).endsWith(",S50,converged,residual,"
+                + "iterations,volatility,base_volatility,base_rc_error,turnover_from_base"), lines.get(0));
         String[] names = {"a-base", "b-stressed", "c-reordered"};
         double[] vols = new double[3];
         for (int k = 0; k < 3; k++) {
@@ -80,6 +80,9 @@ class BatchCommandTest {
             vols[k] = Double.parseDouble(c[n + 4]);
             double var = cov.variance(w);
             assertEquals(Math.sqrt(var * (k == 0 ? 1 : k == 1 ? 4 : 0.25)), vols[k], 1e-12 * vols[k], names[k]);
+            /* the same weights in every problem: the base's volatility is each one's own, and nothing to trade */
+            assertEquals(vols[k], Double.parseDouble(c[n + 5]), 1e-9 * vols[k], names[k] + ": base volatility");
+            assertTrue(Double.parseDouble(c[n + 6]) <= 1e-9 && Double.parseDouble(c[n + 7]) <= 1e-8, lines.get(k + 1));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(r.out());
@@ -109,6 +112,33 @@ class BatchCommandTest {
         Path b = Cli.write(dir, "shock.csv", reordered);
         Cli.Result two = Cli.run("batch", "--cov", a.toString(), b.toString(), "--periods-per-year", "252");
         assertEquals(0, two.code(), two.toString());
+        /* the calm weights held under a shock that doubles EQ's volatility, computed here */
+        String shocked = "EQ,BOND,GOLD\n0.16,0.002,0.002\n0.002,0.0025,0.0005\n0.002,0.0005,0.0225\n";
+        Cli.Result base = Cli.run("batch", "--cov", a.toString(), Cli.write(dir, "shocked.csv", shocked).toString(),
+                "--format", "csv");
+        assertEquals(0, base.code(), base.toString());
+        String[] calm = base.out().lines().toList().get(1).split(",");
+        String[] shock = base.out().lines().toList().get(2).split(",");
+        double[][] sigma = {{0.16, 0.002, 0.002}, {0.002, 0.0025, 0.0005}, {0.002, 0.0005, 0.0225}};
+        double[] w = {Double.parseDouble(calm[1]), Double.parseDouble(calm[2]), Double.parseDouble(calm[3])};
+        double var = 0;
+        double[] sw = new double[3];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                sw[i] += sigma[i][j] * w[j];
+            }
+            var += w[i] * sw[i];
+        }
+        double error = 0;
+        double traded = 0;
+        for (int i = 0; i < 3; i++) {
+            error = Math.max(error, Math.abs(w[i] * sw[i] / var - 1.0 / 3));
+            traded += Math.abs(Double.parseDouble(shock[1 + i]) - w[i]);
+        }
+        assertEquals(Math.sqrt(var), Double.parseDouble(shock[8]), 1e-14, "the calm weights' volatility in the shock");
+        assertEquals(error, Double.parseDouble(shock[9]), 1e-12, "their distance from parity there");
+        assertTrue(error > 0.1, "a shock that moves the risk: " + error);
+        assertEquals(0.5 * traded, Double.parseDouble(shock[10]), 1e-15, "the trade back to parity");
         assertTrue(two.out().lines().findFirst().orElseThrow().matches("asset\\s+calm\\s+shock"), two.out());
         String eq = two.out().lines().filter(l -> l.startsWith("EQ ")).findFirst().orElseThrow();
         String[] cells = eq.trim().split("\\s+");
