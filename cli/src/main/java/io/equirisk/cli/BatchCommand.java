@@ -37,7 +37,11 @@ import java.util.stream.Stream;
                 + "assets, solved in one call (on a GPU when one is usable).", "",
                 "Each --cov file is one problem, named by its file name: stress scenarios from a risk system, a "
                 + "matrix per regime or per date. The files may list the assets in different orders: they are "
-                + "matched by name to the first file's order (by position when a file has no names).", ""},
+                + "matched by name to the first named file's order (by position when a file has no names; where "
+                + "the named files' orders differ, a file without names is refused).", "",
+                "The base case (--base, by default the first file) is held under every problem's Σ: its "
+                + "volatility there, how far its risk contributions fall from the budgets, and the trade from it to "
+                + "each problem's own weights.", ""},
         footer = {"", "Output (--output, or --format csv): one row per matrix: name, the weight of each asset, then "
                 + "converged, residual, iterations and the portfolio volatility per period; then the base case's "
                 + "(the first file's weights held under this Σ) volatility per period and max |RC − b|, and the "
@@ -71,6 +75,18 @@ final class BatchCommand implements Runnable {
                     + "(--cov stress/*.csv).")
     List<Path> covFiles;
 
+    @Option(names = "--base", paramLabel = "NAME",
+            description = "The problem whose weights are held under every problem's Σ (its name: the file name "
+                    + "without .csv). Default: the first file.")
+    String baseName;
+
+    @Option(names = "--repair",
+            description = "Repair a matrix that is not positive definite (correlations set by hand for a stress that "
+                    + "contradict one another) to the nearest one whose correlations are a correlation matrix "
+                    + "(Higham's alternating projections; the volatilities kept), with a note of how far it moved. "
+                    + "Without it such a matrix is an error.")
+    boolean repair;
+
     @Mixin
     BudgetOptions budgetOptions;
 
@@ -78,7 +94,8 @@ final class BatchCommand implements Runnable {
     SolverChoice solving;
 
     @Option(names = "--periods-per-year", paramLabel = "N",
-            description = "Return periods per year of the matrices (252 for daily returns, 12 monthly), to "
+            description = "Return periods per year of the matrices (252 for trading days' returns, 365 for a market "
+                    + "open every day, 52 weekly, 12 monthly), to "
                     + "annualise the volatilities. Default: per period.")
     Integer periodsPerYear;
 
@@ -129,19 +146,21 @@ final class BatchCommand implements Runnable {
     }
 
     /**
-     * The first problem's weights (the base case, such as today's calm Σ) held under every problem's Σ: what a
-     * stress does to the portfolio one holds, beside the weights it would take to restore risk parity there.
+     * The base problem's weights (the first by default: the base case, such as today's calm Σ) held under every
+     * problem's Σ: what a stress does to the portfolio one holds, beside the weights it would take to restore risk
+     * parity there.
      *
+     * @param index      the base problem's place among the problems
      * @param volatility per problem, the base weights' volatility per period under its Σ
      * @param rcError    per problem, max |RC_i − b_i| of the base weights under its Σ
      * @param turnover   per problem, the one-way trade from the base weights to its own, ½ Σ |w_i − w_base,i|
      */
-    record Base(double[] volatility, double[] rcError, double[] turnover) {
+    record Base(int index, double[] volatility, double[] rcError, double[] turnover) {
 
-        static Base of(List<CovarianceMatrix> matrices, BatchSolution s, double[] budgets) {
+        static Base of(List<CovarianceMatrix> matrices, BatchSolution s, double[] budgets, int from) {
             int n = s.n();
             int count = s.batch();
-            double[] base = java.util.Arrays.copyOf(s.weights(), n);
+            double[] base = java.util.Arrays.copyOfRange(s.weights(), from * n, from * n + n);
             double[] vol = new double[count];
             double[] error = new double[count];
             double[] turnover = new double[count];
@@ -155,17 +174,26 @@ final class BatchCommand implements Runnable {
                 }
                 turnover[k] = 0.5 * traded;
             }
-            return new Base(vol, error, turnover);
+            return new Base(from, vol, error, turnover);
         }
     }
 
     @Override
     public void run() {
         String fmt = ReportOutput.format(format);
-        List<Path> files = expand(covFiles, output, chart);
+        List<Path> files = expand(covFiles, budgetOptions.file, main.spec.commandLine().getErr());
         List<Path> inputs = new ArrayList<>(files);
         inputs.add(budgetOptions.file);
         ReportOutput.checkOutputs(output, chart, inputs.toArray(Path[]::new));
+        int baseIndex = 0;
+        if (baseName != null) {
+            baseIndex = names(files).indexOf(baseName);
+            if (baseIndex < 0) {
+                List<String> all = names(files);
+                throw new InvalidInputException("--base " + baseName + " names none of the problems: "
+                        + String.join(", ", all.subList(0, Math.min(10, all.size()))) + (all.size() > 10 ? ", …" : ""));
+            }
+        }
         SolverOptions options = solving.options();
         if (periodsPerYear != null && periodsPerYear < 1) {
             throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
@@ -177,23 +205,33 @@ final class BatchCommand implements Runnable {
              Progress progress = Progress.start(err, main.errIsTerminal, "batch")) {
             List<CovarianceMatrix> matrices = new ArrayList<>(files.size());
             int reference = -1; /* the first file that names its assets: every named file takes its order */
+            int unnamed = -1; /* the first file without names, read by position */
+            int reordered = -1; /* the first named file whose order differs from the reference's */
             for (int k = 0; k < files.size(); k++) {
                 progress.update("reading " + (k + 1) + " of " + files.size() + ": " + files.get(k));
-                CovarianceMatrix cov = CovarianceCsv.read(files.get(k));
+                CovarianceMatrix cov = read(files.get(k));
                 boolean named = !cov.assets().equals(CovarianceMatrix.defaultNames(cov.size()));
                 if (k > 0) {
                     int to = reference >= 0 && named ? reference : 0;
+                    if (named && reference >= 0 && reordered < 0
+                            && !cov.assets().equals(matrices.get(reference).assets())) {
+                        reordered = k;
+                    }
                     cov = aligned(cov, files.get(k), matrices.get(to), files.get(to), named && reference >= 0);
                 }
                 if (reference < 0 && named) {
                     reference = k;
                 }
-                try {
-                    cov.requirePositiveDefinite();
-                } catch (InvalidInputException e) {
-                    throw Errors.inFile(files.get(k).toString(), e);
+                if (!named && unnamed < 0) {
+                    unnamed = k;
                 }
-                matrices.add(cov);
+                if (unnamed >= 0 && reordered >= 0) { /* which order would the unnamed one be in? */
+                    throw new InvalidInputException(files.get(unnamed) + " has no asset names, and the files that "
+                            + "name them list them in different orders (" + files.get(reference) + ", "
+                            + files.get(reordered) + "), so its order is unknown; give it a header of names");
+                }
+                matrices.add(positiveDefinite(cov, files.get(k), err));
+                warnUnits(cov, files.get(k), err);
             }
             List<String> assets = matrices.get(Math.max(reference, 0)).assets();
             RiskBudgets budgets = budgetOptions.load(assets, solving.tolerance);
@@ -217,7 +255,8 @@ final class BatchCommand implements Runnable {
                 }
             }
             report = new Report(names(files), files, assets, budgets.toArray(), solution,
-                    Base.of(matrices, solution, budgets.toArray()), solving.tolerance, periodsPerYear, backendName,
+                    Base.of(matrices, solution, budgets.toArray(), baseIndex), solving.tolerance, periodsPerYear,
+                    backendName,
                     reason, seconds, difference);
         }
         Report r = report;
@@ -237,16 +276,15 @@ final class BatchCommand implements Runnable {
     }
 
     /** The files of the --cov arguments: a folder gives its .csv files, by name. */
-    static List<Path> expand(List<Path> given, Path... written) {
+    static List<Path> expand(List<Path> given, Path budgets, PrintWriter err) {
         List<Path> files = new ArrayList<>();
-        java.util.Set<Path> outputs = new java.util.HashSet<>();
-        for (Path w : written) {
-            if (w != null) {
-                outputs.add(w.toAbsolutePath().normalize());
-            }
-        }
         java.util.Set<Path> seen = new java.util.HashSet<>();
         for (Path p : given) {
+            if (p.toString().startsWith("-") && !Files.exists(p)) { /* --cov takes every value up to an option it
+                                                                       knows: an unknown one lands here */
+                throw new InvalidInputException("unknown option '" + p + "' (or a --cov file of that name that does "
+                        + "not exist); see equirisk batch --help");
+            }
             if (!Files.isDirectory(p)) {
                 if (!seen.add(p.toAbsolutePath().normalize())) {
                     throw new InvalidInputException("--cov: " + p + " is given twice");
@@ -255,10 +293,23 @@ final class BatchCommand implements Runnable {
                 continue;
             }
             try (Stream<Path> in = Files.list(p)) {
-                /* an output written into the folder (by a run before this one) is not an input */
-                List<Path> csv = in.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")
-                        && Files.isRegularFile(f) && !outputs.contains(f.toAbsolutePath().normalize()))
-                        .sorted().toList();
+                List<Path> csv = new ArrayList<>();
+                for (Path f : in.sorted().toList()) {
+                    String name = f.getFileName().toString();
+                    if (!name.toLowerCase(Locale.ROOT).endsWith(".csv") || name.startsWith(".")
+                            || !Files.isRegularFile(f)) {
+                        continue; /* hidden files too: macOS's ._name.csv beside each file on a shared drive */
+                    }
+                    if (budgets != null && Files.exists(budgets) && Files.isSameFile(f, budgets)) {
+                        continue; /* the --budgets file kept beside the matrices */
+                    }
+                    if (ownOutput(f)) { /* a run before this one wrote it here; -o naming a matrix still fails */
+                        err.println("equirisk: note: " + f + " is left out of --cov " + p + ": it is an equirisk "
+                                + "batch output (its weights or chart), not a covariance matrix");
+                        continue;
+                    }
+                    csv.add(f);
+                }
                 if (csv.isEmpty()) {
                     throw new InvalidInputException("--cov " + p + ": the folder holds no .csv files");
                 }
@@ -273,6 +324,115 @@ final class BatchCommand implements Runnable {
             }
         }
         return files;
+    }
+
+    /**
+     * Notes a matrix that reads but is likely not what was meant: a unit diagonal (a correlation matrix given for a
+     * covariance: risk parity then weighs every asset as equally volatile), or a volatility above 100% a period (a
+     * covariance of returns in percent, %²: the weights are the same, the volatilities 100 times too large).
+     */
+    private static void warnUnits(CovarianceMatrix cov, Path file, PrintWriter err) {
+        double[] vol = cov.volatilities();
+        boolean unit = true;
+        double max = 0;
+        for (double v : vol) {
+            unit &= v == 1.0;
+            max = Math.max(max, v);
+        }
+        if (unit && vol.length > 1) {
+            err.println("equirisk: warning: " + file + " has every variance exactly 1: a correlation matrix? risk "
+                    + "parity on it takes every asset as equally volatile; give the covariance (volatilities on the "
+                    + "diagonal, squared)");
+        } else if (max > 1) {
+            err.println("equirisk: note: " + file + " has a volatility of " + String.format(Locale.ROOT, "%.3g",
+                    max) + " (" + String.format(Locale.ROOT, "%.0f", 100 * max) + "%) a period: a covariance of "
+                    + "returns in percent? the weights are the same, the volatilities would be 100 times too large");
+        }
+    }
+
+    /** A --cov file, its errors told for this command (it takes matrices only, and has no estimator). */
+    private static CovarianceMatrix read(Path file) {
+        try {
+            return CovarianceCsv.read(file);
+        } catch (InvalidInputException e) {
+            String m = e.getMessage();
+            int hint = m.indexOf("give it with --prices or --returns");
+            if (hint < 0) {
+                throw e;
+            }
+            throw new DimensionMismatchException(m.substring(0, hint) + "estimate its covariance first (equirisk "
+                    + "cov --returns FILE --output " + file.getFileName() + ")");
+        }
+    }
+
+    /**
+     * The matrix, checked positive definite: else, with --repair, the nearest whose correlations are a correlation
+     * matrix (noted); without, an error that says what is wrong with it (a correlation beyond ±1; correlations
+     * that contradict one another, the smallest eigenvalue of the correlation matrix clearly below 0; or an asset
+     * that is numerically a combination of others).
+     */
+    private CovarianceMatrix positiveDefinite(CovarianceMatrix cov, Path file, PrintWriter err) {
+        try {
+            return cov.requirePositiveDefinite();
+        } catch (io.equirisk.error.NotPositiveDefiniteException e) {
+            String why = e.getMessage();
+            int advice = why.indexOf("; remove near-duplicate");
+            why = advice > 0 ? why.substring(0, advice) : why;
+            double[] r = cov.correlation();
+            int n = cov.size();
+            int wi = -1;
+            int wj = -1;
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    if (Math.abs(r[i * n + j]) > 1 + 1e-12 && (wi < 0 || Math.abs(r[i * n + j])
+                            > Math.abs(r[wi * n + wj]))) {
+                        wi = i;
+                        wj = j;
+                    }
+                }
+            }
+            for (double v : r) {
+                if (!Double.isFinite(v)) { /* a variance of 0 or below: the message says which */
+                    throw Errors.inFile(file.toString(), e);
+                }
+            }
+            double smallest = Double.POSITIVE_INFINITY;
+            for (double v : io.equirisk.linalg.SymmetricEigen.of(r, n).values()) {
+                smallest = Math.min(smallest, v);
+            }
+            if (repair && wi < 0) {
+                CovarianceMatrix fixed = io.equirisk.covariance.NearestCorrelation.repair(cov);
+                double[] q = fixed.correlation();
+                double moved = 0;
+                for (int i = 0; i < n * n; i++) {
+                    moved = Math.max(moved, Math.abs(q[i] - r[i]));
+                }
+                err.println("equirisk: note: " + file + " is not positive definite (the smallest eigenvalue of its "
+                        + "correlation matrix is " + String.format(Locale.ROOT, "%.3g", smallest) + "): repaired to "
+                        + "the nearest correlation matrix, its correlations moved by up to "
+                        + String.format(Locale.ROOT, "%.4f", moved) + " (--repair)");
+                return fixed;
+            }
+            String what = wi >= 0 ? "the correlation of " + cov.assets().get(wi) + " and " + cov.assets().get(wj)
+                    + " is " + String.format(Locale.ROOT, "%.4g", r[wi * n + wj]) + ", beyond ±1: no returns have "
+                    + "such a covariance; correct that entry"
+                    : smallest < -1e-6 ? why + " (its correlations contradict one another: the smallest eigenvalue of "
+                    + "its correlation matrix is " + String.format(Locale.ROOT, "%.3g", smallest) + "); --repair "
+                    + "moves it to the nearest valid one"
+                    : why + "; remove near-duplicate assets, or --repair moves it to the nearest valid one";
+            throw Errors.inFile(file.toString(), new io.equirisk.error.NotPositiveDefiniteException(what));
+        }
+    }
+
+    /** Whether a file is this command's CSV (its header) or a chart page: read back, it is no covariance matrix. */
+    static boolean ownOutput(Path f) {
+        try (java.io.BufferedReader in = Files.newBufferedReader(f, java.nio.charset.StandardCharsets.UTF_8)) {
+            String first = in.readLine();
+            return first != null && (first.startsWith("name,") && first.contains(",converged,residual,iterations,"
+                    + "volatility") || first.startsWith("<!DOCTYPE html"));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false; /* unreadable here: the reader says why */
+        }
     }
 
     /**
@@ -445,7 +605,7 @@ final class BatchCommand implements Runnable {
             base[k] = 100 * r.base().volatility()[k] * r.scale();
         }
         page.add("Portfolio volatility in each problem, " + r.volatilityIs(), ChartPage.barChart(r.names(),
-                "volatility, %", List.of("the problem's own weights", r.names().get(0) + "'s weights (the base)"),
+                "volatility, %", List.of("the problem's own weights", r.names().get(r.base().index()) + "'s weights (the base)"),
                 List.of(vol, base)));
         return page;
     }
@@ -513,7 +673,7 @@ final class BatchCommand implements Runnable {
                 + (count > LISTED && listed > 0 ? "; " + (listed < s.unconvergedCount() ? "the first " + listed
                 + " of the " + s.unconvergedCount() : "the") + " unconverged listed above" : ""));
         ReportOutput.convergence(out, s, r.tolerance());
-        out.println("base:             " + r.names().get(0) + "'s weights held under each problem's Σ (its "
+        out.println("base:             " + r.names().get(r.base().index()) + "'s weights held under each problem's Σ (its "
                 + "volatility, how far its risk contributions are from the budgets), and the one-way trade from them "
                 + "to the problem's own");
         out.println("volatility:       " + r.volatilityIs()

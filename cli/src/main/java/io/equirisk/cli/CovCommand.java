@@ -49,6 +49,7 @@ final class CovCommand implements Runnable {
         try (Progress progress = Progress.start(err, main.errIsTerminal, "cov")) {
             input = CovarianceInput.fromSeriesFile(source.file(), source.kind(), estimation, err, progress);
         }
+        CovarianceInput.warnMixedCalendar(err, input.returns());
         if (output == null || ReportOutput.isStdout(output)) {
             try {
                 CovarianceCsv.write(input.covariance(), out);

@@ -219,13 +219,16 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     /**
      * Warns of assets whose price looks stale: the last returns exactly 0 for at least 10 dates and a twentieth of
      * them (a delisted coin carried forward: LUNA's price after 2022-10-09 took 73% of a review's book, as the
-     * least volatile asset), or a quarter or more of its returns exactly 0 where its smallest move is half a percent
-     * or more (a price rounded to steps that coarse: SHIB at 1e-6 moved 11–100% when it moved). A cash-like fund
-     * that moves a cent a day is neither (a review: BIL, 38% of its days flat, its ticks 0.001%). Prices that trade
-     * are rarely unchanged to the last digit; an asset flat throughout is refused elsewhere.
+     * least volatile asset); and of prices rounded coarsely, a quarter or more of the returns exactly 0 where the
+     * smallest move is half a percent or more (SHIB at 1e-6 moved 11–100% when it moved), which works the other way:
+     * the steps add noise, so the volatility is overstated and the correlations diluted (a review: DOGE rounded to
+     * 5e-4 went from 103% to 141% and lost weight). A cash-like fund that moves a cent a day is neither (BIL, 38% of
+     * its days flat, its ticks 0.001%). Prices that trade are rarely unchanged to the last digit; an asset flat
+     * throughout is refused elsewhere.
      */
     static void warnStale(PrintWriter err, Returns r) {
         List<String> stale = new java.util.ArrayList<>();
+        List<String> coarse = new java.util.ArrayList<>();
         int t = r.observations();
         for (int j = 0; j < r.assetCount(); j++) {
             int present = 0;
@@ -256,18 +259,25 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 stale.add(r.assets().get(j) + " (the last " + trailing + " of its " + present + " returns are 0: "
                         + "unchanged since " + r.dates().get(lastMove) + ")");
             } else if (zeros * 4 >= present && smallest >= 0.005) {
-                stale.add(r.assets().get(j) + " (" + zeros + " of its " + present + " returns are 0, and it moves "
-                        + String.format(java.util.Locale.ROOT, "%.1f", 100 * smallest) + "% or more when it moves: a coarsely "
-                        + "rounded price)");
+                coarse.add(r.assets().get(j) + " (" + zeros + " of its " + present + " returns are 0, and it moves "
+                        + String.format(java.util.Locale.ROOT, "%.1f", 100 * smallest) + "% or more when it moves)");
             }
         }
         if (!stale.isEmpty()) {
-            err.println("equirisk: warning: a stale or coarsely rounded price looks less volatile than it is, and "
-                    + "risk parity gives it more weight: " + String.join(", ", stale.subList(0, Math.min(10,
-                    stale.size()))) + (stale.size() > 10 ? " and " + (stale.size() - 10) + " more" : "")
-                    + "; leave the cells of a price carried forward empty, so they are missing, and give a rounded "
-                    + "price more digits, or remove the asset");
+            err.println("equirisk: warning: a stale price looks less volatile than it is, and risk parity gives it "
+                    + "more weight: " + list(stale) + "; leave the cells of a price carried forward empty, so they are "
+                    + "missing, or remove the asset");
         }
+        if (!coarse.isEmpty()) {
+            err.println("equirisk: warning: a price rounded to coarse steps moves by whole steps or not at all, which "
+                    + "overstates its volatility and dilutes its correlations: " + list(coarse) + "; a price with more "
+                    + "digits, or a longer return period, measures it better");
+        }
+    }
+
+    private static String list(List<String> items) {
+        return String.join(", ", items.subList(0, Math.min(10, items.size()))) + (items.size() > 10 ? " and "
+                + (items.size() - 10) + " more" : "");
     }
 
     /**
@@ -300,22 +310,19 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     }
 
     /**
-     * Warns where the dates count 365 a year (read from them, not given) but some assets trade on weekdays only:
-     * their volatilities are annualised as if they traded every day, √(365/252) = 1.2 times too high (a review: SPY
-     * 18.6% beside crypto, 15.7% on its own calendar), and a vol target's leverage follows.
+     * Warns where some assets trade on weekdays only beside others that trade every day: no one number of periods
+     * a year annualises both (the dates' 365 puts the weekday assets' volatilities √(365/252) = 1.2 times too high,
+     * a review: SPY 18.6% beside crypto, 15.7% on its own calendar; a given 252 puts the others' as much too low),
+     * and a vol target's leverage follows. Only --calendar common, one calendar for all, settles it.
      */
-    static void warnWeekdayAnnualised(PrintWriter err, Returns returns, PeriodsPerYear periods, Integer given) {
-        if (given != null || returns == null || periods == null || periods.value() != 365) {
-            return;
-        }
-        List<String> weekday = weekdayOnly(returns);
+    static void warnMixedCalendar(PrintWriter err, Returns returns) {
+        List<String> weekday = returns == null ? List.of() : weekdayOnly(returns);
         if (!weekday.isEmpty()) {
             err.println("equirisk: warning: " + weekday.size() + " of " + returns.assetCount() + " assets "
                     + "have no weekend returns while others do (" + String.join(", ", weekday.subList(0,
-                    Math.min(10, weekday.size()))) + (weekday.size() > 10 ? ", …" : "") + "), so the dates count "
-                    + "365 a year and their volatilities are annualised as if they traded every day (about 1.2 "
-                    + "times their trading-day volatility); --calendar common puts every asset on the dates all "
-                    + "trade, or give --periods-per-year");
+                    Math.min(10, weekday.size()))) + (weekday.size() > 10 ? ", …" : "") + "): no one number of "
+                    + "periods a year annualises both (365 puts their volatilities about 1.2 times too high, 252 the "
+                    + "others' as much too low); --calendar common puts every asset on the dates all trade");
         }
     }
 
@@ -383,13 +390,17 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
 
     /** The assets of {@code all} that {@code kept} does not hold, in their order. */
     /**
-     * Each asset named with why it lacks returns among {@code r}'s dates: "SOL (from 2020-04-10)" for a late listing,
-     * "(until …)" for one that stopped, "(none)" for a column without any, "(gaps)" otherwise; a delisting told from
-     * a gap in the data at a glance (a review).
+     * Each asset named with why it lacks returns among {@code r}'s dates: "(none)" for a column without any; "(no
+     * weekend prices)" where every missing one falls on a weekend or a Monday (a weekday market beside crypto, whose
+     * Monday return would start from Sunday's price); "(gaps)" where
+     * others fall between present ones (a data gap, however it starts or ends); else "(from …)" for a late listing
+     * and "(until …)" for one that stopped. A review found the window's ends called listings where a weekday market's
+     * Monday began it, and a 69-day gap called a listing.
      */
     static List<String> why(Returns r, List<String> assets) {
         List<String> out = new java.util.ArrayList<>(assets.size());
         int t = r.observations();
+        List<java.time.LocalDate> days = SeriesCsv.calendarDays(r.dates());
         for (String a : assets) {
             int j = r.assets().indexOf(a);
             int first = 0;
@@ -400,9 +411,20 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             while (last >= 0 && Double.isNaN(r.get(last, j))) {
                 last--;
             }
-            String reason = first == t ? "none" : (first > 0 ? "from " + r.dates().get(first) : "")
-                    + (first > 0 && last < t - 1 ? ", " : "") + (last < t - 1 ? "until " + r.dates().get(last) : "");
-            out.add(a + " (" + (reason.isEmpty() ? "gaps" : reason) + ")");
+            boolean weekendsOnly = days != null;
+            int inside = 0;
+            for (int row = 0; row < t; row++) {
+                if (Double.isNaN(r.get(row, j))) {
+                    /* Monday's return too: it runs from Sunday's price, which a weekday market does not have */
+                    int dow = days == null ? 0 : days.get(row).getDayOfWeek().getValue();
+                    weekendsOnly &= dow >= 6 || dow == 1;
+                    inside += row > first && row < last ? 1 : 0;
+                }
+            }
+            String reason = first == t ? "none" : weekendsOnly ? "no weekend prices" : inside > 0 ? "gaps"
+                    : (first > 0 ? "from " + r.dates().get(first) : "") + (first > 0 && last < t - 1 ? ", " : "")
+                    + (last < t - 1 ? "until " + r.dates().get(last) : "");
+            out.add(a + " (" + reason + ")");
         }
         return out;
     }

@@ -114,7 +114,7 @@ final class RollingCommand implements Runnable {
 
     @Option(names = "--periods-per-year", paramLabel = "N",
             description = "Return periods per year, to annualise the volatilities and the out-of-sample returns. "
-                    + "Default: read from the dates' spacing (daily dates with weekends 365, without 252 (261 where "
+                    + "Default: read from the dates' spacing (daily dates with weekends 365 (a few: their rate over their span), without 252 (261 where "
                     + "every weekday is there); weekly 52; monthly 12; quarterly 4; annual 1), otherwise the dates "
                     + "per year over their span (bars within a day too, over four weeks or more: hourly 24/7 8766), "
                     + "252 without calendar dates; the summary says which.")
@@ -333,6 +333,7 @@ final class RollingCommand implements Runnable {
                 idle = List.of();
             }
             WindowUniverse members = null; /* --universe window */
+            List<String> never = new ArrayList<>(); /* --universe window: the assets in no window */
             Returns returns;
             int dropped;
             if (perWindow) {
@@ -346,7 +347,7 @@ final class RollingCommand implements Runnable {
                     err.println("equirisk: note: " + dropped + " of " + all.observations() + " dates have no return "
                             + "for any asset and are dropped");
                 }
-                List<String> never = new ArrayList<>(); /* no window with a return on each of its dates */
+                /* never: no window with a return on each of its dates */
                 boolean[] weekend = weekendRows(trimmed);
                 boolean calendarHint = source.kind() == SeriesCsv.Kind.PRICES && weekend != null;
                 for (int j = 0; j < trimmed.assetCount(); j++) {
@@ -477,8 +478,10 @@ final class RollingCommand implements Runnable {
             /* the file's calendar, not the complete dates the windows use: the portfolio is held on every date,
                and a few blank prices took an every-weekday file from 261 to 252 (a review) */
             PeriodsPerYear periods = PeriodsPerYear.of(periodsPerYear, all.dates());
-            CovarianceInput.warnWeekdayAnnualised(err, all, periods, periodsPerYear);
-            CovarianceInput.warnStale(err, all);
+            /* of the assets some window holds: those in none have weight 0 throughout (a review) */
+            Returns judged = never.isEmpty() ? all : CovarianceInput.without(all, java.util.Set.copyOf(never));
+            CovarianceInput.warnMixedCalendar(err, judged);
+            CovarianceInput.warnStale(err, judged);
             int[] rebalanceRows = new int[count];
             for (int k = 0; k < count; k++) {
                 rebalanceRows[k] = k * step + window - 1;
@@ -1054,7 +1057,8 @@ final class RollingCommand implements Runnable {
                     + " assets (a return on every date of the window, not all the same)");
         }
         ReportOutput.convergence(out, s, r.tolerance());
-        out.println("turnover:         " + (Double.isNaN(r.meanTurnover()) ? "n/a (no out-of-sample series)"
+        out.println("turnover:         " + (Double.isNaN(r.meanTurnover()) ? (r.count() < 2 ? "n/a (one "
+                + "rebalance: nothing traded after the first)" : "n/a (no out-of-sample series)")
                 : TextTable.percent(r.meanTurnover()) + " one-way per rebalance (mean; from the drifted holdings)"));
         out.println("portfolio vol:    " + TextTable.percent(s.volatilities()[last] * Math.sqrt(r.periods().value()))
                 + " annualised on " + r.dates().get(last) + " (" + r.periods().describe() + ")");

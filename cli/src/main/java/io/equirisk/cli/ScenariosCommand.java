@@ -132,7 +132,7 @@ final class ScenariosCommand implements Runnable {
 
     @Option(names = "--periods-per-year", paramLabel = "N",
             description = "Return periods per year, to annualise volatilities in the summary. Default: read from "
-                    + "the input's dates (daily dates with weekends 365, without 252 (261 where every weekday is "
+                    + "the input's dates (daily dates with weekends 365 (a few: their rate over their span), without 252 (261 where every weekday is "
                     + "there); weekly 52; monthly 12; quarterly 4; annual 1), otherwise the dates per year over their "
                     + "span (bars within a day too, over four weeks or more: hourly 24/7 8766), 252 without calendar "
                     + "dates; with --cov, per period unless given.")
@@ -243,10 +243,7 @@ final class ScenariosCommand implements Runnable {
              Progress progress = Progress.start(err, main.errIsTerminal, "scenarios")) {
             CovarianceInput input = CovarianceInput.load(source, estimation, err, progress,
                     budgetOptions::zeroBudgets);
-            if (input.fromData()) {
-                CovarianceInput.warnWeekdayAnnualised(err, input.returns(), PeriodsPerYear.of(periodsPerYear,
-                        input.calendar()), periodsPerYear);
-            }
+            CovarianceInput.warnMixedCalendar(err, input.returns());
             CovarianceMatrix sigma;
             try {
                 sigma = CovarianceStress.apply(input.covariance(), stressVol, stressCorr);

@@ -81,8 +81,8 @@ final class SolveCommand implements Runnable {
     @Option(names = "--periods-per-year", paramLabel = "N",
             description = "Return periods per year, to annualise volatilities (252 trading days, 365 calendar "
                     + "days as crypto trades, 52 weekly, 12 monthly). Default: read from the dates' spacing (daily "
-                    + "dates with weekends 365, without 252 (261 where every weekday is there); weekly 52; monthly "
-                    + "12; quarterly 4; annual 1), otherwise the dates per year over their span (bars within a day "
+                    + "dates with weekends 365 (a few: their rate over their span), without 252 (261 where every "
+                    + "weekday is there); weekly 52; monthly 12; quarterly 4; annual 1), otherwise the dates per year over their span (bars within a day "
                     + "too, over four weeks or more: hourly 24/7 8766), 252 without calendar dates; the report says "
                     + "which. Applies to --cov input only when given.")
     Integer periodsPerYear;
@@ -207,7 +207,7 @@ final class SolveCommand implements Runnable {
             }
             boolean annualised = input.fromData() || periodsPerYear != null;
             PeriodsPerYear periods = PeriodsPerYear.of(periodsPerYear, input.calendar());
-            CovarianceInput.warnWeekdayAnnualised(err, input.returns(), periods, periodsPerYear);
+            CovarianceInput.warnMixedCalendar(err, input.returns());
             double leverage = 1.0;
             if (volTarget != null) {
                 leverage = VolatilityTarget.scale(cov, result.weights(), volTarget, periods.value()).leverage();

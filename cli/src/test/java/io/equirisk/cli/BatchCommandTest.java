@@ -139,6 +139,21 @@ class BatchCommandTest {
         assertEquals(error, Double.parseDouble(shock[9]), 1e-12, "their distance from parity there");
         assertTrue(error > 0.1, "a shock that moves the risk: " + error);
         assertEquals(0.5 * traded, Double.parseDouble(shock[10]), 1e-15, "the trade back to parity");
+        /* --base names another problem: the shocked weights held under the calm Σ */
+        Cli.Result other = Cli.run("batch", "--cov", a.toString(), dir.resolve("shocked.csv").toString(), "--base",
+                "shocked", "--format", "csv");
+        String[] calmRow = other.out().lines().toList().get(1).split(",");
+        double[][] calmSigma = {{0.04, 0.001, 0.002}, {0.001, 0.0025, 0.0005}, {0.002, 0.0005, 0.0225}};
+        double v = 0;
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                v += Double.parseDouble(shock[1 + i]) * calmSigma[i][j] * Double.parseDouble(shock[1 + j]);
+            }
+        }
+        assertEquals(Math.sqrt(v), Double.parseDouble(calmRow[8]), 1e-14, "--base shocked: " + other.out());
+        Cli.Result none = Cli.run("batch", "--cov", a.toString(), b.toString(), "--base", "nope");
+        assertTrue(none.code() == Main.EXIT_USAGE && none.err().contains("--base nope names none of the problems: "
+                + "calm, shock"), none.toString());
         assertTrue(two.out().lines().findFirst().orElseThrow().matches("asset\\s+calm\\s+shock"), two.out());
         String eq = two.out().lines().filter(l -> l.startsWith("EQ ")).findFirst().orElseThrow();
         String[] cells = eq.trim().split("\\s+");
@@ -174,22 +189,51 @@ class BatchCommandTest {
         Path notPd = Cli.write(dir, "d.csv", "EQ,BOND\n0.04,0.05\n0.05,0.0025\n");
         Cli.Result pd = Cli.run("batch", "--cov", a.toString(), "--cov", notPd.toString());
         assertEquals(Main.EXIT_USAGE, pd.code(), pd.toString());
-        assertTrue(pd.err().contains(notPd.toString()) && pd.err().contains("not positive definite"), pd.err());
+        assertTrue(pd.err().contains(notPd + ": the correlation of EQ and BOND is 5.000, beyond ±1"), pd.err());
+        /* correlations set by hand that contradict one another: said, and --repair takes the nearest valid ones */
+        String three = "EQ,BOND,GOLD\n0.04,0.009,0.009\n0.009,0.0025,-0.00225\n0.009,-0.00225,0.0025\n";
+        Path contradict = Cli.write(dir, "e.csv", three);
+        Path calm = Cli.write(dir, "calm3.csv", "EQ,BOND,GOLD\n0.04,0.001,0.002\n0.001,0.0025,0.0005\n"
+                + "0.002,0.0005,0.0225\n");
+        Cli.Result indefinite = Cli.run("batch", "--cov", calm.toString(), contradict.toString());
+        assertEquals(Main.EXIT_USAGE, indefinite.code(), indefinite.toString());
+        assertTrue(indefinite.err().contains("its correlations contradict one another: the smallest eigenvalue of its "
+                + "correlation matrix is -0.") && indefinite.err().contains("--repair moves it"), indefinite.err());
+        Cli.Result repaired = Cli.run("batch", "--cov", calm.toString(), contradict.toString(), "--repair");
+        assertEquals(0, repaired.code(), repaired.toString());
+        assertTrue(repaired.err().contains(contradict + " is not positive definite") && repaired.err().contains(
+                "repaired to the nearest correlation matrix"), repaired.err());
+        /* an unknown option after --cov's files is an unknown option, not a missing file */
+        Cli.Result option = Cli.run("batch", "--cov", a.toString(), "--vol-target", "0.1");
+        assertTrue(option.code() == Main.EXIT_USAGE && option.err().contains("unknown option '--vol-target'"),
+                option.toString());
+        /* a correlation matrix given for a covariance, and one in percent² */
+        Cli.Result units = Cli.run("batch", "--cov", Cli.write(dir, "corr.csv", "EQ,BOND\n1,0.2\n0.2,1\n")
+                .toString(), Cli.write(dir, "pct.csv", "EQ,BOND\n4,0.1\n0.1,0.25\n").toString());
+        assertEquals(0, units.code(), units.toString());
+        assertTrue(units.err().contains("has every variance exactly 1: a correlation matrix?") && units.err()
+                .contains("has a volatility of 2.00 (200%) a period: a covariance of returns in percent?"), units.err());
         Path empty = Files.createDirectories(dir.resolve("empty"));
         Cli.Result none = Cli.run("batch", "--cov", empty.toString());
         assertEquals(Main.EXIT_USAGE, none.code(), none.toString());
         assertTrue(none.err().contains("--cov " + empty + ": the folder holds no .csv files"), none.err());
-        /* a first file without names: the named ones after it still meet by name (a review: by position, mixed) */
-        Path bare = Cli.write(dir, "bare.csv", "0.04,0.001\n0.001,0.0025\n");
+        /* a first file without names, then named files in one order: read in their order, by position */
+        Path bare = Cli.write(dir, "bare.csv", "0.0025,0.001\n0.001,0.04\n");
         Path swapped = Cli.write(dir, "swapped.csv", "BOND,EQ\n0.0025,0.001\n0.001,0.04\n");
-        Cli.Result mixed = Cli.run("batch", "--cov", bare.toString(), a.toString(), swapped.toString(), "--format",
-                "csv");
-        assertEquals(0, mixed.code(), mixed.toString());
-        List<String> rows = mixed.out().lines().toList();
-        assertTrue(rows.get(0).startsWith("name,EQ,BOND,"), "the first named file's names: " + rows.get(0));
-        for (String row : rows.subList(2, 4)) {
-            assertEquals(rows.get(1).split(",")[1], row.split(",")[1], "EQ's weight in every file: " + rows);
-        }
+        Cli.Result positional = Cli.run("batch", "--cov", bare.toString(), swapped.toString(), "--format", "csv");
+        assertEquals(0, positional.code(), positional.toString());
+        List<String> rows = positional.out().lines().toList();
+        assertTrue(rows.get(0).startsWith("name,BOND,EQ,"), "the named file's names: " + rows.get(0));
+        assertEquals(rows.get(1).split(",")[1], rows.get(2).split(",")[1], "the same matrix: " + rows);
+        /* named files in different orders (matched by name to each other): a file without names is refused, as
+           its order is unknown (a review: read in whichever named order came first, the labels wrong) */
+        Cli.Result unknownOrder = Cli.run("batch", "--cov", bare.toString(), a.toString(), swapped.toString());
+        assertTrue(unknownOrder.code() == Main.EXIT_USAGE && unknownOrder.err().contains(bare + " has no asset names, "
+                + "and the files that name them list them in different orders"), unknownOrder.toString());
+        Cli.Result named = Cli.run("batch", "--cov", a.toString(), swapped.toString(), "--format", "csv");
+        List<String> byName = named.out().lines().toList();
+        assertEquals(byName.get(1).split(",")[1], byName.get(2).split(",")[1], "EQ's weight, matched by name: "
+                + byName);
         Cli.Result twice = Cli.run("batch", "--cov", dir.toString(), "--cov", a.toString());
         assertTrue(twice.code() == Main.EXIT_USAGE && twice.err().contains(a + " is given twice"), twice.toString());
         Cli.Result self = Cli.run("batch", "--cov", a.toString(), "--output", a.toString());
@@ -222,17 +266,26 @@ class BatchCommandTest {
         assertTrue(capped.err().contains("2 of 2 problems did not converge (the first, one: residual"),
                 capped.err());
         assertTrue(Files.readAllLines(out).get(1).contains(",false,"), "written before the failure");
-        /* the weights written into the folder of the matrices are not read back as one of them the next time */
+        /* the budgets and the weights kept in the folder of the matrices are not read as matrices, the next run
+           either, whatever it names its output; an output naming a matrix there is refused, not written over it */
         Path folder = Files.createDirectories(dir.resolve("folder"));
         Files.copy(one, folder.resolve("one.csv"));
         Files.copy(two, folder.resolve("two.csv"));
-        Path inside = folder.resolve("weights.csv");
-        for (int run = 0; run < 2; run++) {
-            Cli.Result again = Cli.run("batch", "--cov", folder.toString(), "--budgets", budgets.toString(),
-                    "--output", inside.toString());
-            assertEquals(0, again.code(), "run " + run + ": " + again);
-            assertEquals(3, Files.readAllLines(inside).size(), "two problems, run " + run);
+        Path kept = Files.copy(budgets, folder.resolve("budgets.csv"));
+        for (String name : new String[] {"weights.csv", "weights.csv", "weights-v2.csv"}) {
+            Cli.Result again = Cli.run("batch", "--cov", folder.toString(), "--budgets", kept.toString(),
+                    "--output", folder.resolve(name).toString());
+            assertEquals(0, again.code(), name + ": " + again);
+            assertEquals(3, Files.readAllLines(folder.resolve(name)).size(), "two problems: " + name);
         }
+        Cli.Result noted = Cli.run("batch", "--cov", folder.toString(), "--budgets", kept.toString());
+        assertTrue(noted.err().contains(folder.resolve("weights.csv") + " is left out of --cov " + folder + ": it is "
+                + "an equirisk batch output"), noted.err());
+        String matrix = Files.readString(folder.resolve("one.csv"));
+        Cli.Result over = Cli.run("batch", "--cov", folder.toString(), "--budgets", kept.toString(), "--output",
+                folder.resolve("one.csv").toString());
+        assertTrue(over.code() == Main.EXIT_USAGE && over.err().contains("is the input file"), over.toString());
+        assertEquals(matrix, Files.readString(folder.resolve("one.csv")), "the matrix is untouched");
     }
 
     @Test

@@ -86,14 +86,14 @@ class CommonCalendarTest {
 
     /**
      * Where the dates count 365 a year but SPY and TLT have no weekend prices, their volatilities are annualised as
-     * if they traded every day: said, in solve, scenarios and rolling (a review: SPY 18.6% beside crypto, 15.7% on
-     * its own calendar); not with --calendar common, nor where the periods are given.
+     * if they traded every day: said, in solve, scenarios, rolling and cov (a review: SPY 18.6% beside crypto, 15.7%
+     * on its own calendar); not with --calendar common, which puts every asset on one calendar.
      */
     @Test
     void weekdayAssetsAnnualisedByEveryDayAreWarnedOf() {
         String file = mixed("mixed.csv", false).toString();
-        String warning = "2 of 4 assets have no weekend returns while others do (SPY, TLT), so the dates count 365 a "
-                + "year";
+        String warning = "2 of 4 assets have no weekend returns while others do (SPY, TLT): no one number of periods "
+                + "a year annualises both";
         for (List<String> args : List.of(List.of("solve"), List.of("solve", "--missing", "pairwise"),
                 List.of("scenarios", "--scenarios", "3"), List.of("rolling", "--window", "60"))) {
             List<String> all = new java.util.ArrayList<>(args);
@@ -106,8 +106,15 @@ class CommonCalendarTest {
             assertTrue(!common.err().contains("no weekend returns") && common.out().contains("261 periods/year"),
                     args + " --calendar common: " + common);
         }
-        Cli.Result given = Cli.run("solve", "--prices", file, "--periods-per-year", "365");
-        assertTrue(!given.err().contains("no weekend returns"), given.err());
+        /* drop-assets says why they are left out: not a listing nor a delisting (a review: "from …, until …") */
+        Cli.Result dropped = Cli.run("solve", "--prices", file, "--missing", "drop-assets");
+        assertTrue(dropped.err().contains("left out (--missing drop-assets): SPY (no weekend prices), TLT (no weekend "
+                + "prices)"), dropped.err());
+        /* a number of periods given fits one of the calendars only: still said (a review: 252 put BTC 17% low) */
+        Cli.Result given = Cli.run("solve", "--prices", file, "--periods-per-year", "252");
+        assertTrue(given.err().contains(warning), given.err());
+        Cli.Result toStdout = Cli.run("cov", "--prices", file);
+        assertTrue(toStdout.err().contains(warning), "cov, whose matrix solve --cov annualises: " + toStdout.err());
         /* a covariance written to a file says the periods its dates gave, which solve --cov then needs */
         Path cov = dir.resolve("cov.csv");
         Cli.Result written = Cli.run("cov", "--prices", file, "--output", cov.toString());
