@@ -463,13 +463,21 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
                 return "";
             }
             int dates = 0;
+            List<String> common = new java.util.ArrayList<>();
             for (String d : used.dates()) {
-                dates += everyPrice.contains(d) ? 1 : 0;
+                if (everyPrice.contains(d)) {
+                    dates++;
+                    common.add(d);
+                }
             }
             int complete = used.completeRows().observations();
+            /* a long span between two such dates is a gap in some asset's data, not a market's weekend: common would
+               take it as one return (a review: 70 days of a coin's outage offered as "weekends or holidays") */
+            String span = longestSpan(common);
             return dates - 1 > complete ? "; " + (dates - 1 - complete) + " more returns run between the " + dates
                     + " of these dates on which every asset has a price (another market's weekends or holidays "
-                    + "between them?): --calendar common" : "";
+                    + "between them?): --calendar common" + (span.isEmpty() ? "" : ", though" + span.substring(1))
+                    : "";
         }
     }
 

@@ -82,6 +82,9 @@ class CommonCalendarTest {
         assertTrue(r.err().contains("74 of 120 dates have a price for every asset; the returns run between them; the "
                 + "latest first price is C's, on 2021-01-31 (leave such an asset out to keep more dates); the longest "
                 + "return spans 17 days, 2021-03-01 … 2021-03-18"), r.err());
+        /* the default's hint for common says so too: that return is a gap, not a weekend */
+        Cli.Result each = Cli.run("solve", "--prices", dir.resolve("late.csv").toString());
+        assertTrue(each.err().contains("--calendar common, though the longest return spans 17 days"), each.err());
     }
 
     /**
