@@ -99,6 +99,12 @@ final class BatchCommand implements Runnable {
                     + "annualise the volatilities. Default: per period.")
     Integer periodsPerYear;
 
+    @Option(names = "--vol-target", paramLabel = "VOL",
+            description = "Also the leverage that takes each problem's weights to this annualised volatility (e.g. "
+                    + "0.10; needs --periods-per-year), and the base case levered to it held under each Σ: what a "
+                    + "vol-targeted book's volatility becomes in each stress.")
+    Double volTarget;
+
     @Option(names = "--backend", paramLabel = "auto|cpu|cuda|emulation", defaultValue = "auto",
             description = "Compute backend; auto takes a GPU when one is usable, else the CPU engine. "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -128,8 +134,18 @@ final class BatchCommand implements Runnable {
 
     /** Everything the outputs show. */
     record Report(List<String> names, List<Path> files, List<String> assets, double[] budgets,
-                  BatchSolution solution, Base base, double tolerance, Integer periodsPerYear, String backendName,
-                  String backendReason, double seconds, Double verifyDifference) {
+                  BatchSolution solution, Base base, double tolerance, Integer periodsPerYear, Double volTarget,
+                  String backendName, String backendReason, double seconds, Double verifyDifference) {
+
+        /** Problem k's leverage to the vol target: the target over its weights' annualised volatility. */
+        double leverage(int k) {
+            return volTarget / (solution.volatilities()[k] * scale());
+        }
+
+        /** The base case levered to the target, held under problem k's Σ: its volatility per period. */
+        double baseLevered(int k) {
+            return leverage(base.index()) * base.volatility()[k];
+        }
 
         int count() {
             return names.size();
@@ -198,6 +214,15 @@ final class BatchCommand implements Runnable {
         if (periodsPerYear != null && periodsPerYear < 1) {
             throw new InvalidInputException("--periods-per-year must be at least 1, got " + periodsPerYear);
         }
+        if (volTarget != null && !(volTarget > 0 && Double.isFinite(volTarget))) {
+            throw new InvalidInputException("--vol-target must be a positive annualised volatility such as 0.10, got "
+                    + volTarget);
+        }
+        if (volTarget != null && periodsPerYear == null) {
+            throw new InvalidInputException("--vol-target is annualised, and the matrices' periods are unknown: give "
+                    + "--periods-per-year (252 for trading days' returns, 365 for a market open every day, 12 "
+                    + "monthly)");
+        }
         PrintWriter out = main.spec.commandLine().getOut();
         PrintWriter err = main.spec.commandLine().getErr();
         Report report;
@@ -256,7 +281,7 @@ final class BatchCommand implements Runnable {
             }
             report = new Report(names(files), files, assets, budgets.toArray(), solution,
                     Base.of(matrices, solution, budgets.toArray(), baseIndex), solving.tolerance, periodsPerYear,
-                    backendName,
+                    volTarget, backendName,
                     reason, seconds, difference);
         }
         Report r = report;
@@ -500,7 +525,8 @@ final class BatchCommand implements Runnable {
         for (String a : r.assets()) {
             header.append(',').append(Errors.csvText(a));
         }
-        w.write(header + "," + String.join(",", FIXED_COLUMNS.subList(1, FIXED_COLUMNS.size())) + "\n");
+        w.write(header + "," + String.join(",", FIXED_COLUMNS.subList(1, FIXED_COLUMNS.size()))
+                + (r.volTarget() != null ? ",leverage,base_levered_volatility" : "") + "\n");
         BatchSolution s = r.solution();
         int n = r.assets().size();
         for (int k = 0; k < r.count(); k++) {
@@ -512,6 +538,9 @@ final class BatchCommand implements Runnable {
                     .append(s.iterations()[k]).append(',').append(s.volatilities()[k]).append(',')
                     .append(r.base().volatility()[k]).append(',').append(r.base().rcError()[k]).append(',')
                     .append(r.base().turnover()[k]);
+            if (r.volTarget() != null) {
+                row.append(',').append(r.leverage(k)).append(',').append(r.baseLevered(k));
+            }
             w.write(row + "\n");
         }
     }
@@ -547,12 +576,18 @@ final class BatchCommand implements Runnable {
                     .field("base_volatility", r.base().volatility()[k] * r.scale())
                     .field("base_rc_error", r.base().rcError()[k])
                     .field("turnover_from_base", r.base().turnover()[k]);
+            if (r.volTarget() != null) {
+                j.field("leverage", r.leverage(k)).field("base_levered_volatility", r.baseLevered(k) * r.scale());
+            }
             j.endObject();
         }
         j.endArray();
         j.field("volatility_annualised", r.periodsPerYear() != null);
         if (r.periodsPerYear() != null) {
             j.field("periods_per_year", r.periodsPerYear());
+        }
+        if (r.volTarget() != null) {
+            j.field("target_volatility", r.volTarget());
         }
         j.field("tolerance", r.tolerance()).field("unconverged", s.unconvergedCount())
                 .field("backend", r.backendName()).field("backend_reason", r.backendReason())
@@ -651,16 +686,25 @@ final class BatchCommand implements Runnable {
         t.print(out);
         out.println();
         String per = r.periodsPerYear() == null ? "per period" : "annualised";
-        TextTable problems = new TextTable("problem", "converged", "iterations", "residual", "vol (" + per + ")",
-                "base's vol", "base's max|RC − b|", "turnover from base");
+        List<String> columns = new ArrayList<>(List.of("problem", "converged", "iterations", "residual",
+                "vol (" + per + ")", "base's vol", "base's max|RC − b|", "turnover from base"));
+        if (r.volTarget() != null) {
+            columns.addAll(List.of("leverage", "base levered: vol"));
+        }
+        TextTable problems = new TextTable(columns.toArray(String[]::new));
         int listed = 0;
         for (int k = 0; k < count && listed < LISTED; k++) {
             if (count <= LISTED || !s.converged()[k]) {
-                problems.row(r.names().get(k), s.converged()[k] ? "yes" : "NO", Integer.toString(s.iterations()[k]),
-                        String.format(Locale.ROOT, "%.2e", s.residuals()[k]),
+                List<String> cells = new ArrayList<>(List.of(r.names().get(k), s.converged()[k] ? "yes" : "NO",
+                        Integer.toString(s.iterations()[k]), String.format(Locale.ROOT, "%.2e", s.residuals()[k]),
                         TextTable.percent(s.volatilities()[k] * r.scale()),
                         TextTable.percent(r.base().volatility()[k] * r.scale()),
-                        TextTable.percent(r.base().rcError()[k]), TextTable.percent(r.base().turnover()[k]));
+                        TextTable.percent(r.base().rcError()[k]), TextTable.percent(r.base().turnover()[k])));
+                if (r.volTarget() != null) {
+                    cells.addAll(List.of(TextTable.fixed(r.leverage(k), 4),
+                            TextTable.percent(r.baseLevered(k) * r.scale())));
+                }
+                problems.row(cells.toArray(String[]::new));
                 listed++;
             }
         }
@@ -676,6 +720,11 @@ final class BatchCommand implements Runnable {
         out.println("base:             " + r.names().get(r.base().index()) + "'s weights held under each problem's Σ (its "
                 + "volatility, how far its risk contributions are from the budgets), and the one-way trade from them "
                 + "to the problem's own");
+        if (r.volTarget() != null) {
+            out.println("vol target:       " + TextTable.percent(r.volTarget()) + " annualised: each problem's "
+                    + "leverage to it, and the base levered to it (× " + TextTable.fixed(r.leverage(r.base().index()),
+                    4) + ") held under each Σ");
+        }
         out.println("volatility:       " + r.volatilityIs()
                 + (r.periodsPerYear() == null ? " (units of the covariance; give --periods-per-year to annualise)"
                 : ""));

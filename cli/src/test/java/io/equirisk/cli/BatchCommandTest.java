@@ -151,6 +151,23 @@ class BatchCommandTest {
             }
         }
         assertEquals(Math.sqrt(v), Double.parseDouble(calmRow[8]), 1e-14, "--base shocked: " + other.out());
+        /* --vol-target: each problem's leverage, and the calm book levered to 10% held in the shock */
+        Cli.Result target = Cli.run("batch", "--cov", a.toString(), dir.resolve("shocked.csv").toString(),
+                "--vol-target", "0.1", "--periods-per-year", "252", "--format", "csv");
+        assertEquals(0, target.code(), target.toString());
+        List<String> levered = target.out().lines().toList();
+        assertTrue(levered.get(0).endsWith(",turnover_from_base,leverage,base_levered_volatility"), levered.get(0));
+        String[] calmLevered = levered.get(1).split(",");
+        String[] shockLevered = levered.get(2).split(",");
+        double calmLeverage = 0.1 / (Double.parseDouble(calmLevered[7]) * Math.sqrt(252));
+        assertEquals(calmLeverage, Double.parseDouble(calmLevered[11]), 1e-12 * calmLeverage);
+        assertEquals(0.1 / (Double.parseDouble(shockLevered[7]) * Math.sqrt(252)),
+                Double.parseDouble(shockLevered[11]), 1e-12);
+        assertEquals(calmLeverage * Math.sqrt(var), Double.parseDouble(shockLevered[12]), 1e-14,
+                "the levered calm book's volatility per period in the shock");
+        Cli.Result unknownPeriods = Cli.run("batch", "--cov", a.toString(), "--vol-target", "0.1");
+        assertTrue(unknownPeriods.code() == Main.EXIT_USAGE && unknownPeriods.err().contains("give "
+                + "--periods-per-year"), unknownPeriods.toString());
         Cli.Result none = Cli.run("batch", "--cov", a.toString(), b.toString(), "--base", "nope");
         assertTrue(none.code() == Main.EXIT_USAGE && none.err().contains("--base nope names none of the problems: "
                 + "calm, shock"), none.toString());
@@ -204,8 +221,8 @@ class BatchCommandTest {
         assertTrue(repaired.err().contains(contradict + " is not positive definite") && repaired.err().contains(
                 "repaired to the nearest correlation matrix"), repaired.err());
         /* an unknown option after --cov's files is an unknown option, not a missing file */
-        Cli.Result option = Cli.run("batch", "--cov", a.toString(), "--vol-target", "0.1");
-        assertTrue(option.code() == Main.EXIT_USAGE && option.err().contains("unknown option '--vol-target'"),
+        Cli.Result option = Cli.run("batch", "--cov", a.toString(), "--window", "252");
+        assertTrue(option.code() == Main.EXIT_USAGE && option.err().contains("unknown option '--window'"),
                 option.toString());
         /* a correlation matrix given for a covariance, and one in percent² */
         Cli.Result units = Cli.run("batch", "--cov", Cli.write(dir, "corr.csv", "EQ,BOND\n1,0.2\n0.2,1\n")
