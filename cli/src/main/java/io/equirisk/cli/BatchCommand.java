@@ -44,8 +44,9 @@ import java.util.stream.Stream;
                 + "each problem's own weights.", ""},
         footer = {"", "Output (--output, or --format csv): one row per matrix: name, the weight of each asset, then "
                 + "converged, residual, iterations and the portfolio volatility per period; then the base case's "
-                + "(the first file's weights held under this Σ) volatility per period and max |RC − b|, and the "
-                + "one-way turnover from the base weights to these.",
+                + "(--base, the first file by default: its weights held under this Σ) volatility per period and "
+                + "max |RC − b|, and the one-way turnover from the base weights to these; with --vol-target, the "
+                + "leverage to the target and the levered base book's volatility per period.",
                 "", "Exit status 1 when any problem did not converge (the outputs are written first and say which).",
                 "", "Examples:",
                 "  equirisk batch --cov base.csv --cov crisis-2008.csv --cov covid-2020.csv",
@@ -122,8 +123,8 @@ final class BatchCommand implements Runnable {
     @Option(names = "--chart", paramLabel = "FILE.html",
             description = "Also write an HTML page of charts: each asset's weight in every problem (bars side by "
                     + "side for up to " + CHART_BARS + " problems; more: a box of the weights across them beside "
-                    + "the first file's), and the portfolio's volatility in each problem, its own weights' beside the "
-                    + "first file's. It embeds its data and "
+                    + "the base's), and the portfolio's volatility in each problem, its own weights' beside the "
+                    + "base's. It embeds its data and "
                     + "Apache ECharts, so it opens offline in a browser.")
     Path chart;
 
@@ -217,6 +218,11 @@ final class BatchCommand implements Runnable {
         if (volTarget != null && !(volTarget > 0 && Double.isFinite(volTarget))) {
             throw new InvalidInputException("--vol-target must be a positive annualised volatility such as 0.10, got "
                     + volTarget);
+        }
+        if (volTarget != null && volTarget > 1) { /* 10 meant as 10% */
+            main.spec.commandLine().getErr().println("equirisk: warning: --vol-target " + volTarget + " is "
+                    + String.format(Locale.ROOT, "%.0f", volTarget * 100) + "% a year; it is a fraction (0.10 for "
+                    + "10%)");
         }
         if (volTarget != null && periodsPerYear == null) {
             throw new InvalidInputException("--vol-target is annualised, and the matrices' periods are unknown: give "
@@ -319,24 +325,33 @@ final class BatchCommand implements Runnable {
             }
             try (Stream<Path> in = Files.list(p)) {
                 List<Path> csv = new ArrayList<>();
+                int skipped = 0;
                 for (Path f : in.sorted().toList()) {
                     String name = f.getFileName().toString();
-                    if (!name.toLowerCase(Locale.ROOT).endsWith(".csv") || name.startsWith(".")
-                            || !Files.isRegularFile(f)) {
-                        continue; /* hidden files too: macOS's ._name.csv beside each file on a shared drive */
+                    if (!name.toLowerCase(Locale.ROOT).endsWith(".csv") || !Files.isRegularFile(f)) {
+                        continue;
+                    }
+                    skipped++;
+                    if (name.startsWith(".")) {
+                        continue; /* hidden: macOS's ._name.csv beside each file on a shared drive */
                     }
                     if (budgets != null && Files.exists(budgets) && Files.isSameFile(f, budgets)) {
-                        continue; /* the --budgets file kept beside the matrices */
+                        err.println("equirisk: note: " + f + " is left out of --cov " + p + ": it is the --budgets "
+                                + "file");
+                        continue;
                     }
                     if (ownOutput(f)) { /* a run before this one wrote it here; -o naming a matrix still fails */
                         err.println("equirisk: note: " + f + " is left out of --cov " + p + ": it is an equirisk "
                                 + "batch output (its weights or chart), not a covariance matrix");
                         continue;
                     }
+                    skipped--;
                     csv.add(f);
                 }
                 if (csv.isEmpty()) {
-                    throw new InvalidInputException("--cov " + p + ": the folder holds no .csv files");
+                    throw new InvalidInputException("--cov " + p + ": the folder holds no covariance matrices"
+                            + (skipped > 0 ? " (its " + skipped + " .csv file" + (skipped == 1 ? " is" : "s are")
+                            + " hidden, the --budgets file or earlier outputs)" : " (no .csv files)"));
                 }
                 for (Path f : csv) {
                     if (!seen.add(f.toAbsolutePath().normalize())) {
@@ -361,7 +376,7 @@ final class BatchCommand implements Runnable {
         boolean unit = true;
         double max = 0;
         for (double v : vol) {
-            unit &= v == 1.0;
+            unit &= Math.abs(v - 1.0) <= 1e-9; /* 1 to rounding: cov / outer(σ, σ) is not exactly 1 */
             max = Math.max(max, v);
         }
         if (unit && vol.length > 1) {
@@ -371,7 +386,8 @@ final class BatchCommand implements Runnable {
         } else if (max > 1) {
             err.println("equirisk: note: " + file + " has a volatility of " + String.format(Locale.ROOT, "%.3g",
                     max) + " (" + String.format(Locale.ROOT, "%.0f", 100 * max) + "%) a period: a covariance of "
-                    + "returns in percent? the weights are the same, the volatilities would be 100 times too large");
+                    + "returns in percent (the volatilities then 100 times too large; the weights are the same), or "
+                    + "of annual returns?");
         }
     }
 
@@ -435,13 +451,17 @@ final class BatchCommand implements Runnable {
                 err.println("equirisk: note: " + file + " is not positive definite (the smallest eigenvalue of its "
                         + "correlation matrix is " + String.format(Locale.ROOT, "%.3g", smallest) + "): repaired to "
                         + "the nearest correlation matrix, its correlations moved by up to "
-                        + String.format(Locale.ROOT, "%.4f", moved) + " (--repair)");
+                        + String.format(Locale.ROOT, "%.2g", moved) + " (--repair; its smallest eigenvalue is now "
+                        + "about " + io.equirisk.covariance.NearestCorrelation.DEFAULT_FLOOR + ", so a solve of it "
+                        + "may need a looser --tol)");
                 return fixed;
             }
             String what = wi >= 0 ? "the correlation of " + cov.assets().get(wi) + " and " + cov.assets().get(wj)
                     + " is " + String.format(Locale.ROOT, "%.4g", r[wi * n + wj]) + ", beyond ±1: no returns have "
-                    + "such a covariance; correct that entry"
-                    : smallest < -1e-6 ? why + " (its correlations contradict one another: the smallest eigenvalue of "
+                    + "such a covariance; correct that entry (--repair moves correlations that contradict one "
+                    + "another, not an entry beyond ±1)"
+                    : smallest < -1e-6 ? why.replace(", so it is (numerically) a combination of them", "")
+                    + " (its correlations contradict one another: the smallest eigenvalue of "
                     + "its correlation matrix is " + String.format(Locale.ROOT, "%.3g", smallest) + "); --repair "
                     + "moves it to the nearest valid one"
                     : why + "; remove near-duplicate assets, or --repair moves it to the nearest valid one";
@@ -586,6 +606,7 @@ final class BatchCommand implements Runnable {
         if (r.periodsPerYear() != null) {
             j.field("periods_per_year", r.periodsPerYear());
         }
+        j.field("base", r.names().get(r.base().index()));
         if (r.volTarget() != null) {
             j.field("target_volatility", r.volTarget());
         }
@@ -628,10 +649,11 @@ final class BatchCommand implements Runnable {
                 boxes[i] = new double[] {100 * ScenariosCommand.quantile(sorted, 0.05),
                     100 * ScenariosCommand.quantile(sorted, 0.25), 100 * ScenariosCommand.quantile(sorted, 0.5),
                     100 * ScenariosCommand.quantile(sorted, 0.75), 100 * ScenariosCommand.quantile(sorted, 0.95)};
-                first[i] = 100 * s.weights()[i];
+                first[i] = 100 * s.weights()[r.base().index() * n + i];
             }
             page.add("Weights across the " + count + " problems (box: 25th–75th percentile, whiskers: 5th–95th)",
-                    ChartPage.boxChart(r.assets(), "weight, %", "problems", boxes, r.names().get(0), first));
+                    ChartPage.boxChart(r.assets(), "weight, %", "problems", boxes,
+                            r.names().get(r.base().index()) + " (the base)", first));
         }
         double[] vol = new double[count];
         double[] base = new double[count];

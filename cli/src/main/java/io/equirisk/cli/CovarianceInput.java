@@ -391,16 +391,17 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
     /** The assets of {@code all} that {@code kept} does not hold, in their order. */
     /**
      * Each asset named with why it lacks returns among {@code r}'s dates: "(none)" for a column without any; "(no
-     * weekend prices)" where every missing one falls on a weekend or a Monday (a weekday market beside crypto, whose
-     * Monday return would start from Sunday's price); "(gaps)" where
-     * others fall between present ones (a data gap, however it starts or ends); else "(from …)" for a late listing
-     * and "(until …)" for one that stopped. A review found the window's ends called listings where a weekday market's
-     * Monday began it, and a 69-day gap called a listing.
+     * weekend prices)" where nine in ten missing ones fall on a weekend or a Monday (a weekday market beside crypto,
+     * whose Monday return would start from Sunday's price; its holidays the rest); else "from …" for a late listing,
+     * "until …" for one that stopped, and "gaps" where others fall between present ones, as many as apply ("from
+     * 2020-08-20, gaps"). Reviews found a weekday market's window ends called listings, a 69-day gap called a
+     * listing, and then a listing hidden behind its gaps.
      */
     static List<String> why(Returns r, List<String> assets) {
         List<String> out = new java.util.ArrayList<>(assets.size());
         int t = r.observations();
         List<java.time.LocalDate> days = SeriesCsv.calendarDays(r.dates());
+        boolean weekends = days != null && days.stream().anyMatch(d -> d.getDayOfWeek().getValue() >= 6);
         for (String a : assets) {
             int j = r.assets().indexOf(a);
             int first = 0;
@@ -411,20 +412,35 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             while (last >= 0 && Double.isNaN(r.get(last, j))) {
                 last--;
             }
-            boolean weekendsOnly = days != null;
+            int missing = 0;
+            int weekend = 0; /* Monday's return too: it runs from Sunday's price, which a weekday market lacks */
             int inside = 0;
             for (int row = 0; row < t; row++) {
                 if (Double.isNaN(r.get(row, j))) {
-                    /* Monday's return too: it runs from Sunday's price, which a weekday market does not have */
                     int dow = days == null ? 0 : days.get(row).getDayOfWeek().getValue();
-                    weekendsOnly &= dow >= 6 || dow == 1;
+                    missing++;
+                    weekend += dow >= 6 || dow == 1 ? 1 : 0;
                     inside += row > first && row < last ? 1 : 0;
                 }
             }
-            String reason = first == t ? "none" : weekendsOnly ? "no weekend prices" : inside > 0 ? "gaps"
-                    : (first > 0 ? "from " + r.dates().get(first) : "") + (first > 0 && last < t - 1 ? ", " : "")
-                    + (last < t - 1 ? "until " + r.dates().get(last) : "");
-            out.add(a + " (" + reason + ")");
+            List<String> reasons = new java.util.ArrayList<>();
+            if (first == t) {
+                reasons.add("none");
+            } else if (weekends && weekend * 10 >= missing * 9) { /* its holidays aside (a review: SPY's were gaps);
+                                                                     only where the calendar has weekends */
+                reasons.add("no weekend prices");
+            } else {
+                if (first > 0) {
+                    reasons.add("from " + r.dates().get(first));
+                }
+                if (last < t - 1) {
+                    reasons.add("until " + r.dates().get(last));
+                }
+                if (inside > 0) {
+                    reasons.add("gaps");
+                }
+            }
+            out.add(a + " (" + String.join(", ", reasons) + ")");
         }
         return out;
     }
@@ -474,7 +490,9 @@ record CovarianceInput(CovarianceMatrix covariance, boolean fromData, int observ
             /* a long span between two such dates is a gap in some asset's data, not a market's weekend: common would
                take it as one return (a review: 70 days of a coin's outage offered as "weekends or holidays") */
             String span = longestSpan(common);
-            return dates - 1 > complete ? "; " + (dates - 1 - complete) + " more returns run between the " + dates
+            int more = dates - 1 - complete;
+            return more > 0 ? "; " + more + (more == 1 ? " more return runs" : " more returns run") + " between the "
+                    + dates
                     + " of these dates on which every asset has a price (another market's weekends or holidays "
                     + "between them?): --calendar common" + (span.isEmpty() ? "" : ", though" + span.substring(1))
                     : "";

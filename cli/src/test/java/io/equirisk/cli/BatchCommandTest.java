@@ -165,6 +165,12 @@ class BatchCommandTest {
                 Double.parseDouble(shockLevered[11]), 1e-12);
         assertEquals(calmLeverage * Math.sqrt(var), Double.parseDouble(shockLevered[12]), 1e-14,
                 "the levered calm book's volatility per period in the shock");
+        Cli.Result percent = Cli.run("batch", "--cov", a.toString(), "--vol-target", "10", "--periods-per-year",
+                "252");
+        assertTrue(percent.err().contains("--vol-target 10.0 is 1000% a year; it is a fraction"), percent.err());
+        Cli.Result json = Cli.run("batch", "--cov", a.toString(), dir.resolve("shocked.csv").toString(), "--base",
+                "shocked", "--format", "json");
+        assertEquals("shocked", ((Map<?, ?>) MiniJson.parse(json.out())).get("base"), json.out());
         Cli.Result unknownPeriods = Cli.run("batch", "--cov", a.toString(), "--vol-target", "0.1");
         assertTrue(unknownPeriods.code() == Main.EXIT_USAGE && unknownPeriods.err().contains("give "
                 + "--periods-per-year"), unknownPeriods.toString());
@@ -224,16 +230,26 @@ class BatchCommandTest {
         Cli.Result option = Cli.run("batch", "--cov", a.toString(), "--window", "252");
         assertTrue(option.code() == Main.EXIT_USAGE && option.err().contains("unknown option '--window'"),
                 option.toString());
-        /* a correlation matrix given for a covariance, and one in percent² */
-        Cli.Result units = Cli.run("batch", "--cov", Cli.write(dir, "corr.csv", "EQ,BOND\n1,0.2\n0.2,1\n")
+        /* a correlation matrix given for a covariance (1 to rounding, as cov / outer(σ, σ) gives it), one in
+           percent² */
+        Cli.Result units = Cli.run("batch", "--cov", Cli.write(dir, "corr.csv", "EQ,BOND\n1.0000000000000002,0.2\n"
+                + "0.2,0.9999999999999998\n")
                 .toString(), Cli.write(dir, "pct.csv", "EQ,BOND\n4,0.1\n0.1,0.25\n").toString());
         assertEquals(0, units.code(), units.toString());
         assertTrue(units.err().contains("has every variance exactly 1: a correlation matrix?") && units.err()
-                .contains("has a volatility of 2.00 (200%) a period: a covariance of returns in percent?"), units.err());
+                .contains("has a volatility of 2.00 (200%) a period: a covariance of returns in percent"), units.err());
+        /* a folder of nothing but the budgets and an earlier output: no matrices, and why */
+        Path only = Files.createDirectories(dir.resolve("only"));
+        Path bud = Cli.write(only, "budgets.csv", "EQ,0.5\nBOND,0.5\n");
+        Cli.Result first = Cli.run("batch", "--cov", a.toString(), "--output", only.resolve("w.csv").toString());
+        assertEquals(0, first.code(), first.toString());
+        Cli.Result skipped = Cli.run("batch", "--cov", only.toString(), "--budgets", bud.toString());
+        assertTrue(skipped.code() == Main.EXIT_USAGE && skipped.err().contains("the folder holds no covariance "
+                + "matrices (its 2 .csv files are hidden, the --budgets file or earlier outputs)"), skipped.toString());
         Path empty = Files.createDirectories(dir.resolve("empty"));
         Cli.Result none = Cli.run("batch", "--cov", empty.toString());
         assertEquals(Main.EXIT_USAGE, none.code(), none.toString());
-        assertTrue(none.err().contains("--cov " + empty + ": the folder holds no .csv files"), none.err());
+        assertTrue(none.err().contains("--cov " + empty + ": the folder holds no covariance matrices (no .csv files)"), none.err());
         /* a first file without names, then named files in one order: read in their order, by position */
         Path bare = Cli.write(dir, "bare.csv", "0.0025,0.001\n0.001,0.04\n");
         Path swapped = Cli.write(dir, "swapped.csv", "BOND,EQ\n0.0025,0.001\n0.001,0.04\n");
