@@ -304,4 +304,42 @@ class DropAssetsTest {
         assertEquals(2, cov.code(), cov.toString());
         assertTrue(cov.err().contains("apply to --prices and --returns"), cov.err());
     }
+
+    /**
+     * Why each left-out asset is out, from its returns alone: a listing and a stop by their dates, gaps between
+     * present returns beside them (a review: a listing hidden behind its gaps), a weekday market beside one open
+     * every day by its weekends and Mondays, its holidays aside, and no weekend reason where the calendar has none.
+     */
+    @Test
+    void theReasonsNameListingsStopsGapsAndWeekdayMarkets() {
+        int t = 70;
+        java.time.LocalDate start = java.time.LocalDate.of(2021, 1, 1); /* a Friday */
+        List<String> days = new java.util.ArrayList<>();
+        double[][] r = new double[t][4];
+        for (int row = 0; row < t; row++) {
+            java.time.LocalDate d = start.plusDays(row);
+            days.add(d.toString());
+            int dow = d.getDayOfWeek().getValue();
+            r[row][0] = row < 20 ? Double.NaN : 0.01;                                  /* listed late */
+            r[row][1] = row < 20 || row == 40 || row == 41 ? Double.NaN : 0.01;        /* late, and a gap */
+            r[row][2] = dow >= 6 || dow == 1 || row == 46 ? Double.NaN : 0.01;         /* weekdays, a holiday */
+            r[row][3] = row > 60 ? Double.NaN : 0.01;                                  /* stopped */
+        }
+        io.equirisk.data.Returns returns = io.equirisk.data.Returns.of(r, List.of("NEW", "NEWGAP", "SPY", "GONE"),
+                days);
+        assertEquals(List.of("NEW (from 2021-01-21)", "NEWGAP (from 2021-01-21, gaps)", "SPY (no weekend prices)",
+                "GONE (until 2021-03-02)"), CovarianceInput.why(returns, returns.assets()));
+        /* the same weekday pattern in a calendar without weekends is no weekday market: its Mondays are gaps */
+        List<String> weekdays = new java.util.ArrayList<>();
+        List<double[]> rows = new java.util.ArrayList<>();
+        for (int row = 0; row < t; row++) {
+            if (start.plusDays(row).getDayOfWeek().getValue() <= 5) {
+                weekdays.add(days.get(row));
+                rows.add(new double[] {r[row][2]});
+            }
+        }
+        io.equirisk.data.Returns plain = io.equirisk.data.Returns.of(rows.toArray(double[][]::new), List.of("SPY"),
+                weekdays);
+        assertEquals(List.of("SPY (gaps)"), CovarianceInput.why(plain, plain.assets()));
+    }
 }
