@@ -91,6 +91,9 @@ final class BatchCommand implements Runnable {
     @Mixin
     BudgetOptions budgetOptions;
 
+    /** The files --repair moved: a solve of one that fails is told to loosen the tolerance, not to iterate more. */
+    private final java.util.Set<Path> repaired = new java.util.HashSet<>();
+
     @Mixin
     SolverChoice solving;
 
@@ -302,7 +305,9 @@ final class BatchCommand implements Runnable {
             throw new io.equirisk.error.ConvergenceException(failed + " of " + r.count() + " problems did not "
                     + "converge (the first, " + r.names().get(first) + ": residual " + String.format(Locale.ROOT,
                     "%.3g", r.solution().residuals()[first]) + " > tolerance " + ReportOutput.tolerance(r.tolerance())
-                    + "); their rows say converged=false; " + solving.remedy(), r.solution());
+                    + "); their rows say converged=false; " + (repaired.contains(r.files().get(first)) ? "it was "
+                    + "repaired (--repair) to a nearly singular matrix, which this tolerance may not certify: try "
+                    + "--tol 1e-8" : solving.remedy()), r.solution());
         }
     }
 
@@ -454,6 +459,7 @@ final class BatchCommand implements Runnable {
                         + String.format(Locale.ROOT, "%.2g", moved) + " (--repair; its smallest eigenvalue is now "
                         + "about " + io.equirisk.covariance.NearestCorrelation.DEFAULT_FLOOR + ", so a solve of it "
                         + "may need a looser --tol)");
+                repaired.add(file);
                 return fixed;
             }
             String what = wi >= 0 ? "the correlation of " + cov.assets().get(wi) + " and " + cov.assets().get(wj)

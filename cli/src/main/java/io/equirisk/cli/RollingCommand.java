@@ -106,7 +106,8 @@ final class RollingCommand implements Runnable {
     Double volTarget;
 
     @Option(names = "--cost-bps", paramLabel = "BPS", defaultValue = "0",
-            description = "Trading costs in the out-of-sample summaries: each trade pays BPS basis points of the "
+            description = "Trading costs in the out-of-sample summaries (0 to 1000): each trade pays BPS basis "
+                    + "points of the "
                     + "value traded, buys and sells alike (10 = 0.10%%), from the book's equity; the first rebalance "
                     + "buys from cash, and every book (these weights, equal weight, vol-targeted) pays the same rate. "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -165,8 +166,8 @@ final class RollingCommand implements Runnable {
     record Report(String input, int droppedDates, List<String> assets, List<String> dates, int[] sizes,
                   boolean perWindow, BatchSolution solution, String estimator, int window, int step, double tolerance,
                   PeriodsPerYear periods, String backendName, String backendReason, double seconds,
-                  Double verifyDifference, OutOfSample outOfSample, Double volTarget, double[] leverage,
-                  List<String> leftOut) {
+                  Double verifyDifference, OutOfSample outOfSample, String outOfSampleWhy, Double volTarget,
+                  double[] leverage, List<String> leftOut) {
 
         int count() {
             return dates.size();
@@ -239,6 +240,17 @@ final class RollingCommand implements Runnable {
                     PerformanceSummary.of(heldEqual.returns(), periods),
                     simple.dates().subList(held.firstRow() - 1, simple.observations()), targeted,
                     targeted == null ? null : PerformanceSummary.of(targeted.returns(), periods), why, costRate);
+        }
+
+        /** The date on which the vol-targeted book lost all its equity (a return of −1), or null. */
+        String wipedOut() {
+            double[] r = targeted == null ? new double[0] : targeted.returns();
+            for (int t = 0; t < r.length; t++) {
+                if (r[t] <= -1) {
+                    return dates.get(t + 1); /* dates start on the rebalance before the first held return */
+                }
+            }
+            return null;
         }
 
         private static boolean allFinite(double[] v) {
@@ -518,6 +530,7 @@ final class RollingCommand implements Runnable {
                 }
             }
             OutOfSample outOfSample;
+            String outOfSampleWhy = null;
             try {
                 outOfSample = OutOfSample.of(heldReturns, heldRows, solution.weights(), budgets, periods.value(),
                         leverage, costBps / 10_000);
@@ -525,10 +538,11 @@ final class RollingCommand implements Runnable {
                                                     weights stand; only their out-of-sample summary cannot be made */
                 err.println("equirisk: note: no out-of-sample summary: " + e.getMessage());
                 outOfSample = null;
+                outOfSampleWhy = e.getMessage();
             }
             report = new Report(input, dropped, returns.assets(), dates, sizes, perWindow, solution, est.name(),
                     window, step, solving.tolerance, periods, backendName, reason, seconds, difference, outOfSample,
-                    volTarget, leverage, idle);
+                    outOfSampleWhy, volTarget, leverage, idle);
         }
         Report r = report;
         if (chart != null) {
@@ -902,6 +916,9 @@ final class RollingCommand implements Runnable {
             j.field("target_volatility", r.volTarget());
         }
         OutOfSample o = r.outOfSample();
+        if (o == null && r.outOfSampleWhy() != null) {
+            j.field("out_of_sample_unavailable", r.outOfSampleWhy());
+        }
         if (o != null) {
             j.name("out_of_sample").beginObject().field("from", o.from()).field("to", o.to())
                     .field("returns", o.weightsSummary().periods())
@@ -913,6 +930,9 @@ final class RollingCommand implements Runnable {
                 summaryJson(j.name("vol_targeted"), o.targetedSummary(), o.targeted());
             } else if (o.targetedWhy() != null) {
                 j.field("vol_targeted_unavailable", o.targetedWhy());
+            }
+            if (o.targeted() != null && o.wipedOut() != null) {
+                j.field("vol_targeted_lost_all_on", o.wipedOut());
             }
             j.endObject();
         }
@@ -1091,6 +1111,10 @@ final class RollingCommand implements Runnable {
                         + "weights × each date's leverage, financed at 0)");
             } else if (o.targetedWhy() != null) {
                 out.println("  vol-targeted:   n/a (" + o.targetedWhy() + ")");
+            }
+            if (o.targeted() != null && o.wipedOut() != null) {
+                out.println("  note:           the vol-targeted book lost all its equity on " + o.wipedOut()
+                        + " (its leverage times that fall); its figures count the dates after it, at 0");
             }
             if (Double.isNaN(o.weightsSummary().annualisedVolatility())) {
                 out.println("  note:           one held return: no volatility from it");

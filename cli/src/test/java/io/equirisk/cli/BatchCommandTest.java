@@ -224,6 +224,10 @@ class BatchCommandTest {
                 + "correlation matrix is -0.") && indefinite.err().contains("--repair moves it"), indefinite.err());
         Cli.Result repaired = Cli.run("batch", "--cov", calm.toString(), contradict.toString(), "--repair");
         assertEquals(0, repaired.code(), repaired.toString());
+        Cli.Result strict = Cli.run("batch", "--cov", contradict.toString(), calm.toString(), "--repair", "--tol",
+                "1e-15", "--solver", "ccd", "--max-iter", "3");
+        assertTrue(strict.code() == Main.EXIT_FAILURE && strict.err().contains("it was repaired (--repair) to a "
+                + "nearly singular matrix"), "a repaired matrix's failed solve is told to loosen --tol: " + strict);
         assertTrue(repaired.err().contains(contradict + " is not positive definite") && repaired.err().contains(
                 "repaired to the nearest correlation matrix"), repaired.err());
         /* an unknown option after --cov's files is an unknown option, not a missing file */

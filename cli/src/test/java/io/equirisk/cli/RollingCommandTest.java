@@ -592,6 +592,16 @@ class RollingCommandTest {
                 "--vol-target", "5", "--cost-bps", "1000");
         assertTrue(table.out().contains("  vol-targeted:   n/a (leverage ") && table.out().contains("  these "
                 + "weights:  return "), table.out());
+        /* a book levered so far that one day's fall takes all its equity: said, with the date */
+        double[][] crash = syntheticReturns(300, 37);
+        for (int j = 0; j < ASSETS.length; j++) {
+            crash[250][j] = -0.5;
+        }
+        Cli.Result wiped = Cli.run("rolling", "--returns", writeReturns(crash, -1).toString(), "--window", "120",
+                "--step", "60", "--vol-target", "1");
+        assertEquals(0, wiped.code(), wiped.toString());
+        assertTrue(wiped.out().contains("note:           the vol-targeted book lost all its equity on 2020-09-07"),
+                wiped.out());
         /* the last row lacks a return of GOLD: the one window ends on the row before, and is held over the last */
         Cli.Result one = Cli.run("rolling", "--returns", writeReturns(r, r.length - 1).toString(), "--window",
                 Integer.toString(r.length - 1), "--format", "json");
@@ -651,7 +661,9 @@ class RollingCommandTest {
         assertEquals(0, below.code(), below.toString());
         assertTrue(below.err().contains("no out-of-sample summary: return of asset BOND on 2020-09-07")
                 && below.err().contains("is -1.5"), below.err());
-        assertTrue(!((Map<?, ?>) MiniJson.parse(below.out())).containsKey("out_of_sample"), "the weights stand");
+        Map<?, ?> belowDoc = (Map<?, ?>) MiniJson.parse(below.out());
+        assertTrue(!belowDoc.containsKey("out_of_sample") && ((String) belowDoc.get("out_of_sample_unavailable"))
+                .contains("return of asset BOND on 2020-09-07"), "the weights stand, and the JSON says why: " + below);
         Cli.Result one = Cli.run("rolling", "--prices", prices.toString(), "--window", "299", "--format", "json");
         assertEquals(0, one.code(), one.toString());
         assertTrue(!((Map<?, ?>) MiniJson.parse(one.out())).containsKey("out_of_sample"),

@@ -155,7 +155,8 @@ public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero, d
                         + "finite and non-negative");
             }
             if (costRate * leverage[k] >= 0.9) {
-                throw new InvalidInputException("leverage " + leverage[k] + " at rebalance " + (k + 1) + " ("
+                throw new InvalidInputException("leverage " + String.format(java.util.Locale.ROOT, "%.4g",
+                        leverage[k]) + " at rebalance " + (k + 1) + " ("
                         + simpleReturns.dates().get(rebalanceRows[k]) + ") at a cost rate of " + costRate + " could "
                         + "cost about as much as it buys: their product must stay below 0.9");
             }

@@ -258,7 +258,7 @@ class HeldPortfolioTest {
         assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, rows, w, null, -0.001));
         assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, rows, w, null, Double.NaN));
         assertTrue(assertThrows(InvalidInputException.class, () -> HeldPortfolio.of(r, rows, w,
-                new double[]{1, 20}, 0.05)).getMessage().contains("leverage 20.0 at rebalance 2 (d2)"));
+                new double[]{1, 20}, 0.05)).getMessage().contains("leverage 20.00 at rebalance 2 (d2)"));
     }
 
     @Test
