@@ -205,11 +205,12 @@ final class BatchCommand implements Runnable {
         List<Path> inputs = new ArrayList<>(files);
         inputs.add(budgetOptions.file);
         ReportOutput.checkOutputs(output, chart, inputs.toArray(Path[]::new));
+        List<String> names = names(files);
         int baseIndex = 0;
         if (baseName != null) {
-            baseIndex = names(files).indexOf(baseName);
+            baseIndex = names.indexOf(baseName);
             if (baseIndex < 0) {
-                List<String> all = names(files);
+                List<String> all = names;
                 throw new InvalidInputException("--base " + baseName + " names none of the problems: "
                         + String.join(", ", all.subList(0, Math.min(10, all.size()))) + (all.size() > 10 ? ", …" : ""));
             }
@@ -288,7 +289,7 @@ final class BatchCommand implements Runnable {
                     difference = solution.maxWeightDifference(cpu.solveBatch(batch, budgets.toArray(), options));
                 }
             }
-            report = new Report(names(files), files, assets, budgets.toArray(), solution,
+            report = new Report(names, files, assets, budgets.toArray(), solution,
                     Base.of(matrices, solution, budgets.toArray(), baseIndex), solving.tolerance, periodsPerYear,
                     volTarget, backendName,
                     reason, seconds, difference);

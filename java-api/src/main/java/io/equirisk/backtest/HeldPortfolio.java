@@ -208,7 +208,7 @@ public record HeldPortfolio(double[] returns, int firstRow, int missingAsZero, d
             if (equity > 0) {
                 out[row - first] = Math.max(-1, (gain - cost) / equity);
             }
-            if (!(cash + sum(held) > 0)) { /* nothing left: a levered book's debt may exceed what it holds */
+            if (!(equity - cost + gain > 0)) { /* nothing left: a levered book's debt may exceed what it holds */
                 java.util.Arrays.fill(held, 0);
                 cash = 0;
             }

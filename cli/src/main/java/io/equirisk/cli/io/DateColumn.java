@@ -183,22 +183,13 @@ final class DateColumn {
      * in one layout that ascends: the reading a file's date column was sorted by.
      */
     static List<LocalDate> days(List<String> cells) {
-        for (Reading r : readings(cells)) {
-            List<String> keys = r.keys();
-            boolean ascending = true;
-            for (int t = 1; t < keys.size() && ascending; t++) {
-                ascending = keys.get(t).compareTo(keys.get(t - 1)) >= 0;
-            }
-            if (ascending) {
-                List<LocalDate> out = new ArrayList<>(keys.size());
-                for (String k : keys) {
-                    out.add(LocalDate.of(Integer.parseInt(k.substring(0, 4)), Integer.parseInt(k.substring(4, 6)),
-                            Integer.parseInt(k.substring(6, 8))));
-                }
-                return out;
-            }
+        List<java.time.LocalDateTime> times = times(cells);
+        if (times == null) {
+            return null;
         }
-        return null;
+        List<LocalDate> out = new ArrayList<>(times.size());
+        times.forEach(t -> out.add(t.toLocalDate()));
+        return out;
     }
 
     /**
