@@ -142,6 +142,13 @@ class RollingCommandTest {
         return lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
     }
 
+    /** Equal weights over ASSETS at each of {@code count} rebalances. */
+    private static List<double[]> equalWeights(int count) {
+        double[] e = new double[ASSETS.length];
+        java.util.Arrays.fill(e, 1.0 / ASSETS.length);
+        return java.util.Collections.nCopies(count, e);
+    }
+
     private static double[] weights(String[] row) {
         double[] w = new double[ASSETS.length];
         for (int j = 0; j < w.length; j++) {
@@ -283,11 +290,7 @@ class RollingCommandTest {
         assertEquals(5, rows.size(), "rebalances at rows 120, 190, 260, 330 and 400");
         List<String> dates = rows.stream().map(row -> row[0]).toList();
         List<double[]> weights = rows.stream().map(RollingCommandTest::weights).toList();
-        List<double[]> equal = rows.stream().map(row -> {
-            double[] e = new double[ASSETS.length];
-            java.util.Arrays.fill(e, 1.0 / ASSETS.length);
-            return e;
-        }).toList();
+        List<double[]> equal = equalWeights(rows.size());
         @SuppressWarnings("unchecked")
         Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(res.out());
         @SuppressWarnings("unchecked")
@@ -362,11 +365,7 @@ class RollingCommandTest {
         Map<String, Object> held = (Map<String, Object>) o.get("weights");
         assertSummary(held, heldReturns(carried, priceDates, rows.stream().map(RollingCommandTest::weights).toList(),
                 dates), periods, "the weights");
-        List<double[]> equal = rows.stream().map(row -> {
-            double[] e = new double[ASSETS.length];
-            java.util.Arrays.fill(e, 1.0 / ASSETS.length);
-            return e;
-        }).toList();
+        List<double[]> equal = equalWeights(rows.size());
         @SuppressWarnings("unchecked")
         Map<String, Object> heldEqual = (Map<String, Object>) o.get("equal_weight");
         assertSummary(heldEqual, heldReturns(carried, priceDates, equal, dates), periods, "equal weight");
@@ -503,11 +502,7 @@ class RollingCommandTest {
         List<String> dates = rows.stream().map(row -> row[0]).toList();
         List<double[]> weights = rows.stream().map(RollingCommandTest::weights).toList();
         double[] leverage = rows.stream().mapToDouble(row -> Double.parseDouble(row[ASSETS.length + 6])).toArray();
-        List<double[]> equal = rows.stream().map(row -> {
-            double[] e = new double[ASSETS.length];
-            java.util.Arrays.fill(e, 1.0 / ASSETS.length);
-            return e;
-        }).toList();
+        List<double[]> equal = equalWeights(rows.size());
         @SuppressWarnings("unchecked")
         Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(res.out());
         double periods = (Double) doc.get("periods_per_year");
