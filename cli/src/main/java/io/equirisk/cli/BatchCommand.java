@@ -210,9 +210,9 @@ final class BatchCommand implements Runnable {
         if (baseName != null) {
             baseIndex = names.indexOf(baseName);
             if (baseIndex < 0) {
-                List<String> all = names;
                 throw new InvalidInputException("--base " + baseName + " names none of the problems: "
-                        + String.join(", ", all.subList(0, Math.min(10, all.size()))) + (all.size() > 10 ? ", …" : ""));
+                        + String.join(", ", names.subList(0, Math.min(10, names.size())))
+                        + (names.size() > 10 ? ", …" : ""));
             }
         }
         SolverOptions options = solving.options();
@@ -291,8 +291,7 @@ final class BatchCommand implements Runnable {
             }
             report = new Report(names, files, assets, budgets.toArray(), solution,
                     Base.of(matrices, solution, budgets.toArray(), baseIndex), solving.tolerance, periodsPerYear,
-                    volTarget, backendName,
-                    reason, seconds, difference);
+                    volTarget, backendName, reason, seconds, difference);
         }
         Report r = report;
         if (chart != null) {
